@@ -1,0 +1,91 @@
+// Command line: demo, chat, flows:check, flows:graph.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runTerminal } from './channels/terminal.js';
+import { ConfigError, loadConfig } from './config.js';
+import { checkContent, contentDirs, loadContent, ROOT } from './content/index.js';
+import { effectOutcomes } from './conversation/effects.js';
+import { CODE_KEYS, ConversationService } from './conversation/service.js';
+import { formatProblem } from './engine/flow.js';
+import { flowToMermaid } from './engine/graph.js';
+import { createLogger } from './log.js';
+import { MemoryStore } from './store/memory.js';
+import { connectRedis, RedisStore } from './store/redis.js';
+import type { Store } from './store/store.js';
+
+function fail(message: string): never {
+  process.stderr.write(`waspada: ${message}\n`);
+  process.exit(1);
+}
+
+async function openStore(): Promise<{ store: Store; kind: string }> {
+  const config = loadConfig();
+  if (!config.REDIS_URL) return { store: new MemoryStore(), kind: 'memory (nothing is kept after exit)' };
+  const redis = await connectRedis(config.REDIS_URL);
+  return { store: new RedisStore(redis, config.REDIS_PREFIX), kind: `redis, prefix ${config.REDIS_PREFIX}` };
+}
+
+async function chat(args: string[], interactiveDefault: boolean): Promise<void> {
+  const { values } = parseArgs({ args, options: { lang: { type: 'string' }, user: { type: 'string' } } });
+  if (values.lang && !['id', 'en'].includes(values.lang)) fail(`--lang must be id or en (got "${values.lang}")`);
+  const content = loadContent();
+  if (content.problems.length) fail(`the flows have problems; run npm run flows:check\n${content.problems.map(formatProblem).join('\n')}`);
+  const { store, kind } = await openStore();
+  const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
+  const service = new ConversationService({ store, content, log });
+  const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
+  if (interactive) process.stdout.write(`(store: ${kind})\n`);
+  await runTerminal({ service, input: process.stdin, output: process.stdout, interactive, lang: values.lang ?? null, userId: values.user });
+  await store.close();
+}
+
+function flowsCheck(args: string[]): void {
+  const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
+  const root = values.root ? resolve(values.root) : ROOT;
+  let problems;
+  try {
+    const content = loadContent(contentDirs(root), root);
+    problems = checkContent(content, effectOutcomes(), CODE_KEYS);
+    if (!problems.length) {
+      process.stdout.write(`flows ok: ${content.bundle.flows.size} flows, ${content.texts.index('id').keys.size} texts in each language\n`);
+      return;
+    }
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  process.stderr.write(problems.map(formatProblem).join('\n') + `\n${problems.length} problem(s)\n`);
+  process.exit(1);
+}
+
+function flowsGraph(args: string[]): void {
+  const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+  const out = resolve(values.out ?? join(ROOT, 'docs/flows'));
+  const content = loadContent();
+  mkdirSync(out, { recursive: true });
+  for (const flow of content.bundle.flows.values()) {
+    writeFileSync(join(out, `${flow.id}.md`), flowToMermaid(flow, (key) => content.texts.t('id', key)));
+  }
+  process.stdout.write(`wrote ${content.bundle.flows.size} diagrams to ${out}\n`);
+}
+
+async function main(): Promise<void> {
+  const [command, ...args] = process.argv.slice(2);
+  switch (command) {
+    case 'demo':
+      return chat(args, true);
+    case 'chat':
+      return chat(args, true);
+    case 'flows:check':
+      return flowsCheck(args);
+    case 'flows:graph':
+      return flowsGraph(args);
+    default:
+      fail(`unknown command "${command ?? ''}". Commands: demo, chat, flows:check, flows:graph`);
+  }
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) fail(`configuration:\n${e.message}`);
+  fail((e as Error).message);
+});

@@ -1,0 +1,72 @@
+// Everything a deployment says, loaded once at start: flows, texts, reference data.
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkFlows } from '../engine/check.js';
+import { loadFlowDir, type Bundle, type Problem } from '../engine/flow.js';
+import { LANGS } from '../engine/types.js';
+import { loadTexts, type Texts } from '../i18n/index.js';
+import { loadReferenceData, type ReferenceData } from './data.js';
+import { Renderer } from './render.js';
+
+/** The repository (or image) root: the folder holding flows/, locales/ and data/. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), existsSync(join(dirname(fileURLToPath(import.meta.url)), '../../flows')) ? '../..' : '../../..');
+
+export const ENTRY_FLOW = 'welcome';
+export const MENU_FLOW = 'main';
+export const INTENT_FLOWS = { emergency: 'emergency', language: 'language', stop: 'stop', forget: 'forget' } as const;
+
+export interface Content {
+  bundle: Bundle;
+  texts: Texts;
+  data: ReferenceData;
+  renderer: Renderer;
+  /** Shape problems found while loading the flows (empty for a healthy tree). */
+  problems: Problem[];
+}
+
+export interface ContentDirs {
+  flows: string;
+  locales: string;
+  data: string;
+}
+
+export function contentDirs(root = ROOT): ContentDirs {
+  return { flows: join(root, 'flows'), locales: join(root, 'locales'), data: join(root, 'data') };
+}
+
+export function loadContent(dirs: ContentDirs = contentDirs(), root = ROOT): Content {
+  const display = (f: string) => relative(root, f) || f;
+  const { flows, problems } = loadFlowDir(dirs.flows, display);
+  const texts = loadTexts(dirs.locales, display);
+  const data = loadReferenceData(dirs.data);
+  const bundle: Bundle = {
+    flows,
+    entry: ENTRY_FLOW,
+    menu: MENU_FLOW,
+    intents: INTENT_FLOWS,
+    countries: data.countries,
+    label: (lang, key) => texts.t(lang, key),
+  };
+  return { bundle, texts, data, renderer: new Renderer(texts, data), problems };
+}
+
+/** Loads and checks everything; problems are file:line messages. */
+export function checkContent(
+  content: Content,
+  effects: Record<string, readonly string[]>,
+  codeKeys: readonly string[],
+): Problem[] {
+  return [
+    ...content.problems,
+    ...checkFlows({
+      flows: content.bundle.flows,
+      roots: [ENTRY_FLOW, MENU_FLOW, ...Object.values(INTENT_FLOWS)],
+      locales: Object.fromEntries(LANGS.map((l) => [l, content.texts.index(l)])),
+      contacts: new Set(content.data.contacts.keys()),
+      facts: new Set(content.data.facts.keys()),
+      effects,
+      codeKeys,
+    }),
+  ];
+}

@@ -1,0 +1,56 @@
+// Turns the engine's keyed replies into text in the user's language.
+import type { Lang, Reply, Say } from '../engine/types.js';
+import type { Texts } from '../i18n/index.js';
+import type { Contact, ReferenceData } from './data.js';
+
+/** A message ready for a channel: plain text (the channel escapes it for its markup) and choices. */
+export interface Outbound {
+  text: string;
+  choices?: { id: string; label: string }[];
+  /** Session turn the choices belong to; channels put it into button data to recognise stale buttons. */
+  token?: number;
+}
+
+const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
+
+export class Renderer {
+  constructor(
+    private readonly texts: Texts,
+    private readonly data: ReferenceData,
+  ) {}
+
+  contact(lang: Lang, c: Contact): string {
+    const lines = [c.name[lang]];
+    for (const ch of c.channels) {
+      const note = ch.note ? ` (${ch.note[lang]})` : '';
+      lines.push(`${CHANNEL_ICON[ch.type]} ${this.texts.t(lang, `contacts.channel.${ch.type}`)}: ${ch.value}${note}`);
+    }
+    if (c.hours) lines.push(this.texts.t(lang, 'contacts.hours', { hours: c.hours[lang] }));
+    return lines.join('\n');
+  }
+
+  say(lang: Lang, s: Say): string {
+    if ('key' in s) return this.texts.t(lang, s.key, s.vars ?? undefined);
+    if ('contacts' in s) {
+      return s.contacts
+        .map((id) => this.data.contacts.get(id))
+        .filter((c): c is Contact => !!c)
+        .map((c) => this.contact(lang, c))
+        .join('\n\n');
+    }
+    return s.facts
+      .map((id) => this.data.facts.get(id))
+      .filter((f) => !!f)
+      .map((f) => `${f.text[lang]}\n${this.texts.t(lang, 'contacts.source', { source: f.source_title })}`)
+      .join('\n\n');
+  }
+
+  reply(lang: Lang, r: Reply): Outbound {
+    const out: Outbound = { text: r.say.map((s) => this.say(lang, s)).join('\n\n') };
+    if (r.choices) {
+      out.choices = r.choices.map((c) => ({ id: c.id, label: this.texts.t(lang, c.label) }));
+      out.token = r.token;
+    }
+    return out;
+  }
+}

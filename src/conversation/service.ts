@@ -1,0 +1,163 @@
+// Between the channels and the engine: drops re-deliveries, handles one user's messages one at a time,
+// loads the session, runs the engine and its effects, saves the session, and renders the replies.
+import { randomUUID } from 'node:crypto';
+import type { Content } from '../content/index.js';
+import type { Outbound } from '../content/render.js';
+import { langFromHint } from '../engine/intents.js';
+import { ENGINE_KEYS, step } from '../engine/step.js';
+import { newSession, type Input, type Lang, type Reply, type Session } from '../engine/types.js';
+import { silentLogger, userRef, type Logger } from '../log.js';
+import { userKey, type UserKey } from '../store/keys.js';
+import type { Store } from '../store/store.js';
+import { EFFECTS, type EffectContext, type EffectHandler } from './effects.js';
+
+/** One incoming message from any channel. */
+export interface Inbound {
+  channel: string;
+  userId: string;
+  /** Unique per channel; a message seen twice is answered once. */
+  messageId: string;
+  text?: string;
+  /** A pressed button: the choice id and the turn it was shown at. */
+  choice?: { id: string; token?: number };
+  /** The platform's language for the user (e.g. Telegram's language_code). */
+  langHint?: string | null;
+}
+
+export interface Handled {
+  replies: Outbound[];
+  /** The message was handled before; nothing was done. */
+  duplicate: boolean;
+  lang: Lang;
+  /** False when the message could not be handled (store unavailable); the reply says to try again. */
+  ok: boolean;
+}
+
+/** Longest text taken from a message; longer text is cut (the checker notes it). */
+export const MAX_TEXT = 20_000;
+const LOCK_MS = 30_000;
+const MAX_EFFECT_ROUNDS = 8;
+const LOCK_WAIT_MS = 10_000;
+
+/** Texts this module shows. */
+export const CONVERSATION_KEYS = ['conversation.try_again', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
+
+// C0 controls except tab and newline, DEL, and C1 controls: binary garbage, not text.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+export function cleanText(raw: string): string {
+  let text = raw.toWellFormed().replace(/\r\n?/g, '\n').replace(CONTROL, '');
+  if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
+  return text;
+}
+
+export interface ServiceOptions {
+  store: Store;
+  content: Content;
+  effects?: Record<string, EffectHandler>;
+  now?: () => number;
+  log?: Logger;
+}
+
+export class ConversationService {
+  private readonly store: Store;
+  private readonly content: Content;
+  private readonly effects: Record<string, EffectHandler>;
+  private readonly now: () => number;
+  private readonly log: Logger;
+  /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
+  private readonly queues = new Map<UserKey, Promise<unknown>>();
+
+  constructor(opts: ServiceOptions) {
+    this.store = opts.store;
+    this.content = opts.content;
+    this.effects = opts.effects ?? EFFECTS;
+    this.now = opts.now ?? Date.now;
+    this.log = opts.log ?? silentLogger;
+  }
+
+  handle(inbound: Inbound): Promise<Handled> {
+    const user = userKey(inbound.channel, inbound.userId);
+    const prev = this.queues.get(user) ?? Promise.resolve();
+    const run = prev.then(() => this.handleNow(user, inbound));
+    const tail = run.catch(() => undefined);
+    this.queues.set(user, tail);
+    void tail.then(() => {
+      if (this.queues.get(user) === tail) this.queues.delete(user);
+    });
+    return run;
+  }
+
+  private async claim(user: UserKey, messageId: string) {
+    const token = randomUUID();
+    const started = this.now();
+    for (let attempt = 0; ; attempt++) {
+      const claim = await this.store.begin(user, messageId, token, LOCK_MS);
+      if (claim) return claim;
+      // Another process holds this user's lock: wait for it, briefly and with growing pauses.
+      if (this.now() - started > LOCK_WAIT_MS) throw new Error('user lock busy');
+      await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 200)));
+    }
+  }
+
+  private async handleNow(user: UserKey, inbound: Inbound): Promise<Handled> {
+    const at = this.now();
+    let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
+    let token: string | null = null;
+    try {
+      const claim = await this.claim(user, inbound.messageId);
+      token = claim.token;
+      if (claim.seen) {
+        await this.store.release(user, token);
+        return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true };
+      }
+      let session: Session = claim.session ?? newSession(at);
+      lang = session.lang ?? lang;
+      const input: Input = inbound.choice
+        ? { kind: 'choice', id: inbound.choice.id, token: inbound.choice.token, at, langHint: inbound.langHint }
+        : { kind: 'text', text: cleanText(inbound.text ?? ''), at, langHint: inbound.langHint };
+      const ctx: EffectContext = { user, messageId: inbound.messageId, lang, store: this.store, erase: false };
+      let result = step(this.content.bundle, session, input);
+      const replies: { lang: Lang; reply: Reply }[] = [];
+      const collect = () => {
+        const l = result.session.lang ?? lang;
+        for (const reply of result.replies) replies.push({ lang: l, reply });
+      };
+      collect();
+      for (let round = 0; result.effects.length && round < MAX_EFFECT_ROUNDS; round++) {
+        const effect = result.effects[0]!;
+        ctx.lang = result.session.lang ?? lang;
+        const done = await this.perform(ctx, effect.type, effect.args);
+        result = step(this.content.bundle, result.session, { kind: 'effect', effect: effect.type, at, ...done });
+        collect();
+      }
+      session = result.session;
+      lang = session.lang ?? lang;
+      const saved = await this.store.commit(user, token, inbound.messageId, ctx.erase ? null : session);
+      token = null;
+      if (!saved) throw new Error('lost the user lock before saving');
+      return { replies: replies.map((r) => this.content.renderer.reply(r.lang, r.reply)), duplicate: false, lang, ok: true };
+    } catch (err) {
+      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel }, 'message not handled');
+      if (token) await this.store.release(user, token).catch(() => undefined);
+      return { replies: [{ text: this.content.texts.t(lang, 'conversation.try_again') }], duplicate: false, lang, ok: false };
+    }
+  }
+
+  private async perform(ctx: EffectContext, type: string, args: Record<string, unknown>) {
+    const handler = this.effects[type];
+    if (!handler) {
+      this.log.error({ effect: type }, 'flow asked for an effect that does not exist');
+      return { outcome: 'error' };
+    }
+    try {
+      return await handler.run(ctx, args as never);
+    } catch (err) {
+      this.log.error({ effect: type, err: (err as Error).message, user: userRef(ctx.user) }, 'effect failed');
+      throw err;
+    }
+  }
+}
+
+/** Every text key the code (rather than a flow) shows. */
+export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS];

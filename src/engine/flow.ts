@@ -1,0 +1,114 @@
+// A flow file: its shape, its loading from YAML with line numbers for every problem, and the bundle
+// of everything step() needs.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Country } from './inputs.js';
+import { KINDS } from './steps/index.js';
+import type { Lang } from './types.js';
+
+export const SPEC_VERSION = 1;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStep = { type: string } & Record<string, any>;
+
+export interface Flow {
+  id: string;
+  start: string;
+  steps: Record<string, AnyStep>;
+  file: string;
+  /** Line of each step (and of its fields) in the file, for messages. */
+  line(path: (string | number)[]): number;
+}
+
+export interface Problem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}: ${p.message}`;
+}
+
+/** Everything the engine reads: flows and content lookups. Built once at start. */
+export interface Bundle {
+  flows: Map<string, Flow>;
+  /** Flow for users who have not chosen a language or given consent yet. */
+  entry: string;
+  /** The main menu flow. */
+  menu: string;
+  /** Flows the global intents run. */
+  intents: { emergency: string; language: string; stop: string; forget: string };
+  countries: readonly Country[];
+  label(lang: Lang, key: string): string;
+}
+
+function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+    if (node && node.range) return counter.linePos(node.range[0]).line;
+  }
+  return 1;
+}
+
+/** Parses one flow file. Shape problems (pass one) are returned with their line; references are checked later. */
+export function parseFlow(file: string, source: string): { flow?: Flow; problems: Problem[] } {
+  const counter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  const at = (path: (string | number)[], message: string) => problems.push({ file, line: lineOf(doc, counter, path), message });
+  for (const e of doc.errors) problems.push({ file, line: e.linePos?.[0]?.line ?? 1, message: `YAML: ${e.message.split('\n')[0]}` });
+  if (problems.length) return { problems };
+  if (!isMap(doc.contents)) return { problems: [{ file, line: 1, message: 'a flow file must be a mapping with spec_version, id, start and steps' }] };
+  const raw = doc.toJS() as Record<string, unknown>;
+  for (const key of Object.keys(raw)) {
+    if (!['spec_version', 'id', 'start', 'steps', 'description'].includes(key)) at([key], `unknown field "${key}"`);
+  }
+  if (raw.spec_version !== SPEC_VERSION) at(['spec_version'], `spec_version must be ${SPEC_VERSION} (found ${JSON.stringify(raw.spec_version)})`);
+  const id = raw.id;
+  if (typeof id !== 'string' || !/^[a-z][a-z0-9-]*$/.test(id)) at(['id'], 'id must be a lower-case name like "check-offer"');
+  else if (id !== basename(file).replace(/\.ya?ml$/, '')) at(['id'], `id "${id}" must match the file name`);
+  if (typeof raw.start !== 'string') at(['start'], 'start must name the first step');
+  const steps = raw.steps;
+  if (!steps || typeof steps !== 'object' || Array.isArray(steps) || Object.keys(steps).length === 0) {
+    at(['steps'], 'steps must be a mapping of step ids to steps');
+    return { problems };
+  }
+  const parsed: Record<string, AnyStep> = {};
+  for (const [stepId, step] of Object.entries(steps as Record<string, unknown>)) {
+    const path = ['steps', stepId];
+    if (!/^[a-z0-9_-]+$/.test(stepId)) at(path, `step id "${stepId}" may only use a-z, 0-9, _ and -`);
+    const type = (step as { type?: unknown } | null)?.type;
+    const kind = typeof type === 'string' ? KINDS[type] : undefined;
+    if (!kind) {
+      at([...path, 'type'], `step "${stepId}" has unknown type ${JSON.stringify(type)} (known: ${Object.keys(KINDS).join(', ')})`);
+      continue;
+    }
+    const result = kind.schema.safeParse(step);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        at([...path, ...issue.path], `step "${stepId}"${issue.path.length ? ` field ${issue.path.join('.')}` : ''}: ${issue.message}`);
+      }
+      continue;
+    }
+    parsed[stepId] = result.data as AnyStep;
+  }
+  if (problems.length) return { problems };
+  return {
+    flow: { id: id as string, start: raw.start as string, steps: parsed, file, line: (path) => lineOf(doc, counter, path) },
+    problems,
+  };
+}
+
+export function loadFlowDir(dir: string, display = (f: string) => f): { flows: Map<string, Flow>; problems: Problem[] } {
+  const flows = new Map<string, Flow>();
+  const problems: Problem[] = [];
+  for (const name of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+    const path = join(dir, name);
+    const { flow, problems: found } = parseFlow(display(path), readFileSync(path, 'utf8'));
+    problems.push(...found);
+    if (flow) flows.set(flow.id, flow);
+  }
+  return { flows, problems };
+}

@@ -1,0 +1,127 @@
+// Validation of free-text answers, one function per input type. Pure: the time comes in as `now`.
+import { fold, nearly, squash } from './text.js';
+import type { Value } from './types.js';
+
+export const INPUT_TYPES = ['text', 'phone', 'date', 'country', 'yesno', 'number'] as const;
+export type InputType = (typeof INPUT_TYPES)[number];
+
+export interface InputRule {
+  type: InputType;
+  max?: number;
+  min?: number;
+  pattern?: string;
+  /** for dates: refuse dates after `now` */
+  past?: boolean;
+}
+
+export interface Country {
+  code: string;
+  names: string[];
+}
+
+export type Parsed = { ok: true; value: Value } | { ok: false; reason: string };
+
+export const DEFAULT_TEXT_MAX = 500;
+
+const patternCache = new Map<string, RegExp>();
+function compiled(pattern: string): RegExp {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'u');
+    patternCache.set(pattern, re);
+  }
+  return re;
+}
+
+export function parseInput(rule: InputRule, raw: string, now: number, countries: readonly Country[]): Parsed {
+  const text = raw.trim();
+  if (!text) return { ok: false, reason: 'empty' };
+  switch (rule.type) {
+    case 'text':
+      return parseText(rule, text);
+    case 'phone':
+      return parsePhone(text);
+    case 'date':
+      return parseDate(text, rule.past ? now : null);
+    case 'country':
+      return parseCountry(text, countries);
+    case 'yesno':
+      return parseYesNo(text);
+    case 'number':
+      return parseNumber(rule, text);
+  }
+}
+
+function parseText(rule: InputRule, text: string): Parsed {
+  const length = [...text].length;
+  if (length > (rule.max ?? DEFAULT_TEXT_MAX)) return { ok: false, reason: 'too_long' };
+  if (rule.min !== undefined && length < rule.min) return { ok: false, reason: 'too_short' };
+  if (!/[\p{L}\p{N}]/u.test(text)) return { ok: false, reason: 'no_letters' };
+  if (rule.pattern && !compiled(rule.pattern).test(text)) return { ok: false, reason: 'pattern' };
+  return { ok: true, value: text };
+}
+
+/** Phone numbers as E.164. Indonesian local forms (08…, 62…) are accepted; other countries need a +. */
+export function parsePhone(text: string): Parsed {
+  const cleaned = text.replace(/[\s().\-]/g, '');
+  let digits: string;
+  if (/^\+\d+$/.test(cleaned)) digits = cleaned.slice(1);
+  else if (/^00\d+$/.test(cleaned)) digits = cleaned.slice(2);
+  else if (/^0\d+$/.test(cleaned)) digits = '62' + cleaned.slice(1);
+  else if (/^62\d+$/.test(cleaned)) digits = cleaned;
+  else return { ok: false, reason: 'format' };
+  if (digits.length < 9 || digits.length > 15) return { ok: false, reason: 'length' };
+  return { ok: true, value: '+' + digits };
+}
+
+const MONTHS: Record<string, number> = {};
+[
+  ['januari', 'january', 'jan'], ['februari', 'february', 'feb', 'pebruari'], ['maret', 'march', 'mar'],
+  ['april', 'apr'], ['mei', 'may'], ['juni', 'june', 'jun'], ['juli', 'july', 'jul'],
+  ['agustus', 'august', 'agu', 'agt', 'aug'], ['september', 'sep', 'sept'], ['oktober', 'october', 'okt', 'oct'],
+  ['november', 'nopember', 'nov'], ['desember', 'december', 'des', 'dec'],
+].forEach((names, i) => names.forEach((n) => (MONTHS[n] = i + 1)));
+
+export function parseDate(text: string, notAfter: number | null): Parsed {
+  const t = fold(text);
+  let d: number | undefined, m: number | undefined, y: number | undefined;
+  let match: RegExpMatchArray | null;
+  if ((match = t.match(/^(\d{4}) (\d{1,2}) (\d{1,2})$/))) [y, m, d] = [+match[1]!, +match[2]!, +match[3]!];
+  else if ((match = t.match(/^(\d{1,2}) (\d{1,2}) (\d{4})$/))) [d, m, y] = [+match[1]!, +match[2]!, +match[3]!];
+  else if ((match = t.match(/^(\d{1,2}) ([a-z]+) (\d{4})$/))) [d, m, y] = [+match[1]!, MONTHS[match[2]!], +match[3]!];
+  else if ((match = t.match(/^([a-z]+) (\d{1,2}) (\d{4})$/))) [m, d, y] = [MONTHS[match[1]!], +match[2]!, +match[3]!];
+  if (d === undefined || m === undefined || y === undefined) return { ok: false, reason: 'format' };
+  const ms = Date.UTC(y, m - 1, d);
+  const back = new Date(ms);
+  if (y < 1900 || back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) {
+    return { ok: false, reason: 'invalid' };
+  }
+  if (notAfter !== null && ms > notAfter) return { ok: false, reason: 'future' };
+  return { ok: true, value: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+}
+
+export function parseCountry(text: string, countries: readonly Country[]): Parsed {
+  const typed = squash(text);
+  for (const c of countries) if (c.code.toLowerCase() === typed) return { ok: true, value: c.code };
+  for (const c of countries) for (const n of c.names) if (nearly(typed, squash(n))) return { ok: true, value: c.code };
+  return { ok: false, reason: 'unknown_country' };
+}
+
+const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));
+const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah'].map(squash));
+
+export function parseYesNo(text: string): Parsed {
+  const t = squash(text);
+  if (YES.has(t)) return { ok: true, value: true };
+  if (NO.has(t)) return { ok: true, value: false };
+  return { ok: false, reason: 'yesno' };
+}
+
+function parseNumber(rule: InputRule, text: string): Parsed {
+  const t = text.replace(/\s/g, '');
+  if (!/^-?\d+([.,]\d+)?$/.test(t)) return { ok: false, reason: 'format' };
+  const n = Number(t.replace(',', '.'));
+  if (rule.min !== undefined && n < rule.min) return { ok: false, reason: 'too_small' };
+  if (rule.max !== undefined && n > rule.max) return { ok: false, reason: 'too_large' };
+  return { ok: true, value: n };
+}

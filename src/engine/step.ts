@@ -1,0 +1,305 @@
+// step(): one user input in, the next session, the replies and the effects out. Pure.
+import type { Bundle, Flow } from './flow.js';
+import { langFromHint, matchIntent, type Intent } from './intents.js';
+import type { Runtime, SayItem } from './kind.js';
+import { INPUT_TYPES } from './inputs.js';
+import { KINDS } from './steps/index.js';
+import { LANGS, type Effect, type Input, type Lang, type Position, type Reply, type Say, type Session, type StepResult, type Value, type Vars } from './types.js';
+
+export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
+export const MAX_FAILURES = 3;
+/** Steps run in one call at most; more means a loop in a flow. */
+const MAX_TRANSITIONS = 200;
+
+export const TARGET_END = '@end';
+/** Leaves every flow; the next message starts afresh. */
+export const TARGET_IDLE = '@idle';
+export const FLOW_TARGET = 'flow:';
+
+class Run implements Runtime {
+  readonly replies: Reply[] = [];
+  readonly effects: Effect[] = [];
+  private next: Position | null = null;
+  private open: Reply | null = null;
+
+  constructor(
+    private readonly bundle: Bundle,
+    readonly session: Session,
+    readonly now: number,
+  ) {}
+
+  get lang(): Lang {
+    return this.session.lang ?? 'id';
+  }
+  get countries() {
+    return this.bundle.countries;
+  }
+  label(key: string): string {
+    return this.bundle.label(this.lang, key);
+  }
+
+  private flow(id: string): Flow | undefined {
+    return this.bundle.flows.get(id);
+  }
+
+  private resolve(item: SayItem): Say {
+    if (typeof item === 'string') return { key: item };
+    if ('key' in item && item.vars) {
+      const vars: Vars = {};
+      for (const [k, v] of Object.entries(item.vars)) {
+        vars[k] = typeof v === 'string' && v.startsWith('$') ? (this.get(v.slice(1)) ?? '') : v;
+      }
+      return { key: item.key, vars };
+    }
+    return item as Say;
+  }
+
+  /** Say items of one step go into one message, so a step is one chat bubble. */
+  say(items: readonly SayItem[]): void {
+    this.emit(items.map((i) => this.resolve(i)));
+  }
+
+  emit(says: readonly Say[]): void {
+    if (!says.length) return;
+    if (!this.open) {
+      this.open = { say: [] };
+      this.replies.push(this.open);
+    }
+    this.open.say.push(...says);
+  }
+
+  private close(): void {
+    this.open = null;
+  }
+
+  prompt(items: readonly SayItem[], choices?: { id: string; label: string }[]): void {
+    this.session.turn += 1;
+    this.say(items);
+    if (choices && this.open) {
+      this.open.choices = choices;
+      this.open.token = this.session.turn;
+    }
+    this.close();
+  }
+
+  retry(hint: Say, choices?: { id: string; label: string }[]): void {
+    this.session.failures += 1;
+    if (this.session.failures >= MAX_FAILURES) {
+      this.say([{ key: 'engine.too_many_failures' }]);
+      this.close();
+      this.session.stack = [];
+      this.restart();
+      return;
+    }
+    const reply: Reply = { say: [hint] };
+    if (choices) {
+      reply.choices = choices;
+      reply.token = this.session.turn;
+    }
+    this.replies.push(reply);
+  }
+
+  stale(): void {
+    this.say([{ key: 'engine.stale' }]);
+    this.close();
+    if (this.session.at) this.next = { ...this.session.at };
+  }
+
+  /** Runs the current step again from its start. */
+  again(): void {
+    if (this.session.at) this.next = { ...this.session.at };
+    else this.restart();
+  }
+
+  go(target: string): void {
+    this.close();
+    if (target === TARGET_END) return this.end();
+    if (target === TARGET_IDLE) {
+      this.session.at = null;
+      this.session.stack = [];
+      this.next = null;
+      return;
+    }
+    if (target.startsWith(FLOW_TARGET)) return this.enterFlow(target.slice(FLOW_TARGET.length));
+    const at = this.session.at;
+    if (!at) return this.restart();
+    this.next = { flow: at.flow, step: target };
+  }
+
+  call(flow: string, returnTo: string): void {
+    const at = this.session.at;
+    if (at) this.session.stack.push({ flow: at.flow, step: returnTo });
+    this.enterFlow(flow);
+  }
+
+  private enterFlow(id: string): void {
+    const flow = this.flow(id);
+    if (!flow) return this.broken();
+    this.next = { flow: id, step: flow.start };
+  }
+
+  effect(effect: Effect): void {
+    this.close();
+    this.session.pending = effect.type;
+    this.effects.push(effect);
+  }
+
+  set(name: string, value: Value): void {
+    if (name === 'lang') {
+      if (LANGS.includes(value as Lang)) this.session.lang = value as Lang;
+      return;
+    }
+    if (name === 'consent') {
+      this.session.consent = value === true;
+      return;
+    }
+    this.session.vars[name] = value;
+  }
+
+  get(name: string): Value | undefined {
+    if (name === 'lang') return this.session.lang;
+    if (name === 'consent') return this.session.consent;
+    return this.session.vars[name];
+  }
+
+  end(): void {
+    this.close();
+    const back = this.session.stack.pop();
+    if (back) this.next = back;
+    else this.restart();
+  }
+
+  /** To the main menu, or to the welcome for someone who has not agreed to the privacy notice yet. */
+  restart(): void {
+    this.close();
+    const id = this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
+    this.enterFlow(id);
+  }
+
+  /** The session points at a flow or step that no longer exists (flows changed since): start afresh. */
+  broken(): void {
+    this.session.stack = [];
+    this.session.at = null;
+    this.session.pending = null;
+    this.say([{ key: 'engine.restart' }]);
+    this.close();
+    const id = this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
+    const flow = this.flow(id);
+    this.next = flow ? { flow: id, step: flow.start } : null;
+  }
+
+  current() {
+    const at = this.session.at;
+    if (!at) return undefined;
+    const step = this.flow(at.flow)?.steps[at.step];
+    return step ? { at, step, kind: KINDS[step.type]! } : undefined;
+  }
+
+  resume(input: Input): void {
+    const cur = this.current();
+    if (!cur) return this.broken();
+    if (!cur.kind.resume) {
+      this.next = { ...cur.at };
+      return;
+    }
+    cur.kind.resume(this, cur.step, input);
+  }
+
+  intent(intent: Intent): void {
+    const s = this.session;
+    switch (intent) {
+      case 'emergency':
+      case 'language':
+      case 'forget': {
+        if (s.at && this.current()?.kind.waits) s.stack.push({ ...s.at });
+        this.enterFlow(this.bundle.intents[intent]);
+        return;
+      }
+      case 'stop':
+        s.stack = [];
+        this.enterFlow(this.bundle.intents.stop);
+        return;
+      case 'start':
+        s.vars = {};
+      // falls through
+      case 'menu':
+        s.stack = [];
+        this.restart();
+        return;
+    }
+  }
+
+  loop(): void {
+    let guard = 0;
+    while (this.next) {
+      if (++guard > MAX_TRANSITIONS) {
+        this.replies.length = 0;
+        this.effects.length = 0;
+        this.session.pending = null;
+        this.say([{ key: 'engine.error' }]);
+        this.session.at = null;
+        this.session.stack = [];
+        return;
+      }
+      const p = this.next;
+      this.next = null;
+      const prev = this.session.at;
+      if (!prev || prev.flow !== p.flow || prev.step !== p.step) this.session.failures = 0;
+      this.session.at = p;
+      const step = this.flow(p.flow)?.steps[p.step];
+      if (!step) {
+        this.broken();
+        continue;
+      }
+      KINDS[step.type]!.enter(this, step);
+    }
+  }
+}
+
+function copy(s: Session): Session {
+  return { ...s, at: s.at && { ...s.at }, stack: s.stack.map((p) => ({ ...p })), vars: { ...s.vars } };
+}
+
+export function step(bundle: Bundle, session: Session, input: Input): StepResult {
+  const s = copy(session);
+  const run = new Run(bundle, s, input.at);
+  if (input.kind === 'effect') {
+    if (s.pending !== input.effect || !s.at) return { session: s, replies: [], effects: [] };
+    s.pending = null;
+    run.resume(input);
+    run.loop();
+    return { session: s, replies: run.replies, effects: run.effects };
+  }
+  if (!s.lang) s.lang = langFromHint(input.langHint);
+  const idle = s.at !== null && input.at - s.lastAt > IDLE_RESET_MS;
+  s.lastAt = input.at;
+  const intent = input.kind === 'text' ? matchIntent(input.text) : null;
+  if (idle) {
+    s.at = null;
+    s.stack = [];
+    s.vars = {};
+    s.pending = null;
+    s.failures = 0;
+    if (s.lang) run.say([{ key: 'engine.welcome_back' }]);
+  }
+  if (intent) run.intent(intent);
+  else if (!s.at) run.restart();
+  else if (s.pending) {
+    // An effect's result never came back (the process stopped mid-step): run the step again.
+    s.pending = null;
+    run.again();
+  } else run.resume(input);
+  run.loop();
+  return { session: s, replies: run.replies, effects: run.effects };
+}
+
+/** Texts the engine itself shows (flows:check counts them as used and requires them in every locale). */
+export const ENGINE_KEYS: readonly string[] = [
+  'engine.too_many_failures',
+  'engine.stale',
+  'engine.restart',
+  'engine.error',
+  'engine.welcome_back',
+  'engine.hint.choice',
+  ...INPUT_TYPES.map((t) => `engine.hint.${t}`),
+];

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { SayList, Target, type StepKind } from '../kind.js';
+import { VAR_NAME } from '../names.js';
+
+const schema = z
+  .object({
+    type: z.literal('effect'),
+    effect: z.string().min(1),
+    /** Arguments; a string "$name" passes the session variable `name`. */
+    args: z.record(z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** Result fields are stored as `<store>.<field>`. */
+    store: z.string().regex(VAR_NAME).optional(),
+    say: SayList.optional(),
+    outcomes: z.record(Target).refine((o) => Object.keys(o).length > 0, 'an effect needs at least one outcome'),
+  })
+  .strict();
+type Step = z.infer<typeof schema>;
+
+/** Asks the caller to do something outside the engine, then branches on the outcome it reports. */
+export const effect: StepKind<Step> = {
+  type: 'effect',
+  schema,
+  waits: true,
+  targets: (s) => Object.values(s.outcomes),
+  flows: () => [],
+  keys: () => [],
+  sayItems: (s) => s.say ?? [],
+  enter(rt, s) {
+    if (s.say) rt.say(s.say);
+    const args: Record<string, string | number | boolean | null> = {};
+    for (const [k, v] of Object.entries(s.args ?? {})) {
+      args[k] = typeof v === 'string' && v.startsWith('$') ? (rt.get(v.slice(1)) ?? null) : v;
+    }
+    rt.effect({ type: s.effect, args });
+  },
+  resume(rt, s, input) {
+    if (input.kind !== 'effect' || input.effect !== s.effect) return rt.stale();
+    if (s.store && input.data) for (const [k, v] of Object.entries(input.data)) rt.set(`${s.store}.${k}`, v);
+    if (input.say?.length) rt.emit(input.say);
+    rt.go(s.outcomes[input.outcome] ?? s.outcomes.error ?? '@end');
+  },
+};

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { SayList, Target, type StepKind } from '../kind.js';
+
+const schema = z.object({ type: z.literal('say'), say: SayList.min(1), next: Target }).strict();
+type Step = z.infer<typeof schema>;
+
+export const say: StepKind<Step> = {
+  type: 'say',
+  schema,
+  waits: false,
+  targets: (s) => [s.next],
+  flows: () => [],
+  keys: () => [],
+  sayItems: (s) => s.say,
+  enter(rt, s) {
+    rt.say(s.say);
+    rt.go(s.next);
+  },
+};

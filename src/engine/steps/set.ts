@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { Target, type StepKind } from '../kind.js';
+
+const schema = z
+  .object({
+    type: z.literal('set'),
+    set: z.record(z.union([z.string(), z.number(), z.boolean(), z.null()])),
+    next: Target,
+  })
+  .strict();
+type Step = z.infer<typeof schema>;
+
+export const set: StepKind<Step> = {
+  type: 'set',
+  schema,
+  waits: false,
+  targets: (s) => [s.next],
+  flows: () => [],
+  keys: () => [],
+  sayItems: () => [],
+  enter(rt, s) {
+    for (const [name, value] of Object.entries(s.set)) rt.set(name, value);
+    rt.go(s.next);
+  },
+};

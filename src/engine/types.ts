@@ -1,0 +1,68 @@
+// The engine's vocabulary. Pure data: no I/O, no clock, no randomness.
+
+export type Lang = 'id' | 'en';
+export const LANGS: readonly Lang[] = ['id', 'en'];
+
+export type Value = string | number | boolean | null;
+export type Vars = Record<string, Value>;
+
+/** Where the user is in a flow. The stack holds the places to return to after a called flow ends. */
+export interface Position {
+  flow: string;
+  step: string;
+}
+
+/** One user's conversation state, saved between messages. */
+export interface Session {
+  v: 1;
+  lang: Lang | null;
+  consent: boolean;
+  /** Current position; null when the user is not inside a flow (new, stopped, or restarted). */
+  at: Position | null;
+  stack: Position[];
+  vars: Vars;
+  /** Failed attempts at the current step. */
+  failures: number;
+  /** Increases every time a new prompt is shown; buttons carry it so stale presses can be told apart. */
+  turn: number;
+  /** Time of the last message handled, ms since epoch (given to the engine by the caller). */
+  lastAt: number;
+  /** The current step is waiting for the result of this effect. */
+  pending: string | null;
+}
+
+/** What the user did, as the engine sees it. */
+export type Input =
+  | { kind: 'text'; text: string; at: number; langHint?: string | null }
+  | { kind: 'choice'; id: string; token?: number; at: number; langHint?: string | null }
+  | { kind: 'effect'; effect: string; outcome: string; data?: Vars; say?: Say[]; at: number };
+
+/** One piece of content to show. Keys are i18n keys; contacts and facts come from reviewed data files. */
+export type Say =
+  | { key: string; vars?: Vars }
+  | { contacts: string[] }
+  | { facts: string[] };
+
+/** One message to send; choices (if any) are attached to it. */
+export interface Reply {
+  say: Say[];
+  choices?: { id: string; label: string }[];
+  /** The session turn this prompt belongs to (for buttons). */
+  token?: number;
+}
+
+/** Work the engine asks the caller to do; the result comes back as an `effect` input. */
+export interface Effect {
+  type: string;
+  args: Vars;
+}
+
+export interface StepResult {
+  session: Session;
+  replies: Reply[];
+  effects: Effect[];
+}
+
+export function newSession(at: number): Session {
+  return { v: 1, lang: null, consent: false, at: null, stack: [], vars: {}, failures: 0, turn: 0, lastAt: at, pending: null };
+}

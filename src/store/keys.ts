@@ -1,0 +1,21 @@
+// Every Redis key name, in one place. All live under the configured prefix. A user's keys share a
+// hash tag ({channel:user}) so that the multi-key scripts work on Redis Cluster too.
+
+export type UserKey = string; // "<channel>:<user id>"
+
+export function userKey(channel: string, userId: string): UserKey {
+  return `${channel}:${userId}`;
+}
+
+export function keyspace(prefix: string) {
+  const tag = (u: UserKey) => `{${u}}`;
+  return {
+    prefix,
+    session: (u: UserKey) => `${prefix}:session:${tag(u)}`,
+    lock: (u: UserKey) => `${prefix}:lock:${tag(u)}`,
+    seen: (u: UserKey, messageId: string) => `${prefix}:seen:${tag(u)}:${messageId}`,
+    /** Keys that hold personal data of a user; "delete my data" removes all of them. */
+    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
+  };
+}
+export type Keyspace = ReturnType<typeof keyspace>;

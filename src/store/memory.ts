@@ -1,0 +1,58 @@
+// In-memory store with the same behaviour as the Redis one. Used by the demo only: nothing survives a restart.
+import type { Session } from '../engine/types.js';
+import type { UserKey } from './keys.js';
+import { decodeSession, encodeSession, SEEN_TTL_S, SESSION_TTL_S, type Claim, type Store } from './store.js';
+
+interface Entry {
+  value: string;
+  expires: number;
+}
+
+export class MemoryStore implements Store {
+  private readonly data = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private get(key: string): string | undefined {
+    const e = this.data.get(key);
+    if (!e) return undefined;
+    if (e.expires <= this.now()) {
+      this.data.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  private put(key: string, value: string, ttlMs: number): void {
+    this.data.set(key, { value, expires: this.now() + ttlMs });
+  }
+
+  async begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null> {
+    if (this.get(`lock:${user}`) !== undefined) return null;
+    this.put(`lock:${user}`, token, lockMs);
+    return { token, session: decodeSession(this.get(`session:${user}`)), seen: this.get(`seen:${user}:${messageId}`) !== undefined };
+  }
+
+  async commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean> {
+    if (this.get(`lock:${user}`) !== token) return false;
+    if (session) this.put(`session:${user}`, encodeSession(session), SESSION_TTL_S * 1000);
+    else this.data.delete(`session:${user}`);
+    this.put(`seen:${user}:${messageId}`, '1', SEEN_TTL_S * 1000);
+    this.data.delete(`lock:${user}`);
+    return true;
+  }
+
+  async release(user: UserKey, token: string): Promise<void> {
+    if (this.get(`lock:${user}`) === token) this.data.delete(`lock:${user}`);
+  }
+
+  async forgetUser(user: UserKey): Promise<void> {
+    this.data.delete(`session:${user}`);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.data.clear();
+  }
+}

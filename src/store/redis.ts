@@ -1,0 +1,110 @@
+// Redis implementation of the store (ioredis). Each multi-key change is one Lua script.
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Session } from '../engine/types.js';
+import { keyspace, type Keyspace, type UserKey } from './keys.js';
+import { decodeSession, encodeSession, SEEN_TTL_S, SESSION_TTL_S, type Claim, type Store } from './store.js';
+
+/**
+ * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark; ARGV[1] token, ARGV[2] lock ms.
+ * Returns {0} when the lock is held by someone else, else {1, session or '', seen 0/1}.
+ */
+const BEGIN = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
+
+/**
+ * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark;
+ * ARGV[1] token, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
+ */
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
+redis.call('DEL', KEYS[1])
+return 1`;
+
+/** release: KEYS[1] lock; ARGV[1] token. Deletes the lock only if it is still ours. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+type Scripts = {
+  waspadaBegin(lock: string, session: string, seen: string, token: string, lockMs: number): Promise<[number, string?, number?]>;
+  waspadaCommit(lock: string, session: string, seen: string, token: string, json: string, ttl: number, seenTtl: number): Promise<number>;
+  waspadaRelease(lock: string, token: string): Promise<number>;
+};
+
+export function redisOptions(): RedisOptions {
+  return {
+    lazyConnect: true,
+    // Fail fast while disconnected: the user is told to try again instead of waiting on a queue.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    enableAutoPipelining: true,
+    connectTimeout: 3000,
+    retryStrategy: (times) => Math.min(50 * 2 ** times, 2000),
+  };
+}
+
+export class RedisStore implements Store {
+  readonly keys: Keyspace;
+  private readonly r: Redis & Scripts;
+
+  constructor(redis: Redis, prefix: string) {
+    this.keys = keyspace(prefix);
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
+    redis.defineCommand('waspadaCommit', { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.r = redis as Redis & Scripts;
+  }
+
+  get redis(): Redis {
+    return this.r;
+  }
+
+  async begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null> {
+    const k = this.keys;
+    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.seen(user, messageId), token, lockMs);
+    if (res[0] !== 1) return null;
+    return { token, session: decodeSession(res[1]), seen: res[2] === 1 };
+  }
+
+  async commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean> {
+    const k = this.keys;
+    const json = session ? encodeSession(session) : '';
+    return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), token, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
+  }
+
+  async release(user: UserKey, token: string): Promise<void> {
+    await this.r.waspadaRelease(this.keys.lock(user), token);
+  }
+
+  async forgetUser(user: UserKey): Promise<void> {
+    await this.r.del(...this.keys.personal(user));
+  }
+
+  async ping(): Promise<void> {
+    await this.r.ping();
+  }
+
+  async close(): Promise<void> {
+    this.r.disconnect();
+  }
+}
+
+/** Connects, or throws an error that says which address could not be reached. */
+export async function connectRedis(url: string, timeoutMs = 3000): Promise<Redis> {
+  const redis = new Redis(url, { ...redisOptions(), connectTimeout: timeoutMs });
+  redis.on('error', () => {
+    /* reported by the callers that fail; ioredis reconnects by itself */
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    redis.disconnect();
+    const safe = url.replace(/\/\/[^@/]*@/, '//***@');
+    throw new Error(`cannot reach Redis at ${safe}: ${(e as Error).message}`);
+  }
+  return redis;
+}

@@ -1,0 +1,44 @@
+// The store interface the conversation service uses. Two implementations: Redis (production, tests)
+// and memory (the demo only). One contract suite (test/store/contract.ts) runs against both.
+import type { Session } from '../engine/types.js';
+import type { UserKey } from './keys.js';
+
+export interface Claim {
+  /** Proves ownership of the user's lock; pass it to commit or release. */
+  token: string;
+  session: Session | null;
+  /** This message id was handled before (a re-delivery). */
+  seen: boolean;
+}
+
+export interface Store {
+  /** Takes the user's lock if it is free, reading the session and the message's seen-mark in the same step. */
+  begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null>;
+  /**
+   * Atomically saves the session (or erases it when null), marks the message handled and frees the lock.
+   * Returns false, changing nothing, when the lock is no longer ours.
+   */
+  commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean>;
+  release(user: UserKey, token: string): Promise<void>;
+  /** Deletes every key holding the user's personal data. */
+  forgetUser(user: UserKey): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const SESSION_TTL_S = 30 * 24 * 3600;
+export const SEEN_TTL_S = 48 * 3600;
+
+export function encodeSession(s: Session): string {
+  return JSON.stringify(s);
+}
+
+export function decodeSession(raw: string | null | undefined): Session | null {
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as Session;
+    return s && s.v === 1 ? s : null;
+  } catch {
+    return null;
+  }
+}
