@@ -35,7 +35,8 @@ export interface Handled {
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
-const LOCK_MS = 30_000;
+/** How long a user's lock lives if its holder dies; handling a message takes far less. */
+const LOCK_MS = 15_000;
 const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 
@@ -67,6 +68,8 @@ export class ConversationService {
   private readonly log: Logger;
   /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
   private readonly queues = new Map<UserKey, Promise<unknown>>();
+  /** Locks this process could not release (Redis was down): freed before the user's next message. */
+  private readonly orphans = new Map<UserKey, string>();
 
   constructor(opts: ServiceOptions) {
     this.store = opts.store;
@@ -89,6 +92,11 @@ export class ConversationService {
   }
 
   private async claim(user: UserKey, messageId: string) {
+    const orphan = this.orphans.get(user);
+    if (orphan) {
+      await this.store.release(user, orphan);
+      this.orphans.delete(user);
+    }
     const token = randomUUID();
     const started = this.now();
     for (let attempt = 0; ; attempt++) {
@@ -139,7 +147,10 @@ export class ConversationService {
       return { replies: replies.map((r) => this.content.renderer.reply(r.lang, r.reply)), duplicate: false, lang, ok: true };
     } catch (err) {
       this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel }, 'message not handled');
-      if (token) await this.store.release(user, token).catch(() => undefined);
+      if (token) {
+        const held = token;
+        await this.store.release(user, held).catch(() => this.orphans.set(user, held));
+      }
       return { replies: [{ text: this.content.texts.t(lang, 'conversation.try_again') }], duplicate: false, lang, ok: false };
     }
   }

@@ -83,7 +83,7 @@ const MONTHS: Record<string, number> = {};
 ].forEach((names, i) => names.forEach((n) => (MONTHS[n] = i + 1)));
 
 export function parseDate(text: string, notAfter: number | null): Parsed {
-  const t = fold(text);
+  const t = fold(text).replace(/\//g, ' ');
   let d: number | undefined, m: number | undefined, y: number | undefined;
   let match: RegExpMatchArray | null;
   if ((match = t.match(/^(\d{4}) (\d{1,2}) (\d{1,2})$/))) [y, m, d] = [+match[1]!, +match[2]!, +match[3]!];

@@ -5,8 +5,8 @@ export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'st
 
 /** Whole-message phrases, per intent (squashed form is computed once below). */
 const PHRASES: Record<Intent, string[]> = {
-  // Not "bahaya" (danger) alone: one letter from "bahasa" (language). "dalam bahaya" is matched below.
-  emergency: ['tolong', 'darurat', 'help', 'sos', 'help me', 'tolong saya', 'tolong aku', 'emergency'],
+  // "bahaya" (danger) is one letter from "bahasa" (language): exact matches win, so each means itself.
+  emergency: ['tolong', 'darurat', 'help', 'sos', 'help me', 'tolong saya', 'tolong aku', 'emergency', 'bahaya', 'dalam bahaya'],
   menu: ['menu', 'menu utama', 'main menu', 'kembali ke menu', 'back to menu'],
   language: ['bahasa', 'language', 'ganti bahasa', 'change language', 'ubah bahasa', 'pilih bahasa'],
   stop: ['stop', 'berhenti', 'unsubscribe', 'keluar'],

@@ -33,7 +33,7 @@ export function tokens(text: string): string[] {
 /** Edits allowed for a typo of a word of this length: none for short words, where one edit makes another word. */
 export function typoBudget(len: number): number {
   if (len <= 4) return 0;
-  if (len <= 8) return 1;
+  if (len <= 7) return 1;
   return 2;
 }
 

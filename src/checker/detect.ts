@@ -1,0 +1,405 @@
+/**
+ * Rule stage of the checker: normalise → red-flag and lawful-signal detectors → facts.
+ * Pure and synchronous; every regex is compiled once at module load.
+ */
+import { normalise, toOriginal, modelTokens, type Normalised } from './normalise.js';
+import {
+  RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ABROAD_RE,
+  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, type RuleDef,
+} from './lexicon.js';
+import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
+import {
+  extractMoney, detectJobs, extractPhones, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS,
+  ZERO_COST_JOBS, type Money,
+} from './facts.js';
+
+export const MAX_CHARS = 8000;
+export const EVIDENCE_MAX = 120;
+
+export interface Flag {
+  id: string;
+  weight: number;
+  evidence: string[];
+}
+
+export interface Facts {
+  destination?: string;
+  country?: string;
+  job?: string;
+  pay?: { amount: number; currency: string; perMonthIdr?: number }[];
+  fees?: string[];
+  phones: string[];
+  links: string[];
+}
+
+export interface Analysis {
+  original: string;
+  norm: Normalised;
+  flags: Flag[]; // red flags (weight > 0) and lawful signals (weight < 0)
+  facts: Facts;
+  notes: string[];
+  abroad: boolean;
+  isOffer: boolean;
+  /** features for the statistical model */
+  features: string[];
+}
+
+interface CompiledRule extends Omit<RuleDef, 'patterns' | 'cancelAfter'> {
+  res: RegExp[];
+  cancel?: RegExp;
+}
+
+const COMPILED_RULES: CompiledRule[] = RULES.map((r) => {
+  const c: CompiledRule = {
+    id: r.id,
+    weight: r.weight,
+    res: r.patterns.map((p) => new RegExp(p, 'g')),
+  };
+  if (r.negatable !== undefined) c.negatable = r.negatable;
+  if (r.needsAbroad !== undefined) c.needsAbroad = r.needsAbroad;
+  if (r.abroadBoost !== undefined) c.abroadBoost = r.abroadBoost;
+  if (r.cancelAfter !== undefined) c.cancel = new RegExp(r.cancelAfter);
+  return c;
+});
+const NEG_RE = new RegExp(NEGATION_BEFORE);
+const G = (src: string) => new RegExp(src, 'g');
+const ENTERTAINMENT = G(ENTERTAINMENT_RE);
+const SCAM_JOB = G(SCAM_JOB_RE);
+const CROSSING = G(CROSSING_RE);
+const IRREGULAR = G(IRREGULAR_RE);
+const ABROAD = G(ABROAD_RE);
+const ONE_CHANNEL = new RegExp(ONE_CHANNEL_RE);
+const FISHING_DEBT = G(FISHING_DEBT_RE);
+const OFFER_WORDS = new RegExp(OFFER_WORDS_RE);
+const DOMESTIC_JOB = G(String.raw`\bpembantu(?: rumah tangga)?\b|\bprt\b|\bart\b|\basisten rumah tangga\b|\bpekerja rumah tangga\b|\bpengurus rumah tangga\b|\bhousemaid\b|\bmaid\b|\bdomestic (?:helper|worker)\b|\bbaby ?sitter\b|\bnanny\b|\bpengasuh\b|\bcaregiver\b|\bperawat (?:lansia|jompo|orang tua)\b|\bsopir (?:pribadi|keluarga)\b|\bfamily driver\b|\bhouse ?keeper\b|\bhousehold\b`);
+const FISHING_JOB = G(String.raw`\banak buah kapal\b|\bkapal (?:ikan|penangkap|nelayan|tuna|longline)\b|\bfishing (?:vessel|boat|crew|ship)\b|\bfishermen\b|\bfisherman\b|\bdeckhand\b|\bawak kapal perikanan\b|\blongliner\b`);
+const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.]+/;
+const ADDRESS_RE = /\b(?:alamat|address|kantor|office|jl\.?|jalan|gedung|building|ruko|website|situs)\b/;
+const IMAGE_RE = /^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/;
+const IMAGE_HINT_RE = /\b(?:lihat|cek|see|check|liat|di|in|on|ada di)\s+(?:the\s+)?(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\b|\b(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\s+(?:di ?atas|above|below|di ?bawah|berikut|ini|this|terlampir|attached)\b/;
+
+const ID_WORDS = /\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|kami|anda|akan|juga|atau|sudah|lowongan|bulan|tanpa|langsung|berangkat)\b/g;
+const EN_WORDS = /\b(?:the|and|to|of|for|with|you|your|we|our|is|are|will|job|work|salary|no|in|on|per|month|apply|a|be|this|can)\b/g;
+
+// ---------------------------------------------------------------- spans and evidence
+
+type Span = [number, number]; // normalised-text offsets
+
+function isNegated(t: string, s: number): boolean {
+  const before = t.slice(Math.max(0, s - 45), s);
+  // stop at the previous sentence boundary
+  const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '), before.lastIndexOf('!'), before.lastIndexOf('?'));
+  return NEG_RE.test(cut >= 0 ? before.slice(cut + 1) : before);
+}
+
+function placeNegated(t: string, s: number): boolean {
+  const before = t.slice(Math.max(0, s - 45), s);
+  const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '));
+  return PLACE_NEGATION.test(cut >= 0 ? before.slice(cut + 1) : before);
+}
+
+function allMatches(re: RegExp, t: string): Span[] {
+  const out: Span[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    out.push([m.index, m.index + m[0].length]);
+    if (out.length >= 8) break;
+  }
+  return out;
+}
+
+function safeCut(text: string, i: number): number {
+  // do not split a surrogate pair
+  if (i > 0 && i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff) return i - 1;
+  }
+  return i;
+}
+
+/** True when text[i] ends a sentence: newline, bullet, "!", "?", or "." before a capital/newline/end. */
+function isBoundary(text: string, i: number): boolean {
+  const c = text[i];
+  if (c === undefined) return true;
+  if (c === '\n' || c === '!' || c === '?' || c === '•' || c === '|') return true;
+  if (c === '.') {
+    const next = text.slice(i + 1, i + 3);
+    return next === '' || /^\s*$/.test(next) || /^\s[A-Z\u00C0-\u024F"'(]/.test(next) || next.startsWith('\n');
+  }
+  return false;
+}
+
+const CLAUSE = /[,;:]/;
+
+/** A readable quote around original [os, oe): the sentence, else its clauses, at most EVIDENCE_MAX chars. */
+export function quote(text: string, os: number, oe: number): string {
+  oe = Math.max(oe, os + 1);
+  // sentence around the match
+  let s = os;
+  while (s > 0 && s > os - 200 && !isBoundary(text, s - 1)) s--;
+  let e = oe;
+  while (e < text.length && e < oe + 200 && !isBoundary(text, e)) e++;
+  if (e < text.length && /[.!?]/.test(text[e] ?? '')) e++;
+  if (e - s > EVIDENCE_MAX) {
+    // clauses: grow from the match to the nearest commas, then add neighbours while it fits
+    let cs = os;
+    while (cs > s && !CLAUSE.test(text[cs - 1] ?? ',')) cs--;
+    let ce = oe;
+    while (ce < e && !CLAUSE.test(text[ce] ?? ',')) ce++;
+    if (ce - cs <= EVIDENCE_MAX) {
+      for (let grew = true; grew; ) {
+        grew = false;
+        let ns = cs - 1;
+        while (ns > s && !CLAUSE.test(text[ns - 1] ?? ',')) ns--;
+        if (cs > s && ce - ns <= EVIDENCE_MAX) { cs = ns; grew = true; }
+        let ne = ce + 1;
+        while (ne < e && !CLAUSE.test(text[ne] ?? ',')) ne++;
+        if (ce < e && ne - cs <= EVIDENCE_MAX) { ce = ne; grew = true; }
+      }
+      s = cs;
+      e = ce;
+    } else {
+      // one long clause: a window centred on the match, cut at word boundaries
+      const pad = Math.max(0, Math.floor((EVIDENCE_MAX - (oe - os)) / 2));
+      s = Math.max(cs, os - pad);
+      e = Math.min(ce, oe + pad);
+      while (s < os && s > 0 && /\S/.test(text[s - 1] ?? ' ')) s++;
+      while (e > oe && e < text.length && /\S/.test(text[e] ?? ' ')) e--;
+    }
+  }
+  s = safeCut(text, s);
+  e = safeCut(text, e);
+  let q = text.slice(s, e);
+  // trim whitespace, bullets and stray punctuation at the edges (stays an exact substring)
+  q = q.replace(/^[\s\-*•·,;:>)\]]+/u, '').replace(/[\s,;:\-*(\[]+$/u, '');
+  return q.length > 0 ? q : text.slice(os, oe).trim();
+}
+
+function evidenceOf(a: { original: string; norm: Normalised }, spans: Span[], max = 2): string[] {
+  const out: string[] = [];
+  for (const [s, e] of spans) {
+    const [os, oe] = toOriginal(a.norm, s, e);
+    const q = quote(a.original, os, oe);
+    if (q && !out.includes(q) && !out.some((o) => o.includes(q) || q.includes(o))) out.push(q);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- the analysis
+
+export function cutText(input: unknown): { text: string; notes: string[] } {
+  const notes: string[] = [];
+  let text = typeof input === 'string' ? input : input == null ? '' : String(input);
+  if (text.length > MAX_CHARS) {
+    text = text.slice(0, safeCut(text, MAX_CHARS));
+    notes.push('truncated');
+  }
+  return { text, notes };
+}
+
+export function analyse(input: unknown): Analysis {
+  const { text: original, notes } = cutText(input);
+  const norm = normalise(original);
+  const t = norm.text;
+  const flags: Flag[] = [];
+  const features: string[] = [];
+  const ctx = { original, norm };
+
+  const phones = extractPhones(original);
+  const links = extractLinks(original);
+  const facts: Facts = { phones: phones.map((p) => p.value), links: links.map((l) => l.value) };
+
+  // ---------------- bad and odd input
+  const wordsAll = t.match(/[a-z][a-z0-9']*/g) ?? [];
+  if (original.trim().length === 0) notes.push('empty');
+  else {
+    let residue = original;
+    for (const l of links) residue = residue.split(l.value).join(' ');
+    for (const p of phones) residue = residue.slice(0, p.s) + ' '.repeat(p.e - p.s) + residue.slice(p.e);
+    const residueWords = normalise(residue).text.match(/[a-z]{2,}/g) ?? [];
+    const filler = residueWords.filter((w) => !/^(?:whatsapp|telegram|wa|hubungi|contact|call|chat|link|klik|click|info|daftar|sini|here|di|ke|cek|check|nomor|number|no|hp|handphone|tel|telp|phone)$/.test(w));
+    if (links.length > 0 && filler.length <= 2) notes.push('only_link');
+    else if (phones.length > 0 && filler.length <= 2) notes.push('only_phone');
+    else if (IMAGE_RE.test(t.trim()) || (wordsAll.length <= 12 && IMAGE_HINT_RE.test(t))) notes.push('image_only');
+    if (wordsAll.length < 4 && !notes.includes('only_link') && !notes.includes('only_phone')) notes.push('too_short');
+    // language: Latin letters and Indonesian/English function words
+    const letters = original.match(/\p{L}/gu)?.length ?? 0;
+    const latin = original.match(/[A-Za-z\u00C0-\u024F]/g)?.length ?? 0;
+    const idHits = t.match(ID_WORDS)?.length ?? 0;
+    const enHits = t.match(EN_WORDS)?.length ?? 0;
+    if (letters >= 12 && (latin / letters < 0.5 || (wordsAll.length >= 8 && idHits + enHits <= Math.max(1, wordsAll.length * 0.04)))) {
+      notes.push('unsupported_language');
+    }
+    features.push(idHits >= enHits ? 'L_id' : 'L_en');
+  }
+
+  // ---------------- places
+  interface PlaceHit { country: string; kind: PlaceKind; span: Span; name: string }
+  const places: PlaceHit[] = [];
+  for (const p of COMPILED_PLACES) {
+    for (const sp of allMatches(p.re, t)) {
+      if (p.kind !== 'indonesia' && p.kind !== 'route' && placeNegated(t, sp[0])) continue;
+      places.push({ country: p.country, kind: p.kind, span: sp, name: t.slice(sp[0], sp[1]) });
+    }
+  }
+  const foreign = places.filter((p) => p.kind !== 'indonesia' && p.kind !== 'route');
+  const abroadWords = allMatches(ABROAD, t).filter((sp) => !isNegated(t, sp[0]));
+  const abroad = foreign.length > 0 || abroadWords.length > 0;
+  const KIND_ORDER: PlaceKind[] = ['scam_hub', 'middle_east', 'no_agreement', 'asia', 'other_abroad', 'route', 'indonesia'];
+  const sortedPlaces = [...places].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.span[0] - b.span[0]);
+  const main = sortedPlaces.find((p) => p.kind !== 'route') ?? sortedPlaces[0];
+  if (main) {
+    const [os, oe] = toOriginal(norm, main.span[0], main.span[1]);
+    facts.destination = original.slice(os, oe);
+    facts.country = main.country;
+  }
+  for (const k of new Set(places.map((p) => p.kind))) features.push(`P_${k}`);
+  if (abroad) features.push('ABROAD');
+
+  // ---------------- jobs
+  const jobs = detectJobs(t);
+  if (jobs[0]) facts.job = jobs[0];
+  for (const j of jobs) features.push(`J_${j}`);
+
+  // ---------------- lexicon rules
+  const ruleSpans = new Map<string, Span[]>();
+  for (const r of COMPILED_RULES) {
+    const spans: Span[] = [];
+    for (const re of r.res) {
+      for (const sp of allMatches(re, t)) {
+        if (r.negatable && isNegated(t, sp[0])) continue;
+        if (r.cancel && r.cancel.test(t.slice(sp[1], sp[1] + 70))) continue;
+        spans.push(sp);
+      }
+    }
+    if (spans.length === 0) continue;
+    if (r.needsAbroad && !abroad) continue;
+    spans.sort((a, b) => a[0] - b[0]);
+    ruleSpans.set(r.id, spans);
+  }
+  const add = (id: string, weight: number, spans: Span[]) => {
+    if (spans.length === 0) return;
+    const evidence = evidenceOf(ctx, spans);
+    const existing = flags.find((f) => f.id === id);
+    if (existing) return;
+    flags.push({ id, weight: Math.round(weight * 100) / 100, evidence });
+  };
+
+  // personal contact only: not when the offer names an e-mail, office address or website
+  if (ruleSpans.has('personal_contact_only')) {
+    const otherLinks = links.filter((l) => !/wa\.me|t\.me|whatsapp|bit\.ly|s\.id/i.test(l.value));
+    if (EMAIL_RE.test(original) || ADDRESS_RE.test(t) || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
+  }
+  for (const r of COMPILED_RULES) {
+    const spans = ruleSpans.get(r.id);
+    if (!spans) continue;
+    const w = r.weight * (abroad && r.abroadBoost ? r.abroadBoost : 1);
+    add(r.id, w, spans);
+  }
+
+  // ---------------- context detectors
+  const hub = foreign.filter((p) => p.kind === 'scam_hub');
+  const noAgreement = foreign.filter((p) => p.kind === 'no_agreement');
+  if (hub.length > 0) add('risky_destination', 1.5, hub.map((p) => p.span));
+  else if (noAgreement.length > 0) add('risky_destination', 1.0, noAgreement.map((p) => p.span));
+
+  if (abroad) {
+    const sj = allMatches(SCAM_JOB, t).filter((sp) => !isNegated(t, sp[0]));
+    if (sj.length > 0) add('scam_job_type', hub.length > 0 ? 1.8 : 1.2, sj);
+    const ent = allMatches(ENTERTAINMENT, t).filter((sp) => !isNegated(t, sp[0]));
+    if (ent.length > 0) add('entertainment_abroad', 2.0, ent);
+  }
+
+  const irregular = allMatches(IRREGULAR, t).filter((sp) => !isNegated(t, sp[0]));
+  const routes = places.filter((p) => p.kind === 'route');
+  if (irregular.length > 0) add('irregular_route', 2.0, irregular);
+  else if (routes.length > 0 && foreign.length > 0) {
+    const cross = allMatches(CROSSING, t);
+    if (cross.length > 0) add('irregular_route', 1.6, [routes[0]!.span, cross[0]!]);
+  }
+
+  const middleEast = foreign.filter((p) => p.kind === 'middle_east');
+  if (middleEast.length > 0 && !ONE_CHANNEL.test(t)) {
+    const dj = allMatches(DOMESTIC_JOB, t).filter((sp) => !isNegated(t, sp[0]));
+    if (dj.length > 0) add('domestic_moratorium', 2.5, [dj[0]!, middleEast[0]!.span]);
+  }
+
+  const fishing = allMatches(FISHING_JOB, t);
+  if (fishing.length > 0 || jobs.includes('fishing_crew') && abroad) {
+    const debt = allMatches(FISHING_DEBT, t).filter((sp) => !isNegated(t, sp[0]) && !/^[^.\n]{0,35}\b(?:ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user)|paid by (?:the )?(?:employer|company)|covered by)/.test(t.slice(sp[1], sp[1] + 60)));
+    if (debt.length > 0 && (fishing.length > 0 || abroad)) add('fishing_debt', 2.0, [debt[0]!, ...(fishing[0] ? [fishing[0]] : [])]);
+  }
+
+  const feeFlag = flags.find((f) => f.id === 'upfront_fee' || f.id === 'salary_deduction');
+  if (feeFlag && abroad && jobs.some((j) => ZERO_COST_JOBS.has(j))) {
+    const spans = [...(ruleSpans.get('upfront_fee') ?? []), ...(ruleSpans.get('salary_deduction') ?? [])];
+    add('fee_for_zero_cost_job', 1.0, spans);
+  }
+
+  // ---------------- money: pay plausibility, fees
+  const money = extractMoney(t);
+  const pays = money.filter((m) => m.kind !== 'fee');
+  const fees = money.filter((m) => m.kind === 'fee');
+  if (pays.length > 0) {
+    facts.pay = pays.slice(0, 5).map((m) => {
+      const p: { amount: number; currency: string; perMonthIdr?: number } = { amount: m.amount, currency: m.currency };
+      if (m.perMonthIdr !== undefined) p.perMonthIdr = m.perMonthIdr;
+      return p;
+    });
+  }
+  const feeQuotes = [
+    ...evidenceOf(ctx, fees.map((m) => [m.s, m.e] as Span), 3),
+    ...evidenceOf(ctx, [...(ruleSpans.get('upfront_fee') ?? []), ...(ruleSpans.get('salary_deduction') ?? [])], 3),
+  ];
+  if (feeQuotes.length > 0) facts.fees = [...new Set(feeQuotes)].slice(0, 3);
+  checkPay(pays, { t, abroad, jobs, facts, foreignKinds: foreign.map((p) => p.kind), noExperience: ruleSpans.has('no_experience') }, add);
+
+  // ---------------- offer or not
+  const isOffer = OFFER_WORDS.test(t) || jobs.length > 0 || pays.length > 0;
+  if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
+
+  for (const f of flags) features.push(`F_${f.id}`);
+  for (const tok of modelTokens(t)) features.push(tok);
+  flags.sort((a, b) => b.weight - a.weight);
+  return { original, norm, flags, facts, notes, abroad, isOffer, features };
+}
+
+interface PayCtx {
+  t: string;
+  abroad: boolean;
+  jobs: string[];
+  facts: Facts;
+  foreignKinds: PlaceKind[];
+  noExperience: boolean;
+}
+
+// Heuristic multiples of the legal minimum above which low-skill pay is "too good to be true".
+// These are our judgement, not sourced figures (data/wages.yaml explains).
+const MULTIPLE = 2.5;
+const MULTIPLE_DOMESTIC = 2.2;
+const REGIONAL_FLOOR_IDR = 8_000_000; // scam hubs without a sourced minimum (about USD 480)
+const GENERIC_FLOOR_IDR = 15_000_000; // no destination named: well above any Indonesian minimum
+
+function checkPay(pays: Money[], c: PayCtx, add: (id: string, w: number, spans: Span[]) => void) {
+  if (pays.length === 0) return;
+  const job = c.jobs[0];
+  const lowSkill = job === undefined ? c.noExperience : LOW_SKILL_JOBS.has(job) || c.noExperience;
+  if (!lowSkill) return;
+  const country = c.facts.country;
+  let limit: number | undefined;
+  const ref = country ? referenceMonthlyIdr(country, job) : undefined;
+  const domestic = job === 'domestic_worker' || job === 'caregiver' || job === 'babysitter';
+  if (ref !== undefined) limit = ref * (domestic ? MULTIPLE_DOMESTIC : MULTIPLE);
+  else if (c.foreignKinds.includes('scam_hub') || c.foreignKinds.includes('no_agreement')) limit = REGIONAL_FLOOR_IDR;
+  else if (!country || country === 'Indonesia') limit = c.abroad ? GENERIC_FLOOR_IDR : GENERIC_FLOOR_IDR;
+  if (limit === undefined) return;
+  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit!);
+  if (high.length === 0) return;
+  const worst = Math.max(...high.map((m) => m.perMonthIdr! / limit!));
+  add('pay_unrealistic', worst > 2 ? 2.2 : 1.6, high.map((m) => [m.s, m.e] as Span));
+}

@@ -1,0 +1,263 @@
+/**
+ * Fact extraction on normalised text: money amounts, job category, phone numbers, links.
+ * Reference wages and exchange rates come from data/wages.yaml (read once at module load).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(here, '../..');
+
+interface WageEntry {
+  monthly_min?: number;
+  derived_monthly_min?: number;
+  currency?: string;
+}
+interface WagesFile {
+  rates: {
+    idr_per_unit: Record<string, number>;
+    pegged?: Record<string, { idr_per_unit: number }>;
+  };
+  countries: Record<string, Record<string, WageEntry>>;
+}
+
+const wages = parseYaml(readFileSync(path.join(REPO_ROOT, 'data/wages.yaml'), 'utf8')) as WagesFile;
+
+export const IDR_PER_UNIT: Readonly<Record<string, number>> = (() => {
+  const r: Record<string, number> = { ...wages.rates.idr_per_unit };
+  for (const [k, v] of Object.entries(wages.rates.pegged ?? {})) r[k] = v.idr_per_unit;
+  return r;
+})();
+
+/** Monthly legal minimum pay in rupiah for a country and job category, when sourced. */
+export function referenceMonthlyIdr(country: string, job: string | undefined): number | undefined {
+  const c = wages.countries[country];
+  if (!c) return undefined;
+  const domestic = job === 'domestic_worker' || job === 'caregiver' || job === 'babysitter';
+  const entry = (domestic ? c['domestic_worker'] : undefined) ?? c['general'];
+  if (!entry) return undefined;
+  // a country whose domestic-worker entry has no figure: do not fall back to the general minimum
+  if (domestic && c['domestic_worker'] && c['domestic_worker'].monthly_min === undefined) return undefined;
+  const amount = entry.monthly_min ?? entry.derived_monthly_min;
+  const rate = entry.currency ? IDR_PER_UNIT[entry.currency] : undefined;
+  if (amount === undefined || rate === undefined) return undefined;
+  return amount * rate;
+}
+
+// ---------------------------------------------------------------- money
+
+export interface Money {
+  amount: number;
+  currency: string;
+  perMonthIdr?: number;
+  /** normalised-text span */
+  s: number;
+  e: number;
+  kind: 'pay' | 'fee' | 'unknown';
+}
+
+const CUR_WORDS: ReadonlyArray<[RegExp, string]> = [
+  [/^(?:rp\.?|idr|rupiah)$/, 'IDR'],
+  [/^(?:us\$|usd|\$|dollar|dolar|dollars|usdt)$/, 'USD'],
+  [/^(?:rm|myr|ringgit)$/, 'MYR'],
+  [/^(?:nt\$|ntd|twd|nt)$/, 'TWD'],
+  [/^(?:s\$|sgd)$/, 'SGD'],
+  [/^(?:hk\$|hkd)$/, 'HKD'],
+  [/^(?:yen|jpy)$/, 'JPY'],
+  [/^(?:won|krw)$/, 'KRW'],
+  [/^(?:baht|thb)$/, 'THB'],
+  [/^(?:peso|php)$/, 'PHP'],
+  [/^(?:sar|riyal|real)$/, 'SAR'],
+  [/^(?:aed|dirham)$/, 'AED'],
+  [/^(?:eur|euro)$/, 'EUR'],
+  [/^(?:gbp|pound)$/, 'GBP'],
+  [/^(?:aud|a\$)$/, 'AUD'],
+  [/^(?:cny|rmb|yuan)$/, 'CNY'],
+];
+
+function currencyOf(word: string | undefined): string | undefined {
+  if (!word) return undefined;
+  const w = word.trim();
+  for (const [re, c] of CUR_WORDS) if (re.test(w)) return c;
+  return undefined;
+}
+
+const NUM = String.raw`\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
+const MULT = String.raw`(?:juta|jutaan|ribu|rb|k|million|mio|thousand)(?![a-z])`;
+const CUR_PRE = String.raw`rp\.?|idr|us\$|usd|usdt|nt\$|ntd|twd|s\$|sgd|hk\$|hkd|rm|myr|yen|jpy|won|krw|baht|thb|php|peso|sar|riyal|aed|eur|gbp|aud|a\$|cny|rmb|\$`;
+const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|peso|php|sar|riyal|aed|dirham|eur|euro|gbp|aud|cny|rmb|yuan`;
+
+// one money mention, optionally a range: "rp 8 - 12 juta", "$800-1,200", "12jt", "800 usd", "rm 1.800"
+const MONEY_RE = new RegExp(
+  String.raw`(?<![\w+])(?:(?<pre>${CUR_PRE})\s?)?(?<n1>${NUM})\s?(?<m1>${MULT})?(?:\s?(?:-|s\.?d\.?|sampai|hingga|to|~)\s?(?:(?:${CUR_PRE})\s?)?(?<n2>${NUM})\s?(?<m2>${MULT})?)?(?:\s?(?<post>${CUR_POST})(?![a-z]))?`,
+  'g',
+);
+
+const PERIOD_RE = /^[\s,]{0,2}(?:\/|per|tiap|setiap|a|an|sebulan|perbulan|perhari|perjam|sehari|setahun|pertahun)?\s?(bulan|bln|month|months|mo|monthly|hari|day|days|daily|jam|hour|hours|hr|hrly|hourly|minggu|week|weekly|tahun|year|yr|annum|annual|annually|sebulan|perbulan|sehari|perhari|perjam|setahun|pertahun)\b/;
+
+function parseNum(s: string): number {
+  if (/^\d{1,3}(?:[.,]\d{3})+$/.test(s)) return Number(s.replace(/[.,]/g, ''));
+  const m = /^(\d{1,3}(?:[.,]\d{3})+)[.,](\d{1,2})$/.exec(s);
+  if (m) return Number(m[1]!.replace(/[.,]/g, '')) + Number(`0.${m[2]}`);
+  if (/^\d+[.,]\d+$/.test(s)) return Number(s.replace(',', '.'));
+  return Number(s);
+}
+
+function multOf(m: string | undefined): number {
+  if (!m) return 1;
+  if (m === 'juta' || m === 'jutaan' || m === 'million' || m === 'mio') return 1e6;
+  return 1e3; // ribu, rb, k, thousand
+}
+
+const FEE_CONTEXT = /(?:biaya|bayar|membayar|dibayar|fee|fees|deposit|admin|uang muka|jaminan|transfer|setor|potong|potongan|dipotong|cicil|ongkos|pay|charge|cost|tebus|modal|daftar|pendaftaran)[^.\n]{0,25}$/;
+const PAY_CONTEXT = /(?:gaji|salary|upah|pay|paid|income|penghasilan|pendapatan|earn|earning|wage|wages|bonus|komisi|commission|dibayar|take home|thp|gapok|basic|allowance|tunjangan|insentif|incentive)[^.\n]{0,30}$/;
+
+export function extractMoney(t: string): Money[] {
+  const out: Money[] = [];
+  MONEY_RE.lastIndex = 0;
+  for (let m = MONEY_RE.exec(t); m; m = MONEY_RE.exec(t)) {
+    if (m[0].length === 0) {
+      MONEY_RE.lastIndex++;
+      continue;
+    }
+    const g = m.groups ?? {};
+    const pre = currencyOf(g['pre']);
+    const post = currencyOf(g['post']);
+    const m1 = g['m1'];
+    const m2 = g['m2'];
+    let currency = pre ?? post;
+    const n1s = g['n1'] ?? '';
+    // a long bare digit string is a phone number or an id, not money
+    if (!currency && !m1 && !m2) {
+      // dotted rupiah amounts after a pay/fee word: "gaji 12.000.000"
+      const before = t.slice(Math.max(0, m.index - 40), m.index);
+      if (/^\d{1,3}(?:\.\d{3}){2,}$/.test(n1s) && (PAY_CONTEXT.test(before) || FEE_CONTEXT.test(before))) {
+        currency = 'IDR';
+      } else continue;
+    }
+    if (!currency) {
+      const mult = m2 ?? m1;
+      if (mult === 'juta' || mult === 'jutaan' || mult === 'ribu' || mult === 'rb') currency = 'IDR';
+      else {
+        // "1.5k" with no currency: only money after a pay/fee word, assume rupiah
+        const before = t.slice(Math.max(0, m.index - 40), m.index);
+        if (PAY_CONTEXT.test(before) || FEE_CONTEXT.test(before)) currency = 'IDR';
+        else continue;
+      }
+    }
+    const v1 = parseNum(n1s) * multOf(m1 ?? (g['n2'] ? m2 : undefined));
+    const v2 = g['n2'] !== undefined ? parseNum(g['n2']) * multOf(m2 ?? m1) : undefined;
+    let amount = v2 !== undefined && v2 > v1 ? v2 : v1;
+    if (!Number.isFinite(amount) || amount <= 0) continue;
+    // "12jt" style is rupiah even with a stray "$"
+    if (currency === 'IDR' && amount < 1000 && !m1 && !m2) amount *= 1; // e.g. "rp 500" (odd but keep)
+    const after = t.slice(m.index + m[0].length, m.index + m[0].length + 24);
+    const pm = PERIOD_RE.exec(after);
+    let factor = 1;
+    if (pm) {
+      const p = pm[1]!;
+      if (/^(hari|day|days|daily|sehari|perhari)$/.test(p)) factor = 26;
+      else if (/^(jam|hour|hours|hr|hrly|hourly|perjam)$/.test(p)) factor = 173;
+      else if (/^(minggu|week|weekly)$/.test(p)) factor = 4.33;
+      else if (/^(tahun|year|yr|annum|annual|annually|setahun|pertahun)$/.test(p)) factor = 1 / 12;
+    }
+    const before = t.slice(Math.max(0, m.index - 45), m.index);
+    const kind: Money['kind'] = FEE_CONTEXT.test(before) && !/(?:gaji|salary|upah)[^.\n]{0,12}$/.test(before)
+      ? 'fee'
+      : PAY_CONTEXT.test(before) || pm
+        ? 'pay'
+        : 'unknown';
+    const rate = IDR_PER_UNIT[currency];
+    const e = m.index + m[0].length + (pm ? pm[0].length : 0);
+    const money: Money = { amount, currency, s: m.index, e, kind };
+    if (rate !== undefined && kind !== 'fee') money.perMonthIdr = Math.round(amount * rate * factor);
+    out.push(money);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- jobs
+
+export const JOBS: ReadonlyArray<[string, RegExp]> = ([
+  ['entertainment', String.raw`ladies companion|pemandu (?:lagu|karaoke)|purel|hostess|\blc\b|karaoke|terapis (?:spa|pijat)|spa therapist|massage|pijat|night ?club|klub malam|dancer|penari|escort|guest relation`],
+  ['fishing_crew', String.raw`anak buah kapal|kapal (?:ikan|penangkap|nelayan|tuna|longline|long line)|fishing (?:vessel|boat|crew)|fishing|fisherman|fishermen|nelayan|deckhand|awak kapal(?: perikanan)?|longliner`],
+  ['domestic_worker', String.raw`pembantu(?: rumah tangga)?|\bprt\b|\bart\b|asisten rumah tangga|pekerja rumah tangga|pengurus rumah tangga|penata laksana rumah tangga|housemaid|house maid|\bmaid\b|domestic (?:helper|worker)|helper rumah tangga|\bfdh\b|\bfdw\b|household (?:worker|helper)`],
+  ['caregiver', String.raw`caregiver|care giver|perawat (?:lansia|jompo|orang tua|manula)|pengasuh (?:lansia|jompo|orang tua)|\bkaigo\b|nursing care|elderly care|penjaga (?:lansia|orang tua)`],
+  ['babysitter', String.raw`baby ?sitter|pengasuh (?:anak|bayi|balita)|nanny`],
+  ['game_operator', String.raw`operator game|game operator|casino|kasino|judi(?: online)?|gambling|betting|\bslot\b`],
+  ['crypto', String.raw`crypto|kripto|cryptocurrency|trading|forex|binance|usdt`],
+  ['customer_service', String.raw`customer service|customer support|call cent(?:er|re)|telemarketing|telemarketer|live chat|chat (?:operator|admin)|\bcso\b`],
+  ['typing', String.raw`typing|typist|data entry|input data|entry data|ketik|mengetik`],
+  ['online_marketing', String.raw`online marketing|marketing online|digital marketing|social media (?:marketing|admin)|admin (?:online|sosmed|medsos)|content moderator`],
+  ['admin', String.raw`\badmin(?:istrasi|istration|istrative)?\b|office staff|staf kantor|operator komputer|computer operator`],
+  ['factory', String.raw`pabrik|factory|operator produksi|production operator|manufaktur|manufacturing|assembly|perakitan|elektronik|garment|garmen|konveksi|machine operator|operator mesin`],
+  ['construction', String.raw`konstruksi|construction|proyek bangunan|tukang|welder|welding|\blas\b|scaffold|carpenter|bekisting|kuli bangunan|bricklayer`],
+  ['plantation', String.raw`perkebunan|kebun|sawit|ladang|plantation|\bfarm\b|farming|pertanian|peternakan|agriculture|petani|pemetik|harvest`],
+  ['hospitality', String.raw`hotel|restoran|restaurant|waiter|waitress|pelayan|barista|\bchef\b|\bcook\b|juru masak|koki|housekeeping|kitchen|dapur|room attendant|\bf&b\b|food and beverage`],
+  ['driver', String.raw`\bsopir\b|\bsupir\b|driver|pengemudi`],
+  ['cleaner', String.raw`cleaning service|cleaner|petugas kebersihan|janitor`],
+  ['nurse', String.raw`\bperawat\b|\bnurse\b|nursing`],
+  ['warehouse', String.raw`gudang|warehouse|packing|packer|picker|logistik|logistics`],
+  ['security', String.raw`satpam|security guard|\bsecurity\b`],
+  ['sales', String.raw`\bsales\b|marketing|pemasaran|penjualan`],
+  ['it', String.raw`programmer|developer|software|engineer|insinyur|data analyst|it support|web design`],
+  ['teacher', String.raw`\bguru\b|teacher|pengajar|tutor|dosen|lecturer`],
+] as Array<[string, string]>).map(([id, src]) => [id, new RegExp(src)]);
+
+/** jobs used by scam compounds (counted only with a destination abroad) */
+export const SCAM_JOB_TYPES = new Set(['customer_service', 'typing', 'online_marketing', 'crypto', 'game_operator', 'admin']);
+/** jobs with placement costs set at zero (BP2MI reg. 9/2020, data/checker-facts.yaml) */
+export const ZERO_COST_JOBS = new Set(['domestic_worker', 'caregiver', 'babysitter', 'driver', 'cleaner', 'plantation', 'fishing_crew', 'hospitality']);
+/** low-skill jobs for the pay plausibility check */
+export const LOW_SKILL_JOBS = new Set([
+  'domestic_worker', 'caregiver', 'babysitter', 'factory', 'plantation', 'fishing_crew', 'customer_service',
+  'typing', 'online_marketing', 'admin', 'game_operator', 'hospitality', 'driver', 'cleaner', 'warehouse',
+  'entertainment', 'crypto', 'construction', 'sales', 'security',
+]);
+
+export function detectJobs(t: string): string[] {
+  const out: string[] = [];
+  for (const [id, re] of JOBS) if (re.test(t)) out.push(id);
+  return out;
+}
+
+// ---------------------------------------------------------------- contacts
+
+const PHONE_RE = /(?<![\w/])(?:\+|00)?(?:\d[\s.-]?){8,14}\d(?![\w])/g;
+const LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>()"']+|\b(?:wa\.me|t\.me|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|shorturl\.at|cutt\.ly|chat\.whatsapp\.com)\/[^\s<>()"']*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|id|co\.id|go\.id|my|sg|io|info|biz|xyz|online|site|top|vip|cc|me|ly|gl)\b(?:\/[^\s<>()"']*)?/gi;
+
+export function extractPhones(original: string): Array<{ value: string; s: number; e: number }> {
+  const out: Array<{ value: string; s: number; e: number }> = [];
+  PHONE_RE.lastIndex = 0;
+  for (let m = PHONE_RE.exec(original); m; m = PHONE_RE.exec(original)) {
+    const raw = m[0];
+    const digits = raw.replace(/[^\d]/g, '');
+    if (digits.length < 9 || digits.length > 15) continue;
+    // dotted money like 12.000.000 is not a phone number
+    if (/^\d{1,3}(?:\.\d{3})+$/.test(raw)) continue;
+    // dates and years glued together are not phones either: require a phone-like start
+    const plus = raw.startsWith('+') || raw.startsWith('00');
+    if (!plus && !/^0\d/.test(digits) && !/^62\d/.test(digits) && !/^8\d{8,}/.test(digits)) continue;
+    let value = plus ? `+${digits.replace(/^00/, '')}` : digits;
+    if (!plus && digits.startsWith('62')) value = `+${digits}`;
+    else if (!plus && digits.startsWith('0')) value = `+62${digits.slice(1)}`;
+    else if (!plus && digits.startsWith('8')) value = `+62${digits}`;
+    if (!out.some((p) => p.value === value)) out.push({ value, s: m.index, e: m.index + raw.length });
+  }
+  return out;
+}
+
+export function extractLinks(original: string): Array<{ value: string; s: number; e: number }> {
+  const out: Array<{ value: string; s: number; e: number }> = [];
+  LINK_RE.lastIndex = 0;
+  for (let m = LINK_RE.exec(original); m; m = LINK_RE.exec(original)) {
+    const value = m[0].replace(/[.,;:!?)]+$/, '');
+    // e-mail domains are not links
+    if (m.index > 0 && original[m.index - 1] === '@') continue;
+    if (/^\d+(\.\d+)+$/.test(value)) continue;
+    if (!out.some((l) => l.value === value)) out.push({ value, s: m.index, e: m.index + value.length });
+  }
+  return out;
+}

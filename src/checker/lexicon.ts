@@ -1,0 +1,228 @@
+/**
+ * Red-flag and lawful-signal lexicon. Patterns run on the NORMALISED text (lower case, ASCII,
+ * chat slang expanded: "gk"→"tidak", "tnp"→"tanpa", "jt"→"juta", "wa"→"whatsapp"...), compiled
+ * once at module load. Context-dependent detectors (pay, destination, moratorium, fishing debt)
+ * are in detect.ts. Why each flag matters, with sources: data/checker-facts.yaml.
+ */
+
+export interface RuleDef {
+  id: string;
+  /** positive = risk, negative = lawful signal */
+  weight: number;
+  patterns: string[];
+  /** a match preceded (within a few words) by a negation does not count */
+  negatable?: boolean;
+  /** text right after the match that cancels it ("biaya tiket ditanggung perusahaan") */
+  cancelAfter?: string;
+  /** counted only when the offer points abroad */
+  needsAbroad?: boolean;
+  /** weight multiplier when the offer points abroad */
+  abroadBoost?: number;
+}
+
+export const NEGATION_BEFORE = String.raw`\b(?:tidak|tanpa|bukan|tak|never|not|no|zero|nol|free of|bebas|gratis|jangan|dilarang|larang|anti|without|non)\b(?:\s+[\w-]+){0,3}\s*$`;
+
+export const RULES: readonly RuleDef[] = [
+  // ------------------------------------------------------------ visas
+  {
+    id: 'tourist_visa',
+    weight: 2.5,
+    negatable: true,
+    patterns: [
+      String.raw`\bvisa (?:turis|turist|wisata|kunjungan|pelancong|tourist|visit|visitor|liburan|holiday|travel|pendek|melancong|ziarah|umroh|umrah|single entry|on arrival)\b`,
+      String.raw`\b(?:tourist|visit|visitor|travel|holiday|business) visas?\b`,
+      String.raw`\bvisa on arrival\b|\bvisa free\b|\bbebas visa\b`,
+      String.raw`\b(?:pakai|menggunakan|memakai|dengan|masuk|berangkat|enter|entering|travel|go|fly)(?: sebagai| pakai| as| on| with)?(?: a)? (?:turis|wisatawan|tourist|pelancong|visitor)\b`,
+      String.raw`\b(?:izin|ijin|permit|visa) (?:kerja|kerjanya) (?:akan )?(?:diurus|dibuat|diproses|dibikin|menyusul|nanti|setelah|di sana|disana)`,
+      String.raw`\b(?:work|working) (?:permit|visa) (?:will be |is )?(?:arranged|processed|done|sorted|given|issued|changed|converted)? ?(?:there|later|after (?:you )?arriv\w*|on arrival|once you arrive|by the company there)`,
+      String.raw`\b(?:visa|paspor) (?:diubah|diganti|dikonversi|convert\w*|changed) (?:jadi|menjadi|ke|to) (?:visa )?(?:kerja|work)`,
+      String.raw`\b(?:cukup|hanya|modal|only need|just need|just bring|only bring) (?:bawa |a |your )?(?:paspor|passport)\b`,
+      String.raw`\bovers?tay\b|\bkerja (?:kaki|kaburan)\b`,
+    ],
+  },
+  // ------------------------------------------------------------ documents
+  {
+    id: 'document_retention',
+    weight: 2.5,
+    negatable: true,
+    cancelAfter: String.raw`^\W{0,3}(?:\w+\W+){0,3}(?:sendiri|pekerja|anda|kamu|you|yourself|worker|employee|the worker)\b`,
+    patterns: [
+      String.raw`\b(?:paspor|passport|dokumen|ktp|ijazah|buku pelaut|seaman book)(?: asli)?(?: dan \w+)?(?: akan| nanti| wajib| harus| kalian| kamu| anda| semua| peserta)?(?: kami)? (?:di|ke)?(?:tahan|simpan|pegang|titip|titipkan|kumpul|kumpulkan|serahkan|amankan|sita|jaminkan)\b`,
+      String.raw`\b(?:serahkan|titipkan|kumpulkan|tinggalkan|menyerahkan|menitipkan|mengumpulkan|diserahkan|dititipkan) (?:semua |seluruh )?(?:paspor|passport|dokumen asli|ktp asli|ijazah asli|kk asli|buku pelaut|seaman book)`,
+      String.raw`\b(?:perusahaan|agen|agency|bos|boss|majikan|kantor|company|employer|agent|manager|mandor|sponsor|kami)(?: yang| akan| will| to)? (?:menyimpan|memegang|menahan|pegang|simpan|tahan|hold|holds|keep|keeps|retain|retains|collect|collects|take|takes)(?: semua| all)? (?:paspor|passport|passports|dokumen|documents)`,
+      String.raw`\bpassports? (?:will be |are |is |must be |to be |get )?(?:kept|held|retained|collected|surrendered|taken|handed over|deposited|stored)\b`,
+      String.raw`\b(?:surrender|hand over|handover|give us|submit|deposit|leave) (?:your |the |all |original )*(?:passport|passports|original documents)\b`,
+      String.raw`\b(?:ktp|kk|ijazah|akta|bpkb|sertifikat)(?: asli)? (?:sebagai|untuk|jadi|buat) (?:jaminan|agunan)\b|\b(?:jaminan|collateral|guarantee)(?: berupa| dengan)? (?:paspor|passport|ijazah|ktp|bpkb)\b`,
+    ],
+  },
+  // ------------------------------------------------------------ secrecy
+  {
+    id: 'secrecy',
+    weight: 2.5,
+    patterns: [
+      String.raw`\bjangan (?:bilang|kasih tahu|kasih tau|kasi tau|cerita|beritahu|memberitahu|beri tahu|lapor|posting|share|sebar|sebarkan|bocorkan|ngomong)`,
+      String.raw`\b(?:di)?rahasiakan\b|\bjaga rahasia\b(?! (?:perusahaan|data|klien|client|pelanggan|nasabah))|\brahasia (?:ya|ini|kita|aja|saja)\b`,
+      String.raw`\b(?:tidak|tanpa) (?:perlu |usah |harus )?(?:lewat|melalui|lapor(?: ke)?|daftar(?: di| ke)?|urus(?: di| ke)?|ke) (?:disnaker|bp2mi|kp2mi|bnp2tki|dinas|pemerintah|ltsa|imigrasi|kantor imigrasi|desa|kelurahan)`,
+      String.raw`\b(?:tidak|tanpa) (?:perlu |usah )?(?:izin|ijin|persetujuan|tanda tangan) (?:dari )?(?:keluarga|orang tua|ortu|suami|istri|wali)`,
+      String.raw`\b(?:don'?t|do not|never) (?:tell|inform|share|post|mention)\b|\bkeep (?:it |this )?(?:secret|private|confidential|quiet|between us)\b`,
+      String.raw`\b(?:hapus|delete) (?:chat|pesan|message|messages|percakapan)\b`,
+      String.raw`\bbilang (?:saja |aja )?(?:mau |sedang |lagi )?(?:liburan|jalan-jalan|jalan jalan|wisata|umroh|umrah|kunjungan|berlibur)`,
+      String.raw`\b(?:say|tell (?:them|immigration|the officers?))(?: that)? (?:you are|you're|you go) (?:a |on |for )?(?:tourist|holiday|vacation|visiting)`,
+      String.raw`\bnon ?prosedural\b|\btanpa prosedur\b|\bunprocedural\b`,
+    ],
+  },
+  // ------------------------------------------------------------ fees
+  {
+    id: 'upfront_fee',
+    weight: 1.5,
+    abroadBoost: 1.3,
+    negatable: true,
+    cancelAfter: String.raw`^[^.\n]{0,35}\b(?:gratis|free|ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user|pihak perusahaan|kantor)|dibayar(?:kan)? (?:oleh )?(?:perusahaan|majikan|employer|pemberi kerja)|paid by (?:the )?(?:employer|company)|covered by (?:the )?(?:employer|company)|tidak (?:ada|dipungut|dikenakan)|nol|zero)\b`,
+    patterns: [
+      String.raw`\b(?:biaya|uang|ongkos) (?:admin|administrasi|pendaftaran|registrasi|proses|pemrosesan|pengurusan|jaminan|garansi|pelatihan|training|medical|medikal|mcu|visa|tiket|penempatan|pemberangkatan|keberangkatan|seragam|akomodasi|sponsor|deposit|kontrak|kesehatan|formulir|materai|interview|wawancara|tes|test|komitmen|booking|paspor|dokumen|kursus|pelicin|rekomendasi|calling|id card|asuransi)\b`,
+      String.raw`\b(?:bayar|membayar|transfer|setor|setorkan|kirim|dp|uang muka) (?:dulu|di muka|dimuka|duluan|awal|terlebih dahulu|sebesar|ke rekening|ke nomor|ke dana|ke ovo|ke gopay|rp\.?|idr|usd|\d|biaya|fee|deposit)`,
+      String.raw`\b(?:registration|processing|application|placement|training|visa|medical|admin|administration|administrative|agency|recruitment|deposit|booking|security|document|documentation|interview|onboarding|ticket|uniform|equipment|starter kit) (?:fee|fees|deposit|charge|charges|cost|payment)\b`,
+      String.raw`\b(?:pay|paid|send|transfer|wire|deposit) (?:us |me |the agent )?(?:a |the |an )?(?:small |refundable )?(?:fee|deposit|upfront|in advance|first|before departure|before you (?:start|travel|fly))\b`,
+      String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b`,
+      String.raw`\buang (?:jaminan|muka|pendaftaran|komitmen|garansi|pelicin|tanda jadi)\b`,
+      String.raw`\b(?:biaya|ongkos|tiket|visa)[^.\n]{0,25}\bditanggung (?:pelamar|peserta|calon|sendiri|pekerja|kandidat|masing-masing)`,
+      String.raw`\b(?:modal|biaya) (?:awal|keberangkatan|berangkat) (?:rp\.?|\d|sebesar|hanya|cuma)`,
+    ],
+  },
+  {
+    id: 'salary_deduction',
+    weight: 1.6,
+    negatable: true,
+    patterns: [
+      String.raw`\bpotong(?:an)? gaji\b|\bgaji(?:nya)? (?:akan |nanti )?(?:di ?)?potong\b|\bdipotong (?:dari |lewat |via )?gaji\b`,
+      String.raw`\bpotongan (?:\d|selama|sebesar|per bulan|tiap bulan|setiap bulan|\w+ bulan pertama)`,
+      String.raw`\b(?:salary|wage|wages|pay) deduct(?:ion|ions|ed)\b|\bdeduct(?:ed|ion|ions)? (?:\w+ )?from (?:your |the |first )?(?:\w+ )?(?:salary|salaries|wages|pay|paycheck)`,
+      String.raw`\b(?:kasbon|hutang|utang|pinjaman|loan|debt|advance)(?: \w+){0,3} (?:akan |nanti |will be )?(?:dipotong|dibayar|dicicil|dilunasi|repaid|deducted|paid back|paid off|cut)(?: \w+){0,2} (?:dari |from |lewat |via |pakai )?(?:gaji|salary|wages|pay)`,
+      String.raw`\bcicil(?:an)? (?:dari|lewat|via|pakai|potong) gaji\b|\bbayar(?:nya)? (?:dari|pakai|lewat|dengan|potong) gaji\b`,
+      String.raw`\b(?:gaji|salary)(?: \w+){0,2} (?:ditahan|held|withheld|dibayar (?:di )?akhir kontrak|dibayar setelah (?:pulang|selesai kontrak)|paid at the end of (?:the )?contract)`,
+      String.raw`\b(?:first|pertama) \d+ (?:months?|bulan) (?:gaji |salary )?(?:tidak dibayar|unpaid|untuk bayar|to pay)`,
+    ],
+  },
+  // ------------------------------------------------------------ qualifications
+  {
+    id: 'no_experience',
+    weight: 0.7,
+    abroadBoost: 1.6,
+    patterns: [
+      String.raw`\b(?:tanpa|tidak (?:perlu|butuh|wajib|harus|dibutuhkan|diperlukan|ada syarat)|bebas|tidak usah|gak usah) (?:ada |punya )?(?:pengalaman|ijazah|skill|keahlian|keterampilan|kemampuan bahasa|bahasa inggris|syarat(?: khusus| apapun| rumit)?|pendidikan|tes|interview|wawancara|seleksi|cv|lamaran)\b`,
+      String.raw`\b(?:pengalaman|ijazah|skill|pendidikan|bahasa inggris) (?:tidak|tak) (?:perlu|penting|dibutuhkan|diperlukan|wajib|masalah|jadi masalah)\b`,
+      String.raw`\b(?:no|zero|without|don'?t need|do not need|no need for|no need) (?:any )?(?:prior |previous |work |special )?(?:experience|skills?|qualifications?|degree|english|interview|cv|resume|education|diploma|certificates?)\b(?! (?:is )?(?:an? )?(?:plus|advantage))`,
+      String.raw`\b(?:experience|qualifications?|skills?|degree|english) (?:is |are )?(?:not (?:required|needed|necessary|important)|unnecessary)\b`,
+      String.raw`\b(?:lulusan |tamatan |ijazah )?(?:sd|smp)(?: \/ ?smp| atau smp| smp)? (?:bisa|boleh|diterima|ok|oke|masuk|bisa daftar|dipersilakan)\b|\bsemua lulusan\b|\bsegala lulusan\b|\bsemua jenjang pendidikan\b`,
+      String.raw`\b(?:anyone|everyone|anybody) can (?:apply|join|do (?:it|this))\b`,
+      String.raw`\b(?:bisa|asal|cukup|hanya perlu|modal) (?:bisa )?(?:baca tulis|main hp|pegang hp|pakai hp|modal hp|punya hp|mengetik)\b|\basal (?:mau|niat|jujur|rajin|sehat) (?:kerja|bekerja)\b`,
+      String.raw`\b(?:kerja|pekerjaan|kerjanya|pekerjaannya) (?:santai|ringan|mudah|gampang|simple)\b|\b(?:easy|simple|light) (?:job|work|tasks?|money)\b`,
+    ],
+  },
+  // ------------------------------------------------------------ urgency
+  {
+    id: 'urgency',
+    weight: 0.6,
+    patterns: [
+      String.raw`\b(?:berangkat|terbang|flight|fly|depart|departure|leave|langsung kerja) (?:minggu|pekan|bulan|week|this|next) (?:ini|depan|week|month)\b`,
+      String.raw`\b(?:berangkat|terbang|fly|depart|leave|start work) (?:dalam|within|in) (?:\d+|satu|dua|tiga|1-2|2-3) (?:hari|minggu|days?|weeks?)\b`,
+      String.raw`\b(?:proses|process|processing) (?:cepat|kilat|singkat|express|fast|quick|\d+ (?:hari|minggu|days?|weeks?))\b`,
+      String.raw`\b(?:kuota|slot|seat|tempat|quota|lowongan) (?:sangat )?(?:terbatas|limited|tinggal|sisa|hanya)\b|\b(?:limited|few) (?:slots?|seats?|places|quota|positions left)\b|\bonly \d+ (?:slots?|seats?|places)\b`,
+      String.raw`\bburuan\b|\bcepetan\b|\bsegera (?:daftar|hubungi|japri|chat|berangkat|ambil|amankan)\b|\bjangan sampai (?:kehabisan|ketinggalan|menyesal)\b`,
+      String.raw`\b(?:urgent|urgently)\b|\bimmediate (?:start|departure|flight)\b|\bfirst come,? first serve`,
+      String.raw`\blangsung (?:berangkat|terbang|diberangkatkan)\b|\btanpa (?:antri|antre|menunggu lama|nunggu lama|ribet)\b`,
+    ],
+  },
+  // ------------------------------------------------------------ recruiting others
+  {
+    id: 'recruit_commission',
+    weight: 1.2,
+    patterns: [
+      String.raw`\b(?:ajak|bawa|rekrut|cari|carikan|rekomendasikan|referensikan|refer|invite|bring|recruit)(?:kan)? (?:teman|kawan|saudara|tetangga|orang|anggota|member|friends?|others|people|relatives)\b[^\n]{0,60}\b(?:komisi|bonus|fee|dapat|dapet|uang|reward|commission|earn|\$|rp|usd|dibayar|paid)`,
+      String.raw`\b(?:komisi|bonus|fee|reward|commission|upah) (?:\w+ )?(?:per|tiap|setiap|for each|for every|per each) (?:orang|kepala|anggota|member|rekrutan|referral|person|head|recruit|friend|teman)\b`,
+      String.raw`\b(?:referral|refer a friend|recruitment) (?:bonus|commission|fee|reward)\b`,
+      String.raw`\bsponsor (?:dapat|dapet|mendapat|mendapatkan) (?:fee|komisi|bonus|uang)\b|\bfee sponsor\b|\bper kepala (?:rp|\d|usd|\$)`,
+    ],
+  },
+  // ------------------------------------------------------------ contact channel
+  {
+    id: 'personal_contact_only',
+    weight: 0.4,
+    patterns: [
+      String.raw`\b(?:hubungi|hub|kontak|contact|chat|japri|pm|dm|inbox|text|message|minat|info|daftar|wa|whatsapp|telegram)\b[^\n]{0,25}(?:whatsapp|telegram|wa\.me|t\.me|\+?\d[\d -]{8,})`,
+      String.raw`\b(?:japri|inbox|dm|pm)(?: saja| aja| only| me| ya| kak)?\b`,
+      String.raw`\btelegram\b[^\n]{0,10}@\w+|\bt\.me\/\w+`,
+    ],
+  },
+  // ------------------------------------------------------------ lawful signals
+  {
+    id: 'lawful_licensed_agency',
+    weight: -1.5,
+    patterns: [
+      String.raw`\bp3mi\b|\bpptkis\b|\bsip3mi\b|\bsiup3mi\b|\bsiup ?p3mi\b|\bsip2mi\b`,
+      String.raw`\b(?:izin|ijin|license|licence|licensed|lisensi)(?: usaha)?(?: p3mi| resmi| penempatan)? (?:no|nomor|number|nomer)\b`,
+      String.raw`\bterdaftar (?:resmi )?(?:di|pada|dalam) (?:bp2mi|kp2mi|kemnaker|kementerian|siskop2mi|disnaker)\b|\bregistered (?:with|at|by) (?:bp2mi|kp2mi|the ministry|kemnaker)\b`,
+      String.raw`\blicensed (?:by|placement|recruitment|manpower|agency)\b|\b(?:kep|kep\.|skep)[ .-]?\d+\/`,
+    ],
+  },
+  {
+    id: 'lawful_job_order',
+    weight: -1.0,
+    patterns: [
+      String.raw`\bjob ?order\b|\bdemand letter\b|\bsurat (?:izin|ijin) perekrutan\b|\bsipmi\b|\b(?:sip|jo) (?:no|nomor|resmi|terverifikasi)\b|\bsurat permintaan (?:tenaga kerja|pekerja)\b`,
+    ],
+  },
+  {
+    id: 'lawful_written_contract',
+    weight: -0.8,
+    patterns: [
+      String.raw`\b(?:perjanjian|kontrak) (?:kerja|penempatan)(?: \w+)? (?:tertulis|ditandatangani|resmi|di tanda tangan|ditanda tangani|sebelum berangkat|di indonesia)\b|\btanda ?tangan (?:perjanjian|kontrak)\b|\bperjanjian penempatan\b`,
+      String.raw`\b(?:signed|written) (?:employment |work )?contract\b|\bemployment contract (?:signed|reviewed|in (?:indonesian|bahasa))\b|\bcontract (?:is )?signed (?:in indonesia|before departure)\b`,
+    ],
+  },
+  {
+    id: 'lawful_g2g',
+    weight: -2.0,
+    patterns: [
+      String.raw`\bg ?to ?g\b|\bgovernment[- ]to[- ]government\b|\beps[- ]?topik\b|\beps korea\b|\bprogram eps\b|\bhrd korea\b|\bim japan\b|\btokutei ginou\b|\bspecified skilled worker\b|\bssw\b|\bjft[- ]basic\b|\bprometric\b|\bjapan foundation\b|\bsistem penempatan satu kanal\b|\bspsk\b|\bone channel (?:system|placement)\b`,
+    ],
+  },
+  {
+    id: 'lawful_official_training',
+    weight: -0.8,
+    patterns: [
+      String.raw`\b(?:orientasi|pelatihan|pembekalan) (?:pra|sebelum) ?(?:pemberangkatan|penempatan|keberangkatan|berangkat|kerja)\b|\bopp\b|\bpre-?departure (?:orientation|training)\b`,
+      String.raw`\b(?:medical|pemeriksaan kesehatan|cek kesehatan|mcu)[^.\n]{0,30}\b(?:sarana kesehatan|klinik|rumah sakit|hospital|clinic)[^.\n]{0,15}(?:resmi|terdaftar|ditunjuk|accredited|approved|official)\b`,
+      String.raw`\bblk(?:ln)?\b|\blpk (?:terdaftar|resmi|berizin)\b|\bltsa\b|\blayanan terpadu satu atap\b|\bdisnaker\b|\bdinas tenaga kerja\b|\bsiskop2mi\b|\bbnsp\b|\bsertifikat kompetensi\b`,
+    ],
+  },
+  {
+    id: 'lawful_no_fee',
+    weight: -0.5,
+    patterns: [
+      String.raw`\b(?:tidak|tanpa|bebas|no|zero|free of|tidak ada|tak ada) (?:di)?(?:pungut|pungutan|dikenakan|dipungut|dikenai|memungut)? ?(?:biaya|fee|fees|charge|charges|pungutan|cost|costs)\b(?! admin)`,
+      String.raw`\bzero (?:cost|placement fee)\b|\bbiaya (?:penempatan )?ditanggung (?:oleh )?(?:majikan|perusahaan|pemberi kerja|employer|user)\b|\b(?:paid|covered) by (?:the )?(?:employer|company)\b`,
+    ],
+  },
+];
+
+/** Entertainment jobs abroad (karaoke "LC", spa, hostess) */
+export const ENTERTAINMENT_RE = String.raw`\bladies companion\b|\bpemandu (?:lagu|karaoke)\b|\bpurel\b|\bhostess\b|\blc\b|\bkaraoke\b|\bterapis (?:spa|pijat)\b|\bspa therapist\b|\bmassage\b|\bpijat\b|\bnight ?club\b|\bklub malam\b|\bdancer\b|\bpenari\b|\bescort\b|\bguest relation|\bteman minum\b|\bclub (?:girl|lady)\b|\bbar (?:girl|lady|hostess)\b`;
+
+/** Scam-compound job types (counted only with a destination abroad) */
+export const SCAM_JOB_RE = String.raw`\bcustomer service\b|\bcustomer support\b|\bcs online\b|\badmin (?:online|sosmed|medsos|chat)\b|\boperator (?:komputer|game|online|chat|laptop)\b|\bgame operator\b|\btyping\b|\btypist\b|\bdata entry\b|\binput data\b|\bcrypto\b|\bkripto\b|\bcryptocurrency\b|\b(?:online|digital) marketing\b|\bmarketing (?:online|digital)\b|\btelemarketing\b|\blive chat\b|\bchat(?:ting)? (?:operator|admin|job)\b|\bcasino\b|\bkasino\b|\bjudi\b|\bgambling\b|\bbetting\b|\bdepan (?:laptop|komputer)\b|\bin front of (?:a )?(?:computer|laptop)\b|\bkerja (?:laptop|komputer|online)\b|\bsales (?:online|chat)\b|\bromance\b|\btrading\b|\bforex\b|\bcopywriter\b|\btranslator\b|\bpenerjemah\b`;
+
+/** Route words that turn a departure town into an irregular crossing */
+export const CROSSING_RE = String.raw`\bspeed ?boat\b|\bkapal (?:kecil|kayu|boat|cepat)\b|\bpompong\b|\bperahu\b|\bnyebrang\b|\bmenyeberang\b|\bmenyebrang\b|\bjalur (?:laut|darat|belakang|tikus|samping|gelap|pintas)\b|\blewat (?:darat|laut|hutan|jalur|pelabuhan|belakang)\b|\bvia\b|\btransit\b|\bdijemput\b|\bjemput\b|\bpenjemputan\b|\bby (?:boat|land|car)\b|\bcross(?:ing)? the border\b|\bnaik (?:kapal|mobil|van)\b`;
+
+export const IRREGULAR_RE = String.raw`\bjalur (?:belakang|tikus|gelap|ilegal|illegal|samping|non ?prosedural)\b|\blewat belakang\b|\btanpa (?:cap|stempel|stamp) (?:paspor|imigrasi)\b|\bborder run\b|\bkerja kaburan\b|\btanpa paspor\b|\bwithout (?:a )?passport\b|\b(?:jalan darat|by car|by land|naik mobil|van|perahu|boat)[^.\n]{0,30}\b(?:ke|to|menuju|lewat|through) (?:perbatasan|border)\b|\b(?:sungai|river) (?:moei|mekong)\b|\bnyebrang sungai\b`;
+
+export const ABROAD_RE = String.raw`\bluar negeri\b|\boverseas\b|\babroad\b|\bmancanegara\b|\bnegara tujuan\b|\bwork visa\b|\bvisa kerja\b|\bpekerja migran\b|\bmigrant workers?\b|\bberangkat ke\b|\bterbang ke\b`;
+
+/** Middle-East domestic work via the one official channel is not flagged for the moratorium. */
+export const ONE_CHANNEL_RE = String.raw`\bsistem penempatan satu kanal\b|\bspsk\b|\bsatu kanal\b|\bone channel\b`;
+
+export const FISHING_DEBT_RE = String.raw`\bkasbon\b|\bhutang\b|\butang\b|\bpinjaman\b|\bdebt\b|\bloan\b|\bjaminan\b|\bpotong(?:an)? gaji\b|\bdipotong\b|\bdeduct|\bgaji (?:dibayar|ditahan) (?:di )?(?:akhir|setelah)|\bpaid at the end\b|\bsalary (?:held|withheld)\b|\bbiaya\b|\bfee\b|\bdeposit\b`;
+
+/** Words of a job offer (used to tell offers from other messages). */
+export const OFFER_WORDS_RE = String.raw`\blowongan\b|\bkerja\b|\bbekerja\b|\bpekerja\b|\bpekerjaan\b|\bgaji\b|\bupah\b|\bkaryawan\b|\bposisi\b|\bdibutuhkan\b|\bdicari\b|\brekrut\w*\b|\bpenempatan\b|\bberangkat\b|\bvacanc\w*\b|\bhiring\b|\bjobs?\b|\bsalary\b|\bposition\b|\bapply\b|\bcareer\b|\bemployment\b|\bwork\b|\brecruit\w*\b|\bmelamar\b|\bpelamar\b|\blamaran\b|\bkandidat\b|\bcandidate\w*\b|\bstaff\b|\bopening\b|\bwanted\b|\bneeded\b|\bkontrak\b|\bcontract\b|\bmajikan\b|\bemployer\b|\bpekerja migran\b|\bkesempatan\b|\bopportunit\w*\b|\bshift\b|\bpabrik\b|\bfactory\b`;

@@ -1,0 +1,128 @@
+/**
+ * The statistical part of the checker: a naive Bayes text classifier from `natural`, trained at
+ * build time (src/checker/train.ts) and serialised into src/checker/model.json, plus the small
+ * logistic layer that turns rule weights and the classifier's log-odds into a calibrated score.
+ *
+ * Loading restores the serialised classifier (no training at start-up). Scoring reads its counts
+ * sparsely: natural's own getClassifications() multiplies probabilities over the whole vocabulary
+ * and underflows to 0 for long offers, so the same Bernoulli-style naive Bayes is evaluated here
+ * in log space over the features present.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+export interface NaturalBayesLike {
+  features: Record<string, number>;
+  docs: unknown[];
+  classifier: {
+    classFeatures: Record<string, Record<string, number>>;
+    classTotals: Record<string, number>;
+    totalExamples: number;
+    smoothing: number;
+  };
+  addDocument(tokens: string[], label: string): void;
+  train(): void;
+}
+
+export interface BayesClassifierStatic {
+  new (stemmer?: unknown, smoothing?: number): NaturalBayesLike;
+  restore(json: unknown, stemmer?: unknown): NaturalBayesLike;
+}
+
+export function loadBayesClass(): BayesClassifierStatic {
+  // sub-path import: `natural`'s index pulls in database drivers
+  return require('natural/lib/natural/classifiers/bayes_classifier.js') as BayesClassifierStatic;
+}
+
+export interface Calibration {
+  bias: number;
+  wRisk: number;
+  wLawful: number;
+  wNb: number;
+}
+
+export interface ModelFile {
+  version: 1;
+  trainedOn: { offers: number; scam: number; genuine: number; split: string };
+  natural: unknown; // natural BayesClassifier JSON (training docs removed)
+  calibration: Calibration;
+  thresholds: { medium: number; high: number };
+  nbClip: number;
+}
+
+export interface NbModel {
+  index: Map<string, number>;
+  logRatio: Float64Array; // log P(f|scam) - log P(f|genuine) per feature index
+  missScam: number; // log of smoothing mass for unseen-in-class features
+  missGen: number;
+  prior: number; // log prior ratio
+  clip: number;
+}
+
+export function nbFromClassifier(c: NaturalBayesLike, clip: number): NbModel {
+  const keys = Object.keys(c.features);
+  const index = new Map<string, number>();
+  keys.forEach((k, i) => index.set(k, i));
+  const cf = c.classifier.classFeatures;
+  const tot = c.classifier.classTotals;
+  const sm = c.classifier.smoothing;
+  const scamF = cf['scam'] ?? {};
+  const genF = cf['genuine'] ?? {};
+  const tScam = tot['scam'] ?? 1;
+  const tGen = tot['genuine'] ?? 1;
+  const logRatio = new Float64Array(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const a = scamF[i] ?? sm;
+    const b = genF[i] ?? sm;
+    logRatio[i] = Math.log(a / tScam) - Math.log(b / tGen);
+  }
+  return {
+    index,
+    logRatio,
+    missScam: Math.log(sm / tScam),
+    missGen: Math.log(sm / tGen),
+    prior: Math.log(tScam / tGen),
+    clip,
+  };
+}
+
+/** Log-odds scam vs genuine for a bag of features; also the strongest contributing features. */
+export function nbLogOdds(m: NbModel, feats: string[]): { logOdds: number; top: Array<[string, number]> } {
+  let lo = m.prior;
+  const seen = new Set<string>();
+  const contrib: Array<[string, number]> = [];
+  for (const f of feats) {
+    if (seen.has(f)) continue;
+    seen.add(f);
+    const i = m.index.get(f);
+    if (i === undefined) continue;
+    const v = m.logRatio[i]!;
+    lo += v;
+    if (v > 0.7) contrib.push([f, v]);
+  }
+  contrib.sort((a, b) => b[1] - a[1]);
+  const logOdds = Math.max(-m.clip, Math.min(m.clip, lo));
+  return { logOdds, top: contrib.slice(0, 4) };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const MODEL_PATH = path.join(here, 'model.json');
+
+export interface LoadedModel {
+  file: ModelFile;
+  nb: NbModel;
+}
+
+export function loadModel(file = MODEL_PATH): LoadedModel | undefined {
+  if (!existsSync(file)) return undefined;
+  const json = JSON.parse(readFileSync(file, 'utf8')) as ModelFile;
+  const Bayes = loadBayesClass();
+  const restored = Bayes.restore(json.natural);
+  return { file: json, nb: nbFromClassifier(restored, json.nbClip) };
+}
+
+export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));

@@ -1,0 +1,82 @@
+// One behaviour, two stores: the same cases run against Redis and memory.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { newSession } from '../../src/engine/types.js';
+import type { Store } from '../../src/store/store.js';
+
+export function storeContract(name: string, make: () => Promise<{ store: Store; cleanup: () => Promise<void> }>) {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void> = async () => undefined;
+    let user: string;
+    beforeEach(async () => {
+      await cleanup();
+      ({ store, cleanup } = await make());
+      user = `terminal:${randomUUID()}`;
+    });
+    afterAll(async () => {
+      await cleanup();
+    });
+
+    it('a first message finds no session and is not seen', async () => {
+      expect(await store.begin(user, 'm1', 't1', 5000)).toEqual({ token: 't1', session: null, seen: false });
+    });
+
+    it('commit saves the session, marks the message seen and frees the lock', async () => {
+      const s = newSession(1);
+      s.lang = 'en';
+      await store.begin(user, 'm1', 't1', 5000);
+      expect(await store.commit(user, 't1', 'm1', s)).toBe(true);
+      const again = await store.begin(user, 'm1', 't2', 5000);
+      expect(again).toEqual({ token: 't2', session: s, seen: true });
+    });
+
+    it('a second claim on the same user waits until the first is committed or released', async () => {
+      await store.begin(user, 'm1', 't1', 5000);
+      expect(await store.begin(user, 'm2', 't2', 5000)).toBeNull();
+      await store.release(user, 't1');
+      expect(await store.begin(user, 'm2', 't2', 5000)).not.toBeNull();
+    });
+
+    it('other users are not blocked by one user’s lock', async () => {
+      await store.begin(user, 'm1', 't1', 5000);
+      expect(await store.begin(`${user}-other`, 'm1', 't2', 5000)).not.toBeNull();
+    });
+
+    it('a commit with a token that no longer holds the lock changes nothing', async () => {
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.release(user, 't1');
+      await store.begin(user, 'm2', 't2', 5000);
+      expect(await store.commit(user, 't1', 'm1', newSession(1))).toBe(false);
+      expect(await store.commit(user, 't2', 'm2', null)).toBe(true);
+      expect(await store.begin(user, 'm1', 't3', 5000)).toEqual({ token: 't3', session: null, seen: false });
+    });
+
+    it('release with a foreign token leaves the lock alone', async () => {
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.release(user, 'intruder');
+      expect(await store.begin(user, 'm2', 't2', 5000)).toBeNull();
+    });
+
+    it('a lock whose holder vanished expires', async () => {
+      await store.begin(user, 'm1', 't1', 30);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await store.begin(user, 'm2', 't2', 5000)).not.toBeNull();
+    });
+
+    it('commit with no session erases the stored one', async () => {
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.commit(user, 't1', 'm1', newSession(1));
+      await store.begin(user, 'm2', 't2', 5000);
+      await store.commit(user, 't2', 'm2', null);
+      expect((await store.begin(user, 'm3', 't3', 5000))!.session).toBeNull();
+    });
+
+    it('forgetUser deletes the session', async () => {
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.commit(user, 't1', 'm1', newSession(1));
+      await store.forgetUser(user);
+      expect((await store.begin(user, 'm2', 't2', 5000))!.session).toBeNull();
+    });
+  });
+}
