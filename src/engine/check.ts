@@ -44,7 +44,7 @@ export function checkFlows(ctx: CheckContext): Problem[] {
   }
   for (const flow of ctx.flows.values()) {
     const at = (path: (string | number)[], message: string) => problems.push({ file: flow.file, line: flow.line(path), message });
-    if (!flow.steps[flow.start]) at(['start'], `start step "${flow.start}" does not exist`);
+    if (!flow.steps[flow.start] && !flow.invalid.has(flow.start)) at(['start'], `start step "${flow.start}" does not exist`);
     const edges = new Map<string, string[]>();
     const exits = new Set<string>();
     for (const [id, step] of Object.entries(flow.steps)) {
@@ -57,7 +57,9 @@ export function checkFlows(ctx: CheckContext): Problem[] {
           calledFlows.add(target);
           if (!ctx.flows.has(target)) at(['steps', id], `step "${id}" goes to unknown flow "${target}"`);
           exits.add(id);
-        } else if (!flow.steps[t]) at(['steps', id], `step "${id}" goes to unknown step "${t}"`);
+        } else if (!flow.steps[t]) {
+          if (!flow.invalid.has(t)) at(['steps', id], `step "${id}" goes to unknown step "${t}"`);
+        }
         else next.push(t);
       });
       if (step.type === 'end') exits.add(id);

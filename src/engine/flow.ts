@@ -14,6 +14,8 @@ export type AnyStep = { type: string } & Record<string, any>;
 
 export interface Flow {
   id: string;
+  /** Steps present in the file but invalid (reported when loading); references to them are not errors again. */
+  invalid: Set<string>;
   start: string;
   steps: Record<string, AnyStep>;
   file: string;
@@ -55,7 +57,7 @@ function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]):
 /** Parses one flow file. Shape problems (pass one) are returned with their line; references are checked later. */
 export function parseFlow(file: string, source: string): { flow?: Flow; problems: Problem[] } {
   const counter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(source, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   const problems: Problem[] = [];
   const at = (path: (string | number)[], message: string) => problems.push({ file, line: lineOf(doc, counter, path), message });
   for (const e of doc.errors) problems.push({ file, line: e.linePos?.[0]?.line ?? 1, message: `YAML: ${e.message.split('\n')[0]}` });
@@ -76,6 +78,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
     return { problems };
   }
   const parsed: Record<string, AnyStep> = {};
+  const invalid = new Set<string>();
   for (const [stepId, step] of Object.entries(steps as Record<string, unknown>)) {
     const path = ['steps', stepId];
     if (!/^[a-z0-9_-]+$/.test(stepId)) at(path, `step id "${stepId}" may only use a-z, 0-9, _ and -`);
@@ -83,6 +86,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
     const kind = typeof type === 'string' ? KINDS[type] : undefined;
     if (!kind) {
       at([...path, 'type'], `step "${stepId}" has unknown type ${JSON.stringify(type)} (known: ${Object.keys(KINDS).join(', ')})`);
+      invalid.add(stepId);
       continue;
     }
     const result = kind.schema.safeParse(step);
@@ -90,13 +94,16 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
       for (const issue of result.error.issues) {
         at([...path, ...issue.path], `step "${stepId}"${issue.path.length ? ` field ${issue.path.join('.')}` : ''}: ${issue.message}`);
       }
+      invalid.add(stepId);
       continue;
     }
     parsed[stepId] = result.data as AnyStep;
   }
-  if (problems.length) return { problems };
+  // A flow whose frame is wrong is not usable; one with some bad steps is kept, so that the reference
+  // checks can still report everything else in one run (the caller refuses to run with any problem).
+  if (problems.some((p) => !/^step "/.test(p.message))) return { problems };
   return {
-    flow: { id: id as string, start: raw.start as string, steps: parsed, file, line: (path) => lineOf(doc, counter, path) },
+    flow: { id: id as string, invalid, start: raw.start as string, steps: parsed, file, line: (path) => lineOf(doc, counter, path) },
     problems,
   };
 }

@@ -21,8 +21,8 @@ export interface Runtime {
   readonly lang: Lang;
   readonly now: number;
   readonly countries: readonly Country[];
-  /** Label text of an i18n key in the session's language, for matching typed answers to choices. */
-  label(key: string): string;
+  /** Label text of an i18n key in every language (the session's first), for matching typed answers. */
+  labels(key: string): string[];
   say(items: readonly SayItem[]): void;
   /** Adds content that is already resolved (an effect's own messages); `$` in it is not a variable. */
   emit(says: readonly Say[]): void;

@@ -34,8 +34,8 @@ class Run implements Runtime {
   get countries() {
     return this.bundle.countries;
   }
-  label(key: string): string {
-    return this.bundle.label(this.lang, key);
+  labels(key: string): string[] {
+    return [this.lang, ...LANGS.filter((l) => l !== this.lang)].map((l) => this.bundle.label(l, key));
   }
 
   private flow(id: string): Flow | undefined {

@@ -81,6 +81,7 @@ describe('engine: step kinds', () => {
     expect(talk(s, ['panduan migrasi aman']).keys[0]).toBe('g.one');
     expect(talk(s, ['Panduan migrasi amna']).keys[0]).toBe('g.one');
     expect(talk(s, ['panduan']).keys[0]).toBe('g.one');
+    expect(talk(s, ['Safe migration guide']).keys[0]).toBe('g.one');
   });
 
   it('choice: an answer that matches nothing re-asks with the choices and a hint', () => {

@@ -16,21 +16,24 @@ function options(s: Step) {
   return s.choices.map((c) => ({ id: c.id, label: c.label }));
 }
 
-/** Which choice a typed answer means: its number, its id, or (a typo of) its label. */
-export function matchChoice(rt: Pick<Runtime, 'label'>, choices: Step['choices'], text: string): Step['choices'][number] | undefined {
+/**
+ * Which choice a typed answer means: its number, its id, or (a typo of) its label in any language.
+ * A typo or a single word must point at one choice only; otherwise nothing is chosen.
+ */
+export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string): Step['choices'][number] | undefined {
   const typed = squash(text);
   if (!typed) return undefined;
   const n = /^\d{1,2}$/.test(typed) ? Number(typed) : ORDINALS[typed];
   if (n !== undefined) return choices[n - 1];
-  const labels = choices.map((c) => squash(rt.label(c.label)));
-  const exact = choices.find((c, i) => typed === labels[i] || typed === squash(c.id));
+  const labels = choices.map((c) => rt.labels(c.label).map(squash));
+  const exact = choices.find((c, i) => labels[i]!.includes(typed) || typed === squash(c.id));
   if (exact) return exact;
-  const typo = choices.filter((_, i) => nearly(typed, labels[i]!));
-  if (typo.length === 1) return typo[0];
-  // A unique label that starts with what was typed ("panduan" for "Panduan migrasi aman").
-  if (typed.length >= 4) {
-    const prefix = choices.filter((_, i) => labels[i]!.startsWith(typed + ' ') || labels[i]!.split(' ').includes(typed));
-    if (prefix.length === 1) return prefix[0];
+  const only = (hits: Step['choices']) => (hits.length === 1 ? hits[0] : undefined);
+  const typo = only(choices.filter((_, i) => labels[i]!.some((l) => nearly(typed, l))));
+  if (typo) return typo;
+  // A word of one label only ("panduan" for "Panduan migrasi aman").
+  if (typed.length >= 4 && !typed.includes(' ')) {
+    return only(choices.filter((_, i) => labels[i]!.some((l) => l.split(' ').includes(typed))));
   }
   return undefined;
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { loadTexts } from '../../src/i18n/index.js';
+import { ROOT } from '../helpers/cli.js';
+
+const texts = loadTexts(`${ROOT}/locales`);
+
+describe('texts', () => {
+  it('uses English plural forms for English and the single form Indonesian has', () => {
+    expect(texts.t('en', 'engine.hint.choice', { count: 1 })).toBe('Reply with the number 1 or press the button.');
+    expect(texts.t('en', 'engine.hint.choice', { count: 4 })).toBe('Reply with a number from 1 to 4, or press one of the buttons.');
+    expect(texts.t('id', 'engine.hint.choice', { count: 4 })).toBe('Balas dengan angka 1 sampai 4, atau tekan salah satu tombol.');
+  });
+
+  it('inserts values as they are: no HTML escaping, and no interpolation inside a value', () => {
+    expect(texts.t('en', 'engine.hint.text', { max: '<b>{{count}}</b> & "x"' })).toBe('Please write your answer in words, at most <b>{{count}}</b> & "x" characters.');
+  });
+
+  it('indexes every key with the file and line it is on', () => {
+    const index = texts.index('id');
+    expect(index.keys.has('engine.hint.choice')).toBe(true);
+    expect(index.file('engine.hint.choice')).toEqual({ file: `${ROOT}/locales/id/engine.json`, line: 8 });
+  });
+});
