@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/index.js';
+import { runCli } from '../helpers/cli.js';
+import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+
+const content = loadContent();
+const t = (lang: 'id' | 'en', key: string, vars?: Record<string, unknown>) => content.texts.t(lang, key, vars);
+const fact = (lang: 'id' | 'en', id: string) => content.data.facts.get(id)!.text[lang];
+
+/** Asserts that each expected text appears in the output, in this order. */
+function expectInOrder(output: string, expected: string[]) {
+  let from = 0;
+  for (const e of expected) {
+    const at = output.indexOf(e, from);
+    expect(at, `"${e.slice(0, 60)}" after position ${from}`).toBeGreaterThanOrEqual(0);
+    from = at + e.length;
+  }
+}
+
+const WALK = ['/start', '1', '2', '7', 'Kamboja', '3', '3', 'menu', '7', '1', '1', 'tolong', '1', 'bahasa', '2', 'stop'];
+
+describe('terminal chat (npm run chat)', () => {
+  it('walks the menu and flows in Bahasa Indonesia, with an emergency and a language switch on the way', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], WALK.join('\n') + '\n');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expectInOrder(r.stdout, [
+      t('id', 'welcome.privacy'),
+      t('id', 'main.title'),
+      t('id', 'guide.intro'),
+      t('id', 'guide.country.ask'),
+      t('id', 'guide.country.no_agreement'),
+      fact('id', 'no_agreement_kh_mm_th'),
+      t('id', 'main.title'),
+      t('id', 'signs.intro'),
+      t('id', 'main.title'),
+      t('id', 'contacts.menu.title'),
+      content.data.contacts.get('polri_110')!.channels[0]!.value,
+      t('id', 'main.title'),
+      t('id', 'coming.check_offer'),
+      t('id', 'emergency.intro'),
+      t('id', 'coming.check_offer'),
+      t('id', 'language.ask'),
+      t('en', 'language.changed'),
+      t('en', 'coming.check_offer'),
+      t('en', 'stop.bye'),
+    ]);
+  });
+
+  it('walks the same path in English', async () => {
+    const r = await runCli(['chat', '--lang', 'en'], WALK.join('\n') + '\n');
+    expect(r.code).toBe(0);
+    expectInOrder(r.stdout, [
+      t('en', 'welcome.privacy'),
+      t('en', 'main.title'),
+      t('en', 'guide.intro'),
+      t('en', 'guide.country.no_agreement'),
+      fact('en', 'no_agreement_kh_mm_th'),
+      t('en', 'signs.intro'),
+      t('en', 'contacts.menu.title'),
+      t('en', 'coming.check_offer'),
+      t('en', 'emergency.intro'),
+      t('en', 'coming.check_offer'),
+      t('en', 'language.ask'),
+      t('en', 'language.changed'),
+      t('en', 'stop.bye'),
+    ]);
+  });
+
+  it('asks for the language when none is given, and shows numbered choices', async () => {
+    const r = await runCli(['chat'], 'halo\n2\n');
+    expect(r.code).toBe(0);
+    expectInOrder(r.stdout, [t('id', 'language.ask'), `  1. ${t('id', 'language.id')}`, `  2. ${t('id', 'language.en')}`, t('en', 'welcome.privacy')]);
+  });
+
+  it('exits cleanly on empty input', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], '');
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('refuses an unknown language flag with a clear message', async () => {
+    const r = await runCli(['chat', '--lang', 'fr'], '');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--lang must be id or en');
+  });
+
+  it('exits 1 with a clear message when REDIS_URL points where no Redis answers', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], 'halo\n', { REDIS_URL: 'redis://127.0.0.1:1/0' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^waspada: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/0/);
+  });
+
+  it('exits 1 naming the variable when the configuration is wrong', async () => {
+    const r = await runCli(['chat'], '', { REDIS_URL: 'localhost:6379' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('REDIS_URL: REDIS_URL must look like redis://host:6379/0');
+  });
+
+  it('with REDIS_URL set, a second run continues the same conversation under the prefix', async () => {
+    const prefix = testPrefix('terminal');
+    const env = { REDIS_URL, REDIS_PREFIX: prefix };
+    const first = await runCli(['chat', '--user', 'u1'], 'halo\n2\n1\n', env);
+    expect(first.stdout).toContain(t('en', 'main.title'));
+    const second = await runCli(['chat', '--user', 'u1'], '8\n', env);
+    expect(second.stdout.trim()).toContain(t('en', 'main.settings_title'));
+    const redis = plainRedis();
+    expect(await redis.exists(`${prefix}:session:{terminal:u1}`)).toBe(1);
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+});
