@@ -54,3 +54,21 @@ describe('flow file shape', () => {
     expect(problems[0]!.message).toMatch(/pattern is not a valid regular expression/);
   });
 });
+
+describe('npm run flows:graph', () => {
+  it('writes one Mermaid diagram per flow, with every step and the choices as labelled edges', async () => {
+    const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = mkdtempSync(`${tmpdir()}/waspada-graph-`);
+    const r = await runCli(['flows:graph', '--out', out]);
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toContain('welcome.md');
+    expect(files).toContain('emergency.md');
+    const welcome = readFileSync(`${out}/welcome.md`, 'utf8');
+    expect(welcome).toContain('```mermaid\nflowchart TD');
+    for (const step of ['check_lang', 'ask_lang', 'privacy', 'privacy_more', 'agreed', 'declined', 'erase']) expect(welcome).toContain(`s_${step}[`.replace('s_check_lang[', 's_check_lang{'));
+    expect(welcome).toContain('s_privacy -->|"Setuju, lanjut"| s_agreed');
+    expect(welcome).toContain('s_agreed --> x_flow_main');
+  });
+});
