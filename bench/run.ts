@@ -1,0 +1,52 @@
+// npm run bench: builds, then runs each benchmark in its own process with the production Node
+// options (see Dockerfile), so figures are those of the compiled code that deployments run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
+
+interface Bench {
+  name: string;
+  module: string;
+  fn: string;
+  targets?: Record<string, string>;
+}
+
+const BENCHES: Bench[] = [
+  {
+    name: 'conversation service + engine on Redis (5-step script x 1,000 users, no HTTP)',
+    module: 'bench/conversation.js',
+    fn: 'benchConversation',
+    targets: { cpu_ms_per_update: '<= 0.3', peak_rss_mb: '<= 100' },
+  },
+  { name: 'job-offer checker', module: 'bench/checker.js', fn: 'benchChecker', targets: { mean_ms_per_check: '<= 2', load_ms: '<= 150' } },
+];
+
+function main() {
+  process.stdout.write('building (tsc)…\n');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  const only = process.argv.slice(2);
+  for (const b of BENCHES) {
+    if (only.length && !only.some((o) => b.module.includes(o))) continue;
+    const file = join(ROOT, 'dist', b.module);
+    if (!existsSync(file)) continue;
+    const code = `import(${JSON.stringify(file)}).then(async (m) => { const f = await m.${b.fn}(); process.stdout.write(JSON.stringify(f)); })`;
+    const r = spawnSync(process.execPath, [...PRODUCTION_NODE_OPTIONS, '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8', env: process.env });
+    process.stdout.write(`\n## ${b.name}\n`);
+    if (r.status !== 0) {
+      process.stdout.write(`failed:\n${r.stderr}\n`);
+      process.exitCode = 1;
+      continue;
+    }
+    const figures = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    for (const [k, v] of Object.entries(figures)) {
+      const target = b.targets?.[k];
+      process.stdout.write(`  ${k.padEnd(24)} ${String(v).padStart(10)}${target ? `   (target ${target})` : ''}\n`);
+    }
+  }
+}
+
+main();
