@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTerminal } from './channels/terminal.js';
+import { telegramClient, ALLOWED_UPDATES } from './channels/telegram.js';
 import { ConfigError, loadConfig } from './config.js';
 import { checkContent, contentDirs, loadContent, ROOT } from './content/index.js';
 import { effectOutcomes } from './conversation/effects.js';
@@ -13,6 +14,7 @@ import { createLogger } from './log.js';
 import { MemoryStore } from './store/memory.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
+import { startWaspada } from './runtime.js';
 
 function fail(message: string): never {
   process.stderr.write(`waspada: ${message}\n`);
@@ -69,6 +71,45 @@ function flowsGraph(args: string[]): void {
   process.stdout.write(`wrote ${content.bundle.flows.size} diagrams to ${out}\n`);
 }
 
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const running = await startWaspada(config, { log });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing messages in hand');
+    running.close().then(
+      () => process.exit(0),
+      (e: Error) => {
+        log.error({ err: e.message }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function setWebhook(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { url: { type: 'string' }, drop: { type: 'boolean' } } });
+  const config = loadConfig();
+  if (!values.url || !/^https:\/\/[^/]+\/.*webhooks\/telegram$/.test(values.url)) {
+    fail('--url must be the public https address of /webhooks/telegram, e.g. --url https://waspada.example.org/webhooks/telegram');
+  }
+  if (!config.TELEGRAM_BOT_TOKEN || !config.TELEGRAM_WEBHOOK_SECRET) fail('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET must be set');
+  const telegram = telegramClient(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT);
+  await telegram.setWebhook(values.url, {
+    secret_token: config.TELEGRAM_WEBHOOK_SECRET,
+    allowed_updates: [...ALLOWED_UPDATES],
+    max_connections: 40,
+    drop_pending_updates: values.drop ?? false,
+  });
+  const info = await telegram.getWebhookInfo();
+  process.stdout.write(`webhook set: ${info.url} (pending updates: ${info.pending_update_count})\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   switch (command) {
@@ -80,8 +121,12 @@ async function main(): Promise<void> {
       return flowsCheck(args);
     case 'flows:graph':
       return flowsGraph(args);
+    case 'serve':
+      return serve();
+    case 'telegram:set-webhook':
+      return setWebhook(args);
     default:
-      fail(`unknown command "${command ?? ''}". Commands: demo, chat, flows:check, flows:graph`);
+      fail(`unknown command "${command ?? ''}". Commands: demo, chat, serve, telegram:set-webhook, flows:check, flows:graph`);
   }
 }
 

@@ -1,0 +1,169 @@
+// The inbox: channels put each delivery here (deduplicated, durable in Redis) and answer the platform
+// at once; workers take deliveries out, handle them and acknowledge them. A delivery taken by a
+// process that died is claimed again by another after a while, so no message is lost.
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { silentLogger, type Logger } from '../log.js';
+import type { Keyspace } from '../store/keys.js';
+
+/** A platform delivery, already turned into our terms by its channel. */
+export interface Delivery {
+  channel: string;
+  /** The platform's id for this delivery (Telegram's update_id): a repeat is dropped. */
+  id: string;
+  /** Channel-specific, JSON-safe payload. */
+  body: unknown;
+}
+
+/**
+ * ingest: KEYS[1] seen-mark, KEYS[2] stream; ARGV[1] seen ttl s, ARGV[2] channel, ARGV[3] payload JSON.
+ * Returns 1 when queued, 0 when this delivery was seen before.
+ */
+const INGEST = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3])
+return 1`;
+
+/** How long a delivery id is remembered: Telegram keeps undelivered updates for 24 hours. */
+const SEEN_TTL_S = 48 * 3600;
+const GROUP = 'workers';
+
+type WithIngest = Redis & { waspadaIngest(seen: string, stream: string, ttl: number, channel: string, body: string): Promise<number> };
+
+export type DeliveryHandler = (d: Delivery) => Promise<void>;
+
+export interface InboxOptions {
+  redis: Redis;
+  keys: Keyspace;
+  log?: Logger;
+  /** Deliveries handled at once by this process. */
+  concurrency?: number;
+  /** A delivery unacknowledged this long is taken over from its (presumably dead) worker. */
+  claimAfterMs?: number;
+  /** Order deliveries of one read by this key before handing them out (Telegram: update_id). */
+  order?: (d: Delivery) => number;
+}
+
+export class Inbox {
+  private readonly r: WithIngest;
+  private readonly keys: Keyspace;
+  private readonly log: Logger;
+  private readonly concurrency: number;
+  private readonly claimAfterMs: number;
+  private readonly order?: (d: Delivery) => number;
+  private readonly consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  private reader: Redis | null = null;
+  private running = false;
+  private inflight = 0;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  lastError: string | null = null;
+
+  constructor(opts: InboxOptions) {
+    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 2, lua: INGEST });
+    this.r = opts.redis as WithIngest;
+    this.keys = opts.keys;
+    this.log = opts.log ?? silentLogger;
+    this.concurrency = opts.concurrency ?? 64;
+    this.claimAfterMs = opts.claimAfterMs ?? 60_000;
+    this.order = opts.order;
+  }
+
+  /** One Redis round trip: dedupe and queue. Throws when Redis is unreachable (the caller answers 5xx). */
+  async ingest(d: Delivery): Promise<'queued' | 'duplicate'> {
+    const queued = await this.r.waspadaIngest(this.keys.inboxSeen(d.channel, d.id), this.keys.inbox, SEEN_TTL_S, d.channel, JSON.stringify({ id: d.id, body: d.body }));
+    return queued === 1 ? 'queued' : 'duplicate';
+  }
+
+  async pending(): Promise<number> {
+    const info = (await this.r.xpending(this.keys.inbox, GROUP).catch(() => [0])) as [number, ...unknown[]];
+    return Number(info[0] ?? 0);
+  }
+
+  async start(handle: DeliveryHandler): Promise<void> {
+    try {
+      await this.r.xgroup('CREATE', this.keys.inbox, GROUP, '0', 'MKSTREAM');
+    } catch (e) {
+      if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+    }
+    // A blocking read needs a connection of its own.
+    this.reader = this.r.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader.on('error', (e: Error) => (this.lastError = e.message));
+    this.running = true;
+    this.loop = this.run(handle);
+  }
+
+  private async run(handle: DeliveryHandler): Promise<void> {
+    let lastClaim = 0;
+    while (this.running) {
+      try {
+        if (this.inflight >= this.concurrency) {
+          await new Promise<void>((r) => (this.wake = r));
+          continue;
+        }
+        const room = this.concurrency - this.inflight;
+        let entries: [string, string[]][] = [];
+        if (Date.now() - lastClaim > this.claimAfterMs / 2) {
+          lastClaim = Date.now();
+          const claimed = (await this.r.xautoclaim(this.keys.inbox, GROUP, this.consumer, this.claimAfterMs, '0', 'COUNT', room)) as [string, [string, string[]][]];
+          entries = claimed[1].filter((e) => e && e[1]);
+        }
+        if (!entries.length) {
+          const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', room, 'BLOCK', 1000, 'STREAMS', this.keys.inbox, '>')) as
+            | [string, [string, string[]][]][]
+            | null;
+          entries = res?.[0]?.[1] ?? [];
+        }
+        this.lastError = null;
+        const deliveries = entries.map(([streamId, fields]) => ({ streamId, d: this.decode(fields) }));
+        if (this.order) deliveries.sort((a, b) => (a.d && b.d ? this.order!(a.d) - this.order!(b.d) : 0));
+        for (const { streamId, d } of deliveries) this.dispatch(streamId, d, handle);
+      } catch (e) {
+        if (!this.running) break;
+        this.lastError = (e as Error).message;
+        this.log.warn({ err: this.lastError }, 'inbox read failed; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private decode(fields: string[]): Delivery | null {
+    try {
+      const channel = fields[fields.indexOf('c') + 1]!;
+      const { id, body } = JSON.parse(fields[fields.indexOf('b') + 1]!) as { id: string; body: unknown };
+      return { channel, id, body };
+    } catch {
+      return null;
+    }
+  }
+
+  private dispatch(streamId: string, d: Delivery | null, handle: DeliveryHandler): void {
+    this.inflight++;
+    const done = async () => {
+      // Acknowledged (and removed) only after it was handled: a crash before this leaves it pending.
+      await this.r.multi().xack(this.keys.inbox, GROUP, streamId).xdel(this.keys.inbox, streamId).exec();
+    };
+    (d ? handle(d) : Promise.resolve(this.log.error({ streamId }, 'undecodable inbox entry dropped')))
+      .then(done, async (e: Error) => {
+        // The handler reports its own failures to the user; an exception here is a bug: log it, do not retry forever.
+        this.log.error({ err: e.message, channel: d?.channel }, 'delivery handler failed');
+        await done();
+      })
+      .catch((e: Error) => this.log.error({ err: e.message }, 'could not acknowledge a delivery; it will be claimed again'))
+      .finally(() => {
+        this.inflight--;
+        const w = this.wake;
+        this.wake = null;
+        w?.();
+      });
+  }
+
+  /** Stops taking deliveries and waits for the ones in hand. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    this.reader?.disconnect();
+    await this.loop?.catch(() => undefined);
+    while (this.inflight > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+}
