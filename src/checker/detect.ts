@@ -5,7 +5,7 @@
 import { normalise, toOriginal, modelTokens, type Normalised } from './normalise.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ABROAD_RE,
-  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, type RuleDef,
+  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
@@ -15,6 +15,8 @@ import {
 
 export const MAX_CHARS = 8000;
 export const EVIDENCE_MAX = 120;
+/** preferred quote length: a long sentence is cut to the clauses around the match */
+const EVIDENCE_SOFT = 80;
 
 export interface Flag {
   id: string;
@@ -71,6 +73,7 @@ const ABROAD = G(ABROAD_RE);
 const ONE_CHANNEL = new RegExp(ONE_CHANNEL_RE);
 const FISHING_DEBT = G(FISHING_DEBT_RE);
 const OFFER_WORDS = new RegExp(OFFER_WORDS_RE);
+const REQUIRES_EXPERIENCE = new RegExp(REQUIRES_EXPERIENCE_RE);
 const DOMESTIC_JOB = G(String.raw`\bpembantu(?: rumah tangga)?\b|\bprt\b|\bart\b|\basisten rumah tangga\b|\bpekerja rumah tangga\b|\bpengurus rumah tangga\b|\bhousemaid\b|\bmaid\b|\bdomestic (?:helper|worker)\b|\bbaby ?sitter\b|\bnanny\b|\bpengasuh\b|\bcaregiver\b|\bperawat (?:lansia|jompo|orang tua)\b|\bsopir (?:pribadi|keluarga)\b|\bfamily driver\b|\bhouse ?keeper\b|\bhousehold\b`);
 const FISHING_JOB = G(String.raw`\banak buah kapal\b|\bkapal (?:ikan|penangkap|nelayan|tuna|longline)\b|\bfishing (?:vessel|boat|crew|ship)\b|\bfishermen\b|\bfisherman\b|\bdeckhand\b|\bawak kapal perikanan\b|\blongliner\b`);
 const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.]+/;
@@ -78,7 +81,7 @@ const ADDRESS_RE = /\b(?:alamat|address|kantor|office|jl\.?|jalan|gedung|buildin
 const IMAGE_RE = /^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/;
 const IMAGE_HINT_RE = /\b(?:lihat|cek|see|check|liat|di|in|on|ada di)\s+(?:the\s+)?(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\b|\b(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\s+(?:di ?atas|above|below|di ?bawah|berikut|ini|this|terlampir|attached)\b/;
 
-const ID_WORDS = /\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|kami|anda|akan|juga|atau|sudah|lowongan|bulan|tanpa|langsung|berangkat)\b/g;
+const ID_WORDS = /\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|aku|kamu|kami|kita|anda|akan|juga|atau|sudah|belum|lowongan|bulan|tanpa|langsung|berangkat|nanti|ya|mau|lagi|dulu|sama|kalau|tapi|buat|orang|hari|pulang|sekarang|jangan|harus|perlu|banyak|sangat|bagi|pada|dalam|oleh|kak|bu|pak|nya|sih|aja|saja|dong|kok|jam|minggu|tahun|baru|masih|hanya|segera|sore|pagi|malam|besok|rumah|sekolah|uang|bayar|info|hubungi)\b/g;
 const EN_WORDS = /\b(?:the|and|to|of|for|with|you|your|we|our|is|are|will|job|work|salary|no|in|on|per|month|apply|a|be|this|can)\b/g;
 
 // ---------------------------------------------------------------- spans and evidence
@@ -93,7 +96,7 @@ function isNegated(t: string, s: number): boolean {
 }
 
 function placeNegated(t: string, s: number): boolean {
-  const before = t.slice(Math.max(0, s - 45), s);
+  const before = t.slice(Math.max(0, s - 90), s);
   const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '));
   return PLACE_NEGATION.test(cut >= 0 ? before.slice(cut + 1) : before);
 }
@@ -144,7 +147,7 @@ export function quote(text: string, os: number, oe: number): string {
   let e = oe;
   while (e < text.length && e < oe + 200 && !isBoundary(text, e)) e++;
   if (e < text.length && /[.!?]/.test(text[e] ?? '')) e++;
-  if (e - s > EVIDENCE_MAX) {
+  if (e - s > EVIDENCE_SOFT) {
     // clauses: grow from the match to the nearest commas, then add neighbours while it fits
     let cs = os;
     while (cs > s && !CLAUSE.test(text[cs - 1] ?? ',')) cs--;
@@ -155,10 +158,10 @@ export function quote(text: string, os: number, oe: number): string {
         grew = false;
         let ns = cs - 1;
         while (ns > s && !CLAUSE.test(text[ns - 1] ?? ',')) ns--;
-        if (cs > s && ce - ns <= EVIDENCE_MAX) { cs = ns; grew = true; }
+        if (cs > s && ce - ns <= EVIDENCE_SOFT) { cs = ns; grew = true; }
         let ne = ce + 1;
         while (ne < e && !CLAUSE.test(text[ne] ?? ',')) ne++;
-        if (ce < e && ne - cs <= EVIDENCE_MAX) { ce = ne; grew = true; }
+        if (ce < e && ne - cs <= EVIDENCE_SOFT) { ce = ne; grew = true; }
       }
       s = cs;
       e = ce;
@@ -232,7 +235,7 @@ export function analyse(input: unknown): Analysis {
     const latin = original.match(/[A-Za-z\u00C0-\u024F]/g)?.length ?? 0;
     const idHits = t.match(ID_WORDS)?.length ?? 0;
     const enHits = t.match(EN_WORDS)?.length ?? 0;
-    if (letters >= 12 && (latin / letters < 0.5 || (wordsAll.length >= 8 && idHits + enHits <= Math.max(1, wordsAll.length * 0.04)))) {
+    if (letters >= 12 && (latin / letters < 0.5 || (wordsAll.length >= 8 && idHits + enHits < wordsAll.length * 0.1))) {
       notes.push('unsupported_language');
     }
     features.push(idHits >= enHits ? 'L_id' : 'L_en');
@@ -308,8 +311,14 @@ export function analyse(input: unknown): Analysis {
   if (hub.length > 0) add('risky_destination', 1.5, hub.map((p) => p.span));
   else if (noAgreement.length > 0) add('risky_destination', 1.0, noAgreement.map((p) => p.span));
 
+  // scam-compound job types count where compounds recruit: hubs, countries without a placement
+  // agreement, the Middle East, minor destinations, or "abroad" with no country named
+  const foreignCountries = new Set(foreign.map((p) => p.country));
+  const scamJobContext = foreign.some((p) => p.kind === 'scam_hub' || p.kind === 'no_agreement' || p.kind === 'middle_east')
+    || [...foreignCountries].some((c) => c === 'Vietnam' || c === 'Macau' || c === 'China')
+    || (abroadWords.length > 0 && foreign.length === 0);
   if (abroad) {
-    const sj = allMatches(SCAM_JOB, t).filter((sp) => !isNegated(t, sp[0]));
+    const sj = scamJobContext ? allMatches(SCAM_JOB, t).filter((sp) => !isNegated(t, sp[0])) : [];
     if (sj.length > 0) add('scam_job_type', hub.length > 0 ? 1.8 : 1.2, sj);
     const ent = allMatches(ENTERTAINMENT, t).filter((sp) => !isNegated(t, sp[0]));
     if (ent.length > 0) add('entertainment_abroad', 2.0, ent);
@@ -357,10 +366,21 @@ export function analyse(input: unknown): Analysis {
     ...evidenceOf(ctx, [...(ruleSpans.get('upfront_fee') ?? []), ...(ruleSpans.get('salary_deduction') ?? [])], 3),
   ];
   if (feeQuotes.length > 0) facts.fees = [...new Set(feeQuotes)].slice(0, 3);
-  checkPay(pays, { t, abroad, jobs, facts, foreignKinds: foreign.map((p) => p.kind), noExperience: ruleSpans.has('no_experience') }, add);
+  // a large fee the worker must pay (amount quoted next to a fee word), unless negated
+  const bigFees = fees.filter((m) => (m.idr ?? 0) >= 500_000 && !isNegated(t, m.s));
+  if (bigFees.length > 0 && !flags.some((f) => f.id === 'upfront_fee')) {
+    add('upfront_fee', abroad ? 1.9 : 1.5, bigFees.map((m) => [m.s, m.e] as Span));
+    features.push('FEE_AMOUNT');
+  }
+  const requiresExperience = REQUIRES_EXPERIENCE.test(t);
+  if (requiresExperience) features.push('REQ_EXP');
+  checkPay(pays, {
+    t, abroad, jobs, facts, foreignKinds: foreign.map((p) => p.kind), noExperience: ruleSpans.has('no_experience'),
+    abroadUnnamed: abroadWords.length > 0 && foreign.length === 0, requiresExperience,
+  }, add);
 
   // ---------------- offer or not
-  const isOffer = OFFER_WORDS.test(t) || jobs.length > 0 || pays.length > 0;
+  const isOffer = OFFER_WORDS.test(t) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay'));
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);
@@ -376,6 +396,8 @@ interface PayCtx {
   facts: Facts;
   foreignKinds: PlaceKind[];
   noExperience: boolean;
+  abroadUnnamed: boolean;
+  requiresExperience: boolean;
 }
 
 // Heuristic multiples of the legal minimum above which low-skill pay is "too good to be true".
@@ -396,9 +418,14 @@ function checkPay(pays: Money[], c: PayCtx, add: (id: string, w: number, spans: 
   const domestic = job === 'domestic_worker' || job === 'caregiver' || job === 'babysitter';
   if (ref !== undefined) limit = ref * (domestic ? MULTIPLE_DOMESTIC : MULTIPLE);
   else if (c.foreignKinds.includes('scam_hub') || c.foreignKinds.includes('no_agreement')) limit = REGIONAL_FLOOR_IDR;
-  else if (!country || country === 'Indonesia') limit = c.abroad ? GENERIC_FLOOR_IDR : GENERIC_FLOOR_IDR;
+  else if ((!country || country === 'Indonesia') && (c.noExperience || c.abroadUnnamed)) limit = GENERIC_FLOOR_IDR;
   if (limit === undefined) return;
-  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit!);
+  // annual salaries belong to ordinary (mostly Western) job ads, not to recruitment lures
+  // a skilled ad asking for experience may pay well: only flag far-off pay there
+  const factor = c.requiresExperience && !c.noExperience ? 2 : 1;
+  const WESTERN = new Set(['USD', 'EUR', 'GBP', 'AUD']);
+  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit! * factor && !m.annual
+    && !(m.hourly && WESTERN.has(m.currency) && !c.foreignKinds.includes('scam_hub')));
   if (high.length === 0) return;
   const worst = Math.max(...high.map((m) => m.perMonthIdr! / limit!));
   add('pay_unrealistic', worst > 2 ? 2.2 : 1.6, high.map((m) => [m.s, m.e] as Span));

@@ -12,6 +12,7 @@ export const REPO_ROOT = path.resolve(here, '../..');
 
 interface WageEntry {
   monthly_min?: number;
+  monthly_max_minimum?: number;
   derived_monthly_min?: number;
   currency?: string;
 }
@@ -40,7 +41,8 @@ export function referenceMonthlyIdr(country: string, job: string | undefined): n
   if (!entry) return undefined;
   // a country whose domestic-worker entry has no figure: do not fall back to the general minimum
   if (domestic && c['domestic_worker'] && c['domestic_worker'].monthly_min === undefined) return undefined;
-  const amount = entry.monthly_min ?? entry.derived_monthly_min;
+  // where minimums differ by region, compare with the highest (fewer false alarms)
+  const amount = entry.monthly_max_minimum ?? entry.monthly_min ?? entry.derived_monthly_min;
   const rate = entry.currency ? IDR_PER_UNIT[entry.currency] : undefined;
   if (amount === undefined || rate === undefined) return undefined;
   return amount * rate;
@@ -56,6 +58,12 @@ export interface Money {
   s: number;
   e: number;
   kind: 'pay' | 'fee' | 'unknown';
+  /** quoted per year */
+  annual?: boolean;
+  /** quoted per hour */
+  hourly?: boolean;
+  /** a fee's value in rupiah */
+  idr?: number;
 }
 
 const CUR_WORDS: ReadonlyArray<[RegExp, string]> = [
@@ -111,7 +119,7 @@ function multOf(m: string | undefined): number {
   return 1e3; // ribu, rb, k, thousand
 }
 
-const FEE_CONTEXT = /(?:biaya|bayar|membayar|dibayar|fee|fees|deposit|admin|uang muka|jaminan|transfer|setor|potong|potongan|dipotong|cicil|ongkos|pay|charge|cost|tebus|modal|daftar|pendaftaran)[^.\n]{0,25}$/;
+const FEE_CONTEXT = /\b(?:biaya|bayar|membayar|fee|fees|deposit|admin|uang muka|jaminan|transfer|setor|potongan|dipotong|potong gaji|cicil|ongkos|charge|cost|costs|tebus|modal|pendaftaran|guarantee)\b[^.\n]{0,25}$/;
 const PAY_CONTEXT = /(?:gaji|salary|upah|pay|paid|income|penghasilan|pendapatan|earn|earning|wage|wages|bonus|komisi|commission|dibayar|take home|thp|gapok|basic|allowance|tunjangan|insentif|incentive)[^.\n]{0,30}$/;
 
 export function extractMoney(t: string): Money[] {
@@ -173,6 +181,9 @@ export function extractMoney(t: string): Money[] {
     const e = m.index + m[0].length + (pm ? pm[0].length : 0);
     const money: Money = { amount, currency, s: m.index, e, kind };
     if (rate !== undefined && kind !== 'fee') money.perMonthIdr = Math.round(amount * rate * factor);
+    if (rate !== undefined && kind === 'fee') money.idr = Math.round(amount * rate);
+    if (factor < 1) money.annual = true;
+    if (factor > 100) money.hourly = true;
     out.push(money);
   }
   return out;

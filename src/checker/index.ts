@@ -9,7 +9,7 @@
  * and lower the risk. Human texts for every flag, advice and note id live in
  * locales/<lang>/checker.json.
  */
-import { analyse, type Analysis, type Facts, type Flag } from './detect.js';
+import { analyse, quote, type Analysis, type Facts, type Flag } from './detect.js';
 import { loadModel, nbLogOdds, sigmoid, type LoadedModel } from './model.js';
 
 export type Risk = 'low' | 'medium' | 'high';
@@ -30,9 +30,9 @@ export const FLAG_IDS = [
   'tourist_visa', 'document_retention', 'secrecy', 'domestic_moratorium', 'irregular_route',
   'pay_unrealistic', 'entertainment_abroad', 'fishing_debt', 'scam_job_type', 'risky_destination',
   'upfront_fee', 'salary_deduction', 'fee_for_zero_cost_job', 'recruit_commission', 'no_experience',
-  'urgency', 'personal_contact_only', 'similar_to_scams',
+  'urgency', 'personal_contact_only', 'unofficial_channel', 'vague_destination', 'similar_to_scams',
   'lawful_licensed_agency', 'lawful_job_order', 'lawful_written_contract', 'lawful_g2g',
-  'lawful_official_training', 'lawful_no_fee',
+  'lawful_official_training', 'lawful_work_permit', 'lawful_no_fee',
 ] as const;
 
 export const ADVICE_IDS = [
@@ -48,6 +48,10 @@ export const NOTE_IDS = [
 
 const DEFAULT_CAL = { bias: -2.2, wRisk: 1.0, wLawful: 0.8, wNb: 0.25 };
 const DEFAULT_THRESHOLDS = { medium: 0.35, high: 0.7 };
+/** classifier log-odds above which wording alone makes an offer "medium" */
+const NB_ALONE_MEDIUM = 6;
+/** "high" needs red flags from the rules worth at least this much (one substantive flag) */
+const HIGH_NEEDS_RULES = 1.5;
 
 let model: LoadedModel | undefined;
 try {
@@ -105,23 +109,17 @@ function adviceFor(a: Analysis, risk: Risk): string[] {
   return out.slice(0, 6);
 }
 
-const TOKEN_WORD = /^[a-z0-9_]+$/;
-
-/** Evidence for the model's judgement: lines holding its strongest scam-leaning words. */
+/** Evidence for the model's judgement: sentences holding its strongest scam-leaning words. */
 function modelEvidence(a: Analysis, top: Array<[string, number]>): string[] {
   const out: string[] = [];
   const lower = a.original.toLowerCase();
   for (const [f] of top) {
-    if (f.includes('_') && /^[A-Z]/.test(f)) continue; // flag / place features
+    if (/^[A-Z]/.test(f)) continue; // flag, place, job features
     const word = f.split('_')[0] ?? f;
-    if (!TOKEN_WORD.test(word) || word.length < 4) continue;
-    const i = lower.indexOf(word);
-    if (i < 0) continue;
-    let s = i;
-    let e = i + word.length;
-    while (s > 0 && s > i - 60 && !/[\n.!?]/.test(a.original[s - 1] ?? '\n')) s--;
-    while (e < a.original.length && e < i + 60 && !/[\n.!?]/.test(a.original[e] ?? '\n')) e++;
-    const q = a.original.slice(s, e).trim();
+    if (!/^[a-z]{4,}$/.test(word)) continue;
+    const m = new RegExp(`(?<![a-z])${word}`).exec(lower);
+    if (!m) continue;
+    const q = quote(a.original, m.index, m.index + word.length);
     if (q && !out.includes(q)) out.push(q);
     if (out.length >= 2) break;
   }
@@ -155,8 +153,14 @@ function check(text: string): Verdict {
   // rules themselves are strong; they stay low if the rules found nothing.
   const weak = a.notes.some((x) => x === 'not_an_offer' || x === 'empty' || x === 'too_short' || x === 'only_link' || x === 'only_phone' || x === 'image_only');
   if (weak) {
-    if (inp.risk === 0) score = Math.min(score, th.medium * 0.5);
-    else if (inp.risk < 2.5) score = Math.min(score, th.high - 0.01);
+    if (inp.risk < 2.5) score = Math.min(score, th.medium * 0.9);
+    else score = Math.min(score, th.high - 0.01);
+  }
+
+  // With no red flag from the rules, the wording alone can make an offer "medium" at most, and
+  // only when the classifier is confident; otherwise it stays low.
+  if (inp.risk === 0) {
+    score = nbLo >= NB_ALONE_MEDIUM ? Math.min(score, th.high - 0.01) : Math.min(score, th.medium * 0.9);
   }
 
   // the model's own evidence when it leans strongly to "scam"
@@ -168,8 +172,8 @@ function check(text: string): Verdict {
   }
 
   let risk: Risk = score >= th.high ? 'high' : score >= th.medium ? 'medium' : 'low';
-  // every high-risk verdict quotes the offer
-  if (risk === 'high' && !flags.some((f) => f.weight > 0 && f.evidence.length > 0)) {
+  // every high-risk verdict quotes the offer, and rests on at least one rule (not on wording alone)
+  if (risk === 'high' && (inp.risk < HIGH_NEEDS_RULES || !flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams' && f.evidence.length > 0))) {
     risk = 'medium';
     score = Math.min(score, th.high - 0.01);
   }

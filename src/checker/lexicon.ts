@@ -30,11 +30,12 @@ export const RULES: readonly RuleDef[] = [
     negatable: true,
     patterns: [
       String.raw`\bvisa (?:turis|turist|wisata|kunjungan|pelancong|tourist|visit|visitor|liburan|holiday|travel|pendek|melancong|ziarah|umroh|umrah|single entry|on arrival)\b`,
-      String.raw`\b(?:tourist|visit|visitor|travel|holiday|business) visas?\b`,
+      String.raw`\b(?:tourist|visit|visitor|travel|(?<!work and )(?<!working )holiday|business) visas?\b|\bk-?eta\b|\btourist (?:authori[sz]ation|pass)\b|\bsocial visit pass\b`,
       String.raw`\bvisa on arrival\b|\bvisa free\b|\bbebas visa\b`,
       String.raw`\b(?:pakai|menggunakan|memakai|dengan|masuk|berangkat|enter|entering|travel|go|fly)(?: sebagai| pakai| as| on| with)?(?: a)? (?:turis|wisatawan|tourist|pelancong|visitor)\b`,
-      String.raw`\b(?:izin|ijin|permit|visa) (?:kerja|kerjanya) (?:akan )?(?:diurus|dibuat|diproses|dibikin|menyusul|nanti|setelah|di sana|disana)`,
-      String.raw`\b(?:work|working) (?:permit|visa) (?:will be |is )?(?:arranged|processed|done|sorted|given|issued|changed|converted)? ?(?:there|later|after (?:you )?arriv\w*|on arrival|once you arrive|by the company there)`,
+      String.raw`\b(?:izin|ijin|permit|visa)(?: kerja(?:nya)?)? (?:akan |nanti )?(?:diurus|dibuat|diproses|dibikin|dibuatkan)(?: oleh \w+)? (?:di sana|disana|setelah (?:sampai|tiba|datang)|nanti|menyusul|di lokasi|belakangan|sambil jalan)\b|\b(?:izin|ijin|permit|visa)(?: kerja(?:nya)?)? (?:nanti |akan )?(?:menyusul|urus di sana|diurus di sana)\b`,
+      String.raw`\b(?:no|without|tidak perlu|tanpa|gak perlu|tidak usah) (?:work )?permit(?: needed| required)?\b|\b(?:exit|keluar)(?: \w+){0,2} (?:to |ke )?\w+ (?:every|tiap|setiap) \d+ (?:days|hari)\b`,
+      String.raw`\b(?:work|working|employment) (?:permit|visa) (?:will be |is )?(?:arranged|processed|done|sorted|given|issued|changed|converted)? ?(?:there|later|after (?:you )?arriv\w*|on arrival|once you arrive|by the company there|after probation)\b|\b(?:company|employer|boss|agent) will (?:arrange|handle|process) (?:the )?(?:work )?(?:permit|visa) (?:there|later|after)`,
       String.raw`\b(?:visa|paspor) (?:diubah|diganti|dikonversi|convert\w*|changed) (?:jadi|menjadi|ke|to) (?:visa )?(?:kerja|work)`,
       String.raw`\b(?:cukup|hanya|modal|only need|just need|just bring|only bring) (?:bawa |a |your )?(?:paspor|passport)\b`,
       String.raw`\bovers?tay\b|\bkerja (?:kaki|kaburan)\b`,
@@ -50,7 +51,9 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:paspor|passport|dokumen|ktp|ijazah|buku pelaut|seaman book)(?: asli)?(?: dan \w+)?(?: akan| nanti| wajib| harus| kalian| kamu| anda| semua| peserta)?(?: kami)? (?:di|ke)?(?:tahan|simpan|pegang|titip|titipkan|kumpul|kumpulkan|serahkan|amankan|sita|jaminkan)\b`,
       String.raw`\b(?:serahkan|titipkan|kumpulkan|tinggalkan|menyerahkan|menitipkan|mengumpulkan|diserahkan|dititipkan) (?:semua |seluruh )?(?:paspor|passport|dokumen asli|ktp asli|ijazah asli|kk asli|buku pelaut|seaman book)`,
       String.raw`\b(?:perusahaan|agen|agency|bos|boss|majikan|kantor|company|employer|agent|manager|mandor|sponsor|kami)(?: yang| akan| will| to)? (?:menyimpan|memegang|menahan|pegang|simpan|tahan|hold|holds|keep|keeps|retain|retains|collect|collects|take|takes)(?: semua| all)? (?:paspor|passport|passports|dokumen|documents)`,
-      String.raw`\bpassports? (?:will be |are |is |must be |to be |get )?(?:kept|held|retained|collected|surrendered|taken|handed over|deposited|stored)\b`,
+      String.raw`\bpassports? (?:will be |are |is |must be |to be |get )?(?:kept|held|retained|collected|surrendered|taken|handed over|deposited|stored|entrusted|safeguarded)\b`,
+      String.raw`\b(?:sponsor|agent|agen|broker|calo|tekong|leader|ketua)\b[^.\n]{0,40}\b(?:holds?|keeps?|pegang|simpan|tahan|memegang|menyimpan|menahan)\b[^.\n]{0,12}\b(?:passport|paspor|it|nya)\b`,
+      String.raw`\b(?:safeguard|keep|hold) (?:your|the|all) (?:passports?|documents)\b`,
       String.raw`\b(?:surrender|hand over|handover|give us|submit|deposit|leave) (?:your |the |all |original )*(?:passport|passports|original documents)\b`,
       String.raw`\b(?:ktp|kk|ijazah|akta|bpkb|sertifikat)(?: asli)? (?:sebagai|untuk|jadi|buat) (?:jaminan|agunan)\b|\b(?:jaminan|collateral|guarantee)(?: berupa| dengan)? (?:paspor|passport|ijazah|ktp|bpkb)\b`,
     ],
@@ -62,13 +65,30 @@ export const RULES: readonly RuleDef[] = [
     patterns: [
       String.raw`\bjangan (?:bilang|kasih tahu|kasih tau|kasi tau|cerita|beritahu|memberitahu|beri tahu|lapor|posting|share|sebar|sebarkan|bocorkan|ngomong)`,
       String.raw`\b(?:di)?rahasiakan\b|\bjaga rahasia\b(?! (?:perusahaan|data|klien|client|pelanggan|nasabah))|\brahasia (?:ya|ini|kita|aja|saja)\b`,
-      String.raw`\b(?:tidak|tanpa) (?:perlu |usah |harus )?(?:lewat|melalui|lapor(?: ke)?|daftar(?: di| ke)?|urus(?: di| ke)?|ke) (?:disnaker|bp2mi|kp2mi|bnp2tki|dinas|pemerintah|ltsa|imigrasi|kantor imigrasi|desa|kelurahan)`,
       String.raw`\b(?:tidak|tanpa) (?:perlu |usah )?(?:izin|ijin|persetujuan|tanda tangan) (?:dari )?(?:keluarga|orang tua|ortu|suami|istri|wali)`,
       String.raw`\b(?:don'?t|do not|never) (?:tell|inform|share|post|mention)\b|\bkeep (?:it |this )?(?:secret|private|confidential|quiet|between us)\b`,
       String.raw`\b(?:hapus|delete) (?:chat|pesan|message|messages|percakapan)\b`,
       String.raw`\bbilang (?:saja |aja )?(?:mau |sedang |lagi )?(?:liburan|jalan-jalan|jalan jalan|wisata|umroh|umrah|kunjungan|berlibur)`,
       String.raw`\b(?:say|tell (?:them|immigration|the officers?))(?: that)? (?:you are|you're|you go) (?:a |on |for )?(?:tourist|holiday|vacation|visiting)`,
+    ],
+  },
+  {
+    id: 'unofficial_channel',
+    weight: 2.0,
+    negatable: true,
+    patterns: [
       String.raw`\bnon ?prosedural\b|\btanpa prosedur\b|\bunprocedural\b`,
+      String.raw`\b(?:tidak|tanpa|bukan) (?:perlu |usah |harus )?(?:lewat|melalui|lapor(?: ke)?|daftar(?: di| ke)?|urus(?: di| ke)?|ke) (?:disnaker|bp2mi|kp2mi|bnp2tki|dinas|pemerintah|ltsa|imigrasi|kantor imigrasi|blk|lpk resmi|pt resmi|p3mi|pt penempatan|agen resmi)\b|\b(?:tidak|tanpa|bukan) (?:perlu |usah )?(?:lewat|melalui) (?:pt|p3mi|agen|agensi|perusahaan)(?: penempatan)? resmi\b`,
+      String.raw`\bjalur (?:sponsor|saudara|kenalan|pribadi|perorangan)\b|\bsponsor (?:perorangan|pribadi)\b|\bindividual sponsor\b|\bnot through (?:a |the )?(?:licensed|official|government|registered)\b|\bno need (?:for|to go through|to use) (?:a |the )?(?:licensed|official|government|labou?r office|manpower office|registered)\b|\b(?:without|no) (?:a )?licensed agency\b`,
+      String.raw`\b(?:don'?t|do not|never) go to the (?:embassy|immigration|labou?r office|manpower office)\b|\bjangan (?:ke|lapor ke|datang ke) (?:kantor imigrasi|imigrasi|disnaker|kedutaan)\b|\b(?:no|without) (?:bl?k|training cent(?:er|re)) (?:training )?(?:needed|required)?\b|\btidak (?:perlu|usah) (?:ke )?(?:blk|pelatihan|medical)\b`,
+    ],
+  },
+  {
+    id: 'vague_destination',
+    weight: 1.5,
+    patterns: [
+      String.raw`\b(?:location|lokasi|negara(?: tujuan)?|country|destination|tujuan|tempat kerja)(?: \w+){0,2} (?:is |will be |akan |nanti )?(?:confidential|dirahasiakan|rahasia|undisclosed|secret|(?:told|announced|revealed|disclosed|given|dikasih tau|dikasih tahu|diberitahu|dikabari|diinfokan)(?: \w+){0,2} (?:later|nanti|setelah|after|kemudian))\b`,
+      String.raw`\b(?:lokasi|location) (?:dirahasiakan|confidential|undisclosed)\b|\b(?:yang jelas|pokoknya|it'?s in|somewhere in|di suatu negara di) (?:asia|asia tenggara|southeast asia)\b|\b(?:special economic zone|kawasan ekonomi khusus|tech park near|casino zone)\b`,
     ],
   },
   // ------------------------------------------------------------ fees
@@ -80,10 +100,12 @@ export const RULES: readonly RuleDef[] = [
     cancelAfter: String.raw`^[^.\n]{0,35}\b(?:gratis|free|ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user|pihak perusahaan|kantor)|dibayar(?:kan)? (?:oleh )?(?:perusahaan|majikan|employer|pemberi kerja)|paid by (?:the )?(?:employer|company)|covered by (?:the )?(?:employer|company)|tidak (?:ada|dipungut|dikenakan)|nol|zero)\b`,
     patterns: [
       String.raw`\b(?:biaya|uang|ongkos) (?:admin|administrasi|pendaftaran|registrasi|proses|pemrosesan|pengurusan|jaminan|garansi|pelatihan|training|medical|medikal|mcu|visa|tiket|penempatan|pemberangkatan|keberangkatan|seragam|akomodasi|sponsor|deposit|kontrak|kesehatan|formulir|materai|interview|wawancara|tes|test|komitmen|booking|paspor|dokumen|kursus|pelicin|rekomendasi|calling|id card|asuransi)\b`,
-      String.raw`\b(?:bayar|membayar|transfer|setor|setorkan|kirim|dp|uang muka) (?:dulu|di muka|dimuka|duluan|awal|terlebih dahulu|sebesar|ke rekening|ke nomor|ke dana|ke ovo|ke gopay|rp\.?|idr|usd|\d|biaya|fee|deposit)`,
+      String.raw`\bkirim (?:uang|dana|biaya|dp)\b|\b(?:bayar|membayar|transfer|setor|setorkan|dp|uang muka) (?:dulu|di muka|dimuka|duluan|awal|terlebih dahulu|sebesar|ke rekening|ke nomor|ke dana|ke ovo|ke gopay|rp\.?|idr|usd|\d|biaya|fee|deposit)`,
       String.raw`\b(?:registration|processing|application|placement|training|visa|medical|admin|administration|administrative|agency|recruitment|deposit|booking|security|document|documentation|interview|onboarding|ticket|uniform|equipment|starter kit) (?:fee|fees|deposit|charge|charges|cost|payment)\b`,
       String.raw`\b(?:pay|paid|send|transfer|wire|deposit) (?:us |me |the agent )?(?:a |the |an )?(?:small |refundable )?(?:fee|deposit|upfront|in advance|first|before departure|before you (?:start|travel|fly))\b`,
-      String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b`,
+      String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b|\b(?:pay|paying|send|transfer|wire)\b(?: (?!official\b|only\b|resmi\b)[\w&'-]+){0,4} (?:fee|fees|deposit|guarantee|charge)\b`,
+      String.raw`\bisi saldo\b|\btop ?up (?:your |the )?(?:account|saldo|balance)\b|\bdeposit (?:dulu|first|minimal|min)\b|\b(?:agar|supaya|biar|so that|so) (?:tidak|gak|you (?:won'?t|don'?t|will not|do not)) (?:kabur|run away|escape)\b`,
+      String.raw`\bwajib (?:dipesan|dibeli|beli|pesan|dibayar|bayar) (?:melalui|lewat|di|ke) (?:travel|agen|panitia|rekanan)\b|\bmust (?:be )?(?:booked|bought|paid) (?:through|via) (?:our|the) (?:travel|agent|partner)\b`,
       String.raw`\buang (?:jaminan|muka|pendaftaran|komitmen|garansi|pelicin|tanda jadi)\b`,
       String.raw`\b(?:biaya|ongkos|tiket|visa)[^.\n]{0,25}\bditanggung (?:pelamar|peserta|calon|sendiri|pekerja|kandidat|masing-masing)`,
       String.raw`\b(?:modal|biaya) (?:awal|keberangkatan|berangkat) (?:rp\.?|\d|sebesar|hanya|cuma)`,
@@ -99,6 +121,7 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:salary|wage|wages|pay) deduct(?:ion|ions|ed)\b|\bdeduct(?:ed|ion|ions)? (?:\w+ )?from (?:your |the |first )?(?:\w+ )?(?:salary|salaries|wages|pay|paycheck)`,
       String.raw`\b(?:kasbon|hutang|utang|pinjaman|loan|debt|advance)(?: \w+){0,3} (?:akan |nanti |will be )?(?:dipotong|dibayar|dicicil|dilunasi|repaid|deducted|paid back|paid off|cut)(?: \w+){0,2} (?:dari |from |lewat |via |pakai )?(?:gaji|salary|wages|pay)`,
       String.raw`\bcicil(?:an)? (?:dari|lewat|via|pakai|potong) gaji\b|\bbayar(?:nya)? (?:dari|pakai|lewat|dengan|potong) gaji\b`,
+      String.raw`\buntil (?:your |the )?(?:debts?|loans?)(?: is| are)? (?:repaid|paid|settled)\b|\bsampai (?:hutang|utang|gaji|potongan|pinjaman)(?: \w+)? lunas\b`,
       String.raw`\b(?:gaji|salary)(?: \w+){0,2} (?:ditahan|held|withheld|dibayar (?:di )?akhir kontrak|dibayar setelah (?:pulang|selesai kontrak)|paid at the end of (?:the )?contract)`,
       String.raw`\b(?:first|pertama) \d+ (?:months?|bulan) (?:gaji |salary )?(?:tidak dibayar|unpaid|untuk bayar|to pay)`,
     ],
@@ -109,9 +132,9 @@ export const RULES: readonly RuleDef[] = [
     weight: 0.7,
     abroadBoost: 1.6,
     patterns: [
-      String.raw`\b(?:tanpa|tidak (?:perlu|butuh|wajib|harus|dibutuhkan|diperlukan|ada syarat)|bebas|tidak usah|gak usah) (?:ada |punya )?(?:pengalaman|ijazah|skill|keahlian|keterampilan|kemampuan bahasa|bahasa inggris|syarat(?: khusus| apapun| rumit)?|pendidikan|tes|interview|wawancara|seleksi|cv|lamaran)\b`,
+      String.raw`\b(?:tanpa|tidak (?:perlu|butuh|wajib|harus|dibutuhkan|diperlukan|ada syarat)|bebas|tidak usah|gak usah) (?:ada |punya )?(?:pengalaman|ijazah|skill|keahlian|keterampilan|kemampuan bahasa|bahasa inggris|syarat(?: khusus| apapun| rumit)?|pendidikan|tes|interview|wawancara|seleksi|cv|lamaran|sertifikat(?: bahasa)?|jlpt|jft|topik|ujian bahasa)\b`,
       String.raw`\b(?:pengalaman|ijazah|skill|pendidikan|bahasa inggris) (?:tidak|tak) (?:perlu|penting|dibutuhkan|diperlukan|wajib|masalah|jadi masalah)\b`,
-      String.raw`\b(?:no|zero|without|don'?t need|do not need|no need for|no need) (?:any )?(?:prior |previous |work |special )?(?:experience|skills?|qualifications?|degree|english|interview|cv|resume|education|diploma|certificates?)\b(?! (?:is )?(?:an? )?(?:plus|advantage))`,
+      String.raw`\b(?:no|zero|without|don'?t need|do not need|no need for|no need) (?:any )?(?:prior |previous |work |special )?(?:experience|skills?|qualifications?|degree|english|interview|cv|resume|education|diploma|certificates?|jlpt|jft|topik|language test|japanese(?: language)? test|korean(?: language)? test|test)\b(?! (?:is )?(?:an? )?(?:plus|advantage))`,
       String.raw`\b(?:experience|qualifications?|skills?|degree|english) (?:is |are )?(?:not (?:required|needed|necessary|important)|unnecessary)\b`,
       String.raw`\b(?:lulusan |tamatan |ijazah )?(?:sd|smp)(?: \/ ?smp| atau smp| smp)? (?:bisa|boleh|diterima|ok|oke|masuk|bisa daftar|dipersilakan)\b|\bsemua lulusan\b|\bsegala lulusan\b|\bsemua jenjang pendidikan\b`,
       String.raw`\b(?:anyone|everyone|anybody) can (?:apply|join|do (?:it|this))\b`,
@@ -127,7 +150,7 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:berangkat|terbang|flight|fly|depart|departure|leave|langsung kerja) (?:minggu|pekan|bulan|week|this|next) (?:ini|depan|week|month)\b`,
       String.raw`\b(?:berangkat|terbang|fly|depart|leave|start work) (?:dalam|within|in) (?:\d+|satu|dua|tiga|1-2|2-3) (?:hari|minggu|days?|weeks?)\b`,
       String.raw`\b(?:proses|process|processing) (?:cepat|kilat|singkat|express|fast|quick|\d+ (?:hari|minggu|days?|weeks?))\b`,
-      String.raw`\b(?:kuota|slot|seat|tempat|quota|lowongan) (?:sangat )?(?:terbatas|limited|tinggal|sisa|hanya)\b|\b(?:limited|few) (?:slots?|seats?|places|quota|positions left)\b|\bonly \d+ (?:slots?|seats?|places)\b`,
+      String.raw`\b(?:kuota|slot|seat|quota) (?:sangat )?(?:terbatas|limited|tinggal|sisa|hanya)\b|\b(?:tempat|lowongan) (?:sangat )?terbatas\b|\b(?:limited|few) (?:slots?|seats?|places|quota|positions left)\b|\bonly \d+ (?:slots?|seats?|places)\b`,
       String.raw`\bburuan\b|\bcepetan\b|\bsegera (?:daftar|hubungi|japri|chat|berangkat|ambil|amankan)\b|\bjangan sampai (?:kehabisan|ketinggalan|menyesal)\b`,
       String.raw`\b(?:urgent|urgently)\b|\bimmediate (?:start|departure|flight)\b|\bfirst come,? first serve`,
       String.raw`\blangsung (?:berangkat|terbang|diberangkatkan)\b|\btanpa (?:antri|antre|menunggu lama|nunggu lama|ribet)\b`,
@@ -140,7 +163,8 @@ export const RULES: readonly RuleDef[] = [
     patterns: [
       String.raw`\b(?:ajak|bawa|rekrut|cari|carikan|rekomendasikan|referensikan|refer|invite|bring|recruit)(?:kan)? (?:teman|kawan|saudara|tetangga|orang|anggota|member|friends?|others|people|relatives)\b[^\n]{0,60}\b(?:komisi|bonus|fee|dapat|dapet|uang|reward|commission|earn|\$|rp|usd|dibayar|paid)`,
       String.raw`\b(?:komisi|bonus|fee|reward|commission|upah) (?:\w+ )?(?:per|tiap|setiap|for each|for every|per each) (?:orang|kepala|anggota|member|rekrutan|referral|person|head|recruit|friend|teman)\b`,
-      String.raw`\b(?:referral|refer a friend|recruitment) (?:bonus|commission|fee|reward)\b`,
+      String.raw`\b(?:referral|refer a friend) (?:bonus|commission|fee|reward)\b|\b(?:per|tiap|setiap) kepala\b|\bper head\b`,
+      String.raw`\b(?:agen|petugas|tenaga) (?:perekrut|rekrut) lapangan\b|\bfield recruiters?\b|\bcari(?:kan)? calon (?:pekerja|tkw|pmi)\b|\bfind candidates\b|\bsponsor lapangan\b`,
       String.raw`\bsponsor (?:dapat|dapet|mendapat|mendapatkan) (?:fee|komisi|bonus|uang)\b|\bfee sponsor\b|\bper kepala (?:rp|\d|usd|\$)`,
     ],
   },
@@ -149,8 +173,8 @@ export const RULES: readonly RuleDef[] = [
     id: 'personal_contact_only',
     weight: 0.4,
     patterns: [
-      String.raw`\b(?:hubungi|hub|kontak|contact|chat|japri|pm|dm|inbox|text|message|minat|info|daftar|wa|whatsapp|telegram)\b[^\n]{0,25}(?:whatsapp|telegram|wa\.me|t\.me|\+?\d[\d -]{8,})`,
-      String.raw`\b(?:japri|inbox|dm|pm)(?: saja| aja| only| me| ya| kak)?\b`,
+      String.raw`\b(?:hubungi|hub|kontak|contact|chat|japri|pm|dm|inbox|text|message|minat|info|daftar|whatsapp|telegram|call|sms|wa)\b[^\n]{0,30}?(?:\+?\d[\d .-]{8,}\d|wa\.me\/\S+|t\.me\/\S+|@[a-z0-9_]{4,})`,
+      String.raw`\b(?:japri|inbox)\b|\b(?:dm|pm)(?: saja| aja| only| me| ya| kak| sekarang| now)\b|\b(?:dm|pm) (?:for|untuk) (?:details|info)\b`,
       String.raw`\btelegram\b[^\n]{0,10}@\w+|\bt\.me\/\w+`,
     ],
   },
@@ -197,6 +221,15 @@ export const RULES: readonly RuleDef[] = [
     ],
   },
   {
+    id: 'lawful_work_permit',
+    weight: -1.0,
+    cancelAfter: String.raw`^[^.\n]{0,20}\b(?:there|later|after (?:arrival|you arrive|probation)|on arrival|di sana|disana|setelah (?:sampai|tiba)|nanti|menyusul)\b`,
+    patterns: [
+      String.raw`\b(?:work permit|work pass|employment pass|employment visa|work visa|kitas|visa kerja|izin kerja)(?: \w+){0,3} (?:arranged|sponsored|issued|handled|processed|applied|diurus|dibuat|diproses)(?: \w+){0,3} (?:by|oleh) (?:the |our )?(?:employer|organi[sz]ation|company|school|hospital|head office|hr|pemberi kerja|perusahaan|majikan|sekolah)\b(?! (?:there|later|after))`,
+      String.raw`\b(?:employment visa|work visa|visa kerja|work permit|employment pass)(?: \w+){0,4} (?:before (?:travel|departure|you travel)|sebelum (?:berangkat|keberangkatan))\b|\bwork pass (?:by|from) (?:the )?employer\b|\bemployment pass (?:sponsored|by (?:the )?employer)\b`,
+    ],
+  },
+  {
     id: 'lawful_no_fee',
     weight: -0.5,
     patterns: [
@@ -207,15 +240,15 @@ export const RULES: readonly RuleDef[] = [
 ];
 
 /** Entertainment jobs abroad (karaoke "LC", spa, hostess) */
-export const ENTERTAINMENT_RE = String.raw`\bladies companion\b|\bpemandu (?:lagu|karaoke)\b|\bpurel\b|\bhostess\b|\blc\b|\bkaraoke\b|\bterapis (?:spa|pijat)\b|\bspa therapist\b|\bmassage\b|\bpijat\b|\bnight ?club\b|\bklub malam\b|\bdancer\b|\bpenari\b|\bescort\b|\bguest relation|\bteman minum\b|\bclub (?:girl|lady)\b|\bbar (?:girl|lady|hostess)\b`;
+export const ENTERTAINMENT_RE = String.raw`\bladies companion\b|\bpemandu (?:lagu|karaoke)\b|\bpurel\b|\bhostess(?:es)?\b|\blc\b|\bkaraoke\b|\bterapis (?:spa|pijat)\b|\bspa therapists?\b|\bmassage\b|\bpijat\b|\bnight ?club\b|\bklub malam\b|\bdancers?\b|\bpenari\b|\bescort\b|\bteman minum\b|\bclub (?:girl|lady)\b|\bbar (?:girl|lady|hostess)\b`;
 
 /** Scam-compound job types (counted only with a destination abroad) */
-export const SCAM_JOB_RE = String.raw`\bcustomer service\b|\bcustomer support\b|\bcs online\b|\badmin (?:online|sosmed|medsos|chat)\b|\boperator (?:komputer|game|online|chat|laptop)\b|\bgame operator\b|\btyping\b|\btypist\b|\bdata entry\b|\binput data\b|\bcrypto\b|\bkripto\b|\bcryptocurrency\b|\b(?:online|digital) marketing\b|\bmarketing (?:online|digital)\b|\btelemarketing\b|\blive chat\b|\bchat(?:ting)? (?:operator|admin|job)\b|\bcasino\b|\bkasino\b|\bjudi\b|\bgambling\b|\bbetting\b|\bdepan (?:laptop|komputer)\b|\bin front of (?:a )?(?:computer|laptop)\b|\bkerja (?:laptop|komputer|online)\b|\bsales (?:online|chat)\b|\bromance\b|\btrading\b|\bforex\b|\bcopywriter\b|\btranslator\b|\bpenerjemah\b`;
+export const SCAM_JOB_RE = String.raw`\bcustomer service\b|\bcustomer support\b|\bcs online\b|\badmin (?:online|sosmed|medsos|chat)\b|\boperator (?:komputer|game|online|chat|laptop)\b|\bgame operator\b|\btyping\b|\btypist\b|\bdata entry\b|\binput data\b|\bcrypto\b|\bkripto\b|\bcryptocurrency\b|\b(?:online|digital) marketing\b|\bmarketing (?:online|digital)\b|\btelemarketing\b|\blive chat\b|\bchat(?:ting)? (?:operator|admin|job)\b|\bcasino\b|\bkasino\b|\bjudi\b|\bgambling\b|\bbetting\b|\bdepan (?:laptop|komputer)\b|\bin front of (?:a )?(?:computer|laptop)\b|\bkerja (?:laptop|komputer|online)\b|\bsales (?:online|chat)\b|\bromance\b|\btrading\b|\bforex\b|\bcopywriter\b|\btranslator\b|\bpenerjemah\b|\b(?:skrip|script)\b|\bbalas chat\b|\breply to chats\b|\bchatting\b`;
 
 /** Route words that turn a departure town into an irregular crossing */
 export const CROSSING_RE = String.raw`\bspeed ?boat\b|\bkapal (?:kecil|kayu|boat|cepat)\b|\bpompong\b|\bperahu\b|\bnyebrang\b|\bmenyeberang\b|\bmenyebrang\b|\bjalur (?:laut|darat|belakang|tikus|samping|gelap|pintas)\b|\blewat (?:darat|laut|hutan|jalur|pelabuhan|belakang)\b|\bvia\b|\btransit\b|\bdijemput\b|\bjemput\b|\bpenjemputan\b|\bby (?:boat|land|car)\b|\bcross(?:ing)? the border\b|\bnaik (?:kapal|mobil|van)\b`;
 
-export const IRREGULAR_RE = String.raw`\bjalur (?:belakang|tikus|gelap|ilegal|illegal|samping|non ?prosedural)\b|\blewat belakang\b|\btanpa (?:cap|stempel|stamp) (?:paspor|imigrasi)\b|\bborder run\b|\bkerja kaburan\b|\btanpa paspor\b|\bwithout (?:a )?passport\b|\b(?:jalan darat|by car|by land|naik mobil|van|perahu|boat)[^.\n]{0,30}\b(?:ke|to|menuju|lewat|through) (?:perbatasan|border)\b|\b(?:sungai|river) (?:moei|mekong)\b|\bnyebrang sungai\b`;
+export const IRREGULAR_RE = String.raw`\b(?:no|without) (?:a )?passport(?: needed| required)?\b|\bno need (?:to make |for |to have )?(?:a )?passport\b|\b(?:tidak|tanpa|gak|gk|tak) (?:perlu |usah )?(?:bikin |buat |pakai |punya )?paspor\b|\bborder pass\b|\bpas lintas batas\b|\btekong\b|\bthe broker will take you\b|\boverland (?:through|via)\b|\b(?:jalan|jalur|lewat) (?:darat )?(?:dari |lewat |via )?entikong\b|\bthrough entikong\b|\bjalur (?:belakang|tikus|gelap|ilegal|illegal|samping|non ?prosedural)\b|\blewat belakang\b|\btanpa (?:cap|stempel|stamp) (?:paspor|imigrasi)\b|\bborder run\b|\bkerja kaburan\b|\btanpa paspor\b|\bwithout (?:a )?passport\b|\b(?:jalan darat|by car|by land|naik mobil|van|perahu|boat)[^.\n]{0,30}\b(?:ke|to|menuju|lewat|through) (?:perbatasan|border)\b|\b(?:sungai|river) (?:moei|mekong)\b|\bnyebrang sungai\b`;
 
 export const ABROAD_RE = String.raw`\bluar negeri\b|\boverseas\b|\babroad\b|\bmancanegara\b|\bnegara tujuan\b|\bwork visa\b|\bvisa kerja\b|\bpekerja migran\b|\bmigrant workers?\b|\bberangkat ke\b|\bterbang ke\b`;
 
@@ -225,4 +258,7 @@ export const ONE_CHANNEL_RE = String.raw`\bsistem penempatan satu kanal\b|\bspsk
 export const FISHING_DEBT_RE = String.raw`\bkasbon\b|\bhutang\b|\butang\b|\bpinjaman\b|\bdebt\b|\bloan\b|\bjaminan\b|\bpotong(?:an)? gaji\b|\bdipotong\b|\bdeduct|\bgaji (?:dibayar|ditahan) (?:di )?(?:akhir|setelah)|\bpaid at the end\b|\bsalary (?:held|withheld)\b|\bbiaya\b|\bfee\b|\bdeposit\b`;
 
 /** Words of a job offer (used to tell offers from other messages). */
-export const OFFER_WORDS_RE = String.raw`\blowongan\b|\bkerja\b|\bbekerja\b|\bpekerja\b|\bpekerjaan\b|\bgaji\b|\bupah\b|\bkaryawan\b|\bposisi\b|\bdibutuhkan\b|\bdicari\b|\brekrut\w*\b|\bpenempatan\b|\bberangkat\b|\bvacanc\w*\b|\bhiring\b|\bjobs?\b|\bsalary\b|\bposition\b|\bapply\b|\bcareer\b|\bemployment\b|\bwork\b|\brecruit\w*\b|\bmelamar\b|\bpelamar\b|\blamaran\b|\bkandidat\b|\bcandidate\w*\b|\bstaff\b|\bopening\b|\bwanted\b|\bneeded\b|\bkontrak\b|\bcontract\b|\bmajikan\b|\bemployer\b|\bpekerja migran\b|\bkesempatan\b|\bopportunit\w*\b|\bshift\b|\bpabrik\b|\bfactory\b`;
+export const OFFER_WORDS_RE = String.raw`\blowongan\b|\bkerja\b|\bbekerja\b|\bpekerja\b|\bpekerjaan\b|\bgaji\b|\bupah\b|\bkaryawan\b|\bposisi\b|\bdibutuhkan\b|\bdicari\b|\brekrut\w*\b|\bpenempatan\b|\bberangkat\b|\bvacanc\w*\b|\bhiring\b|\bjobs?\b|\bsalary\b|\bposition\b|\bapply\b|\bcareer\b|\bemployment\b|\bwork\b|\brecruit\w*\b|\bmelamar\b|\bpelamar\b|\blamaran\b|\bkandidat\b|\bcandidate\w*\b|\bstaff\b|\bopening\b|\bwanted\b|\bneeded\b|\bmajikan\b|\bemployer\b|\bpekerja migran\b|\bpabrik\b|\bfactory\b|\bcv\b|\bresume\b|\bmanager\b|\brequirements?\b|\bkualifikasi\b|\bqualifications?\b|\bkarir\b|\bkarier\b|\bexperience\b|\bpengalaman\b|\bdicari\b|\blulusan\b|\bfull-?time\b|\bpart-?time\b|\bloker\b|\blowker\b|\bhiring\b|\bwfh\b|\bremote\b`;
+
+/** The offer asks for experience or qualifications (genuine ads usually do; lures say "no experience"). */
+export const REQUIRES_EXPERIENCE_RE = String.raw`\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|minimum |kerja )?\d|\b(?:min(?:imal)?\.?|minimum) (?:\d+ (?:tahun|thn|bulan) )?pengalaman\b|\b\d+\+? (?:years?|yrs?)'?(?: of)? (?:\w+ ){0,3}experience\b|\bexperience (?:required|of \d|\d)|\bat least \d+ (?:years?|months?)\b|\b(?:str|sim [ab]\d?|sertifikat|certificate|licen[cs]e|degree|s1|d3|diploma)\b`;

@@ -40,6 +40,7 @@ export const PLACES: readonly PlaceDef[] = [
   { country: 'Iraq', kind: 'middle_east', names: 'irak|iraq|erbil|baghdad' },
   { country: 'Syria', kind: 'middle_east', names: 'suriah|syria|damaskus|damascus' },
   { country: 'Egypt', kind: 'middle_east', names: 'mesir|egypt|kairo|cairo' },
+  { country: 'Middle East', kind: 'middle_east', names: 'timur tengah|middle east|negara teluk|gulf countries|gcc' },
   // common destinations
   { country: 'Malaysia', kind: 'asia', names: 'malaysia|kuala lumpur|johor bahru|johor|selangor|penang|pulau pinang|sabah|sarawak|kuching|kota kinabalu|tawau|melaka|malacca|negeri sembilan|kedah|pahang|terengganu|kelantan' },
   { country: 'Singapore', kind: 'asia', names: 'singapura|singapore' },
@@ -71,4 +72,4 @@ export const COMPILED_PLACES: readonly CompiledPlace[] = PLACES.map((p) => ({
 }));
 
 /** Words that, shortly before a place, mean the text steers AWAY from it. */
-export const PLACE_NEGATION = /\b(?:tidak|bukan|tanpa|selain|kecuali|not|no|never|except|excluding|jangan|hindari|waspada|awas|beware|avoid|hati-hati|dilarang|larangan|moratorium|bebas dari|termasuk penipuan)\b[^.\n]{0,30}$/;
+export const PLACE_NEGATION = /\b(?:(?:tidak|bukan|never|not|no|tak)\s+(?:pernah\s+|akan\s+|lagi\s+)?(?:ke|untuk|to|for|menempatkan|merekrut|merekrut untuk|recruit\w*|plac\w*|send\w*|melayani|menerima|buka|membuka|open|work in|bekerja di|kerja di|berangkat ke|mengirim)|selain|kecuali|except|excluding|hindari|waspada|awas|beware|avoid|hati-hati|dilarang|larangan|moratorium|jangan (?:ke|mau|percaya|tergiur)|korban|victims?|scams? (?:in|di)|penipuan (?:di|ke))\b[^.\n]{0,60}$/;

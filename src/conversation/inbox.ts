@@ -80,12 +80,16 @@ export class Inbox {
     return Number(info[0] ?? 0);
   }
 
-  async start(handle: DeliveryHandler): Promise<void> {
+  private async createGroup(): Promise<void> {
     try {
       await this.r.xgroup('CREATE', this.keys.inbox, GROUP, '0', 'MKSTREAM');
     } catch (e) {
       if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
     }
+  }
+
+  async start(handle: DeliveryHandler): Promise<void> {
+    await this.createGroup();
     // A blocking read needs a connection of its own.
     this.reader = this.r.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.reader.on('error', (e: Error) => (this.lastError = e.message));
@@ -122,6 +126,8 @@ export class Inbox {
         if (!this.running) break;
         this.lastError = (e as Error).message;
         this.log.warn({ err: this.lastError }, 'inbox read failed; retrying');
+        // A Redis that came back empty has lost the group too: make it again.
+        if (this.lastError.includes('NOGROUP')) await this.createGroup().catch(() => undefined);
         await new Promise((r) => setTimeout(r, 500));
       }
     }

@@ -99,9 +99,9 @@ class Run implements Runtime {
     this.replies.push(reply);
   }
 
+  /** Says so and shows the current prompt again, in the same message. */
   stale(): void {
     this.say([{ key: 'engine.stale' }]);
-    this.close();
     if (this.session.at) this.next = { ...this.session.at };
   }
 

@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/index.js';
+import { plainRedis } from '../helpers/redis.js';
+import { callbackUpdate, SECRET, startHarness, textUpdate, type Harness } from '../helpers/telegram.js';
+
+const content = loadContent();
+const t = (lang: 'id' | 'en', key: string, vars?: Record<string, unknown>) => content.texts.t(lang, key, vars);
+
+describe('Telegram through the webhook', () => {
+  let h: Harness;
+  let chat = 5000;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('a wrong or missing secret gets 401 and no reply', async () => {
+    const user = ++chat;
+    expect((await h.post(textUpdate(user, '/start'), 'wrong-secret-0000000000')).status).toBe(401);
+    expect((await h.post(textUpdate(user, '/start'), null)).status).toBe(401);
+    // A good update after them is the first and only thing this chat is answered for.
+    expect((await h.post(textUpdate(user, 'tolong'))).status).toBe(200);
+    const texts = await h.until(user, 1);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toContain(t('id', 'emergency.intro'));
+  });
+
+  it('malformed, foreign and oversized bodies get a precise 4xx', async () => {
+    expect((await h.post('{not json')).status).toBe(400);
+    expect((await h.post({ hello: 1 })).status).toBe(400);
+    expect((await h.post({ update_id: -1 })).status).toBe(400);
+    const big = JSON.stringify(textUpdate(++chat, 'x'.repeat(2 << 20)));
+    expect((await h.post(big)).status).toBe(413);
+    const ignored = await h.post({ update_id: 77, edited_message: {} });
+    expect(ignored.status).toBe(200);
+    expect(await ignored.json()).toEqual({ ok: true, outcome: 'ignored' });
+  });
+
+  it('a replayed update is answered once', async () => {
+    const user = ++chat;
+    const u = textUpdate(user, '/start');
+    const answers = await Promise.all([h.post(u), h.post(u), h.post(u)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await h.post(textUpdate(user, '1'));
+    const texts = await h.until(user, 2);
+    expect(texts[0]).toContain(t('id', 'welcome.privacy'));
+    expect(texts[1]).toBe(t('id', 'main.title'));
+    expect(texts).toHaveLength(2);
+  });
+
+  it('two messages of one user sent together are answered in order', async () => {
+    const user = ++chat;
+    await h.post(textUpdate(user, '/start'));
+    await h.until(user, 1);
+    await Promise.all([h.post(textUpdate(user, '1')), h.post(textUpdate(user, '8'))]);
+    const texts = await h.until(user, 3);
+    expect(texts.slice(1)).toEqual([t('id', 'main.title'), t('id', 'main.settings_title')]);
+  });
+
+  it('429 is waited out and the message arrives', async () => {
+    const user = ++chat;
+    h.fake.failNext('sendMessage', 1, { code: 429, retryAfter: 1 });
+    await h.post(textUpdate(user, 'sos'));
+    const texts = await h.until(user, 1, 8000);
+    expect(texts[0]).toContain(t('id', 'emergency.intro'));
+    const calls = h.fake.calls.filter((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(user));
+    expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a user who blocked the bot is marked unreachable instead of retried forever', async () => {
+    const user = ++chat;
+    h.fake.blockChat(user);
+    await h.post(textUpdate(user, '/start'));
+    const r = plainRedis();
+    await h.fake.waitFor(() => h.fake.calls.some((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(user)));
+    await expect.poll(() => r.exists(`${h.prefix}:unreachable:{telegram:${user}}`)).toBe(1);
+    expect(h.fake.calls.filter((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(user))).toHaveLength(1);
+    r.disconnect();
+  });
+
+  it('buttons: a press is answered and advances; a button from an old message is called stale', async () => {
+    const user = ++chat;
+    await h.post(textUpdate(user, '/start'));
+    await h.until(user, 1);
+    const first = h.fake.sent(user)[0];
+    const agree = first.reply_markup.inline_keyboard.map((row: { callback_data: string }[]) => row[0]!.callback_data).find((d: string) => d.endsWith(':agree'));
+    const press = callbackUpdate(user, agree);
+    await h.post(press);
+    expect((await h.until(user, 2))[1]).toBe(t('id', 'main.title'));
+    await h.fake.waitFor(() => h.fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.body.callback_query_id === press.callback_query.id));
+    await h.post(callbackUpdate(user, agree));
+    const texts = await h.until(user, 3);
+    expect(texts[2]).toBe(`${t('id', 'engine.stale')}\n\n${t('id', 'main.title')}`);
+  });
+
+  it('a whole conversation: menu, guide by country, emergency in the middle, language switch', async () => {
+    const user = ++chat;
+    const steps: [string, string][] = [
+      ['/start', t('id', 'welcome.privacy')],
+      ['1', t('id', 'main.title')],
+      ['2', t('id', 'guide.menu.prompt')],
+      ['7', t('id', 'guide.country.ask')],
+      ['tolong', t('id', 'emergency.intro')],
+      ['1', t('id', 'guide.country.ask')],
+      ['Kamboja', t('id', 'guide.country.no_agreement')],
+      ['language', t('id', 'language.ask')],
+      ['2', t('en', 'guide.country.no_agreement')],
+      ['menu', t('en', 'main.title')],
+    ];
+    let seen = 0;
+    for (const [text, expected] of steps) {
+      await h.post(textUpdate(user, text));
+      // Wait for this step's reply (a step may send several messages), then move past it.
+      await h.fake.waitFor(() => h.texts(user).slice(seen).some((x) => x.includes(expected)));
+      seen = h.texts(user).findIndex((x, i) => i >= seen && x.includes(expected)) + 1;
+    }
+    expect(h.texts(user).some((x) => x.startsWith(t('en', 'language.changed')))).toBe(true);
+  });
+
+  it('300 users talking at once all get the right replies in their language', async () => {
+    const users = Array.from({ length: 300 }, (_, i) => 90_000 + i);
+    const lang = (u: number) => (u % 2 ? 'en' : 'id');
+    await Promise.all(users.map((u) => h.post(textUpdate(u, '/start', { lang: lang(u) }))));
+    await Promise.all(users.map((u) => h.until(u, 1, 20_000)));
+    await Promise.all(users.map((u) => h.post(textUpdate(u, '1', { lang: lang(u) }))));
+    await Promise.all(users.map((u) => h.until(u, 2, 20_000)));
+    for (const u of users) {
+      const texts = h.texts(u);
+      expect(texts).toHaveLength(2);
+      expect(texts[0]).toContain(t(lang(u), 'welcome.privacy'));
+      expect(texts[1]).toBe(t(lang(u), 'main.title'));
+    }
+  });
+
+  it('/healthz reports Redis and the channel', async () => {
+    const res = await fetch(`${h.app.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', redis: 'up', channels: { telegram: { mode: 'webhook' } } });
+  });
+
+  it('unknown paths get 404 and a GET on the webhook is not served', async () => {
+    expect((await fetch(`${h.app.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${h.app.url}/webhooks/telegram`)).status).toBe(404);
+  });
+
+  it('keeps the secret out of every response', async () => {
+    const res = await h.post(textUpdate(++chat, '/start'), 'nope-nope-nope-nope-nope');
+    expect(JSON.stringify(await res.json())).not.toContain(SECRET);
+  });
+});
+
+describe('Telegram through long polling', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ TELEGRAM_MODE: 'polling' });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it('polls updates and answers them, with the same flows as the webhook', async () => {
+    const user = 7001;
+    h.fake.pushUpdate(textUpdate(user, '/start', { lang: 'en' }));
+    expect((await h.until(user, 1))[0]).toContain(t('en', 'welcome.privacy'));
+    h.fake.pushUpdate(textUpdate(user, '1', { lang: 'en' }));
+    expect((await h.until(user, 2))[1]).toBe(t('en', 'main.title'));
+    h.fake.pushUpdate(textUpdate(user, 'help', { lang: 'en' }));
+    expect((await h.until(user, 3))[2]).toContain(t('en', 'emergency.intro'));
+    expect(h.fake.calls.some((c) => c.method === 'getUpdates')).toBe(true);
+  });
+
+  it('does not serve the webhook route in polling mode', async () => {
+    expect((await h.post(textUpdate(7002, '/start'))).status).toBe(404);
+  });
+});
+
+describe('Telegram when Redis goes away', () => {
+  it('answers 503 (so Telegram re-delivers), reports it in /healthz, and handles the re-delivered update once Redis is back', async () => {
+    const { PrivateRedis } = await import('../helpers/redis-server.js');
+    const server = await PrivateRedis.start();
+    const h = await startHarness({ REDIS_URL: server.url });
+    try {
+      const user = 8101;
+      await server.kill();
+      const u = textUpdate(user, 'sos');
+      expect((await h.post(u)).status).toBe(503);
+      const health = await fetch(`${h.app.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'degraded', redis: 'down' });
+      await server.start();
+      await expect.poll(async () => (await h.post(u)).status, { timeout: 5000 }).toBe(200);
+      expect((await h.until(user, 1))[0]).toContain(t('id', 'emergency.intro'));
+      expect((await fetch(`${h.app.url}/healthz`)).status).toBe(200);
+    } finally {
+      await h.close();
+      await server.stop();
+    }
+  });
+});
+
+describe('Telegram rate limits', () => {
+  it('messages to one chat go out in order and, past a small burst, about one per second', async () => {
+    const h = await startHarness({ TELEGRAM_RATE_PER_CHAT: '1' });
+    try {
+      const user = 8201;
+      // Five prompts in a row: /start, then four unclear answers (hint, hint, back to menu = two messages).
+      for (const text of ['/start', 'x', 'y', 'z']) await h.post(textUpdate(user, text));
+      await h.until(user, 5, 10_000);
+      const times = h.fake.calls.filter((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(user)).map((c) => c.at);
+      expect(times).toHaveLength(5);
+      // The burst of three goes at once; the fourth and fifth wait for the bucket to refill.
+      expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(900);
+      expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(900);
+      expect(h.texts(user).at(-1)).toContain(t('id', 'welcome.privacy'));
+    } finally {
+      await h.close();
+    }
+  });
+});
