@@ -16,7 +16,8 @@ export interface EffectContext {
 export interface EffectResult {
   outcome: string;
   data?: Vars;
-  say?: Say[];
+  /** Messages composed by the effect, one list of items per message. */
+  say?: Say[][];
 }
 
 export interface EffectHandler {

@@ -26,6 +26,8 @@ export interface Runtime {
   say(items: readonly SayItem[]): void;
   /** Adds content that is already resolved (an effect's own messages); `$` in it is not a variable. */
   emit(says: readonly Say[]): void;
+  /** Ends the current message: what is said next goes into a new one. */
+  close(): void;
   /** Shows a prompt with choices; the step then waits. */
   prompt(items: readonly SayItem[], choices?: { id: string; label: string }[]): void;
   /** Tells the user the answer was not understood; after three tries the user is taken to the menu. */

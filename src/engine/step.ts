@@ -68,7 +68,7 @@ class Run implements Runtime {
     this.open.say.push(...says);
   }
 
-  private close(): void {
+  close(): void {
     this.open = null;
   }
 

@@ -35,7 +35,8 @@ export interface Session {
 export type Input =
   | { kind: 'text'; text: string; at: number; langHint?: string | null }
   | { kind: 'choice'; id: string; token?: number; at: number; langHint?: string | null }
-  | { kind: 'effect'; effect: string; outcome: string; data?: Vars; say?: Say[]; at: number };
+  /** An effect's result; `say` holds messages the effect composed, one list of items per message. */
+  | { kind: 'effect'; effect: string; outcome: string; data?: Vars; say?: Say[][]; at: number };
 
 /** One piece of content to show. Keys are i18n keys; contacts and facts come from reviewed data files. */
 export type Say =

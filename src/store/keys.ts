@@ -18,6 +18,8 @@ export function keyspace(prefix: string) {
     unreachable: (u: UserKey) => `${prefix}:unreachable:${tag(u)}`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
     personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:unreachable:${tag(u)}`],
+    /** HyperLogLog of who warned about / reported a recruiter contact (by keyed hash). */
+    recruiter: (hash: string, kind: 'warned' | 'reported') => `${prefix}:recruiter:${hash}:${kind}`,
     // The inbox: webhook deliveries waiting to be handled. One hash tag, so ingest is one script.
     inbox: `${prefix}:{inbox}:stream`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,

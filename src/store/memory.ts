@@ -1,7 +1,7 @@
 // In-memory store with the same behaviour as the Redis one. Used by the demo only: nothing survives a restart.
 import type { Session } from '../engine/types.js';
 import type { UserKey } from './keys.js';
-import { decodeSession, encodeSession, SEEN_TTL_S, SESSION_TTL_S, type Claim, type Store } from './store.js';
+import { decodeSession, encodeSession, SEEN_TTL_S, SESSION_TTL_S, type Claim, type RecruiterCount, type Store } from './store.js';
 
 interface Entry {
   value: string;
@@ -10,6 +10,7 @@ interface Entry {
 
 export class MemoryStore implements Store {
   private readonly data = new Map<string, Entry>();
+  private readonly recruiters = new Map<string, Set<string>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -48,6 +49,18 @@ export class MemoryStore implements Store {
 
   async forgetUser(user: UserKey): Promise<void> {
     this.data.delete(`session:${user}`);
+  }
+
+  async recruiterCounts(hashes: string[]): Promise<RecruiterCount[]> {
+    return hashes.map((h) => ({ warned: this.recruiters.get(`${h}:warned`)?.size ?? 0, reported: this.recruiters.get(`${h}:reported`)?.size ?? 0 }));
+  }
+
+  async recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void> {
+    for (const h of hashes) {
+      const key = `${h}:${kind}`;
+      if (!this.recruiters.has(key)) this.recruiters.set(key, new Set());
+      this.recruiters.get(key)!.add(source);
+    }
   }
 
   async ping(): Promise<void> {}

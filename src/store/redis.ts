@@ -2,7 +2,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Session } from '../engine/types.js';
 import { keyspace, type Keyspace, type UserKey } from './keys.js';
-import { decodeSession, encodeSession, SEEN_TTL_S, SESSION_TTL_S, type Claim, type Store } from './store.js';
+import { decodeSession, encodeSession, RECRUITER_TTL_S, SEEN_TTL_S, SESSION_TTL_S, type Claim, type RecruiterCount, type Store } from './store.js';
 
 /**
  * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark; ARGV[1] token, ARGV[2] lock ms.
@@ -81,6 +81,23 @@ export class RedisStore implements Store {
 
   async forgetUser(user: UserKey): Promise<void> {
     await this.r.del(...this.keys.personal(user));
+  }
+
+  async recruiterCounts(hashes: string[]): Promise<RecruiterCount[]> {
+    if (!hashes.length) return [];
+    const p = this.r.pipeline();
+    for (const h of hashes) p.pfcount(this.keys.recruiter(h, 'warned')).pfcount(this.keys.recruiter(h, 'reported'));
+    const res = (await p.exec()) ?? [];
+    for (const [err] of res) if (err) throw err;
+    return hashes.map((_, i) => ({ warned: Number(res[2 * i]![1]), reported: Number(res[2 * i + 1]![1]) }));
+  }
+
+  async recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void> {
+    if (!hashes.length) return;
+    const m = this.r.multi();
+    for (const h of hashes) m.pfadd(this.keys.recruiter(h, kind), source).expire(this.keys.recruiter(h, kind), RECRUITER_TTL_S);
+    const res = await m.exec();
+    for (const [err] of res ?? []) if (err) throw err;
   }
 
   async ping(): Promise<void> {

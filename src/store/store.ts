@@ -3,6 +3,7 @@
 import type { Session } from '../engine/types.js';
 import type { UserKey } from './keys.js';
 
+
 export interface Claim {
   /** Proves ownership of the user's lock; pass it to commit or release. */
   token: string;
@@ -22,9 +23,25 @@ export interface Store {
   release(user: UserKey, token: string): Promise<void>;
   /** Deletes every key holding the user's personal data. */
   forgetUser(user: UserKey): Promise<void>;
+  /**
+   * Recruiter cross-check. Contacts (phone numbers, links) are known only by keyed hashes, and the
+   * people who warned about or reported them only as members of a HyperLogLog: counts, no identities.
+   */
+  recruiterCounts(hashes: string[]): Promise<RecruiterCount[]>;
+  recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface RecruiterCount {
+  /** Distinct people whose high-risk offer contained it. */
+  warned: number;
+  /** Distinct people who reported it. */
+  reported: number;
+}
+
+/** Recruiter counts are kept a year after the last warning or report. */
+export const RECRUITER_TTL_S = 365 * 24 * 3600;
 
 export const SESSION_TTL_S = 30 * 24 * 3600;
 export const SEEN_TTL_S = 48 * 3600;

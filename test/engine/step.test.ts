@@ -143,6 +143,13 @@ describe('engine: step kinds', () => {
     expect(failed.keys).toContain('a.failed');
   });
 
+  it('effect: messages composed by the effect are shown as separate messages before the next step', () => {
+    const s = talk(onboarded(), ['1', 'Siti', '081234567890', '1 Mei 2024']).session;
+    const before = step(bundle, s, { kind: 'text', text: 'ya', at: T0 }).session;
+    const r = step(bundle, before, { kind: 'effect', effect: 'save', outcome: 'ok', at: T0, data: { ref: 'K-1' }, say: [[{ key: 'x.one' }], [{ key: 'x.two' }, { key: 'x.three', vars: { v: '$name' } }]] });
+    expect(r.replies.map((x) => x.say)).toEqual([[{ key: 'x.one' }], [{ key: 'x.two' }, { key: 'x.three', vars: { v: '$name' } }], [{ key: 'a.saved', vars: { ref: 'K-1' } }], [{ key: 'm.title' }]]);
+  });
+
   it('effect: an outcome the step does not list goes to its error branch', () => {
     const r = talk(onboarded(), ['1', 'Siti', '081234567890', '1 Mei 2024', 'ya'], { effects: { save: { outcome: 'weird' } } });
     expect(r.keys).toContain('a.failed');

@@ -72,6 +72,18 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
       expect((await store.begin(user, 'm3', 't3', 5000))!.session).toBeNull();
     });
 
+    it('recruiter contacts count distinct people who warned about or reported them', async () => {
+      const a = `h-${randomUUID()}`;
+      const b = `h-${randomUUID()}`;
+      expect(await store.recruiterCounts([a, b])).toEqual([{ warned: 0, reported: 0 }, { warned: 0, reported: 0 }]);
+      await store.recordRecruiters('warned', [a, b], 'person-1');
+      await store.recordRecruiters('warned', [a], 'person-1');
+      await store.recordRecruiters('warned', [a], 'person-2');
+      await store.recordRecruiters('reported', [b], 'person-3');
+      expect(await store.recruiterCounts([a, b])).toEqual([{ warned: 2, reported: 0 }, { warned: 1, reported: 1 }]);
+      expect(await store.recruiterCounts([])).toEqual([]);
+    });
+
     it('forgetUser deletes the session', async () => {
       await store.begin(user, 'm1', 't1', 5000);
       await store.commit(user, 't1', 'm1', newSession(1));

@@ -36,7 +36,11 @@ export const effect: StepKind<Step> = {
   resume(rt, s, input) {
     if (input.kind !== 'effect' || input.effect !== s.effect) return rt.stale();
     if (s.store && input.data) for (const [k, v] of Object.entries(input.data)) rt.set(`${s.store}.${k}`, v);
-    if (input.say?.length) rt.emit(input.say);
+    for (const message of input.say ?? []) {
+      rt.close();
+      rt.emit(message);
+    }
+    rt.close();
     rt.go(s.outcomes[input.outcome] ?? s.outcomes.error ?? '@end');
   },
 };

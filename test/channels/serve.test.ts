@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
+
+describe('npm start (serve)', () => {
+  it('names every missing setting at once and exits 1', async () => {
+    const r = await runCli(['serve'], '', { REDIS_URL: '', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('REDIS_URL: needed to serve');
+    expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
+    expect(r.stderr).toContain('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode');
+  });
+
+  it('refuses a malformed token or a short secret, naming the variable', async () => {
+    const r = await runCli(['serve'], '', { REDIS_URL, TELEGRAM_BOT_TOKEN: 'abc', TELEGRAM_WEBHOOK_SECRET: 'short' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: TELEGRAM_BOT_TOKEN must look like');
+    expect(r.stderr).toContain('TELEGRAM_WEBHOOK_SECRET: TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters');
+  });
+
+  it('exits 1 with a clear message when Redis cannot be reached at start', async () => {
+    const r = await runCli(['serve'], '', { REDIS_URL: 'redis://127.0.0.1:1/0', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot reach Redis at redis://127.0.0.1:1/0');
+  });
+});
+
+describe('the built image command (node dist/src/cli.js, as the Dockerfile runs it)', () => {
+  let fake: FakeTelegram;
+  const prefix = testPrefix('built');
+  beforeAll(async () => {
+    execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', resolve(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+    fake = await startFakeTelegram({ token: TOKEN });
+  }, 120_000);
+  afterAll(async () => {
+    await fake.close();
+    const r = plainRedis();
+    await dropPrefix(r, prefix);
+    r.disconnect();
+  });
+
+  it('checks the flows, serves the webhook, answers a message, and stops cleanly on SIGTERM', async () => {
+    const cli = resolve(ROOT, 'dist/src/cli.js');
+    expect(existsSync(cli)).toBe(true);
+    expect(execFileSync(process.execPath, [cli, 'flows:check'], { cwd: ROOT, encoding: 'utf8' })).toMatch(/^flows ok/);
+    const child = spawn(process.execPath, ['--max-old-space-size=128', '--max-semi-space-size=2', cli, 'serve'], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: '0', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.on('data', (d) => (log += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await expect.poll(() => /"port":(\d+)/.exec(log)?.[1], { timeout: 15_000 }).toBeDefined();
+    const port = /"port":(\d+)/.exec(log)![1];
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(textUpdate(4242, 'tolong')),
+    });
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => fake.sent(4242).length === 1, 10_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Logs are JSON and carry no message text.
+    expect(log).not.toContain('tolong');
+    for (const line of log.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  }, 60_000);
+});

@@ -1,0 +1,442 @@
+// The Telegram fake answers like the Bot API: checked with plain fetch and with telegraf's own client.
+import { createServer, Agent, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Telegram, TelegramError } from 'telegraf';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startWizardServer } from '../../bench/telegraf-wizard.js';
+import { driveWebhook } from '../../bench/webhook-harness.js';
+import { REDIS_URL } from '../helpers/redis.js';
+import { parseTelegramHtml, startFakeTelegram, type FakeTelegram } from './telegram-api.js';
+
+let fake: FakeTelegram;
+let tg: Telegram;
+
+beforeEach(async () => {
+  fake = await startFakeTelegram();
+  tg = new Telegram(fake.token, { apiRoot: fake.apiRoot });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+async function call(method: string, body: unknown, token = fake.token): Promise<{ status: number; json: any }> {
+  const r = await fetch(`${fake.apiRoot}/bot${token}/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, json: await r.json() };
+}
+
+async function rejection(p: Promise<unknown>): Promise<TelegramError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(TelegramError);
+    return e as TelegramError;
+  }
+  throw new Error('expected the call to be rejected');
+}
+
+const keyboard = (...data: string[]) => ({ inline_keyboard: [data.map((d, i) => ({ text: `b${i}`, callback_data: d }))] });
+
+describe('sendMessage', () => {
+  it('answers a Message with an incrementing message_id, the chat, a date and the text, and records it per chat', async () => {
+    const a = await call('sendMessage', { chat_id: 42, text: 'halo' });
+    const b = await call('sendMessage', { chat_id: 43, text: 'apa kabar' });
+    expect(a.status).toBe(200);
+    expect(a.json).toMatchObject({ ok: true, result: { chat: { id: 42, type: 'private' }, text: 'halo', from: { is_bot: true } } });
+    expect(b.json.result.message_id).toBe(a.json.result.message_id + 1);
+    expect(Math.abs(a.json.result.date - Date.now() / 1000)).toBeLessThan(5);
+    expect(fake.sent(42).map((m) => m.text)).toEqual(['halo']);
+    expect(fake.sent().map((m) => m.text)).toEqual(['halo', 'apa kabar']);
+    expect(fake.calls.map((c) => [c.method, c.status])).toEqual([
+      ['sendMessage', 200],
+      ['sendMessage', 200],
+    ]);
+  });
+
+  it('sends through telegraf and returns the inline keyboard on the message', async () => {
+    const m = await tg.sendMessage(7, 'Pilih bahasa', { reply_markup: keyboard('lang:id', 'lang:en') });
+    expect(m.text).toBe('Pilih bahasa');
+    expect(m.reply_markup?.inline_keyboard[0]).toHaveLength(2);
+    expect(fake.sent(7)[0].reply_markup.inline_keyboard[0][1].callback_data).toBe('lang:en');
+  });
+
+  it('takes form-encoded bodies and query parameters, with reply_markup as a JSON string', async () => {
+    const form = new URLSearchParams({ chat_id: '5', text: 'dari form', reply_markup: JSON.stringify(keyboard('x')) });
+    const r1 = await fetch(`${fake.apiRoot}/bot${fake.token}/sendMessage`, { method: 'POST', body: form });
+    expect(r1.status).toBe(200);
+    const r2 = await fetch(`${fake.apiRoot}/bot${fake.token}/sendMessage?chat_id=5&text=dari%20query`);
+    expect(r2.status).toBe(200);
+    expect(fake.sent(5).map((m) => m.text)).toEqual(['dari form', 'dari query']);
+    expect(fake.sent(5)[0].reply_markup.inline_keyboard[0][0].callback_data).toBe('x');
+  });
+
+  it('refuses an empty or blank text with "message text is empty"', async () => {
+    for (const text of ['', '   \n']) {
+      const r = await call('sendMessage', { chat_id: 1, text });
+      expect(r).toEqual({ status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: message text is empty' } });
+    }
+    expect(fake.sent()).toEqual([]);
+  });
+
+  it('takes 4096 characters and refuses 4097 with "message is too long"', async () => {
+    expect((await call('sendMessage', { chat_id: 1, text: 'a'.repeat(4096) })).status).toBe(200);
+    const e = await rejection(tg.sendMessage(1, 'a'.repeat(4097)));
+    expect(e.code).toBe(400);
+    expect(e.description).toBe('Bad Request: message is too long');
+  });
+
+  it('counts the length after HTML parsing, so tags do not count', async () => {
+    expect((await call('sendMessage', { chat_id: 1, text: `<b>${'a'.repeat(4096)}</b>`, parse_mode: 'HTML' })).status).toBe(200);
+  });
+
+  it('refuses a missing or unknown chat_id', async () => {
+    expect((await call('sendMessage', { text: 'x' })).json.description).toBe('Bad Request: chat_id is empty');
+    expect((await call('sendMessage', { chat_id: '@nobody', text: 'x' })).json.description).toBe('Bad Request: chat not found');
+  });
+
+  it('refuses callback_data outside 1–64 bytes, counting UTF-8 bytes, with BUTTON_DATA_INVALID', async () => {
+    expect((await call('sendMessage', { chat_id: 1, text: 'ok', reply_markup: keyboard('a'.repeat(64)) })).status).toBe(200);
+    for (const data of ['a'.repeat(65), '', 'é'.repeat(33)]) {
+      const r = await call('sendMessage', { chat_id: 1, text: 'x', reply_markup: keyboard(data) });
+      expect(r.json).toEqual({ ok: false, error_code: 400, description: 'Bad Request: BUTTON_DATA_INVALID' });
+    }
+    const e = await rejection(tg.sendMessage(1, 'x', { reply_markup: keyboard('k'.repeat(65)) }));
+    expect(e.description).toBe('Bad Request: BUTTON_DATA_INVALID');
+  });
+
+  it('refuses an inline button with no action', async () => {
+    const r = await call('sendMessage', { chat_id: 1, text: 'x', reply_markup: { inline_keyboard: [[{ text: 'plain' }]] } });
+    expect(r.json.description).toBe("Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
+  });
+});
+
+describe('parse_mode HTML', () => {
+  it("accepts Telegram's tags and entities and reports the visible text and its entities", async () => {
+    const html =
+      '<b>tebal</b> <strong>s</strong> <i>miring</i> <em>e</em> <u>u</u> <ins>n</ins> <s>s</s> <strike>t</strike> <del>d</del> ' +
+      '<a href="https://bp2mi.go.id/?a=1&amp;b=2">BP2MI</a> <code>kode</code> <pre><code class="language-ts">x</code></pre> ' +
+      '<tg-spoiler>rahasia</tg-spoiler> <span class="tg-spoiler">r</span> <blockquote>kutipan</blockquote> &lt;&gt;&amp;&quot; &#128578;';
+    const r = await call('sendMessage', { chat_id: 9, text: html, parse_mode: 'HTML' });
+    expect(r.status).toBe(200);
+    const msg = r.json.result;
+    expect(msg.text).toContain('tebal s miring');
+    expect(msg.text).toContain('<>&" 🙂');
+    expect(msg.text).not.toContain('<b>');
+    const link = msg.entities.find((e: any) => e.type === 'text_link');
+    expect(link.url).toBe('https://bp2mi.go.id/?a=1&b=2');
+    expect(msg.text.slice(link.offset, link.offset + link.length)).toBe('BP2MI');
+    expect(new Set(msg.entities.map((e: any) => e.type))).toEqual(
+      new Set(['bold', 'italic', 'underline', 'strikethrough', 'text_link', 'code', 'pre', 'spoiler', 'blockquote']),
+    );
+  });
+
+  it.each([
+    ['<p>para</p>', 'Unsupported start tag "p" at byte offset 0'],
+    ['<br>', 'Unsupported start tag "br" at byte offset 0'],
+    ['a < b', 'Unsupported start tag "" at byte offset 2'],
+    ['x <b', 'Unclosed start tag at byte offset 2'],
+    ['<b>tebal', 'Can\'t find end tag corresponding to start tag "b"'],
+    ['<b>x</i>', 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'],
+    ['x</b>', 'Unexpected end tag at byte offset 1'],
+    ['<span>x</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'],
+    ['<b>x</b', 'Unclosed end tag at byte offset 4'],
+    ['gaji 5 juta & makan', 'Unescaped "&" at byte offset 12'],
+  ])("refuses %j with \"can't parse entities\"", async (text, detail) => {
+    const r = await call('sendMessage', { chat_id: 1, text, parse_mode: 'HTML' });
+    expect(r.status).toBe(400);
+    expect(r.json.description).toMatch(/^Bad Request: can't parse entities: /);
+    expect(r.json.description).toContain(detail);
+  });
+
+  it('reports byte offsets in UTF-8, as Telegram does', () => {
+    expect(() => parseTelegramHtml('🏟 🏟&lt;<abac>')).toThrow('Unsupported start tag "abac" at byte offset 13');
+  });
+
+  it('leaves the text alone without parse_mode', async () => {
+    expect((await call('sendMessage', { chat_id: 1, text: 'a < b & <p>' })).status).toBe(200);
+  });
+});
+
+describe('errors as Telegram reports them', () => {
+  it('answers 401 Unauthorized to a wrong token and 404 Not Found to an unknown method', async () => {
+    expect(await call('getMe', {}, '1:wrong')).toEqual({ status: 401, json: { ok: false, error_code: 401, description: 'Unauthorized' } });
+    expect(await call('sendTelepathy', {})).toEqual({ status: 404, json: { ok: false, error_code: 404, description: 'Not Found' } });
+    const e = await rejection(new Telegram('1:wrong', { apiRoot: fake.apiRoot }).getMe());
+    expect(e.code).toBe(401);
+  });
+
+  it('treats method names case-insensitively', async () => {
+    expect((await call('SENDMESSAGE', { chat_id: 1, text: 'x' })).status).toBe(200);
+    expect(fake.calls[0]!.method).toBe('sendMessage');
+  });
+
+  it('makes telegraf reject with retry_after in response.parameters after failNext 429, then lets the retry through', async () => {
+    fake.failNext('sendMessage', 1, { code: 429, retryAfter: 3 });
+    const e = await rejection(tg.sendMessage(1, 'x'));
+    expect(e.code).toBe(429);
+    expect(e.description).toBe('Too Many Requests: retry after 3');
+    expect(e.response.parameters?.retry_after).toBe(3);
+    expect(fake.calls[0]!.status).toBe(429);
+    await expect(tg.sendMessage(1, 'x')).resolves.toMatchObject({ text: 'x' });
+    expect(fake.sent(1)).toHaveLength(1);
+  });
+
+  it('fails exactly n calls, and only of the named method', async () => {
+    fake.failNext('sendMessage', 2, { code: 403 });
+    expect((await tg.getMe()).is_bot).toBe(true);
+    expect((await rejection(tg.sendMessage(1, 'a'))).code).toBe(403);
+    expect((await rejection(tg.sendMessage(1, 'b'))).code).toBe(403);
+    await expect(tg.sendMessage(1, 'c')).resolves.toBeTruthy();
+  });
+
+  it('passes a 500 and a custom 400 through; telegraf reports 5xx with the HTTP status text', async () => {
+    fake.failNext('sendMessage', 1, { code: 500 });
+    fake.failNext('sendMessage', 1, { code: 400, description: 'Bad Request: chat not found' });
+    const e500 = await rejection(tg.sendMessage(1, 'x'));
+    expect(e500.code).toBe(500);
+    expect(e500.description).toBe('Internal Server Error');
+    expect((await rejection(tg.sendMessage(1, 'x'))).description).toBe('Bad Request: chat not found');
+  });
+
+  it('answers 403 "bot was blocked by the user" for a blocked chat until it is unblocked', async () => {
+    fake.blockChat(77);
+    const e = await rejection(tg.sendMessage(77, 'halo'));
+    expect(e.code).toBe(403);
+    expect(e.description).toBe('Forbidden: bot was blocked by the user');
+    await expect(tg.sendMessage(78, 'other chat')).resolves.toBeTruthy();
+    expect((await rejection(tg.sendChatAction(77, 'typing'))).code).toBe(403);
+    fake.unblockChat(77);
+    await expect(tg.sendMessage(77, 'halo')).resolves.toBeTruthy();
+    expect(fake.sent(77)).toHaveLength(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('answers 429 with retry_after once a chat gets more than perChatPerSecond messages, other chats unaffected', async () => {
+    const limited = await startFakeTelegram({ perChatPerSecond: 2 });
+    try {
+      const t = new Telegram(limited.token, { apiRoot: limited.apiRoot });
+      await t.sendMessage(1, 'a');
+      await t.sendMessage(1, 'b');
+      const e = await rejection(t.sendMessage(1, 'c'));
+      expect(e.code).toBe(429);
+      expect(e.response.parameters?.retry_after).toBeGreaterThanOrEqual(1);
+      expect(e.description).toBe(`Too Many Requests: retry after ${e.response.parameters?.retry_after}`);
+      await expect(t.sendMessage(2, 'other')).resolves.toBeTruthy();
+      await new Promise((r) => setTimeout(r, 550));
+      await expect(t.sendMessage(1, 'after waiting')).resolves.toBeTruthy();
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('applies globalPerSecond across chats', async () => {
+    const limited = await startFakeTelegram({ globalPerSecond: 3 });
+    try {
+      const statuses = [];
+      for (let chat = 1; chat <= 5; chat++) {
+        const r = await fetch(`${limited.apiRoot}/bot${limited.token}/sendMessage?chat_id=${chat}&text=x`);
+        statuses.push(r.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('getUpdates', () => {
+  it('holds a long poll until an update is pushed, assigning update_id', async () => {
+    const t0 = Date.now();
+    const polled = tg.getUpdates(5, 100, 0, undefined);
+    setTimeout(() => fake.pushUpdate({ message: { message_id: 1, chat: { id: 3, type: 'private' }, date: 0, text: 'halo' } }), 100);
+    const updates = await polled;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ update_id: 1, message: { text: 'halo' } });
+  });
+
+  it('keeps updates until a later offset confirms them, and honours limit', async () => {
+    const a = fake.pushUpdate({ message: { text: 'a' } });
+    fake.pushUpdate({ message: { text: 'b' } });
+    fake.pushUpdate({ update_id: 50, message: { text: 'c' } });
+    expect((await tg.getUpdates(0, 100, 0, undefined)).map((u) => u.update_id)).toEqual([a, a + 1, 50]);
+    expect((await tg.getUpdates(0, 1, 0, undefined)).map((u) => u.update_id)).toEqual([a]);
+    expect((await tg.getUpdates(0, 100, a + 1, undefined)).map((u) => u.update_id)).toEqual([a + 1, 50]);
+    expect(fake.pushUpdate({ message: { text: 'd' } })).toBe(51);
+    expect((await tg.getUpdates(0, 100, 51, undefined)).map((u) => u.update_id)).toEqual([51]);
+  });
+
+  it('answers an empty list when the timeout passes', async () => {
+    const t0 = Date.now();
+    expect(await tg.getUpdates(1, 100, 0, undefined)).toEqual([]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+  });
+
+  it('ends an older long poll with 409 when another getUpdates arrives', async () => {
+    const first = rejection(tg.getUpdates(5, 100, 0, undefined));
+    await fake.waitFor(() => true);
+    await new Promise((r) => setTimeout(r, 50));
+    const second = tg.getUpdates(0, 100, 0, undefined);
+    const e = await first;
+    expect(e.code).toBe(409);
+    expect(e.description).toBe('Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+    expect(await second).toEqual([]);
+  });
+});
+
+describe('webhooks', () => {
+  it('stores url and secret_token, and answers getUpdates with 409 while the webhook is set', async () => {
+    await tg.setWebhook('https://waspada.example/webhooks/telegram', { secret_token: 's3cret_-X' });
+    expect(fake.webhook).toEqual({ url: 'https://waspada.example/webhooks/telegram', secret: 's3cret_-X' });
+    expect((await tg.getWebhookInfo()).url).toBe('https://waspada.example/webhooks/telegram');
+    const e = await rejection(tg.getUpdates(0, 100, 0, undefined));
+    expect(e.code).toBe(409);
+    expect(e.description).toBe("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    await tg.deleteWebhook();
+    expect(fake.webhook).toBeNull();
+    expect(await tg.getUpdates(0, 100, 0, undefined)).toEqual([]);
+  });
+
+  it('refuses a non-http(s) url and a secret with unallowed characters', async () => {
+    expect((await rejection(tg.setWebhook('ftp://x.example/hook'))).description).toBe('Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+    expect((await rejection(tg.setWebhook('https://x.example/hook', { secret_token: 'no spaces!' }))).code).toBe(400);
+    expect(fake.webhook).toBeNull();
+  });
+
+  it('posts pushed updates to the webhook with the secret header and performs a method returned in the response', async () => {
+    const seen: { secret: string | undefined; body: any }[] = [];
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ secret: req.headers['x-telegram-bot-api-secret-token'] as string | undefined, body: JSON.parse(body) });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ method: 'sendMessage', chat_id: 12, text: 'dibalas lewat webhook' }));
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    try {
+      const { port } = hook.address() as AddressInfo;
+      await tg.setWebhook(`http://127.0.0.1:${port}/hook`, { secret_token: 'abc' });
+      const id = fake.pushUpdate({ message: { message_id: 1, chat: { id: 12, type: 'private' }, date: 0, text: 'halo' } });
+      await fake.waitFor(() => fake.sent(12).length === 1);
+      expect(seen).toEqual([{ secret: 'abc', body: expect.objectContaining({ update_id: id }) }]);
+      expect(fake.deliveries).toEqual([{ update_id: id, status: 200 }]);
+      expect(fake.calls.at(-1)).toMatchObject({ method: 'sendMessage', status: 200, via: 'webhook-reply' });
+    } finally {
+      hook.close();
+    }
+  });
+});
+
+describe('other methods', () => {
+  it('answers getMe with a bot user whose id is the token prefix', async () => {
+    const me = await tg.getMe();
+    expect(me).toMatchObject({ id: Number(fake.token.split(':')[0]), is_bot: true, username: 'waspada_test_bot' });
+  });
+
+  it('answers answerCallbackQuery and sendChatAction with true', async () => {
+    expect(await tg.answerCbQuery('q1', 'Tersimpan')).toBe(true);
+    expect(await tg.sendChatAction(1, 'typing')).toBe(true);
+    expect((await call('answerCallbackQuery', {})).status).toBe(400);
+    expect((await call('sendChatAction', { chat_id: 1, action: 'dancing' })).json.description).toBe('Bad Request: wrong parameter action in request');
+  });
+
+  it('edits a sent message, refusing an unknown one and an edit that changes nothing', async () => {
+    const m = await tg.sendMessage(4, 'Menu', { reply_markup: keyboard('a', 'b') });
+    const edited = await tg.editMessageText(4, m.message_id, undefined, 'Menu baru');
+    expect(edited).toMatchObject({ message_id: m.message_id, text: 'Menu baru' });
+    const same = await rejection(tg.editMessageText(4, m.message_id, undefined, 'Menu baru'));
+    expect(same.description).toMatch(/^Bad Request: message is not modified/);
+    await tg.editMessageReplyMarkup(4, m.message_id, undefined, keyboard('c'));
+    expect((await rejection(tg.editMessageText(4, 999_999, undefined, 'x'))).description).toBe('Bad Request: message to edit not found');
+  });
+});
+
+describe('the harness side', () => {
+  it('calls onSend listeners for their chat only, synchronously with the send', async () => {
+    const got: string[] = [];
+    const off = fake.onSend(21, (body, message) => got.push(`${body.text}#${message.message_id > 0}`));
+    await tg.sendMessage(22, 'not mine');
+    await tg.sendMessage(21, 'mine');
+    off();
+    await tg.sendMessage(21, 'after unsubscribe');
+    expect(got).toEqual(['mine#true']);
+  });
+
+  it('waitFor resolves when the condition becomes true and rejects with a useful message on timeout', async () => {
+    setTimeout(() => void tg.sendMessage(1, 'x'), 30);
+    await fake.waitFor(() => fake.sent(1).length === 1, 2000);
+    await expect(fake.waitFor(() => fake.sent(2).length > 0, 100)).rejects.toThrow(/still false after \d+ ms.*1 messages sent/);
+  });
+
+  it('reset forgets calls, messages, failures, blocks, updates and the webhook', async () => {
+    await tg.sendMessage(1, 'x');
+    fake.failNext('sendMessage', 5, { code: 500 });
+    fake.blockChat(1);
+    fake.pushUpdate({ message: { text: 'x' } });
+    await tg.setWebhook('https://x.example/hook');
+    fake.reset();
+    expect(fake.calls).toEqual([]);
+    expect(fake.sent()).toEqual([]);
+    expect(fake.webhook).toBeNull();
+    await expect(tg.sendMessage(1, 'y')).resolves.toBeTruthy();
+    expect(await tg.getUpdates(0, 100, 0, undefined)).toEqual([]);
+  });
+
+  it('keeps connections alive between requests', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const reused: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const req = request(`${fake.apiRoot}/bot${fake.token}/getMe`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve());
+        });
+        req.on('error', reject);
+        reused.push(req.reusedSocket);
+        req.end();
+      });
+    }
+    agent.destroy();
+    expect(reused).toEqual([false, true, true]);
+    expect(fake.connectionsAccepted).toBe(1);
+  });
+
+  it('serves a telegraf webhook bot end to end: five steps answered with 2, 3, 8, 3 and no buttons', async () => {
+    const wizard = await startWizardServer({ apiRoot: fake.apiRoot, token: fake.token, secret: 'bench-secret', redisUrl: REDIS_URL });
+    try {
+      const local = async () => ({ ...process.cpuUsage(), rss: process.memoryUsage().rss });
+      const figures = await driveWebhook({
+        url: wizard.url,
+        secret: 'bench-secret',
+        users: 4,
+        steps: ['/start', '1', '8', '1', '2'],
+        concurrency: 2,
+        fake,
+        userIdBase: 555_000,
+        cpu: local,
+        expectedRepliesPerUser: 5,
+      });
+      expect(figures).toMatchObject({ updates: 20, failed: 0 });
+      expect(figures.p50_ms).toBeGreaterThan(0);
+      const buttons = fake.sent(555_003).map((m) => (m.reply_markup?.inline_keyboard ?? []).flat().length);
+      expect(buttons).toEqual([2, 3, 8, 3, 0]);
+      // telegraf checks the secret: a wrong one is refused and nothing is sent.
+      const before = fake.sent().length;
+      const r = await fetch(wizard.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'wrong' },
+        body: JSON.stringify({ update_id: 1, message: { message_id: 1, chat: { id: 1, type: 'private' }, from: { id: 1 }, date: 0, text: 'x' } }),
+      });
+      expect(r.status).toBe(404);
+      expect(fake.sent()).toHaveLength(before);
+    } finally {
+      await wizard.close();
+    }
+  });
+});
