@@ -22,6 +22,12 @@ const BENCHES: Bench[] = [
     fn: 'benchConversation',
     targets: { cpu_ms_per_update: '<= 0.3', peak_rss_mb: '<= 100' },
   },
+  {
+    name: 'Telegram webhook path (5-step script x 1,000 users, replies to the local fake Bot API), against a telegraf WizardScene bot',
+    module: 'bench/webhook.js',
+    fn: 'benchWebhook',
+    targets: { cpu_ratio_vs_wizard: '<= 0.7' },
+  },
   { name: 'job-offer checker', module: 'bench/checker.js', fn: 'benchChecker', targets: { mean_ms_per_check: '<= 2', load_ms: '<= 150' } },
 ];
 

@@ -7,7 +7,7 @@ import { Inbox } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
 import { silentLogger, type Logger } from './log.js';
-import { buildApp } from './server.js';
+import { buildApp, createHttpServer, type FastRoutes } from './server.js';
 import { keyspace } from './store/keys.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 
@@ -40,8 +40,11 @@ export async function startWaspada(config: Config, opts: { log?: Logger; content
     log,
     sender: { perChat: config.TELEGRAM_RATE_PER_CHAT, global: config.TELEGRAM_RATE_GLOBAL },
   });
-  const app = buildApp({ redis, inbox, telegram: config.TELEGRAM_MODE === 'webhook' ? telegram : undefined, log });
-  const server = app.listen(config.PORT, opts.host ?? '0.0.0.0');
+  const webhook = config.TELEGRAM_MODE === 'webhook';
+  const app = buildApp({ redis, inbox, telegram: webhook ? telegram : undefined, log });
+  const fast: FastRoutes = webhook ? { '/webhooks/telegram': telegram.webhook() } : {};
+  const server = createHttpServer(app, fast);
+  server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -1,4 +1,5 @@
 // Builds the Express app from the parts: webhooks and health.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { TelegramChannel } from './channels/telegram.js';
@@ -27,7 +28,10 @@ export function buildApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  if (parts.telegram) app.post('/webhooks/telegram', parts.telegram.webhook());
+  if (parts.telegram) {
+    const hook = parts.telegram.webhook();
+    app.post('/webhooks/telegram', (req, res) => void hook(req, res));
+  }
 
   app.get('/healthz', async (_req, res) => {
     const redis = await redisState(parts.redis);
@@ -47,4 +51,21 @@ export function buildApp(parts: AppParts): Express {
     if (!res.headersSent) res.status(500).json({ error: 'internal error' });
   });
   return app;
+}
+
+/** Webhooks Waspada answers before Express: the per-message hot path. Everything else goes to the app. */
+export type FastRoutes = Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
+
+export function createHttpServer(app: Express, fast: FastRoutes): Server {
+  return createServer((req, res) => {
+    const route = req.method === 'POST' && req.url ? fast[req.url] : undefined;
+    if (route) {
+      route(req, res).catch((e: Error) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal error"}');
+        req.destroy(e);
+      });
+      return;
+    }
+    app(req, res);
+  });
 }

@@ -1,9 +1,9 @@
 // Telegram: webhook (through Express) or long polling (through telegraf), the one outbound path with
 // Telegram's rate limits, and rendering of replies (HTML-escaped text, inline keyboards, 4096 limit).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import type { Request, RequestHandler, Response } from 'express';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import { Telegraf, Telegram } from 'telegraf';
 import type { InlineKeyboardButton, Update } from 'telegraf/types';
@@ -30,6 +30,21 @@ export interface TelegramBody {
   lang?: string;
   callback?: string;
 }
+
+const ACCEPTED = {
+  queued: Buffer.from('{"ok":true,"outcome":"queued"}'),
+  duplicate: Buffer.from('{"ok":true,"outcome":"duplicate"}'),
+  ignored: Buffer.from('{"ok":true,"outcome":"ignored"}'),
+};
+
+const json = (o: object) => Buffer.from(JSON.stringify(o));
+const REFUSED = {
+  secret: json({ error: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' }),
+  tooLarge: json({ error: `body larger than ${MAX_UPDATE_BYTES} bytes` }),
+  notJson: json({ error: 'body is not JSON' }),
+  notUpdate: json({ error: 'not a Telegram update: update_id missing' }),
+  unavailable: json({ error: 'temporarily unavailable' }),
+};
 
 const CALLBACK_DATA = /^(\d{1,9}):([a-z0-9_-]{1,40})$/;
 
@@ -126,12 +141,62 @@ export function renderTelegram(reply: Outbound): TelegramMessage[] {
   });
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** A constant-time check of the webhook secret (hashed first, so lengths do not matter). */
+export function secretChecker(expected: string): (given: string | undefined) => boolean {
+  const want = digest(expected);
+  return (given) => given !== undefined && timingSafeEqual(digest(given), want);
+}
+
 export function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  // Hashing first makes the comparison constant-time whatever the lengths.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return secretChecker(expected)(given);
+}
+
+/**
+ * sendMessage on the hot path: one JSON POST over a keep-alive connection. (telegraf's client, used
+ * for every other call, goes through node-fetch; on this path it cost more CPU than the rest of a
+ * message's handling.) Failures are thrown in telegraf's TelegramError shape.
+ */
+export class BotApiSender {
+  private readonly base: URL;
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly request: typeof httpRequest;
+
+  constructor(token: string, apiRoot: string, agent: HttpAgent | HttpsAgent) {
+    this.base = new URL(`${apiRoot.replace(/\/$/, '')}/bot${token}/sendMessage`);
+    this.agent = agent;
+    this.request = this.base.protocol === 'https:' ? httpsRequest : httpRequest;
+  }
+
+  sendMessage(chatId: number, msg: TelegramMessage): Promise<void> {
+    const body = JSON.stringify({ chat_id: chatId, ...msg });
+    return new Promise((resolve, reject) => {
+      const req = this.request(
+        this.base,
+        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode === 200) return resolve();
+            let answer: { error_code?: number; description?: string; parameters?: { retry_after?: number } } = {};
+            try {
+              answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            } catch {
+              /* not JSON: a proxy or a crash in between */
+            }
+            const error_code = answer.error_code ?? res.statusCode ?? 0;
+            reject(Object.assign(new Error(`${error_code}: ${answer.description ?? res.statusMessage}`), { response: { ...answer, error_code } }));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('sendMessage timed out')));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
 }
 
 interface Job {
@@ -171,7 +236,7 @@ export class TelegramSender {
   readonly stats = { sent: 0, retried429: 0, blocked: 0, failed: 0 };
 
   constructor(
-    private readonly telegram: Telegram,
+    private readonly api: { sendMessage(chat: number, msg: TelegramMessage): Promise<unknown> },
     opts: SenderOptions = {},
   ) {
     this.perChat = opts.perChat ?? 1;
@@ -242,7 +307,7 @@ export class TelegramSender {
   private async attempt(job: Job, bucket: TokenBucket): Promise<'sent' | 'retry' | 'blocked' | 'dropped'> {
     job.attempts++;
     try {
-      await this.telegram.sendMessage(job.chat, job.msg.text, job.msg);
+      await this.api.sendMessage(job.chat, job.msg);
       this.stats.sent++;
       return 'sent';
     } catch (e) {
@@ -286,13 +351,17 @@ export interface TelegramChannelOptions {
   log?: Logger;
 }
 
+function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
+  const o = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 64 };
+  return apiRoot.startsWith('https:') ? new HttpsAgent(o) : new HttpAgent(o);
+}
+
 export function telegramClient(token: string, apiRoot = 'https://api.telegram.org'): Telegram {
-  const agent = apiRoot.startsWith('https:') ? new HttpsAgent({ keepAlive: true, keepAliveMsecs: 10_000 }) : new HttpAgent({ keepAlive: true, keepAliveMsecs: 10_000 });
-  return new Telegram(token, { apiRoot, agent });
+  return new Telegram(token, { apiRoot, agent: keepAliveAgent(apiRoot) });
 }
 
 /** Reads the body ourselves: capped, no JSON middleware on the hot path. */
-function readBody(req: Request, max: number): Promise<Buffer | 'too_large'> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -320,7 +389,8 @@ export class TelegramChannel {
   constructor(private readonly opts: TelegramChannelOptions) {
     this.log = opts.log ?? silentLogger;
     this.telegram = telegramClient(opts.token, opts.apiRoot);
-    this.sender = new TelegramSender(this.telegram, {
+    const apiRoot = opts.apiRoot ?? 'https://api.telegram.org';
+    this.sender = new TelegramSender(new BotApiSender(opts.token, apiRoot, keepAliveAgent(apiRoot)), {
       ...opts.sender,
       log: this.log,
       onBlocked: (chat) => this.markUnreachable(String(chat), true),
@@ -340,45 +410,44 @@ export class TelegramChannel {
     return this.opts.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body });
   }
 
-  /** POST /webhooks/telegram */
-  webhook(): RequestHandler {
-    const secret = this.opts.secret;
-    if (!secret) throw new Error('TELEGRAM_WEBHOOK_SECRET is needed for the webhook');
-    return async (req: Request, res: Response) => {
-      if (!sameSecret(req.get('x-telegram-bot-api-secret-token'), secret)) {
-        res.status(401).json({ error: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' });
+  /**
+   * POST /webhooks/telegram, as a plain Node handler: the hot path of the service, so no framework
+   * work per request (it is mounted before Express; see src/server.ts).
+   */
+  webhook(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+    if (!this.opts.secret) throw new Error('TELEGRAM_WEBHOOK_SECRET is needed for the webhook');
+    const secretOk = secretChecker(this.opts.secret);
+    const answer = (res: ServerResponse, status: number, body: Buffer) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
+    };
+    return async (req, res) => {
+      if (!secretOk(req.headers['x-telegram-bot-api-secret-token'] as string | undefined)) {
+        answer(res, 401, REFUSED.secret);
         req.resume();
         return;
       }
-      const declared = Number(req.get('content-length') ?? 0);
-      if (declared > MAX_UPDATE_BYTES) {
-        res.status(413).json({ error: `body larger than ${MAX_UPDATE_BYTES} bytes` });
+      if (Number(req.headers['content-length'] ?? 0) > MAX_UPDATE_BYTES) {
+        answer(res, 413, REFUSED.tooLarge);
         req.resume();
         return;
       }
       let update: Update;
       try {
         const raw = await readBody(req, MAX_UPDATE_BYTES);
-        if (raw === 'too_large') {
-          res.status(413).json({ error: `body larger than ${MAX_UPDATE_BYTES} bytes` });
-          return;
-        }
+        if (raw === 'too_large') return answer(res, 413, REFUSED.tooLarge);
         update = JSON.parse(raw.toString('utf8')) as Update;
       } catch {
-        res.status(400).json({ error: 'body is not JSON' });
-        return;
+        return answer(res, 400, REFUSED.notJson);
       }
       if (!update || typeof update !== 'object' || !Number.isSafeInteger(update.update_id) || update.update_id < 0) {
-        res.status(400).json({ error: 'not a Telegram update: update_id missing' });
-        return;
+        return answer(res, 400, REFUSED.notUpdate);
       }
       try {
-        const outcome = await this.accept(update);
-        res.status(200).json({ ok: true, outcome });
+        answer(res, 200, ACCEPTED[await this.accept(update)]);
       } catch (e) {
         // Not stored: answer 503 so that Telegram delivers the update again later.
         this.log.error({ err: (e as Error).message }, 'could not queue a Telegram update');
-        res.status(503).json({ error: 'temporarily unavailable' });
+        answer(res, 503, REFUSED.unavailable);
       }
     };
   }

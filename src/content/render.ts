@@ -14,6 +14,9 @@ export interface Outbound {
 const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
 
 export class Renderer {
+  /** Texts without variables and contact cards never change while running: rendered once. */
+  private readonly cache = new Map<string, string>();
+
   constructor(
     private readonly texts: Texts,
     private readonly data: ReferenceData,
@@ -30,7 +33,18 @@ export class Renderer {
   }
 
   say(lang: Lang, s: Say): string {
-    if ('key' in s) return this.texts.t(lang, s.key, s.vars ?? undefined);
+    if ('key' in s && s.vars) return this.texts.t(lang, s.key, s.vars);
+    const id = `${lang}|${'key' in s ? s.key : 'contacts' in s ? `c:${s.contacts.join(',')}` : `f:${s.facts.join(',')}`}`;
+    let text = this.cache.get(id);
+    if (text === undefined) {
+      text = this.uncached(lang, s);
+      this.cache.set(id, text);
+    }
+    return text;
+  }
+
+  private uncached(lang: Lang, s: Say): string {
+    if ('key' in s) return this.texts.t(lang, s.key);
     if ('contacts' in s) {
       return s.contacts
         .map((id) => this.data.contacts.get(id))
@@ -48,7 +62,7 @@ export class Renderer {
   reply(lang: Lang, r: Reply): Outbound {
     const out: Outbound = { text: r.say.map((s) => this.say(lang, s)).join('\n\n') };
     if (r.choices) {
-      out.choices = r.choices.map((c) => ({ id: c.id, label: this.texts.t(lang, c.label) }));
+      out.choices = r.choices.map((c) => ({ id: c.id, label: this.say(lang, { key: c.label }) }));
       out.token = r.token;
     }
     return out;

@@ -24,11 +24,19 @@ if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3])
 return 1`;
 
+/** ack: KEYS[1] stream; ARGV[1] group, ARGV[2..] entry ids. Acknowledges and removes them. */
+const ACK = `
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
+return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))`;
+
 /** How long a delivery id is remembered: Telegram keeps undelivered updates for 24 hours. */
 const SEEN_TTL_S = 48 * 3600;
 const GROUP = 'workers';
 
-type WithIngest = Redis & { waspadaIngest(seen: string, stream: string, ttl: number, channel: string, body: string): Promise<number> };
+type WithIngest = Redis & {
+  waspadaIngest(seen: string, stream: string, ttl: number, channel: string, body: string): Promise<number>;
+  waspadaAck(stream: string, group: string, ...ids: string[]): Promise<number>;
+};
 
 export type DeliveryHandler = (d: Delivery) => Promise<void>;
 
@@ -57,10 +65,13 @@ export class Inbox {
   private inflight = 0;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Handled entries waiting to be acknowledged together (one script call per turn of the event loop). */
+  private acks: { id: string; done: () => void; fail: (e: Error) => void }[] = [];
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
     opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 2, lua: INGEST });
+    opts.redis.defineCommand('waspadaAck', { numberOfKeys: 1, lua: ACK });
     this.r = opts.redis as WithIngest;
     this.keys = opts.keys;
     this.log = opts.log ?? silentLogger;
@@ -145,10 +156,8 @@ export class Inbox {
 
   private dispatch(streamId: string, d: Delivery | null, handle: DeliveryHandler): void {
     this.inflight++;
-    const done = async () => {
-      // Acknowledged (and removed) only after it was handled: a crash before this leaves it pending.
-      await this.r.multi().xack(this.keys.inbox, GROUP, streamId).xdel(this.keys.inbox, streamId).exec();
-    };
+    // Acknowledged (and removed) only after it was handled: a crash before this leaves it pending.
+    const done = () => this.ack(streamId);
     (d ? handle(d) : Promise.resolve(this.log.error({ streamId }, 'undecodable inbox entry dropped')))
       .then(done, async (e: Error) => {
         // The handler reports its own failures to the user; an exception here is a bug: log it, do not retry forever.
@@ -162,6 +171,22 @@ export class Inbox {
         this.wake = null;
         w?.();
       });
+  }
+
+  private ack(id: string): Promise<void> {
+    return new Promise((done, fail) => {
+      if (this.acks.length === 0) setImmediate(() => this.flushAcks());
+      this.acks.push({ id, done, fail });
+    });
+  }
+
+  private flushAcks(): void {
+    const batch = this.acks.splice(0);
+    if (!batch.length) return;
+    this.r.waspadaAck(this.keys.inbox, GROUP, ...batch.map((b) => b.id)).then(
+      () => batch.forEach((b) => b.done()),
+      (e: Error) => batch.forEach((b) => b.fail(e)),
+    );
   }
 
   /** Stops taking deliveries and waits for the ones in hand. */

@@ -54,7 +54,11 @@ class Run implements Runtime {
     return item as Say;
   }
 
-  /** Say items of one step go into one message, so a step is one chat bubble. */
+  /**
+   * Everything said until the user is asked something goes into one message (prompts close it), so a
+   * turn is usually one chat message: fewer messages against the platforms' per-chat limits.
+   * Messages an effect composes stay separate.
+   */
   say(items: readonly SayItem[]): void {
     this.emit(items.map((i) => this.resolve(i)));
   }
@@ -86,7 +90,6 @@ class Run implements Runtime {
     this.session.failures += 1;
     if (this.session.failures >= MAX_FAILURES) {
       this.say([{ key: 'engine.too_many_failures' }]);
-      this.close();
       this.session.stack = [];
       this.restart();
       return;
@@ -112,7 +115,6 @@ class Run implements Runtime {
   }
 
   go(target: string): void {
-    this.close();
     if (target === TARGET_END) return this.end();
     if (target === TARGET_IDLE) {
       this.session.at = null;
@@ -163,7 +165,6 @@ class Run implements Runtime {
   }
 
   end(): void {
-    this.close();
     const back = this.session.stack.pop();
     if (back) this.next = back;
     else this.restart();
@@ -171,7 +172,6 @@ class Run implements Runtime {
 
   /** To the main menu, or to the welcome for someone who has not agreed to the privacy notice yet. */
   restart(): void {
-    this.close();
     const id = this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
     this.enterFlow(id);
   }
@@ -182,7 +182,6 @@ class Run implements Runtime {
     this.session.at = null;
     this.session.pending = null;
     this.say([{ key: 'engine.restart' }]);
-    this.close();
     const id = this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
     const flow = this.flow(id);
     this.next = flow ? { flow: id, step: flow.start } : null;

@@ -206,15 +206,16 @@ describe('Telegram rate limits', () => {
     const h = await startHarness({ TELEGRAM_RATE_PER_CHAT: '1' });
     try {
       const user = 8201;
-      // Five prompts in a row: /start, then four unclear answers (hint, hint, back to menu = two messages).
-      for (const text of ['/start', 'x', 'y', 'z']) await h.post(textUpdate(user, text));
+      // Five prompts in a row: /start, then three unclear answers (hint, hint, back to the start), then help.
+      for (const text of ['/start', 'x', 'y', 'z', 'tolong']) await h.post(textUpdate(user, text));
       await h.until(user, 5, 10_000);
       const times = h.fake.calls.filter((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(user)).map((c) => c.at);
       expect(times).toHaveLength(5);
       // The burst of three goes at once; the fourth and fifth wait for the bucket to refill.
       expect(times[3]! - times[0]!).toBeGreaterThanOrEqual(900);
       expect(times[4]! - times[3]!).toBeGreaterThanOrEqual(900);
-      expect(h.texts(user).at(-1)).toContain(t('id', 'welcome.privacy'));
+      expect(h.texts(user)[3]).toContain(t('id', 'welcome.privacy'));
+      expect(h.texts(user)[4]).toContain(t('id', 'emergency.intro'));
     } finally {
       await h.close();
     }

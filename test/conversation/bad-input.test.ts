@@ -82,6 +82,6 @@ describe('bad input on the shipped flows', () => {
     await say(u, 'x');
     await say(u, 'y');
     const r = await say(u, 'z');
-    expect(r.replies.map((x) => x.text)).toEqual([content.texts.t('id', 'engine.too_many_failures'), content.texts.t('id', 'main.title')]);
+    expect(r.replies.map((x) => x.text)).toEqual([`${content.texts.t('id', 'engine.too_many_failures')}\n\n${content.texts.t('id', 'main.title')}`]);
   });
 });

@@ -65,12 +65,20 @@ describe('engine: first contact', () => {
 });
 
 describe('engine: step kinds', () => {
-  it('say: shows all its items in one message, with variables filled from the session, then moves on', () => {
+  it('say: its items, with variables filled from the session, go into the same message as the next question', () => {
     const s = onboarded();
     s.vars.name = 'Siti';
     const r = talk(s, ['2']);
-    expect(r.replies[0]!.say).toEqual([{ key: 'g.one' }, { key: 'g.two', vars: { who: 'Siti' } }, { contacts: ['hotline'] }]);
-    expect(r.keys.at(-1)).toBe('g.country');
+    expect(r.replies).toHaveLength(1);
+    expect(r.replies[0]!.say).toEqual([{ key: 'g.one' }, { key: 'g.two', vars: { who: 'Siti' } }, { contacts: ['hotline'] }, { key: 'g.country' }]);
+  });
+
+  it('a prompt ends the message: what follows the answer starts a new one', () => {
+    const r = talk(onboarded(), ['2', 'Taiwan']);
+    expect(r.replies.map((x) => x.say.map((s) => ('key' in s ? s.key : 'contacts')))).toEqual([
+      ['g.one', 'g.two', 'contacts', 'g.country'],
+      ['g.fine', 'm.title'],
+    ]);
   });
 
   it('choice: a button press, a typed number, the label text and a typo of it all choose', () => {
@@ -147,7 +155,7 @@ describe('engine: step kinds', () => {
     const s = talk(onboarded(), ['1', 'Siti', '081234567890', '1 Mei 2024']).session;
     const before = step(bundle, s, { kind: 'text', text: 'ya', at: T0 }).session;
     const r = step(bundle, before, { kind: 'effect', effect: 'save', outcome: 'ok', at: T0, data: { ref: 'K-1' }, say: [[{ key: 'x.one' }], [{ key: 'x.two' }, { key: 'x.three', vars: { v: '$name' } }]] });
-    expect(r.replies.map((x) => x.say)).toEqual([[{ key: 'x.one' }], [{ key: 'x.two' }, { key: 'x.three', vars: { v: '$name' } }], [{ key: 'a.saved', vars: { ref: 'K-1' } }], [{ key: 'm.title' }]]);
+    expect(r.replies.map((x) => x.say)).toEqual([[{ key: 'x.one' }], [{ key: 'x.two' }, { key: 'x.three', vars: { v: '$name' } }], [{ key: 'a.saved', vars: { ref: 'K-1' } }, { key: 'm.title' }]]);
   });
 
   it('effect: an outcome the step does not list goes to its error branch', () => {
