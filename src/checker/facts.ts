@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../..');
@@ -16,7 +15,7 @@ interface WageEntry {
   derived_monthly_min?: number;
   currency?: string;
 }
-interface WagesFile {
+export interface WagesFile {
   rates: {
     idr_per_unit: Record<string, number>;
     pegged?: Record<string, { idr_per_unit: number }>;
@@ -24,7 +23,12 @@ interface WagesFile {
   countries: Record<string, Record<string, WageEntry>>;
 }
 
-const wages = parseYaml(readFileSync(path.join(REPO_ROOT, 'data/wages.yaml'), 'utf8')) as WagesFile;
+/**
+ * data/wages.yaml compiled to JSON by `npm run train:checker` (src/checker/reference.json), so that
+ * start-up does not load a YAML parser; a test checks the two agree.
+ */
+export const REFERENCE_PATH = path.join(here, 'reference.json');
+const wages = JSON.parse(readFileSync(REFERENCE_PATH, 'utf8')) as WagesFile;
 
 export const IDR_PER_UNIT: Readonly<Record<string, number>> = (() => {
   const r: Record<string, number> = { ...wages.rates.idr_per_unit };

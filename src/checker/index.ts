@@ -106,7 +106,10 @@ function adviceFor(a: Analysis, risk: Risk): string[] {
   push('verify_company', !a.abroad && a.isOffer && (risk !== 'low' || ids.has('personal_contact_only')));
   push('report_suspicious', risk === 'high');
   push('still_verify', risk === 'low' && a.isOffer && !n.includes('empty'));
-  return out.slice(0, 6);
+  const kept = out.slice(0, 6);
+  // a high-risk verdict always says where to report
+  if (risk === 'high' && !kept.includes('report_suspicious')) kept[kept.length - 1] = 'report_suspicious';
+  return kept;
 }
 
 /** Evidence for the model's judgement: sentences holding its strongest scam-leaning words. */

@@ -54,6 +54,7 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\bpassports? (?:will be |are |is |must be |to be |get )?(?:kept|held|retained|collected|surrendered|taken|handed over|deposited|stored|entrusted|safeguarded)\b`,
       String.raw`\b(?:sponsor|agent|agen|broker|calo|tekong|leader|ketua)\b[^.\n]{0,40}\b(?:holds?|keeps?|pegang|simpan|tahan|memegang|menyimpan|menahan)\b[^.\n]{0,12}\b(?:passport|paspor|it|nya)\b`,
       String.raw`\b(?:safeguard|keep|hold) (?:your|the|all) (?:passports?|documents)\b`,
+      String.raw`\b(?:passports?|paspor)(?: \w+)? (?:stays?|remains?|will stay|will remain|tetap|disimpan|ditaruh|dipegang) (?:with|di|pada|sama|oleh|in) (?:the |our )?(?:manager|boss|company|agent|employer|hr|agency|office|majikan|bos|agen|perusahaan|kantor|mandor|sponsor)\b`,
       String.raw`\b(?:surrender|hand over|handover|give us|submit|deposit|leave) (?:your |the |all |original )*(?:passport|passports|original documents)\b`,
       String.raw`\b(?:ktp|kk|ijazah|akta|bpkb|sertifikat)(?: asli)? (?:sebagai|untuk|jadi|buat) (?:jaminan|agunan)\b|\b(?:jaminan|collateral|guarantee)(?: berupa| dengan)? (?:paspor|passport|ijazah|ktp|bpkb)\b`,
     ],
@@ -97,7 +98,7 @@ export const RULES: readonly RuleDef[] = [
     weight: 1.5,
     abroadBoost: 1.3,
     negatable: true,
-    cancelAfter: String.raw`^[^.\n]{0,35}\b(?:gratis|free|ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user|pihak perusahaan|kantor)|dibayar(?:kan)? (?:oleh )?(?:perusahaan|majikan|employer|pemberi kerja)|paid by (?:the )?(?:employer|company)|covered by (?:the )?(?:employer|company)|tidak (?:ada|dipungut|dikenakan)|nol|zero)\b`,
+    cancelAfter: String.raw`^[^.\n]{0,35}\b(?:gratis|free|ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user|pihak perusahaan|kantor)|dibayar(?:kan)? (?:oleh )?(?:perusahaan|majikan|employer|pemberi kerja)|paid by (?:the )?(?:employer|company)|covered by (?:the )?(?:employer|company)|tidak (?:ada|dipungut|dikenakan)|nol|zero|(?:are |is )?illegal|dilarang|we charge none|not charged|none)\b`,
     patterns: [
       String.raw`\b(?:biaya|uang|ongkos) (?:admin|administrasi|pendaftaran|registrasi|proses|pemrosesan|pengurusan|jaminan|garansi|pelatihan|training|medical|medikal|mcu|visa|tiket|penempatan|pemberangkatan|keberangkatan|seragam|akomodasi|sponsor|deposit|kontrak|kesehatan|formulir|materai|interview|wawancara|tes|test|komitmen|booking|paspor|dokumen|kursus|pelicin|rekomendasi|calling|id card|asuransi)\b`,
       String.raw`\bkirim (?:uang|dana|biaya|dp)\b|\b(?:bayar|membayar|transfer|setor|setorkan|dp|uang muka) (?:dulu|di muka|dimuka|duluan|awal|terlebih dahulu|sebesar|ke rekening|ke nomor|ke dana|ke ovo|ke gopay|rp\.?|idr|usd|\d|biaya|fee|deposit)`,

@@ -57,7 +57,7 @@ export const SLANG: Readonly<Record<string, string>> = {
   thn: 'tahun', hr: 'hari', org: 'orang', jd: 'jadi', jdi: 'jadi', cpt: 'cepat', bgt: 'banget',
   dl: 'dulu', dlu: 'dulu', aja: 'saja', aj: 'saja', sj: 'saja', trs: 'terus', skrg: 'sekarang',
   skrang: 'sekarang', mau: 'mau', mo: 'mau', pengen: 'ingin', pgn: 'ingin', dr: 'dari', dri: 'dari',
-  kl: 'kalau', klo: 'kalau', kalo: 'kalau', tp: 'tapi', tpi: 'tapi', sm: 'sama', msh: 'masih',
+  klo: 'kalau', kalo: 'kalau', tp: 'tapi', tpi: 'tapi', sm: 'sama', msh: 'masih',
   lg: 'lagi', lgi: 'lagi', bnyk: 'banyak', byk: 'banyak', smua: 'semua', sma2: 'sama-sama',
   gmn: 'bagaimana', gimana: 'bagaimana', knp: 'kenapa', dmn: 'di mana', ato: 'atau', atw: 'atau',
   bro: 'bro', sis: 'sis', kak: 'kak', min: 'min', info: 'info', infonya: 'info',

@@ -42,7 +42,7 @@ export const PLACES: readonly PlaceDef[] = [
   { country: 'Egypt', kind: 'middle_east', names: 'mesir|egypt|kairo|cairo' },
   { country: 'Middle East', kind: 'middle_east', names: 'timur tengah|middle east|negara teluk|gulf countries|gcc' },
   // common destinations
-  { country: 'Malaysia', kind: 'asia', names: 'malaysia|kuala lumpur|johor bahru|johor|selangor|penang|pulau pinang|sabah|sarawak|kuching|kota kinabalu|tawau|melaka|malacca|negeri sembilan|kedah|pahang|terengganu|kelantan' },
+  { country: 'Malaysia', kind: 'asia', names: 'malaysia|kuala lumpur|\\bkl\\b|johor bahru|johor|selangor|penang|pulau pinang|sabah|sarawak|kuching|kota kinabalu|tawau|melaka|malacca|negeri sembilan|kedah|pahang|terengganu|kelantan' },
   { country: 'Singapore', kind: 'asia', names: 'singapura|singapore' },
   { country: 'Hong Kong', kind: 'asia', names: 'hong ?kong|hongkong|kowloon' },
   { country: 'Taiwan', kind: 'asia', names: 'taiwan|taipei|taichung|kaohsiung|taoyuan|tainan|hsinchu' },

@@ -11,7 +11,10 @@
  *
  * Only the training split of test/fixtures/offers is used; the held-back split is for evaluation.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { pathToFileURL } from 'node:url';
 import { analyse } from './detect.js';
 import { loadCorpus, split, fnv1a, type Offer } from './corpus.js';
@@ -20,6 +23,7 @@ import {
   type NaturalBayesLike,
 } from './model.js';
 import { scoreInputs } from './index.js';
+import { REPO_ROOT, REFERENCE_PATH, type WagesFile } from './facts.js';
 
 const NB_CLIP = 12;
 const MIN_DF = 2;
@@ -128,7 +132,21 @@ export function train(): ModelFile {
   return file;
 }
 
+/** Compile data/wages.yaml into src/checker/reference.json (read at start-up without a YAML parser). */
+export function compileReference(): WagesFile {
+  const y = parseYaml(readFileSync(path.join(REPO_ROOT, 'data/wages.yaml'), 'utf8')) as WagesFile & Record<string, unknown>;
+  return { rates: y.rates, countries: y.countries };
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const ref = `${JSON.stringify(compileReference(), null, 1)}\n`;
+  if (readFileSync(REFERENCE_PATH, 'utf8') !== ref) {
+    // reference data changed: write it and train again in a fresh process that loads it
+    writeFileSync(REFERENCE_PATH, ref);
+    console.log(`wrote ${REFERENCE_PATH}; restarting`);
+    const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
   const file = train();
   writeFileSync(MODEL_PATH, `${JSON.stringify(file)}\n`);
   console.log(`wrote ${MODEL_PATH}`);

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { normalise, toOriginal, stem, modelTokens } from '../../src/checker/normalise.js';
+import { extractMoney, extractPhones, extractLinks } from '../../src/checker/facts.js';
+
+describe('normalisation of chat text', () => {
+  it('lower-cases, removes emojis and collapses repeated letters', () => {
+    expect(normalise('GRATIIIS 🔥🔥 bangettt').text).toBe('gratis banget');
+  });
+
+  it('expands Indonesian chat abbreviations and slang', () => {
+    const t = normalise('tdk perlu pglmn, gk usah ijasah, tnp biaya, info loker hub WA').text;
+    expect(t).toContain('tidak perlu pengalaman');
+    expect(t).toContain('tidak usah ijazah');
+    expect(t).toContain('tanpa biaya');
+    expect(t).toContain('lowongan kerja');
+    expect(t).toContain('whatsapp');
+  });
+
+  it('expands CS, ABK, TKW and gaji gede', () => {
+    const t = normalise('Butuh CS & ABK, eks TKW ok, gaji gede').text;
+    expect(t).toContain('customer service');
+    expect(t).toContain('anak buah kapal');
+    expect(t).toContain('pekerja migran');
+    expect(t).toContain('gaji besar');
+  });
+
+  it('splits amounts glued to units: 12jt, 500rb, rm1800', () => {
+    expect(normalise('gaji 12jt').text).toBe('gaji 12 juta');
+    expect(normalise('uang makan 500rb').text).toBe('uang makan 500 ribu');
+    expect(normalise('RM1800').text).toBe('rm 1800');
+  });
+
+  it('folds fancy Unicode letters used in social-media posts', () => {
+    expect(normalise('𝗚𝗔𝗝𝗜 𝗕𝗘𝗦𝗔𝗥').text).toBe('gaji besar');
+  });
+
+  it('maps every normalised span back to the original text', () => {
+    const original = 'Kerja tnp pglmn!!! 😍 gaji 12jt';
+    const n = normalise(original);
+    const i = n.text.indexOf('tanpa pengalaman');
+    const [s, e] = toOriginal(n, i, i + 'tanpa pengalaman'.length);
+    expect(original.slice(s, e)).toBe('tnp pglmn');
+  });
+
+  it('stems Indonesian words but protects over-stemmed ones such as pengalaman', () => {
+    expect(stem('pengalaman')).toBe('pengalaman');
+    expect(stem('berpengalaman')).toBe('pengalaman');
+    expect(stem('dipotong')).toBe('potong');
+    expect(stem('keberangkatan')).toBe('berangkat');
+    expect(modelTokens('tidak perlu pengalaman')).toContain('tidak_perlu');
+  });
+});
+
+describe('money, phone numbers and links', () => {
+  const money = (s: string) => extractMoney(normalise(s).text);
+
+  it.each([
+    ['gaji Rp 12jt/bln', 12_000_000, 'IDR'],
+    ['gaji 12.000.000 per bulan', 12_000_000, 'IDR'],
+    ['gaji 1,5 juta', 1_500_000, 'IDR'],
+    ['salary 800 USD', 800, 'USD'],
+    ['gaji $1,200/month', 1200, 'USD'],
+    ['gaji RM 1.800', 1800, 'MYR'],
+    ['gaji NT$ 28.590', 28590, 'TWD'],
+    ['gaji ¥180,000', 180000, 'JPY'],
+    ['gaji SGD 600', 600, 'SGD'],
+    ['gaji HK$4,990', 4990, 'HKD'],
+    ['gaji 2.000 dirham', 2000, 'AED'],
+  ])('reads %s as %d %s', (text, amount, currency) => {
+    const m = money(text)[0];
+    expect(m?.amount).toBe(amount);
+    expect(m?.currency).toBe(currency);
+  });
+
+  it('converts pay to rupiah per month, counting daily and hourly rates', () => {
+    const usd = money('gaji 1000 USD per bulan')[0];
+    expect(usd?.perMonthIdr).toBeGreaterThan(15_000_000);
+    const daily = money('upah RM 100 sehari')[0];
+    expect(daily?.perMonthIdr).toBeGreaterThan(money('upah RM 100 sebulan')[0]!.perMonthIdr!);
+  });
+
+  it('takes the top of a pay range', () => {
+    expect(money('gaji 8-12 juta')[0]?.amount).toBe(12_000_000);
+  });
+
+  it('does not read a phone number as money', () => {
+    expect(money('hubungi 081234567890')).toHaveLength(0);
+  });
+
+  it('finds Indonesian and international phone numbers in a normal form', () => {
+    const p = extractPhones('WA 0812-3456-7890 atau +855 12 345 678').map((x) => x.value);
+    expect(p).toContain('+6281234567890');
+    expect(p).toContain('+85512345678');
+  });
+
+  it('finds links including wa.me and t.me', () => {
+    const l = extractLinks('daftar di https://bit.ly/xyz atau wa.me/628123 dan t.me/lokerasia').map((x) => x.value);
+    expect(l).toEqual(expect.arrayContaining(['https://bit.ly/xyz', 'wa.me/628123', 't.me/lokerasia']));
+  });
+});
