@@ -93,6 +93,7 @@ export async function benchWebhook(opts: { users?: number } = {}): Promise<Recor
       {
         REDIS_URL: redisUrl,
         REDIS_PREFIX: prefix,
+        HASH_SECRET: 'bench-hash-secret-0123456789',
         TELEGRAM_BOT_TOKEN: TOKEN,
         TELEGRAM_WEBHOOK_SECRET: SECRET,
         TELEGRAM_API_ROOT: fake.apiRoot,

@@ -11,6 +11,7 @@ const Schema = z.object({
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'REDIS_PREFIX may use letters, digits, ":", "_" and "-" (at most 64)')
     .default('waspada'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HASH_SECRET: z.string().min(16, 'HASH_SECRET must be at least 16 characters (a random string kept secret)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF… (from @BotFather)').optional(),
   TELEGRAM_WEBHOOK_SECRET: z
@@ -42,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 export function requireServeConfig(c: Config): void {
   const missing: string[] = [];
   if (!c.REDIS_URL) missing.push('REDIS_URL: needed to serve (sessions, dedupe and the inbox live in Redis)');
+  if (!c.HASH_SECRET) missing.push('HASH_SECRET: needed to serve (keys the hashes of recruiter numbers and links)');
   if (!c.TELEGRAM_BOT_TOKEN) missing.push('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
   if (c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_WEBHOOK_SECRET) missing.push('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode (set TELEGRAM_MODE=polling to poll instead)');
   if (missing.length) throw new ConfigError(missing.join('\n'));

@@ -27,7 +27,7 @@ export async function startWaspada(config: Config, opts: { log?: Logger; content
   const redis = await connectRedis(config.REDIS_URL!);
   const keys = keyspace(config.REDIS_PREFIX);
   const store = new RedisStore(redis, config.REDIS_PREFIX);
-  const service = new ConversationService({ store, content, log });
+  const service = new ConversationService({ store, content, log, hashSecret: config.HASH_SECRET });
   const inbox = new Inbox({ redis, keys, log, order: (d) => Number(d.id) || 0 });
   const telegram = new TelegramChannel({
     token: config.TELEGRAM_BOT_TOKEN!,

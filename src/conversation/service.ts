@@ -9,7 +9,8 @@ import { newSession, type Input, type Lang, type Reply, type Session } from '../
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import { EFFECTS, type EffectContext, type EffectHandler } from './effects.js';
+import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler } from './effects.js';
+import { RecruiterHasher } from './recruiters.js';
 
 /** One incoming message from any channel. */
 export interface Inbound {
@@ -56,6 +57,8 @@ export interface ServiceOptions {
   store: Store;
   content: Content;
   effects?: Record<string, EffectHandler>;
+  /** Key for the hashes of recruiter contacts and of people in the counts (config HASH_SECRET). */
+  hashSecret?: string;
   now?: () => number;
   log?: Logger;
 }
@@ -66,6 +69,7 @@ export class ConversationService {
   private readonly effects: Record<string, EffectHandler>;
   private readonly now: () => number;
   private readonly log: Logger;
+  private readonly hasher: RecruiterHasher;
   /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
   private readonly queues = new Map<UserKey, Promise<unknown>>();
   /** Locks this process could not release (Redis was down): freed before the user's next message. */
@@ -77,6 +81,7 @@ export class ConversationService {
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
+    this.hasher = new RecruiterHasher(opts.hashSecret ?? DEMO_HASH_SECRET);
   }
 
   handle(inbound: Inbound): Promise<Handled> {
@@ -124,7 +129,16 @@ export class ConversationService {
       const input: Input = inbound.choice
         ? { kind: 'choice', id: inbound.choice.id, token: inbound.choice.token, at, langHint: inbound.langHint }
         : { kind: 'text', text: cleanText(inbound.text ?? ''), at, langHint: inbound.langHint };
-      const ctx: EffectContext = { user, messageId: inbound.messageId, lang, store: this.store, erase: false };
+      const texts = this.content.texts;
+      const ctx: EffectContext = {
+        user,
+        messageId: inbound.messageId,
+        lang,
+        store: this.store,
+        hasher: this.hasher,
+        t: (key, vars) => texts.t(ctx.lang, key, vars),
+        erase: false,
+      };
       let result = step(this.content.bundle, session, input);
       const replies: { lang: Lang; reply: Reply }[] = [];
       const collect = () => {
@@ -171,4 +185,7 @@ export class ConversationService {
 }
 
 /** Every text key the code (rather than a flow) shows. */
-export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS];
+export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS];
+
+/** Used where no HASH_SECRET is configured (the demo, tests); `serve` refuses to start without one. */
+export const DEMO_HASH_SECRET = 'waspada-demo-only-not-a-secret';

@@ -10,9 +10,10 @@ import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
 
 describe('npm start (serve)', () => {
   it('names every missing setting at once and exits 1', async () => {
-    const r = await runCli(['serve'], '', { REDIS_URL: '', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' });
+    const r = await runCli(['serve'], '', { REDIS_URL: '', HASH_SECRET: '', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('REDIS_URL: needed to serve');
+    expect(r.stderr).toContain('HASH_SECRET: needed to serve');
     expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
     expect(r.stderr).toContain('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode');
   });
@@ -25,7 +26,7 @@ describe('npm start (serve)', () => {
   });
 
   it('exits 1 with a clear message when Redis cannot be reached at start', async () => {
-    const r = await runCli(['serve'], '', { REDIS_URL: 'redis://127.0.0.1:1/0', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET });
+    const r = await runCli(['serve'], '', { REDIS_URL: 'redis://127.0.0.1:1/0', HASH_SECRET: 'x'.repeat(20), TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot reach Redis at redis://127.0.0.1:1/0');
   });
@@ -51,7 +52,7 @@ describe('the built image command (node dist/src/cli.js, as the Dockerfile runs 
     expect(execFileSync(process.execPath, [cli, 'flows:check'], { cwd: ROOT, encoding: 'utf8' })).toMatch(/^flows ok/);
     const child = spawn(process.execPath, ['--max-old-space-size=128', '--max-semi-space-size=2', cli, 'serve'], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'built-hash-secret-0123456789', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';

@@ -96,7 +96,7 @@ describe('Telegram through the webhook', () => {
     expect(texts[2]).toBe(`${t('id', 'engine.stale')}\n\n${t('id', 'main.title')}`);
   });
 
-  it('a whole conversation: menu, guide by country, emergency in the middle, language switch', async () => {
+  it('a whole conversation: menu, guide by country, emergency in the middle, language switch, checking an offer', async () => {
     const user = ++chat;
     const steps: [string, string][] = [
       ['/start', t('id', 'welcome.privacy')],
@@ -109,6 +109,9 @@ describe('Telegram through the webhook', () => {
       ['language', t('id', 'language.ask')],
       ['2', t('en', 'guide.country.no_agreement')],
       ['menu', t('en', 'main.title')],
+      ['1', t('en', 'checker.flow.ask')],
+      ['Customer service job in Cambodia, USD 1500/month, no experience needed, travel on a tourist visa, the agent keeps your passport. Processing fee 3 million. WhatsApp +62 812 9999 0000 now, limited slots!', t('en', 'checker.verdict.flags_title')],
+      ['3', t('en', 'checker.flag.tourist_visa.explain')],
     ];
     let seen = 0;
     for (const [text, expected] of steps) {
@@ -118,6 +121,9 @@ describe('Telegram through the webhook', () => {
       seen = h.texts(user).findIndex((x, i) => i >= seen && x.includes(expected)) + 1;
     }
     expect(h.texts(user).some((x) => x.startsWith(t('en', 'language.changed')))).toBe(true);
+    expect(h.texts(user).some((x) => x.startsWith('🔴 HIGH RISK'))).toBe(true);
+    // Every message fitted Telegram's limit and its HTML was accepted by the fake.
+    expect(h.fake.calls.filter((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(user) && c.status !== 200)).toEqual([]);
   });
 
   it('300 users talking at once all get the right replies in their language', async () => {

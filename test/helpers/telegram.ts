@@ -57,6 +57,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const config = loadConfig({
     REDIS_URL,
     REDIS_PREFIX: prefix,
+    HASH_SECRET: 'e2e-hash-secret-0123456789',
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     TELEGRAM_API_ROOT: fake.apiRoot,

@@ -1,0 +1,46 @@
+// Recruiter cross-check: phone numbers and links from offers are known only by keyed hashes (HMAC),
+// so the counts cannot be turned back into numbers without the deployment's HASH_SECRET.
+import { createHmac } from 'node:crypto';
+
+/** One form per contact: phone numbers as digits with country code, links without scheme or "www.". */
+export function normaliseContact(raw: string): string | null {
+  const value = raw.trim();
+  if (!value) return null;
+  // wa.me/<number> and api.whatsapp.com/send?phone=<number> are phone numbers.
+  const wa = /(?:wa\.me\/|whatsapp\.com\/send\?phone=)\+?(\d{8,15})/i.exec(value);
+  if (wa) return `tel:${wa[1]}`;
+  if (/^\+?[\d\s().-]{8,}$/.test(value)) {
+    let digits = value.replace(/\D/g, '');
+    if (digits.startsWith('00')) digits = digits.slice(2);
+    else if (digits.startsWith('0')) digits = `62${digits.slice(1)}`;
+    return digits.length >= 8 && digits.length <= 15 ? `tel:${digits}` : null;
+  }
+  const link = value.replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').replace(/[/?#]+$/, '');
+  const slash = link.indexOf('/');
+  const host = (slash < 0 ? link : link.slice(0, slash)).toLowerCase();
+  const rest = slash < 0 ? '' : link.slice(slash);
+  return host ? `url:${host}${rest}` : null;
+}
+
+export class RecruiterHasher {
+  constructor(private readonly secret: string) {}
+
+  hash(normalised: string): string {
+    return createHmac('sha256', this.secret).update(normalised).digest('base64url').slice(0, 22);
+  }
+
+  /** Distinct contacts of an offer, each with the text it was found as and its hash. */
+  contacts(found: readonly string[]): { shown: string; hash: string }[] {
+    const out = new Map<string, { shown: string; hash: string }>();
+    for (const raw of found) {
+      const n = normaliseContact(raw);
+      if (n && !out.has(n)) out.set(n, { shown: raw, hash: this.hash(n) });
+    }
+    return [...out.values()];
+  }
+
+  /** Who warned or reported, as a member of a HyperLogLog: a keyed hash of the user, never the id. */
+  source(user: string): string {
+    return this.hash(`user:${user}`);
+  }
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseContact, RecruiterHasher } from '../../src/conversation/recruiters.js';
+
+describe('recruiter contacts', () => {
+  it.each([
+    ['+62 812-3456-7890', 'tel:6281234567890'],
+    ['0812 3456 7890', 'tel:6281234567890'],
+    ['https://wa.me/6281234567890', 'tel:6281234567890'],
+    ['api.whatsapp.com/send?phone=6281234567890', 'tel:6281234567890'],
+    ['https://www.Example.COM/Jobs/', 'url:example.com/Jobs'],
+    ['t.me/LokerKamboja', 'url:t.me/LokerKamboja'],
+  ])('%s is known as %s', (raw, norm) => {
+    expect(normaliseContact(raw)).toBe(norm);
+  });
+
+  it('the same contact written differently gets one hash; another secret gives another hash', () => {
+    const h = new RecruiterHasher('secret-one-0123456789');
+    const found = h.contacts(['0812-3456-7890', '+6281234567890', 'wa.me/6281234567890', 'bit.ly/abc']);
+    expect(found).toHaveLength(2);
+    expect(found[0]!.shown).toBe('0812-3456-7890');
+    expect(found[0]!.hash).not.toContain('6281234567890');
+    expect(new RecruiterHasher('secret-two-0123456789').contacts(['0812-3456-7890'])[0]!.hash).not.toBe(found[0]!.hash);
+  });
+});
