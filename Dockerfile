@@ -6,7 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY bench ./bench
+COPY scripts/copy-assets.mjs ./scripts/
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -21,5 +21,6 @@ COPY locales ./locales
 COPY data ./data
 USER node
 EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Refuses to start on broken flows or texts, then serves.
 CMD ["sh", "-c", "node dist/src/cli.js flows:check && exec node dist/src/cli.js serve"]

@@ -10,10 +10,12 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** Compiled (dist/bench, run by npm run bench) or from source (tsx). */
+const compiled = here.includes(`${path.sep}dist${path.sep}`);
 const root = path.resolve(here, '..');
 
 function childMs(code: string): number {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
   const m = /MS=([\d.]+)/.exec(r.stdout);
   if (!m) throw new Error(`child failed: ${r.stderr || r.stdout}`);
   return Number(m[1]);
@@ -25,7 +27,7 @@ function median(xs: number[]): number {
 }
 
 export async function benchChecker(): Promise<Record<string, number>> {
-  const modUrl = pathToFileURL(path.join(root, 'src/checker/index.ts')).href;
+  const modUrl = pathToFileURL(path.join(root, compiled ? 'src/checker/index.js' : 'src/checker/index.ts')).href;
   const t0 = performance.now();
   const { checkOffer } = await import('../src/checker/index.js');
   const inProcessLoadMs = performance.now() - t0;

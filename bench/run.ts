@@ -33,7 +33,8 @@ const BENCHES: Bench[] = [
 
 function main() {
   process.stdout.write('building (tsc)…\n');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/copy-assets.mjs')], { stdio: 'inherit' });
   const only = process.argv.slice(2);
   for (const b of BENCHES) {
     if (only.length && !only.some((o) => b.module.includes(o))) continue;

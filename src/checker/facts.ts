@@ -2,12 +2,17 @@
  * Fact extraction on normalised text: money amounts, job category, phone numbers, links.
  * Reference wages and exchange rates come from data/wages.yaml (read once at module load).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = path.resolve(here, '../..');
+/** The repository root: the nearest folder above holding package.json (also from dist/src/checker). */
+export const REPO_ROOT = (() => {
+  let dir = here;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 interface WageEntry {
   monthly_min?: number;

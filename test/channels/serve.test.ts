@@ -36,7 +36,9 @@ describe('the built image command (node dist/src/cli.js, as the Dockerfile runs 
   let fake: FakeTelegram;
   const prefix = testPrefix('built');
   beforeAll(async () => {
+    // What the Dockerfile's build stage runs (npm run build).
     execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', resolve(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+    execFileSync(process.execPath, [resolve(ROOT, 'scripts/copy-assets.mjs')], { cwd: ROOT });
     fake = await startFakeTelegram({ token: TOKEN });
   }, 120_000);
   afterAll(async () => {
