@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { loadContent } from '../src/content/index.js';
 import { ConversationService } from '../src/conversation/service.js';
 import { connectRedis, RedisStore } from '../src/store/redis.js';
+import { dropPrefix } from '../test/helpers/redis.js';
 
 /** Welcome (hint id) → agree → settings → change language → English; every step answered by text. */
 export const SCRIPT = ['halo', '1', '8', '1', '2'];
@@ -53,13 +54,7 @@ export async function benchConversation(opts: { users?: number; concurrency?: nu
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const updates = users * SCRIPT.length;
   latencies.sort((a, b) => a - b);
-  // Clean up the bench keys.
-  let cursor = '0';
-  do {
-    const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = c;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await dropPrefix(redis, prefix);
   redis.disconnect();
   return {
     users,

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
+import { dropPrefix } from '../test/helpers/redis.js';
 import { driveWebhook, type CpuSample, type DriveFigures } from './webhook-harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -68,14 +69,9 @@ async function run(server: Server, fake: FakeTelegram, users: number, expected: 
   return driveWebhook({ ...common, users, userIdBase: base + 1000, updateIdBase: base + 1_000_000 });
 }
 
-async function dropPrefix(redisUrl: string, prefix: string) {
+async function dropKeys(redisUrl: string, prefix: string) {
   const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = c;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
+  await dropPrefix(redis, prefix);
   redis.disconnect();
 }
 
@@ -143,8 +139,8 @@ export async function benchWebhook(opts: { users?: number } = {}): Promise<Recor
     };
   } finally {
     await fake.close();
-    await dropPrefix(redisUrl, prefix);
-    await dropPrefix(redisUrl, wizPrefix);
+    await dropKeys(redisUrl, prefix);
+    await dropKeys(redisUrl, wizPrefix);
   }
 }
 
