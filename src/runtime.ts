@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { TELEGRAM, TelegramChannel } from './channels/telegram.js';
 import { requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
+import type { EffectHandler } from './conversation/effects.js';
 import { Inbox } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
@@ -19,7 +20,15 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startWaspada(config: Config, opts: { log?: Logger; content?: Content; host?: string } = {}): Promise<Running> {
+export interface StartOptions {
+  log?: Logger;
+  content?: Content;
+  /** Effects in place of the standard ones (tests). */
+  effects?: Record<string, EffectHandler>;
+  host?: string;
+}
+
+export async function startWaspada(config: Config, opts: StartOptions = {}): Promise<Running> {
   requireServeConfig(config);
   const log = opts.log ?? silentLogger;
   const content = opts.content ?? loadContent();
@@ -27,7 +36,7 @@ export async function startWaspada(config: Config, opts: { log?: Logger; content
   const redis = await connectRedis(config.REDIS_URL!);
   const keys = keyspace(config.REDIS_PREFIX);
   const store = new RedisStore(redis, config.REDIS_PREFIX);
-  const service = new ConversationService({ store, content, log, hashSecret: config.HASH_SECRET });
+  const service = new ConversationService({ store, content, log, hashSecret: config.HASH_SECRET, effects: opts.effects });
   const inbox = new Inbox({ redis, keys, log, order: (d) => Number(d.id) || 0 });
   const telegram = new TelegramChannel({
     token: config.TELEGRAM_BOT_TOKEN!,

@@ -227,3 +227,65 @@ describe('Telegram rate limits', () => {
     }
   });
 });
+
+describe('Telegram webhook under slow work', () => {
+  it('answers Telegram at once while a step is still working, and the reply follows when it is done', async () => {
+    const { EFFECTS } = await import('../../src/conversation/effects.js');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = false;
+    const slow = {
+      ...EFFECTS,
+      checkOffer: {
+        outcomes: EFFECTS.checkOffer!.outcomes,
+        async run(ctx: Parameters<(typeof EFFECTS)['checkOffer']['run']>[0], args: Parameters<(typeof EFFECTS)['checkOffer']['run']>[1]) {
+          started = true;
+          await gate;
+          return EFFECTS.checkOffer!.run(ctx, args);
+        },
+      },
+    };
+    const h = await startHarness({}, { effects: slow });
+    try {
+      const user = 8301;
+      for (const [text, n] of [['/start', 1], ['1', 2], ['1', 3]] as const) {
+        await h.post(textUpdate(user, text));
+        await h.until(user, n);
+      }
+      const res = await h.post(textUpdate(user, 'Kerja CS di Kamboja gaji 20jt, visa turis, paspor ditahan agen'));
+      expect(res.status).toBe(200);
+      await expect.poll(() => started).toBe(true);
+      // The step is still working: Telegram got its answer, the user has no verdict yet.
+      expect(h.texts(user)).toHaveLength(3);
+      release();
+      expect((await h.until(user, 4))[3]).toContain('RISIKO TINGGI');
+    } finally {
+      release();
+      await h.close();
+    }
+  });
+});
+
+describe('npm run telegram:set-webhook', () => {
+  it('registers the webhook with the secret and the update kinds Waspada handles', async () => {
+    const { startFakeTelegram } = await import('../fakes/telegram-api.js');
+    const { runCli } = await import('../helpers/cli.js');
+    const { TOKEN } = await import('../helpers/telegram.js');
+    const fake = await startFakeTelegram({ token: TOKEN });
+    try {
+      const env = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot };
+      const bad = await runCli(['telegram:set-webhook', '--url', 'http://example.org/hook'], '', env);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('--url must be the public https address of /webhooks/telegram');
+      const r = await runCli(['telegram:set-webhook', '--url', 'https://waspada.example.org/webhooks/telegram'], '', env);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('webhook set: https://waspada.example.org/webhooks/telegram');
+      expect(fake.webhook).toEqual(expect.objectContaining({ url: 'https://waspada.example.org/webhooks/telegram', secret: SECRET }));
+      const call = fake.calls.find((c) => c.method === 'setWebhook')!;
+      expect(call.body.allowed_updates).toEqual(['message', 'callback_query', 'my_chat_member']);
+    } finally {
+      await fake.close();
+    }
+  });
+});

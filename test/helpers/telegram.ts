@@ -1,6 +1,6 @@
 // Drives a whole Waspada process over Telegram: the local fake Bot API, real Redis, real HTTP.
 import { loadConfig } from '../../src/config.js';
-import { startWaspada, type Running } from '../../src/runtime.js';
+import { startWaspada, type Running, type StartOptions } from '../../src/runtime.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from './redis.js';
 
@@ -51,7 +51,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Harness> {
   const fake = await startFakeTelegram({ token: TOKEN });
   const prefix = testPrefix('tg');
   const config = loadConfig({
@@ -66,7 +66,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     TELEGRAM_RATE_GLOBAL: '100000',
     ...env,
   });
-  const app = await startWaspada(config, { host: '127.0.0.1' });
+  const app = await startWaspada(config, { host: '127.0.0.1', ...opts });
   const texts = (chat: number) => fake.sent(chat).map((m) => unescape(m.text as string));
   return {
     fake,
