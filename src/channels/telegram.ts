@@ -468,7 +468,9 @@ export class TelegramChannel {
       langHint: b.lang ?? null,
     });
     if (handled.duplicate) return;
-    await this.sender.send(b.chat, handled.replies.flatMap(renderTelegram));
+    // Queued, not awaited: a chat waiting out its rate limit must not hold an inbox slot. The per-chat
+    // queue keeps the order; stop() waits until the queue is empty.
+    void this.sender.send(b.chat, handled.replies.flatMap(renderTelegram));
   }
 
   /** Long polling (no public URL needed): updates go through the same inbox as webhook ones. */
