@@ -1,5 +1,5 @@
 // Structured JSON logs (pino). Never log message text, names or phone numbers: only ids and hashes.
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
@@ -10,7 +10,12 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
-/** A stable, non-reversible reference to a user for logs. */
+/**
+ * A reference to a user for logs: the same within one process (to follow one conversation), keyed
+ * with a secret that lives only in this process, so that it cannot be turned back into a Telegram id
+ * (those are small numbers; a plain hash of one is found by trying them all).
+ */
+const LOG_KEY = randomBytes(32);
 export function userRef(userKey: string): string {
-  return createHash('sha256').update(userKey).digest('base64url').slice(0, 12);
+  return createHmac('sha256', LOG_KEY).update(userKey).digest('base64url').slice(0, 12);
 }

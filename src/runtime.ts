@@ -17,7 +17,7 @@ export interface Running {
   port: number;
   telegram: TelegramChannel;
   inbox: Inbox;
-  close(): Promise<void>;
+  close(drainMs?: number): Promise<void>;
 }
 
 export interface StartOptions {
@@ -72,14 +72,18 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     port,
     telegram,
     inbox,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await telegram.stop();
+    /**
+     * Stops taking updates (HTTP, polling), finishes the ones in hand, then waits for their replies to
+     * be sent, within `drainMs` (Docker gives 10 s between SIGTERM and SIGKILL). Updates not yet taken
+     * stay in the inbox for the next process.
+     */
+    async close(drainMs = 8000) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      telegram.stopPolling();
       await inbox.stop();
-      await telegram.sender.idle();
+      await telegram.drain(drainMs);
+      await closed;
       await store.close();
     },
   };

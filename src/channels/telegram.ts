@@ -12,6 +12,7 @@ import type { Delivery, Inbox } from '../conversation/inbox.js';
 import type { ConversationService } from '../conversation/service.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type Keyspace } from '../store/keys.js';
+import { SESSION_TTL_S } from '../store/store.js';
 import { TokenBucket } from './ratelimit.js';
 
 export const TELEGRAM = 'telegram';
@@ -268,6 +269,11 @@ export class TelegramSender {
     return Promise.all(all).then(() => undefined);
   }
 
+  /** Messages waiting to be sent. */
+  get pending(): number {
+    return this.pendingCount;
+  }
+
   /** Resolves once nothing is waiting to be sent. */
   idle(): Promise<void> {
     if (this.pendingCount === 0) return Promise.resolve();
@@ -301,7 +307,21 @@ export class TelegramSender {
       }
     }
     state.running = false;
-    if (state.bucket.idle(this.now())) this.chats.delete(chat);
+    // Forget the chat once its bucket has refilled (a fresh bucket is the same then), so that the map
+    // holds only chats that were written to in the last few seconds.
+    const refill = Math.ceil((this.perChatBurst / this.perChat) * 1000);
+    const forget = () => {
+      if (state.running || state.queue.length) return;
+      if (state.bucket.idle(this.now())) this.chats.delete(chat);
+      else setTimeout(forget, refill).unref();
+    };
+    if (Number.isFinite(refill)) setTimeout(forget, refill).unref();
+    else this.chats.delete(chat);
+  }
+
+  /** Chats with sender state (for tests and /healthz). */
+  get chatCount(): number {
+    return this.chats.size;
   }
 
   private async attempt(job: Job, bucket: TokenBucket): Promise<'sent' | 'retry' | 'blocked' | 'dropped'> {
@@ -399,13 +419,21 @@ export class TelegramChannel {
 
   private async markUnreachable(user: string, blocked: boolean): Promise<void> {
     const key = this.opts.keys.unreachable(userKey(TELEGRAM, user));
-    if (blocked) await this.opts.redis.set(key, '1');
+    // Kept as long as a session would be: the user's data never outlives the privacy notice's promise.
+    if (blocked) await this.opts.redis.set(key, '1', 'EX', SESSION_TTL_S);
     else await this.opts.redis.del(key);
   }
 
   /** Queues an update; one Redis round trip. */
   async accept(update: Update): Promise<'queued' | 'duplicate' | 'ignored'> {
-    const body = updateToBody(update);
+    let body: TelegramBody | null;
+    try {
+      body = updateToBody(update);
+    } catch {
+      // Right secret, wrong shape: nothing to act on; not an error to retry.
+      this.log.warn({ update_id: update.update_id }, 'malformed Telegram update ignored');
+      return 'ignored';
+    }
     if (!body) return 'ignored';
     return this.opts.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body });
   }
@@ -501,7 +529,8 @@ export class TelegramChannel {
     await this.telegram.setWebhook(url, { secret_token: this.opts.secret, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 });
   }
 
-  async stop(): Promise<void> {
+  /** Stops polling (no more updates come in this way). */
+  stopPolling(): void {
     const bot = this.bot;
     this.bot = null;
     if (bot) {
@@ -511,6 +540,15 @@ export class TelegramChannel {
         /* not running */
       }
     }
-    await this.sender.idle();
+  }
+
+  /** Waits until every queued reply was sent, or the deadline passed; says how many were left. */
+  async drain(deadlineMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.sender.idle(), new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
+    clearTimeout(timer);
+    const left = this.sender.pending;
+    if (left) this.log.warn({ left }, 'stopping with replies not sent');
+    return left;
   }
 }

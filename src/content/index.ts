@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkFlows } from '../engine/check.js';
-import { loadFlowDir, type Bundle, type Problem } from '../engine/flow.js';
+import { loadFlowDir, type Bundle, type Flow, type Problem } from '../engine/flow.js';
 import { LANGS } from '../engine/types.js';
 import { loadTexts, type Texts } from '../i18n/index.js';
 import { loadReferenceData, type ReferenceData } from './data.js';
@@ -46,9 +46,17 @@ export function loadContent(dirs: ContentDirs = contentDirs(), root = ROOT): Con
     menu: MENU_FLOW,
     intents: INTENT_FLOWS,
     countries: data.countries,
+    emergencyContacts: emergencyContacts(flows.get(INTENT_FLOWS.emergency)),
     label: (lang, key) => texts.t(lang, key),
   };
   return { bundle, texts, data, renderer: new Renderer(texts, data), problems };
+}
+
+/** The contacts the emergency flow shows first: the same ones go with an emergency alert. */
+function emergencyContacts(flow: Flow | undefined): string[] {
+  const first = flow?.steps[flow.start];
+  const items = (first?.say ?? []) as unknown[];
+  return items.flatMap((i) => (i && typeof i === 'object' && 'contacts' in i ? (i as { contacts: string[] }).contacts : []));
 }
 
 /** Loads and checks everything; problems are file:line messages. */

@@ -39,11 +39,16 @@ const SHOW_ADVICE = 4;
 /** Contacts shown with every verdict: where to check an agency and report. */
 export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
 
-function seenBefore(ctx: EffectContext, contacts: { shown: string }[], counts: RecruiterCount[]): Say[] {
+/** People (others than the user) who warned about or reported a contact before it counts against an offer. */
+export const CROSS_CHECK_RAISES_AT = 2;
+
+function seenBefore(contacts: { shown: string }[], counts: RecruiterCount[]): Say[] {
   return contacts.flatMap((c, i) => {
-    const n = counts[i]!;
-    if (!n.warned && !n.reported) return [];
-    return [{ key: 'checker.verdict.seen_before', vars: { contact: c.shown, count: n.warned, reports: n.reported } }];
+    const { warned, reported } = counts[i]!;
+    if (warned && reported) return [{ key: 'checker.verdict.seen_both', vars: { contact: c.shown, count: warned, reports: reported } }];
+    if (warned) return [{ key: 'checker.verdict.seen_warned', vars: { contact: c.shown, count: warned } }];
+    if (reported) return [{ key: 'checker.verdict.seen_reported', vars: { contact: c.shown, count: reported } }];
+    return [];
   });
 }
 
@@ -96,11 +101,13 @@ export const EFFECTS: Record<string, EffectHandler> = {
       let v = checkOffer(String(args.text ?? ''));
       const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links]);
       const hashes = contacts.map((c) => c.hash);
-      const counts = await ctx.store.recruiterCounts(hashes);
-      if (v.risk === 'high' && hashes.length) await ctx.store.recordRecruiters('warned', hashes, ctx.hasher.source(ctx.user));
-      const seen = seenBefore(ctx, contacts, counts);
-      // A number or link others were warned about is a warning sign in itself: never "low" then.
-      if (seen.length && v.risk === 'low') v = { ...v, risk: 'medium' };
+      const source = ctx.hasher.source(ctx.user);
+      const counts = await ctx.store.recruiterCounts(hashes, source);
+      if (v.risk === 'high' && hashes.length) await ctx.store.recordRecruiters('warned', hashes, source);
+      const seen = seenBefore(contacts, counts);
+      // A number or link that several other people were warned about or reported is a warning sign in
+      // itself: the offer is not "low" then. (One person alone cannot mark someone else's number.)
+      if (v.risk === 'low' && counts.some((c) => c.warned + c.reported >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
       const say = verdictMessages(ctx, v, seen);
       const unclear = say.length === 1;
       return {

@@ -175,26 +175,31 @@ export class Inbox {
 
   private ack(id: string): Promise<void> {
     return new Promise((done, fail) => {
-      if (this.acks.length === 0) setImmediate(() => this.flushAcks());
+      if (this.acks.length === 0) setImmediate(() => void this.flushAcks());
       this.acks.push({ id, done, fail });
     });
   }
 
-  private flushAcks(): void {
+  private flushAcks(): Promise<void> {
     const batch = this.acks.splice(0);
-    if (!batch.length) return;
-    this.r.waspadaAck(this.keys.inbox, GROUP, ...batch.map((b) => b.id)).then(
+    if (!batch.length) return Promise.resolve();
+    return this.r.waspadaAck(this.keys.inbox, GROUP, ...batch.map((b) => b.id)).then(
       () => batch.forEach((b) => b.done()),
       (e: Error) => batch.forEach((b) => b.fail(e)),
     );
   }
 
-  /** Stops taking deliveries and waits for the ones in hand. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking deliveries and waits for the ones in hand, at most `deadlineMs`: what is not done by
+   * then stays pending in Redis and another process takes it over.
+   */
+  async stop(deadlineMs = 10_000): Promise<void> {
     this.running = false;
     this.wake?.();
     this.reader?.disconnect();
     await this.loop?.catch(() => undefined);
-    while (this.inflight > 0) await new Promise((r) => setTimeout(r, 10));
+    const until = Date.now() + deadlineMs;
+    while (this.inflight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await this.flushAcks();
   }
 }

@@ -43,6 +43,8 @@ export interface Bundle {
   /** Flows the global intents run. */
   intents: { emergency: string; language: string; stop: string; forget: string };
   countries: readonly Country[];
+  /** Contacts shown with an emergency alert (a plea inside a long message). */
+  emergencyContacts: readonly string[];
   label(lang: Lang, key: string): string;
 }
 

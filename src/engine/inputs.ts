@@ -1,5 +1,5 @@
 // Validation of free-text answers, one function per input type. Pure: the time comes in as `now`.
-import { fold, nearly, squash } from './text.js';
+import { distance, fold, nearly, squash } from './text.js';
 import type { Value } from './types.js';
 
 export const INPUT_TYPES = ['text', 'phone', 'date', 'country', 'yesno', 'number'] as const;
@@ -100,11 +100,23 @@ export function parseDate(text: string, notAfter: number | null): Parsed {
   return { ok: true, value: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
+/** A country by code or name; a typo must be closer to one country than to any other. */
 export function parseCountry(text: string, countries: readonly Country[]): Parsed {
   const typed = squash(text);
-  for (const c of countries) if (c.code.toLowerCase() === typed) return { ok: true, value: c.code };
-  for (const c of countries) for (const n of c.names) if (nearly(typed, squash(n))) return { ok: true, value: c.code };
-  return { ok: false, reason: 'unknown_country' };
+  for (const c of countries) if (c.code.toLowerCase() === typed || c.names.some((n) => squash(n) === typed)) return { ok: true, value: c.code };
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  let tie = false;
+  for (const c of countries) {
+    for (const n of c.names) {
+      const name = squash(n);
+      if (!nearly(typed, name)) continue;
+      const d = distance(typed, name);
+      if (d < bestDistance) [best, bestDistance, tie] = [c.code, d, false];
+      else if (d === bestDistance && c.code !== best) tie = true;
+    }
+  }
+  return best && !tie ? { ok: true, value: best } : { ok: false, reason: 'unknown_country' };
 }
 
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));

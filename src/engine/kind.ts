@@ -33,6 +33,8 @@ export interface Runtime {
   /** Tells the user the answer was not understood; after three tries the user is taken to the menu. */
   retry(hint: Say, choices?: { id: string; label: string }[]): void;
   go(target: string): void;
+  /** Goes to `target` and gives it `input` as its answer instead of asking (an input step). */
+  handOver(target: string, input: Input): void;
   call(flow: string, returnTo: string): void;
   effect(effect: Effect): void;
   set(name: string, value: Value): void;

@@ -1,6 +1,6 @@
 // step(): one user input in, the next session, the replies and the effects out. Pure.
 import type { Bundle, Flow } from './flow.js';
-import { langFromHint, matchIntent, type Intent } from './intents.js';
+import { emergencySignal, langFromHint, LONG_MESSAGE, matchIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES } from './inputs.js';
 import { KINDS } from './steps/index.js';
@@ -8,6 +8,8 @@ import { LANGS, type Effect, type Input, type Lang, type Position, type Reply, t
 
 export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
 export const MAX_FAILURES = 3;
+/** Ways back kept at most (flows calling flows, interruptions). */
+export const MAX_STACK = 8;
 /** Steps run in one call at most; more means a loop in a flow. */
 const MAX_TRANSITIONS = 200;
 
@@ -21,6 +23,8 @@ class Run implements Runtime {
   readonly effects: Effect[] = [];
   private next: Position | null = null;
   private open: Reply | null = null;
+  /** An answer handed over to the next step (see handOver). */
+  private carry: Input | null = null;
 
   constructor(
     private readonly bundle: Bundle,
@@ -90,6 +94,7 @@ class Run implements Runtime {
     this.session.failures += 1;
     if (this.session.failures >= MAX_FAILURES) {
       this.say([{ key: 'engine.too_many_failures' }]);
+      this.session.failures = 0;
       this.session.stack = [];
       this.restart();
       return;
@@ -108,6 +113,11 @@ class Run implements Runtime {
     if (this.session.at) this.next = { ...this.session.at };
   }
 
+  alert(): void {
+    this.say([{ key: 'engine.emergency_alert' }, { contacts: [...this.bundle.emergencyContacts] }]);
+    this.close();
+  }
+
   /** Runs the current step again from its start. */
   again(): void {
     if (this.session.at) this.next = { ...this.session.at };
@@ -122,10 +132,20 @@ class Run implements Runtime {
       this.next = null;
       return;
     }
-    if (target.startsWith(FLOW_TARGET)) return this.enterFlow(target.slice(FLOW_TARGET.length));
+    if (target.startsWith(FLOW_TARGET)) {
+      const flow = target.slice(FLOW_TARGET.length);
+      // Going to the main menu leaves everything behind, as the "menu" intent does.
+      if (flow === this.bundle.menu) this.session.stack = [];
+      return this.enterFlow(flow);
+    }
     const at = this.session.at;
     if (!at) return this.restart();
     this.next = { flow: at.flow, step: target };
+  }
+
+  handOver(target: string, input: Input): void {
+    this.go(target);
+    this.carry = input;
   }
 
   call(flow: string, returnTo: string): void {
@@ -210,8 +230,14 @@ class Run implements Runtime {
       case 'emergency':
       case 'language':
       case 'forget': {
-        if (s.at && this.current()?.kind.waits) s.stack.push({ ...s.at });
-        this.enterFlow(this.bundle.intents[intent]);
+        const flow = this.bundle.intents[intent];
+        // Asking again from inside the same flow (a second "tolong") starts it again without
+        // stacking another way back; the stack is bounded in any case.
+        if (s.at && s.at.flow !== flow && this.current()?.kind.waits) {
+          s.stack.push({ ...s.at });
+          if (s.stack.length > MAX_STACK) s.stack.splice(0, s.stack.length - MAX_STACK);
+        }
+        this.enterFlow(flow);
         return;
       }
       case 'stop':
@@ -250,7 +276,11 @@ class Run implements Runtime {
         this.broken();
         continue;
       }
-      KINDS[step.type]!.enter(this, step);
+      const kind = KINDS[step.type]!;
+      const carried = this.carry;
+      this.carry = null;
+      if (carried && step.type === 'input' && kind.resume) kind.resume(this, step, carried);
+      else kind.enter(this, step);
     }
   }
 }
@@ -281,6 +311,9 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
     s.failures = 0;
     if (s.lang) run.say([{ key: 'engine.welcome_back' }]);
   }
+  // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
+  // emergency contacts come first, and the text is still handled (an offer is still checked).
+  if (!intent && input.kind === 'text' && input.text.length > LONG_MESSAGE && emergencySignal(input.text) === 'alert') run.alert();
   if (intent) run.intent(intent);
   else if (!s.at) run.restart();
   else if (s.pending) {
@@ -299,6 +332,7 @@ export const ENGINE_KEYS: readonly string[] = [
   'engine.restart',
   'engine.error',
   'engine.welcome_back',
+  'engine.emergency_alert',
   'engine.hint.choice',
   ...INPUT_TYPES.map((t) => `engine.hint.${t}`),
 ];

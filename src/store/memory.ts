@@ -48,11 +48,17 @@ export class MemoryStore implements Store {
   }
 
   async forgetUser(user: UserKey): Promise<void> {
-    this.data.delete(`session:${user}`);
+    for (const key of [...this.data.keys()]) {
+      if (key === `session:${user}` || key.startsWith(`seen:${user}:`)) this.data.delete(key);
+    }
   }
 
-  async recruiterCounts(hashes: string[]): Promise<RecruiterCount[]> {
-    return hashes.map((h) => ({ warned: this.recruiters.get(`${h}:warned`)?.size ?? 0, reported: this.recruiters.get(`${h}:reported`)?.size ?? 0 }));
+  async recruiterCounts(hashes: string[], source: string): Promise<RecruiterCount[]> {
+    const others = (key: string) => {
+      const set = this.recruiters.get(key);
+      return set ? set.size - (set.has(source) ? 1 : 0) : 0;
+    };
+    return hashes.map((h) => ({ warned: others(`${h}:warned`), reported: others(`${h}:reported`) }));
   }
 
   async recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void> {

@@ -23,6 +23,23 @@ redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
 redis.call('DEL', KEYS[1])
 return 1`;
 
+/**
+ * othersCount: KEYS[1] warned, KEYS[2] reported, KEYS[3] scratch key; ARGV[1] the asking person.
+ * Each count leaves the asking person out: adding them to a copy changes nothing if they are in it.
+ */
+const OTHERS_COUNT = `
+local out = {}
+for i = 1, 2 do
+  local n = redis.call('PFCOUNT', KEYS[i])
+  if n > 0 then
+    redis.call('COPY', KEYS[i], KEYS[3], 'REPLACE')
+    if redis.call('PFADD', KEYS[3], ARGV[1]) == 0 then n = n - 1 end
+    redis.call('DEL', KEYS[3])
+  end
+  out[i] = n
+end
+return out`;
+
 /** release: KEYS[1] lock; ARGV[1] token. Deletes the lock only if it is still ours. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -32,6 +49,7 @@ type Scripts = {
   waspadaBegin(lock: string, session: string, seen: string, token: string, lockMs: number): Promise<[number, string?, number?]>;
   waspadaCommit(lock: string, session: string, seen: string, token: string, json: string, ttl: number, seenTtl: number): Promise<number>;
   waspadaRelease(lock: string, token: string): Promise<number>;
+  waspadaOthersCount(warned: string, reported: string, scratch: string, source: string): Promise<[number, number]>;
 };
 
 export function redisOptions(): RedisOptions {
@@ -55,6 +73,7 @@ export class RedisStore implements Store {
     redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
     redis.defineCommand('waspadaCommit', { numberOfKeys: 3, lua: COMMIT });
     redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
+    redis.defineCommand('waspadaOthersCount', { numberOfKeys: 3, lua: OTHERS_COUNT });
     this.r = redis as Redis & Scripts;
   }
 
@@ -81,15 +100,19 @@ export class RedisStore implements Store {
 
   async forgetUser(user: UserKey): Promise<void> {
     await this.r.del(...this.keys.personal(user));
+    // The marks of the user's handled messages (ids only, gone after 48 h anyway).
+    let cursor = '0';
+    do {
+      const [next, found] = await this.r.scan(cursor, 'MATCH', this.keys.seenPattern(user), 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await this.r.del(...found);
+    } while (cursor !== '0');
   }
 
-  async recruiterCounts(hashes: string[]): Promise<RecruiterCount[]> {
-    if (!hashes.length) return [];
-    const p = this.r.pipeline();
-    for (const h of hashes) p.pfcount(this.keys.recruiter(h, 'warned')).pfcount(this.keys.recruiter(h, 'reported'));
-    const res = (await p.exec()) ?? [];
-    for (const [err] of res) if (err) throw err;
-    return hashes.map((_, i) => ({ warned: Number(res[2 * i]![1]), reported: Number(res[2 * i + 1]![1]) }));
+  async recruiterCounts(hashes: string[], source: string): Promise<RecruiterCount[]> {
+    const k = this.keys;
+    const res = await Promise.all(hashes.map((h) => this.r.waspadaOthersCount(k.recruiter(h, 'warned'), k.recruiter(h, 'reported'), k.recruiter(h, 'probe'), source)));
+    return res.map(([warned, reported]) => ({ warned, reported }));
   }
 
   async recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void> {

@@ -27,7 +27,8 @@ export interface Store {
    * Recruiter cross-check. Contacts (phone numbers, links) are known only by keyed hashes, and the
    * people who warned about or reported them only as members of a HyperLogLog: counts, no identities.
    */
-  recruiterCounts(hashes: string[]): Promise<RecruiterCount[]>;
+  /** Counts of other people than `source` (HyperLogLog counts are approximate). */
+  recruiterCounts(hashes: string[], source: string): Promise<RecruiterCount[]>;
   recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -289,3 +289,30 @@ describe('npm run telegram:set-webhook', () => {
     }
   });
 });
+
+describe('Telegram odd updates and stopping', () => {
+  it('an update with the right secret but a broken shape is acknowledged as ignored, not retried (503)', async () => {
+    const h = await startHarness();
+    try {
+      for (const bad of [{ update_id: 5, message: {} }, { update_id: 6, callback_query: {} }, { update_id: 7, my_chat_member: { chat: {} } }]) {
+        const res = await h.post(bad);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toEqual({ ok: true, outcome: 'ignored' });
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('on stop, messages already accepted are handled and answered before the process ends', async () => {
+    const h = await startHarness();
+    const users = Array.from({ length: 40 }, (_, i) => 8400 + i);
+    await Promise.all(users.map((u) => h.post(textUpdate(u, 'tolong'))));
+    await h.app.close(10_000);
+    for (const u of users) expect(h.texts(u)).toHaveLength(1);
+    await h.fake.close();
+    const r = plainRedis();
+    await (await import('../helpers/redis.js')).dropPrefix(r, h.prefix);
+    r.disconnect();
+  });
+});

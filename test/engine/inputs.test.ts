@@ -38,6 +38,21 @@ describe('input validation', () => {
     expect(parseCountry('Mars', COUNTRIES).ok).toBe(false);
   });
 
+  it('a typo goes to the closest country, and one as close to two countries is refused', () => {
+    const list = [
+      { code: 'AU', names: ['Australia', 'Australia'] },
+      { code: 'AT', names: ['Austria', 'Austria'] },
+      { code: 'PL', names: ['Polandia', 'Poland'] },
+      { code: 'NL', names: ['Belanda', 'Netherlands', 'Holland'] },
+    ];
+    expect(parseCountry('Austria', list)).toEqual({ ok: true, value: 'AT' });
+    expect(parseCountry('Australiia', list)).toEqual({ ok: true, value: 'AU' });
+    expect(parseCountry('Austrlia', list)).toEqual({ ok: false, reason: 'unknown_country' });
+    expect(parseCountry('Holland', list)).toEqual({ ok: true, value: 'NL' });
+    expect(parseCountry('Hollad', list)).toEqual({ ok: true, value: 'NL' });
+    expect(parseCountry('Poland', list)).toEqual({ ok: true, value: 'PL' });
+  });
+
   it.each([['ya', true], ['Iyaa', true], ['YES', true], ['ok', true], ['tidak', false], ['gak', false], ['Nggak', false], ['no', false]])(
     'yes/no "%s" is %s',
     (typed, value) => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { langFromHint, matchIntent } from '../../src/engine/intents.js';
+import { emergencySignal, langFromHint, matchIntent } from '../../src/engine/intents.js';
 
 describe('global intent matching', () => {
   it.each([
     ['tolong', 'emergency'], ['Tolong!!!', 'emergency'], ['toloooong', 'emergency'], ['tolomg', 'emergency'], ['darurat', 'emergency'],
-    ['daruratt', 'emergency'], ['help', 'emergency'], ['HELP ME', 'emergency'], ['sos', 'emergency'], ['S.O.S', null], ['🆘 tolong 🆘', 'emergency'],
+    ['daruratt', 'emergency'], ['help', 'emergency'], ['HELP ME', 'emergency'], ['sos', 'emergency'], ['S.O.S', 'emergency'], ['s o s', 'emergency'], ['🆘', 'emergency'], ['🆘 tolong 🆘', 'emergency'],
     ['minta tolong cepat', 'emergency'], ['menu', 'menu'], ['Menu utama', 'menu'], ['back to menu', 'menu'], ['bahasa', 'language'],
     ['Language', 'language'], ['langauge', 'language'], ['stop', 'stop'], ['Berhenti', 'stop'], ['hapus data', 'forget'], ['Delete my data', 'forget'],
     ['hapus data saya', 'forget'], ['/start', 'start'], ['/start@WaspadaBot', 'start'], ['/menu', 'menu'], ['/hapus', 'forget'], ['/help', 'emergency'],
@@ -20,11 +20,41 @@ describe('global intent matching', () => {
     },
   );
 
-  it('finds a plea for help inside a long message, but not the word "darurat" in an offer', () => {
-    expect(matchIntent('Kak saya di Kamboja, paspor ditahan bos, tolong saya pulang')).toBe('emergency');
-    expect(matchIntent('I was sold to a company here and I am in danger, please help')).toBe('emergency');
-    expect(matchIntent('Lowongan admin: isi formulir, nama, alamat, kontak darurat keluarga, kirim ke HRD')).toBeNull();
-    expect(matchIntent('x'.repeat(5000) + ' tolong saya')).toBe('emergency');
+  it.each([
+    'Kak saya di Kamboja, paspor ditahan bos, tolong saya pulang',
+    'I was sold to a company here and I am in danger, please help',
+    'tolong, paspor saya ditahan majikan',
+    'help, my boss took my passport',
+    'darurat saya dikurung',
+    'saya disekap tolong',
+    'tolongg kak saya ditipu agen',
+    'tolong dong',
+    'Tolong bantu saya keluar dari sini',
+    'please help me',
+  ])('the plea "%s" is an emergency', (text) => {
+    expect(matchIntent(text)).toBe('emergency');
+  });
+
+  it.each([
+    'Lowongan admin: isi formulir, nama, alamat, kontak darurat keluarga, kirim ke HRD',
+    'Tolong share lowongan ini ya',
+    'HELP WANTED: waiters for a restaurant in Penang',
+    'PT SOS Indonesia membuka lowongan security',
+    'Lowongan kerja di Malaysia gaji 12 juta. Please help share. Hub 081234567',
+    'Lowongan kerja di Malaysia. Tolong kami carikan 20 orang',
+    'bisa tolong jelaskan ini?',
+    'tolong dicek ya kak lowongan ini',
+  ])('the request "%s" is no emergency', (text) => {
+    expect(matchIntent(text)).toBeNull();
+    expect(emergencySignal(text)).toBeNull();
+  });
+
+  it('a long text with a plea in it raises an alert instead of interrupting, so that it can still be handled', () => {
+    const offer = 'Lowongan CS di Kamboja, gaji 15 juta, berangkat pakai visa turis. '.repeat(6);
+    expect(matchIntent(`${offer} Tolong saya, paspor saya ditahan.`)).toBeNull();
+    expect(emergencySignal(`${offer} Tolong saya, paspor saya ditahan.`)).toBe('alert');
+    expect(emergencySignal('x'.repeat(5000) + ' tolong saya')).toBe('alert');
+    expect(emergencySignal(`${offer} Tolong hubungi admin.`)).toBeNull();
   });
 });
 

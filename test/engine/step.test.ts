@@ -99,6 +99,37 @@ describe('engine: step kinds', () => {
     expect(r.replies[0]!.say[0]).toEqual({ key: 'engine.hint.choice', vars: { count: 3 } });
   });
 
+  it('choice: a longer typed text that is no choice goes to the step named by `text`, as its answer', () => {
+    const b = bundleFrom({
+      ...WORLD,
+      guide: `
+spec_version: 1
+id: guide
+start: ask
+steps:
+  ask:
+    type: input
+    say: [g.ask]
+    input: { type: text, store: offer, max: 2000 }
+    next: done
+  done:
+    type: choice
+    say: [g.done]
+    text: ask
+    choices:
+      - { id: again, label: l.again, next: ask }
+      - { id: back, label: l.back, next: "@end" }
+`,
+    });
+    const s = step(b, onboarded(), { kind: 'text', text: '2', at: T0 }).session;
+    const first = step(b, s, { kind: 'text', text: 'the first offer', at: T0 });
+    expect(keys(first.replies)).toEqual(['g.done']);
+    const second = step(b, first.session, { kind: 'text', text: 'a second offer, long enough to be text', at: T0 });
+    expect(keys(second.replies)).toEqual(['g.done']);
+    expect(second.session.vars.offer).toBe('a second offer, long enough to be text');
+    expect(keys(step(b, first.session, { kind: 'text', text: 'hmm', at: T0 }).replies)).toEqual(['engine.hint.choice']);
+  });
+
   it('choice: a button from an earlier prompt is called stale and the current prompt is shown again', () => {
     const s = onboarded();
     const r = talk(s, [{ kind: 'choice', id: 'guide', token: s.turn - 1 }]);
@@ -114,6 +145,11 @@ describe('engine: step kinds', () => {
     expect(r3.keys).toEqual(['a.name_hint', 'a.name_hint', 'engine.too_many_failures', 'm.title']);
     expect(r3.session.at).toEqual({ flow: 'main', step: 'menu' });
     expect(r3.session.failures).toBe(0);
+  });
+
+  it('after being taken back to the menu, a wrong answer there gets the hint again', () => {
+    const r = talk(onboarded(), ['x', 'y', 'z', 'w']);
+    expect(r.keys).toEqual(['engine.hint.choice', 'engine.hint.choice', 'engine.too_many_failures', 'm.title', 'engine.hint.choice']);
   });
 
   it('input: text, phone, date and yes/no answers are validated and stored in normal form', () => {
@@ -197,7 +233,7 @@ describe('engine: step kinds', () => {
 });
 
 describe('engine: global intents', () => {
-  it.each(['tolong', 'TOLONGGG!!', 'tolomg', 'darurat', 'help', 'HELP!', 'sos', 'SOS', 'tolong saya', 'help me please'])(
+  it.each(['tolong', 'TOLONGGG!!', 'tolomg', 'darurat', 'help', 'HELP!', 'sos', 'SOS', 'S.O.S', 'tolong saya', 'help me please', 'tolong, paspor saya ditahan'])(
     'the emergency word "%s" interrupts a question and shows the emergency flow',
     (word) => {
       const s = talk(onboarded(), ['1']).session;
@@ -215,6 +251,21 @@ describe('engine: global intents', () => {
     expect(r.session.vars.name).toBe('Siti');
   });
 
+  it('"menu" from the emergency screen leaves the interrupted flow behind', () => {
+    const s = talk(onboarded(), ['1']).session;
+    const r = talk(s, ['tolong', 'menu']);
+    expect(r.session.stack).toEqual([]);
+    expect(r.session.at).toEqual({ flow: 'main', step: 'menu' });
+  });
+
+  it('a second emergency word inside the emergency flow does not stack another way back', () => {
+    const s = talk(onboarded(), ['1']).session;
+    const r = talk(s, ['tolong', 'tolong', 'tolong', 'bahasa', 'bahasa']);
+    expect(r.session.stack).toEqual([{ flow: 'ask', step: 'name' }, { flow: 'emergency', step: 'show' }]);
+    const back = talk(r.session, ['id', 'continue']);
+    expect(back.session.at).toEqual({ flow: 'ask', step: 'name' });
+  });
+
   it('an emergency word works before the user has chosen a language or agreed', () => {
     const r = talk(newSession(T0), ['SOS']);
     expect(r.keys).toEqual(['e.help', 'contacts:hotline']);
@@ -223,8 +274,21 @@ describe('engine: global intents', () => {
   it('a long message asking for help is an emergency; a job offer that says "tolong hubungi" is not', () => {
     const s = talk(onboarded(), ['1']).session;
     expect(talk(s, ['tolong saya dikurung majikan di rumah dan paspor saya ditahan']).keys[0]).toBe('e.help');
-    expect(talk(s, ['Lowongan kerja, tolong hubungi admin']).session.vars.name).toBeUndefined();
-    expect(talk(s, ['tolong cek lowongan ini']).keys[0]).not.toBe('e.help');
+    const roomy = bundleFrom({ ...WORLD, ask: WORLD.ask!.replace('max: 20', 'max: 2000') });
+    for (const text of ['Lowongan kerja, tolong hubungi admin', 'tolong cek lowongan ini']) {
+      const r = step(roomy, s, { kind: 'text', text, at: T0 });
+      expect(keys(r.replies)).toEqual(['a.phone']);
+      expect(r.session.vars.name).toBe(text);
+    }
+  });
+
+  it('a long text with a plea in it shows the emergency contacts first, and is still taken as the answer', () => {
+    const ask = talk(onboarded(), ['1']).session;
+    const story = `${'Saya bekerja di pabrik, gaji tidak dibayar tiga bulan. '.repeat(6)}Tolong saya.`;
+    const long = bundleFrom({ ...WORLD, ask: WORLD.ask!.replace('max: 20', 'max: 2000') });
+    const r = step(long, ask, { kind: 'text', text: story, at: T0 });
+    expect(keys(r.replies)).toEqual(['engine.emergency_alert', 'contacts:hotline', 'a.phone']);
+    expect(r.session.vars.name).toBe(story);
   });
 
   it.each([['menu'], ['MENU'], ['menu utama'], ['main menu'], ['/menu']])('"%s" goes to the main menu from any step', (word) => {

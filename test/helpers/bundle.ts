@@ -27,6 +27,7 @@ export function bundleFrom(files: Record<string, string>): Bundle {
     menu: 'main',
     intents: { emergency: 'emergency', language: 'language', stop: 'stop', forget: 'forget' },
     countries: COUNTRIES,
+    emergencyContacts: ['hotline'],
     label: (lang: Lang, key: string) => LABELS[lang]?.[key] ?? key,
   };
 }

@@ -75,20 +75,27 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
     it('recruiter contacts count distinct people who warned about or reported them', async () => {
       const a = `h-${randomUUID()}`;
       const b = `h-${randomUUID()}`;
-      expect(await store.recruiterCounts([a, b])).toEqual([{ warned: 0, reported: 0 }, { warned: 0, reported: 0 }]);
+      expect(await store.recruiterCounts([a, b], 'someone')).toEqual([{ warned: 0, reported: 0 }, { warned: 0, reported: 0 }]);
       await store.recordRecruiters('warned', [a, b], 'person-1');
       await store.recordRecruiters('warned', [a], 'person-1');
       await store.recordRecruiters('warned', [a], 'person-2');
       await store.recordRecruiters('reported', [b], 'person-3');
-      expect(await store.recruiterCounts([a, b])).toEqual([{ warned: 2, reported: 0 }, { warned: 1, reported: 1 }]);
-      expect(await store.recruiterCounts([])).toEqual([]);
+      expect(await store.recruiterCounts([a, b], 'someone')).toEqual([{ warned: 2, reported: 0 }, { warned: 1, reported: 1 }]);
+      // The asking person's own warnings and reports are not counted back to them.
+      expect(await store.recruiterCounts([a, b], 'person-1')).toEqual([{ warned: 1, reported: 0 }, { warned: 0, reported: 1 }]);
+      expect(await store.recruiterCounts([a, b], 'person-3')).toEqual([{ warned: 2, reported: 0 }, { warned: 1, reported: 0 }]);
+      expect(await store.recruiterCounts([], 'someone')).toEqual([]);
     });
 
-    it('forgetUser deletes the session', async () => {
-      await store.begin(user, 'm1', 't1', 5000);
-      await store.commit(user, 't1', 'm1', newSession(1));
+    it('forgetUser deletes the session and the marks of the user’s messages, not other users’', async () => {
+      const other = `${user}-other`;
+      for (const u of [user, other]) {
+        await store.begin(u, 'm1', 't1', 5000);
+        await store.commit(u, 't1', 'm1', newSession(1));
+      }
       await store.forgetUser(user);
-      expect((await store.begin(user, 'm2', 't2', 5000))!.session).toBeNull();
+      expect(await store.begin(user, 'm1', 't2', 5000)).toEqual({ token: 't2', session: null, seen: false });
+      expect(await store.begin(other, 'm1', 't2', 5000)).toMatchObject({ seen: true, session: newSession(1) });
     });
   });
 }

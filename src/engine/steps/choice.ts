@@ -5,10 +5,19 @@ import { nearly, squash } from '../text.js';
 
 const Choice = z.object({ id: z.string().regex(/^[a-z0-9_-]+$/), label: z.string().min(1), next: Target }).strict();
 const schema = z
-  .object({ type: z.literal('choice'), say: SayList.min(1), choices: z.array(Choice).min(1).max(12) })
+  .object({
+    type: z.literal('choice'),
+    say: SayList.min(1),
+    choices: z.array(Choice).min(1).max(12),
+    /** Where a longer typed text that is no choice goes, as that step's answer (e.g. another offer). */
+    text: Target.optional(),
+  })
   .strict()
   .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] });
 type Step = z.infer<typeof schema>;
+
+/** Shorter unmatched answers are taken for a mistyped choice (hint), longer ones for text. */
+export const TEXT_HANDOVER_MIN = 30;
 
 const ORDINALS: Record<string, number> = { satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
 
@@ -42,7 +51,7 @@ export const choice: StepKind<Step> = {
   type: 'choice',
   schema,
   waits: true,
-  targets: (s) => s.choices.map((c) => c.next),
+  targets: (s) => [...s.choices.map((c) => c.next), ...(s.text ? [s.text] : [])],
   flows: () => [],
   keys: (s) => s.choices.map((c) => c.label),
   sayItems: (s) => s.say,
@@ -58,6 +67,7 @@ export const choice: StepKind<Step> = {
     if (input.kind !== 'text') return rt.stale();
     const picked = matchChoice(rt, s.choices, input.text);
     if (picked) return rt.go(picked.next);
+    if (s.text && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.handOver(s.text, input);
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
   },
 };
