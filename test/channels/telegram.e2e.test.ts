@@ -167,7 +167,7 @@ describe('Telegram through long polling', () => {
     await h.close();
   });
 
-  it('polls updates and answers them, with the same flows as the webhook', async () => {
+  it('polls updates and answers them: menu, emergency, checking an offer, language switch', async () => {
     const user = 7001;
     h.fake.pushUpdate(textUpdate(user, '/start', { lang: 'en' }));
     expect((await h.until(user, 1))[0]).toContain(t('en', 'welcome.privacy'));
@@ -175,6 +175,15 @@ describe('Telegram through long polling', () => {
     expect((await h.until(user, 2))[1]).toBe(t('en', 'main.title'));
     h.fake.pushUpdate(textUpdate(user, 'help', { lang: 'en' }));
     expect((await h.until(user, 3))[2]).toContain(t('en', 'emergency.intro'));
+    h.fake.pushUpdate(textUpdate(user, 'menu', { lang: 'en' }));
+    expect((await h.until(user, 4))[3]).toBe(t('en', 'main.title'));
+    h.fake.pushUpdate(textUpdate(user, '1', { lang: 'en' }));
+    expect((await h.until(user, 5))[4]).toBe(t('en', 'checker.flow.ask'));
+    h.fake.pushUpdate(textUpdate(user, 'bahasa', { lang: 'en' }));
+    h.fake.pushUpdate(textUpdate(user, '1', { lang: 'en' }));
+    await h.fake.waitFor(() => h.texts(user).some((x) => x.includes(t('id', 'checker.flow.ask'))));
+    h.fake.pushUpdate(textUpdate(user, 'Lowongan CS online di Kamboja, gaji 15 juta, tanpa pengalaman, berangkat pakai visa turis, paspor dipegang agen.', { lang: 'en' }));
+    await h.fake.waitFor(() => h.texts(user).some((x) => x.startsWith('🔴 RISIKO TINGGI')));
     expect(h.fake.calls.some((c) => c.method === 'getUpdates')).toBe(true);
   });
 
