@@ -117,6 +117,7 @@ export class ConversationService {
     const at = this.now();
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let token: string | null = null;
+    let running: string | undefined;
     try {
       const claim = await this.claim(user, inbound.messageId);
       token = claim.token;
@@ -149,7 +150,9 @@ export class ConversationService {
       for (let round = 0; result.effects.length && round < MAX_EFFECT_ROUNDS; round++) {
         const effect = result.effects[0]!;
         ctx.lang = result.session.lang ?? lang;
+        running = effect.type;
         const done = await this.perform(ctx, effect.type, effect.args);
+        running = undefined;
         result = step(this.content.bundle, result.session, { kind: 'effect', effect: effect.type, at, ...done });
         collect();
       }
@@ -160,7 +163,7 @@ export class ConversationService {
       if (!saved) throw new Error('lost the user lock before saving');
       return { replies: replies.map((r) => this.content.renderer.reply(r.lang, r.reply)), duplicate: false, lang, ok: true };
     } catch (err) {
-      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel }, 'message not handled');
+      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running }, 'message not handled');
       if (token) {
         const held = token;
         await this.store.release(user, held).catch(() => this.orphans.set(user, held));
@@ -175,12 +178,8 @@ export class ConversationService {
       this.log.error({ effect: type }, 'flow asked for an effect that does not exist');
       return { outcome: 'error' };
     }
-    try {
-      return await handler.run(ctx, args as never);
-    } catch (err) {
-      this.log.error({ effect: type, err: (err as Error).message, user: userRef(ctx.user) }, 'effect failed');
-      throw err;
-    }
+    // A failure here (the store went away) fails the whole message; it is logged once, by handleNow.
+    return handler.run(ctx, args as never);
   }
 }
 
