@@ -81,7 +81,7 @@ const ADDRESS_RE = /\b(?:alamat|address|kantor|office|jl\.?|jalan|gedung|buildin
 const IMAGE_RE = /^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/;
 const IMAGE_HINT_RE = /\b(?:lihat|cek|see|check|liat|di|in|on|ada di)\s+(?:the\s+)?(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\b|\b(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\s+(?:di ?atas|above|below|di ?bawah|berikut|ini|this|terlampir|attached)\b/;
 
-const ID_WORDS = /\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|aku|kamu|kami|kita|anda|akan|juga|atau|sudah|belum|lowongan|bulan|tanpa|langsung|berangkat|nanti|ya|mau|lagi|dulu|sama|kalau|tapi|buat|orang|hari|pulang|sekarang|jangan|harus|perlu|banyak|sangat|bagi|pada|dalam|oleh|kak|bu|pak|nya|sih|aja|saja|dong|kok|jam|minggu|tahun|baru|masih|hanya|segera|sore|pagi|malam|besok|rumah|sekolah|uang|bayar|info|hubungi)\b/g;
+const ID_WORDS = /\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|aku|kamu|kami|kita|anda|akan|juga|atau|sudah|belum|lowongan|bulan|tanpa|langsung|berangkat|nanti|ya|mau|lagi|dulu|sama|kalau|tapi|buat|orang|hari|pulang|sekarang|jangan|harus|perlu|banyak|sangat|bagi|pada|dalam|oleh|kak|bu|pak|nya|sih|aja|saja|dong|kok|jam|minggu|tahun|baru|masih|hanya|segera|sore|pagi|malam|besok|rumah|sekolah|uang|bayar|info|hubungi|juta|ribu|rb|jt|harga|jual|dijual|murah|lengkap|gratis|cepat|lokasi|alamat|syarat|usia|pengalaman|pria|wanita|dibutuhkan|dicari|butuh|minat|hub)\b/g;
 const EN_WORDS = /\b(?:the|and|to|of|for|with|you|your|we|our|is|are|will|job|work|salary|no|in|on|per|month|apply|a|be|this|can)\b/g;
 
 // ---------------------------------------------------------------- spans and evidence
@@ -382,7 +382,10 @@ export function analyse(input: unknown): Analysis {
   }, add);
 
   // ---------------- offer or not
-  const isOffer = OFFER_WORDS.test(t) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay'));
+  // Also an offer: text that the rules find two substantive warning signs in ("Massage therapists for
+  // a spa in Bahrain… travel on tourist visa… 5 million guarantee" names no job word but is one).
+  const substantive = new Set(flags.filter((f) => f.weight >= 1.5).map((f) => f.id));
+  const isOffer = OFFER_WORDS.test(t) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2;
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);
