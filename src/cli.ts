@@ -34,7 +34,7 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   const content = loadContent();
   if (content.problems.length) fail(`the flows have problems; run npm run flows:check\n${content.problems.map(formatProblem).join('\n')}`);
   const { store, kind } = await openStore();
-  const log = createLogger(process.env.LOG_LEVEL ?? 'silent');
+  const log = createLogger(loadConfig().LOG_LEVEL ?? 'silent');
   const service = new ConversationService({ store, content, log, hashSecret: loadConfig().HASH_SECRET });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`(store: ${kind})\n`);
@@ -73,7 +73,7 @@ function flowsGraph(args: string[]): void {
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL ?? 'info');
   const running = await startWaspada(config, { log });
   let stopping = false;
   const stop = (signal: string) => {

@@ -10,7 +10,8 @@ const Schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'REDIS_PREFIX may use letters, digits, ":", "_" and "-" (at most 64)')
     .default('waspada'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Default: info for serve, silent for the terminal chat (where the conversation is the output). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HASH_SECRET: z.string().min(16, 'HASH_SECRET must be at least 16 characters (a random string kept secret)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF… (from @BotFather)').optional(),
