@@ -21,46 +21,85 @@ const COMMANDS: Record<string, Intent> = {
   '/darurat': 'emergency', '/sos': 'emergency',
 };
 
-/** Emergency words, as whole words (with typos for the longer ones). */
+/** Emergency words, as whole words: these spellings, or a typo of the longer ones that keeps the first letter. */
 const EMERGENCY_CORE = ['tolong', 'darurat', 'help', 'sos', 'emergency'].map(squash);
+const EMERGENCY_SPELLINGS = new Set(['tolongin', 'tolonglah', 'tlg', 'tulung', 'tulungin', 'toloong', 'helpp', 'mayday'].map(squash));
+const set = (words: string[]) => new Set(words.map(squash));
 /**
- * Words after an emergency word that make it a request ("tolong cek", "help share", "help wanted")
- * rather than a plea. Filler words in between are skipped ("tolong bantu share", "tolong kami carikan").
+ * Words after an emergency word that make it a request ("tolong cek", "help share", "help wanted",
+ * "help you") rather than a plea. Filler words and pronouns in between are skipped ("tolong bantu
+ * saya cek", "tolong kami carikan").
  */
-const REQUEST_AFTER = new Set(
-  ['share', 'sebarkan', 'sebar', 'bagikan', 'cek', 'check', 'cekin', 'dicek', 'periksa', 'diperiksa', 'carikan', 'cari', 'cariin',
-    'isi', 'diisi', 'hubungi', 'kirim', 'kirimkan', 'kirimin', 'baca', 'dibaca', 'lihat', 'liat', 'like', 'follow', 'forward',
-    'info', 'infokan', 'infoin', 'jelaskan', 'jelasin', 'kasih', 'berikan', 'beri', 'tunjukkan', 'tanya', 'balas', 'jawab',
-    'daftar', 'join', 'wanted', 'desk', 'center', 'centre', 'find', 'spread', 'apply', 'subscribe', 'rekomendasikan'].map(squash),
-);
-const FILLER_AFTER = new Set(['bantu', 'dibantu', 'bantuin', 'ya', 'yah', 'kak', 'gan', 'sis', 'min', 'dong', 'please', 'pls', 'plis', 'kami', 'us', 'kita'].map(squash));
+const REQUEST_AFTER = set([
+  'share', 'sebarkan', 'sebar', 'bagikan', 'cek', 'check', 'cekin', 'cekkan', 'dicek', 'dicekin', 'periksa', 'diperiksa', 'carikan',
+  'cari', 'cariin', 'isi', 'diisi', 'hubungi', 'kirim', 'kirimkan', 'kirimin', 'baca', 'dibaca', 'lihat', 'liat', 'like', 'follow',
+  'forward', 'info', 'infokan', 'infoin', 'infonya', 'jelaskan', 'jelasin', 'kasih', 'berikan', 'beri', 'tunjukkan', 'tanya', 'balas',
+  'jawab', 'daftar', 'join', 'wanted', 'desk', 'center', 'centre', 'find', 'spread', 'apply', 'subscribe', 'rekomendasikan',
+  'transfer', 'bayar', 'siapkan', 'terjemahkan', 'translate', 'ajari', 'ajarin', 'explain', 'understand', 'tell', 'with', 'you',
+  'your', 'number', 'contact', 'nomor', 'kontak', 'call', 'telepon', 'telpon',
+]);
+/** A request to call or send someone who rescues is a plea after all ("tolong hubungi polisi"). */
+const RESCUE_VERB = set(['hubungi', 'kirim', 'kirimkan', 'call', 'contact', 'telepon', 'telpon']);
+const RESCUER = set(['polisi', 'kbri', 'kjri', 'kedutaan', 'keluarga', 'bantuan', 'police', 'embassy', 'family', 'help', 'ambulans', 'ambulance']);
+const SKIP_AFTER = set([
+  'bantu', 'dibantu', 'bantuin', 'ya', 'yah', 'kak', 'gan', 'sis', 'min', 'dong', 'please', 'pls', 'plis', 'kami', 'us', 'kita',
+  'saya', 'aku', 'sy', 'gue', 'gw', 'me', 'i', 'kakak', 'pak', 'bu', 'segera', 'cepat', 'the',
+]);
 /** Words before an emergency word that make it part of a name ("kontak darurat", "PT SOS", "dana darurat"). */
-const NAME_BEFORE = new Set(
-  ['kontak', 'nomor', 'nomer', 'no', 'contact', 'number', 'telepon', 'hp', 'pt', 'cv', 'dana', 'biaya', 'pintu', 'exit', 'tombol', 'fitur', 'layanan', 'service', 'keluarga'].map(squash),
-);
-/** Words of harm or captivity that, next to an emergency word, make any message a plea. */
-const DISTRESS = new Set(
-  ['ditahan', 'dikurung', 'disekap', 'dipukul', 'disiksa', 'dianiaya', 'diperkosa', 'dilecehkan', 'dijual', 'diculik', 'diancam',
-    'dikunci', 'kabur', 'terjebak', 'dipaksa', 'ditipu', 'ketakutan', 'trapped', 'locked', 'beaten', 'sold', 'kidnapped', 'threatened',
-    'abused', 'raped', 'forced', 'escape', 'escaped', 'hostage', 'danger', 'bahaya'].map(squash),
-);
-/** Phrases that are pleas wherever they stand (unless a request follows: "help me find workers"). */
-const PLEA_PHRASES = [
-  'tolong saya', 'tolong aku', 'tolong selamatkan', 'selamatkan saya', 'selamatkan kami', 'saya dalam bahaya', 'aku dalam bahaya',
-  'kami dalam bahaya', 'help me', 'i am in danger', 'i m in danger', 'we are in danger', 'save me', 'save us',
+const NAME_BEFORE = set([
+  'kontak', 'nomor', 'nomer', 'no', 'contact', 'number', 'telepon', 'hp', 'pt', 'cv', 'dana', 'biaya', 'pintu', 'exit', 'tombol',
+  'fitur', 'layanan', 'service', 'keluarga', 'agensi', 'agency', 'perusahaan', 'company', 'yayasan',
+]);
+const FIRST_PERSON = set(['saya', 'aku', 'sy', 'gue', 'gw', 'kami', 'kita', 'i', 'im', 'me', 'my', 'we', 'us', 'our', 'ku']);
+/** Harm or captivity: a plea when it happens to the writer. */
+const HARM = set([
+  'disekap', 'dikurung', 'diculik', 'dianiaya', 'disiksa', 'diperkosa', 'dipukul', 'memukul', 'pukul', 'dijual', 'dirampas', 'disita',
+  'diancam', 'dikunci', 'terkunci', 'trapped', 'kidnapped', 'beaten', 'beats', 'beat', 'raped', 'hostage', 'locked', 'abused',
+  'threatened',
+]);
+/** Words of trouble that a question can also use ("apakah saya dalam bahaya kalau ikut?"). */
+const TROUBLE = set(['ditahan', 'kabur', 'escape', 'dipaksa', 'forced', 'ditipu', 'bahaya', 'danger', 'ketakutan']);
+const HARM_PHRASES = [
+  'tidak dibayar', 'tidak pernah dibayar', 'tidak digaji', 'not paid', 'not been paid', 'tidak boleh keluar', 'not allowed to leave',
+  'took my passport', 'no food', 'tidak dikasih makan',
 ].map((p) => squash(p).split(' '));
-/** Longer than this, a message is a paste (an offer, a story): only an alert, never an interruption. */
+/** Questions and thanks use "tolong" and "help" too ("tolong, apakah PT ini resmi?", "thanks for your help"). */
+const QUESTION = set([
+  'apa', 'apakah', 'gimana', 'bagaimana', 'berapa', 'kenapa', 'mengapa', 'kapan', 'dimana', 'siapa', 'bisakah', 'bolehkah', 'how',
+  'what', 'why', 'when', 'where', 'who', 'which', 'caranya',
+]);
+const THANKS = set(['thanks', 'thank', 'makasih', 'terimakasih', 'tq', 'thx', 'kasih']);
+/** Phrases that are pleas wherever they stand (unless a request follows: "help me check this offer"). */
+const PLEA_PHRASES = [
+  'tolong saya', 'tolong aku', 'tolongin saya', 'tolongin aku', 'tolong bantu saya', 'tolong bantu aku', 'tolong kami',
+  'tolong selamatkan', 'selamatkan saya', 'selamatkan kami', 'saya dalam bahaya', 'aku dalam bahaya', 'kami dalam bahaya',
+  'sy dlm bahaya', 'saya dlm bahaya', 'help me', 'please help', 'help us', 'i am in danger', 'i m in danger', 'im in danger',
+  'we are in danger', 'save me', 'save us', 'need help', 'butuh bantuan', 'perlu bantuan', 'minta tolong', 'i want to go home',
+  'saya mau pulang', 'kami mau pulang', 'saya ingin pulang',
+].map((p) => squash(p).split(' '));
+/** Longer than this, a message is a paste (an offer, a story): an alert rather than an interruption. */
 export const LONG_MESSAGE = 300;
 
 function isCore(w: string): boolean {
-  return EMERGENCY_CORE.some((c) => nearly(w, c));
+  if (EMERGENCY_SPELLINGS.has(w)) return true;
+  return EMERGENCY_CORE.some((c) => w === c || (w[0] === c[0] && nearly(w, c)));
+}
+
+function nextWord(words: string[], i: number): number {
+  let k = i;
+  while (k < words.length && SKIP_AFTER.has(words[k]!)) k++;
+  return k;
 }
 
 /** True when the words from `i` on ask for something ordinary ("…share", "…cek lowongan ini"). */
 function requestFollows(words: string[], i: number): boolean {
-  let k = i;
-  while (k < words.length && FILLER_AFTER.has(words[k]!)) k++;
-  return k < words.length && REQUEST_AFTER.has(words[k]!);
+  const k = nextWord(words, i);
+  if (k >= words.length || !REQUEST_AFTER.has(words[k]!)) return false;
+  if (RESCUE_VERB.has(words[k]!)) {
+    const r = nextWord(words, k + 1);
+    if (r < words.length && RESCUER.has(words[r]!)) return false;
+  }
+  return true;
 }
 
 function pleaPositions(words: string[]): number[] {
@@ -74,33 +113,52 @@ function pleaPositions(words: string[]): number[] {
   return out;
 }
 
-function hasPleaPhrase(words: string[]): boolean {
-  return PLEA_PHRASES.some((p) => {
+function findPhrase(words: string[], phrases: string[][], checkRequest: boolean): boolean {
+  return phrases.some((p) => {
     for (let i = 0; i + p.length <= words.length; i++) {
-      if (p.every((w, j) => words[i + j] === w) && !requestFollows(words, i + p.length)) return true;
+      if (p.every((w, j) => words[i + j] === w) && (!checkRequest || !requestFollows(words, i + p.length))) return true;
     }
     return false;
   });
 }
 
+/** Harm that happens to the writer: a harm word with "saya", "my", "we"… within three words. */
+function harmToWriter(words: string[]): 'harm' | 'trouble' | null {
+  const near = (i: number) => {
+    for (let j = Math.max(0, i - 3); j <= Math.min(words.length - 1, i + 3); j++) if (j !== i && FIRST_PERSON.has(words[j]!)) return true;
+    return false;
+  };
+  if (findPhrase(words, HARM_PHRASES, false) || words.some((w, i) => HARM.has(w) && near(i))) return 'harm';
+  return words.some((w, i) => TROUBLE.has(w) && near(i)) ? 'trouble' : null;
+}
+
 function emergencyWords(text: string): string[] {
-  // "S.O.S", "s o s" and the SOS emoji are SOS.
-  return tokens(text.replace(/\u{1F198}/gu, ' sos ').replace(/(^|[^\p{L}])s\s*\.?\s*o\s*\.?\s*s\.?(?![\p{L}])/giu, '$1 sos '));
+  // "S.O.S", "s o s" and the SOS emoji are SOS; "I'm" is one word.
+  return tokens(
+    text
+      .replace(/\u{1F198}/gu, ' sos ')
+      .replace(/(^|[^\p{L}])s\s*\.?\s*o\s*\.?\s*s\.?(?![\p{L}])/giu, '$1 sos ')
+      .replace(/\b(i)['’]m\b/giu, 'im'),
+  );
 }
 
 /**
  * How an emergency shows in a message: 'interrupt' (a plea: the emergency flow starts at once),
- * 'alert' (a long text with a plea in it: the contacts are shown and the text is handled as usual,
- * so that a pasted offer is still checked), or null.
+ * 'alert' (a long text with a plea in it: the contacts are shown first, and a text the current step
+ * asked for, such as an offer to check, is still handled), or null.
  */
 export function emergencySignal(text: string): 'interrupt' | 'alert' | null {
   const words = emergencyWords(text.length > 20_000 ? text.slice(0, 20_000) : text);
   if (!words.length) return null;
   const pleas = pleaPositions(words);
-  const distress = pleas.length > 0 && words.some((w) => DISTRESS.has(w));
-  const phrase = hasPleaPhrase(words);
-  if (text.length > LONG_MESSAGE) return phrase || distress ? 'alert' : null;
-  if (pleas.length && (words.length <= 8 || pleas[0] === 0 || distress)) return 'interrupt';
+  const harm = harmToWriter(words);
+  const phrase = findPhrase(words, PLEA_PHRASES, true);
+  if (text.length > LONG_MESSAGE) return phrase || harm ? 'alert' : null;
+  if (harm === 'harm') return 'interrupt';
+  const asking = text.includes('?') || words.some((w) => QUESTION.has(w) || THANKS.has(w));
+  if (asking) return null;
+  if (harm === 'trouble') return 'interrupt';
+  if (pleas.length && (words.length <= 8 || pleas[0] === 0)) return 'interrupt';
   return phrase ? 'interrupt' : null;
 }
 

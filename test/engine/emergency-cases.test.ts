@@ -1,0 +1,47 @@
+// Realistic messages, each labelled: E = a plea (the emergency flow starts), A = a long text with a
+// plea in it (alert), - = no emergency (requests, questions, thanks, pasted job offers).
+import { describe, expect, it } from 'vitest';
+import { emergencySignal, matchIntent } from '../../src/engine/intents.js';
+
+type Exp = 'E' | '-' | 'A';
+const pad = (s: string) => { let t = s; const extra = [' Mohon dibaca sampai selesai.', ' Terima kasih.', ' Semoga Tuhan memberkati.', ' Salam dari Indonesia.']; let i = 0; while (t.length <= 310) t += extra[i++ % extra.length]; return t; };
+const cases: [Exp, string][] = [
+  // --- short real pleas (should be E)
+  ['E', 'tolong'], ['E', 'tolong saya disekap majikan'], ['E', 'kak tolong saya'], ['E', 'paspor saya ditahan majikan, tolong'],
+  ['E', 'tolongin saya'], ['E', 'tolongin aku kak'], ['E', 'tlg saya'], ['E', 'tulung'],
+  ['E', 'tolong hubungi polisi, saya dikurung'], ['E', 'tolong kirim bantuan, saya disekap'],
+  ['E', 'please call the police, I am locked in'], ['E', 'help me please'], ['E', 'Im in danger'], ['E', 'sy dlm bahaya'],
+  ['E', 'bahaya!! majikan mau pukul saya'], ['E', 'saya disekap majikan'], ['E', 'majikan memukul saya, saya mau kabur'],
+  ['E', 'I need help, my agent took my passport and I have not been paid for six months'],
+  ['E', 'saya butuh bantuan segera, majikan memukul saya setiap hari'],
+  ['E', 'no food for 3 days, no help from the agency, I am locked in'],
+  ['E', 'S.O.S'], ['E', '🆘'], ['E', 'help!!!'], ['E', 'toloong'], ['E', 'darurat'], ['E', 'ini darurat'],
+  ['E', 'my employer beats me, help'],
+  ['E', 'emergency, they took my passport'],
+  // --- short ordinary (should be -)
+  ['-', 'tolong saya cek lowongan ini'], ['-', 'tolong bantu saya cek lowongan ini'], ['-', 'help me check this job offer'],
+  ['-', 'Tolong, apakah PT Maju Jaya resmi?'], ['-', 'tolong infonya gaji di Taiwan berapa'], ['-', 'tolong min, ini asli atau penipuan?'],
+  ['-', 'tolong cekkan PT ini'], ['-', 'tolong dicekin ya'], ['-', 'thanks for your help'], ['-', 'terima kasih atas bantuannya'],
+  ['-', 'what is the emergency number in Malaysia?'], ['-', 'can you help me understand the contract?'],
+  ['-', 'how does this bot help me?'], ['-', 'tolong dong gimana caranya daftar BP2MI'], ['-', 'bajunya bolong'],
+  ['-', 'kacang polong'], ['-', 'tolong jelaskan cara cek PT'], ['-', 'help desk KBRI'], ['-', 'nomor darurat di Hongkong berapa?'],
+  ['-', 'apakah lowongan ini bahaya?'], ['-', 'help wanted'], ['-', 'thank you, you helped a lot'], ['-', 'mohon bantuannya kak'],
+  ['-', 'tolong terjemahkan kontrak ini'], ['-', 'tolong ajari saya cara daftar'],
+  // --- long pasted job offers (should be -)
+  ['-', pad('LOWONGAN KERJA MALAYSIA! Gaji 8 juta/bulan, makan & mess gratis. Tolong transfer biaya admin Rp 3.500.000 paling lambat besok ke rekening BCA 123. Pekerja yang kabur sebelum kontrak selesai akan didenda 50 juta. Hubungi Ibu Rina 0812xxxx.')],
+  ['-', pad('JOB IN POLAND - factory workers. Salary 1500 EUR. Our agency will help you with visa and tickets. We do not tolerate forced labour. Workers who escape will pay a penalty. Send passport copy via WhatsApp +48 xxx. Limited places, apply today!')],
+  ['-', pad('Dibutuhkan segera ART untuk Hongkong. Tolong saya carikan 10 orang, fee sponsor 2 juta per orang. Syarat: wanita 21-40, sehat. Paspor ditahan agensi selama kontrak untuk keamanan. Biaya potong gaji 7 bulan. Info lanjut WA 0813xxxx.')],
+  ['-', pad('Lowongan Jepang (Tokutei Ginou). Gaji 25 man. Agensi SOS Karya Mandiri resmi terdaftar. Dokumen: KTP, KK, akta, ijazah. Biaya pelatihan 15 juta, bisa dicicil. Untuk kondisi darurat di Jepang ada layanan 24 jam. Daftar sekarang melalui WA admin.')],
+  // --- long real pleas (should be A)
+  ['A', pad('Selamat malam kak, saya TKW di Malaysia sudah 8 bulan. Gaji saya tidak pernah dibayar, HP saya disita majikan, saya tidak boleh keluar rumah dan makan cuma sekali sehari. Agensi tidak mau angkat telepon. Saya bingung harus bagaimana, tolong bantu saya pulang ke Indonesia.')],
+  ['A', pad('Hello, I am an Indonesian domestic worker in Saudi Arabia. My employer took my passport and phone and I am not allowed to leave the house. I have not been paid for 6 months and they shout at me every day. The agency does not answer. Please help, I want to go home.')],
+  ['A', pad('Kak saya mau cerita, saya kerja di kapal ikan Taiwan, kerja 20 jam sehari, kapten sering memukul kami, paspor ditahan. Teman saya sakit tidak diobati. Tolong kami kak, kami mau pulang, kami tidak tahu harus lapor ke mana.')],
+  ['A', pad('Sudah 3 bulan saya dikurung di rumah majikan di Riyadh. Saya tidak tahu alamat lengkapnya. Tolong hubungi keluarga saya di Indramayu, nomor 0812xxxx, bilang saya masih hidup. Tolong hubungi KBRI juga.')],
+];
+
+describe('emergency detection on realistic messages', () => {
+  it.each(cases)('%s: %s', (exp, text) => {
+    const got: Exp = matchIntent(text) === 'emergency' ? 'E' : emergencySignal(text) === 'alert' ? 'A' : '-';
+    expect(got).toBe(exp);
+  });
+});
