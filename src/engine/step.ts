@@ -231,9 +231,11 @@ class Run implements Runtime {
       case 'language':
       case 'forget': {
         const flow = this.bundle.intents[intent];
-        // Asking again from inside the same flow (a second "tolong") starts it again without
-        // stacking another way back; the stack is bounded in any case.
-        if (s.at && s.at.flow !== flow && this.current()?.kind.waits) {
+        // Asking again for a flow the user is in, or came from ("tolong", "bahasa", "tolong"), goes
+        // back to it instead of stacking another way back; the stack is bounded in any case.
+        const earlier = s.stack.findIndex((p) => p.flow === flow);
+        if (earlier >= 0) s.stack.length = earlier;
+        else if (s.at && s.at.flow !== flow && this.current()?.kind.waits) {
           s.stack.push({ ...s.at });
           if (s.stack.length > MAX_STACK) s.stack.splice(0, s.stack.length - MAX_STACK);
         }
@@ -302,7 +304,7 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   if (!s.lang) s.lang = langFromHint(input.langHint);
   const idle = s.at !== null && input.at - s.lastAt > IDLE_RESET_MS;
   s.lastAt = input.at;
-  const intent = input.kind === 'text' ? matchIntent(input.text) : null;
+  let intent = input.kind === 'text' ? matchIntent(input.text) : null;
   if (idle) {
     s.at = null;
     s.stack = [];
@@ -313,7 +315,11 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   }
   // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
   // emergency contacts come first, and the text is still handled (an offer is still checked).
-  if (!intent && input.kind === 'text' && input.text.length > LONG_MESSAGE && emergencySignal(input.text) === 'alert') run.alert();
+  if (!intent && input.kind === 'text' && input.text.length > LONG_MESSAGE && emergencySignal(input.text) === 'alert') {
+    // Only a step that asked for a text (an offer to check) gets it too; anywhere else it is a plea.
+    if (run.current()?.step.type === 'input') run.alert();
+    else intent = 'emergency';
+  }
   if (intent) run.intent(intent);
   else if (!s.at) run.restart();
   else if (s.pending) {

@@ -124,10 +124,13 @@ steps:
     const s = step(b, onboarded(), { kind: 'text', text: '2', at: T0 }).session;
     const first = step(b, s, { kind: 'text', text: 'the first offer', at: T0 });
     expect(keys(first.replies)).toEqual(['g.done']);
-    const second = step(b, first.session, { kind: 'text', text: 'a second offer, long enough to be text', at: T0 });
+    const offer = 'A second offer, pasted right after the first verdict: long enough to be a text and not a mistyped choice at all.';
+    const second = step(b, first.session, { kind: 'text', text: offer, at: T0 });
     expect(keys(second.replies)).toEqual(['g.done']);
-    expect(second.session.vars.offer).toBe('a second offer, long enough to be text');
-    expect(keys(step(b, first.session, { kind: 'text', text: 'hmm', at: T0 }).replies)).toEqual(['engine.hint.choice']);
+    expect(second.session.vars.offer).toBe(offer);
+    for (const short of ['hmm', 'apakah PT ini terdaftar di BP2MI?']) {
+      expect(keys(step(b, first.session, { kind: 'text', text: short, at: T0 }).replies)).toEqual(['engine.hint.choice']);
+    }
   });
 
   it('choice: a button from an earlier prompt is called stale and the current prompt is shown again', () => {
@@ -264,6 +267,20 @@ describe('engine: global intents', () => {
     expect(r.session.stack).toEqual([{ flow: 'ask', step: 'name' }, { flow: 'emergency', step: 'show' }]);
     const back = talk(r.session, ['id', 'continue']);
     expect(back.session.at).toEqual({ flow: 'ask', step: 'name' });
+  });
+
+  it('going back and forth between emergency and language never buries the question the user was on', () => {
+    const s = talk(onboarded(), ['1']).session;
+    const r = talk(s, ['tolong', 'bahasa', 'tolong', 'bahasa', 'tolong', 'bahasa', 'tolong']);
+    expect(r.session.stack).toEqual([{ flow: 'ask', step: 'name' }]);
+    expect(talk(r.session, ['continue']).session.at).toEqual({ flow: 'ask', step: 'name' });
+  });
+
+  it('a long plea at a step that asked for no text starts the emergency flow', () => {
+    const story = `${'Saya bekerja di pabrik, gaji tidak dibayar tiga bulan. '.repeat(6)}Tolong saya.`;
+    const r = talk(onboarded(), [story]);
+    expect(r.keys).toEqual(['e.help', 'contacts:hotline']);
+    expect(r.session.at).toEqual({ flow: 'emergency', step: 'show' });
   });
 
   it('an emergency word works before the user has chosen a language or agreed', () => {

@@ -16,8 +16,11 @@ const schema = z
   .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] });
 type Step = z.infer<typeof schema>;
 
-/** Shorter unmatched answers are taken for a mistyped choice (hint), longer ones for text. */
-export const TEXT_HANDOVER_MIN = 30;
+/**
+ * Shorter unmatched answers are taken for a mistyped choice or a question (hint), longer ones for
+ * text (a pasted offer is rarely under a hundred characters; "apakah PT ini terdaftar?" is).
+ */
+export const TEXT_HANDOVER_MIN = 100;
 
 const ORDINALS: Record<string, number> = { satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
 
