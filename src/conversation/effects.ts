@@ -107,7 +107,7 @@ export const EFFECTS: Record<string, EffectHandler> = {
       const seen = seenBefore(contacts, counts);
       // A number or link that several other people were warned about or reported is a warning sign in
       // itself: the offer is not "low" then. (One person alone cannot mark someone else's number.)
-      if (v.risk === 'low' && counts.some((c) => c.warned + c.reported >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
+      if (v.risk === 'low' && counts.some((c) => c.people >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
       const say = verdictMessages(ctx, v, seen);
       const unclear = say.length === 1;
       return {

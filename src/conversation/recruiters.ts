@@ -22,8 +22,32 @@ export function normaliseContact(raw: string): string | null {
   return host ? `url:${host}${rest}` : null;
 }
 
+const hostOf = (normalised: string) => normalised.slice(4).split('/')[0]!;
+
 export class RecruiterHasher {
-  constructor(private readonly secret: string) {}
+  private readonly officialPhones = new Set<string>();
+  private readonly officialHosts = new Set<string>();
+
+  /**
+   * @param official numbers and addresses of official services (data/contacts.yaml): a scam that
+   *   cites them does not make them look like a recruiter's. Government sites (.go.id) count too.
+   */
+  constructor(
+    private readonly secret: string,
+    official: readonly string[] = [],
+  ) {
+    for (const raw of official) {
+      const n = normaliseContact(raw);
+      if (n?.startsWith('tel:')) this.officialPhones.add(n);
+      else if (n) this.officialHosts.add(hostOf(n));
+    }
+  }
+
+  isOfficial(normalised: string): boolean {
+    if (normalised.startsWith('tel:')) return this.officialPhones.has(normalised);
+    const host = hostOf(normalised);
+    return this.officialHosts.has(host) || host.endsWith('.go.id');
+  }
 
   hash(normalised: string): string {
     return createHmac('sha256', this.secret).update(normalised).digest('base64url').slice(0, 22);
@@ -34,7 +58,7 @@ export class RecruiterHasher {
     const out = new Map<string, { shown: string; hash: string }>();
     for (const raw of found) {
       const n = normaliseContact(raw);
-      if (n && !out.has(n)) out.set(n, { shown: raw, hash: this.hash(n) });
+      if (n && !out.has(n) && !this.isOfficial(n)) out.set(n, { shown: raw, hash: this.hash(n) });
     }
     return [...out.values()];
   }

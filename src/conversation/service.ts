@@ -81,7 +81,8 @@ export class ConversationService {
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
-    this.hasher = new RecruiterHasher(opts.hashSecret ?? DEMO_HASH_SECRET);
+    const official = [...opts.content.data.contacts.values()].flatMap((c) => c.channels.map((ch) => ch.value));
+    this.hasher = new RecruiterHasher(opts.hashSecret ?? DEMO_HASH_SECRET, official);
   }
 
   handle(inbound: Inbound): Promise<Handled> {

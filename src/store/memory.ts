@@ -54,11 +54,13 @@ export class MemoryStore implements Store {
   }
 
   async recruiterCounts(hashes: string[], source: string): Promise<RecruiterCount[]> {
-    const others = (key: string) => {
-      const set = this.recruiters.get(key);
-      return set ? set.size - (set.has(source) ? 1 : 0) : 0;
-    };
-    return hashes.map((h) => ({ warned: others(`${h}:warned`), reported: others(`${h}:reported`) }));
+    const members = (key: string) => this.recruiters.get(key) ?? new Set<string>();
+    const others = (set: Set<string>) => set.size - (set.has(source) ? 1 : 0);
+    return hashes.map((h) => {
+      const warned = members(`${h}:warned`);
+      const reported = members(`${h}:reported`);
+      return { warned: others(warned), reported: others(reported), people: others(new Set([...warned, ...reported])) };
+    });
   }
 
   async recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void> {

@@ -25,19 +25,26 @@ return 1`;
 
 /**
  * othersCount: KEYS[1] warned, KEYS[2] reported, KEYS[3] scratch key; ARGV[1] the asking person.
- * Each count leaves the asking person out: adding them to a copy changes nothing if they are in it.
+ * Counts warned, reported, and both together (PFMERGE), each leaving the asking person out: adding
+ * them to a copy changes nothing if they are in it.
  */
 const OTHERS_COUNT = `
+local function others(n)
+  if n == 0 then return 0 end
+  if redis.call('PFADD', KEYS[3], ARGV[1]) == 0 then n = n - 1 end
+  return n
+end
 local out = {}
 for i = 1, 2 do
+  redis.call('DEL', KEYS[3])
   local n = redis.call('PFCOUNT', KEYS[i])
-  if n > 0 then
-    redis.call('COPY', KEYS[i], KEYS[3], 'REPLACE')
-    if redis.call('PFADD', KEYS[3], ARGV[1]) == 0 then n = n - 1 end
-    redis.call('DEL', KEYS[3])
-  end
-  out[i] = n
+  if n > 0 then redis.call('COPY', KEYS[i], KEYS[3], 'REPLACE') end
+  out[i] = others(n)
 end
+redis.call('DEL', KEYS[3])
+redis.call('PFMERGE', KEYS[3], KEYS[1], KEYS[2])
+out[3] = others(redis.call('PFCOUNT', KEYS[3]))
+redis.call('DEL', KEYS[3])
 return out`;
 
 /** release: KEYS[1] lock; ARGV[1] token. Deletes the lock only if it is still ours. */
@@ -49,7 +56,7 @@ type Scripts = {
   waspadaBegin(lock: string, session: string, seen: string, token: string, lockMs: number): Promise<[number, string?, number?]>;
   waspadaCommit(lock: string, session: string, seen: string, token: string, json: string, ttl: number, seenTtl: number): Promise<number>;
   waspadaRelease(lock: string, token: string): Promise<number>;
-  waspadaOthersCount(warned: string, reported: string, scratch: string, source: string): Promise<[number, number]>;
+  waspadaOthersCount(warned: string, reported: string, scratch: string, source: string): Promise<[number, number, number]>;
 };
 
 export function redisOptions(): RedisOptions {
@@ -112,7 +119,7 @@ export class RedisStore implements Store {
   async recruiterCounts(hashes: string[], source: string): Promise<RecruiterCount[]> {
     const k = this.keys;
     const res = await Promise.all(hashes.map((h) => this.r.waspadaOthersCount(k.recruiter(h, 'warned'), k.recruiter(h, 'reported'), k.recruiter(h, 'probe'), source)));
-    return res.map(([warned, reported]) => ({ warned, reported }));
+    return res.map(([warned, reported, people]) => ({ warned, reported, people }));
   }
 
   async recordRecruiters(kind: 'warned' | 'reported', hashes: string[], source: string): Promise<void> {

@@ -39,6 +39,8 @@ export interface RecruiterCount {
   warned: number;
   /** Distinct people who reported it. */
   reported: number;
+  /** Distinct people who did either (one who warned and reported counts once). */
+  people: number;
 }
 
 /** Recruiter counts are kept a year after the last warning or report. */

@@ -92,6 +92,23 @@ describe('checking a job offer in the conversation', () => {
     expect(keys.join(' ')).not.toMatch(/6281377771234|0813|7777/);
   });
 
+  it('one person who both warned about and reported a number still counts as one person', async () => {
+    const number = '+62 816 4444 5555';
+    await say(await atChecker('both'), SCAM.replace('0812-3456-7890', number));
+    await say('both', '2');
+    const r = await say(await atChecker('both-asker'), `Lowongan staf gudang di Bekasi, gaji UMK, BPJS. Hubungi HRD ${number}.`);
+    expect(r.replies[0]!.text).toContain('RISIKO RENDAH');
+    expect(r.replies[0]!.text).toContain(t('checker.verdict.seen_both', { contact: '+6281644445555', count: 1, reports: 1 }));
+  });
+
+  it('an official number quoted in a scam is not counted against it', async () => {
+    const official = content.data.contacts.get('kp2mi_complaints')!.channels.find((c) => c.type === 'whatsapp')!.value;
+    await say(await atChecker('cite-1'), `${SCAM} Sudah terdaftar, cek di WA ${official}.`);
+    await say(await atChecker('cite-2'), `${SCAM} Sudah terdaftar, cek di WA ${official}.`);
+    const r = await say(await atChecker('cite-asker'), `Apakah nomor ${official} ini resmi untuk pengaduan pekerja migran?`);
+    expect(r.replies.map((x) => x.text).join('\n')).not.toContain('⚠️');
+  });
+
   it('one person alone cannot make a number look dangerous to others', async () => {
     const number = '+62 815 2222 3333';
     await say(await atChecker('lone'), SCAM.replace('0812-3456-7890', number));

@@ -21,4 +21,10 @@ describe('recruiter contacts', () => {
     expect(found[0]!.hash).not.toContain('6281234567890');
     expect(new RecruiterHasher('secret-two-0123456789').contacts(['0812-3456-7890'])[0]!.hash).not.toBe(found[0]!.hash);
   });
+
+  it('official numbers and government sites cited in an offer are not counted as the recruiter’s', () => {
+    const h = new RecruiterHasher('secret-one-0123456789', ['0800-1000', '+62 811-8080-141', 'https://siskop2mi.bp2mi.go.id']);
+    const found = h.contacts(['0800 1000', 'wa.me/628118080141', 'https://www.bp2mi.go.id/lowongan', 'siskop2mi.bp2mi.go.id/x', 'bit.ly/loker']);
+    expect(found.map((c) => c.shown)).toEqual(['bit.ly/loker']);
+  });
 });

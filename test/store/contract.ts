@@ -75,15 +75,16 @@ export function storeContract(name: string, make: () => Promise<{ store: Store; 
     it('recruiter contacts count distinct people who warned about or reported them', async () => {
       const a = `h-${randomUUID()}`;
       const b = `h-${randomUUID()}`;
-      expect(await store.recruiterCounts([a, b], 'someone')).toEqual([{ warned: 0, reported: 0 }, { warned: 0, reported: 0 }]);
+      expect(await store.recruiterCounts([a, b], 'someone')).toEqual([{ warned: 0, reported: 0, people: 0 }, { warned: 0, reported: 0, people: 0 }]);
       await store.recordRecruiters('warned', [a, b], 'person-1');
       await store.recordRecruiters('warned', [a], 'person-1');
       await store.recordRecruiters('warned', [a], 'person-2');
       await store.recordRecruiters('reported', [b], 'person-3');
-      expect(await store.recruiterCounts([a, b], 'someone')).toEqual([{ warned: 2, reported: 0 }, { warned: 1, reported: 1 }]);
+      await store.recordRecruiters('reported', [a], 'person-2');
+      expect(await store.recruiterCounts([a, b], 'someone')).toEqual([{ warned: 2, reported: 1, people: 2 }, { warned: 1, reported: 1, people: 2 }]);
       // The asking person's own warnings and reports are not counted back to them.
-      expect(await store.recruiterCounts([a, b], 'person-1')).toEqual([{ warned: 1, reported: 0 }, { warned: 0, reported: 1 }]);
-      expect(await store.recruiterCounts([a, b], 'person-3')).toEqual([{ warned: 2, reported: 0 }, { warned: 1, reported: 0 }]);
+      expect(await store.recruiterCounts([a, b], 'person-1')).toEqual([{ warned: 1, reported: 1, people: 1 }, { warned: 0, reported: 1, people: 1 }]);
+      expect(await store.recruiterCounts([a, b], 'person-3')).toEqual([{ warned: 2, reported: 1, people: 2 }, { warned: 1, reported: 0, people: 1 }]);
       expect(await store.recruiterCounts([], 'someone')).toEqual([]);
     });
 
