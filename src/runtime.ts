@@ -78,11 +78,14 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
      * stay in the inbox for the next process.
      */
     async close(drainMs = 8000) {
+      const until = Date.now() + drainMs;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       telegram.stopPolling();
-      await inbox.stop();
-      await telegram.drain(drainMs);
+      await inbox.stop(Math.max(0, until - Date.now()));
+      await telegram.drain(Math.max(0, until - Date.now()));
+      // Keep-alive connections that carried a request while stopping would hold close() open.
+      server.closeAllConnections();
       await closed;
       await store.close();
     },

@@ -311,7 +311,8 @@ export class TelegramSender {
     // holds only chats that were written to in the last few seconds.
     const refill = Math.ceil((this.perChatBurst / this.perChat) * 1000);
     const forget = () => {
-      if (state.running || state.queue.length) return;
+      // Only this state: the chat may have been forgotten and written to again since.
+      if (this.chats.get(chat) !== state || state.running || state.queue.length) return;
       if (state.bucket.idle(this.now())) this.chats.delete(chat);
       else setTimeout(forget, refill).unref();
     };
