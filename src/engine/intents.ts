@@ -166,19 +166,23 @@ const PHRASE_TABLE: { intent: Intent; phrase: string }[] = (Object.keys(PHRASES)
   PHRASES[intent].map((p) => ({ intent, phrase: squash(p) })),
 );
 
-export function matchIntent(text: string): Intent | null {
+/**
+ * What a message asks for: a global intent, or (a long text with a plea in it) an emergency alert.
+ * One reading of the text serves both, so a long paste is scanned for a plea once.
+ */
+export function readIntent(text: string): { intent: Intent | null; alert: boolean } {
   const trimmed = text.trim();
   if (trimmed.startsWith('/')) {
     const cmd = trimmed.split(/[\s@]/, 1)[0]!.toLowerCase();
     const hit = COMMANDS[cmd];
-    if (hit) return hit;
+    if (hit) return { intent: hit, alert: false };
   }
   if (trimmed.length <= LONG_MESSAGE) {
     const words = tokens(trimmed);
     if (words.length > 0 && words.length <= 4) {
       const whole = words.join(' ');
       // Exact phrases first, then the single closest typo (a typo as close to two intents is neither).
-      for (const { intent, phrase } of PHRASE_TABLE) if (whole === phrase) return intent;
+      for (const { intent, phrase } of PHRASE_TABLE) if (whole === phrase) return { intent, alert: false };
       let best: Intent | null = null;
       let bestDistance = Infinity;
       let tie = false;
@@ -188,10 +192,15 @@ export function matchIntent(text: string): Intent | null {
         if (d < bestDistance) [best, bestDistance, tie] = [intent, d, false];
         else if (d === bestDistance && intent !== best) tie = true;
       }
-      if (best && !tie) return best;
+      if (best && !tie) return { intent: best, alert: false };
     }
   }
-  return emergencySignal(trimmed) === 'interrupt' ? 'emergency' : null;
+  const signal = emergencySignal(trimmed);
+  return { intent: signal === 'interrupt' ? 'emergency' : null, alert: signal === 'alert' };
+}
+
+export function matchIntent(text: string): Intent | null {
+  return readIntent(text).intent;
 }
 
 /** Language from a platform hint such as Telegram's language_code. */

@@ -1,6 +1,6 @@
 // step(): one user input in, the next session, the replies and the effects out. Pure.
 import type { Bundle, Flow } from './flow.js';
-import { emergencySignal, langFromHint, LONG_MESSAGE, matchIntent, type Intent } from './intents.js';
+import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES } from './inputs.js';
 import { KINDS } from './steps/index.js';
@@ -304,7 +304,8 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   if (!s.lang) s.lang = langFromHint(input.langHint);
   const idle = s.at !== null && input.at - s.lastAt > IDLE_RESET_MS;
   s.lastAt = input.at;
-  let intent = input.kind === 'text' ? matchIntent(input.text) : null;
+  const read = input.kind === 'text' ? readIntent(input.text) : { intent: null, alert: false };
+  let intent: Intent | null = read.intent;
   if (idle) {
     s.at = null;
     s.stack = [];
@@ -315,7 +316,7 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   }
   // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
   // emergency contacts come first, and the text is still handled (an offer is still checked).
-  if (!intent && input.kind === 'text' && input.text.length > LONG_MESSAGE && emergencySignal(input.text) === 'alert') {
+  if (read.alert) {
     // Only a step that asked for a text (an offer to check) gets it too; anywhere else it is a plea.
     if (run.current()?.step.type === 'input') run.alert();
     else intent = 'emergency';
