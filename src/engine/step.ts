@@ -192,8 +192,11 @@ class Run implements Runtime {
 
   /** To the main menu, or to the welcome for someone who has not agreed to the privacy notice yet. */
   restart(): void {
-    const id = this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
-    this.enterFlow(id);
+    this.enterFlow(this.startFlow());
+  }
+
+  private startFlow(): string {
+    return this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
   }
 
   /** The session points at a flow or step that no longer exists (flows changed since): start afresh. */
@@ -202,7 +205,8 @@ class Run implements Runtime {
     this.session.at = null;
     this.session.pending = null;
     this.say([{ key: 'engine.restart' }]);
-    const id = this.session.lang && this.session.consent ? this.bundle.menu : this.bundle.entry;
+    // Not restart(): a missing start flow would bring us back here.
+    const id = this.startFlow();
     const flow = this.flow(id);
     this.next = flow ? { flow: id, step: flow.start } : null;
   }
