@@ -1,8 +1,7 @@
 // Pass two of flow validation: references between flows, steps, texts and data; reachability; dead ends.
-import { FLOW_TARGET, TARGET_END, TARGET_IDLE } from './step.js';
 import type { Flow, Problem } from './flow.js';
 import type { SayItem } from './kind.js';
-import { SESSION_FIELDS } from './names.js';
+import { FLOW_TARGET, TARGET_END, TARGET_IDLE } from './names.js';
 import { KINDS } from './steps/index.js';
 
 export interface LocaleIndex {
@@ -50,7 +49,10 @@ export function checkFlows(ctx: CheckContext): Problem[] {
     for (const [id, step] of Object.entries(flow.steps)) {
       const kind = KINDS[step.type]!;
       const next: string[] = [];
-      kind.targets(step).forEach((t) => {
+      const ways = kind.edges(step);
+      // A flow a step calls comes back to it: no way out, and checked after the ways on.
+      ways.forEach(({ target: t, style }) => {
+        if (style === 'call') return;
         if (t === TARGET_END || t === TARGET_IDLE) exits.add(id);
         else if (t.startsWith(FLOW_TARGET)) {
           const target = t.slice(FLOW_TARGET.length);
@@ -62,11 +64,13 @@ export function checkFlows(ctx: CheckContext): Problem[] {
         }
         else next.push(t);
       });
-      if (step.type === 'end') exits.add(id);
-      for (const f of kind.flows(step)) {
+      for (const way of ways) {
+        if (way.style !== 'call') continue;
+        const f = way.target.slice(FLOW_TARGET.length);
+        const path = ['steps', id, ...(way.field ? [way.field] : [])];
         calledFlows.add(f);
-        if (!ctx.flows.has(f)) at(['steps', id, 'flow'], `step "${id}" calls unknown flow "${f}"`);
-        if (f === flow.id) at(['steps', id, 'flow'], `step "${id}" calls its own flow`);
+        if (!ctx.flows.has(f)) at(path, `step "${id}" calls unknown flow "${f}"`);
+        if (f === flow.id) at(path, `step "${id}" calls its own flow`);
       }
       edges.set(id, next);
       for (const key of [...sayKeys(kind.sayItems(step)), ...kind.keys(step)]) {
@@ -80,18 +84,7 @@ export function checkFlows(ctx: CheckContext): Problem[] {
         if ('contacts' in item) for (const c of item.contacts) if (!ctx.contacts.has(c)) at(['steps', id], `step "${id}" shows unknown contact "${c}" (not in data/contacts.yaml)`);
         if ('facts' in item) for (const f of item.facts) if (!ctx.facts.has(f)) at(['steps', id], `step "${id}" shows unknown fact "${f}" (not in data/facts.yaml)`);
       }
-      if (step.type === 'effect') {
-        const outcomes = ctx.effects[step.effect as string];
-        if (!outcomes) at(['steps', id, 'effect'], `step "${id}" asks for unknown effect "${step.effect}" (known: ${Object.keys(ctx.effects).join(', ')})`);
-        else {
-          for (const o of Object.keys(step.outcomes)) if (!outcomes.includes(o)) at(['steps', id, 'outcomes', o], `effect "${step.effect}" has no outcome "${o}" (it reports: ${outcomes.join(', ')})`);
-          if (!('error' in step.outcomes) && outcomes.includes('error')) at(['steps', id, 'outcomes'], `step "${id}" must say where to go when effect "${step.effect}" fails (outcome "error")`);
-        }
-      }
-      if (step.type === 'branch') {
-        const on = step.on as string;
-        if (!(SESSION_FIELDS as readonly string[]).includes(on) && !/^[a-z][a-z0-9_.]*$/.test(on)) at(['steps', id, 'on'], `step "${id}" branches on "${on}", which is not a variable name`);
-      }
+      kind.check?.(step, { id, effects: ctx.effects, report: (path, message) => at(['steps', id, ...path], message) });
     }
     // Unreachable steps.
     const seen = new Set<string>();

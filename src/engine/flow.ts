@@ -99,7 +99,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
       invalid.add(stepId);
       continue;
     }
-    parsed[stepId] = result.data as AnyStep;
+    parsed[stepId] = (kind.defaults ? kind.defaults(result.data) : result.data) as AnyStep;
   }
   // A flow whose frame is wrong is not usable; one with some bad steps is kept, so that the reference
   // checks can still report everything else in one run (the caller refuses to run with any problem).

@@ -44,17 +44,68 @@ export interface Runtime {
   stale(): void;
 }
 
-export interface StepKind<S extends { type: string }> {
+/** A way on from a step, for the checks (references, reachability, dead ends) and the diagram. */
+export interface Edge {
+  /** A step id in this flow, "@end", "@idle" or "flow:<id>". */
+  target: string;
+  /** Written on the edge in the diagram: an i18n key (shown in the source language) or plain text. */
+  label?: { key: string } | { text: string };
+  /**
+   * `call`: runs the flow `target` and comes back to this flow (a dotted line in the diagram; not a
+   * way out of the step). `fallback`: taken only for an answer the step does not expect, such as a
+   * long typed text handed over to another step (a way on for the checks; not drawn).
+   */
+  style?: 'call' | 'fallback';
+  /** The step's field a problem with this edge is reported at (by default the step itself). */
+  field?: string;
+}
+
+/** What a kind's own reference check (pass two of validation) sees, and where it reports. */
+export interface KindCheck {
+  /** The step's id in its flow. */
+  id: string;
+  /** Effects the conversation service performs, with the outcomes each can report. */
+  effects: Readonly<Record<string, readonly string[]>>;
+  /** Reports a problem at a field of the step (the path is relative to the step, for the line number). */
+  report(path: (string | number)[], message: string): void;
+}
+
+/**
+ * Everything the engine, the checks and the diagram know about one step kind. `S` is the step as the
+ * engine runs it; `W` the step as written (what `schema` parses), when `defaults` fills in fields.
+ */
+interface KindParts<S extends { type: string }, W> {
   type: S['type'];
-  schema: z.ZodType<S, z.ZodTypeDef, unknown>;
-  /** Steps of a waiting kind stop the run and wait for the user (or an effect's result). */
+  /** Pass one of validation: the shape of the step as written in a flow file. */
+  schema: z.ZodType<W, z.ZodTypeDef, unknown>;
+  /** Steps of a waiting kind stop the run and wait for the user (or an effect's result); they resume. */
   waits: boolean;
-  targets(step: S): string[];
-  flows(step: S): string[];
+  /**
+   * The step asks for free text: an answer handed over to it (`handOver`) is its answer, and a long
+   * message with a plea in it is taken as that text (with an emergency alert first) rather than as
+   * a request for the emergency flow.
+   */
+  takesText?: boolean;
+  /** Every way on from the step, in the order the diagram draws them. */
+  edges(step: S): Edge[];
+  /** Shown after the kind's name in the diagram's node (e.g. "on lang" for a branch). */
+  detail?(step: S): string;
+  /** Drawn as a decision (a diamond) in the diagram. */
+  decision?: boolean;
+  /** i18n keys the step uses besides its say items (choice labels, hints). */
   keys(step: S): string[];
   sayItems(step: S): SayItem[];
+  /** Kind-specific reference checks, run after the common ones (targets, flows, texts). */
+  check?(step: S, ctx: KindCheck): void;
   enter(rt: Runtime, step: S): void;
   resume?(rt: Runtime, step: S, input: Input): void;
 }
+
+/** A kind whose written step lacks fields the running step has must fill them in (its documented defaults). */
+export type StepKind<S extends { type: string }, W extends { type: string } = S> = KindParts<S, W> &
+  ([W] extends [S] ? { defaults?: (step: W) => S } : { defaults: (step: W) => S });
+
+/** The one way on of a step that goes to `next`. */
+export const onward = (step: { next: string }): Edge[] => [{ target: step.next }];
 
 export type { Reply };

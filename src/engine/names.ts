@@ -2,3 +2,10 @@
 export const VAR_NAME = /^[a-z][a-z0-9_.]*$/;
 /** Session fields a flow can read and set besides its variables. */
 export const SESSION_FIELDS = ['lang', 'consent'] as const;
+
+/** A `next` that ends this flow: back to the caller, or to the main menu. */
+export const TARGET_END = '@end';
+/** Leaves every flow; the next message starts afresh. */
+export const TARGET_IDLE = '@idle';
+/** A `next` of `flow:<id>` goes to another flow. */
+export const FLOW_TARGET = 'flow:';

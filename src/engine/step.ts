@@ -3,6 +3,7 @@ import type { Bundle, Flow } from './flow.js';
 import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES } from './inputs.js';
+import { FLOW_TARGET, TARGET_END, TARGET_IDLE } from './names.js';
 import { KINDS } from './steps/index.js';
 import { LANGS, type Effect, type Input, type Lang, type Position, type Reply, type Say, type Session, type StepResult, type Value, type Vars } from './types.js';
 
@@ -13,10 +14,8 @@ export const MAX_STACK = 8;
 /** Steps run in one call at most; more means a loop in a flow. */
 const MAX_TRANSITIONS = 200;
 
-export const TARGET_END = '@end';
-/** Leaves every flow; the next message starts afresh. */
-export const TARGET_IDLE = '@idle';
-export const FLOW_TARGET = 'flow:';
+/** The targets besides a step id (they live in names.ts, where the step kinds can reach them too). */
+export { FLOW_TARGET, TARGET_END, TARGET_IDLE };
 
 class Run implements Runtime {
   readonly replies: Reply[] = [];
@@ -285,7 +284,7 @@ class Run implements Runtime {
       const kind = KINDS[step.type]!;
       const carried = this.carry;
       this.carry = null;
-      if (carried && step.type === 'input' && kind.resume) kind.resume(this, step, carried);
+      if (carried && kind.takesText && kind.resume) kind.resume(this, step, carried);
       else kind.enter(this, step);
     }
   }
@@ -322,7 +321,7 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   // emergency contacts come first, and the text is still handled (an offer is still checked).
   if (read.alert) {
     // Only a step that asked for a text (an offer to check) gets it too; anywhere else it is a plea.
-    if (run.current()?.step.type === 'input') run.alert();
+    if (run.current()?.kind.takesText) run.alert();
     else intent = 'emergency';
   }
   if (intent) run.intent(intent);

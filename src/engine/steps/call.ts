@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Target, type StepKind } from '../kind.js';
+import { FLOW_TARGET } from '../names.js';
 
 const schema = z.object({ type: z.literal('call'), flow: z.string().min(1), next: Target }).strict();
 type Step = z.infer<typeof schema>;
@@ -9,8 +10,11 @@ export const call: StepKind<Step> = {
   type: 'call',
   schema,
   waits: false,
-  targets: (s) => [s.next],
-  flows: (s) => [s.flow],
+  edges: (s) => [
+    { target: `${FLOW_TARGET}${s.flow}`, style: 'call', field: 'flow' },
+    { target: s.next, label: { text: 'after' } },
+  ],
+  detail: (s) => s.flow,
   keys: () => [],
   sayItems: () => [],
   enter(rt, s) {

@@ -54,8 +54,10 @@ export const choice: StepKind<Step> = {
   type: 'choice',
   schema,
   waits: true,
-  targets: (s) => [...s.choices.map((c) => c.next), ...(s.text ? [s.text] : [])],
-  flows: () => [],
+  edges: (s) => [
+    ...s.choices.map((c) => ({ target: c.next, label: { key: c.label } })),
+    ...(s.text ? [{ target: s.text, style: 'fallback' as const }] : []),
+  ],
   keys: (s) => s.choices.map((c) => c.label),
   sayItems: (s) => s.say,
   enter(rt, s) {

@@ -14,21 +14,29 @@ const schema = z
     outcomes: z.record(Target).refine((o) => Object.keys(o).length > 0, 'an effect needs at least one outcome'),
   })
   .strict();
-type Step = z.infer<typeof schema>;
+type Written = z.infer<typeof schema>;
+type Step = Written & { args: NonNullable<Written['args']>; say: NonNullable<Written['say']> };
 
 /** Asks the caller to do something outside the engine, then branches on the outcome it reports. */
-export const effect: StepKind<Step> = {
+export const effect: StepKind<Step, Written> = {
   type: 'effect',
   schema,
   waits: true,
-  targets: (s) => Object.values(s.outcomes),
-  flows: () => [],
+  defaults: (s) => ({ ...s, args: s.args ?? {}, say: s.say ?? [] }),
+  edges: (s) => Object.entries(s.outcomes).map(([outcome, target]) => ({ target, label: { text: outcome } })),
+  detail: (s) => s.effect,
   keys: () => [],
-  sayItems: (s) => s.say ?? [],
+  sayItems: (s) => s.say,
+  check(s, ctx) {
+    const outcomes = ctx.effects[s.effect];
+    if (!outcomes) return ctx.report(['effect'], `step "${ctx.id}" asks for unknown effect "${s.effect}" (known: ${Object.keys(ctx.effects).join(', ')})`);
+    for (const o of Object.keys(s.outcomes)) if (!outcomes.includes(o)) ctx.report(['outcomes', o], `effect "${s.effect}" has no outcome "${o}" (it reports: ${outcomes.join(', ')})`);
+    if (!('error' in s.outcomes) && outcomes.includes('error')) ctx.report(['outcomes'], `step "${ctx.id}" must say where to go when effect "${s.effect}" fails (outcome "error")`);
+  },
   enter(rt, s) {
-    if (s.say) rt.say(s.say);
+    rt.say(s.say);
     const args: Record<string, string | number | boolean | null> = {};
-    for (const [k, v] of Object.entries(s.args ?? {})) {
+    for (const [k, v] of Object.entries(s.args)) {
       args[k] = typeof v === 'string' && v.startsWith('$') ? (rt.get(v.slice(1)) ?? null) : v;
     }
     rt.effect({ type: s.effect, args });

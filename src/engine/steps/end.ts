@@ -1,20 +1,22 @@
 import { z } from 'zod';
 import { SayList, type StepKind } from '../kind.js';
+import { TARGET_END } from '../names.js';
 
 const schema = z.object({ type: z.literal('end'), say: SayList.optional() }).strict();
-type Step = z.infer<typeof schema>;
+type Written = z.infer<typeof schema>;
+type Step = Written & { say: NonNullable<Written['say']> };
 
 /** Ends this flow: back to the flow that called it, or to the main menu. */
-export const end: StepKind<Step> = {
+export const end: StepKind<Step, Written> = {
   type: 'end',
   schema,
   waits: false,
-  targets: () => [],
-  flows: () => [],
+  defaults: (s) => ({ ...s, say: s.say ?? [] }),
+  edges: () => [{ target: TARGET_END }],
   keys: () => [],
-  sayItems: (s) => s.say ?? [],
+  sayItems: (s) => s.say,
   enter(rt, s) {
-    if (s.say) rt.say(s.say);
+    rt.say(s.say);
     rt.end();
   },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SayList, Target, type StepKind } from '../kind.js';
+import { onward, SayList, Target, type StepKind } from '../kind.js';
 import { INPUT_TYPES, parseInput } from '../inputs.js';
 import { VAR_NAME } from '../names.js';
 
@@ -31,20 +31,19 @@ const schema = z
     next: Target,
   })
   .strict();
-type Step = z.infer<typeof schema>;
+type Written = z.infer<typeof schema>;
+type Step = Written & { input: { hint: string } };
 
-/** The hint shown after a wrong answer: the step's own, else one per input type. */
-export function hintKey(s: Step): string {
-  return s.input.hint ?? `engine.hint.${s.input.type}`;
-}
-
-export const input: StepKind<Step> = {
+export const input: StepKind<Step, Written> = {
   type: 'input',
   schema,
   waits: true,
-  targets: (s) => [s.next],
-  flows: () => [],
-  keys: (s) => [hintKey(s)],
+  takesText: true,
+  /** The hint shown after a wrong answer: the step's own, else one per input type. */
+  defaults: (s) => ({ ...s, input: { ...s.input, hint: s.input.hint ?? `engine.hint.${s.input.type}` } }),
+  edges: onward,
+  detail: (s) => `(${s.input.type} → ${s.input.store})`,
+  keys: (s) => [s.input.hint],
   sayItems: (s) => s.say,
   enter(rt, s) {
     rt.prompt(s.say);
@@ -53,7 +52,7 @@ export const input: StepKind<Step> = {
     if (inp.kind !== 'text') return rt.stale();
     const parsed = parseInput(s.input, inp.text, rt.now, rt.countries);
     if (!parsed.ok) {
-      return rt.retry({ key: hintKey(s), vars: { max: s.input.max ?? 500, reason: parsed.reason } });
+      return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } });
     }
     rt.set(s.input.store, parsed.value);
     rt.go(s.next);

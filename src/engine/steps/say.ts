@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SayList, Target, type StepKind } from '../kind.js';
+import { onward, SayList, Target, type StepKind } from '../kind.js';
 
 const schema = z.object({ type: z.literal('say'), say: SayList.min(1), next: Target }).strict();
 type Step = z.infer<typeof schema>;
@@ -8,8 +8,7 @@ export const say: StepKind<Step> = {
   type: 'say',
   schema,
   waits: false,
-  targets: (s) => [s.next],
-  flows: () => [],
+  edges: onward,
   keys: () => [],
   sayItems: (s) => s.say,
   enter(rt, s) {

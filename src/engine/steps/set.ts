@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Target, type StepKind } from '../kind.js';
+import { onward, Target, type StepKind } from '../kind.js';
 
 const schema = z
   .object({
@@ -14,8 +14,7 @@ export const set: StepKind<Step> = {
   type: 'set',
   schema,
   waits: false,
-  targets: (s) => [s.next],
-  flows: () => [],
+  edges: onward,
   keys: () => [],
   sayItems: () => [],
   enter(rt, s) {
