@@ -17,6 +17,8 @@ export interface Flow {
   /** Steps present in the file but invalid (reported when loading); references to them are not errors again. */
   invalid: Set<string>;
   start: string;
+  /** Someone may be in danger here: what this flow says goes out before everything else. */
+  urgent: boolean;
   steps: Record<string, AnyStep>;
   file: string;
   /** Line of each step (and of its fields) in the file, for messages. */
@@ -67,13 +69,14 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   if (!isMap(doc.contents)) return { problems: [{ file, line: 1, message: 'a flow file must be a mapping with spec_version, id, start and steps' }] };
   const raw = doc.toJS() as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!['spec_version', 'id', 'start', 'steps', 'description'].includes(key)) at([key], `unknown field "${key}"`);
+    if (!['spec_version', 'id', 'start', 'steps', 'description', 'urgent'].includes(key)) at([key], `unknown field "${key}"`);
   }
   if (raw.spec_version !== SPEC_VERSION) at(['spec_version'], `spec_version must be ${SPEC_VERSION} (found ${JSON.stringify(raw.spec_version)})`);
   const id = raw.id;
   if (typeof id !== 'string' || !/^[a-z][a-z0-9-]*$/.test(id)) at(['id'], 'id must be a lower-case name like "check-offer"');
   else if (id !== basename(file).replace(/\.ya?ml$/, '')) at(['id'], `id "${id}" must match the file name`);
   if (typeof raw.start !== 'string') at(['start'], 'start must name the first step');
+  if (raw.urgent !== undefined && typeof raw.urgent !== 'boolean') at(['urgent'], 'urgent must be true or false');
   const steps = raw.steps;
   if (!steps || typeof steps !== 'object' || Array.isArray(steps) || Object.keys(steps).length === 0) {
     at(['steps'], 'steps must be a mapping of step ids to steps');
@@ -105,7 +108,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   // checks can still report everything else in one run (the caller refuses to run with any problem).
   if (problems.some((p) => !/^step "/.test(p.message))) return { problems };
   return {
-    flow: { id: id as string, invalid, start: raw.start as string, steps: parsed, file, line: (path) => lineOf(doc, counter, path) },
+    flow: { id: id as string, invalid, start: raw.start as string, urgent: raw.urgent === true, steps: parsed, file, line: (path) => lineOf(doc, counter, path) },
     problems,
   };
 }

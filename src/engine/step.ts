@@ -20,6 +20,8 @@ export { FLOW_TARGET, TARGET_END, TARGET_IDLE };
 class Run implements Runtime {
   readonly replies: Reply[] = [];
   readonly effects: Effect[] = [];
+  /** An emergency alert was given or an urgent flow was entered in this run. */
+  urgent = false;
   private next: Position | null = null;
   private open: Reply | null = null;
   /** An answer handed over to the next step (see handOver). */
@@ -113,6 +115,7 @@ class Run implements Runtime {
   }
 
   alert(): void {
+    this.urgent = true;
     this.say([{ key: 'engine.emergency_alert' }, { contacts: [...this.bundle.emergencyContacts] }]);
     this.close();
   }
@@ -276,7 +279,9 @@ class Run implements Runtime {
       const prev = this.session.at;
       if (!prev || prev.flow !== p.flow || prev.step !== p.step) this.session.failures = 0;
       this.session.at = p;
-      const step = this.flow(p.flow)?.steps[p.step];
+      const flow = this.flow(p.flow);
+      const step = flow?.steps[p.step];
+      if (flow?.urgent) this.urgent = true;
       if (!step) {
         this.broken();
         continue;
@@ -298,11 +303,11 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   const s = copy(session);
   const run = new Run(bundle, s, input.at);
   if (input.kind === 'effect') {
-    if (s.pending !== input.effect || !s.at) return { session: s, replies: [], effects: [] };
+    if (s.pending !== input.effect || !s.at) return { session: s, replies: [], effects: [], urgent: false };
     s.pending = null;
     run.resume(input);
     run.loop();
-    return { session: s, replies: run.replies, effects: run.effects };
+    return { session: s, replies: run.replies, effects: run.effects, urgent: run.urgent };
   }
   if (!s.lang) s.lang = langFromHint(input.langHint);
   const idle = s.at !== null && input.at - s.lastAt > IDLE_RESET_MS;
@@ -332,7 +337,7 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
     run.again();
   } else run.resume(input);
   run.loop();
-  return { session: s, replies: run.replies, effects: run.effects };
+  return { session: s, replies: run.replies, effects: run.effects, urgent: run.urgent };
 }
 
 /** Texts the engine itself shows (flows:check counts them as used and requires them in every locale). */

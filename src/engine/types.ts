@@ -62,6 +62,8 @@ export interface StepResult {
   session: Session;
   replies: Reply[];
   effects: Effect[];
+  /** Someone may be in danger (an emergency alert, or a flow marked urgent): these replies go first. */
+  urgent: boolean;
 }
 
 export function newSession(at: number): Session {
