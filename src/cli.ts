@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTerminal } from './channels/terminal.js';
-import { telegramClient, ALLOWED_UPDATES } from './channels/telegram.js';
+import { CHANNELS } from './channels/registry.js';
 import { ConfigError, loadConfig } from './config.js';
 import { checkContent, contentDirs, loadContent, ROOT } from './content/index.js';
 import { effectOutcomes } from './conversation/effects.js';
@@ -92,22 +92,23 @@ async function serve(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-async function setWebhook(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { url: { type: 'string' }, drop: { type: 'boolean' } } });
-  const config = loadConfig();
-  if (!values.url || !/^https:\/\/[^/]+\/.*webhooks\/telegram$/.test(values.url)) {
-    fail('--url must be the public https address of /webhooks/telegram, e.g. --url https://waspada.example.org/webhooks/telegram');
+/** Commands the channels add (e.g. registering a webhook). */
+function channelCommand(name: string) {
+  for (const m of CHANNELS) {
+    const cmd = m.commands?.[name];
+    if (cmd) return cmd;
   }
-  if (!config.TELEGRAM_BOT_TOKEN || !config.TELEGRAM_WEBHOOK_SECRET) fail('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET must be set');
-  const telegram = telegramClient(config.TELEGRAM_BOT_TOKEN, config.TELEGRAM_API_ROOT);
-  await telegram.setWebhook(values.url, {
-    secret_token: config.TELEGRAM_WEBHOOK_SECRET,
-    allowed_updates: [...ALLOWED_UPDATES],
-    max_connections: 40,
-    drop_pending_updates: values.drop ?? false,
-  });
-  const info = await telegram.getWebhookInfo();
-  process.stdout.write(`webhook set: ${info.url} (pending updates: ${info.pending_update_count})\n`);
+  return undefined;
+}
+
+async function runChannelCommand(name: string, args: string[]): Promise<void> {
+  const cmd = channelCommand(name)!;
+  try {
+    process.stdout.write(`${await cmd.run(args, loadConfig())}\n`);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    fail((e as Error).message);
+  }
 }
 
 async function main(): Promise<void> {
@@ -123,10 +124,11 @@ async function main(): Promise<void> {
       return flowsGraph(args);
     case 'serve':
       return serve();
-    case 'telegram:set-webhook':
-      return setWebhook(args);
-    default:
-      fail(`unknown command "${command ?? ''}". Commands: demo, chat, serve, telegram:set-webhook, flows:check, flows:graph`);
+    default: {
+      if (command && channelCommand(command)) return runChannelCommand(command, args);
+      const all = ['demo', 'chat', 'serve', 'flows:check', 'flows:graph', ...CHANNELS.flatMap((m) => Object.keys(m.commands ?? {}))];
+      fail(`unknown command "${command ?? ''}". Commands: ${all.join(', ')}`);
+    }
   }
 }
 

@@ -1,7 +1,10 @@
-// All configuration comes from the environment, through here, validated once at start.
+// All configuration comes from the environment, through here, validated once at start. Each channel
+// declares its own variables (src/channels/<platform>.ts); they are validated here with the rest.
 import { z } from 'zod';
+import type { ChannelModule } from './channels/port.js';
+import { CHANNELS } from './channels/registry.js';
 
-const Schema = z.object({
+const Base = z.object({
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/|^unix:\/\//, 'REDIS_URL must look like redis://host:6379/0 (or rediss:// for TLS)')
@@ -14,19 +17,22 @@ const Schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HASH_SECRET: z.string().min(16, 'HASH_SECRET must be at least 16 characters (a random string kept secret)').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF… (from @BotFather)').optional(),
-  TELEGRAM_WEBHOOK_SECRET: z
+  /** The channels to serve, comma-separated; by default every channel whose settings are given. */
+  CHANNELS: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -')
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .refine((names) => names.every((n) => CHANNELS.some((c) => c.name === n)), {
+      message: `CHANNELS must list some of: ${CHANNELS.map((c) => c.name).join(', ')}`,
+    })
     .optional(),
-  TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
-  TELEGRAM_API_ROOT: z.string().url('TELEGRAM_API_ROOT must be a URL such as https://api.telegram.org').default('https://api.telegram.org'),
-  /** Messages per second to one chat and overall; Telegram's own limits by default. */
-  TELEGRAM_RATE_PER_CHAT: z.coerce.number().positive().default(1),
-  TELEGRAM_RATE_GLOBAL: z.coerce.number().positive().default(30),
+  /** A message the outbox could not send for this long is given up (and counted). */
+  OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
 });
 
-export type Config = z.infer<typeof Schema>;
+const Schema = Base.extend(Object.assign({}, ...CHANNELS.map((c) => c.settings)) as z.ZodRawShape);
+
+/** The validated settings: the common ones typed here, each channel's read by its own module. */
+export type Config = z.infer<typeof Base> & Record<string, unknown>;
 
 export class ConfigError extends Error {}
 
@@ -37,15 +43,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
   }
-  return result.data;
+  return result.data as Config;
 }
 
-/** The settings `serve` needs on top of the rest, checked together so that one run names them all. */
-export function requireServeConfig(c: Config): void {
+/** The channels a deployment asked for: those in CHANNELS, or else those with any of their settings given. */
+export function requestedChannels(c: Config): ChannelModule[] {
+  if (c.CHANNELS) return CHANNELS.filter((m) => c.CHANNELS!.includes(m.name));
+  return CHANNELS.filter((m) => m.signals.some((v) => c[v] !== undefined));
+}
+
+/**
+ * The settings `serve` needs on top of the rest, checked together so that one run names them all.
+ * Returns the channels to serve.
+ */
+export function requireServeConfig(c: Config): ChannelModule[] {
   const missing: string[] = [];
-  if (!c.REDIS_URL) missing.push('REDIS_URL: needed to serve (sessions, dedupe and the inbox live in Redis)');
+  if (!c.REDIS_URL) missing.push('REDIS_URL: needed to serve (sessions, dedupe, the inbox and the outbox live in Redis)');
   if (!c.HASH_SECRET) missing.push('HASH_SECRET: needed to serve (keys the hashes of recruiter numbers and links)');
-  if (!c.TELEGRAM_BOT_TOKEN) missing.push('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
-  if (c.TELEGRAM_MODE === 'webhook' && !c.TELEGRAM_WEBHOOK_SECRET) missing.push('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode (set TELEGRAM_MODE=polling to poll instead)');
+  const channels = requestedChannels(c);
+  if (!channels.length) {
+    missing.push(
+      `CHANNELS: no channel to serve; set the settings of at least one (${CHANNELS.map((m) => `${m.name}: ${m.signals.join(', ')}`).join('; ')}) or list them in CHANNELS`,
+    );
+  }
+  for (const m of channels) missing.push(...m.missing(c));
   if (missing.length) throw new ConfigError(missing.join('\n'));
+  return channels;
 }

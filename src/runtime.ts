@@ -1,22 +1,28 @@
-// Starts a whole Waspada process: Redis, content, conversation service, inbox worker, channels, HTTP.
+// Starts a whole Waspada process: Redis, content, the conversation service, the inbox worker, the
+// outbox, the channels a deployment asked for, HTTP.
 import type { AddressInfo } from 'node:net';
-import { TELEGRAM, TelegramChannel } from './channels/telegram.js';
+import type { Channel, Routes } from './channels/port.js';
 import { requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
 import type { EffectHandler } from './conversation/effects.js';
-import { Inbox } from './conversation/inbox.js';
+import { Inbox, RetryLater, type Delivery } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
-import { silentLogger, type Logger } from './log.js';
-import { buildApp, createHttpServer, type FastRoutes } from './server.js';
+import { langFromHint } from './engine/intents.js';
+import { silentLogger, userRef, type Logger } from './log.js';
+import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
+import { RedisRecipients } from './outbox/recipients.js';
+import { buildApp, createHttpServer } from './server.js';
 import { keyspace } from './store/keys.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 
 export interface Running {
   url: string;
   port: number;
-  telegram: TelegramChannel;
+  channels: ReadonlyMap<string, Channel>;
   inbox: Inbox;
+  outbox: RedisOutbox;
+  service: ConversationService;
   close(drainMs?: number): Promise<void>;
 }
 
@@ -25,65 +31,102 @@ export interface StartOptions {
   content?: Content;
   /** Effects in place of the standard ones (tests). */
   effects?: Record<string, EffectHandler>;
+  /** Points where tests stop the process (kill -9). */
+  outboxHooks?: OutboxHooks;
+  /** How long a dead sender's lease holds its message (tests shorten it). */
+  outboxLeaseMs?: number;
   host?: string;
 }
 
+/** How often one person is told directly that Waspada is having a problem (Redis away). */
+const NOTICE_EVERY_MS = 60_000;
+
 export async function startWaspada(config: Config, opts: StartOptions = {}): Promise<Running> {
-  requireServeConfig(config);
+  const modules = requireServeConfig(config);
   const log = opts.log ?? silentLogger;
   const content = opts.content ?? loadContent();
   if (content.problems.length) throw new Error(`the flows have problems:\n${content.problems.map(formatProblem).join('\n')}`);
   const redis = await connectRedis(config.REDIS_URL!);
   const keys = keyspace(config.REDIS_PREFIX);
   const store = new RedisStore(redis, config.REDIS_PREFIX);
-  const service = new ConversationService({ store, content, log, hashSecret: config.HASH_SECRET, effects: opts.effects });
-  const inbox = new Inbox({ redis, keys, log, order: (d) => Number(d.id) || 0 });
-  const telegram = new TelegramChannel({
-    token: config.TELEGRAM_BOT_TOKEN!,
-    apiRoot: config.TELEGRAM_API_ROOT,
-    secret: config.TELEGRAM_WEBHOOK_SECRET,
-    inbox,
-    service,
+  const recipients = new RedisRecipients(redis, keys);
+  const channels = new Map<string, Channel>();
+  const inbox = new Inbox({ redis, keys, log, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
+  for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log }));
+  const outbox = new RedisOutbox({
     redis,
     keys,
+    channels: [...channels.values()],
+    render: (lang, reply) => content.renderer.reply(lang, reply),
+    recipients,
     log,
-    sender: { perChat: config.TELEGRAM_RATE_PER_CHAT, global: config.TELEGRAM_RATE_GLOBAL },
+    maxAgeMs: config.OUTBOX_MAX_AGE_HOURS * 3600_000,
+    leaseMs: opts.outboxLeaseMs,
+    hooks: opts.outboxHooks,
   });
-  const webhook = config.TELEGRAM_MODE === 'webhook';
-  const app = buildApp({ redis, inbox, telegram: webhook ? telegram : undefined, log });
-  const fast: FastRoutes = webhook ? { '/webhooks/telegram': telegram.webhook() } : {};
-  const server = createHttpServer(app, fast);
+  const service = new ConversationService({ store, content, log, hashSecret: config.HASH_SECRET, effects: opts.effects, outbox });
+
+  // Redis away: the answer cannot be queued. The person is told directly (at most once a minute) and
+  // the message stays in the inbox, to be answered once Redis is back.
+  const noticed = new Map<string, number>();
+  async function unavailable(channel: Channel, user: string, lang: string | null | undefined): Promise<void> {
+    const now = Date.now();
+    for (const [k, at] of noticed) if (now - at > NOTICE_EVERY_MS) noticed.delete(k);
+    const k = `${channel.name}:${user}`;
+    if (noticed.has(k)) return;
+    noticed.set(k, now);
+    const text = content.texts.t(langFromHint(lang) ?? 'id', 'conversation.delayed');
+    if (!(await channel.notify(user, text))) log.warn({ channel: channel.name, user: userRef(k) }, 'could not send the delay notice');
+  }
+
+  async function converse(d: Delivery): Promise<void> {
+    const channel = channels.get(d.channel);
+    if (!channel) {
+      log.error({ channel: d.channel }, 'delivery for a channel this process does not serve');
+      return;
+    }
+    const inbound = await channel.inbound(d);
+    if (!inbound) return;
+    const handled = await service.handle(inbound);
+    if (handled.unavailable) {
+      await unavailable(channel, inbound.userId, inbound.langHint);
+      throw new RetryLater('redis unavailable');
+    }
+  }
+
+  const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => c.routes()));
+  const app = buildApp({ redis, inbox, outbox, channels, log });
+  const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
-  await inbox.start(async (d) => {
-    if (d.channel === TELEGRAM) return telegram.handle(d);
-    log.error({ channel: d.channel }, 'delivery for a channel this process does not serve');
-  });
-  if (config.TELEGRAM_MODE === 'polling') telegram.startPolling();
-  else telegram.mode = 'webhook';
+  await inbox.start(converse);
+  outbox.start();
+  for (const c of channels.values()) await c.start?.();
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, telegram: config.TELEGRAM_MODE }, 'waspada serving');
+  log.info({ port, channels: Object.fromEntries([...channels].map(([n, c]) => [n, c.health()])) }, 'waspada serving');
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    telegram,
+    channels,
     inbox,
+    outbox,
+    service,
     /**
-     * Stops taking updates (HTTP, polling), finishes the ones in hand, then waits for their replies to
-     * be sent, within `drainMs` (Docker gives 10 s between SIGTERM and SIGKILL). Updates not yet taken
-     * stay in the inbox for the next process.
+     * Stops taking updates (HTTP, polling), finishes the ones in hand, then keeps sending what is due,
+     * all within `drainMs` (Docker gives 10 s between SIGTERM and SIGKILL). Updates not yet taken stay
+     * in the inbox and messages not yet sent stay in the outbox, for the next process.
      */
     async close(drainMs = 8000) {
       const until = Date.now() + drainMs;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      telegram.stopPolling();
+      for (const c of channels.values()) await c.stop?.();
       await inbox.stop(Math.max(0, until - Date.now()));
-      await telegram.drain(Math.max(0, until - Date.now()));
+      await outbox.stop(Math.max(0, until - Date.now()));
       // Keep-alive connections that carried a request while stopping would hold close() open.
       server.closeAllConnections();
       await closed;

@@ -1,25 +1,24 @@
-// Builds the Express app from the parts: webhooks and health.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// Builds the HTTP side from the parts: the channels' webhooks (plain Node handlers, before Express)
+// and the Express app for everything else (health).
+import { createServer, type Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
-import type { TelegramChannel } from './channels/telegram.js';
+import type { Channel, Routes } from './channels/port.js';
 import type { Inbox } from './conversation/inbox.js';
 import { silentLogger, type Logger } from './log.js';
+import type { RedisOutbox } from './outbox/outbox.js';
 
 export interface AppParts {
   redis: Redis;
   inbox: Inbox;
-  telegram?: TelegramChannel;
+  outbox: RedisOutbox;
+  channels: ReadonlyMap<string, Channel>;
   log?: Logger;
 }
 
-async function redisState(redis: Redis): Promise<'up' | 'down'> {
-  try {
-    await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
-    return 'up';
-  } catch {
-    return 'down';
-  }
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() => clearTimeout(timer));
 }
 
 export function buildApp(parts: AppParts): Express {
@@ -28,19 +27,19 @@ export function buildApp(parts: AppParts): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  if (parts.telegram) {
-    const hook = parts.telegram.webhook();
-    app.post('/webhooks/telegram', (req, res) => void hook(req, res));
-  }
-
   app.get('/healthz', async (_req, res) => {
-    const redis = await redisState(parts.redis);
+    const up = await withTimeout(parts.redis.ping(), 1000).then(
+      () => true,
+      () => false,
+    );
+    const local = parts.outbox.local();
+    const counts = up ? await withTimeout(parts.outbox.counts(), 1000).catch(() => null) : null;
     const channels: Record<string, unknown> = {};
-    if (parts.telegram) {
-      channels.telegram = { mode: parts.telegram.mode, sender: parts.telegram.sender.stats };
+    for (const [name, channel] of parts.channels) {
+      channels[name] = { ...channel.health(), outbox: { ...(counts?.[name] ?? {}), ...local[name] } };
     }
-    const inbox = { pending: redis === 'up' ? await parts.inbox.pending() : null, lastError: parts.inbox.lastError };
-    res.status(redis === 'up' ? 200 : 503).json({ status: redis === 'up' ? 'ok' : 'degraded', redis, inbox, channels });
+    const inbox = { pending: up ? await parts.inbox.pending() : null, lastError: parts.inbox.lastError };
+    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', inbox, channels });
   });
 
   app.use((_req, res) => {
@@ -53,12 +52,12 @@ export function buildApp(parts: AppParts): Express {
   return app;
 }
 
-/** Webhooks Waspada answers before Express: the per-message hot path. Everything else goes to the app. */
-export type FastRoutes = Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void>>;
-
-export function createHttpServer(app: Express, fast: FastRoutes): Server {
+/** Webhook routes ("METHOD /path") are answered before Express: the per-message hot path. */
+export function createHttpServer(app: Express, routes: Routes): Server {
   return createServer((req, res) => {
-    const route = req.method === 'POST' && req.url ? fast[req.url] : undefined;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const route = routes[`${req.method} ${q < 0 ? url : url.slice(0, q)}`];
     if (route) {
       route(req, res).catch((e: Error) => {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"internal error"}');

@@ -1,19 +1,23 @@
-// Telegram: webhook (through Express) or long polling (through telegraf), the one outbound path with
-// Telegram's rate limits, and rendering of replies (HTML-escaped text, inline keyboards, 4096 limit).
-import { createHash, timingSafeEqual } from 'node:crypto';
+// Telegram: the webhook (a plain Node handler before Express) or long polling (telegraf), parsing
+// updates into what the inbox keeps, rendering replies (HTML-escaped text, inline keyboards, the 4096
+// limit), sending one message over a keep-alive connection and classifying Telegram's answer for the
+// outbox, and the telegram:set-webhook command.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Redis } from 'ioredis';
+import { parseArgs } from 'node:util';
 import { Telegraf, Telegram } from 'telegraf';
 import type { InlineKeyboardButton, Update } from 'telegraf/types';
+import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
 import type { Delivery, Inbox } from '../conversation/inbox.js';
-import type { ConversationService } from '../conversation/service.js';
-import { silentLogger, userRef, type Logger } from '../log.js';
-import { userKey, type Keyspace } from '../store/keys.js';
-import { SESSION_TTL_S } from '../store/store.js';
-import { TokenBucket } from './ratelimit.js';
+import type { Inbound } from '../conversation/service.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Recipients } from '../outbox/recipients.js';
+import { answer, jsonBody, readBody, sameSecret, secretChecker } from './http.js';
+import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
+
+export { sameSecret };
 
 export const TELEGRAM = 'telegram';
 export const MAX_MESSAGE = 4096;
@@ -38,7 +42,7 @@ const ACCEPTED = {
   ignored: Buffer.from('{"ok":true,"outcome":"ignored"}'),
 };
 
-const json = (o: object) => Buffer.from(JSON.stringify(o));
+const json = jsonBody;
 const REFUSED = {
   secret: json({ error: 'missing or wrong X-Telegram-Bot-Api-Secret-Token' }),
   tooLarge: json({ error: `body larger than ${MAX_UPDATE_BYTES} bytes` }),
@@ -142,235 +146,107 @@ export function renderTelegram(reply: Outbound): TelegramMessage[] {
   });
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** A constant-time check of the webhook secret (hashed first, so lengths do not matter). */
-export function secretChecker(expected: string): (given: string | undefined) => boolean {
-  const want = digest(expected);
-  return (given) => given !== undefined && timingSafeEqual(digest(given), want);
+/** Telegram's error answer. */
+interface ApiError {
+  error_code?: number;
+  description?: string;
+  parameters?: { retry_after?: number };
 }
 
-export function sameSecret(given: string | undefined, expected: string): boolean {
-  return secretChecker(expected)(given);
+/**
+ * What Telegram's answer means for the outbox. 429: wait `retry_after`. 403 (blocked, deactivated,
+ * "can't initiate conversation") and 400 "chat not found": the recipient is gone. Other 400s: this
+ * message is refused. 401/404 (a wrong token) and 5xx: failures that may pass; retried with back-off
+ * and logged, never a reason to drop people.
+ */
+export function classify(status: number, answer: ApiError): SendResult {
+  if (status === 200) return { ok: true };
+  const code = answer.error_code ?? status;
+  const reason = `${code}: ${answer.description ?? 'no description'}`;
+  if (code === 429) return { ok: false, kind: 'retry', afterMs: Math.max(1, answer.parameters?.retry_after ?? 1) * 1000, reason };
+  if (code === 403) return { ok: false, kind: 'gone', reason };
+  if (code === 400 && /chat not found|user not found|PEER_ID_INVALID|bot was blocked/i.test(answer.description ?? '')) return { ok: false, kind: 'gone', reason };
+  if (code === 400) return { ok: false, kind: 'permanent', reason };
+  return { ok: false, kind: 'transient', reason };
 }
+
+/** How long to wait for Telegram's answer before trying again. Long: a slow answer is waited out, not sent twice. */
+export const SEND_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * sendMessage on the hot path: one JSON POST over a keep-alive connection. (telegraf's client, used
  * for every other call, goes through node-fetch; on this path it cost more CPU than the rest of a
- * message's handling.) Failures are thrown in telegraf's TelegramError shape.
+ * message's handling.) Never throws: the answer is classified for the outbox.
  */
 export class BotApiSender {
   private readonly base: URL;
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly request: typeof httpRequest;
 
-  constructor(token: string, apiRoot: string, agent: HttpAgent | HttpsAgent) {
+  constructor(
+    token: string,
+    apiRoot: string,
+    agent: HttpAgent | HttpsAgent,
+    private readonly timeoutMs = SEND_TIMEOUT_MS,
+  ) {
     this.base = new URL(`${apiRoot.replace(/\/$/, '')}/bot${token}/sendMessage`);
     this.agent = agent;
     this.request = this.base.protocol === 'https:' ? httpsRequest : httpRequest;
   }
 
-  sendMessage(chatId: number, msg: TelegramMessage): Promise<void> {
+  sendMessage(chatId: number, msg: TelegramMessage, hooks?: SendHooks): Promise<SendResult> {
     const body = JSON.stringify({ chat_id: chatId, ...msg });
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       const req = this.request(
         this.base,
-        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            if (res.statusCode === 200) return resolve();
-            let answer: { error_code?: number; description?: string; parameters?: { retry_after?: number } } = {};
+            if (res.statusCode === 200) return resolve({ ok: true });
+            let parsed: ApiError = {};
             try {
-              answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ApiError;
             } catch {
               /* not JSON: a proxy or a crash in between */
             }
-            const error_code = answer.error_code ?? res.statusCode ?? 0;
-            reject(Object.assign(new Error(`${error_code}: ${answer.description ?? res.statusMessage}`), { response: { ...answer, error_code } }));
+            resolve(classify(res.statusCode ?? 0, parsed));
           });
-          res.on('error', reject);
+          res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
         },
       );
-      req.on('timeout', () => req.destroy(new Error('sendMessage timed out')));
-      req.on('error', reject);
+      if (hooks) req.once('finish', () => hooks.written());
+      req.on('timeout', () => req.destroy(new Error(`no answer from Telegram within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
       req.end(body);
     });
   }
 }
 
-interface Job {
-  chat: number;
-  msg: TelegramMessage;
-  attempts: number;
-  done: () => void;
+export interface TelegramSettings {
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_MODE: 'webhook' | 'polling';
+  TELEGRAM_API_ROOT: string;
+  TELEGRAM_RATE_PER_CHAT: number;
+  TELEGRAM_BURST_PER_CHAT: number;
+  TELEGRAM_RATE_GLOBAL: number;
 }
 
-export interface SenderOptions {
-  /** Messages per second to one chat (Telegram: about 1) and the burst allowed. */
-  perChat?: number;
-  perChatBurst?: number;
-  /** Messages per second overall (Telegram: about 30). */
-  global?: number;
-  maxAttempts?: number;
-  onBlocked?: (chat: number) => Promise<void> | void;
-  log?: Logger;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-/** The one outbound path: per-chat order, Telegram's limits, 429 waited out, 403 recorded. */
-export class TelegramSender {
-  private readonly chats = new Map<number, { queue: Job[]; bucket: TokenBucket; running: boolean }>();
-  private readonly global: TokenBucket;
-  private readonly perChat: number;
-  private readonly perChatBurst: number;
-  private readonly maxAttempts: number;
-  private readonly log: Logger;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly onBlocked: (chat: number) => Promise<void> | void;
-  private pendingCount = 0;
-  private idleWaiters: (() => void)[] = [];
-  /** Counters for /healthz and tests. */
-  readonly stats = { sent: 0, retried429: 0, blocked: 0, failed: 0 };
-
-  constructor(
-    private readonly api: { sendMessage(chat: number, msg: TelegramMessage): Promise<unknown> },
-    opts: SenderOptions = {},
-  ) {
-    this.perChat = opts.perChat ?? 1;
-    this.perChatBurst = opts.perChatBurst ?? 3;
-    this.now = opts.now ?? Date.now;
-    this.global = new TokenBucket(opts.global ?? 30, opts.global && Number.isFinite(opts.global) ? opts.global : 30, this.now());
-    this.maxAttempts = opts.maxAttempts ?? 6;
-    this.log = opts.log ?? silentLogger;
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.onBlocked = opts.onBlocked ?? (() => undefined);
-  }
-
-  /** Queues messages for a chat, in order; resolves when they were sent or given up. */
-  send(chat: number, msgs: TelegramMessage[]): Promise<void> {
-    if (!msgs.length) return Promise.resolve();
-    let state = this.chats.get(chat);
-    if (!state) {
-      state = { queue: [], bucket: new TokenBucket(this.perChat, this.perChatBurst, this.now()), running: false };
-      this.chats.set(chat, state);
-    }
-    const all = msgs.map(
-      (msg) =>
-        new Promise<void>((done) => {
-          this.pendingCount++;
-          state!.queue.push({ chat, msg, attempts: 0, done });
-        }),
-    );
-    if (!state.running) void this.drain(chat, state);
-    return Promise.all(all).then(() => undefined);
-  }
-
-  /** Messages waiting to be sent. */
-  get pending(): number {
-    return this.pendingCount;
-  }
-
-  /** Resolves once nothing is waiting to be sent. */
-  idle(): Promise<void> {
-    if (this.pendingCount === 0) return Promise.resolve();
-    return new Promise((r) => this.idleWaiters.push(r));
-  }
-
-  private finish(job: Job): void {
-    job.done();
-    this.pendingCount--;
-    if (this.pendingCount === 0) for (const w of this.idleWaiters.splice(0)) w();
-  }
-
-  private async drain(chat: number, state: { queue: Job[]; bucket: TokenBucket; running: boolean }): Promise<void> {
-    state.running = true;
-    while (state.queue.length) {
-      const job = state.queue[0]!;
-      let wait = Math.max(state.bucket.waitMs(this.now()), this.global.waitMs(this.now()));
-      while (wait > 0) {
-        await this.sleep(wait);
-        wait = Math.max(state.bucket.waitMs(this.now()), this.global.waitMs(this.now()));
-      }
-      state.bucket.take(this.now());
-      this.global.take(this.now());
-      const outcome = await this.attempt(job, state.bucket);
-      if (outcome === 'retry') continue;
-      state.queue.shift();
-      this.finish(job);
-      if (outcome === 'blocked') {
-        // Nothing more can reach this chat.
-        for (const rest of state.queue.splice(0)) this.finish(rest);
-      }
-    }
-    state.running = false;
-    // Forget the chat once its bucket has refilled (a fresh bucket is the same then), so that the map
-    // holds only chats that were written to in the last few seconds.
-    const refill = Math.ceil((this.perChatBurst / this.perChat) * 1000);
-    const forget = () => {
-      // Only this state: the chat may have been forgotten and written to again since.
-      if (this.chats.get(chat) !== state || state.running || state.queue.length) return;
-      if (state.bucket.idle(this.now())) this.chats.delete(chat);
-      else setTimeout(forget, refill).unref();
-    };
-    if (Number.isFinite(refill)) setTimeout(forget, refill).unref();
-    else this.chats.delete(chat);
-  }
-
-  /** Chats with sender state (for tests and /healthz). */
-  get chatCount(): number {
-    return this.chats.size;
-  }
-
-  private async attempt(job: Job, bucket: TokenBucket): Promise<'sent' | 'retry' | 'blocked' | 'dropped'> {
-    job.attempts++;
-    try {
-      await this.api.sendMessage(job.chat, job.msg);
-      this.stats.sent++;
-      return 'sent';
-    } catch (e) {
-      const err = e as { response?: { error_code?: number; parameters?: { retry_after?: number } }; message?: string };
-      const code = err.response?.error_code;
-      const chat = userRef(`${TELEGRAM}:${job.chat}`);
-      if (code === 403) {
-        this.stats.blocked++;
-        this.log.info({ chat }, 'user blocked the bot; marked unreachable');
-        await Promise.resolve(this.onBlocked(job.chat)).catch((x: Error) => this.log.error({ err: x.message }, 'could not record unreachable user'));
-        return 'blocked';
-      }
-      if (job.attempts >= this.maxAttempts || (code !== undefined && code !== 429 && code < 500)) {
-        this.stats.failed++;
-        this.log.error({ chat, code, err: err.message, attempts: job.attempts }, 'message not delivered');
-        return 'dropped';
-      }
-      if (code === 429) {
-        this.stats.retried429++;
-        const seconds = err.response?.parameters?.retry_after ?? 1;
-        bucket.pauseUntil(this.now() + seconds * 1000);
-        this.log.warn({ chat, retry_after: seconds }, 'telegram asked us to slow down');
-      } else {
-        // Telegram or the network failed: back off and try again.
-        await this.sleep(Math.min(500 * 2 ** (job.attempts - 1), 8000));
-      }
-      return 'retry';
-    }
-  }
-}
-
-export interface TelegramChannelOptions {
-  token: string;
-  apiRoot?: string;
-  secret?: string;
-  inbox: Inbox;
-  service: ConversationService;
-  redis: Redis;
-  keys: Keyspace;
-  sender?: SenderOptions;
-  log?: Logger;
-}
+const SETTINGS = {
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC-DEF… (from @BotFather)').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -')
+    .optional(),
+  TELEGRAM_MODE: z.enum(['webhook', 'polling']).default('webhook'),
+  TELEGRAM_API_ROOT: z.string().url('TELEGRAM_API_ROOT must be a URL such as https://api.telegram.org').default('https://api.telegram.org'),
+  /** Telegram's own limits by default: about one message a second to a chat, 30 a second overall. */
+  TELEGRAM_RATE_PER_CHAT: z.coerce.number().positive().default(1),
+  TELEGRAM_BURST_PER_CHAT: z.coerce.number().int().min(1).max(20).default(3),
+  TELEGRAM_RATE_GLOBAL: z.coerce.number().positive().default(30),
+};
 
 function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
   const o = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 64 };
@@ -381,48 +257,31 @@ export function telegramClient(token: string, apiRoot = 'https://api.telegram.or
   return new Telegram(token, { apiRoot, agent: keepAliveAgent(apiRoot) });
 }
 
-/** Reads the body ourselves: capped, no JSON middleware on the hot path. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > max) {
-        resolve('too_large');
-        req.pause();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
-}
+export const WEBHOOK_PATH = '/webhooks/telegram';
 
-export class TelegramChannel {
+export class TelegramChannel implements Channel {
+  readonly name = TELEGRAM;
+  readonly limits: ChannelLimits;
   readonly telegram: Telegram;
-  readonly sender: TelegramSender;
+  private readonly api: BotApiSender;
   private readonly log: Logger;
+  private readonly inbox: Inbox;
+  private readonly recipients: Recipients;
+  private readonly s: TelegramSettings;
   private bot: Telegraf | null = null;
-  mode: 'webhook' | 'polling' = 'webhook';
 
-  constructor(private readonly opts: TelegramChannelOptions) {
-    this.log = opts.log ?? silentLogger;
-    this.telegram = telegramClient(opts.token, opts.apiRoot);
-    const apiRoot = opts.apiRoot ?? 'https://api.telegram.org';
-    this.sender = new TelegramSender(new BotApiSender(opts.token, apiRoot, keepAliveAgent(apiRoot)), {
-      ...opts.sender,
-      log: this.log,
-      onBlocked: (chat) => this.markUnreachable(String(chat), true),
-    });
+  constructor(deps: ChannelDeps<TelegramSettings>) {
+    this.s = deps.settings;
+    this.log = deps.log ?? silentLogger;
+    this.inbox = deps.inbox;
+    this.recipients = deps.recipients;
+    this.telegram = telegramClient(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT);
+    this.api = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT));
+    this.limits = { perSecond: this.s.TELEGRAM_RATE_GLOBAL, perChatPerSecond: this.s.TELEGRAM_RATE_PER_CHAT, perChatBurst: this.s.TELEGRAM_BURST_PER_CHAT };
   }
 
-  private async markUnreachable(user: string, blocked: boolean): Promise<void> {
-    const key = this.opts.keys.unreachable(userKey(TELEGRAM, user));
-    // Kept as long as a session would be: the user's data never outlives the privacy notice's promise.
-    if (blocked) await this.opts.redis.set(key, '1', 'EX', SESSION_TTL_S);
-    else await this.opts.redis.del(key);
+  get mode(): 'webhook' | 'polling' {
+    return this.s.TELEGRAM_MODE;
   }
 
   /** Queues an update; one Redis round trip. */
@@ -436,19 +295,17 @@ export class TelegramChannel {
       return 'ignored';
     }
     if (!body) return 'ignored';
-    return this.opts.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body });
+    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body });
   }
 
-  /**
-   * POST /webhooks/telegram, as a plain Node handler: the hot path of the service, so no framework
-   * work per request (it is mounted before Express; see src/server.ts).
-   */
+  routes(): Routes {
+    return this.mode === 'webhook' ? { [`POST ${WEBHOOK_PATH}`]: this.webhook() } : {};
+  }
+
+  /** POST /webhooks/telegram, as a plain Node handler: the hot path of the service. */
   webhook(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-    if (!this.opts.secret) throw new Error('TELEGRAM_WEBHOOK_SECRET is needed for the webhook');
-    const secretOk = secretChecker(this.opts.secret);
-    const answer = (res: ServerResponse, status: number, body: Buffer) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
-    };
+    if (!this.s.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_WEBHOOK_SECRET is needed for the webhook');
+    const secretOk = secretChecker(this.s.TELEGRAM_WEBHOOK_SECRET);
     return async (req, res) => {
       if (!secretOk(req.headers['x-telegram-bot-api-secret-token'] as string | undefined)) {
         answer(res, 401, REFUSED.secret);
@@ -481,31 +338,45 @@ export class TelegramChannel {
     };
   }
 
-  /** Handles one queued update: runs the conversation and sends the replies. */
-  async handle(d: Delivery): Promise<void> {
+  order(d: Delivery): number {
+    return Number(d.id) || 0;
+  }
+
+  async inbound(d: Delivery): Promise<Inbound | null> {
     const b = d.body as TelegramBody;
-    if (b.kind === 'blocked' || b.kind === 'unblocked') return this.markUnreachable(b.user, b.kind === 'blocked');
+    const chat = String(b.chat);
+    if (b.kind === 'blocked') {
+      await this.recipients.markGone(TELEGRAM, chat);
+      return null;
+    }
+    if (b.kind === 'unblocked') {
+      await this.recipients.markReachable(TELEGRAM, chat);
+      return null;
+    }
     if (b.callback) {
       this.telegram.answerCbQuery(b.callback).catch((e: Error) => this.log.warn({ err: e.message }, 'answerCallbackQuery failed'));
     }
-    const handled = await this.opts.service.handle({
-      channel: TELEGRAM,
-      userId: b.user,
-      messageId: d.id,
-      text: b.text,
-      choice: b.choice,
-      langHint: b.lang ?? null,
-    });
-    if (handled.duplicate) return;
-    // Queued, not awaited: a chat waiting out its rate limit must not hold an inbox slot. The per-chat
-    // queue keeps the order; stop() waits until the queue is empty.
-    void this.sender.send(b.chat, handled.replies.flatMap(renderTelegram));
+    return { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, choice: b.choice, langHint: b.lang ?? null };
+  }
+
+  render(message: Outbound): unknown[] {
+    return renderTelegram(message);
+  }
+
+  send(to: string, message: unknown, hooks?: SendHooks): Promise<SendResult> {
+    return this.api.sendMessage(Number(to), message as TelegramMessage, hooks);
+  }
+
+  async notify(to: string, text: string): Promise<boolean> {
+    const results = await Promise.all(renderTelegram({ text }).map((m) => this.api.sendMessage(Number(to), m)));
+    return results.every((r) => r.ok);
   }
 
   /** Long polling (no public URL needed): updates go through the same inbox as webhook ones. */
-  startPolling(): void {
-    this.mode = 'polling';
-    const bot = new Telegraf(this.opts.token, { telegram: { apiRoot: this.opts.apiRoot ?? 'https://api.telegram.org', agent: (this.telegram as unknown as { options: { agent: HttpAgent } }).options.agent } });
+  start(): void {
+    if (this.mode !== 'polling') return;
+    const agent = (this.telegram as unknown as { options: { agent: HttpAgent } }).options.agent;
+    const bot = new Telegraf(this.s.TELEGRAM_BOT_TOKEN!, { telegram: { apiRoot: this.s.TELEGRAM_API_ROOT, agent } });
     bot.use(async (ctx) => {
       // Telegram forgets an update once polling moves past it: keep trying until it is stored.
       for (let attempt = 0; ; attempt++) {
@@ -526,12 +397,8 @@ export class TelegramChannel {
     });
   }
 
-  async setWebhook(url: string): Promise<void> {
-    await this.telegram.setWebhook(url, { secret_token: this.opts.secret, allowed_updates: [...ALLOWED_UPDATES], max_connections: 40 });
-  }
-
   /** Stops polling (no more updates come in this way). */
-  stopPolling(): void {
+  stop(): void {
     const bot = this.bot;
     this.bot = null;
     if (bot) {
@@ -543,13 +410,40 @@ export class TelegramChannel {
     }
   }
 
-  /** Waits until every queued reply was sent, or the deadline passed; says how many were left. */
-  async drain(deadlineMs: number): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.sender.idle(), new Promise((r) => (timer = setTimeout(r, deadlineMs)))]);
-    clearTimeout(timer);
-    const left = this.sender.pending;
-    if (left) this.log.warn({ left }, 'stopping with replies not sent');
-    return left;
+  health(): Record<string, unknown> {
+    return { mode: this.mode };
   }
 }
+
+async function setWebhookCommand(args: string[], s: TelegramSettings): Promise<string> {
+  const { values } = parseArgs({ args, options: { url: { type: 'string' }, drop: { type: 'boolean' } } });
+  if (!values.url || !/^https:\/\/[^/]+\/.*webhooks\/telegram$/.test(values.url)) {
+    throw new Error(`--url must be the public https address of ${WEBHOOK_PATH}, e.g. --url https://waspada.example.org${WEBHOOK_PATH}`);
+  }
+  if (!s.TELEGRAM_BOT_TOKEN || !s.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET must be set');
+  const telegram = telegramClient(s.TELEGRAM_BOT_TOKEN, s.TELEGRAM_API_ROOT);
+  await telegram.setWebhook(values.url, {
+    secret_token: s.TELEGRAM_WEBHOOK_SECRET,
+    allowed_updates: [...ALLOWED_UPDATES],
+    max_connections: 40,
+    drop_pending_updates: values.drop ?? false,
+  });
+  const info = await telegram.getWebhookInfo();
+  return `webhook set: ${info.url} (pending updates: ${info.pending_update_count})`;
+}
+
+export const telegram: ChannelModule<TelegramSettings> = {
+  name: TELEGRAM,
+  settings: SETTINGS,
+  signals: ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET'],
+  missing(s) {
+    const out: string[] = [];
+    if (!s.TELEGRAM_BOT_TOKEN) out.push('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
+    if (s.TELEGRAM_MODE === 'webhook' && !s.TELEGRAM_WEBHOOK_SECRET) out.push('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode (set TELEGRAM_MODE=polling to poll instead)');
+    return out;
+  },
+  create: (deps) => new TelegramChannel(deps),
+  commands: {
+    'telegram:set-webhook': { usage: '--url https://<host>/webhooks/telegram [--drop]', run: setWebhookCommand },
+  },
+};

@@ -40,6 +40,15 @@ type WithIngest = Redis & {
 
 export type DeliveryHandler = (d: Delivery) => Promise<void>;
 
+/**
+ * Thrown by a handler that could not do its work for a reason that will pass (Redis away): the delivery
+ * is not acknowledged and is handed out again after a pause (by this process, or after `claimAfterMs`
+ * by another if this one stops).
+ */
+export class RetryLater extends Error {}
+
+const RETRY_MAX_MS = 30_000;
+
 export interface InboxOptions {
   redis: Redis;
   keys: Keyspace;
@@ -67,6 +76,8 @@ export class Inbox {
   private wake: (() => void) | null = null;
   /** Handled entries waiting to be acknowledged together (one script call per turn of the event loop). */
   private acks: { id: string; done: () => void; fail: (e: Error) => void }[] = [];
+  /** Deliveries waiting to be tried again (RetryLater), by their timers. */
+  private readonly retries = new Set<NodeJS.Timeout>();
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
@@ -154,18 +165,30 @@ export class Inbox {
     }
   }
 
-  private dispatch(streamId: string, d: Delivery | null, handle: DeliveryHandler): void {
-    this.inflight++;
+  private dispatch(streamId: string, d: Delivery | null, handle: DeliveryHandler, attempt = 0): void {
+    if (attempt === 0) this.inflight++;
     // Acknowledged (and removed) only after it was handled: a crash before this leaves it pending.
     const done = () => this.ack(streamId);
+    let retrying = false;
     (d ? handle(d) : Promise.resolve(this.log.error({ streamId }, 'undecodable inbox entry dropped')))
       .then(done, async (e: Error) => {
+        if (e instanceof RetryLater && this.running) {
+          retrying = true;
+          const timer = setTimeout(() => {
+            this.retries.delete(timer);
+            this.dispatch(streamId, d, handle, attempt + 1);
+          }, Math.min(1000 * 2 ** attempt, RETRY_MAX_MS));
+          this.retries.add(timer);
+          return;
+        }
+        if (e instanceof RetryLater) return; // stopping: left pending for the next process
         // The handler reports its own failures to the user; an exception here is a bug: log it, do not retry forever.
         this.log.error({ err: e.message, channel: d?.channel }, 'delivery handler failed');
         await done();
       })
       .catch((e: Error) => this.log.error({ err: e.message }, 'could not acknowledge a delivery; it will be claimed again'))
       .finally(() => {
+        if (retrying) return;
         this.inflight--;
         const w = this.wake;
         this.wake = null;
@@ -197,6 +220,10 @@ export class Inbox {
     this.running = false;
     this.wake?.();
     this.reader?.disconnect();
+    // Deliveries waiting for another try stay pending in Redis; another process takes them over.
+    for (const t of this.retries) clearTimeout(t);
+    this.inflight -= this.retries.size;
+    this.retries.clear();
     await this.loop?.catch(() => undefined);
     const until = Date.now() + deadlineMs;
     while (this.inflight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));

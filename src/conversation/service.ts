@@ -1,14 +1,15 @@
 // Between the channels and the engine: drops re-deliveries, handles one user's messages one at a time,
-// loads the session, runs the engine and its effects, saves the session, and renders the replies.
+// loads the session, runs the engine and its effects, hands the replies to the outbox, saves the session.
 import { randomUUID } from 'node:crypto';
 import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
 import { langFromHint } from '../engine/intents.js';
 import { ENGINE_KEYS, step } from '../engine/step.js';
-import { newSession, type Input, type Lang, type Reply, type Session } from '../engine/types.js';
+import { newSession, type Input, type Lang, type Session } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
-import type { Store } from '../store/store.js';
+import { isUnavailable, type Store } from '../store/store.js';
+import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler } from './effects.js';
 import { RecruiterHasher } from './recruiters.js';
 
@@ -26,12 +27,21 @@ export interface Inbound {
 }
 
 export interface Handled {
+  /**
+   * The replies, rendered, for a service without an outbox (the terminal chat shows them itself).
+   * With an outbox they were handed to it, and this is empty.
+   */
   replies: Outbound[];
   /** The message was handled before; nothing was done. */
   duplicate: boolean;
   lang: Lang;
-  /** False when the message could not be handled (store unavailable); the reply says to try again. */
+  /** False when the message could not be handled; the person is told so. */
   ok: boolean;
+  /**
+   * Redis (the store or the outbox) could not be reached: nothing was changed or sent, and the
+   * message should be handled again once it is back.
+   */
+  unavailable: boolean;
 }
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
@@ -42,7 +52,7 @@ const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 
 /** Texts this module shows. */
-export const CONVERSATION_KEYS = ['conversation.try_again', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
+export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
 
 // C0 controls except tab and newline, DEL, and C1 controls: binary garbage, not text.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -59,6 +69,8 @@ export interface ServiceOptions {
   effects?: Record<string, EffectHandler>;
   /** Key for the hashes of recruiter contacts and of people in the counts (config HASH_SECRET). */
   hashSecret?: string;
+  /** Where replies go. Without one, `handle` returns them rendered (the terminal chat). */
+  outbox?: Deliverer;
   now?: () => number;
   log?: Logger;
 }
@@ -70,6 +82,7 @@ export class ConversationService {
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly hasher: RecruiterHasher;
+  private readonly outbox?: Deliverer;
   /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
   private readonly queues = new Map<UserKey, Promise<unknown>>();
   /** Locks this process could not release (Redis was down): freed before the user's next message. */
@@ -81,6 +94,7 @@ export class ConversationService {
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
+    this.outbox = opts.outbox;
     const official = [...opts.content.data.contacts.values()].flatMap((c) => c.channels.map((ch) => ch.value));
     this.hasher = new RecruiterHasher(opts.hashSecret ?? DEMO_HASH_SECRET, official);
   }
@@ -116,15 +130,17 @@ export class ConversationService {
 
   private async handleNow(user: UserKey, inbound: Inbound): Promise<Handled> {
     const at = this.now();
+    const to = { channel: inbound.channel, user: inbound.userId };
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let token: string | null = null;
     let running: string | undefined;
+    let delivered = false;
     try {
       const claim = await this.claim(user, inbound.messageId);
       token = claim.token;
       if (claim.seen) {
         await this.store.release(user, token);
-        return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true };
+        return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true, unavailable: false };
       }
       let session: Session = claim.session ?? newSession(at);
       lang = session.lang ?? lang;
@@ -142,10 +158,12 @@ export class ConversationService {
         erase: false,
       };
       let result = step(this.content.bundle, session, input);
-      const replies: { lang: Lang; reply: Reply }[] = [];
+      const items: OutboxItem[] = [];
+      let urgent = false;
       const collect = () => {
         const l = result.session.lang ?? lang;
-        for (const reply of result.replies) replies.push({ lang: l, reply });
+        for (const reply of result.replies) items.push({ lang: l, reply });
+        urgent ||= result.urgent;
       };
       collect();
       for (let round = 0; result.effects.length && round < MAX_EFFECT_ROUNDS; round++) {
@@ -159,18 +177,36 @@ export class ConversationService {
       }
       session = result.session;
       lang = session.lang ?? lang;
+      // Replies are queued before the session is saved: a crash in between re-runs the message, and the
+      // outbox drops the second copy by its key. So an answer is never lost, and never sent twice.
+      if (this.outbox) {
+        await this.outbox.deliver(to, items, { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
+        delivered = true;
+      }
       const saved = await this.store.commit(user, token, inbound.messageId, ctx.erase ? null : session);
       token = null;
       if (!saved) throw new Error('lost the user lock before saving');
-      return { replies: replies.map((r) => this.content.renderer.reply(r.lang, r.reply)), duplicate: false, lang, ok: true };
+      return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false };
     } catch (err) {
-      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running }, 'message not handled');
+      const unavailable = isUnavailable(err);
+      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable }, 'message not handled');
       if (token) {
         const held = token;
         await this.store.release(user, held).catch(() => this.orphans.set(user, held));
       }
-      return { replies: [{ text: this.content.texts.t(lang, 'conversation.try_again') }], duplicate: false, lang, ok: false };
+      const notice: OutboxItem[] = delivered ? [] : [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
+      if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable };
+      if (!unavailable && notice.length) {
+        await this.outbox.deliver(to, notice, { key: `${replyKey(inbound)}:failed`, priority: 'urgent', inReplyTo: true }).catch((e: Error) => {
+          this.log.error({ err: e.message, user: userRef(user) }, 'could not queue the failure notice');
+        });
+      }
+      return { replies: [], duplicate: false, lang, ok: false, unavailable };
     }
+  }
+
+  private render(items: readonly OutboxItem[]): Outbound[] {
+    return items.map((i) => this.content.renderer.reply(i.lang, i.reply));
   }
 
   private async perform(ctx: EffectContext, type: string, args: Record<string, unknown>) {
@@ -182,6 +218,11 @@ export class ConversationService {
     // A failure here (the store went away) fails the whole message; it is logged once, by handleNow.
     return handler.run(ctx, args as never);
   }
+}
+
+/** The idempotency key of a message's replies in the outbox (one per person and message). */
+function replyKey(inbound: Inbound): string {
+  return `${inbound.userId}:${inbound.messageId}`;
 }
 
 /** Every text key the code (rather than a flow) shows. */

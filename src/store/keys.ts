@@ -16,15 +16,46 @@ export function keyspace(prefix: string) {
     seen: (u: UserKey, messageId: string) => `${prefix}:seen:${tag(u)}:${messageId}`,
     /** SCAN pattern of a user's seen-marks (glob characters in the id escaped). */
     seenPattern: (u: UserKey) => `${prefix}:seen:${tag(u).replace(/[*?[\]\\]/g, '\\$&')}:*`,
-    /** Set when the platform says the user blocked us (Telegram 403); cleared when they write again. */
-    unreachable: (u: UserKey) => `${prefix}:unreachable:${tag(u)}`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
-    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:unreachable:${tag(u)}`],
+    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
     /** HyperLogLog of who warned about / reported a recruiter contact (by keyed hash). */
     recruiter: (hash: string, kind: 'warned' | 'reported' | 'probe') => `${prefix}:recruiter:{${hash}}:${kind}`,
     // The inbox: webhook deliveries waiting to be handled. One hash tag, so ingest is one script.
     inbox: `${prefix}:{inbox}:stream`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
+    outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),
   };
 }
 export type Keyspace = ReturnType<typeof keyspace>;
+
+/**
+ * The outbox of one channel. Every key shares one hash tag, so each change is one atomic script (on
+ * Redis Cluster too). The scripts in src/outbox/scripts.ts build the per-chat names from `base` the
+ * same way as `queue` and `chatRate` below.
+ */
+function outboxKeys(base: string) {
+  return {
+    base,
+    /** Chats with messages to send: score = priority * PRIORITY_SPAN + the time the chat may send next. */
+    ready: `${base}ready`,
+    /** Chats with a message in a sender's hands: score = when that lease runs out. */
+    lease: `${base}lease`,
+    /** chat → "<claim token>|<priority>" of the message in hand. */
+    inflight: `${base}inflight`,
+    /** chat → claim token, written once the message was handed to the network (never sent twice). */
+    sent: `${base}sent`,
+    /** The channel's rate (GCRA theoretical arrival time, ms), shared by every process. */
+    rate: `${base}rate`,
+    /** Counters: queued, sent, failed, gone, expired, ... */
+    stats: `${base}stats`,
+    /** The recipient registry: people the platform says are gone (blocked us), by when. */
+    gone: `${base}gone`,
+    /** An idempotency key: a delivery with a key already seen is not queued again. */
+    key: (k: string) => `${base}k:${k}`,
+    /** A chat's messages of one priority, in order: "<queued at ms>|<attempts>|<platform message JSON>". */
+    queue: (chat: string, priority: number) => `${base}q:${chat}:${priority}`,
+    /** A chat's own rate (GCRA theoretical arrival time, ms). */
+    chatRate: (chat: string) => `${base}r:${chat}`,
+  };
+}
+export type OutboxKeys = ReturnType<typeof outboxKeys>;

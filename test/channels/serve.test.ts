@@ -9,13 +9,23 @@ import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.
 import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
 
 describe('npm start (serve)', () => {
-  it('names every missing setting at once and exits 1', async () => {
-    const r = await runCli(['serve'], '', { REDIS_URL: '', HASH_SECRET: '', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' });
+  it('names every missing setting at once and exits 1, for the channel it was asked to serve', async () => {
+    const r = await runCli(['serve'], '', { REDIS_URL: '', HASH_SECRET: '', CHANNELS: 'telegram', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('REDIS_URL: needed to serve');
     expect(r.stderr).toContain('HASH_SECRET: needed to serve');
     expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
     expect(r.stderr).toContain('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode');
+  });
+
+  it('with no channel asked for, says which settings each channel needs', async () => {
+    const r = await runCli(['serve'], '', { REDIS_URL, HASH_SECRET: 'x'.repeat(20), CHANNELS: '', TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CHANNELS: no channel to serve');
+    expect(r.stderr).toContain('telegram: TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET');
+    const unknown = await runCli(['serve'], '', { CHANNELS: 'telegram,fax' });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('CHANNELS must list some of: telegram');
   });
 
   it('refuses a malformed token or a short secret, naming the variable', async () => {

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiSender, renderTelegram, TelegramSender } from '../../src/channels/telegram.js';
 import { Agent } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BotApiSender, classify, renderTelegram } from '../../src/channels/telegram.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { TOKEN } from '../helpers/telegram.js';
 
-describe('Telegram sender against the fake Bot API', () => {
+describe('sending one Telegram message, and what its answer means for the outbox', () => {
   let fake: FakeTelegram;
   let api: BotApiSender;
+  const [msg] = renderTelegram({ text: 'halo' });
   beforeAll(async () => {
     fake = await startFakeTelegram({ token: TOKEN });
     api = new BotApiSender(TOKEN, fake.apiRoot, new Agent({ keepAlive: true }));
@@ -15,38 +16,49 @@ describe('Telegram sender against the fake Bot API', () => {
     await fake.close();
   });
 
-  it('retries after Telegram answers 500, with growing pauses, and the message arrives once', async () => {
-    const pauses: number[] = [];
-    const sender = new TelegramSender(api, { perChat: 1000, global: 1000, sleep: async (ms) => void pauses.push(ms) });
-    fake.failNext('sendMessage', 2, { code: 500 });
-    await sender.send(61, renderTelegram({ text: 'halo' }));
+  it('a message Telegram takes is ok, and the written hook fires before the answer', async () => {
+    let written = false;
+    const r = await api.sendMessage(61, msg!, { written: () => void (written = true) });
+    expect(r).toEqual({ ok: true });
+    expect(written).toBe(true);
     expect(fake.sent(61).map((m) => m.text)).toEqual(['halo']);
-    expect(pauses).toEqual([500, 1000]);
-    expect(sender.stats).toMatchObject({ sent: 1, failed: 0 });
   });
 
-  it('gives up on a message Telegram refuses as bad (400) without retrying, and goes on with the next', async () => {
-    const sender = new TelegramSender(api, { perChat: 1000, global: 1000 });
-    fake.failNext('sendMessage', 1, { code: 400, description: 'Bad Request: chat not found' });
-    await sender.send(62, [...renderTelegram({ text: 'one' }), ...renderTelegram({ text: 'two' })]);
-    expect(fake.sent(62).map((m) => m.text)).toEqual(['two']);
-    expect(sender.stats).toMatchObject({ sent: 1, failed: 1 });
+  it('429 means wait as long as retry_after says', async () => {
+    fake.failNext('sendMessage', 1, { code: 429, retryAfter: 7 });
+    expect(await api.sendMessage(62, msg!)).toMatchObject({ ok: false, kind: 'retry', afterMs: 7000 });
   });
 
-  it('a blocked chat is reported once and its remaining messages are dropped', async () => {
-    const blocked: number[] = [];
-    const sender = new TelegramSender(api, { perChat: 1000, global: 1000, onBlocked: (c) => void blocked.push(c) });
+  it('a blocked chat, or a chat Telegram does not know, is gone', async () => {
     fake.blockChat(63);
-    await sender.send(63, [...renderTelegram({ text: 'a' }), ...renderTelegram({ text: 'b' })]);
-    expect(blocked).toEqual([63]);
-    expect(fake.calls.filter((c) => c.method === 'sendMessage' && c.body.chat_id === 63)).toHaveLength(1);
+    expect(await api.sendMessage(63, msg!)).toMatchObject({ ok: false, kind: 'gone' });
+    fake.failNext('sendMessage', 1, { code: 400, description: 'Bad Request: chat not found' });
+    expect(await api.sendMessage(64, msg!)).toMatchObject({ ok: false, kind: 'gone' });
   });
 
-  it('forgets a chat once its bucket has refilled, so memory does not grow with every user ever served', async () => {
-    let now = 0;
-    const sender = new TelegramSender(api, { perChat: 1000, perChatBurst: 1, global: 1e9, now: () => now });
-    await Promise.all(Array.from({ length: 200 }, (_, i) => sender.send(1000 + i, renderTelegram({ text: 'x' }))));
-    now += 10;
-    await expect.poll(() => sender.chatCount, { timeout: 2000 }).toBe(0);
+  it('another 400 refuses this message only; 5xx and a wrong token are failures worth retrying', async () => {
+    fake.failNext('sendMessage', 1, { code: 400, description: 'Bad Request: message is too long' });
+    expect(await api.sendMessage(65, msg!)).toMatchObject({ ok: false, kind: 'permanent' });
+    fake.failNext('sendMessage', 1, { code: 500 });
+    expect(await api.sendMessage(65, msg!)).toMatchObject({ ok: false, kind: 'transient' });
+    const wrong = new BotApiSender('999:AAwrong-token-000000000000000', fake.apiRoot, new Agent({ keepAlive: true }));
+    expect(await wrong.sendMessage(65, msg!)).toMatchObject({ ok: false, kind: 'transient', reason: expect.stringContaining('401') });
+  });
+
+  it('a network failure is a failure worth retrying, never an exception', async () => {
+    const nowhere = new BotApiSender(TOKEN, 'http://127.0.0.1:1', new Agent());
+    expect(await nowhere.sendMessage(66, msg!)).toMatchObject({ ok: false, kind: 'transient' });
+  });
+
+  it('a slow answer is waited for, not given up and sent again', async () => {
+    const slow = new BotApiSender(TOKEN, fake.apiRoot, new Agent({ keepAlive: true }), 5_000);
+    fake.delayNext('sendMessage', 1, 1500);
+    expect(await slow.sendMessage(67, msg!)).toEqual({ ok: true });
+    expect(fake.sent(67)).toHaveLength(1);
+  });
+
+  it('classifies answers that are not JSON by their HTTP status', () => {
+    expect(classify(502, {})).toMatchObject({ kind: 'transient', reason: '502: no description' });
+    expect(classify(403, {})).toMatchObject({ kind: 'gone' });
   });
 });

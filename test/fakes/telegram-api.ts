@@ -42,6 +42,12 @@ export interface FakeTelegramOptions {
   perChatPerSecond?: number;
   /** Messages per second over all chats; default unlimited. */
   globalPerSecond?: number;
+  /**
+   * Strict limits, as the Bot API FAQ states them: never more than `globalPerSecond` messages in any
+   * one second, and at least 1/perChatPerSecond seconds between two messages to one chat (no burst).
+   * Default: token buckets that allow a burst of one second's worth.
+   */
+  strict?: boolean;
 }
 
 export type SendListener = (body: any, message: TgMessage) => void;
@@ -59,6 +65,10 @@ export interface FakeTelegram {
   onSend(chatId: number | string, cb: SendListener): () => void;
   /** The next n calls of `method` fail with err (queued after earlier failNext calls for the same method). */
   failNext(method: string, n: number, err: FailSpec): void;
+  /** Every call of `method` in the next `ms` milliseconds fails with err (a 429 storm, an outage). */
+  failFor(method: string, ms: number, err: FailSpec): void;
+  /** The next n calls of `method` are carried out at once, but answered only after `ms` (a slow Bot API). */
+  delayNext(method: string, n: number, ms: number): void;
   /** sendMessage / sendChatAction / edits to chatId answer 403 "Forbidden: bot was blocked by the user". */
   blockChat(chatId: number | string): void;
   unblockChat(chatId: number | string): void;
@@ -425,6 +435,11 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly sentByChat = new Map<string, any[]>();
   private readonly listeners = new Map<string, Set<SendListener>>();
   private readonly failures = new Map<string, { err: FailSpec; left: number }[]>();
+  private readonly failUntil = new Map<string, { err: FailSpec; until: number }>();
+  private readonly delays = new Map<string, { ms: number; left: number }[]>();
+  private readonly strict: boolean;
+  /** Strict mode: times of the last accepted messages overall (a ring of globalPerSecond entries). */
+  private recent: number[] = [];
   private readonly blocked = new Set<string>();
   private readonly messages = new Map<string, StoredMessage>();
   private readonly chatBuckets = new Map<string, Bucket>();
@@ -444,6 +459,7 @@ class FakeTelegramServer implements FakeTelegram {
     this.token = opts.token ?? DEFAULT_TOKEN;
     this.perChat = opts.perChatPerSecond;
     this.global = opts.globalPerSecond;
+    this.strict = opts.strict ?? false;
     const id = Number(this.token.split(':')[0]);
     this.botUser = {
       id: Number.isSafeInteger(id) && id > 0 ? id : 123456789,
@@ -550,6 +566,18 @@ class FakeTelegramServer implements FakeTelegram {
     this.failures.set(key, q);
   }
 
+  failFor(method: string, ms: number, err: FailSpec): void {
+    this.failUntil.set(method.toLowerCase(), { err, until: Date.now() + ms });
+  }
+
+  delayNext(method: string, n: number, ms: number): void {
+    if (n <= 0) return;
+    const key = method.toLowerCase();
+    const q = this.delays.get(key) ?? [];
+    q.push({ ms, left: n });
+    this.delays.set(key, q);
+  }
+
   blockChat(chatId: number | string): void {
     this.blocked.add(String(chatId));
   }
@@ -585,6 +613,9 @@ class FakeTelegramServer implements FakeTelegram {
     this.sentAll.length = 0;
     this.sentByChat.clear();
     this.failures.clear();
+    this.failUntil.clear();
+    this.delays.clear();
+    this.recent = [];
     this.blocked.clear();
     this.messages.clear();
     this.chatBuckets.clear();
@@ -660,9 +691,10 @@ class FakeTelegramServer implements FakeTelegram {
         return;
       }
       const result = handler.call(this, body, res);
-      if (result instanceof Promise) {
-        result.then((a) => this.respond(res, a, { method, body, at }));
-      } else this.respond(res, result, { method, body, at });
+      const delay = this.delayed(method);
+      const answer = (a: Answer) => (delay ? setTimeout(() => this.respond(res, a, { method, body, at }), delay) : this.respond(res, a, { method, body, at }));
+      if (result instanceof Promise) result.then(answer);
+      else answer(result);
     });
   }
 
@@ -685,7 +717,21 @@ class FakeTelegramServer implements FakeTelegram {
     }
   }
 
+  private delayed(method: string): number {
+    const q = this.delays.get(method.toLowerCase());
+    const head = q?.[0];
+    if (!q || !head) return 0;
+    if (--head.left <= 0) q.shift();
+    if (q.length === 0) this.delays.delete(method.toLowerCase());
+    return head.ms;
+  }
+
   private injected(method: string): Answer | undefined {
+    const storm = this.failUntil.get(method.toLowerCase());
+    if (storm) {
+      if (Date.now() < storm.until) return failFromSpec(storm.err);
+      this.failUntil.delete(method.toLowerCase());
+    }
     const q = this.failures.get(method.toLowerCase());
     const head = q?.[0];
     if (!q || !head) return undefined;
@@ -704,6 +750,7 @@ class FakeTelegramServer implements FakeTelegram {
   private rateLimit(chatKey: string): number | 0 {
     if (this.perChat === undefined && this.global === undefined) return 0;
     const now = performance.now();
+    if (this.strict) return this.strictLimit(chatKey, now);
     const refill = (b: Bucket, rate: number) => {
       b.tokens = Math.min(rate, b.tokens + ((now - b.last) / 1000) * rate);
       b.last = now;
@@ -722,6 +769,24 @@ class FakeTelegramServer implements FakeTelegram {
       g.tokens -= 1;
     }
     if (chatBucket) chatBucket.tokens -= 1;
+    return 0;
+  }
+
+  /** Strict mode: a sliding one-second window overall, a minimum spacing per chat. */
+  private strictLimit(chatKey: string, now: number): number | 0 {
+    let chatBucket: Bucket | undefined;
+    if (this.perChat !== undefined) {
+      chatBucket = this.chatBuckets.get(chatKey);
+      // `last` is the time of the chat's last accepted message.
+      if (chatBucket && now - chatBucket.last < 1000 / this.perChat) return 1;
+    }
+    if (this.global !== undefined) {
+      const cap = Math.max(1, Math.floor(this.global));
+      while (this.recent.length && now - this.recent[0]! >= 1000) this.recent.shift();
+      if (this.recent.length >= cap) return 1;
+      this.recent.push(now);
+    }
+    if (this.perChat !== undefined) this.chatBuckets.set(chatKey, { tokens: 0, last: now });
     return 0;
   }
 

@@ -1,0 +1,444 @@
+// The durable outbox: the only way a message leaves Waspada (replies, status pushes, staff messages,
+// campaigns). A message accepted here is in Redis; it is sent once, in its chat's order, within the
+// platform's limits shared by every process, and given up only when the platform says the recipient
+// is gone or when it has waited longer than the configured age.
+//
+// How a message goes out (one lane per channel, in every process):
+//   deliver ─ENQUEUE─► chat queue + ready set ─CLAIM─► lease (chat → token) ─send─► platform
+//                                                        │ written to the network: "sent" mark
+//                                                        └─ACK─► popped, counted; the chat is ready again
+// A lease runs out only when its holder stopped renewing it (it died): the message is then sent again,
+// unless it had already been written to the network, in which case it counts as sent ("in doubt"), so
+// a message is never sent twice (see DESIGN.md for the window this leaves).
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { ChannelSender, Recipient, SendResult } from '../channels/port.js';
+import type { Outbound } from '../content/render.js';
+import type { Lang, Reply } from '../engine/types.js';
+import { silentLogger, userRef, type Logger } from '../log.js';
+import type { Keyspace, OutboxKeys } from '../store/keys.js';
+import type { Recipients } from './recipients.js';
+import { ACK, CLAIM, ENQUEUE, PRIORITY, type Priority } from './scripts.js';
+
+export type { Priority };
+
+/** One message for the outbox: an engine reply and the language to show it in. */
+export interface OutboxItem {
+  lang: Lang;
+  reply: Reply;
+}
+
+export interface DeliverOptions {
+  /** Idempotency key: a second delivery with the same key (within `keyTtlS`) is not queued again. */
+  key?: string;
+  /** `urgent` goes before everything, `reply` before `bulk` (campaigns). Default `reply`. */
+  priority?: Priority;
+  /**
+   * An answer to something the person just sent: they are reachable, whatever the registry said.
+   * Otherwise (a push nobody asked for just now) a person the platform said is gone is not written to.
+   */
+  inReplyTo?: boolean;
+}
+
+export type DeliverResult = 'queued' | 'duplicate' | 'gone';
+
+/** The outbound port: everything that sends goes through one of these. */
+export interface Deliverer {
+  deliver(to: Recipient, items: readonly OutboxItem[], opts?: DeliverOptions): Promise<DeliverResult>;
+}
+
+/** Points where tests stop the process (kill -9) to prove nothing is lost or doubled. */
+export interface OutboxHooks {
+  /** A message was claimed and is about to be sent. */
+  claimed?(channel: string, chat: string): void;
+  /** The platform answered; the outcome is about to be recorded. */
+  answered?(channel: string, chat: string, result: SendResult): void;
+}
+
+export interface OutboxOptions {
+  redis: Redis;
+  keys: Keyspace;
+  channels: readonly ChannelSender[];
+  /** Text of an engine reply in a language (content's renderer); the channel then renders its markup. */
+  render(lang: Lang, reply: Reply): Outbound;
+  recipients?: Recipients;
+  log?: Logger;
+  /** A sender renews its leases every third of this; a dead sender's message is taken back after it. */
+  leaseMs?: number;
+  /** A message not sent after this long is given up (counted as expired). 0: never. */
+  maxAgeMs?: number;
+  /** Messages of one channel in flight at once in this process. */
+  concurrency?: number;
+  /** How often an idle lane looks for work queued by other processes. */
+  idlePollMs?: number;
+  /** How long an idempotency key is remembered. */
+  keyTtlS?: number;
+  /** Fraction of the platform's limits actually used, so network jitter never crosses them. */
+  headroom?: number;
+  hooks?: OutboxHooks;
+  now?: () => number;
+}
+
+type Scripts = {
+  outboxEnqueue(...args: (string | number)[]): Promise<DeliverResult>;
+  outboxClaim(...args: (string | number)[]): Promise<(string | number)[]>;
+  outboxAck(...args: (string | number)[]): Promise<number>;
+};
+
+export const DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000;
+const MAX_BACKOFF_MS = 60_000;
+
+/** Pause after the nth failed attempt (n from 1): 0.5 s, 1 s, 2 s, ... at most a minute. */
+export function backoffMs(attempt: number): number {
+  return Math.min(500 * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
+}
+
+export interface OutboxCounts {
+  /** Messages waiting or in flight. */
+  pending: number;
+  queued: number;
+  sent: number;
+  failed: number;
+  gone: number;
+  expired: number;
+  retried: number;
+  rate_limited: number;
+  /** Written to the platform by a process that died before hearing back: counted as sent. */
+  in_doubt: number;
+  /** Taken back from a process that died before writing them: sent again. */
+  reclaimed: number;
+  stale_acks: number;
+}
+
+export class RedisOutbox implements Deliverer {
+  private readonly r: Redis & Scripts;
+  private readonly lanes = new Map<string, Lane>();
+  private readonly keyTtlS: number;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private purgeTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly opts: OutboxOptions) {
+    opts.redis.defineCommand('outboxEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
+    opts.redis.defineCommand('outboxClaim', { numberOfKeys: 6, lua: CLAIM });
+    opts.redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
+    this.r = opts.redis as Redis & Scripts;
+    this.keyTtlS = opts.keyTtlS ?? 48 * 3600;
+    this.log = opts.log ?? silentLogger;
+    this.now = opts.now ?? Date.now;
+    for (const channel of opts.channels) this.lanes.set(channel.name, new Lane(this.r, opts.keys.outbox(channel.name), channel, opts, this.log, this.now));
+  }
+
+  private lane(channel: string): Lane {
+    const lane = this.lanes.get(channel);
+    if (!lane) throw new Error(`the outbox has no channel "${channel}"`);
+    return lane;
+  }
+
+  /** Queues messages for one person, in order. One Redis round trip. Throws when Redis is unavailable. */
+  async deliver(to: Recipient, items: readonly OutboxItem[], opts: DeliverOptions = {}): Promise<DeliverResult> {
+    const lane = this.lane(to.channel);
+    const at = Math.floor(this.now());
+    const entries: string[] = [];
+    for (const { lang, reply } of items) {
+      for (const message of lane.channel.render(this.opts.render(lang, reply))) entries.push(`${at}|0|${JSON.stringify(message)}`);
+    }
+    if (!entries.length) return 'queued';
+    const k = lane.keys;
+    const result = await this.r.outboxEnqueue(
+      k.ready, k.lease, k.gone, k.stats, k.key(opts.key ?? ''),
+      k.base, at, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ? this.keyTtlS : 0, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance, ...entries,
+    );
+    if (result === 'queued') lane.wake();
+    return result;
+  }
+
+  start(): void {
+    for (const lane of this.lanes.values()) lane.start();
+    const recipients = this.opts.recipients;
+    if (recipients) {
+      const purge = () =>
+        void recipients.purge([...this.lanes.keys()]).catch((e: Error) => this.log.warn({ err: e.message }, 'could not purge old gone marks'));
+      purge();
+      this.purgeTimer = setInterval(purge, 10 * 60_000).unref();
+    }
+  }
+
+  /**
+   * Keeps sending what is due until nothing is, or until the deadline; then stops taking messages and
+   * waits (within the deadline) for the ones in flight. What is left stays queued for the next process.
+   */
+  async stop(deadlineMs = 8000): Promise<void> {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    const until = this.now() + deadlineMs;
+    await Promise.all([...this.lanes.values()].map((l) => l.stop(until)));
+  }
+
+  /** Counters and pending messages per channel (for /healthz, metrics, tests). */
+  async counts(): Promise<Record<string, OutboxCounts>> {
+    const out: Record<string, OutboxCounts> = {};
+    for (const [name, lane] of this.lanes) {
+      const raw = await this.r.hgetall(lane.keys.stats);
+      const n = (f: string) => Number(raw[f] ?? 0);
+      const c: OutboxCounts = {
+        pending: 0, queued: n('queued'), sent: n('sent'), failed: n('failed'), gone: n('gone'), expired: n('expired'),
+        retried: n('retried'), rate_limited: n('rate_limited'), in_doubt: n('in_doubt'), reclaimed: n('reclaimed'), stale_acks: n('stale_acks'),
+      };
+      c.pending = c.queued - c.sent - c.failed - c.gone - c.expired - c.in_doubt;
+      out[name] = c;
+    }
+    return out;
+  }
+
+  /** This process's view: messages in flight, and the last Redis error of each lane. */
+  local(): Record<string, { inflight: number; lastError: string | null }> {
+    return Object.fromEntries([...this.lanes].map(([name, l]) => [name, { inflight: l.inflightCount, lastError: l.lastError }]));
+  }
+}
+
+interface Ack {
+  chat: string;
+  token: string;
+  outcome: 'sent' | 'drop' | 'gone' | 'wait' | 'fail';
+  pauseMs: number;
+}
+
+/** One channel's sending loop in this process. */
+class Lane {
+  readonly chatTolerance: number;
+  private readonly chatInterval: number;
+  private readonly interval: number;
+  private readonly early: number;
+  private readonly leaseMs: number;
+  private readonly maxAgeMs: number;
+  private readonly concurrency: number;
+  private readonly idlePollMs: number;
+  private readonly worker = randomBytes(6).toString('base64url');
+  private claims = 0;
+  /** chat → claim token of the message this process is sending to it. */
+  private readonly inflight = new Map<string, string>();
+  private acks: Ack[] = [];
+  private marks: string[] = [];
+  private flushing: Promise<void> | null = null;
+  private running = false;
+  private stopAt = Infinity;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  lastError: string | null = null;
+
+  constructor(
+    private readonly r: Redis & Scripts,
+    readonly keys: OutboxKeys,
+    readonly channel: ChannelSender,
+    private readonly opts: OutboxOptions,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {
+    const headroom = opts.headroom ?? 0.98;
+    const { perSecond, perChatPerSecond, perChatBurst } = channel.limits;
+    this.interval = 1000 / (perSecond * headroom);
+    this.chatInterval = 1000 / (perChatPerSecond * headroom);
+    this.chatTolerance = this.chatInterval * Math.max(0, perChatBurst - 1);
+    // A channel token may be taken up to 1 ms early (timers are not exact): at high rates this lets
+    // one claim take a batch; at 30/s it is well inside the headroom.
+    this.early = 1;
+    this.leaseMs = opts.leaseMs ?? 15_000;
+    this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    this.concurrency = opts.concurrency ?? 32;
+    this.idlePollMs = opts.idlePollMs ?? 200;
+  }
+
+  get inflightCount(): number {
+    return this.inflight.size;
+  }
+
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stopAt = Infinity;
+    this.renewTimer = setInterval(() => this.renew(), Math.max(100, Math.floor(this.leaseMs / 3))).unref();
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      const now = this.now();
+      if (now >= this.stopAt) break;
+      const room = this.concurrency - this.inflight.size;
+      if (room <= 0) {
+        await this.pause(this.idlePollMs);
+        continue;
+      }
+      let res: (string | number)[];
+      try {
+        const k = this.keys;
+        const token = `${this.worker}.${++this.claims}`;
+        res = await this.r.outboxClaim(
+          k.ready, k.lease, k.inflight, k.sent, k.rate, k.stats,
+          k.base, now, room, this.interval, this.early, this.chatInterval, this.chatTolerance, this.leaseMs, token, this.maxAgeMs,
+        );
+        for (let i = 1; i < res.length; i += 3) this.send(String(res[i]), token, String(res[i + 2]));
+        this.lastError = null;
+        failures = 0;
+      } catch (e) {
+        this.lastError = (e as Error).message;
+        if (failures++ === 0) this.log.warn({ channel: this.channel.name, err: this.lastError }, 'outbox: could not claim messages; retrying');
+        await this.pause(Math.min(100 * 2 ** failures, 2000));
+        continue;
+      }
+      const taken = (res.length - 1) / 3;
+      if (taken >= room) continue;
+      const wait = Number(res[0]);
+      const draining = this.stopAt !== Infinity;
+      // Stopping: done once nothing is due before the deadline and nothing is in flight.
+      if (draining && this.inflight.size === 0 && (wait < 0 || now + wait >= this.stopAt)) break;
+      if (wait === 0) continue;
+      await this.pause(wait < 0 ? this.idlePollMs : Math.min(wait, this.idlePollMs));
+    }
+    this.running = false;
+  }
+
+  /** Sends one claimed message; its outcome is acknowledged in a batch. */
+  private send(chat: string, token: string, entry: string): void {
+    const first = entry.indexOf('|');
+    const second = entry.indexOf('|', first + 1);
+    const attempts = Number(entry.slice(first + 1, second));
+    this.inflight.set(chat, token);
+    this.opts.hooks?.claimed?.(this.channel.name, chat);
+    let message: unknown;
+    try {
+      message = JSON.parse(entry.slice(second + 1));
+    } catch {
+      this.log.error({ channel: this.channel.name, chat: userRef(`${this.channel.name}:${chat}`) }, 'outbox: unreadable message dropped');
+      return this.settle({ chat, token, outcome: 'drop', pauseMs: 0 });
+    }
+    this.channel.send(chat, message, { written: () => this.mark(chat, token) }).then(
+      (result) => {
+        this.opts.hooks?.answered?.(this.channel.name, chat, result);
+        this.settle(this.outcome(chat, token, result, attempts));
+      },
+      (e: Error) => {
+        // A channel must classify its errors; an exception here is a bug: retry with back-off.
+        this.log.error({ channel: this.channel.name, err: e.message }, 'outbox: channel send threw');
+        this.settle({ chat, token, outcome: 'fail', pauseMs: backoffMs(attempts + 1) });
+      },
+    );
+  }
+
+  private outcome(chat: string, token: string, result: SendResult, attempts: number): Ack {
+    if (result.ok) return { chat, token, outcome: 'sent', pauseMs: 0 };
+    const who = userRef(`${this.channel.name}:${chat}`);
+    switch (result.kind) {
+      case 'retry':
+        this.log.warn({ channel: this.channel.name, chat: who, after_ms: result.afterMs }, 'platform asked to slow down');
+        return { chat, token, outcome: 'wait', pauseMs: result.afterMs };
+      case 'transient':
+        if (attempts === 0) this.log.warn({ channel: this.channel.name, chat: who, reason: result.reason }, 'send failed; will retry');
+        return { chat, token, outcome: 'fail', pauseMs: backoffMs(attempts + 1) };
+      case 'gone':
+        this.log.info({ channel: this.channel.name, chat: who, reason: result.reason }, 'recipient gone; marked unreachable');
+        return { chat, token, outcome: 'gone', pauseMs: 0 };
+      case 'permanent':
+        this.log.error({ channel: this.channel.name, chat: who, reason: result.reason }, 'message refused by the platform; dropped');
+        return { chat, token, outcome: 'drop', pauseMs: 0 };
+    }
+  }
+
+  /** The message is on its way to the platform: from now on it is never sent again. */
+  private mark(chat: string, token: string): void {
+    if (!this.marks.length && !this.acks.length) setImmediate(() => void this.flush());
+    this.marks.push(chat, token);
+  }
+
+  private settle(ack: Ack): void {
+    if (!this.marks.length && !this.acks.length) setImmediate(() => void this.flush());
+    this.acks.push(ack);
+  }
+
+  /** Writes the pending "sent" marks and acks: one Redis round trip (pipelined). */
+  private async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (!this.marks.length && !this.acks.length) return;
+    }
+    const marks = this.marks;
+    const acks = this.acks;
+    this.marks = [];
+    this.acks = [];
+    if (!marks.length && !acks.length) return;
+    const k = this.keys;
+    const work = (async () => {
+      try {
+        const writes: Promise<unknown>[] = [];
+        if (marks.length) writes.push(this.r.hset(k.sent, ...marks));
+        if (acks.length) {
+          writes.push(
+            this.r.outboxAck(
+              k.ready, k.lease, k.inflight, k.sent, k.stats, k.gone,
+              k.base, this.now(), this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
+            ),
+          );
+        }
+        await Promise.all(writes);
+        for (const a of acks) if (this.inflight.get(a.chat) === a.token) this.inflight.delete(a.chat);
+        if (acks.length) this.wake();
+      } catch (e) {
+        this.lastError = (e as Error).message;
+        // Stopped past the deadline: give up; the leases run out and another process takes over.
+        if (!this.running && this.now() >= this.stopAt) return;
+        // Redis is away: keep them and try again (the leases are renewed meanwhile, when it answers).
+        this.log.warn({ channel: this.channel.name, err: this.lastError, acks: acks.length }, 'outbox: could not record sends; retrying');
+        this.marks.unshift(...marks);
+        this.acks.unshift(...acks);
+        setTimeout(() => void this.flush(), 500).unref();
+      }
+    })();
+    this.flushing = work;
+    await work;
+    if (this.flushing === work) this.flushing = null;
+  }
+
+  /** Renews the leases of the messages this process is sending. */
+  private renew(): void {
+    if (!this.inflight.size) return;
+    const until = this.now() + this.leaseMs;
+    const args = [...this.inflight.keys()].flatMap((chat) => [until, chat]);
+    this.r.zadd(this.keys.lease, 'XX', 'GT', ...args).catch((e: Error) => {
+      this.lastError = e.message;
+    });
+  }
+
+  async stop(until: number): Promise<void> {
+    this.stopAt = until;
+    this.wake();
+    await this.loop?.catch(() => undefined);
+    this.running = false;
+    // What is still in flight: wait for it (within the deadline) so that its outcome is recorded.
+    while ((this.inflight.size || this.acks.length || this.marks.length || this.flushing) && this.now() < until) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.inflight.size) this.log.warn({ channel: this.channel.name, inflight: this.inflight.size }, 'stopping with messages in flight; another process takes them over');
+  }
+}

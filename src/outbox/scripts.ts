@@ -1,0 +1,200 @@
+// The outbox's Lua scripts. Each change to the outbox is one of these, atomic. Every key of one
+// channel's outbox shares a hash tag (see outboxKeys in src/store/keys.ts), so they run on Redis
+// Cluster too; per-chat names are built from ARGV[1] (`base`) exactly as outboxKeys builds them:
+//   base .. 'q:' .. chat .. ':' .. priority    a chat's messages of one priority (a list)
+//   base .. 'r:' .. chat                        a chat's rate state (GCRA theoretical arrival time)
+// A queued message is "<queued at ms>|<attempts>|<platform message JSON>".
+// Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly).
+
+/** Priorities: a lower number goes first, in a chat's queue and across chats. */
+export const PRIORITY = { urgent: 0, reply: 1, bulk: 2 } as const;
+export type Priority = keyof typeof PRIORITY;
+/** Ready scores are priority * SPAN + time, so one sorted set orders by priority, then by time. */
+export const PRIORITY_SPAN = 1e13;
+
+const COMMON = `
+local SPAN = ${PRIORITY_SPAN}
+local base = ARGV[1]
+local now = tonumber(ARGV[2])
+local function fmt(x) return string.format('%.3f', x) end
+local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
+local function best(chat)
+  for p = 0, 2 do
+    if redis.call('LLEN', queue(chat, p)) > 0 then return p end
+  end
+  return nil
+end
+-- Puts a chat with messages into the ready set at its best priority, from when its own rate allows.
+local function schedule(ready, chat, tolerance)
+  local p = best(chat)
+  if p == nil then
+    redis.call('ZREM', ready, chat)
+    return
+  end
+  local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
+  redis.call('ZADD', ready, fmt(p * SPAN + math.max(now, tat - tolerance)), chat)
+end
+`;
+
+/**
+ * enqueue: KEYS[1] ready, KEYS[2] lease, KEYS[3] gone, KEYS[4] stats, KEYS[5] idempotency key
+ * ARGV[1] base, ARGV[2] now, ARGV[3] chat, ARGV[4] priority, ARGV[5] key ttl s (0: no key),
+ * ARGV[6] 'reply' (the person just wrote: reachable again) or 'push' (refused when they are gone),
+ * ARGV[7] chat rate tolerance ms, ARGV[8..] messages.
+ * Returns 'queued', 'duplicate' (the key was seen) or 'gone'.
+ */
+export const ENQUEUE = `${COMMON}
+local chat, prio = ARGV[3], tonumber(ARGV[4])
+if ARGV[6] == 'reply' then
+  redis.call('ZREM', KEYS[3], chat)
+elseif redis.call('ZSCORE', KEYS[3], chat) then
+  return 'gone'
+end
+if tonumber(ARGV[5]) > 0 and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[5]) then return 'duplicate' end
+local q = queue(chat, prio)
+for i = 8, #ARGV do redis.call('RPUSH', q, ARGV[i]) end
+redis.call('HINCRBY', KEYS[4], 'queued', #ARGV - 7)
+-- A chat with a message in hand is scheduled again when that one is done.
+if redis.call('ZSCORE', KEYS[2], chat) then return 'queued' end
+local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
+local score = prio * SPAN + math.max(now, tat - tonumber(ARGV[7]))
+local current = redis.call('ZSCORE', KEYS[1], chat)
+if not current or score < tonumber(current) then redis.call('ZADD', KEYS[1], fmt(score), chat) end
+return 'queued'`;
+
+/**
+ * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] channel rate, KEYS[6] stats
+ * ARGV[1] base, ARGV[2] now, ARGV[3] most messages to take, ARGV[4] channel interval ms,
+ * ARGV[5] how early a channel token may be taken ms, ARGV[6] chat interval ms, ARGV[7] chat tolerance ms,
+ * ARGV[8] lease ms, ARGV[9] claim token, ARGV[10] oldest age ms to still send (0: no limit).
+ * First takes back leases that ran out (their holder died): a message already written to the
+ * platform counts as sent, any other is sent again. Then takes up to ARGV[3] first messages of ready
+ * chats, most urgent priority first, within the channel's rate (GCRA, shared by every process).
+ * Returns {wait ms until something may be due (-1: nothing queued), chat, priority, message, ...}.
+ */
+export const CLAIM = `${COMMON}
+local max, gint, early = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local cint, ctol, leaseMs, token, maxAge = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9], tonumber(ARGV[10])
+for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LIMIT', 0, 100)) do
+  local held = redis.call('HGET', KEYS[3], chat)
+  if held then
+    local tok, p = string.match(held, '^(.*)|(%d)$')
+    if redis.call('HGET', KEYS[4], chat) == tok then
+      redis.call('LPOP', queue(chat, p))
+      redis.call('HINCRBY', KEYS[6], 'in_doubt', 1)
+    else
+      redis.call('HINCRBY', KEYS[6], 'reclaimed', 1)
+    end
+  end
+  redis.call('HDEL', KEYS[3], chat)
+  redis.call('HDEL', KEYS[4], chat)
+  redis.call('ZREM', KEYS[2], chat)
+  schedule(KEYS[1], chat, ctol)
+end
+local gtat = tonumber(redis.call('GET', KEYS[5]) or '0')
+local out = {-1}
+local taken, blocked = 0, false
+for p = 0, 2 do
+  if taken >= max or blocked then break end
+  local chats = redis.call('ZRANGEBYSCORE', KEYS[1], fmt(p * SPAN), fmt(p * SPAN + now), 'LIMIT', 0, max - taken)
+  for _, chat in ipairs(chats) do
+    if gtat - early > now then
+      blocked = true
+      break
+    end
+    local bp = best(chat)
+    if bp == nil then
+      redis.call('ZREM', KEYS[1], chat)
+    else
+      local q = queue(chat, bp)
+      local head = redis.call('LINDEX', q, 0)
+      local at = tonumber(string.match(head, '^(%d+)|'))
+      if maxAge > 0 and now - at > maxAge then
+        redis.call('LPOP', q)
+        redis.call('HINCRBY', KEYS[6], 'expired', 1)
+        schedule(KEYS[1], chat, ctol)
+      else
+        gtat = math.max(gtat, now) + gint
+        local rk = base .. 'r:' .. chat
+        local ctat = math.max(tonumber(redis.call('GET', rk) or '0'), now) + cint
+        redis.call('SET', rk, fmt(ctat), 'PX', math.ceil(ctat - now) + 1000)
+        redis.call('ZREM', KEYS[1], chat)
+        redis.call('ZADD', KEYS[2], fmt(now + leaseMs), chat)
+        redis.call('HSET', KEYS[3], chat, token .. '|' .. bp)
+        out[#out + 1] = chat
+        out[#out + 1] = bp
+        out[#out + 1] = head
+        taken = taken + 1
+      end
+    end
+  end
+end
+if gtat > now then redis.call('SET', KEYS[5], fmt(gtat), 'PX', math.ceil(gtat - now) + 1000) end
+local wait = -1
+local function sooner(w)
+  if wait < 0 or w < wait then wait = w end
+end
+for p = 0, 2 do
+  local first = redis.call('ZRANGEBYSCORE', KEYS[1], fmt(p * SPAN), fmt((p + 1) * SPAN - 1), 'LIMIT', 0, 1, 'WITHSCORES')
+  if first[2] then sooner(math.max(0, tonumber(first[2]) - p * SPAN - now)) end
+end
+local lease = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if lease[2] then sooner(math.max(0, tonumber(lease[2]) - now)) end
+if wait >= 0 then wait = math.max(wait, gtat - early - now) end
+out[1] = math.ceil(wait)
+return out`;
+
+/**
+ * ack: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] stats, KEYS[6] gone
+ * ARGV[1] base, ARGV[2] now, ARGV[3] chat tolerance ms, then per message: chat, claim token,
+ * outcome ('sent', 'drop' a message the platform refused, 'gone' the recipient, 'wait' as the platform
+ * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing.
+ * Returns how many acks still held their chat.
+ */
+export const ACK = `${COMMON}
+local ctol = tonumber(ARGV[3])
+local held = 0
+for i = 4, #ARGV, 4 do
+  local chat, token, outcome, pause = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local entry = redis.call('HGET', KEYS[3], chat)
+  local tok, p = nil, nil
+  if entry then tok, p = string.match(entry, '^(.*)|(%d)$') end
+  if tok ~= token then
+    redis.call('HINCRBY', KEYS[5], 'stale_acks', 1)
+  else
+    held = held + 1
+    local q = queue(chat, p)
+    if outcome == 'sent' then
+      redis.call('LPOP', q)
+      redis.call('HINCRBY', KEYS[5], 'sent', 1)
+    elseif outcome == 'drop' then
+      redis.call('LPOP', q)
+      redis.call('HINCRBY', KEYS[5], 'failed', 1)
+    elseif outcome == 'gone' then
+      local n = 0
+      for x = 0, 2 do
+        n = n + redis.call('LLEN', queue(chat, x))
+        redis.call('DEL', queue(chat, x))
+      end
+      redis.call('ZADD', KEYS[6], fmt(now), chat)
+      redis.call('HINCRBY', KEYS[5], 'gone', n)
+    else
+      if outcome == 'fail' then
+        local head = redis.call('LINDEX', q, 0)
+        local at, attempts, body = string.match(head, '^(%d+)|(%d+)|(.*)$')
+        redis.call('LSET', q, 0, at .. '|' .. (tonumber(attempts) + 1) .. '|' .. body)
+        redis.call('HINCRBY', KEYS[5], 'retried', 1)
+      else
+        redis.call('HINCRBY', KEYS[5], 'rate_limited', 1)
+      end
+      local rk = base .. 'r:' .. chat
+      local tat = math.max(tonumber(redis.call('GET', rk) or '0'), now + pause + ctol)
+      redis.call('SET', rk, fmt(tat), 'PX', math.ceil(tat - now) + 1000)
+    end
+    redis.call('HDEL', KEYS[3], chat)
+    redis.call('HDEL', KEYS[4], chat)
+    redis.call('ZREM', KEYS[2], chat)
+    schedule(KEYS[1], chat, ctol)
+  end
+end
+return held`;

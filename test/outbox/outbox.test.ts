@@ -1,0 +1,249 @@
+// The durable outbox against the real Redis, with a platform stand-in that records every send and
+// answers as told (ok, 429, failure, gone, refused, or never).
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelLimits, ChannelSender, SendHooks, SendResult } from '../../src/channels/port.js';
+import type { Outbound } from '../../src/content/render.js';
+import { RedisOutbox, type OutboxItem, type OutboxOptions } from '../../src/outbox/outbox.js';
+import { RedisRecipients } from '../../src/outbox/recipients.js';
+import { keyspace } from '../../src/store/keys.js';
+import { connectRedis } from '../../src/store/redis.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+
+interface Sent {
+  to: string;
+  text: string;
+  at: number;
+}
+
+/** A platform: records sends; `answer` decides each outcome (default ok). */
+class FakePlatform implements ChannelSender {
+  readonly name = 'fake';
+  readonly sent: Sent[] = [];
+  readonly attempts: Sent[] = [];
+  answer: (to: string, text: string, attempt: number) => SendResult | 'hang' | 'written-then-hang' = () => ({ ok: true });
+  private readonly counts = new Map<string, number>();
+
+  constructor(readonly limits: ChannelLimits = { perSecond: 1000, perChatPerSecond: 1000, perChatBurst: 10 }) {}
+
+  render(m: Outbound): unknown[] {
+    return [{ text: m.text }];
+  }
+
+  async send(to: string, message: unknown, hooks?: SendHooks): Promise<SendResult> {
+    const text = (message as { text: string }).text;
+    const key = `${to}|${text}`;
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    const a = this.answer(to, text, n);
+    this.attempts.push({ to, text, at: Date.now() });
+    if (a === 'hang') return new Promise(() => undefined);
+    hooks?.written();
+    if (a === 'written-then-hang') return new Promise(() => undefined);
+    if (a.ok) this.sent.push({ to, text, at: Date.now() });
+    return a;
+  }
+
+  texts(to: string): string[] {
+    return this.sent.filter((s) => s.to === to).map((s) => s.text);
+  }
+}
+
+const item = (text: string): OutboxItem => ({ lang: 'id', reply: { say: [{ key: text }] } });
+const render = (_lang: string, r: { say: unknown[] }): Outbound => ({ text: (r.say as { key: string }[]).map((s) => s.key).join(' ') });
+
+describe('the durable outbox', () => {
+  let redis: Redis;
+  const prefix = testPrefix('outbox');
+  const started: RedisOutbox[] = [];
+  const clients: Redis[] = [];
+  let n = 0;
+
+  async function outbox(platform: FakePlatform, opts: Partial<OutboxOptions> = {}, client?: Redis) {
+    const keys = keyspace(`${prefix}:${opts.keys ? '' : n}`);
+    const o = new RedisOutbox({ redis: client ?? redis, keys, channels: [platform], render, recipients: new RedisRecipients(client ?? redis, keys), idlePollMs: 50, ...opts });
+    started.push(o);
+    return { o, keys };
+  }
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+  });
+  afterAll(async () => {
+    await Promise.all(started.map((o) => o.stop(0)));
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+    for (const c of clients) c.disconnect();
+  });
+
+  it('sends one person’s messages in the order they were queued, each once', async () => {
+    n++;
+    const p = new FakePlatform();
+    const { o } = await outbox(p);
+    await o.deliver({ channel: 'fake', user: '1' }, [item('a'), item('b')]);
+    await o.deliver({ channel: 'fake', user: '1' }, [item('c')]);
+    await o.deliver({ channel: 'fake', user: '2' }, [item('x')]);
+    o.start();
+    await expect.poll(() => p.sent.length).toBe(4);
+    expect(p.texts('1')).toEqual(['a', 'b', 'c']);
+    expect(p.texts('2')).toEqual(['x']);
+    await expect.poll(async () => (await o.counts()).fake!.pending).toBe(0);
+    expect((await o.counts()).fake).toMatchObject({ queued: 4, sent: 4 });
+  });
+
+  it('an urgent message goes before the replies already waiting, in the person’s queue and across people', async () => {
+    n++;
+    const p = new FakePlatform({ perSecond: 20, perChatPerSecond: 20, perChatBurst: 1 });
+    const { o } = await outbox(p);
+    for (let u = 0; u < 20; u++) await o.deliver({ channel: 'fake', user: `u${u}` }, [item('reply')]);
+    await o.deliver({ channel: 'fake', user: 'me' }, [item('offer1'), item('offer2'), item('offer3')]);
+    await o.deliver({ channel: 'fake', user: 'me' }, [item('tolong')], { priority: 'urgent' });
+    o.start();
+    await expect.poll(() => p.sent.length, { timeout: 5000 }).toBe(24);
+    expect(p.sent[0]!.text).toBe('tolong');
+    expect(p.texts('me')).toEqual(['tolong', 'offer1', 'offer2', 'offer3']);
+  });
+
+  it('a second delivery with the same key is not queued again', async () => {
+    n++;
+    const p = new FakePlatform();
+    const { o } = await outbox(p);
+    const to = { channel: 'fake', user: '7' };
+    expect(await o.deliver(to, [item('once')], { key: 'msg-1' })).toBe('queued');
+    expect(await o.deliver(to, [item('once')], { key: 'msg-1' })).toBe('duplicate');
+    o.start();
+    await expect.poll(() => p.sent.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(p.texts('7')).toEqual(['once']);
+  });
+
+  it('a person the platform says is gone loses their waiting messages, gets no push, and is reachable again once they write', async () => {
+    n++;
+    const p = new FakePlatform();
+    p.answer = (to) => (to === 'blocker' ? { ok: false, kind: 'gone', reason: '403: blocked' } : { ok: true });
+    const { o, keys } = await outbox(p);
+    const to = { channel: 'fake', user: 'blocker' };
+    await o.deliver(to, [item('one'), item('two')]);
+    o.start();
+    await expect.poll(() => redis.zscore(keys.outbox('fake').gone, 'blocker')).not.toBeNull();
+    expect(p.attempts.filter((a) => a.to === 'blocker')).toHaveLength(1);
+    expect(await o.deliver(to, [item('campaign')], { priority: 'bulk' })).toBe('gone');
+    p.answer = () => ({ ok: true });
+    expect(await o.deliver(to, [item('answer')], { inReplyTo: true })).toBe('queued');
+    await expect.poll(() => p.texts('blocker')).toEqual(['answer']);
+    expect(await redis.zscore(keys.outbox('fake').gone, 'blocker')).toBeNull();
+    expect((await o.counts()).fake).toMatchObject({ gone: 2, sent: 1, pending: 0 });
+  });
+
+  it('a 429 is waited out as often as the platform says it, and the message still arrives once', async () => {
+    n++;
+    const p = new FakePlatform();
+    p.answer = (_to, text, attempt) => (text === 'storm' && attempt <= 8 ? { ok: false, kind: 'retry', afterMs: 100, reason: '429' } : { ok: true });
+    const { o } = await outbox(p);
+    await o.deliver({ channel: 'fake', user: 's' }, [item('storm'), item('after')]);
+    o.start();
+    await expect.poll(() => p.texts('s'), { timeout: 8000 }).toEqual(['storm', 'after']);
+    const tries = p.attempts.filter((a) => a.text === 'storm').map((a) => a.at);
+    expect(tries).toHaveLength(9);
+    for (let i = 1; i < tries.length; i++) expect(tries[i]! - tries[i - 1]!).toBeGreaterThanOrEqual(95);
+    expect((await o.counts()).fake).toMatchObject({ rate_limited: 8, sent: 2, failed: 0 });
+  });
+
+  it('failures back off and the message arrives; a message the platform refuses is dropped and the next goes', async () => {
+    n++;
+    const p = new FakePlatform();
+    p.answer = (_to, text, attempt) =>
+      text === 'flaky' && attempt <= 2 ? { ok: false, kind: 'transient', reason: '502' } : text === 'bad' ? { ok: false, kind: 'permanent', reason: '400' } : { ok: true };
+    const { o } = await outbox(p);
+    await o.deliver({ channel: 'fake', user: 'f' }, [item('flaky'), item('bad'), item('good')]);
+    o.start();
+    await expect.poll(() => p.texts('f'), { timeout: 8000 }).toEqual(['flaky', 'good']);
+    const tries = p.attempts.filter((a) => a.text === 'flaky').map((a) => a.at);
+    expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(450);
+    expect(tries[2]! - tries[1]!).toBeGreaterThanOrEqual(950);
+    expect((await o.counts()).fake).toMatchObject({ retried: 2, failed: 1, sent: 2, pending: 0 });
+  });
+
+  it('a message that could not be sent within the age limit is given up and counted', async () => {
+    n++;
+    const p = new FakePlatform();
+    p.answer = () => ({ ok: false, kind: 'transient', reason: 'down' });
+    const { o } = await outbox(p, { maxAgeMs: 300 });
+    await o.deliver({ channel: 'fake', user: 'old' }, [item('late')]);
+    o.start();
+    await expect.poll(async () => (await o.counts()).fake!.expired, { timeout: 5000 }).toBe(1);
+    expect((await o.counts()).fake!.pending).toBe(0);
+  });
+
+  it('two processes sharing one Redis keep together to the platform’s rate', async () => {
+    n++;
+    const limits = { perSecond: 40, perChatPerSecond: 1, perChatBurst: 1 };
+    const a = new FakePlatform(limits);
+    const b = new FakePlatform(limits);
+    const keys = keyspace(`${prefix}:${n}`);
+    const mk = (p: FakePlatform) => {
+      const o = new RedisOutbox({ redis, keys, channels: [p], render, idlePollMs: 20 });
+      started.push(o);
+      return o;
+    };
+    const oa = mk(a);
+    const ob = mk(b);
+    for (let u = 0; u < 80; u++) await (u % 2 ? oa : ob).deliver({ channel: 'fake', user: `r${u}` }, [item('m')]);
+    oa.start();
+    ob.start();
+    await expect.poll(() => a.sent.length + b.sent.length, { timeout: 10_000 }).toBe(80);
+    const times = [...a.sent, ...b.sent].map((s) => s.at).sort((x, y) => x - y);
+    expect(a.sent.length).toBeGreaterThan(10);
+    expect(b.sent.length).toBeGreaterThan(10);
+    // In any one second, at most the limit (measured where the platform would count them).
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.filter((t) => t >= times[i]! && t < times[i]! + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(40);
+    }
+  });
+
+  it('a message held by a sender that died is sent by another, unless it had already been written to the platform', async () => {
+    n++;
+    const keys = keyspace(`${prefix}:${n}`);
+    const dying = new FakePlatform();
+    dying.answer = (to) => (to === 'written' ? 'written-then-hang' : 'hang');
+    const client = await connectRedis(REDIS_URL);
+    clients.push(client);
+    const a = new RedisOutbox({ redis: client, keys, channels: [dying], render, leaseMs: 300, idlePollMs: 20 });
+    await a.deliver({ channel: 'fake', user: 'written' }, [item('w1'), item('w2')]);
+    await a.deliver({ channel: 'fake', user: 'unsent' }, [item('u1')]);
+    a.start();
+    await expect.poll(() => redis.hget(keys.outbox('fake').sent, 'written')).not.toBeNull();
+    await expect.poll(() => dying.attempts.length).toBe(2);
+    // The process dies: no more lease renewals, no answers.
+    client.disconnect();
+    await a.stop(0);
+    const heir = new FakePlatform();
+    const b = new RedisOutbox({ redis, keys, channels: [heir], render, leaseMs: 300, idlePollMs: 20 });
+    started.push(b);
+    b.start();
+    await expect.poll(() => heir.sent.length, { timeout: 5000 }).toBe(2);
+    expect(heir.texts('written')).toEqual(['w2']);
+    expect(heir.texts('unsent')).toEqual(['u1']);
+    expect((await b.counts()).fake).toMatchObject({ in_doubt: 1, reclaimed: 1, pending: 0 });
+  });
+
+  it('stopping sends what is due before the deadline and leaves the rest queued for the next process', async () => {
+    n++;
+    const keys = keyspace(`${prefix}:${n}`);
+    const first = new FakePlatform({ perSecond: 10, perChatPerSecond: 100, perChatBurst: 1 });
+    const a = new RedisOutbox({ redis, keys, channels: [first], render, idlePollMs: 20 });
+    for (let u = 0; u < 30; u++) await a.deliver({ channel: 'fake', user: `s${u}` }, [item('m')]);
+    a.start();
+    await a.stop(1000);
+    expect(first.sent.length).toBeGreaterThan(5);
+    expect(first.sent.length).toBeLessThan(30);
+    const next = new FakePlatform({ perSecond: 1000, perChatPerSecond: 100, perChatBurst: 1 });
+    const b = new RedisOutbox({ redis, keys, channels: [next], render, idlePollMs: 20 });
+    started.push(b);
+    b.start();
+    await expect.poll(() => first.sent.length + next.sent.length, { timeout: 5000 }).toBe(30);
+    const everyone = [...first.sent, ...next.sent].map((s) => s.to).sort();
+    expect(new Set(everyone).size).toBe(30);
+  });
+});
