@@ -5,7 +5,7 @@
 import { normalise, toOriginal, modelTokens, type Normalised } from './normalise.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ABROAD_RE,
-  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, type RuleDef,
+  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
@@ -17,6 +17,21 @@ export const MAX_CHARS = 8000;
 export const EVIDENCE_MAX = 120;
 /** preferred quote length: a long sentence is cut to the clauses around the match */
 const EVIDENCE_SOFT = 80;
+
+/**
+ * Detectors that weigh context (places, jobs, money) rather than one lexicon rule: their entries;
+ * their code is in analyse() below. The lexicon's rules are the other detectors (lexicon.ts).
+ */
+export const CONTEXT_DETECTORS: readonly Detector[] = [
+  { id: 'risky_destination', advice: ['scam_compound_warning'] },
+  { id: 'scam_job_type', advice: ['scam_compound_warning'] },
+  { id: 'entertainment_abroad', advice: ['entertainment_risk'] },
+  { id: 'irregular_route', advice: ['no_irregular_route'] },
+  { id: 'domestic_moratorium', advice: ['moratorium_domestic'] },
+  { id: 'fishing_debt', advice: ['fishing_crew_rights'] },
+  { id: 'fee_for_zero_cost_job', advice: FEE_ADVICE },
+  { id: 'pay_unrealistic', advice: ['too_good_pay'] },
+];
 
 export interface Flag {
   id: string;
@@ -46,7 +61,7 @@ export interface Analysis {
   features: string[];
 }
 
-interface CompiledRule extends Omit<RuleDef, 'patterns' | 'cancelAfter'> {
+interface CompiledRule extends Omit<RuleDef, 'patterns' | 'cancelAfter' | 'advice'> {
   res: RegExp[];
   cancel?: RegExp;
 }

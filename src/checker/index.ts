@@ -9,7 +9,9 @@
  * and lower the risk. Human texts for every flag, advice and note id live in
  * locales/<lang>/checker.json.
  */
-import { analyse, quote, type Analysis, type Facts, type Flag } from './detect.js';
+import { ADVICE_IDS, adviceFor } from './advice.js';
+import { analyse, CONTEXT_DETECTORS, quote, type Analysis, type Facts, type Flag } from './detect.js';
+import { RULES, type Detector } from './lexicon.js';
 import { loadModel, nbLogOdds, sigmoid, type LoadedModel } from './model.js';
 
 export type Risk = 'low' | 'medium' | 'high';
@@ -26,21 +28,14 @@ export interface Verdict {
   notes: string[];
 }
 
-export const FLAG_IDS = [
-  'tourist_visa', 'document_retention', 'secrecy', 'domestic_moratorium', 'irregular_route',
-  'pay_unrealistic', 'entertainment_abroad', 'fishing_debt', 'scam_job_type', 'risky_destination',
-  'upfront_fee', 'salary_deduction', 'fee_for_zero_cost_job', 'recruit_commission', 'no_experience',
-  'urgency', 'personal_contact_only', 'unofficial_channel', 'vague_destination', 'similar_to_scams',
-  'lawful_licensed_agency', 'lawful_job_order', 'lawful_written_contract', 'lawful_g2g',
-  'lawful_official_training', 'lawful_work_permit', 'lawful_no_fee',
-] as const;
+/** The model's own flag: the wording is like known scams (evidence: sentences with its strongest words). */
+export const MODEL_DETECTOR: Detector = { id: 'similar_to_scams', advice: [] };
 
-export const ADVICE_IDS = [
-  'send_offer_text', 'report_suspicious', 'never_hand_passport', 'no_tourist_visa_work', 'no_placement_fee',
-  'no_pay_to_apply', 'moratorium_domestic', 'scam_compound_warning', 'no_irregular_route', 'keep_family_informed',
-  'entertainment_risk', 'fishing_crew_rights', 'too_good_pay', 'no_recruiting_for_commission', 'check_agency_licence',
-  'use_official_channels', 'contract_before_departure', 'verify_company', 'take_your_time', 'still_verify',
-] as const;
+/** Every detector: the lexicon's rules, the context detectors, the model. */
+export const DETECTORS: readonly Detector[] = [...RULES, ...CONTEXT_DETECTORS, MODEL_DETECTOR];
+export const FLAG_IDS: readonly string[] = DETECTORS.map((d) => d.id);
+const ADVICE_BY_FLAG = new Map(DETECTORS.map((d) => [d.id, d.advice]));
+export { ADVICE_IDS };
 
 export const NOTE_IDS = [
   'empty', 'too_short', 'truncated', 'not_an_offer', 'only_link', 'only_phone', 'image_only', 'unsupported_language',
@@ -69,47 +64,18 @@ export function scoreInputs(a: Analysis, nbLo: number): { risk: number; lawful: 
   let risk = 0;
   let lawful = 0;
   for (const f of a.flags) {
-    if (f.id === 'similar_to_scams') continue;
+    if (f.id === MODEL_DETECTOR.id) continue;
     if (f.weight > 0) risk += f.weight;
     else lawful += f.weight;
   }
   return { risk, lawful, nb: nbLo };
 }
 
-function adviceFor(a: Analysis, risk: Risk): string[] {
-  const ids = new Set(a.flags.filter((f) => f.weight > 0).map((f) => f.id));
-  const lawful = a.flags.some((f) => f.weight < 0);
-  const out: string[] = [];
-  const push = (id: string, cond = true) => {
-    if (cond && !out.includes(id)) out.push(id);
-  };
-  const n = a.notes;
-  push('send_offer_text', n.includes('empty') || n.includes('image_only') || n.includes('only_link') || n.includes('only_phone') || (n.includes('too_short') && ids.size === 0));
-  push('never_hand_passport', ids.has('document_retention'));
-  push('no_tourist_visa_work', ids.has('tourist_visa'));
-  push('moratorium_domestic', ids.has('domestic_moratorium'));
-  push('scam_compound_warning', ids.has('risky_destination') || ids.has('scam_job_type'));
-  push('no_irregular_route', ids.has('irregular_route'));
-  push('keep_family_informed', ids.has('secrecy'));
-  push('fishing_crew_rights', ids.has('fishing_debt'));
-  push('entertainment_risk', ids.has('entertainment_abroad'));
-  const feeish = ids.has('upfront_fee') || ids.has('salary_deduction') || ids.has('fee_for_zero_cost_job');
-  push('no_placement_fee', feeish && a.abroad);
-  push('no_pay_to_apply', feeish && !a.abroad);
-  push('too_good_pay', ids.has('pay_unrealistic'));
-  push('no_recruiting_for_commission', ids.has('recruit_commission'));
-  push('check_agency_licence', a.abroad);
-  push('use_official_channels', a.abroad && (risk !== 'low' || !lawful));
-  push('contract_before_departure', a.abroad && risk !== 'high');
-  push('never_hand_passport', a.abroad && risk !== 'low');
-  push('take_your_time', ids.has('urgency'));
-  push('verify_company', !a.abroad && a.isOffer && (risk !== 'low' || ids.has('personal_contact_only')));
-  push('report_suspicious', risk === 'high');
-  push('still_verify', risk === 'low' && a.isOffer && !n.includes('empty'));
-  const kept = out.slice(0, 6);
-  // a high-risk verdict always says where to report
-  if (risk === 'high' && !kept.includes('report_suspicious')) kept[kept.length - 1] = 'report_suspicious';
-  return kept;
+/** The advice for a verdict: what its red flags call for (their detectors' entries), placed by advice.ts. */
+function verdictAdvice(a: Analysis, risk: Risk): string[] {
+  const red = a.flags.filter((f) => f.weight > 0);
+  const called = new Set(red.flatMap((f) => ADVICE_BY_FLAG.get(f.id) ?? []));
+  return adviceFor({ notes: a.notes, abroad: a.abroad, isOffer: a.isOffer, risk, warned: red.length > 0, lawful: a.flags.some((f) => f.weight < 0) }, called);
 }
 
 /** Evidence for the model's judgement: sentences holding its strongest scam-leaning words. */
@@ -171,12 +137,12 @@ function check(text: string): Verdict {
   const modelContribution = cal.wNb * nbLo;
   if (modelContribution > 1.0 && !weak) {
     const ev = modelEvidence(a, top);
-    if (ev.length > 0) flags.push({ id: 'similar_to_scams', weight: Math.round(modelContribution * 100) / 100, evidence: ev });
+    if (ev.length > 0) flags.push({ id: MODEL_DETECTOR.id, weight: Math.round(modelContribution * 100) / 100, evidence: ev });
   }
 
   let risk: Risk = score >= th.high ? 'high' : score >= th.medium ? 'medium' : 'low';
   // every high-risk verdict quotes the offer, and rests on at least one rule (not on wording alone)
-  if (risk === 'high' && (inp.risk < HIGH_NEEDS_RULES || !flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams' && f.evidence.length > 0))) {
+  if (risk === 'high' && (inp.risk < HIGH_NEEDS_RULES || !flags.some((f) => f.weight > 0 && f.id !== MODEL_DETECTOR.id && f.evidence.length > 0))) {
     risk = 'medium';
     score = Math.min(score, th.high - 0.01);
   }
@@ -186,7 +152,7 @@ function check(text: string): Verdict {
     score: Math.round(score * 1000) / 1000,
     flags,
     facts: a.facts,
-    advice: adviceFor({ ...a, flags }, risk),
+    advice: verdictAdvice({ ...a, flags }, risk),
     notes: a.notes,
   };
 }

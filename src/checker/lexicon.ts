@@ -4,9 +4,18 @@
  * once at module load. Context-dependent detectors (pay, destination, moratorium, fishing debt)
  * are in detect.ts. Why each flag matters, with sources: data/checker-facts.yaml.
  */
+import type { AdviceId } from './advice.js';
 
-export interface RuleDef {
+/** A detector's registry entry: the flag it raises, and the advice that flag calls for (see advice.ts). */
+export interface Detector {
   id: string;
+  advice: readonly AdviceId[];
+}
+
+/** A fee flag's advice: abroad, placement costs may not be charged; at home, do not pay to apply (advice.ts picks one). */
+export const FEE_ADVICE: readonly AdviceId[] = ['no_placement_fee', 'no_pay_to_apply'];
+
+export interface RuleDef extends Detector {
   /** positive = risk, negative = lawful signal */
   weight: number;
   patterns: string[];
@@ -26,6 +35,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ visas
   {
     id: 'tourist_visa',
+    advice: ['no_tourist_visa_work'],
     weight: 2.5,
     negatable: true,
     patterns: [
@@ -44,6 +54,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ documents
   {
     id: 'document_retention',
+    advice: ['never_hand_passport'],
     weight: 2.5,
     negatable: true,
     cancelAfter: String.raw`^\W{0,3}(?:\w+\W+){0,3}(?:sendiri|pekerja|anda|kamu|you|yourself|worker|employee|the worker)\b`,
@@ -62,6 +73,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ secrecy
   {
     id: 'secrecy',
+    advice: ['keep_family_informed'],
     weight: 2.5,
     patterns: [
       String.raw`\bjangan (?:bilang|kasih tahu|kasih tau|kasi tau|cerita|beritahu|memberitahu|beri tahu|lapor|posting|share|sebar|sebarkan|bocorkan|ngomong)`,
@@ -75,6 +87,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'unofficial_channel',
+    advice: [],
     weight: 2.0,
     negatable: true,
     patterns: [
@@ -86,6 +99,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'vague_destination',
+    advice: [],
     weight: 1.5,
     patterns: [
       String.raw`\b(?:location|lokasi|negara(?: tujuan)?|country|destination|tujuan|tempat kerja)(?: \w+){0,2} (?:is |will be |akan |nanti )?(?:confidential|dirahasiakan|rahasia|undisclosed|secret|(?:told|announced|revealed|disclosed|given|dikasih tau|dikasih tahu|diberitahu|dikabari|diinfokan)(?: \w+){0,2} (?:later|nanti|setelah|after|kemudian))\b`,
@@ -95,6 +109,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ fees
   {
     id: 'upfront_fee',
+    advice: FEE_ADVICE,
     weight: 1.5,
     abroadBoost: 1.3,
     negatable: true,
@@ -114,6 +129,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'salary_deduction',
+    advice: FEE_ADVICE,
     weight: 1.6,
     negatable: true,
     patterns: [
@@ -130,6 +146,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ qualifications
   {
     id: 'no_experience',
+    advice: [],
     weight: 0.7,
     abroadBoost: 1.6,
     patterns: [
@@ -146,6 +163,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ urgency
   {
     id: 'urgency',
+    advice: ['take_your_time'],
     weight: 0.6,
     patterns: [
       String.raw`\b(?:berangkat|terbang|flight|fly|depart|departure|leave|langsung kerja) (?:minggu|pekan|bulan|week|this|next) (?:ini|depan|week|month)\b`,
@@ -160,6 +178,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ recruiting others
   {
     id: 'recruit_commission',
+    advice: ['no_recruiting_for_commission'],
     weight: 1.2,
     patterns: [
       String.raw`\b(?:ajak|bawa|rekrut|cari|carikan|rekomendasikan|referensikan|refer|invite|bring|recruit)(?:kan)? (?:teman|kawan|saudara|tetangga|orang|anggota|member|friends?|others|people|relatives)\b[^\n]{0,60}\b(?:komisi|bonus|fee|dapat|dapet|uang|reward|commission|earn|\$|rp|usd|dibayar|paid)`,
@@ -172,6 +191,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ contact channel
   {
     id: 'personal_contact_only',
+    advice: ['verify_company'],
     weight: 0.4,
     patterns: [
       String.raw`\b(?:hubungi|hub|kontak|contact|chat|japri|pm|dm|inbox|text|message|minat|info|daftar|whatsapp|telegram|call|sms|wa)\b[^\n]{0,30}?(?:\+?\d[\d .-]{8,}\d|wa\.me\/\S+|t\.me\/\S+|@[a-z0-9_]{4,})`,
@@ -182,6 +202,7 @@ export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ lawful signals
   {
     id: 'lawful_licensed_agency',
+    advice: [],
     weight: -1.5,
     patterns: [
       String.raw`\bp3mi\b|\bpptkis\b|\bsip3mi\b|\bsiup3mi\b|\bsiup ?p3mi\b|\bsip2mi\b`,
@@ -192,6 +213,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'lawful_job_order',
+    advice: [],
     weight: -1.0,
     patterns: [
       String.raw`\bjob ?order\b|\bdemand letter\b|\bsurat (?:izin|ijin) perekrutan\b|\bsipmi\b|\b(?:sip|jo) (?:no|nomor|resmi|terverifikasi)\b|\bsurat permintaan (?:tenaga kerja|pekerja)\b`,
@@ -199,6 +221,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'lawful_written_contract',
+    advice: [],
     weight: -0.8,
     patterns: [
       String.raw`\b(?:perjanjian|kontrak) (?:kerja|penempatan)(?: \w+)? (?:tertulis|ditandatangani|resmi|di tanda tangan|ditanda tangani|sebelum berangkat|di indonesia)\b|\btanda ?tangan (?:perjanjian|kontrak)\b|\bperjanjian penempatan\b`,
@@ -207,6 +230,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'lawful_g2g',
+    advice: [],
     weight: -2.0,
     patterns: [
       String.raw`\bg ?to ?g\b|\bgovernment[- ]to[- ]government\b|\beps[- ]?topik\b|\beps korea\b|\bprogram eps\b|\bhrd korea\b|\bim japan\b|\btokutei ginou\b|\bspecified skilled worker\b|\bssw\b|\bjft[- ]basic\b|\bprometric\b|\bjapan foundation\b|\bsistem penempatan satu kanal\b|\bspsk\b|\bone channel (?:system|placement)\b`,
@@ -214,6 +238,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'lawful_official_training',
+    advice: [],
     weight: -0.8,
     patterns: [
       String.raw`\b(?:orientasi|pelatihan|pembekalan) (?:pra|sebelum) ?(?:pemberangkatan|penempatan|keberangkatan|berangkat|kerja)\b|\bopp\b|\bpre-?departure (?:orientation|training)\b`,
@@ -223,6 +248,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'lawful_work_permit',
+    advice: [],
     weight: -1.0,
     cancelAfter: String.raw`^[^.\n]{0,20}\b(?:there|later|after (?:arrival|you arrive|probation)|on arrival|di sana|disana|setelah (?:sampai|tiba)|nanti|menyusul)\b`,
     patterns: [
@@ -232,6 +258,7 @@ export const RULES: readonly RuleDef[] = [
   },
   {
     id: 'lawful_no_fee',
+    advice: [],
     weight: -0.5,
     patterns: [
       String.raw`\b(?:tidak|tanpa|bebas|no|zero|free of|tidak ada|tak ada) (?:di)?(?:pungut|pungutan|dikenakan|dipungut|dikenai|memungut)? ?(?:biaya|fee|fees|charge|charges|pungutan|cost|costs)\b(?! admin)`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkOffer, type Verdict } from '../../src/checker/index.js';
+import { checkOffer, DETECTORS, MODEL_DETECTOR, type Verdict } from '../../src/checker/index.js';
 
 const ids = (v: Verdict) => v.flags.map((f) => f.id);
 const flag = (v: Verdict, id: string) => v.flags.find((f) => f.id === id);
@@ -104,6 +104,10 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
 ];
 
 describe('red-flag detectors', () => {
+  it('every red-flag detector in the registry has an example here (the model’s own flag has none)', () => {
+    const red = DETECTORS.filter((d) => !d.id.startsWith('lawful_') && d.id !== MODEL_DETECTOR.id).map((d) => d.id);
+    expect(CASES.map((c) => c.id).sort()).toEqual(red.sort());
+  });
   for (const c of CASES) {
     it(`${c.id}: raised with a quoted span on a positive example`, () => {
       const v = checkOffer(c.yes);

@@ -1,0 +1,77 @@
+/**
+ * Advice the checker gives, in order of priority, and when each is given. A red flag calls for
+ * advice through its detector's registry entry (`advice` in lexicon.ts and detect.ts); the rules
+ * below place that advice in the verdict, and add what depends on the whole verdict (abroad or at
+ * home, the risk, the notes). Human texts: locales/<lang>/checker.json, key `advice.<id>`.
+ */
+import type { Risk } from './index.js';
+
+/** What the conditions of the rules below may look at. */
+export interface AdviceContext {
+  notes: readonly string[];
+  abroad: boolean;
+  isOffer: boolean;
+  risk: Risk;
+  /** Some red flag was raised. */
+  warned: boolean;
+  /** Some lawful signal was found. */
+  lawful: boolean;
+}
+
+/**
+ * Given when `when` holds; without `when`, when a raised red flag calls for it. `called` tells
+ * whether one does. An id may stand twice: for a flag early, for the whole verdict later.
+ */
+interface AdviceRule<Id extends string = string> {
+  id: Id;
+  when?: (c: AdviceContext, called: boolean) => boolean;
+}
+
+export const ADVICE_RULES = [
+  {
+    id: 'send_offer_text',
+    when: ({ notes: n, warned }) => n.includes('empty') || n.includes('image_only') || n.includes('only_link') || n.includes('only_phone') || (n.includes('too_short') && !warned),
+  },
+  { id: 'never_hand_passport' },
+  { id: 'no_tourist_visa_work' },
+  { id: 'moratorium_domestic' },
+  { id: 'scam_compound_warning' },
+  { id: 'no_irregular_route' },
+  { id: 'keep_family_informed' },
+  { id: 'fishing_crew_rights' },
+  { id: 'entertainment_risk' },
+  { id: 'no_placement_fee', when: (c, called) => called && c.abroad },
+  { id: 'no_pay_to_apply', when: (c, called) => called && !c.abroad },
+  { id: 'too_good_pay' },
+  { id: 'no_recruiting_for_commission' },
+  { id: 'check_agency_licence', when: (c) => c.abroad },
+  { id: 'use_official_channels', when: (c) => c.abroad && (c.risk !== 'low' || !c.lawful) },
+  { id: 'contract_before_departure', when: (c) => c.abroad && c.risk !== 'high' },
+  { id: 'never_hand_passport', when: (c) => c.abroad && c.risk !== 'low' },
+  { id: 'take_your_time' },
+  { id: 'verify_company', when: (c, called) => !c.abroad && c.isOffer && (c.risk !== 'low' || called) },
+  { id: 'report_suspicious', when: (c) => c.risk === 'high' },
+  { id: 'still_verify', when: (c) => c.risk === 'low' && c.isOffer && !c.notes.includes('empty') },
+] as const satisfies readonly AdviceRule[];
+
+export type AdviceId = (typeof ADVICE_RULES)[number]['id'];
+
+/** Every advice id, each once. */
+export const ADVICE_IDS: readonly AdviceId[] = [...new Set(ADVICE_RULES.map((r) => r.id))];
+
+/** Advice shown at most. */
+export const MAX_ADVICE = 6;
+
+/** The advice for a verdict, most important first; `called` is the advice its red flags call for. */
+export function adviceFor(c: AdviceContext, called: ReadonlySet<string>): AdviceId[] {
+  const out: AdviceId[] = [];
+  const rules: readonly AdviceRule<AdviceId>[] = ADVICE_RULES;
+  for (const rule of rules) {
+    const given = rule.when ? rule.when(c, called.has(rule.id)) : called.has(rule.id);
+    if (given && !out.includes(rule.id)) out.push(rule.id);
+  }
+  const kept = out.slice(0, MAX_ADVICE);
+  // a high-risk verdict always says where to report
+  if (c.risk === 'high' && !kept.includes('report_suspicious')) kept[kept.length - 1] = 'report_suspicious';
+  return kept;
+}

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { ADVICE_RULES } from '../../src/checker/advice.js';
+import { REPO_ROOT } from '../../src/checker/facts.js';
+import { ADVICE_IDS, checkOffer, DETECTORS, FLAG_IDS, MODEL_DETECTOR } from '../../src/checker/index.js';
+import { RULES } from '../../src/checker/lexicon.js';
+
+describe('checker registry: detectors and their advice', () => {
+  it('every flag id belongs to exactly one detector', () => {
+    expect(new Set(FLAG_IDS).size).toBe(DETECTORS.length);
+    expect(FLAG_IDS).toContain(MODEL_DETECTOR.id);
+  });
+
+  it('every advice a detector calls for is advice the checker gives', () => {
+    for (const d of DETECTORS) for (const a of d.advice) expect(ADVICE_IDS, `${d.id} → ${a}`).toContain(a);
+  });
+
+  it('advice given only for a red flag is called for by some detector', () => {
+    const called = new Set(DETECTORS.flatMap((d) => d.advice));
+    for (const rule of ADVICE_RULES) if (!('when' in rule)) expect(called.has(rule.id), rule.id).toBe(true);
+  });
+
+  it('lexicon rules named lawful_ are lawful signals (weight below zero) and call for no advice; the others are red flags', () => {
+    for (const r of RULES) {
+      if (r.id.startsWith('lawful_')) {
+        expect(r.weight, r.id).toBeLessThan(0);
+        expect(r.advice, r.id).toEqual([]);
+      } else expect(r.weight, r.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('data/checker-facts.yaml cites only flags and advice the checker has', () => {
+    const file = parse(readFileSync(path.join(REPO_ROOT, 'data/checker-facts.yaml'), 'utf8')) as { facts: { id: string; used_by?: { flags?: string[]; advice?: string[] } }[] };
+    for (const fact of file.facts) {
+      for (const f of fact.used_by?.flags ?? []) expect(FLAG_IDS, `${fact.id}: flag ${f}`).toContain(f);
+      for (const a of fact.used_by?.advice ?? []) expect(ADVICE_IDS, `${fact.id}: advice ${a}`).toContain(a);
+    }
+  });
+});
+
+describe('checker advice: what a flag calls for, in order of priority', () => {
+  it('a fee calls for "do not pay to apply" at home and for "no placement fee" abroad', () => {
+    const home = checkOffer('Lolos interview, wajib transfer biaya seragam dan medical Rp 850.000 ke rekening panitia.');
+    expect(home.advice).toContain('no_pay_to_apply');
+    expect(home.advice).not.toContain('no_placement_fee');
+    const abroad = checkOffer('Kerja di Singapura jadi helper, biaya agen potong gaji 8 bulan.');
+    expect(abroad.advice[0]).toBe('no_placement_fee');
+    expect(abroad.advice).not.toContain('no_pay_to_apply');
+  });
+
+  it('advice for the whole verdict abroad comes before the advice to take one’s time', () => {
+    const v = checkOffer('Kerja di Dubai gaji besar, berangkat minggu ini, kuota terbatas, buruan daftar!');
+    expect(v.advice).toEqual(['check_agency_licence', 'use_official_channels', 'contract_before_departure', 'never_hand_passport', 'take_your_time']);
+  });
+
+  it('a job at home reachable only by chat calls for checking the company, even when the risk is low', () => {
+    const v = checkOffer('Dibutuhkan segera barista di Yogyakarta, pengalaman 6 bulan, gaji 2,3 juta + service. Kirim CV via WA 0812-2233-4455.');
+    expect(v.risk).toBe('low');
+    expect(v.advice).toEqual(['verify_company', 'still_verify']);
+    expect(checkOffer('Lowongan kasir toko di Malang, gaji 2,5 juta.').advice).toEqual(['still_verify']);
+  });
+});
