@@ -12,7 +12,7 @@ export const silentLogger: Logger = pino({ level: 'silent' });
 
 /**
  * A reference to a user for logs: the same within one process (to follow one conversation), keyed
- * with a secret that lives only in this process, so that it cannot be turned back into a Telegram id
+ * with a secret that lives only in this process, so that it cannot be turned back into a platform id
  * (those are small numbers; a plain hash of one is found by trying them all).
  */
 const LOG_KEY = randomBytes(32);

@@ -33,8 +33,9 @@ export interface StartOptions {
   effects?: Record<string, EffectHandler>;
   /** Points where tests stop the process (kill -9). */
   outboxHooks?: OutboxHooks;
-  /** How long a dead sender's lease holds its message (tests shorten it). */
+  /** How long a dead process's message (outbox) and delivery (inbox) wait to be taken over (tests shorten it). */
   outboxLeaseMs?: number;
+  inboxClaimAfterMs?: number;
   host?: string;
 }
 
@@ -51,7 +52,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const store = new RedisStore(redis, config.REDIS_PREFIX);
   const recipients = new RedisRecipients(redis, keys);
   const channels = new Map<string, Channel>();
-  const inbox = new Inbox({ redis, keys, log, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
+  const inbox = new Inbox({ redis, keys, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
   for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log }));
   const outbox = new RedisOutbox({
     redis,

@@ -31,7 +31,7 @@ export async function runTerminal(opts: TerminalOptions): Promise<void> {
   if (opts.interactive) {
     write('Waspada — ketik pesan lalu Enter. Ctrl+D untuk keluar. / Type a message and press Enter. Ctrl+D to quit.\n\n');
     rl.setPrompt('> ');
-    // The first message opens the conversation, as when a user taps Start on Telegram.
+    // The first message opens the conversation, as when a person opens a chat with the bot.
     const first = await service.handle({ channel: 'terminal', userId: opts.userId ?? 'local', messageId: `${run}-0`, text: '/start', langHint: opts.lang });
     for (const reply of first.replies) write(`${formatOutbound(reply)}\n\n`);
     rl.prompt();

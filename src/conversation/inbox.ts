@@ -9,7 +9,7 @@ import type { Keyspace } from '../store/keys.js';
 /** A platform delivery, already turned into our terms by its channel. */
 export interface Delivery {
   channel: string;
-  /** The platform's id for this delivery (Telegram's update_id): a repeat is dropped. */
+  /** The platform's id for this delivery (its update or message id): a repeat is dropped. */
   id: string;
   /** Channel-specific, JSON-safe payload. */
   body: unknown;
@@ -29,7 +29,7 @@ const ACK = `
 redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
 return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))`;
 
-/** How long a delivery id is remembered: Telegram keeps undelivered updates for 24 hours. */
+/** How long a delivery id is remembered: platforms re-deliver an unanswered update for up to a day. */
 const SEEN_TTL_S = 48 * 3600;
 const GROUP = 'workers';
 
@@ -55,9 +55,12 @@ export interface InboxOptions {
   log?: Logger;
   /** Deliveries handled at once by this process. */
   concurrency?: number;
-  /** A delivery unacknowledged this long is taken over from its (presumably dead) worker. */
+  /**
+   * A delivery unacknowledged this long is taken over from its worker, which must have died: a live
+   * worker renews the deliveries it holds every third of this.
+   */
   claimAfterMs?: number;
-  /** Order deliveries of one read by this key before handing them out (Telegram: update_id). */
+  /** Order deliveries of one read by this key before handing them out (the platform's update sequence). */
   order?: (d: Delivery) => number;
 }
 
@@ -78,6 +81,9 @@ export class Inbox {
   private acks: { id: string; done: () => void; fail: (e: Error) => void }[] = [];
   /** Deliveries waiting to be tried again (RetryLater), by their timers. */
   private readonly retries = new Set<NodeJS.Timeout>();
+  /** Stream ids of the deliveries this process holds (being handled or waiting for another try). */
+  private readonly held = new Set<string>();
+  private renewTimer: NodeJS.Timeout | null = null;
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
@@ -87,7 +93,7 @@ export class Inbox {
     this.keys = opts.keys;
     this.log = opts.log ?? silentLogger;
     this.concurrency = opts.concurrency ?? 64;
-    this.claimAfterMs = opts.claimAfterMs ?? 60_000;
+    this.claimAfterMs = opts.claimAfterMs ?? 15_000;
     this.order = opts.order;
   }
 
@@ -116,6 +122,7 @@ export class Inbox {
     this.reader = this.r.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.reader.on('error', (e: Error) => (this.lastError = e.message));
     this.running = true;
+    this.renewTimer = setInterval(() => this.renew(), Math.max(50, Math.floor(this.claimAfterMs / 3))).unref();
     this.loop = this.run(handle);
   }
 
@@ -165,8 +172,17 @@ export class Inbox {
     }
   }
 
+  /** Tells Redis this process still holds its deliveries (resets their idle time), so none is taken over. */
+  private renew(): void {
+    if (!this.held.size) return;
+    this.r.xclaim(this.keys.inbox, GROUP, this.consumer, 0, ...this.held, 'JUSTID').catch((e: Error) => (this.lastError = e.message));
+  }
+
   private dispatch(streamId: string, d: Delivery | null, handle: DeliveryHandler, attempt = 0): void {
-    if (attempt === 0) this.inflight++;
+    if (attempt === 0) {
+      this.inflight++;
+      this.held.add(streamId);
+    }
     // Acknowledged (and removed) only after it was handled: a crash before this leaves it pending.
     const done = () => this.ack(streamId);
     let retrying = false;
@@ -189,6 +205,7 @@ export class Inbox {
       .catch((e: Error) => this.log.error({ err: e.message }, 'could not acknowledge a delivery; it will be claimed again'))
       .finally(() => {
         if (retrying) return;
+        this.held.delete(streamId);
         this.inflight--;
         const w = this.wake;
         this.wake = null;
@@ -221,6 +238,7 @@ export class Inbox {
     this.wake?.();
     this.reader?.disconnect();
     // Deliveries waiting for another try stay pending in Redis; another process takes them over.
+    if (this.renewTimer) clearInterval(this.renewTimer);
     for (const t of this.retries) clearTimeout(t);
     this.inflight -= this.retries.size;
     this.retries.clear();

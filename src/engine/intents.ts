@@ -203,7 +203,7 @@ export function matchIntent(text: string): Intent | null {
   return readIntent(text).intent;
 }
 
-/** Language from a platform hint such as Telegram's language_code. */
+/** Language from a platform's hint (the language the person's app is set to). */
 export function langFromHint(hint: string | null | undefined): 'id' | 'en' | null {
   if (!hint) return null;
   const base = hint.toLowerCase().split(/[-_]/)[0];

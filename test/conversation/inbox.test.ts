@@ -46,4 +46,41 @@ describe('inbox', () => {
     await heir.stop();
     expect(await heir.pending()).toBe(0);
   });
+
+  it('a delivery still being handled by a live worker is not taken over, however long it takes', async () => {
+    const keys = keyspace(`${prefix}:c`);
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const busy = new Inbox({ redis, keys, claimAfterMs: 200 });
+    let started = 0;
+    await busy.start(async () => {
+      started++;
+      await slow;
+    });
+    await busy.ingest({ channel: 't', id: '1', body: {} });
+    await expect.poll(() => started).toBe(1);
+    const other: string[] = [];
+    const rival = new Inbox({ redis, keys, claimAfterMs: 200 });
+    await rival.start(async (d) => void other.push(d.id));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(other).toEqual([]);
+    release();
+    await busy.stop();
+    await rival.stop();
+    expect(await busy.pending()).toBe(0);
+  });
+
+  it('a delivery whose handler asks to retry later (Redis away) is handed out again, not acknowledged', async () => {
+    const keys = keyspace(`${prefix}:d`);
+    const { RetryLater } = await import('../../src/conversation/inbox.js');
+    const inbox = new Inbox({ redis, keys });
+    let calls = 0;
+    await inbox.start(async () => {
+      if (++calls < 3) throw new RetryLater('not now');
+    });
+    await inbox.ingest({ channel: 't', id: '1', body: {} });
+    await expect.poll(() => calls, { timeout: 8000 }).toBe(3);
+    await expect.poll(() => inbox.pending()).toBe(0);
+    await inbox.stop();
+  });
 });
