@@ -35,7 +35,7 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   if (content.problems.length) fail(`the flows have problems; run npm run flows:check\n${content.problems.map(formatProblem).join('\n')}`);
   const { store, kind } = await openStore();
   const log = createLogger(loadConfig().LOG_LEVEL ?? 'silent');
-  const service = new ConversationService({ store, content, log, hashSecret: loadConfig().HASH_SECRET });
+  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret: loadConfig().HASH_SECRET });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   if (interactive) process.stdout.write(`(store: ${kind})\n`);
   await runTerminal({ service, input: process.stdin, output: process.stdout, interactive, lang: values.lang ?? null, userId: values.user });

@@ -4,6 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkFlows } from '../engine/check.js';
 import { loadFlowDir, type Bundle, type Flow, type Problem } from '../engine/flow.js';
+import type { EffectSignature } from '../engine/kind.js';
 import { LANGS } from '../engine/types.js';
 import { loadTexts, type Texts } from '../i18n/index.js';
 import { loadReferenceData, type ReferenceData } from './data.js';
@@ -62,7 +63,7 @@ function emergencyContacts(flow: Flow | undefined): string[] {
 /** Loads and checks everything; problems are file:line messages. */
 export function checkContent(
   content: Content,
-  effects: Record<string, readonly string[]>,
+  effects: Readonly<Record<string, EffectSignature>>,
   codeKeys: readonly string[],
 ): Problem[] {
   return [

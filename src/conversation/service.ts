@@ -5,12 +5,15 @@ import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
 import { langFromHint } from '../engine/intents.js';
 import { ENGINE_KEYS, step } from '../engine/step.js';
-import { newSession, type Input, type Lang, type Session } from '../engine/types.js';
+import { newSession, type Input, type Lang, type Session, type Vars } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
+import type { RecruiterRegistry } from '../store/recruiters.js';
+import type { SessionStore } from '../store/sessions.js';
 import { isUnavailable, type Store } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
-import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler } from './effects.js';
+import type { Recipients } from '../outbox/recipients.js';
+import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
 import { RecruiterHasher } from './recruiters.js';
 
 /** One incoming message from any channel. */
@@ -63,22 +66,28 @@ export function cleanText(raw: string): string {
   return text;
 }
 
-export interface ServiceOptions {
-  store: Store;
+/** Sessions and the recruiter registry, each on its own; or `store`, both in one (RedisStore, MemoryStore). */
+type Stores = { sessions: SessionStore; recruiters: RecruiterRegistry; store?: never } | { store: Store; sessions?: never; recruiters?: never };
+
+export type ServiceOptions = Stores & {
   content: Content;
-  effects?: Record<string, EffectHandler>;
+  effects?: Readonly<Record<string, EffectHandler>>;
+  /** The outbox's recipient registry: "delete my data" removes the person from it. */
+  recipients?: Recipients;
   /** Key for the hashes of recruiter contacts and of people in the counts (config HASH_SECRET). */
   hashSecret?: string;
   /** Where replies go. Without one, `handle` returns them rendered (the terminal chat). */
   outbox?: Deliverer;
   now?: () => number;
   log?: Logger;
-}
+};
 
 export class ConversationService {
-  private readonly store: Store;
+  private readonly sessions: SessionStore;
+  private readonly recruiters: RecruiterRegistry;
+  private readonly recipients?: Recipients;
   private readonly content: Content;
-  private readonly effects: Record<string, EffectHandler>;
+  private readonly effects: Readonly<Record<string, EffectHandler>>;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly hasher: RecruiterHasher;
@@ -89,7 +98,9 @@ export class ConversationService {
   private readonly orphans = new Map<UserKey, string>();
 
   constructor(opts: ServiceOptions) {
-    this.store = opts.store;
+    this.sessions = opts.store?.sessions ?? opts.sessions!;
+    this.recruiters = opts.store?.recruiters ?? opts.recruiters!;
+    this.recipients = opts.recipients;
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
@@ -114,13 +125,13 @@ export class ConversationService {
   private async claim(user: UserKey, messageId: string) {
     const orphan = this.orphans.get(user);
     if (orphan) {
-      await this.store.release(user, orphan);
+      await this.sessions.release(user, orphan);
       this.orphans.delete(user);
     }
     const token = randomUUID();
     const started = this.now();
     for (let attempt = 0; ; attempt++) {
-      const claim = await this.store.begin(user, messageId, token, LOCK_MS);
+      const claim = await this.sessions.begin(user, messageId, token, LOCK_MS);
       if (claim) return claim;
       // Another process holds this user's lock: wait for it, briefly and with growing pauses.
       if (this.now() - started > LOCK_WAIT_MS) throw new Error('user lock busy');
@@ -139,7 +150,7 @@ export class ConversationService {
       const claim = await this.claim(user, inbound.messageId);
       token = claim.token;
       if (claim.seen) {
-        await this.store.release(user, token);
+        await this.sessions.release(user, token);
         return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true, unavailable: false };
       }
       let session: Session = claim.session ?? newSession(at);
@@ -150,9 +161,14 @@ export class ConversationService {
       const texts = this.content.texts;
       const ctx: EffectContext = {
         user,
+        channel: inbound.channel,
+        userId: inbound.userId,
         messageId: inbound.messageId,
+        key: '',
         lang,
-        store: this.store,
+        sessions: this.sessions,
+        recruiters: this.recruiters,
+        recipients: this.recipients,
         hasher: this.hasher,
         t: (key, vars) => texts.t(ctx.lang, key, vars),
         erase: false,
@@ -169,6 +185,9 @@ export class ConversationService {
       for (let round = 0; result.effects.length && round < MAX_EFFECT_ROUNDS; round++) {
         const effect = result.effects[0]!;
         ctx.lang = result.session.lang ?? lang;
+        // The same message comes back to the same effect in the same round (the engine is pure and the
+        // session was not saved): so the key repeats, and the effect's work is not done twice.
+        ctx.key = this.hasher.hash(`effect:${user}:${inbound.messageId}:${effect.type}:${round}`);
         running = effect.type;
         const done = await this.perform(ctx, effect.type, effect.args);
         running = undefined;
@@ -183,7 +202,7 @@ export class ConversationService {
         await this.outbox.deliver(to, items, { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
         delivered = true;
       }
-      const saved = await this.store.commit(user, token, inbound.messageId, ctx.erase ? null : session);
+      const saved = await this.sessions.commit(user, token, inbound.messageId, ctx.erase ? null : session);
       token = null;
       if (!saved) throw new Error('lost the user lock before saving');
       return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false };
@@ -192,7 +211,7 @@ export class ConversationService {
       this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable }, 'message not handled');
       if (token) {
         const held = token;
-        await this.store.release(user, held).catch(() => this.orphans.set(user, held));
+        await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
       }
       const notice: OutboxItem[] = delivered ? [] : [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
       if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable };
@@ -209,14 +228,21 @@ export class ConversationService {
     return items.map((i) => this.content.renderer.reply(i.lang, i.reply));
   }
 
-  private async perform(ctx: EffectContext, type: string, args: Record<string, unknown>) {
+  private async perform(ctx: EffectContext, type: string, args: Vars): Promise<EffectResult> {
     const handler = this.effects[type];
     if (!handler) {
       this.log.error({ effect: type }, 'flow asked for an effect that does not exist');
       return { outcome: 'error' };
     }
+    const parsed = handler.args?.safeParse(args);
+    if (parsed && !parsed.success) {
+      // Which argument and how it is wrong, never its value (it may be what the person wrote).
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.code}`);
+      this.log.error({ effect: type, user: userRef(ctx.user), problems }, 'flow gave an effect arguments it does not take');
+      return { outcome: 'error' };
+    }
     // A failure here (the store went away) fails the whole message; it is logged once, by handleNow.
-    return handler.run(ctx, args as never);
+    return handler.run(ctx, parsed ? (parsed.data as Vars) : args);
   }
 }
 

@@ -1,6 +1,6 @@
 // Pass two of flow validation: references between flows, steps, texts and data; reachability; dead ends.
 import type { Flow, Problem } from './flow.js';
-import type { SayItem } from './kind.js';
+import type { EffectSignature, SayItem } from './kind.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE } from './names.js';
 import { KINDS } from './steps/index.js';
 
@@ -16,8 +16,8 @@ export interface CheckContext {
   locales: Record<string, LocaleIndex>;
   contacts: Set<string>;
   facts: Set<string>;
-  /** Effects the conversation service performs, with the outcomes each can report. */
-  effects: Record<string, readonly string[]>;
+  /** Effects the conversation service performs: what each reports and takes. */
+  effects: Readonly<Record<string, EffectSignature>>;
   /** Keys used by code rather than flows; a key ending in ".*" covers every key below it. */
   codeKeys: readonly string[];
 }

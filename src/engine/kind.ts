@@ -60,12 +60,20 @@ export interface Edge {
   field?: string;
 }
 
+/** What the checks know of an effect the conversation service performs. */
+export interface EffectSignature {
+  /** Every outcome it can report. */
+  outcomes: readonly string[];
+  /** The arguments it takes (an object schema); without one, any arguments pass. */
+  args?: z.AnyZodObject;
+}
+
 /** What a kind's own reference check (pass two of validation) sees, and where it reports. */
 export interface KindCheck {
   /** The step's id in its flow. */
   id: string;
-  /** Effects the conversation service performs, with the outcomes each can report. */
-  effects: Readonly<Record<string, readonly string[]>>;
+  /** Effects the conversation service performs: what each reports and takes. */
+  effects: Readonly<Record<string, EffectSignature>>;
   /** Reports a problem at a field of the step (the path is relative to the step, for the line number). */
   report(path: (string | number)[], message: string): void;
 }

@@ -20,8 +20,12 @@ export function keyspace(prefix: string) {
     personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
     /** HyperLogLog of who warned about / reported a recruiter contact (by keyed hash). */
     recruiter: (hash: string, kind: 'warned' | 'reported' | 'probe') => `${prefix}:recruiter:{${hash}}:${kind}`,
+    /** Marks a warning or report recorded under an idempotency key (an opaque keyed hash, no personal data). */
+    recruiterRecorded: (hash: string, kind: 'warned' | 'reported', key: string) => `${prefix}:recruiter:{${hash}}:${kind}:once:${key}`,
     // The inbox: webhook deliveries waiting to be handled. One hash tag, so ingest is one script.
     inbox: `${prefix}:{inbox}:stream`,
+    /** The inbox's fast lane: messages that may be pleas for help, handled before the others. */
+    inboxUrgent: `${prefix}:{inbox}:urgent`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
     outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),
   };

@@ -2,8 +2,9 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { ConversationService, type Inbound } from '../../src/conversation/service.js';
-import { connectRedis, RedisStore } from '../../src/store/redis.js';
+import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { redisStores } from '../helpers/stores.js';
 
 const content = loadContent();
 let n = 0;
@@ -27,7 +28,7 @@ describe('bad input on the shipped flows', () => {
   beforeAll(async () => {
     redis = await connectRedis(REDIS_URL);
     prefix = testPrefix('bad');
-    service = new ConversationService({ store: new RedisStore(redis, prefix), content });
+    service = new ConversationService({ ...redisStores(redis, prefix), content });
   });
   afterAll(async () => {
     await dropPrefix(redis, prefix);

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { VERDICT_CONTACTS } from '../../src/conversation/effects.js';
 import { ConversationService } from '../../src/conversation/service.js';
-import { connectRedis, RedisStore } from '../../src/store/redis.js';
+import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { redisStores } from '../helpers/stores.js';
 
 const content = loadContent();
 const t = (key: string, vars?: Record<string, unknown>) => content.texts.t('id', key, vars);
@@ -30,7 +31,7 @@ describe('checking a job offer in the conversation', () => {
   beforeAll(async () => {
     redis = await connectRedis(REDIS_URL);
     prefix = testPrefix('check');
-    service = new ConversationService({ store: new RedisStore(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
   });
   afterAll(async () => {
     await dropPrefix(redis, prefix);

@@ -1,12 +1,14 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EFFECTS, type EffectHandler } from '../../src/conversation/effects.js';
+import { z } from 'zod';
+import { defineEffect, EFFECTS } from '../../src/conversation/effects.js';
 import { ConversationService, MAX_TEXT, type Inbound } from '../../src/conversation/service.js';
-import { connectRedis, RedisStore } from '../../src/store/redis.js';
+import { connectRedis } from '../../src/store/redis.js';
 import { bundleFrom, WORLD } from '../helpers/bundle.js';
 import { contentFor } from '../helpers/content.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { PrivateRedis } from '../helpers/redis-server.js';
+import { redisStores } from '../helpers/stores.js';
 
 const COUNTER = `
 spec_version: 1
@@ -19,15 +21,17 @@ steps:
 `;
 const content = contentFor(bundleFrom({ ...WORLD, main: COUNTER }));
 const seenByTick: string[] = [];
-const tick: EffectHandler = {
+const tick = defineEffect({
+  name: 'tick',
   outcomes: ['ok', 'error'],
+  args: z.object({ n: z.number().nullable(), last: z.string().nullable() }).strict(),
   async run(_ctx, args) {
     seenByTick.push(String(args.last));
     // A little real work between load and save widens the window in which a lost update would show.
     await new Promise((r) => setImmediate(r));
-    return { outcome: 'ok', data: { n: Number(args.n ?? 0) + 1, len: String(args.last ?? '').length } };
+    return { outcome: 'ok', data: { n: (args.n ?? 0) + 1, len: (args.last ?? '').length } };
   },
-};
+});
 const effects = { ...EFFECTS, tick };
 
 let n = 0;
@@ -42,7 +46,7 @@ describe('conversation service on Redis', () => {
   beforeAll(async () => {
     redis = await connectRedis(REDIS_URL);
     prefix = testPrefix('service');
-    service = new ConversationService({ store: new RedisStore(redis, prefix), content, effects });
+    service = new ConversationService({ ...redisStores(redis, prefix), content, effects });
   });
   afterAll(async () => {
     await dropPrefix(redis, prefix);
@@ -76,7 +80,7 @@ describe('conversation service on Redis', () => {
   });
 
   it('two processes sharing Redis never lose an update of the same user', async () => {
-    const other = new ConversationService({ store: new RedisStore(await connectRedis(REDIS_URL), prefix), content, effects });
+    const other = new ConversationService({ ...redisStores(await connectRedis(REDIS_URL), prefix), content, effects });
     await onboard(service, 'shared');
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? service : other).handle(msg('shared', `x${i}`))));
     const last = await service.handle(msg('shared', 'final'));
@@ -129,7 +133,7 @@ describe('conversation service when Redis goes away', () => {
 
   it('tells the user to try again while Redis is down, stays up, and carries on once Redis is back', async () => {
     const redis = await connectRedis(server.url);
-    const service = new ConversationService({ store: new RedisStore(redis, 'w'), content, effects });
+    const service = new ConversationService({ ...redisStores(redis, 'w'), content, effects });
     await service.handle(msg('down', 'halo'));
     await service.handle(msg('down', 'agree'));
     await server.kill();
@@ -145,8 +149,8 @@ describe('conversation service when Redis goes away', () => {
   it('nothing is half-written when Redis dies in the middle of a message, and the re-delivery is handled in full', async () => {
     const redis = await connectRedis(server.url);
     let killNext = false;
-    const killer: EffectHandler = {
-      outcomes: ['ok', 'error'],
+    const killer = defineEffect({
+      ...tick,
       async run(ctx, args) {
         if (killNext) {
           killNext = false;
@@ -154,8 +158,8 @@ describe('conversation service when Redis goes away', () => {
         }
         return tick.run(ctx, args);
       },
-    };
-    const service = new ConversationService({ store: new RedisStore(redis, 'half'), content, effects: { ...EFFECTS, tick: killer } });
+    });
+    const service = new ConversationService({ ...redisStores(redis, 'half'), content, effects: { ...EFFECTS, tick: killer } });
     await service.handle(msg('half', 'halo'));
     await service.handle(msg('half', 'agree'));
     await service.handle(msg('half', 'one'));

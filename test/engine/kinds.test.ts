@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { checkFlows, type LocaleIndex } from '../../src/engine/check.js';
 import { parseFlow, type Flow } from '../../src/engine/flow.js';
 import { flowToMermaid } from '../../src/engine/graph.js';
@@ -130,7 +131,7 @@ steps:
       locales: { id: locale },
       contacts: new Set(),
       facts: new Set(),
-      effects: { forget: ['ok', 'error'] },
+      effects: { forget: { outcomes: ['ok', 'error'] } },
       codeKeys: [],
     });
     expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
@@ -139,6 +140,32 @@ steps:
       '6: step "b" must say where to go when effect "forget" fails (outcome "error")',
       '7: step "c" branches on "Not A Name", which is not a variable name',
       '8: step "d" calls unknown flow "ghost"',
+    ]);
+  });
+
+  it('an effect step’s arguments are checked against the effect’s: unknown, missing and wrong literal ones; a $variable waits for the run', () => {
+    const flow = flowOf(`start: a
+steps:
+  a: { type: effect, effect: send, args: { to: "$who", times: many, loud: 1 }, outcomes: { ok: b } }
+  b: { type: effect, effect: send, args: { to: 7 }, outcomes: { ok: c } }
+  c: { type: effect, effect: send, args: { to: "$who", times: 2 }, outcomes: { ok: d } }
+  d: { type: effect, effect: send, outcomes: { ok: e } }
+  e: { type: end }
+`);
+    const problems = checkFlows({
+      flows: new Map([['x', flow]]),
+      roots: ['x'],
+      locales: { id: { file: () => undefined, keys: new Set() } },
+      contacts: new Set(),
+      facts: new Set(),
+      effects: { send: { outcomes: ['ok'], args: z.object({ to: z.string(), times: z.number().int().optional() }).strict() } },
+      codeKeys: [],
+    });
+    expect(problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '5: argument "times" of effect "send": Expected number, received string',
+      '5: effect "send" takes no argument "loud" (it takes: to, times)',
+      '6: argument "to" of effect "send": Expected string, received number',
+      '8: step "d" must give effect "send" its argument "to"',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SayList, Target, type StepKind } from '../kind.js';
+import { SayList, Target, type KindCheck, type StepKind } from '../kind.js';
 import { VAR_NAME } from '../names.js';
 
 const schema = z
@@ -17,6 +17,28 @@ const schema = z
 type Written = z.infer<typeof schema>;
 type Step = Written & { args: NonNullable<Written['args']>; say: NonNullable<Written['say']> };
 
+/**
+ * The step's arguments against the effect's: each one known, each required one given, and each
+ * literal one valid. A "$variable" is known only when the flow runs (the service checks it then).
+ */
+function checkArgs(s: Step, schema: z.AnyZodObject, ctx: KindCheck): void {
+  const shape = schema.shape as Record<string, z.ZodTypeAny>;
+  const takes = Object.keys(shape).join(', ') || 'none';
+  for (const [name, value] of Object.entries(s.args)) {
+    const field = shape[name];
+    if (!field) {
+      ctx.report(['args', name], `effect "${s.effect}" takes no argument "${name}" (it takes: ${takes})`);
+      continue;
+    }
+    if (typeof value === 'string' && value.startsWith('$')) continue;
+    const parsed = field.safeParse(value);
+    if (!parsed.success) ctx.report(['args', name], `argument "${name}" of effect "${s.effect}": ${parsed.error.issues[0]!.message}`);
+  }
+  for (const [name, field] of Object.entries(shape)) {
+    if (!(name in s.args) && !field.isOptional()) ctx.report(['args'], `step "${ctx.id}" must give effect "${s.effect}" its argument "${name}"`);
+  }
+}
+
 /** Asks the caller to do something outside the engine, then branches on the outcome it reports. */
 export const effect: StepKind<Step, Written> = {
   type: 'effect',
@@ -28,10 +50,12 @@ export const effect: StepKind<Step, Written> = {
   keys: () => [],
   sayItems: (s) => s.say,
   check(s, ctx) {
-    const outcomes = ctx.effects[s.effect];
-    if (!outcomes) return ctx.report(['effect'], `step "${ctx.id}" asks for unknown effect "${s.effect}" (known: ${Object.keys(ctx.effects).join(', ')})`);
+    const effect = ctx.effects[s.effect];
+    if (!effect) return ctx.report(['effect'], `step "${ctx.id}" asks for unknown effect "${s.effect}" (known: ${Object.keys(ctx.effects).join(', ')})`);
+    const { outcomes } = effect;
     for (const o of Object.keys(s.outcomes)) if (!outcomes.includes(o)) ctx.report(['outcomes', o], `effect "${s.effect}" has no outcome "${o}" (it reports: ${outcomes.join(', ')})`);
     if (!('error' in s.outcomes) && outcomes.includes('error')) ctx.report(['outcomes'], `step "${ctx.id}" must say where to go when effect "${s.effect}" fails (outcome "error")`);
+    if (effect.args) checkArgs(s, effect.args, ctx);
   },
   enter(rt, s) {
     rt.say(s.say);

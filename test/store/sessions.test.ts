@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStore } from '../../src/store/memory.js';
-import { connectRedis, RedisStore } from '../../src/store/redis.js';
+import { keyspace } from '../../src/store/keys.js';
+import { connectRedis } from '../../src/store/redis.js';
+import { MemorySessionStore, RedisSessionStore } from '../../src/store/sessions.js';
 import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { storeContract } from './contract.js';
+import { inMemory, onRedis } from './contract.js';
+import { sessionsContract } from './sessions.contract.js';
 
-storeContract('memory', async () => ({ store: new MemoryStore(), cleanup: async () => undefined }));
+sessionsContract('memory', inMemory(() => new MemorySessionStore()));
+sessionsContract('redis', onRedis((redis, keys) => new RedisSessionStore(redis, keys)));
 
-storeContract('redis', async () => {
-  const redis = await connectRedis(REDIS_URL);
-  const prefix = testPrefix('contract');
-  return {
-    store: new RedisStore(redis, prefix),
-    cleanup: async () => {
-      await dropPrefix(redis, prefix);
-      redis.disconnect();
-    },
-  };
-});
-
-describe('redis store specifics', () => {
+describe('redis session store specifics', () => {
   it('keeps every key under the prefix, with the user in a hash tag', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('keys');
-    const store = new RedisStore(redis, prefix);
+    const store = new RedisSessionStore(redis, keyspace(prefix));
     await store.begin('telegram:42', 'u1', 't', 5000);
     await store.commit('telegram:42', 't', 'u1', { v: 1, lang: 'id', consent: true, at: null, stack: [], vars: {}, failures: 0, turn: 0, lastAt: 0, pending: null });
     const probe = plainRedis();
@@ -38,7 +29,7 @@ describe('redis store specifics', () => {
   it('a corrupt stored session is treated as no session instead of crashing', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('corrupt');
-    const store = new RedisStore(redis, prefix);
+    const store = new RedisSessionStore(redis, keyspace(prefix));
     await redis.set(`${prefix}:session:{terminal:x}`, '{not json');
     expect((await store.begin('terminal:x', 'm', 't', 5000))!.session).toBeNull();
     await dropPrefix(redis, prefix);

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import * as checker from '../../checker/index.js';
+import type { Say } from '../../engine/types.js';
+import type { RecruiterCount } from '../../store/recruiters.js';
+import { defineEffect, type EffectContext } from './effect.js';
+
+/** Notes that mean "this is not (enough of) an offer to judge". */
+const UNCLEAR = new Set(['empty', 'too_short', 'not_an_offer', 'only_link', 'only_phone', 'image_only']);
+const RISK_ICON = { high: '🔴', medium: '🟠', low: '🟢' } as const;
+/** How many flags and pieces of advice a verdict shows: enough to act on, short enough for a phone. */
+const SHOW_FLAGS = 5;
+const SHOW_ADVICE = 4;
+/** Contacts shown with every verdict: where to check an agency and report. */
+export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
+
+/** People (others than the user) who warned about or reported a contact before it counts against an offer. */
+export const CROSS_CHECK_RAISES_AT = 2;
+
+function seenBefore(contacts: { shown: string }[], counts: RecruiterCount[]): Say[] {
+  return contacts.flatMap((c, i) => {
+    const { warned, reported } = counts[i]!;
+    if (warned && reported) return [{ key: 'checker.verdict.seen_both', vars: { contact: c.shown, count: warned, reports: reported } }];
+    if (warned) return [{ key: 'checker.verdict.seen_warned', vars: { contact: c.shown, count: warned } }];
+    if (reported) return [{ key: 'checker.verdict.seen_reported', vars: { contact: c.shown, count: reported } }];
+    return [];
+  });
+}
+
+/** The verdict as a few short messages: how risky, why (quoting the offer), what to do. */
+export function verdictMessages(ctx: Pick<EffectContext, 't'>, v: checker.Verdict, seen: Say[]): Say[][] {
+  const unclear = v.notes.some((n) => UNCLEAR.has(n)) && !v.flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams');
+  const notes: Say[] = v.notes.filter((n) => n !== 'not_an_offer' || unclear).map((n) => ({ key: `checker.note.${n}` }));
+  if (unclear) return [[...notes, ...seen]];
+  const head: Say[] = [{ key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk], score: Math.round(v.score * 100) } }, ...seen, ...notes];
+  const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
+  const lawful = v.flags.filter((f) => f.weight < 0);
+  const why: Say[] = [];
+  if (red.length) {
+    why.push({ key: 'checker.verdict.flags_title' });
+    for (const f of red) {
+      const quote = f.evidence[0];
+      why.push(
+        quote
+          ? { key: 'checker.verdict.flag_quoted', vars: { title: ctx.t(`checker.flag.${f.id}.title`), quote } }
+          : { key: 'checker.verdict.flag', vars: { title: ctx.t(`checker.flag.${f.id}.title`) } },
+      );
+    }
+  }
+  if (lawful.length) {
+    why.push({ key: 'checker.verdict.lawful_title' });
+    for (const f of lawful) why.push({ key: 'checker.verdict.lawful', vars: { title: ctx.t(`checker.flag.${f.id}.title`) } });
+  }
+  const todo: Say[] = [{ key: 'checker.verdict.advice_title' }, ...v.advice.slice(0, SHOW_ADVICE).map((a) => ({ key: `checker.advice.${a}` })), { contacts: VERDICT_CONTACTS }];
+  return [head, ...(why.length ? [why] : []), todo];
+}
+
+/**
+ * Checks a job offer. The checker is pure; here its contacts are looked up among earlier warnings
+ * and reports, and a high-risk offer's contacts are counted as warned about (once per message).
+ */
+export const checkOffer = defineEffect({
+  name: 'checkOffer',
+  outcomes: ['checked', 'unclear', 'error'],
+  /** `text`: the offer (null when the variable holding it is empty: judged as an empty text). */
+  args: z.object({ text: z.string().nullable() }).strict(),
+  async run(ctx, args) {
+    let v = checker.checkOffer(args.text ?? '');
+    const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links]);
+    const hashes = contacts.map((c) => c.hash);
+    const source = ctx.hasher.source(ctx.user);
+    const counts = await ctx.recruiters.counts(hashes, source);
+    if (v.risk === 'high' && hashes.length) await ctx.recruiters.record('warned', hashes, source, ctx.key);
+    const seen = seenBefore(contacts, counts);
+    // A number or link that several other people were warned about or reported is a warning sign in
+    // itself: the offer is not "low" then. (One person alone cannot mark someone else's number.)
+    if (v.risk === 'low' && counts.some((c) => c.people >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
+    const say = verdictMessages(ctx, v, seen);
+    const unclear = say.length === 1;
+    return {
+      outcome: unclear ? 'unclear' : 'checked',
+      // Only what the next steps need: no offer text, no numbers (contacts as keyed hashes).
+      data: { risk: v.risk, flags: v.flags.map((f) => f.id).join(' '), contacts: hashes.join(' ') },
+      say,
+    };
+  },
+});

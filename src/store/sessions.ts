@@ -1,0 +1,150 @@
+// Sessions: one user's conversation state, their lock (one message at a time across processes) and
+// the marks of the messages already handled. Redis (production, tests) and memory (the demo); one
+// contract suite (test/store/sessions.contract.ts) runs against both.
+import type { Redis } from 'ioredis';
+import type { Session } from '../engine/types.js';
+import { ExpiringMap } from './expiring.js';
+import type { Keyspace, UserKey } from './keys.js';
+
+export interface Claim {
+  /** Proves ownership of the user's lock; pass it to commit or release. */
+  token: string;
+  session: Session | null;
+  /** This message id was handled before (a re-delivery). */
+  seen: boolean;
+}
+
+export interface SessionStore {
+  /** Takes the user's lock if it is free, reading the session and the message's seen-mark in the same step. */
+  begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null>;
+  /**
+   * Atomically saves the session (or erases it when null), marks the message handled and frees the lock.
+   * Returns false, changing nothing, when the lock is no longer ours.
+   */
+  commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean>;
+  release(user: UserKey, token: string): Promise<void>;
+  /** Deletes every key holding the user's personal data. */
+  forgetUser(user: UserKey): Promise<void>;
+}
+
+export const SESSION_TTL_S = 30 * 24 * 3600;
+/** How long a message is known as handled: a platform re-delivers within hours, never days. */
+export const SEEN_TTL_S = 48 * 3600;
+
+export function encodeSession(s: Session): string {
+  return JSON.stringify(s);
+}
+
+export function decodeSession(raw: string | null | undefined): Session | null {
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as Session;
+    return s && s.v === 1 ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark; ARGV[1] token, ARGV[2] lock ms.
+ * Returns {0} when the lock is held by someone else, else {1, session or '', seen 0/1}.
+ */
+const BEGIN = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
+
+/**
+ * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark;
+ * ARGV[1] token, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
+ */
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
+redis.call('DEL', KEYS[1])
+return 1`;
+
+/** release: KEYS[1] lock; ARGV[1] token. Deletes the lock only if it is still ours. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+type Scripts = {
+  waspadaBegin(lock: string, session: string, seen: string, token: string, lockMs: number): Promise<[number, string?, number?]>;
+  waspadaCommit(lock: string, session: string, seen: string, token: string, json: string, ttl: number, seenTtl: number): Promise<number>;
+  waspadaRelease(lock: string, token: string): Promise<number>;
+};
+
+export class RedisSessionStore implements SessionStore {
+  private readonly r: Redis & Scripts;
+
+  constructor(
+    redis: Redis,
+    private readonly keys: Keyspace,
+  ) {
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
+    redis.defineCommand('waspadaCommit', { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.r = redis as Redis & Scripts;
+  }
+
+  async begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null> {
+    const k = this.keys;
+    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.seen(user, messageId), token, lockMs);
+    if (res[0] !== 1) return null;
+    return { token, session: decodeSession(res[1]), seen: res[2] === 1 };
+  }
+
+  async commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean> {
+    const k = this.keys;
+    const json = session ? encodeSession(session) : '';
+    return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), token, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
+  }
+
+  async release(user: UserKey, token: string): Promise<void> {
+    await this.r.waspadaRelease(this.keys.lock(user), token);
+  }
+
+  async forgetUser(user: UserKey): Promise<void> {
+    await this.r.del(...this.keys.personal(user));
+    // The marks of the user's handled messages (ids only, gone after 48 h anyway).
+    let cursor = '0';
+    do {
+      const [next, found] = await this.r.scan(cursor, 'MATCH', this.keys.seenPattern(user), 'COUNT', 1000);
+      cursor = next;
+      if (found.length) await this.r.del(...found);
+    } while (cursor !== '0');
+  }
+}
+
+/** The same in memory (the demo only): nothing survives a restart. */
+export class MemorySessionStore implements SessionStore {
+  private readonly data: ExpiringMap<string>;
+
+  constructor(now: () => number = Date.now) {
+    this.data = new ExpiringMap(now);
+  }
+
+  async begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null> {
+    if (this.data.has(`lock:${user}`)) return null;
+    this.data.set(`lock:${user}`, token, lockMs);
+    return { token, session: decodeSession(this.data.get(`session:${user}`)), seen: this.data.has(`seen:${user}:${messageId}`) };
+  }
+
+  async commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean> {
+    if (this.data.get(`lock:${user}`) !== token) return false;
+    if (session) this.data.set(`session:${user}`, encodeSession(session), SESSION_TTL_S * 1000);
+    else this.data.delete(`session:${user}`);
+    this.data.set(`seen:${user}:${messageId}`, '1', SEEN_TTL_S * 1000);
+    this.data.delete(`lock:${user}`);
+    return true;
+  }
+
+  async release(user: UserKey, token: string): Promise<void> {
+    if (this.data.get(`lock:${user}`) === token) this.data.delete(`lock:${user}`);
+  }
+
+  async forgetUser(user: UserKey): Promise<void> {
+    this.data.deleteWhere((key) => key === `session:${user}` || key.startsWith(`seen:${user}:`));
+  }
+}

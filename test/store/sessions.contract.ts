@@ -1,0 +1,88 @@
+// What every SessionStore does: the same cases run against Redis and memory (sessions.test.ts).
+import { randomUUID } from 'node:crypto';
+import { beforeEach, expect, it } from 'vitest';
+import { newSession } from '../../src/engine/types.js';
+import type { SessionStore } from '../../src/store/sessions.js';
+import { contract, type Make } from './contract.js';
+
+export function sessionsContract(name: string, make: Make<SessionStore>) {
+  contract(`session store contract: ${name}`, make, (sessions) => {
+    let user: string;
+    beforeEach(() => {
+      user = `terminal:${randomUUID()}`;
+    });
+
+    it('a first message finds no session and is not seen', async () => {
+      expect(await sessions().begin(user, 'm1', 't1', 5000)).toEqual({ token: 't1', session: null, seen: false });
+    });
+
+    it('commit saves the session, marks the message seen and frees the lock', async () => {
+      const store = sessions();
+      const s = newSession(1);
+      s.lang = 'en';
+      await store.begin(user, 'm1', 't1', 5000);
+      expect(await store.commit(user, 't1', 'm1', s)).toBe(true);
+      const again = await store.begin(user, 'm1', 't2', 5000);
+      expect(again).toEqual({ token: 't2', session: s, seen: true });
+    });
+
+    it('a second claim on the same user waits until the first is committed or released', async () => {
+      const store = sessions();
+      await store.begin(user, 'm1', 't1', 5000);
+      expect(await store.begin(user, 'm2', 't2', 5000)).toBeNull();
+      await store.release(user, 't1');
+      expect(await store.begin(user, 'm2', 't2', 5000)).not.toBeNull();
+    });
+
+    it('other users are not blocked by one user’s lock', async () => {
+      const store = sessions();
+      await store.begin(user, 'm1', 't1', 5000);
+      expect(await store.begin(`${user}-other`, 'm1', 't2', 5000)).not.toBeNull();
+    });
+
+    it('a commit with a token that no longer holds the lock changes nothing', async () => {
+      const store = sessions();
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.release(user, 't1');
+      await store.begin(user, 'm2', 't2', 5000);
+      expect(await store.commit(user, 't1', 'm1', newSession(1))).toBe(false);
+      expect(await store.commit(user, 't2', 'm2', null)).toBe(true);
+      expect(await store.begin(user, 'm1', 't3', 5000)).toEqual({ token: 't3', session: null, seen: false });
+    });
+
+    it('release with a foreign token leaves the lock alone', async () => {
+      const store = sessions();
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.release(user, 'intruder');
+      expect(await store.begin(user, 'm2', 't2', 5000)).toBeNull();
+    });
+
+    it('a lock whose holder vanished expires', async () => {
+      const store = sessions();
+      await store.begin(user, 'm1', 't1', 30);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await store.begin(user, 'm2', 't2', 5000)).not.toBeNull();
+    });
+
+    it('commit with no session erases the stored one', async () => {
+      const store = sessions();
+      await store.begin(user, 'm1', 't1', 5000);
+      await store.commit(user, 't1', 'm1', newSession(1));
+      await store.begin(user, 'm2', 't2', 5000);
+      await store.commit(user, 't2', 'm2', null);
+      expect((await store.begin(user, 'm3', 't3', 5000))!.session).toBeNull();
+    });
+
+    it('forgetUser deletes the session and the marks of the user’s messages, not other users’', async () => {
+      const store = sessions();
+      const other = `${user}-other`;
+      for (const u of [user, other]) {
+        await store.begin(u, 'm1', 't1', 5000);
+        await store.commit(u, 't1', 'm1', newSession(1));
+      }
+      await store.forgetUser(user);
+      expect(await store.begin(user, 'm1', 't2', 5000)).toEqual({ token: 't2', session: null, seen: false });
+      expect(await store.begin(other, 'm1', 't2', 5000)).toMatchObject({ seen: true, session: newSession(1) });
+    });
+  });
+}
