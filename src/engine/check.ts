@@ -3,6 +3,7 @@ import type { Flow, Problem } from './flow.js';
 import type { EffectSignature, SayItem } from './kind.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE } from './names.js';
 import { KINDS } from './steps/index.js';
+import { checkTransient } from './transient.js';
 
 export interface LocaleIndex {
   file: (key: string) => { file: string; line: number } | undefined;
@@ -117,6 +118,7 @@ export function checkFlows(ctx: CheckContext): Problem[] {
       state.set(id, 2);
     };
     for (const id of Object.keys(flow.steps)) if (!waits(id) && !state.has(id)) visit(id, []);
+    checkTransient(flow, at);
   }
   for (const flow of ctx.flows.values()) {
     if (!calledFlows.has(flow.id)) problems.push({ file: flow.file, line: flow.line(['id']), message: `flow "${flow.id}" is never used: no menu, step or intent leads to it` });

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Country } from './inputs.js';
+import { VAR_NAME } from './names.js';
 import { KINDS } from './steps/index.js';
 import type { Lang } from './types.js';
 
@@ -19,6 +20,8 @@ export interface Flow {
   start: string;
   /** Someone may be in danger here: what this flow says goes out before everything else. */
   urgent: boolean;
+  /** Variables that never outlive the turn that stored them (personal text): see transient.ts. */
+  transient: string[];
   steps: Record<string, AnyStep>;
   file: string;
   /** Line of each step (and of its fields) in the file, for messages. */
@@ -69,7 +72,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   if (!isMap(doc.contents)) return { problems: [{ file, line: 1, message: 'a flow file must be a mapping with spec_version, id, start and steps' }] };
   const raw = doc.toJS() as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!['spec_version', 'id', 'start', 'steps', 'description', 'urgent'].includes(key)) at([key], `unknown field "${key}"`);
+    if (!['spec_version', 'id', 'start', 'steps', 'description', 'urgent', 'transient'].includes(key)) at([key], `unknown field "${key}"`);
   }
   if (raw.spec_version !== SPEC_VERSION) at(['spec_version'], `spec_version must be ${SPEC_VERSION} (found ${JSON.stringify(raw.spec_version)})`);
   const id = raw.id;
@@ -77,6 +80,14 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   else if (id !== basename(file).replace(/\.ya?ml$/, '')) at(['id'], `id "${id}" must match the file name`);
   if (typeof raw.start !== 'string') at(['start'], 'start must name the first step');
   if (raw.urgent !== undefined && typeof raw.urgent !== 'boolean') at(['urgent'], 'urgent must be true or false');
+  const transient = raw.transient ?? [];
+  if (!Array.isArray(transient)) at(['transient'], 'transient must be a list of variable names');
+  else {
+    transient.forEach((name, i) => {
+      if (typeof name !== 'string' || !VAR_NAME.test(name)) at(['transient', i], `transient: ${JSON.stringify(name)} is not a variable name`);
+      else if (transient.indexOf(name) !== i) at(['transient', i], `transient: "${name}" is listed twice`);
+    });
+  }
   const steps = raw.steps;
   if (!steps || typeof steps !== 'object' || Array.isArray(steps) || Object.keys(steps).length === 0) {
     at(['steps'], 'steps must be a mapping of step ids to steps');
@@ -108,7 +119,16 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   // checks can still report everything else in one run (the caller refuses to run with any problem).
   if (problems.some((p) => !/^step "/.test(p.message))) return { problems };
   return {
-    flow: { id: id as string, invalid, start: raw.start as string, urgent: raw.urgent === true, steps: parsed, file, line: (path) => lineOf(doc, counter, path) },
+    flow: {
+      id: id as string,
+      invalid,
+      start: raw.start as string,
+      urgent: raw.urgent === true,
+      transient: transient as string[],
+      steps: parsed,
+      file,
+      line: (path) => lineOf(doc, counter, path),
+    },
     problems,
   };
 }

@@ -103,6 +103,10 @@ interface KindParts<S extends { type: string }, W> {
   /** i18n keys the step uses besides its say items (choice labels, hints). */
   keys(step: S): string[];
   sayItems(step: S): SayItem[];
+  /** Variables the step reads besides those in its say items (e.g. an effect's "$name" arguments). */
+  reads?(step: S): string[];
+  /** Variables the step stores; "<name>.*" for every "<name>.<field>" (an effect's result). */
+  writes?(step: S): string[];
   /** Kind-specific reference checks, run after the common ones (targets, flows, texts). */
   check?(step: S, ctx: KindCheck): void;
   enter(rt: Runtime, step: S): void;

@@ -1,5 +1,9 @@
 /** Variable names that flows may store into and read from (`$name` in say vars and branch `on`). */
 export const VAR_NAME = /^[a-z][a-z0-9_.]*$/;
+/** The variable a value refers to: "$name" in say vars and effect args reads the variable `name`. */
+export function varRef(value: unknown): string | undefined {
+  return typeof value === 'string' && value.startsWith('$') ? value.slice(1) : undefined;
+}
 /** Session fields a flow can read and set besides its variables. */
 export const SESSION_FIELDS = ['lang', 'consent'] as const;
 

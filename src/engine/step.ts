@@ -3,8 +3,9 @@ import type { Bundle, Flow } from './flow.js';
 import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES } from './inputs.js';
-import { FLOW_TARGET, TARGET_END, TARGET_IDLE } from './names.js';
+import { FLOW_TARGET, TARGET_END, TARGET_IDLE, varRef } from './names.js';
 import { KINDS } from './steps/index.js';
+import { dropTransient } from './transient.js';
 import { LANGS, type Effect, type Input, type Lang, type Position, type Reply, type Say, type Session, type StepResult, type Value, type Vars } from './types.js';
 
 export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
@@ -52,7 +53,8 @@ class Run implements Runtime {
     if ('key' in item && item.vars) {
       const vars: Vars = {};
       for (const [k, v] of Object.entries(item.vars)) {
-        vars[k] = typeof v === 'string' && v.startsWith('$') ? (this.get(v.slice(1)) ?? '') : v;
+        const ref = varRef(v);
+        vars[k] = ref === undefined ? v : (this.get(ref) ?? '');
       }
       return { key: item.key, vars };
     }
@@ -303,11 +305,11 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
   const s = copy(session);
   const run = new Run(bundle, s, input.at);
   if (input.kind === 'effect') {
-    if (s.pending !== input.effect || !s.at) return { session: s, replies: [], effects: [], urgent: false };
+    if (s.pending !== input.effect || !s.at) return finish(bundle, run);
     s.pending = null;
     run.resume(input);
     run.loop();
-    return { session: s, replies: run.replies, effects: run.effects, urgent: run.urgent };
+    return finish(bundle, run);
   }
   if (!s.lang) s.lang = langFromHint(input.langHint);
   const idle = s.at !== null && input.at - s.lastAt > IDLE_RESET_MS;
@@ -337,7 +339,13 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
     run.again();
   } else run.resume(input);
   run.loop();
-  return { session: s, replies: run.replies, effects: run.effects, urgent: run.urgent };
+  return finish(bundle, run);
+}
+
+/** The turn's result. Transient variables end with it: they are never in a session step() returns. */
+function finish(bundle: Bundle, run: Run): StepResult {
+  dropTransient(bundle, run.session);
+  return { session: run.session, replies: run.replies, effects: run.effects, urgent: run.urgent };
 }
 
 /** Texts the engine itself shows (flows:check counts them as used and requires them in every locale). */

@@ -54,13 +54,21 @@ describe('checking a job offer in the conversation', () => {
     for (const text of texts) expect(text.length).toBeLessThan(4096);
   });
 
-  it('does not keep the offer text, or the recruiter’s number, in the session', async () => {
+  it('keeps none of the offer’s text, nor the recruiter’s number, in the saved session, however the offer came', async () => {
+    const saved = async (offer: string) => {
+      const session = await redis.get(`${prefix}:session:{test:privacy}`);
+      expect(session).not.toBeNull();
+      for (let i = 0; i + 12 <= offer.length; i++) expect(session).not.toContain(offer.slice(i, i + 12));
+      expect(session).not.toContain('3456');
+      const vars = JSON.parse(session!).vars as Record<string, unknown>;
+      expect(Object.keys(vars).sort()).toEqual(['verdict.contacts', 'verdict.flags', 'verdict.risk']);
+      return vars;
+    };
     await say(await atChecker('privacy'), SCAM);
-    const session = await redis.get(`${prefix}:session:{test:privacy}`);
-    expect(session).not.toBeNull();
-    expect(session).not.toContain('paspor');
-    expect(session).not.toContain('3456');
-    expect(JSON.parse(session!).vars['verdict.risk']).toBe('high');
+    expect((await saved(SCAM))['verdict.risk']).toBe('high');
+    // Pasted straight after a verdict, where the offer is handed over to the offer step.
+    await say('privacy', GENUINE);
+    expect((await saved(GENUINE))['verdict.risk']).toBe('low');
   });
 
   it('a genuine local job ad is low risk and still says what to check', async () => {

@@ -42,7 +42,7 @@ describe('step kinds: the registry', () => {
       expect(typeof kind.schema.safeParse, type).toBe('function');
       expect(typeof kind.waits, type).toBe('boolean');
       for (const part of ['edges', 'keys', 'sayItems', 'enter'] as const) expect(typeof kind[part], `${type}.${part}`).toBe('function');
-      for (const part of ['resume', 'detail', 'check', 'defaults'] as const) {
+      for (const part of ['resume', 'detail', 'check', 'defaults', 'reads', 'writes'] as const) {
         if (kind[part] !== undefined) expect(typeof kind[part], `${type}.${part}`).toBe('function');
       }
       for (const flag of ['takesText', 'decision'] as const) {

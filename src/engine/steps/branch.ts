@@ -24,6 +24,7 @@ export const branch: StepKind<Step> = {
   detail: (s) => `on ${s.on}`,
   keys: () => [],
   sayItems: () => [],
+  reads: (s) => [s.on],
   check(s, ctx) {
     if (!(SESSION_FIELDS as readonly string[]).includes(s.on) && !VAR_NAME.test(s.on)) ctx.report(['on'], `step "${ctx.id}" branches on "${s.on}", which is not a variable name`);
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SayList, Target, type KindCheck, type StepKind } from '../kind.js';
-import { VAR_NAME } from '../names.js';
+import { VAR_NAME, varRef } from '../names.js';
 
 const schema = z
   .object({
@@ -30,7 +30,7 @@ function checkArgs(s: Step, schema: z.AnyZodObject, ctx: KindCheck): void {
       ctx.report(['args', name], `effect "${s.effect}" takes no argument "${name}" (it takes: ${takes})`);
       continue;
     }
-    if (typeof value === 'string' && value.startsWith('$')) continue;
+    if (varRef(value) !== undefined) continue;
     const parsed = field.safeParse(value);
     if (!parsed.success) ctx.report(['args', name], `argument "${name}" of effect "${s.effect}": ${parsed.error.issues[0]!.message}`);
   }
@@ -49,6 +49,8 @@ export const effect: StepKind<Step, Written> = {
   detail: (s) => s.effect,
   keys: () => [],
   sayItems: (s) => s.say,
+  reads: (s) => Object.values(s.args).flatMap((v) => varRef(v) ?? []),
+  writes: (s) => (s.store ? [`${s.store}.*`] : []),
   check(s, ctx) {
     const effect = ctx.effects[s.effect];
     if (!effect) return ctx.report(['effect'], `step "${ctx.id}" asks for unknown effect "${s.effect}" (known: ${Object.keys(ctx.effects).join(', ')})`);
@@ -61,7 +63,8 @@ export const effect: StepKind<Step, Written> = {
     rt.say(s.say);
     const args: Record<string, string | number | boolean | null> = {};
     for (const [k, v] of Object.entries(s.args)) {
-      args[k] = typeof v === 'string' && v.startsWith('$') ? (rt.get(v.slice(1)) ?? null) : v;
+      const ref = varRef(v);
+      args[k] = ref === undefined ? v : (rt.get(ref) ?? null);
     }
     rt.effect({ type: s.effect, args });
   },

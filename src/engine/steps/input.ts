@@ -44,6 +44,7 @@ export const input: StepKind<Step, Written> = {
   edges: onward,
   detail: (s) => `(${s.input.type} → ${s.input.store})`,
   keys: (s) => [s.input.hint],
+  writes: (s) => [s.input.store],
   sayItems: (s) => s.say,
   enter(rt, s) {
     rt.prompt(s.say);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { onward, Target, type StepKind } from '../kind.js';
+import { SESSION_FIELDS } from '../names.js';
 
 const schema = z
   .object({
@@ -17,6 +18,7 @@ export const set: StepKind<Step> = {
   edges: onward,
   keys: () => [],
   sayItems: () => [],
+  writes: (s) => Object.keys(s.set).filter((name) => !(SESSION_FIELDS as readonly string[]).includes(name)),
   enter(rt, s) {
     for (const [name, value] of Object.entries(s.set)) rt.set(name, value);
     rt.go(s.next);
