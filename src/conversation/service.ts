@@ -25,7 +25,7 @@ export interface Inbound {
   text?: string;
   /** A pressed button: the choice id and the turn it was shown at. */
   choice?: { id: string; token?: number };
-  /** The platform's language for the user (e.g. Telegram's language_code). */
+  /** The platform's language for the user (the language code the platform's app is set to). */
   langHint?: string | null;
 }
 
