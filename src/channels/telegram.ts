@@ -295,7 +295,7 @@ export class TelegramChannel implements Channel {
       return 'ignored';
     }
     if (!body) return 'ignored';
-    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body });
+    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body }, body.text);
   }
 
   routes(): Routes {

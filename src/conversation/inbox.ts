@@ -1,8 +1,11 @@
 // The inbox: channels put each delivery here (deduplicated, durable in Redis) and answer the platform
 // at once; workers take deliveries out, handle them and acknowledge them. A delivery taken by a
-// process that died is claimed again by another after a while, so no message is lost.
+// process that died is claimed again by another after a while, so no message is lost. A message that
+// may be a plea for help goes into a fast lane, read before the rest: during a burst of thousands it
+// does not wait its turn.
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { mightBeUrgent } from '../engine/intents.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Keyspace } from '../store/keys.js';
 
@@ -78,11 +81,13 @@ export class Inbox {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   /** Handled entries waiting to be acknowledged together (one script call per turn of the event loop). */
-  private acks: { id: string; done: () => void; fail: (e: Error) => void }[] = [];
+  private acks: { stream: string; id: string; done: () => void; fail: (e: Error) => void }[] = [];
   /** Deliveries waiting to be tried again (RetryLater), by their timers. */
   private readonly retries = new Set<NodeJS.Timeout>();
-  /** Stream ids of the deliveries this process holds (being handled or waiting for another try). */
-  private readonly held = new Set<string>();
+  /** The fast lane first. */
+  private readonly streams: readonly string[];
+  /** Stream ids of the deliveries this process holds (being handled or waiting for another try), per stream. */
+  private readonly held = new Map<string, Set<string>>();
   private renewTimer: NodeJS.Timeout | null = null;
   lastError: string | null = null;
 
@@ -95,24 +100,35 @@ export class Inbox {
     this.concurrency = opts.concurrency ?? 64;
     this.claimAfterMs = opts.claimAfterMs ?? 15_000;
     this.order = opts.order;
+    this.streams = [opts.keys.inboxUrgent, opts.keys.inbox];
+    for (const s of this.streams) this.held.set(s, new Set());
   }
 
-  /** One Redis round trip: dedupe and queue. Throws when Redis is unreachable (the caller answers 5xx). */
-  async ingest(d: Delivery): Promise<'queued' | 'duplicate'> {
-    const queued = await this.r.waspadaIngest(this.keys.inboxSeen(d.channel, d.id), this.keys.inbox, SEEN_TTL_S, d.channel, JSON.stringify({ id: d.id, body: d.body }));
+  /**
+   * One Redis round trip: dedupe and queue. `text` (what the person wrote, if anything) decides the
+   * lane. Throws when Redis is unreachable (the caller answers 5xx).
+   */
+  async ingest(d: Delivery, text?: string): Promise<'queued' | 'duplicate'> {
+    const stream = text && mightBeUrgent(text) ? this.keys.inboxUrgent : this.keys.inbox;
+    const queued = await this.r.waspadaIngest(this.keys.inboxSeen(d.channel, d.id), stream, SEEN_TTL_S, d.channel, JSON.stringify({ id: d.id, body: d.body }));
     return queued === 1 ? 'queued' : 'duplicate';
   }
 
+  /** Deliveries taken by a worker and not yet acknowledged. */
   async pending(): Promise<number> {
-    const info = (await this.r.xpending(this.keys.inbox, GROUP).catch(() => [0])) as [number, ...unknown[]];
-    return Number(info[0] ?? 0);
+    const counts = await Promise.all(
+      this.streams.map((s) => (this.r.xpending(s, GROUP) as Promise<[number, ...unknown[]]>).then((i) => Number(i[0] ?? 0), () => 0)),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   private async createGroup(): Promise<void> {
-    try {
-      await this.r.xgroup('CREATE', this.keys.inbox, GROUP, '0', 'MKSTREAM');
-    } catch (e) {
-      if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+    for (const stream of this.streams) {
+      try {
+        await this.r.xgroup('CREATE', stream, GROUP, '0', 'MKSTREAM');
+      } catch (e) {
+        if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+      }
     }
   }
 
@@ -134,23 +150,34 @@ export class Inbox {
           await new Promise<void>((r) => (this.wake = r));
           continue;
         }
-        const room = this.concurrency - this.inflight;
-        let entries: [string, string[]][] = [];
+        let room = this.concurrency - this.inflight;
+        const batches: { stream: string; entries: [string, string[]][] }[] = [];
         if (Date.now() - lastClaim > this.claimAfterMs / 2) {
           lastClaim = Date.now();
-          const claimed = (await this.r.xautoclaim(this.keys.inbox, GROUP, this.consumer, this.claimAfterMs, '0', 'COUNT', room)) as [string, [string, string[]][]];
-          entries = claimed[1].filter((e) => e && e[1]);
+          for (const stream of this.streams) {
+            if (room <= 0) break;
+            const claimed = (await this.r.xautoclaim(stream, GROUP, this.consumer, this.claimAfterMs, '0', 'COUNT', room)) as [string, [string, string[]][]];
+            const entries = claimed[1].filter((e) => e && e[1]);
+            room -= entries.length;
+            if (entries.length) batches.push({ stream, entries });
+          }
         }
-        if (!entries.length) {
-          const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', room, 'BLOCK', 1000, 'STREAMS', this.keys.inbox, '>')) as
+        if (!batches.length) {
+          const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', room, 'BLOCK', 1000, 'STREAMS', ...this.streams, '>', '>')) as
             | [string, [string, string[]][]][]
             | null;
-          entries = res?.[0]?.[1] ?? [];
+          // Redis answers per stream; the fast lane is handed out first.
+          for (const stream of this.streams) {
+            const entries = res?.find(([name]) => name === stream)?.[1] ?? [];
+            if (entries.length) batches.push({ stream, entries });
+          }
         }
         this.lastError = null;
-        const deliveries = entries.map(([streamId, fields]) => ({ streamId, d: this.decode(fields) }));
-        if (this.order) deliveries.sort((a, b) => (a.d && b.d ? this.order!(a.d) - this.order!(b.d) : 0));
-        for (const { streamId, d } of deliveries) this.dispatch(streamId, d, handle);
+        for (const { stream, entries } of batches) {
+          const deliveries = entries.map(([id, fields]) => ({ id, d: this.decode(fields) }));
+          if (this.order) deliveries.sort((a, b) => (a.d && b.d ? this.order!(a.d) - this.order!(b.d) : 0));
+          for (const { id, d } of deliveries) this.dispatch(stream, id, d, handle);
+        }
       } catch (e) {
         if (!this.running) break;
         this.lastError = (e as Error).message;
@@ -174,25 +201,26 @@ export class Inbox {
 
   /** Tells Redis this process still holds its deliveries (resets their idle time), so none is taken over. */
   private renew(): void {
-    if (!this.held.size) return;
-    this.r.xclaim(this.keys.inbox, GROUP, this.consumer, 0, ...this.held, 'JUSTID').catch((e: Error) => (this.lastError = e.message));
+    for (const [stream, ids] of this.held) {
+      if (ids.size) this.r.xclaim(stream, GROUP, this.consumer, 0, ...ids, 'JUSTID').catch((e: Error) => (this.lastError = e.message));
+    }
   }
 
-  private dispatch(streamId: string, d: Delivery | null, handle: DeliveryHandler, attempt = 0): void {
+  private dispatch(stream: string, id: string, d: Delivery | null, handle: DeliveryHandler, attempt = 0): void {
     if (attempt === 0) {
       this.inflight++;
-      this.held.add(streamId);
+      this.held.get(stream)!.add(id);
     }
     // Acknowledged (and removed) only after it was handled: a crash before this leaves it pending.
-    const done = () => this.ack(streamId);
+    const done = () => this.ack(stream, id);
     let retrying = false;
-    (d ? handle(d) : Promise.resolve(this.log.error({ streamId }, 'undecodable inbox entry dropped')))
+    (d ? handle(d) : Promise.resolve(this.log.error({ id }, 'undecodable inbox entry dropped')))
       .then(done, async (e: Error) => {
         if (e instanceof RetryLater && this.running) {
           retrying = true;
           const timer = setTimeout(() => {
             this.retries.delete(timer);
-            this.dispatch(streamId, d, handle, attempt + 1);
+            this.dispatch(stream, id, d, handle, attempt + 1);
           }, Math.min(1000 * 2 ** attempt, RETRY_MAX_MS));
           this.retries.add(timer);
           return;
@@ -205,7 +233,7 @@ export class Inbox {
       .catch((e: Error) => this.log.error({ err: e.message }, 'could not acknowledge a delivery; it will be claimed again'))
       .finally(() => {
         if (retrying) return;
-        this.held.delete(streamId);
+        this.held.get(stream)!.delete(id);
         this.inflight--;
         const w = this.wake;
         this.wake = null;
@@ -213,19 +241,25 @@ export class Inbox {
       });
   }
 
-  private ack(id: string): Promise<void> {
+  private ack(stream: string, id: string): Promise<void> {
     return new Promise((done, fail) => {
       if (this.acks.length === 0) setImmediate(() => void this.flushAcks());
-      this.acks.push({ id, done, fail });
+      this.acks.push({ stream, id, done, fail });
     });
   }
 
-  private flushAcks(): Promise<void> {
+  /** Acknowledges (and removes) what was handled: one script call per stream with handled entries. */
+  private async flushAcks(): Promise<void> {
     const batch = this.acks.splice(0);
-    if (!batch.length) return Promise.resolve();
-    return this.r.waspadaAck(this.keys.inbox, GROUP, ...batch.map((b) => b.id)).then(
-      () => batch.forEach((b) => b.done()),
-      (e: Error) => batch.forEach((b) => b.fail(e)),
+    await Promise.all(
+      this.streams.map((stream) => {
+        const mine = batch.filter((b) => b.stream === stream);
+        if (!mine.length) return undefined;
+        return this.r.waspadaAck(stream, GROUP, ...mine.map((b) => b.id)).then(
+          () => mine.forEach((b) => b.done()),
+          (e: Error) => mine.forEach((b) => b.fail(e)),
+        );
+      }),
     );
   }
 

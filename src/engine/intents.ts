@@ -203,6 +203,20 @@ export function matchIntent(text: string): Intent | null {
   return readIntent(text).intent;
 }
 
+const FIRST_LOOK = new RegExp(
+  `(?:^|[^\\p{L}])(?:${[...EMERGENCY_CORE, ...EMERGENCY_SPELLINGS, ...HARM, ...TROUBLE, 'tolo+ng\\p{L}*', 'tulung\\p{L}*', 's\\W?o\\W?s', 'bahaya', 'danger'].join('|')})(?![\\p{L}])|\u{1F198}`,
+  'iu',
+);
+
+/**
+ * A cheap first look at a message, before it is queued: might it be a plea for help? It may say yes
+ * too often (the full reading, emergencySignal, decides) but catches every plain spelling, so such a
+ * message can be handled ahead of a queue of others. Typos it misses are still handled, in turn.
+ */
+export function mightBeUrgent(text: string): boolean {
+  return FIRST_LOOK.test(text);
+}
+
 /** Language from a platform's hint (the language the person's app is set to). */
 export function langFromHint(hint: string | null | undefined): 'id' | 'en' | null {
   if (!hint) return null;

@@ -83,4 +83,17 @@ describe('inbox', () => {
     await expect.poll(() => inbox.pending()).toBe(0);
     await inbox.stop();
   });
+
+  it('a message that may be a plea for help is handed out before a queue of others', async () => {
+    const keys = keyspace(`${prefix}:e`);
+    const inbox = new Inbox({ redis, keys, concurrency: 4 });
+    for (let i = 1; i <= 40; i++) await inbox.ingest({ channel: 't', id: String(i), body: {} }, 'lowongan kerja di Taiwan, gaji 20 juta');
+    await inbox.ingest({ channel: 't', id: 'plea', body: {} }, 'tolong, paspor saya ditahan');
+    const order: string[] = [];
+    await inbox.start(async (d) => void order.push(d.id));
+    await expect.poll(() => order.length).toBe(41);
+    await inbox.stop();
+    expect(order[0]).toBe('plea');
+    expect(await inbox.pending()).toBe(0);
+  });
 });
