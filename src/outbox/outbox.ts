@@ -18,7 +18,7 @@ import type { Lang, Reply } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import type { Keyspace, OutboxKeys } from '../store/keys.js';
 import type { Recipients } from './recipients.js';
-import { ACK, CLAIM, ENQUEUE, PRIORITY, type Priority } from './scripts.js';
+import { ACK, CLAIM, DELAY, ENQUEUE, PRIORITY, RENEW, type Priority } from './scripts.js';
 
 export type { Priority };
 
@@ -73,7 +73,7 @@ export interface OutboxOptions {
   idlePollMs?: number;
   /** How long an idempotency key is remembered. */
   keyTtlS?: number;
-  /** Fraction of the platform's limits actually used, so network jitter never crosses them. */
+  /** Fraction of the platform's limits actually used, so delays between claim and platform never cross them. */
   headroom?: number;
   hooks?: OutboxHooks;
   now?: () => number;
@@ -83,10 +83,23 @@ type Scripts = {
   outboxEnqueue(...args: (string | number)[]): Promise<DeliverResult>;
   outboxClaim(...args: (string | number)[]): Promise<(string | number)[]>;
   outboxAck(...args: (string | number)[]): Promise<number>;
+  outboxRenew(...args: (string | number)[]): Promise<number>;
+  outboxDelay(...args: (string | number)[]): Promise<number>;
 };
+
+function withScripts(redis: Redis): Redis & Scripts {
+  redis.defineCommand('outboxEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
+  redis.defineCommand('outboxClaim', { numberOfKeys: 6, lua: CLAIM });
+  redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
+  redis.defineCommand('outboxRenew', { numberOfKeys: 1, lua: RENEW });
+  redis.defineCommand('outboxDelay', { numberOfKeys: 1, lua: DELAY });
+  return redis as Redis & Scripts;
+}
 
 export const DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000;
 const MAX_BACKOFF_MS = 60_000;
+/** A claim that took longer than this to come back means this process was held up (GC, busy loop). */
+const HELD_UP_MS = 10;
 
 /** Pause after the nth failed attempt (n from 1): 0.5 s, 1 s, 2 s, ... at most a minute. */
 export function backoffMs(attempt: number): number {
@@ -112,6 +125,8 @@ export interface OutboxCounts {
 
 export class RedisOutbox implements Deliverer {
   private readonly r: Redis & Scripts;
+  /** The senders' own connection: their claims and acks do not queue behind the conversations' commands. */
+  private readonly senders: Redis & Scripts;
   private readonly lanes = new Map<string, Lane>();
   private readonly keyTtlS: number;
   private readonly log: Logger;
@@ -119,14 +134,13 @@ export class RedisOutbox implements Deliverer {
   private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: OutboxOptions) {
-    opts.redis.defineCommand('outboxEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
-    opts.redis.defineCommand('outboxClaim', { numberOfKeys: 6, lua: CLAIM });
-    opts.redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
-    this.r = opts.redis as Redis & Scripts;
+    this.r = withScripts(opts.redis);
+    this.senders = withScripts(opts.redis.duplicate());
+    this.senders.on('error', () => undefined);
     this.keyTtlS = opts.keyTtlS ?? 48 * 3600;
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
-    for (const channel of opts.channels) this.lanes.set(channel.name, new Lane(this.r, opts.keys.outbox(channel.name), channel, opts, this.log, this.now));
+    for (const channel of opts.channels) this.lanes.set(channel.name, new Lane(this.senders, opts.keys.outbox(channel.name), channel, opts, this.log, this.now));
   }
 
   private lane(channel: string): Lane {
@@ -147,7 +161,7 @@ export class RedisOutbox implements Deliverer {
     const k = lane.keys;
     const result = await this.r.outboxEnqueue(
       k.ready, k.lease, k.gone, k.stats, k.key(opts.key ?? ''),
-      k.base, at, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ? this.keyTtlS : 0, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance, ...entries,
+      k.base, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ? this.keyTtlS : 0, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance, ...entries,
     );
     if (result === 'queued') lane.wake();
     return result;
@@ -172,6 +186,7 @@ export class RedisOutbox implements Deliverer {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
     const until = this.now() + deadlineMs;
     await Promise.all([...this.lanes.values()].map((l) => l.stop(until)));
+    this.senders.disconnect();
   }
 
   /** Counters and pending messages per channel (for /healthz, metrics, tests). */
@@ -235,14 +250,18 @@ class Lane {
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
-    const headroom = opts.headroom ?? 0.98;
+    const headroom = opts.headroom ?? 0.975;
     const { perSecond, perChatPerSecond, perChatBurst } = channel.limits;
     this.interval = 1000 / (perSecond * headroom);
     this.chatInterval = 1000 / (perChatPerSecond * headroom);
     this.chatTolerance = this.chatInterval * Math.max(0, perChatBurst - 1);
-    // A channel token may be taken up to 1 ms early (timers are not exact): at high rates this lets
-    // one claim take a batch; at 30/s it is well inside the headroom.
-    this.early = 1;
+    // A channel token may be taken a little early: timers fire late, and a sender that always woke
+    // after its slot would lose that time on every message. Tokens still come `interval` apart on
+    // average. At 30/s with the default headroom, 31 messages span at least 1020 ms when claimed, so
+    // none reaches the platform as the 31st of a second unless one is held up about 20 ms longer than
+    // the others between its claim and the network (a long GC pause). At high rates this lets one
+    // claim take a batch.
+    this.early = Math.min(5, Math.max(1, this.interval / 4));
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.concurrency = opts.concurrency ?? 32;
@@ -294,10 +313,16 @@ class Lane {
       try {
         const k = this.keys;
         const token = `${this.worker}.${++this.claims}`;
+        const issued = performance.now();
         res = await this.r.outboxClaim(
           k.ready, k.lease, k.inflight, k.sent, k.rate, k.stats,
-          k.base, now, room, this.interval, this.early, this.chatInterval, this.chatTolerance, this.leaseMs, token, this.maxAgeMs,
+          k.base, room, this.interval, this.early, this.chatInterval, this.chatTolerance, this.leaseMs, token, this.maxAgeMs,
         );
+        const late = performance.now() - issued;
+        if (late > HELD_UP_MS && res.length > 1 && Number.isFinite(this.interval) && this.interval >= HELD_UP_MS) {
+          // Held up: what follows must leave room for these late messages (see DELAY).
+          await this.r.outboxDelay(k.rate, k.base, late).catch(() => undefined);
+        }
         for (let i = 1; i < res.length; i += 3) this.send(String(res[i]), token, String(res[i + 2]));
         this.lastError = null;
         failures = 0;
@@ -396,7 +421,7 @@ class Lane {
           writes.push(
             this.r.outboxAck(
               k.ready, k.lease, k.inflight, k.sent, k.stats, k.gone,
-              k.base, this.now(), this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
+              k.base, this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
             ),
           );
         }
@@ -422,9 +447,7 @@ class Lane {
   /** Renews the leases of the messages this process is sending. */
   private renew(): void {
     if (!this.inflight.size) return;
-    const until = this.now() + this.leaseMs;
-    const args = [...this.inflight.keys()].flatMap((chat) => [until, chat]);
-    this.r.zadd(this.keys.lease, 'XX', 'GT', ...args).catch((e: Error) => {
+    this.r.outboxRenew(this.keys.lease, this.keys.base, this.leaseMs, ...this.inflight.keys()).catch((e: Error) => {
       this.lastError = e.message;
     });
   }

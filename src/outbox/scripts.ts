@@ -4,7 +4,8 @@
 //   base .. 'q:' .. chat .. ':' .. priority    a chat's messages of one priority (a list)
 //   base .. 'r:' .. chat                        a chat's rate state (GCRA theoretical arrival time)
 // A queued message is "<queued at ms>|<attempts>|<platform message JSON>".
-// Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly).
+// Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly), read from
+// Redis's own clock, so processes on machines whose clocks differ still share one rate.
 
 /** Priorities: a lower number goes first, in a chat's queue and across chats. */
 export const PRIORITY = { urgent: 0, reply: 1, bulk: 2 } as const;
@@ -15,7 +16,8 @@ export const PRIORITY_SPAN = 1e13;
 const COMMON = `
 local SPAN = ${PRIORITY_SPAN}
 local base = ARGV[1]
-local now = tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
 local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function best(chat)
@@ -38,43 +40,43 @@ end
 
 /**
  * enqueue: KEYS[1] ready, KEYS[2] lease, KEYS[3] gone, KEYS[4] stats, KEYS[5] idempotency key
- * ARGV[1] base, ARGV[2] now, ARGV[3] chat, ARGV[4] priority, ARGV[5] key ttl s (0: no key),
- * ARGV[6] 'reply' (the person just wrote: reachable again) or 'push' (refused when they are gone),
- * ARGV[7] chat rate tolerance ms, ARGV[8..] messages.
+ * ARGV[1] base, ARGV[2] chat, ARGV[3] priority, ARGV[4] key ttl s (0: no key),
+ * ARGV[5] 'reply' (the person just wrote: reachable again) or 'push' (refused when they are gone),
+ * ARGV[6] chat rate tolerance ms, ARGV[7..] messages.
  * Returns 'queued', 'duplicate' (the key was seen) or 'gone'.
  */
 export const ENQUEUE = `${COMMON}
-local chat, prio = ARGV[3], tonumber(ARGV[4])
-if ARGV[6] == 'reply' then
+local chat, prio = ARGV[2], tonumber(ARGV[3])
+if ARGV[5] == 'reply' then
   redis.call('ZREM', KEYS[3], chat)
 elseif redis.call('ZSCORE', KEYS[3], chat) then
   return 'gone'
 end
-if tonumber(ARGV[5]) > 0 and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[5]) then return 'duplicate' end
+if tonumber(ARGV[4]) > 0 and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[4]) then return 'duplicate' end
 local q = queue(chat, prio)
-for i = 8, #ARGV do redis.call('RPUSH', q, ARGV[i]) end
-redis.call('HINCRBY', KEYS[4], 'queued', #ARGV - 7)
+for i = 7, #ARGV do redis.call('RPUSH', q, ARGV[i]) end
+redis.call('HINCRBY', KEYS[4], 'queued', #ARGV - 6)
 -- A chat with a message in hand is scheduled again when that one is done.
 if redis.call('ZSCORE', KEYS[2], chat) then return 'queued' end
 local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
-local score = prio * SPAN + math.max(now, tat - tonumber(ARGV[7]))
+local score = prio * SPAN + math.max(now, tat - tonumber(ARGV[6]))
 local current = redis.call('ZSCORE', KEYS[1], chat)
 if not current or score < tonumber(current) then redis.call('ZADD', KEYS[1], fmt(score), chat) end
 return 'queued'`;
 
 /**
  * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] channel rate, KEYS[6] stats
- * ARGV[1] base, ARGV[2] now, ARGV[3] most messages to take, ARGV[4] channel interval ms,
- * ARGV[5] how early a channel token may be taken ms, ARGV[6] chat interval ms, ARGV[7] chat tolerance ms,
- * ARGV[8] lease ms, ARGV[9] claim token, ARGV[10] oldest age ms to still send (0: no limit).
+ * ARGV[1] base, ARGV[2] most messages to take, ARGV[3] channel interval ms,
+ * ARGV[4] how early a channel token may be taken ms, ARGV[5] chat interval ms, ARGV[6] chat tolerance ms,
+ * ARGV[7] lease ms, ARGV[8] claim token, ARGV[9] oldest age ms to still send (0: no limit).
  * First takes back leases that ran out (their holder died): a message already written to the
- * platform counts as sent, any other is sent again. Then takes up to ARGV[3] first messages of ready
+ * platform counts as sent, any other is sent again. Then takes up to ARGV[2] first messages of ready
  * chats, most urgent priority first, within the channel's rate (GCRA, shared by every process).
  * Returns {wait ms until something may be due (-1: nothing queued), chat, priority, message, ...}.
  */
 export const CLAIM = `${COMMON}
-local max, gint, early = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local cint, ctol, leaseMs, token, maxAge = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8]), ARGV[9], tonumber(ARGV[10])
+local max, gint, early = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local cint, ctol, leaseMs, token, maxAge = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
 for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LIMIT', 0, 100)) do
   local held = redis.call('HGET', KEYS[3], chat)
   if held then
@@ -146,15 +148,15 @@ return out`;
 
 /**
  * ack: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] stats, KEYS[6] gone
- * ARGV[1] base, ARGV[2] now, ARGV[3] chat tolerance ms, then per message: chat, claim token,
+ * ARGV[1] base, ARGV[2] chat tolerance ms, then per message: chat, claim token,
  * outcome ('sent', 'drop' a message the platform refused, 'gone' the recipient, 'wait' as the platform
  * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing.
  * Returns how many acks still held their chat.
  */
 export const ACK = `${COMMON}
-local ctol = tonumber(ARGV[3])
+local ctol = tonumber(ARGV[2])
 local held = 0
-for i = 4, #ARGV, 4 do
+for i = 3, #ARGV, 4 do
   local chat, token, outcome, pause = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local entry = redis.call('HGET', KEYS[3], chat)
   local tok, p = nil, nil
@@ -198,3 +200,25 @@ for i = 4, #ARGV, 4 do
   end
 end
 return held`;
+
+
+/**
+ * renew: KEYS[1] lease; ARGV[1] base, ARGV[2] lease ms, ARGV[3..] chats.
+ * Moves the leases of messages still being sent to ARGV[2] from now (only existing ones, only later).
+ */
+export const RENEW = `${COMMON}
+local deadline = fmt(now + tonumber(ARGV[2]))
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], 'XX', 'GT', deadline, ARGV[i]) end
+return 0`;
+
+/**
+ * delay: KEYS[1] channel rate; ARGV[1] base, ARGV[2] ms. A sender that was held up between claiming a
+ * message and sending it (a long GC pause) pushes the channel's next slot back by as long, so the
+ * messages that follow do not reach the platform bunched up behind its late one.
+ */
+export const DELAY = `${COMMON}
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat <= 0 then return 0 end
+tat = math.max(tat, now) + tonumber(ARGV[2])
+redis.call('SET', KEYS[1], fmt(tat), 'PX', math.ceil(tat - now) + 1000)
+return 1`;

@@ -246,4 +246,20 @@ describe('the durable outbox', () => {
     const everyone = [...first.sent, ...next.sent].map((s) => s.to).sort();
     expect(new Set(everyone).size).toBe(30);
   });
+
+  it('a message still being sent keeps its lease, however long the platform takes to answer', async () => {
+    n++;
+    const p = new FakePlatform();
+    let answer!: (r: SendResult) => void;
+    const slow = new Promise<SendResult>((r) => (answer = r));
+    const { o } = await outbox(p, { leaseMs: 300 });
+    const send = p.send.bind(p);
+    p.send = async (to, message, hooks) => (to === 'slow' ? (hooks?.written(), slow) : send(to, message, hooks));
+    await o.deliver({ channel: 'fake', user: 'slow' }, [item('patience')]);
+    o.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    answer({ ok: true });
+    await expect.poll(async () => (await o.counts()).fake!.sent).toBe(1);
+    expect((await o.counts()).fake).toMatchObject({ in_doubt: 0, reclaimed: 0, stale_acks: 0, pending: 0 });
+  });
 });
