@@ -23,7 +23,8 @@ export async function benchConversation(opts: { users?: number; concurrency?: nu
   const redis = await connectRedis(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
   const prefix = `waspada-bench:${randomUUID().slice(0, 8)}`;
   const content = loadContent();
-  const service = new ConversationService({ store: new RedisStore(redis, prefix), content });
+  const { sessions, recruiters } = new RedisStore(redis, prefix);
+  const service = new ConversationService({ sessions, recruiters, content });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 

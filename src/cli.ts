@@ -6,7 +6,7 @@ import { runTerminal } from './channels/terminal.js';
 import { CHANNELS } from './channels/registry.js';
 import { ConfigError, loadConfig } from './config.js';
 import { checkContent, contentDirs, loadContent, ROOT } from './content/index.js';
-import { effectOutcomes } from './conversation/effects.js';
+import { effectSignatures } from './conversation/effects.js';
 import { CODE_KEYS, ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
 import { flowToMermaid } from './engine/graph.js';
@@ -48,7 +48,7 @@ function flowsCheck(args: string[]): void {
   let problems;
   try {
     const content = loadContent(contentDirs(root), root);
-    problems = checkContent(content, effectOutcomes(), CODE_KEYS);
+    problems = checkContent(content, effectSignatures(), CODE_KEYS);
     if (!problems.length) {
       process.stdout.write(`flows ok: ${content.bundle.flows.size} flows, ${content.texts.index('id').keys.size} texts in each language\n`);
       return;

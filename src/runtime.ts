@@ -65,7 +65,16 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     leaseMs: opts.outboxLeaseMs,
     hooks: opts.outboxHooks,
   });
-  const service = new ConversationService({ store, content, log, hashSecret: config.HASH_SECRET, effects: opts.effects, outbox });
+  const service = new ConversationService({
+    sessions: store.sessions,
+    recruiters: store.recruiters,
+    recipients,
+    content,
+    log,
+    hashSecret: config.HASH_SECRET,
+    effects: opts.effects,
+    outbox,
+  });
 
   // Redis away: the answer cannot be queued. The person is told directly (at most once a minute) and
   // the message stays in the inbox, to be answered once Redis is back.

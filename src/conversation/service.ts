@@ -10,7 +10,7 @@ import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
 import type { SessionStore } from '../store/sessions.js';
-import { isUnavailable, type Store } from '../store/store.js';
+import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
@@ -66,10 +66,9 @@ export function cleanText(raw: string): string {
   return text;
 }
 
-/** Sessions and the recruiter registry, each on its own; or `store`, both in one (RedisStore, MemoryStore). */
-type Stores = { sessions: SessionStore; recruiters: RecruiterRegistry; store?: never } | { store: Store; sessions?: never; recruiters?: never };
-
-export type ServiceOptions = Stores & {
+export interface ServiceOptions {
+  sessions: SessionStore;
+  recruiters: RecruiterRegistry;
   content: Content;
   effects?: Readonly<Record<string, EffectHandler>>;
   /** The outbox's recipient registry: "delete my data" removes the person from it. */
@@ -80,7 +79,7 @@ export type ServiceOptions = Stores & {
   outbox?: Deliverer;
   now?: () => number;
   log?: Logger;
-};
+}
 
 export class ConversationService {
   private readonly sessions: SessionStore;
@@ -98,8 +97,8 @@ export class ConversationService {
   private readonly orphans = new Map<UserKey, string>();
 
   constructor(opts: ServiceOptions) {
-    this.sessions = opts.store?.sessions ?? opts.sessions!;
-    this.recruiters = opts.store?.recruiters ?? opts.recruiters!;
+    this.sessions = opts.sessions;
+    this.recruiters = opts.recruiters;
     this.recipients = opts.recipients;
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;

@@ -15,9 +15,6 @@ export function effectSignatures(effects: Readonly<Record<string, EffectHandler>
   return Object.fromEntries(Object.entries(effects).map(([name, e]) => [name, { outcomes: e.outcomes, args: e.args }]));
 }
 
-/** @deprecated the name `npm run flows:check` (src/cli.ts) still calls effectSignatures by. */
-export const effectOutcomes = effectSignatures;
-
 /** Text keys the code shows by building their names (the effects; checker.risk: the check-offer CLI). */
 export const EFFECT_KEYS = ['checker.flag.*', 'checker.advice.*', 'checker.note.*', 'checker.verdict.*', 'checker.risk.*'] as const;
 
