@@ -26,7 +26,13 @@ const BENCHES: Bench[] = [
     name: 'Telegram webhook path (5-step script x 1,000 users, replies to the local fake Bot API), against a telegraf WizardScene bot',
     module: 'bench/webhook.js',
     fn: 'benchWebhook',
-    targets: { cpu_ratio_vs_wizard: '<= 0.7' },
+    targets: { cpu_ratio_vs_wizard: '<= 0.7', cpu_ratio_vs_before: '<= 1.10 (with BENCH_BEFORE=<git ref>)' },
+  },
+  {
+    name: 'durable outbox: 2 server processes, one fake Bot API enforcing 30 msg/s (any second) and 1/s per chat, a burst of 2,000 users and one "tolong"',
+    module: 'bench/outbox.js',
+    fn: 'benchOutbox',
+    targets: { sustained_fraction_of_limit: '>= 0.97', '429_after_first_second': '= 0', tolong_reply_ms: '<= 2000' },
   },
   { name: 'job-offer checker', module: 'bench/checker.js', fn: 'benchChecker', targets: { mean_ms_per_check: '<= 2', load_ms: '<= 150' } },
 ];
@@ -48,7 +54,7 @@ function main() {
       process.exitCode = 1;
       continue;
     }
-    const figures = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    const figures = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
     for (const [k, v] of Object.entries(figures)) {
       const target = b.targets?.[k];
       process.stdout.write(`  ${k.padEnd(24)} ${String(v).padStart(10)}${target ? `   (target ${target})` : ''}\n`);

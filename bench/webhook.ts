@@ -1,9 +1,11 @@
 // Benchmark of the Telegram webhook path, against a conventional telegraf bot doing the same 5 steps
-// (bench/telegraf-wizard.ts: WizardScene + session() on Redis + Express webhookCallback), in the same
-// run, each server in its own process with the same Node options, replies going to the local fake
-// Bot API. CPU and RSS are read from /proc for the server process only.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// (bench/telegraf-wizard.ts: WizardScene + session() on Redis + Express webhookCallback), and against
+// Waspada at another revision (BENCH_BEFORE=<git ref>), in the same run, each server in its own process
+// with the same Node options, replies going to the local fake Bot API. CPU and RSS are read from /proc
+// for the server process only.
+import { execFileSync, execSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -75,73 +77,118 @@ async function dropKeys(redisUrl: string, prefix: string) {
   redis.disconnect();
 }
 
-export async function benchWebhook(opts: { users?: number } = {}): Promise<Record<string, number>> {
+/**
+ * The same code at another git revision, compiled next to this one (a snapshot of its files, this
+ * checkout's node_modules): so that "before" and "after" a change are measured in the same run.
+ */
+function buildRevision(ref: string): string {
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dir = join(tmpdir(), `waspada-bench-${sha.slice(0, 12)}`);
+  if (!existsSync(join(dir, 'dist/src/cli.js'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    execSync(`git archive ${sha} | tar -x -C ${JSON.stringify(dir)}`, { cwd: ROOT });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { cwd: dir });
+    execFileSync(process.execPath, [join(dir, 'scripts/copy-assets.mjs')], { cwd: dir });
+  }
+  return dir;
+}
+
+interface Contender {
+  name: string;
+  start(prefix: string): Promise<Server>;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]) => `${Math.min(...xs)}..${Math.max(...xs)}`;
+
+/**
+ * Waspada (and, with BENCH_BEFORE=<git ref>, Waspada at that revision) against the telegraf wizard:
+ * each in its own process with the same Node options, the same fake Bot API and Redis, in an order
+ * rotated every repeat; medians (and their spread) of BENCH_REPEATS repeats, ratios taken per repeat.
+ */
+export async function benchWebhook(opts: { users?: number } = {}): Promise<Record<string, number | string>> {
   const users = opts.users ?? Number(process.env.BENCH_USERS ?? 1000);
+  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const fake = await startFakeTelegram({ token: TOKEN });
-  const prefix = `waspada-bench-webhook:${randomUUID().slice(0, 8)}`;
-  const wizPrefix = `waspada-bench-wizard:${randomUUID().slice(0, 8)}`;
   const ext = HERE.includes(join('dist', 'bench')) ? 'js' : 'ts';
   const loader = ext === 'ts' ? ['--import', 'tsx'] : [];
-  try {
-    const ours = await spawnServer(
-      [...loader, join(ROOT, ext === 'js' ? 'dist/src/cli.js' : 'src/cli.ts'), 'serve'],
-      {
-        REDIS_URL: redisUrl,
-        REDIS_PREFIX: prefix,
-        HASH_SECRET: 'bench-hash-secret-0123456789',
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        // The fake has no rate limit; Telegram's own limits would make this a benchmark of waiting.
-        TELEGRAM_RATE_PER_CHAT: '1000',
-        TELEGRAM_RATE_GLOBAL: '1000000',
-      },
-      (line) => {
-        const port = /"port":(\d+)/.exec(line)?.[1];
-        return port ? `http://127.0.0.1:${port}/webhooks/telegram` : null;
-      },
-    );
-    const mine = await run(ours, fake, users, 5, 100_000_000);
-    await ours.stop();
-    fake.reset();
-    const wizard = await spawnServer(
-      [...loader, join(HERE, `telegraf-wizard.${ext}`)],
-      { WIZ_API_ROOT: fake.apiRoot, WIZ_TOKEN: TOKEN, WIZ_SECRET: SECRET, REDIS_URL: redisUrl, PORT: '0', WIZ_PREFIX: wizPrefix },
-      (line) => {
+  const waspadaEnv = (prefix: string) => ({
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    HASH_SECRET: 'bench-hash-secret-0123456789',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    // The fake has no rate limit; Telegram's own limits would make this a benchmark of waiting.
+    TELEGRAM_RATE_PER_CHAT: '1000',
+    TELEGRAM_RATE_GLOBAL: '1000000',
+  });
+  const waspadaReady = (line: string) => {
+    const port = /"port":(\d+)/.exec(line)?.[1];
+    return port ? `http://127.0.0.1:${port}/webhooks/telegram` : null;
+  };
+  const waspada = (name: string, cli: string[]): Contender => ({ name, start: (prefix) => spawnServer(cli, waspadaEnv(prefix), waspadaReady) });
+  const contenders: Contender[] = [waspada('waspada', [...loader, join(ROOT, ext === 'js' ? 'dist/src/cli.js' : 'src/cli.ts'), 'serve'])];
+  const before = process.env.BENCH_BEFORE;
+  if (before) contenders.push(waspada('before', [join(buildRevision(before), 'dist/src/cli.js'), 'serve']));
+  contenders.push({
+    name: 'wizard',
+    start: (prefix) =>
+      spawnServer([...loader, join(HERE, `telegraf-wizard.${ext}`)], { WIZ_API_ROOT: fake.apiRoot, WIZ_TOKEN: TOKEN, WIZ_SECRET: SECRET, REDIS_URL: redisUrl, PORT: '0', WIZ_PREFIX: prefix }, (line) => {
         try {
           const msg = JSON.parse(line) as { ready?: boolean; url?: string };
           return msg.ready ? msg.url! : null;
         } catch {
           return null;
         }
-      },
-    );
-    const base = await run(wizard, fake, users, 5, 200_000_000);
-    await wizard.stop();
-    return {
-      users,
-      updates: mine.updates,
-      failed_users: mine.failed,
-      updates_per_s: mine.updates_per_s,
-      cpu_ms_per_update: mine.cpu_ms_per_update,
-      p50_ms: mine.p50_ms,
-      p99_ms: mine.p99_ms,
-      peak_rss_mb: mine.peak_rss_mb,
-      wizard_failed_users: base.failed,
-      wizard_updates_per_s: base.updates_per_s,
-      wizard_cpu_ms_per_update: base.cpu_ms_per_update,
-      wizard_p99_ms: base.p99_ms,
-      wizard_peak_rss_mb: base.peak_rss_mb,
-      cpu_ratio_vs_wizard: +(mine.cpu_ms_per_update / base.cpu_ms_per_update).toFixed(3),
-    };
+      }),
+  });
+  const results = new Map<string, DriveFigures[]>(contenders.map((c) => [c.name, []]));
+  const prefixes: string[] = [];
+  let base = 100_000_000;
+  try {
+    for (let r = 0; r < repeats; r++) {
+      const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]!);
+      for (const c of order) {
+        const prefix = `waspada-bench-webhook-${c.name}:${randomUUID().slice(0, 8)}`;
+        prefixes.push(prefix);
+        const server = await c.start(prefix);
+        results.get(c.name)!.push(await run(server, fake, users, 5, (base += 10_000_000)));
+        await server.stop();
+        fake.reset();
+      }
+    }
   } finally {
     await fake.close();
-    await dropKeys(redisUrl, prefix);
-    await dropKeys(redisUrl, wizPrefix);
+    for (const p of prefixes) await dropKeys(redisUrl, p);
   }
+  const out: Record<string, number | string> = { users, repeats, order: 'rotated' };
+  for (const [name, runs] of results) {
+    const cpu = runs.map((f) => f.cpu_ms_per_update);
+    out[`${name}_cpu_ms_per_update`] = median(cpu);
+    out[`${name}_cpu_spread`] = spread(cpu);
+    out[`${name}_updates_per_s`] = median(runs.map((f) => f.updates_per_s));
+    out[`${name}_p99_ms`] = median(runs.map((f) => f.p99_ms));
+    out[`${name}_peak_rss_mb`] = median(runs.map((f) => f.peak_rss_mb));
+    out[`${name}_failed_users`] = Math.max(...runs.map((f) => f.failed));
+  }
+  const ratio = (a: string, b: string) => {
+    const xs = results.get(a)!.map((f, i) => f.cpu_ms_per_update / results.get(b)![i]!.cpu_ms_per_update);
+    return `${median(xs).toFixed(3)} (${Math.min(...xs).toFixed(3)}..${Math.max(...xs).toFixed(3)})`;
+  };
+  out.cpu_ratio_vs_wizard = +ratio('waspada', 'wizard').split(' ')[0]!;
+  out.cpu_ratio_vs_wizard_spread = ratio('waspada', 'wizard');
+  if (before) {
+    out.before_ref = before;
+    out.cpu_ratio_vs_before = +ratio('waspada', 'before').split(' ')[0]!;
+    out.cpu_ratio_vs_before_spread = ratio('waspada', 'before');
+  }
+  return out;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,0 +1,24 @@
+// The fake Bot API in a process of its own, for benchmarks that measure rates: in the load
+// generator's process its clock would read late under load and see messages bunched together.
+// Options come from FAKE_* variables; every sendMessage answer is reported on stdout as one JSON line
+// { chat, status, at } (at: ms since the epoch); the first line is { apiRoot }.
+import { startFakeTelegram } from '../test/fakes/telegram-api.js';
+
+const fake = await startFakeTelegram({
+  token: process.env.FAKE_TOKEN,
+  globalPerSecond: process.env.FAKE_GLOBAL ? Number(process.env.FAKE_GLOBAL) : undefined,
+  perChatPerSecond: process.env.FAKE_PER_CHAT ? Number(process.env.FAKE_PER_CHAT) : undefined,
+  strict: process.env.FAKE_STRICT === '1',
+});
+process.stdout.write(`${JSON.stringify({ apiRoot: fake.apiRoot })}\n`);
+let seen = 0;
+setInterval(() => {
+  const calls = fake.calls;
+  let out = '';
+  for (; seen < calls.length; seen++) {
+    const c = calls[seen]!;
+    if (c.method === 'sendMessage') out += `${JSON.stringify({ chat: String(c.body.chat_id), status: c.status, at: c.at })}\n`;
+  }
+  if (out) process.stdout.write(out);
+}, 20);
+process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));
