@@ -31,7 +31,7 @@ export interface TelegramBody {
   chat: number;
   user: string;
   text?: string;
-  choice?: { id: string; token?: number };
+  choice?: { id: string; turn?: number };
   lang?: string;
   callback?: string;
 }
@@ -69,7 +69,7 @@ export function updateToBody(u: Update): TelegramBody | null {
     const data = 'data' in q ? q.data : undefined;
     const m = data ? CALLBACK_DATA.exec(data) : null;
     // Data we did not make (or an old format) is handled as a stale button.
-    const choice = m ? { id: m[2]!, token: Number(m[1]) } : { id: '', token: -1 };
+    const choice = m ? { id: m[2]!, turn: Number(m[1]) } : { id: '', turn: -1 };
     const body: TelegramBody = { kind: 'callback', chat, user: String(q.from.id), choice, callback: q.id };
     if (q.from.language_code) body.lang = q.from.language_code;
     return body;
@@ -139,7 +139,7 @@ export function renderTelegram(reply: Outbound): TelegramMessage[] {
     const msg: TelegramMessage = { text: escapeHtml(piece), parse_mode: 'HTML', link_preview_options: { is_disabled: true } };
     if (i === pieces.length - 1 && reply.choices?.length) {
       msg.reply_markup = {
-        inline_keyboard: reply.choices.map((c) => [{ text: c.label, callback_data: `${reply.token ?? 0}:${c.id}` }]),
+        inline_keyboard: reply.choices.map((c) => [{ text: c.label, callback_data: `${reply.turn ?? 0}:${c.id}` }]),
       };
     }
     return msg;

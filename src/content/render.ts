@@ -8,7 +8,7 @@ export interface Outbound {
   text: string;
   choices?: { id: string; label: string }[];
   /** Session turn the choices belong to; channels put it into button data to recognise stale buttons. */
-  token?: number;
+  turn?: number;
 }
 
 const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
@@ -63,7 +63,7 @@ export class Renderer {
     const out: Outbound = { text: r.say.map((s) => this.say(lang, s)).join('\n\n') };
     if (r.choices) {
       out.choices = r.choices.map((c) => ({ id: c.id, label: this.say(lang, { key: c.label }) }));
-      out.token = r.token;
+      out.turn = r.turn;
     }
     return out;
   }

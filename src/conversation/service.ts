@@ -24,7 +24,7 @@ export interface Inbound {
   messageId: string;
   text?: string;
   /** A pressed button: the choice id and the turn it was shown at. */
-  choice?: { id: string; token?: number };
+  choice?: { id: string; turn?: number };
   /** The platform's language for the user (the language code the platform's app is set to). */
   langHint?: string | null;
 }
@@ -49,8 +49,8 @@ export interface Handled {
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
-/** How long a user's lock lives if its holder dies; handling a message takes far less. */
-const LOCK_MS = 15_000;
+/** How long a lease on a user's lock lasts if its holder dies; handling a message takes far less. */
+const LEASE_MS = 15_000;
 const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 
@@ -127,10 +127,10 @@ export class ConversationService {
       await this.sessions.release(user, orphan);
       this.orphans.delete(user);
     }
-    const token = randomUUID();
+    const lease = randomUUID();
     const started = this.now();
     for (let attempt = 0; ; attempt++) {
-      const claim = await this.sessions.begin(user, messageId, token, LOCK_MS);
+      const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS);
       if (claim) return claim;
       // Another process holds this user's lock: wait for it, briefly and with growing pauses.
       if (this.now() - started > LOCK_WAIT_MS) throw new Error('user lock busy');
@@ -142,20 +142,20 @@ export class ConversationService {
     const at = this.now();
     const to = { channel: inbound.channel, user: inbound.userId };
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
-    let token: string | null = null;
+    let lease: string | null = null;
     let running: string | undefined;
     let delivered = false;
     try {
       const claim = await this.claim(user, inbound.messageId);
-      token = claim.token;
+      lease = claim.lease;
       if (claim.seen) {
-        await this.sessions.release(user, token);
+        await this.sessions.release(user, lease);
         return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true, unavailable: false };
       }
       let session: Session = claim.session ?? newSession(at);
       lang = session.lang ?? lang;
       const input: Input = inbound.choice
-        ? { kind: 'choice', id: inbound.choice.id, token: inbound.choice.token, at, langHint: inbound.langHint }
+        ? { kind: 'choice', id: inbound.choice.id, turn: inbound.choice.turn, at, langHint: inbound.langHint }
         : { kind: 'text', text: cleanText(inbound.text ?? ''), at, langHint: inbound.langHint };
       const texts = this.content.texts;
       const ctx: EffectContext = {
@@ -201,15 +201,15 @@ export class ConversationService {
         await this.outbox.deliver(to, items, { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
         delivered = true;
       }
-      const saved = await this.sessions.commit(user, token, inbound.messageId, ctx.erase ? null : session);
-      token = null;
+      const saved = await this.sessions.commit(user, lease, inbound.messageId, ctx.erase ? null : session);
+      lease = null;
       if (!saved) throw new Error('lost the user lock before saving');
       return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
       this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable }, 'message not handled');
-      if (token) {
-        const held = token;
+      if (lease) {
+        const held = lease;
         await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
       }
       const notice: OutboxItem[] = delivered ? [] : [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];

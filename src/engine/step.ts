@@ -88,7 +88,7 @@ class Run implements Runtime {
     this.say(items);
     if (choices && this.open) {
       this.open.choices = choices;
-      this.open.token = this.session.turn;
+      this.open.turn = this.session.turn;
     }
     this.close();
   }
@@ -105,7 +105,7 @@ class Run implements Runtime {
     const reply: Reply = { say: [hint] };
     if (choices) {
       reply.choices = choices;
-      reply.token = this.session.turn;
+      reply.turn = this.session.turn;
     }
     this.replies.push(reply);
   }

@@ -34,7 +34,7 @@ export interface Session {
 /** What the user did, as the engine sees it. */
 export type Input =
   | { kind: 'text'; text: string; at: number; langHint?: string | null }
-  | { kind: 'choice'; id: string; token?: number; at: number; langHint?: string | null }
+  | { kind: 'choice'; id: string; turn?: number; at: number; langHint?: string | null }
   /** An effect's result; `say` holds messages the effect composed, one list of items per message. */
   | { kind: 'effect'; effect: string; outcome: string; data?: Vars; say?: Say[][]; at: number };
 
@@ -49,7 +49,7 @@ export interface Reply {
   say: Say[];
   choices?: { id: string; label: string }[];
   /** The session turn this prompt belongs to (for buttons). */
-  token?: number;
+  turn?: number;
 }
 
 /** Work the engine asks the caller to do; the result comes back as an `effect` input. */

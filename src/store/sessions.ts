@@ -7,8 +7,8 @@ import { ExpiringMap } from './expiring.js';
 import type { Keyspace, UserKey } from './keys.js';
 
 export interface Claim {
-  /** Proves ownership of the user's lock; pass it to commit or release. */
-  token: string;
+  /** The lease on the user's lock: proves it is ours; pass it to commit or release. */
+  lease: string;
   session: Session | null;
   /** This message id was handled before (a re-delivery). */
   seen: boolean;
@@ -16,13 +16,13 @@ export interface Claim {
 
 export interface SessionStore {
   /** Takes the user's lock if it is free, reading the session and the message's seen-mark in the same step. */
-  begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null>;
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
   /**
    * Atomically saves the session (or erases it when null), marks the message handled and frees the lock.
    * Returns false, changing nothing, when the lock is no longer ours.
    */
-  commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean>;
-  release(user: UserKey, token: string): Promise<void>;
+  commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean>;
+  release(user: UserKey, lease: string): Promise<void>;
   /** Deletes every key holding the user's personal data. */
   forgetUser(user: UserKey): Promise<void>;
 }
@@ -46,7 +46,7 @@ export function decodeSession(raw: string | null | undefined): Session | null {
 }
 
 /**
- * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark; ARGV[1] token, ARGV[2] lock ms.
+ * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark; ARGV[1] lease, ARGV[2] lease ms.
  * Returns {0} when the lock is held by someone else, else {1, session or '', seen 0/1}.
  */
 const BEGIN = `
@@ -55,7 +55,7 @@ return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
 
 /**
  * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark;
- * ARGV[1] token, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
+ * ARGV[1] lease, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
  */
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
@@ -64,15 +64,15 @@ redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
 redis.call('DEL', KEYS[1])
 return 1`;
 
-/** release: KEYS[1] lock; ARGV[1] token. Deletes the lock only if it is still ours. */
+/** release: KEYS[1] lock; ARGV[1] lease. Deletes the lock only if it is still ours. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
 type Scripts = {
-  waspadaBegin(lock: string, session: string, seen: string, token: string, lockMs: number): Promise<[number, string?, number?]>;
-  waspadaCommit(lock: string, session: string, seen: string, token: string, json: string, ttl: number, seenTtl: number): Promise<number>;
-  waspadaRelease(lock: string, token: string): Promise<number>;
+  waspadaBegin(lock: string, session: string, seen: string, lease: string, leaseMs: number): Promise<[number, string?, number?]>;
+  waspadaCommit(lock: string, session: string, seen: string, lease: string, json: string, ttl: number, seenTtl: number): Promise<number>;
+  waspadaRelease(lock: string, lease: string): Promise<number>;
 };
 
 export class RedisSessionStore implements SessionStore {
@@ -88,21 +88,21 @@ export class RedisSessionStore implements SessionStore {
     this.r = redis as Redis & Scripts;
   }
 
-  async begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null> {
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
     const k = this.keys;
-    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.seen(user, messageId), token, lockMs);
+    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.seen(user, messageId), lease, leaseMs);
     if (res[0] !== 1) return null;
-    return { token, session: decodeSession(res[1]), seen: res[2] === 1 };
+    return { lease, session: decodeSession(res[1]), seen: res[2] === 1 };
   }
 
-  async commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean> {
+  async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
     const k = this.keys;
     const json = session ? encodeSession(session) : '';
-    return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), token, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
+    return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), lease, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
   }
 
-  async release(user: UserKey, token: string): Promise<void> {
-    await this.r.waspadaRelease(this.keys.lock(user), token);
+  async release(user: UserKey, lease: string): Promise<void> {
+    await this.r.waspadaRelease(this.keys.lock(user), lease);
   }
 
   async forgetUser(user: UserKey): Promise<void> {
@@ -125,14 +125,14 @@ export class MemorySessionStore implements SessionStore {
     this.data = new ExpiringMap(now);
   }
 
-  async begin(user: UserKey, messageId: string, token: string, lockMs: number): Promise<Claim | null> {
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
     if (this.data.has(`lock:${user}`)) return null;
-    this.data.set(`lock:${user}`, token, lockMs);
-    return { token, session: decodeSession(this.data.get(`session:${user}`)), seen: this.data.has(`seen:${user}:${messageId}`) };
+    this.data.set(`lock:${user}`, lease, leaseMs);
+    return { lease, session: decodeSession(this.data.get(`session:${user}`)), seen: this.data.has(`seen:${user}:${messageId}`) };
   }
 
-  async commit(user: UserKey, token: string, messageId: string, session: Session | null): Promise<boolean> {
-    if (this.data.get(`lock:${user}`) !== token) return false;
+  async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
+    if (this.data.get(`lock:${user}`) !== lease) return false;
     if (session) this.data.set(`session:${user}`, encodeSession(session), SESSION_TTL_S * 1000);
     else this.data.delete(`session:${user}`);
     this.data.set(`seen:${user}:${messageId}`, '1', SEEN_TTL_S * 1000);
@@ -140,8 +140,8 @@ export class MemorySessionStore implements SessionStore {
     return true;
   }
 
-  async release(user: UserKey, token: string): Promise<void> {
-    if (this.data.get(`lock:${user}`) === token) this.data.delete(`lock:${user}`);
+  async release(user: UserKey, lease: string): Promise<void> {
+    if (this.data.get(`lock:${user}`) === lease) this.data.delete(`lock:${user}`);
   }
 
   async forgetUser(user: UserKey): Promise<void> {

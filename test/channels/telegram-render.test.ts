@@ -22,8 +22,8 @@ describe('telegram updates', () => {
 
   it('a button press carries the choice and the turn it was shown at; foreign data is a stale button', () => {
     const q = (data: string) => ({ update_id: 5, callback_query: { id: 'cb1', from, chat_instance: 'x', data, message: { message_id: 9, date: 0, chat } } }) as unknown as Update;
-    expect(updateToBody(q('7:guide'))).toEqual({ kind: 'callback', chat: 42, user: '42', choice: { id: 'guide', token: 7 }, callback: 'cb1', lang: 'id' });
-    expect(updateToBody(q('<script>'))!.choice).toEqual({ id: '', token: -1 });
+    expect(updateToBody(q('7:guide'))).toEqual({ kind: 'callback', chat: 42, user: '42', choice: { id: 'guide', turn: 7 }, callback: 'cb1', lang: 'id' });
+    expect(updateToBody(q('<script>'))!.choice).toEqual({ id: '', turn: -1 });
   });
 
   it('group messages, bots and unknown update kinds are ignored; blocking is recorded', () => {
@@ -44,14 +44,14 @@ describe('telegram rendering', () => {
   });
 
   it('choices become one inline button per row whose data carries the turn', () => {
-    const [m] = renderTelegram({ text: 'Menu', token: 12, choices: [{ id: 'check', label: 'Cek tawaran' }, { id: 'guide', label: 'Panduan & info' }] });
+    const [m] = renderTelegram({ text: 'Menu', turn: 12, choices: [{ id: 'check', label: 'Cek tawaran' }, { id: 'guide', label: 'Panduan & info' }] });
     expect(m!.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Cek tawaran', callback_data: '12:check' }], [{ text: 'Panduan & info', callback_data: '12:guide' }]] });
   });
 
   it('a long text is split at paragraph boundaries, each piece within 4096 characters, buttons on the last', () => {
     const para = (i: number) => `Paragraf ${i}: ` + 'kata '.repeat(150).trim();
     const text = Array.from({ length: 12 }, (_, i) => para(i)).join('\n\n');
-    const msgs = renderTelegram({ text, token: 1, choices: [{ id: 'back', label: 'Kembali' }] });
+    const msgs = renderTelegram({ text, turn: 1, choices: [{ id: 'back', label: 'Kembali' }] });
     expect(msgs.length).toBeGreaterThan(1);
     for (const m of msgs) expect(m.text.length).toBeLessThanOrEqual(MAX_MESSAGE);
     expect(msgs.slice(0, -1).every((m) => !m.reply_markup)).toBe(true);

@@ -114,10 +114,10 @@ describe('conversation service on Redis', () => {
 
   it('a button press reaches the engine with its turn, and a stale one is recognised', async () => {
     await service.handle(msg('buttons', 'halo'));
-    const r = await service.handle(msg('buttons', '', { text: undefined, choice: { id: 'agree', token: 0 } }));
+    const r = await service.handle(msg('buttons', '', { text: undefined, choice: { id: 'agree', turn: 0 } }));
     expect(r.replies.map((x) => x.text)).toEqual(['id:engine.stale\n\nid:w.privacy']);
-    const token = r.replies[0]!.token;
-    const ok = await service.handle(msg('buttons', '', { text: undefined, choice: { id: 'agree', token } }));
+    const turn = r.replies[0]!.turn;
+    const ok = await service.handle(msg('buttons', '', { text: undefined, choice: { id: 'agree', turn } }));
     expect(ok.replies.at(-1)!.text.endsWith('id:c.ask')).toBe(true);
   });
 });

@@ -84,7 +84,7 @@ describe('engine: step kinds', () => {
   it('choice: a button press, a typed number, the label text and a typo of it all choose', () => {
     const s = onboarded();
     const turn = s.turn;
-    expect(talk(s, [{ kind: 'choice', id: 'guide', token: turn }]).keys[0]).toBe('g.one');
+    expect(talk(s, [{ kind: 'choice', id: 'guide', turn }]).keys[0]).toBe('g.one');
     expect(talk(s, ['2']).keys[0]).toBe('g.one');
     expect(talk(s, ['panduan migrasi aman']).keys[0]).toBe('g.one');
     expect(talk(s, ['Panduan migrasi amna']).keys[0]).toBe('g.one');
@@ -135,7 +135,7 @@ steps:
 
   it('choice: a button from an earlier prompt is called stale and the current prompt is shown again', () => {
     const s = onboarded();
-    const r = talk(s, [{ kind: 'choice', id: 'guide', token: s.turn - 1 }]);
+    const r = talk(s, [{ kind: 'choice', id: 'guide', turn: s.turn - 1 }]);
     expect(r.keys).toEqual(['engine.stale', 'm.title']);
     expect(r.session.at).toEqual({ flow: 'main', step: 'menu' });
   });

@@ -13,7 +13,7 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
     });
 
     it('a first message finds no session and is not seen', async () => {
-      expect(await sessions().begin(user, 'm1', 't1', 5000)).toEqual({ token: 't1', session: null, seen: false });
+      expect(await sessions().begin(user, 'm1', 't1', 5000)).toEqual({ lease: 't1', session: null, seen: false });
     });
 
     it('commit saves the session, marks the message seen and frees the lock', async () => {
@@ -23,7 +23,7 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       await store.begin(user, 'm1', 't1', 5000);
       expect(await store.commit(user, 't1', 'm1', s)).toBe(true);
       const again = await store.begin(user, 'm1', 't2', 5000);
-      expect(again).toEqual({ token: 't2', session: s, seen: true });
+      expect(again).toEqual({ lease: 't2', session: s, seen: true });
     });
 
     it('a second claim on the same user waits until the first is committed or released', async () => {
@@ -40,17 +40,17 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       expect(await store.begin(`${user}-other`, 'm1', 't2', 5000)).not.toBeNull();
     });
 
-    it('a commit with a token that no longer holds the lock changes nothing', async () => {
+    it('a commit with a lease that no longer holds the lock changes nothing', async () => {
       const store = sessions();
       await store.begin(user, 'm1', 't1', 5000);
       await store.release(user, 't1');
       await store.begin(user, 'm2', 't2', 5000);
       expect(await store.commit(user, 't1', 'm1', newSession(1))).toBe(false);
       expect(await store.commit(user, 't2', 'm2', null)).toBe(true);
-      expect(await store.begin(user, 'm1', 't3', 5000)).toEqual({ token: 't3', session: null, seen: false });
+      expect(await store.begin(user, 'm1', 't3', 5000)).toEqual({ lease: 't3', session: null, seen: false });
     });
 
-    it('release with a foreign token leaves the lock alone', async () => {
+    it('release with a foreign lease leaves the lock alone', async () => {
       const store = sessions();
       await store.begin(user, 'm1', 't1', 5000);
       await store.release(user, 'intruder');
@@ -81,7 +81,7 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
         await store.commit(u, 't1', 'm1', newSession(1));
       }
       await store.forgetUser(user);
-      expect(await store.begin(user, 'm1', 't2', 5000)).toEqual({ token: 't2', session: null, seen: false });
+      expect(await store.begin(user, 'm1', 't2', 5000)).toEqual({ lease: 't2', session: null, seen: false });
       expect(await store.begin(other, 'm1', 't2', 5000)).toMatchObject({ seen: true, session: newSession(1) });
     });
   });

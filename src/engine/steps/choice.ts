@@ -66,7 +66,7 @@ export const choice: StepKind<Step> = {
   resume(rt, s, input: Input) {
     if (input.kind === 'choice') {
       const picked = s.choices.find((c) => c.id === input.id);
-      if (!picked || (input.token !== undefined && input.token !== rt.session.turn)) return rt.stale();
+      if (!picked || (input.turn !== undefined && input.turn !== rt.session.turn)) return rt.stale();
       return rt.go(picked.next);
     }
     if (input.kind !== 'text') return rt.stale();
