@@ -216,6 +216,51 @@ describe('Telegram when Redis goes away', () => {
   });
 });
 
+describe('Telegram when Redis goes away while a message is being handled', () => {
+  it('the person is told their message will be answered, and it is, once Redis is back', async () => {
+    const { PrivateRedis } = await import('../helpers/redis-server.js');
+    const { EFFECTS } = await import('../../src/conversation/effects.js');
+    const server = await PrivateRedis.start();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = false;
+    const slow = {
+      ...EFFECTS,
+      checkOffer: {
+        outcomes: EFFECTS.checkOffer!.outcomes,
+        async run(ctx: Parameters<(typeof EFFECTS)['checkOffer']['run']>[0], args: Parameters<(typeof EFFECTS)['checkOffer']['run']>[1]) {
+          started = true;
+          await gate;
+          return EFFECTS.checkOffer!.run(ctx, args);
+        },
+      },
+    };
+    const h = await startHarness({ REDIS_URL: server.url }, { effects: slow });
+    try {
+      const user = 8151;
+      for (const [text, n] of [['/start', 1], ['1', 2], ['1', 3]] as const) {
+        await h.post(textUpdate(user, text));
+        await h.until(user, n);
+      }
+      expect((await h.post(textUpdate(user, 'Kerja CS di Kamboja gaji 20jt, visa turis, paspor ditahan agen'))).status).toBe(200);
+      await expect.poll(() => started).toBe(true);
+      // Redis dies (its append-only file keeps what it had accepted) while the offer is being checked.
+      await server.kill();
+      release();
+      expect((await h.until(user, 4))[3]).toBe(t('id', 'conversation.delayed'));
+      await server.start();
+      await h.fake.waitFor(() => h.texts(user).some((x) => x.includes('RISIKO TINGGI')), 20_000);
+      // Told once, answered once.
+      expect(h.texts(user).filter((x) => x === t('id', 'conversation.delayed'))).toHaveLength(1);
+      expect(h.texts(user).filter((x) => x.includes('RISIKO TINGGI'))).toHaveLength(1);
+    } finally {
+      release();
+      await h.close();
+      await server.stop();
+    }
+  }, 40_000);
+});
+
 describe('Telegram rate limits', () => {
   it('messages to one chat go out about one per second past a small burst, and an emergency reply overtakes those waiting', async () => {
     const h = await startHarness({ TELEGRAM_RATE_PER_CHAT: '1' });
