@@ -12,11 +12,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { dropPrefix } from '../test/helpers/redis.js';
+import { SECRET, TOKEN, waspadaEnv } from './waspada-env.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, HERE.includes(join('dist', 'bench')) ? '../..' : '..');
-const TOKEN = '123456789:AAF-waspada-bench-token-0123456789';
-const SECRET = 'bench-secret-0123456789abcdef';
 const LIMIT = 30;
 const NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
 
@@ -100,18 +99,7 @@ async function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
 async function once(redisUrl: string, burst: number, windowS: number, base: number) {
   const fake = await startFake();
   const prefix = `waspada-bench-outbox:${randomUUID().slice(0, 8)}`;
-  const env = {
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    HASH_SECRET: 'bench-hash-secret-0123456789',
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    TELEGRAM_RATE_GLOBAL: String(LIMIT),
-    TELEGRAM_RATE_PER_CHAT: '1',
-    PORT: '0',
-    LOG_LEVEL: 'info',
-  };
+  const env = waspadaEnv(redisUrl, prefix, fake.apiRoot, { TELEGRAM_RATE_GLOBAL: String(LIMIT), TELEGRAM_RATE_PER_CHAT: '1' });
   const procs = await Promise.all([serve(env), serve(env)]);
   try {
     const users = Array.from({ length: burst }, (_, i) => base + i);

@@ -13,13 +13,12 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startFakeTelegram, type FakeTelegram } from '../test/fakes/telegram-api.js';
 import { dropPrefix } from '../test/helpers/redis.js';
+import { SECRET, TOKEN, waspadaEnv as benchEnv } from './waspada-env.js';
 import { driveWebhook, type CpuSample, type DriveFigures } from './webhook-harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 // Compiled: dist/bench → the repository is two levels up; from source: one.
 const ROOT = resolve(HERE, HERE.includes(`${join('dist', 'bench')}`) ? '../..' : '..');
-const TOKEN = '123456789:AAF-waspada-bench-token-0123456789';
-const SECRET = 'bench-secret-0123456789abcdef';
 export const NODE_FLAGS = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : ['--max-old-space-size=128', '--max-semi-space-size=2'];
 /** /start → privacy; agree → menu; settings; change language; English: one message per step, as the wizard. */
 const STEPS = ['/start', '1', '8', '1', '2'];
@@ -115,19 +114,8 @@ export async function benchWebhook(opts: { users?: number } = {}): Promise<Recor
   const fake = await startFakeTelegram({ token: TOKEN });
   const ext = HERE.includes(join('dist', 'bench')) ? 'js' : 'ts';
   const loader = ext === 'ts' ? ['--import', 'tsx'] : [];
-  const waspadaEnv = (prefix: string) => ({
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: prefix,
-    HASH_SECRET: 'bench-hash-secret-0123456789',
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    PORT: '0',
-    LOG_LEVEL: 'info',
-    // The fake has no rate limit; Telegram's own limits would make this a benchmark of waiting.
-    TELEGRAM_RATE_PER_CHAT: '1000',
-    TELEGRAM_RATE_GLOBAL: '1000000',
-  });
+  // The fake has no rate limit; Telegram's own limits would make this a benchmark of waiting.
+  const waspadaEnv = (prefix: string) => benchEnv(redisUrl, prefix, fake.apiRoot, { TELEGRAM_RATE_PER_CHAT: '1000', TELEGRAM_RATE_GLOBAL: '1000000' });
   const waspadaReady = (line: string) => {
     const port = /"port":(\d+)/.exec(line)?.[1];
     return port ? `http://127.0.0.1:${port}/webhooks/telegram` : null;

@@ -38,6 +38,16 @@ local function schedule(ready, chat, tolerance)
 end
 `;
 
+/** For scripts whose KEYS start ready, lease, inflight, sent: a chat's message is out of a sender's hands. */
+const RELEASE = `
+local function release(chat, tolerance)
+  redis.call('HDEL', KEYS[3], chat)
+  redis.call('HDEL', KEYS[4], chat)
+  redis.call('ZREM', KEYS[2], chat)
+  schedule(KEYS[1], chat, tolerance)
+end
+`;
+
 /**
  * enqueue: KEYS[1] ready, KEYS[2] lease, KEYS[3] gone, KEYS[4] stats, KEYS[5] idempotency key
  * ARGV[1] base, ARGV[2] chat, ARGV[3] priority, ARGV[4] key ttl s (0: no key),
@@ -74,7 +84,7 @@ return 'queued'`;
  * chats, most urgent priority first, within the channel's rate (GCRA, shared by every process).
  * Returns {wait ms until something may be due (-1: nothing queued), chat, priority, message, ...}.
  */
-export const CLAIM = `${COMMON}
+export const CLAIM = `${COMMON}${RELEASE}
 local max, gint, early = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local cint, ctol, leaseMs, token, maxAge = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
 for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LIMIT', 0, 100)) do
@@ -88,10 +98,7 @@ for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LI
       redis.call('HINCRBY', KEYS[6], 'reclaimed', 1)
     end
   end
-  redis.call('HDEL', KEYS[3], chat)
-  redis.call('HDEL', KEYS[4], chat)
-  redis.call('ZREM', KEYS[2], chat)
-  schedule(KEYS[1], chat, ctol)
+  release(chat, ctol)
 end
 local gtat = tonumber(redis.call('GET', KEYS[5]) or '0')
 local out = {-1}
@@ -153,7 +160,7 @@ return out`;
  * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing.
  * Returns how many acks still held their chat.
  */
-export const ACK = `${COMMON}
+export const ACK = `${COMMON}${RELEASE}
 local ctol = tonumber(ARGV[2])
 local held = 0
 for i = 3, #ARGV, 4 do
@@ -193,10 +200,7 @@ for i = 3, #ARGV, 4 do
       local tat = math.max(tonumber(redis.call('GET', rk) or '0'), now + pause + ctol)
       redis.call('SET', rk, fmt(tat), 'PX', math.ceil(tat - now) + 1000)
     end
-    redis.call('HDEL', KEYS[3], chat)
-    redis.call('HDEL', KEYS[4], chat)
-    redis.call('ZREM', KEYS[2], chat)
-    schedule(KEYS[1], chat, ctol)
+    release(chat, ctol)
   end
 end
 return held`;

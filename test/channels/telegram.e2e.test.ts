@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { plainRedis } from '../helpers/redis.js';
-import { callbackUpdate, SECRET, startHarness, textUpdate, type Harness } from '../helpers/telegram.js';
+import { callbackUpdate, gatedOfferCheck, SECRET, startHarness, textUpdate, type Harness } from '../helpers/telegram.js';
 
 const content = loadContent();
 const t = (lang: 'id' | 'en', key: string, vars?: Record<string, unknown>) => content.texts.t(lang, key, vars);
@@ -219,23 +219,9 @@ describe('Telegram when Redis goes away', () => {
 describe('Telegram when Redis goes away while a message is being handled', () => {
   it('the person is told their message will be answered, and it is, once Redis is back', async () => {
     const { PrivateRedis } = await import('../helpers/redis-server.js');
-    const { EFFECTS } = await import('../../src/conversation/effects.js');
     const server = await PrivateRedis.start();
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let started = false;
-    const slow = {
-      ...EFFECTS,
-      checkOffer: {
-        outcomes: EFFECTS.checkOffer!.outcomes,
-        async run(ctx: Parameters<(typeof EFFECTS)['checkOffer']['run']>[0], args: Parameters<(typeof EFFECTS)['checkOffer']['run']>[1]) {
-          started = true;
-          await gate;
-          return EFFECTS.checkOffer!.run(ctx, args);
-        },
-      },
-    };
-    const h = await startHarness({ REDIS_URL: server.url }, { effects: slow });
+    const { effects, started, release } = gatedOfferCheck();
+    const h = await startHarness({ REDIS_URL: server.url }, { effects });
     try {
       const user = 8151;
       for (const [text, n] of [['/start', 1], ['1', 2], ['1', 3]] as const) {
@@ -243,7 +229,7 @@ describe('Telegram when Redis goes away while a message is being handled', () =>
         await h.until(user, n);
       }
       expect((await h.post(textUpdate(user, 'Kerja CS di Kamboja gaji 20jt, visa turis, paspor ditahan agen'))).status).toBe(200);
-      await expect.poll(() => started).toBe(true);
+      await expect.poll(started).toBe(true);
       // Redis dies (its append-only file keeps what it had accepted) while the offer is being checked.
       await server.kill();
       release();
@@ -285,22 +271,8 @@ describe('Telegram rate limits', () => {
 
 describe('Telegram webhook under slow work', () => {
   it('answers Telegram at once while a step is still working, and the reply follows when it is done', async () => {
-    const { EFFECTS } = await import('../../src/conversation/effects.js');
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let started = false;
-    const slow = {
-      ...EFFECTS,
-      checkOffer: {
-        outcomes: EFFECTS.checkOffer!.outcomes,
-        async run(ctx: Parameters<(typeof EFFECTS)['checkOffer']['run']>[0], args: Parameters<(typeof EFFECTS)['checkOffer']['run']>[1]) {
-          started = true;
-          await gate;
-          return EFFECTS.checkOffer!.run(ctx, args);
-        },
-      },
-    };
-    const h = await startHarness({}, { effects: slow });
+    const { effects, started, release } = gatedOfferCheck();
+    const h = await startHarness({}, { effects });
     try {
       const user = 8301;
       for (const [text, n] of [['/start', 1], ['1', 2], ['1', 3]] as const) {
@@ -309,7 +281,7 @@ describe('Telegram webhook under slow work', () => {
       }
       const res = await h.post(textUpdate(user, 'Kerja CS di Kamboja gaji 20jt, visa turis, paspor ditahan agen'));
       expect(res.status).toBe(200);
-      await expect.poll(() => started).toBe(true);
+      await expect.poll(started).toBe(true);
       // The step is still working: Telegram got its answer, the user has no verdict yet.
       expect(h.texts(user)).toHaveLength(3);
       release();

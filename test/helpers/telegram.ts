@@ -1,5 +1,6 @@
 // Drives a whole Waspada process over Telegram: the local fake Bot API, real Redis, real HTTP.
 import { loadConfig } from '../../src/config.js';
+import { EFFECTS, type EffectHandler } from '../../src/conversation/effects.js';
 import { startWaspada, type Running, type StartOptions } from '../../src/runtime.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from './redis.js';
@@ -91,4 +92,21 @@ export async function startHarness(env: Record<string, string> = {}, opts: Start
       r.disconnect();
     },
   };
+}
+
+/** The standard effects, with checking an offer held until `release()`: a step that is still working. */
+export function gatedOfferCheck(): { effects: Record<string, EffectHandler>; started: () => boolean; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let started = false;
+  const real = EFFECTS.checkOffer!;
+  const checkOffer: EffectHandler = {
+    outcomes: real.outcomes,
+    async run(ctx, args) {
+      started = true;
+      await gate;
+      return real.run(ctx, args);
+    },
+  };
+  return { effects: { ...EFFECTS, checkOffer }, started: () => started, release };
 }

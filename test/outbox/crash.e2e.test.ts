@@ -77,10 +77,13 @@ describe('the outbox when the server is killed', () => {
     return (await (await fetch(`${s.url}/healthz`)).json()) as { channels: { telegram: { outbox: Record<string, number> } } };
   }
 
-  it('killed after taking a message and before sending it: the next process sends it, once', async () => {
-    const prefix = testPrefix('crash-claimed');
+  it.each([
+    ['after taking a message and before sending it: the next process sends it, once', 'claimed', 'reclaimed'],
+    ['after Telegram took a message and before that was recorded: the next process does not send it again', 'answered', 'in_doubt'],
+  ])('killed (kill -9) %s', async (_what, point, counter) => {
+    const prefix = testPrefix(`crash-${point}`);
     prefixes.push(prefix);
-    const doomed = await start(prefix, { WASPADA_TEST_KILL: 'claimed:5' });
+    const doomed = await start(prefix, { WASPADA_TEST_KILL: `${point}:5` });
     const list = users(20);
     const statuses = [];
     for (const u of list) statuses.push(await post(doomed, u, 'tolong'));
@@ -90,25 +93,9 @@ describe('the outbox when the server is killed', () => {
     // Updates the dead process never answered are delivered again, as Telegram does.
     for (const [i, u] of list.entries()) if (statuses[i] !== 200) expect(await post(heir, u, 'tolong')).toBe(200);
     await answeredOnce(list);
-    expect((await health(heir)).channels.telegram.outbox).toMatchObject({ reclaimed: 1, pending: 0 });
+    expect((await health(heir)).channels.telegram.outbox).toMatchObject({ [counter]: 1, pending: 0 });
     heir.kill('SIGTERM');
     expect(await heir.exited).toBe(0);
-  });
-
-  it('killed after Telegram took a message and before that was recorded: the next process does not send it again', async () => {
-    const prefix = testPrefix('crash-answered');
-    prefixes.push(prefix);
-    const doomed = await start(prefix, { WASPADA_TEST_KILL: 'answered:5' });
-    const list = users(20);
-    const statuses = [];
-    for (const u of list) statuses.push(await post(doomed, u, 'tolong'));
-    expect(await doomed.exited).toBeNull();
-    const heir = await start(prefix);
-    for (const [i, u] of list.entries()) if (statuses[i] !== 200) expect(await post(heir, u, 'tolong')).toBe(200);
-    await answeredOnce(list);
-    expect((await health(heir)).channels.telegram.outbox).toMatchObject({ in_doubt: 1, pending: 0 });
-    heir.kill('SIGTERM');
-    await heir.exited;
   });
 
   it('kill -9 in the middle of sending 300 replies: after a restart each is answered exactly once', async () => {

@@ -1,0 +1,18 @@
+// What every benchmark gives a Waspada server process: the same bot token, webhook secret and keys,
+// a Redis prefix of its own, the fake Bot API, a free port, info logs (the benches read the port there).
+export const TOKEN = '123456789:AAF-waspada-bench-token-0123456789';
+export const SECRET = 'bench-secret-0123456789abcdef';
+
+export function waspadaEnv(redisUrl: string, prefix: string, apiRoot: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    HASH_SECRET: 'bench-hash-secret-0123456789',
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: apiRoot,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
