@@ -5,7 +5,7 @@ import type { Channel, Routes } from './channels/port.js';
 import { requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
 import type { EffectHandler } from './conversation/effects.js';
-import { Inbox, RetryLater, type Delivery } from './conversation/inbox.js';
+import { Inbox, NotMine, RetryLater, type Delivery } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
 import { langFromHint } from './engine/intents.js';
@@ -39,8 +39,8 @@ export interface StartOptions {
   host?: string;
 }
 
-/** How often one person is told directly that Waspada is having a problem (Redis away). */
-const NOTICE_EVERY_MS = 60_000;
+/** How often one person is told at most, directly, that Waspada is having a problem (Redis away). */
+const NOTICE_EVERY_MS = 10 * 60_000;
 
 export async function startWaspada(config: Config, opts: StartOptions = {}): Promise<Running> {
   const modules = requireServeConfig(config);
@@ -76,32 +76,31 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     outbox,
   });
 
-  // Redis away: the answer cannot be queued. The person is told directly (at most once a minute) and
-  // the message stays in the inbox, to be answered once Redis is back.
+  // Redis away: the answer cannot be queued. The person is told directly (once per message, at most
+  // once in ten minutes; not waited for) and the message stays in the inbox, to be answered once Redis
+  // is back.
   const noticed = new Map<string, number>();
-  async function unavailable(channel: Channel, user: string, lang: string | null | undefined): Promise<void> {
+  function unavailable(channel: Channel, user: string, messageId: string, lang: string | null | undefined): void {
     const now = Date.now();
     for (const [k, at] of noticed) if (now - at > NOTICE_EVERY_MS) noticed.delete(k);
-    const k = `${channel.name}:${user}`;
-    if (noticed.has(k)) return;
-    noticed.set(k, now);
+    const who = `${channel.name}:${user}`;
+    if (noticed.has(who) || noticed.has(`${who}:${messageId}`)) return;
+    noticed.set(who, now);
+    noticed.set(`${who}:${messageId}`, now);
     const text = content.texts.t(langFromHint(lang) ?? 'id', 'conversation.delayed');
-    if (!(await channel.notify(user, text))) log.warn({ channel: channel.name, user: userRef(k) }, 'could not send the delay notice');
+    void channel.notify(user, text).then((ok) => {
+      if (!ok) log.warn({ channel: channel.name, user: userRef(who) }, 'could not send the delay notice');
+    });
   }
 
   async function converse(d: Delivery): Promise<void> {
     const channel = channels.get(d.channel);
-    if (!channel) {
-      log.error({ channel: d.channel }, 'delivery for a channel this process does not serve');
-      return;
-    }
+    if (!channel) throw new NotMine(d.channel);
     const inbound = await channel.inbound(d);
     if (!inbound) return;
     const handled = await service.handle(inbound);
-    if (handled.unavailable) {
-      await unavailable(channel, inbound.userId, inbound.langHint);
-      throw new RetryLater('redis unavailable');
-    }
+    if (handled.unavailable) unavailable(channel, inbound.userId, inbound.messageId, inbound.langHint);
+    if (handled.retry) throw new RetryLater(handled.unavailable ? 'redis unavailable' : 'handle again');
   }
 
   const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => c.routes()));
@@ -114,7 +113,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   });
   server.keepAliveTimeout = 65_000;
   await inbox.start(converse);
-  outbox.start();
+  await outbox.start();
   for (const c of channels.values()) await c.start?.();
   const port = (server.address() as AddressInfo).port;
   log.info({ port, channels: Object.fromEntries([...channels].map(([n, c]) => [n, c.health()])) }, 'waspada serving');

@@ -10,10 +10,11 @@ import { Telegraf, Telegram } from 'telegraf';
 import type { InlineKeyboardButton, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
-import type { Delivery, Inbox } from '../conversation/inbox.js';
+import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
 import type { Inbound } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
+import { isUnavailable } from '../store/store.js';
 import { answer, jsonBody, readBody, sameSecret, secretChecker } from './http.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 
@@ -159,11 +160,12 @@ interface ApiError {
  * message is refused. 401/404 (a wrong token) and 5xx: failures that may pass; retried with back-off
  * and logged, never a reason to drop people.
  */
-export function classify(status: number, answer: ApiError): SendResult {
+export function classify(status: number, parsed: ApiError | null | undefined): SendResult {
   if (status === 200) return { ok: true };
-  const code = answer.error_code ?? status;
+  const answer: ApiError = parsed && typeof parsed === 'object' ? parsed : {};
+  const code = typeof answer.error_code === 'number' ? answer.error_code : status;
   const reason = `${code}: ${answer.description ?? 'no description'}`;
-  if (code === 429) return { ok: false, kind: 'retry', afterMs: Math.max(1, answer.parameters?.retry_after ?? 1) * 1000, reason };
+  if (code === 429) return { ok: false, kind: 'retry', afterMs: Math.max(1, Number(answer.parameters?.retry_after) || 1) * 1000, reason };
   if (code === 403) return { ok: false, kind: 'gone', reason };
   if (code === 400 && /chat not found|user not found|PEER_ID_INVALID|bot was blocked/i.test(answer.description ?? '')) return { ok: false, kind: 'gone', reason };
   if (code === 400) return { ok: false, kind: 'permanent', reason };
@@ -172,6 +174,7 @@ export function classify(status: number, answer: ApiError): SendResult {
 
 /** How long to wait for Telegram's answer before trying again. Long: a slow answer is waited out, not sent twice. */
 export const SEND_TIMEOUT_MS = 5 * 60_000;
+const NOTICE_TIMEOUT_MS = 10_000;
 
 /**
  * sendMessage on the hot path: one JSON POST over a keep-alive connection. (telegraf's client, used
@@ -205,9 +208,9 @@ export class BotApiSender {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             if (res.statusCode === 200) return resolve({ ok: true });
-            let parsed: ApiError = {};
+            let parsed: ApiError | null = null;
             try {
-              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ApiError;
+              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ApiError | null;
             } catch {
               /* not JSON: a proxy or a crash in between */
             }
@@ -264,6 +267,8 @@ export class TelegramChannel implements Channel {
   readonly limits: ChannelLimits;
   readonly telegram: Telegram;
   private readonly api: BotApiSender;
+  /** For notices sent when the outbox is away: a short wait, they are best effort. */
+  private readonly direct: BotApiSender;
   private readonly log: Logger;
   private readonly inbox: Inbox;
   private readonly recipients: Recipients;
@@ -277,6 +282,7 @@ export class TelegramChannel implements Channel {
     this.recipients = deps.recipients;
     this.telegram = telegramClient(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT);
     this.api = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT));
+    this.direct = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT), NOTICE_TIMEOUT_MS);
     this.limits = { perSecond: this.s.TELEGRAM_RATE_GLOBAL, perChatPerSecond: this.s.TELEGRAM_RATE_PER_CHAT, perChatBurst: this.s.TELEGRAM_BURST_PER_CHAT };
   }
 
@@ -345,12 +351,14 @@ export class TelegramChannel implements Channel {
   async inbound(d: Delivery): Promise<Inbound | null> {
     const b = d.body as TelegramBody;
     const chat = String(b.chat);
-    if (b.kind === 'blocked') {
-      await this.recipients.markGone(TELEGRAM, chat);
-      return null;
-    }
-    if (b.kind === 'unblocked') {
-      await this.recipients.markReachable(TELEGRAM, chat);
+    if (b.kind === 'blocked' || b.kind === 'unblocked') {
+      try {
+        if (b.kind === 'blocked') await this.recipients.markGone(TELEGRAM, chat);
+        else await this.recipients.markReachable(TELEGRAM, chat);
+      } catch (e) {
+        if (isUnavailable(e)) throw new RetryLater('redis unavailable');
+        throw e;
+      }
       return null;
     }
     if (b.callback) {
@@ -368,7 +376,7 @@ export class TelegramChannel implements Channel {
   }
 
   async notify(to: string, text: string): Promise<boolean> {
-    const results = await Promise.all(renderTelegram({ text }).map((m) => this.api.sendMessage(Number(to), m)));
+    const results = await Promise.all(renderTelegram({ text }).map((m) => this.direct.sendMessage(Number(to), m)));
     return results.every((r) => r.ok);
   }
 

@@ -32,6 +32,21 @@ const ACK = `
 redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))
 return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))`;
 
+/**
+ * renew: KEYS[1] stream; ARGV[1] group, ARGV[2] consumer, ARGV[3..] entry ids. Resets the idle time of
+ * the entries this consumer still owns (one another worker took over after a stall stays theirs).
+ */
+const RENEW = `
+local n = 0
+for i = 3, #ARGV do
+  local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2])
+  if #p > 0 then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    n = n + 1
+  end
+end
+return n`;
+
 /** How long a delivery id is remembered: platforms re-deliver an unanswered update for up to a day. */
 const SEEN_TTL_S = 48 * 3600;
 const GROUP = 'workers';
@@ -39,6 +54,7 @@ const GROUP = 'workers';
 type WithIngest = Redis & {
   waspadaIngest(seen: string, stream: string, ttl: number, channel: string, body: string): Promise<number>;
   waspadaAck(stream: string, group: string, ...ids: string[]): Promise<number>;
+  waspadaRenew(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 };
 
 export type DeliveryHandler = (d: Delivery) => Promise<void>;
@@ -49,6 +65,12 @@ export type DeliveryHandler = (d: Delivery) => Promise<void>;
  * by another if this one stops).
  */
 export class RetryLater extends Error {}
+
+/**
+ * Thrown by a handler for a delivery this process cannot handle (a channel it does not serve, during
+ * a rolling deploy): left unacknowledged and not renewed, so a process that can takes it over.
+ */
+export class NotMine extends Error {}
 
 const RETRY_MAX_MS = 30_000;
 
@@ -94,6 +116,7 @@ export class Inbox {
   constructor(opts: InboxOptions) {
     opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 2, lua: INGEST });
     opts.redis.defineCommand('waspadaAck', { numberOfKeys: 1, lua: ACK });
+    opts.redis.defineCommand('waspadaRenew', { numberOfKeys: 1, lua: RENEW });
     this.r = opts.redis as WithIngest;
     this.keys = opts.keys;
     this.log = opts.log ?? silentLogger;
@@ -144,6 +167,8 @@ export class Inbox {
 
   private async run(handle: DeliveryHandler): Promise<void> {
     let lastClaim = 0;
+    /** After Redis was away, every delivery looks idle: take none over until live workers renewed theirs. */
+    let claimAfter = 0;
     while (this.running) {
       try {
         if (this.inflight >= this.concurrency) {
@@ -152,7 +177,7 @@ export class Inbox {
         }
         let room = this.concurrency - this.inflight;
         const batches: { stream: string; entries: [string, string[]][] }[] = [];
-        if (Date.now() - lastClaim > this.claimAfterMs / 2) {
+        if (Date.now() - lastClaim > this.claimAfterMs / 2 && Date.now() > claimAfter) {
           lastClaim = Date.now();
           for (const stream of this.streams) {
             if (room <= 0) break;
@@ -163,7 +188,9 @@ export class Inbox {
           }
         }
         if (!batches.length) {
-          const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', room, 'BLOCK', 1000, 'STREAMS', ...this.streams, '>', '>')) as
+          // COUNT applies to each stream: half the room each keeps the total within it.
+          const count = Math.max(1, Math.floor(room / 2));
+          const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', count, 'BLOCK', 1000, 'STREAMS', ...this.streams, '>', '>')) as
             | [string, [string, string[]][]][]
             | null;
           // Redis answers per stream; the fast lane is handed out first.
@@ -181,6 +208,7 @@ export class Inbox {
       } catch (e) {
         if (!this.running) break;
         this.lastError = (e as Error).message;
+        claimAfter = Date.now() + this.claimAfterMs;
         this.log.warn({ err: this.lastError }, 'inbox read failed; retrying');
         // A Redis that came back empty has lost the group too: make it again.
         if (this.lastError.includes('NOGROUP')) await this.createGroup().catch(() => undefined);
@@ -202,7 +230,7 @@ export class Inbox {
   /** Tells Redis this process still holds its deliveries (resets their idle time), so none is taken over. */
   private renew(): void {
     for (const [stream, ids] of this.held) {
-      if (ids.size) this.r.xclaim(stream, GROUP, this.consumer, 0, ...ids, 'JUSTID').catch((e: Error) => (this.lastError = e.message));
+      if (ids.size) this.r.waspadaRenew(stream, GROUP, this.consumer, ...ids).catch((e: Error) => (this.lastError = e.message));
     }
   }
 
@@ -226,6 +254,10 @@ export class Inbox {
           return;
         }
         if (e instanceof RetryLater) return; // stopping: left pending for the next process
+        if (e instanceof NotMine) {
+          this.log.warn({ channel: d?.channel }, 'delivery for a channel this process does not serve; left for one that does');
+          return;
+        }
         // The handler reports its own failures to the user; an exception here is a bug: log it, do not retry forever.
         this.log.error({ err: e.message, channel: d?.channel }, 'delivery handler failed');
         await done();

@@ -45,6 +45,11 @@ export interface Handled {
    * message should be handled again once it is back.
    */
   unavailable: boolean;
+  /**
+   * The message should be handled again later: Redis was away, or the replies were queued but the
+   * session could not be saved (the second run queues nothing twice).
+   */
+  retry: boolean;
 }
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
@@ -133,7 +138,7 @@ export class ConversationService {
       const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS);
       if (claim) return claim;
       // Another process holds this user's lock: wait for it, briefly and with growing pauses.
-      if (this.now() - started > LOCK_WAIT_MS) throw new Error('user lock busy');
+      if (this.now() - started > LOCK_WAIT_MS) throw new LockBusy('user lock busy');
       await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 200)));
     }
   }
@@ -150,7 +155,7 @@ export class ConversationService {
       lease = claim.lease;
       if (claim.seen) {
         await this.sessions.release(user, lease);
-        return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true, unavailable: false };
+        return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true, unavailable: false, retry: false };
       }
       let session: Session = claim.session ?? newSession(at);
       lang = session.lang ?? lang;
@@ -204,22 +209,25 @@ export class ConversationService {
       const saved = await this.sessions.commit(user, lease, inbound.messageId, ctx.erase ? null : session);
       lease = null;
       if (!saved) throw new Error('lost the user lock before saving');
-      return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false };
+      return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false, retry: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
-      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable }, 'message not handled');
+      // Worth another try later: Redis away, another process holding the person's lock too long, or the
+      // replies queued but the session not saved (the next run saves it and queues nothing twice).
+      const retry = Boolean(this.outbox) && (unavailable || delivered || err instanceof LockBusy);
+      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable, retry }, 'message not handled');
       if (lease) {
         const held = lease;
         await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
       }
-      const notice: OutboxItem[] = delivered ? [] : [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
-      if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable };
-      if (!unavailable && notice.length) {
+      const notice: OutboxItem[] = [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
+      if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable, retry };
+      if (!retry) {
         await this.outbox.deliver(to, notice, { key: `${replyKey(inbound)}:failed`, priority: 'urgent', inReplyTo: true }).catch((e: Error) => {
           this.log.error({ err: e.message, user: userRef(user) }, 'could not queue the failure notice');
         });
       }
-      return { replies: [], duplicate: false, lang, ok: false, unavailable };
+      return { replies: [], duplicate: false, lang, ok: false, unavailable, retry };
     }
   }
 
@@ -244,6 +252,9 @@ export class ConversationService {
     return handler.run(ctx, parsed ? (parsed.data as Vars) : args);
   }
 }
+
+/** Another process held the person's lock for longer than a message should take. */
+class LockBusy extends Error {}
 
 /** The idempotency key of a message's replies in the outbox (one per person and message). */
 function replyKey(inbound: Inbound): string {

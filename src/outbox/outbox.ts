@@ -16,6 +16,7 @@ import type { ChannelSender, Recipient, SendResult } from '../channels/port.js';
 import type { Outbound } from '../content/render.js';
 import type { Lang, Reply } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
+import { isUnavailable } from '../store/store.js';
 import type { Keyspace, OutboxKeys } from '../store/keys.js';
 import type { Recipients } from './recipients.js';
 import { ACK, CLAIM, DELAY, ENQUEUE, PRIORITY, RENEW, type Priority } from './scripts.js';
@@ -89,7 +90,7 @@ type Scripts = {
 
 function withScripts(redis: Redis): Redis & Scripts {
   redis.defineCommand('outboxEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
-  redis.defineCommand('outboxClaim', { numberOfKeys: 6, lua: CLAIM });
+  redis.defineCommand('outboxClaim', { numberOfKeys: 7, lua: CLAIM });
   redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
   redis.defineCommand('outboxRenew', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('outboxDelay', { numberOfKeys: 1, lua: DELAY });
@@ -99,7 +100,9 @@ function withScripts(redis: Redis): Redis & Scripts {
 export const DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000;
 const MAX_BACKOFF_MS = 60_000;
 /** A claim that took longer than this to come back means this process was held up (GC, busy loop). */
-const HELD_UP_MS = 10;
+const HELD_UP_MS = 20;
+/** Stopping: no new message is taken this long before the deadline, so those in flight can finish. */
+const STOP_MARGIN_MS = 2000;
 
 /** Pause after the nth failed attempt (n from 1): 0.5 s, 1 s, 2 s, ... at most a minute. */
 export function backoffMs(attempt: number): number {
@@ -152,10 +155,9 @@ export class RedisOutbox implements Deliverer {
   /** Queues messages for one person, in order. One Redis round trip. Throws when Redis is unavailable. */
   async deliver(to: Recipient, items: readonly OutboxItem[], opts: DeliverOptions = {}): Promise<DeliverResult> {
     const lane = this.lane(to.channel);
-    const at = Math.floor(this.now());
     const entries: string[] = [];
     for (const { lang, reply } of items) {
-      for (const message of lane.channel.render(this.opts.render(lang, reply))) entries.push(`${at}|0|${JSON.stringify(message)}`);
+      for (const message of lane.channel.render(this.opts.render(lang, reply))) entries.push(JSON.stringify(message));
     }
     if (!entries.length) return 'queued';
     const k = lane.keys;
@@ -167,7 +169,9 @@ export class RedisOutbox implements Deliverer {
     return result;
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    // A duplicate connects lazily and refuses commands until it is connected: connect it first.
+    if (this.senders.status === 'wait') await this.senders.connect().catch((e: Error) => this.log.warn({ err: e.message }, 'outbox: senders not connected yet'));
     for (const lane of this.lanes.values()) lane.start();
     const recipients = this.opts.recipients;
     if (recipients) {
@@ -186,7 +190,7 @@ export class RedisOutbox implements Deliverer {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
     const until = this.now() + deadlineMs;
     await Promise.all([...this.lanes.values()].map((l) => l.stop(until)));
-    this.senders.disconnect();
+    await this.senders.quit().catch(() => this.senders.disconnect());
   }
 
   /** Counters and pending messages per channel (for /healthz, metrics, tests). */
@@ -233,12 +237,15 @@ class Lane {
   /** chat → claim token of the message this process is sending to it. */
   private readonly inflight = new Map<string, string>();
   private acks: Ack[] = [];
-  private marks: string[] = [];
   private flushing: Promise<void> | null = null;
   private running = false;
+  /** Stopping: when to take no more messages, and when to give up waiting for those in flight. */
+  private claimUntil = Infinity;
   private stopAt = Infinity;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  /** A wake that came while the loop was not waiting (it was claiming): the next pause returns at once. */
+  private woken = false;
   private renewTimer: NodeJS.Timeout | null = null;
   lastError: string | null = null;
 
@@ -275,10 +282,15 @@ class Lane {
   wake(): void {
     const w = this.wakeUp;
     this.wakeUp = null;
-    w?.();
+    if (w) w();
+    else this.woken = true;
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.wakeUp = null;
@@ -295,6 +307,7 @@ class Lane {
     if (this.running) return;
     this.running = true;
     this.stopAt = Infinity;
+    this.claimUntil = Infinity;
     this.renewTimer = setInterval(() => this.renew(), Math.max(100, Math.floor(this.leaseMs / 3))).unref();
     this.loop = this.run();
   }
@@ -303,7 +316,7 @@ class Lane {
     let failures = 0;
     while (this.running) {
       const now = this.now();
-      if (now >= this.stopAt) break;
+      if (now >= this.claimUntil) break;
       const room = this.concurrency - this.inflight.size;
       if (room <= 0) {
         await this.pause(this.idlePollMs);
@@ -315,15 +328,16 @@ class Lane {
         const token = `${this.worker}.${++this.claims}`;
         const issued = performance.now();
         res = await this.r.outboxClaim(
-          k.ready, k.lease, k.inflight, k.sent, k.rate, k.stats,
+          k.ready, k.lease, k.inflight, k.sent, k.rate, k.stats, k.clock,
           k.base, room, this.interval, this.early, this.chatInterval, this.chatTolerance, this.leaseMs, token, this.maxAgeMs,
         );
         const late = performance.now() - issued;
-        if (late > HELD_UP_MS && res.length > 1 && Number.isFinite(this.interval) && this.interval >= HELD_UP_MS) {
-          // Held up: what follows must leave room for these late messages (see DELAY).
-          await this.r.outboxDelay(k.rate, k.base, late).catch(() => undefined);
-        }
         for (let i = 1; i < res.length; i += 3) this.send(String(res[i]), token, String(res[i + 2]));
+        if (late > HELD_UP_MS && res.length > 1 && this.interval >= HELD_UP_MS) {
+          // Held up: what follows must leave room for these late messages (see DELAY). The usual
+          // lateness is within the headroom; only the rest is made up for.
+          this.r.outboxDelay(k.rate, k.base, late - HELD_UP_MS / 2).catch(() => undefined);
+        }
         this.lastError = null;
         failures = 0;
       } catch (e) {
@@ -335,9 +349,9 @@ class Lane {
       const taken = (res.length - 1) / 3;
       if (taken >= room) continue;
       const wait = Number(res[0]);
-      const draining = this.stopAt !== Infinity;
+      const draining = this.claimUntil !== Infinity;
       // Stopping: done once nothing is due before the deadline and nothing is in flight.
-      if (draining && this.inflight.size === 0 && (wait < 0 || now + wait >= this.stopAt)) break;
+      if (draining && this.inflight.size === 0 && (wait < 0 || now + wait >= this.claimUntil)) break;
       if (wait === 0) continue;
       await this.pause(wait < 0 ? this.idlePollMs : Math.min(wait, this.idlePollMs));
     }
@@ -390,51 +404,51 @@ class Lane {
     }
   }
 
-  /** The message is on its way to the platform: from now on it is never sent again. */
+  /**
+   * The message is on its way to the platform: from now on it is never sent again. Written at once
+   * (not batched), so that the time in which a dead sender's message is sent twice stays short.
+   */
   private mark(chat: string, token: string): void {
-    if (!this.marks.length && !this.acks.length) setImmediate(() => void this.flush());
-    this.marks.push(chat, token);
+    this.r.hset(this.keys.sent, chat, token).catch((e: Error) => (this.lastError = e.message));
   }
 
   private settle(ack: Ack): void {
-    if (!this.marks.length && !this.acks.length) setImmediate(() => void this.flush());
+    if (!this.acks.length) setImmediate(() => void this.flush());
     this.acks.push(ack);
   }
 
-  /** Writes the pending "sent" marks and acks: one Redis round trip (pipelined). */
+  /** Records the outcomes of sends: one script call for all that finished in one turn. */
   private async flush(): Promise<void> {
     if (this.flushing) {
       await this.flushing;
-      if (!this.marks.length && !this.acks.length) return;
+      if (!this.acks.length) return;
     }
-    const marks = this.marks;
     const acks = this.acks;
-    this.marks = [];
     this.acks = [];
-    if (!marks.length && !acks.length) return;
+    if (!acks.length) return;
     const k = this.keys;
+    const forget = () => {
+      for (const a of acks) if (this.inflight.get(a.chat) === a.token) this.inflight.delete(a.chat);
+    };
     const work = (async () => {
       try {
-        const writes: Promise<unknown>[] = [];
-        if (marks.length) writes.push(this.r.hset(k.sent, ...marks));
-        if (acks.length) {
-          writes.push(
-            this.r.outboxAck(
-              k.ready, k.lease, k.inflight, k.sent, k.stats, k.gone,
-              k.base, this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
-            ),
-          );
-        }
-        await Promise.all(writes);
-        for (const a of acks) if (this.inflight.get(a.chat) === a.token) this.inflight.delete(a.chat);
-        if (acks.length) this.wake();
+        await this.r.outboxAck(
+          k.ready, k.lease, k.inflight, k.sent, k.stats, k.gone,
+          k.base, this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
+        );
+        forget();
+        this.wake();
       } catch (e) {
         this.lastError = (e as Error).message;
-        // Stopped past the deadline: give up; the leases run out and another process takes over.
-        if (!this.running && this.now() >= this.stopAt) return;
+        if (!isUnavailable(e) || (!this.running && this.now() >= this.stopAt)) {
+          // A mistake, not an outage (or stopped past the deadline): trying again would fail again.
+          // These messages are let go of: their leases run out and they are taken back.
+          this.log.error({ channel: this.channel.name, err: this.lastError, acks: acks.length }, 'outbox: could not record sends; their leases will run out');
+          forget();
+          return;
+        }
         // Redis is away: keep them and try again (the leases are renewed meanwhile, when it answers).
         this.log.warn({ channel: this.channel.name, err: this.lastError, acks: acks.length }, 'outbox: could not record sends; retrying');
-        this.marks.unshift(...marks);
         this.acks.unshift(...acks);
         setTimeout(() => void this.flush(), 500).unref();
       }
@@ -454,11 +468,13 @@ class Lane {
 
   async stop(until: number): Promise<void> {
     this.stopAt = until;
+    const now = this.now();
+    this.claimUntil = until - Math.min(STOP_MARGIN_MS, Math.max(0, (until - now) / 4));
     this.wake();
     await this.loop?.catch(() => undefined);
     this.running = false;
     // What is still in flight: wait for it (within the deadline) so that its outcome is recorded.
-    while ((this.inflight.size || this.acks.length || this.marks.length || this.flushing) && this.now() < until) {
+    while ((this.inflight.size || this.acks.length || this.flushing) && this.now() < until) {
       await new Promise((r) => setTimeout(r, 10));
     }
     if (this.renewTimer) clearInterval(this.renewTimer);

@@ -3,7 +3,9 @@
 // Cluster too; per-chat names are built from ARGV[1] (`base`) exactly as outboxKeys builds them:
 //   base .. 'q:' .. chat .. ':' .. priority    a chat's messages of one priority (a list)
 //   base .. 'r:' .. chat                        a chat's rate state (GCRA theoretical arrival time)
-// A queued message is "<queued at ms>|<attempts>|<platform message JSON>".
+// A queued message is "<queued at µs>|<attempts>|<platform message JSON>"; a message in a sender's
+// hands is recorded in `inflight` as chat → "<claim token>|<priority>|<claimed at µs>" (microseconds:
+// no two scripts run in the same one, so "queued before it was claimed" is never a tie).
 // Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly), read from
 // Redis's own clock, so processes on machines whose clocks differ still share one rate.
 
@@ -20,6 +22,9 @@ local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
 local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
+local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
+local function micros() return string.format('%d', math.floor(now * 1000)) end
+local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
 local function best(chat)
   for p = 0, 2 do
     if redis.call('LLEN', queue(chat, p)) > 0 then return p end
@@ -52,7 +57,7 @@ end
  * enqueue: KEYS[1] ready, KEYS[2] lease, KEYS[3] gone, KEYS[4] stats, KEYS[5] idempotency key
  * ARGV[1] base, ARGV[2] chat, ARGV[3] priority, ARGV[4] key ttl s (0: no key),
  * ARGV[5] 'reply' (the person just wrote: reachable again) or 'push' (refused when they are gone),
- * ARGV[6] chat rate tolerance ms, ARGV[7..] messages.
+ * ARGV[6] chat rate tolerance ms, ARGV[7..] platform messages (JSON).
  * Returns 'queued', 'duplicate' (the key was seen) or 'gone'.
  */
 export const ENQUEUE = `${COMMON}
@@ -64,7 +69,8 @@ elseif redis.call('ZSCORE', KEYS[3], chat) then
 end
 if tonumber(ARGV[4]) > 0 and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[4]) then return 'duplicate' end
 local q = queue(chat, prio)
-for i = 7, #ARGV do redis.call('RPUSH', q, ARGV[i]) end
+local at = micros()
+for i = 7, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
 redis.call('HINCRBY', KEYS[4], 'queued', #ARGV - 6)
 -- A chat with a message in hand is scheduled again when that one is done.
 if redis.call('ZSCORE', KEYS[2], chat) then return 'queued' end
@@ -75,22 +81,32 @@ if not current or score < tonumber(current) then redis.call('ZADD', KEYS[1], fmt
 return 'queued'`;
 
 /**
- * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] channel rate, KEYS[6] stats
+ * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] channel rate, KEYS[6] stats,
+ * KEYS[7] clock (when a claim last ran)
  * ARGV[1] base, ARGV[2] most messages to take, ARGV[3] channel interval ms,
  * ARGV[4] how early a channel token may be taken ms, ARGV[5] chat interval ms, ARGV[6] chat tolerance ms,
  * ARGV[7] lease ms, ARGV[8] claim token, ARGV[9] oldest age ms to still send (0: no limit).
- * First takes back leases that ran out (their holder died): a message already written to the
- * platform counts as sent, any other is sent again. Then takes up to ARGV[2] first messages of ready
+ * First, if no claim ran for half a lease (Redis was away, or every sender had stopped), gives every
+ * lease a full term from now: a live sender renews its own before any is taken back. Then takes back
+ * leases that ran out (their holder died): a message already written to the platform counts as
+ * sent, any other is sent again. Then takes up to ARGV[2] first messages of ready
  * chats, most urgent priority first, within the channel's rate (GCRA, shared by every process).
  * Returns {wait ms until something may be due (-1: nothing queued), chat, priority, message, ...}.
  */
 export const CLAIM = `${COMMON}${RELEASE}
 local max, gint, early = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local cint, ctol, leaseMs, token, maxAge = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
+local last = tonumber(redis.call('GET', KEYS[7]) or '0')
+redis.call('SET', KEYS[7], fmt(now), 'PX', 86400000)
+if last > 0 and now - last > leaseMs / 2 then
+  for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now + leaseMs))) do
+    redis.call('ZADD', KEYS[2], fmt(now + leaseMs), chat)
+  end
+end
 for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LIMIT', 0, 100)) do
-  local held = redis.call('HGET', KEYS[3], chat)
-  if held then
-    local tok, p = string.match(held, '^(.*)|(%d)$')
+  local entry = redis.call('HGET', KEYS[3], chat)
+  if entry then
+    local tok, p = held(entry)
     if redis.call('HGET', KEYS[4], chat) == tok then
       redis.call('LPOP', queue(chat, p))
       redis.call('HINCRBY', KEYS[6], 'in_doubt', 1)
@@ -117,8 +133,7 @@ for p = 0, 2 do
     else
       local q = queue(chat, bp)
       local head = redis.call('LINDEX', q, 0)
-      local at = tonumber(string.match(head, '^(%d+)|'))
-      if maxAge > 0 and now - at > maxAge then
+      if maxAge > 0 and now - queuedAt(head) / 1000 > maxAge then
         redis.call('LPOP', q)
         redis.call('HINCRBY', KEYS[6], 'expired', 1)
         schedule(KEYS[1], chat, ctol)
@@ -129,7 +144,7 @@ for p = 0, 2 do
         redis.call('SET', rk, fmt(ctat), 'PX', math.ceil(ctat - now) + 1000)
         redis.call('ZREM', KEYS[1], chat)
         redis.call('ZADD', KEYS[2], fmt(now + leaseMs), chat)
-        redis.call('HSET', KEYS[3], chat, token .. '|' .. bp)
+        redis.call('HSET', KEYS[3], chat, token .. '|' .. bp .. '|' .. micros())
         out[#out + 1] = chat
         out[#out + 1] = bp
         out[#out + 1] = head
@@ -157,21 +172,22 @@ return out`;
  * ack: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] stats, KEYS[6] gone
  * ARGV[1] base, ARGV[2] chat tolerance ms, then per message: chat, claim token,
  * outcome ('sent', 'drop' a message the platform refused, 'gone' the recipient, 'wait' as the platform
- * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing.
+ * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing;
+ * a message no longer there (deleted by hand) is simply released.
  * Returns how many acks still held their chat.
  */
 export const ACK = `${COMMON}${RELEASE}
 local ctol = tonumber(ARGV[2])
-local held = 0
+local holding = 0
 for i = 3, #ARGV, 4 do
   local chat, token, outcome, pause = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local entry = redis.call('HGET', KEYS[3], chat)
-  local tok, p = nil, nil
-  if entry then tok, p = string.match(entry, '^(.*)|(%d)$') end
+  local tok, p, claimed = nil, nil, 0
+  if entry then tok, p, claimed = held(entry) end
   if tok ~= token then
     redis.call('HINCRBY', KEYS[5], 'stale_acks', 1)
   else
-    held = held + 1
+    holding = holding + 1
     local q = queue(chat, p)
     if outcome == 'sent' then
       redis.call('LPOP', q)
@@ -180,18 +196,33 @@ for i = 3, #ARGV, 4 do
       redis.call('LPOP', q)
       redis.call('HINCRBY', KEYS[5], 'failed', 1)
     elseif outcome == 'gone' then
-      local n = 0
+      -- Drops this message and what was queued before it was taken; what came later answers someone
+      -- who wrote again meanwhile (they unblocked us), so it stays and they are not marked gone.
+      local dropped, kept = 0, 0
+      if redis.call('LPOP', q) then dropped = 1 end
       for x = 0, 2 do
-        n = n + redis.call('LLEN', queue(chat, x))
-        redis.call('DEL', queue(chat, x))
+        local qx = queue(chat, x)
+        local items = redis.call('LRANGE', qx, 0, -1)
+        if #items > 0 then
+          redis.call('DEL', qx)
+          for _, item in ipairs(items) do
+            if queuedAt(item) < tonumber(claimed) then
+              dropped = dropped + 1
+            else
+              kept = kept + 1
+              redis.call('RPUSH', qx, item)
+            end
+          end
+        end
       end
-      redis.call('ZADD', KEYS[6], fmt(now), chat)
-      redis.call('HINCRBY', KEYS[5], 'gone', n)
+      if kept == 0 then redis.call('ZADD', KEYS[6], fmt(now), chat) end
+      redis.call('HINCRBY', KEYS[5], 'gone', dropped)
     else
+      local head = redis.call('LINDEX', q, 0)
       if outcome == 'fail' then
-        local head = redis.call('LINDEX', q, 0)
-        local at, attempts, body = string.match(head, '^(%d+)|(%d+)|(.*)$')
-        redis.call('LSET', q, 0, at .. '|' .. (tonumber(attempts) + 1) .. '|' .. body)
+        local at, attempts, body = nil, nil, nil
+        if head then at, attempts, body = string.match(head, '^(%d+)|(%d+)|(.*)$') end
+        if at then redis.call('LSET', q, 0, at .. '|' .. (tonumber(attempts) + 1) .. '|' .. body) end
         redis.call('HINCRBY', KEYS[5], 'retried', 1)
       else
         redis.call('HINCRBY', KEYS[5], 'rate_limited', 1)
@@ -203,7 +234,7 @@ for i = 3, #ARGV, 4 do
     release(chat, ctol)
   end
 end
-return held`;
+return holding`;
 
 
 /**

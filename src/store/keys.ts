@@ -50,6 +50,8 @@ function outboxKeys(base: string) {
     sent: `${base}sent`,
     /** The channel's rate (GCRA theoretical arrival time, ms), shared by every process. */
     rate: `${base}rate`,
+    /** When a sender last claimed (Redis time): a long gap means Redis was away, and leases get a new term. */
+    clock: `${base}clock`,
     /** Counters: queued, sent, failed, gone, expired, ... */
     stats: `${base}stats`,
     /** The recipient registry: people the platform says are gone (blocked us), by when. */

@@ -60,5 +60,6 @@ describe('sending one Telegram message, and what its answer means for the outbox
   it('classifies answers that are not JSON by their HTTP status', () => {
     expect(classify(502, {})).toMatchObject({ kind: 'transient', reason: '502: no description' });
     expect(classify(403, {})).toMatchObject({ kind: 'gone' });
+    expect(classify(500, null)).toMatchObject({ kind: 'transient', reason: '500: no description' });
   });
 });

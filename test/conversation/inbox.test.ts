@@ -96,4 +96,38 @@ describe('inbox', () => {
     expect(order[0]).toBe('plea');
     expect(await inbox.pending()).toBe(0);
   });
+
+  it('a worker renews only the deliveries it still owns: one taken over after a stall stays with its new owner', async () => {
+    const keys = keyspace(`${prefix}:f`);
+    const stalled = new Inbox({ redis, keys, claimAfterMs: 150 });
+    await stalled.start(() => new Promise<void>(() => undefined));
+    await stalled.ingest({ channel: 't', id: '1', body: {} });
+    await expect.poll(() => stalled.pending()).toBe(1);
+    const owners = async () => ((await redis.xpending(keys.inbox, 'workers', '-', '+', 10)) as [string, string][]).map(([id, owner]) => ({ id, owner }));
+    const [entry] = await owners();
+    await redis.xclaim(keys.inbox, 'workers', 'heir', 0, entry!.id, 'JUSTID');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await owners()).toEqual([{ id: entry!.id, owner: 'heir' }]);
+    await stalled.stop(0);
+  });
+
+  it('a delivery a process cannot handle (a channel it does not serve) is left for one that can', async () => {
+    const keys = keyspace(`${prefix}:g`);
+    const { NotMine } = await import('../../src/conversation/inbox.js');
+    const other = new Inbox({ redis, keys, claimAfterMs: 300 });
+    let refused = 0;
+    await other.start(async () => {
+      refused++;
+      throw new NotMine('whatsapp');
+    });
+    await other.ingest({ channel: 'whatsapp', id: '1', body: {} });
+    await expect.poll(() => refused).toBe(1);
+    await other.stop();
+    const got: string[] = [];
+    const serving = new Inbox({ redis, keys, claimAfterMs: 300 });
+    await serving.start(async (d) => void got.push(`${d.channel}:${d.id}`));
+    await expect.poll(() => got, { timeout: 5000 }).toEqual(['whatsapp:1']);
+    await serving.stop();
+    expect(await serving.pending()).toBe(0);
+  });
 });

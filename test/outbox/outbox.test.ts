@@ -83,7 +83,7 @@ describe('the durable outbox', () => {
     await o.deliver({ channel: 'fake', user: '1' }, [item('a'), item('b')]);
     await o.deliver({ channel: 'fake', user: '1' }, [item('c')]);
     await o.deliver({ channel: 'fake', user: '2' }, [item('x')]);
-    o.start();
+    await o.start();
     await expect.poll(() => p.sent.length).toBe(4);
     expect(p.texts('1')).toEqual(['a', 'b', 'c']);
     expect(p.texts('2')).toEqual(['x']);
@@ -98,7 +98,7 @@ describe('the durable outbox', () => {
     for (let u = 0; u < 20; u++) await o.deliver({ channel: 'fake', user: `u${u}` }, [item('reply')]);
     await o.deliver({ channel: 'fake', user: 'me' }, [item('offer1'), item('offer2'), item('offer3')]);
     await o.deliver({ channel: 'fake', user: 'me' }, [item('tolong')], { priority: 'urgent' });
-    o.start();
+    await o.start();
     await expect.poll(() => p.sent.length, { timeout: 5000 }).toBe(24);
     expect(p.sent[0]!.text).toBe('tolong');
     expect(p.texts('me')).toEqual(['tolong', 'offer1', 'offer2', 'offer3']);
@@ -111,7 +111,7 @@ describe('the durable outbox', () => {
     const to = { channel: 'fake', user: '7' };
     expect(await o.deliver(to, [item('once')], { key: 'msg-1' })).toBe('queued');
     expect(await o.deliver(to, [item('once')], { key: 'msg-1' })).toBe('duplicate');
-    o.start();
+    await o.start();
     await expect.poll(() => p.sent.length).toBe(1);
     await new Promise((r) => setTimeout(r, 200));
     expect(p.texts('7')).toEqual(['once']);
@@ -124,7 +124,7 @@ describe('the durable outbox', () => {
     const { o, keys } = await outbox(p);
     const to = { channel: 'fake', user: 'blocker' };
     await o.deliver(to, [item('one'), item('two')]);
-    o.start();
+    await o.start();
     await expect.poll(() => redis.zscore(keys.outbox('fake').gone, 'blocker')).not.toBeNull();
     expect(p.attempts.filter((a) => a.to === 'blocker')).toHaveLength(1);
     expect(await o.deliver(to, [item('campaign')], { priority: 'bulk' })).toBe('gone');
@@ -141,7 +141,7 @@ describe('the durable outbox', () => {
     p.answer = (_to, text, attempt) => (text === 'storm' && attempt <= 8 ? { ok: false, kind: 'retry', afterMs: 100, reason: '429' } : { ok: true });
     const { o } = await outbox(p);
     await o.deliver({ channel: 'fake', user: 's' }, [item('storm'), item('after')]);
-    o.start();
+    await o.start();
     await expect.poll(() => p.texts('s'), { timeout: 8000 }).toEqual(['storm', 'after']);
     const tries = p.attempts.filter((a) => a.text === 'storm').map((a) => a.at);
     expect(tries).toHaveLength(9);
@@ -156,7 +156,7 @@ describe('the durable outbox', () => {
       text === 'flaky' && attempt <= 2 ? { ok: false, kind: 'transient', reason: '502' } : text === 'bad' ? { ok: false, kind: 'permanent', reason: '400' } : { ok: true };
     const { o } = await outbox(p);
     await o.deliver({ channel: 'fake', user: 'f' }, [item('flaky'), item('bad'), item('good')]);
-    o.start();
+    await o.start();
     await expect.poll(() => p.texts('f'), { timeout: 8000 }).toEqual(['flaky', 'good']);
     const tries = p.attempts.filter((a) => a.text === 'flaky').map((a) => a.at);
     expect(tries[1]! - tries[0]!).toBeGreaterThanOrEqual(450);
@@ -170,7 +170,7 @@ describe('the durable outbox', () => {
     p.answer = () => ({ ok: false, kind: 'transient', reason: 'down' });
     const { o } = await outbox(p, { maxAgeMs: 300 });
     await o.deliver({ channel: 'fake', user: 'old' }, [item('late')]);
-    o.start();
+    await o.start();
     await expect.poll(async () => (await o.counts()).fake!.expired, { timeout: 5000 }).toBe(1);
     expect((await o.counts()).fake!.pending).toBe(0);
   });
@@ -189,8 +189,8 @@ describe('the durable outbox', () => {
     const oa = mk(a);
     const ob = mk(b);
     for (let u = 0; u < 80; u++) await (u % 2 ? oa : ob).deliver({ channel: 'fake', user: `r${u}` }, [item('m')]);
-    oa.start();
-    ob.start();
+    await oa.start();
+    await ob.start();
     await expect.poll(() => a.sent.length + b.sent.length, { timeout: 10_000 }).toBe(80);
     const times = [...a.sent, ...b.sent].map((s) => s.at).sort((x, y) => x - y);
     expect(a.sent.length).toBeGreaterThan(10);
@@ -212,7 +212,7 @@ describe('the durable outbox', () => {
     const a = new RedisOutbox({ redis: client, keys, channels: [dying], render, leaseMs: 300, idlePollMs: 20 });
     await a.deliver({ channel: 'fake', user: 'written' }, [item('w1'), item('w2')]);
     await a.deliver({ channel: 'fake', user: 'unsent' }, [item('u1')]);
-    a.start();
+    await a.start();
     await expect.poll(() => redis.hget(keys.outbox('fake').sent, 'written')).not.toBeNull();
     await expect.poll(() => dying.attempts.length).toBe(2);
     // The process dies: no more lease renewals, no answers.
@@ -221,7 +221,7 @@ describe('the durable outbox', () => {
     const heir = new FakePlatform();
     const b = new RedisOutbox({ redis, keys, channels: [heir], render, leaseMs: 300, idlePollMs: 20 });
     started.push(b);
-    b.start();
+    await b.start();
     await expect.poll(() => heir.sent.length, { timeout: 5000 }).toBe(2);
     expect(heir.texts('written')).toEqual(['w2']);
     expect(heir.texts('unsent')).toEqual(['u1']);
@@ -234,14 +234,14 @@ describe('the durable outbox', () => {
     const first = new FakePlatform({ perSecond: 10, perChatPerSecond: 100, perChatBurst: 1 });
     const a = new RedisOutbox({ redis, keys, channels: [first], render, idlePollMs: 20 });
     for (let u = 0; u < 30; u++) await a.deliver({ channel: 'fake', user: `s${u}` }, [item('m')]);
-    a.start();
+    await a.start();
     await a.stop(1000);
     expect(first.sent.length).toBeGreaterThan(5);
     expect(first.sent.length).toBeLessThan(30);
     const next = new FakePlatform({ perSecond: 1000, perChatPerSecond: 100, perChatBurst: 1 });
     const b = new RedisOutbox({ redis, keys, channels: [next], render, idlePollMs: 20 });
     started.push(b);
-    b.start();
+    await b.start();
     await expect.poll(() => first.sent.length + next.sent.length, { timeout: 5000 }).toBe(30);
     const everyone = [...first.sent, ...next.sent].map((s) => s.to).sort();
     expect(new Set(everyone).size).toBe(30);
@@ -256,10 +256,98 @@ describe('the durable outbox', () => {
     const send = p.send.bind(p);
     p.send = async (to, message, hooks) => (to === 'slow' ? (hooks?.written(), slow) : send(to, message, hooks));
     await o.deliver({ channel: 'fake', user: 'slow' }, [item('patience')]);
-    o.start();
+    await o.start();
     await new Promise((r) => setTimeout(r, 1500));
     answer({ ok: true });
     await expect.poll(async () => (await o.counts()).fake!.sent).toBe(1);
     expect((await o.counts()).fake).toMatchObject({ in_doubt: 0, reclaimed: 0, stale_acks: 0, pending: 0 });
   });
+
+  /** A platform whose answer to `to` waits until released (and says it was written at once). */
+  function holdFor(p: FakePlatform, to: string) {
+    let answer!: (r: SendResult) => void;
+    const held = new Promise<SendResult>((r) => (answer = r));
+    let attempts = 0;
+    const send = p.send.bind(p);
+    p.send = async (chat, message, hooks) => {
+      if (chat !== to || attempts++ > 0) return send(chat, message, hooks);
+      hooks?.written();
+      return held;
+    };
+    return { answer, attempts: () => attempts };
+  }
+
+  it('a message whose send fails after its queue was emptied by hand is let go; the sender goes on', async () => {
+    n++;
+    const p = new FakePlatform();
+    const hold = holdFor(p, 'emptied');
+    const { o, keys } = await outbox(p);
+    await o.deliver({ channel: 'fake', user: 'emptied' }, [item('gone-by-hand')]);
+    await o.start();
+    await expect.poll(() => hold.attempts()).toBe(1);
+    await redis.del(keys.outbox('fake').queue('emptied', 1));
+    hold.answer({ ok: false, kind: 'transient', reason: '502' });
+    await o.deliver({ channel: 'fake', user: 'next' }, [item('still-sent')]);
+    await expect.poll(() => p.texts('next')).toEqual(['still-sent']);
+    expect(p.texts('emptied')).toEqual([]);
+  });
+
+  it('when a blocked person writes again while a message to them is in flight, the 403 that comes back keeps the new answer', async () => {
+    n++;
+    const p = new FakePlatform();
+    const hold = holdFor(p, 'back');
+    const { o, keys } = await outbox(p);
+    const to = { channel: 'fake', user: 'back' };
+    await o.deliver(to, [item('old')]);
+    await o.start();
+    await expect.poll(() => hold.attempts()).toBe(1);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await o.deliver(to, [item('answer')], { inReplyTo: true })).toBe('queued');
+    hold.answer({ ok: false, kind: 'gone', reason: '403: blocked' });
+    await expect.poll(() => p.texts('back')).toEqual(['answer']);
+    expect(await redis.zscore(keys.outbox('fake').gone, 'back')).toBeNull();
+  });
+});
+
+describe('the outbox when Redis goes away for longer than a lease, with two processes', () => {
+  it('the process still sending keeps its message: it is sent once, not taken over', async () => {
+    const { PrivateRedis } = await import('../helpers/redis-server.js');
+    const server = await PrivateRedis.start();
+    const keys = keyspace('outage');
+    const [ra, rb] = [await connectRedis(server.url), await connectRedis(server.url)];
+    const a = new FakePlatform();
+    const b = new FakePlatform();
+    let answer!: (r: SendResult) => void;
+    const held = new Promise<SendResult>((r) => (answer = r));
+    const sendA = a.send.bind(a);
+    a.send = async (chat, message, hooks) => {
+      if (chat !== 'x') return sendA(chat, message, hooks);
+      hooks?.written();
+      a.attempts.push({ to: chat, text: 'held', at: Date.now() });
+      return held;
+    };
+    const oa = new RedisOutbox({ redis: ra, keys, channels: [a], render, leaseMs: 3000, idlePollMs: 20 });
+    const ob = new RedisOutbox({ redis: rb, keys, channels: [b], render, leaseMs: 3000, idlePollMs: 20 });
+    try {
+      await oa.deliver({ channel: 'fake', user: 'x' }, [item('in-flight')]);
+      await oa.start();
+      await expect.poll(() => a.attempts.length).toBe(1);
+      await server.kill();
+      await new Promise((r) => setTimeout(r, 4000));
+      await server.start();
+      // A process starting now claims at once, before the sender renews its lease (every second).
+      await ob.start();
+      await new Promise((r) => setTimeout(r, 1500));
+      answer({ ok: true });
+      await expect.poll(async () => (await oa.counts()).fake!.sent, { timeout: 8000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(b.sent).toEqual([]);
+      expect((await oa.counts()).fake).toMatchObject({ sent: 1, in_doubt: 0, reclaimed: 0, pending: 0 });
+    } finally {
+      await Promise.all([oa.stop(0), ob.stop(0)]);
+      ra.disconnect();
+      rb.disconnect();
+      await server.stop();
+    }
+  }, 30_000);
 });
