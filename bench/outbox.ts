@@ -116,12 +116,6 @@ async function once(redisUrl: string, burst: number, windowS: number, base: numb
     const first = Math.min(...fake.sends.map((c) => c.at));
     await new Promise((r) => setTimeout(r, Math.max(0, first + (windowS + 1) * 1000 + 100 - Date.now())));
     const all = fake.sends;
-    if (process.env.BENCH_DEBUG) {
-      for (const c of all.filter((x) => x.status === 429 && x.at >= first + 1000)) {
-        const ok = all.filter((x) => x.status === 200 && x.at > c.at - 1000 && x.at <= c.at).map((x) => x.at - (c.at - 1000));
-        process.stderr.write(`429 at ${c.at - first}: ${ok.length} ok in the second before: ${ok.join(' ')}\n`);
-      }
-    }
     const inWindow = all.filter((c) => c.status === 200 && c.at >= first + 1000 && c.at < first + 1000 + windowS * 1000).length;
     return {
       rate: inWindow / windowS,
