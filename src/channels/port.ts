@@ -48,8 +48,11 @@ export interface ChannelSender {
   readonly limits: ChannelLimits;
   /** One rendered message (text plus choices) as the platform's messages, in order; JSON-safe. */
   render(message: Outbound): unknown[];
-  /** Sends one platform message and classifies what happened. Never throws. */
-  send(to: string, message: unknown, hooks?: SendHooks): Promise<SendResult>;
+  /**
+   * Sends one platform message (one of `render`'s, as JSON text: the outbox keeps it so) and
+   * classifies what happened. Never throws.
+   */
+  send(to: string, message: string, hooks?: SendHooks): Promise<SendResult>;
 }
 
 /** A webhook handler run before Express: the per-message hot path. */

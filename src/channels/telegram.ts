@@ -198,7 +198,12 @@ export class BotApiSender {
   }
 
   sendMessage(chatId: number, msg: TelegramMessage, hooks?: SendHooks): Promise<SendResult> {
-    const body = JSON.stringify({ chat_id: chatId, ...msg });
+    return this.sendJson(chatId, JSON.stringify(msg), hooks);
+  }
+
+  /** Sends a message already in JSON (as the outbox keeps it), adding the chat without parsing it. */
+  sendJson(chatId: number, json: string, hooks?: SendHooks): Promise<SendResult> {
+    const body = json.length > 2 ? `{"chat_id":${chatId},${json.slice(1)}` : `{"chat_id":${chatId}}`;
     return new Promise((resolve) => {
       const req = this.request(
         this.base,
@@ -371,8 +376,10 @@ export class TelegramChannel implements Channel {
     return renderTelegram(message);
   }
 
-  send(to: string, message: unknown, hooks?: SendHooks): Promise<SendResult> {
-    return this.api.sendMessage(Number(to), message as TelegramMessage, hooks);
+  send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
+    const chat = Number(to);
+    if (!Number.isSafeInteger(chat)) return Promise.resolve({ ok: false, kind: 'gone', reason: `not a Telegram chat id: ${to.slice(0, 20)}` });
+    return this.api.sendJson(chat, message, hooks);
   }
 
   async notify(to: string, text: string): Promise<boolean> {

@@ -149,7 +149,6 @@ export class ConversationService {
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     let running: string | undefined;
-    let delivered = false;
     try {
       const claim = await this.claim(user, inbound.messageId);
       lease = claim.lease;
@@ -200,21 +199,15 @@ export class ConversationService {
       }
       session = result.session;
       lang = session.lang ?? lang;
-      // Replies are queued before the session is saved: a crash in between re-runs the message, and the
-      // outbox drops the second copy by its key. So an answer is never lost, and never sent twice.
-      if (this.outbox) {
-        await this.outbox.deliver(to, items, { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
-        delivered = true;
-      }
-      const saved = await this.sessions.commit(user, lease, inbound.messageId, ctx.erase ? null : session);
+      const saved = await this.save(to, user, lease, inbound, ctx.erase ? null : session, items, urgent);
       lease = null;
-      if (!saved) throw new Error('lost the user lock before saving');
+      if (!saved) throw new LeaseLost('lost the user lock before saving');
       return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false, retry: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
-      // Worth another try later: Redis away, another process holding the person's lock too long, or the
-      // replies queued but the session not saved (the next run saves it and queues nothing twice).
-      const retry = Boolean(this.outbox) && (unavailable || delivered || err instanceof LockBusy);
+      // Worth another try later: Redis away, or the person's lock held too long by another process or
+      // lost by this one (the next run saves the session and queues no reply twice).
+      const retry = Boolean(this.outbox) && (unavailable || err instanceof LockBusy || err instanceof LeaseLost);
       this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable, retry }, 'message not handled');
       if (lease) {
         const held = lease;
@@ -229,6 +222,60 @@ export class ConversationService {
       }
       return { replies: [], duplicate: false, lang, ok: false, unavailable, retry };
     }
+  }
+
+  /**
+   * Queues the turn's replies and saves the session. With a session store that can do both in one
+   * script (Redis), they happen together or not at all. Otherwise (on Redis Cluster) the replies are
+   * queued first, then the session saved, in one write (they run in that order; a connection lost in
+   * between fails the second too): a crash before the save re-runs the message, and the outbox drops
+   * the second copy of its replies by their key. Either way an answer is never lost, never sent twice.
+   * Returns false when the lock was lost (this run took too long): then nothing was saved.
+   */
+  private async save(
+    to: { channel: string; user: string },
+    user: UserKey,
+    lease: string,
+    inbound: Inbound,
+    session: Session | null,
+    items: OutboxItem[],
+    urgent: boolean,
+  ): Promise<boolean> {
+    const opts = { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true } as const;
+    const prepared = this.outbox?.prepare?.(to, items, opts) ?? null;
+    if (prepared && this.sessions.commitWith) {
+      const r = await this.sessions.commitWith(user, lease, inbound.messageId, session, prepared.write);
+      if (r.saved) prepared.done(r.also ?? '');
+      return r.saved;
+    }
+    const queueing = prepared ? this.outbox!.deliver(to, items, opts) : undefined;
+    const saving = this.sessions.commit(user, lease, inbound.messageId, session);
+    const [queued, saved] = await Promise.allSettled([queueing, saving]);
+    if (queued.status === 'rejected') {
+      if (saved.status === 'fulfilled' && saved.value) await this.queueAfterSave(to, items, inbound, urgent, queued.reason);
+      else throw queued.reason;
+    }
+    if (saved.status === 'rejected') throw saved.reason;
+    return saved.value;
+  }
+
+  /**
+   * The session was saved but the replies were refused (not an outage: then the save fails too): try
+   * again a few times before giving up, loudly.
+   */
+  private async queueAfterSave(to: { channel: string; user: string }, items: OutboxItem[], inbound: Inbound, urgent: boolean, first: unknown): Promise<void> {
+    let err = first;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      this.log.error({ err: (err as Error).message, user: userRef(userKey(inbound.channel, inbound.userId)), attempt }, 'replies not queued after the session was saved; trying again');
+      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      try {
+        await this.outbox!.deliver(to, items, { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
+        return;
+      } catch (e) {
+        err = e;
+      }
+    }
+    this.log.fatal({ err: (err as Error).message, user: userRef(userKey(inbound.channel, inbound.userId)) }, 'replies lost: the outbox refused them');
   }
 
   private render(items: readonly OutboxItem[]): Outbound[] {
@@ -255,6 +302,8 @@ export class ConversationService {
 
 /** Another process held the person's lock for longer than a message should take. */
 class LockBusy extends Error {}
+/** This process took so long that its lease on the person's lock ran out. */
+class LeaseLost extends Error {}
 
 /** The idempotency key of a message's replies in the outbox (one per person and message). */
 function replyKey(inbound: Inbound): string {

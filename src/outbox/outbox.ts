@@ -19,7 +19,8 @@ import { silentLogger, userRef, type Logger } from '../log.js';
 import { isUnavailable } from '../store/store.js';
 import type { Keyspace, OutboxKeys } from '../store/keys.js';
 import type { Recipients } from './recipients.js';
-import { ACK, CLAIM, DELAY, ENQUEUE, PRIORITY, RENEW, type Priority } from './scripts.js';
+import type { AlsoWrite } from '../store/atomic.js';
+import { ACK, CLAIM, DELAY, ENQUEUE, ENQUEUE_ALSO, PRIORITY, RENEW, type Priority } from './scripts.js';
 
 export type { Priority };
 
@@ -43,9 +44,18 @@ export interface DeliverOptions {
 
 export type DeliverResult = 'queued' | 'duplicate' | 'gone';
 
+/** A delivery made ready to be queued inside another module's Redis script (see AlsoWrite). */
+export interface PreparedDelivery {
+  write: AlsoWrite;
+  /** Call with what the script's `also` returned. */
+  done(answer: string): DeliverResult;
+}
+
 /** The outbound port: everything that sends goes through one of these. */
 export interface Deliverer {
   deliver(to: Recipient, items: readonly OutboxItem[], opts?: DeliverOptions): Promise<DeliverResult>;
+  /** The same delivery as a write for another script to run (null: nothing to send). */
+  prepare?(to: Recipient, items: readonly OutboxItem[], opts?: DeliverOptions): PreparedDelivery | null;
 }
 
 /** Points where tests stop the process (kill -9) to prove nothing is lost or doubled. */
@@ -81,7 +91,7 @@ export interface OutboxOptions {
 }
 
 type Scripts = {
-  outboxEnqueue(...args: (string | number)[]): Promise<DeliverResult>;
+  outboxEnqueue(...args: (string | number)[]): Promise<DeliverResult | 'claimed'>;
   outboxClaim(...args: (string | number)[]): Promise<(string | number)[]>;
   outboxAck(...args: (string | number)[]): Promise<number>;
   outboxRenew(...args: (string | number)[]): Promise<number>;
@@ -89,7 +99,7 @@ type Scripts = {
 };
 
 function withScripts(redis: Redis): Redis & Scripts {
-  redis.defineCommand('outboxEnqueue', { numberOfKeys: 5, lua: ENQUEUE });
+  redis.defineCommand('outboxEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
   redis.defineCommand('outboxClaim', { numberOfKeys: 7, lua: CLAIM });
   redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
   redis.defineCommand('outboxRenew', { numberOfKeys: 1, lua: RENEW });
@@ -101,6 +111,8 @@ export const DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000;
 const MAX_BACKOFF_MS = 60_000;
 /** A claim that took longer than this to come back means this process was held up (GC, busy loop). */
 const HELD_UP_MS = 20;
+/** How long outcomes of sends are gathered before they are recorded in one call. */
+const ACK_BATCH_MS = 5;
 /** Stopping: no new message is taken this long before the deadline, so those in flight can finish. */
 const STOP_MARGIN_MS = 2000;
 
@@ -128,8 +140,6 @@ export interface OutboxCounts {
 
 export class RedisOutbox implements Deliverer {
   private readonly r: Redis & Scripts;
-  /** The senders' own connection: their claims and acks do not queue behind the conversations' commands. */
-  private readonly senders: Redis & Scripts;
   private readonly lanes = new Map<string, Lane>();
   private readonly keyTtlS: number;
   private readonly log: Logger;
@@ -137,13 +147,13 @@ export class RedisOutbox implements Deliverer {
   private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: OutboxOptions) {
+    // One connection with the conversations: commands of one turn of the event loop go out in one
+    // write (auto-pipelining), which costs less than a connection of the senders' own.
     this.r = withScripts(opts.redis);
-    this.senders = withScripts(opts.redis.duplicate());
-    this.senders.on('error', () => undefined);
     this.keyTtlS = opts.keyTtlS ?? 48 * 3600;
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
-    for (const channel of opts.channels) this.lanes.set(channel.name, new Lane(this.senders, opts.keys.outbox(channel.name), channel, opts, this.log, this.now));
+    for (const channel of opts.channels) this.lanes.set(channel.name, new Lane(this.r, opts.keys.outbox(channel.name), channel, opts, this.log, this.now));
   }
 
   private lane(channel: string): Lane {
@@ -152,26 +162,50 @@ export class RedisOutbox implements Deliverer {
     return lane;
   }
 
+  /**
+   * The enqueue of a delivery, as keys and arguments (for ENQUEUE, or ENQUEUE_ALSO inside another
+   * script), and what to do with its answer. Null when there is nothing to send.
+   */
+  prepare(to: Recipient, items: readonly OutboxItem[], opts: DeliverOptions = {}): PreparedDelivery | null {
+    const lane = this.lane(to.channel);
+    const messages: string[] = [];
+    for (const { lang, reply } of items) {
+      for (const message of lane.channel.render(this.opts.render(lang, reply))) messages.push(JSON.stringify(message));
+    }
+    if (!messages.length) return null;
+    const k = lane.keys;
+    // When the chat is idle and nothing is waiting, this process's sender takes the first message at
+    // once (it has it in hand): one round trip for the whole way out.
+    const token = lane.readyToTake() ? lane.newToken() : '';
+    return {
+      write: {
+        lua: ENQUEUE_ALSO,
+        keys: [k.ready],
+        args: [
+          k.base, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ?? '', this.keyTtlS, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance,
+          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages,
+        ],
+      },
+      done(answer) {
+        if (answer === 'claimed') {
+          lane.send(to.user, token, messages[0]!, 0);
+          return 'queued';
+        }
+        if (answer === 'queued') lane.wake();
+        return answer as DeliverResult;
+      },
+    };
+  }
+
   /** Queues messages for one person, in order. One Redis round trip. Throws when Redis is unavailable. */
   async deliver(to: Recipient, items: readonly OutboxItem[], opts: DeliverOptions = {}): Promise<DeliverResult> {
-    const lane = this.lane(to.channel);
-    const entries: string[] = [];
-    for (const { lang, reply } of items) {
-      for (const message of lane.channel.render(this.opts.render(lang, reply))) entries.push(JSON.stringify(message));
-    }
-    if (!entries.length) return 'queued';
-    const k = lane.keys;
-    const result = await this.r.outboxEnqueue(
-      k.ready, k.lease, k.gone, k.stats, k.key(opts.key ?? ''),
-      k.base, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ? this.keyTtlS : 0, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance, ...entries,
-    );
-    if (result === 'queued') lane.wake();
-    return result;
+    const prepared = this.prepare(to, items, opts);
+    if (!prepared) return 'queued';
+    const { keys, args } = prepared.write;
+    return prepared.done(await this.r.outboxEnqueue(...keys, ...args));
   }
 
   async start(): Promise<void> {
-    // A duplicate connects lazily and refuses commands until it is connected: connect it first.
-    if (this.senders.status === 'wait') await this.senders.connect().catch((e: Error) => this.log.warn({ err: e.message }, 'outbox: senders not connected yet'));
     for (const lane of this.lanes.values()) lane.start();
     const recipients = this.opts.recipients;
     if (recipients) {
@@ -190,7 +224,6 @@ export class RedisOutbox implements Deliverer {
     if (this.purgeTimer) clearInterval(this.purgeTimer);
     const until = this.now() + deadlineMs;
     await Promise.all([...this.lanes.values()].map((l) => l.stop(until)));
-    await this.senders.quit().catch(() => this.senders.disconnect());
   }
 
   /** Counters and pending messages per channel (for /healthz, metrics, tests). */
@@ -225,10 +258,10 @@ interface Ack {
 /** One channel's sending loop in this process. */
 class Lane {
   readonly chatTolerance: number;
-  private readonly chatInterval: number;
-  private readonly interval: number;
-  private readonly early: number;
-  private readonly leaseMs: number;
+  readonly chatInterval: number;
+  readonly interval: number;
+  readonly early: number;
+  readonly leaseMs: number;
   private readonly maxAgeMs: number;
   private readonly concurrency: number;
   private readonly idlePollMs: number;
@@ -237,6 +270,8 @@ class Lane {
   /** chat → claim token of the message this process is sending to it. */
   private readonly inflight = new Map<string, string>();
   private acks: Ack[] = [];
+  /** "sent" marks (chat, token, ...) waiting for the end of this turn of the event loop. */
+  private marks: string[] = [];
   private flushing: Promise<void> | null = null;
   private running = false;
   /** Stopping: when to take no more messages, and when to give up waiting for those in flight. */
@@ -325,14 +360,19 @@ class Lane {
       let res: (string | number)[];
       try {
         const k = this.keys;
-        const token = `${this.worker}.${++this.claims}`;
+        const token = this.newToken();
         const issued = performance.now();
         res = await this.r.outboxClaim(
           k.ready, k.lease, k.inflight, k.sent, k.rate, k.stats, k.clock,
           k.base, room, this.interval, this.early, this.chatInterval, this.chatTolerance, this.leaseMs, token, this.maxAgeMs,
         );
         const late = performance.now() - issued;
-        for (let i = 1; i < res.length; i += 3) this.send(String(res[i]), token, String(res[i + 2]));
+        for (let i = 1; i < res.length; i += 3) {
+          const entry = String(res[i + 2]);
+          const first = entry.indexOf('|');
+          const second = entry.indexOf('|', first + 1);
+          this.send(String(res[i]), token, entry.slice(second + 1), Number(entry.slice(first + 1, second)));
+        }
         if (late > HELD_UP_MS && res.length > 1 && this.interval >= HELD_UP_MS) {
           // Held up: what follows must leave room for these late messages (see DELAY). The usual
           // lateness is within the headroom; only the rest is made up for.
@@ -358,20 +398,20 @@ class Lane {
     this.running = false;
   }
 
-  /** Sends one claimed message; its outcome is acknowledged in a batch. */
-  private send(chat: string, token: string, entry: string): void {
-    const first = entry.indexOf('|');
-    const second = entry.indexOf('|', first + 1);
-    const attempts = Number(entry.slice(first + 1, second));
+  /** A claim token of this process's sender: one per claim. */
+  newToken(): string {
+    return `${this.worker}.${++this.claims}`;
+  }
+
+  /** Whether this sender can take a message at once (running, not stopping, room to send). */
+  readyToTake(): boolean {
+    return this.running && this.claimUntil === Infinity && this.inflight.size < this.concurrency;
+  }
+
+  /** Sends one claimed message (the platform's JSON); its outcome is acknowledged in a batch. */
+  send(chat: string, token: string, message: string, attempts: number): void {
     this.inflight.set(chat, token);
     this.opts.hooks?.claimed?.(this.channel.name, chat);
-    let message: unknown;
-    try {
-      message = JSON.parse(entry.slice(second + 1));
-    } catch {
-      this.log.error({ channel: this.channel.name, chat: userRef(`${this.channel.name}:${chat}`) }, 'outbox: unreadable message dropped');
-      return this.settle({ chat, token, outcome: 'drop', pauseMs: 0 });
-    }
     this.channel.send(chat, message, { written: () => this.mark(chat, token) }).then(
       (result) => {
         this.opts.hooks?.answered?.(this.channel.name, chat, result);
@@ -405,15 +445,25 @@ class Lane {
   }
 
   /**
-   * The message is on its way to the platform: from now on it is never sent again. Written at once
-   * (not batched), so that the time in which a dead sender's message is sent twice stays short.
+   * The message is on its way to the platform: from now on it is never sent again. The marks of one
+   * turn of the event loop go together in one command, on their own (never behind a batch of acks),
+   * so the time in which a dead sender's message would be sent twice stays one turn.
    */
   private mark(chat: string, token: string): void {
-    this.r.hset(this.keys.sent, chat, token).catch((e: Error) => (this.lastError = e.message));
+    if (!this.marks.length) {
+      setImmediate(() => {
+        const marks = this.marks;
+        this.marks = [];
+        this.r.hset(this.keys.sent, ...marks).catch((e: Error) => (this.lastError = e.message));
+      });
+    }
+    this.marks.push(chat, token);
   }
 
   private settle(ack: Ack): void {
-    if (!this.acks.length) setImmediate(() => void this.flush());
+    // Outcomes are recorded a few milliseconds later, together: the message has reached the platform
+    // already; only the chat's next message waits for this, and a chat may send one a second anyway.
+    if (!this.acks.length) setTimeout(() => void this.flush(), ACK_BATCH_MS);
     this.acks.push(ack);
   }
 
@@ -432,12 +482,14 @@ class Lane {
     };
     const work = (async () => {
       try {
-        await this.r.outboxAck(
+        const more = await this.r.outboxAck(
           k.ready, k.lease, k.inflight, k.sent, k.stats, k.gone,
           k.base, this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
         );
+        // Room to send again; worth a claim only if these chats have more (or the loop was waiting for room).
+        const full = this.inflight.size >= this.concurrency;
         forget();
-        this.wake();
+        if (more > 0 || full) this.wake();
       } catch (e) {
         this.lastError = (e as Error).message;
         if (!isUnavailable(e) || (!this.running && this.now() >= this.stopAt)) {

@@ -23,7 +23,6 @@ local now = tonumber(clock[1]) * 1000 + tonumber(clock[2]) / 1000
 local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
-local function micros() return string.format('%d', math.floor(now * 1000)) end
 local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
 local function best(chat)
   for p = 0, 2 do
@@ -31,15 +30,26 @@ local function best(chat)
   end
   return nil
 end
+-- Puts a chat's first message of priority p into a sender's hands (the chat's own rate is taken).
+local function take(ready, lease, inflight, chat, p, token, cint, leaseMs)
+  local rk = base .. 'r:' .. chat
+  local ctat = math.max(tonumber(redis.call('GET', rk) or '0'), now) + cint
+  redis.call('SET', rk, fmt(ctat), 'PX', math.ceil(ctat - now) + 1000)
+  redis.call('ZREM', ready, chat)
+  redis.call('ZADD', lease, fmt(now + leaseMs), chat)
+  redis.call('HSET', inflight, chat, token .. '|' .. p .. '|' .. string.format('%d', math.floor(now * 1000)))
+end
 -- Puts a chat with messages into the ready set at its best priority, from when its own rate allows.
+-- Returns whether the chat still has messages.
 local function schedule(ready, chat, tolerance)
   local p = best(chat)
   if p == nil then
     redis.call('ZREM', ready, chat)
-    return
+    return false
   end
   local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
   redis.call('ZADD', ready, fmt(p * SPAN + math.max(now, tat - tolerance)), chat)
+  return true
 end
 `;
 
@@ -49,36 +59,70 @@ local function release(chat, tolerance)
   redis.call('HDEL', KEYS[3], chat)
   redis.call('HDEL', KEYS[4], chat)
   redis.call('ZREM', KEYS[2], chat)
-  schedule(KEYS[1], chat, tolerance)
+  return schedule(KEYS[1], chat, tolerance)
 end
 `;
 
 /**
- * enqueue: KEYS[1] ready, KEYS[2] lease, KEYS[3] gone, KEYS[4] stats, KEYS[5] idempotency key
- * ARGV[1] base, ARGV[2] chat, ARGV[3] priority, ARGV[4] key ttl s (0: no key),
- * ARGV[5] 'reply' (the person just wrote: reachable again) or 'push' (refused when they are gone),
- * ARGV[6] chat rate tolerance ms, ARGV[7..] platform messages (JSON).
- * Returns 'queued', 'duplicate' (the key was seen) or 'gone'.
+ * enqueue, as a function of where its keys and arguments start, so that it can also run inside
+ * another script (a session's save: see AlsoWrite in src/store/atomic.ts); its arguments come last.
+ * KEYS from k: ready (the one key named, for routing; the others are built from base as outboxKeys
+ * builds them: they share its hash tag).
+ * ARGV from a: base, chat, priority, idempotency key ('' for none), key ttl s, 'reply' (the person
+ * just wrote: reachable again) or 'push' (refused when they are gone), chat rate tolerance ms, claim
+ * token of a sender in this process ('' for none), channel interval ms, how early a channel token may
+ * be taken ms, chat interval ms, lease ms, then the platform messages (JSON) to the end of ARGV.
+ * When the chat had nothing waiting, its rate and the channel's allow a message now and no more
+ * urgent message is due for anyone else, the first message is given at once to the sender named by
+ * its claim token (it has the message in hand: no claim, no read back). Returns 'claimed', 'queued',
+ * 'duplicate' (the key was seen) or 'gone'.
  */
-export const ENQUEUE = `${COMMON}
-local chat, prio = ARGV[2], tonumber(ARGV[3])
-if ARGV[5] == 'reply' then
-  redis.call('ZREM', KEYS[3], chat)
-elseif redis.call('ZSCORE', KEYS[3], chat) then
-  return 'gone'
+export const ENQUEUE_FN = `
+local function enqueue(k, a)
+  base = ARGV[a]
+  local ready = KEYS[k]
+  local lease, gone, stats, inflight, rate = base .. 'lease', base .. 'gone', base .. 'stats', base .. 'inflight', base .. 'rate'
+  local chat, prio, ctol, token = ARGV[a + 1], tonumber(ARGV[a + 2]), tonumber(ARGV[a + 6]), ARGV[a + 7]
+  if ARGV[a + 5] == 'reply' then
+    redis.call('ZREM', gone, chat)
+  elseif redis.call('ZSCORE', gone, chat) then
+    return 'gone'
+  end
+  if ARGV[a + 3] ~= '' and not redis.call('SET', base .. 'k:' .. ARGV[a + 3], '1', 'NX', 'EX', ARGV[a + 4]) then return 'duplicate' end
+  local idle = best(chat) == nil
+  local q = queue(chat, prio)
+  local at = string.format('%d', math.floor(now * 1000))
+  for i = a + 12, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
+  redis.call('HINCRBY', stats, 'queued', #ARGV - a - 11)
+  -- A chat with a message in hand is scheduled again when that one is done.
+  if redis.call('ZSCORE', lease, chat) then return 'queued' end
+  local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
+  local due = math.max(now, tat - ctol)
+  if token ~= '' and idle and due <= now then
+    local gtat = tonumber(redis.call('GET', rate) or '0')
+    local urgent = prio > 0 and #redis.call('ZRANGEBYSCORE', ready, '-inf', fmt((prio - 1) * SPAN + now), 'LIMIT', 0, 1) > 0
+    if gtat - tonumber(ARGV[a + 9]) <= now and not urgent then
+      gtat = math.max(gtat, now) + tonumber(ARGV[a + 8])
+      redis.call('SET', rate, fmt(gtat), 'PX', math.ceil(gtat - now) + 1000)
+      take(ready, lease, inflight, chat, prio, token, tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11]))
+      return 'claimed'
+    end
+  end
+  local score = prio * SPAN + due
+  local current = redis.call('ZSCORE', ready, chat)
+  if not current or score < tonumber(current) then redis.call('ZADD', ready, fmt(score), chat) end
+  return 'queued'
 end
-if tonumber(ARGV[4]) > 0 and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', ARGV[4]) then return 'duplicate' end
-local q = queue(chat, prio)
-local at = micros()
-for i = 7, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
-redis.call('HINCRBY', KEYS[4], 'queued', #ARGV - 6)
--- A chat with a message in hand is scheduled again when that one is done.
-if redis.call('ZSCORE', KEYS[2], chat) then return 'queued' end
-local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
-local score = prio * SPAN + math.max(now, tat - tonumber(ARGV[6]))
-local current = redis.call('ZSCORE', KEYS[1], chat)
-if not current or score < tonumber(current) then redis.call('ZADD', KEYS[1], fmt(score), chat) end
-return 'queued'`;
+`;
+
+/** The enqueue script on its own (see ENQUEUE_FN): KEYS from 1, ARGV from 1. */
+export const ENQUEUE = `${COMMON}${ENQUEUE_FN}
+return enqueue(1, 1)`;
+
+/** The enqueue for another script to run after its own work (AlsoWrite): `also(k, a)`. */
+export const ENQUEUE_ALSO = `${COMMON}${ENQUEUE_FN}
+local function also(k, a) return enqueue(k, a) end
+`;
 
 /**
  * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] channel rate, KEYS[6] stats,
@@ -139,12 +183,7 @@ for p = 0, 2 do
         schedule(KEYS[1], chat, ctol)
       else
         gtat = math.max(gtat, now) + gint
-        local rk = base .. 'r:' .. chat
-        local ctat = math.max(tonumber(redis.call('GET', rk) or '0'), now) + cint
-        redis.call('SET', rk, fmt(ctat), 'PX', math.ceil(ctat - now) + 1000)
-        redis.call('ZREM', KEYS[1], chat)
-        redis.call('ZADD', KEYS[2], fmt(now + leaseMs), chat)
-        redis.call('HSET', KEYS[3], chat, token .. '|' .. bp .. '|' .. micros())
+        take(KEYS[1], KEYS[2], KEYS[3], chat, bp, token, cint, leaseMs)
         out[#out + 1] = chat
         out[#out + 1] = bp
         out[#out + 1] = head
@@ -174,11 +213,11 @@ return out`;
  * outcome ('sent', 'drop' a message the platform refused, 'gone' the recipient, 'wait' as the platform
  * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing;
  * a message no longer there (deleted by hand) is simply released.
- * Returns how many acks still held their chat.
+ * Returns how many of the chats have more messages waiting (a sender looks for work only then).
  */
 export const ACK = `${COMMON}${RELEASE}
 local ctol = tonumber(ARGV[2])
-local holding = 0
+local more = 0
 for i = 3, #ARGV, 4 do
   local chat, token, outcome, pause = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local entry = redis.call('HGET', KEYS[3], chat)
@@ -187,7 +226,6 @@ for i = 3, #ARGV, 4 do
   if tok ~= token then
     redis.call('HINCRBY', KEYS[5], 'stale_acks', 1)
   else
-    holding = holding + 1
     local q = queue(chat, p)
     if outcome == 'sent' then
       redis.call('LPOP', q)
@@ -231,10 +269,10 @@ for i = 3, #ARGV, 4 do
       local tat = math.max(tonumber(redis.call('GET', rk) or '0'), now + pause + ctol)
       redis.call('SET', rk, fmt(tat), 'PX', math.ceil(tat - now) + 1000)
     end
-    release(chat, ctol)
+    if release(chat, ctol) then more = more + 1 end
   end
 end
-return holding`;
+return more`;
 
 
 /**

@@ -34,8 +34,9 @@ export type Keyspace = ReturnType<typeof keyspace>;
 
 /**
  * The outbox of one channel. Every key shares one hash tag, so each change is one atomic script (on
- * Redis Cluster too). The scripts in src/outbox/scripts.ts build the per-chat names from `base` the
- * same way as `queue` and `chatRate` below.
+ * Redis Cluster too). The scripts in src/outbox/scripts.ts build the per-chat names (`queue`,
+ * `chatRate`) from `base` the same way as below, and the enqueue script (the hot path) builds the
+ * other names from `base` too, naming only `ready` for routing: change a name here, change it there.
  */
 function outboxKeys(base: string) {
   return {

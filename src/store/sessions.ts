@@ -3,6 +3,7 @@
 // contract suite (test/store/sessions.contract.ts) runs against both.
 import type { Redis } from 'ioredis';
 import type { Session } from '../engine/types.js';
+import type { AlsoWrite } from './atomic.js';
 import { ExpiringMap } from './expiring.js';
 import type { Keyspace, UserKey } from './keys.js';
 
@@ -22,6 +23,11 @@ export interface SessionStore {
    * Returns false, changing nothing, when the lock is no longer ours.
    */
   commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean>;
+  /**
+   * The same, and `also` in the same script (both or neither). Absent where that cannot be done (in
+   * memory; on Redis Cluster): the caller does the two one after the other.
+   */
+  commitWith?(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }>;
   release(user: UserKey, lease: string): Promise<void>;
   /** Deletes every key holding the user's personal data. */
   forgetUser(user: UserKey): Promise<void>;
@@ -57,12 +63,18 @@ return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
  * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark;
  * ARGV[1] lease, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
  */
-const COMMIT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+const SAVE = `
 if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
 redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1])`;
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${SAVE}
 return 1`;
+
+/** commit, then another module's write (AlsoWrite) from KEYS[4] and ARGV[5]: returns {0} or {1, its answer}. */
+const commitWith = (also: string) => `${also}
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end${SAVE}
+return {1, also(4, 5)}`;
 
 /** release: KEYS[1] lock; ARGV[1] lease. Deletes the lock only if it is still ours. */
 const RELEASE = `
@@ -77,6 +89,8 @@ type Scripts = {
 
 export class RedisSessionStore implements SessionStore {
   private readonly r: Redis & Scripts;
+  /** Commands defined for each AlsoWrite script (by its text). */
+  private readonly combined = new Map<string, string>();
 
   constructor(
     redis: Redis,
@@ -99,6 +113,21 @@ export class RedisSessionStore implements SessionStore {
     const k = this.keys;
     const json = session ? encodeSession(session) : '';
     return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), lease, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
+  }
+
+  async commitWith(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
+    const id = `${also.lua}\u0000${also.keys.length}`;
+    let name = this.combined.get(id);
+    if (!name) {
+      name = `waspadaCommitWith${this.combined.size}`;
+      this.r.defineCommand(name, { numberOfKeys: 3 + also.keys.length, lua: commitWith(also.lua) });
+      this.combined.set(id, name);
+    }
+    const k = this.keys;
+    const json = session ? encodeSession(session) : '';
+    const run = (this.r as unknown as Record<string, (...a: (string | number)[]) => Promise<[number, string?]>>)[name]!;
+    const res = await run.call(this.r, k.lock(user), k.session(user), k.seen(user, messageId), ...also.keys, lease, json, SESSION_TTL_S, SEEN_TTL_S, ...also.args);
+    return res[0] === 1 ? { saved: true, also: res[1] ?? null } : { saved: false, also: null };
   }
 
   async release(user: UserKey, lease: string): Promise<void> {

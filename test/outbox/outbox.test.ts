@@ -30,8 +30,8 @@ class FakePlatform implements ChannelSender {
     return [{ text: m.text }];
   }
 
-  async send(to: string, message: unknown, hooks?: SendHooks): Promise<SendResult> {
-    const text = (message as { text: string }).text;
+  async send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
+    const text = (JSON.parse(message) as { text: string }).text;
     const key = `${to}|${text}`;
     const n = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, n);
@@ -132,7 +132,7 @@ describe('the durable outbox', () => {
     expect(await o.deliver(to, [item('answer')], { inReplyTo: true })).toBe('queued');
     await expect.poll(() => p.texts('blocker')).toEqual(['answer']);
     expect(await redis.zscore(keys.outbox('fake').gone, 'blocker')).toBeNull();
-    expect((await o.counts()).fake).toMatchObject({ gone: 2, sent: 1, pending: 0 });
+    await expect.poll(async () => (await o.counts()).fake).toMatchObject({ gone: 2, sent: 1, pending: 0 });
   });
 
   it('a 429 is waited out as often as the platform says it, and the message still arrives once', async () => {
@@ -225,7 +225,7 @@ describe('the durable outbox', () => {
     await expect.poll(() => heir.sent.length, { timeout: 5000 }).toBe(2);
     expect(heir.texts('written')).toEqual(['w2']);
     expect(heir.texts('unsent')).toEqual(['u1']);
-    expect((await b.counts()).fake).toMatchObject({ in_doubt: 1, reclaimed: 1, pending: 0 });
+    await expect.poll(async () => (await b.counts()).fake).toMatchObject({ in_doubt: 1, reclaimed: 1, pending: 0 });
   });
 
   it('stopping sends what is due before the deadline and leaves the rest queued for the next process', async () => {
