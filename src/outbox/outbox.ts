@@ -177,6 +177,7 @@ export class RedisOutbox implements Deliverer {
     // When the chat is idle and nothing is waiting, this process's sender takes the first message at
     // once (it has it in hand): one round trip for the whole way out.
     const token = lane.readyToTake() ? lane.newToken() : '';
+    const asked = performance.now();
     return {
       write: {
         lua: ENQUEUE_ALSO,
@@ -189,6 +190,7 @@ export class RedisOutbox implements Deliverer {
       done(answer) {
         if (answer === 'claimed') {
           lane.send(to.user, token, messages[0]!, 0);
+          lane.heldUp(performance.now() - asked);
           return 'queued';
         }
         if (answer === 'queued') lane.wake();
@@ -373,11 +375,7 @@ class Lane {
           const second = entry.indexOf('|', first + 1);
           this.send(String(res[i]), token, entry.slice(second + 1), Number(entry.slice(first + 1, second)));
         }
-        if (late > HELD_UP_MS && res.length > 1 && this.interval >= HELD_UP_MS) {
-          // Held up: what follows must leave room for these late messages (see DELAY). The usual
-          // lateness is within the headroom; only the rest is made up for.
-          this.r.outboxDelay(k.rate, k.base, late - HELD_UP_MS / 2).catch(() => undefined);
-        }
+        if (res.length > 1) this.heldUp(late);
         this.lastError = null;
         failures = 0;
       } catch (e) {
@@ -396,6 +394,15 @@ class Lane {
       await this.pause(wait < 0 ? this.idlePollMs : Math.min(wait, this.idlePollMs));
     }
     this.running = false;
+  }
+
+  /**
+   * Messages taken `late` ms after their slot was asked for (the answer waited behind a busy event
+   * loop, a GC pause): what follows must leave room for them (see DELAY). The usual lateness is within
+   * the headroom; only the rest is made up for. At high rates it does not matter (no slot is that long).
+   */
+  heldUp(late: number): void {
+    if (late > HELD_UP_MS && this.interval >= HELD_UP_MS) this.r.outboxDelay(this.keys.rate, this.keys.base, late - HELD_UP_MS / 2).catch(() => undefined);
   }
 
   /** A claim token of this process's sender: one per claim. */
