@@ -248,7 +248,7 @@ export class ConversationService {
       if (r.saved) prepared.done(r.also ?? '');
       return r.saved;
     }
-    const queueing = prepared ? this.outbox!.deliver(to, items, opts) : undefined;
+    const queueing = prepared ? (this.outbox!.enqueue?.(prepared) ?? this.outbox!.deliver(to, items, opts)) : undefined;
     const saving = this.sessions.commit(user, lease, inbound.messageId, session);
     const [queued, saved] = await Promise.allSettled([queueing, saving]);
     if (queued.status === 'rejected') {

@@ -56,6 +56,8 @@ export interface Deliverer {
   deliver(to: Recipient, items: readonly OutboxItem[], opts?: DeliverOptions): Promise<DeliverResult>;
   /** The same delivery as a write for another script to run (null: nothing to send). */
   prepare?(to: Recipient, items: readonly OutboxItem[], opts?: DeliverOptions): PreparedDelivery | null;
+  /** Queues a prepared delivery on its own (where it cannot run inside another script). */
+  enqueue?(prepared: PreparedDelivery): Promise<DeliverResult>;
 }
 
 /** Points where tests stop the process (kill -9) to prove nothing is lost or doubled. */
@@ -202,7 +204,10 @@ export class RedisOutbox implements Deliverer {
   /** Queues messages for one person, in order. One Redis round trip. Throws when Redis is unavailable. */
   async deliver(to: Recipient, items: readonly OutboxItem[], opts: DeliverOptions = {}): Promise<DeliverResult> {
     const prepared = this.prepare(to, items, opts);
-    if (!prepared) return 'queued';
+    return prepared ? this.enqueue(prepared) : 'queued';
+  }
+
+  async enqueue(prepared: PreparedDelivery): Promise<DeliverResult> {
     const { keys, args } = prepared.write;
     return prepared.done(await this.r.outboxEnqueue(...keys, ...args));
   }
