@@ -313,7 +313,7 @@ class Lane {
     this.early = Math.min(5, Math.max(1, this.interval / 4));
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
-    this.concurrency = opts.concurrency ?? 32;
+    this.concurrency = opts.concurrency ?? 64;
     this.idlePollMs = opts.idlePollMs ?? 200;
   }
 

@@ -89,7 +89,7 @@ type Scripts = {
 
 export class RedisSessionStore implements SessionStore {
   private readonly r: Redis & Scripts;
-  /** Commands defined for each AlsoWrite script (by its text). */
+  /** Commands defined for each AlsoWrite script (by its text; its keys are as many each time). */
   private readonly combined = new Map<string, string>();
 
   constructor(
@@ -116,12 +116,12 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async commitWith(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
-    const id = `${also.lua}\u0000${also.keys.length}`;
-    let name = this.combined.get(id);
+    // By the script's text: the same string each time (its hash is kept with it), one command per text.
+    let name = this.combined.get(also.lua);
     if (!name) {
       name = `waspadaCommitWith${this.combined.size}`;
       this.r.defineCommand(name, { numberOfKeys: 3 + also.keys.length, lua: commitWith(also.lua) });
-      this.combined.set(id, name);
+      this.combined.set(also.lua, name);
     }
     const k = this.keys;
     const json = session ? encodeSession(session) : '';
