@@ -17,12 +17,22 @@ import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type Effe
 import { RecruiterHasher } from './recruiters.js';
 
 /** One incoming message from any channel. */
+/** What a message carried besides (or instead of) text; its caption, if any, comes as `text`. */
+export const MEDIA_KINDS = ['photo', 'image', 'document', 'voice', 'audio', 'video', 'sticker', 'location', 'contact', 'other'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
 export interface Inbound {
   channel: string;
   userId: string;
   /** Unique per channel; a message seen twice is answered once. */
   messageId: string;
+  /** What the person wrote (or the caption of what they sent). */
   text?: string;
+  /**
+   * Something other than text: a photo or an image sent as a file (`image`), another file, a voice
+   * note, a sticker, a location, a contact card, a video; `other` for kinds Waspada does not know.
+   */
+  media?: MediaKind;
   /** A pressed button: the choice id and the turn it was shown at. */
   choice?: { id: string; turn?: number };
   /** The platform's language for the user (the language code the platform's app is set to). */
