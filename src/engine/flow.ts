@@ -45,8 +45,12 @@ export interface Bundle {
   entry: string;
   /** The main menu flow. */
   menu: string;
-  /** Flows the global intents run. */
-  intents: { emergency: string; language: string; stop: string; forget: string };
+  /**
+   * Flows the global intents run. `offer`: the flow that checks a job offer, whose start step (an
+   * input step) takes the offer's text; a text the caller marks as a likely offer is handed to it
+   * from anywhere. Without it, such a mark is ignored.
+   */
+  intents: { emergency: string; language: string; stop: string; forget: string; offer?: string };
   countries: readonly Country[];
   /** Contacts shown with an emergency alert (a plea inside a long message). */
   emergencyContacts: readonly string[];

@@ -30,7 +30,10 @@ export interface Runtime {
   close(): void;
   /** Shows a prompt with choices; the step then waits. */
   prompt(items: readonly SayItem[], choices?: { id: string; label: string }[]): void;
-  /** Tells the user the answer was not understood; after three tries the user is taken to the menu. */
+  /**
+   * Tells the user the answer was not understood; after three tries the user is taken to the menu.
+   * (For a caption sent with a picture or a file: the question is shown again, and nothing is counted.)
+   */
   retry(hint: Say, choices?: { id: string; label: string }[]): void;
   go(target: string): void;
   /** Goes to `target` and gives it `input` as its answer instead of asking (an input step). */
@@ -94,6 +97,11 @@ interface KindParts<S extends { type: string }, W> {
    * a request for the emergency flow.
    */
   takesText?: boolean;
+  /**
+   * This step takes a long typed text that is none of its answers itself (a choice with a `text`
+   * target): a likely job offer is left to it rather than sent to the offer flow.
+   */
+  takesLongText?(step: S): boolean;
   /** Every way on from the step, in the order the diagram draws them. */
   edges(step: S): Edge[];
   /** Shown after the kind's name in the diagram's node (e.g. "on lang" for a branch). */

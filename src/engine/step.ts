@@ -2,11 +2,33 @@
 import type { Bundle, Flow } from './flow.js';
 import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
-import { INPUT_TYPES } from './inputs.js';
+import { INPUT_TYPES, parseYesNo } from './inputs.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE, varRef } from './names.js';
+import { matchChoice } from './steps/choice.js';
 import { KINDS } from './steps/index.js';
 import { dropTransient } from './transient.js';
-import { LANGS, type Effect, type Input, type Lang, type Position, type Reply, type Say, type Session, type StepResult, type Value, type Vars } from './types.js';
+import {
+  LANGS, MEDIA_KINDS, type Effect, type Input, type Lang, type MediaKind, type Position, type Reply, type Say, type Session,
+  type StepResult, type Value, type Vars,
+} from './types.js';
+
+type Message = Extract<Input, { kind: 'text' | 'choice' }>;
+type Media = Extract<Input, { kind: 'media' }>;
+type Reading = { intent: Intent | null; alert: boolean };
+const NOTHING_READ: Reading = { intent: null, alert: false };
+
+/** The question asked when a likely job offer comes while a question waits for something else. */
+const OFFER_CHOICES = [
+  { id: 'yes', label: 'engine.offer.yes', next: '' },
+  { id: 'no', label: 'engine.offer.no', next: '' },
+];
+
+/** What Waspada says to each kind of media: pictures ask for the offer's text; the rest say what it can do. */
+function mediaSays(kind: MediaKind): Say[] {
+  const known = (MEDIA_KINDS as readonly string[]).includes(kind) ? kind : 'other';
+  if (known === 'photo' || known === 'image') return [{ key: 'engine.media.picture' }];
+  return [{ key: `engine.media.${known}` }, { key: 'engine.media.can' }];
+}
 
 export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
 export const MAX_FAILURES = 3;
@@ -27,6 +49,11 @@ class Run implements Runtime {
   private open: Reply | null = null;
   /** An answer handed over to the next step (see handOver). */
   private carry: Input | null = null;
+  /**
+   * The text being handled is a caption: an answer it does not give is not counted as a failure
+   * (the person sent a picture or a file, and was just told what to do); the question is shown again.
+   */
+  private lenient = false;
 
   constructor(
     private readonly bundle: Bundle,
@@ -94,6 +121,7 @@ class Run implements Runtime {
   }
 
   retry(hint: Say, choices?: { id: string; label: string }[]): void {
+    if (this.lenient) return this.again();
     this.session.failures += 1;
     if (this.session.failures >= MAX_FAILURES) {
       this.say([{ key: 'engine.too_many_failures' }]);
@@ -232,6 +260,25 @@ class Run implements Runtime {
     cur.kind.resume(this, cur.step, input);
   }
 
+  /**
+   * Before entering an interrupting flow (emergency, language, an offer to check): keeps the way back
+   * to where the user is, so the flow's end returns there. Asking again for a flow the user is in, or
+   * came from ("tolong", "bahasa", "tolong"), goes back to it instead of stacking another way back;
+   * the stack is bounded in any case.
+   */
+  private keepWayBack(flow: string): void {
+    const s = this.session;
+    const earlier = s.stack.findIndex((p) => p.flow === flow);
+    if (earlier >= 0) s.stack.length = earlier;
+    else if (s.at && s.at.flow !== flow && this.current()?.kind.waits) this.pushBack({ ...s.at });
+  }
+
+  private pushBack(p: Position): void {
+    const s = this.session;
+    s.stack.push(p);
+    if (s.stack.length > MAX_STACK) s.stack.splice(0, s.stack.length - MAX_STACK);
+  }
+
   intent(intent: Intent): void {
     const s = this.session;
     switch (intent) {
@@ -239,14 +286,7 @@ class Run implements Runtime {
       case 'language':
       case 'forget': {
         const flow = this.bundle.intents[intent];
-        // Asking again for a flow the user is in, or came from ("tolong", "bahasa", "tolong"), goes
-        // back to it instead of stacking another way back; the stack is bounded in any case.
-        const earlier = s.stack.findIndex((p) => p.flow === flow);
-        if (earlier >= 0) s.stack.length = earlier;
-        else if (s.at && s.at.flow !== flow && this.current()?.kind.waits) {
-          s.stack.push({ ...s.at });
-          if (s.stack.length > MAX_STACK) s.stack.splice(0, s.stack.length - MAX_STACK);
-        }
+        this.keepWayBack(flow);
         this.enterFlow(flow);
         return;
       }
@@ -262,6 +302,104 @@ class Run implements Runtime {
         this.restart();
         return;
     }
+  }
+
+  /**
+   * A message from the person: a global intent, the answer to "check this as an offer?", a likely job
+   * offer, or the current step's answer. `read` is the intent reading of the text, when done already.
+   */
+  receive(input: Message, held: string | undefined, read: Reading = input.kind === 'text' ? readIntent(input.text) : NOTHING_READ): void {
+    const s = this.session;
+    let intent = read.intent;
+    // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
+    // emergency contacts come first, and the text is still handled (an offer is still checked).
+    if (read.alert) {
+      // Only a step that asked for a text (an offer to check) gets it too; anywhere else it is a
+      // plea, even when it also looks like an offer: the emergency flow first.
+      if (this.current()?.kind.takesText) this.alert();
+      else intent = 'emergency';
+    }
+    if (intent) return this.intent(intent);
+    if (held !== undefined && this.answerHeld(input, held)) return;
+    const offer = input.kind === 'text' && input.offer === true && this.bundle.intents.offer !== undefined ? input.text : undefined;
+    if (!s.at) {
+      if (offer !== undefined) return this.checkOffer(offer);
+      return this.restart();
+    }
+    if (s.pending) {
+      // An effect's result never came back (the process stopped mid-step): run the step again.
+      s.pending = null;
+      return this.again();
+    }
+    if (offer !== undefined) {
+      const cur = this.current();
+      // The offer flow's own question takes it, and so does a step that hands long texts on itself.
+      const own = cur && (cur.kind.takesText ? cur.at.flow === this.bundle.intents.offer : cur.kind.takesLongText?.(cur.step));
+      if (cur && !own) return cur.kind.takesText ? this.askOffer(offer) : this.checkOffer(offer);
+    }
+    this.resume(input);
+  }
+
+  /**
+   * Hands a likely job offer to the offer flow. After the verdict the person goes back to where they
+   * were ("back"); someone who has not agreed to the privacy notice yet (a new person whose first
+   * message is an offer) gets the verdict first and the welcome right after it.
+   */
+  private checkOffer(text: string): void {
+    const s = this.session;
+    const flow = this.bundle.intents.offer!;
+    if (!s.at) {
+      // Outside any flow, someone who has not agreed yet goes on to the welcome after the verdict
+      // (the offer flow ends there for them); anyone else gets the offer flow's choices.
+      const entry = this.flow(this.bundle.entry);
+      if (this.startFlow() === this.bundle.entry && entry) this.pushBack({ flow: this.bundle.entry, step: entry.start });
+    } else if (s.at.flow !== this.bundle.menu) this.keepWayBack(flow); // the menu needs no way back: every end leads there
+    this.handOver(`${FLOW_TARGET}${flow}`, { kind: 'text', text, at: this.now });
+  }
+
+  /** A likely offer at a question waiting for something else: asks whether to check it. */
+  private askOffer(text: string): void {
+    this.session.heldOffer = text;
+    this.prompt([{ key: 'engine.offer.confirm' }], OFFER_CHOICES.map(({ id, label }) => ({ id, label })));
+  }
+
+  /** The answer to "check this as an offer?": yes checks it, no shows the question again. Anything else is not an answer. */
+  private answerHeld(input: Message, held: string): boolean {
+    let yes: boolean | undefined;
+    if (input.kind === 'choice') {
+      if (input.turn === undefined || input.turn === this.session.turn) yes = input.id === 'yes' ? true : input.id === 'no' ? false : undefined;
+    } else {
+      const parsed = parseYesNo(input.text);
+      if (parsed.ok) yes = parsed.value === true;
+      else {
+        const picked = matchChoice(this, OFFER_CHOICES, input.text);
+        if (picked) yes = picked.id === 'yes';
+      }
+    }
+    if (yes === undefined) return false;
+    if (yes) this.checkOffer(held);
+    else this.again();
+    return true;
+  }
+
+  /**
+   * A picture, file, voice note, sticker, location, contact card or video: one line on what Waspada
+   * can do with it, then its caption is handled as a text (not counted as a failure if it answers
+   * nothing), or without one the current question is shown again (as for a stale button; someone
+   * outside any flow gets the start, as for any message). Never counted as a failure.
+   */
+  media(input: Media): void {
+    const caption = (input.text ?? '').trim();
+    const read = caption ? readIntent(caption) : NOTHING_READ;
+    // A plea in the caption comes first: what Waspada cannot read matters less then.
+    if (read.intent !== 'emergency' && !read.alert) this.emit(mediaSays(input.media));
+    if (caption) {
+      this.lenient = true;
+      return this.receive({ kind: 'text', text: caption, at: input.at, langHint: input.langHint, offer: input.offer }, undefined, read);
+    }
+    // (An effect's result that never came back: its step runs again, as for a text.)
+    this.session.pending = null;
+    this.again();
   }
 
   loop(): void {
@@ -311,33 +449,24 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
     run.loop();
     return finish(bundle, run);
   }
+  // Kept only until this message, whatever it is (see Session.heldOffer).
+  const held = s.heldOffer;
+  delete s.heldOffer;
   if (!s.lang) s.lang = langFromHint(input.langHint);
   const idle = s.at !== null && input.at - s.lastAt > IDLE_RESET_MS;
   s.lastAt = input.at;
-  const read = input.kind === 'text' ? readIntent(input.text) : { intent: null, alert: false };
-  let intent: Intent | null = read.intent;
   if (idle) {
     s.at = null;
     s.stack = [];
     s.vars = {};
     s.pending = null;
     s.failures = 0;
-    if (s.lang) run.say([{ key: 'engine.welcome_back' }]);
+    // Not before an offer's verdict: the person is not taken to the menu then.
+    const offer = input.kind !== 'choice' && input.offer === true && bundle.intents.offer !== undefined;
+    if (s.lang && !offer) run.say([{ key: 'engine.welcome_back' }]);
   }
-  // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
-  // emergency contacts come first, and the text is still handled (an offer is still checked).
-  if (read.alert) {
-    // Only a step that asked for a text (an offer to check) gets it too; anywhere else it is a plea.
-    if (run.current()?.kind.takesText) run.alert();
-    else intent = 'emergency';
-  }
-  if (intent) run.intent(intent);
-  else if (!s.at) run.restart();
-  else if (s.pending) {
-    // An effect's result never came back (the process stopped mid-step): run the step again.
-    s.pending = null;
-    run.again();
-  } else run.resume(input);
+  if (input.kind === 'media') run.media(input);
+  else run.receive(input, idle ? undefined : held);
   run.loop();
   return finish(bundle, run);
 }
@@ -358,4 +487,9 @@ export const ENGINE_KEYS: readonly string[] = [
   'engine.emergency_alert',
   'engine.hint.choice',
   ...INPUT_TYPES.map((t) => `engine.hint.${t}`),
+  ...OFFER_CHOICES.map((c) => c.label),
+  'engine.offer.confirm',
+  'engine.media.picture',
+  'engine.media.can',
+  ...MEDIA_KINDS.filter((k) => k !== 'photo' && k !== 'image').map((k) => `engine.media.${k}`),
 ];

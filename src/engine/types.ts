@@ -29,11 +29,32 @@ export interface Session {
   lastAt: number;
   /** The current step is waiting for the result of this effect. */
   pending: string | null;
+  /**
+   * A job offer pasted while a question waited for something else (a country, say): Waspada asked
+   * whether to check it, and needs the text if the answer is yes. It is kept only until that answer:
+   * the next message, whatever it is, takes it out (step() removes it before anything else), and an
+   * offer is never kept anywhere else. The only way to keep it shorter would be not to ask.
+   */
+  heldOffer?: string;
 }
+
+/** What a message carried instead of text (its caption, if any, is the text). */
+export const MEDIA_KINDS = ['photo', 'image', 'document', 'voice', 'audio', 'video', 'sticker', 'location', 'contact', 'other'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 /** What the user did, as the engine sees it. */
 export type Input =
-  | { kind: 'text'; text: string; at: number; langHint?: string | null }
+  /**
+   * `offer`: the caller's cheap first look says the text may be a job offer (long enough, job words):
+   * wherever the person is, it is checked, or (at a question waiting for something else) they are
+   * asked whether to check it.
+   */
+  | { kind: 'text'; text: string; at: number; langHint?: string | null; offer?: boolean }
+  /**
+   * A picture, file, voice note, sticker, location, contact card or video; `text` is its caption
+   * (possibly empty), handled as a text would be, with `offer` as for a text.
+   */
+  | { kind: 'media'; media: MediaKind; text?: string; offer?: boolean; at: number; langHint?: string | null }
   | { kind: 'choice'; id: string; turn?: number; at: number; langHint?: string | null }
   /** An effect's result; `say` holds messages the effect composed, one list of items per message. */
   | { kind: 'effect'; effect: string; outcome: string; data?: Vars; say?: Say[][]; at: number };

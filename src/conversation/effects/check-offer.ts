@@ -61,15 +61,19 @@ export function verdictMessages(ctx: Pick<EffectContext, 't'>, v: checker.Verdic
 export const checkOffer = defineEffect({
   name: 'checkOffer',
   outcomes: ['checked', 'unclear', 'error'],
-  /** `text`: the offer (null when the variable holding it is empty: judged as an empty text). */
-  args: z.object({ text: z.string().nullable() }).strict(),
+  /**
+   * `text`: the offer (null when the variable holding it is empty: judged as an empty text).
+   * `count`: whether a high-risk offer's contacts are counted as warned about (default yes); false for
+   * someone who has not agreed to the privacy notice yet, for whom nothing at all is recorded.
+   */
+  args: z.object({ text: z.string().nullable(), count: z.boolean().nullable().optional() }).strict(),
   async run(ctx, args) {
     let v = checker.checkOffer(args.text ?? '');
     const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links]);
     const hashes = contacts.map((c) => c.hash);
     const source = ctx.hasher.source(ctx.user);
     const counts = await ctx.recruiters.counts(hashes, source);
-    if (v.risk === 'high' && hashes.length) await ctx.recruiters.record('warned', hashes, source, ctx.key);
+    if (v.risk === 'high' && hashes.length && args.count !== false) await ctx.recruiters.record('warned', hashes, source, ctx.key);
     const seen = seenBefore(contacts, counts);
     // A number or link that several other people were warned about or reported is a warning sign in
     // itself: the offer is not "low" then. (One person alone cannot mark someone else's number.)

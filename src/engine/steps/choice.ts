@@ -58,6 +58,7 @@ export const choice: StepKind<Step> = {
     ...s.choices.map((c) => ({ target: c.next, label: { key: c.label } })),
     ...(s.text ? [{ target: s.text, style: 'fallback' as const }] : []),
   ],
+  takesLongText: (s) => s.text !== undefined,
   keys: (s) => s.choices.map((c) => c.label),
   sayItems: (s) => s.say,
   enter(rt, s) {
