@@ -1,11 +1,12 @@
 // Between the channels and the engine: drops re-deliveries, handles one user's messages one at a time,
 // loads the session, runs the engine and its effects, hands the replies to the outbox, saves the session.
 import { randomUUID } from 'node:crypto';
+import { looksLikeOffer } from '../checker/hint.js';
 import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
 import { langFromHint } from '../engine/intents.js';
 import { ENGINE_KEYS, step } from '../engine/step.js';
-import { newSession, type Input, type Lang, type Session, type Vars } from '../engine/types.js';
+import { MEDIA_KINDS, newSession, type Input, type Lang, type MediaKind, type Session, type Vars } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
@@ -16,11 +17,10 @@ import type { Recipients } from '../outbox/recipients.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
 import { RecruiterHasher } from './recruiters.js';
 
-/** One incoming message from any channel. */
 /** What a message carried besides (or instead of) text; its caption, if any, comes as `text`. */
-export const MEDIA_KINDS = ['photo', 'image', 'document', 'voice', 'audio', 'video', 'sticker', 'location', 'contact', 'other'] as const;
-export type MediaKind = (typeof MEDIA_KINDS)[number];
+export { MEDIA_KINDS, type MediaKind };
 
+/** One incoming message from any channel. */
 export interface Inbound {
   channel: string;
   userId: string;
@@ -168,9 +168,7 @@ export class ConversationService {
       }
       let session: Session = claim.session ?? newSession(at);
       lang = session.lang ?? lang;
-      const input: Input = inbound.choice
-        ? { kind: 'choice', id: inbound.choice.id, turn: inbound.choice.turn, at, langHint: inbound.langHint }
-        : { kind: 'text', text: cleanText(inbound.text ?? ''), at, langHint: inbound.langHint };
+      const input = toInput(inbound, at);
       const texts = this.content.texts;
       const ctx: EffectContext = {
         user,
@@ -308,6 +306,23 @@ export class ConversationService {
     // A failure here (the store went away) fails the whole message; it is logged once, by handleNow.
     return handler.run(ctx, parsed ? (parsed.data as Vars) : args);
   }
+}
+
+/**
+ * The engine's input for a message: a pressed button, media (its caption as text), or text. A text
+ * (or caption) carries the cheap look at whether it may be a job offer, so the engine can check an
+ * offer pasted anywhere; ordinary short messages cost nothing there.
+ */
+export function toInput(inbound: Inbound, at: number): Input {
+  const langHint = inbound.langHint;
+  if (inbound.choice) return { kind: 'choice', id: inbound.choice.id, turn: inbound.choice.turn, at, langHint };
+  const text = cleanText(inbound.text ?? '');
+  const offer = looksLikeOffer(text);
+  if (inbound.media !== undefined) {
+    const media: MediaKind = (MEDIA_KINDS as readonly string[]).includes(inbound.media) ? inbound.media : 'other';
+    return { kind: 'media', media, text, offer, at, langHint };
+  }
+  return { kind: 'text', text, at, langHint, offer };
 }
 
 /** Another process held the person's lock for longer than a message should take. */

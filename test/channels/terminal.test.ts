@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { runCli } from '../helpers/cli.js';
-import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const content = loadContent();
 const t = (lang: 'id' | 'en', key: string, vars?: Record<string, unknown>) => content.texts.t(lang, key, vars);
@@ -73,6 +73,37 @@ describe('terminal chat (npm run chat)', () => {
     expectInOrder(r.stdout, [t('id', 'language.ask'), `  1. ${t('id', 'language.id')}`, `  2. ${t('id', 'language.en')}`, t('en', 'welcome.privacy')]);
   });
 
+  const OFFER =
+    'Lowongan admin CS di Sihanoukville Kamboja, gaji 18 juta per bulan, tanpa pengalaman, tiket dan visa turis ditanggung perusahaan, berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas';
+
+  it('an offer pasted as the very first message gets its verdict, then the welcome', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], `${OFFER}\n`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expectInOrder(r.stdout, ['RISIKO TINGGI', 'visa turis', t('id', 'checker.verdict.advice_title'), t('id', 'welcome.privacy')]);
+  });
+
+  it('an offer pasted at the main menu gets its verdict, not the "reply with a number" hint', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], `/start\n1\n${OFFER}\n`);
+    expect(r.code).toBe(0);
+    const after = r.stdout.split(t('id', 'main.title'))[1]!;
+    expectInOrder(after, ['RISIKO TINGGI', 'Sihanoukville', t('id', 'checker.flow.next')]);
+    expect(after).not.toContain(t('id', 'engine.hint.choice', { count: 8 }));
+  });
+
+  it('an offer pasted at the guide’s country question is checked after a yes, then the question comes back', async () => {
+    const r = await runCli(['chat', '--lang', 'en'], ['/start', '1', '2', '7', OFFER, '1', '4', 'Taiwan'].join('\n') + '\n');
+    expect(r.code).toBe(0);
+    expectInOrder(r.stdout, [
+      t('en', 'guide.country.ask'),
+      t('en', 'engine.offer.confirm'),
+      `  1. ${t('en', 'engine.offer.yes')}`,
+      'HIGH RISK',
+      t('en', 'checker.flow.next'),
+      t('en', 'guide.country.ask'),
+    ]);
+  });
+
   it('exits cleanly on empty input', async () => {
     const r = await runCli(['chat', '--lang', 'id'], '');
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
@@ -98,7 +129,7 @@ describe('terminal chat (npm run chat)', () => {
 
   it('with REDIS_URL set, a second run continues the same conversation under the prefix', async () => {
     const prefix = testPrefix('terminal');
-    const env = { REDIS_URL, REDIS_PREFIX: prefix };
+    const env = { REDIS_URL, REDIS_PREFIX: prefix, DATA_ENCRYPTION_KEY: DATA_KEY };
     const first = await runCli(['chat', '--user', 'u1'], 'halo\n2\n1\n', env);
     expect(first.stdout).toContain(t('en', 'main.title'));
     const second = await runCli(['chat', '--user', 'u1'], '8\n', env);

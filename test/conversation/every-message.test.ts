@@ -1,0 +1,148 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { looksLikeOffer, OFFER_HINT_MIN } from '../../src/checker/hint.js';
+import { loadContent } from '../../src/content/index.js';
+import { ConversationService, toInput, type Inbound, type MediaKind } from '../../src/conversation/service.js';
+import { userKey } from '../../src/store/keys.js';
+import { connectRedis } from '../../src/store/redis.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { redisStores } from '../helpers/stores.js';
+
+const content = loadContent();
+const t = (key: string, vars?: Record<string, unknown>) => content.texts.t('id', key, vars);
+const OFFER =
+  'Lowongan admin CS di Sihanoukville Kamboja, gaji 18 juta per bulan, tanpa pengalaman, tiket dan visa turis ditanggung perusahaan, berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas';
+let n = 0;
+
+describe('the service marks texts that may be job offers, cheaply', () => {
+  it('a long text with job words is marked; a short one or one without job words is not', () => {
+    expect(looksLikeOffer(OFFER)).toBe(true);
+    expect(looksLikeOffer('Dicari pekerja pabrik, gaji besar')).toBe(false);
+    expect(looksLikeOffer('x'.repeat(OFFER_HINT_MIN - 1))).toBe(false);
+    expect(looksLikeOffer('Halo kak, saya mau tanya soal keluarga saya yang ada di Malaysia, sudah lama tidak ada kabar dan kami khawatir sekali.')).toBe(false);
+    expect(looksLikeOffer(`${' '.repeat(60)}gaji besar${' '.repeat(60)}`)).toBe(false);
+  });
+
+  it('a message becomes the engine’s input: a button, media with its caption, or text, each with the mark', () => {
+    const base = { channel: 'test', userId: 'u', messageId: 'm', langHint: 'id' };
+    expect(toInput({ ...base, text: OFFER }, 1)).toEqual({ kind: 'text', text: OFFER, at: 1, langHint: 'id', offer: true });
+    expect(toInput({ ...base, text: 'halo' }, 1)).toMatchObject({ kind: 'text', offer: false });
+    expect(toInput({ ...base, media: 'photo', text: OFFER }, 1)).toEqual({ kind: 'media', media: 'photo', text: OFFER, offer: true, at: 1, langHint: 'id' });
+    expect(toInput({ ...base, media: 'voice' }, 1)).toMatchObject({ kind: 'media', media: 'voice', text: '', offer: false });
+    expect(toInput({ ...base, media: 'hologram' as MediaKind }, 1)).toMatchObject({ kind: 'media', media: 'other' });
+    expect(toInput({ ...base, media: 'photo', choice: { id: 'yes', turn: 3 } }, 1)).toMatchObject({ kind: 'choice', id: 'yes', turn: 3 });
+  });
+});
+
+describe('every message handled, through the conversation service', () => {
+  let redis: Redis;
+  let prefix: string;
+  let service: ConversationService;
+  let stores: ReturnType<typeof redisStores>;
+  const send = (user: string, text: string, extra: Partial<Inbound> = {}) =>
+    service.handle({ channel: 'test', userId: user, messageId: `e${++n}`, text, langHint: 'id', ...extra });
+  const texts = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text);
+  const all = (r: { replies: { text: string }[] }) => texts(r).join('\n\n');
+  /** The saved session, as the next message will find it. */
+  const saved = async (user: string) => {
+    const claim = await stores.sessions.begin(userKey('test', user), 'peek', 'peek-lease', 2000);
+    await stores.sessions.release(userKey('test', user), 'peek-lease');
+    return claim!.session;
+  };
+  const atMenu = async (user: string) => {
+    await send(user, 'halo');
+    const r = await send(user, '1');
+    expect(r.replies.at(-1)!.text).toBe(t('main.title'));
+    return user;
+  };
+  const atCountry = async (user: string) => {
+    await atMenu(user);
+    await send(user, '2');
+    const r = await send(user, '7');
+    expect(r.replies.at(-1)!.text).toBe(t('guide.country.ask'));
+    return user;
+  };
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    prefix = testPrefix('every');
+    stores = redisStores(redis, prefix);
+    service = new ConversationService({ ...stores, content, hashSecret: 'test-hash-secret-0123456789' });
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('an offer as a new person’s first message gets its verdict, then the welcome; nothing of it is kept or counted', async () => {
+    const r = await send('first', OFFER);
+    expect(texts(r)[0]).toContain('RISIKO TINGGI');
+    expect(all(r)).toMatch(/visa turis/);
+    expect(r.replies.at(-1)!.text).toContain(t('welcome.privacy'));
+    expect(r.replies.at(-1)!.choices!.map((c) => c.id)).toEqual(['agree', 'more', 'decline']);
+    const session = await saved('first');
+    expect(session).toMatchObject({ consent: false, at: { flow: 'welcome', step: 'privacy' } });
+    expect(JSON.stringify(session)).not.toMatch(/Sihanoukville|7788/);
+    // Before agreeing to the privacy notice, the offer's number is not counted among the warned.
+    expect(await redis.keys(`${prefix}:recruiter:*`)).toEqual([]);
+    // The welcome goes on.
+    expect((await send('first', '1')).replies.at(-1)!.text).toBe(t('main.title'));
+  });
+
+  it('an offer pasted at the main menu gets its verdict and the offer choices, not the "reply with a number" hint', async () => {
+    const r = await send(await atMenu('menu'), OFFER);
+    expect(texts(r)[0]).toContain('RISIKO TINGGI');
+    expect(all(r)).not.toContain(t('engine.hint.choice', { count: 8 }));
+    expect(r.replies.at(-1)!.text).toBe(t('checker.flow.next'));
+    // Having agreed, the dangerous offer's number is counted (as a keyed hash).
+    expect((await redis.keys(`${prefix}:recruiter:*`)).length).toBeGreaterThan(0);
+  });
+
+  it('an offer pasted at the guide’s country question is checked once the person says yes, and "back" returns to the question', async () => {
+    const u = await atCountry('mid-yes');
+    const asked = await send(u, OFFER);
+    expect(texts(asked)).toEqual([t('engine.offer.confirm')]);
+    expect(asked.replies[0]!.choices!.map((c) => c.label)).toEqual([t('engine.offer.yes'), t('engine.offer.no')]);
+    const r = await send(u, t('engine.offer.yes'));
+    expect(texts(r)[0]).toContain('RISIKO TINGGI');
+    expect(JSON.stringify(await saved(u))).not.toMatch(/Sihanoukville|7788/);
+    const back = await send(u, '4');
+    expect(back.replies.at(-1)!.text).toBe(t('guide.country.ask'));
+    expect(all(await send(u, 'Kamboja'))).toContain(t('guide.country.no_agreement'));
+  });
+
+  it('"no" to checking it goes back to the question, and nothing of the offer is kept', async () => {
+    const u = await atCountry('mid-no');
+    await send(u, OFFER);
+    const r = await send(u, '2');
+    expect(texts(r)).toEqual([t('guide.country.ask')]);
+    const session = await saved(u);
+    expect(JSON.stringify(session)).not.toMatch(/Sihanoukville|7788/);
+    expect(session!.failures).toBe(0);
+  });
+
+  it('a photo: cannot read pictures yet, paste the text; the menu stays', async () => {
+    const r = await send(await atMenu('photo'), '', { media: 'photo' });
+    expect(r.replies).toHaveLength(1);
+    expect(r.replies[0]!.text).toBe(`${t('engine.media.picture')}\n\n${t('main.title')}`);
+    expect(r.replies[0]!.choices).toHaveLength(8);
+  });
+
+  it('a photo captioned with an offer: the picture line, then the caption’s verdict', async () => {
+    const r = await send(await atMenu('caption'), OFFER, { media: 'photo' });
+    expect(texts(r)[0]).toContain(t('engine.media.picture'));
+    expect(all(r)).toContain('RISIKO TINGGI');
+  });
+
+  it.each([['voice'], ['sticker'], ['location'], ['contact'], ['video'], ['audio'], ['document'], ['other']] as [MediaKind][])(
+    'three %s messages at a question: each gets its own line and the question again, never "not understood"',
+    async (kind) => {
+      const u = await atCountry(`media-${kind}`);
+      for (let i = 0; i < 3; i++) {
+        const r = await send(u, '', { media: kind });
+        expect(texts(r)).toEqual([`${t(`engine.media.${kind}`)}\n\n${t('engine.media.can')}\n\n${t('guide.country.ask')}`]);
+      }
+      expect(await saved(u)).toMatchObject({ failures: 0, at: { flow: 'guide', step: 'ask_country' } });
+    },
+  );
+});
