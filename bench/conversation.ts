@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadContent } from '../src/content/index.js';
 import { ConversationService } from '../src/conversation/service.js';
+import { DataCipher } from '../src/store/cipher.js';
 import { connectRedis, RedisStore } from '../src/store/redis.js';
 import { dropPrefix } from '../test/helpers/redis.js';
 
@@ -23,7 +24,7 @@ export async function benchConversation(opts: { users?: number; concurrency?: nu
   const redis = await connectRedis(opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
   const prefix = `waspada-bench:${randomUUID().slice(0, 8)}`;
   const content = loadContent();
-  const { sessions, recruiters } = new RedisStore(redis, prefix);
+  const { sessions, recruiters } = new RedisStore(redis, prefix, DataCipher.throwaway());
   const service = new ConversationService({ sessions, recruiters, content });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);

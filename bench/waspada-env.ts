@@ -8,6 +8,7 @@ export function waspadaEnv(redisUrl: string, prefix: string, apiRoot: string, ex
     REDIS_URL: redisUrl,
     REDIS_PREFIX: prefix,
     HASH_SECRET: 'bench-hash-secret-0123456789',
+    DATA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     TELEGRAM_API_ROOT: apiRoot,

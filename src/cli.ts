@@ -12,6 +12,7 @@ import { formatProblem } from './engine/flow.js';
 import { flowToMermaid } from './engine/graph.js';
 import { createLogger } from './log.js';
 import { MemoryStore } from './store/memory.js';
+import { DataCipher } from './store/cipher.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
 import { startWaspada } from './runtime.js';
@@ -25,7 +26,12 @@ async function openStore(): Promise<{ store: Store; kind: string }> {
   const config = loadConfig();
   if (!config.REDIS_URL) return { store: new MemoryStore(), kind: 'memory (nothing is kept after exit)' };
   const redis = await connectRedis(config.REDIS_URL);
-  return { store: new RedisStore(redis, config.REDIS_PREFIX), kind: `redis, prefix ${config.REDIS_PREFIX}` };
+  // Without a configured key, one made for this run: the conversation is sealed in Redis as in
+  // production, and cannot be read once the run ends (say so).
+  const throwaway = !config.DATA_ENCRYPTION_KEY;
+  const cipher = throwaway ? DataCipher.throwaway() : DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
+  if (throwaway) process.stderr.write('waspada: no DATA_ENCRYPTION_KEY: this run uses a throwaway key, so its conversation cannot be continued in another run\n');
+  return { store: new RedisStore(redis, config.REDIS_PREFIX, cipher), kind: `redis, prefix ${config.REDIS_PREFIX}${throwaway ? ', throwaway encryption key' : ''}` };
 }
 
 async function chat(args: string[], interactiveDefault: boolean): Promise<void> {

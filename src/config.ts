@@ -3,6 +3,17 @@
 import { z } from 'zod';
 import type { ChannelModule } from './channels/port.js';
 import { CHANNELS } from './channels/registry.js';
+import { CipherError, parseKey } from './store/cipher.js';
+
+/** A valid encryption key (or list of keys), checked with the message parseKey gives. */
+const keyList = (name: string) =>
+  z.string().superRefine((v, ctx) => {
+    try {
+      for (const k of v.split(',').map((x) => x.trim()).filter(Boolean)) parseKey(k, name);
+    } catch (e) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: e instanceof CipherError ? e.message : String(e) });
+    }
+  });
 
 const Base = z.object({
   REDIS_URL: z
@@ -16,6 +27,10 @@ const Base = z.object({
   /** Default: info for serve, silent for the terminal chat (where the conversation is the output). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   HASH_SECRET: z.string().min(16, 'HASH_SECRET must be at least 16 characters (a random string kept secret)').optional(),
+  /** Seals what people wrote before it reaches Redis (inbox, outbox, sessions): AES-256-GCM. */
+  DATA_ENCRYPTION_KEY: keyList('DATA_ENCRYPTION_KEY').refine((v) => !v.includes(','), 'DATA_ENCRYPTION_KEY is one key; older ones go in DATA_ENCRYPTION_KEYS_OLD').optional(),
+  /** Keys used before a rotation, comma-separated: records sealed with them can still be read. */
+  DATA_ENCRYPTION_KEYS_OLD: keyList('DATA_ENCRYPTION_KEYS_OLD').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The channels to serve, comma-separated; by default every channel whose settings are given. */
   CHANNELS: z
@@ -60,6 +75,7 @@ export function requireServeConfig(c: Config): ChannelModule[] {
   const missing: string[] = [];
   if (!c.REDIS_URL) missing.push('REDIS_URL: needed to serve (sessions, dedupe, the inbox and the outbox live in Redis)');
   if (!c.HASH_SECRET) missing.push('HASH_SECRET: needed to serve (keys the hashes of recruiter numbers and links)');
+  if (!c.DATA_ENCRYPTION_KEY) missing.push('DATA_ENCRYPTION_KEY: needed to serve (encrypts what people write before it is stored); make one with: openssl rand -base64 32');
   const channels = requestedChannels(c);
   if (!channels.length) {
     missing.push(

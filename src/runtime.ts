@@ -13,6 +13,7 @@ import { silentLogger, userRef, type Logger } from './log.js';
 import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { buildApp, createHttpServer } from './server.js';
+import { DataCipher } from './store/cipher.js';
 import { keyspace } from './store/keys.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 
@@ -49,16 +50,18 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   if (content.problems.length) throw new Error(`the flows have problems:\n${content.problems.map(formatProblem).join('\n')}`);
   const redis = await connectRedis(config.REDIS_URL!);
   const keys = keyspace(config.REDIS_PREFIX);
-  const store = new RedisStore(redis, config.REDIS_PREFIX);
+  const cipher = DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
+  const store = new RedisStore(redis, config.REDIS_PREFIX, cipher);
   const recipients = new RedisRecipients(redis, keys);
   const channels = new Map<string, Channel>();
-  const inbox = new Inbox({ redis, keys, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
+  const inbox = new Inbox({ redis, keys, cipher, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
   for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log }));
   const outbox = new RedisOutbox({
     redis,
     keys,
     channels: [...channels.values()],
     render: (lang, reply) => content.renderer.reply(lang, reply),
+    cipher,
     recipients,
     log,
     maxAgeMs: config.OUTBOX_MAX_AGE_HOURS * 3600_000,
@@ -112,6 +115,9 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     server.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  // A platform sends a whole update at once: a request still arriving after this is cut off.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
   await inbox.start(converse);
   await outbox.start();
   for (const c of channels.values()) await c.start?.();

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { mightBeUrgent } from '../engine/intents.js';
 import { silentLogger, type Logger } from '../log.js';
+import type { DataCipher } from '../store/cipher.js';
 import type { Keyspace } from '../store/keys.js';
 
 /** A platform delivery, already turned into our terms by its channel. */
@@ -79,6 +80,8 @@ const ACK_BATCH_MS = 5;
 export interface InboxOptions {
   redis: Redis;
   keys: Keyspace;
+  /** Seals each delivery before it is stored: what people write is never in Redis in clear. */
+  cipher: DataCipher;
   log?: Logger;
   /** Deliveries handled at once by this process. */
   concurrency?: number;
@@ -94,6 +97,7 @@ export interface InboxOptions {
 export class Inbox {
   private readonly r: WithIngest;
   private readonly keys: Keyspace;
+  private readonly cipher: DataCipher;
   private readonly log: Logger;
   private readonly concurrency: number;
   private readonly claimAfterMs: number;
@@ -121,6 +125,7 @@ export class Inbox {
     opts.redis.defineCommand('waspadaRenew', { numberOfKeys: 1, lua: RENEW });
     this.r = opts.redis as WithIngest;
     this.keys = opts.keys;
+    this.cipher = opts.cipher;
     this.log = opts.log ?? silentLogger;
     this.concurrency = opts.concurrency ?? 64;
     this.claimAfterMs = opts.claimAfterMs ?? 15_000;
@@ -135,7 +140,7 @@ export class Inbox {
    */
   async ingest(d: Delivery, text?: string): Promise<'queued' | 'duplicate'> {
     const stream = text && mightBeUrgent(text) ? this.keys.inboxUrgent : this.keys.inbox;
-    const queued = await this.r.waspadaIngest(this.keys.inboxSeen(d.channel, d.id), stream, SEEN_TTL_S, d.channel, JSON.stringify({ id: d.id, body: d.body }));
+    const queued = await this.r.waspadaIngest(this.keys.inboxSeen(d.channel, d.id), stream, SEEN_TTL_S, d.channel, this.cipher.seal(JSON.stringify({ id: d.id, body: d.body })));
     return queued === 1 ? 'queued' : 'duplicate';
   }
 
@@ -222,7 +227,7 @@ export class Inbox {
   private decode(fields: string[]): Delivery | null {
     try {
       const channel = fields[fields.indexOf('c') + 1]!;
-      const { id, body } = JSON.parse(fields[fields.indexOf('b') + 1]!) as { id: string; body: unknown };
+      const { id, body } = JSON.parse(this.cipher.open(fields[fields.indexOf('b') + 1]!)) as { id: string; body: unknown };
       return { channel, id, body };
     } catch {
       return null;

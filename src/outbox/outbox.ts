@@ -20,6 +20,7 @@ import { isUnavailable } from '../store/store.js';
 import type { Keyspace, OutboxKeys } from '../store/keys.js';
 import type { Recipients } from './recipients.js';
 import type { AlsoWrite } from '../store/atomic.js';
+import type { DataCipher } from '../store/cipher.js';
 import { ACK, CLAIM, DELAY, ENQUEUE, ENQUEUE_ALSO, PRIORITY, RENEW, type Priority } from './scripts.js';
 
 export type { Priority };
@@ -74,6 +75,8 @@ export interface OutboxOptions {
   channels: readonly ChannelSender[];
   /** Text of an engine reply in a language (content's renderer); the channel then renders its markup. */
   render(lang: Lang, reply: Reply): Outbound;
+  /** Seals each message before it is stored: what is sent to people is never in Redis in clear. */
+  cipher: DataCipher;
   recipients?: Recipients;
   log?: Logger;
   /** A sender renews its leases every third of this; a dead sender's message is taken back after it. */
@@ -186,7 +189,7 @@ export class RedisOutbox implements Deliverer {
         keys: [k.ready],
         args: [
           k.base, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ?? '', this.keyTtlS, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance,
-          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages,
+          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages.map((m) => this.opts.cipher.seal(m)),
         ],
       },
       done(answer) {
@@ -378,7 +381,7 @@ class Lane {
           const entry = String(res[i + 2]);
           const first = entry.indexOf('|');
           const second = entry.indexOf('|', first + 1);
-          this.send(String(res[i]), token, entry.slice(second + 1), Number(entry.slice(first + 1, second)));
+          this.sendSealed(String(res[i]), token, entry.slice(second + 1), Number(entry.slice(first + 1, second)));
         }
         if (res.length > 1) this.heldUp(late);
         this.lastError = null;
@@ -418,6 +421,19 @@ class Lane {
   /** Whether this sender can take a message at once (running, not stopping, room to send). */
   readyToTake(): boolean {
     return this.running && this.claimUntil === Infinity && this.inflight.size < this.concurrency;
+  }
+
+  /** Opens a claimed message and sends it; one that cannot be opened (its key is gone) is dropped. */
+  private sendSealed(chat: string, token: string, sealed: string, attempts: number): void {
+    let message: string;
+    try {
+      message = this.opts.cipher.open(sealed);
+    } catch (e) {
+      this.log.error({ channel: this.channel.name, chat: userRef(`${this.channel.name}:${chat}`), err: (e as Error).message }, 'outbox: message cannot be opened; dropped');
+      this.inflight.set(chat, token);
+      return this.settle({ chat, token, outcome: 'drop', pauseMs: 0 });
+    }
+    this.send(chat, token, message, attempts);
   }
 
   /** Sends one claimed message (the platform's JSON); its outcome is acknowledged in a batch. */

@@ -1,5 +1,6 @@
 // The Redis connection, and both stores on it. Each multi-key change is one Lua script (in the store's file).
 import { Redis, type RedisOptions } from 'ioredis';
+import type { DataCipher } from './cipher.js';
 import { keyspace } from './keys.js';
 import { RedisRecruiterRegistry } from './recruiters.js';
 import { RedisSessionStore } from './sessions.js';
@@ -25,9 +26,10 @@ export class RedisStore implements Store {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    cipher: DataCipher,
   ) {
     const keys = keyspace(prefix);
-    this.sessions = new RedisSessionStore(redis, keys);
+    this.sessions = new RedisSessionStore(redis, keys, cipher);
     this.recruiters = new RedisRecruiterRegistry(redis, keys);
   }
 

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { Session } from '../engine/types.js';
 import type { AlsoWrite } from './atomic.js';
+import { CipherError, type DataCipher } from './cipher.js';
 import { ExpiringMap } from './expiring.js';
 import type { Keyspace, UserKey } from './keys.js';
 
@@ -95,6 +96,8 @@ export class RedisSessionStore implements SessionStore {
   constructor(
     redis: Redis,
     private readonly keys: Keyspace,
+    /** Seals sessions before they are stored (they may hold what a person wrote). */
+    private readonly cipher: DataCipher,
   ) {
     redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
     redis.defineCommand('waspadaCommit', { numberOfKeys: 3, lua: COMMIT });
@@ -106,12 +109,27 @@ export class RedisSessionStore implements SessionStore {
     const k = this.keys;
     const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.seen(user, messageId), lease, leaseMs);
     if (res[0] !== 1) return null;
-    return { lease, session: decodeSession(res[1]), seen: res[2] === 1 };
+    return { lease, session: this.open(res[1]), seen: res[2] === 1 };
+  }
+
+  private open(raw: string | undefined): Session | null {
+    if (!raw) return null;
+    try {
+      return decodeSession(this.cipher.open(raw));
+    } catch (e) {
+      // Sealed with a key no longer configured, or not sealed: the person starts afresh.
+      if (e instanceof CipherError) return null;
+      throw e;
+    }
+  }
+
+  private seal(session: Session | null): string {
+    return session ? this.cipher.seal(encodeSession(session)) : '';
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
     const k = this.keys;
-    const json = session ? encodeSession(session) : '';
+    const json = this.seal(session);
     return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), lease, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
   }
 
@@ -124,7 +142,7 @@ export class RedisSessionStore implements SessionStore {
       this.combined.set(also.lua, name);
     }
     const k = this.keys;
-    const json = session ? encodeSession(session) : '';
+    const json = this.seal(session);
     const run = (this.r as unknown as Record<string, (...a: (string | number)[]) => Promise<[number, string?]>>)[name]!;
     const res = await run.call(this.r, k.lock(user), k.session(user), k.seen(user, messageId), ...also.keys, lease, json, SESSION_TTL_S, SEEN_TTL_S, ...also.args);
     return res[0] === 1 ? { saved: true, also: res[1] ?? null } : { saved: false, also: null };

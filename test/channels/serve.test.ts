@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { ROOT, runCli } from '../helpers/cli.js';
-import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
 
 describe('npm start (serve)', () => {
@@ -14,6 +14,8 @@ describe('npm start (serve)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('REDIS_URL: needed to serve');
     expect(r.stderr).toContain('HASH_SECRET: needed to serve');
+    expect(r.stderr).toContain('DATA_ENCRYPTION_KEY: needed to serve');
+    expect(r.stderr).toContain('openssl rand -base64 32');
     expect(r.stderr).toContain('TELEGRAM_BOT_TOKEN: needed to serve Telegram');
     expect(r.stderr).toContain('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode');
   });
@@ -36,7 +38,7 @@ describe('npm start (serve)', () => {
   });
 
   it('exits 1 with a clear message when Redis cannot be reached at start', async () => {
-    const r = await runCli(['serve'], '', { REDIS_URL: 'redis://127.0.0.1:1/0', HASH_SECRET: 'x'.repeat(20), TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET });
+    const r = await runCli(['serve'], '', { REDIS_URL: 'redis://127.0.0.1:1/0', HASH_SECRET: 'x'.repeat(20), DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot reach Redis at redis://127.0.0.1:1/0');
   });
@@ -64,7 +66,7 @@ describe('the built image command (node dist/src/cli.js, as the Dockerfile runs 
     expect(execFileSync(process.execPath, [cli, 'flows:check'], { cwd: ROOT, encoding: 'utf8' })).toMatch(/^flows ok/);
     const child = spawn(process.execPath, ['--max-old-space-size=128', '--max-semi-space-size=2', cli, 'serve'], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'built-hash-secret-0123456789', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: '0', LOG_LEVEL: 'info' },
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'built-hash-secret-0123456789', DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let log = '';

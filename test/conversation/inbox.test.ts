@@ -1,7 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Inbox, type Delivery } from '../../src/conversation/inbox.js';
+import { DataCipher } from '../../src/store/cipher.js';
 import { keyspace } from '../../src/store/keys.js';
+
+const cipher = DataCipher.throwaway();
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
@@ -19,7 +22,7 @@ describe('inbox', () => {
 
   it('drops a delivery id it has seen, and hands each queued delivery out once, in order', async () => {
     const keys = keyspace(`${prefix}:a`);
-    const inbox = new Inbox({ redis, keys, order: (d) => Number(d.id) });
+    const inbox = new Inbox({ redis, keys, cipher, order: (d) => Number(d.id) });
     expect(await inbox.ingest({ channel: 't', id: '2', body: { n: 2 } })).toBe('queued');
     expect(await inbox.ingest({ channel: 't', id: '1', body: { n: 1 } })).toBe('queued');
     expect(await inbox.ingest({ channel: 't', id: '2', body: { n: 2 } })).toBe('duplicate');
@@ -33,14 +36,14 @@ describe('inbox', () => {
 
   it('a delivery taken by a worker that died is taken over by another after a while', async () => {
     const keys = keyspace(`${prefix}:b`);
-    const dead = new Inbox({ redis, keys, claimAfterMs: 200 });
+    const dead = new Inbox({ redis, keys, cipher, claimAfterMs: 200 });
     // The first worker takes the deliveries and never finishes them (its process "died").
     await dead.start(() => new Promise<void>(() => undefined));
     for (const id of ['1', '2', '3']) await dead.ingest({ channel: 't', id, body: {} });
     await expect.poll(async () => (await dead.pending()) === 3).toBe(true);
     await dead.stop(50);
     const got: string[] = [];
-    const heir = new Inbox({ redis, keys, claimAfterMs: 200 });
+    const heir = new Inbox({ redis, keys, cipher, claimAfterMs: 200 });
     await heir.start(async (d) => void got.push(d.id));
     await expect.poll(() => got.sort(), { timeout: 5000 }).toEqual(['1', '2', '3']);
     await heir.stop();
@@ -51,7 +54,7 @@ describe('inbox', () => {
     const keys = keyspace(`${prefix}:c`);
     let release!: () => void;
     const slow = new Promise<void>((r) => (release = r));
-    const busy = new Inbox({ redis, keys, claimAfterMs: 200 });
+    const busy = new Inbox({ redis, keys, cipher, claimAfterMs: 200 });
     let started = 0;
     await busy.start(async () => {
       started++;
@@ -60,7 +63,7 @@ describe('inbox', () => {
     await busy.ingest({ channel: 't', id: '1', body: {} });
     await expect.poll(() => started).toBe(1);
     const other: string[] = [];
-    const rival = new Inbox({ redis, keys, claimAfterMs: 200 });
+    const rival = new Inbox({ redis, keys, cipher, claimAfterMs: 200 });
     await rival.start(async (d) => void other.push(d.id));
     await new Promise((r) => setTimeout(r, 1000));
     expect(other).toEqual([]);
@@ -73,7 +76,7 @@ describe('inbox', () => {
   it('a delivery whose handler asks to retry later (Redis away) is handed out again, not acknowledged', async () => {
     const keys = keyspace(`${prefix}:d`);
     const { RetryLater } = await import('../../src/conversation/inbox.js');
-    const inbox = new Inbox({ redis, keys });
+    const inbox = new Inbox({ redis, keys, cipher });
     let calls = 0;
     await inbox.start(async () => {
       if (++calls < 3) throw new RetryLater('not now');
@@ -86,7 +89,7 @@ describe('inbox', () => {
 
   it('a message that may be a plea for help is handed out before a queue of others', async () => {
     const keys = keyspace(`${prefix}:e`);
-    const inbox = new Inbox({ redis, keys, concurrency: 4 });
+    const inbox = new Inbox({ redis, keys, cipher, concurrency: 4 });
     for (let i = 1; i <= 40; i++) await inbox.ingest({ channel: 't', id: String(i), body: {} }, 'lowongan kerja di Taiwan, gaji 20 juta');
     await inbox.ingest({ channel: 't', id: 'plea', body: {} }, 'tolong, paspor saya ditahan');
     const order: string[] = [];
@@ -99,7 +102,7 @@ describe('inbox', () => {
 
   it('a worker renews only the deliveries it still owns: one taken over after a stall stays with its new owner', async () => {
     const keys = keyspace(`${prefix}:f`);
-    const stalled = new Inbox({ redis, keys, claimAfterMs: 150 });
+    const stalled = new Inbox({ redis, keys, cipher, claimAfterMs: 150 });
     await stalled.start(() => new Promise<void>(() => undefined));
     await stalled.ingest({ channel: 't', id: '1', body: {} });
     await expect.poll(() => stalled.pending()).toBe(1);
@@ -114,7 +117,7 @@ describe('inbox', () => {
   it('a delivery a process cannot handle (a channel it does not serve) is left for one that can', async () => {
     const keys = keyspace(`${prefix}:g`);
     const { NotMine } = await import('../../src/conversation/inbox.js');
-    const other = new Inbox({ redis, keys, claimAfterMs: 300 });
+    const other = new Inbox({ redis, keys, cipher, claimAfterMs: 300 });
     let refused = 0;
     await other.start(async () => {
       refused++;
@@ -124,7 +127,7 @@ describe('inbox', () => {
     await expect.poll(() => refused).toBe(1);
     await other.stop();
     const got: string[] = [];
-    const serving = new Inbox({ redis, keys, claimAfterMs: 300 });
+    const serving = new Inbox({ redis, keys, cipher, claimAfterMs: 300 });
     await serving.start(async (d) => void got.push(`${d.channel}:${d.id}`));
     await expect.poll(() => got, { timeout: 5000 }).toEqual(['whatsapp:1']);
     await serving.stop();

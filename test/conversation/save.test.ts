@@ -9,13 +9,14 @@ import type { Outbound } from '../../src/content/render.js';
 import { defineEffect, EFFECTS } from '../../src/conversation/effects.js';
 import { ConversationService, type Inbound } from '../../src/conversation/service.js';
 import { RedisOutbox } from '../../src/outbox/outbox.js';
+import { DataCipher } from '../../src/store/cipher.js';
 import { keyspace } from '../../src/store/keys.js';
 import { connectRedis } from '../../src/store/redis.js';
 import type { SessionStore } from '../../src/store/sessions.js';
 import { bundleFrom, WORLD } from '../helpers/bundle.js';
 import { contentFor } from '../helpers/content.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { redisStores } from '../helpers/stores.js';
+import { redisStores, TEST_CIPHER } from '../helpers/stores.js';
 
 const FLOW = `
 spec_version: 1
@@ -62,7 +63,7 @@ describe('saving a turn', () => {
     const p = `${prefix}:${++n}`;
     const stores = redisStores(redis, p);
     const platform = new Platform();
-    const outbox = new RedisOutbox({ redis, keys: keyspace(p), channels: [platform], render: (l, r) => content.renderer.reply(l, r), idlePollMs: 20 });
+    const outbox = new RedisOutbox({ redis, keys: keyspace(p), channels: [platform], render: (l, r) => content.renderer.reply(l, r), cipher: DataCipher.throwaway(), idlePollMs: 20 });
     const service = new ConversationService({ sessions: sessions ? sessions(stores.sessions) : stores.sessions, recruiters: stores.recruiters, content, effects: { ...EFFECTS, slow }, outbox });
     return { p, platform, outbox, service, sessions: stores.sessions };
   }
@@ -107,7 +108,7 @@ describe('saving a turn', () => {
     await outbox.start();
     for (const text of ['halo', 'agree', 'first answer']) expect((await service.handle(msg('split', text))).ok).toBe(true);
     await expect.poll(() => platform.sent.filter((s) => s.to === 'split').map((s) => s.text).at(-1)).toContain('id:c.done');
-    expect(await redis.get(`${p}:session:{test:split}`)).toContain('"step":"ask"');
+    expect(TEST_CIPHER.open((await redis.get(`${p}:session:{test:split}`))!)).toContain('"step":"ask"');
     await outbox.stop(0);
   });
 });

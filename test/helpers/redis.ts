@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
+/** The encryption key test servers are given (DATA_ENCRYPTION_KEY): 32 bytes, base64. */
+export const DATA_KEY = Buffer.alloc(32, 5).toString('base64');
+
 export function testPrefix(name: string): string {
   return `waspada-test:${name}:${randomUUID().slice(0, 8)}`;
 }

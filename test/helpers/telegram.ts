@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.js';
 import { EFFECTS, type EffectHandler } from '../../src/conversation/effects.js';
 import { startWaspada, type Running, type StartOptions } from '../../src/runtime.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
-import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from './redis.js';
+import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from './redis.js';
 
 export const TOKEN = '123456789:AAF-waspada-e2e-token-0123456789';
 export const SECRET = 'e2e-secret-0123456789abcdef';
@@ -59,6 +59,7 @@ export async function startHarness(env: Record<string, string> = {}, opts: Start
     REDIS_URL,
     REDIS_PREFIX: prefix,
     HASH_SECRET: 'e2e-hash-secret-0123456789',
+    DATA_ENCRYPTION_KEY: DATA_KEY,
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     TELEGRAM_API_ROOT: fake.apiRoot,

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
-import { dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
 
@@ -34,6 +34,7 @@ describe('the outbox when the server is killed', () => {
       REDIS_URL,
       REDIS_PREFIX: prefix,
       HASH_SECRET: 'crash-hash-secret-0123456789',
+      DATA_ENCRYPTION_KEY: DATA_KEY,
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_API_ROOT: fake.apiRoot,

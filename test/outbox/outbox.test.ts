@@ -6,6 +6,7 @@ import type { ChannelLimits, ChannelSender, SendHooks, SendResult } from '../../
 import type { Outbound } from '../../src/content/render.js';
 import { RedisOutbox, type OutboxItem, type OutboxOptions } from '../../src/outbox/outbox.js';
 import { RedisRecipients } from '../../src/outbox/recipients.js';
+import { DataCipher } from '../../src/store/cipher.js';
 import { keyspace } from '../../src/store/keys.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
@@ -49,6 +50,7 @@ class FakePlatform implements ChannelSender {
   }
 }
 
+const cipher = DataCipher.throwaway();
 const item = (text: string): OutboxItem => ({ lang: 'id', reply: { say: [{ key: text }] } });
 const render = (_lang: string, r: { say: unknown[] }): Outbound => ({ text: (r.say as { key: string }[]).map((s) => s.key).join(' ') });
 
@@ -61,7 +63,7 @@ describe('the durable outbox', () => {
 
   async function outbox(platform: FakePlatform, opts: Partial<OutboxOptions> = {}, client?: Redis) {
     const keys = keyspace(`${prefix}:${opts.keys ? '' : n}`);
-    const o = new RedisOutbox({ redis: client ?? redis, keys, channels: [platform], render, recipients: new RedisRecipients(client ?? redis, keys), idlePollMs: 50, ...opts });
+    const o = new RedisOutbox({ redis: client ?? redis, keys, channels: [platform], render, cipher, recipients: new RedisRecipients(client ?? redis, keys), idlePollMs: 50, ...opts });
     started.push(o);
     return { o, keys };
   }
@@ -182,7 +184,7 @@ describe('the durable outbox', () => {
     const b = new FakePlatform(limits);
     const keys = keyspace(`${prefix}:${n}`);
     const mk = (p: FakePlatform) => {
-      const o = new RedisOutbox({ redis, keys, channels: [p], render, idlePollMs: 20 });
+      const o = new RedisOutbox({ redis, keys, channels: [p], render, cipher, idlePollMs: 20 });
       started.push(o);
       return o;
     };
@@ -209,7 +211,7 @@ describe('the durable outbox', () => {
     dying.answer = (to) => (to === 'written' ? 'written-then-hang' : 'hang');
     const client = await connectRedis(REDIS_URL);
     clients.push(client);
-    const a = new RedisOutbox({ redis: client, keys, channels: [dying], render, leaseMs: 300, idlePollMs: 20 });
+    const a = new RedisOutbox({ redis: client, keys, channels: [dying], render, cipher, leaseMs: 300, idlePollMs: 20 });
     await a.deliver({ channel: 'fake', user: 'written' }, [item('w1'), item('w2')]);
     await a.deliver({ channel: 'fake', user: 'unsent' }, [item('u1')]);
     await a.start();
@@ -219,7 +221,7 @@ describe('the durable outbox', () => {
     client.disconnect();
     await a.stop(0);
     const heir = new FakePlatform();
-    const b = new RedisOutbox({ redis, keys, channels: [heir], render, leaseMs: 300, idlePollMs: 20 });
+    const b = new RedisOutbox({ redis, keys, channels: [heir], render, cipher, leaseMs: 300, idlePollMs: 20 });
     started.push(b);
     await b.start();
     await expect.poll(() => heir.sent.length, { timeout: 5000 }).toBe(2);
@@ -232,14 +234,14 @@ describe('the durable outbox', () => {
     n++;
     const keys = keyspace(`${prefix}:${n}`);
     const first = new FakePlatform({ perSecond: 10, perChatPerSecond: 100, perChatBurst: 1 });
-    const a = new RedisOutbox({ redis, keys, channels: [first], render, idlePollMs: 20 });
+    const a = new RedisOutbox({ redis, keys, channels: [first], render, cipher, idlePollMs: 20 });
     for (let u = 0; u < 30; u++) await a.deliver({ channel: 'fake', user: `s${u}` }, [item('m')]);
     await a.start();
     await a.stop(1000);
     expect(first.sent.length).toBeGreaterThan(5);
     expect(first.sent.length).toBeLessThan(30);
     const next = new FakePlatform({ perSecond: 1000, perChatPerSecond: 100, perChatBurst: 1 });
-    const b = new RedisOutbox({ redis, keys, channels: [next], render, idlePollMs: 20 });
+    const b = new RedisOutbox({ redis, keys, channels: [next], render, cipher, idlePollMs: 20 });
     started.push(b);
     await b.start();
     await expect.poll(() => first.sent.length + next.sent.length, { timeout: 5000 }).toBe(30);
@@ -326,8 +328,8 @@ describe('the outbox when Redis goes away for longer than a lease, with two proc
       a.attempts.push({ to: chat, text: 'held', at: Date.now() });
       return held;
     };
-    const oa = new RedisOutbox({ redis: ra, keys, channels: [a], render, leaseMs: 3000, idlePollMs: 20 });
-    const ob = new RedisOutbox({ redis: rb, keys, channels: [b], render, leaseMs: 3000, idlePollMs: 20 });
+    const oa = new RedisOutbox({ redis: ra, keys, channels: [a], render, cipher, leaseMs: 3000, idlePollMs: 20 });
+    const ob = new RedisOutbox({ redis: rb, keys, channels: [b], render, cipher, leaseMs: 3000, idlePollMs: 20 });
     try {
       await oa.deliver({ channel: 'fake', user: 'x' }, [item('in-flight')]);
       await oa.start();

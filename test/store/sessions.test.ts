@@ -1,3 +1,4 @@
+import { TEST_CIPHER } from '../helpers/stores.js';
 import { describe, expect, it } from 'vitest';
 import { keyspace } from '../../src/store/keys.js';
 import { connectRedis } from '../../src/store/redis.js';
@@ -7,13 +8,13 @@ import { inMemory, onRedis } from './contract.js';
 import { sessionsContract } from './sessions.contract.js';
 
 sessionsContract('memory', inMemory(() => new MemorySessionStore()));
-sessionsContract('redis', onRedis((redis, keys) => new RedisSessionStore(redis, keys)));
+sessionsContract('redis', onRedis((redis, keys) => new RedisSessionStore(redis, keys, TEST_CIPHER)));
 
 describe('redis session store specifics', () => {
   it('keeps every key under the prefix, with the user in a hash tag', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('keys');
-    const store = new RedisSessionStore(redis, keyspace(prefix));
+    const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
     await store.begin('telegram:42', 'u1', 't', 5000);
     await store.commit('telegram:42', 't', 'u1', { v: 1, lang: 'id', consent: true, at: null, stack: [], vars: {}, failures: 0, turn: 0, lastAt: 0, pending: null });
     const probe = plainRedis();
@@ -29,7 +30,7 @@ describe('redis session store specifics', () => {
   it('a corrupt stored session is treated as no session instead of crashing', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('corrupt');
-    const store = new RedisSessionStore(redis, keyspace(prefix));
+    const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
     await redis.set(`${prefix}:session:{terminal:x}`, '{not json');
     expect((await store.begin('terminal:x', 'm', 't', 5000))!.session).toBeNull();
     await dropPrefix(redis, prefix);

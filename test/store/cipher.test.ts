@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CipherError, DataCipher, keyIdOf, parseKey } from '../../src/store/cipher.js';
+
+describe('encryption at rest', () => {
+  const key = randomBytes(32);
+  it('a sealed record opens to the same text and shows none of it', () => {
+    const c = new DataCipher(key);
+    const text = 'tolong, paspor saya ditahan, nama saya Ratnasari, +60 11-2345 9876 🆘';
+    const sealed = c.seal(text);
+    expect(sealed.startsWith(`e1.${keyIdOf(key)}.`)).toBe(true);
+    expect(sealed).not.toContain('Ratnasari');
+    expect(c.open(sealed)).toBe(text);
+    expect(c.seal(text)).not.toBe(sealed);
+  });
+
+  it('after a rotation, records sealed with the old key still open; new ones use the new key', () => {
+    const oldKey = randomBytes(32);
+    const before = new DataCipher(oldKey).seal('lama');
+    const after = new DataCipher(key, [oldKey]);
+    expect(after.open(before)).toBe('lama');
+    expect(after.seal('baru').split('.')[1]).toBe(keyIdOf(key));
+    expect(() => new DataCipher(key).open(before)).toThrow(CipherError);
+  });
+
+  it('an altered record, or something that is not one, is refused', () => {
+    const c = new DataCipher(key);
+    const sealed = c.seal('halo');
+    const altered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    expect(() => c.open(altered)).toThrow(CipherError);
+    expect(() => c.open('{"plain":"json"}')).toThrow(CipherError);
+  });
+
+  it('a key must be 32 bytes of base64, and the message says how to make one', () => {
+    expect(() => parseKey('short')).toThrow(/32 random bytes in base64.*openssl rand -base64 32/);
+    expect(parseKey(key.toString('base64'))).toEqual(key);
+    expect(() => DataCipher.fromConfig(key.toString('base64'), 'x')).toThrow(/DATA_ENCRYPTION_KEYS_OLD/);
+  });
+});
