@@ -28,6 +28,17 @@ export function answer(res: ServerResponse, status: number, body: Buffer): void 
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
 }
 
+/**
+ * Answers and closes the connection at once, reading nothing more of the request: for a caller who
+ * is not who it says (wrong secret) or sends too much. Keeping such a connection open while a slow
+ * body trickles in would let anyone tie up the server.
+ */
+export function refuse(res: ServerResponse, status: number, body: Buffer): void {
+  res.shouldKeepAlive = false;
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' });
+  res.end(body, () => res.socket?.destroy());
+}
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** A constant-time check of a shared secret (hashed first, so lengths do not matter). */

@@ -11,11 +11,11 @@ import type { InlineKeyboardButton, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
 import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
-import type { Inbound } from '../conversation/service.js';
+import type { Inbound, MediaKind } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
 import { isUnavailable } from '../store/store.js';
-import { answer, jsonBody, readBody, sameSecret, secretChecker } from './http.js';
+import { answer, jsonBody, readBody, refuse, sameSecret, secretChecker } from './http.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 
 export { sameSecret };
@@ -32,6 +32,7 @@ export interface TelegramBody {
   chat: number;
   user: string;
   text?: string;
+  media?: MediaKind;
   choice?: { id: string; turn?: number };
   lang?: string;
   callback?: string;
@@ -54,33 +55,70 @@ const REFUSED = {
 
 const CALLBACK_DATA = /^(\d{1,9}):([a-z0-9_-]{1,40})$/;
 
-/** Turns an update into what we keep of it; null for updates Waspada does not act on. */
+/** Telegram's ids are integers of at most 52 bits; a private chat's id is the person's, positive. */
+const MAX_ID = 2 ** 52;
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0 && v < MAX_ID;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A language code as Telegram sends it (IETF tag); anything else is no hint. */
+const LANG_CODE = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8}){0,3}$/;
+/** Longest text kept from a message: Telegram's own limit is 4096 for text, 1024 for captions. */
+const MAX_TEXT = 4096;
+
+/** What a message carried besides text, by the field Telegram puts it in. */
+const MEDIA_FIELDS: [string, MediaKind][] = [
+  ['photo', 'photo'], ['sticker', 'sticker'], ['voice', 'voice'], ['video_note', 'video'], ['video', 'video'],
+  ['animation', 'video'], ['audio', 'audio'], ['location', 'location'], ['venue', 'location'], ['contact', 'contact'],
+];
+
+function mediaOf(m: Record<string, unknown>): MediaKind | undefined {
+  if (isObject(m.document)) return typeof m.document.mime_type === 'string' && m.document.mime_type.startsWith('image/') ? 'image' : 'document';
+  for (const [field, kind] of MEDIA_FIELDS) if (m[field] !== undefined) return kind;
+  return undefined;
+}
+
+const langOf = (from: Record<string, unknown>) => (typeof from.language_code === 'string' && LANG_CODE.test(from.language_code) ? from.language_code : undefined);
+
+/**
+ * Turns an update into what we keep of it; null for updates Waspada does not act on. Checks the
+ * shape of everything it keeps (the secret proves the sender, not the sanity of the body): ids are
+ * Telegram ids, a private chat is its person's, texts are strings (cut to Telegram's limit). A message
+ * with anything else where its text should be is kept as a message of an unknown kind, so that the
+ * person is still answered.
+ */
 export function updateToBody(u: Update): TelegramBody | null {
-  if ('message' in u && u.message) {
-    const m = u.message;
-    if (m.chat.type !== 'private' || !m.from || m.from.is_bot) return null;
-    const text = 'text' in m ? m.text : 'caption' in m ? (m.caption ?? '') : '';
-    const body: TelegramBody = { kind: 'message', chat: m.chat.id, user: String(m.from.id), text };
-    if (m.from.language_code) body.lang = m.from.language_code;
+  const raw = u as unknown as Record<string, unknown>;
+  if (isObject(raw.message)) {
+    const m = raw.message;
+    if (!isObject(m.chat) || m.chat.type !== 'private' || !isId(m.chat.id)) return null;
+    if (!isObject(m.from) || m.from.is_bot === true || m.from.id !== m.chat.id) return null;
+    const said = m.text !== undefined ? m.text : m.caption;
+    const body: TelegramBody = { kind: 'message', chat: m.chat.id, user: String(m.chat.id) };
+    if (typeof said === 'string') body.text = said.slice(0, MAX_TEXT);
+    const media = mediaOf(m) ?? (typeof said === 'string' ? undefined : 'other');
+    if (media) body.media = media;
+    const lang = langOf(m.from);
+    if (lang) body.lang = lang;
     return body;
   }
-  if ('callback_query' in u && u.callback_query) {
-    const q = u.callback_query;
-    const chat = q.message?.chat.id ?? q.from.id;
-    const data = 'data' in q ? q.data : undefined;
-    const m = data ? CALLBACK_DATA.exec(data) : null;
+  if (isObject(raw.callback_query)) {
+    const q = raw.callback_query;
+    if (!isObject(q.from) || !isId(q.from.id) || q.from.is_bot === true || typeof q.id !== 'string' || q.id.length > 64) return null;
+    const chat = isObject(q.message) && isObject(q.message.chat) ? q.message.chat : undefined;
+    if (chat && (chat.type !== 'private' || chat.id !== q.from.id)) return null;
+    const data = typeof q.data === 'string' ? CALLBACK_DATA.exec(q.data) : null;
     // Data we did not make (or an old format) is handled as a stale button.
-    const choice = m ? { id: m[2]!, turn: Number(m[1]) } : { id: '', turn: -1 };
-    const body: TelegramBody = { kind: 'callback', chat, user: String(q.from.id), choice, callback: q.id };
-    if (q.from.language_code) body.lang = q.from.language_code;
+    const choice = data ? { id: data[2]!, turn: Number(data[1]) } : { id: '', turn: -1 };
+    const body: TelegramBody = { kind: 'callback', chat: q.from.id, user: String(q.from.id), choice, callback: q.id };
+    const lang = langOf(q.from);
+    if (lang) body.lang = lang;
     return body;
   }
-  if ('my_chat_member' in u && u.my_chat_member) {
-    const c = u.my_chat_member;
-    if (c.chat.type !== 'private') return null;
+  if (isObject(raw.my_chat_member)) {
+    const c = raw.my_chat_member;
+    if (!isObject(c.chat) || c.chat.type !== 'private' || !isId(c.chat.id) || !isObject(c.new_chat_member)) return null;
     const status = c.new_chat_member.status;
-    if (status === 'kicked') return { kind: 'blocked', chat: c.chat.id, user: String(c.from.id) };
-    if (status === 'member') return { kind: 'unblocked', chat: c.chat.id, user: String(c.from.id) };
+    if (status === 'kicked') return { kind: 'blocked', chat: c.chat.id, user: String(c.chat.id) };
+    if (status === 'member') return { kind: 'unblocked', chat: c.chat.id, user: String(c.chat.id) };
   }
   return null;
 }
@@ -318,20 +356,12 @@ export class TelegramChannel implements Channel {
     if (!this.s.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_WEBHOOK_SECRET is needed for the webhook');
     const secretOk = secretChecker(this.s.TELEGRAM_WEBHOOK_SECRET);
     return async (req, res) => {
-      if (!secretOk(req.headers['x-telegram-bot-api-secret-token'] as string | undefined)) {
-        answer(res, 401, REFUSED.secret);
-        req.resume();
-        return;
-      }
-      if (Number(req.headers['content-length'] ?? 0) > MAX_UPDATE_BYTES) {
-        answer(res, 413, REFUSED.tooLarge);
-        req.resume();
-        return;
-      }
+      if (!secretOk(req.headers['x-telegram-bot-api-secret-token'] as string | undefined)) return refuse(res, 401, REFUSED.secret);
+      if (Number(req.headers['content-length'] ?? 0) > MAX_UPDATE_BYTES) return refuse(res, 413, REFUSED.tooLarge);
       let update: Update;
       try {
         const raw = await readBody(req, MAX_UPDATE_BYTES);
-        if (raw === 'too_large') return answer(res, 413, REFUSED.tooLarge);
+        if (raw === 'too_large') return refuse(res, 413, REFUSED.tooLarge);
         update = JSON.parse(raw.toString('utf8')) as Update;
       } catch {
         return answer(res, 400, REFUSED.notJson);
@@ -369,7 +399,7 @@ export class TelegramChannel implements Channel {
     if (b.callback) {
       this.telegram.answerCbQuery(b.callback).catch((e: Error) => this.log.warn({ err: e.message }, 'answerCallbackQuery failed'));
     }
-    return { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, choice: b.choice, langHint: b.lang ?? null };
+    return { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
   }
 
   render(message: Outbound): unknown[] {

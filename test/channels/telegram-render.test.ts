@@ -11,13 +11,21 @@ describe('telegram updates', () => {
     expect(updateToBody(u)).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo', lang: 'id' });
   });
 
-  it('a forwarded message and a photo caption are treated as text', () => {
+  it('a forwarded message is text; a photo keeps its kind and its caption as text; a sticker is a sticker', () => {
     const fwd = { update_id: 2, message: { message_id: 6, date: 0, chat, from, text: 'Loker Kamboja gaji 15jt', forward_origin: { type: 'hidden_user', sender_user_name: 'X', date: 0 } } } as unknown as Update;
     expect(updateToBody(fwd)?.text).toBe('Loker Kamboja gaji 15jt');
     const photo = { update_id: 3, message: { message_id: 7, date: 0, chat, from, photo: [], caption: 'lowongan admin' } } as unknown as Update;
-    expect(updateToBody(photo)?.text).toBe('lowongan admin');
+    expect(updateToBody(photo)).toMatchObject({ text: 'lowongan admin', media: 'photo' });
     const sticker = { update_id: 4, message: { message_id: 8, date: 0, chat, from, sticker: {} } } as unknown as Update;
-    expect(updateToBody(sticker)?.text).toBe('');
+    expect(updateToBody(sticker)).toEqual({ kind: 'message', chat: 42, user: '42', media: 'sticker', lang: 'id' });
+    const pdf = { update_id: 4, message: { message_id: 8, date: 0, chat, from, document: { file_id: 'x', mime_type: 'application/pdf' } } } as unknown as Update;
+    expect(updateToBody(pdf)?.media).toBe('document');
+    const scan = { update_id: 4, message: { message_id: 8, date: 0, chat, from, document: { file_id: 'x', mime_type: 'image/jpeg' } } } as unknown as Update;
+    expect(updateToBody(scan)?.media).toBe('image');
+    for (const [field, kind] of [['voice', 'voice'], ['location', 'location'], ['contact', 'contact'], ['video', 'video'], ['video_note', 'video'], ['audio', 'audio'], ['dice', 'other']] as const) {
+      const u = { update_id: 4, message: { message_id: 8, date: 0, chat, from, [field]: {} } } as unknown as Update;
+      expect(updateToBody(u)?.media).toBe(kind);
+    }
   });
 
   it('a button press carries the choice and the turn it was shown at; foreign data is a stale button', () => {
@@ -82,5 +90,34 @@ describe('webhook secret', () => {
     expect(sameSecret('s3cret-s3cret-s3creT', 's3cret-s3cret-s3cret')).toBe(false);
     expect(sameSecret('', 's3cret-s3cret-s3cret')).toBe(false);
     expect(sameSecret(undefined, 's3cret-s3cret-s3cret')).toBe(false);
+  });
+});
+
+describe('telegram updates that are not what they claim', () => {
+  const msg = (m: Record<string, unknown>) => ({ update_id: 10, message: { message_id: 1, date: 0, chat, from, ...m } }) as unknown as Update;
+  it('a chat or user id that is not a Telegram id is not acted on (no "@channel", no huge numbers)', () => {
+    expect(updateToBody(msg({ chat: { id: '@somechannel', type: 'private' } }))).toBeNull();
+    expect(updateToBody(msg({ chat: { id: Number('1'.repeat(30)), type: 'private' } }))).toBeNull();
+    expect(updateToBody(msg({ chat: { id: 2 ** 53 + 2, type: 'private' }, from: { ...from, id: 2 ** 53 + 2 } }))).toBeNull();
+    expect(updateToBody(msg({ chat: { id: 43, type: 'private' } }))).toBeNull();
+    expect(updateToBody(msg({ chat: { id: -1, type: 'private' }, from: { ...from, id: -1 } }))).toBeNull();
+  });
+
+  it('a text or language code of the wrong type does not drop the message: it is answered as an unknown kind', () => {
+    expect(updateToBody(msg({ text: { a: 1 } }))).toEqual({ kind: 'message', chat: 42, user: '42', media: 'other', lang: 'id' });
+    expect(updateToBody(msg({ text: 'halo', from: { ...from, language_code: 7 } }))).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo' });
+    expect(updateToBody(msg({ text: '['.repeat(10) }))?.text).toBe('['.repeat(10));
+  });
+
+  it('keeps at most Telegram\'s own text limit', () => {
+    expect(updateToBody(msg({ text: 'x'.repeat(10_000) }))?.text).toHaveLength(4096);
+  });
+
+  it('a button press from someone else\'s chat, or with a broken sender, is not acted on', () => {
+    const q = (extra: Record<string, unknown>) => ({ update_id: 11, callback_query: { id: 'cb', from, chat_instance: 'x', data: '1:a', message: { message_id: 1, date: 0, chat }, ...extra } }) as unknown as Update;
+    expect(updateToBody(q({ message: { message_id: 1, date: 0, chat: { id: 99, type: 'private' } } }))).toBeNull();
+    expect(updateToBody(q({ from: { ...from, id: 'x' } }))).toBeNull();
+    expect(updateToBody(q({ id: 'x'.repeat(500) }))).toBeNull();
+    expect(updateToBody(q({ data: '9'.repeat(200) }))?.choice).toEqual({ id: '', turn: -1 });
   });
 });
