@@ -54,7 +54,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const store = new RedisStore(redis, config.REDIS_PREFIX, cipher);
   const recipients = new RedisRecipients(redis, keys);
   const channels = new Map<string, Channel>();
-  const inbox = new Inbox({ redis, keys, cipher, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
+  const inbox = new Inbox({ redis, keys, cipher, hashSecret: config.HASH_SECRET, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
   for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log }));
   const outbox = new RedisOutbox({
     redis,
@@ -101,6 +101,12 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     if (!channel) throw new NotMine(d.channel);
     const inbound = await channel.inbound(d);
     if (!inbound) return;
+    if (d.flood) {
+      // One message too many: not handled; one polite warning (the sender is silenced for a while).
+      const reply = { say: [{ key: 'conversation.flood' }] };
+      await outbox.deliver({ channel: channel.name, user: inbound.userId }, [{ lang: langFromHint(inbound.langHint) ?? 'id', reply }], { key: `flood:${d.id}`, inReplyTo: true });
+      return;
+    }
     const handled = await service.handle(inbound);
     if (handled.unavailable) unavailable(channel, inbound.userId, inbound.messageId, inbound.langHint);
     if (handled.retry) throw new RetryLater(handled.unavailable ? 'redis unavailable' : 'handle again');

@@ -42,6 +42,8 @@ const ACCEPTED = {
   queued: Buffer.from('{"ok":true,"outcome":"queued"}'),
   duplicate: Buffer.from('{"ok":true,"outcome":"duplicate"}'),
   ignored: Buffer.from('{"ok":true,"outcome":"ignored"}'),
+  // Accepted (Telegram must not deliver it again), but not handled: too many from one sender.
+  flooding: Buffer.from('{"ok":true,"outcome":"ignored"}'),
 };
 
 const json = jsonBody;
@@ -334,7 +336,7 @@ export class TelegramChannel implements Channel {
   }
 
   /** Queues an update; one Redis round trip. */
-  async accept(update: Update): Promise<'queued' | 'duplicate' | 'ignored'> {
+  async accept(update: Update): Promise<'queued' | 'duplicate' | 'ignored' | 'flooding'> {
     let body: TelegramBody | null;
     try {
       body = updateToBody(update);
@@ -344,7 +346,7 @@ export class TelegramChannel implements Channel {
       return 'ignored';
     }
     if (!body) return 'ignored';
-    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body }, body.text);
+    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body }, { user: body.user, text: body.text });
   }
 
   routes(): Routes {

@@ -3,6 +3,7 @@
 // process that died is claimed again by another after a while, so no message is lost. A message that
 // may be a plea for help goes into a fast lane, read before the rest: during a burst of thousands it
 // does not wait its turn.
+import { createHmac, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { mightBeUrgent } from '../engine/intents.js';
@@ -17,14 +18,39 @@ export interface Delivery {
   id: string;
   /** Channel-specific, JSON-safe payload. */
   body: unknown;
+  /** One message too many from its sender (the flood limit): it is not handled; they get one warning. */
+  flood?: boolean;
 }
 
+/** Per sender: at most `limit` messages in `windowS` seconds; past it, one warning, then `silenceS` of silence. */
+export interface FloodLimit {
+  limit: number;
+  windowS: number;
+  silenceS: number;
+}
+export const DEFAULT_FLOOD: FloodLimit = { limit: 30, windowS: 10, silenceS: 60 };
+
 /**
- * ingest: KEYS[1] seen-mark, KEYS[2] stream; ARGV[1] seen ttl s, ARGV[2] channel, ARGV[3] payload JSON.
- * Returns 1 when queued, 0 when this delivery was seen before.
+ * ingest: KEYS[1] seen-mark, KEYS[2] stream, KEYS[3] the sender's flood count, KEYS[4] their silence;
+ * ARGV[1] seen ttl s, ARGV[2] channel, ARGV[3] sealed payload, ARGV[4] most messages in a window
+ * (0: no limit), ARGV[5] window s, ARGV[6] silence s.
+ * Returns 1 when queued, 0 when this delivery was seen before, 2 when it was one too many (queued
+ * marked as such, for one warning; the sender is silenced), 3 when the sender is silenced (dropped).
  */
 const INGEST = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local limit = tonumber(ARGV[4])
+if limit > 0 then
+  if redis.call('EXISTS', KEYS[4]) == 1 then return 3 end
+  local n = redis.call('INCR', KEYS[3])
+  if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
+  if n > limit then
+    redis.call('SET', KEYS[4], '1', 'EX', ARGV[6])
+    redis.call('DEL', KEYS[3])
+    redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3], 'f', '1')
+    return 2
+  end
+end
 redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3])
 return 1`;
 
@@ -53,7 +79,7 @@ const SEEN_TTL_S = 48 * 3600;
 const GROUP = 'workers';
 
 type WithIngest = Redis & {
-  waspadaIngest(seen: string, stream: string, ttl: number, channel: string, body: string): Promise<number>;
+  waspadaIngest(...args: (string | number)[]): Promise<number>;
   waspadaAck(stream: string, group: string, ...ids: string[]): Promise<number>;
   waspadaRenew(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 };
@@ -82,6 +108,10 @@ export interface InboxOptions {
   keys: Keyspace;
   /** Seals each delivery before it is stored: what people write is never in Redis in clear. */
   cipher: DataCipher;
+  /** Flood limit per sender (0 limit: none). */
+  flood?: FloodLimit;
+  /** Keys the hash under which a sender is counted (every process must share it: HASH_SECRET). */
+  hashSecret?: string;
   log?: Logger;
   /** Deliveries handled at once by this process. */
   concurrency?: number;
@@ -98,6 +128,8 @@ export class Inbox {
   private readonly r: WithIngest;
   private readonly keys: Keyspace;
   private readonly cipher: DataCipher;
+  private readonly flood: FloodLimit;
+  private readonly secret: string;
   private readonly log: Logger;
   private readonly concurrency: number;
   private readonly claimAfterMs: number;
@@ -120,12 +152,15 @@ export class Inbox {
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
-    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 2, lua: INGEST });
+    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 4, lua: INGEST });
     opts.redis.defineCommand('waspadaAck', { numberOfKeys: 1, lua: ACK });
     opts.redis.defineCommand('waspadaRenew', { numberOfKeys: 1, lua: RENEW });
     this.r = opts.redis as WithIngest;
     this.keys = opts.keys;
     this.cipher = opts.cipher;
+    this.flood = opts.flood ?? DEFAULT_FLOOD;
+    // Without a shared secret, counts are still right within one process (tests, the demo).
+    this.secret = opts.hashSecret ?? randomBytes(32).toString('base64');
     this.log = opts.log ?? silentLogger;
     this.concurrency = opts.concurrency ?? 64;
     this.claimAfterMs = opts.claimAfterMs ?? 15_000;
@@ -138,10 +173,22 @@ export class Inbox {
    * One Redis round trip: dedupe and queue. `text` (what the person wrote, if anything) decides the
    * lane. Throws when Redis is unreachable (the caller answers 5xx).
    */
-  async ingest(d: Delivery, text?: string): Promise<'queued' | 'duplicate'> {
-    const stream = text && mightBeUrgent(text) ? this.keys.inboxUrgent : this.keys.inbox;
-    const queued = await this.r.waspadaIngest(this.keys.inboxSeen(d.channel, d.id), stream, SEEN_TTL_S, d.channel, this.cipher.seal(JSON.stringify({ id: d.id, body: d.body })));
-    return queued === 1 ? 'queued' : 'duplicate';
+  async ingest(d: Delivery, from: { user?: string; text?: string } = {}): Promise<'queued' | 'duplicate' | 'flooding'> {
+    const urgent = Boolean(from.text && mightBeUrgent(from.text));
+    const stream = urgent ? this.keys.inboxUrgent : this.keys.inbox;
+    // A plea is never held back by the flood limit; neither is a delivery that names no sender.
+    const who = !urgent && from.user && this.flood.limit > 0 ? this.keys.inboxFlood(d.channel, this.senderRef(from.user)) : null;
+    const sealed = this.cipher.seal(JSON.stringify({ id: d.id, body: d.body }));
+    const outcome = await this.r.waspadaIngest(
+      this.keys.inboxSeen(d.channel, d.id), stream, who?.count ?? this.keys.inbox, who?.silence ?? this.keys.inbox,
+      SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS,
+    );
+    return outcome === 0 ? 'duplicate' : outcome === 1 ? 'queued' : 'flooding';
+  }
+
+  /** A sender as the flood keys know them: a keyed hash, so no key names the person. */
+  private senderRef(user: string): string {
+    return createHmac('sha256', this.secret).update(user).digest('base64url').slice(0, 16);
   }
 
   /** Deliveries taken by a worker and not yet acknowledged. */
@@ -228,7 +275,7 @@ export class Inbox {
     try {
       const channel = fields[fields.indexOf('c') + 1]!;
       const { id, body } = JSON.parse(this.cipher.open(fields[fields.indexOf('b') + 1]!)) as { id: string; body: unknown };
-      return { channel, id, body };
+      return fields.includes('f') ? { channel, id, body, flood: true } : { channel, id, body };
     } catch {
       return null;
     }

@@ -70,7 +70,7 @@ const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 
 /** Texts this module shows. */
-export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
+export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'conversation.flood', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
 
 // C0 controls except tab and newline, DEL, and C1 controls: binary garbage, not text.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;

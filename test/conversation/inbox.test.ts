@@ -90,8 +90,8 @@ describe('inbox', () => {
   it('a message that may be a plea for help is handed out before a queue of others', async () => {
     const keys = keyspace(`${prefix}:e`);
     const inbox = new Inbox({ redis, keys, cipher, concurrency: 4 });
-    for (let i = 1; i <= 40; i++) await inbox.ingest({ channel: 't', id: String(i), body: {} }, 'lowongan kerja di Taiwan, gaji 20 juta');
-    await inbox.ingest({ channel: 't', id: 'plea', body: {} }, 'tolong, paspor saya ditahan');
+    for (let i = 1; i <= 40; i++) await inbox.ingest({ channel: 't', id: String(i), body: {} }, { text: 'lowongan kerja di Taiwan, gaji 20 juta' });
+    await inbox.ingest({ channel: 't', id: 'plea', body: {} }, { text: 'tolong, paspor saya ditahan' });
     const order: string[] = [];
     await inbox.start(async (d) => void order.push(d.id));
     await expect.poll(() => order.length).toBe(41);
@@ -132,5 +132,24 @@ describe('inbox', () => {
     await expect.poll(() => got, { timeout: 5000 }).toEqual(['whatsapp:1']);
     await serving.stop();
     expect(await serving.pending()).toBe(0);
+  });
+
+  it('a sender past 30 messages in 10 s is queued once more, marked, then not at all for a while; others are not slowed, pleas never held back', async () => {
+    const keys = keyspace(`${prefix}:h`);
+    const inbox = new Inbox({ redis, keys, cipher, flood: { limit: 5, windowS: 10, silenceS: 60 } });
+    const outcomes: string[] = [];
+    for (let i = 1; i <= 8; i++) outcomes.push(await inbox.ingest({ channel: 't', id: `a${i}`, body: {} }, { user: 'flooder', text: `pesan ${i}` }));
+    expect(outcomes).toEqual(['queued', 'queued', 'queued', 'queued', 'queued', 'flooding', 'flooding', 'flooding']);
+    expect(await inbox.ingest({ channel: 't', id: 'b1', body: {} }, { user: 'calm', text: 'halo' })).toBe('queued');
+    expect(await inbox.ingest({ channel: 't', id: 'a9', body: {} }, { user: 'flooder', text: 'tolong' })).toBe('queued');
+    const got: { id: string; flood?: boolean }[] = [];
+    await inbox.start(async (d) => void got.push({ id: d.id, ...(d.flood ? { flood: true } : {}) }));
+    await expect.poll(() => got.length).toBe(8);
+    await inbox.stop();
+    expect(got.filter((d) => d.flood)).toEqual([{ id: 'a6', flood: true }]);
+    expect(got.map((d) => d.id).sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a9', 'b1']);
+    // No key names the sender.
+    const names = await redis.keys(`${prefix}:h:*`);
+    expect(names.filter((k) => k.includes('flooder'))).toEqual([]);
   });
 });
