@@ -40,6 +40,8 @@ const Base = z.object({
       message: `CHANNELS must list some of: ${CHANNELS.map((c) => c.name).join(', ')}`,
     })
     .optional(),
+  /** After "delete my data", Redis rewrites its append-only file (so the data leaves the disk) at most this often. */
+  AOF_REWRITE_MIN_INTERVAL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(60),
   /** A message the outbox could not send for this long is given up (and counted). */
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
 });

@@ -14,6 +14,7 @@ import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { buildApp, createHttpServer } from './server.js';
 import { DataCipher } from './store/cipher.js';
+import { startAofRewrites, type AofRewrites } from './store/maintenance.js';
 import { keyspace } from './store/keys.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 
@@ -24,6 +25,7 @@ export interface Running {
   inbox: Inbox;
   outbox: RedisOutbox;
   service: ConversationService;
+  rewrites: AofRewrites;
   close(drainMs?: number): Promise<void>;
 }
 
@@ -125,6 +127,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
   await inbox.start(converse);
+  const rewrites = startAofRewrites(redis, keys, config.AOF_REWRITE_MIN_INTERVAL_MINUTES * 60_000, log);
   await outbox.start();
   for (const c of channels.values()) await c.start?.();
   const port = (server.address() as AddressInfo).port;
@@ -136,6 +139,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     inbox,
     outbox,
     service,
+    rewrites,
     /**
      * Stops taking updates (HTTP, polling), finishes the ones in hand, then keeps sending what is due,
      * all within `drainMs` (Docker gives 10 s between SIGTERM and SIGKILL). Updates not yet taken stay
@@ -146,6 +150,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       for (const c of channels.values()) await c.stop?.();
+      rewrites.stop();
       await inbox.stop(Math.max(0, until - Date.now()));
       await outbox.stop(Math.max(0, until - Date.now()));
       // Keep-alive connections that carried a request while stopping would hold close() open.

@@ -224,7 +224,7 @@ export class ConversationService {
       const notice: OutboxItem[] = [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
       if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable, retry };
       if (!retry) {
-        await this.outbox.deliver(to, notice, { key: `${replyKey(inbound)}:failed`, priority: 'urgent', inReplyTo: true }).catch((e: Error) => {
+        await this.outbox.deliver(to, notice, { key: `${this.replyKey(inbound)}:failed`, priority: 'urgent', inReplyTo: true }).catch((e: Error) => {
           this.log.error({ err: e.message, user: userRef(user) }, 'could not queue the failure notice');
         });
       }
@@ -249,7 +249,7 @@ export class ConversationService {
     items: OutboxItem[],
     urgent: boolean,
   ): Promise<boolean> {
-    const opts = { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true } as const;
+    const opts = { key: this.replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true } as const;
     const prepared = this.outbox?.prepare?.(to, items, opts) ?? null;
     if (prepared && this.sessions.commitWith) {
       const r = await this.sessions.commitWith(user, lease, inbound.messageId, session, prepared.write);
@@ -268,6 +268,14 @@ export class ConversationService {
   }
 
   /**
+   * The idempotency key of a message's replies in the outbox: one per person and message, a keyed
+   * hash, so that no key names the person (it outlives the erasure of their data by up to two days).
+   */
+  private replyKey(inbound: Inbound): string {
+    return this.hasher.hash(`reply:${inbound.channel}:${inbound.userId}:${inbound.messageId}`);
+  }
+
+  /**
    * The session was saved but the replies were refused (not an outage: then the save fails too): try
    * again a few times before giving up, loudly.
    */
@@ -277,7 +285,7 @@ export class ConversationService {
       this.log.error({ err: (err as Error).message, user: userRef(userKey(inbound.channel, inbound.userId)), attempt }, 'replies not queued after the session was saved; trying again');
       await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
       try {
-        await this.outbox!.deliver(to, items, { key: replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
+        await this.outbox!.deliver(to, items, { key: this.replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
         return;
       } catch (e) {
         err = e;
@@ -329,11 +337,6 @@ export function toInput(inbound: Inbound, at: number): Input {
 class LockBusy extends Error {}
 /** This process took so long that its lease on the person's lock ran out. */
 class LeaseLost extends Error {}
-
-/** The idempotency key of a message's replies in the outbox (one per person and message). */
-function replyKey(inbound: Inbound): string {
-  return `${inbound.userId}:${inbound.messageId}`;
-}
 
 /** Every text key the code (rather than a flow) shows. */
 export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS];

@@ -18,6 +18,10 @@ export function keyspace(prefix: string) {
     seenPattern: (u: UserKey) => `${prefix}:seen:${tag(u).replace(/[*?[\]\\]/g, '\\$&')}:*`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
     personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
+    /** Set when personal data was erased; cleared once Redis was asked to rewrite its append-only file. */
+    aofRewritePending: `${prefix}:aof-rewrite:pending`,
+    /** Set for the minimum time between two such rewrites. */
+    aofRewriteLast: `${prefix}:aof-rewrite:last`,
     /** HyperLogLog of who warned about / reported a recruiter contact (by keyed hash). */
     recruiter: (hash: string, kind: 'warned' | 'reported' | 'probe') => `${prefix}:recruiter:{${hash}}:${kind}`,
     /** Marks a warning or report recorded under an idempotency key (an opaque keyed hash, no personal data). */

@@ -64,9 +64,12 @@ return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
  * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark;
  * ARGV[1] lease, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
  */
+// An erased session (ARGV[2] '') leaves no seen-mark either: no key may name the person afterwards.
 const SAVE = `
-if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
-redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
+if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
+end
 redis.call('DEL', KEYS[1])`;
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${SAVE}
@@ -161,6 +164,8 @@ export class RedisSessionStore implements SessionStore {
       cursor = next;
       if (found.length) await this.r.del(...found);
     } while (cursor !== '0');
+    // What was deleted is still in the append-only file until it is rewritten: ask for that.
+    await this.r.set(this.keys.aofRewritePending, '1', 'EX', 7 * 24 * 3600);
   }
 }
 
@@ -180,9 +185,10 @@ export class MemorySessionStore implements SessionStore {
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
     if (this.data.get(`lock:${user}`) !== lease) return false;
-    if (session) this.data.set(`session:${user}`, encodeSession(session), SESSION_TTL_S * 1000);
-    else this.data.delete(`session:${user}`);
-    this.data.set(`seen:${user}:${messageId}`, '1', SEEN_TTL_S * 1000);
+    if (session) {
+      this.data.set(`session:${user}`, encodeSession(session), SESSION_TTL_S * 1000);
+      this.data.set(`seen:${user}:${messageId}`, '1', SEEN_TTL_S * 1000);
+    } else this.data.delete(`session:${user}`);
     this.data.delete(`lock:${user}`);
     return true;
   }

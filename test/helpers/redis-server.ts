@@ -21,10 +21,14 @@ export async function freePort(): Promise<number> {
 export class PrivateRedis {
   private proc: ChildProcess | null = null;
   readonly dir = mkdtempSync(join(tmpdir(), 'waspada-redis-'));
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly appendonly = true,
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort());
+  /** `appendonly: false`: a Redis that keeps nothing on disk (as the machine's). */
+  static async start(opts: { appendonly?: boolean } = {}): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), opts.appendonly ?? true);
     await r.start();
     return r;
   }
@@ -33,11 +37,11 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}/0`;
   }
 
-  /** Starts (or restarts) the server on the same port and data folder; appendonly, fsync on every write. */
+  /** Starts (or restarts) the server on the same port and data folder; appendonly (fsync on every write) unless asked not. */
   async start(): Promise<void> {
     this.proc = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...(this.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--dir', this.dir],
       { stdio: 'ignore' },
     );
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

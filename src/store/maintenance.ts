@@ -1,0 +1,44 @@
+// After personal data is erased it is gone from Redis's memory but still in its append-only file,
+// until Redis rewrites that file. This asks Redis for a rewrite after erasures, at most once per
+// interval across every process (a rewrite copies the whole dataset: not after every erasure).
+import type { Redis } from 'ioredis';
+import { silentLogger, type Logger } from '../log.js';
+import type { Keyspace } from './keys.js';
+
+/** How often a process looks whether an erasure is waiting for a rewrite. */
+const CHECK_EVERY_MS = 10_000;
+
+export interface AofRewrites {
+  /** Looks now (tests, and the check every ten seconds). Returns whether a rewrite was asked for. */
+  check(): Promise<boolean>;
+  stop(): void;
+}
+
+export function startAofRewrites(redis: Redis, keys: Keyspace, minIntervalMs: number, log: Logger = silentLogger): AofRewrites {
+  const check = async (): Promise<boolean> => {
+    if (!(await redis.exists(keys.aofRewritePending))) return false;
+    // A Redis that keeps no append-only file has nothing to rewrite (and asking would make it write one).
+    if (!/^aof_enabled:1\r?$/m.test(await redis.info('persistence'))) {
+      await redis.del(keys.aofRewritePending);
+      return false;
+    }
+    if ((await redis.set(keys.aofRewriteLast, '1', 'PX', Math.max(1, minIntervalMs), 'NX')) !== 'OK') return false;
+    try {
+      await redis.bgrewriteaof();
+    } catch (e) {
+      // One is already running (Redis started it itself): it may have begun before the erasure, so
+      // this one is still wanted: look again at the next check.
+      await redis.del(keys.aofRewriteLast);
+      if (/in progress/i.test((e as Error).message)) return false;
+      throw e;
+    }
+    await redis.del(keys.aofRewritePending);
+    log.info({}, 'asked Redis to rewrite its append-only file after an erasure');
+    return true;
+  };
+  const timer = setInterval(() => {
+    check().catch((e: Error) => log.warn({ err: e.message }, 'could not ask Redis for an append-only file rewrite'));
+  }, CHECK_EVERY_MS);
+  timer.unref();
+  return { check, stop: () => clearInterval(timer) };
+}
