@@ -12,8 +12,11 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'test/helpers/serve-with-faults.ts')], {
+/** The Node options the Docker image runs with (see Dockerfile). */
+export const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
+
+export async function startServerProcess(env: Record<string, string>, nodeOptions: string[] = []): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', resolve(ROOT, 'test/helpers/serve-with-faults.ts')], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'silent', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
