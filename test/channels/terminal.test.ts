@@ -104,6 +104,21 @@ describe('terminal chat (npm run chat)', () => {
     ]);
   });
 
+  it('a photo, a voice note, a sticker and a location (typed as [foto] and so on) each get their own line, and the menu question stays', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], ['/start', '1', '[foto]', '[suara]', '[stiker]', '[lokasi]', '2'].join('\n') + '\n');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const after = r.stdout.slice(r.stdout.indexOf(t('id', 'main.title')));
+    expectInOrder(after, [t('id', 'engine.media.picture'), t('id', 'engine.media.voice'), t('id', 'engine.media.sticker'), t('id', 'engine.media.location'), t('id', 'guide.intro')]);
+    expect(after).not.toContain(t('id', 'engine.hint.choice', { count: 8 }));
+  });
+
+  it('a photo with an offer as its caption gets the offer checked', async () => {
+    const r = await runCli(['chat', '--lang', 'id'], `/start\n1\n[foto] ${OFFER.replace(/\n/g, ' ')}\n`);
+    expect(r.code).toBe(0);
+    expectInOrder(r.stdout.slice(r.stdout.indexOf(t('id', 'main.title'))), ['RISIKO TINGGI', 'Sihanoukville']);
+  });
+
   it('exits cleanly on empty input', async () => {
     const r = await runCli(['chat', '--lang', 'id'], '');
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
