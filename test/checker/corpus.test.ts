@@ -38,9 +38,7 @@ describe('the labelled corpus', () => {
 describe('the serialised model', () => {
   it('loads from src/checker/model.json without training', () => {
     expect(existsSync(MODEL_PATH)).toBe(true);
-    const t0 = performance.now();
     const m = loadModel();
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(m).toBeDefined();
     expect(m!.nb.index.size).toBeGreaterThan(100);
     expect(modelLoaded()).toBe(true);
