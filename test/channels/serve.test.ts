@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
@@ -44,13 +44,81 @@ describe('npm start (serve)', () => {
   });
 });
 
+describe('npm start in production: the built code run by node itself', () => {
+  let fake: FakeTelegram;
+  const prefix = testPrefix('npm-start');
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ token: TOKEN });
+  });
+  afterAll(async () => {
+    await fake.close();
+    const r = plainRedis();
+    await dropPrefix(r, prefix);
+    r.disconnect();
+  });
+
+  /** `npm start` as a deployer runs it; resolves once it serves, with its port. */
+  async function npmStart(port: number) {
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'npm-start-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: String(port), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await expect.poll(() => out.includes('waspada serving') || child.exitCode !== null, { timeout: 60_000, interval: 100 }).toBe(true);
+    expect(out).toContain('waspada serving');
+    return { child, exited, out: () => out };
+  }
+
+  const answers = (port: number) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+  /** The processes whose command line names the server started on this port's run. */
+  const servers = () => execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('scripts/start.mjs') && !l.includes('npm'));
+
+  it('builds dist/ when it is missing or stale, serves, and stops when npm is sent SIGTERM (no process left serving)', async () => {
+    rmSync(resolve(ROOT, 'dist/.built'), { force: true });
+    const port = 40_000 + (process.pid % 5000);
+    const before = servers().length;
+    const app = await npmStart(port);
+    expect(app.out()).toContain('npm start: building (tsc)');
+    expect(existsSync(resolve(ROOT, 'dist/.built'))).toBe(true);
+    // node runs the server as npm's own child: no tsx, no shell in between.
+    const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(app.child.pid)], { encoding: 'utf8' }).trim().split('\n');
+    expect(children).toEqual(['node scripts/start.mjs']);
+    const res = await fetch(`http://127.0.0.1:${port}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(textUpdate(4343, 'tolong')),
+    });
+    expect(res.status).toBe(200);
+    await fake.waitFor(() => fake.sent(4343).length === 1, 10_000);
+    app.child.kill('SIGTERM'); // npm alone, not its process group
+    expect(await app.exited).not.toBeNull();
+    await expect.poll(() => answers(port), { timeout: 10_000 }).toBe(false);
+    expect(app.out()).toContain('"signal":"SIGTERM"');
+    await expect.poll(() => servers().length, { timeout: 10_000 }).toBe(before);
+  }, 120_000);
+
+  it('does not build again when nothing changed, and stops when npm itself is killed with SIGKILL', async () => {
+    const port = 45_000 + (process.pid % 5000);
+    const before = servers().length;
+    const app = await npmStart(port);
+    expect(app.out()).not.toContain('building');
+    app.child.kill('SIGKILL');
+    await app.exited;
+    await expect.poll(() => answers(port), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => servers().length, { timeout: 10_000 }).toBe(before);
+  }, 60_000);
+});
+
 describe('the built image command (node dist/src/cli.js, as the Dockerfile runs it)', () => {
   let fake: FakeTelegram;
   const prefix = testPrefix('built');
   beforeAll(async () => {
-    // What the Dockerfile's build stage runs (npm run build).
-    execFileSync(process.execPath, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', resolve(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
-    execFileSync(process.execPath, [resolve(ROOT, 'scripts/copy-assets.mjs')], { cwd: ROOT });
+    // What the Dockerfile's build stage runs (npm run build); npm start, tested before, built it too.
+    execFileSync(process.execPath, [resolve(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
     fake = await startFakeTelegram({ token: TOKEN });
   }, 120_000);
   afterAll(async () => {
