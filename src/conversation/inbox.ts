@@ -31,22 +31,22 @@ export interface FloodLimit {
 export const DEFAULT_FLOOD: FloodLimit = { limit: 30, windowS: 10, silenceS: 60 };
 
 /**
- * ingest: KEYS[1] seen-mark, KEYS[2] stream, KEYS[3] the sender's flood count, KEYS[4] their silence;
+ * ingest: KEYS[1] seen-mark, KEYS[2] stream, KEYS[3] the sender's flood count;
  * ARGV[1] seen ttl s, ARGV[2] channel, ARGV[3] sealed payload, ARGV[4] most messages in a window
  * (0: no limit), ARGV[5] window s, ARGV[6] silence s.
  * Returns 1 when queued, 0 when this delivery was seen before, 2 when it was one too many (queued
- * marked as such, for one warning; the sender is silenced), 3 when the sender is silenced (dropped).
+ * marked as such, for one warning; the count then lives for the silence), 3 when the sender is
+ * silenced (dropped). One key per sender: the count itself is the silence.
  */
 const INGEST = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local limit = tonumber(ARGV[4])
 if limit > 0 then
-  if redis.call('EXISTS', KEYS[4]) == 1 then return 3 end
   local n = redis.call('INCR', KEYS[3])
   if n == 1 then redis.call('EXPIRE', KEYS[3], ARGV[5]) end
-  if n > limit then
-    redis.call('SET', KEYS[4], '1', 'EX', ARGV[6])
-    redis.call('DEL', KEYS[3])
+  if n > limit + 1 then return 3 end
+  if n == limit + 1 then
+    redis.call('EXPIRE', KEYS[3], ARGV[6])
     redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3], 'f', '1')
     return 2
   end
@@ -152,7 +152,7 @@ export class Inbox {
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
-    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 4, lua: INGEST });
+    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 3, lua: INGEST });
     opts.redis.defineCommand('waspadaAck', { numberOfKeys: 1, lua: ACK });
     opts.redis.defineCommand('waspadaRenew', { numberOfKeys: 1, lua: RENEW });
     this.r = opts.redis as WithIngest;
@@ -180,7 +180,7 @@ export class Inbox {
     const who = !urgent && from.user && this.flood.limit > 0 ? this.keys.inboxFlood(d.channel, this.senderRef(from.user)) : null;
     const sealed = this.cipher.seal(JSON.stringify({ id: d.id, body: d.body }));
     const outcome = await this.r.waspadaIngest(
-      this.keys.inboxSeen(d.channel, d.id), stream, who?.count ?? this.keys.inbox, who?.silence ?? this.keys.inbox,
+      this.keys.inboxSeen(d.channel, d.id), stream, who ?? this.keys.inbox,
       SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS,
     );
     return outcome === 0 ? 'duplicate' : outcome === 1 ? 'queued' : 'flooding';

@@ -28,11 +28,8 @@ export function keyspace(prefix: string) {
     recruiterRecorded: (hash: string, kind: 'warned' | 'reported', key: string) => `${prefix}:recruiter:{${hash}}:${kind}:once:${key}`,
     // The inbox: webhook deliveries waiting to be handled. One hash tag, so ingest is one script.
     inbox: `${prefix}:{inbox}:stream`,
-    /** A sender's count of recent messages and their silence after too many (by a keyed hash of them). */
-    inboxFlood: (channel: string, sender: string) => ({
-      count: `${prefix}:{inbox}:flood:${channel}:${sender}`,
-      silence: `${prefix}:{inbox}:quiet:${channel}:${sender}`,
-    }),
+    /** A sender's count of recent messages, which also holds their silence after too many (by a keyed hash of them). */
+    inboxFlood: (channel: string, sender: string) => `${prefix}:{inbox}:flood:${channel}:${sender}`,
     /** The inbox's fast lane: messages that may be pleas for help, handled before the others. */
     inboxUrgent: `${prefix}:{inbox}:urgent`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
