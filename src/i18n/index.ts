@@ -13,7 +13,8 @@ export interface Texts {
   index(lang: Lang): LocaleIndex;
 }
 
-interface LoadedLocale {
+/** One language's texts as read from locales/<lang> (what a compiled content bundle keeps too). */
+export interface LoadedLocale {
   resource: Record<string, unknown>;
   keys: Set<string>;
   where: Map<string, { file: string; line: number }>;
@@ -56,7 +57,16 @@ function loadLocale(dir: string, lang: Lang, display: (f: string) => string): Lo
 }
 
 export function loadTexts(dir: string, display = (f: string) => f): Texts {
-  const loaded = Object.fromEntries(LANGS.map((l) => [l, loadLocale(dir, l, display)])) as Record<Lang, LoadedLocale>;
+  return textsFrom(readLocales(dir, display));
+}
+
+/** Every language's texts read from locales/ (JSON errors are thrown with their file). */
+export function readLocales(dir: string, display = (f: string) => f): Record<Lang, LoadedLocale> {
+  return Object.fromEntries(LANGS.map((l) => [l, loadLocale(dir, l, display)])) as Record<Lang, LoadedLocale>;
+}
+
+/** The texts made from what readLocales read (or a compiled bundle kept). */
+export function textsFrom(loaded: Record<Lang, LoadedLocale>): Texts {
   const resources: Resource = {};
   for (const l of LANGS) resources[l] = { translation: loaded[l].resource as Record<string, string> };
   const inst: I18n = i18next.createInstance();
