@@ -1,5 +1,5 @@
 // Validation of free-text answers, one function per input type. Pure: the time comes in as `now`.
-import { distance, fold, nearly, squash } from './text.js';
+import { closestTypo, fold, squash } from './text.js';
 import type { Value } from './types.js';
 
 export const INPUT_TYPES = ['text', 'phone', 'date', 'country', 'yesno', 'number'] as const;
@@ -100,23 +100,35 @@ export function parseDate(text: string, notAfter: number | null): Parsed {
   return { ok: true, value: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
+interface CountryIndex {
+  /** Code (lower case) or squashed name → code; the first country listed wins. */
+  exact: Map<string, string>;
+  /** Every squashed name with its country's code, for typos. */
+  names: { text: string; value: string }[];
+}
+
+/** Each list of countries is squashed once (lists are loaded once and never changed). */
+const indexes = new WeakMap<readonly Country[], CountryIndex>();
+
+function countryIndex(countries: readonly Country[]): CountryIndex {
+  let index = indexes.get(countries);
+  if (!index) {
+    index = { exact: new Map(), names: [] };
+    for (const c of countries) {
+      for (const key of [c.code.toLowerCase(), ...c.names.map(squash)]) if (!index.exact.has(key)) index.exact.set(key, c.code);
+      for (const n of c.names) index.names.push({ text: squash(n), value: c.code });
+    }
+    indexes.set(countries, index);
+  }
+  return index;
+}
+
 /** A country by code or name; a typo must be closer to one country than to any other. */
 export function parseCountry(text: string, countries: readonly Country[]): Parsed {
   const typed = squash(text);
-  for (const c of countries) if (c.code.toLowerCase() === typed || c.names.some((n) => squash(n) === typed)) return { ok: true, value: c.code };
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  let tie = false;
-  for (const c of countries) {
-    for (const n of c.names) {
-      const name = squash(n);
-      if (!nearly(typed, name)) continue;
-      const d = distance(typed, name);
-      if (d < bestDistance) [best, bestDistance, tie] = [c.code, d, false];
-      else if (d === bestDistance && c.code !== best) tie = true;
-    }
-  }
-  return best && !tie ? { ok: true, value: best } : { ok: false, reason: 'unknown_country' };
+  const index = countryIndex(countries);
+  const code = index.exact.get(typed) ?? closestTypo(typed, index.names);
+  return code !== undefined ? { ok: true, value: code } : { ok: false, reason: 'unknown_country' };
 }
 
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));

@@ -1,5 +1,5 @@
 // Global intents: matched before the current step, at any step, in both languages, with typos.
-import { distance, nearly, squash, tokens } from './text.js';
+import { closestTypo, nearly, squash, tokens } from './text.js';
 
 export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start';
 
@@ -162,9 +162,13 @@ export function emergencySignal(text: string): 'interrupt' | 'alert' | null {
   return phrase ? 'interrupt' : null;
 }
 
-const PHRASE_TABLE: { intent: Intent; phrase: string }[] = (Object.keys(PHRASES) as Intent[]).flatMap((intent) =>
-  PHRASES[intent].map((p) => ({ intent, phrase: squash(p) })),
+/** Every phrase, squashed, with its intent: exact matches by a lookup, typos by closestTypo. */
+const PHRASE_TABLE: { text: string; value: Intent }[] = (Object.keys(PHRASES) as Intent[]).flatMap((intent) =>
+  PHRASES[intent].map((p) => ({ text: squash(p), value: intent })),
 );
+/** The first intent of each phrase (an exact phrase means the intent listed first). */
+const EXACT_PHRASES = new Map<string, Intent>();
+for (const { text, value } of PHRASE_TABLE) if (!EXACT_PHRASES.has(text)) EXACT_PHRASES.set(text, value);
 
 /**
  * What a message asks for: a global intent, or (a long text with a plea in it) an emergency alert.
@@ -182,17 +186,8 @@ export function readIntent(text: string): { intent: Intent | null; alert: boolea
     if (words.length > 0 && words.length <= 4) {
       const whole = words.join(' ');
       // Exact phrases first, then the single closest typo (a typo as close to two intents is neither).
-      for (const { intent, phrase } of PHRASE_TABLE) if (whole === phrase) return { intent, alert: false };
-      let best: Intent | null = null;
-      let bestDistance = Infinity;
-      let tie = false;
-      for (const { intent, phrase } of PHRASE_TABLE) {
-        if (!nearly(whole, phrase)) continue;
-        const d = distance(whole, phrase);
-        if (d < bestDistance) [best, bestDistance, tie] = [intent, d, false];
-        else if (d === bestDistance && intent !== best) tie = true;
-      }
-      if (best && !tie) return { intent: best, alert: false };
+      const intent = EXACT_PHRASES.get(whole) ?? closestTypo(whole, PHRASE_TABLE);
+      if (intent) return { intent, alert: false };
     }
   }
   const signal = emergencySignal(trimmed);

@@ -1,14 +1,79 @@
 // Text helpers shared by intent matching, choice matching and input validation.
-import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-// natural is imported by sub-path: its index pulls in database clients we never use.
-const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
-  DamerauLevenshteinDistance: (a: string, b: string, opts?: { transposition_cost?: number }) => number;
-};
+/**
+ * Rows of the edit-distance table, reused by every call (grown when a longer string comes): a call
+ * allocates nothing. The engine is synchronous, so one set is enough.
+ */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
 
-export function distance(a: string, b: string): number {
-  return DamerauLevenshteinDistance(a, b);
+/**
+ * The edit distance between `a` and `b` when it is at most `budget`, else `budget + 1` (it stops as
+ * soon as the budget is exceeded). `budget` is a whole number >= 0 (Infinity gives the distance).
+ *
+ * Edits are insertions, deletions, substitutions and transpositions of two adjacent characters, each
+ * counting 1, in the optimal-string-alignment sense (restricted Damerau-Levenshtein): a transposed
+ * pair is not edited again ("ca" -> "abc" is 3, not 2). That is how people mistype a word ("malasyia",
+ * "tolnog"), and typo budgets here are at most 2. Characters are UTF-16 code units, compared exactly
+ * (callers compare squashed text). Before this, natural's DamerauLevenshteinDistance was used: its
+ * unrestricted variant undercounts ("ce " -> "ec  " gave 1; it is 2), so some 2-edit typos passed as 1.
+ *
+ * Only cells within `budget` of the diagonal are computed (the others are over budget anyway), with
+ * values capped at budget + 1; a row whose every cell is over budget ends the search, since the
+ * smallest value of a row never decreases from one row to the next.
+ */
+export function withinDistance(a: string, b: string, budget: number): number {
+  if (a === b) return 0;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > budget) return budget + 1;
+  if (la === 0 || lb === 0) return la + lb;
+  // A band wider than the longer string is the whole table.
+  const k = Math.min(Math.floor(budget), Math.max(la, lb));
+  const cap = k + 1;
+  if (rowA.length <= lb) {
+    const size = Math.max(lb + 1, rowA.length * 2);
+    [rowA, rowB, rowC] = [new Int32Array(size), new Int32Array(size), new Int32Array(size)];
+  }
+  // Row i - 2, row i - 1 and row i of the table (row i: the first i characters of a).
+  let before = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0, top = Math.min(lb, cap); j <= top; j++) prev[j] = j;
+  for (let i = 1; i <= la; i++) {
+    const lo = i > k ? i - k : 1;
+    const hi = i + k < lb ? i + k : lb;
+    const ca = a.charCodeAt(i - 1);
+    const ca1 = i > 1 ? a.charCodeAt(i - 2) : -1;
+    // The cell left of the band: column 0 (i deletions) or, outside the band, over budget.
+    let rowMin = lo === 1 ? (i < cap ? i : cap) : cap;
+    cur[lo - 1] = rowMin;
+    for (let j = lo; j <= hi; j++) {
+      const cb = b.charCodeAt(j - 1);
+      let v = prev[j - 1]! + (ca === cb ? 0 : 1);
+      const del = prev[j]! + 1;
+      if (del < v) v = del;
+      const ins = cur[j - 1]! + 1;
+      if (ins < v) v = ins;
+      if (j > 1 && ca === b.charCodeAt(j - 2) && ca1 === cb) {
+        const swap = before[j - 2]! + 1;
+        if (swap < v) v = swap;
+      }
+      if (v > cap) v = cap;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    // The cell right of the band, read by the next row: over budget.
+    if (hi < lb) cur[hi + 1] = cap;
+    if (rowMin > k) return budget + 1;
+    const spare = before;
+    before = prev;
+    prev = cur;
+    cur = spare;
+  }
+  const d = prev[lb]!;
+  return d <= budget ? d : budget + 1;
 }
 
 const MARKS = /[\u0300-\u036f]/g;
@@ -37,10 +102,34 @@ export function typoBudget(len: number): number {
   return 2;
 }
 
+/** How many edits `typed` is from `target` when it is `target` or a plausible typo of it, else Infinity. Both squashed. */
+export function typoDistance(typed: string, target: string): number {
+  if (typed === target) return 0;
+  const budget = typoBudget(target.length);
+  if (budget === 0) return Infinity;
+  const d = withinDistance(typed, target, budget);
+  return d <= budget ? d : Infinity;
+}
+
 /** True when `typed` is `target` or a plausible typo of it. Both are expected squashed. */
 export function nearly(typed: string, target: string): boolean {
-  if (typed === target) return true;
-  const budget = typoBudget(target.length);
-  if (budget === 0 || Math.abs(typed.length - target.length) > budget) return false;
-  return distance(typed, target) <= budget;
+  return typoDistance(typed, target) !== Infinity;
+}
+
+/**
+ * What the closest plausible typo among `targets` stands for: the value of the target fewest edits
+ * from `typed`; undefined when none is near enough, or when targets of two different values are
+ * equally near (a typo as close to two meanings means neither). Exact matches are the caller's.
+ */
+export function closestTypo<T>(typed: string, targets: readonly { text: string; value: T }[]): T | undefined {
+  let best: T | undefined;
+  let bestDistance = Infinity;
+  let tie = false;
+  for (const { text, value } of targets) {
+    const d = typoDistance(typed, text);
+    if (d === Infinity) continue;
+    if (d < bestDistance) [best, bestDistance, tie] = [value, d, false];
+    else if (d === bestDistance && value !== best) tie = true;
+  }
+  return tie ? undefined : best;
 }
