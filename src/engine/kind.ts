@@ -1,6 +1,7 @@
 // The contract every step kind implements. One file per kind in ./steps, registered by its type string.
 import { z } from 'zod';
 import type { Country } from './inputs.js';
+import type { LabelForms } from './labels.js';
 import type { Effect, Input, Lang, Reply, Say, Session, Value } from './types.js';
 
 export const Target = z.string().min(1).describe('a step id in this flow, "@end", or "flow:<id>"');
@@ -21,8 +22,8 @@ export interface Runtime {
   readonly lang: Lang;
   readonly now: number;
   readonly countries: readonly Country[];
-  /** Label text of an i18n key in every language (the session's first), for matching typed answers. */
-  labels(key: string): string[];
+  /** Label text of an i18n key in every language, squashed, and its words: for matching typed answers. */
+  labels(key: string): LabelForms;
   say(items: readonly SayItem[]): void;
   /** Adds content that is already resolved (an effect's own messages); `$` in it is not a variable. */
   emit(says: readonly Say[]): void;

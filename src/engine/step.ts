@@ -3,6 +3,7 @@ import type { Bundle, Flow } from './flow.js';
 import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES, parseYesNo } from './inputs.js';
+import { labelForms, type LabelForms } from './labels.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE, varRef } from './names.js';
 import { matchChoice } from './steps/choice.js';
 import { KINDS } from './steps/index.js';
@@ -67,8 +68,8 @@ class Run implements Runtime {
   get countries() {
     return this.bundle.countries;
   }
-  labels(key: string): string[] {
-    return [this.lang, ...LANGS.filter((l) => l !== this.lang)].map((l) => this.bundle.label(l, key));
+  labels(key: string): LabelForms {
+    return labelForms(this.bundle, key);
   }
 
   private flow(id: string): Flow | undefined {

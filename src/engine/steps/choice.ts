@@ -22,10 +22,20 @@ type Step = z.infer<typeof schema>;
  */
 export const TEXT_HANDOVER_MIN = 100;
 
-const ORDINALS: Record<string, number> = { satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
+/** Numbers typed as words, in both languages. */
+export const ORDINALS: Record<string, number> = { satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
 
 function options(s: Step) {
   return s.choices.map((c) => ({ id: c.id, label: c.label }));
+}
+
+/** Choices' ids squashed, once per list of choices (a step's list never changes). */
+const squashedIds = new WeakMap<readonly { id: string }[], string[]>();
+
+function idsOf(choices: readonly { id: string }[]): string[] {
+  let ids = squashedIds.get(choices);
+  if (!ids) squashedIds.set(choices, (ids = choices.map((c) => squash(c.id))));
+  return ids;
 }
 
 /**
@@ -37,16 +47,15 @@ export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'
   if (!typed) return undefined;
   const n = /^\d{1,2}$/.test(typed) ? Number(typed) : ORDINALS[typed];
   if (n !== undefined) return choices[n - 1];
-  const labels = choices.map((c) => rt.labels(c.label).map(squash));
-  const exact = choices.find((c, i) => labels[i]!.includes(typed) || typed === squash(c.id));
+  const labels = choices.map((c) => rt.labels(c.label));
+  const ids = idsOf(choices);
+  const exact = choices.find((_, i) => labels[i]!.texts.includes(typed) || typed === ids[i]);
   if (exact) return exact;
   const only = (hits: Step['choices']) => (hits.length === 1 ? hits[0] : undefined);
-  const typo = only(choices.filter((_, i) => labels[i]!.some((l) => nearly(typed, l))));
+  const typo = only(choices.filter((_, i) => labels[i]!.texts.some((l) => nearly(typed, l))));
   if (typo) return typo;
   // A word of one label only ("panduan" for "Panduan migrasi aman").
-  if (typed.length >= 4 && !typed.includes(' ')) {
-    return only(choices.filter((_, i) => labels[i]!.some((l) => l.split(' ').includes(typed))));
-  }
+  if (typed.length >= 4 && !typed.includes(' ')) return only(choices.filter((_, i) => labels[i]!.words.has(typed)));
   return undefined;
 }
 

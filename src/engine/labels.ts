@@ -1,0 +1,29 @@
+// Choice labels as typed answers are matched against them, worked out once per bundle and label.
+import type { Bundle } from './flow.js';
+import { squash } from './text.js';
+import { LANGS } from './types.js';
+
+/** A label key's text in every language, squashed, and the words of those texts. */
+export interface LabelForms {
+  texts: readonly string[];
+  words: ReadonlySet<string>;
+}
+
+/**
+ * Per bundle, per label key. A bundle's texts do not change while it is in use (new content is a new
+ * bundle), so a label is looked up and squashed the first time a typed answer is matched against it,
+ * not for every message.
+ */
+const forms = new WeakMap<Bundle, Map<string, LabelForms>>();
+
+export function labelForms(bundle: Bundle, key: string): LabelForms {
+  let byKey = forms.get(bundle);
+  if (!byKey) forms.set(bundle, (byKey = new Map()));
+  let f = byKey.get(key);
+  if (!f) {
+    const texts = LANGS.map((l) => squash(bundle.label(l, key)));
+    f = { texts, words: new Set(texts.flatMap((t) => t.split(' '))) };
+    byKey.set(key, f);
+  }
+  return f;
+}
