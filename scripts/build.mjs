@@ -18,10 +18,21 @@ export function build() {
     const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
     if (r.status !== 0) return `${args[0] === TSC ? 'tsc' : 'copying assets'} failed (${r.signal ?? `exit ${r.status}`})`;
   }
+  const content = compileContent();
+  if (content) return content;
   // The start time, not the end: a source edited during the build makes the next start build again.
   writeFileSync(STAMP, '');
   utimesSync(STAMP, startedAt, startedAt);
   return null;
+}
+
+/**
+ * Flows, texts and data checked in full and compiled into dist/content.json, which serve loads while
+ * flows/, locales/, data/ and the code are still those it was made from. Returns null, or what failed.
+ */
+function compileContent() {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'flows:check', '--write', join(ROOT, 'dist/content.json')], { cwd: ROOT, stdio: 'inherit' });
+  return r.status === 0 ? null : `checking the flows failed (${r.signal ?? `exit ${r.status}`})`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

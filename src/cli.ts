@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runTerminal } from './channels/terminal.js';
 import { CHANNELS } from './channels/registry.js';
-import { ConfigError, loadConfig } from './config.js';
-import { checkContent, contentDirs, loadContent, ROOT } from './content/index.js';
+import { ConfigError, loadConfig, requireServeConfig } from './config.js';
+import { loadCheckedContent, writeContentBundle } from './content/compiled.js';
+import { checkContent, contentDirs, contentFrom, loadContent, readContentParts, ROOT } from './content/index.js';
 import { effectSignatures } from './conversation/effects.js';
 import { CODE_KEYS, ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
@@ -49,14 +50,17 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
 }
 
 function flowsCheck(args: string[]): void {
-  const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
+  // --write <file>: also compiles what passed into a bundle that serve loads instead (npm run build).
+  const { values } = parseArgs({ args, options: { root: { type: 'string' }, write: { type: 'string' } } });
   const root = values.root ? resolve(values.root) : ROOT;
   let problems;
   try {
-    const content = loadContent(contentDirs(root), root);
+    const parts = readContentParts(contentDirs(root), root);
+    const content = contentFrom(parts);
     problems = checkContent(content, effectSignatures(), CODE_KEYS);
     if (!problems.length) {
-      process.stdout.write(`flows ok: ${content.bundle.flows.size} flows, ${content.texts.index('id').keys.size} texts in each language\n`);
+      if (values.write) writeContentBundle(resolve(values.write), parts, contentDirs(root), root);
+      process.stdout.write(`flows ok: ${content.bundle.flows.size} flows, ${content.texts.index('id').keys.size} texts in each language${values.write ? `; compiled into ${values.write}` : ''}\n`);
       return;
     }
   } catch (e) {
@@ -77,10 +81,17 @@ function flowsGraph(args: string[]): void {
   process.stdout.write(`wrote ${content.bundle.flows.size} diagrams to ${out}\n`);
 }
 
-async function serve(): Promise<void> {
+async function serve(args: string[]): Promise<void> {
+  // --root: the folder holding flows/, locales/ and data/ (by default the repository or image root).
+  const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
   const config = loadConfig();
+  requireServeConfig(config);
   const log = createLogger(config.LOG_LEVEL ?? 'info');
-  const running = await startWaspada(config, { log });
+  // The content compiled and checked by the build, or (changed since, or no build) checked in full now.
+  const { content, problems, checkedInFull } = loadCheckedContent(effectSignatures(), CODE_KEYS, { root: values.root ? resolve(values.root) : ROOT });
+  if (problems.length) fail(`the flows have problems; run npm run flows:check\n${problems.map(formatProblem).join('\n')}`);
+  if (checkedInFull) log.info({ why: checkedInFull }, 'content read and checked in full');
+  const running = await startWaspada(config, { log, content });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -129,7 +140,7 @@ async function main(): Promise<void> {
     case 'flows:graph':
       return flowsGraph(args);
     case 'serve':
-      return serve();
+      return serve(args);
     default: {
       if (command && channelCommand(command)) return runChannelCommand(command, args);
       const all = ['demo', 'chat', 'serve', 'flows:check', 'flows:graph', ...CHANNELS.flatMap((m) => Object.keys(m.commands ?? {}))];

@@ -1,8 +1,11 @@
 // Reviewed reference data (data/*.yaml): contacts, legal facts, countries. Validated at load.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+
+/** YAML's parser, loaded only when data/ is read (a server started from a compiled bundle does not). */
+const parse = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 const Bilingual = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
 const Reviewed = z.union([z.string(), z.date()]).transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date YYYY-MM-DD'));

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { checkFlows } from '../engine/check.js';
 import { loadFlowDir, type Bundle, type Flow, type Problem } from '../engine/flow.js';
 import type { EffectSignature } from '../engine/kind.js';
-import { LANGS } from '../engine/types.js';
-import { loadTexts, type Texts } from '../i18n/index.js';
+import { LANGS, type Lang } from '../engine/types.js';
+import { readLocales, textsFrom, type LoadedLocale, type Texts } from '../i18n/index.js';
 import { loadReferenceData, type ReferenceData } from './data.js';
 import { Renderer } from './render.js';
 
@@ -37,11 +37,28 @@ export function contentDirs(root = ROOT): ContentDirs {
   return { flows: join(root, 'flows'), locales: join(root, 'locales'), data: join(root, 'data') };
 }
 
-export function loadContent(dirs: ContentDirs = contentDirs(), root = ROOT): Content {
+/** What the content is made of, as read from its files (or kept in a compiled bundle, see compiled.ts). */
+export interface ContentParts {
+  flows: Map<string, Flow>;
+  locales: Record<Lang, LoadedLocale>;
+  data: ReferenceData;
+  problems: Problem[];
+}
+
+/** Reads and checks the shape of every flow, text and piece of reference data (files named relative to root). */
+export function readContentParts(dirs: ContentDirs = contentDirs(), root = ROOT): ContentParts {
   const display = (f: string) => relative(root, f) || f;
   const { flows, problems } = loadFlowDir(dirs.flows, display);
-  const texts = loadTexts(dirs.locales, display);
-  const data = loadReferenceData(dirs.data);
+  return { flows, locales: readLocales(dirs.locales, display), data: loadReferenceData(dirs.data), problems };
+}
+
+export function loadContent(dirs: ContentDirs = contentDirs(), root = ROOT): Content {
+  return contentFrom(readContentParts(dirs, root));
+}
+
+/** The one way content is made: from the files just read, or from a compiled bundle. */
+export function contentFrom({ flows, locales, data, problems }: ContentParts): Content {
+  const texts = textsFrom(locales);
   const bundle: Bundle = {
     flows,
     entry: ENTRY_FLOW,

@@ -1,8 +1,9 @@
 // A flow file: its shape, its loading from YAML with line numbers for every problem, and the bundle
 // of everything step() needs.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { Country } from './inputs.js';
 import { VAR_NAME } from './names.js';
 import { KINDS } from './steps/index.js';
@@ -57,6 +58,10 @@ export interface Bundle {
   label(lang: Lang, key: string): string;
 }
 
+/** The YAML parser, loaded when a flow file is first parsed (a server started from a compiled bundle never needs it). */
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]): number {
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
@@ -67,6 +72,7 @@ function lineOf(doc: Document, counter: LineCounter, path: (string | number)[]):
 
 /** Parses one flow file. Shape problems (pass one) are returned with their line; references are checked later. */
 export function parseFlow(file: string, source: string): { flow?: Flow; problems: Problem[] } {
+  const { isMap, LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const doc = parseDocument(source, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   const problems: Problem[] = [];
@@ -147,4 +153,30 @@ export function loadFlowDir(dir: string, display = (f: string) => f): { flows: M
     if (flow) flows.set(flow.id, flow);
   }
   return { flows, problems };
+}
+
+/** A flow as plain data (what a compiled content bundle keeps): all but the line lookup. */
+export type FlowData = Omit<Flow, 'invalid' | 'line'> & { invalid: string[] };
+
+export function flowData(flow: Flow): FlowData {
+  const { line: _line, invalid, ...rest } = flow;
+  return { ...rest, invalid: [...invalid] };
+}
+
+/** A flow made again from its data; `path` is its file, parsed again only if a line is asked for (for a message). */
+export function flowFromData(data: FlowData, path: string): Flow {
+  let line: Flow['line'] | undefined;
+  return {
+    ...data,
+    invalid: new Set(data.invalid),
+    line: (at) => {
+      if (!line) {
+        const { LineCounter, parseDocument } = yaml();
+        const counter = new LineCounter();
+        const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: counter });
+        line = (p) => lineOf(doc, counter, p);
+      }
+      return line(at);
+    },
+  };
 }

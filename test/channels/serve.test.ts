@@ -156,5 +156,8 @@ describe('the built image command (node dist/src/cli.js, as the Dockerfile runs 
     // Logs are JSON and carry no message text.
     expect(log).not.toContain('tolong');
     for (const line of log.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    // It started from the content the build checked and compiled, not by reading it all again.
+    expect(existsSync(resolve(ROOT, 'dist/content.json'))).toBe(true);
+    expect(log).not.toContain('content read and checked in full');
   }, 60_000);
 });
