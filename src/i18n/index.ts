@@ -65,6 +65,28 @@ export function readLocales(dir: string, display = (f: string) => f): Record<Lan
   return Object.fromEntries(LANGS.map((l) => [l, loadLocale(dir, l, display)])) as Record<Lang, LoadedLocale>;
 }
 
+/** Texts kept at most (then all are dropped and worked out again): far more than the content has. */
+const MEMO_MAX = 4096;
+
+/**
+ * Where t()'s result is kept, when it can be: a text without values, or whose values are numbers or
+ * booleans (a count, a limit). Such a result depends on the language, the key and those values only
+ * (the resources never change once loaded), so i18next works it out once, plurals and all. A text
+ * with a string value (a name, anything a person typed) is never kept: undefined.
+ */
+function memoKey(lang: Lang, key: string, vars: Record<string, unknown> | undefined): string | undefined {
+  let id = `${lang}\u0000${key}`;
+  if (vars) {
+    for (const name in vars) {
+      const v = vars[name];
+      if (typeof v === 'number') id += `\u0000${name}=${Object.is(v, -0) ? '-0' : v}`;
+      else if (typeof v === 'boolean' || v === undefined) id += `\u0000${name}=${v}`;
+      else return undefined;
+    }
+  }
+  return id;
+}
+
 /** The texts made from what readLocales read (or a compiled bundle kept). */
 export function textsFrom(loaded: Record<Lang, LoadedLocale>): Texts {
   const resources: Resource = {};
@@ -81,8 +103,19 @@ export function textsFrom(loaded: Record<Lang, LoadedLocale>): Texts {
     interpolation: { escapeValue: false },
   });
   const fixed = Object.fromEntries(LANGS.map((l) => [l, inst.getFixedT(l)])) as Record<Lang, ReturnType<I18n['getFixedT']>>;
+  const memo = new Map<string, string>();
   return {
-    t: (lang, key, vars) => String(fixed[lang](key, vars as never)),
+    t: (lang, key, vars) => {
+      const id = memoKey(lang, key, vars);
+      if (id === undefined) return String(fixed[lang](key, vars as never));
+      let text = memo.get(id);
+      if (text === undefined) {
+        if (memo.size >= MEMO_MAX) memo.clear();
+        text = String(fixed[lang](key, vars as never));
+        memo.set(id, text);
+      }
+      return text;
+    },
     has: (lang, key) => loaded[lang].keys.has(key),
     index: (lang) => ({ keys: loaded[lang].keys, file: (key) => loaded[lang].where.get(key) }),
   };
