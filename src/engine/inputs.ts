@@ -1,5 +1,5 @@
 // Validation of free-text answers, one function per input type. Pure: the time comes in as `now`.
-import { closestTypo, fold, squash } from './text.js';
+import { closestTypo, fold, squash, typoTargets, type TypoTarget } from './text.js';
 import type { Value } from './types.js';
 
 export const INPUT_TYPES = ['text', 'phone', 'date', 'country', 'yesno', 'number'] as const;
@@ -104,7 +104,7 @@ interface CountryIndex {
   /** Code (lower case) or squashed name → code; the first country listed wins. */
   exact: Map<string, string>;
   /** Every squashed name with its country's code, for typos. */
-  names: { text: string; value: string }[];
+  names: TypoTarget<string>[];
 }
 
 /** Each list of countries is squashed once (lists are loaded once and never changed). */
@@ -113,11 +113,9 @@ const indexes = new WeakMap<readonly Country[], CountryIndex>();
 function countryIndex(countries: readonly Country[]): CountryIndex {
   let index = indexes.get(countries);
   if (!index) {
-    index = { exact: new Map(), names: [] };
-    for (const c of countries) {
-      for (const key of [c.code.toLowerCase(), ...c.names.map(squash)]) if (!index.exact.has(key)) index.exact.set(key, c.code);
-      for (const n of c.names) index.names.push({ text: squash(n), value: c.code });
-    }
+    const exact = new Map<string, string>();
+    for (const c of countries) for (const key of [c.code.toLowerCase(), ...c.names.map(squash)]) if (!exact.has(key)) exact.set(key, c.code);
+    index = { exact, names: typoTargets(countries.flatMap((c) => c.names.map((n) => ({ text: squash(n), value: c.code })))) };
     indexes.set(countries, index);
   }
   return index;

@@ -1,5 +1,5 @@
 // Global intents: matched before the current step, at any step, in both languages, with typos.
-import { closestTypo, nearly, squash, tokens } from './text.js';
+import { closestTypo, nearly, squash, tokens, typoTargets } from './text.js';
 
 export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start';
 
@@ -163,8 +163,8 @@ export function emergencySignal(text: string): 'interrupt' | 'alert' | null {
 }
 
 /** Every phrase, squashed, with its intent: exact matches by a lookup, typos by closestTypo. */
-const PHRASE_TABLE: { text: string; value: Intent }[] = (Object.keys(PHRASES) as Intent[]).flatMap((intent) =>
-  PHRASES[intent].map((p) => ({ text: squash(p), value: intent })),
+const PHRASE_TABLE = typoTargets(
+  (Object.keys(PHRASES) as Intent[]).flatMap((intent) => PHRASES[intent].map((p) => ({ text: squash(p), value: intent }))),
 );
 /** The first intent of each phrase (an exact phrase means the intent listed first). */
 const EXACT_PHRASES = new Map<string, Intent>();

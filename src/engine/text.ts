@@ -116,20 +116,57 @@ export function nearly(typed: string, target: string): boolean {
   return typoDistance(typed, target) !== Infinity;
 }
 
+/** A text a typo may stand for, and what it means; `chars` as charMask(text). Made by typoTargets. */
+export interface TypoTarget<T> {
+  text: string;
+  value: T;
+  chars: number;
+}
+
+export function typoTargets<T>(list: readonly { text: string; value: T }[]): TypoTarget<T>[] {
+  return list.map(({ text, value }) => ({ text, value, chars: charMask(text) }));
+}
+
+/** Which characters a text has, folded into 32 bits (a code unit's last five bits). */
+export function charMask(text: string): number {
+  let mask = 0;
+  for (let i = 0; i < text.length; i++) mask |= 1 << (text.charCodeAt(i) & 31);
+  return mask;
+}
+
+function bits(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
+
+/**
+ * Fewest edits between two texts with these character masks: a character (class) one has and the
+ * other lacks takes an edit of its own, and one edit (a substitution) brings in at most one and takes
+ * away at most one.
+ */
+function fewestEdits(a: number, b: number): number {
+  return Math.max(bits(a & ~b), bits(b & ~a));
+}
+
 /**
  * What the closest plausible typo among `targets` stands for: the value of the target fewest edits
  * from `typed`; undefined when none is near enough, or when targets of two different values are
- * equally near (a typo as close to two meanings means neither). Exact matches are the caller's.
+ * equally near (a typo as close to two meanings means neither). An exact match is 0 edits away.
+ * Targets whose length or characters are too far off are passed over before any distance is worked out.
  */
-export function closestTypo<T>(typed: string, targets: readonly { text: string; value: T }[]): T | undefined {
+export function closestTypo<T>(typed: string, targets: readonly TypoTarget<T>[]): T | undefined {
+  const chars = charMask(typed);
   let best: T | undefined;
   let bestDistance = Infinity;
   let tie = false;
-  for (const { text, value } of targets) {
-    const d = typoDistance(typed, text);
+  for (const target of targets) {
+    const budget = typoBudget(target.text.length);
+    if (Math.abs(target.text.length - typed.length) > budget || fewestEdits(chars, target.chars) > budget) continue;
+    const d = typoDistance(typed, target.text);
     if (d === Infinity) continue;
-    if (d < bestDistance) [best, bestDistance, tie] = [value, d, false];
-    else if (d === bestDistance && value !== best) tie = true;
+    if (d < bestDistance) [best, bestDistance, tie] = [target.value, d, false];
+    else if (d === bestDistance && target.value !== best) tie = true;
   }
   return tie ? undefined : best;
 }

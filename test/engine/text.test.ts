@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closestTypo, nearly, typoDistance, withinDistance } from '../../src/engine/text.js';
+import { closestTypo, nearly, typoBudget, typoDistance, typoTargets, withinDistance } from '../../src/engine/text.js';
 import { edited, randomString, referenceDistance, seeded } from '../helpers/edits.js';
 
 /** Random pairs from a small alphabet (edits collide), lengths 0 to 12: half unrelated, half a few edits apart. */
@@ -94,15 +94,36 @@ describe('typos', () => {
   });
 
   it('the closest typo wins, and one as close to two meanings is none', () => {
-    const targets = [
+    const targets = typoTargets([
       { text: 'australia', value: 'AU' },
       { text: 'austria', value: 'AT' },
       { text: 'holland', value: 'NL' },
       { text: 'belanda', value: 'NL' },
-    ];
+    ]);
     expect(closestTypo('australiia', targets)).toBe('AU');
     expect(closestTypo('austrlia', targets)).toBeUndefined();
     expect(closestTypo('hollad', targets)).toBe('NL');
     expect(closestTypo('mars', targets)).toBeUndefined();
+  });
+
+  it('the closest typo is the one comparing every target with the reference distance finds', () => {
+    const rand = seeded(8);
+    const alphabet = 'abdegiklmnorstu ';
+    for (let n = 0; n < 400; n++) {
+      const words = Array.from({ length: 12 }, () => randomString(rand, alphabet, 12));
+      const targets = words.map((text, i) => ({ text, value: i % 5 }));
+      const typed = edited(rand, words[n % 12]!, alphabet, 1 + (n % 3));
+      let best: number | undefined;
+      let bestDistance = Infinity;
+      let tie = false;
+      for (const { text, value } of targets) {
+        const budget = typoBudget(text.length);
+        const d = referenceDistance(typed, text);
+        if (text !== typed && (budget === 0 || d > budget)) continue;
+        if (d < bestDistance) [best, bestDistance, tie] = [value, d, false];
+        else if (d === bestDistance && value !== best) tie = true;
+      }
+      expect([typed, closestTypo(typed, typoTargets(targets))]).toEqual([typed, tie ? undefined : best]);
+    }
   });
 });
