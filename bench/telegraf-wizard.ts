@@ -1,6 +1,8 @@
-// The comparison bot for the webhook benchmark: how a Telegram bot is conventionally written with
-// telegraf: a 5-step Scenes.WizardScene, telegraf's session() middleware over a small Redis store,
-// served under Express through bot.webhookCallback(path, { secretToken }).
+// A conventional telegraf bot, kept for test/fakes/telegram-api.test.ts (the fake Bot API checked against
+// a real telegraf bot); the webhook bench's peers are peer-telegraf.ts, peer-grammy.ts and peer-floor.ts.
+// How a Telegram bot is conventionally written with telegraf: a 5-step Scenes.WizardScene, telegraf's
+// session() middleware over a small Redis store, served under Express through
+// bot.webhookCallback(path, { secretToken }).
 //
 // The five steps mirror our scripted conversation, one reply per incoming text message, each with an
 // inline keyboard: language (2 buttons) → welcome/consent (~400 characters, 3) → menu (8) →

@@ -1,4 +1,6 @@
-// Drives a Telegram webhook the way Telegram would, for benchmarks: `users` users each send `steps` as
+// Drives a Telegram webhook the way Telegram would (used by test/fakes/telegram-api.test.ts, with the
+// telegraf bot of telegraf-wizard.ts; the webhook bench has its own driver, after the independent
+// harness's pair.mjs, in webhook.ts): `users` users each send `steps` as
 // consecutive text-message updates, POSTed to the bot's webhook URL with the secret-token header. A user's
 // next message goes out only after the bot's reply to the previous one reached the fake Bot API (and the
 // webhook POST was answered, as Telegram waits for it), so latency = POST sent → first reply recorded by
