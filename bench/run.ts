@@ -1,9 +1,12 @@
 // npm run bench: builds, then runs each benchmark in its own process with the production Node
-// options (see Dockerfile), so figures are those of the compiled code that deployments run.
-import { execFileSync, spawnSync } from 'node:child_process';
+// options (see Dockerfile), so figures are those of the compiled code that deployments run, and
+// writes bench/RESULTS.md (bench/results.ts): the run's machine and settings, every registered bench's
+// figures against its targets. `npm run bench -- <name>` runs the benches whose module names <name>.
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commitOf, judge, loadavg, sectionId, writeResults, type Figures, type Section } from './results.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
@@ -52,30 +55,64 @@ const BENCHES: Bench[] = [
   { name: 'job-offer checker', module: 'bench/checker.js', fn: 'benchChecker', targets: { mean_ms_per_check: '<= 2', load_ms: '<= 150' } },
 ];
 
-function main() {
+/** Runs a bench's process: its stderr shown as it comes (progress) and kept (for a failure). */
+function runChild(args: string[]): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr = (stderr + c).slice(-20_000);
+      process.stderr.write(c);
+    });
+    child.on('close', (status, signal) => done({ status, signal, stdout, stderr }));
+  });
+}
+
+async function main() {
+  const only = process.argv.slice(2);
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const commit = commitOf(ROOT);
+  const loadBefore = loadavg();
   process.stdout.write('building (tsc)…\n');
   execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.bench.json')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(ROOT, 'scripts/copy-assets.mjs')], { stdio: 'inherit' });
-  const only = process.argv.slice(2);
+  const sections: Section[] = [];
   for (const b of BENCHES) {
     if (only.length && !only.some((o) => b.module.includes(o))) continue;
     const file = join(ROOT, 'dist', b.module);
     if (!existsSync(file)) continue;
     const code = `import(${JSON.stringify(file)}).then(async (m) => { const f = await m.${b.fn}(); process.stdout.write('\\n' + JSON.stringify(f)); })`;
-    const r = spawnSync(process.execPath, [...(b.node ?? PRODUCTION_NODE_OPTIONS), '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
     process.stdout.write(`\n## ${b.name}\n`);
+    const load0 = loadavg();
+    const r = await runChild([...(b.node ?? PRODUCTION_NODE_OPTIONS), '--input-type=module', '-e', code]);
+    const measured = { date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), commit, loadBefore: load0, loadAfter: loadavg() };
+    const section: Section = { id: sectionId(b.module), name: b.name, targets: b.targets ?? {}, measured };
+    sections.push(section);
     if (r.status !== 0) {
+      section.failed = `exit ${r.status ?? r.signal}\n${r.stderr.slice(-4000)}`;
       process.stdout.write(`failed (exit ${r.status ?? r.signal})\n`);
       process.exitCode = 1;
       continue;
     }
-    const { markdown, ...figures } = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+    const { markdown, ...figures } = JSON.parse(r.stdout.trim().split('\n').pop()!) as Figures;
+    section.figures = figures;
+    if (typeof markdown === 'string') section.markdown = markdown;
     for (const [k, v] of Object.entries(figures)) {
+      if (k.endsWith('_spread')) continue;
       const target = b.targets?.[k];
-      process.stdout.write(`  ${k.padEnd(24)} ${String(v).padStart(10)}${target ? `   (target ${target})` : ''}\n`);
+      const spread = figures[`${k}_spread`];
+      const shown = spread === undefined ? String(v) : `${v} (${spread})`;
+      process.stdout.write(`  ${k.padEnd(40)} ${shown.padStart(18)}${target ? `   (target ${target}: ${judge(v, target).replace(/\*/g, '')})` : ''}\n`);
     }
-    if (markdown) process.stdout.write(`\n${markdown}\n`);
+    if (section.markdown) process.stdout.write(`\n${section.markdown}\n`);
   }
+  if (!sections.length) return;
+  const registered = BENCHES.map((b) => ({ id: sectionId(b.module), name: b.name, targets: b.targets ?? {} }));
+  const results = join(ROOT, 'bench/RESULTS.md');
+  writeResults(results, { registered, sections, command: `npm run bench${only.length ? ` -- ${only.join(' ')}` : ''}`, commit, loadBefore, loadAfter: loadavg(), date });
+  process.stdout.write(`\nwritten: ${results}\n`);
 }
 
-main();
+await main();
