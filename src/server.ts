@@ -1,7 +1,9 @@
-// Builds the HTTP side from the parts: the channels' webhooks (plain Node handlers, before Express)
-// and the Express app for everything else (health).
-import { createServer, type Server } from 'node:http';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+// Builds the HTTP side from the parts: the channels' webhooks and /healthz (plain Node handlers, before
+// Express: a health check must be answered as soon as the process listens) and the Express app for
+// everything else, loaded by the first request that needs it (Express and its parsers cost more to
+// load than the rest of the server).
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Channel, Routes } from './channels/port.js';
 import type { Inbox } from './conversation/inbox.js';
@@ -21,13 +23,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() => clearTimeout(timer));
 }
 
-export function buildApp(parts: AppParts): Express {
-  const log = parts.log ?? silentLogger;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
+const INTERNAL_ERROR = Buffer.from('{"error":"internal error"}');
 
-  app.get('/healthz', async (_req, res) => {
+function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** GET /healthz: 200 with the state of Redis, the inbox and each channel with its outbox; 503 when Redis is down. */
+function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
     const up = await withTimeout(parts.redis.ping(), 1000).then(
       () => true,
       () => false,
@@ -39,9 +44,38 @@ export function buildApp(parts: AppParts): Express {
       channels[name] = { ...channel.health(), outbox: { ...(counts?.[name] ?? {}), ...local[name] } };
     }
     const inbox = { pending: up ? await parts.inbox.pending() : null, lastError: parts.inbox.lastError };
-    res.status(up ? 200 : 503).json({ status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', inbox, channels });
-  });
+    sendJson(req, res, up ? 200 : 503, Buffer.from(JSON.stringify({ status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', inbox, channels })));
+  };
+}
 
+/** Every request but the webhooks: /healthz at once, the rest through Express (loaded when first needed). */
+export function buildApp(parts: AppParts): RequestListener {
+  const log = parts.log ?? silentLogger;
+  const healthz = health(parts);
+  const failed = (req: IncomingMessage, res: ServerResponse) => (e: Error) => {
+    log.error({ err: e.message }, 'request failed');
+    if (!res.headersSent) sendJson(req, res, 500, INTERNAL_ERROR);
+    else res.destroy();
+  };
+  let app: Promise<Express> | undefined;
+  return (req, res) => {
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    if ((q < 0 ? url : url.slice(0, q)) === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      healthz(req, res).catch(failed(req, res));
+      return;
+    }
+    (app ??= expressApp(log, healthz)).then((a) => void a(req, res), failed(req, res));
+  };
+}
+
+async function expressApp(log: Logger, healthz: ReturnType<typeof health>): Promise<Express> {
+  const { default: express } = await import('express');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // The same health check under the spellings Express also takes (/healthz/, /HEALTHZ).
+  app.get('/healthz', (req, res, next) => void healthz(req, res).catch(next));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
@@ -52,8 +86,8 @@ export function buildApp(parts: AppParts): Express {
   return app;
 }
 
-/** Webhook routes ("METHOD /path") are answered before Express: the per-message hot path. */
-export function createHttpServer(app: Express, routes: Routes): Server {
+/** Webhook routes ("METHOD /path") are answered before anything else: the per-message hot path. */
+export function createHttpServer(app: RequestListener, routes: Routes): Server {
   return createServer((req, res) => {
     const url = req.url ?? '';
     const q = url.indexOf('?');
