@@ -7,7 +7,7 @@ import { CHANNELS } from './channels/registry.js';
 import { ConfigError, loadConfig, requireServeConfig } from './config.js';
 import { loadCheckedContent, writeContentBundle } from './content/compiled.js';
 import { checkContent, contentDirs, contentFrom, loadContent, readContentParts, ROOT } from './content/index.js';
-import { effectSignatures } from './conversation/effects.js';
+import { effectSignatures, loadChecker } from './conversation/effects.js';
 import { CODE_KEYS, ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
 import { flowToMermaid } from './engine/graph.js';
@@ -92,6 +92,8 @@ async function serve(args: string[]): Promise<void> {
   if (problems.length) fail(`the flows have problems; run npm run flows:check\n${problems.map(formatProblem).join('\n')}`);
   if (checkedInFull) log.info({ why: checkedInFull }, 'content read and checked in full');
   const running = await startWaspada(config, { log, content });
+  // Listening: what serving a message may need is loaded now rather than by the first person who needs it.
+  loadChecker().catch((e: Error) => log.error({ err: e.message }, 'could not load the job-offer checker'));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -6,7 +6,8 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { Telegraf, Telegram } from 'telegraf';
+// telegraf is loaded when first needed (right after the server listens, see start()), not at start-up.
+import type { Telegraf, Telegram } from 'telegraf';
 import type { InlineKeyboardButton, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
@@ -301,7 +302,8 @@ function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
   return apiRoot.startsWith('https:') ? new HttpsAgent(o) : new HttpAgent(o);
 }
 
-export function telegramClient(token: string, apiRoot = 'https://api.telegram.org'): Telegram {
+export async function telegramClient(token: string, apiRoot = 'https://api.telegram.org'): Promise<Telegram> {
+  const { Telegram } = await import('telegraf');
   return new Telegram(token, { apiRoot, agent: keepAliveAgent(apiRoot) });
 }
 
@@ -310,7 +312,8 @@ export const WEBHOOK_PATH = '/webhooks/telegram';
 export class TelegramChannel implements Channel {
   readonly name = TELEGRAM;
   readonly limits: ChannelLimits;
-  readonly telegram: Telegram;
+  /** telegraf's client, for the calls other than sendMessage (answering a button, polling). */
+  private telegram: Promise<Telegram> | undefined;
   private readonly api: BotApiSender;
   /** For notices sent when the outbox is away: a short wait, they are best effort. */
   private readonly direct: BotApiSender;
@@ -325,10 +328,13 @@ export class TelegramChannel implements Channel {
     this.log = deps.log ?? silentLogger;
     this.inbox = deps.inbox;
     this.recipients = deps.recipients;
-    this.telegram = telegramClient(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT);
     this.api = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT));
     this.direct = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT), NOTICE_TIMEOUT_MS);
     this.limits = { perSecond: this.s.TELEGRAM_RATE_GLOBAL, perChatPerSecond: this.s.TELEGRAM_RATE_PER_CHAT, perChatBurst: this.s.TELEGRAM_BURST_PER_CHAT };
+  }
+
+  private client(): Promise<Telegram> {
+    return (this.telegram ??= telegramClient(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT));
   }
 
   get mode(): 'webhook' | 'polling' {
@@ -399,7 +405,10 @@ export class TelegramChannel implements Channel {
       return null;
     }
     if (b.callback) {
-      this.telegram.answerCbQuery(b.callback).catch((e: Error) => this.log.warn({ err: e.message }, 'answerCallbackQuery failed'));
+      const callback = b.callback;
+      this.client()
+        .then((t) => t.answerCbQuery(callback))
+        .catch((e: Error) => this.log.warn({ err: e.message }, 'answerCallbackQuery failed'));
     }
     return { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
   }
@@ -419,10 +428,17 @@ export class TelegramChannel implements Channel {
     return results.every((r) => r.ok);
   }
 
-  /** Long polling (no public URL needed): updates go through the same inbox as webhook ones. */
-  start(): void {
-    if (this.mode !== 'polling') return;
-    const agent = (this.telegram as unknown as { options: { agent: HttpAgent } }).options.agent;
+  /**
+   * Long polling (no public URL needed): updates go through the same inbox as webhook ones. With a
+   * webhook, telegraf is loaded now, once the server listens, rather than by the first button pressed.
+   */
+  async start(): Promise<void> {
+    if (this.mode !== 'polling') {
+      this.client().catch((e: Error) => this.log.error({ err: e.message }, 'could not load telegraf'));
+      return;
+    }
+    const agent = ((await this.client()) as unknown as { options: { agent: HttpAgent } }).options.agent;
+    const { Telegraf } = await import('telegraf');
     const bot = new Telegraf(this.s.TELEGRAM_BOT_TOKEN!, { telegram: { apiRoot: this.s.TELEGRAM_API_ROOT, agent } });
     bot.use(async (ctx) => {
       // Telegram forgets an update once polling moves past it: keep trying until it is stored.
@@ -468,7 +484,7 @@ async function setWebhookCommand(args: string[], s: TelegramSettings): Promise<s
     throw new Error(`--url must be the public https address of ${WEBHOOK_PATH}, e.g. --url https://waspada.example.org${WEBHOOK_PATH}`);
   }
   if (!s.TELEGRAM_BOT_TOKEN || !s.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET must be set');
-  const telegram = telegramClient(s.TELEGRAM_BOT_TOKEN, s.TELEGRAM_API_ROOT);
+  const telegram = await telegramClient(s.TELEGRAM_BOT_TOKEN, s.TELEGRAM_API_ROOT);
   await telegram.setWebhook(values.url, {
     secret_token: s.TELEGRAM_WEBHOOK_SECRET,
     allowed_updates: [...ALLOWED_UPDATES],

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import * as checker from '../../checker/index.js';
+import type * as checker from '../../checker/index.js';
 import type { Say } from '../../engine/types.js';
 import type { RecruiterCount } from '../../store/recruiters.js';
 import { defineEffect, type EffectContext } from './effect.js';
+
+/**
+ * The checker, loaded once: by serve right after it listens (its rules and model are not needed to
+ * start), or else by the first offer.
+ */
+let loaded: Promise<typeof checker> | undefined;
+export const loadChecker = (): Promise<typeof checker> => (loaded ??= import('../../checker/index.js'));
 
 /** Notes that mean "this is not (enough of) an offer to judge". */
 const UNCLEAR = new Set(['empty', 'too_short', 'not_an_offer', 'only_link', 'only_phone', 'image_only']);
@@ -68,7 +75,7 @@ export const checkOffer = defineEffect({
    */
   args: z.object({ text: z.string().nullable(), count: z.boolean().nullable().optional() }).strict(),
   async run(ctx, args) {
-    let v = checker.checkOffer(args.text ?? '');
+    let v = (await loadChecker()).checkOffer(args.text ?? '');
     const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links]);
     const hashes = contacts.map((c) => c.hash);
     const source = ctx.hasher.source(ctx.user);

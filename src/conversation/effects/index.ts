@@ -18,5 +18,5 @@ export function effectSignatures(effects: Readonly<Record<string, EffectHandler>
 /** Text keys the code shows by building their names (the effects; checker.risk: the check-offer CLI). */
 export const EFFECT_KEYS = ['checker.flag.*', 'checker.advice.*', 'checker.note.*', 'checker.verdict.*', 'checker.risk.*'] as const;
 
-export { CROSS_CHECK_RAISES_AT, VERDICT_CONTACTS, verdictMessages } from './check-offer.js';
+export { CROSS_CHECK_RAISES_AT, loadChecker, VERDICT_CONTACTS, verdictMessages } from './check-offer.js';
 export { defineEffect, type EffectArgs, type EffectContext, type EffectDefinition, type EffectHandler, type EffectResult } from './effect.js';
