@@ -6,7 +6,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-// telegraf is loaded when first needed (right after the server listens, see start()), not at start-up.
+// telegraf is loaded only for long polling and the set-webhook command: the webhook path does without.
 import type { Telegraf, Telegram } from 'telegraf';
 import type { InlineKeyboardButton, Update } from 'telegraf/types';
 import { z } from 'zod';
@@ -224,6 +224,7 @@ const NOTICE_TIMEOUT_MS = 10_000;
  */
 export class BotApiSender {
   private readonly base: URL;
+  private readonly answerUrl: URL;
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly request: typeof httpRequest;
 
@@ -234,6 +235,7 @@ export class BotApiSender {
     private readonly timeoutMs = SEND_TIMEOUT_MS,
   ) {
     this.base = new URL(`${apiRoot.replace(/\/$/, '')}/bot${token}/sendMessage`);
+    this.answerUrl = new URL('answerCallbackQuery', this.base);
     this.agent = agent;
     this.request = this.base.protocol === 'https:' ? httpsRequest : httpRequest;
   }
@@ -245,9 +247,18 @@ export class BotApiSender {
   /** Sends a message already in JSON (as the outbox keeps it), adding the chat without parsing it. */
   sendJson(chatId: number, json: string, hooks?: SendHooks): Promise<SendResult> {
     const body = json.length > 2 ? `{"chat_id":${chatId},${json.slice(1)}` : `{"chat_id":${chatId}}`;
+    return this.post(this.base, body, hooks);
+  }
+
+  /** answerCallbackQuery: the pressed button stops showing that it is waiting. */
+  answerCallback(id: string): Promise<SendResult> {
+    return this.post(this.answerUrl, JSON.stringify({ callback_query_id: id }));
+  }
+
+  private post(url: URL, body: string, hooks?: SendHooks): Promise<SendResult> {
     return new Promise((resolve) => {
       const req = this.request(
-        this.base,
+        url,
         { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
@@ -312,8 +323,6 @@ export const WEBHOOK_PATH = '/webhooks/telegram';
 export class TelegramChannel implements Channel {
   readonly name = TELEGRAM;
   readonly limits: ChannelLimits;
-  /** telegraf's client, for the calls other than sendMessage (answering a button, polling). */
-  private telegram: Promise<Telegram> | undefined;
   private readonly api: BotApiSender;
   /** For notices sent when the outbox is away: a short wait, they are best effort. */
   private readonly direct: BotApiSender;
@@ -331,10 +340,6 @@ export class TelegramChannel implements Channel {
     this.api = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT));
     this.direct = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT), NOTICE_TIMEOUT_MS);
     this.limits = { perSecond: this.s.TELEGRAM_RATE_GLOBAL, perChatPerSecond: this.s.TELEGRAM_RATE_PER_CHAT, perChatBurst: this.s.TELEGRAM_BURST_PER_CHAT };
-  }
-
-  private client(): Promise<Telegram> {
-    return (this.telegram ??= telegramClient(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT));
   }
 
   get mode(): 'webhook' | 'polling' {
@@ -405,10 +410,9 @@ export class TelegramChannel implements Channel {
       return null;
     }
     if (b.callback) {
-      const callback = b.callback;
-      this.client()
-        .then((t) => t.answerCbQuery(callback))
-        .catch((e: Error) => this.log.warn({ err: e.message }, 'answerCallbackQuery failed'));
+      void this.direct.answerCallback(b.callback).then((r) => {
+        if (!r.ok) this.log.warn({ err: r.reason }, 'answerCallbackQuery failed');
+      });
     }
     return { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
   }
@@ -428,18 +432,11 @@ export class TelegramChannel implements Channel {
     return results.every((r) => r.ok);
   }
 
-  /**
-   * Long polling (no public URL needed): updates go through the same inbox as webhook ones. With a
-   * webhook, telegraf is loaded now, once the server listens, rather than by the first button pressed.
-   */
+  /** Long polling (no public URL needed): updates go through the same inbox as webhook ones. */
   async start(): Promise<void> {
-    if (this.mode !== 'polling') {
-      this.client().catch((e: Error) => this.log.error({ err: e.message }, 'could not load telegraf'));
-      return;
-    }
-    const agent = ((await this.client()) as unknown as { options: { agent: HttpAgent } }).options.agent;
+    if (this.mode !== 'polling') return;
     const { Telegraf } = await import('telegraf');
-    const bot = new Telegraf(this.s.TELEGRAM_BOT_TOKEN!, { telegram: { apiRoot: this.s.TELEGRAM_API_ROOT, agent } });
+    const bot = new Telegraf(this.s.TELEGRAM_BOT_TOKEN!, { telegram: { apiRoot: this.s.TELEGRAM_API_ROOT, agent: keepAliveAgent(this.s.TELEGRAM_API_ROOT) } });
     bot.use(async (ctx) => {
       // Telegram forgets an update once polling moves past it: keep trying until it is stored.
       for (let attempt = 0; ; attempt++) {
