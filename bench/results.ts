@@ -134,7 +134,9 @@ export function writeResults(file: string, o: { registered: { id: string; name: 
     if (s) body.push(renderSection(s));
     else if (kept) body.push(kept.text);
     else body.push(`<!-- bench:${r.id} -->\n## ${r.name}\n\nNot measured yet: \`npm run bench -- ${r.id}\`.\n<!-- /bench:${r.id} -->`);
-    for (const [k, t] of Object.entries(targets)) summary.push(`| ${r.id} | ${k} | ${cell(figures ? shown(figures, k) : '—')} | ${cell(t)} | ${figures ? judge(figures[k], t) : 'not measured'} |`);
+    const failed = s ? s.failed : kept?.data?.failed;
+    for (const [k, t] of Object.entries(targets))
+      summary.push(`| ${r.id} | ${k} | ${cell(figures ? shown(figures, k) : '—')} | ${cell(t)} | ${figures ? judge(figures[k], t) : failed ? '**failed**' : 'not measured'} |`);
   }
   const L = [
     '# Bench results',
