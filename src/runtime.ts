@@ -12,6 +12,7 @@ import { langFromHint } from './engine/intents.js';
 import { silentLogger, userRef, type Logger } from './log.js';
 import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
+import { ENQUEUE_ALSO } from './outbox/scripts.js';
 import { buildApp, createHttpServer } from './server.js';
 import { DataCipher } from './store/cipher.js';
 import { startAofRewrites, type AofRewrites } from './store/maintenance.js';
@@ -70,6 +71,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     leaseMs: opts.outboxLeaseMs,
     hooks: opts.outboxHooks,
   });
+  // A turn's replies are queued in the script that saves its session: that command is made now.
+  store.sessions.defineAlso(ENQUEUE_ALSO);
   const service = new ConversationService({
     sessions: store.sessions,
     recruiters: store.recruiters,

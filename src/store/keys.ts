@@ -13,9 +13,6 @@ export function keyspace(prefix: string) {
     prefix,
     session: (u: UserKey) => `${prefix}:session:${tag(u)}`,
     lock: (u: UserKey) => `${prefix}:lock:${tag(u)}`,
-    seen: (u: UserKey, messageId: string) => `${prefix}:seen:${tag(u)}:${messageId}`,
-    /** SCAN pattern of a user's seen-marks (glob characters in the id escaped). */
-    seenPattern: (u: UserKey) => `${prefix}:seen:${tag(u).replace(/[*?[\]\\]/g, '\\$&')}:*`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
     personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
     /** Set when personal data was erased; cleared once Redis was asked to rewrite its append-only file. */

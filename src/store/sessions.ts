@@ -1,6 +1,7 @@
 // Sessions: one user's conversation state, their lock (one message at a time across processes) and
-// the marks of the messages already handled. Redis (production, tests) and memory (the demo); one
-// contract suite (test/store/sessions.contract.ts) runs against both.
+// the ids of the last messages already handled (kept in the same sealed record as the session, so
+// a message handled again after a crash is recognised at no extra cost). Redis (production, tests)
+// and memory (the demo); one contract suite (test/store/sessions.contract.ts) runs against both.
 import type { Redis } from 'ioredis';
 import type { Session } from '../engine/types.js';
 import type { AlsoWrite } from './atomic.js';
@@ -29,56 +30,95 @@ export interface SessionStore {
    * memory; on Redis Cluster): the caller does the two one after the other.
    */
   commitWith?(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }>;
+  /** Prepares commitWith for an AlsoWrite script, at start (see RedisSessionStore.defineAlso). */
+  defineAlso?(lua: string): void;
   release(user: UserKey, lease: string): Promise<void>;
   /** Deletes every key holding the user's personal data. */
   forgetUser(user: UserKey): Promise<void>;
 }
 
 export const SESSION_TTL_S = 30 * 24 * 3600;
-/** How long a message is known as handled: a platform re-delivers within hours, never days. */
+/** How long a recorded effect is known (idempotency keys): a platform re-delivers within hours, never days. */
 export const SEEN_TTL_S = 48 * 3600;
+/**
+ * How many handled message ids a session remembers. A message comes back after its session was saved
+ * only when the process that handled it died before the inbox heard so: the last few are enough.
+ */
+export const HANDLED_KEPT = 16;
 
-export function encodeSession(s: Session): string {
-  return JSON.stringify(s);
+/** What is stored for a person: the session and the ids of the messages last handled. */
+interface SessionRecord {
+  session: Session | null;
+  handled: string[];
 }
 
-export function decodeSession(raw: string | null | undefined): Session | null {
-  if (!raw) return null;
+export function encodeRecord(session: Session, handled: readonly string[]): string {
+  return JSON.stringify({ s: session, h: handled });
+}
+
+export function decodeRecord(raw: string | null | undefined): SessionRecord {
+  if (!raw) return { session: null, handled: [] };
   try {
-    const s = JSON.parse(raw) as Session;
-    return s && s.v === 1 ? s : null;
+    const r = JSON.parse(raw) as { s?: Session; h?: unknown } & Partial<Session>;
+    // Records written before the ids were kept are the bare session.
+    const s = (r && 's' in r ? r.s : r) as Session | undefined;
+    const handled = Array.isArray(r?.h) ? r.h.filter((x): x is string => typeof x === 'string') : [];
+    return { session: s && s.v === 1 ? s : null, handled };
   } catch {
-    return null;
+    return { session: null, handled: [] };
+  }
+}
+
+/** The ids to keep after handling `messageId`. */
+function withHandled(handled: readonly string[], messageId: string): string[] {
+  const kept = handled.length >= HANDLED_KEPT ? handled.slice(handled.length - HANDLED_KEPT + 1) : [...handled];
+  kept.push(messageId);
+  return kept;
+}
+
+/**
+ * The handled ids read by each claim, until its commit or release (by lease). A lease whose holder
+ * neither commits nor releases (Redis away) is dropped after a while.
+ */
+class Claimed {
+  private readonly byLease = new Map<string, { handled: string[]; at: number }>();
+  put(lease: string, handled: string[]): void {
+    if (this.byLease.size > 10_000) {
+      const old = Date.now() - 120_000;
+      for (const [k, v] of this.byLease) if (v.at < old) this.byLease.delete(k);
+    }
+    this.byLease.set(lease, { handled, at: Date.now() });
+  }
+  take(lease: string): string[] {
+    const got = this.byLease.get(lease);
+    this.byLease.delete(lease);
+    return got?.handled ?? [];
   }
 }
 
 /**
- * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark; ARGV[1] lease, ARGV[2] lease ms.
- * Returns {0} when the lock is held by someone else, else {1, session or '', seen 0/1}.
+ * begin: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] lease ms.
+ * Returns {0} when the lock is held by someone else, else {1, sealed record or ''}.
  */
 const BEGIN = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
-return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
+return {1, redis.call('GET', KEYS[2]) or ''}`;
 
 /**
- * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] seen-mark;
- * ARGV[1] lease, ARGV[2] session JSON ('' erases it), ARGV[3] session ttl s, ARGV[4] seen ttl s.
+ * commit: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] sealed record ('' erases it: no key
+ * names the person afterwards), ARGV[3] session ttl s.
  */
-// An erased session (ARGV[2] '') leaves no seen-mark either: no key may name the person afterwards.
 const SAVE = `
-if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else
-  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
-  redis.call('SET', KEYS[3], '1', 'EX', ARGV[4])
-end
+if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
 redis.call('DEL', KEYS[1])`;
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${SAVE}
 return 1`;
 
-/** commit, then another module's write (AlsoWrite) from KEYS[4] and ARGV[5]: returns {0} or {1, its answer}. */
+/** commit, then another module's write (AlsoWrite) from KEYS[3] and ARGV[4]: returns {0} or {1, its answer}. */
 const commitWith = (also: string) => `${also}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end${SAVE}
-return {1, also(4, 5)}`;
+return {1, also(3, 4)}`;
 
 /** release: KEYS[1] lock; ARGV[1] lease. Deletes the lock only if it is still ours. */
 const RELEASE = `
@@ -86,8 +126,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 type Scripts = {
-  waspadaBegin(lock: string, session: string, seen: string, lease: string, leaseMs: number): Promise<[number, string?, number?]>;
-  waspadaCommit(lock: string, session: string, seen: string, lease: string, json: string, ttl: number, seenTtl: number): Promise<number>;
+  waspadaBegin(lock: string, session: string, lease: string, leaseMs: number): Promise<[number, string?]>;
+  waspadaCommit(lock: string, session: string, lease: string, record: string, ttl: number): Promise<number>;
   waspadaRelease(lock: string, lease: string): Promise<number>;
 };
 
@@ -95,6 +135,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly r: Redis & Scripts;
   /** Commands defined for each AlsoWrite script (by its text; its keys are as many each time). */
   private readonly combined = new Map<string, string>();
+  private readonly claimed = new Claimed();
 
   constructor(
     redis: Redis,
@@ -102,68 +143,78 @@ export class RedisSessionStore implements SessionStore {
     /** Seals sessions before they are stored (they may hold what a person wrote). */
     private readonly cipher: DataCipher,
   ) {
-    redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
-    redis.defineCommand('waspadaCommit', { numberOfKeys: 3, lua: COMMIT });
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 2, lua: BEGIN });
+    redis.defineCommand('waspadaCommit', { numberOfKeys: 2, lua: COMMIT });
     redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
     this.r = redis as Redis & Scripts;
   }
 
   async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
     const k = this.keys;
-    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.seen(user, messageId), lease, leaseMs);
+    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), lease, leaseMs);
     if (res[0] !== 1) return null;
-    return { lease, session: this.open(res[1]), seen: res[2] === 1 };
+    const { session, handled } = this.open(res[1]);
+    this.claimed.put(lease, handled);
+    return { lease, session, seen: handled.includes(messageId) };
   }
 
-  private open(raw: string | undefined): Session | null {
-    if (!raw) return null;
+  private open(raw: string | undefined): SessionRecord {
+    if (!raw) return { session: null, handled: [] };
     try {
-      return decodeSession(this.cipher.open(raw));
+      return decodeRecord(this.cipher.open(raw));
     } catch (e) {
       // Sealed with a key no longer configured, or not sealed: the person starts afresh.
-      if (e instanceof CipherError) return null;
+      if (e instanceof CipherError) return { session: null, handled: [] };
       throw e;
     }
   }
 
-  private seal(session: Session | null): string {
-    return session ? this.cipher.seal(encodeSession(session)) : '';
+  private seal(lease: string, messageId: string, session: Session | null): string {
+    const handled = this.claimed.take(lease);
+    return session ? this.cipher.seal(encodeRecord(session, withHandled(handled, messageId))) : '';
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
     const k = this.keys;
-    const json = this.seal(session);
-    return (await this.r.waspadaCommit(k.lock(user), k.session(user), k.seen(user, messageId), lease, json, SESSION_TTL_S, SEEN_TTL_S)) === 1;
+    return (await this.r.waspadaCommit(k.lock(user), k.session(user), lease, this.seal(lease, messageId, session), SESSION_TTL_S)) === 1;
   }
 
   async commitWith(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
-    // By the script's text: the same string each time (its hash is kept with it), one command per text.
-    let name = this.combined.get(also.lua);
-    if (!name) {
-      name = `waspadaCommitWith${this.combined.size}`;
-      this.r.defineCommand(name, { numberOfKeys: 3 + also.keys.length, lua: commitWith(also.lua) });
-      this.combined.set(also.lua, name);
-    }
+    // A command defined for this script at start (defineAlso), else EVAL with the text: a command
+    // defined now would be missing from an automatic pipeline already gathering this tick's commands
+    // (ioredis copies the commands when it makes one), which then fails and loses its callbacks.
+    const name = this.combined.get(also.lua);
     const k = this.keys;
-    const json = this.seal(session);
-    const run = (this.r as unknown as Record<string, (...a: (string | number)[]) => Promise<[number, string?]>>)[name]!;
-    const res = await run.call(this.r, k.lock(user), k.session(user), k.seen(user, messageId), ...also.keys, lease, json, SESSION_TTL_S, SEEN_TTL_S, ...also.args);
+    const record = this.seal(lease, messageId, session);
+    const keys = [k.lock(user), k.session(user), ...also.keys];
+    const args = [lease, record, SESSION_TTL_S, ...also.args];
+    const res = (
+      name
+        ? await (this.r as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!.call(this.r, keys.length, ...keys, ...args)
+        : await this.r.eval(commitWith(also.lua), keys.length, ...keys, ...args)
+    ) as [number, string?];
     return res[0] === 1 ? { saved: true, also: res[1] ?? null } : { saved: false, also: null };
   }
 
+  /**
+   * Defines the command that saves a session and runs this AlsoWrite script, once, at start (before
+   * any traffic). commitWith with a script not defined so runs it with EVAL.
+   */
+  defineAlso(lua: string): void {
+    if (this.combined.has(lua)) return;
+    const name = `waspadaCommitWith${this.combined.size}`;
+    // Keys: lock, session, then the AlsoWrite's: their count is given with each call.
+    this.r.defineCommand(name, { lua: commitWith(lua) });
+    this.combined.set(lua, name);
+  }
+
   async release(user: UserKey, lease: string): Promise<void> {
+    this.claimed.take(lease);
     await this.r.waspadaRelease(this.keys.lock(user), lease);
   }
 
   async forgetUser(user: UserKey): Promise<void> {
     await this.r.del(...this.keys.personal(user));
-    // The marks of the user's handled messages (ids only, gone after 48 h anyway).
-    let cursor = '0';
-    do {
-      const [next, found] = await this.r.scan(cursor, 'MATCH', this.keys.seenPattern(user), 'COUNT', 1000);
-      cursor = next;
-      if (found.length) await this.r.del(...found);
-    } while (cursor !== '0');
     // What was deleted is still in the append-only file until it is rewritten: ask for that.
     await this.r.set(this.keys.aofRewritePending, '1', 'EX', 7 * 24 * 3600);
   }
@@ -172,6 +223,7 @@ export class RedisSessionStore implements SessionStore {
 /** The same in memory (the demo only): nothing survives a restart. */
 export class MemorySessionStore implements SessionStore {
   private readonly data: ExpiringMap<string>;
+  private readonly claimed = new Claimed();
 
   constructor(now: () => number = Date.now) {
     this.data = new ExpiringMap(now);
@@ -180,24 +232,26 @@ export class MemorySessionStore implements SessionStore {
   async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
     if (this.data.has(`lock:${user}`)) return null;
     this.data.set(`lock:${user}`, lease, leaseMs);
-    return { lease, session: decodeSession(this.data.get(`session:${user}`)), seen: this.data.has(`seen:${user}:${messageId}`) };
+    const { session, handled } = decodeRecord(this.data.get(`session:${user}`));
+    this.claimed.put(lease, handled);
+    return { lease, session, seen: handled.includes(messageId) };
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
     if (this.data.get(`lock:${user}`) !== lease) return false;
-    if (session) {
-      this.data.set(`session:${user}`, encodeSession(session), SESSION_TTL_S * 1000);
-      this.data.set(`seen:${user}:${messageId}`, '1', SEEN_TTL_S * 1000);
-    } else this.data.delete(`session:${user}`);
+    const handled = this.claimed.take(lease);
+    if (session) this.data.set(`session:${user}`, encodeRecord(session, withHandled(handled, messageId)), SESSION_TTL_S * 1000);
+    else this.data.delete(`session:${user}`);
     this.data.delete(`lock:${user}`);
     return true;
   }
 
   async release(user: UserKey, lease: string): Promise<void> {
+    this.claimed.take(lease);
     if (this.data.get(`lock:${user}`) === lease) this.data.delete(`lock:${user}`);
   }
 
   async forgetUser(user: UserKey): Promise<void> {
-    this.data.deleteWhere((key) => key === `session:${user}` || key.startsWith(`seen:${user}:`));
+    this.data.deleteWhere((key) => key === `session:${user}`);
   }
 }

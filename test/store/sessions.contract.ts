@@ -26,6 +26,22 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       expect(again).toEqual({ lease: 't2', session: s, seen: true });
     });
 
+    it('remembers the last 16 handled messages; an older one is no longer known', async () => {
+      const store = sessions();
+      const s = newSession(1);
+      for (let i = 1; i <= 20; i++) {
+        const claim = await store.begin(user, `m${i}`, `t${i}`, 5000);
+        expect(claim!.seen).toBe(false);
+        expect(await store.commit(user, `t${i}`, `m${i}`, s)).toBe(true);
+      }
+      for (let i = 5; i <= 20; i++) {
+        expect((await store.begin(user, `m${i}`, 'x', 5000))!.seen).toBe(true);
+        await store.release(user, 'x');
+      }
+      expect((await store.begin(user, 'm4', 'y', 5000))!.seen).toBe(false);
+      await store.release(user, 'y');
+    });
+
     it('a second claim on the same user waits until the first is committed or released', async () => {
       const store = sessions();
       await store.begin(user, 'm1', 't1', 5000);

@@ -1,5 +1,6 @@
 import { TEST_CIPHER } from '../helpers/stores.js';
 import { describe, expect, it } from 'vitest';
+import { newSession } from '../../src/engine/types.js';
 import { keyspace } from '../../src/store/keys.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { MemorySessionStore, RedisSessionStore } from '../../src/store/sessions.js';
@@ -11,7 +12,7 @@ sessionsContract('memory', inMemory(() => new MemorySessionStore()));
 sessionsContract('redis', onRedis((redis, keys) => new RedisSessionStore(redis, keys, TEST_CIPHER)));
 
 describe('redis session store specifics', () => {
-  it('keeps every key under the prefix, with the user in a hash tag', async () => {
+  it('keeps one key per person under the prefix, with the user in a hash tag (the handled ids are inside it)', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('keys');
     const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
@@ -19,11 +20,39 @@ describe('redis session store specifics', () => {
     await store.commit('telegram:42', 't', 'u1', { v: 1, lang: 'id', consent: true, at: null, stack: [], vars: {}, failures: 0, turn: 0, lastAt: 0, pending: null });
     const probe = plainRedis();
     const keys = (await probe.keys(`${prefix}:*`)).sort();
-    expect(keys).toEqual([`${prefix}:seen:{telegram:42}:u1`, `${prefix}:session:{telegram:42}`]);
+    expect(keys).toEqual([`${prefix}:session:{telegram:42}`]);
     expect(await probe.ttl(`${prefix}:session:{telegram:42}`)).toBeGreaterThan(29 * 24 * 3600);
-    expect(await probe.ttl(`${prefix}:seen:{telegram:42}:u1`)).toBeGreaterThan(47 * 3600);
     await dropPrefix(probe, prefix);
     probe.disconnect();
+    redis.disconnect();
+  });
+
+  it('a session saved before handled ids were kept (the bare session, sealed) still opens', async () => {
+    const redis = await connectRedis(REDIS_URL);
+    const prefix = testPrefix('bare');
+    const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
+    const bare = { v: 1, lang: 'en', consent: true, at: null, stack: [], vars: {}, failures: 0, turn: 3, lastAt: 0, pending: null };
+    await redis.set(`${prefix}:session:{terminal:old}`, TEST_CIPHER.seal(JSON.stringify(bare)));
+    expect(await store.begin('terminal:old', 'm', 't', 5000)).toEqual({ lease: 't', session: bare, seen: false });
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('saves a session with another module’s write while other commands are being gathered into the same pipeline', async () => {
+    const redis = await connectRedis(REDIS_URL);
+    const prefix = testPrefix('also');
+    const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
+    const also = (n: number) => ({ lua: `local function also(k, a) redis.call('SET', KEYS[k], ARGV[a]) return 'ok${n}' end`, keys: [`${prefix}:also:{terminal:p}`], args: [`v${n}`] });
+    store.defineAlso(also(1).lua);
+    const s = newSession(1);
+    await store.begin('terminal:p', 'm1', 't1', 5000);
+    await store.begin('terminal:q', 'm1', 'u1', 5000);
+    // Commands already waiting in this tick's automatic pipeline, then saves with a defined script and with one never defined.
+    const [, a, b] = await Promise.all([redis.get(`${prefix}:x`), store.commitWith('terminal:p', 't1', 'm1', s, also(1)), store.commitWith('terminal:q', 'u1', 'm1', s, also(2))]);
+    expect(a).toEqual({ saved: true, also: 'ok1' });
+    expect(b).toEqual({ saved: true, also: 'ok2' });
+    expect(await redis.get(`${prefix}:also:{terminal:p}`)).toBe('v2');
+    await dropPrefix(redis, prefix);
     redis.disconnect();
   });
 
