@@ -249,7 +249,10 @@ export class ConversationService {
     items: OutboxItem[],
     urgent: boolean,
   ): Promise<boolean> {
-    const opts = { key: this.replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true } as const;
+    // Queued in the same script as the save, the replies need no idempotency key of their own: the
+    // saved session remembers the message as handled, so a second run of it queues nothing.
+    const atomic = Boolean(this.sessions.commitWith && this.outbox?.prepare);
+    const opts = { key: atomic ? undefined : this.replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true } as const;
     const prepared = this.outbox?.prepare?.(to, items, opts) ?? null;
     if (prepared && this.sessions.commitWith) {
       const r = await this.sessions.commitWith(user, lease, inbound.messageId, session, prepared.write);
