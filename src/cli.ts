@@ -1,8 +1,8 @@
-// Command line: demo, chat, flows:check, flows:graph.
+// Command line: demo, chat, flows:check, flows:graph, serve. What only some commands use is imported
+// by those commands (the terminal, the diagrams, the memory store): serve starts without them.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runTerminal } from './channels/terminal.js';
 import { CHANNELS } from './channels/registry.js';
 import { ConfigError, loadConfig, requireServeConfig } from './config.js';
 import { loadCheckedContent, writeContentBundle } from './content/compiled.js';
@@ -10,9 +10,7 @@ import { checkContent, contentDirs, contentFrom, loadContent, readContentParts, 
 import { effectSignatures, loadChecker } from './conversation/effects.js';
 import { CODE_KEYS, ConversationService } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
-import { flowToMermaid } from './engine/graph.js';
 import { createLogger } from './log.js';
-import { MemoryStore } from './store/memory.js';
 import { DataCipher } from './store/cipher.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
@@ -25,7 +23,10 @@ function fail(message: string): never {
 
 async function openStore(): Promise<{ store: Store; kind: string }> {
   const config = loadConfig();
-  if (!config.REDIS_URL) return { store: new MemoryStore(), kind: 'memory (nothing is kept after exit)' };
+  if (!config.REDIS_URL) {
+    const { MemoryStore } = await import('./store/memory.js');
+    return { store: new MemoryStore(), kind: 'memory (nothing is kept after exit)' };
+  }
   const redis = await connectRedis(config.REDIS_URL);
   // Without a configured key, one made for this run: the conversation is sealed in Redis as in
   // production, and cannot be read once the run ends (say so).
@@ -44,6 +45,7 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   const log = createLogger(loadConfig().LOG_LEVEL ?? 'silent');
   const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret: loadConfig().HASH_SECRET });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
+  const { runTerminal } = await import('./channels/terminal.js');
   if (interactive) process.stdout.write(`(store: ${kind})\n`);
   await runTerminal({ service, input: process.stdin, output: process.stdout, interactive, lang: values.lang ?? null, userId: values.user });
   await store.close();
@@ -70,10 +72,11 @@ function flowsCheck(args: string[]): void {
   process.exit(1);
 }
 
-function flowsGraph(args: string[]): void {
+async function flowsGraph(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
   const out = resolve(values.out ?? join(ROOT, 'docs/flows'));
   const content = loadContent();
+  const { flowToMermaid } = await import('./engine/graph.js');
   mkdirSync(out, { recursive: true });
   for (const flow of content.bundle.flows.values()) {
     writeFileSync(join(out, `${flow.id}.md`), flowToMermaid(flow, (key) => content.texts.t('id', key)));
