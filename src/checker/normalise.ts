@@ -5,22 +5,33 @@
  * repeated letters collapsed, chat abbreviations expanded) but quote evidence from the ORIGINAL
  * text: every character of the normalised text remembers the [start, end) range of original
  * characters it came from.
+ *
+ * One pass over the text, linear in its length: characters are folded one at a time into reused
+ * scratch buffers (a word buffer and the output, each with parallel typed arrays for the offsets),
+ * so a check allocates no object per character.
  */
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-// Sub-path import: never `import 'natural'` (its index pulls in database drivers).
-const stemmerId = require('natural/lib/natural/stemmers/indonesian/stemmer_id.js') as {
+
+interface IdStemmer {
   stem(token: string): string;
-};
+}
+let stemmerId: IdStemmer | undefined;
+/** natural's Indonesian stemmer, loaded on the first word it is needed for (its dictionary costs start-up time). */
+function idStemmer(): IdStemmer {
+  // Sub-path import: never `import 'natural'` (its index pulls in database drivers).
+  stemmerId ??= require('natural/lib/natural/stemmers/indonesian/stemmer_id.js') as IdStemmer;
+  return stemmerId;
+}
 
 export interface Normalised {
   /** normalised text: lower case ASCII, single spaces, punctuation kept */
   text: string;
-  /** original start offset of each normalised character */
-  start: number[];
+  /** original start offset of each normalised character (UTF-16 code unit) */
+  start: Int32Array;
   /** original end offset (exclusive) of each normalised character */
-  end: number[];
+  end: Int32Array;
 }
 
 /**
@@ -74,8 +85,9 @@ const STEM_PROTECT: Readonly<Record<string, string>> = {
   paspor: 'paspor', visa: 'visa', agen: 'agen', agensi: 'agensi', kapal: 'kapal', kamboja: 'kamboja',
 };
 
+const STEM_PROTECT_MAP: ReadonlyMap<string, string> = new Map(Object.entries(STEM_PROTECT));
+
 const COMBINING = /[\u0300-\u036f]/g;
-const WORDCHAR = /[a-z0-9]/;
 
 function isEmojiOrSymbol(cp: number): boolean {
   return (
@@ -96,12 +108,11 @@ const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = {
   '₫': ' vnd ', '円': ' yen ', '元': ' cny ', '원': ' won ',
 };
 
-/** Fold one code point into lower-case ASCII-ish text (may be empty or several characters). */
+/**
+ * Fold one non-ASCII code point into lower-case ASCII-ish text (may be empty or several characters).
+ * ASCII is folded in normalise() itself: lower case, carriage returns and tabs as spaces.
+ */
 function foldCodePoint(ch: string, cp: number): string {
-  if (cp < 0x80) {
-    if (ch === '\r' || ch === '\t') return ' ';
-    return ch.toLowerCase();
-  }
   const cur = CURRENCY_SYMBOLS[ch];
   if (cur !== undefined) return cur;
   if (isEmojiOrSymbol(cp)) return ' ';
@@ -112,13 +123,6 @@ function foldCodePoint(ch: string, cp: number): string {
   if (cp === 0x00a0 || cp === 0x2009 || cp === 0x202f || cp === 0x200b) return ' ';
   const nfkd = ch.normalize('NFKD').replace(COMBINING, '').toLowerCase();
   return nfkd;
-}
-
-interface RawChar { c: string; s: number; e: number }
-
-/** Collapse runs of 3+ identical letters ("gratiiis" → "gratis", "bangettt" → "banget"). */
-function collapseRepeats(word: string): string {
-  return word.replace(/([a-z])\1{2,}/g, '$1');
 }
 
 const GLUE_UNITS = new Set([
@@ -135,90 +139,216 @@ function splitGlued(w: string): string | undefined {
   if (pre && !GLUE_UNITS.has(pre)) return undefined;
   if (post && !GLUE_UNITS.has(post)) return undefined;
   const parts: string[] = [];
-  if (pre) parts.push(SLANG[pre] ?? pre);
+  if (pre) parts.push(SLANG_MAP.get(pre) ?? pre);
   parts.push(m[2]!);
-  if (post) parts.push(SLANG[post] ?? post);
+  if (post) parts.push(SLANG_MAP.get(post) ?? post);
   return parts.join(' ');
 }
 
+const SLANG_MAP: ReadonlyMap<string, string> = new Map(Object.entries(SLANG));
+
 /**
- * Normalise chat text. Linear in the input length.
+ * SLANG as an open-addressing table keyed by a word's character codes, so that a word held in
+ * the word buffer is looked up without building a string. Entries that map a word to itself
+ * ("info": "info") expand nothing and are left out.
  */
+const SLANG_TABLE = (() => {
+  const entries = Object.entries(SLANG).filter(([k, v]) => k !== v);
+  const size = 1 << Math.ceil(Math.log2(entries.length * 4));
+  const slots = new Int32Array(size).fill(-1);
+  for (let i = 0; i < entries.length; i++) {
+    const key = entries[i]![0];
+    let h = hashString(key) & (size - 1);
+    while (slots[h] !== -1) h = (h + 1) & (size - 1);
+    slots[h] = i;
+  }
+  return { keys: entries.map(([k]) => k), values: entries.map(([, v]) => v), slots, mask: size - 1, maxLen: Math.max(...entries.map(([k]) => k.length)) };
+})();
+
+/** FNV-1a over character codes (the same for a string and for the same codes in a buffer). */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+function hashCodes(codes: Uint16Array, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ codes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The slang expansion of the word in codes[0, n), or undefined. */
+function slangOf(codes: Uint16Array, n: number): string | undefined {
+  if (n > SLANG_TABLE.maxLen) return undefined;
+  const { keys, values, slots, mask } = SLANG_TABLE;
+  for (let h = hashCodes(codes, n) & mask; slots[h] !== -1; h = (h + 1) & mask) {
+    const key = keys[slots[h]!]!;
+    if (key.length !== n) continue;
+    let k = 0;
+    while (k < n && key.charCodeAt(k) === codes[k]) k++;
+    if (k === n) return values[slots[h]!];
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- the normaliser's buffers
+// normalise() is synchronous and not re-entrant: these are reused from call to call.
+
+/** the output: code units and, for each, its original [start, end) */
+let outCodes = new Uint16Array(4096);
+let outS = new Int32Array(4096);
+let outE = new Int32Array(4096);
+let outLen = 0;
+/** the word being read (folded [a-z0-9] characters) and each character's original [start, end) */
+let wordCodes = new Uint16Array(256);
+let wordS = new Int32Array(256);
+let wordE = new Int32Array(256);
+let wordLen = 0;
+/** the word after collapsing repeated letters */
+let collapsed = new Uint16Array(256);
+let lastWasSpace = true;
+
+function emit(code: number, s: number, e: number): void {
+  if (outLen === outCodes.length) {
+    const grow = <T extends Uint16Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    outCodes = grow(outCodes, (n) => new Uint16Array(n));
+    outS = grow(outS, (n) => new Int32Array(n));
+    outE = grow(outE, (n) => new Int32Array(n));
+  }
+  outCodes[outLen] = code;
+  outS[outLen] = s;
+  outE[outLen] = e;
+  outLen++;
+}
+
+function emitString(str: string, s: number, e: number): void {
+  for (let k = 0; k < str.length; k++) emit(str.charCodeAt(k), s, e);
+}
+
+function wordPush(code: number, s: number, e: number): void {
+  if (wordLen === wordCodes.length) {
+    const n = wordLen * 2;
+    const c = new Uint16Array(n);
+    c.set(wordCodes);
+    wordCodes = c;
+    const ws = new Int32Array(n);
+    ws.set(wordS);
+    wordS = ws;
+    const we = new Int32Array(n);
+    we.set(wordE);
+    wordE = we;
+    collapsed = new Uint16Array(n);
+  }
+  wordCodes[wordLen] = code;
+  wordS[wordLen] = s;
+  wordE[wordLen] = e;
+  wordLen++;
+}
+
+const isLetter = (c: number) => c >= 97 && c <= 122;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+function codesToString(codes: Uint16Array, n: number): string {
+  let w = '';
+  for (let k = 0; k < n; k++) w += String.fromCharCode(codes[k]!);
+  return w;
+}
+
+/** A word ends: collapse runs of 3+ identical letters ("gratiiis" → "gratis", "bangettt" → "banget"), expand slang and glued money. */
+function flushWord(): void {
+  const n = wordLen;
+  wordLen = 0;
+  lastWasSpace = false;
+  let cn = 0;
+  let letters = false;
+  let digits = false;
+  for (let k = 0; k < n; ) {
+    const c = wordCodes[k]!;
+    let run = 1;
+    while (k + run < n && wordCodes[k + run] === c) run++;
+    k += run;
+    if (isLetter(c)) {
+      letters = true;
+      if (run >= 3) run = 1;
+    } else digits = true;
+    for (let r = 0; r < run; r++) collapsed[cn++] = c;
+  }
+  const s = wordS[0]!;
+  const e = wordE[n - 1]!;
+  // glued money needs letters and digits ("12jt", "rm1800")
+  const expanded = (letters && digits ? splitGlued(codesToString(collapsed, cn)) : undefined) ?? slangOf(collapsed, cn);
+  if (expanded !== undefined) emitString(expanded, s, e);
+  else if (cn !== n) for (let k = 0; k < cn; k++) emit(collapsed[k]!, s, e);
+  // keep per-character offsets for exact spans
+  else for (let k = 0; k < n; k++) emit(wordCodes[k]!, wordS[k]!, wordE[k]!);
+}
+
+/** One folded character that is not a word character: whitespace is collapsed, a newline ends a sentence. */
+function separator(code: number, s: number, e: number): void {
+  if (wordLen > 0) flushWord();
+  if (code === 32) {
+    if (!lastWasSpace) emit(32, s, e);
+    lastWasSpace = true;
+  } else if (code === 10) {
+    // newline is a sentence boundary; drop a preceding space
+    if (outLen > 0 && outCodes[outLen - 1] === 32) outLen--;
+    if (outLen > 0 && outCodes[outLen - 1] !== 10) emit(10, s, e);
+    lastWasSpace = true;
+  } else {
+    // punctuation and other symbols are kept as they are (non-ASCII letters of other scripts too)
+    emit(code, s, e);
+    lastWasSpace = false;
+  }
+}
+
+/** Normalise chat text. Linear in the input length. */
 export function normalise(original: string): Normalised {
-  // pass 1: fold code points into characters with original offsets
-  const raw: RawChar[] = [];
+  outLen = 0;
+  wordLen = 0;
+  lastWasSpace = true;
   for (let i = 0; i < original.length; ) {
+    const c = original.charCodeAt(i);
+    if (c < 0x80) {
+      if (isLetter(c) || isDigit(c)) wordPush(c, i, i + 1);
+      else if (c >= 65 && c <= 90) wordPush(c + 32, i, i + 1);
+      else separator(c === 13 || c === 9 ? 32 : c, i, i + 1);
+      i++;
+      continue;
+    }
     const cp = original.codePointAt(i) ?? 0;
     const len = cp > 0xffff ? 2 : 1;
-    const ch = original.slice(i, i + len);
-    const folded = foldCodePoint(ch, cp);
-    for (const c of folded) raw.push({ c, s: i, e: i + len });
+    const folded = foldCodePoint(original.slice(i, i + len), cp);
+    for (let k = 0; k < folded.length; k++) {
+      const f = folded.charCodeAt(k);
+      if (isLetter(f) || isDigit(f)) wordPush(f, i, i + len);
+      else separator(f, i, i + len);
+    }
     i += len;
   }
+  if (wordLen > 0) flushWord();
+  return { text: outputText(), start: outS.slice(0, outLen), end: outE.slice(0, outLen) };
+}
 
-  // pass 2: words (collapse repeats, expand slang) and separators (collapse whitespace)
-  const outText: string[] = [];
-  const outS: number[] = [];
-  const outE: number[] = [];
-  const push = (str: string, s: number, e: number) => {
-    for (const c of str) {
-      outText.push(c);
-      outS.push(s);
-      outE.push(e);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The output's code units as a string: one byte a character when they fit (faster to search). */
+function outputText(): string {
+  let wide = false;
+  for (let k = 0; k < outLen; k++) {
+    if (outCodes[k]! > 0xff) {
+      wide = true;
+      break;
     }
-  };
-  let i = 0;
-  let lastWasSpace = true;
-  while (i < raw.length) {
-    const r = raw[i]!;
-    if (WORDCHAR.test(r.c)) {
-      let j = i;
-      let w = '';
-      while (j < raw.length && WORDCHAR.test(raw[j]!.c)) {
-        w += raw[j]!.c;
-        j++;
-      }
-      const s = r.s;
-      const e = raw[j - 1]!.e;
-      const collapsed = collapseRepeats(w);
-      const glued = splitGlued(collapsed);
-      const expanded = glued ?? SLANG[collapsed];
-      if (expanded !== undefined && expanded !== collapsed) {
-        push(expanded, s, e);
-      } else if (collapsed !== w) {
-        push(collapsed, s, e);
-      } else {
-        // keep per-character offsets for exact spans
-        for (let k = i; k < j; k++) push(raw[k]!.c, raw[k]!.s, raw[k]!.e);
-      }
-      lastWasSpace = false;
-      i = j;
-      continue;
-    }
-    if (r.c === ' ') {
-      if (!lastWasSpace) push(' ', r.s, r.e);
-      lastWasSpace = true;
-      i++;
-      continue;
-    }
-    if (r.c === '\n') {
-      // newline is a sentence boundary; drop a preceding space
-      if (outText.length > 0 && outText[outText.length - 1] === ' ') {
-        outText.pop();
-        outS.pop();
-        outE.pop();
-      }
-      if (outText.length > 0 && outText[outText.length - 1] !== '\n') push('\n', r.s, r.e);
-      lastWasSpace = true;
-      i++;
-      continue;
-    }
-    // punctuation and other symbols are kept as they are (non-ASCII letters of other scripts too)
-    push(r.c, r.s, r.e);
-    lastWasSpace = false;
-    i++;
   }
-  return { text: outText.join(''), start: outS, end: outE };
+  if (!wide) return Buffer.from(outCodes.subarray(0, outLen)).toString('latin1');
+  if (LITTLE_ENDIAN) return Buffer.from(outCodes.buffer, outCodes.byteOffset, outLen * 2).toString('utf16le');
+  let text = '';
+  for (let k = 0; k < outLen; k += 4096) text += String.fromCharCode.apply(null, Array.from(outCodes.subarray(k, Math.min(outLen, k + 4096))));
+  return text;
 }
 
 /** Map a [s, e) span of normalised text back to original offsets. */
@@ -241,14 +371,14 @@ const stemCache = new Map<string, string>();
 
 /** Indonesian stem with protection against over-stemming, cached. English words pass unchanged. */
 export function stem(token: string): string {
-  const p = STEM_PROTECT[token];
+  const p = STEM_PROTECT_MAP.get(token);
   if (p !== undefined) return p;
   const c = stemCache.get(token);
   if (c !== undefined) return c;
   let s = token;
   if (token.length > 4 && /^[a-z]+$/.test(token)) {
     try {
-      s = stemmerId.stem(token) || token;
+      s = idStemmer().stem(token) || token;
     } catch {
       s = token;
     }
@@ -259,21 +389,34 @@ export function stem(token: string): string {
   return s;
 }
 
-/** Tokens for the statistical model: normalised words, stop words removed, stemmed; no digits. */
-export function modelTokens(normText: string): string[] {
-  const out: string[] = [];
-  const words = normText.match(/[a-z][a-z0-9]*/g) ?? [];
+/** The words the statistical model reads in normalised text. */
+export function modelWords(normText: string): string[] {
+  return normText.match(/[a-z][a-z0-9]*/g) ?? [];
+}
+
+/**
+ * The model's tokens of some words, in order: first each word's stem (stop words and one-letter
+ * words left out), then each pair of neighbouring words, unstemmed (`bigram(a, b)` stands for the
+ * token "a_b"), unless both are stop words. Given as calls, so that the model can look them up
+ * without building the pairs' strings.
+ */
+export function visitModelTokens(words: readonly string[], unigram: (stem: string) => void, bigram: (a: string, b: string) => void): void {
   for (const w of words) {
     if (w.length < 2 || STOP.has(w)) continue;
-    out.push(stem(w));
+    unigram(stem(w));
   }
   // word bigrams of the unstemmed forms carry phrases ("tanpa pengalaman", "visa turis")
-  const bi: string[] = [];
   for (let k = 0; k + 1 < words.length; k++) {
     const a = words[k]!;
     const b = words[k + 1]!;
     if (STOP.has(a) && STOP.has(b)) continue;
-    bi.push(`${a}_${b}`);
+    bigram(a, b);
   }
-  return out.concat(bi);
+}
+
+/** Tokens for the statistical model: normalised words, stop words removed, stemmed; no digits; then word bigrams. */
+export function modelTokens(normText: string | readonly string[]): string[] {
+  const out: string[] = [];
+  visitModelTokens(typeof normText === 'string' ? modelWords(normText) : normText, (s) => out.push(s), (a, b) => out.push(`${a}_${b}`));
+  return out;
 }

@@ -42,6 +42,30 @@ describe('normalisation of chat text', () => {
     expect(original.slice(s, e)).toBe('tnp pglmn');
   });
 
+  it('has one original offset per UTF-16 code unit of the normalised text, also after a kept character outside the BMP', () => {
+    const original = 'Kerja 𠀀 di Kamboja, tnp pglmn';
+    const n = normalise(original);
+    expect(n.start.length).toBe(n.text.length);
+    expect(n.end.length).toBe(n.text.length);
+    for (const word of ['kamboja', 'tanpa pengalaman']) {
+      const i = n.text.indexOf(word);
+      const [s, e] = toOriginal(n, i, i + word.length);
+      expect(original.slice(s, e)).toBe(word === 'kamboja' ? 'Kamboja' : 'tnp pglmn');
+    }
+  });
+
+  it('reads words that name properties of every JavaScript object ("constructor") as ordinary words', () => {
+    expect(normalise('Constructor wanted, __proto__ toString').text).toBe('constructor wanted, __proto__ tostring');
+    expect(stem('constructor')).toBe('constructor');
+  });
+
+  it('normalises a text longer than its buffers (they grow) as its start', () => {
+    const part = 'Dibutuhkan CS 🔥 utk Kamboja!!! Gaji 12jt/bln, tnp pglmn. ';
+    const n = normalise(part.repeat(300));
+    expect(n.text.length).toBeGreaterThan(10_000);
+    expect(n.text.startsWith(normalise(part).text)).toBe(true);
+  });
+
   it('stems Indonesian words but protects over-stemmed ones such as pengalaman', () => {
     expect(stem('pengalaman')).toBe('pengalaman');
     expect(stem('berpengalaman')).toBe('pengalaman');
