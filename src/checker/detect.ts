@@ -1,15 +1,18 @@
 /**
  * Rule stage of the checker: normalise → red-flag and lawful-signal detectors → facts.
- * Pure and synchronous; every regex is compiled once at module load.
+ * Pure and synchronous; every regex is compiled once at module load. The text is normalised once
+ * per check; the expressions run over the whole normalised text are registered with a literal
+ * prefilter (prefilter.ts), and one that cannot match it is not run.
  */
 import { normalise, toOriginal, modelTokens, type Normalised } from './normalise.js';
+import { LiteralIndex, loadWordsTable, type Scan, type WordsTable } from './prefilter.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ABROAD_RE,
   ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
-  extractMoney, detectJobs, extractPhones, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS,
+  extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS,
   ZERO_COST_JOBS, type Money,
 } from './facts.js';
 
@@ -66,11 +69,16 @@ interface CompiledRule extends Omit<RuleDef, 'patterns' | 'cancelAfter' | 'advic
   cancel?: RegExp;
 }
 
+/** The expressions run over the whole normalised text (prefilter.ts). */
+export const RULE_INDEX = new LiteralIndex(loadWordsTable());
+/** Their words, read from their sources: what src/checker/prefilter.json should hold. */
+export const prefilterWords = (): WordsTable => RULE_INDEX.table();
+
 const COMPILED_RULES: CompiledRule[] = RULES.map((r) => {
   const c: CompiledRule = {
     id: r.id,
     weight: r.weight,
-    res: r.patterns.map((p) => new RegExp(p, 'g')),
+    res: r.patterns.map((p) => RULE_INDEX.add(new RegExp(p, 'g'))),
   };
   if (r.negatable !== undefined) c.negatable = r.negatable;
   if (r.needsAbroad !== undefined) c.needsAbroad = r.needsAbroad;
@@ -79,25 +87,27 @@ const COMPILED_RULES: CompiledRule[] = RULES.map((r) => {
   return c;
 });
 const NEG_RE = new RegExp(NEGATION_BEFORE);
-const G = (src: string) => new RegExp(src, 'g');
+const G = (src: string) => RULE_INDEX.add(new RegExp(src, 'g'));
 const ENTERTAINMENT = G(ENTERTAINMENT_RE);
 const SCAM_JOB = G(SCAM_JOB_RE);
 const CROSSING = G(CROSSING_RE);
 const IRREGULAR = G(IRREGULAR_RE);
 const ABROAD = G(ABROAD_RE);
-const ONE_CHANNEL = new RegExp(ONE_CHANNEL_RE);
+const ONE_CHANNEL = RULE_INDEX.add(new RegExp(ONE_CHANNEL_RE));
 const FISHING_DEBT = G(FISHING_DEBT_RE);
-const OFFER_WORDS = new RegExp(OFFER_WORDS_RE);
-const REQUIRES_EXPERIENCE = new RegExp(REQUIRES_EXPERIENCE_RE);
+const OFFER_WORDS = RULE_INDEX.add(new RegExp(OFFER_WORDS_RE));
+const REQUIRES_EXPERIENCE = RULE_INDEX.add(new RegExp(REQUIRES_EXPERIENCE_RE));
 const DOMESTIC_JOB = G(String.raw`\bpembantu(?: rumah tangga)?\b|\bprt\b|\bart\b|\basisten rumah tangga\b|\bpekerja rumah tangga\b|\bpengurus rumah tangga\b|\bhousemaid\b|\bmaid\b|\bdomestic (?:helper|worker)\b|\bbaby ?sitter\b|\bnanny\b|\bpengasuh\b|\bcaregiver\b|\bperawat (?:lansia|jompo|orang tua)\b|\bsopir (?:pribadi|keluarga)\b|\bfamily driver\b|\bhouse ?keeper\b|\bhousehold\b`);
 const FISHING_JOB = G(String.raw`\banak buah kapal\b|\bkapal (?:ikan|penangkap|nelayan|tuna|longline)\b|\bfishing (?:vessel|boat|crew|ship)\b|\bfishermen\b|\bfisherman\b|\bdeckhand\b|\bawak kapal perikanan\b|\blongliner\b`);
+for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
+for (const [, re] of JOBS) RULE_INDEX.add(re);
 const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.]+/;
-const ADDRESS_RE = /\b(?:alamat|address|kantor|office|jl\.?|jalan|gedung|building|ruko|website|situs)\b/;
-const IMAGE_RE = /^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/;
-const IMAGE_HINT_RE = /\b(?:lihat|cek|see|check|liat|di|in|on|ada di)\s+(?:the\s+)?(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\b|\b(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\s+(?:di ?atas|above|below|di ?bawah|berikut|ini|this|terlampir|attached)\b/;
+const ADDRESS_RE = RULE_INDEX.add(/\b(?:alamat|address|kantor|office|jl\.?|jalan|gedung|building|ruko|website|situs)\b/);
+const IMAGE_RE = RULE_INDEX.add(/^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/);
+const IMAGE_HINT_RE = RULE_INDEX.add(/\b(?:lihat|cek|see|check|liat|di|in|on|ada di)\s+(?:the\s+)?(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\b|\b(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\s+(?:di ?atas|above|below|di ?bawah|berikut|ini|this|terlampir|attached)\b/);
 
-const ID_WORDS = /\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|aku|kamu|kami|kita|anda|akan|juga|atau|sudah|belum|lowongan|bulan|tanpa|langsung|berangkat|nanti|ya|mau|lagi|dulu|sama|kalau|tapi|buat|orang|hari|pulang|sekarang|jangan|harus|perlu|banyak|sangat|bagi|pada|dalam|oleh|kak|bu|pak|nya|sih|aja|saja|dong|kok|jam|minggu|tahun|baru|masih|hanya|segera|sore|pagi|malam|besok|rumah|sekolah|uang|bayar|info|hubungi|juta|ribu|rb|jt|harga|jual|dijual|murah|lengkap|gratis|cepat|lokasi|alamat|syarat|usia|pengalaman|pria|wanita|dibutuhkan|dicari|butuh|minat|hub)\b/g;
-const EN_WORDS = /\b(?:the|and|to|of|for|with|you|your|we|our|is|are|will|job|work|salary|no|in|on|per|month|apply|a|be|this|can)\b/g;
+const ID_WORDS = RULE_INDEX.add(/\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|aku|kamu|kami|kita|anda|akan|juga|atau|sudah|belum|lowongan|bulan|tanpa|langsung|berangkat|nanti|ya|mau|lagi|dulu|sama|kalau|tapi|buat|orang|hari|pulang|sekarang|jangan|harus|perlu|banyak|sangat|bagi|pada|dalam|oleh|kak|bu|pak|nya|sih|aja|saja|dong|kok|jam|minggu|tahun|baru|masih|hanya|segera|sore|pagi|malam|besok|rumah|sekolah|uang|bayar|info|hubungi|juta|ribu|rb|jt|harga|jual|dijual|murah|lengkap|gratis|cepat|lokasi|alamat|syarat|usia|pengalaman|pria|wanita|dibutuhkan|dicari|butuh|minat|hub)\b/g);
+const EN_WORDS = RULE_INDEX.add(/\b(?:the|and|to|of|for|with|you|your|we|our|is|are|will|job|work|salary|no|in|on|per|month|apply|a|be|this|can)\b/g);
 
 // ---------------------------------------------------------------- spans and evidence
 
@@ -116,18 +126,9 @@ function placeNegated(t: string, s: number): boolean {
   return PLACE_NEGATION.test(cut >= 0 ? before.slice(cut + 1) : before);
 }
 
-function allMatches(re: RegExp, t: string): Span[] {
-  const out: Span[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    out.push([m.index, m.index + m[0].length]);
-    if (out.length >= 8) break;
-  }
-  return out;
+/** Spans of the first 8 matches of `re` (a registered g expression) in the scanned text. */
+function allMatches(re: RegExp, scan: Scan): Span[] {
+  return scan.spans(re, 8);
 }
 
 function safeCut(text: string, i: number): number {
@@ -210,6 +211,77 @@ function evidenceOf(a: { original: string; norm: Normalised }, spans: Span[], ma
 
 // ---------------------------------------------------------------- the analysis
 
+/** Words of normalised text: runs of letters, digits and apostrophes holding a letter (as /[a-z][a-z0-9']*\/g counts them). */
+function countWords(t: string): number {
+  let n = 0;
+  let inRun = false;
+  let counted = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    const letter = c >= 97 && c <= 122;
+    if (letter || (c >= 48 && c <= 57) || c === 39) {
+      if (!inRun) {
+        inRun = true;
+        counted = false;
+      }
+      if (letter && !counted) {
+        n++;
+        counted = true;
+      }
+    } else inRun = false;
+  }
+  return n;
+}
+
+const LETTER = /\p{L}/uy;
+
+/** Letters (code points of Unicode category L) and Latin letters (A-Z, a-z, U+00C0-U+024F) of the original text. */
+function countLetters(original: string): { letters: number; latin: number } {
+  let letters = 0;
+  let latin = 0;
+  for (let i = 0; i < original.length; i++) {
+    const c = original.charCodeAt(i);
+    if (c < 0x80) {
+      const l = c | 0x20;
+      if (l >= 97 && l <= 122) {
+        letters++;
+        latin++;
+      }
+      continue;
+    }
+    if (c >= 0xc0 && c <= 0x24f) latin++;
+    LETTER.lastIndex = i;
+    if (LETTER.test(original)) letters++;
+    // a surrogate pair is one code point
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < original.length) {
+      const d = original.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return { letters, latin };
+}
+
+const CONTACT_FILLER = /^(?:whatsapp|telegram|wa|hubungi|contact|call|chat|link|klik|click|info|daftar|sini|here|di|ke|cek|check|nomor|number|no|hp|handphone|tel|telp|phone)$/;
+
+/**
+ * Words other than contact filler ("hubungi", "whatsapp"…) left when the links and phone numbers are
+ * blanked out of the text; counted as far as 3, since only "at most 2" matters. The words of a
+ * prefix cut at a space are the first words of the whole text, so a long text is normalised again
+ * only as far as its first few hundred characters.
+ */
+function fillerWords(original: string, links: Array<{ value: string }>, phones: Array<{ s: number; e: number }>): number {
+  let residue = original;
+  for (const l of links) residue = residue.split(l.value).join(' ');
+  for (const p of phones) residue = residue.slice(0, p.s) + ' '.repeat(p.e - p.s) + residue.slice(p.e);
+  const count = (text: string) => (normalise(text).text.match(/[a-z]{2,}/g) ?? []).filter((w) => !CONTACT_FILLER.test(w)).length;
+  const cut = residue.indexOf(' ', 300);
+  if (cut > 0) {
+    const n = count(residue.slice(0, cut + 1));
+    if (n > 2) return n;
+  }
+  return count(residue);
+}
+
 export function cutText(input: unknown): { text: string; notes: string[] } {
   const notes: string[] = [];
   let text = typeof input === 'string' ? input : input == null ? '' : String(input);
@@ -224,6 +296,7 @@ export function analyse(input: unknown): Analysis {
   const { text: original, notes } = cutText(input);
   const norm = normalise(original);
   const t = norm.text;
+  const scan = RULE_INDEX.scan(t);
   const flags: Flag[] = [];
   const features: string[] = [];
   const ctx = { original, norm };
@@ -233,24 +306,20 @@ export function analyse(input: unknown): Analysis {
   const facts: Facts = { phones: phones.map((p) => p.value), links: links.map((l) => l.value) };
 
   // ---------------- bad and odd input
-  const wordsAll = t.match(/[a-z][a-z0-9']*/g) ?? [];
+  const wordCount = countWords(t);
   if (original.trim().length === 0) notes.push('empty');
   else {
-    let residue = original;
-    for (const l of links) residue = residue.split(l.value).join(' ');
-    for (const p of phones) residue = residue.slice(0, p.s) + ' '.repeat(p.e - p.s) + residue.slice(p.e);
-    const residueWords = normalise(residue).text.match(/[a-z]{2,}/g) ?? [];
-    const filler = residueWords.filter((w) => !/^(?:whatsapp|telegram|wa|hubungi|contact|call|chat|link|klik|click|info|daftar|sini|here|di|ke|cek|check|nomor|number|no|hp|handphone|tel|telp|phone)$/.test(w));
-    if (links.length > 0 && filler.length <= 2) notes.push('only_link');
-    else if (phones.length > 0 && filler.length <= 2) notes.push('only_phone');
-    else if (IMAGE_RE.test(t.trim()) || (wordsAll.length <= 12 && IMAGE_HINT_RE.test(t))) notes.push('image_only');
-    if (wordsAll.length < 4 && !notes.includes('only_link') && !notes.includes('only_phone')) notes.push('too_short');
+    // only a link or a phone number: at most two other words besides them (counted only then)
+    const filler = links.length > 0 || phones.length > 0 ? fillerWords(original, links, phones) : 0;
+    if (links.length > 0 && filler <= 2) notes.push('only_link');
+    else if (phones.length > 0 && filler <= 2) notes.push('only_phone');
+    else if ((scan.may(IMAGE_RE) && IMAGE_RE.test(t.trim())) || (wordCount <= 12 && scan.test(IMAGE_HINT_RE))) notes.push('image_only');
+    if (wordCount < 4 && !notes.includes('only_link') && !notes.includes('only_phone')) notes.push('too_short');
     // language: Latin letters and Indonesian/English function words
-    const letters = original.match(/\p{L}/gu)?.length ?? 0;
-    const latin = original.match(/[A-Za-z\u00C0-\u024F]/g)?.length ?? 0;
-    const idHits = t.match(ID_WORDS)?.length ?? 0;
-    const enHits = t.match(EN_WORDS)?.length ?? 0;
-    if (letters >= 12 && (latin / letters < 0.5 || (wordsAll.length >= 8 && idHits + enHits < wordsAll.length * 0.1))) {
+    const { letters, latin } = countLetters(original);
+    const idHits = scan.count(ID_WORDS);
+    const enHits = scan.count(EN_WORDS);
+    if (letters >= 12 && (latin / letters < 0.5 || (wordCount >= 8 && idHits + enHits < wordCount * 0.1))) {
       notes.push('unsupported_language');
     }
     features.push(idHits >= enHits ? 'L_id' : 'L_en');
@@ -260,13 +329,13 @@ export function analyse(input: unknown): Analysis {
   interface PlaceHit { country: string; kind: PlaceKind; span: Span; name: string }
   const places: PlaceHit[] = [];
   for (const p of COMPILED_PLACES) {
-    for (const sp of allMatches(p.re, t)) {
+    for (const sp of allMatches(p.re, scan)) {
       if (p.kind !== 'indonesia' && p.kind !== 'route' && placeNegated(t, sp[0])) continue;
       places.push({ country: p.country, kind: p.kind, span: sp, name: t.slice(sp[0], sp[1]) });
     }
   }
   const foreign = places.filter((p) => p.kind !== 'indonesia' && p.kind !== 'route');
-  const abroadWords = allMatches(ABROAD, t).filter((sp) => !isNegated(t, sp[0]));
+  const abroadWords = allMatches(ABROAD, scan).filter((sp) => !isNegated(t, sp[0]));
   const abroad = foreign.length > 0 || abroadWords.length > 0;
   const KIND_ORDER: PlaceKind[] = ['scam_hub', 'middle_east', 'no_agreement', 'asia', 'other_abroad', 'route', 'indonesia'];
   const sortedPlaces = [...places].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.span[0] - b.span[0]);
@@ -280,7 +349,7 @@ export function analyse(input: unknown): Analysis {
   if (abroad) features.push('ABROAD');
 
   // ---------------- jobs
-  const jobs = detectJobs(t);
+  const jobs = detectJobs(t, scan);
   if (jobs[0]) facts.job = jobs[0];
   for (const j of jobs) features.push(`J_${j}`);
 
@@ -289,7 +358,7 @@ export function analyse(input: unknown): Analysis {
   for (const r of COMPILED_RULES) {
     const spans: Span[] = [];
     for (const re of r.res) {
-      for (const sp of allMatches(re, t)) {
+      for (const sp of allMatches(re, scan)) {
         if (r.negatable && isNegated(t, sp[0])) continue;
         if (r.cancel && r.cancel.test(t.slice(sp[1], sp[1] + 70))) continue;
         spans.push(sp);
@@ -311,7 +380,7 @@ export function analyse(input: unknown): Analysis {
   // personal contact only: not when the offer names an e-mail, office address or website
   if (ruleSpans.has('personal_contact_only')) {
     const otherLinks = links.filter((l) => !/wa\.me|t\.me|whatsapp|bit\.ly|s\.id/i.test(l.value));
-    if (EMAIL_RE.test(original) || ADDRESS_RE.test(t) || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
+    if (EMAIL_RE.test(original) || scan.test(ADDRESS_RE) || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
   }
   for (const r of COMPILED_RULES) {
     const spans = ruleSpans.get(r.id);
@@ -333,29 +402,29 @@ export function analyse(input: unknown): Analysis {
     || [...foreignCountries].some((c) => c === 'Vietnam' || c === 'Macau' || c === 'China')
     || (abroadWords.length > 0 && foreign.length === 0);
   if (abroad) {
-    const sj = scamJobContext ? allMatches(SCAM_JOB, t).filter((sp) => !isNegated(t, sp[0])) : [];
+    const sj = scamJobContext ? allMatches(SCAM_JOB, scan).filter((sp) => !isNegated(t, sp[0])) : [];
     if (sj.length > 0) add('scam_job_type', hub.length > 0 ? 1.8 : 1.2, sj);
-    const ent = allMatches(ENTERTAINMENT, t).filter((sp) => !isNegated(t, sp[0]));
+    const ent = allMatches(ENTERTAINMENT, scan).filter((sp) => !isNegated(t, sp[0]));
     if (ent.length > 0) add('entertainment_abroad', 2.0, ent);
   }
 
-  const irregular = allMatches(IRREGULAR, t).filter((sp) => !isNegated(t, sp[0]));
+  const irregular = allMatches(IRREGULAR, scan).filter((sp) => !isNegated(t, sp[0]));
   const routes = places.filter((p) => p.kind === 'route');
   if (irregular.length > 0) add('irregular_route', 2.0, irregular);
   else if (routes.length > 0 && foreign.length > 0) {
-    const cross = allMatches(CROSSING, t);
+    const cross = allMatches(CROSSING, scan);
     if (cross.length > 0) add('irregular_route', 1.6, [routes[0]!.span, cross[0]!]);
   }
 
   const middleEast = foreign.filter((p) => p.kind === 'middle_east');
-  if (middleEast.length > 0 && !ONE_CHANNEL.test(t)) {
-    const dj = allMatches(DOMESTIC_JOB, t).filter((sp) => !isNegated(t, sp[0]));
+  if (middleEast.length > 0 && !scan.test(ONE_CHANNEL)) {
+    const dj = allMatches(DOMESTIC_JOB, scan).filter((sp) => !isNegated(t, sp[0]));
     if (dj.length > 0) add('domestic_moratorium', 2.5, [dj[0]!, middleEast[0]!.span]);
   }
 
-  const fishing = allMatches(FISHING_JOB, t);
+  const fishing = allMatches(FISHING_JOB, scan);
   if (fishing.length > 0 || jobs.includes('fishing_crew') && abroad) {
-    const debt = allMatches(FISHING_DEBT, t).filter((sp) => !isNegated(t, sp[0]) && !/^[^.\n]{0,35}\b(?:ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user)|paid by (?:the )?(?:employer|company)|covered by)/.test(t.slice(sp[1], sp[1] + 60)));
+    const debt = allMatches(FISHING_DEBT, scan).filter((sp) => !isNegated(t, sp[0]) && !/^[^.\n]{0,35}\b(?:ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user)|paid by (?:the )?(?:employer|company)|covered by)/.test(t.slice(sp[1], sp[1] + 60)));
     if (debt.length > 0 && (fishing.length > 0 || abroad)) add('fishing_debt', 2.0, [debt[0]!, ...(fishing[0] ? [fishing[0]] : [])]);
   }
 
@@ -389,7 +458,7 @@ export function analyse(input: unknown): Analysis {
     add('upfront_fee', abroad ? 1.9 : 1.5, bigFees.map((m) => [m.s, m.e] as Span));
     features.push('FEE_AMOUNT');
   }
-  const requiresExperience = REQUIRES_EXPERIENCE.test(t);
+  const requiresExperience = scan.test(REQUIRES_EXPERIENCE);
   if (requiresExperience) features.push('REQ_EXP');
   checkPay(pays, {
     t, abroad, jobs, facts, foreignKinds: foreign.map((p) => p.kind), noExperience: ruleSpans.has('no_experience'),
@@ -400,7 +469,7 @@ export function analyse(input: unknown): Analysis {
   // Also an offer: text that the rules find two substantive warning signs in ("Massage therapists for
   // a spa in Bahrain… travel on tourist visa… 5 million guarantee" names no job word but is one).
   const substantive = new Set(flags.filter((f) => f.weight >= 1.5).map((f) => f.id));
-  const isOffer = OFFER_WORDS.test(t) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2;
+  const isOffer = scan.test(OFFER_WORDS) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2;
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);

@@ -237,9 +237,10 @@ export const LOW_SKILL_JOBS = new Set([
   'entertainment', 'crypto', 'construction', 'sales', 'security',
 ]);
 
-export function detectJobs(t: string): string[] {
+/** Job categories named in normalised text; `scan` runs the expressions over it (prefilter.ts), when given. */
+export function detectJobs(t: string, scan: { test(re: RegExp): boolean } = { test: (re) => re.test(t) }): string[] {
   const out: string[] = [];
-  for (const [id, re] of JOBS) if (re.test(t)) out.push(id);
+  for (const [id, re] of JOBS) if (scan.test(re)) out.push(id);
   return out;
 }
 

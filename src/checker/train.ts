@@ -9,14 +9,18 @@
  * 5. The final classifier (trained on the whole training split, training documents removed) and
  *    the calibration are written to src/checker/model.json. Start-up never trains.
  *
+ * It also writes what start-up would otherwise work out: data/wages.yaml as src/checker/reference.json,
+ * and the words of the rule expressions (prefilter.ts) as src/checker/prefilter.json.
+ *
  * Only the training split of test/fixtures/offers is used; the held-back split is for evaluation.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { pathToFileURL } from 'node:url';
-import { analyse } from './detect.js';
+import { analyse, prefilterWords } from './detect.js';
+import { formatWordsTable, WORDS_PATH } from './prefilter.js';
 import { loadCorpus, split, fnv1a, type Offer } from './corpus.js';
 import {
   loadBayesClass, nbFromClassifier, nbLogOdds, sigmoid, MODEL_PATH, type Calibration, type ModelFile,
@@ -146,6 +150,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log(`wrote ${REFERENCE_PATH}; restarting`);
     const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
     process.exit(r.status ?? 1);
+  }
+  const words = formatWordsTable(prefilterWords());
+  if (!existsSync(WORDS_PATH) || readFileSync(WORDS_PATH, 'utf8') !== words) {
+    writeFileSync(WORDS_PATH, words);
+    console.log(`wrote ${WORDS_PATH}`);
   }
   const file = train();
   writeFileSync(MODEL_PATH, `${JSON.stringify(file)}\n`);
