@@ -24,27 +24,33 @@ local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
 local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
+-- The most urgent priority with messages in a chat's queues, or nil. An empty list does not exist
+-- in Redis, so one EXISTS answers for an idle chat (the common case), and at most two more say which.
 local function best(chat)
-  for p = 0, 2 do
-    if redis.call('LLEN', queue(chat, p)) > 0 then return p end
-  end
-  return nil
+  local n = redis.call('EXISTS', queue(chat, 0), queue(chat, 1), queue(chat, 2))
+  if n == 0 then return nil end
+  if redis.call('EXISTS', queue(chat, 0)) == 1 then return 0 end
+  if n == 2 or redis.call('EXISTS', queue(chat, 1)) == 1 then return 1 end
+  return 2
 end
 -- Puts a chat's first message of priority p into a sender's hands (the chat's own rate is taken).
-local function take(ready, lease, inflight, chat, p, token, cint, leaseMs)
+-- tat: the chat's rate state when the caller has just read it (nil: read it here); ready: nil when
+-- the chat is known not to be in the ready set.
+local function take(ready, lease, inflight, chat, p, token, cint, leaseMs, tat)
   local rk = base .. 'r:' .. chat
-  local ctat = math.max(tonumber(redis.call('GET', rk) or '0'), now) + cint
+  local ctat = math.max(tat or tonumber(redis.call('GET', rk) or '0'), now) + cint
   redis.call('SET', rk, fmt(ctat), 'PX', math.ceil(ctat - now) + 1000)
-  redis.call('ZREM', ready, chat)
+  if ready then redis.call('ZREM', ready, chat) end
   redis.call('ZADD', lease, fmt(now + leaseMs), chat)
   redis.call('HSET', inflight, chat, token .. '|' .. p .. '|' .. string.format('%d', math.floor(now * 1000)))
 end
 -- Puts a chat with messages into the ready set at its best priority, from when its own rate allows.
--- Returns whether the chat still has messages.
-local function schedule(ready, chat, tolerance)
+-- Returns whether the chat still has messages. held: the chat's message was in a sender's hands
+-- (then it is in no ready set: enqueue leaves a chat in hand out, and taking one removes it).
+local function schedule(ready, chat, tolerance, held)
   local p = best(chat)
   if p == nil then
-    redis.call('ZREM', ready, chat)
+    if not held then redis.call('ZREM', ready, chat) end
     return false
   end
   local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
@@ -59,7 +65,7 @@ local function release(chat, tolerance)
   redis.call('HDEL', KEYS[3], chat)
   redis.call('HDEL', KEYS[4], chat)
   redis.call('ZREM', KEYS[2], chat)
-  return schedule(KEYS[1], chat, tolerance)
+  return schedule(KEYS[1], chat, tolerance, true)
 end
 `;
 
@@ -94,8 +100,9 @@ local function enqueue(k, a)
   local at = string.format('%d', math.floor(now * 1000))
   for i = a + 12, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
   redis.call('HINCRBY', stats, 'queued', #ARGV - a - 11)
-  -- A chat with a message in hand is scheduled again when that one is done.
-  if redis.call('ZSCORE', lease, chat) then return 'queued' end
+  -- A chat with a message in hand is scheduled again when that one is done. (A message in hand is
+  -- still at the head of its queue: an idle chat has none, and is in no ready set either.)
+  if not idle and redis.call('ZSCORE', lease, chat) then return 'queued' end
   local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
   local due = math.max(now, tat - ctol)
   if token ~= '' and idle and due <= now then
@@ -104,7 +111,7 @@ local function enqueue(k, a)
     if gtat - tonumber(ARGV[a + 9]) <= now and not urgent then
       gtat = math.max(gtat, now) + tonumber(ARGV[a + 8])
       redis.call('SET', rate, fmt(gtat), 'PX', math.ceil(gtat - now) + 1000)
-      take(ready, lease, inflight, chat, prio, token, tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11]))
+      take(nil, lease, inflight, chat, prio, token, tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11]), tat)
       return 'claimed'
     end
   end
@@ -218,21 +225,24 @@ return out`;
 export const ACK = `${COMMON}${RELEASE}
 local ctol = tonumber(ARGV[2])
 local more = 0
+-- Counted here, written once per script (acks come in batches).
+local counts = {}
+local function count(name, n) counts[name] = (counts[name] or 0) + n end
 for i = 3, #ARGV, 4 do
   local chat, token, outcome, pause = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local entry = redis.call('HGET', KEYS[3], chat)
   local tok, p, claimed = nil, nil, 0
   if entry then tok, p, claimed = held(entry) end
   if tok ~= token then
-    redis.call('HINCRBY', KEYS[5], 'stale_acks', 1)
+    count('stale_acks', 1)
   else
     local q = queue(chat, p)
     if outcome == 'sent' then
       redis.call('LPOP', q)
-      redis.call('HINCRBY', KEYS[5], 'sent', 1)
+      count('sent', 1)
     elseif outcome == 'drop' then
       redis.call('LPOP', q)
-      redis.call('HINCRBY', KEYS[5], 'failed', 1)
+      count('failed', 1)
     elseif outcome == 'gone' then
       -- Drops this message and what was queued before it was taken; what came later answers someone
       -- who wrote again meanwhile (they unblocked us), so it stays and they are not marked gone.
@@ -254,16 +264,16 @@ for i = 3, #ARGV, 4 do
         end
       end
       if kept == 0 then redis.call('ZADD', KEYS[6], fmt(now), chat) end
-      redis.call('HINCRBY', KEYS[5], 'gone', dropped)
+      count('gone', dropped)
     else
       local head = redis.call('LINDEX', q, 0)
       if outcome == 'fail' then
         local at, attempts, body = nil, nil, nil
         if head then at, attempts, body = string.match(head, '^(%d+)|(%d+)|(.*)$') end
         if at then redis.call('LSET', q, 0, at .. '|' .. (tonumber(attempts) + 1) .. '|' .. body) end
-        redis.call('HINCRBY', KEYS[5], 'retried', 1)
+        count('retried', 1)
       else
-        redis.call('HINCRBY', KEYS[5], 'rate_limited', 1)
+        count('rate_limited', 1)
       end
       local rk = base .. 'r:' .. chat
       local tat = math.max(tonumber(redis.call('GET', rk) or '0'), now + pause + ctol)
@@ -271,6 +281,9 @@ for i = 3, #ARGV, 4 do
     end
     if release(chat, ctol) then more = more + 1 end
   end
+end
+for name, n in pairs(counts) do
+  if n > 0 then redis.call('HINCRBY', KEYS[5], name, n) end
 end
 return more`;
 
