@@ -4,7 +4,7 @@
  * per check; the expressions run over the whole normalised text are registered with a literal
  * prefilter (prefilter.ts), and one that cannot match it is not run.
  */
-import { normalise, toOriginal, modelTokens, type Normalised } from './normalise.js';
+import { normalise, toOriginal, modelTokens, modelWords, type Normalised } from './normalise.js';
 import { LiteralIndex, loadWordsTable, type Scan, type WordsTable } from './prefilter.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ABROAD_RE,
@@ -60,8 +60,12 @@ export interface Analysis {
   notes: string[];
   abroad: boolean;
   isOffer: boolean;
-  /** features for the statistical model */
-  features: string[];
+  /** features for the statistical model: `head`, then the model's tokens of `words` (worked out when read) */
+  readonly features: string[];
+  /** the features of the rules (places, jobs, flags…), in order */
+  head: string[];
+  /** the words the model reads (modelWords) */
+  words: string[];
 }
 
 interface CompiledRule extends Omit<RuleDef, 'patterns' | 'cancelAfter' | 'advice'> {
@@ -380,7 +384,7 @@ export function analyse(input: unknown): Analysis {
   // personal contact only: not when the offer names an e-mail, office address or website
   if (ruleSpans.has('personal_contact_only')) {
     const otherLinks = links.filter((l) => !/wa\.me|t\.me|whatsapp|bit\.ly|s\.id/i.test(l.value));
-    if (EMAIL_RE.test(original) || scan.test(ADDRESS_RE) || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
+    if ((original.includes('@') && EMAIL_RE.test(original)) || scan.test(ADDRESS_RE) || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
   }
   for (const r of COMPILED_RULES) {
     const spans = ruleSpans.get(r.id);
@@ -473,9 +477,15 @@ export function analyse(input: unknown): Analysis {
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);
-  for (const tok of modelTokens(t)) features.push(tok);
   flags.sort((a, b) => b.weight - a.weight);
-  return { original, norm, flags, facts, notes, abroad, isOffer, features };
+  const words = modelWords(t);
+  let all: string[] | undefined;
+  return {
+    original, norm, flags, facts, notes, abroad, isOffer, head: features, words,
+    get features() {
+      return (all ??= [...features, ...modelTokens(words)]);
+    },
+  };
 }
 
 interface PayCtx {

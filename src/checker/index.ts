@@ -12,7 +12,7 @@
 import { ADVICE_IDS, adviceFor } from './advice.js';
 import { analyse, CONTEXT_DETECTORS, quote, type Analysis, type Facts, type Flag } from './detect.js';
 import { RULES, type Detector } from './lexicon.js';
-import { loadModel, nbLogOdds, sigmoid, type LoadedModel } from './model.js';
+import { loadModel, nbLogOddsOf, sigmoid, type LoadedModel } from './model.js';
 
 export type Risk = 'low' | 'medium' | 'high';
 export type { Facts, Flag } from './detect.js';
@@ -72,10 +72,10 @@ export function scoreInputs(a: Analysis, nbLo: number): { risk: number; lawful: 
 }
 
 /** The advice for a verdict: what its red flags call for (their detectors' entries), placed by advice.ts. */
-function verdictAdvice(a: Analysis, risk: Risk): string[] {
-  const red = a.flags.filter((f) => f.weight > 0);
+function verdictAdvice(a: Analysis, flags: Flag[], risk: Risk): string[] {
+  const red = flags.filter((f) => f.weight > 0);
   const called = new Set(red.flatMap((f) => ADVICE_BY_FLAG.get(f.id) ?? []));
-  return adviceFor({ notes: a.notes, abroad: a.abroad, isOffer: a.isOffer, risk, warned: red.length > 0, lawful: a.flags.some((f) => f.weight < 0) }, called);
+  return adviceFor({ notes: a.notes, abroad: a.abroad, isOffer: a.isOffer, risk, warned: red.length > 0, lawful: flags.some((f) => f.weight < 0) }, called);
 }
 
 /** Evidence for the model's judgement: sentences holding its strongest scam-leaning words. */
@@ -111,7 +111,7 @@ function check(text: string): Verdict {
   let nbLo = 0;
   let top: Array<[string, number]> = [];
   if (model && a.original.trim().length > 0) {
-    const r = nbLogOdds(model.nb, a.features);
+    const r = nbLogOddsOf(model.nb, a.head, a.words);
     nbLo = r.logOdds;
     top = r.top;
   }
@@ -152,7 +152,7 @@ function check(text: string): Verdict {
     score: Math.round(score * 1000) / 1000,
     flags,
     facts: a.facts,
-    advice: verdictAdvice({ ...a, flags }, risk),
+    advice: verdictAdvice(a, flags, risk),
     notes: a.notes,
   };
 }

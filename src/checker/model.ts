@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { visitModelTokens } from './normalise.js';
 
 const require = createRequire(import.meta.url);
 
@@ -56,6 +57,10 @@ export interface ModelFile {
 
 export interface NbModel {
   index: Map<string, number>;
+  /** feature of each index */
+  keys: string[];
+  /** index of each word-pair feature "a_b", by a then b */
+  pairs: Map<string, Map<string, number>>;
   logRatio: Float64Array; // log P(f|scam) - log P(f|genuine) per feature index
   missScam: number; // log of smoothing mass for unseen-in-class features
   missGen: number;
@@ -80,8 +85,18 @@ export function nbFromClassifier(c: NaturalBayesLike, clip: number): NbModel {
     const b = genF[i] ?? sm;
     logRatio[i] = Math.log(a / tScam) - Math.log(b / tGen);
   }
+  const pairs = new Map<string, Map<string, number>>();
+  keys.forEach((k, i) => {
+    const m = /^([a-z][a-z0-9]*)_([a-z][a-z0-9]*)$/.exec(k);
+    if (!m) return;
+    let second = pairs.get(m[1]!);
+    if (!second) pairs.set(m[1]!, (second = new Map()));
+    second.set(m[2]!, i);
+  });
   return {
     index,
+    keys,
+    pairs,
     logRatio,
     missScam: Math.log(sm / tScam),
     missGen: Math.log(sm / tGen),
@@ -104,6 +119,28 @@ export function nbLogOdds(m: NbModel, feats: string[]): { logOdds: number; top: 
     lo += v;
     if (v > 0.7) contrib.push([f, v]);
   }
+  contrib.sort((a, b) => b[1] - a[1]);
+  const logOdds = Math.max(-m.clip, Math.min(m.clip, lo));
+  return { logOdds, top: contrib.slice(0, 4) };
+}
+
+/**
+ * nbLogOdds over the features `head` followed by the model's tokens of `words` (visitModelTokens),
+ * without building the tokens: the same sum, in the same order, so the same result.
+ */
+export function nbLogOddsOf(m: NbModel, head: readonly string[], words: readonly string[]): { logOdds: number; top: Array<[string, number]> } {
+  let lo = m.prior;
+  const seen = new Uint8Array(m.keys.length);
+  const contrib: Array<[string, number]> = [];
+  const add = (i: number | undefined) => {
+    if (i === undefined || seen[i] === 1) return;
+    seen[i] = 1;
+    const v = m.logRatio[i]!;
+    lo += v;
+    if (v > 0.7) contrib.push([m.keys[i]!, v]);
+  };
+  for (const f of head) add(m.index.get(f));
+  visitModelTokens(words, (s) => add(m.index.get(s)), (a, b) => add(m.pairs.get(a)?.get(b)));
   contrib.sort((a, b) => b[1] - a[1]);
   const logOdds = Math.max(-m.clip, Math.min(m.clip, lo));
   return { logOdds, top: contrib.slice(0, 4) };
