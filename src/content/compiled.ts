@@ -5,7 +5,7 @@
 // otherwise it reads and checks everything in full, as flows:check does, and refuses broken content.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flowData, flowFromData, type FlowData, type Problem } from '../engine/flow.js';
 import type { EffectSignature } from '../engine/kind.js';
@@ -17,8 +17,10 @@ import { checkContent, contentDirs, contentFrom, readContentParts, ROOT, type Co
 const FORMAT = 1;
 /** The compiled code (dist/src, or src when run from source): what made the bundle is part of its hash. */
 const CODE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Where the build puts the bundle: dist/content.json, beside the compiled code. */
+/** Where the build puts the bundle: dist/content.json, beside the compiled code (dist/src). */
 export const BUNDLE_FILE = join(CODE_DIR, '..', 'content.json');
+/** Run by the compiled code (not from the sources with tsx, which never has a bundle of its own). */
+const COMPILED = basename(dirname(CODE_DIR)) === 'dist';
 
 interface BundleFile {
   format: number;
@@ -144,7 +146,7 @@ export function loadCheckedContent(
 ): CheckedContent {
   const root = opts.root ?? ROOT;
   const dirs = opts.dirs ?? contentDirs(root);
-  const compiled = readContentBundle(opts.file ?? BUNDLE_FILE, dirs, root);
+  const compiled = opts.file || COMPILED ? readContentBundle(opts.file ?? BUNDLE_FILE, dirs, root) : { why: 'run from the sources, not the build (dist/)' };
   if ('parts' in compiled) return { content: contentFrom(compiled.parts), problems: [], checkedInFull: null };
   const content = contentFrom(readContentParts(dirs, root));
   return { content, problems: checkContent(content, effects, codeKeys), checkedInFull: compiled.why };
