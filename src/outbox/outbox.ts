@@ -85,8 +85,13 @@ export interface OutboxOptions {
   maxAgeMs?: number;
   /** Messages of one channel in flight at once in this process. */
   concurrency?: number;
-  /** How often an idle lane looks for work queued by other processes. */
+  /** How often a lane waiting for a due message looks for work queued by other processes. */
   idlePollMs?: number;
+  /**
+   * How often a lane looks when nothing at all is queued or in anyone's hands (a process sends what it
+   * queues itself: this finds only what a process left behind without sending it).
+   */
+  emptyPollMs?: number;
   /** How long an idempotency key is remembered. */
   keyTtlS?: number;
   /** Fraction of the platform's limits actually used, so delays between claim and platform never cross them. */
@@ -275,6 +280,7 @@ class Lane {
   private readonly maxAgeMs: number;
   private readonly concurrency: number;
   private readonly idlePollMs: number;
+  private readonly emptyPollMs: number;
   private readonly worker = randomBytes(6).toString('base64url');
   private claims = 0;
   /** chat → claim token of the message this process is sending to it. */
@@ -318,6 +324,7 @@ class Lane {
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.concurrency = opts.concurrency ?? 64;
     this.idlePollMs = opts.idlePollMs ?? 200;
+    this.emptyPollMs = Math.max(this.idlePollMs, opts.emptyPollMs ?? 1000);
   }
 
   get inflightCount(): number {
@@ -399,7 +406,7 @@ class Lane {
       // Stopping: done once nothing is due before the deadline and nothing is in flight.
       if (draining && this.inflight.size === 0 && (wait < 0 || now + wait >= this.claimUntil)) break;
       if (wait === 0) continue;
-      await this.pause(wait < 0 ? this.idlePollMs : Math.min(wait, this.idlePollMs));
+      await this.pause(wait < 0 ? this.emptyPollMs : Math.min(wait, this.idlePollMs));
     }
     this.running = false;
   }
