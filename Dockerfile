@@ -17,7 +17,7 @@ RUN npm run build && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=2"
+    NODE_OPTIONS="--max-old-space-size=128 --max-semi-space-size=8"
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { PRODUCTION_NODE_OPTIONS } from '../helpers/server-process.js';
 import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
 
 describe('npm start (serve)', () => {
@@ -132,7 +133,7 @@ describe('the built image command (node dist/src/cli.js, as the Dockerfile runs 
     const cli = resolve(ROOT, 'dist/src/cli.js');
     expect(existsSync(cli)).toBe(true);
     expect(execFileSync(process.execPath, [cli, 'flows:check'], { cwd: ROOT, encoding: 'utf8' })).toMatch(/^flows ok/);
-    const child = spawn(process.execPath, ['--max-old-space-size=128', '--max-semi-space-size=2', cli, 'serve'], {
+    const child = spawn(process.execPath, [...PRODUCTION_NODE_OPTIONS, cli, 'serve'], {
       cwd: ROOT,
       env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'built-hash-secret-0123456789', DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],

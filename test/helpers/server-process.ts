@@ -1,5 +1,6 @@
 // Runs Waspada's server as a separate process (so tests can kill it for real) and waits until it serves.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT } from './cli.js';
@@ -12,8 +13,8 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** The Node options the Docker image runs with (see Dockerfile). */
-export const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
+/** The Node options the Docker image runs with, read from the Dockerfile (one place to change them). */
+export const PRODUCTION_NODE_OPTIONS: string[] = (/NODE_OPTIONS="([^"]*)"/.exec(readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
 
 export async function startServerProcess(env: Record<string, string>, nodeOptions: string[] = []): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', resolve(ROOT, 'test/helpers/serve-with-faults.ts')], {
