@@ -22,7 +22,8 @@ import { waspadaEnv } from './waspada-env.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, HERE.includes(join('dist', 'bench')) ? '../..' : '..');
 const CLI = join(ROOT, 'dist/src/cli.js');
-const PRODUCTION = '--max-old-space-size=128 --max-semi-space-size=2';
+/** The Docker image's NODE_OPTIONS, read from the Dockerfile. */
+const PRODUCTION = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 /** Fresh processes per way of starting. */
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 9);
@@ -88,6 +89,7 @@ const spread = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(
 
 export async function benchStartup(): Promise<Record<string, number | string>> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  if (!PRODUCTION) throw new Error('no NODE_OPTIONS="…" found in the Dockerfile');
   // The build's content step (scripts/build.mjs): the bench runner compiles the code only.
   const compiled = spawn(process.execPath, [CLI, 'flows:check', '--write', join(ROOT, 'dist/content.json')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if ((await new Promise((r) => compiled.once('exit', r))) !== 0) throw new Error('flows:check --write failed');
@@ -118,7 +120,7 @@ export async function benchStartup(): Promise<Record<string, number | string>> {
   }
   if (!changed.every((s) => s.log.includes('content read and checked in full'))) throw new Error('a start with a changed flow used the compiled content');
 
-  const figures: Record<string, number | string> = { runs: RUNS };
+  const figures: Record<string, number | string> = { runs: RUNS, production_options: PRODUCTION };
   for (const way of Object.keys(ways) as (keyof typeof ways)[]) {
     figures[`start_ms_${way}`] = Math.round(median(runs[way].map((s) => s.ms)));
     figures[`start_ms_${way}_spread`] = spread(runs[way].map((s) => s.ms));
