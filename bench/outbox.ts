@@ -12,12 +12,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { dropPrefix } from '../test/helpers/redis.js';
-import { SECRET, TOKEN, waspadaEnv } from './waspada-env.js';
+import { DOCKER_NODE_OPTIONS, SECRET, TOKEN, waspadaEnv } from './waspada-env.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, HERE.includes(join('dist', 'bench')) ? '../..' : '..');
 const LIMIT = 30;
-const NODE_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
 
 interface Proc {
   url: string;
@@ -26,7 +25,7 @@ interface Proc {
 
 function serve(env: Record<string, string>): Promise<Proc> {
   const compiled = HERE.includes(join('dist', 'bench'));
-  const args = compiled ? [...NODE_FLAGS, join(ROOT, 'dist/src/cli.js'), 'serve'] : ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'];
+  const args = compiled ? [...DOCKER_NODE_OPTIONS, join(ROOT, 'dist/src/cli.js'), 'serve'] : ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'serve'];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((res, rej) => {
     const timer = setTimeout(() => rej(new Error('server not ready after 30 s')), 30_000);

@@ -17,13 +17,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { dropPrefix } from '../test/helpers/redis.js';
-import { waspadaEnv } from './waspada-env.js';
+import { DOCKER_NODE_OPTIONS, waspadaEnv } from './waspada-env.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, HERE.includes(join('dist', 'bench')) ? '../..' : '..');
 const CLI = join(ROOT, 'dist/src/cli.js');
 /** The Docker image's NODE_OPTIONS, read from the Dockerfile. */
-const PRODUCTION = /NODE_OPTIONS="([^"]*)"/.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+const PRODUCTION = DOCKER_NODE_OPTIONS.join(' ');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 /** Fresh processes per way of starting. */
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 9);

@@ -21,13 +21,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { SECRET, TOKEN, waspadaEnv } from './waspada-env.js';
+import { DOCKER_NODE_OPTIONS, SECRET, TOKEN, waspadaEnv } from './waspada-env.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const COMPILED = HERE.includes(join('dist', 'bench'));
 const ROOT = resolve(HERE, COMPILED ? '../..' : '..');
 /** The Dockerfile's NODE_OPTIONS. */
-export const DOCKER_NODE_OPTIONS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
 export const SCRIPT = ['/start', 'lapor', 'Siti Aminah', 'Kamboja', 'dua minggu lalu'];
 const WEBHOOK_PATH = '/webhooks/telegram';
 const WARMUP_USERS = 30;
@@ -644,7 +643,7 @@ type Field = 'cpu' | 'p50' | 'p99' | 'perSec' | 'rss' | 'cmds' | 'trips' | 'seqC
 const DOES: Record<string, string> = {
   waspada:
     'checks the secret and the update\'s shape; in one Redis script counts the sender against the flood limit, drops a seen `update_id` and keeps the update, sealed (AES-256-GCM), in the durable inbox stream; answers 200; a worker claims the update, loads and opens the sealed session, runs the flow engine on the typed words (intents with typo matching, the job-offer mark), seals and saves the session and queues the reply in the durable outbox in one script; the outbox sender takes it, sends it to the Bot API, records the outcome and acks the inbox in 5 ms batches',
-  'waspada-noflags': 'the same as waspada, without the Dockerfile\'s `--max-old-space-size=128 --max-semi-space-size=2` (so the table shows what those flags cost)',
+  'waspada-noflags': 'the same as waspada, without the Dockerfile\'s `NODE_OPTIONS` (so the table shows what those flags cost)',
   before: 'Waspada at BENCH_BEFORE, with the Dockerfile\'s flags',
   telegraf:
     'Express + telegraf webhookCallback (secret check), @telegraf/session Redis store (node-redis): session GET before and SET after the update; Stage + WizardScene; one sendMessage; the last step INCR + LPUSH the case (ioredis). Nothing durable between the webhook and the reply: the webhook is answered after the reply was sent',
