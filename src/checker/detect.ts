@@ -74,7 +74,7 @@ interface CompiledRule extends Omit<RuleDef, 'patterns' | 'cancelAfter' | 'advic
 }
 
 /** The expressions run over the whole normalised text (prefilter.ts). */
-export const RULE_INDEX = new LiteralIndex(loadWordsTable());
+export const RULE_INDEX = new LiteralIndex(loadWordsTable);
 /** Their words, read from their sources: what src/checker/prefilter.json should hold. */
 export const prefilterWords = (): WordsTable => RULE_INDEX.table();
 
@@ -110,8 +110,25 @@ const ADDRESS_RE = RULE_INDEX.add(/\b(?:alamat|address|kantor|office|jl\.?|jalan
 const IMAGE_RE = RULE_INDEX.add(/^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/);
 const IMAGE_HINT_RE = RULE_INDEX.add(/\b(?:lihat|cek|see|check|liat|di|in|on|ada di)\s+(?:the\s+)?(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\b|\b(?:gambar|foto|photo|picture|image|poster|brosur|flyer|pamflet)\s+(?:di ?atas|above|below|di ?bawah|berikut|ini|this|terlampir|attached)\b/);
 
-const ID_WORDS = RULE_INDEX.add(/\b(?:yang|dan|di|ke|untuk|dengan|tidak|ada|kerja|gaji|bisa|dari|ini|itu|saya|aku|kamu|kami|kita|anda|akan|juga|atau|sudah|belum|lowongan|bulan|tanpa|langsung|berangkat|nanti|ya|mau|lagi|dulu|sama|kalau|tapi|buat|orang|hari|pulang|sekarang|jangan|harus|perlu|banyak|sangat|bagi|pada|dalam|oleh|kak|bu|pak|nya|sih|aja|saja|dong|kok|jam|minggu|tahun|baru|masih|hanya|segera|sore|pagi|malam|besok|rumah|sekolah|uang|bayar|info|hubungi|juta|ribu|rb|jt|harga|jual|dijual|murah|lengkap|gratis|cepat|lokasi|alamat|syarat|usia|pengalaman|pria|wanita|dibutuhkan|dicari|butuh|minat|hub)\b/g);
-const EN_WORDS = RULE_INDEX.add(/\b(?:the|and|to|of|for|with|you|your|we|our|is|are|will|job|work|salary|no|in|on|per|month|apply|a|be|this|can)\b/g);
+/** Indonesian function and common words (the language check counts them). */
+const ID_WORDS: ReadonlySet<string> = new Set(
+  (
+    'yang dan di ke untuk dengan tidak ada kerja gaji bisa dari ini itu saya aku kamu kami kita anda ' +
+    'akan juga atau sudah belum lowongan bulan tanpa langsung berangkat nanti ya mau lagi dulu sama ' +
+    'kalau tapi buat orang hari pulang sekarang jangan harus perlu banyak sangat bagi pada dalam ' +
+    'oleh kak bu pak nya sih aja saja dong kok jam minggu tahun baru masih hanya segera sore pagi ' +
+    'malam besok rumah sekolah uang bayar info hubungi juta ribu rb jt harga jual dijual murah ' +
+    'lengkap gratis cepat lokasi alamat syarat usia pengalaman pria wanita dibutuhkan dicari butuh ' +
+    'minat hub'
+  ).split(' '),
+);
+/** English ones. */
+const EN_WORDS: ReadonlySet<string> = new Set(
+  (
+    'the and to of for with you your we our is are will job work salary no in on per month apply a ' +
+    'be this can'
+  ).split(' '),
+);
 
 // ---------------------------------------------------------------- spans and evidence
 
@@ -237,6 +254,27 @@ function countWords(t: string): number {
   return n;
 }
 
+/**
+ * How many words of `t` are in each set, a word being a run of \w characters (ASCII letters, digits,
+ * underscore): what /\b(?:w1|w2|…)\b/g counts for the set's words, all of \w characters.
+ */
+function countListed(t: string, sets: ReadonlyArray<ReadonlySet<string>>): number[] {
+  const counts = sets.map(() => 0);
+  const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
+  for (let i = 0; i < t.length; ) {
+    if (!isWord(t.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < t.length && isWord(t.charCodeAt(j))) j++;
+    const w = t.slice(i, j);
+    for (let k = 0; k < sets.length; k++) if (sets[k]!.has(w)) counts[k]!++;
+    i = j;
+  }
+  return counts;
+}
+
 const LETTER = /\p{L}/uy;
 
 /** Letters (code points of Unicode category L) and Latin letters (A-Z, a-z, U+00C0-U+024F) of the original text. */
@@ -321,8 +359,7 @@ export function analyse(input: unknown): Analysis {
     if (wordCount < 4 && !notes.includes('only_link') && !notes.includes('only_phone')) notes.push('too_short');
     // language: Latin letters and Indonesian/English function words
     const { letters, latin } = countLetters(original);
-    const idHits = scan.count(ID_WORDS);
-    const enHits = scan.count(EN_WORDS);
+    const [idHits = 0, enHits = 0] = countListed(t, [ID_WORDS, EN_WORDS]);
     if (letters >= 12 && (latin / letters < 0.5 || (wordCount >= 8 && idHits + enHits < wordCount * 0.1))) {
       notes.push('unsupported_language');
     }

@@ -9,16 +9,16 @@
  * match contains, and words one of which every match begins with (for `\bvisa (?:turis|wisata)\b`,
  * both are "visa turis" and "visa wisata"). One pass of an Aho-Corasick automaton over the text
  * finds where all those words occur. An expression none of whose words occur is not run; one with
- * first words is tried (as a sticky copy) only where they start, in order, which finds the very
- * matches a scan from the start would find, since a scan tries every position in order and a match
- * starting elsewhere is impossible. An expression whose source cannot be read with certainty (a
- * flag other than g, an unknown construct) is run over the whole text as before. Results never
- * depend on this, only the cost; the first run of each expression also compiles it, so skipping
- * expressions shortens the command line's start-up too.
+ * first words is tried only where they start, in order, which finds the very matches a scan from
+ * the start would find, since a scan tries every position in order and a match starting elsewhere
+ * is impossible. An expression whose source cannot be read with certainty (a flag other than g, an
+ * unknown construct) is run over the whole text as before. Results never depend on this, only the
+ * cost (a test compares them with the plain calls on the corpus).
  *
  * Reading the sources takes time at start-up, so their words are kept in src/checker/prefilter.json
  * (written by `npm run train:checker`, keyed by flags and source: an expression that is not there is
- * read when registered; a test checks the file is up to date).
+ * read when the index is built; a test checks the file is up to date). The index is built on the
+ * first scan.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,6 +30,8 @@ const MAX_EXACT = 64;
 const MAX_WORD = 8;
 /** First words shorter than this start too often to be worth trying one by one. */
 const MIN_FIRST = 3;
+/** Texts shorter than this are searched without sticky copies (see Scan.anchored). */
+const SHORT_TEXT = 1000;
 
 /**
  * What a piece of a pattern can match: `exact`, every string it matches (when few are possible);
@@ -401,37 +403,17 @@ interface Entry {
  */
 export class LiteralIndex {
   private readonly registered: RegExp[] = [];
-  private readonly ids = new Map<string, number>();
-  private readonly words: string[] = [];
   private readonly entries = new Map<RegExp, Entry>();
   private automaton: Automaton | undefined;
 
-  /** `known`: words already worked out (prefilter.json), by keyOf(). */
-  constructor(private readonly known: Readonly<WordsTable> = {}) {}
+  /** `known`: gives the words already worked out (prefilter.json), by keyOf(); read when the index is first built. */
+  constructor(private readonly known: () => Readonly<WordsTable> = () => ({})) {}
 
   /** Register `re` (returned as it is). */
   add<R extends RegExp>(re: R): R {
     if (this.automaton) throw new Error('LiteralIndex: register every expression before the first scan');
     this.registered.push(re);
-    const key = keyOf(re);
-    const w = Object.hasOwn(this.known, key) ? this.known[key]! : wordsOf(re);
-    const entry: Entry = { re };
-    if (w.req) entry.need = this.idsOf(w.req);
-    if (w.first) entry.first = this.idsOf(w.first);
-    if (entry.need || entry.first) this.entries.set(re, entry);
     return re;
-  }
-
-  private idsOf(words: string[]): Int32Array {
-    return Int32Array.from(words, (w) => {
-      let id = this.ids.get(w);
-      if (id === undefined) {
-        id = this.words.length;
-        this.ids.set(w, id);
-        this.words.push(w);
-      }
-      return id;
-    });
   }
 
   /** The registered expressions, in order. */
@@ -448,12 +430,38 @@ export class LiteralIndex {
 
   /** Where the registered expressions' words occur in `text`. */
   scan(text: string): Scan {
-    if (!this.automaton) {
-      const isFirst = new Uint8Array(this.words.length);
-      for (const e of this.entries.values()) if (e.first) for (const id of e.first) isFirst[id] = 1;
-      this.automaton = new Automaton(this.words, isFirst);
-    }
+    this.automaton ??= this.build();
     return new Scan(text, this.automaton, this.entries);
+  }
+
+  private build(): Automaton {
+    const known = this.known();
+    const ids = new Map<string, number>();
+    const words: string[] = [];
+    const idsOf = (list: string[]) => {
+      const out = new Int32Array(list.length);
+      for (let k = 0; k < list.length; k++) {
+        let id = ids.get(list[k]!);
+        if (id === undefined) {
+          id = words.length;
+          ids.set(list[k]!, id);
+          words.push(list[k]!);
+        }
+        out[k] = id;
+      }
+      return out;
+    };
+    for (const re of this.registered) {
+      const key = keyOf(re);
+      const w = Object.hasOwn(known, key) ? known[key]! : wordsOf(re);
+      const entry: Entry = { re };
+      if (w.req) entry.need = idsOf(w.req);
+      if (w.first) entry.first = idsOf(w.first);
+      if (entry.need || entry.first) this.entries.set(re, entry);
+    }
+    const isFirst = new Uint8Array(words.length);
+    for (const e of this.entries.values()) if (e.first) for (const id of e.first) isFirst[id] = 1;
+    return new Automaton(words, isFirst);
   }
 }
 
@@ -530,13 +538,39 @@ export class Scan {
     return out;
   }
 
-  /** Tries the sticky copy where the first words start, in order; counts matches (up to max), collecting spans into `out`. */
+  /**
+   * Runs an expression with first words where they start, in order; counts matches (up to max),
+   * collecting spans into `out`. A long text is searched with a sticky copy tried at each start;
+   * a short one with the expression itself, from the first start on, once per match: V8 compiles an
+   * expression to machine code on its second run (or its first on 1,000 characters or more), which
+   * costs more than a short text's search, and a one-off check of a short offer should not pay it.
+   */
   private anchored(e: Entry, max: number, out: Array<[number, number]> | false): number {
     const count = this.startsOf(e.first!);
     if (count === 0) return 0;
     const starts = this.starts!;
-    const sticky = (e.sticky ??= new RegExp(e.re.source, `${e.re.flags.replace('g', '')}y`));
     const t = this.text;
+    if (t.length < SHORT_TEXT) {
+      const re = e.re;
+      if (!re.global) return re.test(t) ? 1 : 0;
+      let n = 0;
+      let k = 0;
+      for (let from = 0; n < max; ) {
+        while (k < count && starts[k]! < from) k++;
+        if (k === count) break;
+        // no match starts before the next first word: searching from there finds what a search from `from` would
+        re.lastIndex = starts[k]!;
+        const m = re.exec(t);
+        if (!m) break;
+        const end = m.index + m[0].length;
+        if (out) out.push([m.index, end]);
+        n++;
+        from = end;
+      }
+      re.lastIndex = 0;
+      return n;
+    }
+    const sticky = (e.sticky ??= new RegExp(e.re.source, `${e.re.flags.replace('g', '')}y`));
     let n = 0;
     let from = 0;
     for (let k = 0; k < count; k++) {
@@ -616,7 +650,7 @@ class Automaton {
   readonly wordCount: number;
   private readonly classOf = new Uint8Array(128);
   private readonly classes: number;
-  /** transitions; UNSET where not yet worked out */
+  /** transitions, as the next state plus one; 0 where not yet worked out */
   private readonly delta: Uint16Array;
   private readonly fail: Int32Array;
   /** words ending at each state (with those of its failure states): outWords[outStart[s] .. outStart[s + 1]) */
@@ -639,11 +673,12 @@ class Automaton {
       }
     }
     this.classes = k;
-    if (chars + 1 >= UNSET) throw new Error('LiteralIndex: too many words');
-    // the trie, its edges being the first entries of the transition table; built a level at a
-    // time, so that states are numbered by depth: the shallow ones, where a scan mostly is, then
-    // share a few cache lines
-    const delta = new Uint16Array((chars + 1) * k).fill(UNSET);
+    // the trie, its edges being the first entries of the transition table (which holds a state
+    // plus one, 0 where not yet worked out: a new table needs no filling); built a level at a time,
+    // so that states are numbered by depth: the shallow ones, where a scan mostly is, then share a
+    // few cache lines
+    if (chars + 2 >= 0xffff) throw new Error('LiteralIndex: too many words');
+    const delta = new Uint16Array((chars + 1) * k);
     const parent = new Int32Array(chars + 1);
     const via = new Uint8Array(chars + 1);
     const own = new Int32Array(chars + 1).fill(-1); // the word ending at each state
@@ -651,24 +686,26 @@ class Automaton {
     let states = 1;
     for (let d = 0, longer = true; longer; d++) {
       longer = false;
-      words.forEach((w, id) => {
-        if (d >= w.length) return;
+      for (let id = 0; id < words.length; id++) {
+        const w = words[id]!;
+        if (d >= w.length) continue;
         const s = at[id]!;
         const cls = this.classOf[w.charCodeAt(d)]!;
-        let t = delta[s * k + cls]!;
-        if (t === UNSET) {
+        let t = delta[s * k + cls]! - 1;
+        if (t < 0) {
           t = states++;
-          delta[s * k + cls] = t;
+          delta[s * k + cls] = t + 1;
           parent[t] = s;
           via[t] = cls;
         }
         at[id] = t;
         if (d + 1 === w.length) own[t] = id;
         else longer = true;
-      });
+      }
     }
-    this.delta = delta.slice(0, states * k);
-    for (let cls = 0; cls < k; cls++) if (this.delta[cls] === UNSET) this.delta[cls] = 0;
+    this.delta = delta.subarray(0, states * k);
+    // the root stays at the root on a character that starts no word
+    for (let cls = 0; cls < k; cls++) if (this.delta[cls] === 0) this.delta[cls] = 1;
     // failure links, in order of depth (a state's failure state is nearer the root, so is done
     // before it), and the words ending at each state with those of its failure state
     this.fail = new Int32Array(states);
@@ -692,10 +729,10 @@ class Automaton {
   /** The state after `s` on class `cls`: its trie edge, else its failure state's transition (worked out once). */
   private step(s: number, cls: number): number {
     const at = s * this.classes + cls;
-    const t = this.delta[at]!;
-    if (t !== UNSET) return t;
+    const v = this.delta[at]!;
+    if (v !== 0) return v - 1;
     const via = this.step(this.fail[s]!, cls);
-    this.delta[at] = via;
+    this.delta[at] = via + 1;
     return via;
   }
 
@@ -707,8 +744,8 @@ class Automaton {
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       const cls = c < 128 ? classOf[c]! : 0;
-      const t = delta[s * classes + cls]!;
-      s = t !== UNSET ? t : this.step(s, cls);
+      const v = delta[s * classes + cls]!;
+      s = v !== 0 ? v - 1 : this.step(s, cls);
       const end = outStart[s + 1]!;
       for (let o = outStart[s]!; o < end; o++) {
         const w = outWords[o]!;
@@ -724,4 +761,3 @@ class Automaton {
   }
 }
 
-const UNSET = 0xffff;

@@ -70,8 +70,9 @@ describe('literal prefilter of the rule expressions', () => {
 
   it('uses kept words only for the expression they were worked out from', () => {
     const re = /\bkamboja\b/g;
-    const stale = new LiteralIndex({ 'g/\\bthailand\\b': { req: ['thailand'], first: ['thailand'] } });
+    const stale = new LiteralIndex(() => ({ 'g/\\bthailand\\b': { req: ['thailand'], first: ['thailand'] } }));
     stale.add(re);
     expect(stale.scan('kerja di kamboja').spans(re, 8)).toEqual([[9, 16]]);
+    expect(stale.scan('kerja di thailand').may(re)).toBe(false);
   });
 });
