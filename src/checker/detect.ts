@@ -254,12 +254,22 @@ function countWords(t: string): number {
   return n;
 }
 
+/** For the language check: 1 for an Indonesian word, 2 for an English one (3 for both). */
+const LANGUAGE_WORDS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>();
+  for (const w of ID_WORDS) m.set(w, 1);
+  for (const w of EN_WORDS) m.set(w, (m.get(w) ?? 0) | 2);
+  return m;
+})();
+const LANGUAGE_WORD_MAX = Math.max(...[...LANGUAGE_WORDS.keys()].map((w) => w.length));
+
 /**
- * How many words of `t` are in each set, a word being a run of \w characters (ASCII letters, digits,
- * underscore): what /\b(?:w1|w2|…)\b/g counts for the set's words, all of \w characters.
+ * How many words of `t` are Indonesian and English words of the lists, a word being a run of \w
+ * characters (ASCII letters, digits, underscore): what /\b(?:w1|w2|…)\b/g counts for each list.
  */
-function countListed(t: string, sets: ReadonlyArray<ReadonlySet<string>>): number[] {
-  const counts = sets.map(() => 0);
+function languageWords(t: string): { id: number; en: number } {
+  let id = 0;
+  let en = 0;
   const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
   for (let i = 0; i < t.length; ) {
     if (!isWord(t.charCodeAt(i))) {
@@ -268,11 +278,14 @@ function countListed(t: string, sets: ReadonlyArray<ReadonlySet<string>>): numbe
     }
     let j = i + 1;
     while (j < t.length && isWord(t.charCodeAt(j))) j++;
-    const w = t.slice(i, j);
-    for (let k = 0; k < sets.length; k++) if (sets[k]!.has(w)) counts[k]!++;
+    if (j - i <= LANGUAGE_WORD_MAX) {
+      const bits = LANGUAGE_WORDS.get(t.slice(i, j)) ?? 0;
+      id += bits & 1;
+      en += bits >> 1;
+    }
     i = j;
   }
-  return counts;
+  return { id, en };
 }
 
 const LETTER = /\p{L}/uy;
@@ -359,7 +372,7 @@ export function analyse(input: unknown): Analysis {
     if (wordCount < 4 && !notes.includes('only_link') && !notes.includes('only_phone')) notes.push('too_short');
     // language: Latin letters and Indonesian/English function words
     const { letters, latin } = countLetters(original);
-    const [idHits = 0, enHits = 0] = countListed(t, [ID_WORDS, EN_WORDS]);
+    const { id: idHits, en: enHits } = languageWords(t);
     if (letters >= 12 && (latin / letters < 0.5 || (wordCount >= 8 && idHits + enHits < wordCount * 0.1))) {
       notes.push('unsupported_language');
     }

@@ -390,6 +390,27 @@ export function modelWords(normText: string): string[] {
   return normText.match(/[a-z][a-z0-9]*/g) ?? [];
 }
 
+/** A word's part in the model's tokens: whether it is a stop word, and the token it stands for alone (none: stop word or one letter). */
+interface WordToken {
+  stop: boolean;
+  unigram: string | undefined;
+}
+
+const wordTokens = new Map<string, WordToken>();
+
+function wordToken(w: string): WordToken {
+  let t = wordTokens.get(w);
+  if (t === undefined) {
+    const stop = STOP.has(w);
+    t = { stop, unigram: w.length < 2 || stop ? undefined : stem(w) };
+    if (wordTokens.size < 50_000) wordTokens.set(w, t);
+  }
+  return t;
+}
+
+/** scratch: which of the words being visited are stop words */
+let stops = new Uint8Array(1024);
+
 /**
  * The model's tokens of some words, in order: first each word's stem (stop words and one-letter
  * words left out), then each pair of neighbouring words, unstemmed (`bigram(a, b)` stands for the
@@ -397,16 +418,17 @@ export function modelWords(normText: string): string[] {
  * without building the pairs' strings.
  */
 export function visitModelTokens(words: readonly string[], unigram: (stem: string) => void, bigram: (a: string, b: string) => void): void {
-  for (const w of words) {
-    if (w.length < 2 || STOP.has(w)) continue;
-    unigram(stem(w));
+  if (stops.length < words.length) stops = new Uint8Array(words.length * 2);
+  const stop = stops;
+  for (let k = 0; k < words.length; k++) {
+    const t = wordToken(words[k]!);
+    stop[k] = t.stop ? 1 : 0;
+    if (t.unigram !== undefined) unigram(t.unigram);
   }
   // word bigrams of the unstemmed forms carry phrases ("tanpa pengalaman", "visa turis")
   for (let k = 0; k + 1 < words.length; k++) {
-    const a = words[k]!;
-    const b = words[k + 1]!;
-    if (STOP.has(a) && STOP.has(b)) continue;
-    bigram(a, b);
+    if (stop[k] === 1 && stop[k + 1] === 1) continue;
+    bigram(words[k]!, words[k + 1]!);
   }
 }
 

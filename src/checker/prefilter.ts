@@ -473,12 +473,11 @@ export class Scan {
   private readonly found: Uint8Array;
   private readonly hitWord: number[] = [];
   private readonly hitStart: number[] = [];
-  /** hit starts grouped by word: byWord[wordStart[w] .. wordStart[w + 1]) */
-  private wordStart: Int32Array | undefined;
-  private byWord: Int32Array | undefined;
-  /** an expression's start positions (startsOf), and room to merge them */
+  /** whether the hits are grouped by word in the automaton's buffers (startsOf), which are this scan's while the automaton has scanned nothing since */
+  private grouped = false;
+  private readonly generation: number;
+  /** an expression's start positions (startsOf) */
   private starts: Int32Array | undefined;
-  private merged: Int32Array | undefined;
 
   constructor(
     readonly text: string,
@@ -486,6 +485,7 @@ export class Scan {
     private readonly entries: ReadonlyMap<RegExp, Entry>,
   ) {
     this.found = automaton.scan(text, this.hitWord, this.hitStart);
+    this.generation = automaton.scans;
   }
 
   /** False only when `re` cannot match the text (nor any part of it). */
@@ -591,26 +591,24 @@ export class Scan {
 
   /** Puts the start positions of the given words in this.starts, in increasing order, once each; returns how many. */
   private startsOf(ids: Int32Array): number {
-    if (!this.wordStart) {
+    if (this.generation !== this.automaton.scans) throw new Error('LiteralIndex: a scan was used after the next one began');
+    const buf = this.automaton.buffers;
+    const hits = this.hitWord.length;
+    if (!this.grouped) {
       // group hits by word (counting sort); each word's starts stay in increasing order
       const words = this.automaton.wordCount;
-      const hits = this.hitWord.length;
-      const wordStart = new Int32Array(words + 1);
-      for (let h = 0; h < hits; h++) wordStart[this.hitWord[h]! + 1]!++;
-      for (let w = 0; w < words; w++) wordStart[w + 1]! += wordStart[w]!;
-      const byWord = new Int32Array(hits);
-      const fill = wordStart.slice(0, words);
-      for (let h = 0; h < hits; h++) byWord[fill[this.hitWord[h]!]!++] = this.hitStart[h]!;
-      this.wordStart = wordStart;
-      this.byWord = byWord;
-      this.starts = new Int32Array(hits);
-      this.merged = new Int32Array(hits);
+      buf.wordStart.fill(0);
+      for (let h = 0; h < hits; h++) buf.wordStart[this.hitWord[h]! + 1]!++;
+      for (let w = 0; w < words; w++) buf.wordStart[w + 1]! += buf.wordStart[w]!;
+      buf.fill.set(buf.wordStart.subarray(0, words));
+      buf.room(hits);
+      for (let h = 0; h < hits; h++) buf.byWord[buf.fill[this.hitWord[h]!]!++] = this.hitStart[h]!;
+      this.grouped = true;
     }
-    const wordStart = this.wordStart;
-    const byWord = this.byWord!;
+    const { wordStart, byWord } = buf;
     // merge each word's run of starts into `starts`
-    let a = this.starts!;
-    let b = this.merged!;
+    let a = buf.starts;
+    let b = buf.merged;
     let n = 0;
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
@@ -635,9 +633,37 @@ export class Scan {
       [a, b] = [b, a];
       n = m;
     }
+    buf.starts = a;
+    buf.merged = b;
     this.starts = a;
-    this.merged = b;
     return n;
+  }
+}
+
+/**
+ * Room for grouping one scan's word starts (Scan.startsOf), kept from scan to scan: a scan is over
+ * before the next one begins (the checker is synchronous), and new typed arrays for every scan cost
+ * more than the grouping itself.
+ */
+class ScanBuffers {
+  readonly wordStart: Int32Array;
+  readonly fill: Int32Array;
+  byWord = new Int32Array(1024);
+  starts = new Int32Array(1024);
+  merged = new Int32Array(1024);
+
+  constructor(words: number) {
+    this.wordStart = new Int32Array(words + 1);
+    this.fill = new Int32Array(words);
+  }
+
+  /** Makes room for `hits` starts. */
+  room(hits: number): void {
+    if (this.byWord.length >= hits) return;
+    const n = Math.max(hits, this.byWord.length * 2);
+    this.byWord = new Int32Array(n);
+    this.starts = new Int32Array(n);
+    this.merged = new Int32Array(n);
   }
 }
 
@@ -648,6 +674,9 @@ export class Scan {
  */
 class Automaton {
   readonly wordCount: number;
+  readonly buffers: ScanBuffers;
+  /** texts scanned so far */
+  scans = 0;
   private readonly classOf = new Uint8Array(128);
   private readonly classes: number;
   /** transitions, as the next state plus one; 0 where not yet worked out */
@@ -661,6 +690,7 @@ class Automaton {
 
   constructor(words: readonly string[], isFirst: Uint8Array) {
     this.wordCount = words.length;
+    this.buffers = new ScanBuffers(words.length);
     this.startLen = Int32Array.from(words, (w, id) => (isFirst[id] ? w.length : 0));
     // character classes: one per character used in a word; 0 for every other character
     let k = 1;
@@ -738,6 +768,7 @@ class Automaton {
 
   /** Which words occur in `text` (1 for each that does); the start of each occurrence of a first word is added to hitWord/hitStart. */
   scan(text: string, hitWord: number[], hitStart: number[]): Uint8Array {
+    this.scans++;
     const found = new Uint8Array(this.wordCount);
     const { classOf, classes, delta, outStart, outWords, startLen } = this;
     let s = 0;

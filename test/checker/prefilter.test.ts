@@ -68,6 +68,17 @@ describe('literal prefilter of the rule expressions', () => {
     expect(wordsOf(/\p{L}visa/u)).toEqual({});
   });
 
+  it('refuses a scan used after the next one began (their buffers are shared)', () => {
+    const re = /\bvisa turis\b/g;
+    const index = new LiteralIndex();
+    index.add(re);
+    const first = index.scan('pakai visa turis');
+    expect(first.spans(re, 8)).toEqual([[6, 16]]);
+    const second = index.scan('visa turis saja');
+    expect(() => first.spans(re, 8)).toThrow(/after the next one/);
+    expect(second.spans(re, 8)).toEqual([[0, 10]]);
+  });
+
   it('uses kept words only for the expression they were worked out from', () => {
     const re = /\bkamboja\b/g;
     const stale = new LiteralIndex(() => ({ 'g/\\bthailand\\b': { req: ['thailand'], first: ['thailand'] } }));
