@@ -1,11 +1,18 @@
 /**
- * Benchmark of the job-offer checker: mean milliseconds per check over the project's corpus
- * (after a warm-up pass), and the time that loading the checker module adds to start-up, measured
- * in fresh child processes (node --import tsx) as the difference from an empty import.
+ * Benchmark of the job-offer checker:
+ * - milliseconds per check (p50 and p99) of long texts, 2,000 and 8,000 characters of corpus offers
+ *   run together (eleven texts of each length, from different offers on, each checked many times,
+ *   after a warm-up pass);
+ * - mean milliseconds per check over the project's corpus;
+ * - start-up of the compiled command line: from starting `node dist/src/checker/cli.js --json` to
+ *   its answer for one short offer, the median (and spread) of fresh processes; an empty node
+ *   process is timed the same way, to show what the machine itself takes.
  *
- * Run directly: `npx tsx bench/checker.ts`; from the bench runner: `await benchChecker()`.
+ * Run directly: `npx tsx bench/checker.ts` (start-up is measured when dist/ has been built); from
+ * the bench runner (`npm run bench -- checker`): `await benchChecker()`.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -13,51 +20,75 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Compiled (dist/bench, run by npm run bench) or from source (tsx). */
 const compiled = here.includes(`${path.sep}dist${path.sep}`);
 const root = path.resolve(here, '..');
+/** The compiled command line. */
+const CLI = compiled ? path.join(root, 'src/checker/cli.js') : path.join(root, 'dist/src/checker/cli.js');
 
-function childMs(code: string): number {
-  const r = spawnSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
-  const m = /MS=([\d.]+)/.exec(r.stdout);
-  if (!m) throw new Error(`child failed: ${r.stderr || r.stdout}`);
-  return Number(m[1]);
+const SHORT_OFFER = 'Dibutuhkan segera! Kerja di Kamboja sebagai admin online, gaji $1500/bulan, tanpa pengalaman, visa turis diurus agen. Hubungi WA 0812-3456-7890.';
+const STARTS = 9;
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+
+/** Wall time of fresh processes, from spawning to exit, in ms. */
+function processMs(args: string[], input: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { input, encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
+    out.push(ms);
+  }
+  return out;
 }
 
 export async function benchChecker(): Promise<Record<string, number>> {
-  const modUrl = pathToFileURL(path.join(root, compiled ? 'src/checker/index.js' : 'src/checker/index.ts')).href;
-  const t0 = performance.now();
   const { checkOffer } = await import('../src/checker/index.js');
-  const inProcessLoadMs = performance.now() - t0;
   const { loadCorpus } = await import('../src/checker/corpus.js');
   const corpus = loadCorpus();
 
+  /** `n` characters of corpus offers joined by blank lines, from offer `start` on. */
+  const joined = (start: number, n: number) => {
+    let t = '';
+    for (let k = start; t.length < n; k++) t += (t ? '\n\n' : '') + corpus[k % corpus.length]!.text;
+    return t.slice(0, n);
+  };
+  const figures: Record<string, number> = { offers: corpus.length };
+
   for (const o of corpus) checkOffer(o.text); // warm-up
+  for (const n of [2000, 8000]) {
+    const texts = Array.from({ length: 11 }, (_, i) => joined(i * 29, n));
+    for (const t of texts) checkOffer(t); // warm-up
+    const ms: number[] = [];
+    for (let r = 0; r < (n === 2000 ? 60 : 25); r++) {
+      for (const t of texts) {
+        const t0 = performance.now();
+        checkOffer(t);
+        ms.push(performance.now() - t0);
+      }
+    }
+    figures[`p50_ms_${n}_chars`] = round(quantile(ms, 0.5));
+    figures[`p99_ms_${n}_chars`] = round(quantile(ms, 0.99));
+  }
+
   const rounds = 5;
   const t1 = performance.now();
   for (let r = 0; r < rounds; r++) for (const o of corpus) checkOffer(o.text);
-  const meanMs = (performance.now() - t1) / (rounds * corpus.length);
+  figures['mean_ms_per_check'] = round((performance.now() - t1) / (rounds * corpus.length));
 
-  // cold check (first call after load) and start-up cost in fresh processes
-  const loads: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const withChecker = childMs(`const t=performance.now(); await import(${JSON.stringify(modUrl)}); console.log('MS='+(performance.now()-t));`);
-    loads.push(withChecker);
+  if (existsSync(CLI)) {
+    const empty = processMs(['-e', '0'], '');
+    const cli = processMs([CLI, '--json'], SHORT_OFFER);
+    figures['startup_ms'] = round(quantile(cli, 0.5), 1);
+    figures['startup_ms_min'] = round(Math.min(...cli), 1);
+    figures['startup_ms_max'] = round(Math.max(...cli), 1);
+    figures['empty_node_ms'] = round(quantile(empty, 0.5), 1);
   }
-  const bigText = corpus.map((o) => o.text).join('\n').slice(0, 8000);
-  const t2 = performance.now();
-  for (let i = 0; i < 20; i++) checkOffer(bigText);
-  const longMs = (performance.now() - t2) / 20;
-
-  return {
-    offers: corpus.length,
-    mean_ms_per_check: Number(meanMs.toFixed(3)),
-    ms_per_check_8000_chars: Number(longMs.toFixed(3)),
-    load_ms_child_process_median: Number(median(loads).toFixed(1)),
-    load_ms_in_process: Number(inProcessLoadMs.toFixed(1)),
-  };
+  return figures;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
