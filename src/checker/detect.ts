@@ -261,29 +261,20 @@ const LANGUAGE_WORDS: ReadonlyMap<string, number> = (() => {
   for (const w of EN_WORDS) m.set(w, (m.get(w) ?? 0) | 2);
   return m;
 })();
-const LANGUAGE_WORD_MAX = Math.max(...[...LANGUAGE_WORDS.keys()].map((w) => w.length));
 
 /**
- * How many words of `t` are Indonesian and English words of the lists, a word being a run of \w
- * characters (ASCII letters, digits, underscore): what /\b(?:w1|w2|…)\b/g counts for each list.
+ * How many words are Indonesian and English words of the lists, counting only words that are whole
+ * runs of \w characters (`whole`, see modelWords): what /\b(?:w1|w2|…)\b/g counts for each list,
+ * whose words are all letters.
  */
-function languageWords(t: string): { id: number; en: number } {
+function languageWords(words: readonly string[], whole: readonly number[]): { id: number; en: number } {
   let id = 0;
   let en = 0;
-  const isWord = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
-  for (let i = 0; i < t.length; ) {
-    if (!isWord(t.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let j = i + 1;
-    while (j < t.length && isWord(t.charCodeAt(j))) j++;
-    if (j - i <= LANGUAGE_WORD_MAX) {
-      const bits = LANGUAGE_WORDS.get(t.slice(i, j)) ?? 0;
-      id += bits & 1;
-      en += bits >> 1;
-    }
-    i = j;
+  for (let k = 0; k < words.length; k++) {
+    if (whole[k] !== 1) continue;
+    const bits = LANGUAGE_WORDS.get(words[k]!) ?? 0;
+    id += bits & 1;
+    en += bits >> 1;
   }
   return { id, en };
 }
@@ -362,6 +353,8 @@ export function analyse(input: unknown): Analysis {
 
   // ---------------- bad and odd input
   const wordCount = countWords(t);
+  const whole: number[] = [];
+  const words = modelWords(t, whole);
   if (original.trim().length === 0) notes.push('empty');
   else {
     // only a link or a phone number: at most two other words besides them (counted only then)
@@ -372,7 +365,7 @@ export function analyse(input: unknown): Analysis {
     if (wordCount < 4 && !notes.includes('only_link') && !notes.includes('only_phone')) notes.push('too_short');
     // language: Latin letters and Indonesian/English function words
     const { letters, latin } = countLetters(original);
-    const { id: idHits, en: enHits } = languageWords(t);
+    const { id: idHits, en: enHits } = languageWords(words, whole);
     if (letters >= 12 && (latin / letters < 0.5 || (wordCount >= 8 && idHits + enHits < wordCount * 0.1))) {
       notes.push('unsupported_language');
     }
@@ -528,7 +521,6 @@ export function analyse(input: unknown): Analysis {
 
   for (const f of flags) features.push(`F_${f.id}`);
   flags.sort((a, b) => b.weight - a.weight);
-  const words = modelWords(t);
   let all: string[] | undefined;
   return {
     original, norm, flags, facts, notes, abroad, isOffer, head: features, words,

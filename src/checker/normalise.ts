@@ -385,9 +385,29 @@ export function stem(token: string): string {
   return s;
 }
 
-/** The words the statistical model reads in normalised text. */
-export function modelWords(normText: string): string[] {
-  return normText.match(/[a-z][a-z0-9]*/g) ?? [];
+const isWordChar = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 95;
+
+/**
+ * The words the statistical model reads in normalised text: what /[a-z][a-z0-9]*\/g matches. With
+ * `whole`, also whether each word is a whole run of \w characters (no digit before it, no
+ * underscore beside it): 1 or 0 for each, in order.
+ */
+export function modelWords(normText: string, whole?: number[]): string[] {
+  const t = normText;
+  const out: string[] = [];
+  for (let i = 0; i < t.length; ) {
+    const c = t.charCodeAt(i);
+    if (c < 97 || c > 122) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    for (let d = t.charCodeAt(j); (d >= 97 && d <= 122) || (d >= 48 && d <= 57); d = t.charCodeAt(++j));
+    out.push(t.slice(i, j));
+    if (whole) whole.push(isWordChar(t.charCodeAt(i - 1)) || isWordChar(t.charCodeAt(j)) ? 0 : 1);
+    i = j;
+  }
+  return out;
 }
 
 /** A word's part in the model's tokens: whether it is a stop word, and the token it stands for alone (none: stop word or one letter). */

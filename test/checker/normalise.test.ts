@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalise, toOriginal, stem, modelTokens } from '../../src/checker/normalise.js';
+import { normalise, toOriginal, stem, modelTokens, modelWords } from '../../src/checker/normalise.js';
 import { extractMoney, extractPhones, extractLinks } from '../../src/checker/facts.js';
 
 describe('normalisation of chat text', () => {
@@ -64,6 +64,13 @@ describe('normalisation of chat text', () => {
     const n = normalise(part.repeat(300));
     expect(n.text.length).toBeGreaterThan(10_000);
     expect(n.text.startsWith(normalise(part).text)).toBe(true);
+  });
+
+  it('reads the model\'s words as /[a-z][a-z0-9]*/g does, telling which are whole runs of \\w characters', () => {
+    const t = 'gaji 12jt, abc_def x2y 9lagi kerja';
+    const whole: number[] = [];
+    expect(modelWords(t, whole)).toEqual(t.match(/[a-z][a-z0-9]*/g));
+    expect(whole).toEqual([1, 0, 0, 0, 1, 0, 1]);
   });
 
   it('stems Indonesian words but protects over-stemmed ones such as pengalaman', () => {
