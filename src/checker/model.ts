@@ -61,6 +61,8 @@ export interface NbModel {
   keys: string[];
   /** index of each word-pair feature "a_b", by a then b */
   pairs: Map<string, Map<string, number>>;
+  /** scratch for nbLogOddsOf: 1 for each feature already counted (cleared after each call) */
+  seen: Uint8Array;
   logRatio: Float64Array; // log P(f|scam) - log P(f|genuine) per feature index
   missScam: number; // log of smoothing mass for unseen-in-class features
   missGen: number;
@@ -97,6 +99,7 @@ export function nbFromClassifier(c: NaturalBayesLike, clip: number): NbModel {
     index,
     keys,
     pairs,
+    seen: new Uint8Array(keys.length),
     logRatio,
     missScam: Math.log(sm / tScam),
     missGen: Math.log(sm / tGen),
@@ -130,17 +133,23 @@ export function nbLogOdds(m: NbModel, feats: string[]): { logOdds: number; top: 
  */
 export function nbLogOddsOf(m: NbModel, head: readonly string[], words: readonly string[]): { logOdds: number; top: Array<[string, number]> } {
   let lo = m.prior;
-  const seen = new Uint8Array(m.keys.length);
+  const seen = m.seen;
+  const counted: number[] = [];
   const contrib: Array<[string, number]> = [];
   const add = (i: number | undefined) => {
     if (i === undefined || seen[i] === 1) return;
     seen[i] = 1;
+    counted.push(i);
     const v = m.logRatio[i]!;
     lo += v;
     if (v > 0.7) contrib.push([m.keys[i]!, v]);
   };
-  for (const f of head) add(m.index.get(f));
-  visitModelTokens(words, (s) => add(m.index.get(s)), (a, b) => add(m.pairs.get(a)?.get(b)));
+  try {
+    for (const f of head) add(m.index.get(f));
+    visitModelTokens(words, (s) => add(m.index.get(s)), (a, b) => add(m.pairs.get(a)?.get(b)));
+  } finally {
+    for (const i of counted) seen[i] = 0;
+  }
   contrib.sort((a, b) => b[1] - a[1]);
   const logOdds = Math.max(-m.clip, Math.min(m.clip, lo));
   return { logOdds, top: contrib.slice(0, 4) };

@@ -492,6 +492,7 @@ export class Scan {
   may(re: RegExp): boolean {
     const need = this.entries.get(re)?.need;
     if (!need) return true;
+    this.current();
     for (let k = 0; k < need.length; k++) if (this.found[need[k]!] === 1) return true;
     return false;
   }
@@ -589,9 +590,14 @@ export class Scan {
     return n;
   }
 
+  /** The automaton's buffers hold this scan's words until the next scan: refuse to read another's. */
+  private current(): void {
+    if (this.generation !== this.automaton.scans) throw new Error('LiteralIndex: a scan was used after the next one began');
+  }
+
   /** Puts the start positions of the given words in this.starts, in increasing order, once each; returns how many. */
   private startsOf(ids: Int32Array): number {
-    if (this.generation !== this.automaton.scans) throw new Error('LiteralIndex: a scan was used after the next one began');
+    this.current();
     const buf = this.automaton.buffers;
     const hits = this.hitWord.length;
     if (!this.grouped) {
@@ -646,6 +652,7 @@ export class Scan {
  * more than the grouping itself.
  */
 class ScanBuffers {
+  readonly found: Uint8Array;
   readonly wordStart: Int32Array;
   readonly fill: Int32Array;
   byWord = new Int32Array(1024);
@@ -653,6 +660,7 @@ class ScanBuffers {
   merged = new Int32Array(1024);
 
   constructor(words: number) {
+    this.found = new Uint8Array(words);
     this.wordStart = new Int32Array(words + 1);
     this.fill = new Int32Array(words);
   }
@@ -766,10 +774,10 @@ class Automaton {
     return via;
   }
 
-  /** Which words occur in `text` (1 for each that does); the start of each occurrence of a first word is added to hitWord/hitStart. */
+  /** Which words occur in `text` (1 for each that does, in the buffers: valid until the next scan); the start of each occurrence of a first word is added to hitWord/hitStart. */
   scan(text: string, hitWord: number[], hitStart: number[]): Uint8Array {
     this.scans++;
-    const found = new Uint8Array(this.wordCount);
+    const found = this.buffers.found.fill(0);
     const { classOf, classes, delta, outStart, outWords, startLen } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
