@@ -24,23 +24,25 @@ local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
 local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
--- The most urgent priority with messages in a chat's queues, or nil. An empty list does not exist
--- in Redis, so one EXISTS answers for an idle chat (the common case), and at most two more say which.
+-- Whether a chat has nothing queued: an empty list does not exist in Redis, so one EXISTS answers.
+local function idle(chat)
+  return redis.call('EXISTS', queue(chat, 0), queue(chat, 1), queue(chat, 2)) == 0
+end
+-- The most urgent priority with messages in a chat's queues, or nil.
 local function best(chat)
-  local n = redis.call('EXISTS', queue(chat, 0), queue(chat, 1), queue(chat, 2))
-  if n == 0 then return nil end
-  if redis.call('EXISTS', queue(chat, 0)) == 1 then return 0 end
-  if n == 2 or redis.call('EXISTS', queue(chat, 1)) == 1 then return 1 end
-  return 2
+  for p = 0, 2 do
+    if redis.call('EXISTS', queue(chat, p)) == 1 then return p end
+  end
+  return nil
 end
 -- Puts a chat's first message of priority p into a sender's hands (the chat's own rate is taken).
--- tat: the chat's rate state when the caller has just read it (nil: read it here); ready: nil when
--- the chat is known not to be in the ready set.
+-- tat: the chat's rate state when the caller has just read it (nil: read it here). The chat leaves
+-- the ready set (where a stale entry could otherwise have it taken twice).
 local function take(ready, lease, inflight, chat, p, token, cint, leaseMs, tat)
   local rk = base .. 'r:' .. chat
   local ctat = math.max(tat or tonumber(redis.call('GET', rk) or '0'), now) + cint
   redis.call('SET', rk, fmt(ctat), 'PX', math.ceil(ctat - now) + 1000)
-  if ready then redis.call('ZREM', ready, chat) end
+  redis.call('ZREM', ready, chat)
   redis.call('ZADD', lease, fmt(now + leaseMs), chat)
   redis.call('HSET', inflight, chat, token .. '|' .. p .. '|' .. string.format('%d', math.floor(now * 1000)))
 end
@@ -48,7 +50,8 @@ end
 -- Returns whether the chat still has messages. held: the chat's message was in a sender's hands
 -- (then it is in no ready set: enqueue leaves a chat in hand out, and taking one removes it).
 local function schedule(ready, chat, tolerance, held)
-  local p = best(chat)
+  local p = nil
+  if not idle(chat) then p = best(chat) end
   if p == nil then
     if not held then redis.call('ZREM', ready, chat) end
     return false
@@ -95,23 +98,23 @@ local function enqueue(k, a)
     return 'gone'
   end
   if ARGV[a + 3] ~= '' and not redis.call('SET', base .. 'k:' .. ARGV[a + 3], '1', 'NX', 'EX', ARGV[a + 4]) then return 'duplicate' end
-  local idle = best(chat) == nil
+  local wasIdle = idle(chat)
   local q = queue(chat, prio)
   local at = string.format('%d', math.floor(now * 1000))
   for i = a + 12, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
   redis.call('HINCRBY', stats, 'queued', #ARGV - a - 11)
-  -- A chat with a message in hand is scheduled again when that one is done. (A message in hand is
-  -- still at the head of its queue: an idle chat has none, and is in no ready set either.)
-  if not idle and redis.call('ZSCORE', lease, chat) then return 'queued' end
+  -- A chat with a message in hand is scheduled again when that one is done (so a chat in hand is in
+  -- no ready set: release need not look for it there).
+  if redis.call('ZSCORE', lease, chat) then return 'queued' end
   local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
   local due = math.max(now, tat - ctol)
-  if token ~= '' and idle and due <= now then
+  if token ~= '' and wasIdle and due <= now then
     local gtat = tonumber(redis.call('GET', rate) or '0')
     local urgent = prio > 0 and #redis.call('ZRANGEBYSCORE', ready, '-inf', fmt((prio - 1) * SPAN + now), 'LIMIT', 0, 1) > 0
     if gtat - tonumber(ARGV[a + 9]) <= now and not urgent then
       gtat = math.max(gtat, now) + tonumber(ARGV[a + 8])
       redis.call('SET', rate, fmt(gtat), 'PX', math.ceil(gtat - now) + 1000)
-      take(nil, lease, inflight, chat, prio, token, tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11]), tat)
+      take(ready, lease, inflight, chat, prio, token, tonumber(ARGV[a + 10]), tonumber(ARGV[a + 11]), tat)
       return 'claimed'
     end
   end
