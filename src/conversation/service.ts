@@ -250,8 +250,9 @@ export class ConversationService {
     urgent: boolean,
   ): Promise<boolean> {
     // Queued in the same script as the save, the replies need no idempotency key of their own: the
-    // saved session remembers the message as handled, so a second run of it queues nothing.
-    const atomic = Boolean(this.sessions.commitWith && this.outbox?.prepare);
+    // saved session remembers the message as handled, so a second run of it queues nothing. Not when
+    // the session is erased ("delete my data"): nothing remembers that message, so its key does.
+    const atomic = Boolean(this.sessions.commitWith && this.outbox?.prepare) && session !== null;
     const opts = { key: atomic ? undefined : this.replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true } as const;
     const prepared = this.outbox?.prepare?.(to, items, opts) ?? null;
     if (prepared && this.sessions.commitWith) {

@@ -14,6 +14,11 @@ export interface AofRewrites {
   stop(): void;
 }
 
+/** Asks for a rewrite after an erasure (kept a week: a Redis down that long still gets it). */
+export async function requestAofRewrite(redis: Redis, keys: Keyspace): Promise<void> {
+  await redis.set(keys.aofRewritePending, '1', 'EX', 7 * 24 * 3600);
+}
+
 export function startAofRewrites(redis: Redis, keys: Keyspace, minIntervalMs: number, log: Logger = silentLogger): AofRewrites {
   const check = async (): Promise<boolean> => {
     if (!(await redis.exists(keys.aofRewritePending))) return false;
@@ -23,16 +28,19 @@ export function startAofRewrites(redis: Redis, keys: Keyspace, minIntervalMs: nu
       return false;
     }
     if ((await redis.set(keys.aofRewriteLast, '1', 'PX', Math.max(1, minIntervalMs), 'NX')) !== 'OK') return false;
+    // The request is taken before the rewrite starts: an erasure during the rewrite (which may not
+    // contain it) asks again, for the next one.
+    await redis.del(keys.aofRewritePending);
     try {
       await redis.bgrewriteaof();
     } catch (e) {
       // One is already running (Redis started it itself): it may have begun before the erasure, so
       // this one is still wanted: look again at the next check.
+      await requestAofRewrite(redis, keys);
       await redis.del(keys.aofRewriteLast);
       if (/in progress/i.test((e as Error).message)) return false;
       throw e;
     }
-    await redis.del(keys.aofRewritePending);
     log.info({}, 'asked Redis to rewrite its append-only file after an erasure');
     return true;
   };

@@ -7,6 +7,7 @@ import type { Session } from '../engine/types.js';
 import type { AlsoWrite } from './atomic.js';
 import { CipherError, type DataCipher } from './cipher.js';
 import { ExpiringMap } from './expiring.js';
+import { requestAofRewrite } from './maintenance.js';
 import type { Keyspace, UserKey } from './keys.js';
 
 export interface Claim {
@@ -42,9 +43,11 @@ export const SESSION_TTL_S = 30 * 24 * 3600;
 export const SEEN_TTL_S = 48 * 3600;
 /**
  * How many handled message ids a session remembers. A message comes back after its session was saved
- * only when the process that handled it died before the inbox heard so: the last few are enough.
+ * only when the process that handled it died before the inbox heard so; it is taken again 15 s later.
+ * In that time the flood limit lets at most 31 more of the person's messages through (30 in 10 s,
+ * then a minute of silence), so 32 always covers it.
  */
-export const HANDLED_KEPT = 16;
+export const HANDLED_KEPT = 32;
 
 /** What is stored for a person: the session and the ids of the messages last handled. */
 interface SessionRecord {
@@ -216,7 +219,7 @@ export class RedisSessionStore implements SessionStore {
   async forgetUser(user: UserKey): Promise<void> {
     await this.r.del(...this.keys.personal(user));
     // What was deleted is still in the append-only file until it is rewritten: ask for that.
-    await this.r.set(this.keys.aofRewritePending, '1', 'EX', 7 * 24 * 3600);
+    await requestAofRewrite(this.r, this.keys);
   }
 }
 
@@ -238,8 +241,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
-    if (this.data.get(`lock:${user}`) !== lease) return false;
     const handled = this.claimed.take(lease);
+    if (this.data.get(`lock:${user}`) !== lease) return false;
     if (session) this.data.set(`session:${user}`, encodeRecord(session, withHandled(handled, messageId)), SESSION_TTL_S * 1000);
     else this.data.delete(`session:${user}`);
     this.data.delete(`lock:${user}`);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, expect, it } from 'vitest';
 import { newSession } from '../../src/engine/types.js';
-import type { SessionStore } from '../../src/store/sessions.js';
+import { HANDLED_KEPT, type SessionStore } from '../../src/store/sessions.js';
 import { contract, type Make } from './contract.js';
 
 export function sessionsContract(name: string, make: Make<SessionStore>) {
@@ -26,15 +26,16 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       expect(again).toEqual({ lease: 't2', session: s, seen: true });
     });
 
-    it('remembers the last 16 handled messages; an older one is no longer known', async () => {
+    it(`remembers the last ${HANDLED_KEPT} handled messages; an older one is no longer known`, async () => {
       const store = sessions();
       const s = newSession(1);
-      for (let i = 1; i <= 20; i++) {
+      const n = HANDLED_KEPT + 4;
+      for (let i = 1; i <= n; i++) {
         const claim = await store.begin(user, `m${i}`, `t${i}`, 5000);
         expect(claim!.seen).toBe(false);
         expect(await store.commit(user, `t${i}`, `m${i}`, s)).toBe(true);
       }
-      for (let i = 5; i <= 20; i++) {
+      for (let i = 5; i <= n; i++) {
         expect((await store.begin(user, `m${i}`, 'x', 5000))!.seen).toBe(true);
         await store.release(user, 'x');
       }
