@@ -357,7 +357,9 @@ export class TelegramChannel implements Channel {
       return 'ignored';
     }
     if (!body) return 'ignored';
-    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body }, { user: body.user, text: body.text });
+    // Only messages count towards the flood limit: a button (the emergency one too) or a block is never dropped.
+    const from = body.kind === 'message' ? { user: body.user, text: body.text } : {};
+    return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body }, from);
   }
 
   routes(): Routes {
