@@ -65,7 +65,12 @@ export function buildApp(parts: AppParts): RequestListener {
       healthz(req, res).catch(failed(req, res));
       return;
     }
-    (app ??= expressApp(log, healthz)).then((a) => void a(req, res), failed(req, res));
+    // A failed load is not kept: the next request tries again.
+    app ??= expressApp(log, healthz).catch((e: unknown) => {
+      app = undefined;
+      throw e;
+    });
+    app.then((a) => void a(req, res), failed(req, res));
   };
 }
 
