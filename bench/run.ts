@@ -7,9 +7,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitOf, judge, loadavg, sectionId, writeResults, type Figures, type Section } from './results.js';
+import { DOCKER_NODE_OPTIONS } from './waspada-env.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const PRODUCTION_NODE_OPTIONS = ['--max-old-space-size=128', '--max-semi-space-size=2'];
+/** The Docker image's Node options (read from the Dockerfile). */
+export const PRODUCTION_NODE_OPTIONS = DOCKER_NODE_OPTIONS;
 
 interface Bench {
   name: string;

@@ -1,8 +1,8 @@
 // Runs Waspada's server as a separate process (so tests can kill it for real) and waits until it serves.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DOCKER_NODE_OPTIONS } from '../../bench/waspada-env.js';
 import { ROOT } from './cli.js';
 
 export interface ServerProcess {
@@ -13,8 +13,8 @@ export interface ServerProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** The Node options the Docker image runs with, read from the Dockerfile (one place to change them). */
-export const PRODUCTION_NODE_OPTIONS: string[] = (/NODE_OPTIONS="([^"]*)"/.exec(readFileSync(resolve(ROOT, 'Dockerfile'), 'utf8'))?.[1] ?? '').split(' ').filter(Boolean);
+/** The Node options the Docker image runs with (read from the Dockerfile). */
+export const PRODUCTION_NODE_OPTIONS: string[] = DOCKER_NODE_OPTIONS;
 
 export async function startServerProcess(env: Record<string, string>, nodeOptions: string[] = []): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', resolve(ROOT, 'test/helpers/serve-with-faults.ts')], {
