@@ -79,7 +79,10 @@ const SEEN_TTL_S = 48 * 3600;
 const GROUP = 'workers';
 
 type WithIngest = Redis & {
-  waspadaIngest(...args: (string | number)[]): Promise<number>;
+  waspadaIngest(
+    seen: string, stream: string, flood: string,
+    seenTtl: number, channel: string, sealed: string, limit: number, windowS: number, silenceS: number,
+  ): Promise<number>;
   waspadaAck(stream: string, group: string, ...ids: string[]): Promise<number>;
   waspadaRenew(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 };
@@ -179,8 +182,9 @@ export class Inbox {
     // A plea is never held back by the flood limit; neither is a delivery that names no sender.
     const who = !urgent && from.user && this.flood.limit > 0 ? this.keys.inboxFlood(d.channel, this.senderRef(from.user)) : null;
     const sealed = this.cipher.seal(JSON.stringify({ id: d.id, body: d.body }));
+    // Without a sender to count the script leaves KEYS[3] alone: the stream stands in for it.
     const outcome = await this.r.waspadaIngest(
-      this.keys.inboxSeen(d.channel, d.id), stream, who ?? this.keys.inbox,
+      this.keys.inboxSeen(d.channel, d.id), stream, who ?? stream,
       SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS,
     );
     return outcome === 0 ? 'duplicate' : outcome === 1 ? 'queued' : 'flooding';
@@ -273,9 +277,12 @@ export class Inbox {
 
   private decode(fields: string[]): Delivery | null {
     try {
-      const channel = fields[fields.indexOf('c') + 1]!;
-      const { id, body } = JSON.parse(this.cipher.open(fields[fields.indexOf('b') + 1]!)) as { id: string; body: unknown };
-      return fields.includes('f') ? { channel, id, body, flood: true } : { channel, id, body };
+      // Field names at even places, values after them (a value is never taken for a name).
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+      const { id, body } = JSON.parse(this.cipher.open(f.get('b')!)) as { id: string; body: unknown };
+      const channel = f.get('c')!;
+      return f.has('f') ? { channel, id, body, flood: true } : { channel, id, body };
     } catch {
       return null;
     }
