@@ -7,8 +7,10 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Channel, Routes } from './channels/port.js';
 import type { Inbox } from './conversation/inbox.js';
+import type { HotlineService } from './hotline/service.js';
 import { silentLogger, type Logger } from './log.js';
 import type { RedisOutbox } from './outbox/outbox.js';
+import type { StaffTokens } from './staff/tokens.js';
 
 export interface AppParts {
   redis: Redis;
@@ -16,6 +18,9 @@ export interface AppParts {
   outbox: RedisOutbox;
   channels: ReadonlyMap<string, Channel>;
   log?: Logger;
+  /** With `tokens`: the staff API at /staff/api (src/staff/api.ts). */
+  hotline?: HotlineService;
+  tokens?: StaffTokens;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -66,7 +71,7 @@ export function buildApp(parts: AppParts): RequestListener {
       return;
     }
     // A failed load is not kept: the next request tries again.
-    app ??= expressApp(log, healthz).catch((e: unknown) => {
+    app ??= expressApp(parts, log, healthz).catch((e: unknown) => {
       app = undefined;
       throw e;
     });
@@ -74,13 +79,17 @@ export function buildApp(parts: AppParts): RequestListener {
   };
 }
 
-async function expressApp(log: Logger, healthz: ReturnType<typeof health>): Promise<Express> {
+async function expressApp(parts: AppParts, log: Logger, healthz: ReturnType<typeof health>): Promise<Express> {
   const { default: express } = await import('express');
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   // The same health check under the spellings Express also takes (/healthz/, /HEALTHZ).
   app.get('/healthz', (req, res, next) => void healthz(req, res).catch(next));
+  if (parts.hotline && parts.tokens) {
+    const { staffRouter } = await import('./staff/api.js');
+    app.use('/staff/api', staffRouter({ hotline: parts.hotline, tokens: parts.tokens, log }));
+  }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

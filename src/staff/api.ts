@@ -1,0 +1,214 @@
+// The staff JSON API, mounted at /staff/api: hotline agents and admins work cases with a bearer token
+// (src/staff/tokens.ts). Every read of a case and every change is audited by HotlineService; this file
+// only authenticates, checks the shape of requests and turns the service's typed errors into statuses.
+// Bodies are never logged (they carry what families wrote).
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { normaliseCaseId, type CaseFilter } from '../hotline/cases.js';
+import { partnerLabel } from '../hotline/partners.js';
+import { Conflict, Forbidden, Invalid, NotFound, type HotlineService, type Role, type Staff } from '../hotline/service.js';
+import { STAGES } from '../hotline/types.js';
+import type { Logger } from '../log.js';
+import { STAFF_NAME, type StaffTokens } from './tokens.js';
+
+export interface StaffApiDeps {
+  hotline: HotlineService;
+  tokens: StaffTokens;
+  log: Logger;
+}
+
+/** The largest request body accepted. */
+export const BODY_LIMIT = 16 * 1024;
+
+const REALM = 'Bearer realm="waspada-staff"';
+
+/** A failure the edge answers with its status; `field` names what was wrong in the request. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const ListQuery = z
+  .object({
+    stage: z.enum(STAGES),
+    open: flag,
+    urgent: flag,
+    claimedBy: z.string().regex(STAFF_NAME, 'a staff name'),
+    queued: flag,
+    limit: z.coerce.number().int().min(1).max(500),
+  })
+  .partial()
+  .strict();
+
+const AuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000) }).partial().strict();
+
+const NoteBody = z.object({ text: z.string().max(8000), family: z.boolean().optional() }).strict();
+const ReferBody = z.object({ partner: z.string().max(100) }).strict();
+const StageBody = z.object({ stage: z.string().max(40) }).strict();
+const CloseBody = z.object({ outcome: z.string().max(100) }).strict();
+
+/** The first problem zod found, as a 400 naming the field. */
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 'query' | 'body'): z.output<T> {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.') || where;
+  const message = issue.code === 'unrecognized_keys' ? `unknown ${where} field "${field}"` : `${field}: ${issue.message}`;
+  throw new HttpError(400, message, field);
+}
+
+function caseId(req: Request): string {
+  const raw = String(req.params.id ?? '');
+  const id = normaliseCaseId(raw);
+  if (!id) throw new HttpError(400, 'a case number looks like WSP-7K3M-9Q', 'id');
+  return id;
+}
+
+function staffOf(res: Response): Staff {
+  return res.locals.staff as Staff;
+}
+
+/** Who may read the partners list: the staff who refer cases. */
+const CASE_ROLES: readonly Role[] = ['agent', 'admin'];
+
+export function staffRouter(deps: StaffApiDeps): Router {
+  const { hotline, tokens, log } = deps;
+  const router = Router();
+
+  // Nothing of this API is cached anywhere (a browser, a proxy).
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  // Bearer authentication, before anything else is read.
+  router.use(async (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const m = /^Bearer ([^\s]+)$/i.exec(header.trim());
+    if (!m) {
+      res.set('WWW-Authenticate', REALM).status(401).json({ error: 'a bearer token is needed (npm run hotline -- token --name NAME --role agent)' });
+      return;
+    }
+    const staff = await tokens.verify(m[1]!);
+    if (!staff) {
+      res.set('WWW-Authenticate', `${REALM}, error="invalid_token"`).status(401).json({ error: 'the token is not valid (unknown, replaced or revoked)' });
+      return;
+    }
+    res.locals.staff = staff;
+    next();
+  });
+
+  // A body, when there is one, is JSON: anything else is refused before it is read.
+  router.use((req, _res, next) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
+      next(new HttpError(400, 'the body must be JSON (Content-Type: application/json)', 'body'));
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: BODY_LIMIT, strict: true, type: 'application/json' }));
+
+  router.get('/cases', async (req, res) => {
+    const filter: CaseFilter = parse(ListQuery, req.query, 'query');
+    res.json({ cases: await hotline.list(staffOf(res), filter) });
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const id = caseId(req);
+    res.json(await hotline.show(staffOf(res), id));
+  });
+
+  router.get('/cases/:id/audit', async (req, res) => {
+    const id = caseId(req);
+    const { limit } = parse(AuditQuery, req.query, 'query');
+    res.json({ entries: await hotline.auditOf(staffOf(res), id, limit) });
+  });
+
+  router.get('/audit', async (req, res) => {
+    const { limit } = parse(AuditQuery, req.query, 'query');
+    res.json({ entries: await hotline.auditOf(staffOf(res), null, limit) });
+  });
+
+  router.get('/partners', (_req, res) => {
+    const staff = staffOf(res);
+    if (!CASE_ROLES.includes(staff.role)) throw new Forbidden(`role ${staff.role} may not do this`);
+    const partners = [...hotline.partners.values()].map((p) => ({ id: p.id, kind: p.kind, country: p.country, name: partnerLabel(p, 'en'), nameId: partnerLabel(p, 'id') }));
+    res.json({ partners });
+  });
+
+  /** The next case of the queue (urgent first), or {case: null} when the queue is empty. */
+  router.post('/claim', async (_req, res) => {
+    res.json({ case: await hotline.claim(staffOf(res)) });
+  });
+
+  router.post('/cases/:id/claim', async (req, res) => {
+    const id = caseId(req);
+    res.json({ case: await hotline.claim(staffOf(res), id) });
+  });
+
+  router.post('/cases/:id/notes', async (req, res) => {
+    const id = caseId(req);
+    const body = parse(NoteBody, req.body, 'body');
+    res.json({ case: await hotline.note(staffOf(res), id, body.text, body.family ?? false) });
+  });
+
+  router.post('/cases/:id/refer', async (req, res) => {
+    const id = caseId(req);
+    const body = parse(ReferBody, req.body, 'body');
+    res.json({ case: await hotline.refer(staffOf(res), id, body.partner) });
+  });
+
+  router.post('/cases/:id/stage', async (req, res) => {
+    const id = caseId(req);
+    const body = parse(StageBody, req.body, 'body');
+    res.json({ case: await hotline.stage(staffOf(res), id, body.stage) });
+  });
+
+  router.post('/cases/:id/close', async (req, res) => {
+    const id = caseId(req);
+    const body = parse(CloseBody, req.body, 'body');
+    res.json({ case: await hotline.close(staffOf(res), id, body.outcome) });
+  });
+
+  router.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+
+  // Typed errors → statuses. Logged once, with the route and who asked; never the body.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const staff = res.locals.staff as Staff | undefined;
+    const ctx = { method: req.method, route: (req.route as { path?: string } | undefined)?.path ?? req.path, staff: staff?.name };
+    let status: number;
+    let body: { error: string; field?: string };
+    if (err instanceof HttpError) [status, body] = [err.status, { error: err.message, ...(err.field ? { field: err.field } : {}) }];
+    else if (err instanceof Invalid) [status, body] = [400, { error: err.message, field: err.field }];
+    else if (err instanceof Forbidden) [status, body] = [403, { error: err.message }];
+    else if (err instanceof NotFound) [status, body] = [404, { error: err.message }];
+    else if (err instanceof Conflict) [status, body] = [409, { error: err.message }];
+    else {
+      // body-parser's errors carry a type and a status: too large, malformed JSON, bad charset.
+      const e = err as { type?: string; status?: number; message?: string };
+      if (e.type === 'entity.too.large') [status, body] = [413, { error: `the body is larger than ${BODY_LIMIT / 1024} kB` }];
+      else if (e.type === 'entity.parse.failed') [status, body] = [400, { error: 'the body is not valid JSON', field: 'body' }];
+      else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) [status, body] = [e.status, { error: e.type ? e.type.replace(/\./g, ' ') : 'bad request' }];
+      else {
+        log.error({ ...ctx, err: e.message ?? String(err) }, 'staff api request failed');
+        if (!res.headersSent) res.status(500).json({ error: 'internal error' });
+        return;
+      }
+    }
+    log.info({ ...ctx, status, field: body.field }, 'staff api request refused');
+    if (status === 401) res.set('WWW-Authenticate', REALM);
+    res.status(status).json(body);
+  });
+
+  return router;
+}
