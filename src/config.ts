@@ -42,6 +42,10 @@ const Base = z.object({
     .optional(),
   /** After "delete my data", Redis rewrites its append-only file (so the data leaves the disk) at most this often. */
   AOF_REWRITE_MIN_INTERVAL_MINUTES: z.coerce.number().min(0).max(24 * 60).default(60),
+  /** Closed hotline cases keep their personal fields this long, then lose them (recorded on the case). */
+  CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** A case claimed by staff and not acted on for this long returns to the queue. */
+  HOTLINE_CLAIM_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
   /** A message the outbox could not send for this long is given up (and counted). */
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
 });

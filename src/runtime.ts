@@ -7,6 +7,8 @@ import { loadContent, type Content } from './content/index.js';
 import type { EffectHandler } from './conversation/effects.js';
 import { Inbox, NotMine, RetryLater, type Delivery } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
+import { DEFAULT_DATA_DIR, loadPartners } from './hotline/partners.js';
+import { HotlineService } from './hotline/service.js';
 import { formatProblem } from './engine/flow.js';
 import { langFromHint } from './engine/intents.js';
 import { silentLogger, userRef, type Logger } from './log.js';
@@ -14,6 +16,7 @@ import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
 import { buildApp, createHttpServer } from './server.js';
+import { StaffTokens } from './staff/tokens.js';
 import { DataCipher } from './store/cipher.js';
 import { startAofRewrites, type AofRewrites } from './store/maintenance.js';
 import { keyspace } from './store/keys.js';
@@ -26,6 +29,9 @@ export interface Running {
   inbox: Inbox;
   outbox: RedisOutbox;
   service: ConversationService;
+  hotline: HotlineService;
+  /** The staff API's bearer tokens. */
+  tokens: StaffTokens;
   rewrites: AofRewrites;
   close(drainMs?: number): Promise<void>;
 }
@@ -71,6 +77,14 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     leaseMs: opts.outboxLeaseMs,
     hooks: opts.outboxHooks,
   });
+  const hotline = new HotlineService({
+    store: store.cases,
+    hashSecret: config.HASH_SECRET!,
+    outbox,
+    partners: loadPartners(DEFAULT_DATA_DIR, new Set(content.data.contacts.keys())),
+    claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
+    log,
+  });
   // A turn's replies are queued in the script that saves its session: that command is made now.
   store.sessions.defineAlso(ENQUEUE_ALSO);
   const service = new ConversationService({
@@ -82,6 +96,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     hashSecret: config.HASH_SECRET,
     effects: opts.effects,
     outbox,
+    hotline,
   });
 
   // Redis away: the answer cannot be queued. The person is told directly (once per message, at most
@@ -118,7 +133,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   }
 
   const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => c.routes()));
-  const app = buildApp({ redis, inbox, outbox, channels, log });
+  const tokens = new StaffTokens(redis, config.REDIS_PREFIX);
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
@@ -131,6 +147,16 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   server.requestTimeout = 15_000;
   await inbox.start(converse);
   const rewrites = startAofRewrites(redis, keys, config.AOF_REWRITE_MIN_INTERVAL_MINUTES * 60_000, log);
+  // Claims nobody acted on go back to the queue; closed cases past their retention lose personal fields.
+  const upkeep = () => {
+    hotline.store.returnExpired(Date.now()).catch((e: Error) => log.warn({ err: e.message }, 'could not return expired claims'));
+    hotline.purgeClosed(config.CASE_RETENTION_DAYS).then(
+      (n) => n && log.info({ cases: n }, 'personal fields of closed cases removed after retention'),
+      (e: Error) => log.warn({ err: e.message }, 'could not apply the case retention'),
+    );
+  };
+  const upkeepTimer = setInterval(upkeep, 60_000).unref();
+  upkeep();
   await outbox.start();
   for (const c of channels.values()) await c.start?.();
   const port = (server.address() as AddressInfo).port;
@@ -142,6 +168,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     inbox,
     outbox,
     service,
+    hotline,
+    tokens,
     rewrites,
     /**
      * Stops taking updates (HTTP, polling), finishes the ones in hand, then keeps sending what is due,
@@ -154,6 +182,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       server.closeIdleConnections();
       for (const c of channels.values()) await c.stop?.();
       rewrites.stop();
+      clearInterval(upkeepTimer);
       await inbox.stop(Math.max(0, until - Date.now()));
       await outbox.stop(Math.max(0, until - Date.now()));
       // Keep-alive connections that carried a request while stopping would hold close() open.

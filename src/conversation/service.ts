@@ -14,6 +14,7 @@ import type { SessionStore } from '../store/sessions.js';
 import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
+import type { HotlineService } from '../hotline/service.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
 import { RecruiterHasher } from './recruiters.js';
 
@@ -88,6 +89,8 @@ export interface ServiceOptions {
   effects?: Readonly<Record<string, EffectHandler>>;
   /** The outbox's recipient registry: "delete my data" removes the person from it. */
   recipients?: Recipients;
+  /** The hotline: reports open cases there, and families follow them. */
+  hotline?: HotlineService;
   /** Key for the hashes of recruiter contacts and of people in the counts (config HASH_SECRET). */
   hashSecret?: string;
   /** Where replies go. Without one, `handle` returns them rendered (the terminal chat). */
@@ -100,6 +103,7 @@ export class ConversationService {
   private readonly sessions: SessionStore;
   private readonly recruiters: RecruiterRegistry;
   private readonly recipients?: Recipients;
+  private readonly hotline?: HotlineService;
   private readonly content: Content;
   private readonly effects: Readonly<Record<string, EffectHandler>>;
   private readonly now: () => number;
@@ -115,6 +119,7 @@ export class ConversationService {
     this.sessions = opts.sessions;
     this.recruiters = opts.recruiters;
     this.recipients = opts.recipients;
+    this.hotline = opts.hotline;
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
@@ -181,6 +186,7 @@ export class ConversationService {
         recruiters: this.recruiters,
         recipients: this.recipients,
         hasher: this.hasher,
+        hotline: this.hotline,
         t: (key, vars) => texts.t(ctx.lang, key, vars),
         erase: false,
       };

@@ -1,5 +1,6 @@
 // The Redis connection, and both stores on it. Each multi-key change is one Lua script (in the store's file).
 import { Redis, type RedisOptions } from 'ioredis';
+import { RedisCaseStore } from '../hotline/cases.js';
 import type { DataCipher } from './cipher.js';
 import { keyspace } from './keys.js';
 import { RedisRecruiterRegistry } from './recruiters.js';
@@ -22,6 +23,7 @@ export function redisOptions(): RedisOptions {
 export class RedisStore implements Store {
   readonly sessions: RedisSessionStore;
   readonly recruiters: RedisRecruiterRegistry;
+  readonly cases: RedisCaseStore;
 
   constructor(
     private readonly redis: Redis,
@@ -31,6 +33,7 @@ export class RedisStore implements Store {
     const keys = keyspace(prefix);
     this.sessions = new RedisSessionStore(redis, keys, cipher);
     this.recruiters = new RedisRecruiterRegistry(redis, keys);
+    this.cases = new RedisCaseStore(redis, prefix, cipher);
   }
 
   async close(): Promise<void> {

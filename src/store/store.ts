@@ -1,5 +1,6 @@
 // The stores the conversation service uses, one per concept: sessions (src/store/sessions.ts) and the
 // recruiter registry (src/store/recruiters.ts), each with a Redis and a memory implementation.
+import type { CaseStore } from '../hotline/cases.js';
 import type { RecruiterRegistry } from './recruiters.js';
 import type { SessionStore } from './sessions.js';
 
@@ -10,6 +11,8 @@ import type { SessionStore } from './sessions.js';
 export interface Store {
   readonly sessions: SessionStore;
   readonly recruiters: RecruiterRegistry;
+  /** The hotline's cases. */
+  readonly cases: CaseStore;
   close(): Promise<void>;
 }
 

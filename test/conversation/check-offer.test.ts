@@ -143,11 +143,13 @@ describe('checking a job offer in the conversation', () => {
     expect(r.replies[0]!.text).toContain(t('checker.flag.document_retention.explain'));
   });
 
-  it('reporting the recruiter thanks the user and gives the official channels', async () => {
+  it('reporting the recruiter thanks the user, offers a hotline report, and gives the official channels', async () => {
     await say(await atChecker('report'), SCAM);
     const r = await say('report', '2');
     expect(r.replies[0]!.text).toContain(t('checker.flow.reported'));
-    expect(r.replies[0]!.text).toContain(t('checker.flow.report_official'));
+    expect(r.replies[0]!.text).toContain(t('hotline.recruiter.ask'));
+    const declined = await say('report', '2');
+    expect(declined.replies[0]!.text).toContain(t('checker.flow.report_official'));
   });
 
   it.each([

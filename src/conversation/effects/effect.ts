@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { EffectSignature } from '../../engine/kind.js';
 import type { Lang, Say, Vars } from '../../engine/types.js';
+import type { HotlineService } from '../../hotline/service.js';
 import type { Recipients } from '../../outbox/recipients.js';
 import type { UserKey } from '../../store/keys.js';
 import type { RecruiterRegistry } from '../../store/recruiters.js';
@@ -29,6 +30,8 @@ export interface EffectContext {
   /** The recipient registry of the outbox, where the service has one (the terminal chat has none). */
   recipients?: Recipients;
   hasher: RecruiterHasher;
+  /** The hotline's cases (reports, their status); absent where no case store is configured. */
+  hotline?: HotlineService;
   /** A text in the user's language (for texts placed inside other texts). */
   t(key: string, vars?: Record<string, unknown>): string;
   /** Set by an effect that deleted the user's data: the session is erased instead of saved. */

@@ -1,13 +1,19 @@
 // The registry of effects. A new effect is one new file in this folder and one line below.
 import type { EffectSignature } from '../../engine/kind.js';
+import { CASE_SAY_KEYS } from '../../hotline/say.js';
 import { checkOffer } from './check-offer.js';
 import type { EffectHandler } from './effect.js';
 import { explainFlags } from './explain-flags.js';
 import { forget } from './forget.js';
 import { reportRecruiter } from './report-recruiter.js';
+import { addToCase } from './add-to-case.js';
+import { lookupCase } from './lookup-case.js';
+import { myCases } from './my-cases.js';
+import { openCase } from './open-case.js';
+import { reportSummary } from './report-summary.js';
 
 export const EFFECTS: Readonly<Record<string, EffectHandler>> = Object.fromEntries(
-  [forget, checkOffer, explainFlags, reportRecruiter].map((e) => [e.name, e as EffectHandler]),
+  [forget, checkOffer, explainFlags, reportRecruiter, openCase, reportSummary, myCases, lookupCase, addToCase].map((e) => [e.name, e as EffectHandler]),
 );
 
 /** What flows:check knows of each effect: the outcomes it reports and the arguments it takes. */
@@ -16,7 +22,7 @@ export function effectSignatures(effects: Readonly<Record<string, EffectHandler>
 }
 
 /** Text keys the code shows by building their names (the effects; checker.risk: the check-offer CLI). */
-export const EFFECT_KEYS = ['checker.flag.*', 'checker.advice.*', 'checker.note.*', 'checker.verdict.*', 'checker.risk.*'] as const;
+export const EFFECT_KEYS = ['checker.flag.*', 'checker.advice.*', 'checker.note.*', 'checker.verdict.*', 'checker.risk.*', 'hotline.report.field.*', 'hotline.report.summary_title', 'hotline.report.skipped', 'hotline.report.yes', 'hotline.report.no', ...CASE_SAY_KEYS] as const;
 
 export { CROSS_CHECK_RAISES_AT, loadChecker, VERDICT_CONTACTS, verdictMessages } from './check-offer.js';
 export { defineEffect, type EffectArgs, type EffectContext, type EffectDefinition, type EffectHandler, type EffectResult } from './effect.js';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { onward, SayList, Target, type StepKind } from '../kind.js';
 import { INPUT_TYPES, parseInput } from '../inputs.js';
 import { VAR_NAME } from '../names.js';
+import { nearly, squash } from '../text.js';
+import type { Runtime } from '../kind.js';
 
 const schema = z
   .object({
@@ -29,10 +31,31 @@ const schema = z
       })
       .strict(),
     next: Target,
+    /**
+     * The question may be skipped: a "skip" button is shown (typing its label works too) and the
+     * answer is stored as null; then the flow goes here.
+     */
+    skip: Target.optional(),
   })
   .strict();
 type Written = z.infer<typeof schema>;
 type Step = Written & { input: { hint: string } };
+
+/** The label of the skip button (in every language, for typed answers). */
+export const SKIP_LABEL = 'common.skip';
+const SKIP = [{ id: 'skip', label: SKIP_LABEL }];
+
+/**
+ * Whether a typed answer means "skip": the button's label (or a typo of it) in any language, or its
+ * number (1) where the answer is not itself a number.
+ */
+function typedSkip(rt: Runtime, s: Step, text: string): boolean {
+  const typed = squash(text);
+  if (!typed) return false;
+  if (typed === '1' && s.input.type !== 'number' && s.input.type !== 'phone') return true;
+  const forms = rt.labels(SKIP_LABEL);
+  return forms.texts.includes(typed) || forms.texts.some((l) => nearly(typed, l)) || typed === 'skip';
+}
 
 export const input: StepKind<Step, Written> = {
   type: 'input',
@@ -41,19 +64,27 @@ export const input: StepKind<Step, Written> = {
   takesText: true,
   /** The hint shown after a wrong answer: the step's own, else one per input type. */
   defaults: (s) => ({ ...s, input: { ...s.input, hint: s.input.hint ?? `engine.hint.${s.input.type}` } }),
-  edges: onward,
+  edges: (s) => [...onward(s), ...(s.skip && s.skip !== s.next ? [{ target: s.skip, label: { key: SKIP_LABEL } }] : [])],
   detail: (s) => `(${s.input.type} → ${s.input.store})`,
-  keys: (s) => [s.input.hint],
+  keys: (s) => (s.skip ? [s.input.hint, SKIP_LABEL] : [s.input.hint]),
   writes: (s) => [s.input.store],
   sayItems: (s) => s.say,
   enter(rt, s) {
-    rt.prompt(s.say);
+    rt.prompt(s.say, s.skip ? SKIP : undefined);
   },
   resume(rt, s, inp) {
+    if (s.skip && inp.kind === 'choice' && inp.id === 'skip' && (inp.turn === undefined || inp.turn === rt.session.turn)) {
+      rt.set(s.input.store, null);
+      return rt.go(s.skip);
+    }
     if (inp.kind !== 'text') return rt.stale();
+    if (s.skip && typedSkip(rt, s, inp.text)) {
+      rt.set(s.input.store, null);
+      return rt.go(s.skip);
+    }
     const parsed = parseInput(s.input, inp.text, rt.now, rt.countries);
     if (!parsed.ok) {
-      return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } });
+      return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } }, s.skip ? SKIP : undefined);
     }
     rt.set(s.input.store, parsed.value);
     rt.go(s.next);

@@ -1,0 +1,551 @@
+// The hotline's cases in Redis (production, tests) and in memory (the demo); one contract suite
+// (test/hotline/cases.contract.ts) runs against both.
+//
+// Redis layout (every key under the prefix shares the hash tag {hotline}: one slot, so each change is
+// one atomic script on Redis Cluster too):
+//   case:<ID>      hash: plain fields (stage, kind, times, who holds it) and `p`, the sealed personal
+//                  part ({details, reporter, notes}); `s` the keyed hash of the family's secret, `o`
+//                  the keyed reference of the reporting chat; `v` the version (compare-and-set).
+//   events:<ID>    list of the case's history (JSON, never personal).
+//   audit / audit:<ID>  append-only streams: every read of personal data and every change, by whom.
+//   new            stream of new cases (id, urgent): what a watcher (the console, `hotline watch`)
+//                  reads through its consumer group.
+//   queue          sorted set of open, unclaimed cases: urgent ones first, then oldest first.
+//   claims         sorted set of claimed cases not yet acted on, by when the claim runs out: then
+//                  they return to the queue.
+//   closed         sorted set of closed cases by closing time (retention of personal fields).
+//   all            sorted set of every case by opening time (listing).
+//   owner:<ref>    set of the cases a chat opened (by a keyed reference, never the chat id).
+//   once:<key>     the case a message opened (its id and sealed secret), so a message handled twice
+//                  opens one case.
+import { randomInt } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { DataCipher } from '../store/cipher.js';
+import type { AuditEntry, Case, CaseDetails, CaseEvent, CaseNote, CaseSummary, OpenCase, Reporter, Stage } from './types.js';
+import { STAGES } from './types.js';
+
+/** Letters and digits that are not mistaken for each other (Crockford's base 32: no I, L, O, U). */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const pick = (n: number) => Array.from({ length: n }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+
+/** A case number: WSP- and six random characters (about a billion), grouped 4-2. */
+export function newCaseId(): string {
+  return `WSP-${pick(4)}-${pick(2)}`;
+}
+
+/** The secret given with a case number: another chat sees the case only with both. */
+export function newCaseSecret(): string {
+  return pick(6);
+}
+
+/** A case number as people type it: any case, spaces or dashes, O for 0 and I/L for 1. */
+export function normaliseCaseId(typed: string): string | null {
+  const raw = typed.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const m = /^WSP([0-9A-HJKMNP-TV-Z]{4})([0-9A-HJKMNP-TV-Z]{2})$/.exec(raw);
+  return m ? `WSP-${m[1]}-${m[2]}` : null;
+}
+
+export function normaliseSecret(typed: string): string {
+  return typed.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** Urgent cases first, then the oldest. */
+export function queueScore(urgent: boolean, openedAt: number): number {
+  return (urgent ? 0 : 1) * 1e13 + openedAt;
+}
+
+export interface OpenOptions {
+  /** Idempotency key of the message that opens it: the same key opens one case. */
+  onceKey: string;
+  /** Keyed reference of the reporting chat ("my cases"). */
+  ownerRef: string;
+  /** Keyed hash of a case's secret. */
+  secretRef(id: string, secret: string): string;
+  now: number;
+}
+
+export interface Opened {
+  id: string;
+  secret: string;
+  /** False when the message had opened it before (the same case, shown again). */
+  created: boolean;
+}
+
+/** A change to one case: the new case and the event to record, or a reason to refuse it. */
+export type Mutation = { case: Case; event: CaseEvent | null; audit?: Omit<AuditEntry, 'at' | 'case'> } | { refused: string };
+
+export type Changed = { ok: true; case: Case } | { ok: false; reason: string };
+
+export interface CaseFilter {
+  stage?: Stage;
+  /** Only cases not closed (true) or only closed ones (false). */
+  open?: boolean;
+  urgent?: boolean;
+  claimedBy?: string;
+  /** Only cases waiting in the queue (open, unclaimed). */
+  queued?: boolean;
+  limit?: number;
+}
+
+export interface CaseStore {
+  open(c: OpenCase, opts: OpenOptions): Promise<Opened>;
+  get(id: string): Promise<Case | null>;
+  list(filter?: CaseFilter): Promise<CaseSummary[]>;
+  /** The cases a chat opened (by its keyed reference), newest first. */
+  byOwner(ownerRef: string): Promise<Case[]>;
+  /** Whether the secret's keyed hash is the case's. */
+  secretMatches(id: string, secretRef: string): Promise<boolean>;
+  /** Changes one case: read, mutate, write if nobody changed it meanwhile (else read again). */
+  update(id: string, now: number, mutate: (c: Case) => Mutation): Promise<Changed>;
+  /** Takes the first case of the queue (urgent first) for `staff`, until `now + holdMs`. */
+  claimNext(staff: string, now: number, holdMs: number): Promise<Case | null>;
+  /** Returns to the queue the cases whose claim ran out; how many. */
+  returnExpired(now: number): Promise<number>;
+  events(id: string): Promise<CaseEvent[]>;
+  /** Appends to the audit log (and the case's own, when it names one). */
+  audit(entry: AuditEntry): Promise<void>;
+  /** The audit log of a case, or the whole log (most recent `limit`). */
+  auditOf(id: string | null, limit?: number): Promise<AuditEntry[]>;
+  /** Forgets the chat's link to its cases (after the reporter's personal fields were removed). */
+  dropOwner(ownerRef: string): Promise<void>;
+  /** Closed cases closed before `before`, whose personal fields are still there. */
+  closedBefore(before: number, limit?: number): Promise<string[]>;
+  /** Reads new cases for a watcher (consumer group `group`), waiting up to blockMs; acknowledges them. */
+  watch(group: string, consumer: string, blockMs: number): Promise<{ id: string; urgent: boolean }[]>;
+}
+
+/** The personal part of a case, sealed as one record. */
+interface Personal {
+  details: CaseDetails | null;
+  reporter: Reporter | null;
+  notes: CaseNote[];
+}
+
+const ATTEMPTS = 20;
+
+/** The index changes a case's new state implies (queue, claims, closed). */
+function indexOps(c: Case): { queue: string; claims: string; closed: string } {
+  const closed = c.stage === 'closed';
+  return {
+    queue: !closed && c.claimedBy === null ? String(queueScore(c.urgent, c.openedAt)) : '-',
+    claims: !closed && c.claimedBy !== null && c.claimUntil !== null ? String(c.claimUntil) : '-',
+    closed: closed && (c.details !== null || c.reporter !== null || c.notes.length > 0) ? String(c.closedAt ?? c.updatedAt) : '-',
+  };
+}
+
+// --- Redis -------------------------------------------------------------------------------------
+
+/**
+ * open: KEYS[1] case, KEYS[2] events, KEYS[3] queue, KEYS[4] all, KEYS[5] owner set, KEYS[6] once,
+ * KEYS[7] new-cases stream, KEYS[8] audit, KEYS[9] case audit;
+ * ARGV[1] id, ARGV[2] once value, ARGV[3] once ttl s, ARGV[4] event JSON, ARGV[5] queue score,
+ * ARGV[6] opened at, ARGV[7] urgent (0/1), then the case's fields as pairs.
+ * Returns {1} when opened, {0, once value} when this message opened one before, {2} when the id is taken.
+ */
+const OPEN = `
+local seen = redis.call('GET', KEYS[6])
+if seen then return {0, seen} end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {2} end
+redis.call('HSET', KEYS[1], unpack(ARGV, 8))
+redis.call('RPUSH', KEYS[2], ARGV[4])
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
+redis.call('SADD', KEYS[5], ARGV[1])
+redis.call('SET', KEYS[6], ARGV[2], 'EX', ARGV[3])
+redis.call('XADD', KEYS[7], 'MAXLEN', '~', 100000, '*', 'id', ARGV[1], 'u', ARGV[7])
+redis.call('XADD', KEYS[8], 'MAXLEN', '~', 1000000, '*', 'at', ARGV[6], 'by', 'family', 'role', 'family', 'action', 'open', 'case', ARGV[1])
+redis.call('XADD', KEYS[9], '*', 'at', ARGV[6], 'by', 'family', 'role', 'family', 'action', 'open', 'case', ARGV[1])
+return {1}`;
+
+/**
+ * write: KEYS[1] case, KEYS[2] events, KEYS[3] queue, KEYS[4] claims, KEYS[5] closed, KEYS[6] audit,
+ * KEYS[7] case audit; ARGV[1] the version read, ARGV[2] id, ARGV[3] event JSON ('' none),
+ * ARGV[4] queue score ('-' out), ARGV[5] claim deadline ('-' out), ARGV[6] closed at ('-' out),
+ * ARGV[7] how many field pairs, the pairs, then the audit entry's pairs (none: no audit).
+ * Returns 0 when the case changed since it was read (or is gone), else 1.
+ */
+const WRITE = `
+if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
+local n = tonumber(ARGV[7])
+redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, unpack(ARGV, 8, 7 + 2 * n))
+local function set(key, score)
+  if score == '-' then redis.call('ZREM', key, ARGV[2]) else redis.call('ZADD', key, score, ARGV[2]) end
+end
+set(KEYS[3], ARGV[4])
+set(KEYS[4], ARGV[5])
+set(KEYS[5], ARGV[6])
+if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+if #ARGV > 7 + 2 * n then
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 1000000, '*', unpack(ARGV, 8 + 2 * n))
+  redis.call('XADD', KEYS[7], '*', unpack(ARGV, 8 + 2 * n))
+end
+return 1`;
+
+/**
+ * claimNext: KEYS[1] queue, KEYS[2] claims; ARGV[1] key base, ARGV[2] staff, ARGV[3] now, ARGV[4] until.
+ * Takes the first queued case: returns its id, or false.
+ */
+const CLAIM_NEXT = `
+local first = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #first == 0 then return false end
+local id = first[1]
+local ck = ARGV[1] .. 'case:' .. id
+redis.call('ZREM', KEYS[1], id)
+redis.call('ZADD', KEYS[2], ARGV[4], id)
+redis.call('HSET', ck, 'cb', ARGV[2], 'cu', ARGV[4], 'up', ARGV[3], 'v', tonumber(redis.call('HGET', ck, 'v') or '0') + 1)
+redis.call('RPUSH', ARGV[1] .. 'events:' .. id, cjson.encode({type = 'claimed', at = tonumber(ARGV[3]), by = ARGV[2]}))
+local entry = {'at', ARGV[3], 'by', ARGV[2], 'role', 'agent', 'action', 'claim', 'case', id}
+redis.call('XADD', ARGV[1] .. 'audit', 'MAXLEN', '~', 1000000, '*', unpack(entry))
+redis.call('XADD', ARGV[1] .. 'audit:' .. id, '*', unpack(entry))
+return id`;
+
+/**
+ * returnExpired: KEYS[1] queue, KEYS[2] claims; ARGV[1] key base, ARGV[2] now.
+ * Claims that ran out (nobody acted on the case): back to the queue. Returns how many.
+ */
+const RETURN_EXPIRED = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 200)
+for _, id in ipairs(ids) do
+  local ck = ARGV[1] .. 'case:' .. id
+  redis.call('ZREM', KEYS[2], id)
+  if redis.call('HGET', ck, 'st') ~= 'closed' then
+    local by = redis.call('HGET', ck, 'cb') or ''
+    redis.call('HSET', ck, 'cb', '', 'cu', '', 'up', ARGV[2], 'v', tonumber(redis.call('HGET', ck, 'v') or '0') + 1)
+    redis.call('ZADD', KEYS[1], redis.call('HGET', ck, 'q'), id)
+    redis.call('RPUSH', ARGV[1] .. 'events:' .. id, cjson.encode({type = 'returned', at = tonumber(ARGV[2]), by = 'system', detail = {from = by}}))
+  end
+end
+return #ids`;
+
+type Scripts = {
+  hotlineOpen(...args: (string | number)[]): Promise<[number, string?]>;
+  hotlineWrite(...args: (string | number)[]): Promise<number>;
+  hotlineClaimNext(queue: string, claims: string, base: string, staff: string, now: number, until: number): Promise<string | null>;
+  hotlineReturnExpired(queue: string, claims: string, base: string, now: number): Promise<number>;
+};
+
+/** The fields of a case as stored in its hash (the sealed part and the version aside). */
+function plainFields(c: Case): (string | number)[] {
+  return [
+    'k', c.kind, 'u', c.urgent ? 1 : 0, 'st', c.stage, 'lang', c.lang, 'ch', c.channel, 'at', c.openedAt, 'up', c.updatedAt,
+    'cb', c.claimedBy ?? '', 'cu', c.claimUntil ?? '', 'pt', c.partner ?? '', 'oc', c.outcome ?? '', 'cl', c.closedAt ?? '',
+    'cs', c.consentShare ? 1 : 0, 'er', JSON.stringify(c.erased), 'q', queueScore(c.urgent, c.openedAt),
+  ];
+}
+
+const num = (s: string | undefined) => (s ? Number(s) : null);
+const str = (s: string | undefined) => (s ? s : null);
+
+export class RedisCaseStore implements CaseStore {
+  private readonly r: Redis & Scripts;
+  readonly base: string;
+
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly cipher: DataCipher,
+    /** How long a message's case is remembered (a platform re-delivers within two days). */
+    private readonly onceTtlS = 48 * 3600,
+  ) {
+    redis.defineCommand('hotlineOpen', { numberOfKeys: 9, lua: OPEN });
+    redis.defineCommand('hotlineWrite', { numberOfKeys: 7, lua: WRITE });
+    redis.defineCommand('hotlineClaimNext', { numberOfKeys: 2, lua: CLAIM_NEXT });
+    redis.defineCommand('hotlineReturnExpired', { numberOfKeys: 2, lua: RETURN_EXPIRED });
+    this.r = redis as Redis & Scripts;
+    this.base = `${prefix}:{hotline}:`;
+  }
+
+  private k(name: string): string {
+    return this.base + name;
+  }
+
+  private seal(p: Personal): string {
+    return this.cipher.seal(JSON.stringify(p));
+  }
+
+  async open(c: OpenCase, opts: OpenOptions): Promise<Opened> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const id = newCaseId();
+      const secret = newCaseSecret();
+      const created: Case = {
+        id, kind: c.kind, urgent: c.urgent, stage: 'received', lang: c.lang, channel: c.reporter.channel, openedAt: opts.now, updatedAt: opts.now,
+        claimedBy: null, claimUntil: null, partner: null, outcome: null, closedAt: null, consentShare: c.consentShare,
+        details: c.details, reporter: c.reporter, notes: [], erased: [], version: 1,
+      };
+      const event: CaseEvent = { type: 'opened', at: opts.now, by: 'family', detail: { kind: c.kind, urgent: c.urgent } };
+      const res = await this.r.hotlineOpen(
+        this.k(`case:${id}`), this.k(`events:${id}`), this.k('queue'), this.k('all'), this.k(`owner:${opts.ownerRef}`), this.k(`once:${opts.onceKey}`),
+        this.k('new'), this.k('audit'), this.k(`audit:${id}`),
+        id, `${id}|${this.cipher.seal(secret)}`, this.onceTtlS, JSON.stringify(event), queueScore(c.urgent, opts.now), opts.now, c.urgent ? 1 : 0,
+        'v', 1, ...plainFields(created), 'p', this.seal({ details: c.details, reporter: c.reporter, notes: [] }), 's', opts.secretRef(id, secret), 'o', opts.ownerRef,
+      );
+      if (res[0] === 1) return { id, secret, created: true };
+      if (res[0] === 0) {
+        const [before, sealed] = String(res[1]).split('|');
+        return { id: before!, secret: this.cipher.open(sealed!), created: false };
+      }
+      // The number is taken (about one chance in a billion per case): draw another.
+    }
+    throw new Error('could not draw a free case number');
+  }
+
+  private fromHash(id: string, h: Record<string, string>): Case | null {
+    if (!h.v) return null;
+    const p: Personal = h.p ? (JSON.parse(this.cipher.open(h.p)) as Personal) : { details: null, reporter: null, notes: [] };
+    return {
+      id, kind: h.k as Case['kind'], urgent: h.u === '1', stage: h.st as Stage, lang: h.lang as Case['lang'], channel: h.ch!,
+      openedAt: Number(h.at), updatedAt: Number(h.up), claimedBy: str(h.cb), claimUntil: num(h.cu), partner: str(h.pt), outcome: str(h.oc),
+      closedAt: num(h.cl), consentShare: h.cs === '1', details: p.details, reporter: p.reporter, notes: p.notes ?? [],
+      erased: h.er ? (JSON.parse(h.er) as Case['erased']) : [], version: Number(h.v),
+    };
+  }
+
+  async get(id: string): Promise<Case | null> {
+    return this.fromHash(id, await this.r.hgetall(this.k(`case:${id}`)));
+  }
+
+  async list(filter: CaseFilter = {}): Promise<CaseSummary[]> {
+    const limit = filter.limit ?? 100;
+    const ids = filter.queued ? await this.r.zrange(this.k('queue'), 0, -1) : await this.r.zrevrange(this.k('all'), 0, -1);
+    const out: CaseSummary[] = [];
+    const fields = ['v', 'k', 'u', 'st', 'lang', 'ch', 'at', 'up', 'cb', 'cu', 'pt', 'oc', 'cl', 'cs', 'er'] as const;
+    // In pages, so a long history is not read at once.
+    for (let i = 0; i < ids.length && out.length < limit; i += 200) {
+      const page = ids.slice(i, i + 200);
+      const rows = await Promise.all(page.map((id) => this.r.hmget(this.k(`case:${id}`), ...fields)));
+      page.forEach((id, j) => {
+        const row = rows[j]!;
+        const h = Object.fromEntries(fields.map((f, x) => [f, row[x] ?? ''])) as Record<string, string>;
+        if (!h.v) return;
+        const c = this.fromHash(id, { ...h, p: '' })!;
+        if (!matches(c, filter) || out.length >= limit) return;
+        const { details: _d, reporter: _r, notes: _n, ...rest } = c;
+        out.push(rest);
+      });
+    }
+    return out;
+  }
+
+  async byOwner(ownerRef: string): Promise<Case[]> {
+    const ids = await this.r.smembers(this.k(`owner:${ownerRef}`));
+    const cases = (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is Case => c !== null);
+    return cases.sort((a, b) => b.openedAt - a.openedAt);
+  }
+
+  async secretMatches(id: string, secretRef: string): Promise<boolean> {
+    const s = await this.r.hget(this.k(`case:${id}`), 's');
+    return s !== null && s === secretRef;
+  }
+
+  async update(id: string, now: number, mutate: (c: Case) => Mutation): Promise<Changed> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      if (!current) return { ok: false, reason: 'not_found' };
+      const m = mutate(structuredClone(current));
+      if ('refused' in m) return { ok: false, reason: m.refused };
+      const next = { ...m.case, updatedAt: now };
+      const ops = indexOps(next);
+      const fields = [...plainFields(next), 'p', this.seal({ details: next.details, reporter: next.reporter, notes: next.notes })];
+      const audit = m.audit ? ['at', now, 'by', m.audit.by, 'role', m.audit.role, 'action', m.audit.action, 'case', id, ...(m.audit.detail ? ['detail', m.audit.detail] : [])] : [];
+      const ok = await this.r.hotlineWrite(
+        this.k(`case:${id}`), this.k(`events:${id}`), this.k('queue'), this.k('claims'), this.k('closed'), this.k('audit'), this.k(`audit:${id}`),
+        current.version, id, m.event ? JSON.stringify(m.event) : '', ops.queue, ops.claims, ops.closed, fields.length / 2, ...fields, ...audit,
+      );
+      if (ok === 1) return { ok: true, case: { ...next, version: current.version + 1 } };
+    }
+    return { ok: false, reason: 'busy' };
+  }
+
+  async claimNext(staff: string, now: number, holdMs: number): Promise<Case | null> {
+    await this.returnExpired(now);
+    const id = await this.r.hotlineClaimNext(this.k('queue'), this.k('claims'), this.base, staff, now, now + holdMs);
+    return id ? this.get(id) : null;
+  }
+
+  async returnExpired(now: number): Promise<number> {
+    return this.r.hotlineReturnExpired(this.k('queue'), this.k('claims'), this.base, now);
+  }
+
+  async events(id: string): Promise<CaseEvent[]> {
+    return (await this.r.lrange(this.k(`events:${id}`), 0, -1)).map((e) => JSON.parse(e) as CaseEvent);
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    const fields = ['at', entry.at, 'by', entry.by, 'role', entry.role, 'action', entry.action, 'case', entry.case ?? '', ...(entry.detail ? ['detail', entry.detail] : [])];
+    const m = this.r.multi().xadd(this.k('audit'), 'MAXLEN', '~', 1000000, '*', ...fields);
+    if (entry.case) m.xadd(this.k(`audit:${entry.case}`), '*', ...fields);
+    const res = await m.exec();
+    const failed = res?.find(([e]) => e);
+    if (!res || failed) throw failed?.[0] ?? new Error('audit not written');
+  }
+
+  async auditOf(id: string | null, limit = 1000): Promise<AuditEntry[]> {
+    const rows = await this.r.xrevrange(this.k(id ? `audit:${id}` : 'audit'), '+', '-', 'COUNT', limit);
+    return rows.reverse().map(([, f]) => {
+      const h: Record<string, string> = {};
+      for (let i = 0; i + 1 < f.length; i += 2) h[f[i]!] = f[i + 1]!;
+      return { at: Number(h.at), by: h.by!, role: h.role!, action: h.action!, case: h.case || null, ...(h.detail ? { detail: h.detail } : {}) };
+    });
+  }
+
+  async dropOwner(ownerRef: string): Promise<void> {
+    await this.r.del(this.k(`owner:${ownerRef}`));
+  }
+
+  async closedBefore(before: number, limit = 500): Promise<string[]> {
+    return this.r.zrangebyscore(this.k('closed'), '-inf', before, 'LIMIT', 0, limit);
+  }
+
+  async watch(group: string, consumer: string, blockMs: number): Promise<{ id: string; urgent: boolean }[]> {
+    const stream = this.k('new');
+    try {
+      await this.r.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+    } catch (e) {
+      if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
+    }
+    // A blocking read holds its connection: it gets one of its own.
+    const reader = this.r.duplicate({ enableOfflineQueue: true });
+    try {
+      // First what this consumer was given and did not acknowledge (it stopped), then new ones.
+      let res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'STREAMS', stream, '0')) as [string, [string, string[]][]][] | null;
+      if (!res?.[0]?.[1].length) res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as typeof res;
+      const entries = res?.[0]?.[1] ?? [];
+      if (entries.length) await this.r.xack(stream, group, ...entries.map(([eid]) => eid));
+      return entries.map(([, f]) => ({ id: f[f.indexOf('id') + 1]!, urgent: f[f.indexOf('u') + 1] === '1' }));
+    } finally {
+      reader.disconnect();
+    }
+  }
+}
+
+function matches(c: Case, f: CaseFilter): boolean {
+  if (f.stage && c.stage !== f.stage) return false;
+  if (f.open !== undefined && (c.stage !== 'closed') !== f.open) return false;
+  if (f.urgent !== undefined && c.urgent !== f.urgent) return false;
+  if (f.claimedBy !== undefined && c.claimedBy !== f.claimedBy) return false;
+  if (f.queued && (c.stage === 'closed' || c.claimedBy !== null)) return false;
+  return true;
+}
+
+// --- Memory (the demo: nothing survives a restart) ------------------------------------------------
+
+export class MemoryCaseStore implements CaseStore {
+  private readonly cases = new Map<string, { c: Case; secretRef: string; owner: string }>();
+  private readonly history = new Map<string, CaseEvent[]>();
+  private readonly once = new Map<string, { id: string; secret: string }>();
+  private readonly owners = new Map<string, Set<string>>();
+  private readonly log: AuditEntry[] = [];
+  private readonly fresh: { id: string; urgent: boolean }[] = [];
+  private readonly groups = new Map<string, number>();
+
+  async open(c: OpenCase, opts: OpenOptions): Promise<Opened> {
+    const seen = this.once.get(opts.onceKey);
+    if (seen) return { ...seen, created: false };
+    let id = newCaseId();
+    while (this.cases.has(id)) id = newCaseId();
+    const secret = newCaseSecret();
+    const created: Case = {
+      id, kind: c.kind, urgent: c.urgent, stage: 'received', lang: c.lang, channel: c.reporter.channel, openedAt: opts.now, updatedAt: opts.now,
+      claimedBy: null, claimUntil: null, partner: null, outcome: null, closedAt: null, consentShare: c.consentShare,
+      details: structuredClone(c.details), reporter: { ...c.reporter }, notes: [], erased: [], version: 1,
+    };
+    this.cases.set(id, { c: created, secretRef: opts.secretRef(id, secret), owner: opts.ownerRef });
+    this.history.set(id, [{ type: 'opened', at: opts.now, by: 'family', detail: { kind: c.kind, urgent: c.urgent } }]);
+    this.once.set(opts.onceKey, { id, secret });
+    if (!this.owners.has(opts.ownerRef)) this.owners.set(opts.ownerRef, new Set());
+    this.owners.get(opts.ownerRef)!.add(id);
+    this.fresh.push({ id, urgent: c.urgent });
+    this.log.push({ at: opts.now, by: 'family', role: 'family', action: 'open', case: id });
+    return { id, secret, created: true };
+  }
+
+  async get(id: string): Promise<Case | null> {
+    const got = this.cases.get(id);
+    return got ? structuredClone(got.c) : null;
+  }
+
+  async list(filter: CaseFilter = {}): Promise<CaseSummary[]> {
+    let all = [...this.cases.values()].map((x) => x.c);
+    if (filter.queued) all = all.sort((a, b) => queueScore(a.urgent, a.openedAt) - queueScore(b.urgent, b.openedAt));
+    else all = all.sort((a, b) => b.openedAt - a.openedAt);
+    return all
+      .filter((c) => matches(c, filter))
+      .slice(0, filter.limit ?? 100)
+      .map(({ details: _d, reporter: _r, notes: _n, ...rest }) => structuredClone(rest));
+  }
+
+  async byOwner(ownerRef: string): Promise<Case[]> {
+    const ids = [...(this.owners.get(ownerRef) ?? [])];
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is Case => c !== null).sort((a, b) => b.openedAt - a.openedAt);
+  }
+
+  async secretMatches(id: string, secretRef: string): Promise<boolean> {
+    return this.cases.get(id)?.secretRef === secretRef;
+  }
+
+  async update(id: string, now: number, mutate: (c: Case) => Mutation): Promise<Changed> {
+    const got = this.cases.get(id);
+    if (!got) return { ok: false, reason: 'not_found' };
+    const m = mutate(structuredClone(got.c));
+    if ('refused' in m) return { ok: false, reason: m.refused };
+    got.c = { ...m.case, updatedAt: now, version: got.c.version + 1 };
+    if (m.event) this.history.get(id)!.push(m.event);
+    if (m.audit) this.log.push({ at: now, ...m.audit, case: id });
+    return { ok: true, case: structuredClone(got.c) };
+  }
+
+  async claimNext(staff: string, now: number, holdMs: number): Promise<Case | null> {
+    await this.returnExpired(now);
+    const [first] = await this.list({ queued: true, limit: 1 });
+    if (!first) return null;
+    const got = this.cases.get(first.id)!;
+    got.c = { ...got.c, claimedBy: staff, claimUntil: now + holdMs, updatedAt: now, version: got.c.version + 1 };
+    this.history.get(first.id)!.push({ type: 'claimed', at: now, by: staff });
+    this.log.push({ at: now, by: staff, role: 'agent', action: 'claim', case: first.id });
+    return structuredClone(got.c);
+  }
+
+  async returnExpired(now: number): Promise<number> {
+    let n = 0;
+    for (const got of this.cases.values()) {
+      const c = got.c;
+      if (c.stage === 'closed' || c.claimUntil === null || c.claimUntil > now) continue;
+      this.history.get(c.id)!.push({ type: 'returned', at: now, by: 'system', detail: { from: c.claimedBy } });
+      got.c = { ...c, claimedBy: null, claimUntil: null, updatedAt: now, version: c.version + 1 };
+      n++;
+    }
+    return n;
+  }
+
+  async events(id: string): Promise<CaseEvent[]> {
+    return structuredClone(this.history.get(id) ?? []);
+  }
+
+  async audit(entry: AuditEntry): Promise<void> {
+    this.log.push({ ...entry });
+  }
+
+  async auditOf(id: string | null, limit = 1000): Promise<AuditEntry[]> {
+    return this.log.filter((e) => id === null || e.case === id).slice(-limit);
+  }
+
+  async dropOwner(ownerRef: string): Promise<void> {
+    this.owners.delete(ownerRef);
+  }
+
+  async closedBefore(before: number, limit = 500): Promise<string[]> {
+    return [...this.cases.values()]
+      .map((x) => x.c)
+      .filter((c) => c.stage === 'closed' && (c.closedAt ?? 0) <= before && (c.details !== null || c.reporter !== null || c.notes.length > 0))
+      .slice(0, limit)
+      .map((c) => c.id);
+  }
+
+  async watch(group: string): Promise<{ id: string; urgent: boolean }[]> {
+    const from = this.groups.get(group) ?? 0;
+    this.groups.set(group, this.fresh.length);
+    return this.fresh.slice(from);
+  }
+}
+
+export { STAGES };
