@@ -27,7 +27,10 @@ async function openCase(extra: Partial<OpenCase> = {}): Promise<{ id: string; us
   return { id, user };
 }
 
-function api(path: string, init: { token?: string | null; method?: string; body?: unknown; raw?: string; type?: string } = {}): Promise<Response> {
+/** A response whose JSON the tests read freely. */
+type Res = Omit<Response, 'json'> & { json(): Promise<any> };
+
+function api(path: string, init: { token?: string | null; method?: string; body?: unknown; raw?: string; type?: string } = {}): Promise<Res> {
   const headers: Record<string, string> = {};
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? agent}`;
   let body: string | undefined;
@@ -35,7 +38,7 @@ function api(path: string, init: { token?: string | null; method?: string; body?
     headers['content-type'] = init.type ?? 'application/json';
     body = init.raw ?? JSON.stringify(init.body);
   }
-  return fetch(`${h.app.url}/staff/api${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+  return fetch(`${h.app.url}/staff/api${path}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body }) as unknown as Promise<Res>;
 }
 
 beforeAll(async () => {
@@ -81,7 +84,7 @@ describe('staff API authentication', () => {
 describe('staff API requests', () => {
   it('a bad stage, a bad case number, a bad query value or an unknown field is 400 naming the field', async () => {
     const { id } = await openCase();
-    const cases: [Response, string][] = [
+    const cases: [Res, string][] = [
       [await api(`/cases/${id}/stage`, { body: { stage: 'lost' } }), 'stage'],
       [await api(`/cases/${id}/stage`, { body: { stage: 'closed' } }), 'stage'],
       [await api('/cases/not-a-case'), 'id'],
