@@ -96,7 +96,8 @@ describe('reporting a missing relative', () => {
     const saved = await walkReport('fam1');
     const m = /Nomor kasus: (WSP-[A-Z0-9]{4}-[A-Z0-9]{2})\nKode rahasia: ([A-Z0-9]{6})/.exec(saved);
     expect(m, saved).not.toBeNull();
-    [, id, secret] = m!;
+    id = m![1]!;
+    secret = m![2]!;
     const [queued] = await hotline.list(admin, { queued: true });
     expect(queued).toMatchObject({ id, urgent: true, stage: 'received', kind: 'missing', channel: 'telegram' });
     const { case: c } = await hotline.show(admin, id);
