@@ -123,7 +123,7 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     if (m.missing(config).length) continue;
     channels.push(m.create({ settings: config, inbox, recipients, log }));
   }
-  if (!channels.length && tellsFamily) process.stderr.write('hotline: no channel is configured here (e.g. TELEGRAM_BOT_TOKEN): families are not sent status messages from this run\n');
+  if (!channels.length && tellsFamily) process.stderr.write('hotline: no channel is configured here (set the same channel settings as the server): families are not sent status messages from this run\n');
   const outbox = new RedisOutbox({
     redis,
     keys,
