@@ -21,6 +21,7 @@
 import { randomInt } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DataCipher } from '../store/cipher.js';
+import { keyspace } from '../store/keys.js';
 import type { AuditEntry, Case, CaseDetails, CaseEvent, CaseNote, CaseSummary, OpenCase, Reporter, Stage } from './types.js';
 import { STAGES } from './types.js';
 
@@ -238,6 +239,7 @@ const str = (s: string | undefined) => (s ? s : null);
 
 export class RedisCaseStore implements CaseStore {
   private readonly r: Redis & Scripts;
+  private readonly keys: ReturnType<typeof keyspace>['hotline'];
   readonly base: string;
 
   constructor(
@@ -252,11 +254,8 @@ export class RedisCaseStore implements CaseStore {
     redis.defineCommand('hotlineClaimNext', { numberOfKeys: 2, lua: CLAIM_NEXT });
     redis.defineCommand('hotlineReturnExpired', { numberOfKeys: 2, lua: RETURN_EXPIRED });
     this.r = redis as Redis & Scripts;
-    this.base = `${prefix}:{hotline}:`;
-  }
-
-  private k(name: string): string {
-    return this.base + name;
+    this.keys = keyspace(prefix).hotline;
+    this.base = this.keys.base;
   }
 
   private seal(p: Personal): string {
@@ -274,8 +273,8 @@ export class RedisCaseStore implements CaseStore {
       };
       const event: CaseEvent = { type: 'opened', at: opts.now, by: 'family', detail: { kind: c.kind, urgent: c.urgent } };
       const res = await this.r.hotlineOpen(
-        this.k(`case:${id}`), this.k(`events:${id}`), this.k('queue'), this.k('all'), this.k(`owner:${opts.ownerRef}`), this.k(`once:${opts.onceKey}`),
-        this.k('new'), this.k('audit'), this.k(`audit:${id}`),
+        this.keys.case(id), this.keys.events(id), this.keys.queue, this.keys.all, this.keys.owner(opts.ownerRef), this.keys.once(opts.onceKey),
+        this.keys.fresh, this.keys.audit, this.keys.caseAudit(id),
         id, `${id}|${this.cipher.seal(secret)}`, this.onceTtlS, JSON.stringify(event), queueScore(c.urgent, opts.now), opts.now, c.urgent ? 1 : 0,
         'v', 1, ...plainFields(created), 'p', this.seal({ details: c.details, reporter: c.reporter, notes: [] }), 's', opts.secretRef(id, secret), 'o', opts.ownerRef,
       );
@@ -301,18 +300,18 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async get(id: string): Promise<Case | null> {
-    return this.fromHash(id, await this.r.hgetall(this.k(`case:${id}`)));
+    return this.fromHash(id, await this.r.hgetall(this.keys.case(id)));
   }
 
   async list(filter: CaseFilter = {}): Promise<CaseSummary[]> {
     const limit = filter.limit ?? 100;
-    const ids = filter.queued ? await this.r.zrange(this.k('queue'), 0, -1) : await this.r.zrevrange(this.k('all'), 0, -1);
+    const ids = filter.queued ? await this.r.zrange(this.keys.queue, 0, -1) : await this.r.zrevrange(this.keys.all, 0, -1);
     const out: CaseSummary[] = [];
     const fields = ['v', 'k', 'u', 'st', 'lang', 'ch', 'at', 'up', 'cb', 'cu', 'pt', 'oc', 'cl', 'cs', 'er'] as const;
     // In pages, so a long history is not read at once.
     for (let i = 0; i < ids.length && out.length < limit; i += 200) {
       const page = ids.slice(i, i + 200);
-      const rows = await Promise.all(page.map((id) => this.r.hmget(this.k(`case:${id}`), ...fields)));
+      const rows = await Promise.all(page.map((id) => this.r.hmget(this.keys.case(id), ...fields)));
       page.forEach((id, j) => {
         const row = rows[j]!;
         const h = Object.fromEntries(fields.map((f, x) => [f, row[x] ?? ''])) as Record<string, string>;
@@ -327,13 +326,13 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async byOwner(ownerRef: string): Promise<Case[]> {
-    const ids = await this.r.smembers(this.k(`owner:${ownerRef}`));
+    const ids = await this.r.smembers(this.keys.owner(ownerRef));
     const cases = (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is Case => c !== null);
     return cases.sort((a, b) => b.openedAt - a.openedAt);
   }
 
   async secretMatches(id: string, secretRef: string): Promise<boolean> {
-    const s = await this.r.hget(this.k(`case:${id}`), 's');
+    const s = await this.r.hget(this.keys.case(id), 's');
     return s !== null && s === secretRef;
   }
 
@@ -348,7 +347,7 @@ export class RedisCaseStore implements CaseStore {
       const fields = [...plainFields(next), 'p', this.seal({ details: next.details, reporter: next.reporter, notes: next.notes })];
       const audit = m.audit ? ['at', now, 'by', m.audit.by, 'role', m.audit.role, 'action', m.audit.action, 'case', id, ...(m.audit.detail ? ['detail', m.audit.detail] : [])] : [];
       const ok = await this.r.hotlineWrite(
-        this.k(`case:${id}`), this.k(`events:${id}`), this.k('queue'), this.k('claims'), this.k('closed'), this.k('audit'), this.k(`audit:${id}`),
+        this.keys.case(id), this.keys.events(id), this.keys.queue, this.keys.claims, this.keys.closed, this.keys.audit, this.keys.caseAudit(id),
         current.version, id, m.event ? JSON.stringify(m.event) : '', ops.queue, ops.claims, ops.closed, fields.length / 2, ...fields, ...audit,
       );
       if (ok === 1) return { ok: true, case: { ...next, version: current.version + 1 } };
@@ -358,29 +357,29 @@ export class RedisCaseStore implements CaseStore {
 
   async claimNext(staff: string, now: number, holdMs: number): Promise<Case | null> {
     await this.returnExpired(now);
-    const id = await this.r.hotlineClaimNext(this.k('queue'), this.k('claims'), this.base, staff, now, now + holdMs);
+    const id = await this.r.hotlineClaimNext(this.keys.queue, this.keys.claims, this.base, staff, now, now + holdMs);
     return id ? this.get(id) : null;
   }
 
   async returnExpired(now: number): Promise<number> {
-    return this.r.hotlineReturnExpired(this.k('queue'), this.k('claims'), this.base, now);
+    return this.r.hotlineReturnExpired(this.keys.queue, this.keys.claims, this.base, now);
   }
 
   async events(id: string): Promise<CaseEvent[]> {
-    return (await this.r.lrange(this.k(`events:${id}`), 0, -1)).map((e) => JSON.parse(e) as CaseEvent);
+    return (await this.r.lrange(this.keys.events(id), 0, -1)).map((e) => JSON.parse(e) as CaseEvent);
   }
 
   async audit(entry: AuditEntry): Promise<void> {
     const fields = ['at', entry.at, 'by', entry.by, 'role', entry.role, 'action', entry.action, 'case', entry.case ?? '', ...(entry.detail ? ['detail', entry.detail] : [])];
-    const m = this.r.multi().xadd(this.k('audit'), 'MAXLEN', '~', 1000000, '*', ...fields);
-    if (entry.case) m.xadd(this.k(`audit:${entry.case}`), '*', ...fields);
+    const m = this.r.multi().xadd(this.keys.audit, 'MAXLEN', '~', 1000000, '*', ...fields);
+    if (entry.case) m.xadd(this.keys.caseAudit(entry.case), '*', ...fields);
     const res = await m.exec();
     const failed = res?.find(([e]) => e);
     if (!res || failed) throw failed?.[0] ?? new Error('audit not written');
   }
 
   async auditOf(id: string | null, limit = 1000): Promise<AuditEntry[]> {
-    const rows = await this.r.xrevrange(this.k(id ? `audit:${id}` : 'audit'), '+', '-', 'COUNT', limit);
+    const rows = await this.r.xrevrange((id ? this.keys.caseAudit(id) : this.keys.audit), '+', '-', 'COUNT', limit);
     return rows.reverse().map(([, f]) => {
       const h: Record<string, string> = {};
       for (let i = 0; i + 1 < f.length; i += 2) h[f[i]!] = f[i + 1]!;
@@ -389,15 +388,15 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async dropOwner(ownerRef: string): Promise<void> {
-    await this.r.del(this.k(`owner:${ownerRef}`));
+    await this.r.del(this.keys.owner(ownerRef));
   }
 
   async closedBefore(before: number, limit = 500): Promise<string[]> {
-    return this.r.zrangebyscore(this.k('closed'), '-inf', before, 'LIMIT', 0, limit);
+    return this.r.zrangebyscore(this.keys.closed, '-inf', before, 'LIMIT', 0, limit);
   }
 
   async watch(group: string, consumer: string, blockMs: number): Promise<{ id: string; urgent: boolean }[]> {
-    const stream = this.k('new');
+    const stream = this.keys.fresh;
     try {
       await this.r.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
     } catch (e) {

@@ -5,6 +5,7 @@
 // Redis layout (one hash tag, {staff}: one slot, so each change is one atomic script on Cluster too):
 //   tokens   hash: sha256(token) hex → JSON { name, role, createdAt }
 //   names    hash: name → sha256(token) hex (to replace or revoke a person's token)
+import { keyspace } from '../store/keys.js';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { ROLES, type Role, type Staff } from '../hotline/service.js';
@@ -76,8 +77,9 @@ export class StaffTokens {
     redis.defineCommand('staffTokenCreate', { numberOfKeys: 2, lua: CREATE });
     redis.defineCommand('staffTokenRevoke', { numberOfKeys: 2, lua: REVOKE });
     this.r = redis as Redis & Scripts;
-    this.tokensKey = `${prefix}:{staff}:tokens`;
-    this.namesKey = `${prefix}:{staff}:names`;
+    const keys = keyspace(prefix);
+    this.tokensKey = keys.staffTokens;
+    this.namesKey = keys.staffNames;
   }
 
   /** A new token for `name` (shown once); their old token stops working. */

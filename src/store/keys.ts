@@ -31,9 +31,41 @@ export function keyspace(prefix: string) {
     inboxUrgent: `${prefix}:{inbox}:urgent`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
     outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),
+    hotline: hotlineKeys(`${prefix}:{hotline}:`),
+    /** Staff API tokens: SHA-256 of a token → who (name, role); name → the hash of their token. */
+    staffTokens: `${prefix}:{staff}:tokens`,
+    staffNames: `${prefix}:{staff}:names`,
   };
 }
 export type Keyspace = ReturnType<typeof keyspace>;
+
+/**
+ * The hotline's cases (src/hotline/cases.ts). One hash tag: each change is one atomic script on Redis
+ * Cluster too. Its scripts build the per-case names from `base` exactly as below.
+ */
+function hotlineKeys(base: string) {
+  return {
+    base,
+    /** Hash: a case's plain fields, its sealed personal part `p`, secret hash `s`, owner reference `o`, version `v`. */
+    case: (id: string) => `${base}case:${id}`,
+    /** List: the case's history (JSON, never personal). */
+    events: (id: string) => `${base}events:${id}`,
+    /** Streams: every read of personal data and every change, all cases and per case. */
+    audit: `${base}audit`,
+    caseAudit: (id: string) => `${base}audit:${id}`,
+    /** Stream of new cases (id, urgent), read by watchers through consumer groups. */
+    fresh: `${base}new`,
+    /** Open unclaimed cases, urgent first then oldest; claimed ones by claim deadline; closed by closing time; all by opening time. */
+    queue: `${base}queue`,
+    claims: `${base}claims`,
+    closed: `${base}closed`,
+    all: `${base}all`,
+    /** The cases a chat opened, by a keyed reference of the chat. */
+    owner: (ref: string) => `${base}owner:${ref}`,
+    /** The case a message opened (id | sealed secret), for two days. */
+    once: (key: string) => `${base}once:${key}`,
+  };
+}
 
 /**
  * The outbox of one channel. Every key shares one hash tag, so each change is one atomic script (on
