@@ -280,6 +280,22 @@ export class HotlineService {
     }
   }
 
+  /**
+   * After a key rotation: every case is sealed again with the current key (cases live up to the
+   * retention period, far longer than old keys are kept). Nothing else changes, not even the time of
+   * the last change. Returns how many cases were sealed again.
+   */
+  async reseal(staff: Staff): Promise<number> {
+    this.may(staff, ['admin']);
+    const all = await this.store.list({ limit: Number.MAX_SAFE_INTEGER });
+    for (const c of all) {
+      const r = await this.store.update(c.id, c.updatedAt, (x) => ({ case: { ...x, updatedAt: c.updatedAt }, event: null }));
+      if (!r.ok) throw new Error(`could not seal case ${c.id} again: ${r.reason}`);
+    }
+    await this.audit(staff, 'reseal', null, `${all.length} cases`);
+    return all.length;
+  }
+
   // --- retention ------------------------------------------------------------------------------
 
   /** Closed cases older than the retention lose their personal fields; the removal is recorded. */

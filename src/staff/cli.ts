@@ -38,6 +38,7 @@ export const USAGE = `usage: npm run --silent hotline -- <command> [--as NAME]
   revoke --name NAME             end NAME's API token
   staff [--json]                 who has a token (never the tokens)
   purge                          remove personal fields of cases closed longer than CASE_RETENTION_DAYS
+  reseal                         seal every case again with the current key (after a key rotation)
 Needs REDIS_URL, HASH_SECRET and DATA_ENCRYPTION_KEY (the server's). You act as --as NAME, else
 HOTLINE_STAFF, else your login name, with the admin role.`;
 
@@ -183,7 +184,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const staff: Staff = { name: checkStaffName(o.as ?? env.HOTLINE_STAFF ?? userInfo().username), role: 'admin' };
     const limit = o.limit === undefined ? undefined : Number(o.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 10_000)) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got "${o.limit}")`);
-    const known = ['list', 'show', 'claim', 'note', 'refer', 'stage', 'close', 'audit', 'partners', 'token', 'revoke', 'staff', 'purge'];
+    const known = ['list', 'show', 'claim', 'note', 'refer', 'stage', 'close', 'audit', 'partners', 'token', 'revoke', 'staff', 'purge', 'reseal'];
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
     opened = await open(config, ['note', 'refer', 'stage', 'close'].includes(command));
     const { hotline, tokens } = opened;
@@ -276,6 +277,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         await hotline.store.audit({ at: Date.now(), by: staff.name, role: staff.role, action: 'purge', case: null, detail: `${n} cases, retention ${opened.config.CASE_RETENTION_DAYS} days` });
         if (o.json) say(JSON.stringify({ purged: n }));
         else say(`${n} closed case(s) lost their personal fields (closed more than ${opened.config.CASE_RETENTION_DAYS} days ago)`);
+        break;
+      }
+      case 'reseal': {
+        const n = await hotline.reseal(staff);
+        if (o.json) say(JSON.stringify({ resealed: n }));
+        else say(`${n} case(s) sealed again with the current DATA_ENCRYPTION_KEY`);
         break;
       }
     }
