@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCaseStore } from '../../src/hotline/cases.js';
+import { StaffTokens } from '../../src/staff/tokens.js';
 import { DataCipher } from '../../src/store/cipher.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { DATA_KEY } from '../helpers/redis.js';
@@ -113,6 +114,14 @@ describe('a report across kill -9 and a Redis restart', () => {
     expect(id, told).toBeDefined();
     expect(await cases()).toEqual([id]);
     expect(texts().filter((t) => t.includes('Nomor kasus'))).toHaveLength(1);
+
+    // Staff see it through the API (no personal field in the list).
+    const admin = new Redis(redis.url);
+    const token = await new StaffTokens(admin, PREFIX).create('ani', 'agent');
+    admin.disconnect();
+    const listed = await fetch(`${third.url}/staff/api/cases`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text());
+    expect(JSON.parse(listed).cases.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect(listed).not.toContain('Rina');
 
     // Redis killed (kill -9) and restarted from its append-only file: the case is still there, readable.
     third.kill('SIGTERM');
