@@ -4,8 +4,9 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { app: 'waspada' } });
+/** `fd`: 1 (standard output, the server's) or 2 (standard error: commands whose output is data). */
+export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
+  return fd === 1 ? pino({ level, base: { app: 'waspada' } }) : pino({ level, base: { app: 'waspada' } }, pino.destination(2));
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

@@ -83,6 +83,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     outbox,
     partners: loadPartners(DEFAULT_DATA_DIR, new Set(content.data.contacts.keys())),
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
+    pushesFinal: true,
     log,
   });
   // A turn's replies are queued in the script that saves its session: that command is made now.
@@ -157,6 +158,10 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   };
   const upkeepTimer = setInterval(upkeep, 60_000).unref();
   upkeep();
+  // Status messages staff changes left for families (from the CLI, or a process that stopped): to the outbox.
+  const pushTimer = setInterval(() => {
+    hotline.deliverPushes().catch((e: Error) => log.warn({ err: e.message }, 'could not hand status messages to the outbox; retrying'));
+  }, 2000).unref();
   await outbox.start();
   for (const c of channels.values()) await c.start?.();
   const port = (server.address() as AddressInfo).port;
@@ -183,6 +188,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       for (const c of channels.values()) await c.stop?.();
       rewrites.stop();
       clearInterval(upkeepTimer);
+      clearInterval(pushTimer);
       await inbox.stop(Math.max(0, until - Date.now()));
       await outbox.stop(Math.max(0, until - Date.now()));
       // Keep-alive connections that carried a request while stopping would hold close() open.

@@ -23,6 +23,11 @@ export interface Flow {
   urgent: boolean;
   /** Variables that never outlive the turn that stored them (personal text): see transient.ts. */
   transient: string[];
+  /**
+   * People tell what happened here (a report): a text answer that contains a plea or reads like a job
+   * offer is their answer, not a request for the emergency screen or the checker.
+   */
+  story: boolean;
   steps: Record<string, AnyStep>;
   file: string;
   /** Line of each step (and of its fields) in the file, for messages. */
@@ -82,7 +87,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   if (!isMap(doc.contents)) return { problems: [{ file, line: 1, message: 'a flow file must be a mapping with spec_version, id, start and steps' }] };
   const raw = doc.toJS() as Record<string, unknown>;
   for (const key of Object.keys(raw)) {
-    if (!['spec_version', 'id', 'start', 'steps', 'description', 'urgent', 'transient'].includes(key)) at([key], `unknown field "${key}"`);
+    if (!['spec_version', 'id', 'start', 'steps', 'description', 'urgent', 'transient', 'story'].includes(key)) at([key], `unknown field "${key}"`);
   }
   if (raw.spec_version !== SPEC_VERSION) at(['spec_version'], `spec_version must be ${SPEC_VERSION} (found ${JSON.stringify(raw.spec_version)})`);
   const id = raw.id;
@@ -90,6 +95,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
   else if (id !== basename(file).replace(/\.ya?ml$/, '')) at(['id'], `id "${id}" must match the file name`);
   if (typeof raw.start !== 'string') at(['start'], 'start must name the first step');
   if (raw.urgent !== undefined && typeof raw.urgent !== 'boolean') at(['urgent'], 'urgent must be true or false');
+  if (raw.story !== undefined && typeof raw.story !== 'boolean') at(['story'], 'story must be true or false');
   const transient = raw.transient ?? [];
   if (!Array.isArray(transient)) at(['transient'], 'transient must be a list of variable names');
   else {
@@ -135,6 +141,7 @@ export function parseFlow(file: string, source: string): { flow?: Flow; problems
       start: raw.start as string,
       urgent: raw.urgent === true,
       transient: transient as string[],
+      story: raw.story === true,
       steps: parsed,
       file,
       line: (path) => lineOf(doc, counter, path),

@@ -174,12 +174,16 @@ for (const { text, value } of PHRASE_TABLE) if (!EXACT_PHRASES.has(text)) EXACT_
  * What a message asks for: a global intent, or (a long text with a plea in it) an emergency alert.
  * One reading of the text serves both, so a long paste is scanned for a plea once.
  */
-export function readIntent(text: string): { intent: Intent | null; alert: boolean } {
+/**
+ * `phrase`: the intent is the whole message (a command, or a short phrase such as "tolong" or "menu"),
+ * not a plea found inside a longer text.
+ */
+export function readIntent(text: string): { intent: Intent | null; alert: boolean; phrase?: boolean } {
   const trimmed = text.trim();
   if (trimmed.startsWith('/')) {
     const cmd = trimmed.split(/[\s@]/, 1)[0]!.toLowerCase();
     const hit = COMMANDS[cmd];
-    if (hit) return { intent: hit, alert: false };
+    if (hit) return { intent: hit, alert: false, phrase: true };
   }
   if (trimmed.length <= LONG_MESSAGE) {
     const words = tokens(trimmed);
@@ -187,7 +191,7 @@ export function readIntent(text: string): { intent: Intent | null; alert: boolea
       const whole = words.join(' ');
       // Exact phrases first, then the single closest typo (a typo as close to two intents is neither).
       const intent = EXACT_PHRASES.get(whole) ?? closestTypo(whole, PHRASE_TABLE);
-      if (intent) return { intent, alert: false };
+      if (intent) return { intent, alert: false, phrase: true };
     }
   }
   const signal = emergencySignal(trimmed);

@@ -15,7 +15,7 @@ import {
 
 type Message = Extract<Input, { kind: 'text' | 'choice' }>;
 type Media = Extract<Input, { kind: 'media' }>;
-type Reading = { intent: Intent | null; alert: boolean };
+type Reading = { intent: Intent | null; alert: boolean; phrase?: boolean };
 const NOTHING_READ: Reading = { intent: null, alert: false };
 
 /** The question asked when a likely job offer comes while a question waits for something else. */
@@ -312,6 +312,25 @@ class Run implements Runtime {
   receive(input: Message, held: string | undefined, read: Reading = input.kind === 'text' ? readIntent(input.text) : NOTHING_READ): void {
     const s = this.session;
     let intent = read.intent;
+    const cur = s.at ? this.current() : undefined;
+    const flow = cur ? this.flow(cur.at.flow) : undefined;
+    // Someone telling what happened (a report's question asking for text): a plea or a harm inside
+    // their answer is part of it ("adik saya disekap majikan"), and so is what reads like a job offer.
+    // The emergency contacts come first (unless the flow is itself the urgent one); only a message that
+    // is nothing but an intent ("tolong", "menu") is taken as one.
+    if (flow?.story && cur?.kind.takesText && input.kind === 'text' && !(intent && read.phrase)) {
+      if (intent === 'emergency' || read.alert) {
+        if (!flow.urgent) this.alert();
+        else this.urgent = true;
+      }
+      if (!intent || intent === 'emergency') {
+        if (s.pending) {
+          s.pending = null;
+          return this.again();
+        }
+        return this.resume(input);
+      }
+    }
     // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
     // emergency contacts come first, and the text is still handled (an offer is still checked).
     if (read.alert) {

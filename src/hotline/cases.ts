@@ -16,12 +16,15 @@
 //   closed         sorted set of closed cases by closing time (retention of personal fields).
 //   all            sorted set of every case by opening time (listing).
 //   owner:<ref>    set of the cases a chat opened (by a keyed reference, never the chat id).
+//   pushes         sealed status messages for families, written in the same script as the change
+//                  that caused them; the server hands them to the outbox, then removes them.
 //   once:<key>     the case a message opened (its id and sealed secret), so a message handled twice
 //                  opens one case.
 import { randomInt } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DataCipher } from '../store/cipher.js';
 import { keyspace } from '../store/keys.js';
+import type { Lang, Say } from '../engine/types.js';
 import type { AuditEntry, Case, CaseDetails, CaseEvent, CaseNote, CaseSummary, OpenCase, Reporter, Stage } from './types.js';
 import { STAGES } from './types.js';
 
@@ -72,8 +75,22 @@ export interface Opened {
   created: boolean;
 }
 
-/** A change to one case: the new case and the event to record, or a reason to refuse it. */
-export type Mutation = { case: Case; event: CaseEvent | null; audit?: Omit<AuditEntry, 'at' | 'case'> } | { refused: string };
+/**
+ * A change to one case: the new case, the event to record, the audit entry, and a status message for
+ * the family (kept with the change, in the same write: see Push), or a reason to refuse it.
+ */
+export type Mutation = { case: Case; event: CaseEvent | null; audit?: Omit<AuditEntry, 'at' | 'case'>; push?: Say[] } | { refused: string };
+
+/** A status message for a family, waiting for the outbox. Sealed at rest (it names the chat). */
+export interface Push {
+  case: string;
+  /** The case's version the change made: with the case, the message's idempotency key. */
+  version: number;
+  channel: string;
+  user: string;
+  lang: Lang;
+  say: Say[];
+}
 
 export type Changed = { ok: true; case: Case } | { ok: false; reason: string };
 
@@ -99,7 +116,7 @@ export interface CaseStore {
   /** Changes one case: read, mutate, write if nobody changed it meanwhile (else read again). */
   update(id: string, now: number, mutate: (c: Case) => Mutation): Promise<Changed>;
   /** Takes the first case of the queue (urgent first) for `staff`, until `now + holdMs`. */
-  claimNext(staff: string, now: number, holdMs: number): Promise<Case | null>;
+  claimNext(staff: string, now: number, holdMs: number, role?: string): Promise<Case | null>;
   /** Returns to the queue the cases whose claim ran out; how many. */
   returnExpired(now: number): Promise<number>;
   events(id: string): Promise<CaseEvent[]>;
@@ -111,8 +128,15 @@ export interface CaseStore {
   dropOwner(ownerRef: string): Promise<void>;
   /** Closed cases closed before `before`, whose personal fields are still there. */
   closedBefore(before: number, limit?: number): Promise<string[]>;
-  /** Reads new cases for a watcher (consumer group `group`), waiting up to blockMs; acknowledges them. */
-  watch(group: string, consumer: string, blockMs: number): Promise<{ id: string; urgent: boolean }[]>;
+  /**
+   * New cases for a watcher (consumer group `group`): first those given to `consumer` and not yet
+   * acknowledged, then new ones (waiting up to blockMs). Acknowledge each with watched().
+   */
+  watch(group: string, consumer: string, blockMs: number): Promise<{ entry: string; id: string; urgent: boolean }[]>;
+  watched(group: string, entries: string[]): Promise<void>;
+  /** Status messages waiting for the outbox (oldest first), each with the token that removes it. */
+  pushes(limit?: number): Promise<{ token: string; push: Push }[]>;
+  pushed(token: string): Promise<void>;
 }
 
 /** The personal part of a case, sealed as one record. */
@@ -160,15 +184,17 @@ return {1}`;
 
 /**
  * write: KEYS[1] case, KEYS[2] events, KEYS[3] queue, KEYS[4] claims, KEYS[5] closed, KEYS[6] audit,
- * KEYS[7] case audit; ARGV[1] the version read, ARGV[2] id, ARGV[3] event JSON ('' none),
+ * KEYS[7] case audit, KEYS[8] pushes; ARGV[1] the version read, ARGV[2] id, ARGV[3] event JSON ('' none),
  * ARGV[4] queue score ('-' out), ARGV[5] claim deadline ('-' out), ARGV[6] closed at ('-' out),
- * ARGV[7] how many field pairs, the pairs, then the audit entry's pairs (none: no audit).
- * Returns 0 when the case changed since it was read (or is gone), else 1.
+ * ARGV[7] a sealed status message for the family ('' none), ARGV[8] how many field pairs, the pairs,
+ * then the audit entry's pairs (none: no audit). Returns 0 when the case changed since it was read
+ * (or is gone), else 1.
  */
 const WRITE = `
 if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
-local n = tonumber(ARGV[7])
-redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, unpack(ARGV, 8, 7 + 2 * n))
+local n = tonumber(ARGV[8])
+redis.call('HSET', KEYS[1], 'v', tonumber(ARGV[1]) + 1, unpack(ARGV, 9, 8 + 2 * n))
+if ARGV[7] ~= '' then redis.call('RPUSH', KEYS[8], ARGV[7]) end
 local function set(key, score)
   if score == '-' then redis.call('ZREM', key, ARGV[2]) else redis.call('ZADD', key, score, ARGV[2]) end
 end
@@ -176,15 +202,16 @@ set(KEYS[3], ARGV[4])
 set(KEYS[4], ARGV[5])
 set(KEYS[5], ARGV[6])
 if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
-if #ARGV > 7 + 2 * n then
-  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 1000000, '*', unpack(ARGV, 8 + 2 * n))
-  redis.call('XADD', KEYS[7], '*', unpack(ARGV, 8 + 2 * n))
+if #ARGV > 8 + 2 * n then
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', 1000000, '*', unpack(ARGV, 9 + 2 * n))
+  redis.call('XADD', KEYS[7], '*', unpack(ARGV, 9 + 2 * n))
 end
 return 1`;
 
 /**
- * claimNext: KEYS[1] queue, KEYS[2] claims; ARGV[1] key base, ARGV[2] staff, ARGV[3] now, ARGV[4] until.
- * Takes the first queued case: returns its id, or false.
+ * claimNext: KEYS[1] queue, KEYS[2] claims; ARGV[1] key base, ARGV[2] staff, ARGV[3] now, ARGV[4] until,
+ * ARGV[5] their role. Takes the first queued case: returns its id, or false. (The case's own keys are
+ * built from the base, as src/store/keys.ts builds them: they share the queue's hash tag.)
  */
 const CLAIM_NEXT = `
 local first = redis.call('ZRANGE', KEYS[1], 0, 0)
@@ -195,7 +222,7 @@ redis.call('ZREM', KEYS[1], id)
 redis.call('ZADD', KEYS[2], ARGV[4], id)
 redis.call('HSET', ck, 'cb', ARGV[2], 'cu', ARGV[4], 'up', ARGV[3], 'v', tonumber(redis.call('HGET', ck, 'v') or '0') + 1)
 redis.call('RPUSH', ARGV[1] .. 'events:' .. id, cjson.encode({type = 'claimed', at = tonumber(ARGV[3]), by = ARGV[2]}))
-local entry = {'at', ARGV[3], 'by', ARGV[2], 'role', 'agent', 'action', 'claim', 'case', id}
+local entry = {'at', ARGV[3], 'by', ARGV[2], 'role', ARGV[5], 'action', 'claim', 'case', id}
 redis.call('XADD', ARGV[1] .. 'audit', 'MAXLEN', '~', 1000000, '*', unpack(entry))
 redis.call('XADD', ARGV[1] .. 'audit:' .. id, '*', unpack(entry))
 return id`;
@@ -209,11 +236,15 @@ local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, 20
 for _, id in ipairs(ids) do
   local ck = ARGV[1] .. 'case:' .. id
   redis.call('ZREM', KEYS[2], id)
-  if redis.call('HGET', ck, 'st') ~= 'closed' then
+  local q = redis.call('HGET', ck, 'q')
+  if q and redis.call('HGET', ck, 'st') ~= 'closed' then
     local by = redis.call('HGET', ck, 'cb') or ''
     redis.call('HSET', ck, 'cb', '', 'cu', '', 'up', ARGV[2], 'v', tonumber(redis.call('HGET', ck, 'v') or '0') + 1)
-    redis.call('ZADD', KEYS[1], redis.call('HGET', ck, 'q'), id)
+    redis.call('ZADD', KEYS[1], q, id)
     redis.call('RPUSH', ARGV[1] .. 'events:' .. id, cjson.encode({type = 'returned', at = tonumber(ARGV[2]), by = 'system', detail = {from = by}}))
+    local entry = {'at', ARGV[2], 'by', 'system', 'role', 'system', 'action', 'return', 'case', id, 'detail', by}
+    redis.call('XADD', ARGV[1] .. 'audit', 'MAXLEN', '~', 1000000, '*', unpack(entry))
+    redis.call('XADD', ARGV[1] .. 'audit:' .. id, '*', unpack(entry))
   end
 end
 return #ids`;
@@ -221,7 +252,7 @@ return #ids`;
 type Scripts = {
   hotlineOpen(...args: (string | number)[]): Promise<[number, string?]>;
   hotlineWrite(...args: (string | number)[]): Promise<number>;
-  hotlineClaimNext(queue: string, claims: string, base: string, staff: string, now: number, until: number): Promise<string | null>;
+  hotlineClaimNext(queue: string, claims: string, base: string, staff: string, now: number, until: number, role: string): Promise<string | null>;
   hotlineReturnExpired(queue: string, claims: string, base: string, now: number): Promise<number>;
 };
 
@@ -250,7 +281,7 @@ export class RedisCaseStore implements CaseStore {
     private readonly onceTtlS = 48 * 3600,
   ) {
     redis.defineCommand('hotlineOpen', { numberOfKeys: 9, lua: OPEN });
-    redis.defineCommand('hotlineWrite', { numberOfKeys: 7, lua: WRITE });
+    redis.defineCommand('hotlineWrite', { numberOfKeys: 8, lua: WRITE });
     redis.defineCommand('hotlineClaimNext', { numberOfKeys: 2, lua: CLAIM_NEXT });
     redis.defineCommand('hotlineReturnExpired', { numberOfKeys: 2, lua: RETURN_EXPIRED });
     this.r = redis as Redis & Scripts;
@@ -345,19 +376,22 @@ export class RedisCaseStore implements CaseStore {
       const next = { ...m.case, updatedAt: now };
       const ops = indexOps(next);
       const fields = [...plainFields(next), 'p', this.seal({ details: next.details, reporter: next.reporter, notes: next.notes })];
+      // Without a reporter the chat is no longer linked to the case.
+      if (!next.reporter) fields.push('o', '');
+      const push = m.push && next.reporter ? this.cipher.seal(JSON.stringify(pushOf(next, current.version + 1, m.push))) : '';
       const audit = m.audit ? ['at', now, 'by', m.audit.by, 'role', m.audit.role, 'action', m.audit.action, 'case', id, ...(m.audit.detail ? ['detail', m.audit.detail] : [])] : [];
       const ok = await this.r.hotlineWrite(
-        this.keys.case(id), this.keys.events(id), this.keys.queue, this.keys.claims, this.keys.closed, this.keys.audit, this.keys.caseAudit(id),
-        current.version, id, m.event ? JSON.stringify(m.event) : '', ops.queue, ops.claims, ops.closed, fields.length / 2, ...fields, ...audit,
+        this.keys.case(id), this.keys.events(id), this.keys.queue, this.keys.claims, this.keys.closed, this.keys.audit, this.keys.caseAudit(id), this.keys.pushes,
+        current.version, id, m.event ? JSON.stringify(m.event) : '', ops.queue, ops.claims, ops.closed, push, fields.length / 2, ...fields, ...audit,
       );
       if (ok === 1) return { ok: true, case: { ...next, version: current.version + 1 } };
     }
     return { ok: false, reason: 'busy' };
   }
 
-  async claimNext(staff: string, now: number, holdMs: number): Promise<Case | null> {
+  async claimNext(staff: string, now: number, holdMs: number, role = 'agent'): Promise<Case | null> {
     await this.returnExpired(now);
-    const id = await this.r.hotlineClaimNext(this.keys.queue, this.keys.claims, this.base, staff, now, now + holdMs);
+    const id = await this.r.hotlineClaimNext(this.keys.queue, this.keys.claims, this.base, staff, now, now + holdMs, role);
     return id ? this.get(id) : null;
   }
 
@@ -395,7 +429,20 @@ export class RedisCaseStore implements CaseStore {
     return this.r.zrangebyscore(this.keys.closed, '-inf', before, 'LIMIT', 0, limit);
   }
 
-  async watch(group: string, consumer: string, blockMs: number): Promise<{ id: string; urgent: boolean }[]> {
+  async pushes(limit = 100): Promise<{ token: string; push: Push }[]> {
+    const raw = await this.r.lrange(this.keys.pushes, 0, limit - 1);
+    return raw.map((token) => ({ token, push: JSON.parse(this.cipher.open(token)) as Push }));
+  }
+
+  async pushed(token: string): Promise<void> {
+    await this.r.lrem(this.keys.pushes, 1, token);
+  }
+
+  async watched(group: string, entries: string[]): Promise<void> {
+    if (entries.length) await this.r.xack(this.keys.fresh, group, ...entries);
+  }
+
+  async watch(group: string, consumer: string, blockMs: number): Promise<{ entry: string; id: string; urgent: boolean }[]> {
     const stream = this.keys.fresh;
     try {
       await this.r.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
@@ -409,12 +456,15 @@ export class RedisCaseStore implements CaseStore {
       let res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'STREAMS', stream, '0')) as [string, [string, string[]][]][] | null;
       if (!res?.[0]?.[1].length) res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as typeof res;
       const entries = res?.[0]?.[1] ?? [];
-      if (entries.length) await this.r.xack(stream, group, ...entries.map(([eid]) => eid));
-      return entries.map(([, f]) => ({ id: f[f.indexOf('id') + 1]!, urgent: f[f.indexOf('u') + 1] === '1' }));
+      return entries.map(([entry, f]) => ({ entry, id: f[f.indexOf('id') + 1]!, urgent: f[f.indexOf('u') + 1] === '1' }));
     } finally {
       reader.disconnect();
     }
   }
+}
+
+function pushOf(c: Case, version: number, say: Say[]): Push {
+  return { case: c.id, version, channel: c.reporter!.channel, user: c.reporter!.userId, lang: c.lang, say };
 }
 
 function matches(c: Case, f: CaseFilter): boolean {
@@ -435,7 +485,9 @@ export class MemoryCaseStore implements CaseStore {
   private readonly owners = new Map<string, Set<string>>();
   private readonly log: AuditEntry[] = [];
   private readonly fresh: { id: string; urgent: boolean }[] = [];
-  private readonly groups = new Map<string, number>();
+  private readonly groups = new Map<string, { next: number; unacked: Map<string, { id: string; urgent: boolean }> }>();
+  private readonly waiting: { token: string; push: Push }[] = [];
+  private pushSeq = 0;
 
   async open(c: OpenCase, opts: OpenOptions): Promise<Opened> {
     const seen = this.once.get(opts.onceKey);
@@ -488,19 +540,21 @@ export class MemoryCaseStore implements CaseStore {
     const m = mutate(structuredClone(got.c));
     if ('refused' in m) return { ok: false, reason: m.refused };
     got.c = { ...m.case, updatedAt: now, version: got.c.version + 1 };
+    if (!got.c.reporter) got.owner = '';
+    if (m.push && got.c.reporter) this.waiting.push({ token: String(++this.pushSeq), push: structuredClone(pushOf(got.c, got.c.version, m.push)) });
     if (m.event) this.history.get(id)!.push(m.event);
     if (m.audit) this.log.push({ at: now, ...m.audit, case: id });
     return { ok: true, case: structuredClone(got.c) };
   }
 
-  async claimNext(staff: string, now: number, holdMs: number): Promise<Case | null> {
+  async claimNext(staff: string, now: number, holdMs: number, role = 'agent'): Promise<Case | null> {
     await this.returnExpired(now);
     const [first] = await this.list({ queued: true, limit: 1 });
     if (!first) return null;
     const got = this.cases.get(first.id)!;
     got.c = { ...got.c, claimedBy: staff, claimUntil: now + holdMs, updatedAt: now, version: got.c.version + 1 };
     this.history.get(first.id)!.push({ type: 'claimed', at: now, by: staff });
-    this.log.push({ at: now, by: staff, role: 'agent', action: 'claim', case: first.id });
+    this.log.push({ at: now, by: staff, role, action: 'claim', case: first.id });
     return structuredClone(got.c);
   }
 
@@ -510,6 +564,7 @@ export class MemoryCaseStore implements CaseStore {
       const c = got.c;
       if (c.stage === 'closed' || c.claimUntil === null || c.claimUntil > now) continue;
       this.history.get(c.id)!.push({ type: 'returned', at: now, by: 'system', detail: { from: c.claimedBy } });
+      this.log.push({ at: now, by: 'system', role: 'system', action: 'return', case: c.id, ...(c.claimedBy ? { detail: c.claimedBy } : {}) });
       got.c = { ...c, claimedBy: null, claimUntil: null, updatedAt: now, version: c.version + 1 };
       n++;
     }
@@ -540,10 +595,27 @@ export class MemoryCaseStore implements CaseStore {
       .map((c) => c.id);
   }
 
-  async watch(group: string): Promise<{ id: string; urgent: boolean }[]> {
-    const from = this.groups.get(group) ?? 0;
-    this.groups.set(group, this.fresh.length);
-    return this.fresh.slice(from);
+  async watch(group: string): Promise<{ entry: string; id: string; urgent: boolean }[]> {
+    let g = this.groups.get(group);
+    if (!g) this.groups.set(group, (g = { next: 0, unacked: new Map() }));
+    if (!g.unacked.size) {
+      this.fresh.slice(g.next).forEach((c, i) => g!.unacked.set(String(g!.next + i), c));
+      g.next = this.fresh.length;
+    }
+    return [...g.unacked].map(([entry, c]) => ({ entry, ...c }));
+  }
+
+  async watched(group: string, entries: string[]): Promise<void> {
+    for (const e of entries) this.groups.get(group)?.unacked.delete(e);
+  }
+
+  async pushes(limit = 100): Promise<{ token: string; push: Push }[]> {
+    return structuredClone(this.waiting.slice(0, limit));
+  }
+
+  async pushed(token: string): Promise<void> {
+    const i = this.waiting.findIndex((w) => w.token === token);
+    if (i >= 0) this.waiting.splice(i, 1);
   }
 }
 

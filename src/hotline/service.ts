@@ -2,7 +2,6 @@
 // every read of personal data and every change is audited; a change the family should know of (the
 // stage, a note staff chose to share) goes to them through the outbox, on the channel they used.
 import { createHmac } from 'node:crypto';
-import type { Lang, Say } from '../engine/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Deliverer } from '../outbox/outbox.js';
 import { normaliseSecret, type CaseFilter, type CaseStore, type Changed, type Mutation } from './cases.js';
@@ -47,6 +46,8 @@ export interface HotlineOptions {
   outbox?: Deliverer;
   partners?: ReadonlyMap<string, Partner>;
   claimMs?: number;
+  /** This process sends on every channel there is (the server): a status message for a channel none sends on is dropped. */
+  pushesFinal?: boolean;
   log?: Logger;
   now?: () => number;
 }
@@ -57,6 +58,7 @@ export class HotlineService {
   private readonly outbox?: Deliverer;
   readonly partners: ReadonlyMap<string, Partner>;
   private readonly claimMs: number;
+  private readonly pushesFinal: boolean;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -66,6 +68,7 @@ export class HotlineService {
     this.outbox = opts.outbox;
     this.partners = opts.partners ?? new Map();
     this.claimMs = opts.claimMs ?? DEFAULT_CLAIM_MS;
+    this.pushesFinal = opts.pushesFinal ?? false;
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
   }
@@ -114,7 +117,7 @@ export class HotlineService {
       // The same message adds once (handled twice after a crash).
       if (additions.some((a) => a.key === onceKey)) return { case: c, event: null };
       c.details = { ...c.details, additions: [...additions, { at: now, text: text.slice(0, MAX_NOTE), key: onceKey }] };
-      return { case: c, event: { type: 'added', at: now, by: 'family' } };
+      return { case: c, event: { type: 'added', at: now, by: 'family' }, audit: { by: 'family', role: 'family', action: 'add' } };
     });
   }
 
@@ -130,6 +133,8 @@ export class HotlineService {
     for (const c of cases) {
       const r = await this.store.update(c.id, now, (x) => {
         x.reporter = null;
+        // What they added later is theirs too (new numbers, addresses).
+        if (x.details?.additions?.length) x.details = { ...x.details, additions: [] };
         x.erased = [...x.erased, { at: now, reason: 'reporter_forgotten' }];
         return { case: x, event: { type: 'erased', at: now, by: 'family', detail: { reason: 'reporter_forgotten' } }, audit: { by: 'family', role: 'family', action: 'erase', detail: 'reporter_forgotten' } };
       });
@@ -171,10 +176,13 @@ export class HotlineService {
   async claim(staff: Staff, id?: string): Promise<Case | null> {
     this.may(staff);
     const now = this.now();
-    if (!id) return this.store.claimNext(staff.name, now, this.claimMs);
+    if (!id) return this.store.claimNext(staff.name, now, this.claimMs, staff.role);
     await this.store.returnExpired(now);
     return this.change(staff, id, 'claim', undefined, (c) => {
-      if (c.claimedBy && c.claimedBy !== staff.name) return { refused: `held by ${c.claimedBy}` };
+      // Already theirs and worked on: it stays theirs (a new deadline would send it back to the queue).
+      if (c.claimedBy === staff.name && c.claimUntil === null) return { case: c, event: null };
+      // Held by someone else (and not run out): not even an admin claims it from under them.
+      if (c.claimedBy && c.claimedBy !== staff.name && (c.claimUntil === null || c.claimUntil > now)) return { refused: `held by ${c.claimedBy}` };
       c.claimedBy = staff.name;
       c.claimUntil = now + this.claimMs;
       return { case: c, event: { type: 'claimed', at: now, by: staff.name } };
@@ -189,9 +197,9 @@ export class HotlineService {
     const now = this.now();
     const c = await this.change(staff, id, 'note', family ? 'family' : 'internal', (x) => {
       x.notes = [...x.notes, { at: now, by: staff.name, text: clean, family }];
-      return { case: x, event: { type: 'noted', at: now, by: staff.name, detail: { family } } };
+      const push = family ? [{ key: 'hotline.push.note', vars: { id: x.id, note: clean } }] : undefined;
+      return { case: x, event: { type: 'noted', at: now, by: staff.name, detail: { family } }, push };
     });
-    if (family) await this.tell(c, [{ key: 'hotline.push.note', vars: { id: c.id, note: clean } }], `note:${c.version}`);
     return c;
   }
 
@@ -204,9 +212,9 @@ export class HotlineService {
       if (!x.consentShare) return { refused: 'the reporter did not agree to share the case with partners' };
       x.partner = partnerId;
       x.stage = 'referred';
-      return { case: x, event: { type: 'referred', at: now, by: staff.name, detail: { partner: partnerId, kind: partner.kind } } };
+      const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: 'hotline.stage.referred' }, { key: `hotline.partner_kind.${partner.kind}` }];
+      return { case: x, event: { type: 'referred', at: now, by: staff.name, detail: { partner: partnerId, kind: partner.kind } }, push };
     });
-    await this.tell(c, [{ key: 'hotline.push.stage', vars: { id: c.id } }, { key: 'hotline.stage.referred' }, { key: `hotline.partner_kind.${partner.kind}` }], `stage:${c.version}`);
     return c;
   }
 
@@ -219,9 +227,9 @@ export class HotlineService {
     const c = await this.change(staff, id, 'stage', stage, (x) => {
       if (x.stage === stage) return { refused: `already ${stage}` };
       x.stage = stage as Stage;
-      return { case: x, event: { type: 'stage', at: now, by: staff.name, detail: { stage } } };
+      const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: `hotline.stage.${stage}` }];
+      return { case: x, event: { type: 'stage', at: now, by: staff.name, detail: { stage } }, push };
     });
-    await this.tell(c, [{ key: 'hotline.push.stage', vars: { id: c.id } }, { key: `hotline.stage.${stage}` }], `stage:${c.version}`);
     return c;
   }
 
@@ -234,9 +242,9 @@ export class HotlineService {
       x.stage = 'closed';
       x.outcome = clean;
       x.closedAt = now;
-      return { case: x, event: { type: 'closed', at: now, by: staff.name, detail: { outcome: clean } } };
+      const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: 'hotline.stage.closed' }];
+      return { case: x, event: { type: 'closed', at: now, by: staff.name, detail: { outcome: clean } }, push };
     });
-    await this.tell(c, [{ key: 'hotline.push.stage', vars: { id: c.id } }, { key: 'hotline.stage.closed' }], `stage:${c.version}`);
     return c;
   }
 
@@ -253,6 +261,9 @@ export class HotlineService {
   private async change(staff: Staff, id: string, action: string, detail: string | undefined, mutate: (c: Case) => Mutation, acts = true): Promise<Case> {
     const r = await this.store.update(id, this.now(), (c) => {
       if (c.stage === 'closed') return { refused: 'the case is closed' };
+      // A case someone else holds is theirs to work (an admin may take it over).
+      const held = c.claimedBy !== null && c.claimedBy !== staff.name && (c.claimUntil === null || c.claimUntil > this.now());
+      if (held && staff.role !== 'admin') return { refused: `held by ${c.claimedBy}` };
       const m = mutate(c);
       if ('refused' in m) return m;
       if (acts) {
@@ -265,19 +276,52 @@ export class HotlineService {
       if (r.reason === 'not_found') throw new NotFound(`no case ${id}`);
       throw new Conflict(r.reason);
     }
+    // A status message for the family went into Redis with the change: hand it to the outbox now
+    // (the server's upkeep does it too, so none waits long if this fails or this process stops).
+    this.deliverPushes().catch((e: Error) => this.log.warn({ err: e.message }, 'status messages not handed to the outbox yet; retried'));
     return r.case;
   }
 
-  /** Tells the family (through the outbox, once per change); a family that cannot be reached asks instead. */
-  private async tell(c: Case, say: Say[], change: string): Promise<void> {
-    if (!c.reporter || !this.outbox) return;
-    const to = { channel: c.reporter.channel, user: c.reporter.userId };
-    try {
-      await this.outbox.deliver(to, [{ lang: c.lang as Lang, reply: { say } }], { key: this.hmac(`push:${c.id}:${change}`), priority: 'reply' });
-      await this.store.update(c.id, this.now(), (x) => ({ case: x, event: { type: 'shown', at: this.now(), by: 'system', detail: { change } } }));
-    } catch (e) {
-      this.log.warn({ case: c.id, channel: c.reporter.channel, err: (e as Error).message }, 'status message not queued; the family sees it when they ask');
+  private delivering: Promise<number> | null = null;
+  /** A run asked for while one was under way (it may not have seen the newest messages). */
+  private again: Promise<number> | null = null;
+
+  /**
+   * Hands the status messages waiting in Redis to the outbox (each once: its key is the case and the
+   * version the change made), then removes them and records on the case that the family was told.
+   * A message for a channel this process does not send on waits for a process that does; with
+   * `finalFor` (the server) one for a channel no process sends on (the terminal chat) is dropped: that
+   * family sees the status when they ask.
+   */
+  deliverPushes(): Promise<number> {
+    if (!this.outbox) return Promise.resolve(0);
+    if (!this.delivering) {
+      this.delivering = this.deliverNow().finally(() => (this.delivering = null));
+      return this.delivering;
     }
+    this.again ??= this.delivering.catch(() => 0).then(() => {
+      this.again = null;
+      return this.deliverPushes();
+    });
+    return this.again;
+  }
+
+  private async deliverNow(): Promise<number> {
+    let n = 0;
+    for (const { token, push } of await this.store.pushes()) {
+      const to = { channel: push.channel, user: push.user };
+      if (this.outbox!.serves && !this.outbox!.serves(push.channel)) {
+        if (!this.pushesFinal) continue;
+        this.log.info({ case: push.case, channel: push.channel }, 'status message for a channel that cannot send first; the family sees it when they ask');
+      } else {
+        await this.outbox!.deliver(to, [{ lang: push.lang, reply: { say: push.say } }], { key: this.hmac(`push:${push.case}:${push.version}`), priority: 'reply' });
+      }
+      await this.store.pushed(token);
+      const at = this.now();
+      await this.store.update(push.case, at, (x) => ({ case: x, event: { type: 'shown', at, by: 'system', detail: { version: push.version } } }));
+      n++;
+    }
+    return n;
   }
 
   /**

@@ -59,6 +59,8 @@ export interface Deliverer {
   prepare?(to: Recipient, items: readonly OutboxItem[], opts?: DeliverOptions): PreparedDelivery | null;
   /** Queues a prepared delivery on its own (where it cannot run inside another script). */
   enqueue?(prepared: PreparedDelivery): Promise<DeliverResult>;
+  /** Whether this outbox can queue messages for a channel. */
+  serves?(channel: string): boolean;
 }
 
 /** Points where tests stop the process (kill -9) to prove nothing is lost or doubled. */
@@ -164,6 +166,10 @@ export class RedisOutbox implements Deliverer {
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
     for (const channel of opts.channels) this.lanes.set(channel.name, new Lane(this.r, opts.keys.outbox(channel.name), channel, opts, this.log, this.now));
+  }
+
+  serves(channel: string): boolean {
+    return this.lanes.has(channel);
   }
 
   private lane(channel: string): Lane {

@@ -39,6 +39,7 @@ export const USAGE = `usage: npm run --silent hotline -- <command> [--as NAME]
   staff [--json]                 who has a token (never the tokens)
   purge                          remove personal fields of cases closed longer than CASE_RETENTION_DAYS
   reseal                         seal every case again with the current key (after a key rotation)
+  watch [--group G] [--once] [--json]  print new cases as they come (urgent marked), each once per group
 Needs REDIS_URL, HASH_SECRET and DATA_ENCRYPTION_KEY (the server's). You act as --as NAME, else
 HOTLINE_STAFF, else your login name, with the admin role.`;
 
@@ -103,13 +104,14 @@ interface Opened {
   hotline: HotlineService;
   tokens: StaffTokens;
   config: Config;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Connects to the server's Redis and builds the hotline with an outbox over the configured channels. */
 async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
   requireHotlineConfig(config);
-  const log = createLogger(config.LOG_LEVEL ?? 'warn');
+  // Logs go to standard error: standard output is the command's answer (--json is one JSON object).
+  const log = createLogger(config.LOG_LEVEL ?? 'warn', 2);
   const redis = await connectRedis(config.REDIS_URL!);
   const keys = keyspace(config.REDIS_PREFIX);
   const cipher = DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
@@ -124,7 +126,7 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     if (m.missing(config).length) continue;
     channels.push(m.create({ settings: config, inbox, recipients, log }));
   }
-  if (!channels.length && tellsFamily) process.stderr.write('hotline: no channel is configured here (set the same channel settings as the server): families are not sent status messages from this run\n');
+  if (!channels.length && tellsFamily) process.stderr.write('hotline: no channel is configured here: the family\'s status message waits in Redis and the running server sends it\n');
   const outbox = new RedisOutbox({
     redis,
     keys,
@@ -143,7 +145,12 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     log,
   });
-  return { redis, hotline, tokens: new StaffTokens(redis, config.REDIS_PREFIX), config, close: () => redis.disconnect() };
+  const close = async () => {
+    // Status messages this run left are handed to the outbox now where it can (the server would too).
+    if (channels.length) await hotline.deliverPushes().catch(() => 0);
+    redis.disconnect();
+  };
+  return { redis, hotline, tokens: new StaffTokens(redis, config.REDIS_PREFIX), config, close };
 }
 
 /** Runs one command; resolves with the exit code. */
@@ -165,6 +172,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         family: { type: 'boolean' },
         name: { type: 'string' },
         role: { type: 'string' },
+        group: { type: 'string' },
+        once: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -184,7 +193,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const staff: Staff = { name: checkStaffName(o.as ?? env.HOTLINE_STAFF ?? userInfo().username), role: 'admin' };
     const limit = o.limit === undefined ? undefined : Number(o.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 10_000)) throw new UsageError(`--limit must be a whole number from 1 to 10000 (got "${o.limit}")`);
-    const known = ['list', 'show', 'claim', 'note', 'refer', 'stage', 'close', 'audit', 'partners', 'token', 'revoke', 'staff', 'purge', 'reseal'];
+    const known = ['list', 'show', 'claim', 'note', 'refer', 'stage', 'close', 'audit', 'partners', 'token', 'revoke', 'staff', 'purge', 'reseal', 'watch'];
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
     opened = await open(config, ['note', 'refer', 'stage', 'close'].includes(command));
     const { hotline, tokens } = opened;
@@ -279,6 +288,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         else say(`${n} closed case(s) lost their personal fields (closed more than ${opened.config.CASE_RETENTION_DAYS} days ago)`);
         break;
       }
+      case 'watch': {
+        // Each new case is printed once per group (several people may watch under one group), and
+        // acknowledged only once printed: a watcher stopped in between gets it again.
+        const group = o.group ?? 'staff-watch';
+        let stop = false;
+        const halt = () => (stop = true);
+        process.once('SIGINT', halt);
+        process.once('SIGTERM', halt);
+        do {
+          const got = await hotline.store.watch(group, staff.name, o.once ? 1000 : 5000);
+          for (const e of got) say(o.json ? JSON.stringify({ id: e.id, urgent: e.urgent }) : `${iso(Date.now())} new case ${e.id}${e.urgent ? ' URGENT' : ''}`);
+          await hotline.store.watched(group, got.map((e) => e.entry));
+        } while (!stop && !o.once);
+        break;
+      }
       case 'reseal': {
         const n = await hotline.reseal(staff);
         if (o.json) say(JSON.stringify({ resealed: n }));
@@ -297,7 +321,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stderr.write(`hotline: ${message}\n`);
     return 1;
   } finally {
-    opened?.close();
+    await opened?.close();
   }
 }
 

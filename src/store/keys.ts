@@ -62,6 +62,8 @@ function hotlineKeys(base: string) {
     all: `${base}all`,
     /** The cases a chat opened, by a keyed reference of the chat. */
     owner: (ref: string) => `${base}owner:${ref}`,
+    /** List of sealed status messages for families, written with the change that caused them, until the outbox has them. */
+    pushes: `${base}pushes`,
     /** The case a message opened (id | sealed secret), for two days. */
     once: (key: string) => `${base}once:${key}`,
   };

@@ -106,7 +106,10 @@ describe.each([
     const s = make();
     const { id } = await s.open(report({ urgent: true }), opts('w-1'));
     const seen = await s.watch('console', 'w1', 10);
-    expect(seen).toEqual([{ id, urgent: true }]);
+    expect(seen.map(({ id: c, urgent }) => ({ id: c, urgent }))).toEqual([{ id, urgent: true }]);
+    // Not acknowledged (the watcher stopped before it was done): given again.
+    expect((await s.watch('console', 'w1', 10)).map((e) => e.id)).toEqual([id]);
+    await s.watched('console', seen.map((e) => e.entry));
     expect(await s.watch('console', 'w1', 10)).toEqual([]);
   });
 });

@@ -126,6 +126,7 @@ describe('reporting a missing relative', () => {
     await hotline.note(admin, id, 'Catatan internal: cek agen di database', false);
     await hotline.stage(admin, id, 'checking');
     await hotline.note(admin, id, 'Kami sudah menghubungi KBRI Phnom Penh.', true);
+    await hotline.deliverPushes();
     const status = await say('fam1', 'menu').then(() => say('fam1', '5'));
     expect(status).toContain(id);
     expect(status).toContain('sedang diperiksa');
@@ -175,6 +176,7 @@ describe('reporting a missing relative', () => {
     // No more status messages can go to them.
     const before = outbox.sent.length;
     await hotline.stage(admin, id, 'assistance');
+    await hotline.deliverPushes();
     expect(outbox.sent.length).toBe(before);
   });
 

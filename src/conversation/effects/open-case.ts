@@ -6,8 +6,8 @@ const text = z.string().nullable().optional();
 
 /**
  * Opens a hotline case from what the report flow gathered (skipped answers are null). Waspada says
- * "saved" only after this returns `opened`: the case is then in Redis. The same message opens one case
- * (handled twice after a crash, it shows the same number and secret).
+ * "saved" only after this returns `opened`: the case is then in Redis. The same report opens one case
+ * (handled twice after a crash, or sent again, it shows the same number and secret) for two days.
  */
 export const openCase = defineEffect({
   name: 'openCase',
@@ -46,7 +46,9 @@ export const openCase = defineEffect({
           danger: a.danger ?? null, ...(a.contacts ? { offerContacts: a.contacts.split(' ').filter(Boolean) } : {}),
         },
       },
-      ctx.key,
+      // Keyed by the person and what the report says, not by the message: a "send" pressed again
+      // after a failure that had in fact reached Redis (a reply lost on the way) opens no second case.
+      ctx.hasher.hash(`open:${ctx.user}:${JSON.stringify(a)}`),
     );
     return { outcome: 'opened', data: { id: opened.id, secret: opened.secret } };
   },

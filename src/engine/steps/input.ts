@@ -47,12 +47,13 @@ const SKIP = [{ id: 'skip', label: SKIP_LABEL }];
 
 /**
  * Whether a typed answer means "skip": the button's label (or a typo of it) in any language, or its
- * number (1) where the answer is not itself a number.
+ * number (1) as shown where buttons are a numbered list (so a number question that may be skipped
+ * cannot take 1 as its answer: its hint asks for the number with its unit, e.g. "24").
  */
 function typedSkip(rt: Runtime, s: Step, text: string): boolean {
   const typed = squash(text);
   if (!typed) return false;
-  if (typed === '1' && s.input.type !== 'number' && s.input.type !== 'phone') return true;
+  if (typed === '1') return true;
   const forms = rt.labels(SKIP_LABEL);
   return forms.texts.includes(typed) || forms.texts.some((l) => nearly(typed, l)) || typed === 'skip';
 }
