@@ -346,15 +346,18 @@ export class HotlineService {
   async purgeClosed(retentionDays = DEFAULT_RETENTION_DAYS): Promise<number> {
     const now = this.now();
     const ids = await this.store.closedBefore(now - retentionDays * 86_400_000);
+    let purged = 0;
     for (const id of ids) {
-      await this.store.update(id, now, (x) => {
+      const r = await this.store.update(id, now, (x) => {
         x.details = null;
         x.reporter = null;
         x.notes = [];
         x.erased = [...x.erased, { at: now, reason: 'retention' }];
         return { case: x, event: { type: 'purged', at: now, by: 'system', detail: { days: retentionDays } }, audit: { by: 'system', role: 'system', action: 'purge', detail: `retention ${retentionDays} days` } };
       });
+      if (r.ok) purged++;
+      else this.log.warn({ case: id, reason: r.reason }, 'closed case not purged yet; tried again at the next upkeep');
     }
-    return ids.length;
+    return purged;
   }
 }
