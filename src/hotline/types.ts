@@ -33,8 +33,8 @@ export interface CaseDetails {
   danger?: boolean | null;
   /** A recruiter report: keyed hashes of the offer's numbers and links (never the numbers). */
   offerContacts?: string[];
-  /** A recruiter report: the offer's numbers and links as written, only when the person agreed. */
-  offerShown?: string[];
+  /** A recruiter report: the offer's text, only when the person chose to give it (pasted again). */
+  offerText?: string | null;
   /** What the reporter added later ("add information to my case"). */
   additions?: { at: number; text: string; key?: string }[];
 }

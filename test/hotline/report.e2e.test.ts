@@ -223,7 +223,8 @@ describe('urgent help and recruiter reports', () => {
     await say('r1', offer);
     await say('r1', '2'); // report this recruiter
     await say('r1', '1'); // yes, to the staff
-    const saved = await say('r1', '0812-1111-2222');
+    expect(await say('r1', '0812-1111-2222')).toContain('tempel lagi teks tawarannya');
+    const saved = await say('r1', 'lewati');
     const id = /Nomor kasus: (WSP-[A-Z0-9]{4}-[A-Z0-9]{2})/.exec(saved)?.[1];
     expect(id, saved).toBeDefined();
     const { case: c } = await hotline.show(admin, id!);
@@ -231,5 +232,22 @@ describe('urgent help and recruiter reports', () => {
     expect(c.details?.offerContacts?.length).toBe(1);
     expect(c.details?.recruiterContact).toBe('0812-1111-2222');
     expect(JSON.stringify(c)).not.toContain('Lowongan CS online');
+  });
+
+  it('the offer’s text goes into a recruiter report only when the person pastes it again, and never into the session', async () => {
+    const offer = 'Lowongan operator online di Myanmar, gaji 25 juta, tiket gratis, paspor dipegang perusahaan, biaya administrasi 4 juta. Hubungi WA 0812-3333-4444.';
+    await say('r2', '/start');
+    await say('r2', '1');
+    await say('r2', 'menu');
+    await say('r2', '1');
+    await say('r2', offer);
+    await say('r2', '2');
+    await say('r2', '1');
+    await say('r2', 'lewati');
+    const id = /Nomor kasus: (WSP-[A-Z0-9]{4}-[A-Z0-9]{2})/.exec(await say('r2', offer))?.[1];
+    expect(id).toBeDefined();
+    expect((await hotline.show(admin, id!)).case.details?.offerText).toBe(offer);
+    const session = TEST_CIPHER.open((await redis.get(`${prefix}:session:{telegram:r2}`))!);
+    expect(session).not.toContain('Myanmar');
   });
 });

@@ -29,6 +29,8 @@ export const openCase = defineEffect({
       consent: z.boolean().nullable().optional(),
       /** A recruiter report: the keyed hashes of the checked offer's contacts, separated by spaces. */
       contacts: text,
+      /** A recruiter report: the offer's text, when the person chose to paste it again for the staff. */
+      offer: text,
     })
     .strict(),
   async run(ctx, a) {
@@ -44,6 +46,7 @@ export const openCase = defineEffect({
           name: a.name ?? null, age: a.age ?? null, relation: a.relation ?? null, country: a.country ?? null, city: a.city ?? null,
           employer: a.employer ?? null, recruiterContact: a.recruiter ?? null, lastContact: a.last ?? null, story: a.story ?? null,
           danger: a.danger ?? null, ...(a.contacts ? { offerContacts: a.contacts.split(' ').filter(Boolean) } : {}),
+          ...(a.offer ? { offerText: a.offer } : {}),
         },
       },
       // Keyed by the person and what the report says, not by the message: a "send" pressed again
