@@ -7,11 +7,12 @@ import { z } from 'zod';
 /** YAML's parser, loaded only when data/ is read (a server started from a compiled bundle does not). */
 const parse = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
-const Bilingual = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
-const Reviewed = z.union([z.string(), z.date()]).transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date YYYY-MM-DD'));
+export const Bilingual = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
+export const Reviewed = z.union([z.string(), z.date()]).transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date YYYY-MM-DD'));
 const Source = z.string().url('source must be the address of the page the fact was checked against');
 
-const Channel = z
+/** One way to reach an office (contacts.yaml, partners.yaml). */
+export const Channel = z
   .object({
     type: z.enum(['phone', 'whatsapp', 'url', 'email', 'sms']),
     value: z.string().min(1),

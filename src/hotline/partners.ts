@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ROOT } from '../content/index.js';
+import { Bilingual, Channel, Reviewed } from '../content/data.js';
 
 export const PARTNER_KINDS = [
   'ministry_protection',
@@ -26,19 +27,6 @@ export const PARTNERS_FILE = 'partners.yaml';
 const parseYaml = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
 const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be snake_case: a lower-case letter, then letters, digits or _');
-const Bilingual = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
-const Reviewed = z
-  .union([z.string(), z.date()])
-  .transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date YYYY-MM-DD'));
-/** The same shape as a channel in contacts.yaml (src/content/data.ts). */
-const Channel = z
-  .object({
-    type: z.enum(['phone', 'whatsapp', 'url', 'email', 'sms']),
-    value: z.string().min(1),
-    note: Bilingual.optional(),
-  })
-  .strict();
 
 const PartnerSchema = z
   .object({

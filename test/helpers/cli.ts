@@ -5,11 +5,17 @@ import { resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '../..');
 
 export function runCli(args: string[], input = '', env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return run('src/cli.ts', args, input, { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent', ...env });
+}
+
+/** The hotline staff CLI (npm run hotline), with only the environment given (and PATH, HOME). */
+export function runHotline(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return run('src/staff/cli.ts', args, '', { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env });
+}
+
+function run(file: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent', ...env },
-    });
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, file), ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

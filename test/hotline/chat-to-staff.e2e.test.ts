@@ -1,28 +1,13 @@
 // A report made in the terminal chat (`npm run chat`) on Redis reaches the staff: listed by the
 // hotline CLI without personal fields, shown decrypted only by `show`.
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { runCli, runHotline } from '../helpers/cli.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const prefix = testPrefix('chat-staff');
 const env = { REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'chat-staff-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY };
 
-function hotline(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/staff/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', HOTLINE_STAFF: 'joko', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+const hotline = (args: string[]) => runHotline(args, { HOTLINE_STAFF: 'joko', ...env });
 
 afterAll(async () => {
   const r = plainRedis();

@@ -1,9 +1,7 @@
 // `npm run hotline` as staff run it (through tsx), against the Redis of a running Waspada process.
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenCase } from '../../src/hotline/types.js';
-import { ROOT } from '../helpers/cli.js';
+import { runHotline } from '../helpers/cli.js';
 import { DATA_KEY, REDIS_URL } from '../helpers/redis.js';
 import { startHarness, TOKEN, type Harness } from '../helpers/telegram.js';
 
@@ -25,18 +23,7 @@ function serverEnv(): NodeJS.ProcessEnv {
 }
 
 function hotline(args: string[], env: NodeJS.ProcessEnv = serverEnv()): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/staff/cli.ts'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runHotline(args, env);
 }
 
 async function openCase(extra: Partial<OpenCase> = {}): Promise<{ id: string; user: number }> {
