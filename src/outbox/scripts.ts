@@ -104,8 +104,9 @@ local function enqueue(k, a)
   for i = a + 12, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
   redis.call('HINCRBY', stats, 'queued', #ARGV - a - 11)
   -- A chat with a message in hand is scheduled again when that one is done (so a chat in hand is in
-  -- no ready set: release need not look for it there).
-  if redis.call('ZSCORE', lease, chat) then return 'queued' end
+  -- no ready set: release need not look for it there). A message in hand is still at the head of its
+  -- queue, so a chat that had nothing queued has none in hand: no need to ask.
+  if not wasIdle and redis.call('ZSCORE', lease, chat) then return 'queued' end
   local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
   local due = math.max(now, tat - ctol)
   if token ~= '' and wasIdle and due <= now then
