@@ -34,7 +34,7 @@ export const DEFAULT_FLOOD: FloodLimit = { limit: 30, windowS: 10, silenceS: 60 
  * ingest: KEYS[1] seen-mark, KEYS[2] stream, KEYS[3] the sender's flood count;
  * ARGV[1] seen ttl s, ARGV[2] channel, ARGV[3] sealed payload, ARGV[4] most messages in a window
  * (0: no limit), ARGV[5] window s, ARGV[6] silence s.
- * Returns 1 when queued, 0 when this delivery was seen before, 2 when it was one too many (queued
+ * Returns the new entry's id when queued, 0 when this delivery was seen before, 2 when it was one too many (queued
  * marked as such, for one warning; the count then lives for the silence), 3 when the sender is
  * silenced (dropped). One key per sender: the count itself is the silence.
  */
@@ -51,8 +51,7 @@ if limit > 0 then
     return 2
   end
 end
-redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3])
-return 1`;
+return redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3])`;
 
 /** ack: KEYS[1] stream; ARGV[1] group, ARGV[2..] entry ids. Acknowledges and removes them. */
 const ACK = `
@@ -82,7 +81,7 @@ type WithIngest = Redis & {
   waspadaIngest(
     seen: string, stream: string, flood: string,
     seenTtl: number, channel: string, sealed: string, limit: number, windowS: number, silenceS: number,
-  ): Promise<number>;
+  ): Promise<number | string>;
   waspadaAck(stream: string, group: string, ...ids: string[]): Promise<number>;
   waspadaRenew(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 };
@@ -103,6 +102,10 @@ export class RetryLater extends Error {}
 export class NotMine extends Error {}
 
 const RETRY_MAX_MS = 30_000;
+/** How many stored deliveries are kept in memory until read back (a read takes at most the concurrency). */
+const STORED_KEPT = 4096;
+/** How many senders' keyed references are kept. */
+const SENDERS_KEPT = 10_000;
 /** How long handled deliveries are gathered before they are acknowledged in one call. */
 const ACK_BATCH_MS = 5;
 
@@ -152,6 +155,13 @@ export class Inbox {
   /** Stream ids of the deliveries this process holds (being handled or waiting for another try), per stream. */
   private readonly held = new Map<string, Set<string>>();
   private renewTimer: NodeJS.Timeout | null = null;
+  /**
+   * Deliveries this process stored, by stream id, until its workers read them back: those need not
+   * be opened and parsed again (most are read back by the process that stored them). Bounded.
+   */
+  private readonly stored = new Map<string, Delivery>();
+  /** Keyed references of recent senders (one keyed hash per sender, not per message). Bounded. */
+  private readonly senders = new Map<string, string>();
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
@@ -187,12 +197,24 @@ export class Inbox {
       this.keys.inboxSeen(d.channel, d.id), stream, who ?? stream,
       SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS,
     );
-    return outcome === 0 ? 'duplicate' : outcome === 1 ? 'queued' : 'flooding';
+    // Queued: the script answers with the entry's id.
+    if (typeof outcome === 'string') {
+      if (this.stored.size >= STORED_KEPT) this.stored.delete(this.stored.keys().next().value!);
+      this.stored.set(outcome, { channel: d.channel, id: d.id, body: d.body });
+      return 'queued';
+    }
+    return outcome === 0 ? 'duplicate' : 'flooding';
   }
 
   /** A sender as the flood keys know them: a keyed hash, so no key names the person. */
   private senderRef(user: string): string {
-    return createHmac('sha256', this.secret).update(user).digest('base64url').slice(0, 16);
+    let ref = this.senders.get(user);
+    if (ref === undefined) {
+      ref = createHmac('sha256', this.secret).update(user).digest('base64url').slice(0, 16);
+      if (this.senders.size >= SENDERS_KEPT) this.senders.delete(this.senders.keys().next().value!);
+      this.senders.set(user, ref);
+    }
+    return ref;
   }
 
   /** Deliveries taken by a worker and not yet acknowledged. */
@@ -259,7 +281,7 @@ export class Inbox {
         }
         this.lastError = null;
         for (const { stream, entries } of batches) {
-          const deliveries = entries.map(([id, fields]) => ({ id, d: this.decode(fields) }));
+          const deliveries = entries.map(([id, fields]) => ({ id, d: this.takeStored(id) ?? this.decode(fields) }));
           if (this.order) deliveries.sort((a, b) => (a.d && b.d ? this.order!(a.d) - this.order!(b.d) : 0));
           for (const { id, d } of deliveries) this.dispatch(stream, id, d, handle);
         }
@@ -273,6 +295,13 @@ export class Inbox {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  }
+
+  /** A delivery this process stored itself, as it was given (flood-marked ones are decoded: their mark is in the entry). */
+  private takeStored(id: string): Delivery | undefined {
+    const d = this.stored.get(id);
+    if (d) this.stored.delete(id);
+    return d;
   }
 
   private decode(fields: string[]): Delivery | null {
