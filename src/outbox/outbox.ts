@@ -292,8 +292,6 @@ class Lane {
   /** chat → claim token of the message this process is sending to it. */
   private readonly inflight = new Map<string, string>();
   private acks: Ack[] = [];
-  /** "sent" marks (chat, token, ...) waiting for the end of this turn of the event loop. */
-  private marks: string[] = [];
   private flushing: Promise<void> | null = null;
   private running = false;
   /** Stopping: when to take no more messages, and when to give up waiting for those in flight. */
@@ -486,29 +484,13 @@ class Lane {
   }
 
   /**
-   * The message is on its way to the platform: from now on it is never sent again. The marks written
-   * together go in one command, on their own (never behind a batch of acks), before this turn of the
-   * event loop ends (process.nextTick: no other I/O comes between the platform's bytes leaving and
-   * the mark leaving), so the time in which a dead sender's message would be sent twice stays a few
-   * microseconds of CPU, not a turn of a busy loop.
+   * The message is on its way to the platform: from now on it is never sent again. The mark goes to
+   * Redis with the commands of this turn of the event loop (automatic pipelining writes them together
+   * at its end), never a turn later: the time in which a dead sender's message would be sent twice is
+   * the rest of the turn in which its bytes left.
    */
   private mark(chat: string, token: string): void {
-    if (!this.marks.length) {
-      process.nextTick(() => {
-        const marks = this.marks;
-        this.marks = [];
-        // An explicit pipeline is written to Redis at once (automatic pipelining would wait for the
-        // next turn of the loop to gather more commands).
-        this.r
-          .pipeline([['hset', this.keys.sent, ...marks]])
-          .exec()
-          .then((res) => {
-            const err = res?.[0]?.[0];
-            if (err) this.lastError = err.message;
-          }, (e: Error) => (this.lastError = e.message));
-      });
-    }
-    this.marks.push(chat, token);
+    this.r.hset(this.keys.sent, chat, token).catch((e: Error) => (this.lastError = e.message));
   }
 
   private settle(ack: Ack): void {
