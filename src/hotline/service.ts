@@ -20,6 +20,12 @@ export interface Staff {
 /** Who may work cases: hotline agents and admins. Campaign staff may not read them. */
 const CASE_ROLES: readonly Role[] = ['agent', 'admin'];
 
+/**
+ * A case as staff see it: the reporting chat as a keyed reference (the same for every case of that
+ * chat), never the platform's id: staff reach the family through Waspada, not directly.
+ */
+export type StaffCase = Omit<Case, 'reporter'> & { reporter: { channel: string; chat: string; contact: string | null } | null };
+
 export class Forbidden extends Error {}
 export class Invalid extends Error {
   constructor(
@@ -163,20 +169,23 @@ export class HotlineService {
   }
 
   /** One case, decrypted, with its history: audited before it is read. */
-  async show(staff: Staff, id: string): Promise<{ case: Case; events: CaseEvent[] }> {
+  async show(staff: Staff, id: string): Promise<{ case: StaffCase; events: CaseEvent[] }> {
     this.may(staff);
     await this.store.returnExpired(this.now());
     await this.audit(staff, 'read', id);
     const c = await this.store.get(id);
     if (!c) throw new NotFound(`no case ${id}`);
-    return { case: c, events: await this.store.events(id) };
+    return { case: this.staffView(c), events: await this.store.events(id) };
   }
 
   /** Claims a case by number, or the first of the queue (urgent first). */
-  async claim(staff: Staff, id?: string): Promise<Case | null> {
+  async claim(staff: Staff, id?: string): Promise<StaffCase | null> {
     this.may(staff);
     const now = this.now();
-    if (!id) return this.store.claimNext(staff.name, now, this.claimMs, staff.role);
+    if (!id) {
+      const next = await this.store.claimNext(staff.name, now, this.claimMs, staff.role);
+      return next && this.staffView(next);
+    }
     await this.store.returnExpired(now);
     return this.change(staff, id, 'claim', undefined, (c) => {
       // Already theirs and worked on: it stays theirs (a new deadline would send it back to the queue).
@@ -189,7 +198,7 @@ export class HotlineService {
     }, false);
   }
 
-  async note(staff: Staff, id: string, text: string, family: boolean): Promise<Case> {
+  async note(staff: Staff, id: string, text: string, family: boolean): Promise<StaffCase> {
     this.may(staff);
     const clean = text.trim();
     if (!clean) throw new Invalid('text', 'a note needs text');
@@ -203,7 +212,7 @@ export class HotlineService {
     return c;
   }
 
-  async refer(staff: Staff, id: string, partnerId: string): Promise<Case> {
+  async refer(staff: Staff, id: string, partnerId: string): Promise<StaffCase> {
     this.may(staff);
     const partner = this.partners.get(partnerId);
     if (!partner) throw new Invalid('partner', `unknown partner "${partnerId}" (see data/partners.yaml)`);
@@ -218,7 +227,7 @@ export class HotlineService {
     return c;
   }
 
-  async stage(staff: Staff, id: string, stage: string): Promise<Case> {
+  async stage(staff: Staff, id: string, stage: string): Promise<StaffCase> {
     this.may(staff);
     if (!(STAGES as readonly string[]).includes(stage) || stage === 'closed') {
       throw new Invalid('stage', `stage must be one of ${STAGES.filter((s) => s !== 'closed').join(', ')} (close a case with close)`);
@@ -233,7 +242,7 @@ export class HotlineService {
     return c;
   }
 
-  async close(staff: Staff, id: string, outcome: string): Promise<Case> {
+  async close(staff: Staff, id: string, outcome: string): Promise<StaffCase> {
     this.may(staff);
     const clean = outcome.trim();
     if (!/^[a-z][a-z0-9_]{1,40}$/.test(clean)) throw new Invalid('outcome', 'outcome is a short word such as found, returned_home, referred_elsewhere, no_contact, duplicate');
@@ -258,7 +267,13 @@ export class HotlineService {
    * One change by a member of staff: refused on a closed case; acting on a case takes it (their claim
    * no longer runs out). Audited in the same write.
    */
-  private async change(staff: Staff, id: string, action: string, detail: string | undefined, mutate: (c: Case) => Mutation, acts = true): Promise<Case> {
+  /** The reporting chat as a keyed reference: see StaffCase. */
+  staffView(c: Case): StaffCase {
+    const r = c.reporter;
+    return { ...c, reporter: r && { channel: r.channel, chat: this.hmac(`chat:${r.channel}:${r.userId}`).slice(0, 10), contact: r.contact } };
+  }
+
+  private async change(staff: Staff, id: string, action: string, detail: string | undefined, mutate: (c: Case) => Mutation, acts = true): Promise<StaffCase> {
     const r = await this.store.update(id, this.now(), (c) => {
       if (c.stage === 'closed') return { refused: 'the case is closed' };
       // A case someone else holds is theirs to work (an admin may take it over).
@@ -279,7 +294,7 @@ export class HotlineService {
     // A status message for the family went into Redis with the change: hand it to the outbox now
     // (the server's upkeep does it too, so none waits long if this fails or this process stops).
     this.deliverPushes().catch((e: Error) => this.log.warn({ err: e.message }, 'status messages not handed to the outbox yet; retried'));
-    return r.case;
+    return this.staffView(r.case);
   }
 
   private delivering: Promise<number> | null = null;

@@ -13,7 +13,7 @@ import { loadContent } from '../content/index.js';
 import { Inbox } from '../conversation/inbox.js';
 import { normaliseCaseId, type CaseFilter } from '../hotline/cases.js';
 import { DEFAULT_DATA_DIR, loadPartners, partnerLabel } from '../hotline/partners.js';
-import { Conflict, Forbidden, HotlineService, Invalid, NotFound, type Staff } from '../hotline/service.js';
+import { Conflict, Forbidden, HotlineService, Invalid, NotFound, type Staff, type StaffCase } from '../hotline/service.js';
 import { STAGES, type Case, type CaseSummary, type Stage } from '../hotline/types.js';
 import { createLogger } from '../log.js';
 import { RedisOutbox } from '../outbox/outbox.js';
@@ -77,7 +77,7 @@ function summaryLine(c: CaseSummary): string {
     .trimEnd();
 }
 
-function showCase(c: Case, events: { type: string; at: number; by: string; detail?: Record<string, unknown> }[]): void {
+function showCase(c: StaffCase, events: { type: string; at: number; by: string; detail?: Record<string, unknown> }[]): void {
   say(`${c.id}  ${c.kind}${c.urgent ? '  URGENT' : ''}  stage ${c.stage}  lang ${c.lang}  channel ${c.channel}`);
   say(`opened ${iso(c.openedAt)}  updated ${iso(c.updatedAt)}  ${c.claimedBy ? `held by ${c.claimedBy}${c.claimUntil ? ` until ${iso(c.claimUntil)}` : ''}` : 'queued'}`);
   if (c.partner) say(`partner ${c.partner}`);
@@ -91,7 +91,7 @@ function showCase(c: Case, events: { type: string; at: number; by: string; detai
     }
     for (const a of c.details.additions ?? []) say(`  added ${iso(a.at)}: ${a.text}`);
   } else say('details: removed');
-  say(c.reporter ? `reporter: ${c.reporter.channel} ${c.reporter.userId}${c.reporter.contact ? `, contact ${c.reporter.contact}` : ''}` : 'reporter: removed');
+  say(c.reporter ? `reporter: ${c.reporter.channel} chat ${c.reporter.chat}${c.reporter.contact ? `, contact ${c.reporter.contact}` : ''}` : 'reporter: removed');
   for (const e of c.erased) say(`personal fields removed ${iso(e.at)}: ${e.reason}`);
   if (c.notes.length) say('notes:');
   for (const n of c.notes) say(`  ${iso(n.at)} ${n.by}${n.family ? ' (to the family)' : ''}: ${n.text}`);
@@ -197,7 +197,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (!known.includes(command)) throw new UsageError(`unknown command "${command}"`);
     opened = await open(config, ['note', 'refer', 'stage', 'close'].includes(command));
     const { hotline, tokens } = opened;
-    const changed = (c: Case | null) => {
+    const changed = (c: StaffCase | null) => {
       if (o.json) say(JSON.stringify({ case: c }));
       else say(c ? `${summaryLine(c)}` : 'the queue is empty');
     };

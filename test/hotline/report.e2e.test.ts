@@ -102,7 +102,9 @@ describe('reporting a missing relative', () => {
     expect(queued).toMatchObject({ id, urgent: true, stage: 'received', kind: 'missing', channel: 'telegram' });
     const { case: c } = await hotline.show(admin, id);
     expect(c.details).toMatchObject({ name: NAME, age: 24, country: 'KH', city: 'Sihanoukville', danger: true });
-    expect(c.reporter).toEqual({ channel: 'telegram', userId: 'fam1', contact: '+6281255501234' });
+    // Staff see the reporting chat as a keyed reference, never its platform id.
+    expect(c.reporter).toEqual({ channel: 'telegram', chat: expect.stringMatching(/^[\w-]{10}$/), contact: '+6281255501234' });
+    expect(JSON.stringify(c)).not.toContain('fam1');
     expect(c.consentShare).toBe(true);
   });
 
