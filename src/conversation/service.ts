@@ -1,7 +1,5 @@
-// Between the channels and the engine: drops re-deliveries, handles one user's messages one at a time
-// (in this process; across processes a session is saved only if nobody saved it meanwhile, else the
-// message is handled again on the newer one), loads the session, runs the engine and its effects,
-// hands the replies to the outbox, saves the session.
+// Between the channels and the engine: drops re-deliveries, handles one user's messages one at a time,
+// loads the session, runs the engine and its effects, hands the replies to the outbox, saves the session.
 import { randomUUID } from 'node:crypto';
 import { looksLikeOffer } from '../checker/hint.js';
 import type { Content } from '../content/index.js';
@@ -67,13 +65,10 @@ export interface Handled {
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
+/** How long a lease on a user's lock lasts if its holder dies; handling a message takes far less. */
+const LEASE_MS = 15_000;
 const MAX_EFFECT_ROUNDS = 8;
-/**
- * How many times a message is handled again when another process saved the person's session meanwhile
- * (each run's effects repeat nothing: they are keyed by message), after a short random pause that
- * grows; past that it is handed back to be tried later.
- */
-const CONFLICT_RUNS = 10;
+const LOCK_WAIT_MS = 10_000;
 
 /** Texts this module shows. */
 export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'conversation.flood', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
@@ -117,6 +112,8 @@ export class ConversationService {
   private readonly outbox?: Deliverer;
   /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
   private readonly queues = new Map<UserKey, Promise<unknown>>();
+  /** Locks this process could not release (Redis was down): freed before the user's next message. */
+  private readonly orphans = new Map<UserKey, string>();
 
   constructor(opts: ServiceOptions) {
     this.sessions = opts.sessions;
@@ -144,14 +141,31 @@ export class ConversationService {
     return run;
   }
 
-  private async handleNow(user: UserKey, inbound: Inbound, run = 1): Promise<Handled> {
+  private async claim(user: UserKey, messageId: string) {
+    const orphan = this.orphans.get(user);
+    if (orphan) {
+      await this.sessions.release(user, orphan);
+      this.orphans.delete(user);
+    }
+    const lease = randomUUID();
+    const started = this.now();
+    for (let attempt = 0; ; attempt++) {
+      const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS);
+      if (claim) return claim;
+      // Another process holds this user's lock: wait for it, briefly and with growing pauses.
+      if (this.now() - started > LOCK_WAIT_MS) throw new LockBusy('user lock busy');
+      await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 200)));
+    }
+  }
+
+  private async handleNow(user: UserKey, inbound: Inbound): Promise<Handled> {
     const at = this.now();
     const to = { channel: inbound.channel, user: inbound.userId };
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     let running: string | undefined;
     try {
-      const claim = await this.sessions.begin(user, inbound.messageId, randomUUID());
+      const claim = await this.claim(user, inbound.messageId);
       lease = claim.lease;
       if (claim.seen) {
         await this.sessions.release(user, lease);
@@ -201,23 +215,18 @@ export class ConversationService {
       lang = session.lang ?? lang;
       const saved = await this.save(to, user, lease, inbound, ctx.erase ? null : session, items, urgent);
       lease = null;
-      if (!saved) {
-        // Another process saved this person's session meanwhile (their other message): nothing of this
-        // run was saved or queued; handle the message again on the newer session.
-        if (run < CONFLICT_RUNS) {
-          await new Promise((r) => setTimeout(r, Math.random() * 5 * run));
-          return this.handleNow(user, inbound, run + 1);
-        }
-        throw new Conflict('the session kept changing while this message was handled');
-      }
+      if (!saved) throw new LeaseLost('lost the user lock before saving');
       return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false, retry: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
-      // Worth another try later: Redis away, or the person's session kept changing under this run (the
-      // next run saves the session and queues no reply twice).
-      const retry = Boolean(this.outbox) && (unavailable || err instanceof Conflict);
+      // Worth another try later: Redis away, or the person's lock held too long by another process or
+      // lost by this one (the next run saves the session and queues no reply twice).
+      const retry = Boolean(this.outbox) && (unavailable || err instanceof LockBusy || err instanceof LeaseLost);
       this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable, retry }, 'message not handled');
-      if (lease) await this.sessions.release(user, lease).catch(() => undefined);
+      if (lease) {
+        const held = lease;
+        await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
+      }
       const notice: OutboxItem[] = [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
       if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable, retry };
       if (!retry) {
@@ -235,7 +244,7 @@ export class ConversationService {
    * queued first, then the session saved, in one write (they run in that order; a connection lost in
    * between fails the second too): a crash before the save re-runs the message, and the outbox drops
    * the second copy of its replies by their key. Either way an answer is never lost, never sent twice.
-   * Returns false when the session was saved meanwhile by another process: then nothing was saved.
+   * Returns false when the lock was lost (this run took too long): then nothing was saved.
    */
   private async save(
     to: { channel: string; user: string },
@@ -334,8 +343,10 @@ export function toInput(inbound: Inbound, at: number): Input {
   return { kind: 'text', text, at, langHint, offer };
 }
 
-/** Another process saved the person's session during every run of this message. */
-class Conflict extends Error {}
+/** Another process held the person's lock for longer than a message should take. */
+class LockBusy extends Error {}
+/** This process took so long that its lease on the person's lock ran out. */
+class LeaseLost extends Error {}
 
 /** Every text key the code (rather than a flow) shows. */
 export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS];

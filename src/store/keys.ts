@@ -12,6 +12,7 @@ export function keyspace(prefix: string) {
   return {
     prefix,
     session: (u: UserKey) => `${prefix}:session:${tag(u)}`,
+    lock: (u: UserKey) => `${prefix}:lock:${tag(u)}`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
     personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
     /** Set when personal data was erased; cleared once Redis was asked to rewrite its append-only file. */

@@ -1,11 +1,7 @@
-// Sessions: one user's conversation state and the ids of the last messages already handled (kept in
-// the same sealed record as the session, so a message handled again after a crash is recognised at no
-// extra cost). Changes are compare-and-set: a session is read with its version, and saved only if
-// nobody saved it meanwhile (another process handling the same person's other message); otherwise
-// the message is handled again on the newer session. No lock: a process that dies holds nothing up.
-// Redis (production, tests) and memory (the demo); one contract suite
-// (test/store/sessions.contract.ts) runs against both.
-import { randomBytes } from 'node:crypto';
+// Sessions: one user's conversation state, their lock (one message at a time across processes) and
+// the ids of the last messages already handled (kept in the same sealed record as the session, so
+// a message handled again after a crash is recognised at no extra cost). Redis (production, tests)
+// and memory (the demo); one contract suite (test/store/sessions.contract.ts) runs against both.
 import type { Redis } from 'ioredis';
 import type { Session } from '../engine/types.js';
 import type { AlsoWrite } from './atomic.js';
@@ -15,7 +11,7 @@ import { requestAofRewrite } from './maintenance.js';
 import type { Keyspace, UserKey } from './keys.js';
 
 export interface Claim {
-  /** Names this read of the session: pass it to commit (which saves only if nobody saved since) or release. */
+  /** The lease on the user's lock: proves it is ours; pass it to commit or release. */
   lease: string;
   session: Session | null;
   /** This message id was handled before (a re-delivery). */
@@ -23,11 +19,11 @@ export interface Claim {
 }
 
 export interface SessionStore {
-  /** Reads the user's session (and its version) and whether this message was handled already. */
-  begin(user: UserKey, messageId: string, lease: string): Promise<Claim>;
+  /** Takes the user's lock if it is free, reading the session and the message's seen-mark in the same step. */
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
   /**
-   * Atomically saves the session (or erases it when null) and marks the message handled, if the
-   * session is still as `begin` read it. Returns false, changing nothing, when it was saved since.
+   * Atomically saves the session (or erases it when null), marks the message handled and frees the lock.
+   * Returns false, changing nothing, when the lock is no longer ours.
    */
   commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean>;
   /**
@@ -37,7 +33,6 @@ export interface SessionStore {
   commitWith?(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }>;
   /** Prepares commitWith for an AlsoWrite script, at start (see RedisSessionStore.defineAlso). */
   defineAlso?(lua: string): void;
-  /** Forgets a read that will not be committed. */
   release(user: UserKey, lease: string): Promise<void>;
   /** Deletes every key holding the user's personal data. */
   forgetUser(user: UserKey): Promise<void>;
@@ -84,65 +79,59 @@ function withHandled(handled: readonly string[], messageId: string): string[] {
   return kept;
 }
 
-/** The version a stored session carries when there is none ('-') or it predates versions (''). */
-const NONE = '-';
-
 /**
- * What each read (by lease) found, until its commit or release: the handled ids and the version. A
- * read whose holder neither commits nor releases (Redis away) is dropped after a while.
+ * The handled ids read by each claim, until its commit or release (by lease). A lease whose holder
+ * neither commits nor releases (Redis away) is dropped after a while.
  */
 class Claimed {
-  private readonly byLease = new Map<string, { handled: string[]; version: string; at: number }>();
-  put(lease: string, handled: string[], version: string): void {
+  private readonly byLease = new Map<string, { handled: string[]; at: number }>();
+  put(lease: string, handled: string[]): void {
     if (this.byLease.size > 10_000) {
       const old = Date.now() - 120_000;
       for (const [k, v] of this.byLease) if (v.at < old) this.byLease.delete(k);
     }
-    this.byLease.set(lease, { handled, version, at: Date.now() });
+    this.byLease.set(lease, { handled, at: Date.now() });
   }
-  take(lease: string): { handled: string[]; version: string } {
+  take(lease: string): string[] {
     const got = this.byLease.get(lease);
     this.byLease.delete(lease);
-    // A lease never read (or forgotten) matches no version: its commit changes nothing.
-    return got ?? { handled: [], version: '\u0000' };
+    return got?.handled ?? [];
   }
-}
-
-/** A new version: random, so a session erased and started again never repeats an old one. */
-const newVersion = () => randomBytes(6).toString('base64url');
-
-/** "v<version>:<sealed record>" → its version and the sealed record ('' version: stored before versions). */
-function splitStored(raw: string): { version: string; sealed: string } {
-  if (raw.charCodeAt(0) === 118 /* v */) {
-    const colon = raw.indexOf(':');
-    if (colon > 0) return { version: raw.slice(1, colon), sealed: raw.slice(colon + 1) };
-  }
-  return { version: '', sealed: raw };
 }
 
 /**
- * commit: KEYS[1] session; ARGV[1] the version read ('-': there was none), ARGV[2] the new stored value
- * ("v<version>:<sealed record>"; '' erases it: no key names the person afterwards), ARGV[3] ttl s.
- * Saves only if the session is still at the version read; an erasure ("delete my data", which may
- * have deleted the session already in its effect) always goes through.
+ * begin: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] lease ms.
+ * Returns {0} when the lock is held by someone else, else {1, sealed record or ''}.
  */
-const UNCHANGED = `
-local cur = redis.call('GET', KEYS[1])
-local ver = '${NONE}'
-if cur then ver = string.match(cur, '^v([^:]*):') or '' end`;
+const BEGIN = `
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+return {1, redis.call('GET', KEYS[2]) or ''}`;
+
+/**
+ * commit: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] sealed record ('' erases it: no key
+ * names the person afterwards), ARGV[3] session ttl s.
+ */
 const SAVE = `
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end`;
-const COMMIT = `${UNCHANGED}
-if ARGV[2] ~= '' and ver ~= ARGV[1] then return 0 end${SAVE}
+if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+redis.call('DEL', KEYS[1])`;
+const COMMIT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${SAVE}
 return 1`;
 
-/** commit, then another module's write (AlsoWrite) from KEYS[2] and ARGV[4]: returns {0} or {1, its answer}. */
-const commitWith = (also: string) => `${also}${UNCHANGED}
-if ARGV[2] ~= '' and ver ~= ARGV[1] then return {0} end${SAVE}
-return {1, also(2, 4)}`;
+/** commit, then another module's write (AlsoWrite) from KEYS[3] and ARGV[4]: returns {0} or {1, its answer}. */
+const commitWith = (also: string) => `${also}
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end${SAVE}
+return {1, also(3, 4)}`;
+
+/** release: KEYS[1] lock; ARGV[1] lease. Deletes the lock only if it is still ours. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
 
 type Scripts = {
-  waspadaCommit(session: string, version: string, stored: string, ttl: number): Promise<number>;
+  waspadaBegin(lock: string, session: string, lease: string, leaseMs: number): Promise<[number, string?]>;
+  waspadaCommit(lock: string, session: string, lease: string, record: string, ttl: number): Promise<number>;
+  waspadaRelease(lock: string, lease: string): Promise<number>;
 };
 
 export class RedisSessionStore implements SessionStore {
@@ -157,15 +146,18 @@ export class RedisSessionStore implements SessionStore {
     /** Seals sessions before they are stored (they may hold what a person wrote). */
     private readonly cipher: DataCipher,
   ) {
-    redis.defineCommand('waspadaCommit', { numberOfKeys: 1, lua: COMMIT });
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 2, lua: BEGIN });
+    redis.defineCommand('waspadaCommit', { numberOfKeys: 2, lua: COMMIT });
+    redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
     this.r = redis as Redis & Scripts;
   }
 
-  async begin(user: UserKey, messageId: string, lease: string): Promise<Claim> {
-    const raw = await this.r.get(this.keys.session(user));
-    const { version, sealed } = raw === null ? { version: NONE, sealed: '' } : splitStored(raw);
-    const { session, handled } = this.open(sealed);
-    this.claimed.put(lease, handled, version);
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
+    const k = this.keys;
+    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), lease, leaseMs);
+    if (res[0] !== 1) return null;
+    const { session, handled } = this.open(res[1]);
+    this.claimed.put(lease, handled);
     return { lease, session, seen: handled.includes(messageId) };
   }
 
@@ -180,15 +172,14 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  /** The version read, and the value to store: "v<new version>:<sealed record>" ('' erases). */
-  private seal(lease: string, messageId: string, session: Session | null): { version: string; stored: string } {
-    const { handled, version } = this.claimed.take(lease);
-    return { version, stored: session ? `v${newVersion()}:${this.cipher.seal(encodeRecord(session, withHandled(handled, messageId)))}` : '' };
+  private seal(lease: string, messageId: string, session: Session | null): string {
+    const handled = this.claimed.take(lease);
+    return session ? this.cipher.seal(encodeRecord(session, withHandled(handled, messageId))) : '';
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
-    const { version, stored } = this.seal(lease, messageId, session);
-    return (await this.r.waspadaCommit(this.keys.session(user), version, stored, SESSION_TTL_S)) === 1;
+    const k = this.keys;
+    return (await this.r.waspadaCommit(k.lock(user), k.session(user), lease, this.seal(lease, messageId, session), SESSION_TTL_S)) === 1;
   }
 
   async commitWith(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
@@ -197,9 +188,9 @@ export class RedisSessionStore implements SessionStore {
     // (ioredis copies the commands when it makes one), which then fails and loses its callbacks.
     const name = this.combined.get(also.lua);
     const k = this.keys;
-    const { version, stored } = this.seal(lease, messageId, session);
-    const keys = [k.session(user), ...also.keys];
-    const args = [version, stored, SESSION_TTL_S, ...also.args];
+    const record = this.seal(lease, messageId, session);
+    const keys = [k.lock(user), k.session(user), ...also.keys];
+    const args = [lease, record, SESSION_TTL_S, ...also.args];
     const res = (
       name
         ? await (this.r as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!.call(this.r, keys.length, ...keys, ...args)
@@ -215,13 +206,14 @@ export class RedisSessionStore implements SessionStore {
   defineAlso(lua: string): void {
     if (this.combined.has(lua)) return;
     const name = `waspadaCommitWith${this.combined.size}`;
-    // Keys: the session, then the AlsoWrite's: their count is given with each call.
+    // Keys: lock, session, then the AlsoWrite's: their count is given with each call.
     this.r.defineCommand(name, { lua: commitWith(lua) });
     this.combined.set(lua, name);
   }
 
-  async release(_user: UserKey, lease: string): Promise<void> {
+  async release(user: UserKey, lease: string): Promise<void> {
     this.claimed.take(lease);
+    await this.r.waspadaRelease(this.keys.lock(user), lease);
   }
 
   async forgetUser(user: UserKey): Promise<void> {
@@ -240,25 +232,26 @@ export class MemorySessionStore implements SessionStore {
     this.data = new ExpiringMap(now);
   }
 
-  async begin(user: UserKey, messageId: string, lease: string): Promise<Claim> {
-    const raw = this.data.get(`session:${user}`);
-    const { version, sealed } = raw === undefined ? { version: NONE, sealed: '' } : splitStored(raw);
-    const { session, handled } = decodeRecord(sealed);
-    this.claimed.put(lease, handled, version);
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
+    if (this.data.has(`lock:${user}`)) return null;
+    this.data.set(`lock:${user}`, lease, leaseMs);
+    const { session, handled } = decodeRecord(this.data.get(`session:${user}`));
+    this.claimed.put(lease, handled);
     return { lease, session, seen: handled.includes(messageId) };
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
-    const { handled, version } = this.claimed.take(lease);
-    const raw = this.data.get(`session:${user}`);
-    if (session && (raw === undefined ? NONE : splitStored(raw).version) !== version) return false;
-    if (session) this.data.set(`session:${user}`, `v${newVersion()}:${encodeRecord(session, withHandled(handled, messageId))}`, SESSION_TTL_S * 1000);
+    const handled = this.claimed.take(lease);
+    if (this.data.get(`lock:${user}`) !== lease) return false;
+    if (session) this.data.set(`session:${user}`, encodeRecord(session, withHandled(handled, messageId)), SESSION_TTL_S * 1000);
     else this.data.delete(`session:${user}`);
+    this.data.delete(`lock:${user}`);
     return true;
   }
 
-  async release(_user: UserKey, lease: string): Promise<void> {
+  async release(user: UserKey, lease: string): Promise<void> {
     this.claimed.take(lease);
+    if (this.data.get(`lock:${user}`) === lease) this.data.delete(`lock:${user}`);
   }
 
   async forgetUser(user: UserKey): Promise<void> {

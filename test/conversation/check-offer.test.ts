@@ -63,7 +63,7 @@ describe('checking a job offer in the conversation', () => {
       expect(stored).not.toBeNull();
       // The session as the next message finds it (the store may seal what it writes).
       const user = userKey('test', 'privacy');
-      const claim = await stores.sessions.begin(user, 'peek', 'peek-lease');
+      const claim = await stores.sessions.begin(user, 'peek', 'peek-lease', 2000);
       await stores.sessions.release(user, 'peek-lease');
       const session = JSON.stringify(claim!.session);
       for (const text of [stored!, session]) {

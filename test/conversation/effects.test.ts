@@ -50,8 +50,8 @@ describe('effects: the registry', () => {
 class FailingCommit implements SessionStore {
   failNext = false;
   constructor(private readonly inner: SessionStore) {}
-  begin(user: string, messageId: string, token: string) {
-    return this.inner.begin(user, messageId, token);
+  begin(user: string, messageId: string, token: string, lockMs: number) {
+    return this.inner.begin(user, messageId, token, lockMs);
   }
   async commit(user: string, token: string, messageId: string, session: Session | null) {
     if (this.failNext) {

@@ -45,7 +45,7 @@ describe('every message handled, through the conversation service', () => {
   const all = (r: { replies: { text: string }[] }) => texts(r).join('\n\n');
   /** The saved session, as the next message will find it. */
   const saved = async (user: string) => {
-    const claim = await stores.sessions.begin(userKey('test', user), 'peek', 'peek-lease');
+    const claim = await stores.sessions.begin(userKey('test', user), 'peek', 'peek-lease', 2000);
     await stores.sessions.release(userKey('test', user), 'peek-lease');
     return claim!.session;
   };

@@ -106,7 +106,7 @@ describe('a report across kill -9 and a Redis restart', () => {
     expect(texts().slice(before).join('\n')).not.toContain('Nomor kasus');
     expect(await cases()).toHaveLength(1);
 
-    // The next process takes the message over (once the dead one's claim on the delivery runs out):
+    // The next process takes the message over (once the dead one's lock on the person runs out, 15 s):
     // the same case, and now the family is told.
     const third = await start();
     const told = await waitReplies(before, 45_000);

@@ -16,7 +16,7 @@ describe('redis session store specifics', () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('keys');
     const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
-    await store.begin('telegram:42', 'u1', 't');
+    await store.begin('telegram:42', 'u1', 't', 5000);
     await store.commit('telegram:42', 't', 'u1', { v: 1, lang: 'id', consent: true, at: null, stack: [], vars: {}, failures: 0, turn: 0, lastAt: 0, pending: null });
     const probe = plainRedis();
     const keys = (await probe.keys(`${prefix}:*`)).sort();
@@ -33,7 +33,7 @@ describe('redis session store specifics', () => {
     const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
     const bare = { v: 1, lang: 'en', consent: true, at: null, stack: [], vars: {}, failures: 0, turn: 3, lastAt: 0, pending: null };
     await redis.set(`${prefix}:session:{terminal:old}`, TEST_CIPHER.seal(JSON.stringify(bare)));
-    expect(await store.begin('terminal:old', 'm', 't')).toEqual({ lease: 't', session: bare, seen: false });
+    expect(await store.begin('terminal:old', 'm', 't', 5000)).toEqual({ lease: 't', session: bare, seen: false });
     await dropPrefix(redis, prefix);
     redis.disconnect();
   });
@@ -45,8 +45,8 @@ describe('redis session store specifics', () => {
     const also = (n: number) => ({ lua: `local function also(k, a) redis.call('SET', KEYS[k], ARGV[a]) return 'ok${n}' end`, keys: [`${prefix}:also:{terminal:p}`], args: [`v${n}`] });
     store.defineAlso(also(1).lua);
     const s = newSession(1);
-    await store.begin('terminal:p', 'm1', 't1');
-    await store.begin('terminal:q', 'm1', 'u1');
+    await store.begin('terminal:p', 'm1', 't1', 5000);
+    await store.begin('terminal:q', 'm1', 'u1', 5000);
     // Commands already waiting in this tick's automatic pipeline, then saves with a defined script and with one never defined.
     const [, a, b] = await Promise.all([redis.get(`${prefix}:x`), store.commitWith('terminal:p', 't1', 'm1', s, also(1)), store.commitWith('terminal:q', 'u1', 'm1', s, also(2))]);
     expect(a).toEqual({ saved: true, also: 'ok1' });
@@ -61,7 +61,7 @@ describe('redis session store specifics', () => {
     const prefix = testPrefix('corrupt');
     const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
     await redis.set(`${prefix}:session:{terminal:x}`, '{not json');
-    expect((await store.begin('terminal:x', 'm', 't')).session).toBeNull();
+    expect((await store.begin('terminal:x', 'm', 't', 5000))!.session).toBeNull();
     await dropPrefix(redis, prefix);
     redis.disconnect();
   });
