@@ -45,8 +45,7 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   const log = createLogger(loadConfig().LOG_LEVEL ?? 'silent');
   const hashSecret = loadConfig().HASH_SECRET ?? DEMO_HASH_SECRET;
   const { HotlineService } = await import('./hotline/service.js');
-  const { loadPartners, DEFAULT_DATA_DIR } = await import('./hotline/partners.js');
-  const hotline = new HotlineService({ store: store.cases, hashSecret, partners: loadPartners(DEFAULT_DATA_DIR, new Set(content.data.contacts.keys())) });
+  const hotline = new HotlineService({ store: store.cases, hashSecret, partners: content.data.partners });
   const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   const { runTerminal } = await import('./channels/terminal.js');

@@ -7,7 +7,6 @@ import { loadContent, type Content } from './content/index.js';
 import type { EffectHandler } from './conversation/effects.js';
 import { Inbox, NotMine, RetryLater, type Delivery } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
-import { DEFAULT_DATA_DIR, loadPartners } from './hotline/partners.js';
 import { HotlineService } from './hotline/service.js';
 import { formatProblem } from './engine/flow.js';
 import { langFromHint } from './engine/intents.js';
@@ -81,7 +80,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     store: store.cases,
     hashSecret: config.HASH_SECRET!,
     outbox,
-    partners: loadPartners(DEFAULT_DATA_DIR, new Set(content.data.contacts.keys())),
+    partners: content.data.partners,
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     pushesFinal: true,
     log,

@@ -11,6 +11,7 @@ import { flowData, flowFromData, type FlowData, type Problem } from '../engine/f
 import type { EffectSignature } from '../engine/kind.js';
 import { LANGS, type Lang } from '../engine/types.js';
 import type { LoadedLocale } from '../i18n/index.js';
+import type { Partner } from '../hotline/partners.js';
 import type { Contact, Fact, ReferenceData } from './data.js';
 import { checkContent, contentDirs, contentFrom, readContentParts, ROOT, type Content, type ContentDirs, type ContentParts } from './index.js';
 
@@ -30,7 +31,7 @@ interface BundleFile {
   sources: Record<string, string>;
   flows: FlowData[];
   locales: Record<Lang, { resource: Record<string, unknown>; keys: string[]; where: [string, { file: string; line: number }][] }>;
-  data: { contacts: Contact[]; facts: Fact[]; countries: ReferenceData['countries'] };
+  data: { contacts: Contact[]; facts: Fact[]; countries: ReferenceData['countries']; partners: Partner[] };
 }
 
 const hash = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('base64url');
@@ -80,7 +81,7 @@ export function writeContentBundle(file: string, parts: ContentParts, dirs: Cont
     locales: Object.fromEntries(
       LANGS.map((l) => [l, { resource: parts.locales[l].resource, keys: [...parts.locales[l].keys], where: [...parts.locales[l].where] }]),
     ) as BundleFile['locales'],
-    data: { contacts: [...parts.data.contacts.values()], facts: [...parts.data.facts.values()], countries: parts.data.countries },
+    data: { contacts: [...parts.data.contacts.values()], facts: [...parts.data.facts.values()], countries: parts.data.countries, partners: [...parts.data.partners.values()] },
   };
   const json = JSON.stringify(bundle);
   // Steps are data; anything JSON cannot carry (a Date, an undefined field) would come back changed.
@@ -121,6 +122,7 @@ export function readContentBundle(file = BUNDLE_FILE, dirs: ContentDirs = conten
         contacts: new Map(bundle.data.contacts.map((c) => [c.id, c])),
         facts: new Map(bundle.data.facts.map((f) => [f.id, f])),
         countries: bundle.data.countries,
+        partners: new Map(bundle.data.partners.map((p) => [p.id, p])),
       },
       problems: [],
     },

@@ -1,24 +1,15 @@
-// Reviewed reference data (data/*.yaml): contacts, legal facts, countries. Validated at load.
+// Reviewed reference data (data/*.yaml): contacts, legal facts, countries, referral partners. Validated at load.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { loadPartners, type Partner } from '../hotline/partners.js';
+import { Bilingual, Channel, Reviewed } from './schema.js';
 
 /** YAML's parser, loaded only when data/ is read (a server started from a compiled bundle does not). */
 const parse = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
 
-export const Bilingual = z.object({ id: z.string().min(1), en: z.string().min(1) }).strict();
-export const Reviewed = z.union([z.string(), z.date()]).transform((d) => (d instanceof Date ? d.toISOString().slice(0, 10) : d)).pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reviewed must be a date YYYY-MM-DD'));
 const Source = z.string().url('source must be the address of the page the fact was checked against');
-
-/** One way to reach an office (contacts.yaml, partners.yaml). */
-export const Channel = z
-  .object({
-    type: z.enum(['phone', 'whatsapp', 'url', 'email', 'sms']),
-    value: z.string().min(1),
-    note: Bilingual.optional(),
-  })
-  .strict();
 
 export const Contact = z
   .object({
@@ -51,6 +42,8 @@ export interface ReferenceData {
   contacts: Map<string, Contact>;
   facts: Map<string, Fact>;
   countries: { code: string; names: string[] }[];
+  /** The offices hotline staff refer cases to (data/partners.yaml), their contacts checked against contacts.yaml. */
+  partners: Map<string, Partner>;
 }
 
 function read<T>(file: string, key: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T[] {
@@ -75,9 +68,11 @@ function byId<T extends { id: string }>(file: string, items: T[]): Map<string, T
 export function loadReferenceData(dir: string): ReferenceData {
   const contactsFile = join(dir, 'contacts.yaml');
   const factsFile = join(dir, 'facts.yaml');
+  const contacts = byId(contactsFile, read(contactsFile, 'contacts', Contact));
   return {
-    contacts: byId(contactsFile, read(contactsFile, 'contacts', Contact)),
+    contacts,
     facts: byId(factsFile, read(factsFile, 'facts', Fact)),
     countries: read(join(dir, 'countries.yaml'), 'countries', CountrySchema),
+    partners: loadPartners(dir, new Set(contacts.keys())),
   };
 }

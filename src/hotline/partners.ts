@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ROOT } from '../content/index.js';
-import { Bilingual, Channel, Reviewed } from '../content/data.js';
+import { Bilingual, Channel, Reviewed } from '../content/schema.js';
 
 export const PARTNER_KINDS = [
   'ministry_protection',
@@ -19,8 +19,6 @@ export const PARTNER_KINDS = [
 ] as const;
 export type PartnerKind = (typeof PARTNER_KINDS)[number];
 
-/** The repository's (or image's) data/ folder. */
-export const DEFAULT_DATA_DIR = join(ROOT, 'data');
 export const PARTNERS_FILE = 'partners.yaml';
 
 /** YAML's parser, loaded only when the file is read (as in src/content/data.ts). */
@@ -79,7 +77,7 @@ function describeIssue(issue: z.ZodIssue): string {
  * (its index and id) and the field. With `contactIds` (the ids of contacts.yaml), a `contacts` id that is not
  * among them is a problem too.
  */
-export function loadPartners(dataDir: string = DEFAULT_DATA_DIR, contactIds?: ReadonlySet<string>): Map<string, Partner> {
+export function loadPartners(dataDir: string = join(ROOT, 'data'), contactIds?: ReadonlySet<string>): Map<string, Partner> {
   const file = join(dataDir, PARTNERS_FILE);
   let text: string;
   try {

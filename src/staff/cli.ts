@@ -12,7 +12,7 @@ import { ConfigError, loadConfig, requestedChannels, type Config } from '../conf
 import { loadContent } from '../content/index.js';
 import { Inbox } from '../conversation/inbox.js';
 import { normaliseCaseId, type CaseFilter } from '../hotline/cases.js';
-import { DEFAULT_DATA_DIR, loadPartners, partnerLabel } from '../hotline/partners.js';
+import { partnerLabel } from '../hotline/partners.js';
 import { Conflict, Forbidden, HotlineService, Invalid, NotFound, type Staff, type StaffCase } from '../hotline/service.js';
 import { STAGES, type Case, type CaseSummary, type Stage } from '../hotline/types.js';
 import { createLogger } from '../log.js';
@@ -141,7 +141,7 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     store: store.cases,
     hashSecret: config.HASH_SECRET!,
     outbox,
-    partners: loadPartners(DEFAULT_DATA_DIR, new Set(content.data.contacts.keys())),
+    partners: content.data.partners,
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     log,
   });

@@ -10,6 +10,6 @@ export function contentFor(bundle: Bundle): Content {
     has: () => true,
     index: () => ({ keys: new Set(), file: () => undefined }),
   };
-  const data = { contacts: new Map(), facts: new Map(), countries: [...bundle.countries] };
+  const data = { contacts: new Map(), facts: new Map(), countries: [...bundle.countries], partners: new Map() };
   return { bundle, texts, data, renderer: new Renderer(texts, data), problems: [] };
 }
