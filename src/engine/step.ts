@@ -318,30 +318,24 @@ class Run implements Runtime {
     // their answer is part of it ("adik saya disekap majikan"), and so is what reads like a job offer.
     // The emergency contacts come first (unless the flow is itself the urgent one); only a message that
     // is nothing but an intent ("tolong", "menu") is taken as one.
-    if (flow?.story && cur?.kind.takesText && input.kind === 'text' && !(intent && read.phrase)) {
+    const telling = Boolean(flow?.story && cur?.kind.takesText && input.kind === 'text' && !(intent && read.phrase));
+    if (telling) {
       if (intent === 'emergency' || read.alert) {
-        if (!flow.urgent) this.alert();
+        if (!flow!.urgent) this.alert();
         else this.urgent = true;
       }
-      if (!intent || intent === 'emergency') {
-        if (s.pending) {
-          s.pending = null;
-          return this.again();
-        }
-        return this.resume(input);
-      }
-    }
-    // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
-    // emergency contacts come first, and the text is still handled (an offer is still checked).
-    if (read.alert) {
+      intent = null;
+    } else if (read.alert) {
+      // A long text with a plea in it (a story, or an offer that happens to say "tolong saya"): the
+      // emergency contacts come first, and the text is still handled (an offer is still checked).
       // Only a step that asked for a text (an offer to check) gets it too; anywhere else it is a
       // plea, even when it also looks like an offer: the emergency flow first.
-      if (this.current()?.kind.takesText) this.alert();
+      if (cur?.kind.takesText) this.alert();
       else intent = 'emergency';
     }
     if (intent) return this.intent(intent);
     if (held !== undefined && this.answerHeld(input, held)) return;
-    const offer = input.kind === 'text' && input.offer === true && this.bundle.intents.offer !== undefined ? input.text : undefined;
+    const offer = !telling && input.kind === 'text' && input.offer === true && this.bundle.intents.offer !== undefined ? input.text : undefined;
     if (!s.at) {
       if (offer !== undefined) return this.checkOffer(offer);
       return this.restart();
@@ -352,7 +346,6 @@ class Run implements Runtime {
       return this.again();
     }
     if (offer !== undefined) {
-      const cur = this.current();
       // The offer flow's own question takes it, and so does a step that hands long texts on itself.
       const own = cur && (cur.kind.takesText ? cur.at.flow === this.bundle.intents.offer : cur.kind.takesLongText?.(cur.step));
       if (cur && !own) return cur.kind.takesText ? this.askOffer(offer) : this.checkOffer(offer);
