@@ -6,7 +6,8 @@ export type { Logger };
 
 /** `fd`: 1 (standard output, the server's) or 2 (standard error: commands whose output is data). */
 export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
-  return fd === 1 ? pino({ level, base: { app: 'waspada' } }) : pino({ level, base: { app: 'waspada' } }, pino.destination(2));
+  const options = { level, base: { app: 'waspada' } };
+  return fd === 1 ? pino(options) : pino(options, pino.destination(2));
 }
 
 export const silentLogger: Logger = pino({ level: 'silent' });

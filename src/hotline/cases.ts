@@ -111,6 +111,8 @@ export interface CaseStore {
   list(filter?: CaseFilter): Promise<CaseSummary[]>;
   /** The cases a chat opened (by its keyed reference), newest first. */
   byOwner(ownerRef: string): Promise<Case[]>;
+  /** Whether the chat (by its keyed reference) opened this case. */
+  owns(ownerRef: string, id: string): Promise<boolean>;
   /** Whether the secret's keyed hash is the case's. */
   secretMatches(id: string, secretRef: string): Promise<boolean>;
   /** Changes one case: read, mutate, write if nobody changed it meanwhile (else read again). */
@@ -362,6 +364,10 @@ export class RedisCaseStore implements CaseStore {
     return cases.sort((a, b) => b.openedAt - a.openedAt);
   }
 
+  async owns(ownerRef: string, id: string): Promise<boolean> {
+    return (await this.r.sismember(this.keys.owner(ownerRef), id)) === 1;
+  }
+
   async secretMatches(id: string, secretRef: string): Promise<boolean> {
     const s = await this.r.hget(this.keys.case(id), 's');
     return s !== null && s === secretRef;
@@ -379,7 +385,7 @@ export class RedisCaseStore implements CaseStore {
       // Without a reporter the chat is no longer linked to the case.
       if (!next.reporter) fields.push('o', '');
       const push = m.push && next.reporter ? this.cipher.seal(JSON.stringify(pushOf(next, current.version + 1, m.push))) : '';
-      const audit = m.audit ? ['at', now, 'by', m.audit.by, 'role', m.audit.role, 'action', m.audit.action, 'case', id, ...(m.audit.detail ? ['detail', m.audit.detail] : [])] : [];
+      const audit = m.audit ? auditFields({ at: now, ...m.audit, case: id }) : [];
       const ok = await this.r.hotlineWrite(
         this.keys.case(id), this.keys.events(id), this.keys.queue, this.keys.claims, this.keys.closed, this.keys.audit, this.keys.caseAudit(id), this.keys.pushes,
         current.version, id, m.event ? JSON.stringify(m.event) : '', ops.queue, ops.claims, ops.closed, push, fields.length / 2, ...fields, ...audit,
@@ -404,7 +410,7 @@ export class RedisCaseStore implements CaseStore {
   }
 
   async audit(entry: AuditEntry): Promise<void> {
-    const fields = ['at', entry.at, 'by', entry.by, 'role', entry.role, 'action', entry.action, 'case', entry.case ?? '', ...(entry.detail ? ['detail', entry.detail] : [])];
+    const fields = auditFields(entry);
     const m = this.r.multi().xadd(this.keys.audit, 'MAXLEN', '~', 1000000, '*', ...fields);
     if (entry.case) m.xadd(this.keys.caseAudit(entry.case), '*', ...fields);
     const res = await m.exec();
@@ -415,8 +421,7 @@ export class RedisCaseStore implements CaseStore {
   async auditOf(id: string | null, limit = 1000): Promise<AuditEntry[]> {
     const rows = await this.r.xrevrange((id ? this.keys.caseAudit(id) : this.keys.audit), '+', '-', 'COUNT', limit);
     return rows.reverse().map(([, f]) => {
-      const h: Record<string, string> = {};
-      for (let i = 0; i + 1 < f.length; i += 2) h[f[i]!] = f[i + 1]!;
+      const h = fieldsOf(f);
       return { at: Number(h.at), by: h.by!, role: h.role!, action: h.action!, case: h.case || null, ...(h.detail ? { detail: h.detail } : {}) };
     });
   }
@@ -456,11 +461,26 @@ export class RedisCaseStore implements CaseStore {
       let res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'STREAMS', stream, '0')) as [string, [string, string[]][]][] | null;
       if (!res?.[0]?.[1].length) res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'BLOCK', blockMs, 'STREAMS', stream, '>')) as typeof res;
       const entries = res?.[0]?.[1] ?? [];
-      return entries.map(([entry, f]) => ({ entry, id: f[f.indexOf('id') + 1]!, urgent: f[f.indexOf('u') + 1] === '1' }));
+      return entries.map(([entry, f]) => {
+        const h = fieldsOf(f);
+        return { entry, id: h.id!, urgent: h.u === '1' };
+      });
     } finally {
       reader.disconnect();
     }
   }
+}
+
+/** An audit entry as a stream entry's fields (the scripts write the same names). */
+function auditFields(e: AuditEntry): (string | number)[] {
+  return ['at', e.at, 'by', e.by, 'role', e.role, 'action', e.action, 'case', e.case ?? '', ...(e.detail ? ['detail', e.detail] : [])];
+}
+
+/** A stream entry's fields by name: names at even places, values after them (a value is never taken for a name). */
+function fieldsOf(f: string[]): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (let i = 0; i + 1 < f.length; i += 2) h[f[i]!] = f[i + 1]!;
+  return h;
 }
 
 function pushOf(c: Case, version: number, say: Say[]): Push {
@@ -528,6 +548,10 @@ export class MemoryCaseStore implements CaseStore {
   async byOwner(ownerRef: string): Promise<Case[]> {
     const ids = [...(this.owners.get(ownerRef) ?? [])];
     return (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is Case => c !== null).sort((a, b) => b.openedAt - a.openedAt);
+  }
+
+  async owns(ownerRef: string, id: string): Promise<boolean> {
+    return this.owners.get(ownerRef)?.has(id) ?? false;
   }
 
   async secretMatches(id: string, secretRef: string): Promise<boolean> {

@@ -94,7 +94,7 @@ export class HotlineService {
 
   // --- families (the chat) ---------------------------------------------------------------------
 
-  /** Opens a case; the same `onceKey` (one message) opens it once. */
+  /** Opens a case; the same `onceKey` opens it once (for two days). */
   open(c: OpenCase, onceKey: string) {
     return this.store.open(c, { onceKey, ownerRef: this.ownerRef(c.reporter.channel, c.reporter.userId), secretRef: (id, s) => this.secretRef(id, s), now: this.now() });
   }
@@ -112,9 +112,7 @@ export class HotlineService {
 
   /** The family adds to an open case of their own. */
   async add(id: string, channel: string, userId: string, text: string, onceKey: string): Promise<Changed> {
-    const owner = this.ownerRef(channel, userId);
-    const mine = (await this.store.byOwner(owner)).some((c) => c.id === id);
-    if (!mine) return { ok: false, reason: 'not_found' };
+    if (!(await this.store.owns(this.ownerRef(channel, userId), id))) return { ok: false, reason: 'not_found' };
     const now = this.now();
     return this.store.update(id, now, (c) => {
       if (c.stage === 'closed') return { refused: 'closed' };
