@@ -36,9 +36,12 @@ export interface ChannelLimits {
   perChatBurst: number;
 }
 
-/** A platform message about to be written: the hook fires once it was handed to the network. */
+/** A platform message about to be written: the hook fires just before its bytes are handed to the network. */
 export interface SendHooks {
-  /** Called when the request has been handed to the operating system (it may now reach the platform). */
+  /**
+   * Called synchronously right before the request's bytes are written to a connected socket (from then
+   * on it may reach the platform). Whatever the hook writes synchronously leaves the process first.
+   */
   written(): void;
 }
 

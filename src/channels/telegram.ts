@@ -5,6 +5,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 // telegraf is loaded only for long polling and the set-webhook command: the webhook path does without.
 import type { Telegraf, Telegram } from 'telegraf';
@@ -276,12 +277,24 @@ export class BotApiSender {
           res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
         },
       );
-      if (hooks) req.once('finish', () => hooks.written());
+      if (hooks) req.once('socket', (socket) => beforeBytes(socket, hooks.written));
       req.on('timeout', () => req.destroy(new Error(`no answer from Telegram within ${this.timeoutMs} ms`)));
       req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
       req.end(body);
     });
   }
+}
+
+/**
+ * Runs `fn` just before a request's bytes reach the socket. A request is given its socket (the 'socket'
+ * event) right before it flushes what it buffered, in the same turn. On a socket still connecting, the
+ * bytes wait for the connection: `fn` runs when it connects, listening before the request's own write
+ * does (over TLS the bytes leave after the handshake: a process killed during a new connection's
+ * handshake leaves its message marked and unsent, counted in doubt; kept-alive sockets have no such gap).
+ */
+function beforeBytes(socket: Socket, fn: () => void): void {
+  if (!socket.connecting) return fn();
+  socket.once('connect', fn);
 }
 
 export interface TelegramSettings {

@@ -11,7 +11,7 @@
 // unless it had already been written to the network, in which case it counts as sent ("in doubt"), so
 // a message is never sent twice (see DESIGN.md for the window this leaves).
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { Command, type Redis } from 'ioredis';
 import type { ChannelSender, Recipient, SendResult } from '../channels/port.js';
 import type { Outbound } from '../content/render.js';
 import type { Lang, Reply } from '../engine/types.js';
@@ -484,13 +484,15 @@ class Lane {
   }
 
   /**
-   * The message is on its way to the platform: from now on it is never sent again. The mark goes to
-   * Redis with the commands of this turn of the event loop (automatic pipelining writes them together
-   * at its end), never a turn later: the time in which a dead sender's message would be sent twice is
-   * the rest of the turn in which its bytes left.
+   * The message is about to leave for the platform: from now on it is never sent again. The mark is
+   * written to the Redis socket at once (not queued for the automatic pipeline, which waits for the
+   * next turn of the event loop), before the channel writes the message's bytes: a sender killed in
+   * between leaves a message marked and unsent (counted in doubt), never one sent and unmarked.
    */
   private mark(chat: string, token: string): void {
-    this.r.hset(this.keys.sent, chat, token).catch((e: Error) => (this.lastError = e.message));
+    const hset = new Command('hset', [this.keys.sent, chat, token]);
+    this.r.sendCommand(hset);
+    hset.promise.catch((e: Error) => (this.lastError = e.message));
   }
 
   private settle(ack: Ack): void {

@@ -100,6 +100,23 @@ describe('the outbox when the server is killed', () => {
     // A dead sender's lease must run out before its message is taken back: most of the time here.
   }, 60_000);
 
+  it('killed (kill -9) the moment Telegram receives a message: the next process does not send it again', async () => {
+    const prefix = testPrefix('crash-received');
+    prefixes.push(prefix);
+    const doomed = await start(prefix);
+    const list = users(8);
+    // The signal comes from outside, as soon as the message's bytes arrive: the sender has had no time
+    // to record anything after writing them.
+    const off = fake.onSend(list[4], () => doomed.kill('SIGKILL'));
+    const statuses = [];
+    for (const u of list) statuses.push(await post(doomed, u, 'tolong'));
+    expect(await doomed.exited).toBeNull();
+    off();
+    const heir = await start(prefix);
+    for (const [i, u] of list.entries()) if (statuses[i] !== 200) expect(await post(heir, u, 'tolong')).toBe(200);
+    await answeredOnce(list);
+  }, 60_000);
+
   it('kill -9 in the middle of sending 300 replies: after a restart each is answered exactly once', async () => {
     const prefix = testPrefix('crash-load');
     prefixes.push(prefix);
