@@ -63,7 +63,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const recipients = new RedisRecipients(redis, keys);
   const channels = new Map<string, Channel>();
   const inbox = new Inbox({ redis, keys, cipher, hashSecret: config.HASH_SECRET, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
-  for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log }));
+  for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log, redis, keys }));
   const outbox = new RedisOutbox({
     redis,
     keys,

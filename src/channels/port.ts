@@ -7,6 +7,8 @@ import type { Delivery, Inbox } from '../conversation/inbox.js';
 import type { Inbound } from '../conversation/service.js';
 import type { Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
+import type { Keyspace } from '../store/keys.js';
+import type { Redis } from 'ioredis';
 
 /** Where a message goes: a channel and the platform's address of the person there (a private chat). */
 export interface Recipient {
@@ -69,6 +71,9 @@ export interface ChannelDeps<C> {
   inbox: Inbox;
   recipients: Recipients;
   log: Logger;
+  /** The shared Redis connection, for a channel's own records (under `keys.channel(name)`). */
+  redis: Redis;
+  keys: Keyspace;
 }
 
 export interface Channel extends ChannelSender {

@@ -124,7 +124,7 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
   const channels: Channel[] = [];
   for (const m of requestedChannels(config)) {
     if (m.missing(config).length) continue;
-    channels.push(m.create({ settings: config, inbox, recipients, log }));
+    channels.push(m.create({ settings: config, inbox, recipients, log, redis, keys }));
   }
   if (!channels.length && tellsFamily) process.stderr.write('hotline: no channel is configured here: the family\'s status message waits in Redis and the running server sends it\n');
   const outbox = new RedisOutbox({

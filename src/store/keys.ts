@@ -31,6 +31,8 @@ export function keyspace(prefix: string) {
     inboxUrgent: `${prefix}:{inbox}:urgent`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
     outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),
+    /** The base of a channel's own keys (its link state, who wrote, message statuses): `<base><name>`. */
+    channel: (channel: string) => `${prefix}:{ch:${channel}}:`,
     hotline: hotlineKeys(`${prefix}:{hotline}:`),
     /** Staff API tokens: SHA-256 of a token → who (name, role); name → the hash of their token. */
     staffTokens: `${prefix}:{staff}:tokens`,

@@ -107,7 +107,7 @@ describe('the outbox when the server is killed', () => {
     const list = users(8);
     // The signal comes from outside, as soon as the message's bytes arrive: the sender has had no time
     // to record anything after writing them.
-    const off = fake.onSend(list[4], () => doomed.kill('SIGKILL'));
+    const off = fake.onSend(list[4]!, () => doomed.kill('SIGKILL'));
     const statuses = [];
     for (const u of list) statuses.push(await post(doomed, u, 'tolong'));
     expect(await doomed.exited).toBeNull();
