@@ -2,9 +2,10 @@
 // folder plus one line here; nothing else in the code names a platform.
 import type { ChannelModule } from './port.js';
 import { telegram } from './telegram.js';
+import { whatsappCloud } from './whatsapp-cloud.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const CHANNELS: readonly ChannelModule<any>[] = [telegram];
+export const CHANNELS: readonly ChannelModule<any>[] = [telegram, whatsappCloud];
 
 export function channelModule(name: string): ChannelModule | undefined {
   return CHANNELS.find((c) => c.name === name);

@@ -9,6 +9,8 @@ export interface Outbound {
   choices?: { id: string; label: string }[];
   /** Session turn the choices belong to; channels put it into button data to recognise stale buttons. */
   turn?: number;
+  /** With choices: the label of a control that opens them as a list (WhatsApp's list messages). */
+  pick?: string;
 }
 
 const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
@@ -64,6 +66,7 @@ export class Renderer {
     if (r.choices) {
       out.choices = r.choices.map((c) => ({ id: c.id, label: this.say(lang, { key: c.label }) }));
       out.turn = r.turn;
+      out.pick = this.say(lang, { key: 'common.choose' });
     }
     return out;
   }

@@ -504,5 +504,7 @@ export const ENGINE_KEYS: readonly string[] = [
   'engine.offer.confirm',
   'engine.media.picture',
   'engine.media.can',
+  // The renderer's label of a control that opens a reply's choices as a list.
+  'common.choose',
   ...MEDIA_KINDS.filter((k) => k !== 'photo' && k !== 'image').map((k) => `engine.media.${k}`),
 ];

@@ -1,0 +1,455 @@
+// WhatsApp through Meta's official Cloud API: the webhook (Meta's verification handshake, signed
+// posts checked against the app secret before anything is parsed), messages into the inbox, replies
+// as Graph API messages over a keep-alive connection, Meta's error codes classified for the outbox,
+// message statuses, and the approved template sent when a message falls outside the 24-hour window.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Outbound } from '../content/render.js';
+import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
+import type { Inbound } from '../conversation/service.js';
+import { silentLogger, userRef, type Logger } from '../log.js';
+import type { Recipients } from '../outbox/recipients.js';
+import { isUnavailable } from '../store/store.js';
+import { answer, jsonBody, readBody, refuse, secretChecker } from './http.js';
+import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
+import { MESSAGE_ID, WA_ID, messageToBody, renderCloud, type CloudBody } from './whatsapp-cloud-render.js';
+
+export const WHATSAPP = 'whatsapp';
+export const WEBHOOK_PATH = '/webhooks/whatsapp';
+/** Meta's webhook posts are small (a few messages or statuses); anything bigger is not from Meta. */
+export const MAX_POST_BYTES = 1 << 20;
+/** The Graph API version the requests are written for (Meta keeps a version for at least two years). */
+export const GRAPH_VERSION = 'v23.0';
+
+export interface WhatsAppCloudSettings {
+  WHATSAPP_ACCESS_TOKEN?: string;
+  WHATSAPP_PHONE_NUMBER_ID?: string;
+  WHATSAPP_APP_SECRET?: string;
+  WHATSAPP_VERIFY_TOKEN?: string;
+  WHATSAPP_CLOUD_API_ROOT: string;
+  WHATSAPP_RATE_GLOBAL: number;
+  WHATSAPP_SECONDS_PER_CHAT: number;
+  WHATSAPP_BURST_PER_CHAT: number;
+}
+
+const SETTINGS = {
+  WHATSAPP_ACCESS_TOKEN: z.string().regex(/^[A-Za-z0-9_|.-]{20,}$/, 'WHATSAPP_ACCESS_TOKEN must be the access token of a system user (from Meta Business settings)').optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().regex(/^\d{1,20}$/, 'WHATSAPP_PHONE_NUMBER_ID must be the phone number ID (digits) shown in WhatsApp Manager, not the number').optional(),
+  WHATSAPP_APP_SECRET: z.string().regex(/^[A-Za-z0-9]{16,128}$/, 'WHATSAPP_APP_SECRET must be the app secret (App settings > Basic)').optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(16, 'WHATSAPP_VERIFY_TOKEN must be at least 16 characters (you choose it, and give it to Meta with the webhook URL)').max(256).optional(),
+  WHATSAPP_CLOUD_API_ROOT: z.string().url('WHATSAPP_CLOUD_API_ROOT must be a URL such as https://graph.facebook.com/v23.0').default(`https://graph.facebook.com/${GRAPH_VERSION}`),
+  /** Meta's throughput per business number: 80 messages a second by default (inbound included). */
+  WHATSAPP_RATE_GLOBAL: z.coerce.number().positive().default(80),
+  /** Meta's pair rate: one message every 6 seconds to one person, with bursts borrowed from later. */
+  WHATSAPP_SECONDS_PER_CHAT: z.coerce.number().positive().default(6),
+  WHATSAPP_BURST_PER_CHAT: z.coerce.number().int().min(1).max(45).default(20),
+};
+
+const ACCEPTED = jsonBody({ ok: true });
+const REFUSED = {
+  signature: jsonBody({ error: 'missing or wrong X-Hub-Signature-256' }),
+  tooLarge: jsonBody({ error: `body larger than ${MAX_POST_BYTES} bytes` }),
+  notJson: jsonBody({ error: 'body is not JSON' }),
+  notWebhook: jsonBody({ error: 'not a WhatsApp Business Account webhook' }),
+  unavailable: jsonBody({ error: 'temporarily unavailable' }),
+  verify: jsonBody({ error: 'wrong hub.verify_token or hub.mode' }),
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** What a webhook post holds for this number: messages to queue, and statuses of messages of ours. */
+export interface WebhookContents {
+  messages: { id: string; body: CloudBody }[];
+  statuses: { id: string; status: string; user: string; code?: number }[];
+  /** Errors Meta reports about the number or the app (not about one message). */
+  errors: { code?: number; title?: string }[];
+}
+
+/**
+ * Reads a webhook post's `entry[].changes[].value`: only the `messages` field, only for this phone
+ * number id (an app may serve several numbers). Throws on a shape that is not Meta's.
+ */
+export function readWebhook(payload: unknown, phoneNumberId: string): WebhookContents {
+  if (!isObject(payload) || payload.object !== 'whatsapp_business_account' || !Array.isArray(payload.entry)) throw new Error('not a WhatsApp Business Account webhook');
+  const out: WebhookContents = { messages: [], statuses: [], errors: [] };
+  for (const entry of payload.entry) {
+    for (const change of list(isObject(entry) ? entry.changes : undefined)) {
+      if (!isObject(change) || change.field !== 'messages' || !isObject(change.value)) continue;
+      const v = change.value;
+      const meta = isObject(v.metadata) ? v.metadata : {};
+      if (meta.phone_number_id !== undefined && String(meta.phone_number_id) !== phoneNumberId) continue;
+      for (const m of list(v.messages)) {
+        if (!isObject(m) || typeof m.id !== 'string' || !MESSAGE_ID.test(m.id)) continue;
+        const body = messageToBody(m);
+        if (body) out.messages.push({ id: m.id, body });
+      }
+      for (const s of list(v.statuses)) {
+        if (!isObject(s) || typeof s.id !== 'string' || !MESSAGE_ID.test(s.id) || typeof s.status !== 'string') continue;
+        const user = typeof s.recipient_id === 'string' && WA_ID.test(s.recipient_id) ? s.recipient_id : '';
+        const err = list(s.errors)[0];
+        const code = isObject(err) && typeof err.code === 'number' ? err.code : undefined;
+        out.statuses.push({ id: s.id, status: s.status.slice(0, 16), user, ...(code !== undefined ? { code } : {}) });
+      }
+      for (const e of list(v.errors)) {
+        if (isObject(e)) out.errors.push({ code: typeof e.code === 'number' ? e.code : undefined, title: typeof e.title === 'string' ? e.title.slice(0, 200) : undefined });
+      }
+    }
+  }
+  return out;
+}
+
+/** Meta's error answer. */
+interface GraphError {
+  error?: { message?: string; code?: number; error_subcode?: number; error_data?: { details?: string } };
+}
+
+/** Meta's codes that say to slow down, and how long to wait first (ms). */
+const RATE_LIMITED: Record<number, number> = {
+  4: 60_000, // the app's call rate
+  80007: 60_000, // the business account's rate
+  130429: 1_000, // the number's throughput
+  131056: 6_000, // the pair rate (one person)
+  131057: 60_000, // the number is being upgraded to a higher throughput
+};
+/** The person cannot be reached on WhatsApp (not on WhatsApp, blocked the business, an old app). */
+const GONE = new Set([131026]);
+/** The access token is expired, revoked or wrong: nothing goes out until an operator fixes it. */
+const TOKEN = new Set([190]);
+/** Permission and account problems an operator must fix: like a bad token, not retried in a tight loop. */
+const ACCOUNT = new Set([10, 200, 131031, 368, 131048]);
+/** The last message from the person is older than 24 hours: only an approved template may be sent. */
+export const OUTSIDE_WINDOW = 131047;
+
+/** What Meta's answer means for the outbox. */
+export function classifyCloud(status: number, parsed: GraphError | null | undefined): SendResult & { code?: number } {
+  if (status >= 200 && status < 300) return { ok: true };
+  const e: NonNullable<GraphError['error']> = isObject(parsed) && isObject(parsed.error) ? parsed.error : {};
+  const code = typeof e.code === 'number' ? e.code : status;
+  const reason = `${code}: ${e.message ?? 'no description'}${e.error_data?.details ? ` (${e.error_data.details})` : ''}`.slice(0, 300);
+  if (RATE_LIMITED[code] !== undefined) return { ok: false, kind: 'retry', afterMs: RATE_LIMITED[code]!, reason, code };
+  if (status === 429) return { ok: false, kind: 'retry', afterMs: 5_000, reason, code };
+  if (GONE.has(code)) return { ok: false, kind: 'gone', reason, code };
+  if (TOKEN.has(code) || ACCOUNT.has(code)) return { ok: false, kind: 'retry', afterMs: 60_000, reason, code };
+  if (code === OUTSIDE_WINDOW) return { ok: false, kind: 'permanent', reason, code };
+  if (status >= 500 || status === 0) return { ok: false, kind: 'transient', reason, code };
+  if (status === 400 || status === 404) return { ok: false, kind: 'permanent', reason, code };
+  return { ok: false, kind: 'transient', reason, code };
+}
+
+/** How long to wait for Meta's answer: long, so that a slow answer is waited out rather than sent twice. */
+export const SEND_TIMEOUT_MS = 5 * 60_000;
+const NOTICE_TIMEOUT_MS = 10_000;
+
+/** Runs `fn` just before a request's bytes reach the socket (see telegram.ts: the sent mark goes first). */
+function beforeBytes(socket: Socket, fn: () => void): void {
+  if (!socket.connecting) return fn();
+  socket.once('connect', fn);
+}
+
+/** POST /{phone-number-id}/messages over a keep-alive connection; never throws. */
+export class GraphSender {
+  private readonly url: URL;
+  private readonly auth: string;
+  private readonly request: typeof httpRequest;
+
+  constructor(
+    apiRoot: string,
+    phoneNumberId: string,
+    token: string,
+    private readonly agent: HttpAgent | HttpsAgent,
+    private readonly timeoutMs = SEND_TIMEOUT_MS,
+  ) {
+    this.url = new URL(`${apiRoot.replace(/\/$/, '')}/${phoneNumberId}/messages`);
+    this.auth = `Bearer ${token}`;
+    this.request = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  }
+
+  /** Sends one message kept as JSON (without `to`), adding the recipient without parsing it. */
+  sendJson(to: string, json: string, hooks?: SendHooks): Promise<SendResult & { code?: number }> {
+    const rest = json.length > 2 ? `,${json.slice(1)}` : '}';
+    return this.post(`{"messaging_product":"whatsapp","recipient_type":"individual","to":"${to}"${rest}`, hooks);
+  }
+
+  /** Tells Meta the person's message was read (the two blue ticks): best effort. */
+  markRead(messageId: string): Promise<SendResult> {
+    return this.post(JSON.stringify({ messaging_product: 'whatsapp', status: 'read', message_id: messageId }));
+  }
+
+  private post(body: string, hooks?: SendHooks): Promise<SendResult & { code?: number }> {
+    return new Promise((resolve) => {
+      const req = this.request(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: { 'content-type': 'application/json', authorization: this.auth, 'content-length': Buffer.byteLength(body) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) return resolve({ ok: true });
+            let parsed: GraphError | null = null;
+            try {
+              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphError | null;
+            } catch {
+              /* not JSON: a proxy in between */
+            }
+            resolve(classifyCloud(status, parsed));
+          });
+          res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
+        },
+      );
+      if (hooks) req.once('socket', (socket) => beforeBytes(socket, hooks.written));
+      req.on('timeout', () => req.destroy(new Error(`no answer from the Graph API within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
+      req.end(body);
+    });
+  }
+}
+
+/** A message template approved in WhatsApp Manager (data/whatsapp-templates.yaml). */
+export interface Template {
+  name: string;
+  language: string;
+}
+
+const TEMPLATES_FILE = fileURLToPath(new URL('../../data/whatsapp-templates.yaml', import.meta.url));
+
+const TemplateFile = z.object({
+  templates: z.record(
+    z.object({
+      name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name is lower case letters, digits and _'),
+      language: z.string().regex(/^[a-z]{2,3}(?:_[A-Z]{2})?$/, 'a template language is a code such as id or en_US'),
+      category: z.enum(['UTILITY', 'MARKETING', 'AUTHENTICATION']),
+      body: z.string().min(1).max(1024),
+      buttons: z.array(z.object({ text: z.string().max(25), payload: z.string().max(64) })).max(3).optional(),
+    }),
+  ),
+});
+export type TemplateFile = z.infer<typeof TemplateFile>;
+
+/** Reads and checks data/whatsapp-templates.yaml (only when a template is needed: YAML is not loaded at start). */
+export async function loadTemplates(file = TEMPLATES_FILE): Promise<TemplateFile['templates']> {
+  const { parse } = await import('yaml');
+  return TemplateFile.parse(parse(await readFile(file, 'utf8'))).templates;
+}
+
+/** The template that tells a person outside the 24-hour window that a message waits for them. */
+export const WAITING_TEMPLATE = 'message_waiting';
+/** How long one person is sent the waiting template at most once (one push can be several messages). */
+const TEMPLATE_EVERY_MS = 10 * 60_000;
+
+function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
+  const o = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 64 };
+  return apiRoot.startsWith('https:') ? new HttpsAgent(o) : new HttpAgent(o);
+}
+
+type Health = { token: 'ok' | 'refused'; last_error: string | null; since: string | null };
+
+export class WhatsAppCloudChannel implements Channel {
+  readonly name = WHATSAPP;
+  readonly limits: ChannelLimits;
+  private readonly s: WhatsAppCloudSettings;
+  private readonly log: Logger;
+  private readonly inbox: Inbox;
+  private readonly recipients: Recipients;
+  private readonly api: GraphSender;
+  /** For read receipts, templates and notices: a short wait, they are best effort. */
+  private readonly direct: GraphSender;
+  private readonly phoneId: string;
+  private templates: Promise<TemplateFile['templates']> | null = null;
+  /** person → when they were last sent the waiting template (per process; see TEMPLATE_EVERY_MS). */
+  private readonly templated = new Map<string, number>();
+  private state: Health = { token: 'ok', last_error: null, since: null };
+
+  constructor(deps: ChannelDeps<WhatsAppCloudSettings>, templates?: () => Promise<TemplateFile['templates']>) {
+    this.s = deps.settings;
+    this.log = deps.log ?? silentLogger;
+    this.inbox = deps.inbox;
+    this.recipients = deps.recipients;
+    this.phoneId = this.s.WHATSAPP_PHONE_NUMBER_ID!;
+    const root = this.s.WHATSAPP_CLOUD_API_ROOT;
+    this.api = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root));
+    this.direct = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root), NOTICE_TIMEOUT_MS);
+    this.limits = { perSecond: this.s.WHATSAPP_RATE_GLOBAL, perChatPerSecond: 1 / this.s.WHATSAPP_SECONDS_PER_CHAT, perChatBurst: this.s.WHATSAPP_BURST_PER_CHAT };
+    if (templates) this.templates = templates();
+  }
+
+  routes(): Routes {
+    return { [`GET ${WEBHOOK_PATH}`]: this.verification(), [`POST ${WEBHOOK_PATH}`]: this.webhook() };
+  }
+
+  /** GET /webhooks/whatsapp: Meta's check when the webhook is configured (echo the challenge). */
+  verification(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+    const tokenOk = secretChecker(this.s.WHATSAPP_VERIFY_TOKEN!);
+    return async (req, res) => {
+      const q = new URL(req.url ?? '/', 'http://x').searchParams;
+      const challenge = q.get('hub.challenge') ?? '';
+      if (q.get('hub.mode') !== 'subscribe' || !tokenOk(q.get('hub.verify_token') ?? undefined) || !/^[\w.-]{1,200}$/.test(challenge)) {
+        return refuse(res, 403, REFUSED.verify);
+      }
+      const body = Buffer.from(challenge);
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length }).end(body);
+    };
+  }
+
+  /** POST /webhooks/whatsapp: checked against the app secret before anything is parsed. */
+  webhook(): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+    const key = this.s.WHATSAPP_APP_SECRET!;
+    return async (req, res) => {
+      const given = req.headers['x-hub-signature-256'];
+      if (typeof given !== 'string' || !/^sha256=[0-9a-f]{64}$/i.test(given)) return refuse(res, 401, REFUSED.signature);
+      if (Number(req.headers['content-length'] ?? 0) > MAX_POST_BYTES) return refuse(res, 413, REFUSED.tooLarge);
+      let raw: Buffer | 'too_large';
+      try {
+        raw = await readBody(req, MAX_POST_BYTES);
+      } catch {
+        return answer(res, 400, REFUSED.notJson);
+      }
+      if (raw === 'too_large') return refuse(res, 413, REFUSED.tooLarge);
+      const want = createHmac('sha256', key).update(raw).digest();
+      if (!timingSafeEqual(want, Buffer.from(given.slice(7), 'hex'))) return refuse(res, 401, REFUSED.signature);
+      let contents: WebhookContents;
+      try {
+        contents = readWebhook(JSON.parse(raw.toString('utf8')), this.phoneId);
+      } catch (e) {
+        return answer(res, 400, e instanceof SyntaxError ? REFUSED.notJson : REFUSED.notWebhook);
+      }
+      try {
+        await this.accept(contents);
+        answer(res, 200, ACCEPTED);
+      } catch (e) {
+        // Not stored: 503, and Meta posts it again later (deliveries are deduplicated by message id).
+        this.log.error({ err: (e as Error).message }, 'could not queue a WhatsApp webhook');
+        answer(res, 503, REFUSED.unavailable);
+      }
+    };
+  }
+
+  /** Queues a post's messages (and failed statuses, which need handling) together: one round trip. */
+  async accept(c: WebhookContents): Promise<void> {
+    for (const e of c.errors) this.log.error({ channel: WHATSAPP, code: e.code, title: e.title }, 'WhatsApp reports an error for the number');
+    const work: Promise<unknown>[] = c.messages.map(({ id, body }) => this.inbox.ingest({ channel: WHATSAPP, id, body }, { user: body.user, text: body.text }));
+    for (const s of c.statuses) {
+      if (s.status === 'failed' && s.user) {
+        const body: CloudBody = { kind: 'failed', user: s.user, ...(s.code !== undefined ? { code: s.code } : {}) };
+        work.push(this.inbox.ingest({ channel: WHATSAPP, id: `failed:${s.id}`, body }));
+      }
+    }
+    await Promise.all(work);
+  }
+
+  async inbound(d: Delivery): Promise<Inbound | null> {
+    const b = d.body as CloudBody;
+    if (b.kind === 'failed') {
+      await this.failed(b);
+      return null;
+    }
+    void this.direct.markRead(d.id).then((r) => {
+      if (!r.ok) this.log.warn({ channel: WHATSAPP, err: r.reason }, 'could not mark a message read');
+    });
+    return { channel: WHATSAPP, userId: b.user, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: null };
+  }
+
+  /** A message of ours that Meta could not deliver, reported later in a status. */
+  private async failed(b: CloudBody): Promise<void> {
+    const who = userRef(`${WHATSAPP}:${b.user}`);
+    try {
+      if (b.code !== undefined && GONE.has(b.code)) {
+        this.log.info({ channel: WHATSAPP, chat: who, code: b.code }, 'message undeliverable; recipient marked unreachable');
+        await this.recipients.markGone(WHATSAPP, b.user);
+      } else if (b.code === OUTSIDE_WINDOW) {
+        await this.sendWaitingTemplate(b.user);
+      } else {
+        this.log.warn({ channel: WHATSAPP, chat: who, code: b.code }, 'a message was not delivered');
+      }
+    } catch (e) {
+      if (isUnavailable(e)) throw new RetryLater('redis unavailable');
+      throw e;
+    }
+  }
+
+  /**
+   * Outside the 24-hour window only an approved template may be sent: the person is told that a
+   * message waits, and what they write next opens the window again. Once per person in a while.
+   */
+  private async sendWaitingTemplate(user: string): Promise<void> {
+    const now = Date.now();
+    if ((this.templated.get(user) ?? 0) > now - TEMPLATE_EVERY_MS) return;
+    this.templated.set(user, now);
+    if (this.templated.size > 10_000) this.templated.delete(this.templated.keys().next().value!);
+    const t = (await (this.templates ??= loadTemplates()))[WAITING_TEMPLATE];
+    if (!t) {
+      this.log.error({ channel: WHATSAPP }, `data/whatsapp-templates.yaml names no "${WAITING_TEMPLATE}" template: a person outside the 24-hour window is not told`);
+      return;
+    }
+    const components = (t.buttons ?? []).map((b, i) => ({ type: 'button', sub_type: 'quick_reply', index: String(i), parameters: [{ type: 'payload', payload: b.payload }] }));
+    const json = JSON.stringify({ type: 'template', template: { name: t.name, language: { code: t.language }, ...(components.length ? { components } : {}) } });
+    const r = await this.direct.sendJson(user, json);
+    if (!r.ok) this.log.warn({ channel: WHATSAPP, chat: userRef(`${WHATSAPP}:${user}`), err: r.reason }, 'the waiting template was not sent');
+  }
+
+  render(message: Outbound): unknown[] {
+    return renderCloud(message);
+  }
+
+  async send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
+    if (!WA_ID.test(to)) return { ok: false, kind: 'gone', reason: `not a WhatsApp id: ${to.slice(0, 20)}` };
+    const r = await this.api.sendJson(to, message, hooks);
+    this.observe(r);
+    if (!r.ok && r.code === OUTSIDE_WINDOW) {
+      await this.sendWaitingTemplate(to).catch((e: Error) => this.log.warn({ channel: WHATSAPP, err: e.message }, 'the waiting template was not sent'));
+      return { ok: false, kind: 'permanent', reason: `${r.reason}; the waiting template was sent instead` };
+    }
+    return r;
+  }
+
+  /** A refused token is said once in the logs and in /healthz until a send goes through again. */
+  private observe(r: SendResult & { code?: number }): void {
+    if (r.ok) {
+      if (this.state.token === 'refused') {
+        this.log.info({ channel: WHATSAPP }, 'the WhatsApp access token works again');
+        this.state = { token: 'ok', last_error: null, since: null };
+      }
+      return;
+    }
+    this.state.last_error = r.reason;
+    if (r.code !== undefined && (TOKEN.has(r.code) || ACCOUNT.has(r.code)) && this.state.token === 'ok') {
+      this.state = { token: 'refused', last_error: r.reason, since: new Date().toISOString() };
+      this.log.error({ channel: WHATSAPP, err: r.reason }, 'Meta refuses the access token or the account: replies wait until WHATSAPP_ACCESS_TOKEN (or the account) is fixed');
+    }
+  }
+
+  async notify(to: string, text: string): Promise<boolean> {
+    const results = await Promise.all(renderCloud({ text }).map((m) => this.direct.sendJson(to, JSON.stringify(m))));
+    return results.every((r) => r.ok);
+  }
+
+  health(): Record<string, unknown> {
+    return { mode: 'cloud-api', ...this.state };
+  }
+}
+
+export const whatsappCloud: ChannelModule<WhatsAppCloudSettings> = {
+  name: WHATSAPP,
+  settings: SETTINGS,
+  signals: ['WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'],
+  missing(s) {
+    const out: string[] = [];
+    if (!s.WHATSAPP_ACCESS_TOKEN) out.push('WHATSAPP_ACCESS_TOKEN: needed to send on the WhatsApp Cloud API');
+    if (!s.WHATSAPP_PHONE_NUMBER_ID) out.push('WHATSAPP_PHONE_NUMBER_ID: the phone number ID to send from (WhatsApp Manager > API setup)');
+    if (!s.WHATSAPP_APP_SECRET) out.push('WHATSAPP_APP_SECRET: needed to check that webhook posts come from Meta');
+    if (!s.WHATSAPP_VERIFY_TOKEN) out.push('WHATSAPP_VERIFY_TOKEN: the token you give Meta when you set the webhook');
+    return out;
+  },
+  create: (deps) => new WhatsAppCloudChannel(deps),
+};
