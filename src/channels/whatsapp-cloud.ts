@@ -35,6 +35,7 @@ export interface WhatsAppCloudSettings {
   WHATSAPP_RATE_GLOBAL: number;
   WHATSAPP_SECONDS_PER_CHAT: number;
   WHATSAPP_BURST_PER_CHAT: number;
+  WHATSAPP_REFUSED_RETRY_SECONDS: number;
 }
 
 const SETTINGS = {
@@ -48,6 +49,8 @@ const SETTINGS = {
   /** Meta's pair rate: one message every 6 seconds to one person, with bursts borrowed from later. */
   WHATSAPP_SECONDS_PER_CHAT: z.coerce.number().positive().default(6),
   WHATSAPP_BURST_PER_CHAT: z.coerce.number().int().min(1).max(45).default(20),
+  /** After Meta refuses the access token or the account: how long replies wait before the next try. */
+  WHATSAPP_REFUSED_RETRY_SECONDS: z.coerce.number().positive().default(60),
 };
 
 const ACCEPTED = jsonBody({ ok: true });
@@ -127,7 +130,7 @@ const ACCOUNT = new Set([10, 200, 131031, 368, 131048]);
 export const OUTSIDE_WINDOW = 131047;
 
 /** What Meta's answer means for the outbox. */
-export function classifyCloud(status: number, parsed: GraphError | null | undefined): SendResult & { code?: number } {
+export function classifyCloud(status: number, parsed: GraphError | null | undefined, refusedMs = 60_000): SendResult & { code?: number } {
   if (status >= 200 && status < 300) return { ok: true };
   const e: NonNullable<GraphError['error']> = isObject(parsed) && isObject(parsed.error) ? parsed.error : {};
   const code = typeof e.code === 'number' ? e.code : status;
@@ -135,7 +138,7 @@ export function classifyCloud(status: number, parsed: GraphError | null | undefi
   if (RATE_LIMITED[code] !== undefined) return { ok: false, kind: 'retry', afterMs: RATE_LIMITED[code]!, reason, code };
   if (status === 429) return { ok: false, kind: 'retry', afterMs: 5_000, reason, code };
   if (GONE.has(code)) return { ok: false, kind: 'gone', reason, code };
-  if (TOKEN.has(code) || ACCOUNT.has(code)) return { ok: false, kind: 'retry', afterMs: 60_000, reason, code };
+  if (TOKEN.has(code) || ACCOUNT.has(code)) return { ok: false, kind: 'retry', afterMs: refusedMs, reason, code };
   if (code === OUTSIDE_WINDOW) return { ok: false, kind: 'permanent', reason, code };
   if (status >= 500 || status === 0) return { ok: false, kind: 'transient', reason, code };
   if (status === 400 || status === 404) return { ok: false, kind: 'permanent', reason, code };
@@ -164,6 +167,7 @@ export class GraphSender {
     token: string,
     private readonly agent: HttpAgent | HttpsAgent,
     private readonly timeoutMs = SEND_TIMEOUT_MS,
+    private readonly refusedMs = 60_000,
   ) {
     this.url = new URL(`${apiRoot.replace(/\/$/, '')}/${phoneNumberId}/messages`);
     this.auth = `Bearer ${token}`;
@@ -203,7 +207,7 @@ export class GraphSender {
             } catch {
               /* not JSON: a proxy in between */
             }
-            resolve(classifyCloud(status, parsed));
+            resolve(classifyCloud(status, parsed, this.refusedMs));
           });
           res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
         },
@@ -278,7 +282,7 @@ export class WhatsAppCloudChannel implements Channel {
     this.recipients = deps.recipients;
     this.phoneId = this.s.WHATSAPP_PHONE_NUMBER_ID!;
     const root = this.s.WHATSAPP_CLOUD_API_ROOT;
-    this.api = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root));
+    this.api = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root), SEND_TIMEOUT_MS, this.s.WHATSAPP_REFUSED_RETRY_SECONDS * 1000);
     this.direct = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root), NOTICE_TIMEOUT_MS);
     this.limits = { perSecond: this.s.WHATSAPP_RATE_GLOBAL, perChatPerSecond: 1 / this.s.WHATSAPP_SECONDS_PER_CHAT, perChatBurst: this.s.WHATSAPP_BURST_PER_CHAT };
     if (templates) this.templates = templates();
