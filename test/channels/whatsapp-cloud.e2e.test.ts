@@ -122,6 +122,44 @@ describe('WhatsApp through the Cloud API webhook', () => {
     expect(all).toMatch(/tinggi|high/i);
   });
 
+  it('an urgent report walked on WhatsApp opens a case, and "My report status" shows it to the family', async () => {
+    const user = person();
+    const say = async (text: string) => {
+      const before = h.fake.sent(user).length;
+      await h.post(webhook([msg.text(user, text)]));
+      return (await h.until(user, before + 1)).slice(before);
+    };
+    /** Presses the choice `id` of the latest message that offers it (buttons or a list). */
+    const press = async (id: string) => {
+      type Choices = { action?: { buttons?: { reply: { id: string } }[]; sections?: { rows: { id: string }[] }[] } };
+      const idsOf = (i: Choices | undefined) => i?.action?.buttons?.map((b) => b.reply.id) ?? i?.action?.sections?.[0]?.rows.map((r) => r.id) ?? [];
+      const last = () => h.fake.sent(user).at(-1)!.body.interactive as Choices | undefined;
+      await h.fake.waitFor(() => idsOf(last()).some((x) => x.endsWith(`:${id}`)));
+      const full = idsOf(last()).find((x) => x.endsWith(`:${id}`))!;
+      const before = h.fake.sent(user).length;
+      await h.post(webhook([last()!.action!.buttons ? msg.button(user, full) : msg.list(user, full)]));
+      return (await h.until(user, before + 1)).slice(before);
+    };
+    await say('halo');
+    await press('id');
+    await press('agree');
+    await say('tolong');
+    await press('report');
+    await h.fake.waitFor(() => h.texts(user).some((x) => x.includes(t('id', 'hotline.urgent.ask.name'))));
+    await say('Siti Aminah');
+    await say('Malaysia');
+    await say('Dia dikurung majikan dan paspornya ditahan');
+    await say('081234567890');
+    await say('ya');
+    await h.fake.waitFor(() => h.texts(user).some((x) => /WSP-[A-Z0-9]{4}-[A-Z0-9]{2}/.test(x)));
+    const id = /WSP-[A-Z0-9]{4}-[A-Z0-9]{2}/.exec(h.texts(user).join('\n'))![0];
+    const cases = await h.app.hotline.list({ name: 'e2e', role: 'agent' });
+    expect(cases.map((c: { id: string }) => c.id)).toContain(id);
+    await say('menu');
+    await press('status');
+    await h.fake.waitFor(() => h.texts(user).some((x, i) => i > 0 && x.includes(id) && !x.includes('Kode')));
+  });
+
   it('a replayed message (Meta posts again until it gets a 200) is answered once', async () => {
     const user = person();
     const payload = webhook([msg.text(user, 'sos')]);
