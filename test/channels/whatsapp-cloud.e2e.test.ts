@@ -217,6 +217,56 @@ describe('WhatsApp through the Cloud API webhook', () => {
     expect(h.fake.sent(user)).toEqual([]);
   });
 
+  it('1,500 signed posts of hostile shapes: never a 5xx, nothing sent to an id that is not a WhatsApp id, and the server still answers', async () => {
+    // mulberry32: the same run every time.
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let x = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+      return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4294967296) * n);
+    };
+    const pick = <T,>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+    const BAD = [null, 1, -1, 1.5, '', 'x'.repeat(300), [], {}, true, { a: { b: [1] } }, '62812; rm', '６２８１２３４５６７８'];
+    const users = Array.from({ length: 20 }, () => person());
+    const mutate = (o: Record<string, unknown>): Record<string, unknown> => {
+      const copy = structuredClone(o);
+      const keys = Object.keys(copy);
+      const k = pick(keys);
+      if (rnd(3) === 0) delete copy[k];
+      else copy[k] = pick(BAD);
+      return copy;
+    };
+    const makers = [
+      (u: string) => msg.text(u, pick(['halo', '1', 'tolong', '', '🆘', 'a'.repeat(5000), 'menu'])),
+      (u: string) => msg.button(u, pick(['1:id', '9:agree', 'x', '99999999999:y'])),
+      (u: string) => msg.image(u, 'caption'),
+      (u: string) => msg.voice(u),
+      (u: string) => msg.location(u),
+      (u: string) => msg.unsupported(u),
+      (u: string) => ({ ...msg.text(u, 'x'), type: pick(['order', 'system', 'ephemeral', 'nfm', 'interactive', 'video', 'document']) }),
+    ];
+    const codes = new Map<number, number>();
+    for (let i = 0; i < 1500; i++) {
+      let m: Record<string, unknown> = pick(makers)(pick(users));
+      if (rnd(2) === 0) m = mutate(m);
+      let post: unknown = webhook([m]);
+      const shape = rnd(8);
+      if (shape === 0) post = { object: 'whatsapp_business_account', entry: pick(BAD) };
+      if (shape === 1) post = { object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messages: pick(BAD), statuses: pick(BAD) } }] }] };
+      if (shape === 2) post = pick(BAD);
+      const status = (await h.post(post)).status;
+      codes.set(status, (codes.get(status) ?? 0) + 1);
+    }
+    expect([...codes.keys()].every((c) => c === 200 || c === 400)).toBe(true);
+    expect(codes.get(200)).toBeGreaterThan(1000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(h.fake.calls.filter((c) => typeof c.body.to === 'string' && !/^\d{5,20}$/.test(c.body.to))).toEqual([]);
+    const user = person();
+    await h.post(webhook([msg.text(user, 'tolong')]));
+    expect((await h.until(user, 1))[0]).toContain(t('id', 'emergency.intro'));
+  }, 60_000);
+
   it('a status-only post (sent, delivered, read) is accepted quietly', async () => {
     const user = person();
     for (const s of ['sent', 'delivered', 'read']) expect((await h.post(statusPost(wamid(), user, s))).status).toBe(200);

@@ -130,8 +130,9 @@ export async function startWhatsAppHarness(env: Record<string, string> = {}, opt
     url,
     post(payload) {
       if (typeof payload === 'object' && payload) {
-        const value = (payload as ReturnType<typeof webhook>).entry?.[0]?.changes?.[0]?.value;
-        for (const m of value?.messages ?? []) fake.wrote(String((m as { from: string }).from));
+        const entry = (payload as { entry?: unknown }).entry;
+        const value = Array.isArray(entry) ? (entry[0] as ReturnType<typeof webhook>['entry'][0] | undefined)?.changes?.[0]?.value : undefined;
+        for (const m of Array.isArray(value?.messages) ? value.messages : []) fake.wrote(String((m as { from?: unknown })?.from));
       }
       return signedPost(url, WA.appSecret, payload);
     },
