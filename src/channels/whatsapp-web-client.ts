@@ -1,0 +1,146 @@
+// WhatsApp through whatsapp-web.js, the client: the one interface the channel uses (so that tests drive
+// it with a fake), the real client on Debian's Chromium (whatsapp-web.js is loaded only here, when the
+// channel starts), the Redis store RemoteAuth keeps the link in, and the QR code for the terminal.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Store } from 'whatsapp-web.js';
+import type { Logger } from '../log.js';
+
+/** What the channel uses of whatsapp-web.js's Client. */
+export interface WwebClient {
+  on(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  once(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
+  removeAllListeners(event?: string): unknown;
+  /** Launches Chromium, opens WhatsApp Web and restores the link (or asks for a QR scan). */
+  initialize(): Promise<void>;
+  sendMessage(chatId: string, content: string, options?: { linkPreview?: boolean }): Promise<unknown>;
+  /** Closes the browser. After it, no Chromium process of this client is left. */
+  destroy(): Promise<void>;
+  getState(): Promise<string | null>;
+  logout(): Promise<void>;
+  /** The linked account, once ready. */
+  info?: { wid?: { user?: string } } | null;
+}
+
+export interface WwebClientOptions {
+  executablePath: string;
+  /** Where LocalAuth keeps the browser profile (RemoteAuth its working copy) and the WhatsApp Web page cache. */
+  dataDir: string;
+  auth: 'local' | 'remote';
+  /** RemoteAuth's store (auth `remote`). */
+  store?: Store;
+  log: Logger;
+}
+
+export type WwebClientFactory = (opts: WwebClientOptions) => WwebClient | Promise<WwebClient>;
+
+/** RemoteAuth saves a copy of the link this often (its minimum is a minute). */
+const BACKUP_EVERY_MS = 5 * 60_000;
+/** How long closing the browser may take before its process is killed. */
+const DESTROY_MS = 10_000;
+
+/** A Chromium process of puppeteer's, as far as it is read here. */
+interface BrowserLike {
+  process?(): { pid?: number; exitCode: number | null; kill(signal?: NodeJS.Signals): boolean } | null;
+}
+
+/**
+ * The real client: whatsapp-web.js (loaded now, not before) on the given Chromium, headless, with
+ * LocalAuth in `dataDir` or RemoteAuth with `store`. Its destroy() also ends a browser that would not
+ * close, or one still being launched when it was called.
+ */
+export const realClient: WwebClientFactory = async (o) => {
+  const mod = await import('whatsapp-web.js');
+  const { Client, LocalAuth, RemoteAuth } = (mod.default ?? mod) as typeof import('whatsapp-web.js');
+  const authStrategy =
+    o.auth === 'remote'
+      ? new RemoteAuth({ store: o.store!, dataPath: o.dataDir, backupSyncIntervalMs: BACKUP_EVERY_MS })
+      : new LocalAuth({ dataPath: o.dataDir });
+  const client = new Client({
+    authStrategy,
+    webVersionCache: { type: 'local', path: join(o.dataDir, 'web-cache') },
+    puppeteer: { executablePath: o.executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] },
+  });
+  const browser = () => (client as unknown as { pupBrowser: BrowserLike | null }).pupBrowser;
+  const kill = () => {
+    const p = browser()?.process?.();
+    if (p && p.exitCode === null) p.kill('SIGKILL');
+  };
+  let destroyed = false;
+  let initializing: Promise<void> | null = null;
+  const destroy = async () => {
+    destroyed = true;
+    // A browser still being launched is closed once it is there (initialize settles when it fails or opens).
+    if (initializing) await Promise.race([initializing.catch(() => undefined), sleep(DESTROY_MS)]);
+    try {
+      await Promise.race([client.destroy(), sleep(DESTROY_MS).then(() => Promise.reject(new Error('browser did not close')))]);
+    } catch (e) {
+      o.log.warn({ err: (e as Error).message }, 'whatsapp-web: closing the browser failed; killing it');
+    } finally {
+      kill();
+    }
+  };
+  return {
+    on: (event, listener) => client.on(event, listener),
+    once: (event, listener) => client.once(event, listener),
+    removeAllListeners: (event) => client.removeAllListeners(event),
+    initialize() {
+      initializing = client.initialize().finally(() => {
+        if (destroyed) kill();
+      });
+      return initializing;
+    },
+    sendMessage: (chatId, content, options) => client.sendMessage(chatId, content, options),
+    destroy,
+    getState: () => client.getState(),
+    logout: () => client.logout(),
+    get info() {
+      return client.info;
+    },
+  };
+};
+
+/**
+ * RemoteAuth's store in Redis: the link (a zip of the browser profile's session folders) under one key
+ * of the channel's, as bytes. RemoteAuth writes the zip to `<dataDir>/<session>.zip` before save() and
+ * expects extract() to write it to the path it gives.
+ */
+export class RedisAuthStore implements Store {
+  constructor(
+    private readonly redis: Redis,
+    /** The channel's key base (keys.channel('whatsapp-web')). */
+    private readonly base: string,
+    private readonly dataDir: string,
+  ) {}
+
+  private key(session: string): string {
+    return `${this.base}auth:${session}`;
+  }
+
+  async sessionExists({ session }: { session: string }): Promise<boolean> {
+    return (await this.redis.exists(this.key(session))) === 1;
+  }
+
+  async save({ session }: { session: string }): Promise<void> {
+    await this.redis.set(this.key(session), await readFile(join(this.dataDir, `${session}.zip`)));
+  }
+
+  async extract({ session, path }: { session: string; path: string }): Promise<void> {
+    const zip = await this.redis.getBuffer(this.key(session));
+    if (zip) await writeFile(path, zip);
+  }
+
+  async delete({ session }: { session: string }): Promise<void> {
+    await this.redis.del(this.key(session));
+  }
+}
+
+/** The QR code to scan, as text for a terminal (two rows of modules per line). */
+export async function qrForTerminal(qr: string): Promise<string> {
+  const mod = await import('qrcode-terminal');
+  const qrcode = mod.default ?? mod;
+  return new Promise((resolve) => qrcode.generate(qr, { small: true }, resolve));
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -1,0 +1,475 @@
+// WhatsApp through a linked phone (whatsapp-web.js driving WhatsApp Web in Debian's Chromium): for small
+// deployments without Meta's approval. The client is built when the channel starts (never when it is
+// only created, as the staff CLI does to queue messages), prints a QR code to link a phone, reconnects
+// after a disconnect, and stops for good when WhatsApp logs the number out or blocks it. Messages go to
+// the durable inbox; replies come from the outbox, slowly and only to people who wrote first: an
+// unofficial client that sends fast, or to strangers, gets its number banned.
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import type { Outbound } from '../content/render.js';
+import type { Delivery, Inbox } from '../conversation/inbox.js';
+import type { Inbound } from '../conversation/service.js';
+import { silentLogger, type Logger } from '../log.js';
+import type { Redis } from 'ioredis';
+import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
+import { qrForTerminal, realClient, RedisAuthStore, sleep, type WwebClient, type WwebClientFactory } from './whatsapp-web-client.js';
+import { classifySendError, messageId, messageToBody, renderWweb, WHATSAPP_WEB, type WwebBody, type WwebMessage, type WwebOut } from './whatsapp-web-message.js';
+
+export { WHATSAPP_WEB };
+
+/**
+ * The link's state, in /healthz: `stopped` (not started), `starting` (Chromium and WhatsApp Web are
+ * opening), `qr_needed` (scan the QR code), `linking` (scanned, loading chats), `ready`, `disconnected`
+ * (reconnecting), `error` (WhatsApp Web could not be opened; trying again), `logged_out` (WhatsApp
+ * unlinked or blocked the number: nothing is sent until it is linked again).
+ */
+export type LinkState = 'stopped' | 'starting' | 'qr_needed' | 'linking' | 'ready' | 'disconnected' | 'error' | 'logged_out';
+
+export interface WhatsappWebSettings {
+  WHATSAPP_WEB_ENABLED?: true;
+  PUPPETEER_EXECUTABLE_PATH: string;
+  WHATSAPP_WEB_AUTH: 'local' | 'remote';
+  WHATSAPP_WEB_DATA_DIR: string;
+  WHATSAPP_WEB_RATE_PER_MINUTE: number;
+  WHATSAPP_WEB_SECONDS_PER_CHAT: number;
+  WHATSAPP_WEB_JITTER_MS: number;
+  WHATSAPP_WEB_RECONNECT_SECONDS: number;
+  HASH_SECRET?: string;
+  /** Not from the environment: tests put a fake client (and a place for the QR code) into the settings object. */
+  whatsappWeb?: { client?: WwebClientFactory; showQr?: (text: string) => void };
+}
+
+const YES = ['true', '1', 'yes'];
+const SETTINGS = {
+  /** Serve WhatsApp through a linked phone. */
+  WHATSAPP_WEB_ENABLED: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'WHATSAPP_WEB_ENABLED must be true or false' }) })
+    .transform((v) => (YES.includes(v) ? (true as const) : undefined))
+    .optional(),
+  PUPPETEER_EXECUTABLE_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  WHATSAPP_WEB_AUTH: z.enum(['local', 'remote'], { errorMap: () => ({ message: 'WHATSAPP_WEB_AUTH must be local (a data folder) or remote (Redis)' }) }).default('local'),
+  WHATSAPP_WEB_DATA_DIR: z.string().min(1).default('./data/whatsapp-web'),
+  /** Conservative by default: a linked phone that sends like a bulk sender is banned. */
+  WHATSAPP_WEB_RATE_PER_MINUTE: z.coerce.number().positive().max(600).default(12),
+  WHATSAPP_WEB_SECONDS_PER_CHAT: z.coerce.number().positive().max(3600).default(3),
+  WHATSAPP_WEB_JITTER_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  /** First wait before reconnecting after a disconnect; it doubles on each failure, up to 5 minutes. */
+  WHATSAPP_WEB_RECONNECT_SECONDS: z.coerce.number().positive().max(3600).default(5),
+};
+
+/** States after which WhatsApp will not take this link back: another WhatsApp Web took over, the phone unlinked it, or WhatsApp blocked the number. */
+const UNLINKED = new Set(['LOGOUT', 'CONFLICT', 'UNPAIRED', 'UNPAIRED_IDLE', 'TOS_BLOCK', 'SMB_TOS_BLOCK']);
+/** Authentication failures in a row after which the link is taken as lost. */
+const MAX_AUTH_FAILURES = 3;
+const MAX_RECONNECT_MS = 5 * 60_000;
+/** Opening WhatsApp Web that has not shown a QR code or the chats by then is given up and tried again. */
+const START_TIMEOUT_MS = 120_000;
+/** How long the outbox waits before trying again while the link is not ready. */
+const NOT_READY_RETRY_MS = 30_000;
+/** A send that has not finished by then is given up (and tried again): the page is stuck. */
+const SEND_TIMEOUT_MS = 2 * 60_000;
+const PRIVATE_CHAT = /^[0-9]{5,24}@(?:c\.us|lid)$/;
+/** How many chats known to have written are remembered in memory. */
+const KNOWN_KEPT = 10_000;
+
+/**
+ * Spaces this process's sends: each waits a random 0..jitter ms, and never goes out sooner than
+ * `chatMs` after the last one to its chat or `globalMs` after the last one at all. (The outbox spaces
+ * the messages it hands over by the same limits; the jitter, added after, would otherwise bring two
+ * closer than that.) One linked phone is one process, so this is the whole picture.
+ */
+class Pacer {
+  private last = -Infinity;
+  private readonly chats = new Map<string, number>();
+  constructor(
+    private readonly globalMs: number,
+    private readonly chatMs: number,
+    private readonly jitterMs: number,
+  ) {}
+
+  /**
+   * Waits for the chat's turn, and takes it: the time is recorded at once, in the turn of the event
+   * loop that sends. (A millisecond is added to the gaps: the send itself may come a millisecond later
+   * by the clock.)
+   */
+  async wait(chat: string): Promise<void> {
+    const jittered = Date.now() + Math.random() * this.jitterMs;
+    for (;;) {
+      const now = Date.now();
+      const at = Math.max(jittered, this.last + this.globalMs + 1, (this.chats.get(chat) ?? -Infinity) + this.chatMs + 1);
+      if (now >= at) {
+        this.last = now;
+        this.chats.set(chat, now);
+        if (this.chats.size > 1000) for (const [c, t] of this.chats) if (t + this.chatMs < now) this.chats.delete(c);
+        return;
+      }
+      await sleep(at - now);
+    }
+  }
+}
+
+export class WhatsappWebChannel implements Channel {
+  readonly name = WHATSAPP_WEB;
+  readonly limits: ChannelLimits;
+  private readonly s: WhatsappWebSettings;
+  private readonly log: Logger;
+  private readonly inbox: Inbox;
+  private readonly redis: Redis;
+  /** The channel's key base: `<base>wrote` (who wrote), `<base>auth:<session>` (RemoteAuth's link). */
+  private readonly base: string;
+  private readonly secret: string;
+  private readonly factory: WwebClientFactory;
+  private readonly showQr: (text: string) => void;
+  private readonly pacer: Pacer;
+  /** Keyed references of chats known to have written (or opted in). Bounded. */
+  private readonly known = new Set<string>();
+  private client: WwebClient | null = null;
+  /** Each client built gets a number; events of a client that was replaced are ignored. */
+  private generation = 0;
+  private running = false;
+  private state: LinkState = 'stopped';
+  private since = new Date().toISOString();
+  private lastError: string | null = null;
+  private authFailures = 0;
+  private reconnects = 0;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private startTimer: NodeJS.Timeout | null = null;
+
+  constructor(deps: ChannelDeps<WhatsappWebSettings>) {
+    this.s = deps.settings;
+    this.log = deps.log ?? silentLogger;
+    this.inbox = deps.inbox;
+    this.redis = deps.redis;
+    this.base = deps.keys.channel(WHATSAPP_WEB);
+    // Without a shared secret (tests, a demo), the record of who wrote holds for this process only.
+    this.secret = this.s.HASH_SECRET ?? randomBytes(32).toString('base64');
+    this.factory = this.s.whatsappWeb?.client ?? realClient;
+    this.showQr = this.s.whatsappWeb?.showQr ?? ((text) => process.stderr.write(`${text}\n`));
+    const perSecond = this.s.WHATSAPP_WEB_RATE_PER_MINUTE / 60;
+    this.limits = { perSecond, perChatPerSecond: 1 / this.s.WHATSAPP_WEB_SECONDS_PER_CHAT, perChatBurst: 1 };
+    this.pacer = new Pacer(1000 / perSecond, this.s.WHATSAPP_WEB_SECONDS_PER_CHAT * 1000, this.s.WHATSAPP_WEB_JITTER_MS);
+  }
+
+  /** No webhooks: messages come from the client's events. */
+  routes(): Routes {
+    return {};
+  }
+
+  health(): Record<string, unknown> {
+    return { state: this.state, since: this.since, last_error: this.lastError, auth: this.s.WHATSAPP_WEB_AUTH };
+  }
+
+  /** The link's state now (tests, the staff console later). */
+  get linkState(): LinkState {
+    return this.state;
+  }
+
+  private setState(state: LinkState, error?: string): void {
+    if (error !== undefined) this.lastError = error;
+    if (state === this.state) return;
+    this.state = state;
+    this.since = new Date().toISOString();
+  }
+
+  // ---- the link -------------------------------------------------------------------------------
+
+  /** Builds the client and opens WhatsApp Web in the background: the server does not wait for Chromium. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.connect();
+  }
+
+  /** Closes the client (and its Chromium). Messages still queued stay in the outbox. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.generation++;
+    this.clearTimers();
+    this.setState('stopped');
+    await this.drop();
+  }
+
+  private clearTimers(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.reconnectTimer = this.startTimer = null;
+  }
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    this.setState('starting');
+    let client: WwebClient;
+    try {
+      client = await this.factory({
+        executablePath: this.s.PUPPETEER_EXECUTABLE_PATH,
+        dataDir: this.s.WHATSAPP_WEB_DATA_DIR,
+        auth: this.s.WHATSAPP_WEB_AUTH,
+        store: this.s.WHATSAPP_WEB_AUTH === 'remote' ? new RedisAuthStore(this.redis, this.base, this.s.WHATSAPP_WEB_DATA_DIR) : undefined,
+        log: this.log,
+      });
+    } catch (e) {
+      return this.failed(gen, e);
+    }
+    if (gen !== this.generation) {
+      await client.destroy().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.listen(client, gen);
+    this.startTimer = setTimeout(() => this.failed(gen, new Error(`WhatsApp Web showed neither a QR code nor the chats within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    this.startTimer.unref();
+    try {
+      await client.initialize();
+    } catch (e) {
+      this.failed(gen, e);
+    }
+  }
+
+  private listen(client: WwebClient, gen: number): void {
+    const current = () => gen === this.generation;
+    const opened = () => {
+      if (this.startTimer) clearTimeout(this.startTimer);
+      this.startTimer = null;
+    };
+    client.on('qr', (qr: string) => {
+      if (!current()) return;
+      opened();
+      this.setState('qr_needed');
+      this.log.info({ channel: WHATSAPP_WEB }, 'whatsapp-web: link a phone: scan the QR code printed on standard error (WhatsApp > Linked devices > Link a device)');
+      qrForTerminal(String(qr)).then(this.showQr, (e: Error) => this.log.error({ err: e.message }, 'whatsapp-web: could not draw the QR code'));
+    });
+    client.on('authenticated', () => {
+      if (!current()) return;
+      opened();
+      this.setState('linking');
+    });
+    client.on('loading_screen', () => {
+      if (!current() || this.state === 'ready') return;
+      opened();
+      this.setState('linking');
+    });
+    client.on('ready', () => {
+      if (!current()) return;
+      opened();
+      this.authFailures = 0;
+      this.reconnects = 0;
+      this.lastError = null;
+      this.setState('ready');
+      this.log.info({ channel: WHATSAPP_WEB }, 'whatsapp-web: linked and ready');
+    });
+    client.on('auth_failure', (message: unknown) => {
+      if (!current()) return;
+      const reason = `authentication failed: ${String(message ?? 'no reason given').slice(0, 200)}`;
+      if (++this.authFailures >= MAX_AUTH_FAILURES) return void this.loggedOut(gen, `${reason} (${this.authFailures} times in a row)`);
+      this.lost(gen, 'disconnected', reason);
+    });
+    client.on('change_state', (state: unknown) => {
+      if (!current()) return;
+      if (UNLINKED.has(String(state))) this.loggedOut(gen, `WhatsApp Web state ${String(state)}`);
+    });
+    client.on('disconnected', (reason: unknown) => {
+      if (!current() || this.state === 'logged_out') return;
+      const why = String(reason ?? 'unknown').slice(0, 200);
+      if (UNLINKED.has(why)) return void this.loggedOut(gen, `disconnected: ${why}`);
+      this.lost(gen, 'disconnected', `disconnected: ${why}`);
+    });
+    client.on('message', (msg: WwebMessage) => {
+      if (current()) void this.take(msg);
+    });
+    // Calls are not answered (Waspada answers messages); the person is not told anything.
+    client.on('call', () => {
+      if (current()) this.log.info({ channel: WHATSAPP_WEB }, 'whatsapp-web: a call was ignored');
+    });
+  }
+
+  /** Opening failed (Chromium, no route to WhatsApp Web, a timeout): `error`, then try again. */
+  private failed(gen: number, e: unknown): void {
+    if (gen !== this.generation || !this.running) return;
+    this.lost(gen, 'error', (e instanceof Error ? e.message : String(e)).slice(0, 300));
+  }
+
+  /** The client is gone: close it and build another after a back-off that doubles with each failure. */
+  private lost(gen: number, state: 'disconnected' | 'error', reason: string): void {
+    if (gen !== this.generation || !this.running) return;
+    this.generation++;
+    this.clearTimers();
+    this.setState(state, reason);
+    const wait = Math.min(this.s.WHATSAPP_WEB_RECONNECT_SECONDS * 1000 * 2 ** this.reconnects++, MAX_RECONNECT_MS);
+    this.log.warn({ channel: WHATSAPP_WEB, state, reason, retry_in_ms: wait }, 'whatsapp-web: the link is down; reconnecting');
+    void this.drop();
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      if (this.running) void this.connect();
+    }, wait);
+    this.reconnectTimer.unref();
+  }
+
+  /** WhatsApp unlinked or blocked the number: stop (no reconnecting, nothing sent) until someone links it again. */
+  private loggedOut(gen: number, reason: string): void {
+    if (gen !== this.generation || !this.running) return;
+    this.generation++;
+    this.clearTimers();
+    this.setState('logged_out', reason);
+    this.log.error(
+      { channel: WHATSAPP_WEB, reason },
+      'whatsapp-web: WhatsApp logged this number out or blocked it; nothing is sent (messages wait in the outbox). Link a phone again: restart and scan the new QR code, or move to the Cloud API (README)',
+    );
+    void this.drop();
+  }
+
+  private async drop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    client.removeAllListeners();
+    try {
+      await client.destroy();
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'whatsapp-web: closing the client failed');
+    }
+  }
+
+  // ---- incoming ------------------------------------------------------------------------------
+
+  /** A chat as the record of who wrote knows it: a keyed hash, so that no key or member is a phone number. */
+  private ref(chat: string): string {
+    return createHmac('sha256', this.secret).update(`${WHATSAPP_WEB}:${chat}`).digest('base64url').slice(0, 22);
+  }
+
+  private remember(ref: string): void {
+    if (this.known.size >= KNOWN_KEPT) this.known.delete(this.known.values().next().value!);
+    this.known.add(ref);
+  }
+
+  /**
+   * Stores a message in the inbox, and first that its sender wrote (replies may then be sent to them).
+   * whatsapp-web.js never delivers a message twice: while Redis is away this keeps trying until it is
+   * stored (or the channel stops). A repeat of a stored message is dropped by the inbox.
+   */
+  private async take(msg: WwebMessage): Promise<void> {
+    let body: WwebBody | null;
+    try {
+      body = messageToBody(msg);
+    } catch {
+      body = null;
+    }
+    if (!body) return;
+    const id = messageId(msg);
+    if (!id) return void this.log.warn({ channel: WHATSAPP_WEB, type: msg.type }, 'whatsapp-web: a message without a usable id was ignored');
+    // Pictures (the issue reading offers from images): `msg.downloadMedia()` is called here, while the
+    // message is at hand, for body.media 'photo' or 'image'; the picture then goes with the delivery.
+    const ref = this.ref(body.chat);
+    const delivery = { channel: WHATSAPP_WEB, id: `${ref}.${id}`, body };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // One connection, in this order: the record is there before the worker can read the message.
+        await Promise.all([this.redis.sadd(`${this.base}wrote`, ref), this.inbox.ingest(delivery, { user: body.chat, text: body.text })]);
+        this.remember(ref);
+        return;
+      } catch (e) {
+        if (!this.running) return void this.log.error({ channel: WHATSAPP_WEB, err: (e as Error).message }, 'whatsapp-web: stopped before a message could be stored; it is lost');
+        if (attempt === 0) this.log.error({ channel: WHATSAPP_WEB, err: (e as Error).message }, 'whatsapp-web: could not store a message; retrying');
+        await sleep(Math.min(100 * 2 ** attempt, 2000));
+      }
+    }
+  }
+
+  async inbound(d: Delivery): Promise<Inbound | null> {
+    const b = d.body as WwebBody;
+    return { channel: WHATSAPP_WEB, userId: b.chat, messageId: d.id, text: b.text, media: b.media, langHint: null };
+  }
+
+  /**
+   * Lets the channel write to a chat that never wrote (a person who opted in elsewhere: the broadcast
+   * subscription, issue 20). Without it, the channel only answers people who wrote first.
+   */
+  async allow(chat: string): Promise<void> {
+    const ref = this.ref(chat);
+    await this.redis.sadd(`${this.base}wrote`, ref);
+    this.remember(ref);
+  }
+
+  /** Whether the chat wrote (or was allowed). Throws when Redis cannot be reached. */
+  async mayWrite(chat: string): Promise<boolean> {
+    const ref = this.ref(chat);
+    if (this.known.has(ref)) return true;
+    const yes = (await this.redis.sismember(`${this.base}wrote`, ref)) === 1;
+    if (yes) this.remember(ref);
+    return yes;
+  }
+
+  // ---- outgoing ------------------------------------------------------------------------------
+
+  render(message: Outbound): unknown[] {
+    return renderWweb(message);
+  }
+
+  private notReady(): SendResult {
+    return { ok: false, kind: 'retry', afterMs: NOT_READY_RETRY_MS, reason: `whatsapp-web is ${this.state}${this.lastError ? `: ${this.lastError}` : ''}` };
+  }
+
+  /**
+   * Sends one message: only to a chat that wrote first, only while linked, after the pacer's wait.
+   * Never throws: not linked is `retry` (nothing is lost, nothing hammers WhatsApp), a number not on
+   * WhatsApp is `gone`, a chat that never wrote is refused (`permanent`), anything else `transient`.
+   */
+  async send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
+    try {
+      let out: WwebOut;
+      try {
+        out = JSON.parse(message) as WwebOut;
+      } catch {
+        return { ok: false, kind: 'permanent', reason: 'not a whatsapp-web message (JSON)' };
+      }
+      if (!out || typeof out.text !== 'string' || !out.text) return { ok: false, kind: 'permanent', reason: 'not a whatsapp-web message (no text)' };
+      if (!PRIVATE_CHAT.test(to)) return { ok: false, kind: 'gone', reason: `not a WhatsApp private chat: ${to.slice(0, 8)}…` };
+      if (!(await this.mayWrite(to))) return { ok: false, kind: 'permanent', reason: 'never wrote: whatsapp-web only answers people who wrote first' };
+      if (this.state !== 'ready') return this.notReady();
+      await this.pacer.wait(to);
+      const client = this.client;
+      if (this.state !== 'ready' || !client) return this.notReady();
+      hooks?.written();
+      await withTimeout(client.sendMessage(to, out.text, { linkPreview: false }), SEND_TIMEOUT_MS);
+      return { ok: true };
+    } catch (e) {
+      return classifySendError(e);
+    }
+  }
+
+  /** Best effort, straight to the chat (Redis is away): only while linked, paced like every send. */
+  async notify(to: string, text: string): Promise<boolean> {
+    try {
+      for (const piece of renderWweb({ text })) {
+        const client = this.client;
+        if (this.state !== 'ready' || !client) return false;
+        await this.pacer.wait(to);
+        await withTimeout(client.sendMessage(to, piece.text, { linkPreview: false }), SEND_TIMEOUT_MS);
+      }
+      return true;
+    } catch (e) {
+      this.log.warn({ channel: WHATSAPP_WEB, err: (e as Error).message }, 'whatsapp-web: a notice could not be sent');
+      return false;
+    }
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from WhatsApp Web within ${ms / 1000} s`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export const whatsappWeb: ChannelModule<WhatsappWebSettings> = {
+  name: WHATSAPP_WEB,
+  settings: SETTINGS,
+  signals: ['WHATSAPP_WEB_ENABLED'],
+  missing(s) {
+    const out: string[] = [];
+    if (!s.whatsappWeb?.client && !existsSync(s.PUPPETEER_EXECUTABLE_PATH)) {
+      out.push(`PUPPETEER_EXECUTABLE_PATH: ${s.PUPPETEER_EXECUTABLE_PATH} does not exist; install Chromium (apt-get install chromium) or point this at a Chrome`);
+    }
+    return out;
+  },
+  create: (deps) => new WhatsappWebChannel(deps),
+};
