@@ -89,9 +89,8 @@ class Pacer {
   ) {}
 
   /**
-   * Waits for the chat's turn, and takes it: the time is recorded at once, in the turn of the event
-   * loop that sends. (A millisecond is added to the gaps: the send itself may come a millisecond later
-   * by the clock.)
+   * Waits for the chat's turn, and takes it (another send waiting sees it at once). A millisecond is
+   * added to the gaps: the send itself may come a millisecond later by the clock.
    */
   async wait(chat: string): Promise<void> {
     const jittered = Date.now() + Math.random() * this.jitterMs;
@@ -106,6 +105,13 @@ class Pacer {
       }
       await sleep(at - now);
     }
+  }
+
+  /** The message is being handed over now (it may be a little after its turn was taken): the gaps count from here. */
+  sent(chat: string): void {
+    const now = Date.now();
+    this.last = Math.max(this.last, now);
+    this.chats.set(chat, Math.max(this.chats.get(chat) ?? now, now));
   }
 }
 
@@ -430,6 +436,7 @@ export class WhatsappWebChannel implements Channel {
       const client = this.client;
       if (this.state !== 'ready' || !client) return this.notReady();
       hooks?.written();
+      this.pacer.sent(to);
       await withTimeout(client.sendMessage(to, out.text, { linkPreview: false }), SEND_TIMEOUT_MS);
       return { ok: true };
     } catch (e) {
@@ -441,9 +448,11 @@ export class WhatsappWebChannel implements Channel {
   async notify(to: string, text: string): Promise<boolean> {
     try {
       for (const piece of renderWweb({ text })) {
+        if (this.state !== 'ready') return false;
+        await this.pacer.wait(to);
         const client = this.client;
         if (this.state !== 'ready' || !client) return false;
-        await this.pacer.wait(to);
+        this.pacer.sent(to);
         await withTimeout(client.sendMessage(to, piece.text, { linkPreview: false }), SEND_TIMEOUT_MS);
       }
       return true;

@@ -75,7 +75,7 @@ describe('WhatsApp through a linked phone (fake whatsapp-web.js client)', () => 
   });
 
   it('prints the QR code to link a phone, then reports the link ready at /healthz', async () => {
-    expect(h.wa.qrs.length).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => h.wa.qrs.length).toBeGreaterThanOrEqual(1);
     expect(h.wa.qrs[0]).toMatch(/▄|█|\u001b\[/);
     expect(await h.health()).toMatchObject({ state: 'ready', last_error: null, auth: 'local' });
   });
@@ -247,4 +247,27 @@ describe('WhatsApp Web reports a conflict (the number opened elsewhere)', () => 
       await h.close();
     }
   });
+});
+
+describe('WhatsApp through a linked phone when Redis goes away', () => {
+  it('a message that arrives while Redis is down is kept trying and answered once Redis is back (whatsapp-web.js never delivers it again)', async () => {
+    const { PrivateRedis } = await import('../helpers/redis-server.js');
+    const server = await PrivateRedis.start();
+    const h = await start({ REDIS_URL: server.url });
+    try {
+      const chat = newChat();
+      await server.kill();
+      h.wa.message(chat, 'halo');
+      await settle(1500);
+      expect(h.wa.sent(chat)).toEqual([]);
+      await server.start();
+      const texts = await h.wa.until(chat, 1, 15_000);
+      expect(texts[0]).toContain(t('id', 'language.ask'));
+      await settle(500);
+      expect(h.wa.sent(chat)).toHaveLength(1);
+    } finally {
+      await h.close();
+      await server.stop();
+    }
+  }, 30_000);
 });
