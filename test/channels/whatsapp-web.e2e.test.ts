@@ -61,6 +61,16 @@ async function start(env: Record<string, string> = {}): Promise<Harness> {
   };
 }
 
+/** A process of its own for one test (a link that ends up logged out, a Redis of its own). */
+async function withHarness(env: Record<string, string>, fn: (h: Harness) => Promise<void>): Promise<void> {
+  const h = await start(env);
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}
+
 let n = 0;
 const newChat = () => `62812${String(Date.now()).slice(-6)}${String(++n).padStart(3, '0')}@c.us`;
 const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));
@@ -207,54 +217,40 @@ describe('WhatsApp through a linked phone (fake whatsapp-web.js client)', () => 
   });
 });
 
-describe('WhatsApp logged the number out', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await start();
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+describe('WhatsApp ends the link', () => {
+  it('LOGOUT: the state is logged_out at /healthz, nothing more is sent (the message waits), no reconnecting', () =>
+    withHarness({}, async (h) => {
+      const chat = newChat();
+      h.wa.message(chat, 'halo');
+      await h.wa.until(chat, 1);
+      const client = h.wa.current;
+      client.emit('disconnected', 'LOGOUT');
+      expect(await h.health()).toMatchObject({ state: 'logged_out', last_error: 'disconnected: LOGOUT' });
+      expect(client.destroyed).toBe(true);
+      await h.app.outbox.deliver({ channel: 'whatsapp-web', user: chat }, [{ lang: 'id', reply: { say: [{ key: 'main.title' }] } }]);
+      await expect.poll(async () => (await h.app.outbox.counts())['whatsapp-web']!.rate_limited).toBeGreaterThanOrEqual(1);
+      await settle(500);
+      expect(h.wa.sent(chat)).toHaveLength(1);
+      expect((await h.app.outbox.counts())['whatsapp-web']!.pending).toBe(1);
+      expect(h.wa.clients).toHaveLength(1);
+      expect(await h.channel.notify(chat, 'hello')).toBe(false);
+    }));
 
-  it('LOGOUT: the state is logged_out at /healthz, nothing more is sent (the message waits), no reconnecting', async () => {
-    const chat = newChat();
-    h.wa.message(chat, 'halo');
-    await h.wa.until(chat, 1);
-    const client = h.wa.current;
-    client.emit('disconnected', 'LOGOUT');
-    expect(await h.health()).toMatchObject({ state: 'logged_out', last_error: 'disconnected: LOGOUT' });
-    expect(client.destroyed).toBe(true);
-    await h.app.outbox.deliver({ channel: 'whatsapp-web', user: chat }, [{ lang: 'id', reply: { say: [{ key: 'main.title' }] } }]);
-    await expect.poll(async () => (await h.app.outbox.counts())['whatsapp-web']!.rate_limited).toBeGreaterThanOrEqual(1);
-    await settle(500);
-    expect(h.wa.sent(chat)).toHaveLength(1);
-    expect((await h.app.outbox.counts())['whatsapp-web']!.pending).toBe(1);
-    expect(h.wa.clients).toHaveLength(1);
-    expect(await h.channel.notify(chat, 'hello')).toBe(false);
-  });
-});
-
-describe('WhatsApp Web reports a conflict (the number opened elsewhere)', () => {
-  it('change_state CONFLICT: logged_out, and no new client', async () => {
-    const h = await start();
-    try {
+  it('change_state CONFLICT (the number opened in another WhatsApp Web): logged_out, and no new client', () =>
+    withHarness({}, async (h) => {
       h.wa.current.emit('change_state', 'CONFLICT');
       h.wa.current.emit('disconnected', 'CONFLICT');
       expect(h.channel.health()).toMatchObject({ state: 'logged_out', last_error: 'WhatsApp Web state CONFLICT' });
       await settle(300);
       expect(h.wa.clients).toHaveLength(1);
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 });
 
 describe('WhatsApp through a linked phone when Redis goes away', () => {
   it('a message that arrives while Redis is down is kept trying and answered once Redis is back (whatsapp-web.js never delivers it again)', async () => {
     const { PrivateRedis } = await import('../helpers/redis-server.js');
     const server = await PrivateRedis.start();
-    const h = await start({ REDIS_URL: server.url });
-    try {
+    await withHarness({ REDIS_URL: server.url }, async (h) => {
       const chat = newChat();
       await server.kill();
       h.wa.message(chat, 'halo');
@@ -265,9 +261,6 @@ describe('WhatsApp through a linked phone when Redis goes away', () => {
       expect(texts[0]).toContain(t('id', 'language.ask'));
       await settle(500);
       expect(h.wa.sent(chat)).toHaveLength(1);
-    } finally {
-      await h.close();
-      await server.stop();
-    }
+    }).finally(() => server.stop());
   }, 30_000);
 });
