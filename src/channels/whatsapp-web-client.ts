@@ -68,11 +68,12 @@ export const realClient: WwebClientFactory = async (o) => {
     if (p && p.exitCode === null) p.kill('SIGKILL');
   };
   let destroyed = false;
-  let initializing: Promise<void> | null = null;
+  let opening = false;
   const destroy = async () => {
     destroyed = true;
-    // A browser still being launched is closed once it is there (initialize settles when it fails or opens).
-    if (initializing) await Promise.race([initializing.catch(() => undefined), sleep(DESTROY_MS)]);
+    // A browser still being launched is closed once it is there (or killed when initialize settles).
+    const until = Date.now() + DESTROY_MS;
+    while (opening && !browser() && Date.now() < until) await sleep(50);
     try {
       await Promise.race([client.destroy(), sleep(DESTROY_MS).then(() => Promise.reject(new Error('browser did not close')))]);
     } catch (e) {
@@ -81,15 +82,17 @@ export const realClient: WwebClientFactory = async (o) => {
       kill();
     }
   };
+  guardLibraryRejections(o.log);
   return {
     on: (event, listener) => client.on(event, listener),
     once: (event, listener) => client.once(event, listener),
     removeAllListeners: (event) => client.removeAllListeners(event),
     initialize() {
-      initializing = client.initialize().finally(() => {
+      opening = true;
+      return client.initialize().finally(() => {
+        opening = false;
         if (destroyed) kill();
       });
-      return initializing;
     },
     sendMessage: (chatId, content, options) => client.sendMessage(chatId, content, options),
     destroy,
@@ -100,6 +103,24 @@ export const realClient: WwebClientFactory = async (o) => {
     },
   };
 };
+
+let guarded = false;
+
+/**
+ * whatsapp-web.js handles some browser events in async callbacks nobody awaits (a navigation after a
+ * logout re-injects its scripts into a page that may be closing): their failures would be unhandled
+ * rejections, which end a Node process, the whole server with it. Those whose stack is the library's or
+ * Puppeteer's are logged instead; any other is thrown, as Node does by default.
+ */
+export function guardLibraryRejections(log: Logger): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => {
+    const stack = reason instanceof Error ? (reason.stack ?? '') : '';
+    if (!/[\\/]node_modules[\\/](?:whatsapp-web\.js|puppeteer-core|puppeteer)[\\/]/.test(stack)) throw reason;
+    log.warn({ err: (reason as Error).message.slice(0, 300) }, 'whatsapp-web: the library failed in the background (ignored)');
+  });
+}
 
 /**
  * RemoteAuth's store in Redis: the link (a zip of the browser profile's session folders) under one key

@@ -243,7 +243,9 @@ export class WhatsappWebChannel implements Channel {
       opened();
       this.setState('qr_needed');
       this.log.info({ channel: WHATSAPP_WEB }, 'whatsapp-web: link a phone: scan the QR code printed on standard error (WhatsApp > Linked devices > Link a device)');
-      qrForTerminal(String(qr)).then(this.showQr, (e: Error) => this.log.error({ err: e.message }, 'whatsapp-web: could not draw the QR code'));
+      qrForTerminal(String(qr))
+        .then((text) => this.showQr(text))
+        .catch((e: Error) => this.log.error({ err: e.message }, 'whatsapp-web: could not draw the QR code'));
     });
     client.on('authenticated', () => {
       if (!current()) return;

@@ -40,13 +40,17 @@ describe.skipIf(!hasChromium)('the real whatsapp-web.js client on Chromium, with
     redis.disconnect();
   });
 
-  it('launches Chromium, reports that WhatsApp Web cannot be reached, and stops leaving no Chromium process', async () => {
-    const data = join(dir, 'link');
+  it.each([
+    ['local', 'session'],
+    ['remote', 'RemoteAuth'],
+  ] as const)('with the link kept %s: launches Chromium, reports that WhatsApp Web cannot be reached, and stops leaving no Chromium process', async (auth, profile) => {
+    const data = join(dir, `link-${auth}`);
     const keys = keyspace(prefix);
     const settings = loadConfig({
       WHATSAPP_WEB_ENABLED: 'true',
       WHATSAPP_WEB_DATA_DIR: data,
       PUPPETEER_EXECUTABLE_PATH: CHROMIUM,
+      WHATSAPP_WEB_AUTH: auth,
       // One attempt within the test: the next would come a minute later.
       WHATSAPP_WEB_RECONNECT_SECONDS: '60',
     }) as unknown as WhatsappWebSettings;
@@ -59,7 +63,7 @@ describe.skipIf(!hasChromium)('the real whatsapp-web.js client on Chromium, with
     let launched: string[] = [];
     await expect.poll(() => (launched = processes(data, process.pid)).length, { timeout: 15_000, interval: 50 }).toBeGreaterThan(0);
     expect(launched[0]).toMatch(/chromium .*--headless/);
-    expect(launched[0]).toContain(`--user-data-dir=${join(data, 'session')}`);
+    expect(launched[0]).toContain(`--user-data-dir=${join(data, profile)}`);
     // No route: a clear state with the browser's reason, within a bounded time (a route, for once: the QR code).
     await expect.poll(() => channel.linkState, { timeout: 20_000, interval: 50 }).toMatch(/^(error|qr_needed)$/);
     const health = channel.health();

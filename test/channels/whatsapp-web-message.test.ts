@@ -1,13 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { RedisAuthStore } from '../../src/channels/whatsapp-web-client.js';
+import { describe, expect, it } from 'vitest';
 import { classifySendError, MAX_MESSAGE, messageId, messageToBody, renderWweb, type WwebMessage } from '../../src/channels/whatsapp-web-message.js';
 import { whatsappWeb } from '../../src/channels/whatsapp-web.js';
 import { ConfigError, loadConfig, requireServeConfig } from '../../src/config.js';
-import { keyspace } from '../../src/store/keys.js';
-import { dropPrefix, plainRedis, testPrefix } from '../helpers/redis.js';
 
 const msg = (extra: Partial<WwebMessage>): WwebMessage => ({ id: { id: '3EB0C767D097B7CE8E5C', fromMe: false }, from: '6281234567890@c.us', body: 'halo', type: 'chat', fromMe: false, ...extra });
 
@@ -93,32 +87,5 @@ describe('whatsapp-web settings', () => {
     expect(() => loadConfig({ WHATSAPP_WEB_AUTH: 'cloud' })).toThrow(/WHATSAPP_WEB_AUTH must be local/);
     expect(() => requireServeConfig(loadConfig({ ...base, WHATSAPP_WEB_ENABLED: '1', PUPPETEER_EXECUTABLE_PATH: '/nope/chromium' }))).toThrow(ConfigError);
     expect(whatsappWeb.missing(loadConfig({ PUPPETEER_EXECUTABLE_PATH: '/nope/chromium' }) as never)[0]).toMatch(/PUPPETEER_EXECUTABLE_PATH: \/nope\/chromium does not exist/);
-  });
-});
-
-describe('RemoteAuth\'s store in Redis', () => {
-  const prefix = testPrefix('wweb-auth');
-  const dir = mkdtempSync(join(tmpdir(), 'waspada-wweb-auth-'));
-  const redis = plainRedis();
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('saves the zip RemoteAuth wrote, byte for byte, under the channel\'s keys; extracts, tells whether it exists, deletes', async () => {
-    const base = keyspace(prefix).channel('whatsapp-web');
-    const store = new RedisAuthStore(redis, base, dir);
-    const zip = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 37) % 256));
-    expect(await store.sessionExists({ session: 'RemoteAuth' })).toBe(false);
-    writeFileSync(join(dir, 'RemoteAuth.zip'), zip);
-    await store.save({ session: 'RemoteAuth' });
-    expect(await store.sessionExists({ session: 'RemoteAuth' })).toBe(true);
-    expect(await redis.exists(`${base}auth:RemoteAuth`)).toBe(1);
-    const out = join(dir, 'restored.zip');
-    await store.extract({ session: 'RemoteAuth', path: out });
-    expect(readFileSync(out).equals(zip)).toBe(true);
-    await store.delete({ session: 'RemoteAuth' });
-    expect(await store.sessionExists({ session: 'RemoteAuth' })).toBe(false);
   });
 });
