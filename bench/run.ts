@@ -49,6 +49,14 @@ const BENCHES: Bench[] = [
     },
   },
   {
+    name: 'WhatsApp Cloud API webhook path beside Telegram’s: the same typed conversation, posted as Meta posts it (signed with X-Hub-Signature-256) and as Telegram does, to a Waspada server process per channel as deployed, each with its own fake (Graph API, Bot API) without rate limits: CPU per update, p50/p99, peak RSS',
+    module: 'bench/whatsapp.js',
+    fn: 'benchWhatsapp',
+    // Like the webhook bench: the driver (and the fakes) with Node's defaults, the servers with the Dockerfile's.
+    node: [],
+    targets: { failed: '= 0', graph_refusals: '= 0' },
+  },
+  {
     name: 'durable outbox: 2 server processes, one fake Bot API enforcing 30 msg/s (any second) and 1/s per chat, a burst of 2,000 users and one "tolong"',
     module: 'bench/outbox.js',
     fn: 'benchOutbox',

@@ -24,17 +24,17 @@ import { Redis } from 'ioredis';
 import { DOCKER_NODE_OPTIONS, SECRET, TOKEN, waspadaEnv } from './waspada-env.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const COMPILED = HERE.includes(join('dist', 'bench'));
-const ROOT = resolve(HERE, COMPILED ? '../..' : '..');
+export const COMPILED = HERE.includes(join('dist', 'bench'));
+export const ROOT = resolve(HERE, COMPILED ? '../..' : '..');
 /** The Dockerfile's NODE_OPTIONS. */
 export const SCRIPT = ['/start', 'lapor', 'Siti Aminah', 'Kamboja', 'dua minggu lalu'];
 const WEBHOOK_PATH = '/webhooks/telegram';
-const WARMUP_USERS = 30;
+export const WARMUP_USERS = 30;
 const STEP_TIMEOUT_MS = 10_000;
 
 // ---------------------------------------------------------------- the fake Bot API (no limits)
 
-interface Fake {
+export interface Fake {
   apiRoot: string;
   sent: number;
   bytes: number;
@@ -47,9 +47,8 @@ interface Fake {
   close(): Promise<void>;
 }
 
-/** The fake of pair.mjs: answers every method with ok, counts sendMessage, calls the chat's hook. */
-async function startFake(): Promise<Fake> {
-  let server: Server;
+/** What a fake platform API records of the replies it is sent; `apiRoot` is set once it listens. */
+export function newFake(close: () => Promise<void>): Fake {
   const fake: Fake = {
     apiRoot: '',
     sent: 0,
@@ -64,8 +63,15 @@ async function startFake(): Promise<Fake> {
       fake.keep.get(chat)?.push(text);
       fake.hooks.get(chat)?.();
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close,
   };
+  return fake;
+}
+
+/** The fake of pair.mjs: answers every method with ok, counts sendMessage, calls the chat's hook. */
+export async function startFake(): Promise<Fake> {
+  let server: Server;
+  const fake = newFake(() => new Promise<void>((r) => server.close(() => r())));
   let messageId = 1;
   server = createServer((req, res) => {
     let body = '';
@@ -220,7 +226,7 @@ function commandStats(info: string): Map<string, number> {
 
 // ---------------------------------------------------------------- bots
 
-interface BotDef {
+export interface BotDef {
   name: string;
   /** node arguments after NODE_OPTIONS: the entry and its arguments */
   args: string[];
@@ -229,7 +235,7 @@ interface BotDef {
   env(o: { port: number; redisUrl: string; apiRoot: string }): Record<string, string>;
 }
 
-interface Bot {
+export interface Bot {
   def: BotDef;
   port: number;
   url: string;
@@ -242,7 +248,7 @@ interface Bot {
   idle?: { cpuMs: number; cmds: number; trips: number };
 }
 
-interface Run {
+export interface Run {
   repeat: number;
   updates: number;
   cpu: number;
@@ -284,16 +290,18 @@ function buildRevision(ref: string): string {
   return dir;
 }
 
+/** Waspada compiled in `dir`, served as deployed on Telegram's webhook. */
+export const waspada = (name: string, dir: string, nodeOptions: string[]): BotDef => ({
+  name,
+  args: [join(dir, 'dist/src/cli.js'), 'serve'],
+  cwd: dir,
+  nodeOptions,
+  // Deployment settings, with Telegram's own rate limits lifted (else this measures waiting).
+  env: ({ port, redisUrl, apiRoot }) =>
+    waspadaEnv(redisUrl, 'waspada', apiRoot, { PORT: String(port), TELEGRAM_MODE: 'webhook', TELEGRAM_RATE_PER_CHAT: '1000000', TELEGRAM_RATE_GLOBAL: '1000000000' }),
+});
+
 function definitions(): BotDef[] {
-  const waspada = (name: string, dir: string, nodeOptions: string[]): BotDef => ({
-    name,
-    args: [join(dir, 'dist/src/cli.js'), 'serve'],
-    cwd: dir,
-    nodeOptions,
-    // Deployment settings, with Telegram's own rate limits lifted (else this measures waiting).
-    env: ({ port, redisUrl, apiRoot }) =>
-      waspadaEnv(redisUrl, 'waspada', apiRoot, { PORT: String(port), TELEGRAM_MODE: 'webhook', TELEGRAM_RATE_PER_CHAT: '1000000', TELEGRAM_RATE_GLOBAL: '1000000000' }),
-  });
   const peer = (name: string, file: string, prefix: string): BotDef => ({
     name,
     args: [join(HERE, file)],
@@ -309,7 +317,7 @@ function definitions(): BotDef[] {
   return only ? defs.filter((d) => only.includes(d.name)) : defs;
 }
 
-async function startBot(def: BotDef, apiRoot: string, fake: Fake, opts: DriveOpts): Promise<Bot> {
+export async function startBot(def: BotDef, apiRoot: string, fake: Fake, opts: DriveOpts): Promise<Bot> {
   const redis = await startRedis();
   const port = await freePort();
   const tripsDir = mkdtempSync(join(tmpdir(), `waspada-bench-trips-${def.name}-`));
@@ -324,7 +332,7 @@ async function startBot(def: BotDef, apiRoot: string, fake: Fake, opts: DriveOpt
     ...def.env({ port, redisUrl: redis.url, apiRoot }),
   };
   const child = spawn(process.execPath, def.args, { cwd: def.cwd, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const url = `http://127.0.0.1:${port}${WEBHOOK_PATH}`;
+  const url = `http://127.0.0.1:${port}${(opts.wire ?? TELEGRAM_WIRE).path}`;
   const bot: Bot = { def, port, url, redis, child, tripsDir, sample: [], runs: [] };
   try {
     for (let i = 0; ; i++) {
@@ -349,7 +357,7 @@ async function startBot(def: BotDef, apiRoot: string, fake: Fake, opts: DriveOpt
   }
 }
 
-async function stopBot(bot: Bot): Promise<void> {
+export async function stopBot(bot: Bot): Promise<void> {
   const pids = tree(bot.child.pid!).reverse();
   const exited = bot.child.exitCode !== null ? Promise.resolve() : new Promise<void>((r) => bot.child.once('exit', () => r()));
   for (const p of pids) {
@@ -396,11 +404,39 @@ async function readTrips(bot: Bot): Promise<Map<number, number>> {
 
 // ---------------------------------------------------------------- the driver (pair.mjs's drive)
 
-interface DriveOpts {
+export interface DriveOpts {
   rounds: number;
   concurrency: number;
   chatBase: number;
+  /** How a typed message is posted; Telegram's webhook unless given. */
+  wire?: Wire;
 }
+
+/** How a platform posts one typed message of a person to a bot's webhook: the path, the body, its headers. */
+export interface Wire {
+  path: string;
+  post(chat: number, text: string): { body: string; headers: Record<string, string> };
+}
+
+let updateId = 1;
+/** Telegram's update for a typed message, with the webhook's secret token. */
+export const TELEGRAM_WIRE: Wire = {
+  path: WEBHOOK_PATH,
+  post: (chat, text) => ({
+    body: JSON.stringify({
+      update_id: updateId++,
+      message: {
+        message_id: updateId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: chat, type: 'private', first_name: 'U' },
+        from: { id: chat, is_bot: false, first_name: 'U', language_code: 'id' },
+        text,
+        ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.length }] } : {}),
+      },
+    }),
+    headers: { 'x-telegram-bot-api-secret-token': SECRET },
+  }),
+};
 interface Driven {
   t0: number;
   tAck: number;
@@ -410,7 +446,6 @@ interface Driven {
   timeouts: number;
 }
 
-let updateId = 1;
 async function drive(url: string, fake: Fake, startChat: number, users: number, opts: DriveOpts): Promise<Driven> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const target = new URL(url);
@@ -418,9 +453,9 @@ async function drive(url: string, fake: Fake, startChat: number, users: number, 
   let timeouts = 0;
   const ack: number[] = [];
   const rep: number[] = [];
-  const post = (body: unknown) =>
+  const wire = opts.wire ?? TELEGRAM_WIRE;
+  const post = ({ body: data, headers }: { body: string; headers: Record<string, string> }) =>
     new Promise<void>((done) => {
-      const data = JSON.stringify(body);
       const req = request(
         {
           agent,
@@ -428,7 +463,7 @@ async function drive(url: string, fake: Fake, startChat: number, users: number, 
           port: target.port,
           path: target.pathname,
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), 'x-telegram-bot-api-secret-token': SECRET },
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers },
         },
         (res) => {
           let answer = '';
@@ -454,17 +489,6 @@ async function drive(url: string, fake: Fake, startChat: number, users: number, 
       });
       req.end(data);
     });
-  const update = (chat: number, text: string) => ({
-    update_id: updateId++,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chat, type: 'private', first_name: 'U' },
-      from: { id: chat, is_bot: false, first_name: 'U', language_code: 'id' },
-      text,
-      ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.length }] } : {}),
-    },
-  });
   let next = 0;
   const t0 = performance.now();
   const worker = async () => {
@@ -489,7 +513,7 @@ async function drive(url: string, fake: Fake, startChat: number, users: number, 
               res();
             };
           });
-          await post(update(chat, text));
+          await post(wire.post(chat, text));
           ack.push(performance.now() - s);
           let to: NodeJS.Timeout | undefined;
           await Promise.race([
@@ -562,7 +586,7 @@ async function redisSpan(bot: Bot) {
 }
 
 /** Per second with no update coming: the bot's background (polling, timers), which every run also pays. */
-async function measureIdle(bot: Bot, ms: number): Promise<Bot['idle']> {
+export async function measureIdle(bot: Bot, ms: number): Promise<Bot['idle']> {
   const pid = bot.child.pid!;
   const end = await redisSpan(bot);
   const c0 = treeCpuMs(pid);
@@ -575,7 +599,7 @@ async function measureIdle(bot: Bot, ms: number): Promise<Bot['idle']> {
 }
 
 /** One measured run of one bot, then the Redis counts again with one user at a time. */
-async function measure(bot: Bot, fake: Fake, users: number, chatBase: number, opts: DriveOpts, repeat: number, seqUsers: number): Promise<Run> {
+export async function measure(bot: Bot, fake: Fake, users: number, chatBase: number, opts: DriveOpts, repeat: number, seqUsers: number): Promise<Run> {
   const pid = bot.child.pid!;
   const redisEnd = await redisSpan(bot);
   const sent0 = fake.sent;
@@ -626,17 +650,23 @@ async function measure(bot: Bot, fake: Fake, users: number, chatBase: number, op
 // ---------------------------------------------------------------- figures
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
+export const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
 const digits = (x: number) => (!Number.isFinite(x) ? 0 : Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : Math.abs(x) >= 1 ? 2 : 3);
-const fmt = (x: number, n = digits(x)) => (Number.isFinite(x) ? x.toFixed(n) : String(x));
+export const fmt = (x: number, n = digits(x)) => (Number.isFinite(x) ? x.toFixed(n) : String(x));
 /** "median (min–max)", or the median alone when every repeat gave the same. */
-const mmm = (xs: number[]) => {
+export const mmm = (xs: number[]) => {
   const s = sorted(xs);
   const m = median(xs);
   const n = digits(m);
   return fmt(s[0]!, n) === fmt(s[s.length - 1]!, n) ? fmt(m, n) : `${fmt(m, n)} (${fmt(s[0]!, n)}–${fmt(s[s.length - 1]!, n)})`;
 };
 const round = (x: number, n: number) => +x.toFixed(n);
+
+/** Puts the median of the repeats under `key`, and their min–max under `<key>_spread` (bench/results.ts shows both). */
+export function putMedian(out: Record<string, number | string>, key: string, xs: number[], n: number): void {
+  out[key] = round(median(xs), n);
+  if (xs.length > 1) out[`${key}_spread`] = `${fmt(Math.min(...xs), n)}–${fmt(Math.max(...xs), n)}`;
+}
 
 type Field = 'cpu' | 'p50' | 'p99' | 'perSec' | 'rss' | 'cmds' | 'trips' | 'seqCmds' | 'seqTrips';
 
@@ -652,13 +682,20 @@ const DOES: Record<string, string> = {
   floor: 'node:http, secret check, JSON.parse, one GET + one SET (ioredis), one sendMessage over a keep-alive agent: the least a webhook bot with a session can do',
 };
 
+/** The conversation's size from BENCH_USERS, BENCH_ROUNDS, BENCH_REPEATS, BENCH_CONCURRENCY, BENCH_SEQUENTIAL_USERS. */
+export function sizeFromEnv(seqUsersDefault: number): Omit<Settings, 'order'> {
+  return {
+    users: Number(process.env.BENCH_USERS ?? 400),
+    rounds: Number(process.env.BENCH_ROUNDS ?? 2),
+    repeats: Number(process.env.BENCH_REPEATS ?? 3),
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64),
+    seqUsers: Number(process.env.BENCH_SEQUENTIAL_USERS ?? seqUsersDefault),
+  };
+}
+
 export async function benchWebhook(): Promise<Record<string, number | string>> {
   if (!COMPILED) throw new Error('the webhook bench measures the compiled code: run it through `npm run bench` (or node dist/bench/webhook.js after a build)');
-  const users = Number(process.env.BENCH_USERS ?? 400);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-  const repeats = Number(process.env.BENCH_REPEATS ?? 3);
-  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
-  const seqUsers = Number(process.env.BENCH_SEQUENTIAL_USERS ?? 20);
+  const { users, rounds, repeats, concurrency, seqUsers } = sizeFromEnv(20);
   const defs = definitions();
   const fake = await startFake();
   const opts = (chatBase: number): DriveOpts => ({ rounds, concurrency, chatBase });
@@ -685,7 +722,7 @@ export async function benchWebhook(): Promise<Record<string, number | string>> {
   return report(bots, { users, rounds, repeats, concurrency, seqUsers, order });
 }
 
-interface Settings {
+export interface Settings {
   users: number;
   rounds: number;
   repeats: number;
@@ -694,11 +731,9 @@ interface Settings {
   order: string[];
 }
 
-function report(bots: Bot[], s: Settings): Record<string, number | string> {
-  const byName = new Map(bots.map((b) => [b.def.name, b]));
-  const col = (b: Bot, f: keyof Run) => b.runs.map((r) => r[f] as number);
-  const ratios = (a: Bot, b: Bot, f: Field) => a.runs.map((r, i) => (r[f] as number) / (b.runs[i]![f] as number));
-  const out: Record<string, number | string> = {
+/** The figures that say how big the run was. */
+export function settingsFigures(s: Settings): Record<string, number | string> {
+  return {
     users: s.users,
     rounds: s.rounds,
     steps: SCRIPT.length,
@@ -706,12 +741,16 @@ function report(bots: Bot[], s: Settings): Record<string, number | string> {
     repeats: s.repeats,
     concurrency: s.concurrency,
   };
+}
+
+function report(bots: Bot[], s: Settings): Record<string, number | string> {
+  const byName = new Map(bots.map((b) => [b.def.name, b]));
+  const col = (b: Bot, f: keyof Run) => b.runs.map((r) => r[f] as number);
+  const ratios = (a: Bot, b: Bot, f: Field) => a.runs.map((r, i) => (r[f] as number) / (b.runs[i]![f] as number));
+  const out = settingsFigures(s);
   const w = byName.get('waspada');
   if (w) {
-    const put = (key: string, xs: number[], n: number) => {
-      out[key] = round(median(xs), n);
-      if (xs.length > 1) out[`${key}_spread`] = `${fmt(Math.min(...xs), n)}–${fmt(Math.max(...xs), n)}`;
-    };
+    const put = (key: string, xs: number[], n: number) => putMedian(out, key, xs, n);
     put('waspada_cpu_ms_per_update', col(w, 'cpu'), 3);
     for (const peer of ['telegraf', 'grammy', 'floor', 'before']) {
       const p = byName.get(peer);
