@@ -31,7 +31,7 @@ interface BundleFile {
   sources: Record<string, string>;
   flows: FlowData[];
   locales: Record<Lang, { resource: Record<string, unknown>; keys: string[]; where: [string, { file: string; line: number }][] }>;
-  data: { contacts: Contact[]; facts: Fact[]; countries: ReferenceData['countries']; partners: Partner[] };
+  data: { contacts: Contact[]; facts: Fact[]; countries: ReferenceData['countries']; regions: ReferenceData['regions']; partners: Partner[] };
 }
 
 const hash = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('base64url');
@@ -81,7 +81,7 @@ export function writeContentBundle(file: string, parts: ContentParts, dirs: Cont
     locales: Object.fromEntries(
       LANGS.map((l) => [l, { resource: parts.locales[l].resource, keys: [...parts.locales[l].keys], where: [...parts.locales[l].where] }]),
     ) as BundleFile['locales'],
-    data: { contacts: [...parts.data.contacts.values()], facts: [...parts.data.facts.values()], countries: parts.data.countries, partners: [...parts.data.partners.values()] },
+    data: { contacts: [...parts.data.contacts.values()], facts: [...parts.data.facts.values()], countries: parts.data.countries, regions: parts.data.regions, partners: [...parts.data.partners.values()] },
   };
   const json = JSON.stringify(bundle);
   // Steps are data; anything JSON cannot carry (a Date, an undefined field) would come back changed.
@@ -122,6 +122,7 @@ export function readContentBundle(file = BUNDLE_FILE, dirs: ContentDirs = conten
         contacts: new Map(bundle.data.contacts.map((c) => [c.id, c])),
         facts: new Map(bundle.data.facts.map((f) => [f.id, f])),
         countries: bundle.data.countries,
+        regions: bundle.data.regions,
         partners: new Map(bundle.data.partners.map((p) => [p.id, p])),
       },
       problems: [],

@@ -1,4 +1,4 @@
-// Reviewed reference data (data/*.yaml): contacts, legal facts, countries, referral partners. Validated at load.
+// Reviewed reference data (data/*.yaml): contacts, legal facts, countries, provinces, referral partners. Validated at load.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -36,24 +36,69 @@ export const Fact = z
   .strict();
 export type Fact = z.infer<typeof Fact>;
 
-const CountrySchema = z.object({ code: z.string().regex(/^[A-Z]{2}$/), names: z.array(z.string().min(1)).min(2) }).strict();
+/** An IANA time zone name this Node knows (Asia/Jakarta). */
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return /\//.test(tz);
+  } catch {
+    return false;
+  }
+}, 'tz must be an IANA time zone such as Asia/Jakarta');
+
+/** A country (ISO 3166-1 alpha-2) or a province (ISO 3166-2:ID without "ID-"): names (Indonesian, English, others) and its time zone. */
+const PlaceSchema = z.object({ code: z.string().regex(/^[A-Z]{2}$/), names: z.array(z.string().min(1)).min(2), tz: TimeZone }).strict();
+export type ZonedPlace = z.infer<typeof PlaceSchema>;
+/** Where a file's facts come from (a header of the file, as `sources:`). */
+const Sources = z.record(z.string().min(1)).refine((s) => Object.keys(s).length > 0, 'sources must name where the data comes from');
+/** Indonesia's three legal time zones (Keputusan Presiden No. 41 Tahun 1987): WIB, WITA, WIT. */
+export const INDONESIAN_ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'] as const;
 
 export interface ReferenceData {
   contacts: Map<string, Contact>;
   facts: Map<string, Fact>;
-  countries: { code: string; names: string[] }[];
+  /** Countries people name, with their main time zone. */
+  countries: ZonedPlace[];
+  /** The provinces of Indonesia, with their time zone. */
+  regions: ZonedPlace[];
   /** The offices hotline staff refer cases to (data/partners.yaml), their contacts checked against contacts.yaml. */
   partners: Map<string, Partner>;
 }
 
-function read<T>(file: string, key: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T[] {
+function read<T>(file: string, key: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, withSources = false): T[] {
   const doc = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  if (withSources) {
+    const sources = Sources.safeParse(doc?.sources);
+    if (!sources.success) throw new Error(`${file}: sources: ${sources.error.issues[0]!.message}`);
+  }
   const list = z.array(schema).safeParse(doc?.[key]);
   if (!list.success) {
     const issue = list.error.issues[0]!;
     throw new Error(`${file}: ${key}.${issue.path.join('.')}: ${issue.message}`);
   }
   return list.data;
+}
+
+/**
+ * Places with their sources: each code once, and (for provinces, where a name must mean one place)
+ * each name for one place only; a province's zone is one of Indonesia's three.
+ */
+function readPlaces(file: string, key: 'countries' | 'regions'): ZonedPlace[] {
+  const places = read(file, key, PlaceSchema, true);
+  const codes = new Set<string>();
+  const names = new Map<string, string>();
+  for (const p of places) {
+    if (codes.has(p.code)) throw new Error(`${file}: code "${p.code}" appears twice`);
+    codes.add(p.code);
+    if (key !== 'regions') continue;
+    if (!(INDONESIAN_ZONES as readonly string[]).includes(p.tz)) throw new Error(`${file}: ${p.code}: tz must be one of ${INDONESIAN_ZONES.join(', ')}`);
+    for (const name of new Set(p.names.map((n) => n.toLowerCase()))) {
+      const other = names.get(name);
+      if (other) throw new Error(`${file}: the name "${name}" stands for both ${other} and ${p.code}`);
+      names.set(name, p.code);
+    }
+  }
+  return places;
 }
 
 function byId<T extends { id: string }>(file: string, items: T[]): Map<string, T> {
@@ -72,7 +117,8 @@ export function loadReferenceData(dir: string): ReferenceData {
   return {
     contacts,
     facts: byId(factsFile, read(factsFile, 'facts', Fact)),
-    countries: read(join(dir, 'countries.yaml'), 'countries', CountrySchema),
+    countries: readPlaces(join(dir, 'countries.yaml'), 'countries'),
+    regions: readPlaces(join(dir, 'regions.yaml'), 'regions'),
     partners: loadPartners(dir, new Set(contacts.keys())),
   };
 }

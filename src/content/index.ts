@@ -65,6 +65,7 @@ export function contentFrom({ flows, locales, data, problems }: ContentParts): C
     menu: MENU_FLOW,
     intents: INTENT_FLOWS,
     countries: data.countries,
+    regions: data.regions,
     emergencyContacts: emergencyContacts(flows.get(INTENT_FLOWS.emergency)),
     label: (lang, key) => texts.t(lang, key),
   };

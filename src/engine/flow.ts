@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
-import type { Country } from './inputs.js';
+import type { Country, Region } from './inputs.js';
 import { VAR_NAME } from './names.js';
 import { KINDS } from './steps/index.js';
 import type { Lang } from './types.js';
@@ -58,6 +58,8 @@ export interface Bundle {
    */
   intents: { emergency: string; language: string; stop: string; forget: string; offer?: string };
   countries: readonly Country[];
+  /** The provinces of Indonesia (the `region` input). */
+  regions: readonly Region[];
   /** Contacts shown with an emergency alert (a plea inside a long message). */
   emergencyContacts: readonly string[];
   label(lang: Lang, key: string): string;

@@ -2,7 +2,7 @@
 import { closestTypo, fold, squash, typoTargets, type TypoTarget } from './text.js';
 import type { Value } from './types.js';
 
-export const INPUT_TYPES = ['text', 'phone', 'date', 'country', 'yesno', 'number'] as const;
+export const INPUT_TYPES = ['text', 'phone', 'date', 'country', 'region', 'yesno', 'number'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 export interface InputRule {
@@ -14,10 +14,13 @@ export interface InputRule {
   past?: boolean;
 }
 
-export interface Country {
+/** A place people name: a country (ISO 3166-1 alpha-2) or a province of Indonesia (ISO 3166-2:ID, without "ID-"). */
+export interface Place {
   code: string;
   names: string[];
 }
+export type Country = Place;
+export type Region = Place;
 
 export type Parsed = { ok: true; value: Value } | { ok: false; reason: string };
 
@@ -33,7 +36,7 @@ function compiled(pattern: string): RegExp {
   return re;
 }
 
-export function parseInput(rule: InputRule, raw: string, now: number, countries: readonly Country[]): Parsed {
+export function parseInput(rule: InputRule, raw: string, now: number, countries: readonly Country[], regions: readonly Region[] = []): Parsed {
   const text = raw.trim();
   if (!text) return { ok: false, reason: 'empty' };
   switch (rule.type) {
@@ -45,6 +48,8 @@ export function parseInput(rule: InputRule, raw: string, now: number, countries:
       return parseDate(text, rule.past ? now : null);
     case 'country':
       return parseCountry(text, countries);
+    case 'region':
+      return parseRegion(text, regions);
     case 'yesno':
       return parseYesNo(text);
     case 'number':
@@ -100,33 +105,49 @@ export function parseDate(text: string, notAfter: number | null): Parsed {
   return { ok: true, value: `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
-interface CountryIndex {
-  /** Code (lower case) or squashed name → code; the first country listed wins. */
+interface PlaceIndex {
+  /** Squashed name (and code, where codes are taken) → code; the first place listed wins. */
   exact: Map<string, string>;
-  /** Every squashed name with its country's code, for typos. */
+  /** Every squashed name with its place's code, for typos. */
   names: TypoTarget<string>[];
 }
 
-/** Each list of countries is squashed once (lists are loaded once and never changed). */
-const indexes = new WeakMap<readonly Country[], CountryIndex>();
+/** Each list of places is squashed once (lists are loaded once and never changed); with codes and without. */
+const indexes = { with: new WeakMap<readonly Place[], PlaceIndex>(), without: new WeakMap<readonly Place[], PlaceIndex>() };
 
-function countryIndex(countries: readonly Country[]): CountryIndex {
-  let index = indexes.get(countries);
+function placeIndex(places: readonly Place[], codes: boolean): PlaceIndex {
+  const cache = codes ? indexes.with : indexes.without;
+  let index = cache.get(places);
   if (!index) {
     const exact = new Map<string, string>();
-    for (const c of countries) for (const key of [c.code.toLowerCase(), ...c.names.map(squash)]) if (!exact.has(key)) exact.set(key, c.code);
-    index = { exact, names: typoTargets(countries.flatMap((c) => c.names.map((n) => ({ text: squash(n), value: c.code })))) };
-    indexes.set(countries, index);
+    for (const p of places) {
+      for (const key of [...(codes ? [p.code.toLowerCase()] : []), ...p.names.map(squash)]) if (!exact.has(key)) exact.set(key, p.code);
+    }
+    index = { exact, names: typoTargets(places.flatMap((p) => p.names.map((n) => ({ text: squash(n), value: p.code })))) };
+    cache.set(places, index);
   }
   return index;
 }
 
+/** A place by name (or code); a typo must be closer to one place than to any other. */
+function parsePlace(text: string, places: readonly Place[], codes: boolean, reason: string): Parsed {
+  const typed = squash(text);
+  const index = placeIndex(places, codes);
+  const code = index.exact.get(typed) ?? closestTypo(typed, index.names);
+  return code !== undefined ? { ok: true, value: code } : { ok: false, reason };
+}
+
 /** A country by code or name; a typo must be closer to one country than to any other. */
 export function parseCountry(text: string, countries: readonly Country[]): Parsed {
-  const typed = squash(text);
-  const index = countryIndex(countries);
-  const code = index.exact.get(typed) ?? closestTypo(typed, index.names);
-  return code !== undefined ? { ok: true, value: code } : { ok: false, reason: 'unknown_country' };
+  return parsePlace(text, countries, true, 'unknown_country');
+}
+
+/**
+ * A province of Indonesia by name or a common short name (NTB, Jatim, DIY), as countries are; not by
+ * its ISO code, which few people know ("KT" or "SB" typed for something else would be taken).
+ */
+export function parseRegion(text: string, regions: readonly Region[]): Parsed {
+  return parsePlace(text, regions, false, 'unknown_region');
 }
 
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));

@@ -1,6 +1,6 @@
 // The contract every step kind implements. One file per kind in ./steps, registered by its type string.
 import { z } from 'zod';
-import type { Country } from './inputs.js';
+import type { Country, Region } from './inputs.js';
 import type { LabelForms } from './labels.js';
 import type { Effect, Input, Lang, Reply, Say, Session, Value } from './types.js';
 
@@ -22,6 +22,7 @@ export interface Runtime {
   readonly lang: Lang;
   readonly now: number;
   readonly countries: readonly Country[];
+  readonly regions: readonly Region[];
   /** Label text of an i18n key in every language, squashed, and its words: for matching typed answers. */
   labels(key: string): LabelForms;
   say(items: readonly SayItem[]): void;

@@ -68,6 +68,9 @@ class Run implements Runtime {
   get countries() {
     return this.bundle.countries;
   }
+  get regions() {
+    return this.bundle.regions;
+  }
   labels(key: string): LabelForms {
     return labelForms(this.bundle, key);
   }

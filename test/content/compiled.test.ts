@@ -42,6 +42,8 @@ describe('compiled content (dist/content.json)', () => {
     }
     expect(content.bundle.emergencyContacts).toEqual(read.bundle.emergencyContacts);
     expect(content.bundle.countries).toEqual(read.bundle.countries);
+    expect(content.bundle.regions).toEqual(read.bundle.regions);
+    expect(content.data.regions).toHaveLength(38);
     expect(content.bundle.label('en', 'common.menu')).toBe(read.bundle.label('en', 'common.menu'));
     expect(content.texts.t('id', 'engine.hint.choice', { count: 3 })).toBe(read.texts.t('id', 'engine.hint.choice', { count: 3 }));
     expect(content.texts.index('en').keys).toEqual(read.texts.index('en').keys);

@@ -1,6 +1,11 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCountry, parseDate, parseInput, parsePhone, parseYesNo } from '../../src/engine/inputs.js';
-import { COUNTRIES } from '../helpers/bundle.js';
+import { loadReferenceData } from '../../src/content/data.js';
+import { parseCountry, parseDate, parseInput, parsePhone, parseRegion, parseYesNo } from '../../src/engine/inputs.js';
+import { step } from '../../src/engine/step.js';
+import { newSession, type Session } from '../../src/engine/types.js';
+import { bundleFrom, COUNTRIES, WORLD } from '../helpers/bundle.js';
+import { ROOT } from '../helpers/cli.js';
 
 const NOW = Date.UTC(2026, 10, 25);
 
@@ -73,5 +78,90 @@ describe('input validation', () => {
     expect(parseInput({ type: 'number' }, '3,5', NOW, [])).toEqual({ ok: true, value: 3.5 });
     expect(parseInput({ type: 'number', max: 10 }, '11', NOW, [])).toEqual({ ok: false, reason: 'too_large' });
     expect(parseInput({ type: 'number' }, 'lima', NOW, [])).toEqual({ ok: false, reason: 'format' });
+  });
+});
+
+describe('the region input (provinces of Indonesia, data/regions.yaml)', () => {
+  const { regions } = loadReferenceData(join(ROOT, 'data'));
+
+  it.each([
+    ['Nusa Tenggara Barat', 'NB'], ['ntb', 'NB'], ['NTT', 'NT'], ['Jatim', 'JI'], ['jawa timur', 'JI'], ['East Java', 'JI'], ['JABAR', 'JB'],
+    ['DIY', 'YO'], ['Jogja', 'YO'], ['Jakarta', 'JK'], ['DKI Jakarta', 'JK'], ['Lombok', 'NB'], ['Kalbar', 'KB'], ['Papua Barat Daya', 'PD'],
+    ['Papua Barat', 'PB'], ['Papua', 'PA'], ['Sulawesi Selatan', 'SN'], ['Indramayu', 'JB'],
+  ])('"%s" is %s, by its name or a name people use', (typed, code) => {
+    expect(parseRegion(typed, regions)).toEqual({ ok: true, value: code });
+  });
+
+  it.each([
+    ['Jawa Timr', 'JI'], ['Nusa Tengara Barat', 'NB'], ['Kalimantan Barrat', 'KB'], ['Sumatra Utara', 'SU'], ['Yogyakrta', 'YO'], ['Papua Barat Day', 'PD'],
+  ])('a small typo "%s" is read as %s, the one province it is closest to', (typed, code) => {
+    expect(parseRegion(typed, regions)).toEqual({ ok: true, value: code });
+  });
+
+  it.each([
+    // One letter from both Sumut and Sulut, from both Sumbar and Sulbar: neither is guessed.
+    ['Suxut'], ['Suxbar'],
+    // Islands and halves of names that are several provinces.
+    ['Sulawesi'], ['Kalimantan'], ['Jawa'], ['Nusa Tenggara'], ['Sumatera'],
+    // Not a province; and bare ISO codes, which few people know, are not taken.
+    ['Mars'], ['Malaysia'], ['KT'], ['SB'],
+  ])('"%s" is refused: ambiguous or unknown', (typed) => {
+    expect(parseRegion(typed, regions)).toEqual({ ok: false, reason: 'unknown_region' });
+  });
+
+  it('parseInput reads the region type from the list it is given', () => {
+    expect(parseInput({ type: 'region' }, 'NTB', NOW, COUNTRIES, regions)).toEqual({ ok: true, value: 'NB' });
+    expect(parseInput({ type: 'region' }, 'NTB', NOW, COUNTRIES)).toEqual({ ok: false, reason: 'unknown_region' });
+  });
+
+  describe('in a flow', () => {
+    const bundle = bundleFrom({
+      ...WORLD,
+      guide: `
+spec_version: 1
+id: guide
+start: region
+steps:
+  region:
+    type: input
+    say: [g.region]
+    input: { type: region, store: home }
+    skip: skipped
+    next: done
+  done: { type: end, say: [{ key: g.home, vars: { home: "$home" } }] }
+  skipped: { type: end, say: [g.skipped] }
+`,
+    });
+    const T0 = Date.UTC(2026, 10, 25, 8, 0);
+    const at = (s: Session, text: string) => step(bundle, s, { kind: 'text', text, at: T0 });
+    const pick = (s: Session, id: string) => step(bundle, s, { kind: 'choice', id, turn: s.turn, at: T0 });
+    const asked = () => {
+      let s = newSession(T0);
+      for (const t of ['hi', 'id', 'agree', 'guide']) s = at(s, t).session;
+      return s;
+    };
+
+    it('asks with a skip button, and stores the province code', () => {
+      const s = asked();
+      expect(s.at).toEqual({ flow: 'guide', step: 'region' });
+      const r = at(s, 'Jatim');
+      expect(r.session.vars.home).toBe('JI');
+      expect(r.replies.flatMap((x) => x.say)).toContainEqual({ key: 'g.home', vars: { home: 'JI' } });
+    });
+
+    it('a typo is taken, an ambiguous answer gets the hint and the question stays', () => {
+      expect(at(asked(), 'Jawa Timr').session.vars.home).toBe('JI');
+      const r = at(asked(), 'Suxut');
+      expect(r.session.at).toEqual({ flow: 'guide', step: 'region' });
+      expect(r.replies[0]!.say).toEqual([{ key: 'engine.hint.region', vars: { max: 500, reason: 'unknown_region' } }]);
+      expect(r.replies[0]!.choices).toEqual([{ id: 'skip', label: 'common.skip' }]);
+    });
+
+    it('can be skipped by the button or by typing its number: nothing is stored', () => {
+      for (const r of [pick(asked(), 'skip'), at(asked(), '1')]) {
+        expect(r.session.vars.home).toBeNull();
+        expect(r.replies.flatMap((x) => x.say)).toContainEqual({ key: 'g.skipped' });
+      }
+    });
   });
 });

@@ -3,9 +3,16 @@ import { parseFlow, type Bundle, type Flow } from '../../src/engine/flow.js';
 import type { Lang } from '../../src/engine/types.js';
 
 export const COUNTRIES = [
-  { code: 'MY', names: ['Malaysia', 'Malaysia'] },
-  { code: 'KH', names: ['Kamboja', 'Cambodia'] },
-  { code: 'TW', names: ['Taiwan', 'Taiwan'] },
+  { code: 'MY', names: ['Malaysia', 'Malaysia'], tz: 'Asia/Kuala_Lumpur' },
+  { code: 'KH', names: ['Kamboja', 'Cambodia'], tz: 'Asia/Phnom_Penh' },
+  { code: 'TW', names: ['Taiwan', 'Taiwan'], tz: 'Asia/Taipei' },
+];
+
+export const REGIONS = [
+  { code: 'NB', names: ['Nusa Tenggara Barat', 'West Nusa Tenggara', 'NTB', 'Lombok'], tz: 'Asia/Makassar' },
+  { code: 'JI', names: ['Jawa Timur', 'East Java', 'Jatim'], tz: 'Asia/Jakarta' },
+  { code: 'SU', names: ['Sumatera Utara', 'North Sumatra', 'Sumut'], tz: 'Asia/Jakarta' },
+  { code: 'SA', names: ['Sulawesi Utara', 'North Sulawesi', 'Sulut'], tz: 'Asia/Makassar' },
 ];
 
 /** Labels are the key itself, except these (to test matching typed answers to labels). */
@@ -27,6 +34,7 @@ export function bundleFrom(files: Record<string, string>): Bundle {
     menu: 'main',
     intents: { emergency: 'emergency', language: 'language', stop: 'stop', forget: 'forget' },
     countries: COUNTRIES,
+    regions: REGIONS,
     emergencyContacts: ['hotline'],
     label: (lang: Lang, key: string) => LABELS[lang]?.[key] ?? key,
   };

@@ -10,6 +10,8 @@ export function contentFor(bundle: Bundle): Content {
     has: () => true,
     index: () => ({ keys: new Set(), file: () => undefined }),
   };
-  const data = { contacts: new Map(), facts: new Map(), countries: [...bundle.countries], partners: new Map() };
+  // Places as the data files give them (the test world's carry their zones; a bundle type keeps names only).
+  const zoned = (list: Bundle['countries']) => list.map((p) => ({ tz: 'Asia/Jakarta', ...p }));
+  const data = { contacts: new Map(), facts: new Map(), countries: zoned(bundle.countries), regions: zoned(bundle.regions), partners: new Map() };
   return { bundle, texts, data, renderer: new Renderer(texts, data), problems: [] };
 }

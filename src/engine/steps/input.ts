@@ -83,7 +83,7 @@ export const input: StepKind<Step, Written> = {
       rt.set(s.input.store, null);
       return rt.go(s.skip);
     }
-    const parsed = parseInput(s.input, inp.text, rt.now, rt.countries);
+    const parsed = parseInput(s.input, inp.text, rt.now, rt.countries, rt.regions);
     if (!parsed.ok) {
       return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } }, s.skip ? SKIP : undefined);
     }
