@@ -46,7 +46,10 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   const hashSecret = loadConfig().HASH_SECRET ?? DEMO_HASH_SECRET;
   const { HotlineService } = await import('./hotline/service.js');
   const hotline = new HotlineService({ store: store.cases, hashSecret, partners: content.data.partners });
-  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline });
+  // Alert subscriptions are kept in memory here, even with REDIS_URL: the chat is for trying things out.
+  const { MemorySubscribers } = await import('./broadcast/subscribers.js');
+  const subscribers = new MemorySubscribers();
+  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline, subscribers });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   const { runTerminal } = await import('./channels/terminal.js');
   if (interactive) process.stdout.write(`(store: ${kind})\n`);

@@ -1,6 +1,7 @@
 // Starts a whole Waspada process: Redis, content, the conversation service, the inbox worker, the
 // outbox, the channels a deployment asked for, HTTP.
 import type { AddressInfo } from 'node:net';
+import { RedisSubscribers } from './broadcast/subscribers.js';
 import type { Channel, Routes } from './channels/port.js';
 import { requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
@@ -29,6 +30,8 @@ export interface Running {
   outbox: RedisOutbox;
   service: ConversationService;
   hotline: HotlineService;
+  /** Alert subscriptions (sealed, under keyed references). */
+  subscribers: RedisSubscribers;
   /** The staff API's bearer tokens. */
   tokens: StaffTokens;
   rewrites: AofRewrites;
@@ -85,6 +88,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     pushesFinal: true,
     log,
   });
+  const subscribers = new RedisSubscribers(redis, keys, cipher, config.HASH_SECRET!);
   // A turn's replies are queued in the script that saves its session: that command is made now.
   store.sessions.defineAlso(ENQUEUE_ALSO);
   const service = new ConversationService({
@@ -97,6 +101,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     effects: opts.effects,
     outbox,
     hotline,
+    subscribers,
   });
 
   // Redis away: the answer cannot be queued. The person is told directly (once per message, at most
@@ -173,6 +178,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     outbox,
     service,
     hotline,
+    subscribers,
     tokens,
     rewrites,
     /**

@@ -15,6 +15,7 @@ import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
 import type { HotlineService } from '../hotline/service.js';
+import type { Subscribers } from '../broadcast/subscribers.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
 import { RecruiterHasher } from './recruiters.js';
 
@@ -91,6 +92,8 @@ export interface ServiceOptions {
   recipients?: Recipients;
   /** The hotline: reports open cases there, and families follow them. */
   hotline?: HotlineService;
+  /** Alert subscriptions: people subscribe, stop and see theirs from the chat. Without: nobody is subscribed. */
+  subscribers?: Subscribers;
   /** Key for the hashes of recruiter contacts and of people in the counts (config HASH_SECRET). */
   hashSecret?: string;
   /** Where replies go. Without one, `handle` returns them rendered (the terminal chat). */
@@ -104,6 +107,7 @@ export class ConversationService {
   private readonly recruiters: RecruiterRegistry;
   private readonly recipients?: Recipients;
   private readonly hotline?: HotlineService;
+  private readonly subscribers?: Subscribers;
   private readonly content: Content;
   private readonly effects: Readonly<Record<string, EffectHandler>>;
   private readonly now: () => number;
@@ -120,6 +124,7 @@ export class ConversationService {
     this.recruiters = opts.recruiters;
     this.recipients = opts.recipients;
     this.hotline = opts.hotline;
+    this.subscribers = opts.subscribers;
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
@@ -187,6 +192,10 @@ export class ConversationService {
         recipients: this.recipients,
         hasher: this.hasher,
         hotline: this.hotline,
+        subscribers: this.subscribers,
+        places: this.content.data,
+        at,
+        log: this.log,
         t: (key, vars) => texts.t(ctx.lang, key, vars),
         erase: false,
       };

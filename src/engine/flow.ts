@@ -54,9 +54,10 @@ export interface Bundle {
   /**
    * Flows the global intents run. `offer`: the flow that checks a job offer, whose start step (an
    * input step) takes the offer's text; a text the caller marks as a likely offer is handed to it
-   * from anywhere. Without it, such a mark is ignored.
+   * from anywhere. Without it, such a mark is ignored. `subscription`: the flow "/status" (what one is
+   * subscribed to) runs; without it, those words are no command.
    */
-  intents: { emergency: string; language: string; stop: string; forget: string; offer?: string };
+  intents: { emergency: string; language: string; stop: string; forget: string; offer?: string; subscription?: string };
   countries: readonly Country[];
   /** The provinces of Indonesia (the `region` input). */
   regions: readonly Region[];

@@ -1,7 +1,7 @@
 // Global intents: matched before the current step, at any step, in both languages, with typos.
 import { closestTypo, nearly, squash, tokens, typoTargets } from './text.js';
 
-export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start';
+export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start' | 'subscription';
 
 /** Whole-message phrases, per intent (squashed form is computed once below). */
 const PHRASES: Record<Intent, string[]> = {
@@ -9,16 +9,20 @@ const PHRASES: Record<Intent, string[]> = {
   emergency: ['tolong', 'darurat', 'help', 'sos', 'help me', 'tolong saya', 'tolong aku', 'emergency', 'bahaya', 'dalam bahaya'],
   menu: ['menu', 'menu utama', 'main menu', 'kembali ke menu', 'back to menu'],
   language: ['bahasa', 'language', 'ganti bahasa', 'change language', 'ubah bahasa', 'pilih bahasa'],
-  stop: ['stop', 'berhenti', 'unsubscribe', 'keluar'],
+  // Stopping also ends every alert subscription at once ("unsubscribe", "berhenti langganan").
+  stop: ['stop', 'berhenti', 'unsubscribe', 'keluar', 'berhenti langganan', 'stop langganan', 'stop alerts'],
   forget: ['hapus data', 'hapus data saya', 'delete my data', 'delete data', 'hapus semua data', 'lupakan saya', 'forget me'],
   // Greetings need no intent: a user outside any flow is taken to the start whatever they send.
   start: ['start', 'mulai', 'mulai lagi', 'restart'],
+  // What one is subscribed to (the alerts), not the status of a report: that is a menu item.
+  subscription: ['status langganan', 'langganan saya', 'cek langganan', 'my subscription', 'subscription status', 'my subscriptions'],
 };
 
 const COMMANDS: Record<string, Intent> = {
   '/start': 'start', '/menu': 'menu', '/bahasa': 'language', '/language': 'language', '/lang': 'language',
   '/stop': 'stop', '/hapus': 'forget', '/delete': 'forget', '/help': 'emergency', '/tolong': 'emergency',
-  '/darurat': 'emergency', '/sos': 'emergency',
+  '/darurat': 'emergency', '/sos': 'emergency', '/status': 'subscription', '/langganan': 'subscription', '/unsubscribe': 'stop',
+  '/berhenti': 'stop',
 };
 
 /** Emergency words, as whole words: these spellings, or a typo of the longer ones that keeps the first letter. */

@@ -288,8 +288,10 @@ class Run implements Runtime {
     switch (intent) {
       case 'emergency':
       case 'language':
-      case 'forget': {
+      case 'forget':
+      case 'subscription': {
         const flow = this.bundle.intents[intent];
+        if (!flow) return this.restart();
         this.keepWayBack(flow);
         this.enterFlow(flow);
         return;
@@ -336,6 +338,8 @@ class Run implements Runtime {
       if (cur?.kind.takesText) this.alert();
       else intent = 'emergency';
     }
+    // Without a flow for it, "/status" is no command: the text is the step's to handle.
+    if (intent === 'subscription' && !this.bundle.intents.subscription) intent = null;
     if (intent) return this.intent(intent);
     if (held !== undefined && this.answerHeld(input, held)) return;
     const offer = !telling && input.kind === 'text' && input.offer === true && this.bundle.intents.offer !== undefined ? input.text : undefined;

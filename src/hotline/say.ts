@@ -10,7 +10,7 @@ export const CASE_SAY_KEYS = ['hotline.status.case', 'hotline.stage.*', 'hotline
 
 const dates = new Map<string, Intl.DateTimeFormat>();
 /** "30 November 2026" (Indonesian) or "30 November 2026" (English), in Western Indonesia's time. */
-function day(at: number, lang: string): string {
+export function day(at: number, lang: string): string {
   let f = dates.get(lang);
   if (!f) dates.set(lang, (f = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Asia/Jakarta' })));
   return f.format(at);

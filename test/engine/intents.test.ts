@@ -9,6 +9,8 @@ describe('global intent matching', () => {
     ['Language', 'language'], ['langauge', 'language'], ['stop', 'stop'], ['Berhenti', 'stop'], ['hapus data', 'forget'], ['Delete my data', 'forget'],
     ['hapus data saya', 'forget'], ['/start', 'start'], ['/start@WaspadaBot', 'start'], ['/menu', 'menu'], ['/hapus', 'forget'], ['/help', 'emergency'],
     ['mulai', 'start'], ['bahaya', 'emergency'], ['bahsa', 'language'],
+    ['unsubscribe', 'stop'], ['berhenti langganan', 'stop'], ['/stop', 'stop'], ['/status', 'subscription'], ['/status@WaspadaBot', 'subscription'],
+    ['status langganan', 'subscription'], ['Langganan saya', 'subscription'], ['my subscription', 'subscription'], ['status langgnan', 'subscription'],
   ])('"%s" is %s', (text, intent) => {
     expect(matchIntent(text)).toBe(intent);
   });

@@ -407,3 +407,23 @@ steps:
     expect(s).toEqual(copy);
   });
 });
+
+describe('engine: "/status" (what one is subscribed to)', () => {
+  const withStatus = { ...bundle, intents: { ...bundle.intents, subscription: 'guide' } };
+  const at = (b: typeof bundle, s: Session, text: string) => step(b, s, { kind: 'text', text, at: T0 });
+
+  it('enters the subscription flow from anywhere and comes back to the question after it', () => {
+    const asked = talk(onboarded(), ['check']).session;
+    expect(asked.at).toEqual({ flow: 'ask', step: 'name' });
+    const r = at(withStatus, asked, '/status');
+    expect(keys(r.replies)).toContain('g.country');
+    expect(r.session.stack).toEqual([{ flow: 'ask', step: 'name' }]);
+  });
+
+  it('is no command where the content has no subscription flow: the words are the step’s to handle', () => {
+    const asked = talk(onboarded(), ['check']).session;
+    const r = at(bundle, asked, 'status langganan');
+    expect(r.session.at).toEqual({ flow: 'ask', step: 'phone' });
+    expect(r.session.vars.name).toBe('status langganan');
+  });
+});

@@ -10,7 +10,7 @@ import { loadPartners } from '../../src/hotline/partners.js';
 import { HotlineService } from '../../src/hotline/service.js';
 import type { Deliverer, OutboxItem } from '../../src/outbox/outbox.js';
 import { connectRedis } from '../../src/store/redis.js';
-import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { dropPrefix, dumpPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { redisStores, TEST_CIPHER } from '../helpers/stores.js';
 
 const content = loadContent();
@@ -66,27 +66,7 @@ afterAll(async () => {
 });
 
 /** Every value under the prefix, whatever its type. */
-async function everything(): Promise<string> {
-  const out: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    cursor = next;
-    for (const k of keys) {
-      const type = await redis.type(k);
-      let value = '';
-      if (type === 'string') value = (await redis.get(k)) ?? '';
-      else if (type === 'hash') value = JSON.stringify(await redis.hgetall(k));
-      else if (type === 'list') value = JSON.stringify(await redis.lrange(k, 0, -1));
-      else if (type === 'set') value = JSON.stringify(await redis.smembers(k));
-      else if (type === 'zset') value = JSON.stringify(await redis.zrange(k, 0, -1));
-      else if (type === 'stream') value = JSON.stringify(await redis.xrange(k, '-', '+'));
-      // One line per key: its name, then everything it holds.
-      out.push(`${k} => ${value.replace(/\n/g, ' ')}`);
-    }
-  } while (cursor !== '0');
-  return out.join('\n');
-}
+const everything = () => dumpPrefix(redis, prefix);
 
 describe('reporting a missing relative', () => {
   let id = '';

@@ -2,9 +2,12 @@
 // conversation service with the real stores, reporting one of its declared outcomes. One file each in
 // this folder, registered in index.ts.
 import type { z } from 'zod';
+import type { Subscribers } from '../../broadcast/subscribers.js';
+import type { ReferenceData } from '../../content/data.js';
 import type { EffectSignature } from '../../engine/kind.js';
 import type { Lang, Say, Vars } from '../../engine/types.js';
 import type { HotlineService } from '../../hotline/service.js';
+import type { Logger } from '../../log.js';
 import type { Recipients } from '../../outbox/recipients.js';
 import type { UserKey } from '../../store/keys.js';
 import type { RecruiterRegistry } from '../../store/recruiters.js';
@@ -32,6 +35,14 @@ export interface EffectContext {
   hasher: RecruiterHasher;
   /** The hotline's cases (reports, their status); absent where no case store is configured. */
   hotline?: HotlineService;
+  /** Alert subscriptions; absent where none are kept (then nobody is subscribed). */
+  subscribers?: Subscribers;
+  /** The provinces and countries people name (reference data), to show a code by its name. */
+  places: Pick<ReferenceData, 'countries' | 'regions'>;
+  /** When the message is being handled (ms since epoch). */
+  at: number;
+  /** Where an effect that turns a failure into its `error` outcome logs that failure (once, without personal data). */
+  log: Logger;
   /** A text in the user's language (for texts placed inside other texts). */
   t(key: string, vars?: Record<string, unknown>): string;
   /** Set by an effect that deleted the user's data: the session is erased instead of saved. */

@@ -11,9 +11,13 @@ import { lookupCase } from './lookup-case.js';
 import { myCases } from './my-cases.js';
 import { openCase } from './open-case.js';
 import { reportSummary } from './report-summary.js';
+import { mySubscription } from './my-subscription.js';
+import { subscribe } from './subscribe.js';
+import { unsubscribe } from './unsubscribe.js';
+import { SUBSCRIPTION_SAY_KEYS } from '../subscriptions.js';
 
 export const EFFECTS: Readonly<Record<string, EffectHandler>> = Object.fromEntries(
-  [forget, checkOffer, explainFlags, reportRecruiter, openCase, reportSummary, myCases, lookupCase, addToCase].map((e) => [e.name, e as EffectHandler]),
+  [forget, checkOffer, explainFlags, reportRecruiter, openCase, reportSummary, myCases, lookupCase, addToCase, mySubscription, subscribe, unsubscribe].map((e) => [e.name, e as EffectHandler]),
 );
 
 /** What flows:check knows of each effect: the outcomes it reports and the arguments it takes. */
@@ -22,7 +26,7 @@ export function effectSignatures(effects: Readonly<Record<string, EffectHandler>
 }
 
 /** Text keys the code shows by building their names (the effects; checker.risk: the check-offer CLI). */
-export const EFFECT_KEYS = ['checker.flag.*', 'checker.advice.*', 'checker.note.*', 'checker.verdict.*', 'checker.risk.*', 'hotline.report.field.*', 'hotline.report.summary_title', 'hotline.report.skipped', 'hotline.report.yes', 'hotline.report.no', ...CASE_SAY_KEYS] as const;
+export const EFFECT_KEYS = ['checker.flag.*', 'checker.advice.*', 'checker.note.*', 'checker.verdict.*', 'checker.risk.*', 'hotline.report.field.*', 'hotline.report.summary_title', 'hotline.report.skipped', 'hotline.report.yes', 'hotline.report.no', ...CASE_SAY_KEYS, ...SUBSCRIPTION_SAY_KEYS] as const;
 
 export { CROSS_CHECK_RAISES_AT, loadChecker, VERDICT_CONTACTS, verdictMessages } from './check-offer.js';
 export { defineEffect, type EffectArgs, type EffectContext, type EffectDefinition, type EffectHandler, type EffectResult } from './effect.js';
