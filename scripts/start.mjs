@@ -1,7 +1,8 @@
 // `npm start`: the server, compiled, run by node itself (package.json execs it: no shell or tsx
 // process in between), so SIGTERM and SIGINT reach the app. Builds first when dist/ is missing or
 // older than the sources (a fresh clone, a pull, an edit); a production image that has dist/ but no
-// sources or compiler runs what it has. Arguments after `--` go to `serve`.
+// sources or compiler runs what it has. Arguments after `--` go to `serve`; `worker` first runs the
+// workers alone instead (`npm run worker`).
 import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -69,7 +70,7 @@ function buildOrExplain() {
 
 // Run by npm and npm is gone (killed with SIGKILL, or its terminal closed): stop as on SIGTERM rather
 // than go on serving unseen (npm itself passes SIGTERM and SIGINT on).
-if (process.env.npm_lifecycle_event === 'start') {
+if (process.env.npm_lifecycle_event === 'start' || process.env.npm_lifecycle_event === 'worker') {
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
@@ -77,5 +78,7 @@ if (process.env.npm_lifecycle_event === 'start') {
 }
 
 if (stale()) await withLock(buildOrExplain);
-process.argv = [process.argv[0], cli, 'serve', ...process.argv.slice(2)];
+// `node scripts/start.mjs worker`: the workers alone (npm run worker); anything else goes to serve.
+const [first, ...more] = process.argv.slice(2);
+process.argv = first === 'worker' ? [process.argv[0], cli, 'worker', ...more] : [process.argv[0], cli, 'serve', ...process.argv.slice(2)];
 await import(pathToFileURL(cli).href);

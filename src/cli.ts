@@ -10,7 +10,7 @@ import { checkContent, contentDirs, contentFrom, loadContent, readContentParts, 
 import { effectSignatures, loadChecker } from './conversation/effects.js';
 import { CODE_KEYS, ConversationService, DEMO_HASH_SECRET } from './conversation/service.js';
 import { formatProblem } from './engine/flow.js';
-import { createLogger } from './log.js';
+import { createLogger, type Logger } from './log.js';
 import { DataCipher } from './store/cipher.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
@@ -90,7 +90,8 @@ async function flowsGraph(args: string[]): Promise<void> {
   process.stdout.write(`wrote ${content.bundle.flows.size} diagrams to ${out}\n`);
 }
 
-async function serve(args: string[]): Promise<void> {
+/** The configuration, a logger and the checked content: what `serve` and `worker` start from. */
+function startup(args: string[]) {
   // --root: the folder holding flows/, locales/ and data/ (by default the repository or image root).
   const { values } = parseArgs({ args, options: { root: { type: 'string' } } });
   const config = loadConfig();
@@ -100,15 +101,17 @@ async function serve(args: string[]): Promise<void> {
   const { content, problems, checkedInFull } = loadCheckedContent(effectSignatures(), CODE_KEYS, { root: values.root ? resolve(values.root) : ROOT });
   if (problems.length) fail(`the flows have problems; run npm run flows:check\n${problems.map(formatProblem).join('\n')}`);
   if (checkedInFull) log.info({ why: checkedInFull }, 'content read and checked in full');
-  const running = await startWaspada(config, { log, content });
-  // Listening: what serving a message may need is loaded now rather than by the first person who needs it.
-  loadChecker().catch((e: Error) => log.error({ err: e.message }, 'could not load the job-offer checker'));
+  return { config, log, content };
+}
+
+/** Stops on SIGTERM or SIGINT: `close` finishes what is in hand, then the process exits. */
+function stopOnSignals(log: Logger, close: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing messages in hand');
-    running.close().then(
+    close().then(
       () => process.exit(0),
       (e: Error) => {
         log.error({ err: e.message }, 'unclean stop');
@@ -118,6 +121,22 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { config, log, content } = startup(args);
+  const running = await startWaspada(config, { log, content });
+  // Listening: what serving a message may need is loaded now rather than by the first person who needs it.
+  loadChecker().catch((e: Error) => log.error({ err: e.message }, 'could not load the job-offer checker'));
+  stopOnSignals(log, () => running.close());
+}
+
+/** `npm run worker`: campaigns and the outbox's senders, without the web server. */
+async function worker(args: string[]): Promise<void> {
+  const { config, log, content } = startup(args);
+  const { startWorker } = await import('./worker.js');
+  const running = await startWorker(config, { log, content });
+  stopOnSignals(log, () => running.close());
 }
 
 /** Commands the channels add (e.g. registering a webhook). */
@@ -152,9 +171,11 @@ async function main(): Promise<void> {
       return flowsGraph(args);
     case 'serve':
       return serve(args);
+    case 'worker':
+      return worker(args);
     default: {
       if (command && channelCommand(command)) return runChannelCommand(command, args);
-      const all = ['demo', 'chat', 'serve', 'flows:check', 'flows:graph', ...CHANNELS.flatMap((m) => Object.keys(m.commands ?? {}))];
+      const all = ['demo', 'chat', 'serve', 'worker', 'flows:check', 'flows:graph', ...CHANNELS.flatMap((m) => Object.keys(m.commands ?? {}))];
       fail(`unknown command "${command ?? ''}". Commands: ${all.join(', ')}`);
     }
   }

@@ -48,6 +48,15 @@ const Base = z.object({
   HOTLINE_CLAIM_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
   /** A message the outbox could not send for this long is given up (and counted). */
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  /**
+   * Campaigns write to nobody in these local hours (from-until, e.g. 21-7) unless staff mark them
+   * urgent; "off": at any hour (a deployment whose staff schedule every campaign themselves).
+   */
+  BROADCAST_QUIET_HOURS: z
+    .string()
+    .regex(/^(?:off|(?:[01]?\d|2[0-3])-(?:[01]?\d|2[0-3]))$/, 'BROADCAST_QUIET_HOURS must be from-until in whole hours (e.g. 21-7), or off')
+    .transform((v) => (v === 'off' ? null : { from: Number(v.split('-')[0]), until: Number(v.split('-')[1]) }))
+    .default('21-7'),
 });
 
 const Schema = Base.extend(Object.assign({}, ...CHANNELS.map((c) => c.settings)) as z.ZodRawShape);

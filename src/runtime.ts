@@ -1,7 +1,9 @@
 // Starts a whole Waspada process: Redis, content, the conversation service, the inbox worker, the
 // outbox, the channels a deployment asked for, HTTP.
 import type { AddressInfo } from 'node:net';
+import type { BroadcastParts } from './broadcast/index.js';
 import { RedisSubscribers } from './broadcast/subscribers.js';
+import { subscriberTimeZone } from './broadcast/zones.js';
 import type { Channel, Routes } from './channels/port.js';
 import { requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
@@ -49,6 +51,8 @@ export interface StartOptions {
   outboxLeaseMs?: number;
   inboxClaimAfterMs?: number;
   host?: string;
+  /** Run campaigns in this process too (default: yes, as `npm start` does). */
+  campaigns?: boolean;
 }
 
 /** How often one person is told at most, directly, that Waspada is having a problem (Redis away). */
@@ -139,7 +143,19 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
 
   const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => c.routes()));
   const tokens = new StaffTokens(redis, config.REDIS_PREFIX);
-  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens });
+  // Campaigns: built after the server listens (BullMQ is not needed to answer a webhook), and run here
+  // too unless asked not to; the staff API's campaign routes wait for them.
+  let broadcast: Promise<BroadcastParts> | null = null;
+  const broadcastParts = () =>
+    (broadcast ??= import('./broadcast/index.js').then(({ buildBroadcast }) =>
+      buildBroadcast({
+        redis, redisUrl: config.REDIS_URL!, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, log, subscribers,
+        worker: opts.campaigns ?? true, quietHours: config.BROADCAST_QUIET_HOURS,
+        timeZone: (s) => subscriberTimeZone(content.data, s),
+      }),
+    ));
+  const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()] });
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
@@ -168,6 +184,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   }, 2000).unref();
   await outbox.start();
   for (const c of channels.values()) await c.start?.();
+  if (opts.campaigns ?? true) void broadcastParts().catch((e: Error) => log.error({ err: e.message }, 'could not start the campaign worker'));
   const port = (server.address() as AddressInfo).port;
   log.info({ port, channels: Object.fromEntries([...channels].map(([n, c]) => [n, c.health()])) }, 'waspada serving');
   return {
@@ -192,6 +209,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       server.closeIdleConnections();
       for (const c of channels.values()) await c.stop?.();
       rewrites.stop();
+      await (await broadcast?.catch(() => null))?.close();
       clearInterval(upkeepTimer);
       clearInterval(pushTimer);
       await inbox.stop(Math.max(0, until - Date.now()));

@@ -10,6 +10,7 @@ import type { Inbox } from './conversation/inbox.js';
 import type { HotlineService } from './hotline/service.js';
 import { silentLogger, type Logger } from './log.js';
 import type { RedisOutbox } from './outbox/outbox.js';
+import type { CampaignApi } from './staff/api.js';
 import type { StaffTokens } from './staff/tokens.js';
 
 export interface AppParts {
@@ -21,6 +22,8 @@ export interface AppParts {
   /** With `tokens`: the staff API at /staff/api (src/staff/api.ts). */
   hotline?: HotlineService;
   tokens?: StaffTokens;
+  /** Campaigns for the staff API (built when first asked). */
+  broadcast?: () => Promise<CampaignApi>;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -88,7 +91,7 @@ async function expressApp(parts: AppParts, log: Logger, healthz: ReturnType<type
   app.get('/healthz', (req, res, next) => void healthz(req, res).catch(next));
   if (parts.hotline && parts.tokens) {
     const { staffRouter } = await import('./staff/api.js');
-    app.use('/staff/api', staffRouter({ hotline: parts.hotline, tokens: parts.tokens, log }));
+    app.use('/staff/api', staffRouter({ hotline: parts.hotline, tokens: parts.tokens, log, broadcast: parts.broadcast }));
   }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

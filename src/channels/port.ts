@@ -96,6 +96,11 @@ export interface Channel extends ChannelSender {
   /** Stops taking updates. */
   stop?(): Promise<void> | void;
   health(): Record<string, unknown>;
+  /**
+   * The channel sends only from the process that started it (a linked phone's client): a process
+   * that does not start it (`npm run worker`) queues its messages but leaves the sending to that one.
+   */
+  readonly sendsOnlyWhenStarted?: boolean;
 }
 
 /** A command a channel adds to the CLI (e.g. registering its webhook). */
@@ -118,4 +123,6 @@ export interface ChannelModule<C = Record<string, unknown>> {
   missing(settings: C): string[];
   create(deps: ChannelDeps<C>): Channel;
   commands?: Record<string, ChannelCommand<C>>;
+  /** What a person's address looks like on this platform (checks imported subscriber lists). */
+  userId: RegExp;
 }

@@ -517,6 +517,7 @@ export const telegram: ChannelModule<TelegramSettings> = {
     if (s.TELEGRAM_MODE === 'webhook' && !s.TELEGRAM_WEBHOOK_SECRET) out.push('TELEGRAM_WEBHOOK_SECRET: needed in webhook mode (set TELEGRAM_MODE=polling to poll instead)');
     return out;
   },
+  userId: /^\d{1,15}$/,
   create: (deps) => new TelegramChannel(deps),
   commands: {
     'telegram:set-webhook': { usage: '--url https://<host>/webhooks/telegram [--drop]', run: setWebhookCommand },

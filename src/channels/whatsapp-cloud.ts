@@ -455,5 +455,6 @@ export const whatsappCloud: ChannelModule<WhatsAppCloudSettings> = {
     if (!s.WHATSAPP_VERIFY_TOKEN) out.push('WHATSAPP_VERIFY_TOKEN: the token you give Meta when you set the webhook');
     return out;
   },
+  userId: WA_ID,
   create: (deps) => new WhatsAppCloudChannel(deps),
 };

@@ -117,6 +117,8 @@ class Pacer {
 
 export class WhatsappWebChannel implements Channel {
   readonly name = WHATSAPP_WEB;
+  /** The linked phone's client lives in the process that started the channel: only it sends. */
+  readonly sendsOnlyWhenStarted = true;
   readonly limits: ChannelLimits;
   private readonly s: WhatsappWebSettings;
   private readonly log: Logger;
@@ -482,5 +484,6 @@ export const whatsappWeb: ChannelModule<WhatsappWebSettings> = {
     }
     return out;
   },
+  userId: /^\d{5,20}@(?:c\.us|lid)$/,
   create: (deps) => new WhatsappWebChannel(deps),
 };

@@ -358,7 +358,7 @@ class LockBusy extends Error {}
 class LeaseLost extends Error {}
 
 /** Every text key the code (rather than a flow) shows. */
-export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS];
+export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS, 'broadcast.message'];
 
 /** Used where no HASH_SECRET is configured (the demo, tests); `serve` refuses to start without one. */
 export const DEMO_HASH_SECRET = 'waspada-demo-only-not-a-secret';

@@ -172,6 +172,11 @@ export class RedisOutbox implements Deliverer {
     return this.lanes.has(channel);
   }
 
+  /** A channel's sending limits, as its lane applies them. */
+  limitsOf(channel: string): ChannelSender['limits'] | undefined {
+    return this.lanes.get(channel)?.channel.limits;
+  }
+
   private lane(channel: string): Lane {
     const lane = this.lanes.get(channel);
     if (!lane) throw new Error(`the outbox has no channel "${channel}"`);
@@ -226,8 +231,9 @@ export class RedisOutbox implements Deliverer {
     return prepared.done(await this.r.outboxEnqueue(...keys, ...args));
   }
 
-  async start(): Promise<void> {
-    for (const lane of this.lanes.values()) lane.start();
+  /** Starts sending: every channel's lane, or those `sends` allows (a channel whose client lives in another process is left out). */
+  async start(sends: (channel: string) => boolean = () => true): Promise<void> {
+    for (const [name, lane] of this.lanes) if (sends(name)) lane.start();
     const recipients = this.opts.recipients;
     if (recipients) {
       const purge = () =>
@@ -248,9 +254,10 @@ export class RedisOutbox implements Deliverer {
   }
 
   /** Counters and pending messages per channel (for /healthz, metrics, tests). */
-  async counts(): Promise<Record<string, OutboxCounts>> {
+  async counts(only?: readonly string[]): Promise<Record<string, OutboxCounts>> {
     const out: Record<string, OutboxCounts> = {};
     for (const [name, lane] of this.lanes) {
+      if (only && !only.includes(name)) continue;
       const raw = await this.r.hgetall(lane.keys.stats);
       const n = (f: string) => Number(raw[f] ?? 0);
       const c: OutboxCounts = {

@@ -9,12 +9,25 @@ import { partnerLabel } from '../hotline/partners.js';
 import { Conflict, Forbidden, Invalid, NotFound, type HotlineService, type Role, type Staff } from '../hotline/service.js';
 import { STAGES } from '../hotline/types.js';
 import type { Logger } from '../log.js';
+import { CampaignError, MAX_TEXT, type Campaigns } from '../broadcast/campaigns.js';
+import type { CampaignQueue } from '../broadcast/queue.js';
+import { LANGS, TOPICS } from '../broadcast/subscribers.js';
 import { STAFF_NAME, type StaffTokens } from './tokens.js';
 
 export interface StaffApiDeps {
   hotline: HotlineService;
   tokens: StaffTokens;
   log: Logger;
+  /** Campaigns (campaign staff and admins); absent, the campaign routes answer 503. */
+  broadcast?: () => Promise<CampaignApi>;
+}
+
+/** What the campaign routes use of the broadcast parts. */
+export interface CampaignApi {
+  campaigns: Campaigns;
+  queue: CampaignQueue;
+  /** The channels this deployment serves (for dry runs). */
+  channels: readonly string[];
 }
 
 /** The largest request body accepted. */
@@ -53,6 +66,30 @@ const NoteBody = z.object({ text: z.string().max(8000), family: z.boolean().opti
 const ReferBody = z.object({ partner: z.string().max(100) }).strict();
 const StageBody = z.object({ stage: z.string().max(40) }).strict();
 const CloseBody = z.object({ outcome: z.string().max(100) }).strict();
+
+const SegmentBody = z
+  .object({
+    lang: z.enum(LANGS),
+    topics: z.array(z.enum(TOPICS)).min(1).max(TOPICS.length),
+    channel: z.string().regex(/^[a-z-]{2,30}$/),
+    region: z.string().regex(/^[A-Z]{2}$/, 'a province code (ISO 3166-2:ID, e.g. NB)'),
+    destination: z.string().regex(/^[A-Z]{2}$/, 'a country code (ISO 3166-1, e.g. MY)'),
+  })
+  .partial()
+  .strict();
+const CampaignBody = z
+  .object({
+    texts: z.object({ id: z.string().max(MAX_TEXT), en: z.string().max(MAX_TEXT) }).partial().strict(),
+    segment: SegmentBody,
+    at: z.string().datetime({ offset: true }).optional(),
+    urgent: z.boolean().optional(),
+    fallbackToId: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+
+/** Who may send campaigns: campaign staff and admins. */
+const CAMPAIGN_ROLES: readonly Role[] = ['campaign', 'admin'];
 
 /** The first problem zod found, as a 400 naming the field. */
 function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 'query' | 'body'): z.output<T> {
@@ -177,6 +214,53 @@ export function staffRouter(deps: StaffApiDeps): Router {
     const body = parse(CloseBody, req.body, 'body');
     res.json({ case: await hotline.close(staffOf(res), id, body.outcome) });
   });
+
+  // Campaigns: campaign staff and admins.
+  const broadcast = async (res: Response): Promise<CampaignApi> => {
+    const staff = staffOf(res);
+    if (!CAMPAIGN_ROLES.includes(staff.role)) throw new Forbidden(`role ${staff.role} may not do this`);
+    if (!deps.broadcast) throw new HttpError(503, 'campaigns are not served here');
+    return deps.broadcast();
+  };
+  const campaignId = (req: Request) => {
+    const id = String(req.params.id ?? '');
+    if (!/^C\d{6}-[0-9A-F]{6}$/.test(id)) throw new HttpError(400, 'a campaign id looks like C261201-4D6D62', 'id');
+    return id;
+  };
+  router.post('/campaigns', async (req, res) => {
+    const b = await broadcast(res);
+    const body = parse(CampaignBody, req.body ?? {}, 'body');
+    if (body.dryRun) {
+      res.json({ dryRun: true, counts: await b.campaigns.dryRun(body.segment, b.channels) });
+      return;
+    }
+    try {
+      const c = await b.campaigns.create({ texts: body.texts, segment: body.segment, urgent: body.urgent, fallbackToId: body.fallbackToId, at: body.at ? Date.parse(body.at) : undefined, by: staffOf(res).name });
+      await b.queue.schedule(c);
+      log.info({ staff: staffOf(res).name, campaign: c.id }, 'campaign created');
+      res.status(201).json(c);
+    } catch (e) {
+      if (e instanceof CampaignError) throw new HttpError(400, e.message, 'texts');
+      throw e;
+    }
+  });
+  router.get('/campaigns/:id', async (req, res) => {
+    const b = await broadcast(res);
+    const c = await b.campaigns.get(campaignId(req));
+    if (!c) throw new NotFound(`no campaign ${campaignId(req)}`);
+    res.json({ ...c, progress: await b.queue.progress(c.id) });
+  });
+  for (const [action, to] of [['pause', 'paused'], ['resume', 'running'], ['cancel', 'cancelled']] as const) {
+    router.post(`/campaigns/:id/${action}`, async (req, res) => {
+      const b = await broadcast(res);
+      const id = campaignId(req);
+      if (!(await b.campaigns.get(id))) throw new NotFound(`no campaign ${id}`);
+      const state = await b.campaigns.setState(id, to);
+      if (action === 'resume') await b.queue.wake(id);
+      log.info({ staff: staffOf(res).name, campaign: id, state }, `campaign ${action}`);
+      res.json({ id, state });
+    });
+  }
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

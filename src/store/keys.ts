@@ -34,6 +34,7 @@ export function keyspace(prefix: string) {
     /** The base of a channel's own keys (its link state, who wrote, message statuses): `<base><name>`. */
     channel: (channel: string) => `${prefix}:{ch:${channel}}:`,
     hotline: hotlineKeys(`${prefix}:{hotline}:`),
+    broadcast: broadcastKeys(`${prefix}:{bc}:`),
     /** Staff API tokens: SHA-256 of a token → who (name, role); name → the hash of their token. */
     staffTokens: `${prefix}:{staff}:tokens`,
     staffNames: `${prefix}:{staff}:names`,
@@ -68,6 +69,36 @@ function hotlineKeys(base: string) {
     pushes: `${base}pushes`,
     /** The case a message opened (id | sealed secret), for two days. */
     once: (key: string) => `${base}once:${key}`,
+  };
+}
+
+/** Subscribers and campaigns (src/broadcast/). One hash tag: segment bit operations span its keys. */
+function broadcastKeys(base: string) {
+  return {
+    base,
+    /** The last subscriber number given. */
+    next: `${base}next`,
+    /** Keyed reference of a person → their subscriber number, in small hashes. */
+    idx: (bucket: number) => `${base}idx:${bucket}`,
+    /** Subscriber records, 128 to a hash (number & 127 → record). */
+    rec: (group: number) => `${base}rec:${group}`,
+    /** Bitmaps over subscriber numbers. */
+    on: `${base}on`,
+    optedOut: `${base}optout`,
+    topic: (t: string) => `${base}t:${t}`,
+    lang: (l: string) => `${base}l:${l}`,
+    channel: (c: string) => `${base}c:${c}`,
+    region: (r: string) => `${base}r:${r}`,
+    destination: (d: string) => `${base}d:${d}`,
+    /** Temporary keys (segment counts). */
+    scratch: (name: string) => `${base}tmp:${name}`,
+    /** A campaign: its fields (texts per language, segment, state, counts). */
+    campaign: (id: string) => `${base}cmp:${id}`,
+    /** Its recipients when it started (a bitmap), and those already handed to the outbox. */
+    campaignTargets: (id: string) => `${base}cmp:${id}:targets`,
+    campaignDone: (id: string) => `${base}cmp:${id}:done`,
+    /** Every campaign by creation time. */
+    campaigns: `${base}campaigns`,
   };
 }
 

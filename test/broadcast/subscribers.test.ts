@@ -23,7 +23,7 @@ function subscribersContract(name: string, make: Parameters<typeof contract<Subs
   contract<Subscribers>(`subscribers (${name})`, make, (store) => {
     it('keeps what a person subscribed with, and an unknown person is nobody', async () => {
       expect(await store().subscribe(rina)).toBe('new');
-      expect(await store().get('whatsapp', PHONE)).toEqual({ ...rina, optedOutAt: null, lastDeliveryAt: null });
+      expect(await store().get('whatsapp', PHONE)).toEqual({ ...rina, optedOutAt: null, lastDeliveryAt: null, previousDeliveryAt: null });
       expect(await store().get('whatsapp', '6281200000000')).toBeNull();
       expect(await store().get('telegram', PHONE)).toBeNull();
     });

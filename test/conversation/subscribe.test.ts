@@ -103,7 +103,7 @@ describe('subscribing from the chat (in memory, as the demo runs)', () => {
     expect(saved).toContain(t('id', 'subscribe.after_saved'));
     expect(saved).toContain(t('id', 'main.title'));
     expect(await subscribers.get(CHANNEL, 'rina')).toEqual({
-      channel: CHANNEL, user: 'rina', lang: 'id', topics: ['scam-alerts', 'safe-migration'], region: 'JI', destination: 'MY', consentedAt: NOW, optedOutAt: null, lastDeliveryAt: null,
+      channel: CHANNEL, user: 'rina', lang: 'id', topics: ['scam-alerts', 'safe-migration'], region: 'JI', destination: 'MY', consentedAt: NOW, optedOutAt: null, lastDeliveryAt: null, previousDeliveryAt: null,
     });
   });
 

@@ -35,6 +35,6 @@ export const subscribe = defineEffect({
       const places = a.keep === 'places' ? { region: before?.region ?? null, destination: before?.destination ?? null } : { region: a.region ?? null, destination: a.destination ?? null };
       const s = { channel: ctx.channel, user: ctx.userId, lang: ctx.lang, topics, ...places, consentedAt: ctx.at };
       await subscribers.subscribe(s);
-      return { outcome: 'subscribed', say: [[{ key: 'subscribe.saved' }, ...subscriptionSay(ctx, { ...s, optedOutAt: null, lastDeliveryAt: null })]] };
+      return { outcome: 'subscribed', say: [[{ key: 'subscribe.saved' }, ...subscriptionSay(ctx, { ...s, optedOutAt: null, lastDeliveryAt: null, previousDeliveryAt: null })]] };
     }),
 });

@@ -1,0 +1,95 @@
+// Campaigns on BullMQ: one job per campaign (its id is the job id, so scheduling twice is harmless),
+// delayed until the campaign's time; the worker runs it (src/broadcast/campaigns.ts) and, when it must
+// wait (paused, quiet hours), moves the job back to delayed until then. A worker killed mid-campaign
+// loses its lock; after `LOCK_MS` the job is taken up again by any worker and goes on from its `done`
+// bitmap, so nobody gets a campaign twice.
+import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { silentLogger, type Logger } from '../log.js';
+import type { Campaign, Campaigns } from './campaigns.js';
+
+export const QUEUE_NAME = 'campaigns';
+/** A worker that stops renewing its lock (killed) has its campaign taken over after this long. */
+const LOCK_MS = 10_000;
+
+/** BullMQ's connection from REDIS_URL (it makes its own connections; a worker's must never time out a command). */
+export function bullConnection(url: string): ConnectionOptions {
+  const u = new URL(url);
+  const db = Number(u.pathname.slice(1) || 0);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: Number(u.port || 6379),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    db,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** BullMQ's keys live under the deployment's prefix, in one hash slot (Redis Cluster). */
+export const bullPrefix = (prefix: string) => `${prefix}:{bull}`;
+
+export class CampaignQueue {
+  readonly queue: Queue;
+
+  constructor(redisUrl: string, prefix: string) {
+    this.queue = new Queue(QUEUE_NAME, { connection: bullConnection(redisUrl), prefix: bullPrefix(prefix) });
+  }
+
+  /** Starts the campaign at its time (at once if that has passed). */
+  async schedule(c: Pick<Campaign, 'id' | 'at'>): Promise<void> {
+    await this.queue.add('run', { id: c.id }, {
+      jobId: c.id,
+      delay: Math.max(0, c.at - Date.now()),
+      // A run that fails (Redis away) is tried again: it goes on from where it stood.
+      attempts: 50,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: 1000,
+      removeOnFail: 1000,
+    });
+  }
+
+  /** A resumed campaign waiting in its pause goes on at once. */
+  async wake(id: string): Promise<void> {
+    const job = await this.queue.getJob(id);
+    if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  }
+
+  async progress(id: string): Promise<{ done: number; total: number } | null> {
+    const job = await this.queue.getJob(id);
+    const p = job?.progress as { done?: number; total?: number } | number | undefined;
+    return p && typeof p === 'object' ? { done: p.done ?? 0, total: p.total ?? 0 } : null;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+/** Runs campaigns in this process. */
+export function startCampaignWorker(opts: { redisUrl: string; prefix: string; campaigns: Campaigns; log?: Logger; concurrency?: number }): Worker {
+  const log = opts.log ?? silentLogger;
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job: Job<{ id: string }>, token?: string) => {
+      const outcome = await opts.campaigns.run(job.data.id, (done, total) => job.updateProgress({ done, total }));
+      if (!outcome.done) {
+        log.info({ campaign: job.data.id, why: outcome.why, until: new Date(outcome.wakeAt).toISOString() }, 'campaign waits');
+        await job.moveToDelayed(outcome.wakeAt, token);
+        throw new DelayedError();
+      }
+    },
+    {
+      connection: bullConnection(opts.redisUrl),
+      prefix: bullPrefix(opts.prefix),
+      concurrency: opts.concurrency ?? 2,
+      lockDuration: LOCK_MS,
+      stalledInterval: LOCK_MS / 2,
+      // A campaign taken over after a crash is not a failure: it goes on from where it stood.
+      maxStalledCount: 1000,
+    },
+  );
+  worker.on('failed', (job, err) => log.error({ campaign: job?.data.id, err: err.message }, 'campaign run failed; retried'));
+  worker.on('error', (err) => log.warn({ err: err.message }, 'campaign worker: Redis error'));
+  return worker;
+}
