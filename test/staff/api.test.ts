@@ -234,3 +234,36 @@ describe('staff API audit log', () => {
     expect((await api('/audit?limit=abc', { token: admin })).status).toBe(400);
   });
 });
+
+describe('staff API: campaigns', () => {
+  it('campaign staff create a campaign (201), read it and pause, resume and cancel it; agents may not (403)', async () => {
+    await h.app.subscribers.subscribe({ channel: 'telegram', user: '72001', lang: 'id', topics: ['scam-alerts'], region: 'NB', destination: null, consentedAt: Date.now() });
+    const dry = await api('/campaigns', { token: campaign, body: { texts: { id: 'Hati-hati.' }, segment: { region: 'NB' }, dryRun: true } });
+    expect(dry.status).toBe(200);
+    expect((await dry.json()).counts.telegram.id).toBe(1);
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const created = await api('/campaigns', { token: campaign, body: { texts: { id: 'Hati-hati lowongan palsu.' }, segment: { topics: ['scam-alerts'], region: 'NB' }, at } });
+    expect(created.status).toBe(201);
+    const c = await created.json();
+    expect(c).toMatchObject({ state: 'scheduled', by: 'citra', segment: { region: 'NB' } });
+    expect((await (await api(`/campaigns/${c.id}`, { token: admin })).json()).state).toBe('scheduled');
+    expect((await (await api(`/campaigns/${c.id}/pause`, { token: campaign, method: 'POST' })).json()).state).toBe('paused');
+    expect((await (await api(`/campaigns/${c.id}/resume`, { token: campaign, method: 'POST' })).json()).state).toBe('scheduled');
+    expect((await (await api(`/campaigns/${c.id}/cancel`, { token: campaign, method: 'POST' })).json()).state).toBe('cancelled');
+    expect((await api('/campaigns', { token: agent, body: { texts: { id: 'x' }, segment: {} } })).status).toBe(403);
+    expect((await api(`/campaigns/${c.id}`, { token: agent })).status).toBe(403);
+  });
+
+  it('refuses a campaign without text, with an unknown segment field or topic, or too long, naming the field (400); an unknown id is 404', async () => {
+    const bad = async (body: unknown) => {
+      const r = await api('/campaigns', { token: campaign, body });
+      return [r.status, (await r.json()).field];
+    };
+    expect(await bad({ texts: {}, segment: {} })).toEqual([400, 'texts']);
+    expect(await bad({ texts: { id: 'x' }, segment: { colour: 'red' } })).toEqual([400, 'colour']);
+    expect(await bad({ texts: { id: 'x' }, segment: { topics: ['lottery'] } })).toEqual([400, 'segment.topics.0']);
+    expect(await bad({ texts: { id: 'x'.repeat(5000) }, segment: {} })).toEqual([400, 'texts.id']);
+    expect((await api('/campaigns/C261130-ABCDEF', { token: campaign })).status).toBe(404);
+    expect((await api('/campaigns/nope', { token: campaign })).status).toBe(400);
+  });
+});
