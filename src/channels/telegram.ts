@@ -18,6 +18,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
 import { isUnavailable } from '../store/store.js';
 import { answer, jsonBody, readBody, refuse, sameSecret, secretChecker } from './http.js';
+import { splitBy } from './split.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 
 export { sameSecret };
@@ -133,39 +134,7 @@ export function escapeHtml(s: string): string {
 
 /** Splits text into pieces whose escaped length fits, at paragraph, then line, then word boundaries. */
 export function splitText(text: string, limit = MAX_MESSAGE): string[] {
-  const size = (s: string) => escapeHtml(s).length;
-  if (size(text) <= limit) return [text];
-  const out: string[] = [];
-  const pushPiece = (piece: string, seps: string[]) => {
-    if (size(piece) <= limit) return out.push(piece);
-    const [sep, ...rest] = seps;
-    if (sep === undefined) {
-      // No boundary left: cut by code points so that no character is broken.
-      let cur = '';
-      let curSize = 0;
-      for (const ch of piece) {
-        const chSize = size(ch);
-        if (curSize + chSize > limit) (out.push(cur), (cur = ''), (curSize = 0));
-        cur += ch;
-        curSize += chSize;
-      }
-      if (cur) out.push(cur);
-      return;
-    }
-    let cur = '';
-    for (const part of piece.split(sep)) {
-      const next = cur ? cur + sep + part : part;
-      if (size(next) <= limit) cur = next;
-      else {
-        if (cur) out.push(cur);
-        if (size(part) <= limit) cur = part;
-        else (pushPiece(part, rest), (cur = ''));
-      }
-    }
-    if (cur) out.push(cur);
-  };
-  pushPiece(text, ['\n\n', '\n', ' ']);
-  return out;
+  return splitBy(text, limit, (s) => escapeHtml(s).length);
 }
 
 export interface TelegramMessage {

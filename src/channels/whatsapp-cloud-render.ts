@@ -2,6 +2,7 @@
 // when the choices do not fit Meta's limits), and what the webhook's messages become for the inbox.
 import type { Outbound } from '../content/render.js';
 import type { MediaKind } from '../conversation/service.js';
+import { splitBy } from './split.js';
 
 /** Meta's limits for a message's parts. */
 export const LIMITS = {
@@ -38,33 +39,7 @@ const cut = (s: string, n: number) => {
 
 /** Splits text into pieces of at most `limit` characters, at paragraph, then line, then word boundaries. */
 export function splitPlain(text: string, limit: number): string[] {
-  if (chars(text) <= limit) return [text];
-  const out: string[] = [];
-  const pushPiece = (piece: string, seps: string[]): void => {
-    if (chars(piece) <= limit) {
-      out.push(piece);
-      return;
-    }
-    const [sep, ...rest] = seps;
-    if (sep === undefined) {
-      const cps = [...piece];
-      for (let i = 0; i < cps.length; i += limit) out.push(cps.slice(i, i + limit).join(''));
-      return;
-    }
-    let cur = '';
-    for (const part of piece.split(sep)) {
-      const next = cur ? cur + sep + part : part;
-      if (chars(next) <= limit) cur = next;
-      else {
-        if (cur) out.push(cur);
-        if (chars(part) <= limit) cur = part;
-        else (pushPiece(part, rest), (cur = ''));
-      }
-    }
-    if (cur) out.push(cur);
-  };
-  pushPiece(text, ['\n\n', '\n', ' ']);
-  return out;
+  return splitBy(text, limit, chars);
 }
 
 const textMessage = (body: string): CloudMessage => ({ type: 'text', text: { body, preview_url: false } });
