@@ -23,7 +23,7 @@ export interface Recipient {
  * accepted (bad request), the next one may be.
  */
 export type SendResult =
-  | { ok: true }
+  | { ok: true; /** The platform's id of the message, where it gives one. */ ref?: string }
   | { ok: false; kind: 'retry'; afterMs: number; reason: string }
   | { ok: false; kind: 'transient'; reason: string }
   | { ok: false; kind: 'gone'; reason: string }

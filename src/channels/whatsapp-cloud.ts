@@ -200,7 +200,11 @@ export class GraphSender {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
             const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) return resolve({ ok: true });
+            if (status >= 200 && status < 300) {
+              // { messages: [{ id: "wamid…" }] }: the id the statuses of this message will carry.
+              const m = /"id"\s*:\s*"(wamid\.[A-Za-z0-9._=+/-]{1,200})"/.exec(Buffer.concat(chunks).toString('utf8'));
+              return resolve(m ? { ok: true, ref: m[1]! } : { ok: true });
+            }
             let parsed: GraphError | null = null;
             try {
               parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphError | null;
@@ -249,6 +253,8 @@ export async function loadTemplates(file = TEMPLATES_FILE): Promise<TemplateFile
 
 /** The template that tells a person outside the 24-hour window that a message waits for them. */
 export const WAITING_TEMPLATE = 'message_waiting';
+/** How long a sent message's status is kept. */
+const STATUS_TTL_S = 7 * 24 * 3600;
 /** How long one person is sent the waiting template at most once (one push can be several messages). */
 const TEMPLATE_EVERY_MS = 10 * 60_000;
 
@@ -274,12 +280,16 @@ export class WhatsAppCloudChannel implements Channel {
   /** person → when they were last sent the waiting template (per process; see TEMPLATE_EVERY_MS). */
   private readonly templated = new Map<string, number>();
   private state: Health = { token: 'ok', last_error: null, since: null };
+  private readonly redis: ChannelDeps<WhatsAppCloudSettings>['redis'];
+  private readonly base: string;
 
   constructor(deps: ChannelDeps<WhatsAppCloudSettings>, templates?: () => Promise<TemplateFile['templates']>) {
     this.s = deps.settings;
     this.log = deps.log ?? silentLogger;
     this.inbox = deps.inbox;
     this.recipients = deps.recipients;
+    this.redis = deps.redis;
+    this.base = deps.keys.channel(WHATSAPP);
     this.phoneId = this.s.WHATSAPP_PHONE_NUMBER_ID!;
     const root = this.s.WHATSAPP_CLOUD_API_ROOT;
     this.api = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root), SEND_TIMEOUT_MS, this.s.WHATSAPP_REFUSED_RETRY_SECONDS * 1000);
@@ -344,6 +354,7 @@ export class WhatsAppCloudChannel implements Channel {
     for (const e of c.errors) this.log.error({ channel: WHATSAPP, code: e.code, title: e.title }, 'WhatsApp reports an error for the number');
     const work: Promise<unknown>[] = c.messages.map(({ id, body }) => this.inbox.ingest({ channel: WHATSAPP, id, body }, { user: body.user, text: body.text }));
     for (const s of c.statuses) {
+      work.push(this.recordStatus(s));
       if (s.status === 'failed' && s.user) {
         const body: CloudBody = { kind: 'failed', user: s.user, ...(s.code !== undefined ? { code: s.code } : {}) };
         work.push(this.inbox.ingest({ channel: WHATSAPP, id: `failed:${s.id}`, body }));
@@ -410,11 +421,37 @@ export class WhatsAppCloudChannel implements Channel {
     if (!WA_ID.test(to)) return { ok: false, kind: 'gone', reason: `not a WhatsApp id: ${to.slice(0, 20)}` };
     const r = await this.api.sendJson(to, message, hooks);
     this.observe(r);
+    if (r.ok && r.ref) this.track(r.ref);
     if (!r.ok && r.code === OUTSIDE_WINDOW) {
       await this.sendWaitingTemplate(to).catch((e: Error) => this.log.warn({ channel: WHATSAPP, err: e.message }, 'the waiting template was not sent'));
       return { ok: false, kind: 'permanent', reason: `${r.reason}; the waiting template was sent instead` };
     }
     return r;
+  }
+
+  /**
+   * Each message sent is recorded by Meta's id (no person, no text: its status and when), for 7 days,
+   * so that the statuses Meta posts later are recorded against it: sent, delivered, read, failed.
+   */
+  private track(ref: string): void {
+    this.redis.set(`${this.base}st:${ref}`, `accepted|${Date.now()}`, 'EX', STATUS_TTL_S).catch(() => undefined);
+  }
+
+  /** A status of a message of ours: recorded against it (if it is ours and still kept), and counted. */
+  private recordStatus(s: WebhookContents['statuses'][number]): Promise<unknown> {
+    const value = `${s.status}|${Date.now()}${s.code !== undefined ? `|${s.code}` : ''}`;
+    return Promise.all([
+      this.redis.set(`${this.base}st:${s.id}`, value, 'KEEPTTL', 'XX'),
+      this.redis.hincrby(`${this.base}statuses`, s.status, 1),
+    ]);
+  }
+
+  /** What became of a message sent (by Meta's id): its last status, when, and Meta's error code. */
+  async statusOf(ref: string): Promise<{ status: string; at: number; code?: number } | null> {
+    const v = await this.redis.get(`${this.base}st:${ref}`);
+    if (!v) return null;
+    const [status, at, code] = v.split('|');
+    return { status: status!, at: Number(at), ...(code ? { code: Number(code) } : {}) };
   }
 
   /** A refused token is said once in the logs and in /healthz until a send goes through again. */

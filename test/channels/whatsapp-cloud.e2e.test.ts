@@ -2,6 +2,7 @@
 // server on real Redis, replies on a fake Graph API that enforces Meta's rules.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
+import type { WhatsAppCloudChannel } from '../../src/channels/whatsapp-cloud.js';
 import { sign } from '../fakes/whatsapp-cloud-api.js';
 import { plainRedis } from '../helpers/redis.js';
 import { msg, startWhatsAppHarness, statusPost, WA, wamid, webhook, type WaHarness } from '../helpers/whatsapp.js';
@@ -266,6 +267,24 @@ describe('WhatsApp through the Cloud API webhook', () => {
     await h.post(webhook([msg.text(user, 'tolong')]));
     expect((await h.until(user, 1))[0]).toContain(t('id', 'emergency.intro'));
   }, 60_000);
+
+  it("Meta's statuses of a reply (delivered, read) are recorded against that message, by Meta's id, with nothing about the person", async () => {
+    const user = person();
+    await h.post(webhook([msg.text(user, 'halo')]));
+    await h.until(user, 1);
+    const sent = h.fake.sent(user)[0]!;
+    const channel = h.app.channels.get('whatsapp') as WhatsAppCloudChannel;
+    await expect.poll(() => channel.statusOf(sent.id)).toMatchObject({ status: 'accepted' });
+    for (const status of ['sent', 'delivered', 'read']) expect((await h.post(statusPost(sent.id, user, status))).status).toBe(200);
+    expect(await channel.statusOf(sent.id)).toMatchObject({ status: 'read' });
+    // A status of a message that is not ours (or no longer kept) records nothing.
+    await h.post(statusPost('wamid.notours000', user, 'delivered'));
+    expect(await channel.statusOf('wamid.notours000')).toBeNull();
+    const r = plainRedis();
+    const stored = await r.get(`${h.prefix}:{ch:whatsapp}:st:${sent.id}`);
+    r.disconnect();
+    expect(stored).not.toContain(user);
+  });
 
   it('a status-only post (sent, delivered, read) is accepted quietly', async () => {
     const user = person();
