@@ -16,7 +16,7 @@ import { DOCKER_NODE_OPTIONS, SECRET, TOKEN, waspadaEnv } from './waspada-env.js
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, HERE.includes(join('dist', 'bench')) ? '../..' : '..');
-const LIMIT = 30;
+export const LIMIT = 30;
 
 interface Proc {
   url: string;
@@ -40,14 +40,14 @@ function serve(env: Record<string, string>): Promise<Proc> {
   });
 }
 
-interface Send {
+export interface Send {
   chat: string;
   status: number;
   at: number;
 }
 
 /** The fake Bot API in its own process (bench/fake-process.ts); its answers are collected here. */
-async function startFake(): Promise<{ apiRoot: string; sends: Send[]; child: ChildProcess }> {
+export async function startFake(): Promise<{ apiRoot: string; sends: Send[]; child: ChildProcess }> {
   const compiled = HERE.includes(join('dist', 'bench'));
   const script = join(HERE, `fake-process.${compiled ? 'js' : 'ts'}`);
   const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), script], {

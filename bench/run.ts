@@ -63,6 +63,19 @@ const BENCHES: Bench[] = [
     targets: { sustained_fraction_of_limit: '>= 0.97', '429_after_first_second': '= 0', tolong_reply_ms: '<= 2000' },
   },
   {
+    name: 'broadcasts: 1,000,000 subscribers on a private redis-server (bytes per subscriber, add rate, segment counts), and campaigns through the worker (startWorker) to a strict fake Bot API at 30 msg/s and 1/s per chat',
+    module: 'bench/broadcast.js',
+    fn: 'benchBroadcast',
+    targets: {
+      redis_mb_per_million: '<= 200',
+      count_every_topic_ms: '< 1000',
+      sustained_fraction_of_limit: '>= 0.97',
+      '429_after_first_second': '= 0',
+      duplicates: '= 0',
+      lost: '= 0',
+    },
+  },
+  {
     name: 'hotline: 200 families submit their reports at once (conversation service, engine, sealed cases on Redis)',
     module: 'bench/hotline.js',
     fn: 'benchHotline',

@@ -161,7 +161,7 @@ function resetPeak(pid: number): boolean {
   return ok;
 }
 
-const freePort = () =>
+export const freePort = () =>
   new Promise<number>((r) => {
     const s = createNetServer();
     s.listen(0, '127.0.0.1', () => {
@@ -174,7 +174,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- Redis, one private server per bot
 
-interface PrivateRedis {
+export interface PrivateRedis {
   port: number;
   url: string;
   admin: Redis;
@@ -182,7 +182,7 @@ interface PrivateRedis {
   stop(): Promise<void>;
 }
 
-async function startRedis(): Promise<PrivateRedis> {
+export async function startRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''], { stdio: 'ignore' });
   const admin = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
