@@ -16,8 +16,11 @@
 //    with a fresh prefix, worker and fake. Also 429s after the first second, duplicates, lost
 //    messages, and what explains a rate below the limit: the outbox's pending messages sampled every
 //    100 ms (the campaign hands over 64 at a time when they are few, see Campaigns.room()), and the
-//    gaps between two sends, the worker's event loop delay. BENCH_OUTBOX_ALONE=<repeats> adds the
-//    same messages handed to the outbox at once without a campaign (the outbox's own rate).
+//    gaps between two sends, the worker's event loop delay; for each 429 after the first second,
+//    whether the worker wrote those 31 messages within a second (its pacing) or further apart and
+//    they bunched on the way, and the stalls of the worker's and the fake's event loops just before.
+//    BENCH_OUTBOX_ALONE=<repeats> adds the same messages handed to the outbox at once without a
+//    campaign (the outbox's own rate).
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -29,6 +32,7 @@ import { DataCipher } from '../src/store/cipher.js';
 import { keyspace } from '../src/store/keys.js';
 import { startWorker } from '../src/worker.js';
 import type { Lang } from '../src/engine/types.js';
+import type { ChannelSender } from '../src/channels/port.js';
 import { seeded } from '../test/helpers/edits.js';
 import { LIMIT, startFake as startStrictFake } from './outbox.js';
 import { waspadaEnv } from './waspada-env.js';
@@ -147,6 +151,11 @@ interface CampaignRun {
   rate: number;
   overall: number;
   late429: number;
+  /** Each 429 after the first second: when, and what came before it (see explain429). */
+  late429Notes: string[];
+  /** Stalls of the worker's event loop, and of the fake's, over 20 ms. */
+  stalls: number;
+  fakeStalls: number;
   duplicates: number;
   lost: number;
   startMs: number;
@@ -163,6 +172,36 @@ interface CampaignRun {
   loopMaxMs: number;
 }
 
+interface Trace {
+  /** Sends accepted by the fake, by time. */
+  sent: { chat: string; at: number }[];
+  /** Stalls over 10 ms of the worker's event loop, and of the fake's. */
+  stalls: { at: number; ms: number }[];
+  fakeStalls: { at: number; ms: number }[];
+  /** When the campaign handed messages to the outbox (its deliver calls). */
+  handed: number[];
+  /** When the worker wrote each chat's (first) request to the socket. */
+  written: Map<string, number>;
+}
+
+/**
+ * A 429 at `at` to `chat`: the 30 messages the fake accepted before it came within a second. Were
+ * they written by the worker within a second too (the outbox's pacing), or more than a second apart
+ * and bunched on the way (the HTTP path, the fake's own event loop)? With the longest stall of either
+ * event loop and the last hand-over in the second before.
+ */
+function explain429(chat: string, at: number, first: number, t: Trace): string {
+  const before = t.sent.filter((s) => s.at <= at);
+  const oldest = before[before.length - 30];
+  const arrived = oldest ? `${at - oldest.at} ms` : '—';
+  const wrote = oldest && t.written.has(chat) && t.written.has(oldest.chat) ? `${t.written.get(chat)! - t.written.get(oldest.chat)!} ms` : '—';
+  const worst = (xs: { at: number; ms: number }[]) => xs.filter((x) => x.at <= at && x.at > at - 1000).sort((a, b) => b.ms - a.ms)[0];
+  const w = worst(t.stalls);
+  const f = worst(t.fakeStalls);
+  const hand = t.handed.filter((h) => h <= at && h > at - 1000).pop();
+  return `429 at +${at - first} ms: it and the 30 accepted before it arrived within ${arrived} and were written by the worker within ${wrote}; longest stall in the second before: worker ${w ? `${w.ms} ms at −${at - w.at} ms` : 'none over 10 ms'}, fake ${f ? `${f.ms} ms at −${at - f.at} ms` : 'none over 10 ms'}; ${hand !== undefined ? `last hand-over at −${at - hand} ms` : 'no hand-over in the second before'}`;
+}
+
 const TEXTS = {
   id: 'Hati-hati lowongan kerja admin di Kamboja: gaji besar, tanpa syarat, tiket dibayar. Cek dulu di SIAPkerja.',
   en: 'Beware of admin jobs in Cambodia: high pay, no requirements, ticket paid. Check on SIAPkerja first.',
@@ -173,12 +212,34 @@ const TEXTS = {
  * messages handed to the outbox all at once (bulk priority, no campaign), for the outbox's own rate.
  */
 async function campaign(url: string, n: number, base: number, mode: 'campaign' | 'outbox-alone' = 'campaign'): Promise<CampaignRun> {
-  const fake = await startStrictFake();
+  const fake = await startStrictFake({ stalls: true });
   const prefix = `waspada-bench-bc:${randomUUID().slice(0, 8)}`;
   const env = waspadaEnv(url, prefix, fake.apiRoot, { TELEGRAM_RATE_GLOBAL: String(LIMIT), TELEGRAM_RATE_PER_CHAT: '1', BROADCAST_QUIET_HOURS: 'off' });
   const worker = await startWorker(loadConfig(env));
   const backlog: { at: number; pending: number }[] = [];
   const loop = monitorEventLoopDelay({ resolution: 5 });
+  // The worker's event loop stalls (a 5 ms tick late by more than 10 ms), with their time, and the
+  // times the campaign handed messages to the outbox (its deliver calls), to set beside each 429.
+  const stalls: { at: number; ms: number }[] = [];
+  let tick: NodeJS.Timeout | undefined;
+  const handed: number[] = [];
+  const deliver = worker.outbox.deliver.bind(worker.outbox);
+  worker.outbox.deliver = (...args) => {
+    handed.push(Date.now());
+    return deliver(...args);
+  };
+  // When each request was written to the socket: the Telegram channel's send, as the outbox's lane
+  // holds it (a private field: this is the bench looking in, nothing else uses it).
+  const written = new Map<string, number>();
+  const lane = (worker.outbox as unknown as { lanes: Map<string, { channel: ChannelSender }> }).lanes.get('telegram')!;
+  const send = lane.channel.send.bind(lane.channel);
+  lane.channel.send = (to, message, hooks) =>
+    send(to, message, {
+      written: () => {
+        if (!written.has(to)) written.set(to, Date.now());
+        hooks?.written();
+      },
+    });
   let sampler: NodeJS.Timeout | undefined;
   try {
     const { subscribers, campaigns, queue } = worker.broadcast;
@@ -191,6 +252,12 @@ async function campaign(url: string, n: number, base: number, mode: 'campaign' |
       worker.outbox.counts(['telegram']).then((x) => backlog.push({ at, pending: x.telegram!.pending }), () => undefined);
     }, 100);
     loop.enable();
+    let prev = performance.now();
+    tick = setInterval(() => {
+      const now = performance.now();
+      if (now - prev - 5 > 10) stalls.push({ at: Date.now(), ms: Math.round(now - prev - 5) });
+      prev = now;
+    }, 5);
     const t0 = Date.now();
     if (mode === 'campaign') await queue.schedule(c);
     else
@@ -210,6 +277,7 @@ async function campaign(url: string, n: number, base: number, mode: 'campaign' |
     }
     await sleep(1000); // anything sent twice arrives meanwhile
     clearInterval(sampler);
+    clearInterval(tick);
     loop.disable();
     const sent = ok().sort((a, b) => a.at - b.at);
     const first = Math.min(...fake.sends.map((s) => s.at));
@@ -227,6 +295,11 @@ async function campaign(url: string, n: number, base: number, mode: 'campaign' |
       rate,
       overall: ((sent.length - 1) / (last - first)) * 1000,
       late429: fake.sends.filter((s) => s.status === 429 && s.at >= first + 1000).length,
+      late429Notes: fake.sends
+        .filter((s) => s.status === 429 && s.at >= first + 1000)
+        .map((s) => explain429(s.chat, s.at, first, { sent, stalls, fakeStalls: fake.stalls, handed, written })),
+      fakeStalls: fake.stalls.filter((x) => x.ms > 20).length,
+      stalls: stalls.filter((x) => x.ms > 20).length,
       duplicates: [...per.values()].reduce((s, k) => s + k - 1, 0),
       lost: people.filter((p) => !per.has(p.user)).length,
       startMs: first - t0,
@@ -244,6 +317,7 @@ async function campaign(url: string, n: number, base: number, mode: 'campaign' |
     };
   } finally {
     clearInterval(sampler);
+    clearInterval(tick);
     await worker.close(1000);
     fake.child.kill('SIGTERM');
   }
@@ -287,7 +361,7 @@ export async function benchBroadcast(): Promise<Record<string, number | string>>
       for (let i = 0; i < times; i++) {
         const x = await campaign(redis.url, recipients, seed + i * 200_000, mode);
         runs.push(x);
-        process.stderr.write(`  ${mode} ${i + 1}: ${fmt(x.fraction, 3)} of the limit (${fmt(x.rate, 2)}/s), backlog min ${x.backlogMin}, gaps mean ${fmt(x.meanGapMs, 2)} p99 ${x.gapP99Ms} max ${x.maxGapMs} ms, event loop p99 ${fmt(x.loopP99Ms, 1)} ms\n`);
+        process.stderr.write(`  ${mode} ${i + 1}: ${fmt(x.fraction, 3)} of the limit (${fmt(x.rate, 2)}/s), backlog min ${x.backlogMin}, gaps mean ${fmt(x.meanGapMs, 2)} p99 ${x.gapP99Ms} max ${x.maxGapMs} ms, event loop p99 ${fmt(x.loopP99Ms, 1)} ms, max ${fmt(x.loopMaxMs, 0)} ms${x.late429Notes.map((n) => `\n    ${n}`).join('')}\n`);
         await redis.admin.flushall();
       }
       return runs;
@@ -318,7 +392,7 @@ export async function benchBroadcast(): Promise<Record<string, number | string>>
       out.outbox_alone_429_after_first_second = Math.max(...alone.map((x) => x.late429));
     }
     const perRun = (x: CampaignRun, i: number) =>
-      `#${i + 1} ${fmt(x.fraction, 3)} (${fmt(x.rate, 2)}/s, ${x.queued} queued, first send ${x.startMs} ms after the start, gaps mean ${fmt(x.meanGapMs, 2)} ms, p99 ${x.gapP99Ms} ms, longest ${x.maxGapMs} ms, pending min ${x.backlogMin}, median ${x.backlogMedian}, event loop delay p99 ${fmt(x.loopP99Ms, 1)} ms, max ${fmt(x.loopMaxMs, 0)} ms)`;
+      `#${i + 1} ${fmt(x.fraction, 3)} (${fmt(x.rate, 2)}/s, ${x.queued} queued, first send ${x.startMs} ms after the start, gaps mean ${fmt(x.meanGapMs, 2)} ms, p99 ${x.gapP99Ms} ms, longest ${x.maxGapMs} ms, pending min ${x.backlogMin}, median ${x.backlogMedian}, event loop delay p99 ${fmt(x.loopP99Ms, 1)} ms, max ${fmt(x.loopMaxMs, 0)} ms, stalls over 20 ms: ${x.stalls} in the worker, ${x.fakeStalls} in the fake${x.late429Notes.length ? `; ${x.late429Notes.join('; ')}` : ''})`;
     notes.push(
       `Campaigns: ${repeats} × ${recipients.toLocaleString('en')} Telegram subscribers (all on scam alerts), each repeat with a fresh prefix, worker (startWorker, in the bench's process) and fake Bot API (its own process, strict: ${LIMIT} in any second, 1 a second per chat). Sustained rate: the messages from the first one at least a second after the first send to the last, (k − 1) / their span. Per repeat: ${runs.map(perRun).join('; ')}.`,
       `What bounds the rate: the outbox spaces its sends by 1000 / (limit × headroom) ms, its headroom 0.975 by default (src/outbox/outbox.ts), so ${fmt(1000 / (LIMIT * 0.975), 2)} ms apart at best; a sender that wakes late does not catch up. "Pending" is the outbox's pending Telegram messages, sampled every 100 ms from a second after the first send until 4 s before the last (after that what is left only drains): at 0 the campaign had not handed over in time (Campaigns.room() lets it hand over 64 at a time while the outbox holds at most 3 s of sending). The event loop delay is this process's (the worker's: campaign, outbox senders and BullMQ), perf_hooks monitorEventLoopDelay with a 5 ms tick, the delay beyond the tick.`,

@@ -21,4 +21,14 @@ setInterval(() => {
   }
   if (out) process.stdout.write(out);
 }, 20);
+// FAKE_STALLS=1: the fake's own event loop stalls (a 5 ms tick late by more than 10 ms), as lines
+// { stall: ms, at }: requests that waited behind one are handled together and look bunched.
+if (process.env.FAKE_STALLS === '1') {
+  let prev = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - prev - 5 > 10) process.stdout.write(`${JSON.stringify({ stall: Math.round(now - prev - 5), at: Date.now() })}\n`);
+    prev = now;
+  }, 5);
+}
 process.on('SIGTERM', () => void fake.close().then(() => process.exit(0)));

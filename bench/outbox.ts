@@ -46,23 +46,28 @@ export interface Send {
   at: number;
 }
 
-/** The fake Bot API in its own process (bench/fake-process.ts); its answers are collected here. */
-export async function startFake(): Promise<{ apiRoot: string; sends: Send[]; child: ChildProcess }> {
+/**
+ * The fake Bot API in its own process (bench/fake-process.ts); its answers are collected here, and
+ * with `stalls` its own event loop's stalls over 10 ms.
+ */
+export async function startFake(opts: { stalls?: boolean } = {}): Promise<{ apiRoot: string; sends: Send[]; stalls: { at: number; ms: number }[]; child: ChildProcess }> {
   const compiled = HERE.includes(join('dist', 'bench'));
   const script = join(HERE, `fake-process.${compiled ? 'js' : 'ts'}`);
   const child = spawn(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), script], {
-    env: { ...process.env, FAKE_TOKEN: TOKEN, FAKE_GLOBAL: String(LIMIT), FAKE_PER_CHAT: '1', FAKE_STRICT: '1' },
+    env: { ...process.env, FAKE_TOKEN: TOKEN, FAKE_GLOBAL: String(LIMIT), FAKE_PER_CHAT: '1', FAKE_STRICT: '1', FAKE_STALLS: opts.stalls ? '1' : '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const sends: Send[] = [];
+  const stalls: { at: number; ms: number }[] = [];
   const apiRoot = await new Promise<string>((res) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = JSON.parse(line) as Send & { apiRoot?: string };
+      const m = JSON.parse(line) as Send & { apiRoot?: string; stall?: number };
       if (m.apiRoot) res(m.apiRoot);
+      else if (m.stall !== undefined) stalls.push({ at: m.at, ms: m.stall });
       else sends.push(m);
     });
   });
-  return { apiRoot, sends, child };
+  return { apiRoot, sends, stalls, child };
 }
 
 const stop = (p: { child: ChildProcess }) =>
