@@ -6,7 +6,8 @@
 // Keys (all under `{bc}`, one hash slot, see src/store/keys.ts):
 //   next            the last subscriber number given
 //   idx:<bucket>    keyed hash of "channel:user" → number (small hashes, so Redis packs them)
-//   rec:<n >> 7>    number & 127 → "v1|<sealed channel:user>|lang|topics|region|destination|consented s|opted out s|last delivery s|delivery before s"
+//   rec:<n >> 7>    number & 127 → "channel|lang|topics|region|destination|consented|opted out|last delivery|delivery before"
+//   adr:<n >> 7>    number & 127 → the person's address on the channel, sealed (bytes)
 //   on              bitmap: subscribed (to at least one topic) and not opted out
 //   t:<topic> l:<lang> c:<channel> r:<region> d:<country>  bitmaps of the attribute values
 // The person's address is sealed (DATA_ENCRYPTION_KEY); the lookup goes by a keyed hash, so no key or
@@ -68,23 +69,31 @@ export interface Subscribers {
 }
 
 const REC_SHIFT = 7;
+/** A subscriber's field in its record hashes. */
+const field = (n: number) => String(n & ((1 << REC_SHIFT) - 1));
 const IDX_BUCKETS = 16384;
-const sec = (ms: number | null) => (ms === null ? '' : String(Math.floor(ms / 1000)));
-const ms = (s: string | undefined) => (s ? Number(s) * 1000 : null);
+/** Times in whole seconds, base 36 (six characters until 2038 and well after): records stay small. */
+const sec = (ms: number | null) => (ms === null ? '' : Math.floor(ms / 1000).toString(36));
+const ms = (s: string | undefined) => (s ? parseInt(s, 36) * 1000 : null);
+/** One letter per topic in a record. */
+const TOPIC_CODES: Record<Topic, string> = { 'scam-alerts': 'a', 'safe-migration': 'm' };
+const TOPIC_OF = Object.fromEntries(Object.entries(TOPIC_CODES).map(([t, c]) => [c, t as Topic]));
 
-function encode(cipher: DataCipher, s: Subscription): string {
-  return ['v1', cipher.seal(`${s.channel}:${s.user}`), s.lang, s.topics.join(','), s.region ?? '', s.destination ?? '', sec(s.consentedAt), sec(s.optedOutAt), sec(s.lastDeliveryAt), sec(s.previousDeliveryAt)].join('|');
+/**
+ * A record in two parts, each under Redis's 64 bytes for compact hashes (hash-max-listpack-value):
+ * the plain fields "channel|lang|topics|region|destination|consented|opted out|last|before" and the
+ * address, sealed as bytes.
+ */
+function encodePlain(s: Omit<Subscription, 'user'>): string {
+  return [s.channel, s.lang, s.topics.map((t) => TOPIC_CODES[t]).join(''), s.region ?? '', s.destination ?? '', sec(s.consentedAt), sec(s.optedOutAt), sec(s.lastDeliveryAt), sec(s.previousDeliveryAt)].join('|');
 }
 
-export function decodeSubscriber(cipher: DataCipher, raw: string): Subscription {
-  const [, sealed, lang, topics, region, destination, consented, opted, last, previous] = raw.split('|');
-  const who = cipher.open(sealed!);
-  const colon = who.indexOf(':');
+function decodePlain(raw: string): Omit<Subscription, 'user'> {
+  const [channel, lang, topics, region, destination, consented, opted, last, previous] = raw.split('|');
   return {
-    channel: who.slice(0, colon),
-    user: who.slice(colon + 1),
+    channel: channel!,
     lang: lang!,
-    topics: (topics ? topics.split(',') : []) as Topic[],
+    topics: [...(topics ?? '')].map((c) => TOPIC_OF[c]).filter((t): t is Topic => t !== undefined),
     region: region || null,
     destination: destination || null,
     consentedAt: ms(consented) ?? 0,
@@ -94,8 +103,12 @@ export function decodeSubscriber(cipher: DataCipher, raw: string): Subscription 
   };
 }
 
+export function decodeSubscriber(cipher: DataCipher, plain: string, address: Buffer): Subscription {
+  return { ...decodePlain(plain), user: cipher.openBytes(address) };
+}
+
 /** The bitmaps a subscription sets (its topics only while it is on). */
-function bitsOf(k: BroadcastKeys, s: Subscription): string[] {
+function bitsOf(k: BroadcastKeys, s: Omit<Subscription, 'user'>): string[] {
   const on = s.optedOutAt === null && s.topics.length > 0;
   const bits = [k.channel(s.channel), k.lang(s.lang)];
   if (s.region) bits.push(k.region(s.region));
@@ -148,19 +161,27 @@ export class RedisSubscribers implements Subscribers {
   }
 
   private async read(n: number): Promise<Subscription | null> {
-    const raw = await this.r.hget(this.k.rec(n >> REC_SHIFT), String(n & ((1 << REC_SHIFT) - 1)));
-    return raw ? decodeSubscriber(this.cipher, raw) : null;
+    return (await this.records([n]))[0] ?? null;
+  }
+
+  /** The record's plain part alone (what a change needs to move the bits), or null. */
+  private async plain(n: number): Promise<Omit<Subscription, 'user'> | null> {
+    const raw = await this.r.hget(this.k.rec(n >> REC_SHIFT), field(n));
+    return raw ? decodePlain(raw) : null;
   }
 
   /** Writes a record and moves its bits from `before` to `after`, in one transaction. */
-  private async write(n: number, before: Subscription | null, after: Subscription | null): Promise<void> {
+  private async write(n: number, before: Omit<Subscription, 'user'> | null, after: Subscription | null): Promise<void> {
     const m = this.r.multi();
     for (const key of before ? bitsOf(this.k, before) : []) m.setbit(key, n, 0);
-    const field = String(n & ((1 << REC_SHIFT) - 1));
     if (after) {
-      m.hset(this.k.rec(n >> REC_SHIFT), field, encode(this.cipher, after));
+      m.hset(this.k.rec(n >> REC_SHIFT), field(n), encodePlain(after));
+      m.hset(this.k.address(n >> REC_SHIFT), field(n), this.cipher.sealBytes(after.user));
       for (const key of bitsOf(this.k, after)) m.setbit(key, n, 1);
-    } else m.hdel(this.k.rec(n >> REC_SHIFT), field);
+    } else {
+      m.hdel(this.k.rec(n >> REC_SHIFT), field(n));
+      m.hdel(this.k.address(n >> REC_SHIFT), field(n));
+    }
     const res = await m.exec();
     const failed = res?.find(([e]) => e);
     if (!res || failed) throw failed?.[0] ?? new Error('subscriber not written');
@@ -168,7 +189,7 @@ export class RedisSubscribers implements Subscribers {
 
   async subscribe(s: SubscriberInput): Promise<'new' | 'updated'> {
     const n = await this.number(s.channel, s.user, true);
-    const before = await this.read(n);
+    const before = await this.plain(n);
     // Subscribing again in the chat undoes an opt-out.
     await this.r.setbit(this.k.optedOut, n, 0);
     await this.write(n, before, { ...s, optedOutAt: null, lastDeliveryAt: before?.lastDeliveryAt ?? null, previousDeliveryAt: before?.previousDeliveryAt ?? null });
@@ -177,7 +198,7 @@ export class RedisSubscribers implements Subscribers {
 
   async add(s: SubscriberInput): Promise<'new' | 'updated' | 'opted_out'> {
     const n = await this.number(s.channel, s.user, true);
-    const before = await this.read(n);
+    const before = await this.plain(n);
     if (before?.optedOutAt != null || (before === null && (await this.r.getbit(this.k.optedOut, n)) === 1)) return 'opted_out';
     await this.write(n, before, { ...s, optedOutAt: null, lastDeliveryAt: before?.lastDeliveryAt ?? null, previousDeliveryAt: before?.previousDeliveryAt ?? null });
     return before ? 'updated' : 'new';
@@ -196,17 +217,18 @@ export class RedisSubscribers implements Subscribers {
       return Number(n);
     });
     const p2 = this.r.pipeline();
-    for (const n of numbers) p2.hget(this.k.rec(n >> REC_SHIFT), String(n & ((1 << REC_SHIFT) - 1))).getbit(this.k.optedOut, n);
+    for (const n of numbers) p2.hget(this.k.rec(n >> REC_SHIFT), field(n)).getbit(this.k.optedOut, n);
     const got = (await p2.exec()) ?? [];
     const m = this.r.multi();
     const out = rows.map((s, i) => {
       const n = numbers[i]!;
       const raw = got[2 * i]?.[1] as string | null;
-      const before = raw ? decodeSubscriber(this.cipher, raw) : null;
+      const before = raw ? decodePlain(raw) : null;
       if (before?.optedOutAt != null || (!before && got[2 * i + 1]?.[1] === 1)) return 'opted_out' as const;
       const after: Subscription = { ...s, optedOutAt: null, lastDeliveryAt: before?.lastDeliveryAt ?? null, previousDeliveryAt: before?.previousDeliveryAt ?? null };
       for (const key of before ? bitsOf(this.k, before) : []) m.setbit(key, n, 0);
-      m.hset(this.k.rec(n >> REC_SHIFT), String(n & ((1 << REC_SHIFT) - 1)), encode(this.cipher, after));
+      m.hset(this.k.rec(n >> REC_SHIFT), field(n), encodePlain(after));
+      m.hset(this.k.address(n >> REC_SHIFT), field(n), this.cipher.sealBytes(after.user));
       for (const key of bitsOf(this.k, after)) m.setbit(key, n, 1);
       return before ? ('updated' as const) : ('new' as const);
     });
@@ -272,12 +294,14 @@ export class RedisSubscribers implements Subscribers {
   /** The records of subscriber numbers (in order), null where there is none. */
   async records(numbers: readonly number[]): Promise<(Subscription | null)[]> {
     const p = this.r.pipeline();
-    for (const n of numbers) p.hget(this.k.rec(n >> REC_SHIFT), String(n & ((1 << REC_SHIFT) - 1)));
+    for (const n of numbers) p.hget(this.k.rec(n >> REC_SHIFT), field(n)).hgetBuffer(this.k.address(n >> REC_SHIFT), field(n));
     const res = (await p.exec()) ?? [];
-    return res.map(([e, raw]) => {
-      if (e || typeof raw !== 'string') return null;
+    return numbers.map((_, i) => {
+      const [e1, plain] = res[2 * i] ?? [];
+      const [e2, address] = res[2 * i + 1] ?? [];
+      if (e1 || e2 || typeof plain !== 'string' || !Buffer.isBuffer(address)) return null;
       try {
-        return decodeSubscriber(this.cipher, raw);
+        return decodeSubscriber(this.cipher, plain, address);
       } catch {
         return null;
       }
@@ -286,7 +310,7 @@ export class RedisSubscribers implements Subscribers {
 
   /** Records a delivery's time on the subscriber (the last two are kept, for the weekly cap). */
   async delivered(n: number, s: Subscription, at = this.now()): Promise<void> {
-    await this.r.hset(this.k.rec(n >> REC_SHIFT), String(n & ((1 << REC_SHIFT) - 1)), encode(this.cipher, { ...s, lastDeliveryAt: at, previousDeliveryAt: s.lastDeliveryAt }));
+    await this.r.hset(this.k.rec(n >> REC_SHIFT), field(n), encodePlain({ ...s, lastDeliveryAt: at, previousDeliveryAt: s.lastDeliveryAt }));
   }
 }
 

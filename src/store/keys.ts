@@ -80,8 +80,9 @@ function broadcastKeys(base: string) {
     next: `${base}next`,
     /** Keyed reference of a person → their subscriber number, in small hashes. */
     idx: (bucket: number) => `${base}idx:${bucket}`,
-    /** Subscriber records, 128 to a hash (number & 127 → record). */
+    /** Subscriber records, 128 to a hash (number & 127 → record): plain fields, and the sealed address. */
     rec: (group: number) => `${base}rec:${group}`,
+    address: (group: number) => `${base}adr:${group}`,
     /** Bitmaps over subscriber numbers. */
     on: `${base}on`,
     optedOut: `${base}optout`,
