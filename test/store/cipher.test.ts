@@ -23,6 +23,20 @@ describe('encryption at rest', () => {
     expect(() => new DataCipher(key).open(before)).toThrow(CipherError);
   });
 
+  it('sealed as bytes (for small records): opens after a rotation, and an altered, cut or foreign record is refused', () => {
+    const oldKey = randomBytes(32);
+    const sealed = new DataCipher(oldKey).sealBytes('6281234567890@c.us');
+    expect(sealed.length).toBe(8 + 12 + 16 + 18);
+    expect(sealed.toString('latin1')).not.toContain('6281234567890');
+    const c = new DataCipher(key, [oldKey]);
+    expect(c.openBytes(sealed)).toBe('6281234567890@c.us');
+    const altered = Buffer.from(sealed);
+    altered[altered.length - 1]! ^= 1;
+    expect(() => c.openBytes(altered)).toThrow(CipherError);
+    expect(() => c.openBytes(sealed.subarray(0, 20))).toThrow(CipherError);
+    expect(() => new DataCipher(key).openBytes(sealed)).toThrow(CipherError);
+  });
+
   it('an altered record, or something that is not one, is refused', () => {
     const c = new DataCipher(key);
     const sealed = c.seal('halo');
