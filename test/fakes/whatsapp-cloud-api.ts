@@ -59,7 +59,7 @@ export class FakeGraph {
   private readonly pairTat = new Map<string, number>();
   private readonly second: number[] = [];
   private readonly unreachable = new Set<string>();
-  private failures: { status: number; code: number; message: string }[] = [];
+  private failures: { status: number; code: number; message: string; to?: string }[] = [];
   private pendingPosts = new Set<Promise<unknown>>();
   tokenValid = true;
   apiRoot = '';
@@ -89,9 +89,9 @@ export class FakeGraph {
     this.unreachable.add(waId);
   }
 
-  /** The next n sends fail with this status and Meta code. */
-  failNext(n: number, status: number, code: number, message = 'failure'): void {
-    for (let i = 0; i < n; i++) this.failures.push({ status, code, message });
+  /** The next n sends (to `to` only, if given) fail with this status and Meta code. */
+  failNext(n: number, status: number, code: number, message = 'failure', to?: string): void {
+    for (let i = 0; i < n; i++) this.failures.push({ status, code, message, to });
   }
 
   sent(to: string): Sent[] {
@@ -137,10 +137,11 @@ export class FakeGraph {
       this.reads.push(body.message_id);
       return this.reply(res, call, 200, { success: true });
     }
-    const failure = this.failures.shift();
-    if (failure) {
-      call.code = failure.code;
-      return this.reply(res, call, failure.status, err(failure.code, failure.message));
+    const at = this.failures.findIndex((f) => f.to === undefined || f.to === body.to);
+    if (at >= 0) {
+      const [failure] = this.failures.splice(at, 1);
+      call.code = failure!.code;
+      return this.reply(res, call, failure!.status, err(failure!.code, failure!.message));
     }
     const to = body.to;
     if (typeof to !== 'string' || !/^\d{5,20}$/.test(to)) return this.reply(res, call, 400, err(100, '(#100) Invalid parameter', 'to'));
