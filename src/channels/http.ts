@@ -1,7 +1,10 @@
-// Small HTTP pieces every webhook channel uses: a capped body reader, JSON answers, constant-time
-// comparison of secrets.
+// Small HTTP pieces every channel uses: a capped body reader, JSON answers, constant-time comparison
+// of secrets; and for sending, a keep-alive agent and the hook that runs before a request's bytes leave.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Agent as HttpAgent, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
+import type { SendHooks } from './port.js';
 
 /** Reads the body ourselves: capped, no JSON middleware on the hot path. */
 export function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
@@ -49,4 +52,26 @@ export function secretChecker(expected: string): (given: string | undefined) => 
 
 export function sameSecret(given: string | undefined, expected: string): boolean {
   return secretChecker(expected)(given);
+}
+
+/** A keep-alive agent for a platform's API (https or, for local fakes, http). */
+export function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
+  const o = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 64 };
+  return apiRoot.startsWith('https:') ? new HttpsAgent(o) : new HttpAgent(o);
+}
+
+/**
+ * Runs `hooks.written` just before the request's bytes reach the socket. A request is given its socket
+ * (the 'socket' event) right before it flushes what it buffered, in the same turn. On a socket still
+ * connecting, the bytes wait for the connection: the hook runs when it connects, listening before the
+ * request's own write does (over TLS the bytes leave after the handshake: a process killed during a
+ * new connection's handshake leaves its message marked and unsent, counted in doubt; kept-alive
+ * sockets have no such gap).
+ */
+export function beforeBytes(req: ClientRequest, hooks: SendHooks | undefined): void {
+  if (!hooks) return;
+  req.once('socket', (socket: Socket) => {
+    if (!socket.connecting) return hooks.written();
+    socket.once('connect', () => hooks.written());
+  });
 }

@@ -5,7 +5,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 // telegraf is loaded only for long polling and the set-webhook command: the webhook path does without.
 import type { Telegraf, Telegram } from 'telegraf';
@@ -17,7 +16,7 @@ import type { Inbound, MediaKind } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
 import { isUnavailable } from '../store/store.js';
-import { answer, jsonBody, readBody, refuse, sameSecret, secretChecker } from './http.js';
+import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, sameSecret, secretChecker } from './http.js';
 import { splitBy } from './split.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 
@@ -246,7 +245,7 @@ export class BotApiSender {
           res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
         },
       );
-      if (hooks) req.once('socket', (socket) => beforeBytes(socket, hooks.written));
+      beforeBytes(req, hooks);
       req.on('timeout', () => req.destroy(new Error(`no answer from Telegram within ${this.timeoutMs} ms`)));
       req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
       req.end(body);
@@ -254,17 +253,6 @@ export class BotApiSender {
   }
 }
 
-/**
- * Runs `fn` just before a request's bytes reach the socket. A request is given its socket (the 'socket'
- * event) right before it flushes what it buffered, in the same turn. On a socket still connecting, the
- * bytes wait for the connection: `fn` runs when it connects, listening before the request's own write
- * does (over TLS the bytes leave after the handshake: a process killed during a new connection's
- * handshake leaves its message marked and unsent, counted in doubt; kept-alive sockets have no such gap).
- */
-function beforeBytes(socket: Socket, fn: () => void): void {
-  if (!socket.connecting) return fn();
-  socket.once('connect', fn);
-}
 
 export interface TelegramSettings {
   TELEGRAM_BOT_TOKEN?: string;
@@ -290,10 +278,6 @@ const SETTINGS = {
   TELEGRAM_RATE_GLOBAL: z.coerce.number().positive().default(30),
 };
 
-function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
-  const o = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 64 };
-  return apiRoot.startsWith('https:') ? new HttpsAgent(o) : new HttpAgent(o);
-}
 
 export async function telegramClient(token: string, apiRoot = 'https://api.telegram.org'): Promise<Telegram> {
   const { Telegram } = await import('telegraf');

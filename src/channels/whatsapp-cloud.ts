@@ -6,7 +6,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
@@ -15,7 +14,7 @@ import type { Inbound } from '../conversation/service.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
 import { isUnavailable } from '../store/store.js';
-import { answer, jsonBody, readBody, refuse, secretChecker } from './http.js';
+import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, secretChecker } from './http.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 import { MESSAGE_ID, WA_ID, messageToBody, renderCloud, type CloudBody } from './whatsapp-cloud-render.js';
 
@@ -149,11 +148,6 @@ export function classifyCloud(status: number, parsed: GraphError | null | undefi
 export const SEND_TIMEOUT_MS = 5 * 60_000;
 const NOTICE_TIMEOUT_MS = 10_000;
 
-/** Runs `fn` just before a request's bytes reach the socket (see telegram.ts: the sent mark goes first). */
-function beforeBytes(socket: Socket, fn: () => void): void {
-  if (!socket.connecting) return fn();
-  socket.once('connect', fn);
-}
 
 /** POST /{phone-number-id}/messages over a keep-alive connection; never throws. */
 export class GraphSender {
@@ -216,7 +210,7 @@ export class GraphSender {
           res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
         },
       );
-      if (hooks) req.once('socket', (socket) => beforeBytes(socket, hooks.written));
+      beforeBytes(req, hooks);
       req.on('timeout', () => req.destroy(new Error(`no answer from the Graph API within ${this.timeoutMs} ms`)));
       req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
       req.end(body);
@@ -258,10 +252,6 @@ const STATUS_TTL_S = 7 * 24 * 3600;
 /** How long one person is sent the waiting template at most once (one push can be several messages). */
 const TEMPLATE_EVERY_MS = 10 * 60_000;
 
-function keepAliveAgent(apiRoot: string): HttpAgent | HttpsAgent {
-  const o = { keepAlive: true, keepAliveMsecs: 10_000, maxSockets: 64 };
-  return apiRoot.startsWith('https:') ? new HttpsAgent(o) : new HttpAgent(o);
-}
 
 type Health = { token: 'ok' | 'refused'; last_error: string | null; since: string | null };
 
