@@ -66,7 +66,8 @@ describe('a campaign when its worker is killed', () => {
     first.kill("SIGKILL");
     await new Promise((r) => first.once('exit', r));
     const atKill = sent();
-    expect(atKill).toBeLessThan(448);
+    // Killed before the campaign's end: some of it was left to the next worker.
+    expect(atKill).toBeLessThan(ids.length - out.length);
     first = startWorker();
     await fake.waitFor(() => sent() >= 448, 60_000);
     await new Promise((r) => setTimeout(r, 2000));
