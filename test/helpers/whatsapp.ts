@@ -15,9 +15,8 @@ export const WA = {
 let seq = 0;
 export const wamid = () => `wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA${Date.now().toString(36)}${++seq}`;
 
-/** One message as `entry[0].changes[0].value.messages[0]`, wrapped as Meta posts it. */
-export function webhook(messages: Record<string, unknown>[], phoneNumberId = WA.phoneNumberId) {
-  const from = String(messages[0]?.from ?? '6281200000000');
+/** A `messages` field change for a phone number, wrapped as Meta posts it. */
+function envelope(value: Record<string, unknown>, phoneNumberId = WA.phoneNumberId) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -25,18 +24,19 @@ export function webhook(messages: Record<string, unknown>[], phoneNumberId = WA.
         id: '102290129340398',
         changes: [
           {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: from }],
-              messages,
-            },
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId }, ...value },
             field: 'messages',
           },
         ],
       },
     ],
   };
+}
+
+/** Messages as `entry[0].changes[0].value.messages`, wrapped as Meta posts them. */
+export function webhook(messages: Record<string, unknown>[], phoneNumberId = WA.phoneNumberId) {
+  const from = String(messages[0]?.from ?? '6281200000000');
+  return envelope({ contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: from }], messages }, phoneNumberId);
 }
 
 const base = (from: string, type: string, id = wamid()) => ({ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type });
@@ -70,24 +70,7 @@ export const msg = {
 };
 
 export function statusPost(id: string, to: string, status: string, error?: Record<string, unknown>) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: WA.phoneNumberId },
-              statuses: [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, ...(error ? { errors: [error] } : {}) }],
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  };
+  return envelope({ statuses: [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, ...(error ? { errors: [error] } : {}) }] });
 }
 
 export interface WaHarness {
@@ -131,7 +114,7 @@ export async function startWhatsAppHarness(env: Record<string, string> = {}, opt
     post(payload) {
       if (typeof payload === 'object' && payload) {
         const entry = (payload as { entry?: unknown }).entry;
-        const value = Array.isArray(entry) ? (entry[0] as ReturnType<typeof webhook>['entry'][0] | undefined)?.changes?.[0]?.value : undefined;
+        const value = Array.isArray(entry) ? (entry[0] as { changes?: { value?: { messages?: unknown } }[] } | undefined)?.changes?.[0]?.value : undefined;
         for (const m of Array.isArray(value?.messages) ? value.messages : []) fake.wrote(String((m as { from?: unknown })?.from));
       }
       return signedPost(url, WA.appSecret, payload);
