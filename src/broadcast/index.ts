@@ -43,6 +43,7 @@ export function buildBroadcast(opts: {
     worker,
     async close() {
       // A campaign in hand is left to its lock: another worker takes it over (nobody is queued twice).
+      await worker?.waitUntilReady().catch(() => undefined);
       await worker?.close(true).catch(() => undefined);
       await queue.close().catch(() => undefined);
     },

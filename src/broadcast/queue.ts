@@ -30,10 +30,17 @@ export function bullConnection(url: string): ConnectionOptions {
 export const bullPrefix = (prefix: string) => `${prefix}:{bull}`;
 
 export class CampaignQueue {
-  readonly queue: Queue;
+  private opened: Queue | null = null;
 
-  constructor(redisUrl: string, prefix: string) {
-    this.queue = new Queue(QUEUE_NAME, { connection: bullConnection(redisUrl), prefix: bullPrefix(prefix) });
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+  ) {}
+
+  /** Opened on first use: a command that never schedules (import, opt-out, count) makes no connection. */
+  get queue(): Queue {
+    this.opened ??= new Queue(QUEUE_NAME, { connection: bullConnection(this.redisUrl), prefix: bullPrefix(this.prefix) });
+    return this.opened;
   }
 
   /** Starts the campaign at its time (at once if that has passed). */
@@ -62,7 +69,11 @@ export class CampaignQueue {
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    if (!this.opened) return;
+    // Closed while still connecting, BullMQ drops its connection with its start-up commands unanswered,
+    // and their rejections reach nobody (an unhandled rejection): let it finish starting first.
+    await this.opened.waitUntilReady().catch(() => undefined);
+    await this.opened.close();
   }
 }
 
