@@ -1,5 +1,5 @@
 // Turns the engine's keyed replies into text in the user's language.
-import type { Lang, Reply, Say } from '../engine/types.js';
+import type { Lang, MediaRef, Reply, Say } from '../engine/types.js';
 import type { Texts } from '../i18n/index.js';
 import type { Contact, ReferenceData } from './data.js';
 
@@ -11,6 +11,13 @@ export interface Outbound {
   turn?: number;
   /** With choices: the label of a control that opens them as a list (WhatsApp's list messages). */
   pick?: string;
+  /** A picture or short video to send with `text` as its caption (campaigns). */
+  media?: MediaRef;
+  /**
+   * A message the person did not ask for just now (a campaign): a platform that allows such messages
+   * only in a form approved in advance (WhatsApp Cloud API templates) renders it in that form.
+   */
+  campaign?: boolean;
 }
 
 const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
@@ -68,6 +75,8 @@ export class Renderer {
       out.turn = r.turn;
       out.pick = this.say(lang, { key: 'common.choose' });
     }
+    if (r.media) out.media = r.media;
+    if (r.campaign) out.campaign = true;
     return out;
   }
 }

@@ -66,11 +66,31 @@ export type Say =
   | { facts: string[] };
 
 /** One message to send; choices (if any) are attached to it. */
+/**
+ * A picture or short video attached to a message (campaigns), kept once in Redis by the SHA-256 of its
+ * bytes (src/store/media.ts); each channel uploads it to its platform once and reuses the platform's id.
+ */
+export interface MediaRef {
+  /** Hex SHA-256 of the bytes. */
+  id: string;
+  kind: 'image' | 'video';
+  /** image/jpeg, image/png, video/mp4 (read from the bytes, not from a file name). */
+  mime: string;
+  bytes: number;
+  /** Pixel size of a picture, when known (platforms limit it). */
+  width?: number;
+  height?: number;
+}
+
 export interface Reply {
   say: Say[];
   choices?: { id: string; label: string }[];
   /** The session turn this prompt belongs to (for buttons). */
   turn?: number;
+  /** A picture or video sent with the text as its caption (campaigns only: flows send none). */
+  media?: MediaRef;
+  /** A campaign message (see Outbound.campaign). */
+  campaign?: boolean;
 }
 
 /** Work the engine asks the caller to do; the result comes back as an `effect` input. */

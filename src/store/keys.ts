@@ -38,6 +38,8 @@ export function keyspace(prefix: string) {
     /** Staff API tokens: SHA-256 of a token → who (name, role); name → the hash of their token. */
     staffTokens: `${prefix}:{staff}:tokens`,
     staffNames: `${prefix}:{staff}:names`,
+    /** A picture or video staff attached to a campaign, by the SHA-256 of its bytes (src/store/media.ts). */
+    media: (id: string) => `${prefix}:media:${id}`,
   };
 }
 export type Keyspace = ReturnType<typeof keyspace>;
