@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import type { Outbound } from '../content/render.js';
+import type { MediaRef } from '../engine/types.js';
 import type { Delivery, Inbox } from '../conversation/inbox.js';
 import type { Inbound } from '../conversation/service.js';
 import type { Logger } from '../log.js';
@@ -58,6 +59,11 @@ export interface ChannelSender {
    * classifies what happened. Never throws.
    */
   send(to: string, message: string, hooks?: SendHooks): Promise<SendResult>;
+  /**
+   * Why this platform cannot take a picture or video (its type, size or dimensions over the platform's
+   * limits), or null when it can. Checked before a campaign starts. Without it: the channel sends no media.
+   */
+  mediaProblem?(media: MediaRef): string | null;
 }
 
 /** A webhook handler run before Express: the per-message hot path. */
