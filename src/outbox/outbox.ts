@@ -41,7 +41,20 @@ export interface DeliverOptions {
    * Otherwise (a push nobody asked for just now) a person the platform said is gone is not written to.
    */
   inReplyTo?: boolean;
+  /** Counts the messages' outcomes under this tag (a campaign's id): see `tagCounts`. No '|' or '#'. */
+  tag?: string;
 }
+
+/** Outcomes of a tag's messages on one channel. */
+export interface TagCounts {
+  sent: number;
+  failed: number;
+  gone: number;
+  expired: number;
+  /** Written to the platform by a process that died before hearing back (counted as sent). */
+  in_doubt: number;
+}
+const TAG_OUTCOMES = ['sent', 'failed', 'gone', 'expired', 'in_doubt'] as const;
 
 export type DeliverResult = 'queued' | 'duplicate' | 'gone';
 
@@ -199,13 +212,16 @@ export class RedisOutbox implements Deliverer {
     // once (it has it in hand): one round trip for the whole way out.
     const token = lane.readyToTake() ? lane.newToken() : '';
     const asked = performance.now();
+    const tag = opts.tag ?? '';
+    if (/[|#]/.test(tag)) throw new Error(`an outbox tag has no "|" or "#": ${tag}`);
+    const prefix = tag ? `#${tag}|` : '';
     return {
       write: {
         lua: ENQUEUE_ALSO,
         keys: [k.ready],
         args: [
           k.base, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ?? '', this.keyTtlS, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance,
-          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages.map((m) => this.opts.cipher.seal(m)),
+          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages.map((m) => prefix + this.opts.cipher.seal(m)),
         ],
       },
       done(answer) {
@@ -268,6 +284,21 @@ export class RedisOutbox implements Deliverer {
       out[name] = c;
     }
     return out;
+  }
+
+  /** Outcomes of the messages delivered with `tag`, per channel. */
+  async tagCounts(tag: string): Promise<Record<string, TagCounts>> {
+    const out: Record<string, TagCounts> = {};
+    for (const [name, lane] of this.lanes) {
+      const raw = await this.r.hmget(lane.keys.tags, ...TAG_OUTCOMES.map((o) => `${tag}:${o}`));
+      out[name] = Object.fromEntries(TAG_OUTCOMES.map((o, i) => [o, Number(raw[i] ?? 0)])) as unknown as TagCounts;
+    }
+    return out;
+  }
+
+  /** Forgets a tag's counts (its campaign was deleted). */
+  async forgetTag(tag: string): Promise<void> {
+    for (const lane of this.lanes.values()) await this.r.hdel(lane.keys.tags, ...TAG_OUTCOMES.map((o) => `${tag}:${o}`));
   }
 
   /** This process's view: messages in flight, and the last Redis error of each lane. */
@@ -399,7 +430,9 @@ class Lane {
           const entry = String(res[i + 2]);
           const first = entry.indexOf('|');
           const second = entry.indexOf('|', first + 1);
-          this.sendSealed(String(res[i]), token, entry.slice(second + 1), Number(entry.slice(first + 1, second)));
+          // A tagged message: "#<tag>|" before the sealed message.
+          const third = entry.charCodeAt(second + 1) === 35 ? entry.indexOf('|', second + 1) : second;
+          this.sendSealed(String(res[i]), token, entry.slice(third + 1), Number(entry.slice(first + 1, second)));
         }
         if (res.length > 1) this.heldUp(late);
         this.lastError = null;

@@ -3,7 +3,8 @@
 // Cluster too; per-chat names are built from ARGV[1] (`base`) exactly as outboxKeys builds them:
 //   base .. 'q:' .. chat .. ':' .. priority    a chat's messages of one priority (a list)
 //   base .. 'r:' .. chat                        a chat's rate state (GCRA theoretical arrival time)
-// A queued message is "<queued at µs>|<attempts>|<platform message JSON>"; a message in a sender's
+// A queued message is "<queued at µs>|<attempts>|[#<tag>|]<sealed platform message JSON>" (a tag, such
+// as a campaign's id, has its outcomes counted in `base .. 'tags'`); a message in a sender's
 // hands is recorded in `inflight` as chat → "<claim token>|<priority>|<claimed at µs>" (microseconds:
 // no two scripts run in the same one, so "queued before it was claimed" is never a tie).
 // Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly), read from
@@ -24,6 +25,12 @@ local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
 local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
+local function tagOf(entry) return entry and string.match(entry, '^%d+|%d+|#([^|]*)|') end
+-- Counts an outcome of a tagged message (a campaign's): sent, failed, gone, expired, in_doubt.
+local function tagged(entry, outcome)
+  local t = tagOf(entry)
+  if t then redis.call('HINCRBY', base .. 'tags', t .. ':' .. outcome, 1) end
+end
 -- Whether a chat has nothing queued: an empty list does not exist in Redis, so one EXISTS answers.
 local function idle(chat)
   return redis.call('EXISTS', queue(chat, 0), queue(chat, 1), queue(chat, 2)) == 0
@@ -163,7 +170,7 @@ for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LI
   if entry then
     local tok, p = held(entry)
     if redis.call('HGET', KEYS[4], chat) == tok then
-      redis.call('LPOP', queue(chat, p))
+      tagged(redis.call('LPOP', queue(chat, p)), 'in_doubt')
       redis.call('HINCRBY', KEYS[6], 'in_doubt', 1)
     else
       redis.call('HINCRBY', KEYS[6], 'reclaimed', 1)
@@ -189,7 +196,7 @@ for p = 0, 2 do
       local q = queue(chat, bp)
       local head = redis.call('LINDEX', q, 0)
       if maxAge > 0 and now - queuedAt(head) / 1000 > maxAge then
-        redis.call('LPOP', q)
+        tagged(redis.call('LPOP', q), 'expired')
         redis.call('HINCRBY', KEYS[6], 'expired', 1)
         schedule(KEYS[1], chat, ctol)
       else
@@ -242,16 +249,20 @@ for i = 3, #ARGV, 4 do
   else
     local q = queue(chat, p)
     if outcome == 'sent' then
-      redis.call('LPOP', q)
+      tagged(redis.call('LPOP', q), 'sent')
       count('sent', 1)
     elseif outcome == 'drop' then
-      redis.call('LPOP', q)
+      tagged(redis.call('LPOP', q), 'failed')
       count('failed', 1)
     elseif outcome == 'gone' then
       -- Drops this message and what was queued before it was taken; what came later answers someone
       -- who wrote again meanwhile (they unblocked us), so it stays and they are not marked gone.
       local dropped, kept = 0, 0
-      if redis.call('LPOP', q) then dropped = 1 end
+      local first = redis.call('LPOP', q)
+      if first then
+        dropped = 1
+        tagged(first, 'gone')
+      end
       for x = 0, 2 do
         local qx = queue(chat, x)
         local items = redis.call('LRANGE', qx, 0, -1)
@@ -260,6 +271,7 @@ for i = 3, #ARGV, 4 do
           for _, item in ipairs(items) do
             if queuedAt(item) < tonumber(claimed) then
               dropped = dropped + 1
+              tagged(item, 'gone')
             else
               kept = kept + 1
               redis.call('RPUSH', qx, item)

@@ -128,11 +128,13 @@ function outboxKeys(base: string) {
     clock: `${base}clock`,
     /** Counters: queued, sent, failed, gone, expired, ... */
     stats: `${base}stats`,
+    /** Outcomes of tagged messages (a campaign's): "<tag>:<outcome>" → count. */
+    tags: `${base}tags`,
     /** The recipient registry: people the platform says are gone (blocked us), by when. */
     gone: `${base}gone`,
     /** An idempotency key: a delivery with a key already seen is not queued again. */
     key: (k: string) => `${base}k:${k}`,
-    /** A chat's messages of one priority, in order: "<queued at ms>|<attempts>|<platform message JSON>". */
+    /** A chat's messages of one priority, in order: "<queued at µs>|<attempts>|[#<tag>|]<sealed platform message JSON>". */
     queue: (chat: string, priority: number) => `${base}q:${chat}:${priority}`,
     /** A chat's own rate (GCRA theoretical arrival time, ms). */
     chatRate: (chat: string) => `${base}r:${chat}`,

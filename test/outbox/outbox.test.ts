@@ -166,6 +166,31 @@ describe('the durable outbox', () => {
     expect((await o.counts()).fake).toMatchObject({ retried: 2, failed: 1, sent: 2, pending: 0 });
   });
 
+  it('counts the outcomes of a tag’s messages (a campaign’s): sent after retries, refused, to people gone; untagged ones apart', async () => {
+    n++;
+    const p = new FakePlatform();
+    p.answer = (to, text, attempt) =>
+      to === 'gone' ? { ok: false, kind: 'gone', reason: '403' }
+      : to === 'bad' ? { ok: false, kind: 'permanent', reason: '400' }
+      : text === 'flaky' && attempt === 1 ? { ok: false, kind: 'transient', reason: '502' }
+      : { ok: true };
+    const { o } = await outbox(p);
+    // Started first: a delivery to an idle chat is taken at once by this process (no claim), tag and all.
+    await o.start();
+    await o.deliver({ channel: 'fake', user: 'now' }, [item('alert')], { tag: 'cmp1', priority: 'bulk' });
+    for (const user of ['a', 'b', 'gone', 'bad']) await o.deliver({ channel: 'fake', user }, [item('alert')], { tag: 'cmp1', priority: 'bulk' });
+    await o.deliver({ channel: 'fake', user: 'c' }, [item('flaky')], { tag: 'cmp1', priority: 'bulk' });
+    await o.deliver({ channel: 'fake', user: 'a' }, [item('a reply')]);
+    await o.deliver({ channel: 'fake', user: 'd' }, [item('other')], { tag: 'cmp2' });
+    await expect.poll(async () => (await o.counts()).fake!.pending, { timeout: 8000 }).toBe(0);
+    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 4, failed: 1, gone: 1, expired: 0, in_doubt: 0 });
+    expect((await o.tagCounts('cmp2')).fake).toMatchObject({ sent: 1 });
+    expect(p.texts('c')).toEqual(['flaky']);
+    await o.forgetTag('cmp1');
+    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 0, failed: 0, gone: 0, expired: 0, in_doubt: 0 });
+    await expect(o.deliver({ channel: 'fake', user: 'x' }, [item('x')], { tag: 'a|b' })).rejects.toThrow(/tag/);
+  });
+
   it('a message that could not be sent within the age limit is given up and counted', async () => {
     n++;
     const p = new FakePlatform();
