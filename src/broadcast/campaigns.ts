@@ -10,9 +10,11 @@
 // where they live) waits for the morning unless the campaign is urgent.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Lang } from '../engine/types.js';
+import type { Lang, MediaRef, Reply } from '../engine/types.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { RedisOutbox } from '../outbox/outbox.js';
+import type { DeliverResult, RedisOutbox } from '../outbox/outbox.js';
+import type { Recipient } from '../channels/port.js';
+import type { MediaStore } from '../store/media.js';
 import type { Keyspace } from '../store/keys.js';
 import { CAP_WINDOW_MS, TOPICS, type RedisSubscribers, type Segment, type Subscription, type Topic } from './subscribers.js';
 
@@ -36,19 +38,32 @@ export interface CampaignInput {
   urgent?: boolean;
   /** When to start (ms); now if absent. */
   at?: number;
+  /** A picture or short video sent with the message as its caption (kept by MediaStore). */
+  media?: MediaRef;
   by: string;
 }
 
-export interface Campaign extends Required<Omit<CampaignInput, 'at'>> {
+export interface Campaign extends Required<Omit<CampaignInput, 'at' | 'media'>> {
   id: string;
   at: number;
+  media: MediaRef | null;
   createdAt: number;
   state: CampaignState;
-  counts: Record<CampaignCount, number>;
+  /** What the run did (targets ... waiting_quiet_hours), then what the platforms made of it (sent ... expired). */
+  counts: Record<CampaignCount | OutcomeCount, number>;
 }
 
+/** Counted by the campaign's run: recipients fixed at the start, then what became of each. */
 export const COUNTS = ['targets', 'queued', 'duplicate', 'gone', 'opted_out_since', 'no_text', 'unreadable', 'weekly_cap', 'waiting_quiet_hours'] as const;
 export type CampaignCount = (typeof COUNTS)[number];
+/**
+ * Counted by the outbox as the platforms answer (every channel together): sent (written to the
+ * platform, including those in doubt after a crash), failed (refused), unreachable (the person
+ * blocked us, or the registry knew them gone when the campaign came to them), expired (not sendable
+ * within the outbox's age limit).
+ */
+export const OUTCOMES = ['sent', 'failed', 'unreachable', 'expired'] as const;
+export type OutcomeCount = (typeof OUTCOMES)[number];
 
 export class CampaignError extends Error {}
 
@@ -91,6 +106,8 @@ export interface CampaignDeps {
   keys: Keyspace;
   subscribers: RedisSubscribers;
   outbox: RedisOutbox;
+  /** Where a campaign's picture or video is kept (its time there is extended while the campaign runs). */
+  media?: MediaStore;
   /** Time zone of a subscriber (from region, else destination; Indonesia's WIB when neither). */
   timeZone: (s: Subscription) => string;
   log?: Logger;
@@ -103,6 +120,11 @@ export interface CampaignDeps {
 
 /** What a run did: finished, or stopped to wait (paused, quiet hours) until `at`. */
 export type RunOutcome = { done: true } | { done: false; wakeAt: number; why: 'paused' | 'quiet_hours' } | { done: true; cancelled: true };
+
+/** A campaign's message as the engine's reply: the text (caption of its picture or video), marked as a campaign's. */
+export function campaignReply(text: string, media: MediaRef | null): Reply {
+  return { say: [{ key: 'broadcast.message', vars: { text } }], campaign: true, ...(media ? { media } : {}) };
+}
 
 const BITS_PER_READ = 8 * 4096;
 const BATCH = 64;
@@ -128,6 +150,7 @@ export class Campaigns {
       if (lang !== 'id' && lang !== 'en') throw new CampaignError(`no language "${lang}" (id, en)`);
       if (t!.length > MAX_TEXT) throw new CampaignError(`the ${lang} message is ${t!.length} characters; at most ${MAX_TEXT}`);
     }
+    this.check(texts, input.media ?? null, input.segment);
     const now = this.now();
     const id = `C${new Date(now).toISOString().slice(2, 10).replace(/-/g, '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
     const c: Campaign = {
@@ -137,10 +160,11 @@ export class Campaigns {
       fallbackToId: input.fallbackToId ?? false,
       urgent: input.urgent ?? false,
       at: input.at ?? now,
+      media: input.media ?? null,
       by: input.by,
       createdAt: now,
       state: 'scheduled',
-      counts: Object.fromEntries(COUNTS.map((n) => [n, 0])) as Campaign['counts'],
+      counts: Object.fromEntries([...COUNTS, ...OUTCOMES].map((n) => [n, 0])) as Campaign['counts'],
     };
     await this.r
       .multi()
@@ -153,15 +177,62 @@ export class Campaigns {
         by: c.by,
         created: String(now),
         state: 'scheduled',
+        ...(c.media ? { media: JSON.stringify(c.media) } : {}),
       })
       .zadd(this.k.campaigns, now, id)
       .exec();
     return c;
   }
 
+  /**
+   * Refuses what a channel the segment reaches could not send: a picture or video over its platform's
+   * limits (or a channel that sends none), a text its campaign form cannot carry. Staff narrow the
+   * segment to the channels that can (channel=...).
+   */
+  private check(texts: Partial<Record<Lang, string>>, media: MediaRef | null, segment: Segment): void {
+    for (const channel of this.d.outbox.channels()) {
+      if (segment.channel && segment.channel !== channel) continue;
+      const sender = this.d.outbox.sender(channel)!;
+      const narrow = `; leave this channel out of the segment (channel=...) to send it elsewhere`;
+      if (media) {
+        const problem = sender.mediaProblem ? sender.mediaProblem(media) : 'this channel sends no pictures or videos';
+        if (problem) throw new CampaignError(`${channel}: ${problem}${narrow}`);
+      }
+      for (const [lang, text] of Object.entries(texts)) {
+        const problem = sender.campaignProblem?.({ text: text!, campaign: true, ...(media ? { media } : {}) });
+        if (problem) throw new CampaignError(`${channel} (${lang}): ${problem}${narrow}`);
+      }
+    }
+  }
+
+  /**
+   * Sends the campaign's message, in each of its languages, to one chat (a staff member's own) now,
+   * exactly as subscribers would get it: the same checks, the same form (a template where the platform
+   * needs one), no quiet hours, no segment, nothing counted. Returns what the outbox did per language.
+   */
+  async testSend(input: Pick<CampaignInput, 'texts' | 'media'>, to: Recipient): Promise<Partial<Record<Lang, DeliverResult>>> {
+    const texts = Object.fromEntries(Object.entries(input.texts).filter(([, t]) => t && t.trim())) as Partial<Record<Lang, string>>;
+    if (!Object.keys(texts).length) throw new CampaignError('a test needs a message in at least one language');
+    if (!this.d.outbox.serves(to.channel)) throw new CampaignError(`no channel "${to.channel}" here (${this.d.outbox.channels().join(', ')})`);
+    for (const [lang, t] of Object.entries(texts)) if (t!.length > MAX_TEXT) throw new CampaignError(`the ${lang} message is ${t!.length} characters; at most ${MAX_TEXT}`);
+    this.check(texts, input.media ?? null, { channel: to.channel });
+    const out: Partial<Record<Lang, DeliverResult>> = {};
+    for (const [lang, text] of Object.entries(texts) as [Lang, string][]) {
+      out[lang] = await this.d.outbox.deliver(to, [{ lang, reply: campaignReply(text, input.media ?? null) }], { priority: 'reply' });
+    }
+    return out;
+  }
+
   async get(id: string): Promise<Campaign | null> {
     const h = await this.r.hgetall(this.k.campaign(id));
     if (!h.state) return null;
+    const outcomes = { sent: 0, failed: 0, unreachable: Number(h['n:gone'] ?? 0), expired: 0 };
+    for (const t of Object.values(await this.d.outbox.tagCounts(id))) {
+      outcomes.sent += t.sent + t.in_doubt;
+      outcomes.failed += t.failed;
+      outcomes.unreachable += t.gone;
+      outcomes.expired += t.expired;
+    }
     return {
       id,
       texts: JSON.parse(h.texts ?? '{}') as Campaign['texts'],
@@ -169,10 +240,11 @@ export class Campaigns {
       fallbackToId: h.fallback === '1',
       urgent: h.urgent === '1',
       at: Number(h.at),
+      media: h.media ? (JSON.parse(h.media) as MediaRef) : null,
       by: h.by ?? '',
       createdAt: Number(h.created),
       state: h.state as CampaignState,
-      counts: Object.fromEntries(COUNTS.map((n) => [n, Number(h[`n:${n}`] ?? 0)])) as Campaign['counts'],
+      counts: { ...(Object.fromEntries(COUNTS.map((n) => [n, Number(h[`n:${n}`] ?? 0)])) as Record<CampaignCount, number>), ...outcomes },
     };
   }
 
@@ -216,6 +288,12 @@ export class Campaigns {
     if (c.state === 'cancelled') return { done: true, cancelled: true };
     if (c.state === 'done') return { done: true };
     if (c.state === 'paused') return { done: false, wakeAt: this.now() + 5000, why: 'paused' };
+    if (c.media && this.d.media && !(await this.d.media.touch(c.media.id))) {
+      // The file is no longer kept (a campaign left paused for two months): nothing can be sent.
+      this.log.error({ campaign: id }, 'campaign picture or video no longer kept; campaign cancelled');
+      await this.r.hset(this.k.campaign(id), 'state', 'cancelled', 'why', 'media_gone');
+      return { done: true, cancelled: true };
+    }
     const targets = this.k.campaignTargets(id);
     const done = this.k.campaignDone(id);
     if (!(await this.r.exists(targets))) {
@@ -309,11 +387,11 @@ export class Campaigns {
             return;
           }
         }
-        const result = await this.d.outbox.deliver(
-          { channel: s.channel, user: s.user },
-          [{ lang, reply: { say: [{ key: 'broadcast.message', vars: { text: c.texts[lang]! } }] } }],
-          { key: `bc:${c.id}:${n}`, priority: 'bulk' },
-        );
+        const result = await this.d.outbox.deliver({ channel: s.channel, user: s.user }, [{ lang, reply: campaignReply(c.texts[lang]!, c.media) }], {
+          key: `bc:${c.id}:${n}`,
+          priority: 'bulk',
+          tag: c.id,
+        });
         this.count(c.id, result);
         await mark();
         if (result === 'queued') await this.d.subscribers.delivered(n, s, now).catch(() => undefined);

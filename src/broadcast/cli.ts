@@ -18,6 +18,7 @@ import { requireHotlineConfig } from '../staff/cli.js';
 import { DataCipher } from '../store/cipher.js';
 import { keyspace } from '../store/keys.js';
 import { connectRedis } from '../store/redis.js';
+import { MediaError } from '../store/media.js';
 import { CampaignError, parseSegment, type Campaign } from './campaigns.js';
 import { buildBroadcast, type BroadcastParts } from './index.js';
 import { importSubscribers } from './import.js';
@@ -25,9 +26,12 @@ import { subscriberTimeZone } from './zones.js';
 
 export const USAGE = `usage: npm run --silent broadcast -- <command>
   send --segment lang=id,topic=scam-alerts --text-file FILE [--text-file-en FILE] [--fallback-id]
-       [--at ISO] [--urgent] [--dry-run] [--follow] [--as NAME]
+       [--media FILE] [--at ISO] [--urgent] [--dry-run] [--follow] [--as NAME]
                                  a campaign to a segment (keys: lang, topic (a|b), channel, region, destination);
+                                 --media: a JPEG/PNG picture or MP4 video sent with the text as its caption;
                                  --dry-run counts recipients per channel and language and sends nothing
+  test --to CHANNEL:USER --text-file FILE [--text-file-en FILE] [--media FILE]
+                                 the message, as subscribers would get it, to one chat (yours) now
   status ID [--json]             state, counts and progress of a campaign
   pause ID | resume ID | cancel ID
   import FILE.csv                people who opted in elsewhere: columns channel,user_id,language,topics,consented_at
@@ -70,6 +74,7 @@ function describe(c: Campaign, progress: { done: number; total: number } | null)
     `campaign ${c.id}: ${c.state}${c.urgent ? ' (urgent: quiet hours ignored)' : ''}`,
     `  by ${c.by}, created ${iso(c.createdAt)}, starts ${iso(c.at)}`,
     `  segment ${JSON.stringify(c.segment)}; languages ${Object.keys(c.texts).join(', ')}${c.fallbackToId ? ' (others get Indonesian)' : ''}`,
+    ...(c.media ? [`  with a ${c.media.kind === 'image' ? 'picture' : 'video'} (${c.media.mime}, ${c.media.bytes} bytes)`] : []),
     `  ${Object.entries(c.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
   if (progress) lines.push(`  progress ${progress.done}/${progress.total}`);
@@ -96,6 +101,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
         as: { type: 'string' },
         channel: { type: 'string' },
         user: { type: 'string' },
+        media: { type: 'string' },
+        to: { type: 'string' },
       },
     });
     if (!command || command === 'help' || command === '--help') {
@@ -109,6 +116,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
       if (!positionals[0]) throw new UsageError('a campaign id is needed');
       return positionals[0];
     };
+    const read = (f: string | undefined) => (f ? readFileSync(f, 'utf8').trim() : undefined);
+    const media = async () => (o.media ? parts.media.put(readFileSync(o.media)) : undefined);
     switch (command) {
       case 'send': {
         if (!o.segment) throw new UsageError('--segment is needed (e.g. lang=id,topic=scam-alerts)');
@@ -120,7 +129,6 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
           return 0;
         }
         if (!o['text-file'] && !o['text-file-en']) throw new UsageError('--text-file (Indonesian) or --text-file-en is needed');
-        const read = (f: string | undefined) => (f ? readFileSync(f, 'utf8').trim() : undefined);
         const at = o.at ? Date.parse(o.at) : undefined;
         if (at !== undefined && Number.isNaN(at)) throw new UsageError(`--at "${o.at}" is not a date (ISO, e.g. 2026-12-01T08:00:00+07:00)`);
         const c = await parts.campaigns.create({
@@ -129,6 +137,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
           fallbackToId: o['fallback-id'] ?? false,
           urgent: o.urgent ?? false,
           at,
+          media: await media(),
           by: o.as ?? process.env.BROADCAST_STAFF ?? userInfo().username,
         });
         await parts.queue.schedule(c);
@@ -136,6 +145,14 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
         out(o.json ? JSON.stringify({ id: c.id, state: c.state, at: iso(c.at), recipients_now: targets }) : `campaign ${c.id} scheduled for ${iso(c.at)}: ${targets} recipient(s) now in the segment`);
         if (o.follow) await follow(parts, c.id, out, Boolean(o.json));
         return 0;
+      }
+      case 'test': {
+        const m = /^([a-z-]+):(.+)$/.exec(o.to ?? '');
+        if (!m) throw new UsageError('--to CHANNEL:USER is needed (your own chat, e.g. telegram:123456789)');
+        if (!o['text-file'] && !o['text-file-en']) throw new UsageError('--text-file (Indonesian) or --text-file-en is needed');
+        const r = await parts.campaigns.testSend({ texts: { id: read(o['text-file']), en: read(o['text-file-en']) }, media: await media() }, { channel: m[1]!, user: m[2]! });
+        out(o.json ? JSON.stringify({ test: true, to: o.to, results: r }) : Object.entries(r).map(([lang, x]) => `${lang}: ${x}`).join('\n'));
+        return Object.values(r).every((x) => x === 'queued') ? 0 : 1;
       }
       case 'status': {
         const c = await parts.campaigns.get(id());
@@ -181,7 +198,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
-    const message = e instanceof UsageError ? `${e.message}\n${USAGE}` : e instanceof ConfigError || e instanceof CampaignError ? e.message : ((e as Error).message ?? String(e));
+    const message = e instanceof UsageError ? `${e.message}\n${USAGE}` : e instanceof ConfigError || e instanceof CampaignError || e instanceof MediaError ? e.message : ((e as Error).message ?? String(e));
     process.stderr.write(`broadcast: ${message}\n`);
     return 1;
   } finally {

@@ -9,11 +9,14 @@ import type { Keyspace } from '../store/keys.js';
 import { Campaigns, type QuietHours } from './campaigns.js';
 import { CampaignQueue, startCampaignWorker } from './queue.js';
 import { RedisSubscribers, type Subscription } from './subscribers.js';
+import { MediaStore } from '../store/media.js';
 
 export interface BroadcastParts {
   subscribers: RedisSubscribers;
   campaigns: Campaigns;
   queue: CampaignQueue;
+  /** Pictures and videos attached to campaigns. */
+  media: MediaStore;
   worker: Worker | null;
   close(): Promise<void>;
 }
@@ -33,13 +36,15 @@ export function buildBroadcast(opts: {
   subscribers?: RedisSubscribers;
 }): BroadcastParts {
   const subscribers = opts.subscribers ?? new RedisSubscribers(opts.redis, opts.keys, opts.cipher, opts.hashSecret);
-  const campaigns = new Campaigns({ redis: opts.redis, keys: opts.keys, subscribers, outbox: opts.outbox, timeZone: opts.timeZone, log: opts.log, quietHours: opts.quietHours });
+  const media = new MediaStore(opts.redis, opts.keys);
+  const campaigns = new Campaigns({ redis: opts.redis, keys: opts.keys, subscribers, outbox: opts.outbox, media, timeZone: opts.timeZone, log: opts.log, quietHours: opts.quietHours });
   const queue = new CampaignQueue(opts.redisUrl, opts.keys.prefix);
   const worker = opts.worker ? startCampaignWorker({ redisUrl: opts.redisUrl, prefix: opts.keys.prefix, campaigns, log: opts.log }) : null;
   return {
     subscribers,
     campaigns,
     queue,
+    media,
     worker,
     async close() {
       // A campaign in hand is left to its lock: another worker takes it over (nobody is queued twice).

@@ -64,6 +64,11 @@ export interface ChannelSender {
    * limits), or null when it can. Checked before a campaign starts. Without it: the channel sends no media.
    */
   mediaProblem?(media: MediaRef): string | null;
+  /**
+   * Why this platform cannot send a campaign message in the form it sends campaigns (e.g. a text too
+   * long for an approved template), or null when it can. Checked before a campaign is accepted.
+   */
+  campaignProblem?(message: Outbound): string | null;
 }
 
 /** A webhook handler run before Express: the per-message hot path. */

@@ -185,6 +185,16 @@ export class RedisOutbox implements Deliverer {
     return this.lanes.has(channel);
   }
 
+  /** The channels this outbox sends to. */
+  channels(): string[] {
+    return [...this.lanes.keys()];
+  }
+
+  /** The channel a lane sends through (its limits, what media it takes). */
+  sender(channel: string): ChannelSender | undefined {
+    return this.lanes.get(channel)?.channel;
+  }
+
   /** A channel's sending limits, as its lane applies them. */
   limitsOf(channel: string): ChannelSender['limits'] | undefined {
     return this.lanes.get(channel)?.channel.limits;

@@ -13,6 +13,8 @@ import { CampaignError, MAX_TEXT, type Campaigns } from '../broadcast/campaigns.
 import type { CampaignQueue } from '../broadcast/queue.js';
 import { LANGS, TOPICS } from '../broadcast/subscribers.js';
 import { STAFF_NAME, type StaffTokens } from './tokens.js';
+import { MAX_MEDIA_BYTES, MediaError, type MediaStore } from '../store/media.js';
+import type { MediaRef } from '../engine/types.js';
 
 export interface StaffApiDeps {
   hotline: HotlineService;
@@ -26,6 +28,8 @@ export interface StaffApiDeps {
 export interface CampaignApi {
   campaigns: Campaigns;
   queue: CampaignQueue;
+  /** Pictures and videos for campaigns. */
+  media: MediaStore;
   /** The channels this deployment serves (for dry runs). */
   channels: readonly string[];
 }
@@ -85,6 +89,16 @@ const CampaignBody = z
     urgent: z.boolean().optional(),
     fallbackToId: z.boolean().optional(),
     dryRun: z.boolean().optional(),
+    /** A file uploaded with POST /staff/api/media (its id). */
+    media: z.string().regex(/^[0-9a-f]{64}$/, 'the id POST /staff/api/media answered').optional(),
+  })
+  .strict();
+const TestBody = z
+  .object({
+    texts: z.object({ id: z.string().max(MAX_TEXT), en: z.string().max(MAX_TEXT) }).partial().strict(),
+    media: z.string().regex(/^[0-9a-f]{64}$/, 'the id POST /staff/api/media answered').optional(),
+    /** The staff member's own chat. */
+    to: z.object({ channel: z.string().regex(/^[a-z-]{2,30}$/), user: z.string().min(1).max(100) }).strict(),
   })
   .strict();
 
@@ -141,6 +155,32 @@ export function staffRouter(deps: StaffApiDeps): Router {
     res.locals.staff = staff;
     next();
   });
+
+  // A picture or video for a campaign, as the raw bytes (any Content-Type: what it is comes from its bytes).
+  router.post(
+    '/media',
+    async (_req, res, next) => {
+      try {
+        await broadcast(res);
+        next();
+      } catch (e) {
+        next(e);
+      }
+    },
+    express.raw({ type: () => true, limit: MAX_MEDIA_BYTES }),
+    async (req, res) => {
+      const b = await broadcast(res);
+      if (!Buffer.isBuffer(req.body) || !req.body.length) throw new HttpError(400, 'the body is the file (a JPEG or PNG picture or an MP4 video)', 'body');
+      try {
+        const ref = await b.media.put(req.body);
+        log.info({ staff: staffOf(res).name, media: ref.id, kind: ref.kind, bytes: ref.bytes }, 'campaign media stored');
+        res.status(201).json(ref);
+      } catch (e) {
+        if (e instanceof MediaError) throw new HttpError(400, e.message, 'body');
+        throw e;
+      }
+    },
+  );
 
   // A body, when there is one, is JSON: anything else is refused before it is read.
   router.use((req, _res, next) => {
@@ -222,6 +262,12 @@ export function staffRouter(deps: StaffApiDeps): Router {
     if (!deps.broadcast) throw new HttpError(503, 'campaigns are not served here');
     return deps.broadcast();
   };
+  const mediaOf = async (b: CampaignApi, id: string | undefined): Promise<MediaRef | undefined> => {
+    if (!id) return undefined;
+    const ref = await b.media.describe(id);
+    if (!ref) throw new HttpError(400, 'no such file: upload it with POST /staff/api/media first (files are kept 60 days)', 'media');
+    return ref;
+  };
   const campaignId = (req: Request) => {
     const id = String(req.params.id ?? '');
     if (!/^C\d{6}-[0-9A-F]{6}$/.test(id)) throw new HttpError(400, 'a campaign id looks like C261201-4D6D62', 'id');
@@ -234,11 +280,25 @@ export function staffRouter(deps: StaffApiDeps): Router {
       res.json({ dryRun: true, counts: await b.campaigns.dryRun(body.segment, b.channels) });
       return;
     }
+    const media = await mediaOf(b, body.media);
     try {
-      const c = await b.campaigns.create({ texts: body.texts, segment: body.segment, urgent: body.urgent, fallbackToId: body.fallbackToId, at: body.at ? Date.parse(body.at) : undefined, by: staffOf(res).name });
+      const c = await b.campaigns.create({ texts: body.texts, segment: body.segment, urgent: body.urgent, fallbackToId: body.fallbackToId, at: body.at ? Date.parse(body.at) : undefined, media, by: staffOf(res).name });
       await b.queue.schedule(c);
       log.info({ staff: staffOf(res).name, campaign: c.id }, 'campaign created');
       res.status(201).json(c);
+    } catch (e) {
+      if (e instanceof CampaignError) throw new HttpError(400, e.message, 'texts');
+      throw e;
+    }
+  });
+  router.post('/campaigns/test', async (req, res) => {
+    const b = await broadcast(res);
+    const body = parse(TestBody, req.body ?? {}, 'body');
+    const media = await mediaOf(b, body.media);
+    try {
+      const results = await b.campaigns.testSend({ texts: body.texts, media }, body.to);
+      log.info({ staff: staffOf(res).name, channel: body.to.channel }, 'campaign test sent');
+      res.json({ test: true, results });
     } catch (e) {
       if (e instanceof CampaignError) throw new HttpError(400, e.message, 'texts');
       throw e;
@@ -280,7 +340,7 @@ export function staffRouter(deps: StaffApiDeps): Router {
     else {
       // body-parser's errors carry a type and a status: too large, malformed JSON, bad charset.
       const e = err as { type?: string; status?: number; message?: string };
-      if (e.type === 'entity.too.large') [status, body] = [413, { error: `the body is larger than ${BODY_LIMIT / 1024} kB` }];
+      if (e.type === 'entity.too.large') [status, body] = [413, { error: req.path === '/media' ? `the file is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MB` : `the body is larger than ${BODY_LIMIT / 1024} kB` }];
       else if (e.type === 'entity.parse.failed') [status, body] = [400, { error: 'the body is not valid JSON', field: 'body' }];
       else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) [status, body] = [e.status, { error: e.type ? e.type.replace(/\./g, ' ') : 'bad request' }];
       else {

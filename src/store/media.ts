@@ -77,6 +77,13 @@ export class MediaStore {
     return this.redis.getBuffer(this.keys.media(id));
   }
 
+  /** What a kept file is (as `put` said), or null when it is not kept. */
+  async describe(id: string): Promise<MediaRef | null> {
+    const bytes = await this.get(id);
+    const kind = bytes && sniff(bytes);
+    return kind ? { id, ...kind, bytes: bytes.length } : null;
+  }
+
   /** Keeps a file longer (a campaign that still needs it). */
   async touch(id: string): Promise<boolean> {
     return (await this.redis.expire(this.keys.media(id), MEDIA_TTL_S)) === 1;

@@ -127,7 +127,20 @@ describe('a campaign through the worker', () => {
     expect(fake.sent(ids[1]!)[0]!.text).toContain('Hati-hati lowongan');
     const done = await campaigns.get(c.id);
     expect(done).toMatchObject({ state: 'done', counts: { targets: 2997, queued: 2997, duplicate: 0 } });
+    // What Telegram made of them, counted as it answered.
+    await expect.poll(async () => (await campaigns.get(c.id))!.counts, { timeout: 5000 }).toMatchObject({ sent: 2997, failed: 0, unreachable: 0, expired: 0 });
   }, 60_000);
+
+  it('a test send reaches the staff member’s own chat now, in each language, as subscribers would get it, and counts nothing', async () => {
+    const { campaigns } = worker.broadcast;
+    const staffChat = 5_550_777;
+    const r = await campaigns.testSend({ texts: { id: 'Uji: hati-hati lowongan palsu.', en: 'Test: beware of fake jobs.' } }, { channel: 'telegram', user: String(staffChat) });
+    expect(r).toEqual({ id: 'queued', en: 'queued' });
+    await fake.waitFor(() => fake.sent(staffChat).length === 2, 5000);
+    expect(fake.sent(staffChat).map((m) => m.text)).toEqual([expect.stringContaining('Uji: hati-hati'), expect.stringContaining('Test: beware')]);
+    await expect(campaigns.testSend({ texts: { id: 'x' } }, { channel: 'sms', user: '1' })).rejects.toThrow(/no channel "sms"/);
+    await expect(campaigns.testSend({ texts: { id: ' ' } }, { channel: 'telegram', user: '1' })).rejects.toThrow(/at least one language/);
+  });
 
   it('a paused campaign sends nothing more until resumed; a cancelled one stops for good', async () => {
     const ids = Array.from({ length: 2500 }, (_, i) => 4_100_000 + i);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenCase } from '../../src/hotline/types.js';
 import { startHarness, type Harness } from '../helpers/telegram.js';
+import { png } from '../helpers/media.js';
 
 let h: Harness;
 let admin: string;
@@ -265,5 +266,28 @@ describe('staff API: campaigns', () => {
     expect(await bad({ texts: { id: 'x'.repeat(5000) }, segment: {} })).toEqual([400, 'texts.id']);
     expect((await api('/campaigns/C261130-ABCDEF', { token: campaign })).status).toBe(404);
     expect((await api('/campaigns/nope', { token: campaign })).status).toBe(400);
+  });
+
+  it('campaign staff upload a picture (201: its id, and what it is from its bytes), and send a test to their own chat; what is not a picture or video is 400, too big 413, a file not kept 400', async () => {
+    const upload = (body: Buffer, token = campaign, type = 'application/octet-stream') =>
+      fetch(`${h.app.url}/staff/api/media`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body }) as unknown as Promise<Res>;
+    const up = await upload(png(40, 30), campaign, 'image/png');
+    expect(up.status).toBe(201);
+    const ref = await up.json();
+    expect(ref).toMatchObject({ kind: 'image', mime: 'image/png', width: 40, height: 30 });
+    expect(ref.id).toMatch(/^[0-9a-f]{64}$/);
+    // Named a picture, but text: what it is comes from its bytes.
+    const notPicture = await upload(Buffer.from('hello, not a picture'), campaign, 'image/jpeg');
+    expect([notPicture.status, (await notPicture.json()).error]).toEqual([400, expect.stringMatching(/not a JPEG or PNG/)]);
+    expect((await upload(png(4, 4, 17 * 1024 * 1024))).status).toBe(413);
+    expect((await upload(png(), agent)).status).toBe(403);
+    const unknown = await api('/campaigns', { token: campaign, body: { texts: { id: 'x' }, segment: {}, media: 'ab'.repeat(32) } });
+    expect([unknown.status, (await unknown.json()).field]).toEqual([400, 'media']);
+    const staffChat = 72_999;
+    const test = await api('/campaigns/test', { token: campaign, body: { texts: { id: 'Uji pesan kampanye.' }, to: { channel: 'telegram', user: String(staffChat) } } });
+    expect([test.status, await test.json()]).toEqual([200, { test: true, results: { id: 'queued' } }]);
+    await h.fake.waitFor(() => h.fake.sent(staffChat).length === 1, 5000);
+    expect(h.fake.sent(staffChat)[0]!.text).toContain('Uji pesan kampanye.');
+    expect((await api('/campaigns/test', { token: agent, body: { texts: { id: 'x' }, to: { channel: 'telegram', user: '1' } } })).status).toBe(403);
   });
 });
