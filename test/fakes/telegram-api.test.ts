@@ -440,3 +440,135 @@ describe('the harness side', () => {
     }
   });
 });
+
+// ---- pictures and videos ------------------------------------------------------------------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (b: Buffer) => {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+const chunk = (type: string, data: Buffer) => {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
+  return Buffer.concat([head, data, crc]);
+};
+/** A PNG: signature, IHDR of the given size, a text chunk (padded to `pad` bytes), IEND. */
+function png(width: number, height: number, pad = 0): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const text = Buffer.concat([Buffer.from('Comment\0', 'latin1'), Buffer.alloc(pad, 0x20)]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('tEXt', text), chunk('IEND', Buffer.alloc(0))]);
+}
+/** An MP4's first box: ftyp, brand isom. */
+const mp4 = () => Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2', 'latin1')]);
+
+async function upload(method: 'sendPhoto' | 'sendVideo', fields: Record<string, string>, file?: { bytes: Buffer; type: string; name: string }): Promise<{ status: number; json: any }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append(method === 'sendPhoto' ? 'photo' : 'video', new Blob([file.bytes], { type: file.type }), file.name);
+  const r = await fetch(`${fake.apiRoot}/bot${fake.token}/${method}`, { method: 'POST', body: form });
+  return { status: r.status, json: await r.json() };
+}
+
+describe('sendPhoto and sendVideo', () => {
+  it('an uploaded picture is answered with its sizes (each a new file_id, the largest last) and recorded with its size, type and caption', async () => {
+    const bytes = png(1000, 500);
+    const r = await upload('sendPhoto', { chat_id: '42', caption: 'Hati-hati <b>lowongan</b>', parse_mode: 'HTML' }, { bytes, type: 'image/png', name: 'a.png' });
+    expect(r.status).toBe(200);
+    const photo = r.json.result.photo as { file_id: string; width: number; height: number }[];
+    expect(photo.map((p) => [p.width, p.height])).toEqual([[90, 45], [320, 160], [800, 400], [1000, 500]]);
+    expect(new Set(photo.map((p) => p.file_id)).size).toBe(4);
+    expect(r.json.result).toMatchObject({ chat: { id: 42 }, caption: 'Hati-hati lowongan', caption_entities: [{ type: 'bold', offset: 10, length: 8 }] });
+    expect(fake.media(42)).toEqual([
+      expect.objectContaining({ kind: 'photo', via: 'upload', caption: 'Hati-hati lowongan', filename: 'a.png', contentType: 'image/png', size: bytes.length, file_id: photo[3]!.file_id }),
+    ]);
+    // The call is recorded without the bytes.
+    expect(fake.calls.at(-1)).toMatchObject({ method: 'sendPhoto', status: 200, body: { photo: { filename: 'a.png', size: bytes.length, contentType: 'image/png' } } });
+  });
+
+  it('a file_id it issued sends the file again; one it never issued, or forgot, or of the other kind, is refused as Telegram refuses it', async () => {
+    const first = await upload('sendPhoto', { chat_id: '42' }, { bytes: png(300, 200), type: 'image/png', name: 'a.png' });
+    const small = first.json.result.photo[0].file_id as string;
+    const again = await call('sendPhoto', { chat_id: 43, photo: small, caption: 'lagi' });
+    expect(again.status).toBe(200);
+    expect(again.json.result.caption).toBe('lagi');
+    expect(fake.media(43)).toEqual([expect.objectContaining({ kind: 'photo', via: 'file_id', caption: 'lagi' })]);
+    expect(fake.media(43)[0]).not.toHaveProperty('size');
+    expect(await call('sendPhoto', { chat_id: 43, photo: 'AgACAgQAAxkDAAInever' })).toEqual({
+      status: 400,
+      json: { ok: false, error_code: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' },
+    });
+    const video = await upload('sendVideo', { chat_id: '42' }, { bytes: mp4(), type: 'video/mp4', name: 'v.mp4' });
+    expect((await call('sendPhoto', { chat_id: 43, photo: video.json.result.video.file_id })).json.description).toBe("Bad Request: can't use file of type Video as Photo");
+    fake.forgetFiles();
+    expect((await call('sendPhoto', { chat_id: 43, photo: small })).json.description).toBe('Bad Request: wrong file identifier/HTTP URL specified');
+    expect(fake.media(43)).toHaveLength(1);
+  });
+
+  it('an uploaded video is answered with a video and its file_id, recorded with its size and type', async () => {
+    const bytes = mp4();
+    const r = await upload('sendVideo', { chat_id: '44', caption: 'Tonton' }, { bytes, type: 'video/mp4', name: 'v.mp4' });
+    expect(r.status).toBe(200);
+    expect(r.json.result).toMatchObject({ caption: 'Tonton', video: { file_id: expect.any(String), mime_type: 'video/mp4', file_size: bytes.length } });
+    expect(fake.media(44)).toEqual([expect.objectContaining({ kind: 'video', via: 'upload', caption: 'Tonton', contentType: 'video/mp4', size: bytes.length, file_id: r.json.result.video.file_id })]);
+    const again = await call('sendVideo', { chat_id: 45, video: r.json.result.video.file_id });
+    expect(again.status).toBe(200);
+    expect(fake.media(45)).toEqual([expect.objectContaining({ kind: 'video', via: 'file_id' })]);
+  });
+
+  it('refuses a picture over 10 MB, of dimensions Telegram refuses, or that is no picture, a caption over 1024 characters and a request without the file, with Telegram\'s errors', async () => {
+    const desc = async (...a: Parameters<typeof upload>) => (await upload(...a)).json.description as string;
+    const big = png(800, 600, 10 * 1024 * 1024);
+    expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+    expect(await desc('sendPhoto', { chat_id: '46' }, { bytes: big, type: 'image/png', name: 'big.png' })).toBe('Bad Request: PHOTO_SAVE_FILE_INVALID');
+    expect(await desc('sendPhoto', { chat_id: '46' }, { bytes: png(8000, 2001), type: 'image/png', name: 'wide.png' })).toBe('Bad Request: PHOTO_INVALID_DIMENSIONS');
+    expect(await desc('sendPhoto', { chat_id: '46' }, { bytes: png(2100, 100), type: 'image/png', name: 'strip.png' })).toBe('Bad Request: PHOTO_INVALID_DIMENSIONS');
+    expect(await desc('sendPhoto', { chat_id: '46' }, { bytes: Buffer.from('not a picture'), type: 'image/png', name: 'x.png' })).toBe('Bad Request: IMAGE_PROCESS_FAILED');
+    expect(await desc('sendPhoto', { chat_id: '46', caption: 'x'.repeat(1025) }, { bytes: png(10, 10), type: 'image/png', name: 'a.png' })).toBe('Bad Request: message caption is too long');
+    expect(await desc('sendVideo', { chat_id: '46' })).toBe('Bad Request: there is no video in the request');
+    // The limits themselves pass.
+    expect((await upload('sendPhoto', { chat_id: '46', caption: 'x'.repeat(1024) }, { bytes: png(8000, 2000), type: 'image/png', name: 'edge.png' })).status).toBe(200);
+    expect((await upload('sendPhoto', { chat_id: '46' }, { bytes: png(2000, 100), type: 'image/png', name: 'edge.png' })).status).toBe(200);
+    expect(fake.media(46)).toHaveLength(2);
+  });
+
+  it('a blocked chat, the rate limits and injected failures answer as for sendMessage; telegraf\'s own upload is understood', async () => {
+    fake.blockChat(47);
+    expect((await upload('sendPhoto', { chat_id: '47' }, { bytes: png(10, 10), type: 'image/png', name: 'a.png' })).json).toMatchObject({ error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    fake.failNext('sendPhoto', 1, { code: 429, retryAfter: 3 });
+    expect((await upload('sendPhoto', { chat_id: '48' }, { bytes: png(10, 10), type: 'image/png', name: 'a.png' })).json).toMatchObject({ error_code: 429, parameters: { retry_after: 3 } });
+    const m = await tg.sendPhoto(48, { source: png(640, 480), filename: 'tg.png' }, { caption: 'dari telegraf' });
+    expect(m.photo.at(-1)).toMatchObject({ width: 640, height: 480 });
+    expect(fake.received(48)).toEqual([expect.objectContaining({ kind: 'photo', via: 'upload', caption: 'dari telegraf', filename: 'tg.png' })]);
+    const limited = await startFakeTelegram({ perChatPerSecond: 1 });
+    try {
+      const t = new Telegram(limited.token, { apiRoot: limited.apiRoot });
+      await t.sendMessage(1, 'a');
+      expect((await rejection(t.sendPhoto(1, { source: png(10, 10) }))).code).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('records what a chat received in order, texts and media together', async () => {
+    await call('sendMessage', { chat_id: 49, text: 'satu' });
+    await upload('sendPhoto', { chat_id: '49', caption: 'dua' }, { bytes: png(10, 10), type: 'image/png', name: 'a.png' });
+    await call('sendMessage', { chat_id: 49, text: 'tiga' });
+    expect(fake.received(49).map((r) => (r.kind === 'text' ? r.text : `${r.kind}:${r.caption}`))).toEqual(['satu', 'photo:dua', 'tiga']);
+    expect(fake.sent(49).map((m) => m.text)).toEqual(['satu', 'tiga']);
+    fake.reset();
+    expect(fake.received(49)).toEqual([]);
+    expect(fake.media()).toEqual([]);
+  });
+});

@@ -7,6 +7,11 @@
 //   answer: { ok: true, result, description? } or
 //           { ok: false, error_code, description, parameters?: { retry_after } }, HTTP status = error_code.
 //
+// sendPhoto and sendVideo take an uploaded file (multipart/form-data; its size, type and, for a picture,
+// its dimensions read from its first bytes are checked against the Bot API's limits) or a file_id the
+// fake issued earlier; each chat's pictures and videos are recorded (`media`), and everything a chat
+// got in order (`received`).
+//
 // Errors use Telegram's own wording ("Bad Request: message is too long", "Forbidden: bot was blocked by
 // the user", "Too Many Requests: retry after N", "Conflict: ..."), so code that matches on descriptions
 // is exercised. The parse_mode=HTML checker follows tdlib's parse_html (MessageEntity.cpp) and its error
@@ -52,6 +57,27 @@ export interface FakeTelegramOptions {
 
 export type SendListener = (body: any, message: TgMessage) => void;
 
+/** A picture or video a chat was sent. */
+export interface FakeMediaSend {
+  kind: 'photo' | 'video';
+  /** The caption as the person sees it (after parse_mode), if any. */
+  caption?: string;
+  /** Uploaded with the request (multipart/form-data) or named by a file_id issued before. */
+  via: 'upload' | 'file_id';
+  /** The file_id it went by: the largest photo size's, or the video's. */
+  file_id: string;
+  /** Of an upload: the file's name, content type and size in bytes. */
+  filename?: string;
+  contentType?: string;
+  size?: number;
+  message_id: number;
+  reply_markup?: unknown;
+  at: number;
+}
+
+/** One message a chat received, text or media, in order. */
+export type FakeReceived = { kind: 'text'; text: string } | FakeMediaSend;
+
 export interface FakeTelegram {
   readonly apiRoot: string;
   readonly token: string;
@@ -59,9 +85,15 @@ export interface FakeTelegram {
   readonly calls: FakeCall[];
   /** Successful sendMessage bodies (reply_markup parsed), optionally of one chat, in arrival order. */
   sent(chatId?: number | string): any[];
+  /** Pictures and videos sent successfully (sendPhoto, sendVideo), optionally to one chat, in order. */
+  media(chatId?: number | string): FakeMediaSend[];
+  /** Everything one chat received (texts and media), in order. */
+  received(chatId: number | string): FakeReceived[];
+  /** Forgets every file_id issued: sending by one of them then fails as with an unknown file_id. */
+  forgetFiles(): void;
   /** Resolves once pred() is true; re-checks after every call and every 20 ms. Rejects after timeoutMs. */
   waitFor(pred: () => boolean, timeoutMs?: number): Promise<void>;
-  /** Calls cb synchronously for every successful sendMessage to chatId; returns an unsubscribe function. */
+  /** Calls cb synchronously for every successful sendMessage (not media) to chatId; returns an unsubscribe function. */
   onSend(chatId: number | string, cb: SendListener): () => void;
   /** The next n calls of `method` fail with err (queued after earlier failNext calls for the same method). */
   failNext(method: string, n: number, err: FailSpec): void;
@@ -123,6 +155,15 @@ type Answer = { status: number; payload: TgAnswer };
 
 const DEFAULT_TOKEN = '123456789:AAF-waspada-fake-token-for-tests-only';
 const MAX_TEXT = 4096;
+const MAX_CAPTION = 1024;
+// The Bot API's limits on uploads (https://core.telegram.org/bots/api#sendphoto, #sending-files): photos
+// at most 10 MB, width + height at most 10000, ratio at most 20; other files at most 50 MB. Over 10 MB a
+// photo is refused with 400 PHOTO_SAVE_FILE_INVALID (Telegram's error for it), bad dimensions with 400
+// PHOTO_INVALID_DIMENSIONS, and a request over 50 MB by the server in front with 413.
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+/** How much of an uploaded file is kept (enough to read a picture's dimensions); the rest is only counted. */
+const FILE_HEAD_BYTES = 64 * 1024;
 const CALLBACK_DATA_MAX_BYTES = 64;
 
 // ---------------------------------------------------------------------------------------------------
@@ -351,7 +392,58 @@ function parseMultipart(buf: Buffer, contentType: string): Record<string, unknow
     let body = part.slice(sep + 4);
     if (body.endsWith('\r\n')) body = body.slice(0, -2);
     const filename = /filename="([^"]*)"/i.exec(head)?.[1];
-    out[name] = filename !== undefined ? { filename, size: body.length } : Buffer.from(body, 'latin1').toString('utf8');
+    if (filename !== undefined) {
+      const contentType = /content-type:\s*([^\r\n;]+)/i.exec(head)?.[1]?.trim();
+      const file: UploadedFile = { filename, size: body.length, head: Buffer.from(body.slice(0, FILE_HEAD_BYTES), 'latin1') };
+      if (contentType) file.contentType = contentType;
+      out[name] = file;
+    } else out[name] = Buffer.from(body, 'latin1').toString('utf8');
+  }
+  return out;
+}
+
+/** A file part of a multipart body: its name, declared type, size and first bytes. */
+interface UploadedFile {
+  filename: string;
+  size: number;
+  contentType?: string;
+  head: Buffer;
+}
+const isUpload = (v: unknown): v is UploadedFile => !!v && typeof v === 'object' && Buffer.isBuffer((v as UploadedFile).head);
+
+/** A picture's width and height from its first bytes (PNG's IHDR, JPEG's start of frame); null if it is neither. */
+function imageSize(b: Buffer): { width: number; height: number } | null {
+  if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47 && b.readUInt32BE(4) === 0x0d0a1a0a && b.toString('latin1', 12, 16) === 'IHDR') {
+    return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) {
+    let i = 2;
+    while (i + 9 < b.length && b[i] === 0xff) {
+      const marker = b[i + 1]!;
+      if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+        i += 2;
+        continue;
+      }
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
+      i += 2 + b.readUInt16BE(i + 2);
+    }
+    // A JPEG whose frame header is past the bytes kept: taken as Telegram takes most, at a common size.
+    return { width: 1280, height: 720 };
+  }
+  return null;
+}
+
+/** The sizes Telegram keeps of a photo: its side scaled to 90, 320, 800, 1280 and 2560 where smaller, and the original up to 2560. */
+function photoSizes(width: number, height: number, bytes: number): { width: number; height: number; file_size: number }[] {
+  const side = Math.max(width, height, 1);
+  const out: { width: number; height: number; file_size: number }[] = [];
+  for (const cap of [90, 320, 800, 1280, 2560]) {
+    const scale = Math.min(1, cap / side);
+    const w = Math.max(1, Math.round(width * scale));
+    const h = Math.max(1, Math.round(height * scale));
+    if (out.some((s) => s.width === w && s.height === h)) continue;
+    out.push({ width: w, height: h, file_size: Math.max(1, Math.round(bytes * scale * scale)) });
+    if (scale === 1) break;
   }
   return out;
 }
@@ -415,6 +507,9 @@ interface StoredMessage {
   markup: string;
   message: TgMessage;
 }
+interface IssuedFile {
+  kind: 'photo' | 'video';
+}
 
 const CHAT_ACTIONS = new Set([
   'typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice',
@@ -433,6 +528,11 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly global: number | undefined;
   private readonly sentAll: any[] = [];
   private readonly sentByChat = new Map<string, any[]>();
+  private readonly mediaAll: FakeMediaSend[] = [];
+  private readonly receivedByChat = new Map<string, FakeReceived[]>();
+  /** file_ids this fake issued (each size of a photo has its own), and what they are. */
+  private readonly files = new Map<string, IssuedFile>();
+  private nextFileId = 1;
   private readonly listeners = new Map<string, Set<SendListener>>();
   private readonly failures = new Map<string, { err: FailSpec; left: number }[]>();
   private readonly failUntil = new Map<string, { err: FailSpec; until: number }>();
@@ -502,6 +602,19 @@ class FakeTelegramServer implements FakeTelegram {
   sent(chatId?: number | string): any[] {
     if (chatId === undefined) return this.sentAll.slice();
     return (this.sentByChat.get(String(chatId)) ?? []).slice();
+  }
+
+  media(chatId?: number | string): FakeMediaSend[] {
+    if (chatId === undefined) return this.mediaAll.slice();
+    return (this.receivedByChat.get(String(chatId)) ?? []).filter((r): r is FakeMediaSend => r.kind !== 'text');
+  }
+
+  received(chatId: number | string): FakeReceived[] {
+    return (this.receivedByChat.get(String(chatId)) ?? []).slice();
+  }
+
+  forgetFiles(): void {
+    this.files.clear();
   }
 
   onSend(chatId: number | string, cb: SendListener): () => void {
@@ -612,6 +725,9 @@ class FakeTelegramServer implements FakeTelegram {
     this.deliveries.length = 0;
     this.sentAll.length = 0;
     this.sentByChat.clear();
+    this.mediaAll.length = 0;
+    this.receivedByChat.clear();
+    this.files.clear();
     this.failures.clear();
     this.failUntil.clear();
     this.delays.clear();
@@ -895,9 +1011,18 @@ class FakeTelegramServer implements FakeTelegram {
       let list = this.sentByChat.get(chat.key);
       if (!list) this.sentByChat.set(chat.key, (list = []));
       list.push(body);
+      this.receive(chat.key, { kind: 'text', text: text.text });
       const ls = this.listeners.get(chat.key);
       if (ls) for (const cb of [...ls]) cb(body, message);
       return ok(message);
+    },
+
+    sendphoto(body) {
+      return this.sendMedia(body, 'photo');
+    },
+
+    sendvideo(body) {
+      return this.sendMedia(body, 'video');
     },
 
     sendchataction(body) {
@@ -1023,6 +1148,112 @@ class FakeTelegramServer implements FakeTelegram {
     },
   };
 
+  private receive(chatKey: string, r: FakeReceived): void {
+    let list = this.receivedByChat.get(chatKey);
+    if (!list) this.receivedByChat.set(chatKey, (list = []));
+    list.push(r);
+  }
+
+  private newFileId(kind: 'photo' | 'video'): { file_id: string; file_unique_id: string } {
+    const n = this.nextFileId++;
+    const tag = Buffer.from(`${kind}:${n}:${Math.random().toString(36).slice(2, 10)}`).toString('base64url');
+    const file_id = `${kind === 'photo' ? 'AgACAgQAAxkDAAI' : 'BAACAgQAAxkDAAI'}${tag}`;
+    this.files.set(file_id, { kind });
+    return { file_id, file_unique_id: `AQAD${n.toString(36)}` };
+  }
+
+  /** Validates a caption (optional; parse_mode as for text; at most 1024 characters after parsing). */
+  private caption(body: Record<string, any>): { text?: string; entities?: TgEntity[] } | Answer {
+    if (body.caption === undefined || body.caption === null || body.caption === '') return {};
+    const mode = typeof body.parse_mode === 'string' ? body.parse_mode : '';
+    let text = String(body.caption);
+    let entities: TgEntity[] | undefined;
+    if (mode.toLowerCase() === 'html') {
+      try {
+        ({ text, entities } = parseTelegramHtml(text));
+      } catch (e) {
+        if (e instanceof HtmlError) return badRequest(`can't parse entities: ${e.message}`);
+        throw e;
+      }
+    } else if (mode !== '' && !['markdown', 'markdownv2'].includes(mode.toLowerCase())) {
+      return badRequest('unsupported parse_mode');
+    }
+    let chars = 0;
+    for (const _ of text) if (++chars > MAX_CAPTION) return badRequest('message caption is too long');
+    return entities && entities.length ? { text, entities } : { text };
+  }
+
+  /** sendPhoto / sendVideo: an uploaded file or a file_id issued before; same checks and limits as sendMessage. */
+  private sendMedia(body: Record<string, any>, kind: 'photo' | 'video'): Answer {
+    const chat = this.chatKey(body);
+    if ('status' in chat) return chat;
+    let file: unknown = body[kind];
+    if (typeof file === 'string' && file.startsWith('attach://')) file = body[file.slice('attach://'.length)];
+    if (file === undefined || file === null || file === '') return badRequest(`there is no ${kind} in the request`);
+    let upload: UploadedFile | undefined;
+    if (isUpload(file)) {
+      upload = file;
+      // The call is recorded without the file's bytes.
+      body[kind] = { filename: upload.filename, size: upload.size, ...(upload.contentType ? { contentType: upload.contentType } : {}) };
+      if (upload.size === 0) return badRequest('file must be non-empty');
+      if (upload.size > MAX_UPLOAD_BYTES) return fail(413, 'Request Entity Too Large');
+    } else if (typeof file !== 'string') {
+      return badRequest(`wrong file identifier/HTTP URL specified`);
+    } else {
+      const issued = this.files.get(file);
+      if (!issued) return badRequest('wrong file identifier/HTTP URL specified');
+      if (issued.kind !== kind) return badRequest(`can't use file of type ${issued.kind === 'photo' ? 'Photo' : 'Video'} as ${kind === 'photo' ? 'Photo' : 'Video'}`);
+    }
+    let size: { width: number; height: number } | null = null;
+    if (upload && kind === 'photo') {
+      size = imageSize(upload.head);
+      if (!size) return badRequest('IMAGE_PROCESS_FAILED');
+      if (upload.size > MAX_PHOTO_BYTES) return badRequest('PHOTO_SAVE_FILE_INVALID');
+      const { width, height } = size;
+      if (width < 1 || height < 1 || width + height > 10_000 || Math.max(width / height, height / width) > 20) return badRequest('PHOTO_INVALID_DIMENSIONS');
+    }
+    const caption = this.caption(body);
+    if ('status' in caption) return caption;
+    const markup = this.replyMarkup(body);
+    if ('status' in markup) return markup;
+    if (this.blocked.has(chat.key)) return fail(403, FORBIDDEN_BLOCKED);
+    const wait = this.rateLimit(chat.key);
+    if (wait) return tooMany(wait);
+    const message: Record<string, unknown> = {
+      message_id: this.nextMessageId++,
+      from: this.botUser,
+      chat: { id: chat.id, type: typeof chat.id === 'number' && chat.id < 0 ? 'supergroup' : 'private' },
+      date: Math.floor(Date.now() / 1000),
+    };
+    let fileId: string;
+    if (kind === 'photo') {
+      // A file_id sends the photo again with new ids per size; an upload gets its sizes from its dimensions.
+      const { width, height } = size ?? { width: 1280, height: 720 };
+      const photo = photoSizes(width, height, upload?.size ?? 100_000).map((s) => ({ ...this.newFileId('photo'), ...s }));
+      message.photo = photo;
+      fileId = photo.at(-1)!.file_id;
+    } else {
+      const video = { ...this.newFileId('video'), width: 640, height: 360, duration: 10, mime_type: upload?.contentType ?? 'video/mp4', file_size: upload?.size ?? 1_000_000 };
+      message.video = video;
+      fileId = video.file_id;
+    }
+    if (caption.text !== undefined) message.caption = caption.text;
+    if (caption.entities) message.caption_entities = caption.entities;
+    const rm = markup.markup as Record<string, unknown> | undefined;
+    if (rm && 'inline_keyboard' in rm) message.reply_markup = { inline_keyboard: rm.inline_keyboard };
+    const sent: FakeMediaSend = { kind, via: upload ? 'upload' : 'file_id', file_id: fileId, message_id: message.message_id as number, at: Date.now() };
+    if (caption.text !== undefined) sent.caption = caption.text;
+    if (upload) {
+      sent.filename = upload.filename;
+      sent.size = upload.size;
+      if (upload.contentType) sent.contentType = upload.contentType;
+    }
+    if (message.reply_markup) sent.reply_markup = message.reply_markup;
+    this.mediaAll.push(sent);
+    this.receive(chat.key, sent);
+    return ok(message);
+  }
+
   private edit(body: Record<string, any>, withText: boolean): Answer {
     if (body.inline_message_id !== undefined) {
       if (withText) {
@@ -1125,7 +1356,7 @@ class FakeTelegramServer implements FakeTelegram {
 
 const CANONICAL = new Map(
   [
-    'getMe', 'sendMessage', 'sendChatAction', 'answerCallbackQuery', 'editMessageText', 'editMessageReplyMarkup',
+    'getMe', 'sendMessage', 'sendPhoto', 'sendVideo', 'sendChatAction', 'answerCallbackQuery', 'editMessageText', 'editMessageReplyMarkup',
     'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
   ].map((m) => [m.toLowerCase(), m]),
 );
