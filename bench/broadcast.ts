@@ -9,8 +9,8 @@
 // 3. Sustained send rate of a campaign as a fraction of the configured limit: a worker in this
 //    process (src/worker.ts startWorker: the BullMQ campaign worker and the outbox's senders, the
 //    Telegram limits at 30/s and 1/s per chat, BROADCAST_QUIET_HOURS=off), a campaign to
-//    BENCH_CAMPAIGN_SUBSCRIBERS (1,500: the 3,000 take 3 × 103 s, which with the million would
-//    pass 5 minutes) subscribers, and the strict fake Bot API of bench/outbox.ts in a process of its
+//    BENCH_CAMPAIGN_SUBSCRIBERS (3,000, the figure: about 103 s a repeat at 30 a second)
+//    subscribers, and the strict fake Bot API of bench/outbox.ts in a process of its
 //    own (30 in any second, 1 a second per chat, 429 above). The rate is taken from the first message
 //    a second after the first send to the last message; BENCH_REPEATS (3) repeats (0: none), each
 //    with a fresh prefix, worker and fake. Also 429s after the first second, duplicates, lost
@@ -327,7 +327,7 @@ export async function benchBroadcast(): Promise<Record<string, number | string>>
   const n = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
   const chunk = Number(process.env.BENCH_CHUNK ?? 2000);
   const countRepeats = Number(process.env.BENCH_COUNT_REPEATS ?? 7);
-  const recipients = Number(process.env.BENCH_CAMPAIGN_SUBSCRIBERS ?? 1500);
+  const recipients = Number(process.env.BENCH_CAMPAIGN_SUBSCRIBERS ?? 3000);
   const repeats = Number(process.env.BENCH_REPEATS ?? 3);
   const outboxAlone = Number(process.env.BENCH_OUTBOX_ALONE ?? 0);
   const redis = await startRedis();
