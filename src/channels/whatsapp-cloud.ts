@@ -1,22 +1,27 @@
 // WhatsApp through Meta's official Cloud API: the webhook (Meta's verification handshake, signed
 // posts checked against the app secret before anything is parsed), messages into the inbox, replies
 // as Graph API messages over a keep-alive connection, Meta's error codes classified for the outbox,
-// message statuses, and the approved template sent when a message falls outside the 24-hour window.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// message statuses, the approved template sent when a message falls outside the 24-hour window, and
+// campaigns as approved templates, their pictures and videos uploaded once and sent by media id.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
 import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
 import type { Inbound } from '../conversation/service.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
+import { MediaStore } from '../store/media.js';
 import { isUnavailable } from '../store/store.js';
+import type { MediaRef } from '../engine/types.js';
 import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, secretChecker } from './http.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
-import { MESSAGE_ID, WA_ID, messageToBody, renderCloud, type CloudBody } from './whatsapp-cloud-render.js';
+import {
+  MESSAGE_ID, TEMPLATES_FILE, TemplateFile, WA_ID, campaignTextProblem, cloudMediaProblem, messageToBody, renderCloud, renderOutbound, templatesSync, withMediaId,
+  type CloudBody, type Upload, type UploadingMessage,
+} from './whatsapp-cloud-render.js';
 
 export const WHATSAPP = 'whatsapp';
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
@@ -149,9 +154,17 @@ export const SEND_TIMEOUT_MS = 5 * 60_000;
 const NOTICE_TIMEOUT_MS = 10_000;
 
 
-/** POST /{phone-number-id}/messages over a keep-alive connection; never throws. */
+/** What an upload became: Meta's media id, or a failure classified as a send's would be. */
+export type UploadResult = { ok: true; id: string } | (Exclude<SendResult, { ok: true }> & { code?: number });
+
+/** Meta's media ids: digits (a bound on anything else). */
+const MEDIA_ID = /^[A-Za-z0-9._-]{1,200}$/;
+const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'video/mp4': 'mp4', 'video/3gpp': '3gp' };
+
+/** POST /{phone-number-id}/messages (and /media, uploads) over a keep-alive connection; never throws. */
 export class GraphSender {
   private readonly url: URL;
+  private readonly mediaUrl: URL;
   private readonly auth: string;
   private readonly request: typeof httpRequest;
 
@@ -163,7 +176,9 @@ export class GraphSender {
     private readonly timeoutMs = SEND_TIMEOUT_MS,
     private readonly refusedMs = 60_000,
   ) {
-    this.url = new URL(`${apiRoot.replace(/\/$/, '')}/${phoneNumberId}/messages`);
+    const base = `${apiRoot.replace(/\/$/, '')}/${phoneNumberId}`;
+    this.url = new URL(`${base}/messages`);
+    this.mediaUrl = new URL(`${base}/media`);
     this.auth = `Bearer ${token}`;
     this.request = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
   }
@@ -179,40 +194,76 @@ export class GraphSender {
     return this.post(JSON.stringify({ messaging_product: 'whatsapp', status: 'read', message_id: messageId }));
   }
 
-  private post(body: string, hooks?: SendHooks): Promise<SendResult & { code?: number }> {
+  /**
+   * Uploads a file: POST /{phone-number-id}/media as multipart/form-data with `messaging_product`
+   * (whatsapp), `type` (its MIME type) and `file` (the bytes, with that content type); Meta answers
+   * `{ "id": "<MEDIA_ID>" }` (Cloud API reference, "Media", upload media). Not a message: no hook.
+   */
+  async upload(bytes: Buffer, mime: string): Promise<UploadResult> {
+    const boundary = `waspada-${randomBytes(12).toString('hex')}`;
+    const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(
+        `${field('messaging_product', 'whatsapp')}${field('type', mime)}` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="waspada.${EXTENSION[mime] ?? 'bin'}"\r\nContent-Type: ${mime}\r\n\r\n`,
+      ),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const r = await this.call(this.mediaUrl, body, `multipart/form-data; boundary=${boundary}`);
+    if ('error' in r) return { ok: false, kind: 'transient', reason: `upload: ${r.error}` };
+    let parsed: (GraphError & { id?: unknown }) | null = null;
+    try {
+      parsed = JSON.parse(r.text) as GraphError & { id?: unknown };
+    } catch {
+      /* not JSON: a proxy in between */
+    }
+    if (r.status >= 200 && r.status < 300) {
+      const id = parsed?.id;
+      return typeof id === 'string' && MEDIA_ID.test(id) ? { ok: true, id } : { ok: false, kind: 'transient', reason: 'upload: Meta answered without a media id' };
+    }
+    const c = classifyCloud(r.status, parsed, this.refusedMs) as Exclude<SendResult, { ok: true }> & { code?: number };
+    return { ...c, reason: `upload: ${c.reason}` };
+  }
+
+  private async post(body: string, hooks?: SendHooks): Promise<SendResult & { code?: number }> {
+    const r = await this.call(this.url, body, 'application/json', hooks);
+    if ('error' in r) return { ok: false, kind: 'transient', reason: r.error };
+    if (r.status >= 200 && r.status < 300) {
+      // { messages: [{ id: "wamid…" }] }: the id the statuses of this message will carry.
+      const m = /"id"\s*:\s*"(wamid\.[A-Za-z0-9._=+/-]{1,200})"/.exec(r.text);
+      return m ? { ok: true, ref: m[1]! } : { ok: true };
+    }
+    let parsed: GraphError | null = null;
+    try {
+      parsed = JSON.parse(r.text) as GraphError | null;
+    } catch {
+      /* not JSON: a proxy in between */
+    }
+    return classifyCloud(r.status, parsed, this.refusedMs);
+  }
+
+  /** One request: Meta's status and answer, or what went wrong on the way. */
+  private call(url: URL, body: string | Buffer, contentType: string, hooks?: SendHooks): Promise<{ status: number; text: string } | { error: string }> {
     return new Promise((resolve) => {
       const req = this.request(
-        this.url,
+        url,
         {
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', authorization: this.auth, 'content-length': Buffer.byteLength(body) },
+          headers: { 'content-type': contentType, authorization: this.auth, 'content-length': Buffer.byteLength(body) },
           timeout: this.timeoutMs,
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            if (status >= 200 && status < 300) {
-              // { messages: [{ id: "wamid…" }] }: the id the statuses of this message will carry.
-              const m = /"id"\s*:\s*"(wamid\.[A-Za-z0-9._=+/-]{1,200})"/.exec(Buffer.concat(chunks).toString('utf8'));
-              return resolve(m ? { ok: true, ref: m[1]! } : { ok: true });
-            }
-            let parsed: GraphError | null = null;
-            try {
-              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphError | null;
-            } catch {
-              /* not JSON: a proxy in between */
-            }
-            resolve(classifyCloud(status, parsed, this.refusedMs));
-          });
-          res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', (e) => resolve({ error: e.message }));
         },
       );
       beforeBytes(req, hooks);
       req.on('timeout', () => req.destroy(new Error(`no answer from the Graph API within ${this.timeoutMs} ms`)));
-      req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
+      req.on('error', (e) => resolve({ error: e.message }));
       req.end(body);
     });
   }
@@ -224,20 +275,7 @@ export interface Template {
   language: string;
 }
 
-const TEMPLATES_FILE = fileURLToPath(new URL('../../data/whatsapp-templates.yaml', import.meta.url));
-
-const TemplateFile = z.object({
-  templates: z.record(
-    z.object({
-      name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'a template name is lower case letters, digits and _'),
-      language: z.string().regex(/^[a-z]{2,3}(?:_[A-Z]{2})?$/, 'a template language is a code such as id or en_US'),
-      category: z.enum(['UTILITY', 'MARKETING', 'AUTHENTICATION']),
-      body: z.string().min(1).max(1024),
-      buttons: z.array(z.object({ text: z.string().max(25), payload: z.string().max(64) })).max(3).optional(),
-    }),
-  ),
-});
-export type TemplateFile = z.infer<typeof TemplateFile>;
+export { TemplateFile };
 
 /** Reads and checks data/whatsapp-templates.yaml (only when a template is needed: YAML is not loaded at start). */
 export async function loadTemplates(file = TEMPLATES_FILE): Promise<TemplateFile['templates']> {
@@ -251,6 +289,22 @@ export const WAITING_TEMPLATE = 'message_waiting';
 const STATUS_TTL_S = 7 * 24 * 3600;
 /** How long one person is sent the waiting template at most once (one push can be several messages). */
 const TEMPLATE_EVERY_MS = 10 * 60_000;
+/**
+ * How long Meta's media id of an uploaded file is kept: "Media IDs returned by the API expire after 30
+ * days" (Cloud API reference, "Media"); a day less, so that an id kept is one Meta still has.
+ */
+export const MEDIA_ID_TTL_S = 29 * 24 * 3600;
+/** Deletes KEYS[1] only while it holds ARGV[1]. */
+const FORGET_IF = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Meta's answer to a message naming a media id it does not have: "(#100) Param image['id'] is not a
+ * valid whatsapp business account media attachment ID" (the parameter's path varies: a template's
+ * header names its component).
+ */
+export function unknownMedia(r: { code?: number; reason: string }): boolean {
+  return r.code === 100 && /not a valid whatsapp business account media attachment id/i.test(r.reason);
+}
 
 
 type Health = { token: 'ok' | 'refused'; last_error: string | null; since: string | null };
@@ -272,6 +326,10 @@ export class WhatsAppCloudChannel implements Channel {
   private state: Health = { token: 'ok', last_error: null, since: null };
   private readonly redis: ChannelDeps<WhatsAppCloudSettings>['redis'];
   private readonly base: string;
+  /** Pictures and videos of campaigns, by the SHA-256 of their bytes (shared by every process). */
+  private readonly media: MediaStore;
+  /** Files being looked up or uploaded by this process, by their SHA-256. */
+  private readonly uploading = new Map<string, ReturnType<WhatsAppCloudChannel['lookUpOrUpload']>>();
 
   constructor(deps: ChannelDeps<WhatsAppCloudSettings>, templates?: () => Promise<TemplateFile['templates']>) {
     this.s = deps.settings;
@@ -280,6 +338,7 @@ export class WhatsAppCloudChannel implements Channel {
     this.recipients = deps.recipients;
     this.redis = deps.redis;
     this.base = deps.keys.channel(WHATSAPP);
+    this.media = new MediaStore(deps.redis, deps.keys);
     this.phoneId = this.s.WHATSAPP_PHONE_NUMBER_ID!;
     const root = this.s.WHATSAPP_CLOUD_API_ROOT;
     this.api = new GraphSender(root, this.phoneId, this.s.WHATSAPP_ACCESS_TOKEN!, keepAliveAgent(root), SEND_TIMEOUT_MS, this.s.WHATSAPP_REFUSED_RETRY_SECONDS * 1000);
@@ -404,19 +463,93 @@ export class WhatsAppCloudChannel implements Channel {
   }
 
   render(message: Outbound): unknown[] {
-    return renderCloud(message);
+    return renderOutbound(message, templatesSync);
+  }
+
+  /** Why the Cloud API cannot take this picture or video (Meta's supported media types), or null. */
+  mediaProblem(media: MediaRef): string | null {
+    return cloudMediaProblem(media);
+  }
+
+  /**
+   * Why this campaign message cannot go as the approved campaign template (its file, or its text too
+   * long for the template once its line breaks are separators), or null: what render would refuse.
+   */
+  campaignProblem(message: Outbound): string | null {
+    return (message.media && cloudMediaProblem(message.media)) || campaignTextProblem(message.text, message.media?.kind ?? 'text');
   }
 
   async send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
     if (!WA_ID.test(to)) return { ok: false, kind: 'gone', reason: `not a WhatsApp id: ${to.slice(0, 20)}` };
+    // Refused when rendered (a campaign text too long for its template, a file WhatsApp does not take).
+    if (message.startsWith('{"refused":')) return { ok: false, kind: 'permanent', reason: String((JSON.parse(message) as { refused: unknown }).refused) };
+    // A picture or video: its media id first (uploaded once), then the message that carries it.
+    let media: { upload: Upload; id: string; fresh: boolean } | null = null;
+    if (message.startsWith('{"upload":')) {
+      const m = JSON.parse(message) as UploadingMessage;
+      const got = await this.mediaId(m.upload);
+      if (!got.ok) return got;
+      media = { upload: m.upload, id: got.id, fresh: got.fresh };
+      message = JSON.stringify(withMediaId(m, got.id));
+    }
     const r = await this.api.sendJson(to, message, hooks);
     this.observe(r);
     if (r.ok && r.ref) this.track(r.ref);
+    if (!r.ok && media && unknownMedia(r)) {
+      // Meta no longer has the file (media ids last 30 days, or it was deleted): forget the id, and the
+      // next attempt uploads it again. One just uploaded and already unknown would be so again: given up.
+      if (media.fresh) return { ok: false, kind: 'permanent', reason: `${r.reason} (just uploaded)` };
+      await this.forgetMedia(media.upload.id, media.id);
+      this.log.info({ channel: WHATSAPP, media: media.upload.id.slice(0, 12) }, 'Meta no longer knows an uploaded file; it is uploaded again');
+      return { ok: false, kind: 'transient', reason: `${r.reason}; the file is uploaded again on the next attempt` };
+    }
     if (!r.ok && r.code === OUTSIDE_WINDOW) {
       await this.sendWaitingTemplate(to).catch((e: Error) => this.log.warn({ channel: WHATSAPP, err: e.message }, 'the waiting template was not sent'));
       return { ok: false, kind: 'permanent', reason: `${r.reason}; the waiting template was sent instead` };
     }
     return r;
+  }
+
+  /** Where this channel keeps Meta's media id of a file (by the SHA-256 of its bytes). */
+  private mediaKey(sha: string): string {
+    return `${this.base}media:${sha}`;
+  }
+
+  /**
+   * Meta's media id of a file: kept in Redis (every process uses it), else uploaded from MediaStore's
+   * bytes. One lookup or upload per file at a time in this process: a campaign's messages waiting for
+   * the same file wait for the same upload.
+   */
+  private mediaId(u: Upload): Promise<{ ok: true; id: string; fresh: boolean } | Exclude<SendResult, { ok: true }>> {
+    let p = this.uploading.get(u.id);
+    if (!p) {
+      p = this.lookUpOrUpload(u).finally(() => this.uploading.delete(u.id));
+      this.uploading.set(u.id, p);
+    }
+    return p;
+  }
+
+  private async lookUpOrUpload(u: Upload): Promise<{ ok: true; id: string; fresh: boolean } | Exclude<SendResult, { ok: true }>> {
+    const what = u.kind === 'image' ? 'picture' : 'video';
+    try {
+      const known = await this.redis.get(this.mediaKey(u.id));
+      if (known) return { ok: true, id: known, fresh: false };
+      const bytes = await this.media.get(u.id);
+      if (!bytes) return { ok: false, kind: 'permanent', reason: `the ${what} of this message (${u.id.slice(0, 12)}) is no longer kept in Redis: there is nothing to upload` };
+      const r = await this.api.upload(bytes, u.mime);
+      this.observe(r.ok ? { ok: true } : r);
+      if (!r.ok) return r;
+      await this.redis.set(this.mediaKey(u.id), r.id, 'EX', MEDIA_ID_TTL_S);
+      this.log.info({ channel: WHATSAPP, media: u.id.slice(0, 12), bytes: bytes.length }, `a ${what} was uploaded to Meta`);
+      return { ok: true, id: r.id, fresh: true };
+    } catch (e) {
+      return { ok: false, kind: 'transient', reason: `Redis: ${(e as Error).message}` };
+    }
+  }
+
+  /** Forgets a media id Meta no longer knows (unless another process has already put a new one there). */
+  private async forgetMedia(sha: string, id: string): Promise<void> {
+    await this.redis.eval(FORGET_IF, 1, this.mediaKey(sha), id).catch((e: Error) => this.log.warn({ channel: WHATSAPP, err: e.message }, 'could not forget a media id'));
   }
 
   /**
