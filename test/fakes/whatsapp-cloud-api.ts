@@ -1,19 +1,35 @@
-// A local stand-in for Meta's Graph API (the WhatsApp Cloud API's /{phone-number-id}/messages), as
-// strict as the real one where Waspada depends on it: the bearer token (190), message shapes and
-// Meta's size limits (100), approved templates only (132001), the 24-hour customer service window
-// (a free-form message outside it is taken, then reported failed with 131047 in a signed status
-// post, as Meta does), the pair rate (131056: one message every 6 s to a person, bursts borrowed from
-// later) and the number's throughput (130429). Statuses of accepted messages are posted to the
-// webhook, signed with the app secret, when one is given.
+// A local stand-in for Meta's Graph API (the WhatsApp Cloud API's /{phone-number-id}/messages and
+// /media), as strict as the real one where Waspada depends on it: the bearer token (190), message
+// shapes and Meta's size limits (100), uploads (multipart/form-data; JPEG or PNG up to 5 MB, MP4 or
+// 3GPP up to 16 MB) and pictures and videos sent by media id (an id it does not have: 100), approved
+// templates only (132001) with their header and body parameters (132012 a header of the wrong kind,
+// 132000 a wrong number of parameters, 132018 a parameter with a new line, a tab or more than 4
+// spaces in a row, 132005 a body over 1024 characters once filled in), the 24-hour customer service
+// window (a free-form message outside it is taken, then reported failed with 131047 in a signed
+// status post, as Meta does; templates go), the pair rate (131056: one message every 6 s to a person,
+// bursts borrowed from later) and the number's throughput (130429). Statuses of accepted messages are
+// posted to the webhook, signed with the app secret, when one is given.
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A template approved in WhatsApp Manager, as the fake checks a message naming it. */
+export interface ApprovedTemplate {
+  name: string;
+  /** Its language; any when not given. */
+  language?: string;
+  header?: 'IMAGE' | 'VIDEO';
+  /** Its body with {{1}}...: the number of parameters, and the length once they are filled in. */
+  body?: string;
+  /** The number of body parameters (when no body is given). */
+  params?: number;
+}
+
 export interface FakeGraphOptions {
   token: string;
   phoneNumberId: string;
-  /** Names of approved templates. */
-  templates?: string[];
+  /** Approved templates: a name alone is a template without header or body parameters. */
+  templates?: (string | ApprovedTemplate)[];
   /** Where statuses go (the server's /webhooks/whatsapp), signed with appSecret. */
   webhookUrl?: string;
   appSecret?: string;
@@ -38,9 +54,63 @@ export interface Sent {
   at: number;
   type: string;
   body: Record<string, unknown>;
-  /** The text a person sees (text body, interactive body, template name). */
+  /** The text a person sees (text body, interactive body, caption, template name). */
   text: string;
+  /** A template's body parameters. */
+  params?: string[];
+  /** The media id of a picture or video (its own, or in a template's header). */
+  mediaId?: string;
 }
+
+/** A file uploaded to /media. */
+export interface Uploaded {
+  id: string;
+  mime: string;
+  size: number;
+  at: number;
+}
+
+/** Meta's types and sizes for pictures and videos ("Supported media types"). */
+const MB = 1_000_000;
+const MEDIA_TYPES: Record<string, { kind: 'image' | 'video'; max: number }> = {
+  'image/jpeg': { kind: 'image', max: 5 * MB },
+  'image/png': { kind: 'image', max: 5 * MB },
+  'video/mp4': { kind: 'video', max: 16 * MB },
+  'video/3gpp': { kind: 'video', max: 16 * MB },
+};
+
+/** What a file is from its first bytes (Meta reads the file, not the name). */
+function sniff(b: Buffer): string | null {
+  if (b.length >= 8 && b.readUInt32BE(0) === 0x89504e47) return 'image/png';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') return b.toString('latin1', 8, 10) === '3g' ? 'video/3gpp' : 'video/mp4';
+  return null;
+}
+
+/** The parts of a multipart/form-data body: name, content type, bytes. */
+function multipart(body: Buffer, contentType: string | undefined): Map<string, { type?: string; data: Buffer }> | null {
+  const m = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
+  if (!m || !/^multipart\/form-data/i.test(contentType ?? '')) return null;
+  const delimiter = Buffer.from(`--${m[1] ?? m[2]}`);
+  const parts = new Map<string, { type?: string; data: Buffer }>();
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.toString('latin1', start, start + 2) === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) return null;
+    const part = body.subarray(start + 2, next - 2);
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) return null;
+    const head = part.toString('latin1', 0, split);
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (name) parts.set(name, { type: /content-type:\s*([^\r\n;]+)/i.exec(head)?.[1]?.trim(), data: part.subarray(split + 4) });
+    at = next;
+  }
+  return parts;
+}
+
+const MEDIA_NOT_FOUND = (path: string) => `(#100) Param ${path} is not a valid whatsapp business account media attachment ID`;
 
 const WINDOW_MS = 24 * 3600_000;
 const err = (code: number, message: string, details?: string) => ({
@@ -53,6 +123,12 @@ export class FakeGraph {
   readonly calls: GraphCall[] = [];
   readonly sentAll: Sent[] = [];
   readonly reads: string[] = [];
+  readonly uploads: Uploaded[] = [];
+  /** Statuses the fake reported (posted to the webhook when it has one). */
+  readonly reported: { id: string; to: string; status: string; code?: number }[] = [];
+  /** Files uploaded and still kept, by media id. */
+  private readonly media = new Map<string, Uploaded>();
+  private nextMediaId = 1037543291540000;
   /** Last time each person wrote (opens the 24-hour window). */
   private readonly lastInbound = new Map<string, number>();
   /** GCRA per person: when their next message is due. */
@@ -82,6 +158,16 @@ export class FakeGraph {
   /** The person wrote at `at` (the window is open for 24 hours from then). */
   wrote(waId: string, at = Date.now()): void {
     this.lastInbound.set(waId, at);
+  }
+
+  /** When the person last wrote, if they did. */
+  lastWrote(waId: string): number | undefined {
+    return this.lastInbound.get(waId);
+  }
+
+  /** Meta no longer has these uploaded files (all of them when none are named): their ids are refused. */
+  forgetMedia(...ids: string[]): void {
+    for (const id of ids.length ? ids : [...this.media.keys()]) this.media.delete(id);
   }
 
   /** Messages to this person are taken, then reported failed with 131026 (not on WhatsApp, or blocked us). */
@@ -116,14 +202,16 @@ export class FakeGraph {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'POST' && path === `/v23.0/${this.opts.phoneNumberId}/media`) return this.upload(req, res, raw);
     let body: Record<string, unknown> = {};
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     } catch {
       /* checked below */
     }
     const call: GraphCall = { at: Date.now(), status: 0, auth: req.headers.authorization, body };
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (req.method !== 'POST' || path !== `/v23.0/${this.opts.phoneNumberId}/messages`) {
       return this.reply(res, call, 400, err(100, `Unsupported post request. Object with ID '${path}' does not exist`));
     }
@@ -170,8 +258,26 @@ export class FakeGraph {
     const type = String(body.type);
     const part = isObject(body[type]) ? (body[type] as Record<string, unknown>) : {};
     const text =
-      type === 'text' ? String((part as { body?: unknown }).body) : type === 'interactive' ? String((part.body as { text?: unknown })?.text) : type === 'template' ? String(part.name) : '';
-    this.sentAll.push({ id, to, at: now, type, body, text });
+      type === 'text'
+        ? String((part as { body?: unknown }).body)
+        : type === 'interactive'
+          ? String((part.body as { text?: unknown })?.text)
+          : type === 'template'
+            ? String(part.name)
+            : typeof part.caption === 'string'
+              ? part.caption
+              : '';
+    const sent: Sent = { id, to, at: now, type, body, text };
+    if (type === 'image' || type === 'video') sent.mediaId = String(part.id);
+    if (type === 'template') {
+      const components = Array.isArray(part.components) ? (part.components as Record<string, unknown>[]) : [];
+      const param = (c: Record<string, unknown> | undefined) => (Array.isArray(c?.parameters) ? (c.parameters as Record<string, unknown>[]) : []);
+      sent.params = param(components.find((c) => c.type === 'body')).map((p) => String(p.text));
+      const h = param(components.find((c) => c.type === 'header'))[0];
+      const media = h && isObject(h[String(h.type)]) ? (h[String(h.type)] as Record<string, unknown>) : undefined;
+      if (media) sent.mediaId = String(media.id);
+    }
+    this.sentAll.push(sent);
     this.reply(res, call, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
     // What Meta reports later about the message.
     const opened = this.lastInbound.get(to);
@@ -192,11 +298,12 @@ export class FakeGraph {
       if (len(t) < 1 || len(t) > 4096) return bad('text.body must be 1 to 4096 characters');
       return null;
     }
-    if (b.type === 'template') {
-      const t = isObject(b.template) ? b.template : {};
-      if (!(this.opts.templates ?? []).includes(String(t.name))) return { code: 132001, message: '(#132001) Template name does not exist in the translation', details: `template name (${String(t.name)}) does not exist` };
-      if (!isObject(t.language) || typeof t.language.code !== 'string') return bad('template.language.code');
-      return null;
+    if (b.type === 'template') return this.checkTemplate(isObject(b.template) ? b.template : {});
+    if (b.type === 'image' || b.type === 'video') {
+      const m = isObject(b[b.type]) ? (b[b.type] as Record<string, unknown>) : {};
+      if (m.caption !== undefined && (len(m.caption) < 1 || len(m.caption) > 1024)) return bad(`${b.type}.caption must be 1 to 1024 characters`);
+      if (typeof m.link === 'string' && m.id === undefined) return null;
+      return this.knownMedia(m.id, b.type, `${b.type}['id']`);
     }
     if (b.type !== 'interactive' || !isObject(b.interactive)) return bad(`unsupported type ${String(b.type)}`);
     const i = b.interactive;
@@ -229,8 +336,92 @@ export class FakeGraph {
     return bad(`interactive type ${String(i.type)}`);
   }
 
+  /** A media id this fake holds, of a file of that kind; else Meta's refusal naming the parameter. */
+  private knownMedia(id: unknown, kind: 'image' | 'video', path: string): { code: number; message: string; details?: string } | null {
+    const file = typeof id === 'string' ? this.media.get(id) : undefined;
+    if (!file || MEDIA_TYPES[file.mime]?.kind !== kind) return { code: 100, message: MEDIA_NOT_FOUND(path) };
+    return null;
+  }
+
+  /** A template message against the approved templates: name and language, header, body parameters. */
+  private checkTemplate(t: Record<string, unknown>): { code: number; message: string; details?: string } | null {
+    const name = String(t.name);
+    const code = isObject(t.language) && typeof t.language.code === 'string' ? t.language.code : undefined;
+    if (code === undefined) return { code: 100, message: '(#100) Invalid parameter', details: 'template.language.code' };
+    const approved = (this.opts.templates ?? []).map((x) => (typeof x === 'string' ? { name: x } : x)).find((x) => x.name === name && (x.language === undefined || x.language === code));
+    if (!approved) return { code: 132001, message: '(#132001) Template name does not exist in the translation', details: `template name (${name}) does not exist in ${code}` };
+    const components = Array.isArray(t.components) ? t.components.filter(isObject) : [];
+    const at = (type: string) => components.findIndex((c) => c.type === type);
+    const paramsOf = (i: number) => (i >= 0 && Array.isArray(components[i]!.parameters) ? (components[i]!.parameters as unknown[]).filter(isObject) : []);
+    // The header: a picture or video of the approved kind, by a media id this fake holds (or a link).
+    const h = at('header');
+    const hp = paramsOf(h)[0];
+    if (approved.header) {
+      const kind = approved.header.toLowerCase() as 'image' | 'video';
+      if (!hp || hp.type !== kind || !isObject(hp[kind])) {
+        return { code: 132012, message: '(#132012) Parameter format does not match format in the created template', details: `header: Format mismatch, expected ${approved.header}, received ${hp ? String(hp.type).toUpperCase() : 'UNKNOWN'}` };
+      }
+      const media = hp[kind] as Record<string, unknown>;
+      if (!(typeof media.link === 'string' && media.id === undefined)) {
+        const problem = this.knownMedia(media.id, kind, `template['components'][${h}]['parameters'][0]['${kind}']['id']`);
+        if (problem) return problem;
+      }
+    } else if (hp) {
+      return { code: 132012, message: '(#132012) Parameter format does not match format in the created template', details: `header: Format mismatch, expected no header parameter, received ${String(hp.type).toUpperCase()}` };
+    }
+    // The body's parameters: their number, no new line, tab or more than 4 spaces in a row, the whole within 1024.
+    const params = paramsOf(at('body'));
+    const expected = approved.body !== undefined ? [...approved.body.matchAll(/\{\{\s*\d+\s*\}\}/g)].length : (approved.params ?? 0);
+    if (params.length !== expected) {
+      return { code: 132000, message: '(#132000) Number of parameters does not match the expected number of params', details: `body: number of localizable_params (${params.length}) does not match the expected number of params (${expected})` };
+    }
+    const texts: string[] = [];
+    for (const p of params) {
+      if (p.type !== 'text' || typeof p.text !== 'string' || p.text.length < 1) return { code: 100, message: '(#100) Invalid parameter', details: 'body parameter: type text with a non-empty text' };
+      if (/[\n\r\t]| {5,}/.test(p.text)) {
+        return { code: 132018, message: '(#132018) There was an issue with the parameters in your template.', details: 'Param text cannot have new-line/tab characters or more than 4 consecutive spaces' };
+      }
+      texts.push(p.text);
+    }
+    if (approved.body !== undefined) {
+      const filled = approved.body.replace(/\{\{\s*(\d+)\s*\}\}/g, (_, n: string) => texts[Number(n) - 1] ?? '');
+      if (filled.length > 1024) return { code: 132005, message: '(#132005) Translated text too long', details: `the body has ${filled.length} characters once its parameters are filled in; at most 1024` };
+    }
+    return null;
+  }
+
+  /** POST /{phone-number-id}/media: multipart/form-data with messaging_product, type and file. */
+  private upload(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+    const call: GraphCall = { at: Date.now(), status: 0, auth: req.headers.authorization, body: { upload: true, bytes: raw.length } };
+    if (req.headers.authorization !== `Bearer ${this.opts.token}` || !this.tokenValid) {
+      call.code = 190;
+      return this.reply(res, call, 401, err(190, 'Error validating access token: Session has expired'));
+    }
+    const refuse = (details: string) => {
+      call.code = 100;
+      this.reply(res, call, 400, err(100, '(#100) Invalid parameter', details));
+    };
+    const parts = multipart(raw, req.headers['content-type']);
+    if (!parts) return refuse('the body must be multipart/form-data');
+    if (parts.get('messaging_product')?.data.toString() !== 'whatsapp') return refuse('messaging_product is required');
+    const file = parts.get('file');
+    const type = parts.get('type')?.data.toString();
+    if (!file || !file.data.length) return refuse('file is required');
+    if (!type || file.type !== type) return refuse(`type (${String(type)}) must be the file's content type (${String(file.type)})`);
+    const rule = MEDIA_TYPES[type];
+    if (!rule || sniff(file.data) !== type) return refuse(`file: ${type} is not a supported type, or the file is not one`);
+    if (file.data.length > rule.max) return refuse(`file: ${file.data.length} bytes; a ${rule.kind} may have at most ${rule.max / MB} MB`);
+    const id = String(this.nextMediaId++);
+    const up: Uploaded = { id, mime: type, size: file.data.length, at: Date.now() };
+    this.uploads.push(up);
+    this.media.set(id, up);
+    call.body = { upload: true, id, mime: type, size: up.size };
+    this.reply(res, call, 200, { id });
+  }
+
   /** Posts a status of one of our messages to the webhook, signed, as Meta does. */
   status(id: string, to: string, status: string, error?: Record<string, unknown>): void {
+    this.reported.push({ id, to, status, ...(typeof error?.code === 'number' ? { code: error.code } : {}) });
     if (!this.opts.webhookUrl || !this.opts.appSecret) return;
     const value = {
       messaging_product: 'whatsapp',

@@ -1,8 +1,9 @@
 // WhatsApp Cloud API webhook posts shaped as Meta's documented examples ("Webhooks > messages"), and a
 // harness: the server on real Redis with the WhatsApp channel, replies landing on the fake Graph API.
+import { readTemplates } from '../../src/channels/whatsapp-cloud-render.js';
 import { loadConfig } from '../../src/config.js';
 import { startWaspada, type Running, type StartOptions } from '../../src/runtime.js';
-import { startFakeGraph, signedPost, type FakeGraph } from '../fakes/whatsapp-cloud-api.js';
+import { startFakeGraph, signedPost, type ApprovedTemplate, type FakeGraph, type FakeGraphOptions } from '../fakes/whatsapp-cloud-api.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from './redis.js';
 
 export const WA = {
@@ -73,6 +74,11 @@ export function statusPost(id: string, to: string, status: string, error?: Recor
   return envelope({ statuses: [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to, ...(error ? { errors: [error] } : {}) }] });
 }
 
+/** Every template of data/whatsapp-templates.yaml, as approved in WhatsApp Manager (name, language, header, body). */
+export function approvedTemplates(): ApprovedTemplate[] {
+  return Object.values(readTemplates()).map((t) => ({ name: t.name, language: t.language, body: t.body, ...(t.header ? { header: t.header } : {}) }));
+}
+
 export interface WaHarness {
   fake: FakeGraph;
   app: Running;
@@ -86,8 +92,13 @@ export interface WaHarness {
   close(): Promise<void>;
 }
 
-export async function startWhatsAppHarness(env: Record<string, string> = {}, opts: StartOptions = {}, fakeOpts: { statuses?: boolean; pairSeconds?: number; pairBurst?: number } = {}): Promise<WaHarness> {
-  const fake = await startFakeGraph({ token: WA.token, phoneNumberId: WA.phoneNumberId, templates: ['waspada_message_waiting'], appSecret: WA.appSecret, ...fakeOpts });
+export async function startWhatsAppHarness(
+  env: Record<string, string> = {},
+  opts: StartOptions = {},
+  fakeOpts: Pick<FakeGraphOptions, 'statuses' | 'pairSeconds' | 'pairBurst' | 'perSecond' | 'templates'> = {},
+): Promise<WaHarness> {
+  // The fake approves the templates data/whatsapp-templates.yaml names, as WhatsApp Manager would have.
+  const fake = await startFakeGraph({ token: WA.token, phoneNumberId: WA.phoneNumberId, templates: approvedTemplates(), appSecret: WA.appSecret, ...fakeOpts });
   const prefix = testPrefix('wa');
   const config = loadConfig({
     REDIS_URL,
