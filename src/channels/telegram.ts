@@ -1,7 +1,8 @@
 // Telegram: the webhook (a plain Node handler before Express) or long polling (telegraf), parsing
 // updates into what the inbox keeps, rendering replies (HTML-escaped text, inline keyboards, the 4096
-// limit), sending one message over a keep-alive connection and classifying Telegram's answer for the
-// outbox, and the telegram:set-webhook command.
+// limit; campaign pictures and videos with their captions: see ./telegram-media.ts), sending one message
+// over a keep-alive connection and classifying Telegram's answer for the outbox, and the
+// telegram:set-webhook command.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,13 +12,19 @@ import type { Telegraf, Telegram } from 'telegraf';
 import type { InlineKeyboardButton, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
+import type { MediaRef } from '../engine/types.js';
 import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
 import type { Inbound, MediaKind } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
+import { MediaStore } from '../store/media.js';
 import { isUnavailable } from '../store/store.js';
 import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, sameSecret, secretChecker } from './http.js';
 import { splitBy } from './split.js';
+import {
+  MAX_CAPTION, MEDIA_JSON_START, TelegramMediaSender, telegramMediaProblem,
+  type ApiAnswer, type ApiExchange, type TelegramMediaMessage,
+} from './telegram-media.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 
 export { sameSecret };
@@ -148,21 +155,40 @@ export function renderTelegram(reply: Outbound): TelegramMessage[] {
   const pieces = splitText(reply.text || ' ');
   return pieces.map((piece, i) => {
     const msg: TelegramMessage = { text: escapeHtml(piece), parse_mode: 'HTML', link_preview_options: { is_disabled: true } };
-    if (i === pieces.length - 1 && reply.choices?.length) {
-      msg.reply_markup = {
-        inline_keyboard: reply.choices.map((c) => [{ text: c.label, callback_data: `${reply.turn ?? 0}:${c.id}` }]),
-      };
-    }
+    if (i === pieces.length - 1 && reply.choices?.length) msg.reply_markup = inlineKeyboard(reply);
     return msg;
   });
 }
 
-/** Telegram's error answer. */
-interface ApiError {
-  error_code?: number;
-  description?: string;
-  parameters?: { retry_after?: number };
+/** The reply's choices as buttons, one a row; their data carries the turn (stale buttons are recognised). */
+function inlineKeyboard(reply: Outbound): { inline_keyboard: InlineKeyboardButton[][] } {
+  return { inline_keyboard: (reply.choices ?? []).map((c) => [{ text: c.label, callback_data: `${reply.turn ?? 0}:${c.id}` }]) };
 }
+
+/**
+ * One reply as Telegram messages, a picture or video with it: the file with the text as its caption
+ * (and the buttons), or, when the text is longer than a caption may be (1024 characters), the file
+ * alone and then the text as renderTelegram makes it. Without a file: renderTelegram's messages.
+ */
+export function renderTelegramReply(reply: Outbound): (TelegramMessage | TelegramMediaMessage)[] {
+  if (!reply.media) return renderTelegram(reply);
+  const text = reply.text ?? '';
+  // Counted in UTF-16 units, never fewer than the characters Telegram counts.
+  const fits = text.length <= MAX_CAPTION;
+  const media: TelegramMediaMessage = { media: reply.media };
+  if (fits && text.trim()) {
+    media.caption = escapeHtml(text);
+    media.parse_mode = 'HTML';
+  }
+  if (fits) {
+    if (reply.choices?.length) media.reply_markup = inlineKeyboard(reply);
+    return [media];
+  }
+  return [media, ...renderTelegram({ ...reply, media: undefined })];
+}
+
+/** Telegram's error answer. */
+type ApiError = ApiAnswer;
 
 /**
  * What Telegram's answer means for the outbox. 429: wait `retry_after`. 403 (blocked, deactivated,
@@ -194,6 +220,7 @@ const NOTICE_TIMEOUT_MS = 10_000;
 export class BotApiSender {
   private readonly base: URL;
   private readonly answerUrl: URL;
+  private readonly urls = new Map<string, URL>();
   private readonly agent: HttpAgent | HttpsAgent;
   private readonly request: typeof httpRequest;
 
@@ -224,30 +251,49 @@ export class BotApiSender {
     return this.post(this.answerUrl, JSON.stringify({ callback_query_id: id }));
   }
 
-  private post(url: URL, body: string, hooks?: SendHooks): Promise<SendResult> {
+  /**
+   * Any Bot API method, its body already encoded (JSON, or multipart/form-data for an upload): the
+   * answer's status and parsed JSON. `hooks.written` runs just before the body's bytes leave, as for
+   * sendMessage. Never throws.
+   */
+  call(method: string, body: string | Buffer, contentType: string, hooks?: SendHooks): Promise<ApiExchange> {
+    let url = this.urls.get(method);
+    if (!url) this.urls.set(method, (url = new URL(method, this.base)));
+    return this.exchange(url, body, contentType, hooks, true);
+  }
+
+  private async post(url: URL, body: string, hooks?: SendHooks): Promise<SendResult> {
+    const r = await this.exchange(url, body, 'application/json', hooks, false);
+    if ('error' in r) return { ok: false, kind: 'transient', reason: r.error };
+    return r.status === 200 ? { ok: true } : classify(r.status, r.json);
+  }
+
+  /** One request. A 200's body is read only when `answer200` (sendMessage's is not needed). */
+  private exchange(url: URL, body: string | Buffer, contentType: string, hooks: SendHooks | undefined, answer200: boolean): Promise<ApiExchange> {
     return new Promise((resolve) => {
       const req = this.request(
         url,
-        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs },
+        { method: 'POST', agent: this.agent, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) }, timeout: this.timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            if (res.statusCode === 200) return resolve({ ok: true });
-            let parsed: ApiError | null = null;
+            const status = res.statusCode ?? 0;
+            if (status === 200 && !answer200) return resolve({ status, json: null });
+            let json: ApiError | null = null;
             try {
-              parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ApiError | null;
+              json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ApiError | null;
             } catch {
               /* not JSON: a proxy or a crash in between */
             }
-            resolve(classify(res.statusCode ?? 0, parsed));
+            resolve({ status, json: json && typeof json === 'object' ? json : null });
           });
-          res.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
+          res.on('error', (e) => resolve({ error: e.message }));
         },
       );
       beforeBytes(req, hooks);
       req.on('timeout', () => req.destroy(new Error(`no answer from Telegram within ${this.timeoutMs} ms`)));
-      req.on('error', (e) => resolve({ ok: false, kind: 'transient', reason: e.message }));
+      req.on('error', (e) => resolve({ error: e.message }));
       req.end(body);
     });
   }
@@ -296,6 +342,8 @@ export class TelegramChannel implements Channel {
   private readonly inbox: Inbox;
   private readonly recipients: Recipients;
   private readonly s: TelegramSettings;
+  /** Pictures and videos: uploaded once, then sent by Telegram's file_id (kept in Redis). */
+  private readonly media: TelegramMediaSender;
   private bot: Telegraf | null = null;
 
   constructor(deps: ChannelDeps<TelegramSettings>) {
@@ -306,6 +354,14 @@ export class TelegramChannel implements Channel {
     this.api = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT));
     this.direct = new BotApiSender(this.s.TELEGRAM_BOT_TOKEN!, this.s.TELEGRAM_API_ROOT, keepAliveAgent(this.s.TELEGRAM_API_ROOT), NOTICE_TIMEOUT_MS);
     this.limits = { perSecond: this.s.TELEGRAM_RATE_GLOBAL, perChatPerSecond: this.s.TELEGRAM_RATE_PER_CHAT, perChatBurst: this.s.TELEGRAM_BURST_PER_CHAT };
+    this.media = new TelegramMediaSender({
+      call: (method, body, contentType, hooks) => this.api.call(method, body, contentType, hooks),
+      classify,
+      store: new MediaStore(deps.redis, deps.keys),
+      redis: deps.redis,
+      base: deps.keys.channel(TELEGRAM),
+      log: this.log,
+    });
   }
 
   get mode(): 'webhook' | 'polling' {
@@ -386,13 +442,26 @@ export class TelegramChannel implements Channel {
   }
 
   render(message: Outbound): unknown[] {
-    return renderTelegram(message);
+    return renderTelegramReply(message);
   }
 
   send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
     const chat = Number(to);
     if (!Number.isSafeInteger(chat)) return Promise.resolve({ ok: false, kind: 'gone', reason: `not a Telegram chat id: ${to.slice(0, 20)}` });
+    if (message.startsWith(MEDIA_JSON_START)) {
+      let msg: TelegramMediaMessage;
+      try {
+        msg = JSON.parse(message) as TelegramMediaMessage;
+      } catch {
+        return Promise.resolve({ ok: false, kind: 'permanent', reason: 'not a Telegram media message (JSON)' });
+      }
+      return this.media.send(chat, msg, hooks);
+    }
     return this.api.sendJson(chat, message, hooks);
+  }
+
+  mediaProblem(media: MediaRef): string | null {
+    return telegramMediaProblem(media);
   }
 
   async notify(to: string, text: string): Promise<boolean> {

@@ -64,7 +64,7 @@ export interface FakeMediaSend {
   caption?: string;
   /** Uploaded with the request (multipart/form-data) or named by a file_id issued before. */
   via: 'upload' | 'file_id';
-  /** The file_id it went by: the largest photo size's, or the video's. */
+  /** The file_id it went by: the one named, or of an upload the one issued (the largest photo size's, or the video's). */
   file_id: string;
   /** Of an upload: the file's name, content type and size in bytes. */
   filename?: string;
@@ -1241,7 +1241,7 @@ class FakeTelegramServer implements FakeTelegram {
     if (caption.entities) message.caption_entities = caption.entities;
     const rm = markup.markup as Record<string, unknown> | undefined;
     if (rm && 'inline_keyboard' in rm) message.reply_markup = { inline_keyboard: rm.inline_keyboard };
-    const sent: FakeMediaSend = { kind, via: upload ? 'upload' : 'file_id', file_id: fileId, message_id: message.message_id as number, at: Date.now() };
+    const sent: FakeMediaSend = { kind, via: upload ? 'upload' : 'file_id', file_id: upload ? fileId : (file as string), message_id: message.message_id as number, at: Date.now() };
     if (caption.text !== undefined) sent.caption = caption.text;
     if (upload) {
       sent.filename = upload.filename;
