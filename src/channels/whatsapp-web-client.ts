@@ -7,6 +7,21 @@ import type { Redis } from 'ioredis';
 import type { Store } from 'whatsapp-web.js';
 import type { Logger } from '../log.js';
 
+/** whatsapp-web.js's MessageMedia, as far as it is read here: a file as base64 with its type. */
+export interface WwebMedia {
+  mimetype: string;
+  /** The file's bytes, base64. */
+  data: string;
+  filename?: string | null;
+  filesize?: number | null;
+}
+
+export interface WwebSendOptions {
+  linkPreview?: boolean;
+  /** A picture's or video's caption. */
+  caption?: string;
+}
+
 /** What the channel uses of whatsapp-web.js's Client. */
 export interface WwebClient {
   on(event: string, listener: (...args: any[]) => void): unknown; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,7 +29,10 @@ export interface WwebClient {
   removeAllListeners(event?: string): unknown;
   /** Launches Chromium, opens WhatsApp Web and restores the link (or asks for a QR scan). */
   initialize(): Promise<void>;
-  sendMessage(chatId: string, content: string, options?: { linkPreview?: boolean }): Promise<unknown>;
+  /** Text, or a picture or video made by `media` (the library sends only its own MessageMedia as a file). */
+  sendMessage(chatId: string, content: string | WwebMedia, options?: WwebSendOptions): Promise<unknown>;
+  /** The library's MessageMedia for a file (whatsapp-web.js is loaded only with the client). */
+  media(mimetype: string, base64: string, filename?: string): WwebMedia;
   /** Closes the browser. After it, no Chromium process of this client is left. */
   destroy(): Promise<void>;
   getState(): Promise<string | null>;
@@ -52,7 +70,7 @@ interface BrowserLike {
  */
 export const realClient: WwebClientFactory = async (o) => {
   const mod = await import('whatsapp-web.js');
-  const { Client, LocalAuth, RemoteAuth } = (mod.default ?? mod) as typeof import('whatsapp-web.js');
+  const { Client, LocalAuth, RemoteAuth, MessageMedia } = (mod.default ?? mod) as typeof import('whatsapp-web.js');
   const authStrategy =
     o.auth === 'remote'
       ? new RemoteAuth({ store: o.store!, dataPath: o.dataDir, backupSyncIntervalMs: BACKUP_EVERY_MS })
@@ -94,7 +112,8 @@ export const realClient: WwebClientFactory = async (o) => {
         if (destroyed) kill();
       });
     },
-    sendMessage: (chatId, content, options) => client.sendMessage(chatId, content, options),
+    sendMessage: (chatId, content, options) => client.sendMessage(chatId, content as string | InstanceType<typeof MessageMedia>, options),
+    media: (mimetype, base64, filename) => new MessageMedia(mimetype, base64, filename ?? null),
     destroy,
     getState: () => client.getState(),
     logout: () => client.logout(),

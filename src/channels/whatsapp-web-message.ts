@@ -1,8 +1,10 @@
 // WhatsApp through whatsapp-web.js, the pure half: which incoming messages Waspada takes and what the
 // inbox keeps of them, what a reply becomes (plain text with numbered choices: this client has no
-// reliable buttons), and what a failed send means for the outbox.
+// reliable buttons; a campaign's picture or video with the text as its caption), which files WhatsApp
+// takes, and what a failed send means for the outbox.
 import type { Outbound } from '../content/render.js';
 import type { MediaKind } from '../conversation/service.js';
+import type { MediaRef } from '../engine/types.js';
 import type { SendResult } from './port.js';
 import { splitPlain } from './whatsapp-cloud-render.js';
 
@@ -91,19 +93,62 @@ export function messageId(m: WwebMessage): string | null {
   return typeof id === 'string' && MESSAGE_ID.test(id) ? id : null;
 }
 
-/** A message as whatsapp-web.js sends it: plain text (WhatsApp's own *bold* and _italic_ marks pass as they are). */
+/**
+ * A message as whatsapp-web.js sends it: plain text (WhatsApp's own *bold* and _italic_ marks pass as
+ * they are); with `media`, a picture or video (its bytes stay in Redis, MediaStore) and `text` its
+ * caption, possibly empty.
+ */
 export interface WwebOut {
   text: string;
+  media?: MediaRef;
+}
+
+// What WhatsApp takes, as Meta documents it for the Cloud API ("Supported media types",
+// https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media#supported-media-types, read
+// in AWS's copy of the table, https://docs.aws.amazon.com/social-messaging/latest/userguide/supported-media-types.html):
+// images JPEG or PNG up to 5 MB, videos MP4 or 3GPP up to 16 MB (H.264 with AAC). A linked phone sends
+// through the same WhatsApp, so the same limits hold. Captions: at most 1024 characters (Meta's
+// "Image messages" page, https://developers.facebook.com/documentation/business-messaging/whatsapp/messages/image-messages/).
+// MB as 2^20 bytes, as MediaStore counts them.
+export const MAX_CAPTION = 1024;
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+export const MAX_VIDEO_BYTES = 16 * 1024 * 1024;
+const IMAGE_TYPES = new Set(['image/jpeg', 'image/png']);
+const VIDEO_TYPES = new Set(['video/mp4', 'video/3gpp', 'video/3gp']);
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+/** Why WhatsApp cannot take this file as a picture or video, or null when it can. */
+export function wwebMediaProblem(m: MediaRef): string | null {
+  if (m.kind === 'image') {
+    if (!IMAGE_TYPES.has(m.mime)) return `WhatsApp takes pictures as JPEG or PNG, not ${m.mime}`;
+    if (m.bytes > MAX_IMAGE_BYTES) return `the picture has ${mb(m.bytes)}; WhatsApp takes pictures of at most 5 MB`;
+    return null;
+  }
+  if (m.kind === 'video') {
+    if (!VIDEO_TYPES.has(m.mime)) return `WhatsApp takes videos as MP4 or 3GPP, not ${m.mime}`;
+    if (m.bytes > MAX_VIDEO_BYTES) return `the video has ${mb(m.bytes)}; WhatsApp takes videos of at most 16 MB`;
+    return null;
+  }
+  return `WhatsApp cannot send a file of kind ${String((m as { kind?: unknown }).kind)}`;
 }
 
 /**
  * One reply as WhatsApp messages: the text, then a blank line and its choices as numbered lines (a
  * typed number or label is a choice: see the engine's matchChoice), split at paragraph, line or word
- * boundaries into pieces of at most 4096 characters.
+ * boundaries into pieces of at most 4096 characters. With a picture or video: the file, the text as its
+ * caption when it fits in 1024 characters, else the file without caption and then the text.
  */
 export function renderWweb(reply: Outbound): WwebOut[] {
-  const text = reply.text || ' ';
   const menu = reply.choices?.length ? `\n\n${reply.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n')}` : '';
+  if (reply.media) {
+    // A picture or video: the text (and menu) as its caption, or, longer than a caption may be, the file alone and then the text.
+    const caption = (reply.text ?? '') + menu;
+    if (!caption.trim()) return [{ text: '', media: reply.media }];
+    if (caption.length <= MAX_CAPTION) return [{ text: caption, media: reply.media }];
+    return [{ text: '', media: reply.media }, ...splitPlain(caption, MAX_MESSAGE).map((piece) => ({ text: piece }))];
+  }
+  const text = reply.text || ' ';
   return splitPlain(text + menu, MAX_MESSAGE).map((piece) => ({ text: piece }));
 }
 

@@ -3,18 +3,24 @@
 // only created, as the staff CLI does to queue messages), prints a QR code to link a phone, reconnects
 // after a disconnect, and stops for good when WhatsApp logs the number out or blocks it. Messages go to
 // the durable inbox; replies come from the outbox, slowly and only to people who wrote first: an
-// unofficial client that sends fast, or to strangers, gets its number banned.
+// unofficial client that sends fast, or to strangers, gets its number banned. Campaign pictures and
+// videos go as the library's MessageMedia with the text as caption.
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
+import type { MediaRef } from '../engine/types.js';
 import type { Delivery, Inbox } from '../conversation/inbox.js';
 import type { Inbound } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Redis } from 'ioredis';
+import { MEDIA_TTL_S, MediaStore } from '../store/media.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 import { qrForTerminal, realClient, RedisAuthStore, sleep, type WwebClient, type WwebClientFactory } from './whatsapp-web-client.js';
-import { classifySendError, messageId, messageToBody, renderWweb, WHATSAPP_WEB, type WwebBody, type WwebMessage, type WwebOut } from './whatsapp-web-message.js';
+import {
+  classifySendError, messageId, messageToBody, renderWweb, WHATSAPP_WEB, wwebMediaProblem,
+  type WwebBody, type WwebMessage, type WwebOut,
+} from './whatsapp-web-message.js';
 
 export { WHATSAPP_WEB };
 
@@ -70,6 +76,8 @@ const NOT_READY_RETRY_MS = 30_000;
 /** A send that has not finished by then is given up (and tried again): the page is stuck. */
 const SEND_TIMEOUT_MS = 2 * 60_000;
 const PRIVATE_CHAT = /^[0-9]{5,24}@(?:c\.us|lid)$/;
+/** A file's name as WhatsApp shows it (a document would; a picture or video hardly). */
+const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'video/mp4': 'mp4', 'video/3gpp': '3gp', 'video/3gp': '3gp' };
 /** How many chats known to have written are remembered in memory. */
 const KNOWN_KEPT = 10_000;
 
@@ -130,6 +138,8 @@ export class WhatsappWebChannel implements Channel {
   private readonly factory: WwebClientFactory;
   private readonly showQr: (text: string) => void;
   private readonly pacer: Pacer;
+  /** Campaign pictures and videos (their bytes, kept in Redis by the web process). */
+  private readonly files: MediaStore;
   /** Keyed references of chats known to have written (or opted in). Bounded. */
   private readonly known = new Set<string>();
   private client: WwebClient | null = null;
@@ -157,6 +167,7 @@ export class WhatsappWebChannel implements Channel {
     const perSecond = this.s.WHATSAPP_WEB_RATE_PER_MINUTE / 60;
     this.limits = { perSecond, perChatPerSecond: 1 / this.s.WHATSAPP_WEB_SECONDS_PER_CHAT, perChatBurst: 1 };
     this.pacer = new Pacer(1000 / perSecond, this.s.WHATSAPP_WEB_SECONDS_PER_CHAT * 1000, this.s.WHATSAPP_WEB_JITTER_MS);
+    this.files = new MediaStore(deps.redis, deps.keys);
   }
 
   /** No webhooks: messages come from the client's events. */
@@ -415,6 +426,10 @@ export class WhatsappWebChannel implements Channel {
     return renderWweb(message);
   }
 
+  mediaProblem(media: MediaRef): string | null {
+    return wwebMediaProblem(media);
+  }
+
   private notReady(): SendResult {
     return { ok: false, kind: 'retry', afterMs: NOT_READY_RETRY_MS, reason: `whatsapp-web is ${this.state}${this.lastError ? `: ${this.lastError}` : ''}` };
   }
@@ -432,16 +447,31 @@ export class WhatsappWebChannel implements Channel {
       } catch {
         return { ok: false, kind: 'permanent', reason: 'not a whatsapp-web message (JSON)' };
       }
-      if (!out || typeof out.text !== 'string' || !out.text) return { ok: false, kind: 'permanent', reason: 'not a whatsapp-web message (no text)' };
+      if (!out || typeof out.text !== 'string' || (!out.text && !out.media)) return { ok: false, kind: 'permanent', reason: 'not a whatsapp-web message (no text)' };
+      if (out.media) {
+        const problem = wwebMediaProblem(out.media);
+        if (problem) return { ok: false, kind: 'permanent', reason: problem };
+      }
       if (!PRIVATE_CHAT.test(to)) return { ok: false, kind: 'gone', reason: `not a WhatsApp private chat: ${to.slice(0, 8)}…` };
       if (!(await this.mayWrite(to))) return { ok: false, kind: 'permanent', reason: 'never wrote: whatsapp-web only answers people who wrote first' };
       if (this.state !== 'ready') return this.notReady();
+      // A file is read for each send: whatsapp-web.js cannot reuse an upload. It hands WhatsApp Web the
+      // whole file (base64, through the page) on every sendMessage, and WhatsApp Web encrypts and uploads
+      // it again; the library gives back no id of the uploaded file to send by. (The Cloud API and
+      // Telegram upload once.) At this channel's pace (12 a minute by default) that is affordable.
+      const bytes = out.media ? await this.files.get(out.media.id) : null;
+      if (out.media && !bytes) {
+        const what = out.media.kind === 'image' ? 'picture' : 'video';
+        return { ok: false, kind: 'permanent', reason: `the campaign's ${what} ${out.media.id.slice(0, 12)}… is no longer kept (files are kept ${MEDIA_TTL_S / 86_400} days after they were last stored): it cannot be sent` };
+      }
       await this.pacer.wait(to);
       const client = this.client;
       if (this.state !== 'ready' || !client) return this.notReady();
+      const content = out.media && bytes ? client.media(out.media.mime, bytes.toString('base64'), `${out.media.id.slice(0, 16)}.${EXTENSION[out.media.mime] ?? 'bin'}`) : out.text;
+      const options = out.media ? (out.text ? { caption: out.text } : {}) : { linkPreview: false };
       hooks?.written();
       this.pacer.sent(to);
-      await withTimeout(client.sendMessage(to, out.text, { linkPreview: false }), SEND_TIMEOUT_MS);
+      await withTimeout(client.sendMessage(to, content, options), SEND_TIMEOUT_MS);
       return { ok: true };
     } catch (e) {
       return classifySendError(e);

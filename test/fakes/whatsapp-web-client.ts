@@ -1,19 +1,33 @@
 // A fake whatsapp-web.js: clients that emit the library's events (qr, authenticated, ready, message,
-// disconnected, auth_failure, change_state, call) when a test says so, and record every sendMessage.
+// disconnected, auth_failure, change_state, call) when a test says so, and record every sendMessage,
+// text or a picture or video (a MessageMedia made by the client's media(), with its caption).
 // Its factory stands in for the real one (the channel builds a new client on each reconnect).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
-import type { WwebClient, WwebClientFactory } from '../../src/channels/whatsapp-web-client.js';
+import type { WwebClient, WwebClientFactory, WwebMedia, WwebSendOptions } from '../../src/channels/whatsapp-web-client.js';
 import type { WwebMessage } from '../../src/channels/whatsapp-web-message.js';
 
 export interface FakeSend {
   chat: string;
+  /** The text, or a file's caption ('' for none). */
   text: string;
+  /** A picture or video sent: its type, name, size and the SHA-256 of its bytes. */
+  media?: { mimetype: string; filename: string | null; bytes: number; sha256: string };
   /** Date.now() when sendMessage was called. */
   at: number;
   /** Which client (0, 1, ...) sent it. */
   client: number;
+}
+
+/** Stands in for whatsapp-web.js's MessageMedia (same fields). */
+export class FakeMessageMedia implements WwebMedia {
+  constructor(
+    readonly mimetype: string,
+    readonly data: string,
+    readonly filename: string | null = null,
+    readonly filesize: number | null = null,
+  ) {}
 }
 
 /** What a client does when initialized: emit the events a real one would in that situation. */
@@ -48,11 +62,24 @@ export class FakeWwebClient extends EventEmitter implements WwebClient {
     this.emit('ready');
   }
 
-  async sendMessage(chatId: string, content: string): Promise<unknown> {
+  media(mimetype: string, base64: string, filename?: string): WwebMedia {
+    return new FakeMessageMedia(mimetype, base64, filename ?? null);
+  }
+
+  async sendMessage(chatId: string, content: string | WwebMedia, options: WwebSendOptions = {}): Promise<unknown> {
     if (this.destroyed) throw new Error('Protocol error (Runtime.callFunctionOn): Session closed.');
     const refused = this.world.refuse.get(chatId);
     if (refused) throw new Error(refused);
-    this.world.sends.push({ chat: chatId, text: content, at: Date.now(), client: this.index });
+    if (typeof content === 'string') {
+      this.world.sends.push({ chat: chatId, text: content, at: Date.now(), client: this.index });
+    } else {
+      // The library sends a file only as its own MessageMedia; anything else it does not take as one.
+      if (!(content instanceof FakeMessageMedia)) throw new Error('not a MessageMedia: make it with the client\'s media()');
+      const bytes = Buffer.from(content.data, 'base64');
+      if (!bytes.length || bytes.toString('base64') !== content.data) throw new Error('MessageMedia data is not base64 of a file');
+      const media = { mimetype: content.mimetype, filename: content.filename, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      this.world.sends.push({ chat: chatId, text: options.caption ?? '', media, at: Date.now(), client: this.index });
+    }
     return { id: { _serialized: `true_${chatId}_${randomBytes(8).toString('hex')}` } };
   }
 

@@ -1,0 +1,218 @@
+// Campaign pictures and videos through a linked phone: the channel on the fake whatsapp-web.js client,
+// messages handed over by the durable outbox (its written hook), the files in real Redis (MediaStore)
+// under a key prefix of this file's own.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WhatsappWebChannel, type WhatsappWebSettings } from '../../src/channels/whatsapp-web.js';
+import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, renderWweb } from '../../src/channels/whatsapp-web-message.js';
+import { loadContent } from '../../src/content/index.js';
+import type { MediaRef } from '../../src/engine/types.js';
+import { silentLogger } from '../../src/log.js';
+import { RedisOutbox, type OutboxItem } from '../../src/outbox/outbox.js';
+import { RedisRecipients } from '../../src/outbox/recipients.js';
+import { DataCipher } from '../../src/store/cipher.js';
+import { keyspace } from '../../src/store/keys.js';
+import { MediaStore } from '../../src/store/media.js';
+import { connectRedis } from '../../src/store/redis.js';
+import { FakeWhatsapp, waitUntil } from '../fakes/whatsapp-web-client.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+
+const content = loadContent();
+
+// ---- tiny real files, made here -------------------------------------------------------------------
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(b: Buffer): number {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
+  return Buffer.concat([head, data, crc]);
+}
+let made = 0;
+/** A PNG of the given size: signature, IHDR, a text chunk making each file different, IEND. */
+function png(width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const text = Buffer.from(`Comment\0waspada test ${process.pid} ${++made} ${Math.random()}`, 'latin1');
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('tEXt', text), pngChunk('IEND', Buffer.alloc(0))]);
+}
+/** An MP4: an ftyp box (brand isom), then a free box making each file different. */
+function mp4(): Buffer {
+  const note = Buffer.from(`waspada test ${process.pid} ${++made} ${Math.random()}`, 'latin1');
+  const free = Buffer.alloc(8);
+  free.writeUInt32BE(8 + note.length, 0);
+  free.write('free', 4, 'latin1');
+  return Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2', 'latin1'), free, note]);
+}
+
+/** A campaign's message as the broadcast module makes it: the text (rendered with its footer) and the file. */
+const campaign = (text: string, media: MediaRef): OutboxItem => ({ lang: 'id', reply: { say: [{ key: 'broadcast.message', vars: { text } }], campaign: true, media } });
+const captionOf = (text: string) => content.renderer.reply('id', { say: [{ key: 'broadcast.message', vars: { text } }] }).text;
+
+let n = 0;
+const newChat = () => `62813${String(process.pid).slice(-4)}${String(++n).padStart(4, '0')}@c.us`;
+
+describe('WhatsApp Web sends campaign pictures and short videos', () => {
+  const prefix = testPrefix('wweb-media');
+  const keys = keyspace(prefix);
+  const wa = new FakeWhatsapp();
+  let redis: Redis;
+  let channel: WhatsappWebChannel;
+  let outbox: RedisOutbox;
+  let media: MediaStore;
+  const counts = async () => (await outbox.counts())['whatsapp-web']!;
+  const settings: WhatsappWebSettings = {
+    WHATSAPP_WEB_ENABLED: true,
+    PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium',
+    WHATSAPP_WEB_AUTH: 'local',
+    WHATSAPP_WEB_DATA_DIR: '/nonexistent/whatsapp-web',
+    WHATSAPP_WEB_RATE_PER_MINUTE: 600,
+    WHATSAPP_WEB_SECONDS_PER_CHAT: 0.05,
+    WHATSAPP_WEB_JITTER_MS: 0,
+    WHATSAPP_WEB_RECONNECT_SECONDS: 0.05,
+    HASH_SECRET: 'wweb-media-test-secret-0123456789',
+    whatsappWeb: { client: wa.factory, showQr: wa.showQr },
+  };
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    media = new MediaStore(redis, keys);
+    channel = new WhatsappWebChannel({ settings, inbox: {} as never, recipients: new RedisRecipients(redis, keys), log: silentLogger, redis, keys });
+    outbox = new RedisOutbox({
+      redis,
+      keys,
+      channels: [channel],
+      render: (lang, reply) => content.renderer.reply(lang, reply),
+      cipher: DataCipher.throwaway(),
+      recipients: new RedisRecipients(redis, keys),
+      idlePollMs: 20,
+    });
+    channel.start();
+    await waitUntil(() => channel.linkState === 'ready');
+    await outbox.start();
+  });
+  afterAll(async () => {
+    await outbox?.stop(0);
+    await channel?.stop();
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('a video reaches a WhatsApp Web chat with its caption', async () => {
+    const video = await media.put(mp4());
+    const chat = newChat();
+    await channel.allow(chat);
+    const before = await counts();
+    await outbox.deliver({ channel: 'whatsapp-web', user: chat }, [campaign('Tonton sebelum berangkat kerja ke luar negeri.', video)], { priority: 'bulk' });
+    await wa.until(chat, 1);
+    expect(wa.sends.filter((s) => s.chat === chat)).toEqual([
+      expect.objectContaining({
+        text: captionOf('Tonton sebelum berangkat kerja ke luar negeri.'),
+        media: { mimetype: 'video/mp4', filename: `${video.id.slice(0, 16)}.mp4`, bytes: video.bytes, sha256: video.id },
+      }),
+    ]);
+    await expect.poll(async () => (await counts()).sent - before.sent).toBe(1);
+    expect((await counts()).in_doubt - before.in_doubt).toBe(0);
+  });
+
+  it('a picture reaches each chat as the library\'s MessageMedia with its bytes unchanged: this client uploads it for every send', async () => {
+    const picture = await media.put(png(800, 600));
+    const chats = [newChat(), newChat()];
+    for (const c of chats) await channel.allow(c);
+    await Promise.all(chats.map((c) => outbox.deliver({ channel: 'whatsapp-web', user: c }, [campaign('Cek agen di SIAPkerja.', picture)])));
+    for (const c of chats) {
+      await wa.until(c, 1);
+      expect(wa.sends.filter((s) => s.chat === c)).toEqual([
+        expect.objectContaining({ text: captionOf('Cek agen di SIAPkerja.'), media: { mimetype: 'image/png', filename: `${picture.id.slice(0, 16)}.png`, bytes: picture.bytes, sha256: picture.id } }),
+      ]);
+    }
+  });
+
+  it('a caption over 1024 characters goes as the picture then the text', async () => {
+    const picture = await media.put(png(640, 480));
+    const long = Array.from({ length: 40 }, (_, i) => `Kalimat nomor ${i + 1} tentang tawaran kerja yang terlalu bagus.`).join(' ');
+    const text = captionOf(long);
+    expect(text.length).toBeGreaterThan(1024);
+    const chat = newChat();
+    await channel.allow(chat);
+    await outbox.deliver({ channel: 'whatsapp-web', user: chat }, [campaign(long, picture)]);
+    await wa.until(chat, 2);
+    const got = wa.sends.filter((s) => s.chat === chat);
+    expect(got[0]).toMatchObject({ text: '', media: { mimetype: 'image/png', sha256: picture.id } });
+    expect(got.slice(1).every((s) => !s.media)).toBe(true);
+    expect(got.slice(1).map((s) => s.text).join('')).toBe(text);
+  });
+
+  it('the caption carries the numbered choices; an empty text sends the file without caption', () => {
+    const picture: MediaRef = { id: 'b'.repeat(64), kind: 'image', mime: 'image/jpeg', bytes: 100 };
+    expect(renderWweb({ text: 'Mau berhenti?', media: picture, choices: [{ id: 'stop', label: 'Berhenti' }], turn: 2 })).toEqual([{ text: 'Mau berhenti?\n\n1. Berhenti', media: picture }]);
+    expect(renderWweb({ text: '', media: picture })).toEqual([{ text: '', media: picture }]);
+    expect(renderWweb({ text: 'x'.repeat(1024), media: picture })).toHaveLength(1);
+    expect(renderWweb({ text: 'x'.repeat(1025), media: picture })).toEqual([{ text: '', media: picture }, { text: 'x'.repeat(1025) }]);
+  });
+
+  it('a picture over 5 MB or a video over 16 MB is refused before sending, with the reason', async () => {
+    const ref = (o: Partial<MediaRef>): MediaRef => ({ id: createHash('sha256').update(JSON.stringify(o)).digest('hex'), kind: 'image', mime: 'image/jpeg', bytes: 1000, ...o });
+    const big = ref({ bytes: MAX_IMAGE_BYTES + 1 });
+    expect(channel.mediaProblem(big)).toMatch(/5\.0 MB; WhatsApp takes pictures of at most 5 MB/);
+    expect(channel.mediaProblem(ref({ bytes: MAX_IMAGE_BYTES }))).toBeNull();
+    expect(channel.mediaProblem(ref({ mime: 'image/webp' }))).toMatch(/JPEG or PNG, not image\/webp/);
+    expect(channel.mediaProblem(ref({ kind: 'video', mime: 'video/mp4', bytes: MAX_VIDEO_BYTES + 1 }))).toMatch(/16\.0 MB; WhatsApp takes videos of at most 16 MB/);
+    expect(channel.mediaProblem(ref({ kind: 'video', mime: 'video/mp4', bytes: MAX_VIDEO_BYTES }))).toBeNull();
+    expect(channel.mediaProblem(ref({ kind: 'video', mime: 'video/3gpp' }))).toBeNull();
+    expect(channel.mediaProblem(ref({ kind: 'video', mime: 'video/quicktime' }))).toMatch(/MP4 or 3GPP, not video\/quicktime/);
+    // Sent anyway (a campaign made before the check): refused for good with that reason; WhatsApp never sees it.
+    const chat = newChat();
+    await channel.allow(chat);
+    let written = false;
+    const [msg] = channel.render({ text: 'Besar.', media: big });
+    expect(await channel.send(chat, JSON.stringify(msg), { written: () => void (written = true) })).toEqual({ ok: false, kind: 'permanent', reason: channel.mediaProblem(big) });
+    expect(written).toBe(false);
+    const before = await counts();
+    await outbox.deliver({ channel: 'whatsapp-web', user: chat }, [campaign('Besar.', big)]);
+    await expect.poll(async () => (await counts()).failed - before.failed).toBe(1);
+    expect(wa.sent(chat)).toEqual([]);
+  });
+
+  it('a file no longer kept in Redis fails for good, saying so, and nothing is sent', async () => {
+    const video = await media.put(mp4());
+    await redis.del(keys.media(video.id));
+    const chat = newChat();
+    await channel.allow(chat);
+    let written = false;
+    const [msg] = channel.render({ text: 'Hilang.', media: video });
+    expect(await channel.send(chat, JSON.stringify(msg), { written: () => void (written = true) })).toMatchObject({
+      ok: false,
+      kind: 'permanent',
+      reason: expect.stringMatching(/video .* is no longer kept .* cannot be sent/),
+    });
+    expect(written).toBe(false);
+    expect(wa.sent(chat)).toEqual([]);
+  });
+
+  it('the written hook fires once, right before the file is handed to the client', async () => {
+    const picture = await media.put(png(100, 100));
+    const chat = newChat();
+    await channel.allow(chat);
+    const sendsAtHook: number[] = [];
+    const [msg] = channel.render({ text: 'Kait.', media: picture });
+    const r = await channel.send(chat, JSON.stringify(msg), { written: () => void sendsAtHook.push(wa.sent(chat).length) });
+    expect(r).toEqual({ ok: true });
+    expect(sendsAtHook).toEqual([0]);
+    expect(wa.sends.filter((s) => s.chat === chat)).toEqual([expect.objectContaining({ text: 'Kait.', media: expect.objectContaining({ sha256: picture.id }) })]);
+  });
+});
