@@ -123,7 +123,7 @@ export type RunOutcome = { done: true } | { done: false; wakeAt: number; why: 'p
 
 /** A campaign's message as the engine's reply: the text (caption of its picture or video), marked as a campaign's. */
 export function campaignReply(text: string, media: MediaRef | null): Reply {
-  return { say: [{ key: 'broadcast.message', vars: { text } }], campaign: true, ...(media ? { media } : {}) };
+  return { say: [{ key: 'broadcast.message', vars: { text } }], campaign: true, plain: text, ...(media ? { media } : {}) };
 }
 
 const BITS_PER_READ = 8 * 4096;
@@ -199,7 +199,7 @@ export class Campaigns {
         if (problem) throw new CampaignError(`${channel}: ${problem}${narrow}`);
       }
       for (const [lang, text] of Object.entries(texts)) {
-        const problem = sender.campaignProblem?.({ text: text!, campaign: true, ...(media ? { media } : {}) });
+        const problem = sender.campaignProblem?.({ text: text!, plain: text!, campaign: true, ...(media ? { media } : {}) });
         if (problem) throw new CampaignError(`${channel} (${lang}): ${problem}${narrow}`);
       }
     }

@@ -42,7 +42,7 @@ export const USAGE = `usage: npm run --silent broadcast -- <command>
 class UsageError extends Error {}
 
 /** The server's Redis, an outbox over the configured channels (lanes not started), and the broadcast parts. */
-async function open(config: Config): Promise<{ parts: BroadcastParts; channels: string[]; close(): Promise<void> }> {
+async function open(config: Config): Promise<{ parts: BroadcastParts; channels: string[]; optIn(channel: string, user: string): Promise<void>; close(): Promise<void> }> {
   requireHotlineConfig(config);
   const log = createLogger(config.LOG_LEVEL ?? 'warn', 2);
   const redis = await connectRedis(config.REDIS_URL!);
@@ -58,6 +58,9 @@ async function open(config: Config): Promise<{ parts: BroadcastParts; channels: 
   return {
     parts,
     channels: channels.map((c) => c.name),
+    async optIn(channel, user) {
+      await CHANNELS.find((m) => m.name === channel)?.optIn?.({ settings: config, redis, keys }, user);
+    },
     async close() {
       await parts.close();
       redis.disconnect();
@@ -148,7 +151,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
       }
       case 'test': {
         const m = /^([a-z-]+):(.+)$/.exec(o.to ?? '');
-        if (!m) throw new UsageError('--to CHANNEL:USER is needed (your own chat, e.g. telegram:123456789)');
+        if (!m) throw new UsageError('--to CHANNEL:USER is needed (your own chat on that channel: CHANNEL as in the segment, USER your id there)');
         if (!o['text-file'] && !o['text-file-en']) throw new UsageError('--text-file (Indonesian) or --text-file-en is needed');
         const r = await parts.campaigns.testSend({ texts: { id: read(o['text-file']), en: read(o['text-file-en']) }, media: await media() }, { channel: m[1]!, user: m[2]! });
         out(o.json ? JSON.stringify({ test: true, to: o.to, results: r }) : Object.entries(r).map(([lang, x]) => `${lang}: ${x}`).join('\n'));
@@ -173,7 +176,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
       case 'import': {
         if (!positionals[0]) throw new UsageError('a CSV file is needed');
         const known = Object.fromEntries(CHANNELS.map((m) => [m.name, m.userId]));
-        const r = await importSubscribers(readFileSync(positionals[0], 'utf8'), parts.subscribers, known);
+        const r = await importSubscribers(readFileSync(positionals[0], 'utf8'), parts.subscribers, known, Date.now(), (channel, user) => opened!.optIn(channel, user));
         if (o.json) out(JSON.stringify(r));
         else {
           out(`${r.added} added, ${r.updated} updated, ${r.optedOut} refused (opted out before), ${r.refused.length} refused`);

@@ -35,7 +35,17 @@ function cells(line: string): string[] {
 /** The channels people may be imported for, with what an address looks like on each (the channel modules' `userId`). */
 export type ImportChannels = Record<string, RegExp>;
 
-export async function importSubscribers(csv: string, subscribers: Subscribers, channels: ImportChannels, now = Date.now()): Promise<ImportResult> {
+/**
+ * Imports people who opted in elsewhere. `optIn` tells a channel that writes only to people who wrote
+ * first (whatsapp-web) that this person agreed: called for each person added or updated.
+ */
+export async function importSubscribers(
+  csv: string,
+  subscribers: Subscribers,
+  channels: ImportChannels,
+  now = Date.now(),
+  optIn?: (channel: string, user: string) => Promise<void>,
+): Promise<ImportResult> {
   const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = cells(lines[0] ?? '').map((h) => h.toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
@@ -49,10 +59,11 @@ export async function importSubscribers(csv: string, subscribers: Subscribers, c
   const flush = async () => {
     const rows = pending.splice(0);
     const outcomes = subscribers.addMany ? await subscribers.addMany(rows) : await Promise.all(rows.map((r) => subscribers.add(r)));
-    for (const r of outcomes) {
+    for (const [i, r] of outcomes.entries()) {
       if (r === 'new') result.added++;
       else if (r === 'updated') result.updated++;
       else result.optedOut++;
+      if (optIn && r !== 'opted_out') await optIn(rows[i]!.channel, rows[i]!.user);
     }
   };
   for (let i = 1; i < lines.length; i++) {

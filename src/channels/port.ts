@@ -136,4 +136,10 @@ export interface ChannelModule<C = Record<string, unknown>> {
   commands?: Record<string, ChannelCommand<C>>;
   /** What a person's address looks like on this platform (checks imported subscriber lists). */
   userId: RegExp;
+  /**
+   * Records that a person opted in elsewhere (an imported subscriber with a consent date), for a
+   * channel that otherwise writes only to people who wrote first. Runs in any process (the CLI), not
+   * only the one holding the channel.
+   */
+  optIn?(ctx: { settings: C; redis: Redis; keys: Keyspace }, user: string): Promise<void>;
 }

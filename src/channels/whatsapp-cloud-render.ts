@@ -321,10 +321,12 @@ function renderCampaign(reply: Outbound, templates: () => Templates): TemplateMe
   } catch (e) {
     return { refused: `campaign message not sent: data/whatsapp-templates.yaml cannot be used (${(e as Error).message.slice(0, 300)})` };
   }
-  const problem = (media && cloudMediaProblem(media)) || campaignTextProblem(reply.text, form, all);
+  // The campaign's own words: the template has its own opening and "reply STOP" lines.
+  const text = reply.plain ?? reply.text;
+  const problem = (media && cloudMediaProblem(media)) || campaignTextProblem(text, form, all);
   if (problem) return { refused: `campaign message not sent: ${problem}` };
   const t = campaignTemplate(form, all) as TemplateDef;
-  const body = { type: 'body' as const, parameters: [{ type: 'text' as const, text: templateParam(reply.text) }] };
+  const body = { type: 'body' as const, parameters: [{ type: 'text' as const, text: templateParam(text) }] };
   const head = { name: t.name, language: { code: t.language } };
   if (!media) return { type: 'template', template: { ...head, components: [body] } };
   return { upload: uploadOf(media), type: 'template', template: { ...head, components: [{ type: 'header', parameters: [mediaParameter(media.kind, {})] }, body] } };

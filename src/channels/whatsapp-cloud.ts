@@ -476,7 +476,7 @@ export class WhatsAppCloudChannel implements Channel {
    * long for the template once its line breaks are separators), or null: what render would refuse.
    */
   campaignProblem(message: Outbound): string | null {
-    return (message.media && cloudMediaProblem(message.media)) || campaignTextProblem(message.text, message.media?.kind ?? 'text');
+    return (message.media && cloudMediaProblem(message.media)) || campaignTextProblem(message.plain ?? message.text, message.media?.kind ?? 'text');
   }
 
   async send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {

@@ -355,7 +355,7 @@ export class WhatsappWebChannel implements Channel {
 
   /** A chat as the record of who wrote knows it: a keyed hash, so that no key or member is a phone number. */
   private ref(chat: string): string {
-    return createHmac('sha256', this.secret).update(`${WHATSAPP_WEB}:${chat}`).digest('base64url').slice(0, 22);
+    return chatRef(this.secret, chat);
   }
 
   private remember(ref: string): void {
@@ -497,6 +497,11 @@ export class WhatsappWebChannel implements Channel {
   }
 }
 
+/** A chat as the record of who wrote knows it (a keyed hash: no key or member is a phone number). */
+function chatRef(secret: string, chat: string): string {
+  return createHmac('sha256', secret).update(`${WHATSAPP_WEB}:${chat}`).digest('base64url').slice(0, 22);
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from WhatsApp Web within ${ms / 1000} s`)), ms)));
@@ -516,4 +521,9 @@ export const whatsappWeb: ChannelModule<WhatsappWebSettings> = {
   },
   userId: /^\d{5,20}@(?:c\.us|lid)$/,
   create: (deps) => new WhatsappWebChannel(deps),
+  // An imported subscriber who agreed elsewhere may be written to: the same record as someone who wrote.
+  async optIn({ settings, redis, keys }, user) {
+    if (!settings.HASH_SECRET) throw new Error('HASH_SECRET is needed to record who may be written to on whatsapp-web');
+    await redis.sadd(`${keys.channel(WHATSAPP_WEB)}wrote`, chatRef(settings.HASH_SECRET, user));
+  },
 };

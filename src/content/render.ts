@@ -18,6 +18,12 @@ export interface Outbound {
    * only in a form approved in advance (WhatsApp Cloud API templates) renders it in that form.
    */
   campaign?: boolean;
+  /**
+   * The message's own words without the framing `text` adds (a campaign's text without its closing
+   * "reply STOP" line), for a platform whose approved form frames it itself (a template with its own
+   * closing line).
+   */
+  plain?: string;
 }
 
 const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
@@ -77,6 +83,7 @@ export class Renderer {
     }
     if (r.media) out.media = r.media;
     if (r.campaign) out.campaign = true;
+    if (r.plain !== undefined) out.plain = r.plain;
     return out;
   }
 }

@@ -91,6 +91,8 @@ export interface Reply {
   media?: MediaRef;
   /** A campaign message (see Outbound.campaign). */
   campaign?: boolean;
+  /** The message's own words without the standard framing (see Outbound.plain). */
+  plain?: string;
 }
 
 /** Work the engine asks the caller to do; the result comes back as an `effect` input. */

@@ -10,6 +10,7 @@ import { startWorker, type RunningWorker } from '../../src/worker.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { SECRET, TOKEN } from '../helpers/telegram.js';
+import { png } from '../helpers/media.js';
 
 const TG = { telegram: /^\d{1,15}$/ };
 const csv = (ids: number[], extra = '') =>
@@ -141,6 +142,26 @@ describe('a campaign through the worker', () => {
     await expect(campaigns.testSend({ texts: { id: 'x' } }, { channel: 'sms', user: '1' })).rejects.toThrow(/no channel "sms"/);
     await expect(campaigns.testSend({ texts: { id: ' ' } }, { channel: 'telegram', user: '1' })).rejects.toThrow(/at least one language/);
   });
+
+  it('a campaign with a picture: refused before it starts when a channel cannot take the file; else each subscriber gets the picture with the text as caption, the file uploaded once', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => 4_300_000 + i);
+    const { subscribers, campaigns, queue, media } = worker.broadcast;
+    await importSubscribers(csv(ids).replace(/scam-alerts/g, 'safe-migration'), subscribers, TG);
+    const segment = parseSegment('topic=safe-migration');
+    // Over Telegram's 10 MB for pictures: refused with the channel and the reason, nothing scheduled.
+    const big = await media.put(png(8, 8, 11 * 1024 * 1024));
+    await expect(campaigns.create({ texts: { id: 'Poster besar.' }, fallbackToId: true, segment, media: big, by: 'test', urgent: true })).rejects.toThrow(/^telegram: .*10 MB/);
+    const poster = await media.put(png(64, 48));
+    const c = await campaigns.create({ texts: { id: 'Kenali modus lowongan palsu.' }, fallbackToId: true, segment, media: poster, by: 'test', urgent: true });
+    expect(c.media).toMatchObject({ id: poster.id, kind: 'image' });
+    await queue.schedule(c);
+    await fake.waitFor(() => ids.every((id) => fake.media(id).length === 1), 20_000);
+    const sends = ids.flatMap((id) => fake.media(id));
+    expect(sends.filter((m) => m.via === 'upload')).toHaveLength(1);
+    expect(new Set(sends.map((m) => m.file_id)).size).toBe(1);
+    expect(sends.every((m) => m.kind === 'photo' && m.caption?.includes('Kenali modus lowongan palsu.'))).toBe(true);
+    await expect.poll(async () => (await campaigns.get(c.id))!.counts, { timeout: 5000 }).toMatchObject({ targets: 40, sent: 40 });
+  }, 30_000);
 
   it('a paused campaign sends nothing more until resumed; a cancelled one stops for good', async () => {
     const ids = Array.from({ length: 2500 }, (_, i) => 4_100_000 + i);

@@ -10,6 +10,7 @@ import { loadContent } from '../../src/content/index.js';
 import type { MediaRef, Reply } from '../../src/engine/types.js';
 import { keyspace } from '../../src/store/keys.js';
 import { MediaStore } from '../../src/store/media.js';
+import { campaignReply } from '../../src/broadcast/campaigns.js';
 import { plainRedis } from '../helpers/redis.js';
 import { startWhatsAppHarness, WA, type WaHarness } from '../helpers/whatsapp.js';
 
@@ -273,6 +274,14 @@ describe('campaign messages as Cloud API messages', () => {
     expect(renderOutbound({ text: 'Satu', campaign: true })).toEqual([
       { type: 'template', template: { name: 'waspada_alert', language: { code: 'id' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Satu' }] }] } },
     ]);
+  });
+
+  it('a campaign as the broadcast module makes it carries the staff text alone: the template has its own closing "reply STOP" line, said once', () => {
+    const content = loadContent();
+    const out = content.renderer.reply('id', campaignReply('Hati-hati lowongan palsu.', null));
+    expect(out.text).toMatch(/Balas STOP/);
+    const [message] = renderOutbound(out) as unknown as [{ template: { components: { parameters: { text: string }[] }[] } }];
+    expect(message.template.components[0]!.parameters[0]!.text).toBe('Hati-hati lowongan palsu.');
   });
 
   it('a parameter never has a new line, a tab or more than four spaces in a row', () => {

@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WhatsappWebChannel, type WhatsappWebSettings } from '../../src/channels/whatsapp-web.js';
+import { WhatsappWebChannel, whatsappWeb, type WhatsappWebSettings } from '../../src/channels/whatsapp-web.js';
+import { importSubscribers } from '../../src/broadcast/import.js';
+import { MemorySubscribers } from '../../src/broadcast/subscribers.js';
 import { MAX_IMAGE_BYTES, MAX_VIDEO_BYTES, renderWweb } from '../../src/channels/whatsapp-web-message.js';
 import { loadContent } from '../../src/content/index.js';
 import type { MediaRef } from '../../src/engine/types.js';
@@ -110,6 +112,31 @@ describe('WhatsApp Web sends campaign pictures and short videos', () => {
     await channel?.stop();
     await dropPrefix(redis, prefix);
     redis.disconnect();
+  });
+
+  it('an imported subscriber who agreed elsewhere may be written to (recorded from another process, as the CLI does); a chat that never wrote nor agreed is refused', async () => {
+    const imported = newChat();
+    const stranger = newChat();
+    // What `broadcast -- import` does for a whatsapp-web row with a consent date, without the channel's process.
+    const rows = `channel,user_id,language,topics,consented_at\nwhatsapp-web,${imported},id,scam-alerts,2026-10-01T00:00:00Z`;
+    const added: string[] = [];
+    const r = await importSubscribers(rows, new MemorySubscribers(), { 'whatsapp-web': whatsappWeb.userId }, Date.now(), async (ch, user) => {
+      added.push(user);
+      await whatsappWeb.optIn!({ settings, redis, keys }, user);
+    });
+    expect(r).toMatchObject({ added: 1, refused: [] });
+    expect(added).toEqual([imported]);
+    expect(await channel.mayWrite(imported)).toBe(true);
+    expect(await channel.mayWrite(stranger)).toBe(false);
+    const before = await counts();
+    for (const to of [imported, stranger]) await outbox.deliver({ channel: 'whatsapp-web', user: to }, [{ lang: 'id', reply: { say: [{ key: 'broadcast.message', vars: { text: 'Tips migrasi aman.' } }] } }], { priority: 'bulk' });
+    await expect.poll(async () => {
+      const c = await counts();
+      return c.sent + c.failed - before.sent - before.failed;
+    }).toBe(2);
+    expect(wa.sent(imported)).toHaveLength(1);
+    expect(wa.sent(stranger)).toHaveLength(0);
+    expect((await counts()).failed - before.failed).toBe(1);
   });
 
   it('a video reaches a WhatsApp Web chat with its caption', async () => {
