@@ -11,7 +11,7 @@
  * Options: --all (evaluate the whole corpus, not only the held-back split), --show-fa N (print up to
  * N false alarms per real set, for finding rules that misfire), --show-miss N.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkOffer, type Verdict } from '../src/checker/index.js';
 import { loadCorpus, split } from '../src/checker/corpus.js';
@@ -107,6 +107,42 @@ function realSet(name: string, rows: Array<{ id: string; label: string; text: st
   }
 }
 
+interface RealOffer { id: string; lang: string; label: 'scam' | 'genuine'; family?: string; text: string }
+
+function loadReal(dir: string): RealOffer[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => readJsonl(path.join(dir, f)) as unknown as RealOffer[]);
+}
+
+/** Scams rated high (target >= 0.90) and low (<= 0.03), lawful offers rated high (<= 0.05): overall, per family, per language. */
+function realOffers(title: string, rows: RealOffer[]) {
+  const res = rows.map((r) => ({ ...r, v: checkOffer(r.text) }));
+  const line = (name: string, sub: typeof res) => {
+    const scam = sub.filter((r) => r.label === 'scam');
+    const genuine = sub.filter((r) => r.label === 'genuine');
+    const share = (xs: typeof res, risk: string) => (xs.length ? xs.filter((r) => r.v.risk === risk).length / xs.length : NaN);
+    const parts = [];
+    if (scam.length) parts.push(`scam n=${scam.length}: high ${pct(share(scam, 'high'))} medium ${pct(share(scam, 'medium'))} low ${pct(share(scam, 'low'))}`);
+    if (genuine.length) parts.push(`genuine n=${genuine.length}: high ${pct(share(genuine, 'high'))} low ${pct(share(genuine, 'low'))}`);
+    console.log(`  ${name.padEnd(22)} ${parts.join('  |  ')}`);
+  };
+  console.log(`\n== ${title} (${rows.length}: ${rows.filter((r) => r.label === 'scam').length} scam, ${rows.filter((r) => r.label === 'genuine').length} lawful)`);
+  console.log('  targets: scam high >= 90%, scam low <= 3%, genuine high <= 5%');
+  line('all', res);
+  for (const lang of [...new Set(rows.map((r) => r.lang))].sort()) line(`[${lang}]`, res.filter((r) => r.lang === lang));
+  for (const fam of [...new Set(rows.map((r) => r.family ?? ''))].sort()) line(`family ${fam || '-'}`, res.filter((r) => (r.family ?? '') === fam));
+  if (showMiss && !title.includes('HELD-BACK')) {
+    for (const r of res.filter((x) => x.label === 'scam' && x.v.risk !== 'high').slice(0, showMiss)) {
+      console.log(`  MISS ${r.id} ${r.v.risk} ${r.v.score} ${r.v.notes.join(',')} ${r.v.flags.map((f) => f.id).join(',')} | ${r.text.slice(0, 140).replace(/\n/g, ' ')}`);
+    }
+    for (const r of res.filter((x) => x.label === 'genuine' && x.v.risk !== 'low').slice(0, showMiss)) {
+      console.log(`  FA ${r.id} ${r.v.risk} ${r.v.score} ${r.v.flags.map((f) => f.id).join(',')} | ${r.text.slice(0, 140).replace(/\n/g, ' ')}`);
+    }
+  }
+}
+
 function main() {
   const corpus = loadCorpus();
   const { test } = split(corpus);
@@ -125,6 +161,18 @@ function main() {
   if (existsSync(freshDir)) {
     const fresh = loadCorpus(freshDir);
     report('fresh hold-out test/fixtures/offers-fresh (written after tuning, never trained on)', fresh.map((o) => ({ id: o.id, text: o.text, positive: o.label === 'scam', v: checkOffer(o.text) })));
+  }
+
+  // Real offers quoted verbatim from public sources (fact-checks, warnings, news, official pages):
+  // test/fixtures/offers-real is read while tuning (dev); test/fixtures/offers-heldout was gathered
+  // apart and is never read while tuning (held-back). Targets per the checker issue.
+  for (const [dir, title] of [
+    ['test/fixtures/offers-real', 'real offers, dev (read while tuning)'],
+    ['test/fixtures/offers-heldout', 'real offers, HELD-BACK (gathered apart, never read while tuning)'],
+  ] as const) {
+    const full = path.join(REPO_ROOT, dir);
+    if (!existsSync(full)) continue;
+    realOffers(title, loadReal(full));
   }
 
   const realDir = path.resolve(REPO_ROOT, '../shared/data/real');

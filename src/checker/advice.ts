@@ -43,6 +43,8 @@ export const ADVICE_RULES = [
   { id: 'no_placement_fee', when: (c, called) => called && c.abroad },
   { id: 'no_pay_to_apply', when: (c, called) => called && !c.abroad },
   { id: 'too_good_pay' },
+  { id: 'task_scam_warning' },
+  { id: 'check_official_site' },
   { id: 'no_recruiting_for_commission' },
   { id: 'check_agency_licence', when: (c) => c.abroad },
   { id: 'use_official_channels', when: (c) => c.abroad && (c.risk !== 'low' || !c.lawful) },

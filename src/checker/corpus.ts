@@ -25,6 +25,24 @@ export function loadCorpus(dir = CORPUS_DIR): Offer[] {
   return out;
 }
 
+/**
+ * Real offers quoted verbatim from public sources (fact-checks, warnings, news, official pages), each
+ * with its source in SOURCES-*.md: trained and tuned on. test/fixtures/offers-heldout is the real set
+ * gathered apart and never trained or tuned on (evaluation only).
+ */
+export const REAL_DIR = path.join(REPO_ROOT, 'test/fixtures/offers-real');
+export const HELDOUT_DIR = path.join(REPO_ROOT, 'test/fixtures/offers-heldout');
+
+/** A real offer: its family (task, fake-institution, lawful-scheme...) and source besides the text. */
+export interface RealOffer extends Offer {
+  family?: string;
+  source_url?: string;
+}
+
+export function loadReal(dir = REAL_DIR): RealOffer[] {
+  return loadCorpus(dir) as RealOffer[];
+}
+
 /** FNV-1a 32-bit hash of a string. */
 export function fnv1a(s: string): number {
   let h = 0x811c9dc5;

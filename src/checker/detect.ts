@@ -12,6 +12,9 @@ import {
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
+  TASK_CUES, INSTITUTION_CUES, FREE_MAIL, taskWeight, institutionWeight, unofficialLink, institutionalLink, defangedLinks, type TaskCue, type InstitutionCue,
+} from './families.js';
+import {
   extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS,
   ZERO_COST_JOBS, type Money,
 } from './facts.js';
@@ -34,6 +37,9 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'fishing_debt', advice: ['fishing_crew_rights'] },
   { id: 'fee_for_zero_cost_job', advice: FEE_ADVICE },
   { id: 'pay_unrealistic', advice: ['too_good_pay'] },
+  { id: 'task_scam', advice: ['task_scam_warning'] },
+  { id: 'fake_institution', advice: ['check_official_site'] },
+  { id: 'unverified_institution', advice: ['check_official_site'] },
 ];
 
 export interface Flag {
@@ -103,6 +109,8 @@ const OFFER_WORDS = RULE_INDEX.add(new RegExp(OFFER_WORDS_RE));
 const REQUIRES_EXPERIENCE = RULE_INDEX.add(new RegExp(REQUIRES_EXPERIENCE_RE));
 const DOMESTIC_JOB = G(String.raw`\bpembantu(?: rumah tangga)?\b|\bprt\b|\bart\b|\basisten rumah tangga\b|\bpekerja rumah tangga\b|\bpengurus rumah tangga\b|\bhousemaid\b|\bmaid\b|\bdomestic (?:helper|worker)\b|\bbaby ?sitter\b|\bnanny\b|\bpengasuh\b|\bcaregiver\b|\bperawat (?:lansia|jompo|orang tua)\b|\bsopir (?:pribadi|keluarga)\b|\bfamily driver\b|\bhouse ?keeper\b|\bhousehold\b`);
 const FISHING_JOB = G(String.raw`\banak buah kapal\b|\bkapal (?:ikan|penangkap|nelayan|tuna|longline)\b|\bfishing (?:vessel|boat|crew|ship)\b|\bfishermen\b|\bfisherman\b|\bdeckhand\b|\bawak kapal perikanan\b|\blongliner\b`);
+const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
+const INSTITUTION = Object.entries(INSTITUTION_CUES).map(([cue, src]) => [cue as InstitutionCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
 for (const [, re] of JOBS) RULE_INDEX.add(re);
 const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.]+/;
@@ -473,6 +481,54 @@ export function analyse(input: unknown): Analysis {
   if (fishing.length > 0 || jobs.includes('fishing_crew') && abroad) {
     const debt = allMatches(FISHING_DEBT, scan).filter((sp) => !isNegated(t, sp[0]) && !/^[^.\n]{0,35}\b(?:ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user)|paid by (?:the )?(?:employer|company)|covered by)/.test(t.slice(sp[1], sp[1] + 60)));
     if (debt.length > 0 && (fishing.length > 0 || abroad)) add('fishing_debt', 2.0, [debt[0]!, ...(fishing[0] ? [fishing[0]] : [])]);
+  }
+
+  // ---------------- families that show only in several signs together (families.ts)
+  const taskFound = new Map<TaskCue, Span[]>();
+  for (const [cue, re] of TASK) {
+    const spans = allMatches(re, scan).filter((sp) => !isNegated(t, sp[0]) || cue === 'littletime');
+    if (spans.length) taskFound.set(cue, spans);
+  }
+  const tw = taskWeight(new Set(taskFound.keys()));
+  if (tw > 0) {
+    const order: TaskCue[] = ['perday', 'littletime', 'outreach', 'reply', 'easy', 'parttime', 'brand'];
+    add('task_scam', tw, order.flatMap((c) => (taskFound.get(c) ?? []).slice(0, 1)));
+  }
+  const instFound = new Map<InstitutionCue, Span[]>();
+  for (const [cue, re] of INSTITUTION) {
+    const spans = allMatches(re, scan);
+    if (spans.length) instFound.set(cue, spans);
+  }
+  if (instFound.has('institution')) {
+    const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter(unofficialLink);
+    const freeMail = FREE_MAIL.exec(original);
+    const iw = institutionWeight(new Set(instFound.keys()), badLinks.length > 0, freeMail !== null);
+    if (iw > 0) {
+      // Evidence: the link or address, how to register, the loud "free", the chain; and the name.
+      const linkSpans: Span[] = [];
+      const inNorm = (needle: string) => {
+        const i = t.indexOf(needle.toLowerCase());
+        return i >= 0 ? ([i, i + needle.length] as Span) : null;
+      };
+      for (const v of [...badLinks, ...(freeMail ? [freeMail[0]] : [])]) {
+        const sp = inNorm(v);
+        if (sp) linkSpans.push(sp);
+      }
+      const order: InstitutionCue[] = ['vialink', 'docsbychat', 'free', 'chain', 'wide'];
+      add('fake_institution', iw, [...linkSpans.slice(0, 1), ...order.flatMap((c) => (instFound.get(c) ?? []).slice(0, 1)), ...(instFound.get('institution') ?? []).slice(0, 1)]);
+      // "Registration is free" in such a post is what the fake says first: not a lawful sign.
+      const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
+      if (free >= 0) flags.splice(free, 1);
+    } else if (
+      instFound.has('recruiting') && instFound.has('state') && !instFound.has('official') && !links.some((l) => institutionalLink(l.value))
+      && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')
+    ) {
+      // Recruitment in an institution's name that points to no official site: what a fake looks like
+      // once its link is cut off (as fact-checks quote them). Not judged fake: to be checked there.
+      add('unverified_institution', 1.2, [...(instFound.get('recruiting') ?? []).slice(0, 1), ...(instFound.get('state') ?? []).slice(0, 1)]);
+      const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
+      if (free >= 0) flags.splice(free, 1);
+    }
   }
 
   const feeFlag = flags.find((f) => f.id === 'upfront_fee' || f.id === 'salary_deduction');

@@ -47,6 +47,14 @@ const DEFAULT_THRESHOLDS = { medium: 0.35, high: 0.7 };
 const NB_ALONE_MEDIUM = 6;
 /** "high" needs red flags from the rules worth at least this much (one substantive flag) */
 const HIGH_NEEDS_RULES = 1.5;
+/** A flag at least this heavy is a red flag: a verdict that quotes one is never "low". */
+export const RED_FLAG_WEIGHT = 1.2;
+/**
+ * Detectors whose finding at this strength is enough for "high" on its own: each rests on several
+ * signs together (families.ts), so the wording model, trained on offers written for this project,
+ * does not talk it down.
+ */
+const DECISIVE: Readonly<Record<string, number>> = { task_scam: 2.5, fake_institution: 2.5 };
 
 let model: LoadedModel | undefined;
 try {
@@ -145,6 +153,18 @@ function check(text: string): Verdict {
   if (risk === 'high' && (inp.risk < HIGH_NEEDS_RULES || !flags.some((f) => f.weight > 0 && f.id !== MODEL_DETECTOR.id && f.evidence.length > 0))) {
     risk = 'medium';
     score = Math.min(score, th.high - 0.01);
+  }
+  // (not against a strong lawful sign: a regional office's G-to-G post may link through a short link)
+  const stronglyLawful = flags.some((f) => f.weight <= -1.5);
+  if (risk !== 'high' && !stronglyLawful && flags.some((f) => DECISIVE[f.id] !== undefined && f.weight >= DECISIVE[f.id]! && f.evidence.length > 0)) {
+    risk = 'high';
+    score = Math.max(score, th.high);
+  }
+  // Never green above its own red flag: a substantive warning sign the rules quoted makes the
+  // verdict at least "medium" (weak signs alone, such as "no experience needed", do not).
+  if (risk === 'low' && flags.some((f) => f.weight >= RED_FLAG_WEIGHT && f.id !== MODEL_DETECTOR.id && f.evidence.length > 0)) {
+    risk = 'medium';
+    score = Math.max(score, th.medium);
   }
   flags.sort((x, y) => y.weight - x.weight);
   return {

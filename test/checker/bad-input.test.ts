@@ -43,12 +43,15 @@ describe('bad and odd input never crashes and gets a sensible answer', () => {
     }
   });
 
-  it('only a link: note "only_link", the link is extracted, low risk', () => {
+  it('only a link: note "only_link", the link is extracted, the text asked for; a red flag in the link itself (a scam hub) is not shown under a green verdict', () => {
     const v = checkOffer('https://bit.ly/loker-kamboja-2025');
     expect(v.notes).toContain('only_link');
     expect(v.facts.links).toEqual(['https://bit.ly/loker-kamboja-2025']);
-    expect(v.risk).toBe('low');
-    expect(v.advice).toContain('send_offer_text');
+    expect(v.flags.map((f) => f.id)).toEqual(['risky_destination']);
+    expect(v.risk).toBe('medium');
+    expect(v.advice[0]).toBe('send_offer_text');
+    const plain = checkOffer('https://bit.ly/3xYz9Qw');
+    expect([plain.notes, plain.flags, plain.risk]).toEqual([['only_link'], [], 'low']);
   });
 
   it('only a phone number: note "only_phone", the number is extracted', () => {

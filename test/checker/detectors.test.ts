@@ -101,6 +101,21 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     yes: 'Kerja di luar negeri jadi operator online, gaji 1000 dolar, negara nanti dikasih tau setelah daftar.',
     no: 'Lowongan operator produksi di Karawang, gaji UMK Karawang.',
   },
+  {
+    id: 'task_scam',
+    yes: 'Halo, saya Rina dari bagian HRD Tokopedia. Kami mencari karyawan paruh waktu, cukup 15 menit sehari, gaji harian Rp 300.000. Balas 1 untuk daftar.',
+    no: 'Dibutuhkan kasir part time di minimarket Jl. Sudirman 12 Bandung, shift sore, gaji harian Rp 85.000. Lamaran langsung ke toko.',
+  },
+  {
+    id: 'fake_institution',
+    yes: 'Rekrutmen PT PLN (Persero) 2026 untuk lulusan SMA/SMK hingga S1. Pendaftaran GRATIS tidak dipungut biaya, klik link di bawah: https://plnkarir2026.my.id/daftar',
+    no: 'Rekrutmen PT PLN (Persero) 2026 dibuka. Pendaftaran hanya melalui situs resmi https://rekrutmen.pln.co.id, tidak dipungut biaya.',
+  },
+  {
+    id: 'unverified_institution',
+    yes: 'Lowongan kerja Kementerian Pertanian 2026 untuk lulusan SMA dan S1, penempatan seluruh Indonesia. Segera siapkan berkas Anda.',
+    no: 'Lowongan admin gudang PT Sinar Jaya di Cikarang, lulusan SMA, gaji UMK + BPJS. Lamaran ke HRD kami.',
+  },
 ];
 
 describe('red-flag detectors', () => {

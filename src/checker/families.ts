@@ -1,0 +1,111 @@
+/**
+ * Detectors for two families of scams that real people receive and that no single phrase gives away:
+ * each is a set of cue groups (expressions on the NORMALISED text, registered with the prefilter by
+ * detect.ts), and the flag rests on several groups together, never on one word.
+ *
+ * 1. Task and "part-time" job scams (Shopee/Tokopedia/TikTok "HR", "10-20 minutes a day", pay per day
+ *    or task, "reply 1", a wa.me link): an unsolicited offer of easy paid tasks. Real examples:
+ *    test/fixtures/offers-real (fact-checks quoting the messages).
+ * 2. Fake vacancies in the name of a ministry, a state company (BUMN), a bank or a famous employer:
+ *    registration through a link, a short or free site, or a free-mail address that is not the
+ *    institution's, often saying loudly that registration is free (scammers say it first) and asking
+ *    people to pass it on. Official recruitment names its official site.
+ */
+
+/** Cue groups of the task-scam detector (normalised text: lower case, "wa" → "whatsapp"). */
+export const TASK_CUES = {
+  /** part-time, side or online work */
+  parttime: String.raw`\bparuh waktu\b|\bpart[- ]?time\b|\bpekerjaan sampingan\b|\bkerja sampingan\b|\bfreelance\b|\bwork (?:from|at) home\b|\bkerja dari rumah\b|\bremote online\b|\bonline (?:part[- ]?time|job|work)\b|\bkerja online\b|\b(?:extra|additional) income\b|\bpenghasilan tambahan\b|\b(?:simple |easy )?(?:engagement )?tasks\b|\btugas (?:sederhana|mudah|online|harian)\b`,
+  /** a few minutes a day, in spare time, without disturbing one's main job */
+  littletime: String.raw`\b\d+ (?:hingga|sampai|to|-) \d+ (?:menit|minutes?)\b|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b`,
+  /** pay by the day, task or week */
+  perday: String.raw`\bgaji harian\b|\bpenghasilan harian\b|\bdaily (?:earnings|income|salary|pay|wage)\b|\b(?:earn|dapat(?:kan)?|gaji|wage|salary|income|penghasilan|bayaran|komisi|commission)\b[^.\n]{0,40}\b(?:per|a|each|every|setiap|tiap|\/) ?(?:day|hari|task|tugas|misi|order|assignment|week|minggu)\b`,
+  /** someone writing out of the blue as a recruiter or HR, or saying the person's CV passed */
+  outreach: String.raw`\b(?:departemen|bagian|divisi) (?:sdm|hrd?|personalia|rekrutmen)\b|\b(?:hr|hrd) (?:department|manager|team|staff)\b|\brekruter\b|\brecruiter\b|\b(?:cv|resume|background|profil)\b(?: \w+){0,4} (?:lolos|passed|recommended|direkomendasikan|terpilih|selected|approved)\b|\b(?:passed|lolos)(?: \w+){0,2} (?:interview|wawancara|seleksi)\b|\b(?:had|got|have|mendapatkan|dapat) (?:your|nomor) (?:number|anda|kamu)\b|\bon behalf of\b|\breaching out\b`,
+  /** reply, click or add a chat account to go on */
+  reply: String.raw`\bbalas (?:1|satu|ya|yes|ok)\b|\breply (?:1|yes|ok)\b|\bklik (?:tautan|link)\b|\bclick (?:the |this )?link\b|\badd (?:my |our |me on )?whatsapp\b|\btambahkan (?:whatsapp|saya|kami)\b|\bwhatsapp\.me\b|\bt\.me\b|\bwhatsapp manager\b|\bcan i (?:share|refer|send)\b|\bwould you like to (?:hear|know|learn)\b`,
+  /** a marketplace or platform whose name the scam borrows */
+  brand: String.raw`\bshopee\b|\btokopedia\b|\blazada\b|\btiktok\b|\bamazon\b|\btemu\b|\bvrbo\b|\bagoda\b|\btraveloka\b|\byoutube\b|\binstagram\b|\bbukalapak\b|\bblibli\b`,
+  /** the work is easy, needs only a phone, newcomers get a bonus */
+  easy: String.raw`\b(?:itu |sangat |very |is )(?:mudah|simple|sederhana|easy|gampang)\b|\b(?:hanya|cuma|just|only)(?: \w+){0,3} (?:ponsel|hp|handphone|smartphone|mobile(?: device| phone)?|a phone)\b|\byang anda butuhkan hanyalah\b|\bpendatang baru\b|\bnew(?:comers| members| users) (?:get|receive)\b|\bmanager (?:teaches|will teach)\b`,
+} as const;
+export type TaskCue = keyof typeof TASK_CUES;
+
+/** Cue groups of the fake-institution detector. */
+export const INSTITUTION_CUES = {
+  /** a ministry, state company, bank, public body or famous employer */
+  institution: String.raw`\bpln\b|\bpertamina\b|\btelkom(?:sel)?\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b|\bkereta api\b|\bpt kai\b|\bgaruda\b|\bpelni\b|\bangkasa pura\b|\bjasa marga\b|\bbulog\b|\bpupuk indonesia\b|\bsemen indonesia\b|\bpos indonesia\b|\bpegadaian\b|\bbumn\b|\bkementerian\b|\bkemen[a-z]{2,10}\b|\bkemnaker\b|\bbnn\b|\bdishub\b|\bdinas\b|\bcpns\b|\bpppk\b|\bbpjs\b|\bojk\b|\bpemerintah\b|\bpemkab\b|\bpemkot\b|\bpemprov\b|\bdjarum\b|\bindomaret\b|\balfamart\b|\bunilever\b|\bj&t\b|\bj ?& ?t express\b|\buniversitas\b|\brumah sakit\b|\bkoperasi desa\b|\bmakan bergizi gratis\b|\bbadan gizi\b|\bpendamping (?:lokal )?desa\b`,
+  /** registration by clicking a link (not on an official site) */
+  vialink: String.raw`\b(?:klik|click) (?:link|tautan|disini|di sini|daftar)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar)\b|\b(?:melalui|lewat|via|akses) (?:link|tautan)\b|\bdaftar sekarang\b|\bpendaftaran (?:online )?(?:melalui|lewat|klik|di) (?:link|tautan|bawah|sini)\b|\bcara (?:daftar|pendaftaran)\b[^.\n]{0,40}\b(?:link|klik)\b`,
+  /** "registration is free": scammers say it first */
+  free: String.raw`\b(?:pendaftaran|daftar|rekrutmen|seleksi)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,25}\b(?:tidak|tanpa) (?:di ?)?(?:pungut|dipungut) biaya\b|\btidak (?:di ?)?pungut biaya(?: apapun)?\b`,
+  /** pass it on to relatives and friends */
+  chain: String.raw`\binfokan (?:juga )?(?:ke |kepada )?(?:saudara|kerabat|teman|keluarga)|\b(?:share|bagikan|sebarkan) (?:ke|kepada) (?:saudara|kerabat|teman|keluarga)|\b(?:saudara|kerabat|tetangga|teman)(?: \w+){0,4} yang (?:membutuhkan|butuh|sedang mencari)\b|\bcalon kuota\b`,
+  /** every level of schooling at once, and a wide pay band */
+  wide: String.raw`\b(?:sma|smk|slta)\b[^.\n]{0,40}\b(?:s2|s3|d4)\b|\bgaji\b[^.\n]{0,25}\b\d+ ?(?:juta|jutaan|jt)? ?(?:-|sampai|hingga|s\/d) ?\d+ ?(?:juta|jutaan|jt)\b`,
+  /** documents asked for by chat */
+  docsbychat: String.raw`\b(?:kirim|kirimkan|foto|upload)\b[^.\n]{0,30}\b(?:ktp|kk|kartu keluarga|cv|ijazah)\b[^.\n]{0,30}\b(?:whatsapp|chat|telegram|inbox|dm)\b`,
+  /** an official site named in words */
+  official: String.raw`\b(?:situs|laman|website|web|portal|akun|instagram) (?:resmi|official)\b|\bofficial (?:website|site|portal|account)\b`,
+  /** the state: ministries, state companies, public bodies and programmes (the names fakes borrow most; private employers excluded) */
+  state: String.raw`\bpln\b|\bpertamina\b|\btelkom\b|\bbank (?:bri|bni|mandiri|btn)\b|\bkereta api indonesia\b|\bpt kai\b|\bgaruda indonesia\b|\bpelni\b|\bangkasa pura\b|\bjasa marga\b|\bbulog\b|\bpupuk indonesia\b|\bpos indonesia\b|\bpegadaian\b|\bbumn\b|\bkementerian\b|\bkemen[a-z]{2,10}\b|\bkemnaker\b|\bbnn\b|\bdishub\b|\bcpns\b|\bpppk\b|\bkoperasi desa merah putih\b|\bmakan bergizi gratis\b|\bbadan gizi nasional\b|\bpendamping (?:lokal )?desa\b|\btni\b|\bpolri\b`,
+  /** recruitment announced */
+  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka)\b`,
+} as const;
+export type InstitutionCue = keyof typeof INSTITUTION_CUES;
+
+/** Hosts no institution recruits through: link shorteners, free sites and forms, chat links, throwaway domains. */
+const UNOFFICIAL_HOST = /(?:^|\.)(?:my\.id|web\.id|biz\.id|blogspot\.com|wordpress\.com|weebly\.com|wixsite\.com|000webhostapp\.com|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|cutt\.ly|shorturl\.at|rebrand\.ly|wa\.me|t\.me|chat\.whatsapp\.com)$|\.(?:win|xyz|top|site|online|click|icu|buzz|live|vip|cc|shop|store|sbs|cfd)$|^docs\.google\.com$/;
+/** An address the way chat posts write it to dodge filters: "joinx[dot]my[dot]id". */
+const DEFANGED = /\[dot\]|\(dot\)|\s+dot\s+/gi;
+
+/** The host of a link as written in an offer (scheme optional, "[dot]" read as "."), lower case. */
+export function hostOf(link: string): string {
+  const plain = link.replace(DEFANGED, '.').replace(/^[a-z]+:?\/\/+/i, '').replace(/^www\./i, '');
+  return (plain.split(/[/?#:]/)[0] ?? '').toLowerCase();
+}
+
+/** A link to a government site (.go.id) or a company's own (.co.id, .ac.id, .or.id): where institutions announce. */
+export function institutionalLink(link: string): boolean {
+  return /\.(?:go|co|ac|or|mil|sch)\.id$/.test(hostOf(link));
+}
+
+/** Whether a link goes somewhere no institution recruits through. */
+export function unofficialLink(link: string): boolean {
+  const host = hostOf(link);
+  return host !== '' && !host.endsWith('.go.id') && UNOFFICIAL_HOST.test(host);
+}
+
+/** A free-mail address, or one of a throwaway domain. */
+export const FREE_MAIL = /[\w.+-]+@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail|proton(?:mail)?)\.[a-z.]+/i;
+
+/** Defanged links ("site[dot]my[dot]id/x") that the link finder does not see. */
+export function defangedLinks(original: string): string[] {
+  return original.match(/\b[\w-]+(?:(?:\[dot\]|\(dot\))[\w-]+)+(?:\/[^\s]*)?/gi) ?? [];
+}
+
+/**
+ * The task-scam flag's weight for the cue groups found, or 0: pay by the day or part-time work, and
+ * at least one sign of an unsolicited easy-money pitch, three groups in all.
+ */
+export function taskWeight(found: ReadonlySet<TaskCue>): number {
+  const pitch = found.has('littletime') || found.has('outreach') || found.has('reply') || found.has('easy');
+  if (!(found.has('parttime') || found.has('perday')) || !pitch || found.size < 3) return 0;
+  return found.size >= 5 ? 3.0 : found.size === 4 ? 2.5 : 2.0;
+}
+
+/**
+ * The fake-institution flag's weight, or 0: an institution named, registration through a link or by
+ * chat, and the marks of the fake (a link or address no institution uses, "free" said loudly, "pass it
+ * on", every school level and a wide pay band). A post that names the official site in words needs an
+ * unofficial link or address to be flagged.
+ */
+export function institutionWeight(found: ReadonlySet<InstitutionCue>, badLink: boolean, freeMail: boolean): number {
+  if (!found.has('institution')) return 0;
+  const how = found.has('vialink') || found.has('docsbychat') || badLink || freeMail;
+  if (!how) return 0;
+  if (found.has('official') && !badLink && !freeMail) return 0;
+  const marks = Number(badLink) + Number(freeMail) + Number(found.has('free')) + Number(found.has('chain')) + Number(found.has('wide')) + Number(found.has('docsbychat'));
+  if (marks === 0) return 0;
+  return badLink || freeMail ? 3.0 : marks >= 2 ? 2.5 : 2.0;
+}

@@ -1,0 +1,85 @@
+// The scam families real people receive that no single phrase gives away: task ("part-time") scams
+// and fake vacancies in an institution's name. Real texts: test/fixtures/offers-real (quoted verbatim
+// by fact-checks and news, each with its source in SOURCES-*.md).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkOffer } from '../../src/checker/index.js';
+import { REPO_ROOT } from '../../src/checker/facts.js';
+import { hostOf, unofficialLink } from '../../src/checker/families.js';
+
+interface Real { id: string; label: string; family: string; lang: string; text: string }
+const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl'].flatMap((f) =>
+  readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real),
+);
+const byId = (id: string) => real.find((r) => r.id === id)!.text;
+const flagged = (text: string, flag: string) => checkOffer(text).flags.some((f) => f.id === flag);
+
+describe('task ("part-time") scams', () => {
+  it('the Shopee and Tokopedia "HR" messages fact-checkers quoted are task scams, rated high, with the advice that fits', () => {
+    for (const id of ['rt-001', 'rt-003']) {
+      const v = checkOffer(byId(id));
+      expect(v.flags.map((f) => f.id), id).toContain('task_scam');
+      expect(v.risk, id).toBe('high');
+      expect(v.advice, id).toContain('task_scam_warning');
+      expect(v.flags.find((f) => f.id === 'task_scam')!.evidence.join(' '), id).toMatch(/gaji harian|menit/);
+    }
+  });
+
+  it('English ones too: pay per day for simple work from home, reply or add a chat', () => {
+    for (const id of ['rt-005', 'rt-006', 'rt-010', 'rt-011', 'rt-012']) expect(flagged(byId(id), 'task_scam'), id).toBe(true);
+  });
+
+  it('a real part-time job with daily pay at a named place is not one (no unsolicited easy-money pitch)', () => {
+    const ads = [
+      'Dibutuhkan barista part time untuk kafe kami di Jl. Kaliurang km 5 Yogyakarta. Shift pagi atau sore, gaji harian Rp 90.000 + makan. Lamaran ke kantor kami.',
+      'Part-time warehouse assistant, Saturdays 8am-4pm at our Surabaya depot. Pay per day IDR 150,000. Apply with CV at the front desk.',
+    ];
+    for (const ad of ads) expect(flagged(ad, 'task_scam'), ad).toBe(false);
+  });
+});
+
+describe('fake vacancies in an institution’s name', () => {
+  it('real fake vacancies (PLN, Kemendesa, J&T, Universitas Pertamina, Dishub) are flagged, and their "free registration" no longer counts as a lawful sign', () => {
+    for (const id of ['rt-016', 'rt-020', 'rt-021', 'rt-022', 'rt-024']) {
+      const v = checkOffer(byId(id));
+      expect(v.flags.map((f) => f.id), id).toContain('fake_institution');
+      expect(v.flags.map((f) => f.id), id).not.toContain('lawful_no_fee');
+      expect(v.risk, id).not.toBe('low');
+      expect(v.advice, id).toContain('check_official_site');
+    }
+  });
+
+  it('a link on a free site or a Gmail address is the strongest sign, quoted', () => {
+    const v = checkOffer('Rekrutmen PT Pertamina (Persero) 2026 untuk lulusan SMA/S1. Kirim lamaran ke rekrutmen.pertamina2026@gmail.com paling lambat 30 Desember.');
+    const f = v.flags.find((x) => x.id === 'fake_institution');
+    expect(f?.evidence.join(' ')).toContain('rekrutmen.pertamina2026@gmail.com');
+    expect(v.risk).toBe('high');
+  });
+
+  it('an official announcement that names its official site is not flagged', () => {
+    for (const id of ['rg-039', 'rg-040', 'rg-041']) expect(flagged(byId(id), 'fake_institution'), id).toBe(false);
+    expect(flagged('Rekrutmen Bersama BUMN 2025 dibuka. Pendaftaran hanya melalui situs resmi https://rekrutmenbersama2025.fhcibumn.id, tidak dipungut biaya.', 'fake_institution')).toBe(false);
+  });
+
+  it('reads hosts as posts write them, and no .go.id site is unofficial', () => {
+    expect(hostOf('https//joinxtelegramv2[dot]my[dot]id/djarumxv7/')).toBe('joinxtelegramv2.my.id');
+    expect(unofficialLink('https//joinxtelegramv2[dot]my[dot]id/djarumxv7/')).toBe(true);
+    expect(unofficialLink('https://lowongankerja.ydizy.win/y4lp3wj/')).toBe(true);
+    expect(unofficialLink('bit.ly/daftar-pln')).toBe(true);
+    expect(unofficialLink('https://rekrutmenpld.kemendesa.go.id')).toBe(false);
+    expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
+  });
+});
+
+describe('the verdict', () => {
+  it('is never green above its own red flag', () => {
+    for (const r of real.filter((x) => x.label === 'scam')) {
+      const v = checkOffer(r.text);
+      if (v.flags.some((f) => f.weight >= 1 && f.evidence.length > 0 && f.id !== 'similar_to_scams')) expect(v.risk, r.id).not.toBe('low');
+    }
+    const v = checkOffer('Lowongan admin online di Phnom Penh, Kamboja. Gaji 1.000 USD per bulan, tiket ditanggung.');
+    expect(v.flags.length).toBeGreaterThan(0);
+    expect(v.risk).not.toBe('low');
+  });
+});
