@@ -109,6 +109,10 @@ const OFFER_WORDS = RULE_INDEX.add(new RegExp(OFFER_WORDS_RE));
 const REQUIRES_EXPERIENCE = RULE_INDEX.add(new RegExp(REQUIRES_EXPERIENCE_RE));
 const DOMESTIC_JOB = G(String.raw`\bpembantu(?: rumah tangga)?\b|\bprt\b|\bart\b|\basisten rumah tangga\b|\bpekerja rumah tangga\b|\bpengurus rumah tangga\b|\bhousemaid\b|\bmaid\b|\bdomestic (?:helper|worker)\b|\bbaby ?sitter\b|\bnanny\b|\bpengasuh\b|\bcaregiver\b|\bperawat (?:lansia|jompo|orang tua)\b|\bsopir (?:pribadi|keluarga)\b|\bfamily driver\b|\bhouse ?keeper\b|\bhousehold\b`);
 const FISHING_JOB = G(String.raw`\banak buah kapal\b|\bkapal (?:ikan|penangkap|nelayan|tuna|longline)\b|\bfishing (?:vessel|boat|crew|ship)\b|\bfishermen\b|\bfisherman\b|\bdeckhand\b|\bawak kapal perikanan\b|\blongliner\b`);
+/** Costs said to be borne by the employer or a government: near a fee, it is not the worker's. */
+const BORNE = G(String.raw`\b(?:ditanggung|dibayar(?:kan)?|diganti|dibiayai) (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pengguna|user|pemerintah|negara penempatan)\b|\b(?:paid|covered|borne|shouldered|reimbursed) by (?:the )?(?:employer|company|government|hiring)\b|\bat no cost to (?:the )?(?:worker|applicant)s?\b`);
+/** How far (characters) a "borne by the employer" statement reaches to cancel a fee in the sentences around it. */
+const BORNE_REACH = 250;
 const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
 const INSTITUTION = Object.entries(INSTITUTION_CUES).map(([cue, src]) => [cue as InstitutionCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
@@ -147,6 +151,19 @@ function isNegated(t: string, s: number): boolean {
   // stop at the previous sentence boundary
   const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '), before.lastIndexOf('!'), before.lastIndexOf('?'));
   return NEG_RE.test(cut >= 0 ? before.slice(cut + 1) : before);
+}
+
+/**
+ * Where workers come from, not where they go: "nurses from the Philippines", "dari Filipina", "Thai
+ * workers", or a news dateline ("MANILA, (PIA) --", "BANGKOK, Jan 2 –") at the start of a line.
+ */
+const ORIGIN_BEFORE = /(?:\b(?:from|dari|asal(?: dari)?|citizens? of|nationals? of|warga(?: negara)?)\s+(?:the\s+)?(?:republic of\s+(?:the\s+)?)?|\b(?:japan|jepang|indonesia|germany|jerman|korea|taiwan|malaysia|thailand|thai|philippines?|filipina|singapore|australia|canada|qatar|saudi|european?|eu|asean)-)$/;
+const ORIGIN_AFTER = /^(?:n|ese|i|ns)?\s*(?:workers?|nationals?|citizens?|nurses?|caregivers?|job ?seekers?|applicants?|labou?r(?:ers)?|pekerja|tenaga kerja|warga)\b/;
+const DATELINE_AFTER = /^(?:,? ?[a-z .]{0,30})?,? ?(?:\(?[a-z]{2,12}\)?\s*)?(?:[-\u2013\u2014]{1,2}|\()/;
+function placeIsOrigin(t: string, s: number, e: number): boolean {
+  if (ORIGIN_BEFORE.test(t.slice(Math.max(0, s - 25), s)) || ORIGIN_AFTER.test(t.slice(e, e + 25))) return true;
+  const lineStart = s === 0 || t[s - 1] === '\n';
+  return lineStart && DATELINE_AFTER.test(t.slice(e, e + 40));
 }
 
 function placeNegated(t: string, s: number): boolean {
@@ -385,7 +402,7 @@ export function analyse(input: unknown): Analysis {
   const places: PlaceHit[] = [];
   for (const p of COMPILED_PLACES) {
     for (const sp of allMatches(p.re, scan)) {
-      if (p.kind !== 'indonesia' && p.kind !== 'route' && placeNegated(t, sp[0])) continue;
+      if (p.kind !== 'indonesia' && p.kind !== 'route' && (placeNegated(t, sp[0]) || placeIsOrigin(t, sp[0], sp[1]))) continue;
       places.push({ country: p.country, kind: p.kind, span: sp, name: t.slice(sp[0], sp[1]) });
     }
   }
@@ -421,6 +438,13 @@ export function analyse(input: unknown): Analysis {
     }
     if (spans.length === 0) continue;
     if (r.needsAbroad && !abroad) continue;
+    if (r.id === 'upfront_fee') {
+      // "Costs are borne by the employer" a few sentences away: these costs are not the worker's.
+      const borne = allMatches(BORNE, scan);
+      const kept = spans.filter(([s, e]) => !borne.some(([bs, be]) => bs < e + BORNE_REACH && be > s - BORNE_REACH));
+      if (kept.length === 0) continue;
+      spans.splice(0, spans.length, ...kept);
+    }
     spans.sort((a, b) => a[0] - b[0]);
     ruleSpans.set(r.id, spans);
   }
@@ -572,7 +596,10 @@ export function analyse(input: unknown): Analysis {
   // Also an offer: text that the rules find two substantive warning signs in ("Massage therapists for
   // a spa in Bahrain… travel on tourist visa… 5 million guarantee" names no job word but is one).
   const substantive = new Set(flags.filter((f) => f.weight >= 1.5).map((f) => f.id));
-  const isOffer = scan.test(OFFER_WORDS) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2;
+  // A short post of a task scam or a fake vacancy, or the announcement of an official placement scheme
+  // (G-to-G, EPS-TOPIK...), is an offer even without the usual job words.
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g'];
+  const isOffer = scan.test(OFFER_WORDS) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2 || flags.some((f) => OFFER_FLAGS.includes(f.id));
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);

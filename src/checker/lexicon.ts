@@ -113,7 +113,7 @@ export const RULES: readonly RuleDef[] = [
     weight: 1.5,
     abroadBoost: 1.3,
     negatable: true,
-    cancelAfter: String.raw`^[^.\n]{0,35}\b(?:gratis|free|ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user|pihak perusahaan|kantor)|dibayar(?:kan)? (?:oleh )?(?:perusahaan|majikan|employer|pemberi kerja)|paid by (?:the )?(?:employer|company)|covered by (?:the )?(?:employer|company)|tidak (?:ada|dipungut|dikenakan)|nol|zero|(?:are |is )?illegal|dilarang|we charge none|not charged|none)\b`,
+    cancelAfter: String.raw`^[^.\n]{0,35}\b(?:gratis|free|ditanggung (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pt|user|pihak perusahaan|kantor|pemerintah|pengguna|negara)|(?:dibayar(?:kan)?|diganti) (?:oleh )?(?:perusahaan|majikan|employer|pemberi kerja|pengguna|pemerintah)|(?:paid|covered|borne|shouldered) by (?:the )?(?:employer|company|government)|tidak (?:ada|dipungut|dikenakan)|nol|zero|(?:are |is )?illegal|dilarang|we charge none|not charged|none)\b|^\s*\?\s*(?:no|nope|none|tidak|tidak ada|gak|nggak)\b`,
     patterns: [
       String.raw`\b(?:biaya|uang|ongkos) (?:admin|administrasi|pendaftaran|registrasi|proses|pemrosesan|pengurusan|jaminan|garansi|pelatihan|training|medical|medikal|mcu|visa|tiket|penempatan|pemberangkatan|keberangkatan|seragam|akomodasi|sponsor|deposit|kontrak|kesehatan|formulir|materai|interview|wawancara|tes|test|komitmen|booking|paspor|dokumen|kursus|pelicin|rekomendasi|calling|id card|asuransi)\b`,
       String.raw`\bkirim (?:uang|dana|biaya|dp)\b|\b(?:bayar|membayar|transfer|setor|setorkan|dp|uang muka) (?:dulu|di muka|dimuka|duluan|awal|terlebih dahulu|sebesar|ke rekening|ke nomor|ke dana|ke ovo|ke gopay|rp\.?|idr|usd|\d|biaya|fee|deposit)`,

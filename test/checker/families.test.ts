@@ -83,3 +83,25 @@ describe('the verdict', () => {
     expect(v.risk).not.toBe('low');
   });
 });
+
+describe('what is not a fee, and what is an offer', () => {
+  it('an FAQ answering "No" to "do I pay a fee?" is not an upfront fee; costs said to be borne by the employer a few sentences away cancel a fee', () => {
+    const faq = checkOffer('Caregiver jobs in Japan through the official programme.\nDo I have to pay a registration fee? No. The employer pays the ticket and the visa.\nApply through the ministry.');
+    expect(faq.flags.map((f) => f.id)).not.toContain('upfront_fee');
+    const borne = checkOffer('Lowongan perawat ke Jepang program G to G.\nBiaya tiket pesawat dan visa kerja.\nSemua biaya di atas ditanggung oleh pemerintah Jepang.');
+    expect(borne.flags.map((f) => f.id)).not.toContain('upfront_fee');
+    const scam = checkOffer('Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer dulu ke rekening kami.');
+    expect(scam.flags.map((f) => f.id)).toContain('upfront_fee');
+  });
+
+  it('workers from a country are not going there: "nurses from the Philippines", a news dateline', () => {
+    const v = checkOffer('MANILA, (PIA) -- The German Government will be hiring 600 nurses from the Philippines for its partner hospitals under the Triple Win project.');
+    expect(v.flags.map((f) => f.id)).not.toContain('risky_destination');
+    expect(checkOffer('Lowongan admin di Manila, Filipina, gaji 1.200 USD, tiket ditanggung.').flags.map((f) => f.id)).toContain('risky_destination');
+  });
+
+  it('a short task-scam message or an official scheme announcement is an offer, not "not an offer"', () => {
+    expect(checkOffer(byId('rt-012')).notes).not.toContain('not_an_offer');
+    expect(checkOffer('Pendaftaran program G to G Korea Selatan (EPS-TOPIK) 2026 dibuka melalui KP2MI.').notes).not.toContain('not_an_offer');
+  });
+});
