@@ -1,0 +1,58 @@
+// The scam families real people receive, pasted into the chat: what the person sees (risk, the sign
+// quoted from their own message, the advice that fits). Texts: test/fixtures/offers-real.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../src/checker/facts.js';
+import { loadContent } from '../../src/content/index.js';
+import { ConversationService } from '../../src/conversation/service.js';
+import { connectRedis } from '../../src/store/redis.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { redisStores } from '../helpers/stores.js';
+
+const content = loadContent();
+const t = (key: string, vars?: Record<string, unknown>) => content.texts.t('id', key, vars);
+const real = (id: string) =>
+  readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real/scam-task-institution.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; text: string })
+    .find((o) => o.id === id)!.text;
+let n = 0;
+
+describe('scam families pasted into the chat', () => {
+  let redis: Redis;
+  const prefix = testPrefix('checkfam');
+  let service: ConversationService;
+  const say = (user: string, text: string) => service.handle({ channel: 'test', userId: user, messageId: `f${++n}`, text, langHint: 'id' });
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('the Shopee "HR" part-time message, pasted anywhere, is high risk, with the task-scam sign quoted and advice to pay nothing', async () => {
+    await say('task', 'halo');
+    const r = await say('task', real('rt-001'));
+    const all = r.replies.map((x) => x.text).join('\n');
+    expect(all).toContain('RISIKO TINGGI');
+    expect(all).toContain(t('checker.flag.task_scam.title'));
+    expect(all).toMatch(/“[^”]*(?:gaji harian|menit)[^”]*”/);
+    expect(all).toContain(t('checker.advice.task_scam_warning'));
+  });
+
+  it('a vacancy in a ministry’s name that registers through a free site is flagged, quoting the link, and says to check the official site', async () => {
+    await say('inst', 'halo');
+    const r = await say('inst', real('rt-024'));
+    const all = r.replies.map((x) => x.text).join('\n');
+    expect(all).not.toContain('RISIKO RENDAH');
+    expect(all).toContain(t('checker.flag.fake_institution.title'));
+    expect(all).toContain('pludi.my.id');
+    expect(all).toContain(t('checker.advice.check_official_site'));
+  });
+});
