@@ -15,7 +15,7 @@ import {
   TASK_CUES, INSTITUTION_CUES, FREE_MAIL, taskWeight, institutionWeight, unofficialLink, institutionalLink, defangedLinks, type TaskCue, type InstitutionCue,
 } from './families.js';
 import {
-  extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS,
+  extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS, extractHandles, extractEmails, extractAccounts,
   ZERO_COST_JOBS, type Money,
 } from './facts.js';
 
@@ -56,6 +56,10 @@ export interface Facts {
   fees?: string[];
   phones: string[];
   links: string[];
+  /** Telegram/Instagram @handles, e-mail addresses and bank accounts named in the offer (only when there are any). */
+  handles?: string[];
+  emails?: string[];
+  accounts?: string[];
 }
 
 export interface Analysis {
@@ -192,11 +196,16 @@ function isBoundary(text: string, i: number): boolean {
   if (c === undefined) return true;
   if (c === '\n' || c === '!' || c === '?' || c === '•' || c === '|') return true;
   if (c === '.') {
+    // "a.n. Budi", "No. Rek", "Jl. Merdeka", "PT. Maju": an abbreviation, not a sentence end.
+    if (ABBREVIATION.test(text.slice(Math.max(0, i - 6), i))) return false;
     const next = text.slice(i + 1, i + 3);
     return next === '' || /^\s*$/.test(next) || /^\s[A-Z\u00C0-\u024F"'(]/.test(next) || next.startsWith('\n');
   }
   return false;
 }
+
+/** Words written with a full stop that does not end a sentence (the text before the stop ends with one). */
+const ABBREVIATION = /(?:^|[\s(.])(?:a\.n|an|no|nomor|jl|jln|pt|cv|dr|drs|ir|mr|mrs|ms|st|tel|telp|hp|rek|kec|kab|kel|tgl|dll|dsb|u\.p|up|sdr|bpk|ibu|prof|h|hj|s\.pd|s\.kom|etc|e\.g|i\.e|vs|approx|min|max|maks|rp|usd|idr|inc|ltd|co|corp)$/i;
 
 const CLAUSE = /[,;:]/;
 
@@ -375,6 +384,14 @@ export function analyse(input: unknown): Analysis {
   const phones = extractPhones(original);
   const links = extractLinks(original);
   const facts: Facts = { phones: phones.map((p) => p.value), links: links.map((l) => l.value) };
+  if (original.includes('@')) {
+    const handles = extractHandles(original);
+    const emails = extractEmails(original);
+    if (handles.length) facts.handles = handles;
+    if (emails.length) facts.emails = emails;
+  }
+  const accounts = extractAccounts(original);
+  if (accounts.length) facts.accounts = accounts;
 
   // ---------------- bad and odd input
   const wordCount = countWords(t);

@@ -249,11 +249,49 @@ export function detectJobs(t: string, scan: { test(re: RegExp): boolean } = { te
 const PHONE_RE = /(?<![\w/])(?:\+|00)?(?:\d[\s.-]?){8,14}\d(?![\w])/g;
 const LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>()"']+|\b(?:wa\.me|t\.me|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|shorturl\.at|cutt\.ly|chat\.whatsapp\.com)\/[^\s<>()"']*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|id|co\.id|go\.id|my|sg|io|info|biz|xyz|online|site|top|vip|cc|me|ly|gl)\b(?:\/[^\s<>()"']*)?/gi;
 
+/** Words right before a number that make it a bank account, not a phone ("rekening BCA No. 0812…"). */
+const ACCOUNT_BEFORE = /\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|ovo|dana|gopay)\b[^\n\d]{0,20}$/i;
+
+/** Bank (and e-wallet) account numbers an offer asks to pay into: 6 to 20 digits after an account word. */
+export function extractAccounts(original: string): string[] {
+  const out: string[] = [];
+  const re = /\b(?:rekening|rek|norek|nomor rekening|account|acct?|a\/c|iban|virtual account)\b[^\n\d]{0,30}((?:\d[\s.-]?){5,19}\d)(?!\d)/gi;
+  for (let m = re.exec(original); m; m = re.exec(original)) {
+    const digits = m[1]!.replace(/\D/g, '');
+    if (!out.includes(digits)) out.push(digits);
+  }
+  return out;
+}
+
+/** Telegram, Instagram or other @handles (not e-mail addresses): "@rekrut_dubai". */
+export function extractHandles(original: string): string[] {
+  const out: string[] = [];
+  const re = /(?<![\w.@])@([a-z][a-z0-9_]{3,31})\b(?!\.[a-z])/gi;
+  for (let m = re.exec(original); m; m = re.exec(original)) {
+    const h = `@${m[1]!.toLowerCase()}`;
+    if (!out.includes(h)) out.push(h);
+  }
+  return out;
+}
+
+/** E-mail addresses, lower case. */
+export function extractEmails(original: string): string[] {
+  const out: string[] = [];
+  const re = /[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/gi;
+  for (let m = re.exec(original); m; m = re.exec(original)) {
+    const e = m[0].toLowerCase();
+    if (!out.includes(e)) out.push(e);
+  }
+  return out;
+}
+
 export function extractPhones(original: string): Array<{ value: string; s: number; e: number }> {
   const out: Array<{ value: string; s: number; e: number }> = [];
   PHONE_RE.lastIndex = 0;
   for (let m = PHONE_RE.exec(original); m; m = PHONE_RE.exec(original)) {
     const raw = m[0];
+    // a bank account number is never a phone number
+    if (ACCOUNT_BEFORE.test(original.slice(Math.max(0, m.index - 40), m.index))) continue;
     const digits = raw.replace(/[^\d]/g, '');
     if (digits.length < 9 || digits.length > 15) continue;
     // dotted money like 12.000.000 is not a phone number

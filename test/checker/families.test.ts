@@ -105,3 +105,20 @@ describe('what is not a fee, and what is an offer', () => {
     expect(checkOffer('Pendaftaran program G to G Korea Selatan (EPS-TOPIK) 2026 dibuka melalui KP2MI.').notes).not.toContain('not_an_offer');
   });
 });
+
+describe('contacts in an offer, each as its own kind', () => {
+  it('phones, links, @handles, e-mail addresses and bank accounts; an account number is never taken for a phone', () => {
+    const v = checkOffer('Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer ke rekening BCA No. 0812345678901 a.n. Budi. Hubungi Telegram @rekrut_dubai atau email hrd.dubai@gmail.com, WA 0812-3456-7890, https://t.me/loker_dubai');
+    expect(v.facts.phones).toEqual(['+6281234567890']);
+    expect(v.facts.links).toEqual(['https://t.me/loker_dubai']);
+    expect(v.facts.handles).toEqual(['@rekrut_dubai']);
+    expect(v.facts.emails).toEqual(['hrd.dubai@gmail.com']);
+    expect(v.facts.accounts).toEqual(['0812345678901']);
+  });
+
+  it('a quote ends at the sentence’s end, not at "a.n." or "No."', () => {
+    const v = checkOffer('Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso. Berangkat minggu depan.');
+    const fee = v.flags.find((f) => f.id === 'upfront_fee')!;
+    expect(fee.evidence[0]).toBe('Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso.');
+  });
+});
