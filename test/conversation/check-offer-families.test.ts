@@ -56,3 +56,31 @@ describe('scam families pasted into the chat', () => {
     expect(all).toContain(t('checker.advice.check_official_site'));
   });
 });
+
+describe('after a verdict', () => {
+  let redis: Redis;
+  const prefix = testPrefix('checkafter');
+  let service: ConversationService;
+  const say = (user: string, text: string) => service.handle({ channel: 'test', userId: user, messageId: `a${++n}`, text, langHint: 'id' });
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('"report this recruiter" is offered only where a warning sign was found', async () => {
+    const choices = async (user: string, offer: string) => {
+      await say(user, 'halo');
+      await say(user, '1');
+      await say(user, '1');
+      const r = await say(user, offer);
+      return r.replies.at(-1)!.choices!.map((c) => c.id);
+    };
+    expect(await choices('risky', real('rt-001'))).toContain('report');
+    const genuine = 'PT Sinar Abadi membuka lowongan Staf Gudang di Cikarang. Kualifikasi: SMA/SMK, pengalaman 1 tahun di gudang. Gaji sesuai UMK, BPJS Kesehatan dan Ketenagakerjaan. Kirim lamaran ke email HRD kantor kami di kawasan industri Jababeka.';
+    expect(await choices('fine', genuine)).toEqual(['another', 'learn', 'back']);
+  });
+});

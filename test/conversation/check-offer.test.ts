@@ -181,8 +181,8 @@ describe('checking a job offer in the conversation', () => {
     await say(await atChecker('two'), SCAM);
     const r = await say('two', GENUINE);
     expect(r.replies[0]!.text).toContain('RISIKO RENDAH');
-    // A short unclear answer there still gets the hint with the choices.
-    expect((await say('two', 'hmm')).replies[0]!.text).toBe(t('engine.hint.choice', { count: 4 }));
+    // A short unclear answer there still gets the hint with the choices (no "report" after a low-risk verdict).
+    expect((await say('two', 'hmm')).replies[0]!.text).toBe(t('engine.hint.choice', { count: 3 }));
   });
 
   it('an offer that says "tolong hubungi" is checked, not taken for an emergency', async () => {
