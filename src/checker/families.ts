@@ -25,7 +25,7 @@ export const TASK_CUES = {
   /** reply, click or add a chat account to go on */
   reply: String.raw`\b(?:balas|ketik|kirim) (?:angka )?(?:1|satu|ya|yes|ok)\b|\breply (?:with )?(?:1|yes|ok)\b|\bklik (?:tautan|link)\b|\bclick (?:the |this )?link\b|\badd (?:my |our |me on )?whatsapp\b|\btambahkan (?:whatsapp|saya|kami)\b|\bwhatsapp\.me\b|\bt\.me\b|\bwhatsapp manager\b|\bcan i (?:share|refer|send)\b|\bwould you like to (?:hear|know|learn)\b`,
   /** a marketplace or platform whose name the scam borrows */
-  brand: String.raw`\bshopee\b|\btokopedia\b|\blazada\b|\btiktok\b|\bamazon\b|\btemu\b|\bvrbo\b|\bagoda\b|\btraveloka\b|\byoutube\b|\binstagram\b|\bbukalapak\b|\bblibli\b`,
+  brand: String.raw`\b(?:shopee|tokopedia|lazada|tiktok|amazon|temu|vrbo|agoda|traveloka|youtube|instagram|bukalapak|blibli)\b`,
   /** the work is easy, needs only a phone, newcomers get a bonus */
   easy: String.raw`\b(?:itu |sangat |very |is )(?:mudah|simple|sederhana|easy|gampang)\b|\b(?:hanya|cuma|just|only)(?: \w+){0,3} (?:ponsel|hp|handphone|smartphone|mobile(?: device| phone)?|a phone)\b|\byang anda butuhkan hanyalah\b|\bpendatang baru\b|\bnew(?:comers| members| users) (?:get|receive)\b|\bmanager (?:teaches|will teach)\b`,
 } as const;
@@ -34,7 +34,7 @@ export type TaskCue = keyof typeof TASK_CUES;
 /** Cue groups of the fake-institution detector. */
 export const INSTITUTION_CUES = {
   /** a ministry, state company, bank, public body or famous employer */
-  institution: String.raw`\bpln\b|\bpertamina\b|\btelkom(?:sel)?\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b|\bkereta api\b|\bpt kai\b|\bgaruda\b|\bpelni\b|\bangkasa pura\b|\bjasa marga\b|\bbulog\b|\bpupuk indonesia\b|\bsemen indonesia\b|\bpos indonesia\b|\bpegadaian\b|\bbumn\b|\bkementerian\b|\bkemen[a-z]{2,10}\b|\bkemnaker\b|\bbnn\b|\bdishub\b|\bdinas\b|\bcpns\b|\bpppk\b|\bbpjs\b|\bojk\b|\bpemerintah\b|\bpemkab\b|\bpemkot\b|\bpemprov\b|\bdjarum\b|\bindomaret\b|\balfamart\b|\bunilever\b|\bj&t\b|\bj ?& ?t express\b|\buniversitas\b|\brumah sakit\b|\bkoperasi desa\b|\bmakan bergizi gratis\b|\bbadan gizi\b|\bpendamping (?:lokal )?desa\b`,
+  institution: String.raw`\b(?:pln|pertamina|telkom(?:sel)?|kereta api|pt kai|garuda|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|semen indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|dinas|cpns|pppk|bpjs|ojk|pemerintah|pemkab|pemkot|pemprov|djarum|indomaret|alfamart|unilever|j&t|j ?& ?t express|universitas|rumah sakit|koperasi desa|makan bergizi gratis|badan gizi|pendamping (?:lokal )?desa)\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b`,
   /** registration by clicking a link (not on an official site) */
   vialink: String.raw`\b(?:klik|click) (?:link|tautan|disini|di sini|daftar)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar)\b|\b(?:melalui|lewat|via|akses) (?:link|tautan)\b|\bdaftar sekarang\b|\bpendaftaran (?:online )?(?:melalui|lewat|klik|di) (?:link|tautan|bawah|sini)\b|\bcara (?:daftar|pendaftaran)\b[^.\n]{0,40}\b(?:link|klik)\b`,
   /** "registration is free": scammers say it first */
@@ -48,7 +48,7 @@ export const INSTITUTION_CUES = {
   /** an official site named in words */
   official: String.raw`\b(?:situs|laman|website|web|portal|akun|instagram) (?:resmi|official)\b|\bofficial (?:website|site|portal|account)\b`,
   /** the state: ministries, state companies, public bodies and programmes (the names fakes borrow most; private employers excluded) */
-  state: String.raw`\bpln\b|\bpertamina\b|\btelkom\b|\bbank (?:bri|bni|mandiri|btn)\b|\bkereta api indonesia\b|\bpt kai\b|\bgaruda indonesia\b|\bpelni\b|\bangkasa pura\b|\bjasa marga\b|\bbulog\b|\bpupuk indonesia\b|\bpos indonesia\b|\bpegadaian\b|\bbumn\b|\bkementerian\b|\bkemen[a-z]{2,10}\b|\bkemnaker\b|\bbnn\b|\bdishub\b|\bcpns\b|\bpppk\b|\bkoperasi desa merah putih\b|\bmakan bergizi gratis\b|\bbadan gizi nasional\b|\bpendamping (?:lokal )?desa\b|\btni\b|\bpolri\b`,
+  state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|tni|polri)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
   /** recruitment announced */
   recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka)\b`,
 } as const;
