@@ -18,48 +18,10 @@ import { MediaStore } from '../../src/store/media.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { mp4, png } from '../helpers/media.js';
 import { TOKEN } from '../helpers/telegram.js';
 
 const content = loadContent();
-
-// ---- tiny real files, made here -------------------------------------------------------------------
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(b: Buffer): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])));
-  return Buffer.concat([head, data, crc]);
-}
-let made = 0;
-/** A PNG of the given size: signature, IHDR, a text chunk making each file different, IEND. */
-function png(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  const text = Buffer.from(`Comment\0waspada test ${process.pid} ${++made} ${Math.random()}`, 'latin1');
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('tEXt', text), pngChunk('IEND', Buffer.alloc(0))]);
-}
-/** An MP4: an ftyp box (brand isom), then a free box making each file different. */
-function mp4(): Buffer {
-  const note = Buffer.from(`waspada test ${process.pid} ${++made} ${Math.random()}`, 'latin1');
-  const free = Buffer.alloc(8);
-  free.writeUInt32BE(8 + note.length, 0);
-  free.write('free', 4, 'latin1');
-  return Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2', 'latin1'), free, note]);
-}
 
 const SETTINGS: TelegramSettings = {
   TELEGRAM_BOT_TOKEN: TOKEN,

@@ -279,7 +279,7 @@ describe('staff API: campaigns', () => {
     // Named a picture, but text: what it is comes from its bytes.
     const notPicture = await upload(Buffer.from('hello, not a picture'), campaign, 'image/jpeg');
     expect([notPicture.status, (await notPicture.json()).error]).toEqual([400, expect.stringMatching(/not a JPEG or PNG/)]);
-    expect((await upload(png(4, 4, 17 * 1024 * 1024))).status).toBe(413);
+    expect((await upload(png(4, 4, { atLeast: 17 * 1024 * 1024 }))).status).toBe(413);
     expect((await upload(png(), agent)).status).toBe(403);
     const unknown = await api('/campaigns', { token: campaign, body: { texts: { id: 'x' }, segment: {}, media: 'ab'.repeat(32) } });
     expect([unknown.status, (await unknown.json()).field]).toEqual([400, 'media']);

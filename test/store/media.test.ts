@@ -48,6 +48,6 @@ describe('the media store', () => {
     expect(await store.get('../../etc/passwd')).toBeNull();
     await expect(store.put(Buffer.alloc(0))).rejects.toThrow(/empty/);
     await expect(store.put(Buffer.from('plain text'))).rejects.toThrow(/not a JPEG or PNG picture or an MP4 video/);
-    await expect(store.put(png(2, 2, MAX_MEDIA_BYTES + 1))).rejects.toThrow(/at most/);
+    await expect(store.put(png(2, 2, { atLeast: MAX_MEDIA_BYTES + 1 }))).rejects.toThrow(/at most/);
   });
 });
