@@ -55,21 +55,6 @@ describe('scam families pasted into the chat', () => {
     expect(all).toContain('pludi.my.id');
     expect(all).toContain(t('checker.advice.check_official_site'));
   });
-});
-
-describe('after a verdict', () => {
-  let redis: Redis;
-  const prefix = testPrefix('checkafter');
-  let service: ConversationService;
-  const say = (user: string, text: string) => service.handle({ channel: 'test', userId: user, messageId: `a${++n}`, text, langHint: 'id' });
-  beforeAll(async () => {
-    redis = await connectRedis(REDIS_URL);
-    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
-  });
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
 
   it('"report this recruiter" is offered only where a warning sign was found', async () => {
     const choices = async (user: string, offer: string) => {
