@@ -14,6 +14,7 @@ import { createLogger, type Logger } from './log.js';
 import { DataCipher } from './store/cipher.js';
 import { connectRedis, RedisStore } from './store/redis.js';
 import type { Store } from './store/store.js';
+import type { AgencyLookups } from './agencies/registry.js';
 import { startWaspada } from './runtime.js';
 
 function fail(message: string): never {
@@ -21,7 +22,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-async function openStore(): Promise<{ store: Store; kind: string }> {
+async function openStore(): Promise<{ store: Store; kind: string; agencies?: AgencyLookups }> {
   const config = loadConfig();
   if (!config.REDIS_URL) {
     const { MemoryStore } = await import('./store/memory.js');
@@ -33,7 +34,11 @@ async function openStore(): Promise<{ store: Store; kind: string }> {
   const throwaway = !config.DATA_ENCRYPTION_KEY;
   const cipher = throwaway ? DataCipher.throwaway() : DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
   if (throwaway) process.stderr.write('waspada: no DATA_ENCRYPTION_KEY: this run uses a throwaway key, so its conversation cannot be continued in another run\n');
-  return { store: new RedisStore(redis, config.REDIS_PREFIX, cipher), kind: `redis, prefix ${config.REDIS_PREFIX}${throwaway ? ', throwaway encryption key' : ''}` };
+  // The list of licensed agencies imported there (npm run agencies), if any: verdicts say whether an offer's agency is on it.
+  const { AgencyRegistry } = await import('./agencies/registry.js');
+  const { keyspace } = await import('./store/keys.js');
+  const agencies = new AgencyRegistry(redis, keyspace(config.REDIS_PREFIX));
+  return { store: new RedisStore(redis, config.REDIS_PREFIX, cipher), kind: `redis, prefix ${config.REDIS_PREFIX}${throwaway ? ', throwaway encryption key' : ''}`, agencies };
 }
 
 async function chat(args: string[], interactiveDefault: boolean): Promise<void> {
@@ -41,7 +46,7 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   if (values.lang && !['id', 'en'].includes(values.lang)) fail(`--lang must be id or en (got "${values.lang}")`);
   const content = loadContent();
   if (content.problems.length) fail(`the flows have problems; run npm run flows:check\n${content.problems.map(formatProblem).join('\n')}`);
-  const { store, kind } = await openStore();
+  const { store, kind, agencies } = await openStore();
   const log = createLogger(loadConfig().LOG_LEVEL ?? 'silent');
   const hashSecret = loadConfig().HASH_SECRET ?? DEMO_HASH_SECRET;
   const { HotlineService } = await import('./hotline/service.js');
@@ -49,7 +54,8 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   // Alert subscriptions are kept in memory here, even with REDIS_URL: the chat is for trying things out.
   const { MemorySubscribers } = await import('./broadcast/subscribers.js');
   const subscribers = new MemorySubscribers();
-  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline, subscribers });
+  // In memory (no REDIS_URL) there is no list of licensed agencies: verdicts say nothing of agencies.
+  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline, subscribers, agencies });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   const { runTerminal } = await import('./channels/terminal.js');
   if (interactive) process.stdout.write(`(store: ${kind})\n`);

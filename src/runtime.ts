@@ -1,6 +1,7 @@
 // Starts a whole Waspada process: Redis, content, the conversation service, the inbox worker, the
 // outbox, the channels a deployment asked for, HTTP.
 import type { AddressInfo } from 'node:net';
+import { AgencyRegistry } from './agencies/registry.js';
 import type { BroadcastParts } from './broadcast/index.js';
 import { RedisSubscribers } from './broadcast/subscribers.js';
 import { subscriberTimeZone } from './broadcast/zones.js';
@@ -34,6 +35,8 @@ export interface Running {
   hotline: HotlineService;
   /** Alert subscriptions (sealed, under keyed references). */
   subscribers: RedisSubscribers;
+  /** The imported list of licensed placement agencies (npm run agencies -- import FILE). */
+  agencies: AgencyRegistry;
   /** The staff API's bearer tokens. */
   tokens: StaffTokens;
   rewrites: AofRewrites;
@@ -93,6 +96,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     log,
   });
   const subscribers = new RedisSubscribers(redis, keys, cipher, config.HASH_SECRET!);
+  const agencies = new AgencyRegistry(redis, keys);
   // A turn's replies are queued in the script that saves its session: that command is made now.
   store.sessions.defineAlso(ENQUEUE_ALSO);
   const service = new ConversationService({
@@ -106,6 +110,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     outbox,
     hotline,
     subscribers,
+    agencies,
   });
 
   // Redis away: the answer cannot be queued. The person is told directly (once per message, at most
@@ -196,6 +201,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     service,
     hotline,
     subscribers,
+    agencies,
     tokens,
     rewrites,
     /**

@@ -1,6 +1,8 @@
 // Between the channels and the engine: drops re-deliveries, handles one user's messages one at a time,
 // loads the session, runs the engine and its effects, hands the replies to the outbox, saves the session.
 import { randomUUID } from 'node:crypto';
+import type { AgencyLookups } from '../agencies/registry.js';
+import { AGENCY_SAY_KEYS } from '../agencies/say.js';
 import { looksLikeOffer } from '../checker/hint.js';
 import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
@@ -94,6 +96,8 @@ export interface ServiceOptions {
   hotline?: HotlineService;
   /** Alert subscriptions: people subscribe, stop and see theirs from the chat. Without: nobody is subscribed. */
   subscribers?: Subscribers;
+  /** The imported list of licensed placement agencies: a verdict says whether the agency an offer names is on it. */
+  agencies?: AgencyLookups;
   /** Key for the hashes of recruiter contacts and of people in the counts (config HASH_SECRET). */
   hashSecret?: string;
   /** Where replies go. Without one, `handle` returns them rendered (the terminal chat). */
@@ -108,6 +112,7 @@ export class ConversationService {
   private readonly recipients?: Recipients;
   private readonly hotline?: HotlineService;
   private readonly subscribers?: Subscribers;
+  private readonly agencies?: AgencyLookups;
   private readonly content: Content;
   private readonly effects: Readonly<Record<string, EffectHandler>>;
   private readonly now: () => number;
@@ -125,6 +130,7 @@ export class ConversationService {
     this.recipients = opts.recipients;
     this.hotline = opts.hotline;
     this.subscribers = opts.subscribers;
+    this.agencies = opts.agencies;
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;
     this.now = opts.now ?? Date.now;
@@ -193,6 +199,7 @@ export class ConversationService {
         hasher: this.hasher,
         hotline: this.hotline,
         subscribers: this.subscribers,
+        agencies: this.agencies,
         places: this.content.data,
         at,
         log: this.log,
@@ -358,7 +365,7 @@ class LockBusy extends Error {}
 class LeaseLost extends Error {}
 
 /** Every text key the code (rather than a flow) shows. */
-export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS, 'broadcast.message'];
+export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS, ...AGENCY_SAY_KEYS, 'broadcast.message'];
 
 /** Used where no HASH_SECRET is configured (the demo, tests); `serve` refuses to start without one. */
 export const DEMO_HASH_SECRET = 'waspada-demo-only-not-a-secret';

@@ -40,6 +40,7 @@ export function keyspace(prefix: string) {
     staffNames: `${prefix}:{staff}:names`,
     /** A picture or video staff attached to a campaign, by the SHA-256 of its bytes (src/store/media.ts). */
     media: (id: string) => `${prefix}:media:${id}`,
+    agencies: agencyKeys(`${prefix}:{agencies}:`),
   };
 }
 export type Keyspace = ReturnType<typeof keyspace>;
@@ -71,6 +72,22 @@ function hotlineKeys(base: string) {
     pushes: `${base}pushes`,
     /** The case a message opened (id | sealed secret), for two days. */
     once: (key: string) => `${base}once:${key}`,
+  };
+}
+
+/**
+ * The imported list of licensed placement agencies (src/agencies/registry.ts). One hash tag: an import
+ * replaces the list and its description in one atomic script (on Redis Cluster too).
+ */
+function agencyKeys(base: string) {
+  return {
+    base,
+    /** Hash: normalised licence number → the agency (JSON: name, licence, address, valid until, province). */
+    list: `${base}list`,
+    /** String (JSON): the list in place: its date, version, count, when it was imported. */
+    meta: `${base}meta`,
+    /** Hash: an import being written, renamed onto `list` once complete (expires if the import dies). */
+    staging: (id: string) => `${base}staging:${id}`,
   };
 }
 

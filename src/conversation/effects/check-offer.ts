@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { agencyMentions } from '../../agencies/mentions.js';
+import { AGENCY_CHECK_CONTACT, agencySay, type AgencySay } from '../../agencies/say.js';
 import type * as checker from '../../checker/index.js';
 import type { Say } from '../../engine/types.js';
 import type { RecruiterCount } from '../../store/recruiters.js';
@@ -31,6 +33,26 @@ function seenBefore(contacts: { shown: string }[], counts: RecruiterCount[]): Sa
     if (reported) return [{ key: 'checker.verdict.seen_reported', vars: { contact: c.shown, count: reported } }];
     return [];
   });
+}
+
+/**
+ * What the imported list of licensed agencies says of the agencies the offer names (by name or
+ * licence number); null when it names none, when no list is kept or was imported, or when the list
+ * could not be read (the verdict goes out without it: logged once).
+ */
+async function agencyLines(ctx: EffectContext, text: string): Promise<AgencySay | null> {
+  if (!ctx.agencies || !text) return null;
+  const named = agencyMentions(text);
+  if (!named.names.length && !named.licences.length) return null;
+  try {
+    const check = await ctx.agencies.check(named, ctx.at);
+    if (!check) return null;
+    const lines = agencySay(check, ctx.lang, ctx.t);
+    return lines.say.length ? lines : null;
+  } catch (e) {
+    ctx.log.warn({ err: (e as Error).message, effect: 'checkOffer' }, 'could not look up the agencies an offer names');
+    return null;
+  }
 }
 
 /** The verdict as a few short messages: how risky, why (quoting the offer), what to do. */
@@ -76,6 +98,7 @@ export const checkOffer = defineEffect({
   args: z.object({ text: z.string().nullable(), count: z.boolean().nullable().optional() }).strict(),
   async run(ctx, args) {
     let v = (await loadChecker()).checkOffer(args.text ?? '');
+    const agencies = agencyLines(ctx, args.text ?? '');
     const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links]);
     const hashes = contacts.map((c) => c.hash);
     const source = ctx.hasher.source(ctx.user);
@@ -87,6 +110,11 @@ export const checkOffer = defineEffect({
     if (v.risk === 'low' && counts.some((c) => c.people >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
     const say = verdictMessages(ctx, v, seen);
     const unclear = say.length === 1;
+    // The agencies the offer names: before what to do (whose contacts include SISKOP2MI); with a note
+    // asking for the offer's text ("is PT X licensed?"), in that one message, with SISKOP2MI if needed.
+    const named = await agencies;
+    if (named && unclear) say[0]!.push(...named.say, ...(named.unlisted ? [{ contacts: [AGENCY_CHECK_CONTACT] }] : []));
+    else if (named) say.splice(say.length - 1, 0, named.say);
     return {
       outcome: unclear ? 'unclear' : 'checked',
       // Only what the next steps need: no offer text, no numbers (contacts as keyed hashes).

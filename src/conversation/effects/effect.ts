@@ -2,6 +2,7 @@
 // conversation service with the real stores, reporting one of its declared outcomes. One file each in
 // this folder, registered in index.ts.
 import type { z } from 'zod';
+import type { AgencyLookups } from '../../agencies/registry.js';
 import type { Subscribers } from '../../broadcast/subscribers.js';
 import type { ReferenceData } from '../../content/data.js';
 import type { EffectSignature } from '../../engine/kind.js';
@@ -37,6 +38,8 @@ export interface EffectContext {
   hotline?: HotlineService;
   /** Alert subscriptions; absent where none are kept (then nobody is subscribed). */
   subscribers?: Subscribers;
+  /** The imported list of licensed placement agencies; absent where none is kept (then nothing is said of agencies). */
+  agencies?: AgencyLookups;
   /** The provinces and countries people name (reference data), to show a code by its name. */
   places: Pick<ReferenceData, 'countries' | 'regions'>;
   /** When the message is being handled (ms since epoch). */
