@@ -9,6 +9,10 @@ export function normaliseContact(raw: string): string | null {
   // wa.me/<number> and api.whatsapp.com/send?phone=<number> are phone numbers.
   const wa = /(?:wa\.me\/|whatsapp\.com\/send\?phone=)\+?(\d{8,15})/i.exec(value);
   if (wa) return `tel:${wa[1]}`;
+  // A chat handle and its t.me link are one contact: "@rekrut_dubai" = "https://t.me/rekrut_dubai".
+  const handle = /^@([a-z][a-z0-9_]{3,31})$/i.exec(value) ?? /^(?:https?:\/\/)?t\.me\/([a-z][a-z0-9_]{3,31})\/?$/i.exec(value);
+  if (handle) return `at:${handle[1]!.toLowerCase()}`;
+  if (/^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(value)) return `mail:${value.toLowerCase()}`;
   if (/^\+?[\d\s().-]{8,}$/.test(value)) {
     let digits = value.replace(/\D/g, '');
     if (digits.startsWith('00')) digits = digits.slice(2);
@@ -25,7 +29,8 @@ export function normaliseContact(raw: string): string | null {
 const hostOf = (normalised: string) => normalised.slice(4).split('/')[0]!;
 
 export class RecruiterHasher {
-  private readonly officialPhones = new Set<string>();
+  /** Official numbers, chat handles and e-mail addresses, normalised. */
+  private readonly officialOther = new Set<string>();
   private readonly officialHosts = new Set<string>();
 
   /**
@@ -38,15 +43,18 @@ export class RecruiterHasher {
   ) {
     for (const raw of official) {
       const n = normaliseContact(raw);
-      if (n?.startsWith('tel:')) this.officialPhones.add(n);
-      else if (n) this.officialHosts.add(hostOf(n));
+      if (n?.startsWith('url:')) this.officialHosts.add(hostOf(n));
+      else if (n) this.officialOther.add(n);
     }
   }
 
   isOfficial(normalised: string): boolean {
-    if (normalised.startsWith('tel:')) return this.officialPhones.has(normalised);
-    const host = hostOf(normalised);
-    return this.officialHosts.has(host) || host.endsWith('.go.id');
+    if (normalised.startsWith('url:')) {
+      const host = hostOf(normalised);
+      return this.officialHosts.has(host) || host.endsWith('.go.id');
+    }
+    // An official office's own number, handle or address; any address at a government domain.
+    return this.officialOther.has(normalised) || (normalised.startsWith('mail:') && normalised.endsWith('.go.id'));
   }
 
   hash(normalised: string): string {

@@ -8,7 +8,11 @@ describe('recruiter contacts', () => {
     ['https://wa.me/6281234567890', 'tel:6281234567890'],
     ['api.whatsapp.com/send?phone=6281234567890', 'tel:6281234567890'],
     ['https://www.Example.COM/Jobs/', 'url:example.com/Jobs'],
-    ['t.me/LokerKamboja', 'url:t.me/LokerKamboja'],
+    // A Telegram handle and its t.me link are one contact; e-mail addresses are their own kind.
+    ['t.me/LokerKamboja', 'at:lokerkamboja'],
+    ['https://t.me/LokerKamboja/', 'at:lokerkamboja'],
+    ['@LokerKamboja', 'at:lokerkamboja'],
+    ['HRD.Dubai@Gmail.com', 'mail:hrd.dubai@gmail.com'],
   ])('%s is known as %s', (raw, norm) => {
     expect(normaliseContact(raw)).toBe(norm);
   });
@@ -26,5 +30,7 @@ describe('recruiter contacts', () => {
     const h = new RecruiterHasher('secret-one-0123456789', ['0800-1000', '+62 811-8080-141', 'https://siskop2mi.bp2mi.go.id']);
     const found = h.contacts(['0800 1000', 'wa.me/628118080141', 'https://www.bp2mi.go.id/lowongan', 'siskop2mi.bp2mi.go.id/x', 'bit.ly/loker']);
     expect(found.map((c) => c.shown)).toEqual(['bit.ly/loker']);
+    const mail = new RecruiterHasher('secret-one-0123456789', ['pengaduan@kp2mi.example']);
+    expect(mail.contacts(['pengaduan@kp2mi.example', 'info@bp2mi.go.id', 'rekrut@gmail.com']).map((c) => c.shown)).toEqual(['rekrut@gmail.com']);
   });
 });

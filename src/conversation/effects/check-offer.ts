@@ -99,7 +99,7 @@ export const checkOffer = defineEffect({
   async run(ctx, args) {
     let v = (await loadChecker()).checkOffer(args.text ?? '');
     const agencies = agencyLines(ctx, args.text ?? '');
-    const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links]);
+    const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links, ...(v.facts.handles ?? []), ...(v.facts.emails ?? [])]);
     const hashes = contacts.map((c) => c.hash);
     const source = ctx.hasher.source(ctx.user);
     const counts = await ctx.recruiters.counts(hashes, source);
