@@ -26,6 +26,8 @@ export interface Verdict {
   advice: string[];
   /** e.g. 'truncated', 'empty', 'too_short', 'not_an_offer', 'only_link', 'only_phone', 'image_only', 'unsupported_language' */
   notes: string[];
+  /** With 'truncated': how much of the text was read (characters), of how much. */
+  read?: { chars: number; of: number };
 }
 
 /** The model's own flag: the wording is like known scams (evidence: sentences with its strongest words). */
@@ -174,5 +176,6 @@ function check(text: string): Verdict {
     facts: a.facts,
     advice: verdictAdvice(a, flags, risk),
     notes: a.notes,
+    ...(a.notes.includes('truncated') ? { read: { chars: a.original.length, of: typeof text === 'string' ? text.length : a.original.length } } : {}),
   };
 }

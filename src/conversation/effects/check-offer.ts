@@ -58,7 +58,10 @@ async function agencyLines(ctx: EffectContext, text: string): Promise<AgencySay 
 /** The verdict as a few short messages: how risky, why (quoting the offer), what to do. */
 export function verdictMessages(ctx: Pick<EffectContext, 't'>, v: checker.Verdict, seen: Say[]): Say[][] {
   const unclear = v.notes.some((n) => UNCLEAR.has(n)) && !v.flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams');
-  const notes: Say[] = v.notes.filter((n) => n !== 'not_an_offer' || unclear).map((n) => ({ key: `checker.note.${n}` }));
+  const notes: Say[] = v.notes
+    .filter((n) => n !== 'not_an_offer' || unclear)
+    // How much of a long text was read, in characters: said as it is.
+    .map((n) => (n === 'truncated' && v.read ? { key: 'checker.note.truncated', vars: { read: v.read.chars, of: v.read.of } } : { key: `checker.note.${n}` }));
   if (unclear) return [[...notes, ...seen]];
   const head: Say[] = [{ key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk], score: Math.round(v.score * 100) } }, ...seen, ...notes];
   const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
