@@ -18,6 +18,8 @@ export const Contact = z
     channels: z.array(Channel).min(1),
     hours: Bilingual.optional(),
     topics: z.array(z.string().min(1)).min(1),
+    /** A mission abroad: the country it serves (ISO 3166-1 alpha-2, as in countries.yaml). */
+    country: z.string().regex(/^[A-Z]{2}$/).optional(),
     source: Source,
     source_title: z.string().min(1),
     reviewed: Reviewed,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/checker/facts.js';
 import { loadContent } from '../../src/content/index.js';
 import { ConversationService } from '../../src/conversation/service.js';
+import { verdictContacts } from '../../src/conversation/effects/check-offer.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { redisStores } from '../helpers/stores.js';
@@ -67,5 +68,16 @@ describe('scam families pasted into the chat', () => {
     expect(await choices('risky', real('rt-001'))).toContain('report');
     const genuine = 'PT Sinar Abadi membuka lowongan Staf Gudang di Cikarang. Kualifikasi: SMA/SMK, pengalaman 1 tahun di gudang. Gaji sesuai UMK, BPJS Kesehatan dan Ketenagakerjaan. Kirim lamaran ke email HRD kantor kami di kawasan industri Jababeka.';
     expect(await choices('fine', genuine)).toEqual(['another', 'learn', 'back']);
+  });
+});
+
+describe('whom a verdict points to', () => {
+  const v = (country?: string) => ({ risk: 'high' as const, score: 0.9, flags: [], facts: { phones: [], links: [], ...(country ? { country } : {}) }, advice: [], notes: [] });
+  it('work abroad: the ministry’s agency check and complaints, and the Indonesian mission in the destination; work in Indonesia: none of theirs', () => {
+    expect(verdictContacts(v('Cambodia'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints', 'kbri_phnom_penh']);
+    expect(verdictContacts(v('Saudi Arabia'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints', 'kbri_riyadh', 'kjri_jeddah']);
+    expect(verdictContacts(v('Japan'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
+    expect(verdictContacts(v(), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
+    expect(verdictContacts(v('Indonesia'), content.data)).toEqual([]);
   });
 });

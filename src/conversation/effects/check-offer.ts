@@ -19,8 +19,20 @@ const RISK_ICON = { high: '🔴', medium: '🟠', low: '🟢' } as const;
 /** How many flags and pieces of advice a verdict shows: enough to act on, short enough for a phone. */
 const SHOW_FLAGS = 5;
 const SHOW_ADVICE = 4;
-/** Contacts shown with every verdict: where to check an agency and report. */
+/** Contacts shown with a verdict on work abroad (or where it is not said): where to check an agency and report. */
 export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
+
+/**
+ * Whom a verdict points to: for work abroad, the migrant-worker ministry's agency check and complaints,
+ * and the Indonesian mission in the destination country when the reviewed contacts have one; for a job
+ * in Indonesia, nobody of theirs (the advice says to ask the local manpower office, Disnaker).
+ */
+export function verdictContacts(v: checker.Verdict, places: EffectContext['places']): string[] {
+  if (v.facts.country === 'Indonesia') return [];
+  const code = v.facts.country ? places.countries.find((c) => c.names[1] === v.facts.country || c.names.includes(v.facts.country!))?.code : undefined;
+  const missions = code ? [...places.contacts.values()].filter((c) => c.country === code).map((c) => c.id) : [];
+  return [...VERDICT_CONTACTS, ...missions];
+}
 
 /** People (others than the user) who warned about or reported a contact before it counts against an offer. */
 export const CROSS_CHECK_RAISES_AT = 2;
@@ -56,7 +68,7 @@ async function agencyLines(ctx: EffectContext, text: string): Promise<AgencySay 
 }
 
 /** The verdict as a few short messages: how risky, why (quoting the offer), what to do. */
-export function verdictMessages(ctx: Pick<EffectContext, 't'>, v: checker.Verdict, seen: Say[]): Say[][] {
+export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: checker.Verdict, seen: Say[]): Say[][] {
   const unclear = v.notes.some((n) => UNCLEAR.has(n)) && !v.flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams');
   const notes: Say[] = v.notes
     .filter((n) => n !== 'not_an_offer' || unclear)
@@ -82,7 +94,8 @@ export function verdictMessages(ctx: Pick<EffectContext, 't'>, v: checker.Verdic
     why.push({ key: 'checker.verdict.lawful_title' });
     for (const f of lawful) why.push({ key: 'checker.verdict.lawful', vars: { title: ctx.t(`checker.flag.${f.id}.title`) } });
   }
-  const todo: Say[] = [{ key: 'checker.verdict.advice_title' }, ...v.advice.slice(0, SHOW_ADVICE).map((a) => ({ key: `checker.advice.${a}` })), { contacts: VERDICT_CONTACTS }];
+  const contacts = verdictContacts(v, ctx.places);
+  const todo: Say[] = [{ key: 'checker.verdict.advice_title' }, ...v.advice.slice(0, SHOW_ADVICE).map((a) => ({ key: `checker.advice.${a}` })), ...(contacts.length ? [{ contacts }] : [])];
   return [head, ...(why.length ? [why] : []), todo];
 }
 

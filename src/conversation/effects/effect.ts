@@ -41,7 +41,7 @@ export interface EffectContext {
   /** The imported list of licensed placement agencies; absent where none is kept (then nothing is said of agencies). */
   agencies?: AgencyLookups;
   /** The provinces and countries people name (reference data), to show a code by its name. */
-  places: Pick<ReferenceData, 'countries' | 'regions'>;
+  places: Pick<ReferenceData, 'countries' | 'regions' | 'contacts'>;
   /** When the message is being handled (ms since epoch). */
   at: number;
   /** Where an effect that turns a failure into its `error` outcome logs that failure (once, without personal data). */
