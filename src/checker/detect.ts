@@ -12,7 +12,7 @@ import {
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, FREE_MAIL, taskWeight, institutionWeight, unofficialLink, institutionalLink, defangedLinks, type TaskCue, type InstitutionCue,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, institutionWeight, unofficialLink, institutionalLink, defangedLinks, type TaskCue, type InstitutionCue,
 } from './families.js';
 import {
   extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS, extractHandles, extractEmails, extractAccounts,
@@ -40,6 +40,7 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'task_scam', advice: ['task_scam_warning'] },
   { id: 'fake_institution', advice: ['check_official_site'] },
   { id: 'unverified_institution', advice: ['check_official_site'] },
+  { id: 'mass_recruitment_abroad', advice: ['use_official_channels'] },
 ];
 
 export interface Flag {
@@ -118,6 +119,8 @@ const BORNE = G(String.raw`\b(?:ditanggung|dibayar(?:kan)?|diganti|dibiayai) (?:
 /** How far (characters) a "borne by the employer" statement reaches to cancel a fee in the sentences around it. */
 const BORNE_REACH = 250;
 const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
+const MASS = G(OVERSEAS_CUES.mass);
+const ALL_PAID = G(OVERSEAS_CUES.allpaid);
 const INSTITUTION = Object.entries(INSTITUTION_CUES).map(([cue, src]) => [cue as InstitutionCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
 for (const [, re] of JOBS) RULE_INDEX.add(re);
@@ -569,6 +572,20 @@ export function analyse(input: unknown): Analysis {
       add('unverified_institution', 1.2, [...(instFound.get('recruiting') ?? []).slice(0, 1), ...(instFound.get('state') ?? []).slice(0, 1)]);
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
       if (free >= 0) flags.splice(free, 1);
+    }
+  }
+
+  // Overseas mass recruitment with no licensed agency or official scheme named (strong lawful signs):
+  // hundreds wanted at once; "everything is paid" makes it the lure it is, not a reassurance.
+  if (abroad && !flags.some((f) => f.weight <= -1)) {
+    const mass = allMatches(MASS, scan).filter((sp) => !isNegated(t, sp[0]));
+    if (mass.length > 0) {
+      const paid = allMatches(ALL_PAID, scan);
+      add('mass_recruitment_abroad', paid.length > 0 ? 2.0 : 1.5, [mass[0]!, ...paid.slice(0, 1)]);
+      if (paid.length > 0) {
+        const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
+        if (free >= 0) flags.splice(free, 1);
+      }
     }
   }
 

@@ -21,9 +21,9 @@ export const TASK_CUES = {
   /** pay by the day, task or week */
   perday: String.raw`\bgaji harian\b|\bpenghasilan harian\b|\bdaily (?:earnings|income|salary|pay|wage)\b|\b(?:weekly|mingguan) (?:income|pay|salary|gaji|penghasilan|earnings)\b|\b(?:earn|dapat(?:kan)?|gaji|wage|salary|income|penghasilan|bayaran|komisi|commission)\b[^.\n]{0,40}\b(?:per|a|each|every|setiap|tiap|\/) ?(?:day|hari|task|tugas|misi|order|assignment|week|minggu|like|video)\b|\d[\d.,]*(?: ?(?:rb|ribu|k|juta|jt|usd|dollars?))? ?(?:per|each|every|setiap|tiap|\/) ?(?:task|tugas|misi|order|assignment|like|video|day|hari)\b`,
   /** someone writing out of the blue as a recruiter or HR, or saying the person's CV passed */
-  outreach: String.raw`\b(?:departemen|bagian|divisi) (?:sdm|hrd?|personalia|rekrutmen)\b|\b(?:hr|hrd) (?:department|manager|team|staff)\b|\brekruter\b|\brecruiter\b|\b(?:cv|resume|background|profil)\b(?: \w+){0,4} (?:lolos|passed|recommended|direkomendasikan|terpilih|selected|approved)\b|\b(?:passed|lolos)(?: \w+){0,2} (?:interview|wawancara|seleksi)\b|\b(?:had|got|have|mendapatkan|dapat) (?:your|nomor) (?:number|anda|kamu)\b|\bon behalf of\b|\breaching out\b|\b(?:anda|kamu|you)(?: \w+){0,2} (?:terpilih|dipilih|selected|shortlisted)\b|\bselamat\b[^.\n]{0,40}\b(?:terpilih|lolos|diterima)\b`,
+  outreach: String.raw`\b(?:departemen|bagian|divisi) (?:sdm|hrd?|personalia|rekrutmen)\b|\b(?:hr|hrd) (?:department|manager|team|staff)\b|\brekruter\b|\brecruiter\b|\b(?:cv|resume|background|profil)\b(?: \w+){0,6} (?:lolos|passed|recommended|direkomendasikan|terpilih|selected|approved)\b|\b(?:passed|lolos)(?: \w+){0,2} (?:interview|wawancara|seleksi)\b|\b(?:had|got|have|mendapatkan|dapat) (?:your|nomor) (?:number|anda|kamu)\b|\bon behalf of\b|\breaching out\b|\b(?:anda|kamu|you)(?: \w+){0,2} (?:terpilih|dipilih|selected|shortlisted)\b|\bselamat\b[^.\n]{0,40}\b(?:terpilih|lolos|diterima)\b`,
   /** reply, click or add a chat account to go on */
-  reply: String.raw`\b(?:balas|ketik|kirim) (?:angka )?(?:1|satu|ya|yes|ok)\b|\breply (?:with )?(?:1|yes|ok)\b|\bklik (?:tautan|link)\b|\bclick (?:the |this )?link\b|\badd (?:my |our |me on )?whatsapp\b|\btambahkan (?:whatsapp|saya|kami)\b|\bwhatsapp\.me\b|\bt\.me\b|\bwhatsapp manager\b|\bcan i (?:share|refer|send)\b|\bwould you like to (?:hear|know|learn)\b`,
+  reply: String.raw`\b(?:balas|ketik|kirim) (?:angka )?(?:1|satu|ya|yes|ok)\b|\breply (?:with )?(?:1|yes|ok)\b|\bklik (?:tautan|link)\b|\bclick (?:the |this )?link\b|\bclick (?:for|here)\b|\badd (?:my |our |me on )?whatsapp\b|\btambahkan (?:whatsapp|saya|kami)\b|\bwhatsapp\.me\b|\bt\.me\b|\bwhatsapp manager\b|\bcan i (?:share|refer|send)\b|\bwould you like to (?:hear|know|learn)\b`,
   /** a marketplace or platform whose name the scam borrows */
   brand: String.raw`\b(?:shopee|tokopedia|lazada|tiktok|amazon|temu|vrbo|agoda|traveloka|youtube|instagram|bukalapak|blibli)\b`,
   /** the work is easy, needs only a phone, newcomers get a bonus */
@@ -50,9 +50,21 @@ export const INSTITUTION_CUES = {
   /** the state: ministries, state companies, public bodies and programmes (the names fakes borrow most; private employers excluded) */
   state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|tni|polri)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
   /** recruitment announced */
-  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka)\b`,
+  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka|dibutuhkan|di butuhkan|dicari)\b`,
 } as const;
 export type InstitutionCue = keyof typeof INSTITUTION_CUES;
+
+/**
+ * Cue groups of overseas mass recruitment: hundreds of workers wanted abroad at once, with everything
+ * paid. Read only when the offer points abroad and names no licensed agency or official scheme.
+ */
+export const OVERSEAS_CUES = {
+  /** hundreds of workers wanted at once */
+  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|recruiting|needs?|hiring|wanted)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\bhundreds of (?:workers|people|jobs|vacancies)\b|\bbesar-besaran\b|\bmassal\b`,
+  /** travel, visa, lodging and meals all paid: the lure, not a reassurance, when no agency is named */
+  allpaid: String.raw`\b(?:tiket|visa|asrama|mess|makan|akomodasi|penginapan|tempat tinggal|flights?|tickets?|accommodation|dormitory|housing|meals?)\b[^.\n]{0,50}\b(?:gratis|free|ditanggung|dibayar|covered|paid|provided|disediakan)\b`,
+} as const;
+export type OverseasCue = keyof typeof OVERSEAS_CUES;
 
 /** Hosts no institution recruits through: link shorteners, free sites and forms, chat links, throwaway domains. */
 const UNOFFICIAL_HOST = /(?:^|\.)(?:my\.id|web\.id|biz\.id|blogspot\.com|wordpress\.com|weebly\.com|wixsite\.com|000webhostapp\.com|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|cutt\.ly|shorturl\.at|rebrand\.ly|wa\.me|t\.me|chat\.whatsapp\.com)$|\.(?:win|xyz|top|site|online|click|icu|buzz|live|vip|cc|shop|store|sbs|cfd)$|^docs\.google\.com$/;

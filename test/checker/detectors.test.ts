@@ -112,6 +112,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Rekrutmen PT PLN (Persero) 2026 dibuka. Pendaftaran hanya melalui situs resmi https://rekrutmen.pln.co.id, tidak dipungut biaya.',
   },
   {
+    id: 'mass_recruitment_abroad',
+    yes: 'Dibutuhkan segera 1.500 tenaga kerja untuk proyek konstruksi di Arab Saudi. Tiket, visa, mess dan makan ditanggung perusahaan. Hubungi koordinator kami.',
+    no: 'Program G to G Korea Selatan melalui KP2MI membutuhkan 1.500 pekerja sektor manufaktur. Pendaftaran melalui SISKOP2MI.',
+  },
+  {
     id: 'unverified_institution',
     yes: 'Lowongan kerja Kementerian Pertanian 2026 untuk lulusan SMA dan S1, penempatan seluruh Indonesia. Segera siapkan berkas Anda.',
     no: 'Lowongan admin gudang PT Sinar Jaya di Cikarang, lulusan SMA, gaji UMK + BPJS. Lamaran ke HRD kami.',
