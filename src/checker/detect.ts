@@ -443,6 +443,10 @@ export function analyse(input: unknown): Analysis {
   // ---------------- jobs
   const jobs = detectJobs(t, scan);
   if (jobs[0]) facts.job = jobs[0];
+  // A list of job titles or a short recruitment post in Latin script has few function words: it is
+  // an offer in a language the checker reads, not an unsupported one.
+  const unsupported = notes.indexOf('unsupported_language');
+  if (unsupported >= 0 && countLetters(original).latin * 2 >= countLetters(original).letters && (jobs.length >= 2 || scan.test(OFFER_WORDS))) notes.splice(unsupported, 1);
   for (const j of jobs) features.push(`J_${j}`);
 
   // ---------------- lexicon rules
