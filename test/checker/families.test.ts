@@ -100,6 +100,12 @@ describe('what is not a fee, and what is an offer', () => {
     expect(checkOffer('Lowongan admin di Manila, Filipina, gaji 1.200 USD, tiket ditanggung.').flags.map((f) => f.id)).toContain('risky_destination');
   });
 
+  it('a list of job titles under a company’s name is an offer in a language the checker reads, not "unsupported language"', () => {
+    const v = checkOffer(byId('rt-017'));
+    expect(v.notes).not.toContain('unsupported_language');
+    expect(v.risk).not.toBe('low');
+  });
+
   it('a short task-scam message or an official scheme announcement is an offer, not "not an offer"', () => {
     expect(checkOffer(byId('rt-012')).notes).not.toContain('not_an_offer');
     expect(checkOffer('Pendaftaran program G to G Korea Selatan (EPS-TOPIK) 2026 dibuka melalui KP2MI.').notes).not.toContain('not_an_offer');
