@@ -233,7 +233,7 @@ export const RULES: readonly RuleDef[] = [
     advice: [],
     weight: -2.0,
     patterns: [
-      String.raw`\bg ?to ?g\b|\bgovernment[- ]to[- ]government\b|\beps[- ]?topik\b|\beps korea\b|\bprogram eps\b|\bhrd korea\b|\bim japan\b|\btokutei ginou\b|\bspecified skilled worker\b|\bssw\b|\bjft[- ]basic\b|\bprometric\b|\bjapan foundation\b|\bsistem penempatan satu kanal\b|\bspsk\b|\bone channel (?:system|placement)\b`,
+      String.raw`\bg ?to ?g\b|\bgovernment[- ]to[- ]government\b|\beps[- ]?topik\b|\beps korea\b|\bprogram eps\b|\bhrd korea\b|\bim japan\b|\btokutei ginou\b|\bspecified skilled worker\b|\bssw\b|\bjft[- ]basic\b|\bprometric\b|\bjapan foundation\b|\bsistem penempatan satu kanal\b|\bspsk\b|\bone channel (?:system|placement)\b|\bsp2t\b|\bspecial placement program to taiwan\b|\btriple win\b|\bkangoshi\b|\bkaigo(?:fukushishi)?\b|\bijepa\b|\bjpepa\b|\b(?:skema|program) penempatan pemerintah\b|\bgovernment placement\b|\bemployment permit system\b|\bpalm scheme\b|\bpacific australia labou?r mobility\b|\bseasonal agricultural workers? program(?:me)?\b`,
     ],
   },
   {
