@@ -81,3 +81,11 @@ describe('whom a verdict points to', () => {
     expect(verdictContacts(v('Indonesia'), content.data)).toEqual([]);
   });
 });
+
+describe('the verdict in plain words', () => {
+  it('says how risky without a falsely exact percentage', () => {
+    for (const risk of ['high', 'medium', 'low']) {
+      for (const lang of ['id', 'en'] as const) expect(content.texts.t(lang, `checker.verdict.${risk}`, { icon: '' })).not.toMatch(/%|\d/);
+    }
+  });
+});

@@ -75,7 +75,8 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
     // How much of a long text was read, in characters: said as it is.
     .map((n) => (n === 'truncated' && v.read ? { key: 'checker.note.truncated', vars: { read: v.read.chars, of: v.read.of } } : { key: `checker.note.${n}` }));
   if (unclear) return [[...notes, ...seen]];
-  const head: Say[] = [{ key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk], score: Math.round(v.score * 100) } }, ...seen, ...notes];
+  // Plain words, no percentage: a score is not a probability, and "100 %" or "0 %" would be falsely exact.
+  const head: Say[] = [{ key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk] } }, ...seen, ...notes];
   const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
   const lawful = v.flags.filter((f) => f.weight < 0);
   const why: Say[] = [];
