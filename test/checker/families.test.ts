@@ -30,6 +30,11 @@ describe('task ("part-time") scams', () => {
     for (const id of ['rt-005', 'rt-006', 'rt-010', 'rt-011', 'rt-012']) expect(flagged(byId(id), 'task_scam'), id).toBe(true);
   });
 
+  it('the issue’s own examples: "10-20 minutes a day", "$600 weekly", "reply YES"; "15-30 menit", "Rp 150rb sehari" and a wa.me link', () => {
+    expect(checkOffer('Hi! We are hiring part-time remote staff. Only 10-20 minutes a day, earn $600 weekly. Reply YES to start.').risk).toBe('high');
+    expect(checkOffer('Lowongan kerja online paruh waktu, cukup 15-30 menit, bayaran Rp 150rb sehari. Hubungi wa.me/6281234567890').risk).toBe('high');
+  });
+
   it('a real part-time job with daily pay at a named place is not one (no unsolicited easy-money pitch)', () => {
     const ads = [
       'Dibutuhkan barista part time untuk kafe kami di Jl. Kaliurang km 5 Yogyakarta. Shift pagi atau sore, gaji harian Rp 90.000 + makan. Lamaran ke kantor kami.',
