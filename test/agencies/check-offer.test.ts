@@ -81,6 +81,14 @@ describe('a verdict and the list of licensed agencies', () => {
     expect(texts[i + 1]).toContain(siskop2mi);
   });
 
+  it('work abroad through an agency not on the list is not "low risk", however lawful the rest reads; through a listed one it may be', async () => {
+    // The checker alone rates this low (no red flag, lawful signs); the list does not know the agency.
+    const offer = 'PT Contoh Entah Siapa membuka lowongan caregiver ke Taiwan. Gaji sesuai perjanjian kerja, pelatihan di BLK resmi, tanpa biaya penempatan. Daftar langsung di kantor kami.';
+    expect((await check(service, 'unlisted-abroad', offer))[0]).toContain('RISIKO SEDANG');
+    expect((await check(service, 'listed-abroad', offer.replace('PT Contoh Entah Siapa', 'PT Contoh Penempatan Satu')))[0]).toContain('RISIKO RENDAH');
+    expect((await check(noList, 'no-list-abroad', offer))[0]).toContain('RISIKO RENDAH');
+  });
+
   it('a licence number on the list beside another company\'s name is called out as borrowed', async () => {
     const offer = LISTED.replace('PT Contoh Penempatan Satu', 'PT Contoh Pinjam Nama');
     const all = (await check(service, 'borrowed', offer)).join('\n');

@@ -125,11 +125,14 @@ export const checkOffer = defineEffect({
     // A number or link that several other people were warned about or reported is a warning sign in
     // itself: the offer is not "low" then. (One person alone cannot mark someone else's number.)
     if (v.risk === 'low' && counts.some((c) => c.people >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
-    const say = verdictMessages(ctx, v, seen);
-    const unclear = say.length === 1;
     // The agencies the offer names: before what to do (whose contacts include SISKOP2MI); with a note
     // asking for the offer's text ("is PT X licensed?"), in that one message, with SISKOP2MI if needed.
     const named = await agencies;
+    // Work abroad through an agency the imported list of licensed agencies does not have (or with
+    // someone else's licence number): not "low", whatever else the offer says.
+    if (named?.unlisted && v.risk === 'low' && v.facts.country !== 'Indonesia') v = { ...v, risk: 'medium' };
+    const say = verdictMessages(ctx, v, seen);
+    const unclear = say.length === 1;
     if (named && unclear) say[0]!.push(...named.say, ...(named.unlisted ? [{ contacts: [AGENCY_CHECK_CONTACT] }] : []));
     else if (named) say.splice(say.length - 1, 0, named.say);
     return {
