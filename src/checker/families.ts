@@ -89,11 +89,13 @@ export function unofficialLink(link: string): boolean {
 }
 
 /** A free-mail address, or one of a throwaway domain. */
-export const FREE_MAIL = /[\w.+-]+@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail|proton(?:mail)?)\.[a-z.]+/i;
+export const FREE_MAIL = /(?<![\w.+-])[\w.+-]{1,64}@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail|proton(?:mail)?)\.[a-z.]+/i;
 
 /** Defanged links ("site[dot]my[dot]id/x") that the link finder does not see. */
 export function defangedLinks(original: string): string[] {
-  return original.match(/\b[\w-]+(?:(?:\[dot\]|\(dot\))[\w-]+)+(?:\/[^\s]*)?/gi) ?? [];
+  // Anchored on the left and bounded: unanchored, a long run of letters is rescanned from every position.
+  if (!/\[dot\]|\(dot\)/i.test(original)) return [];
+  return original.match(/(?<![\w-])[\w-]{1,63}(?:(?:\[dot\]|\(dot\))[\w-]{1,63})+(?:\/[^\s]*)?/gi) ?? [];
 }
 
 /**

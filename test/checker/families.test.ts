@@ -133,3 +133,13 @@ describe('contacts in an offer, each as its own kind', () => {
     expect(fee.evidence[0]).toBe('Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso.');
   });
 });
+
+describe('hostile text', () => {
+  it('long runs of letters, hyphens or dots near an institution word or an @ are read in linear time (checked by output, the bench measures time)', () => {
+    for (const x of ['lowongan pln ' + 'a'.repeat(7970) + '@!', 'lowongan pln ' + 'a-'.repeat(3990), 'pln ' + 'a.'.repeat(3990)]) {
+      const v = checkOffer(x);
+      expect(v.facts.links).toEqual([]);
+      expect(v.facts.emails ?? []).toEqual([]);
+    }
+  });
+});
