@@ -15,6 +15,8 @@ export type Role = (typeof ROLES)[number];
 export interface Staff {
   name: string;
   role: Role;
+  /** Their own chat ("<channel>:<user id>"), where campaign test sends may go; none unless an admin registered it. */
+  chat?: string;
 }
 
 /** Who may work cases: hotline agents and admins. Campaign staff may not read them. */

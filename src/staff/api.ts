@@ -97,8 +97,8 @@ const TestBody = z
   .object({
     texts: z.object({ id: z.string().max(MAX_TEXT), en: z.string().max(MAX_TEXT) }).partial().strict(),
     media: z.string().regex(/^[0-9a-f]{64}$/, 'the id POST /staff/api/media answered').optional(),
-    /** The staff member's own chat. */
-    to: z.object({ channel: z.string().regex(/^[a-z-]{2,30}$/), user: z.string().min(1).max(100) }).strict(),
+    /** The staff member's own chat (registered with their token); it may be left out. */
+    to: z.object({ channel: z.string().regex(/^[a-z-]{2,30}$/), user: z.string().min(1).max(100) }).strict().optional(),
   })
   .strict();
 
@@ -294,10 +294,17 @@ export function staffRouter(deps: StaffApiDeps): Router {
   router.post('/campaigns/test', async (req, res) => {
     const b = await broadcast(res);
     const body = parse(TestBody, req.body ?? {}, 'body');
+    // Only to the staff member's own chat, registered with their token by an admin: a test send skips
+    // opt-outs, caps and quiet hours, so it must never reach anyone else.
+    const own = staffOf(res).chat;
+    if (!own) throw new HttpError(403, 'no chat of yours is registered: an admin gives you a token with --chat CHANNEL:USER', 'to');
+    const sep = own.indexOf(':');
+    const to = { channel: own.slice(0, sep), user: own.slice(sep + 1) };
+    if (body.to && (body.to.channel !== to.channel || body.to.user !== to.user)) throw new HttpError(403, 'a test goes only to your own registered chat', 'to');
     const media = await mediaOf(b, body.media);
     try {
-      const results = await b.campaigns.testSend({ texts: body.texts, media }, body.to);
-      log.info({ staff: staffOf(res).name, channel: body.to.channel }, 'campaign test sent');
+      const results = await b.campaigns.testSend({ texts: body.texts, media }, to);
+      log.info({ staff: staffOf(res).name, channel: to.channel }, 'campaign test sent to the staff member’s own chat');
       res.json({ test: true, results });
     } catch (e) {
       if (e instanceof CampaignError) throw new HttpError(400, e.message, 'texts');

@@ -34,7 +34,9 @@ export const USAGE = `usage: npm run --silent hotline -- <command> [--as NAME]
   close ID OUTCOME               close with an outcome (found, returned_home, referred_elsewhere, no_contact, duplicate...)
   audit [ID] [--json] [--limit N]  who read or changed what (of one case, or all)
   partners [--json]              referral partners (data/partners.yaml)
-  token --name NAME --role agent|campaign|admin   a new API token for NAME (replaces theirs)
+  token --name NAME --role agent|campaign|admin [--chat CHANNEL:USER]
+                                                  a new API token for NAME (replaces theirs); --chat: their own
+                                                  chat, the only one campaign test sends may go to
   revoke --name NAME             end NAME's API token
   staff [--json]                 who has a token (never the tokens)
   purge                          remove personal fields of cases closed longer than CASE_RETENTION_DAYS
@@ -172,6 +174,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         family: { type: 'boolean' },
         name: { type: 'string' },
         role: { type: 'string' },
+        chat: { type: 'string' },
         group: { type: 'string' },
         once: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -258,7 +261,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'token': {
         if (!o.name) throw new UsageError('--name NAME is needed');
         if (!o.role) throw new UsageError('--role agent|campaign|admin is needed');
-        const token = await tokens.create(o.name, o.role);
+        const token = await tokens.create(o.name, o.role, o.chat);
         await hotline.store.audit({ at: Date.now(), by: staff.name, role: staff.role, action: 'token', case: null, detail: `${o.name} ${o.role}` });
         if (o.json) say(JSON.stringify({ name: o.name, role: o.role, token }));
         else {

@@ -12,12 +12,14 @@ import { ROLES, type Role, type Staff } from '../hotline/service.js';
 
 /** A staff name: what the audit log records. */
 export const STAFF_NAME = /^[A-Za-z0-9._-]{1,40}$/;
+/** A staff member's own chat: "<channel>:<user id>". */
+export const STAFF_CHAT = /^[a-z][a-z-]{1,29}:[^\s:]{1,100}$/;
 /** wsp_ and 32 random bytes, base64url (43 characters). */
 const TOKEN_SHAPE = /^wsp_[A-Za-z0-9_-]{43}$/;
 
 export class BadStaff extends Error {
   constructor(
-    readonly field: 'name' | 'role',
+    readonly field: 'name' | 'role' | 'chat',
     message: string,
   ) {
     super(message);
@@ -82,9 +84,10 @@ export class StaffTokens {
     this.namesKey = keys.staffNames;
   }
 
-  /** A new token for `name` (shown once); their old token stops working. */
-  async create(name: string, role: string): Promise<string> {
-    const staff: StaffEntry = { name: checkStaffName(name), role: checkRole(role), createdAt: this.now() };
+  /** A new token for `name` (shown once); their old token stops working. `chat`: their own chat, for campaign test sends. */
+  async create(name: string, role: string, chat?: string): Promise<string> {
+    if (chat !== undefined && !STAFF_CHAT.test(chat)) throw new BadStaff('chat', `a chat is CHANNEL:USER, e.g. telegram:123456789 (got "${chat.slice(0, 60)}")`);
+    const staff: StaffEntry = { name: checkStaffName(name), role: checkRole(role), createdAt: this.now(), ...(chat ? { chat } : {}) };
     const token = `wsp_${randomBytes(32).toString('base64url')}`;
     await this.r.staffTokenCreate(this.tokensKey, this.namesKey, staff.name, sha256(token), JSON.stringify(staff));
     return token;
@@ -97,7 +100,7 @@ export class StaffTokens {
     if (!raw) return null;
     const e = JSON.parse(raw) as StaffEntry;
     if (!STAFF_NAME.test(e.name) || !(ROLES as readonly string[]).includes(e.role)) return null;
-    return { name: e.name, role: e.role };
+    return { name: e.name, role: e.role, ...(e.chat && STAFF_CHAT.test(e.chat) ? { chat: e.chat } : {}) };
   }
 
   /** Ends a person's token; false when they had none. */

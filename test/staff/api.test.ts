@@ -268,7 +268,7 @@ describe('staff API: campaigns', () => {
     expect((await api('/campaigns/nope', { token: campaign })).status).toBe(400);
   });
 
-  it('campaign staff upload a picture (201: its id, and what it is from its bytes), and send a test to their own chat; what is not a picture or video is 400, too big 413, a file not kept 400', async () => {
+  it('campaign staff upload a picture (201: its id, and what it is from its bytes), and send a test to their own registered chat only; what is not a picture or video is 400, too big 413, a file not kept 400', async () => {
     const upload = (body: Buffer, token = campaign, type = 'application/octet-stream') =>
       fetch(`${h.app.url}/staff/api/media`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body }) as unknown as Promise<Res>;
     const up = await upload(png(40, 30), campaign, 'image/png');
@@ -283,11 +283,18 @@ describe('staff API: campaigns', () => {
     expect((await upload(png(), agent)).status).toBe(403);
     const unknown = await api('/campaigns', { token: campaign, body: { texts: { id: 'x' }, segment: {}, media: 'ab'.repeat(32) } });
     expect([unknown.status, (await unknown.json()).field]).toEqual([400, 'media']);
+    // A test goes only to the staff member's own chat, registered with their token.
     const staffChat = 72_999;
-    const test = await api('/campaigns/test', { token: campaign, body: { texts: { id: 'Uji pesan kampanye.' }, to: { channel: 'telegram', user: String(staffChat) } } });
+    const withChat = await h.app.tokens.create('dewi', 'campaign', `telegram:${staffChat}`);
+    const test = await api('/campaigns/test', { token: withChat, body: { texts: { id: 'Uji pesan kampanye.' } } });
     expect([test.status, await test.json()]).toEqual([200, { test: true, results: { id: 'queued' } }]);
     await h.fake.waitFor(() => h.fake.sent(staffChat).length === 1, 5000);
     expect(h.fake.sent(staffChat)[0]!.text).toContain('Uji pesan kampanye.');
+    const elsewhere = await api('/campaigns/test', { token: withChat, body: { texts: { id: 'x' }, to: { channel: 'telegram', user: '72001' } } });
+    expect([elsewhere.status, (await elsewhere.json()).field]).toEqual([403, 'to']);
+    const noChat = await api('/campaigns/test', { token: campaign, body: { texts: { id: 'x' }, to: { channel: 'telegram', user: String(staffChat) } } });
+    expect([noChat.status, (await noChat.json()).error]).toEqual([403, expect.stringMatching(/--chat/)]);
+    expect(h.fake.sent(72001)).toHaveLength(0);
     expect((await api('/campaigns/test', { token: agent, body: { texts: { id: 'x' }, to: { channel: 'telegram', user: '1' } } })).status).toBe(403);
   });
 });
