@@ -41,7 +41,10 @@ export interface DeliverOptions {
    * Otherwise (a push nobody asked for just now) a person the platform said is gone is not written to.
    */
   inReplyTo?: boolean;
-  /** Counts the messages' outcomes under this tag (a campaign's id): see `tagCounts`. No '|' or '#'. */
+  /**
+   * Counts the delivery's outcome under this tag (a campaign's id): see `tagCounts`. The first message
+   * carries it (a picture and then its long text count once per person). No '|' or '#'.
+   */
   tag?: string;
 }
 
@@ -231,7 +234,7 @@ export class RedisOutbox implements Deliverer {
         keys: [k.ready],
         args: [
           k.base, to.user, PRIORITY[opts.priority ?? 'reply'], opts.key ?? '', this.keyTtlS, opts.inReplyTo ? 'reply' : 'push', lane.chatTolerance,
-          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages.map((m) => prefix + this.opts.cipher.seal(m)),
+          token, lane.interval, lane.early, lane.chatInterval, lane.leaseMs, ...messages.map((m, i) => (i === 0 ? prefix : '') + this.opts.cipher.seal(m)),
         ],
       },
       done(answer) {

@@ -166,7 +166,7 @@ describe('the durable outbox', () => {
     expect((await o.counts()).fake).toMatchObject({ retried: 2, failed: 1, sent: 2, pending: 0 });
   });
 
-  it('counts the outcomes of a tag’s messages (a campaign’s): sent after retries, refused, to people gone; untagged ones apart', async () => {
+  it('counts the outcomes of a tag’s deliveries (a campaign’s), once a person: sent after retries, refused, to people gone; untagged ones apart', async () => {
     n++;
     const p = new FakePlatform();
     p.answer = (to, text, attempt) =>
@@ -180,10 +180,13 @@ describe('the durable outbox', () => {
     await o.deliver({ channel: 'fake', user: 'now' }, [item('alert')], { tag: 'cmp1', priority: 'bulk' });
     for (const user of ['a', 'b', 'gone', 'bad']) await o.deliver({ channel: 'fake', user }, [item('alert')], { tag: 'cmp1', priority: 'bulk' });
     await o.deliver({ channel: 'fake', user: 'c' }, [item('flaky')], { tag: 'cmp1', priority: 'bulk' });
+    // A delivery of two messages (a picture, then its long text) counts once for the person.
+    await o.deliver({ channel: 'fake', user: 'e' }, [item('picture'), item('long text')], { tag: 'cmp1', priority: 'bulk' });
     await o.deliver({ channel: 'fake', user: 'a' }, [item('a reply')]);
     await o.deliver({ channel: 'fake', user: 'd' }, [item('other')], { tag: 'cmp2' });
     await expect.poll(async () => (await o.counts()).fake!.pending, { timeout: 8000 }).toBe(0);
-    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 4, failed: 1, gone: 1, expired: 0, in_doubt: 0 });
+    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 5, failed: 1, gone: 1, expired: 0, in_doubt: 0 });
+    expect(p.texts('e')).toEqual(['picture', 'long text']);
     expect((await o.tagCounts('cmp2')).fake).toMatchObject({ sent: 1 });
     expect(p.texts('c')).toEqual(['flaky']);
     await o.forgetTag('cmp1');
