@@ -73,7 +73,11 @@ export function agencySay(check: AgencyCheck, lang: Lang, t: (key: string, vars?
     if (handled.has(written)) continue;
     if (result.found) {
       onList(result.agency);
-      if (!result.exact) say.push({ key: 'agencies.close_name', vars: { written, name: result.agency.name } });
+      if (!result.exact) {
+        // A name close to a listed one is how a fake borrows a real company's standing: not reassuring.
+        unlisted = true;
+        say.push({ key: 'agencies.close_name', vars: { written, name: result.agency.name } });
+      }
     } else {
       unlisted = true;
       say.push({ key: 'agencies.not_on_list', vars: { name: written, date } });

@@ -124,12 +124,10 @@ export function fileIdOf(kind: MediaRef['kind'], result: unknown): string | null
     }
     return best ? (best.file_id as string) : null;
   }
-  // An MP4 without sound may come back as an animation (or, rarely, a document): its id sends it again all the same.
-  for (const field of ['video', 'animation', 'document']) {
-    const f = r[field] as { file_id?: unknown } | undefined;
-    if (f && typeof f.file_id === 'string') return f.file_id;
-  }
-  return null;
+  // Only a video's id is kept for sendVideo: an MP4 Telegram took as an animation or a document has an
+  // id of that kind, which sendVideo may refuse for every later recipient; such a file is uploaded each time.
+  const f = r['video'] as { file_id?: unknown } | undefined;
+  return f && typeof f.file_id === 'string' ? f.file_id : null;
 }
 
 /** An upload under way in this process: sends of the same file wait for it. */

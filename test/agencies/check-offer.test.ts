@@ -107,6 +107,8 @@ describe('a verdict and the list of licensed agencies', () => {
     const all = (await check(service, 'typo', offer)).join('\n');
     expect(all).toContain('daftar per 1 Maret 2026');
     expect(all).toContain(t('agencies.close_name', { written: 'PT Contoh Penempatn Satu', name: 'PT Contoh Penempatan Satu' }));
+    // A name close to a listed one is how a fake borrows a real company's standing: not "low risk".
+    expect(all).not.toContain('RISIKO RENDAH');
   });
 
   it('a short question about a company gets the note asking for the offer, the list\'s answer and SISKOP2MI, in one message', async () => {
