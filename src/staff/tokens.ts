@@ -86,7 +86,7 @@ export class StaffTokens {
 
   /** A new token for `name` (shown once); their old token stops working. `chat`: their own chat, for campaign test sends. */
   async create(name: string, role: string, chat?: string): Promise<string> {
-    if (chat !== undefined && !STAFF_CHAT.test(chat)) throw new BadStaff('chat', `a chat is CHANNEL:USER, e.g. telegram:123456789 (got "${chat.slice(0, 60)}")`);
+    if (chat !== undefined && !STAFF_CHAT.test(chat)) throw new BadStaff('chat', `a chat is CHANNEL:USER, the channel's name and the person's id there (got "${chat.slice(0, 60)}")`);
     const staff: StaffEntry = { name: checkStaffName(name), role: checkRole(role), createdAt: this.now(), ...(chat ? { chat } : {}) };
     const token = `wsp_${randomBytes(32).toString('base64url')}`;
     await this.r.staffTokenCreate(this.tokensKey, this.namesKey, staff.name, sha256(token), JSON.stringify(staff));

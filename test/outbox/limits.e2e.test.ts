@@ -43,25 +43,30 @@ describe('two server processes and Telegram’s limits, judged by a fake in a pr
   });
 
   it('together they stay within 30 messages a second: no 429 after the first second, every reply once', async () => {
+    const post = (server: ServerProcess, u: number) =>
+      fetch(`${server.url}/webhooks/telegram`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET },
+        body: JSON.stringify(textUpdate(u, '/start')),
+      }).then((r) => r.status);
+    // As in service: each server has answered someone, and has loaded what it loads once it listens
+    // (the job-offer checker, a few hundred ms of work a freshly started process does at once).
+    const warm = [409_990, 409_991];
+    await Promise.all(warm.map((u, i) => post(servers[i]!, u)));
+    await expect.poll(() => warm.every((u) => fake.sends.some((c) => c.chat === String(u) && c.status === 200)), { timeout: 15_000, interval: 50 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 1500));
     const users = Array.from({ length: 240 }, (_, i) => 410_000 + i);
-    const statuses = await Promise.all(
-      users.map((u, i) =>
-        fetch(`${servers[i % 2]!.url}/webhooks/telegram`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET },
-          body: JSON.stringify(textUpdate(u, '/start')),
-        }).then((r) => r.status),
-      ),
-    );
+    const statuses = await Promise.all(users.map((u, i) => post(servers[i % 2]!, u)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     const okTo = (u: number) => fake.sends.filter((c) => c.chat === String(u) && c.status === 200).length;
     await expect.poll(() => users.every((u) => okTo(u) >= 1), { timeout: 30_000, interval: 100 }).toBe(true);
     // A moment for any second copy to show (there must be none).
     await new Promise((r) => setTimeout(r, 500));
     expect(users.filter((u) => okTo(u) !== 1)).toEqual([]);
-    const first = Math.min(...fake.sends.map((c) => c.at));
-    expect(fake.sends.filter((c) => c.status === 429 && c.at > first + 1000)).toEqual([]);
-    const ok = fake.sends.filter((c) => c.status === 200).map((c) => c.at);
+    const burst = fake.sends.filter((c) => !warm.includes(Number(c.chat)));
+    const first = Math.min(...burst.map((c) => c.at));
+    expect(burst.filter((c) => c.status === 429 && c.at > first + 1000)).toEqual([]);
+    const ok = burst.filter((c) => c.status === 200).map((c) => c.at);
     for (const at of ok) expect(ok.filter((x) => x >= at && x < at + 1000).length).toBeLessThanOrEqual(30);
   }, 60_000);
 });
