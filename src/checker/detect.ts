@@ -398,6 +398,8 @@ export function analyse(input: unknown): Analysis {
 
   // ---------------- bad and odd input
   const wordCount = countWords(t);
+  /** Why the text may be in a language the checker does not read (decided once the jobs are known). */
+  let language: 'read' | 'other_script' | 'few_known_words' = 'read';
   const whole: number[] = [];
   const words = modelWords(t, whole);
   if (original.trim().length === 0) notes.push('empty');
@@ -411,8 +413,9 @@ export function analyse(input: unknown): Analysis {
     // language: Latin letters and Indonesian/English function words
     const { letters, latin } = countLetters(original);
     const { id: idHits, en: enHits } = languageWords(words, whole);
-    if (letters >= 12 && (latin / letters < 0.5 || (wordCount >= 8 && idHits + enHits < wordCount * 0.1))) {
-      notes.push('unsupported_language');
+    if (letters >= 12) {
+      if (latin / letters < 0.5) language = 'other_script';
+      else if (wordCount >= 8 && idHits + enHits < wordCount * 0.1) language = 'few_known_words';
     }
     features.push(idHits >= enHits ? 'L_id' : 'L_en');
   }
@@ -443,10 +446,9 @@ export function analyse(input: unknown): Analysis {
   // ---------------- jobs
   const jobs = detectJobs(t, scan);
   if (jobs[0]) facts.job = jobs[0];
-  // A list of job titles or a short recruitment post in Latin script has few function words: it is
-  // an offer in a language the checker reads, not an unsupported one.
-  const unsupported = notes.indexOf('unsupported_language');
-  if (unsupported >= 0 && countLetters(original).latin * 2 >= countLetters(original).letters && (jobs.length >= 2 || scan.test(OFFER_WORDS))) notes.splice(unsupported, 1);
+  // Another script, or Latin letters with few Indonesian or English words: not a language the checker
+  // reads. Except a list of job titles or a short recruitment post, which has few function words.
+  if (language === 'other_script' || (language === 'few_known_words' && !(jobs.length >= 2 || scan.test(OFFER_WORDS)))) notes.push('unsupported_language');
   for (const j of jobs) features.push(`J_${j}`);
 
   // ---------------- lexicon rules
