@@ -1,30 +1,7 @@
 // Recruiter cross-check: phone numbers and links from offers are known only by keyed hashes (HMAC),
 // so the counts cannot be turned back into numbers without the deployment's HASH_SECRET.
 import { createHmac } from 'node:crypto';
-
-/** One form per contact: phone numbers as digits with country code, links without scheme or "www.". */
-export function normaliseContact(raw: string): string | null {
-  const value = raw.trim();
-  if (!value) return null;
-  // wa.me/<number> and api.whatsapp.com/send?phone=<number> are phone numbers.
-  const wa = /(?:wa\.me\/|whatsapp\.com\/send\?phone=)\+?(\d{8,15})/i.exec(value);
-  if (wa) return `tel:${wa[1]}`;
-  // A chat handle and its t.me link are one contact: "@rekrut_dubai" = "https://t.me/rekrut_dubai".
-  const handle = /^@([a-z][a-z0-9_]{3,31})$/i.exec(value) ?? /^(?:https?:\/\/)?t\.me\/([a-z][a-z0-9_]{3,31})\/?$/i.exec(value);
-  if (handle) return `at:${handle[1]!.toLowerCase()}`;
-  if (/^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/.test(value)) return `mail:${value.toLowerCase()}`;
-  if (/^\+?[\d\s().-]{8,}$/.test(value)) {
-    let digits = value.replace(/\D/g, '');
-    if (digits.startsWith('00')) digits = digits.slice(2);
-    else if (digits.startsWith('0')) digits = `62${digits.slice(1)}`;
-    return digits.length >= 8 && digits.length <= 15 ? `tel:${digits}` : null;
-  }
-  const link = value.replace(/^[a-z]+:\/\//i, '').replace(/^www\./i, '').replace(/[/?#]+$/, '');
-  const slash = link.indexOf('/');
-  const host = (slash < 0 ? link : link.slice(0, slash)).toLowerCase();
-  const rest = slash < 0 ? '' : link.slice(slash);
-  return host ? `url:${host}${rest}` : null;
-}
+import { normaliseContact } from '../checker/contacts.js';
 
 const hostOf = (normalised: string) => normalised.slice(4).split('/')[0]!;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseContact, RecruiterHasher } from '../../src/conversation/recruiters.js';
+import { normaliseContact } from '../../src/checker/contacts.js';
+import { RecruiterHasher } from '../../src/conversation/recruiters.js';
 
 describe('recruiter contacts', () => {
   it.each([

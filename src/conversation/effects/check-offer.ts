@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agencyMentions } from '../../agencies/mentions.js';
+import { agencyMentions } from '../../checker/agency-mentions.js';
 import { AGENCY_CHECK_CONTACT, agencySay, type AgencySay } from '../../agencies/say.js';
 import type * as checker from '../../checker/index.js';
 import type { Say } from '../../engine/types.js';

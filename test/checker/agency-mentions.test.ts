@@ -1,6 +1,6 @@
 // What an offer names as its agency. The company names and licence numbers are made up.
 import { describe, expect, it } from 'vitest';
-import { agencyMentions } from '../../src/agencies/mentions.js';
+import { agencyMentions } from '../../src/checker/agency-mentions.js';
 
 describe('the agency an offer names', () => {
   it('finds "PT <Name>" in an offer in capitals, and the licence number after "SIP3MI No.", ending both where the offer goes on', () => {

@@ -1,6 +1,6 @@
 // What an offer names as the agency behind it: company names written "PT <Name>" (a run of up to six
 // capitalised words) and licence numbers as offers write them ("SIP3MI No. …", "Izin No. KEP…",
-// "licence no …"). Pure; the registry (registry.ts) looks them up in the imported list.
+// "licence no …"). Pure text reading, like the rest of the checker; the registry (src/agencies/registry.ts) looks them up in the imported list.
 
 export interface AgencyMentions {
   /** Company names as written, with their "PT" ("PT Maju Jaya Abadi"), each once. */
