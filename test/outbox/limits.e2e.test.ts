@@ -12,43 +12,56 @@ import { SECRET as BENCH_SECRET, TOKEN as BENCH_TOKEN } from '../../bench/waspad
 const content = loadContent();
 const t = (key: string) => content.texts.t('id', key);
 
+/** Two server processes sharing one Redis prefix, talking to the fake Bot API at `apiRoot`. */
+async function startPair(prefix: string, apiRoot: string, token: string, secret: string) {
+  const env = {
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    HASH_SECRET: 'limits-hash-secret-0123456789',
+    DATA_ENCRYPTION_KEY: DATA_KEY,
+    TELEGRAM_BOT_TOKEN: token,
+    TELEGRAM_WEBHOOK_SECRET: secret,
+    TELEGRAM_API_ROOT: apiRoot,
+  };
+  const servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+  return {
+    servers,
+    /** Posts an update to a server's webhook; its HTTP status. */
+    post: (s: ServerProcess, update: unknown) =>
+      fetch(`${s.url}/webhooks/telegram`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body: JSON.stringify(update),
+      }).then((r) => r.status),
+    async stop() {
+      for (const s of servers) s.kill('SIGTERM');
+      await Promise.all(servers.map((s) => s.exited));
+      const r = plainRedis();
+      await dropPrefix(r, prefix);
+      r.disconnect();
+    },
+  };
+}
+
 // The rate is judged where the messages arrive: the fake Bot API runs in a process of its own (as in
 // `npm run bench -- outbox`). In this test's process its clock would read late whenever this process is
 // busy (posting 240 updates, collecting answers) and see messages sent 34 ms apart arrive bunched.
 describe('two server processes and Telegram’s limits, judged by a fake in a process of its own', () => {
   let fake: Awaited<ReturnType<typeof startFake>>;
-  const prefix = testPrefix('limitsrate');
-  const servers: ServerProcess[] = [];
+  let pair: Awaited<ReturnType<typeof startPair>>;
 
   beforeAll(async () => {
     fake = await startFake();
-    const env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      HASH_SECRET: 'limits-hash-secret-0123456789',
-      DATA_ENCRYPTION_KEY: DATA_KEY,
-      TELEGRAM_BOT_TOKEN: BENCH_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: BENCH_SECRET,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-    };
-    servers.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
+    pair = await startPair(testPrefix('limitsrate'), fake.apiRoot, BENCH_TOKEN, BENCH_SECRET);
   });
   afterAll(async () => {
-    for (const s of servers) s.kill('SIGTERM');
-    await Promise.all(servers.map((s) => s.exited));
+    await pair.stop();
     fake.child.kill('SIGTERM');
-    const r = plainRedis();
-    await dropPrefix(r, prefix);
-    r.disconnect();
   });
 
   it('together they stay within 30 messages a second: no 429 after the first second, every reply once', async () => {
-    const post = (server: ServerProcess, u: number) =>
-      fetch(`${server.url}/webhooks/telegram`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': BENCH_SECRET },
-        body: JSON.stringify(textUpdate(u, '/start')),
-      }).then((r) => r.status);
+    const { servers } = pair;
+    const post = (server: ServerProcess, u: number) => pair.post(server, textUpdate(u, '/start'));
     // As in service: each server has answered someone, and has loaded what it loads once it listens
     // (the job-offer checker, a few hundred ms of work a freshly started process does at once).
     const warm = [409_990, 409_991];
@@ -75,35 +88,19 @@ describe('two server processes and Telegram’s limits', () => {
   let fake: FakeTelegram;
   const prefix = testPrefix('limits');
   const servers: ServerProcess[] = [];
+  let pair: Awaited<ReturnType<typeof startPair>>;
 
   beforeAll(async () => {
     fake = await startFakeTelegram({ token: TOKEN, globalPerSecond: 30, perChatPerSecond: 1, strict: true });
-    const env = {
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      HASH_SECRET: 'limits-hash-secret-0123456789',
-      DATA_ENCRYPTION_KEY: DATA_KEY,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-    };
-    servers.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
+    pair = await startPair(prefix, fake.apiRoot, TOKEN, SECRET);
+    servers.push(...pair.servers);
   });
   afterAll(async () => {
-    for (const s of servers) s.kill('SIGTERM');
-    await Promise.all(servers.map((s) => s.exited));
+    await pair.stop();
     await fake.close();
-    const r = plainRedis();
-    await dropPrefix(r, prefix);
-    r.disconnect();
   });
 
-  const post = (s: ServerProcess, update: unknown) =>
-    fetch(`${s.url}/webhooks/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(update),
-    }).then((r) => r.status);
+  const post = (s: ServerProcess, update: unknown) => pair.post(s, update);
 
   it('a plea for help is answered before the replies already waiting for hundreds of others', async () => {
     fake.reset();
