@@ -19,6 +19,7 @@ import type { Recipients } from '../outbox/recipients.js';
 import type { HotlineService } from '../hotline/service.js';
 import type { Subscribers } from '../broadcast/subscribers.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
+import type { PictureSource } from './picture.js';
 import { RecruiterHasher } from './recruiters.js';
 
 /** What a message carried besides (or instead of) text; its caption, if any, comes as `text`. */
@@ -41,6 +42,11 @@ export interface Inbound {
   choice?: { id: string; turn?: number };
   /** The platform's language for the user (the language code the platform's app is set to). */
   langHint?: string | null;
+  /**
+   * A picture (media `photo` or `image`) the channel can fetch: its text is read and checked as a job
+   * offer, with the caption. Not JSON: built by the channel from its delivery each time it is handled.
+   */
+  picture?: PictureSource;
 }
 
 export interface Handled {
