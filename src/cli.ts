@@ -55,11 +55,15 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   const { MemorySubscribers } = await import('./broadcast/subscribers.js');
   const subscribers = new MemorySubscribers();
   // In memory (no REDIS_URL) there is no list of licensed agencies: verdicts say nothing of agencies.
-  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline, subscribers, agencies });
+  // Pictures sent with /image PATH are read here too (one OCR worker: one person at a terminal).
+  const { PictureReader } = await import('./ocr/index.js');
+  const pictures = new PictureReader({ workers: 1 });
+  const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline, subscribers, agencies, pictures });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   const { runTerminal } = await import('./channels/terminal.js');
   if (interactive) process.stdout.write(`(store: ${kind})\n`);
   await runTerminal({ service, input: process.stdin, output: process.stdout, interactive, lang: values.lang ?? null, userId: values.user });
+  await pictures.close();
   await store.close();
 }
 

@@ -46,6 +46,12 @@ const Base = z.object({
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** A case claimed by staff and not acted on for this long returns to the queue. */
   HOTLINE_CLAIM_MINUTES: z.coerce.number().min(1).max(24 * 60).default(30),
+  /** Workers reading the text of pictures (each a thread with its own models, ~100 MB); default: cores − 1, at least 1. */
+  OCR_WORKERS: z.coerce.number().int().min(1).max(32).optional(),
+  /** Pictures that may wait for a worker; one more gets "busy, try again in a minute". Default: 4 per worker. */
+  OCR_QUEUE: z.coerce.number().int().min(0).max(1000).optional(),
+  /** Longest one picture may take to read. */
+  OCR_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(15),
   /** A message the outbox could not send for this long is given up (and counted). */
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /**

@@ -15,6 +15,7 @@ import { HotlineService } from './hotline/service.js';
 import { formatProblem } from './engine/flow.js';
 import { langFromHint } from './engine/intents.js';
 import { silentLogger, userRef, type Logger } from './log.js';
+import { PictureReader } from './ocr/index.js';
 import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
@@ -32,6 +33,8 @@ export interface Running {
   inbox: Inbox;
   outbox: RedisOutbox;
   service: ConversationService;
+  /** Reads the text of pictures people send (OCR workers, started with the first picture). */
+  pictures: PictureReader;
   hotline: HotlineService;
   /** Alert subscriptions (sealed, under keyed references). */
   subscribers: RedisSubscribers;
@@ -99,7 +102,10 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const agencies = new AgencyRegistry(redis, keys);
   // A turn's replies are queued in the script that saves its session: that command is made now.
   store.sessions.defineAlso(ENQUEUE_ALSO);
+  // Reads pictures' text; its workers start with the first picture.
+  const pictures = new PictureReader({ workers: config.OCR_WORKERS, queue: config.OCR_QUEUE, timeoutMs: config.OCR_TIMEOUT_SECONDS * 1000 });
   const service = new ConversationService({
+    pictures,
     sessions: store.sessions,
     recruiters: store.recruiters,
     recipients,
@@ -199,6 +205,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     inbox,
     outbox,
     service,
+    pictures,
     hotline,
     subscribers,
     agencies,
@@ -220,6 +227,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       clearInterval(pushTimer);
       await inbox.stop(Math.max(0, until - Date.now()));
       await outbox.stop(Math.max(0, until - Date.now()));
+      await pictures.close();
       // Keep-alive connections that carried a request while stopping would hold close() open.
       server.closeAllConnections();
       await closed;

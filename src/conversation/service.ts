@@ -6,9 +6,9 @@ import { AGENCY_SAY_KEYS } from '../agencies/say.js';
 import { looksLikeOffer } from '../checker/hint.js';
 import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
-import { langFromHint } from '../engine/intents.js';
+import { langFromHint, mightBeUrgent } from '../engine/intents.js';
 import { ENGINE_KEYS, step } from '../engine/step.js';
-import { MEDIA_KINDS, newSession, type Input, type Lang, type MediaKind, type Session, type Vars } from '../engine/types.js';
+import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type Input, type Lang, type MediaKind, type Session, type Vars } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
@@ -19,7 +19,8 @@ import type { Recipients } from '../outbox/recipients.js';
 import type { HotlineService } from '../hotline/service.js';
 import type { Subscribers } from '../broadcast/subscribers.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
-import type { PictureSource } from './picture.js';
+import { firstLines } from '../ocr/text.js';
+import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from './picture.js';
 import { RecruiterHasher } from './recruiters.js';
 
 /** What a message carried besides (or instead of) text; its caption, if any, comes as `text`. */
@@ -76,11 +77,20 @@ export interface Handled {
 export const MAX_TEXT = 20_000;
 /** How long a lease on a user's lock lasts if its holder dies; handling a message takes far less. */
 const LEASE_MS = 15_000;
+/** Longest a picture's download from its platform may take. */
+const PICTURE_FETCH_MS = 20_000;
+/** Most characters of a picture's text checked (a flyer holds far fewer; more is a page of something else). */
+const MAX_PICTURE_TEXT = 8_000;
+
+/** What reads pictures (src/ocr/ PictureReader): the text in one, or why not. */
+export interface PictureTextReader {
+  read(bytes: Buffer): Promise<{ ok: true; text: string; confidence: number; ms: number } | { ok: false; failure: PictureFailure; ms: number }>;
+}
 const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 
 /** Texts this module shows. */
-export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'conversation.flood', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
+export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'conversation.flood', 'conversation.picture_reading', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
 
 // C0 controls except tab and newline, DEL, and C1 controls: binary garbage, not text.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -108,6 +118,8 @@ export interface ServiceOptions {
   hashSecret?: string;
   /** Where replies go. Without one, `handle` returns them rendered (the terminal chat). */
   outbox?: Deliverer;
+  /** Reads the text of pictures people send (src/ocr/). Without: a picture gets "paste the text". */
+  pictures?: PictureTextReader;
   now?: () => number;
   log?: Logger;
 }
@@ -125,6 +137,7 @@ export class ConversationService {
   private readonly log: Logger;
   private readonly hasher: RecruiterHasher;
   private readonly outbox?: Deliverer;
+  private readonly pictures?: PictureTextReader;
   /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
   private readonly queues = new Map<UserKey, Promise<unknown>>();
   /** Locks this process could not release (Redis was down): freed before the user's next message. */
@@ -139,6 +152,7 @@ export class ConversationService {
     this.agencies = opts.agencies;
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;
+    this.pictures = opts.pictures;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
     this.outbox = opts.outbox;
@@ -181,7 +195,29 @@ export class ConversationService {
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     let running: string | undefined;
+    /** Said before the turn's own replies (the terminal, which has no outbox: "reading your picture…"). */
+    let early: OutboxItem[] = [];
     try {
+      let picture: PictureOutcome | undefined;
+      if (this.pictures && inbound.picture && (inbound.media === 'photo' || inbound.media === 'image') && !(inbound.text && mightBeUrgent(inbound.text))) {
+        // Reading a picture takes seconds: done before the person's lock is taken, once it is known
+        // that the message is new (and in which language to say "reading…"). A plea in the caption is
+        // not kept waiting for it: such a picture is handled as one without text.
+        const first = await this.claim(user, inbound.messageId);
+        lease = first.lease;
+        await this.sessions.release(user, first.lease);
+        lease = null;
+        if (first.seen) return { replies: [], duplicate: true, lang: first.session?.lang ?? lang, ok: true, unavailable: false, retry: false };
+        lang = first.session?.lang ?? lang;
+        early = [{ lang, reply: { say: [{ key: 'conversation.picture_reading' }] } }];
+        if (this.outbox) {
+          await this.outbox.deliver(to, early, { key: `${this.replyKey(inbound)}:reading`, priority: 'reply', inReplyTo: true });
+          early = [];
+        }
+        const read = await this.readPicture(user, inbound.picture);
+        picture = read.outcome;
+        if (read.text) inbound = { ...inbound, text: [inbound.text?.trim(), read.text].filter(Boolean).join('\n\n') };
+      }
       const claim = await this.claim(user, inbound.messageId);
       lease = claim.lease;
       if (claim.seen) {
@@ -190,7 +226,7 @@ export class ConversationService {
       }
       let session: Session = claim.session ?? newSession(at);
       lang = session.lang ?? lang;
-      const input = toInput(inbound, at);
+      const input = toInput(inbound, at, picture);
       const texts = this.content.texts;
       const ctx: EffectContext = {
         user,
@@ -238,7 +274,7 @@ export class ConversationService {
       const saved = await this.save(to, user, lease, inbound, ctx.erase ? null : session, items, urgent);
       lease = null;
       if (!saved) throw new LeaseLost('lost the user lock before saving');
-      return { replies: this.outbox ? [] : this.render(items), duplicate: false, lang, ok: true, unavailable: false, retry: false };
+      return { replies: this.outbox ? [] : this.render([...early, ...items]), duplicate: false, lang, ok: true, unavailable: false, retry: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
       // Worth another try later: Redis away, or the person's lock held too long by another process or
@@ -330,6 +366,32 @@ export class ConversationService {
     return items.map((i) => this.content.renderer.reply(i.lang, i.reply));
   }
 
+  /**
+   * Fetches a picture from its platform and reads its text: the text (for the checker) and its first
+   * lines (shown, so a misread shows), or why it could not be read. Nothing of the picture or its text
+   * is logged or kept; only how it went.
+   */
+  private async readPicture(user: UserKey, source: PictureSource): Promise<{ outcome: PictureOutcome; text?: string }> {
+    const reader = this.pictures!;
+    const fail = (failure: PictureFailure, detail?: string) => {
+      this.log.warn({ user: userRef(user), failure, detail }, 'picture not read');
+      return { outcome: { failure } };
+    };
+    if (source.bytes !== undefined && source.bytes > PICTURE_MAX_BYTES) return fail('too_large');
+    let bytes: Buffer;
+    try {
+      bytes = await source.fetch(PICTURE_MAX_BYTES, AbortSignal.timeout(PICTURE_FETCH_MS));
+    } catch (e) {
+      const kind = e instanceof PictureProblem ? e.kind : 'unavailable';
+      return fail(kind === 'unsupported' ? 'not_picture' : kind, (e as Error).message);
+    }
+    const r = await reader.read(bytes);
+    if (!r.ok) return fail(r.failure, `${r.ms} ms`);
+    this.log.info({ user: userRef(user), ms: r.ms, chars: r.text.length, confidence: r.confidence }, 'picture read');
+    const text = r.text.length > MAX_PICTURE_TEXT ? r.text.slice(0, MAX_PICTURE_TEXT) : r.text;
+    return { outcome: { excerpt: firstLines(text) }, text };
+  }
+
   private async perform(ctx: EffectContext, type: string, args: Vars): Promise<EffectResult> {
     const handler = this.effects[type];
     if (!handler) {
@@ -353,14 +415,14 @@ export class ConversationService {
  * (or caption) carries the cheap look at whether it may be a job offer, so the engine can check an
  * offer pasted anywhere; ordinary short messages cost nothing there.
  */
-export function toInput(inbound: Inbound, at: number): Input {
+export function toInput(inbound: Inbound, at: number, picture?: PictureOutcome): Input {
   const langHint = inbound.langHint;
   if (inbound.choice) return { kind: 'choice', id: inbound.choice.id, turn: inbound.choice.turn, at, langHint };
   const text = cleanText(inbound.text ?? '');
   const offer = looksLikeOffer(text);
   if (inbound.media !== undefined) {
     const media: MediaKind = (MEDIA_KINDS as readonly string[]).includes(inbound.media) ? inbound.media : 'other';
-    return { kind: 'media', media, text, offer, at, langHint };
+    return picture ? { kind: 'media', media, text, offer, at, langHint, picture } : { kind: 'media', media, text, offer, at, langHint };
   }
   return { kind: 'text', text, at, langHint, offer };
 }

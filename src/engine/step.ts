@@ -9,6 +9,7 @@ import { matchChoice } from './steps/choice.js';
 import { KINDS } from './steps/index.js';
 import { dropTransient } from './transient.js';
 import {
+  PICTURE_FAILURES,
   LANGS, MEDIA_KINDS, type Effect, type Input, type Lang, type MediaKind, type Position, type Reply, type Say, type Session,
   type StepResult, type Value, type Vars,
 } from './types.js';
@@ -323,7 +324,7 @@ class Run implements Runtime {
     // their answer is part of it ("adik saya disekap majikan"), and so is what reads like a job offer.
     // The emergency contacts come first (unless the flow is itself the urgent one); only a message that
     // is nothing but an intent ("tolong", "menu") is taken as one.
-    const telling = Boolean(flow?.story && cur?.kind.takesText && input.kind === 'text' && !(intent && read.phrase));
+    const telling = Boolean(flow?.story && cur?.kind.takesText && input.kind === 'text' && !input.picture && !(intent && read.phrase));
     if (telling) {
       if (intent === 'emergency' || read.alert) {
         if (!flow!.urgent) this.alert();
@@ -410,7 +411,24 @@ class Run implements Runtime {
    */
   media(input: Media): void {
     const caption = (input.text ?? '').trim();
+    const picture = input.picture;
+    if (picture && 'excerpt' in picture && caption) {
+      // The text of a picture (after its caption): what was read first, so a misread shows, then it is
+      // checked as a job offer wherever the person is (a one-line question first mid-question).
+      this.emit([{ key: 'engine.picture.read', vars: { excerpt: picture.excerpt } }]);
+      this.lenient = true;
+      return this.receive({ kind: 'text', text: caption, at: input.at, langHint: input.langHint, offer: true, picture: true }, undefined, NOTHING_READ);
+    }
     const read = caption ? readIntent(caption) : NOTHING_READ;
+    if (picture && 'failure' in picture) {
+      if (read.intent !== 'emergency' && !read.alert) this.emit([{ key: `engine.picture.${picture.failure}` }]);
+      if (caption) {
+        this.lenient = true;
+        return this.receive({ kind: 'text', text: caption, at: input.at, langHint: input.langHint, offer: input.offer }, undefined, read);
+      }
+      this.session.pending = null;
+      return this.again();
+    }
     // A plea in the caption comes first: what Waspada cannot read matters less then.
     if (read.intent !== 'emergency' && !read.alert) this.emit(mediaSays(input.media));
     if (caption) {
@@ -511,6 +529,8 @@ export const ENGINE_KEYS: readonly string[] = [
   'engine.offer.confirm',
   'engine.media.picture',
   'engine.media.can',
+  'engine.picture.read',
+  ...PICTURE_FAILURES.map((f) => `engine.picture.${f}`),
   // The renderer's label of a control that opens a reply's choices as a list.
   'common.choose',
   ...MEDIA_KINDS.filter((k) => k !== 'photo' && k !== 'image').map((k) => `engine.media.${k}`),

@@ -42,6 +42,16 @@ export interface Session {
 export const MEDIA_KINDS = ['photo', 'image', 'document', 'voice', 'audio', 'video', 'sticker', 'location', 'contact', 'other'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
+/**
+ * Why the text of a picture was not read: not a PNG, JPEG or WebP; over 5 MB; over 25 megapixels;
+ * undecodable; too slow; every reader busy; no writing found; or the platform would not give it.
+ */
+export const PICTURE_FAILURES = ['not_picture', 'too_large', 'too_many_pixels', 'broken', 'timeout', 'busy', 'no_text', 'unavailable'] as const;
+export type PictureFailure = (typeof PICTURE_FAILURES)[number];
+
+/** What became of a picture's text: its first lines (the whole text is the input's text), or why not. */
+export type PictureOutcome = { excerpt: string } | { failure: PictureFailure };
+
 /** What the user did, as the engine sees it. */
 export type Input =
   /**
@@ -49,12 +59,21 @@ export type Input =
    * wherever the person is, it is checked, or (at a question waiting for something else) they are
    * asked whether to check it.
    */
-  | { kind: 'text'; text: string; at: number; langHint?: string | null; offer?: boolean }
+  | {
+      kind: 'text';
+      text: string;
+      at: number;
+      langHint?: string | null;
+      offer?: boolean;
+      /** Read from a picture: never a command or a plea, and always an offer to check (never a report's story). */
+      picture?: boolean;
+    }
   /**
    * A picture, file, voice note, sticker, location, contact card or video; `text` is its caption
-   * (possibly empty), handled as a text would be, with `offer` as for a text.
+   * (possibly empty), handled as a text would be, with `offer` as for a text. For a picture whose text
+   * was read, `picture` holds its first lines and `text` the caption followed by all that was read.
    */
-  | { kind: 'media'; media: MediaKind; text?: string; offer?: boolean; at: number; langHint?: string | null }
+  | { kind: 'media'; media: MediaKind; text?: string; offer?: boolean; at: number; langHint?: string | null; picture?: PictureOutcome }
   | { kind: 'choice'; id: string; turn?: number; at: number; langHint?: string | null }
   /** An effect's result; `say` holds messages the effect composed, one list of items per message. */
   | { kind: 'effect'; effect: string; outcome: string; data?: Vars; say?: Say[][]; at: number };

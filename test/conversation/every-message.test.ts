@@ -121,7 +121,7 @@ describe('every message handled, through the conversation service', () => {
     expect(session!.failures).toBe(0);
   });
 
-  it('a photo: cannot read pictures yet, paste the text; the menu stays', async () => {
+  it('a photo the channel gave no picture for: "cannot open it, send it again or paste the text"; the menu stays', async () => {
     const r = await send(await atMenu('photo'), '', { media: 'photo' });
     expect(r.replies).toHaveLength(1);
     expect(r.replies[0]!.text).toBe(`${t('engine.media.picture')}\n\n${t('main.title')}`);

@@ -1,0 +1,142 @@
+// Reads the text in a picture (a flyer, a screenshot of a chat, a photographed notice) so the job-offer
+// checker can judge it as if it had been pasted. The checker stays pure (text in, verdict out); this
+// module turns pictures into text: it refuses what must not be decoded (src/ocr/image.ts), prepares the
+// picture with sharp (upright, grey, a size tesseract reads well, contrast stretched) and reads it in
+// a pool of tesseract.js workers (src/ocr/pool.ts). Pictures are handled in memory only: nothing is
+// written to disk, and the text read is returned, never logged.
+import { cpus } from 'node:os';
+import { MAX_PICTURE_PIXELS, refusePicture, type PictureRefusal } from './image.js';
+import { OcrBusy, OcrPool, OcrTimeout } from './pool.js';
+import { cleanOcrText } from './text.js';
+
+export { MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, pictureHeader, refusePicture } from './image.js';
+export { OcrBusy, OcrTimeout } from './pool.js';
+export { cleanOcrText, firstLines } from './text.js';
+
+/** Why a picture's text was not read. */
+export type PictureFailure =
+  | PictureRefusal
+  /** It claimed to be a picture but could not be decoded. */
+  | 'broken'
+  /** Reading it took longer than the time limit. */
+  | 'timeout'
+  /** Every worker busy and the queue full. */
+  | 'busy'
+  /** Read, but no text worth checking was found (a photo of people, handwriting, very small print). */
+  | 'no_text';
+
+export type PictureReading =
+  | { ok: true; text: string; confidence: number; ms: number }
+  | { ok: false; failure: PictureFailure; ms: number };
+
+export interface PictureReaderOptions {
+  /** OCR workers (`OCR_WORKERS`; default the cores less one, at least one). */
+  workers?: number;
+  /** Pictures that may wait for a worker (`OCR_QUEUE`; default 4 per worker). */
+  queue?: number;
+  /** Longest one picture may take, preparing and reading (15 s). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_OCR_TIMEOUT_MS = 15_000;
+export const defaultOcrWorkers = (): number => Math.max(1, cpus().length - 1);
+
+/** Width the picture is brought to when smaller or much larger: about 300 dpi for a phone-sized page. */
+const SMALL_WIDTH = 1200;
+const LARGE_WIDTH = 2600;
+
+type Sharp = (typeof import('sharp'))['default'];
+let sharpModule: Promise<Sharp> | null = null;
+/** sharp (libvips) is loaded with the first picture: a process that reads none never pays for it. */
+function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((m) => {
+    const sharp = m.default;
+    // No cache of decoded pictures: a picture leaves memory once it is read.
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpModule;
+}
+
+export class PictureReader {
+  private readonly pool: OcrPool;
+  private readonly timeoutMs: number;
+
+  constructor(opts: PictureReaderOptions = {}) {
+    const workers = opts.workers ?? defaultOcrWorkers();
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_OCR_TIMEOUT_MS;
+    this.pool = new OcrPool({ workers, queue: opts.queue ?? workers * 4, timeoutMs: this.timeoutMs });
+  }
+
+  /** For /healthz and the bench: workers, pictures being read and waiting, counts. */
+  health(): Record<string, unknown> {
+    return { workers: this.pool.size, ...this.pool.load, ...this.pool.counts };
+  }
+
+  /** Starts the workers now rather than on the first picture. */
+  warm(): Promise<void> {
+    return this.pool.warm();
+  }
+
+  /** The text in a picture, or why it could not be read. Never throws for a bad picture. */
+  async read(bytes: Buffer): Promise<PictureReading> {
+    const started = performance.now();
+    const done = (r: { ok: true; text: string; confidence: number } | { ok: false; failure: PictureFailure }): PictureReading => ({
+      ...r,
+      ms: Math.round(performance.now() - started),
+    });
+    const refused = refusePicture(bytes);
+    if (refused) return done({ ok: false, failure: refused });
+    let prepared: Buffer;
+    try {
+      prepared = await prepare(bytes, this.timeoutMs);
+    } catch (e) {
+      const msg = String((e as Error).message);
+      if (/pixel limit/i.test(msg)) return done({ ok: false, failure: 'too_many_pixels' });
+      if (/timeout/i.test(msg)) return done({ ok: false, failure: 'timeout' });
+      return done({ ok: false, failure: 'broken' });
+    }
+    try {
+      const r = await this.pool.recognize(prepared);
+      const text = cleanOcrText(r.text);
+      if (!hasWords(text)) return done({ ok: false, failure: 'no_text' });
+      return done({ ok: true, text, confidence: Math.round(r.confidence) });
+    } catch (e) {
+      if (e instanceof OcrBusy) return done({ ok: false, failure: 'busy' });
+      if (e instanceof OcrTimeout) return done({ ok: false, failure: 'timeout' });
+      return done({ ok: false, failure: 'broken' });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/**
+ * Upright (the camera's orientation tag), grey, brought to a width tesseract reads well, contrast
+ * stretched; a lossless PNG for the worker. The decoder is told the same pixel limit as the header
+ * check, so a picture whose header hid its size is still refused before it is decoded.
+ */
+export async function prepare(bytes: Buffer, timeoutMs = DEFAULT_OCR_TIMEOUT_MS): Promise<Buffer> {
+  const sharp = await loadSharp();
+  const input = () => sharp(bytes, { limitInputPixels: MAX_PICTURE_PIXELS, failOn: 'error', animated: false });
+  const meta = await input().metadata();
+  const oriented = meta.orientation && meta.orientation >= 5 ? { w: meta.height, h: meta.width } : { w: meta.width, h: meta.height };
+  const width = oriented.w ?? SMALL_WIDTH;
+  const target = width < SMALL_WIDTH ? Math.min(SMALL_WIDTH, width * 3) : width > LARGE_WIDTH ? LARGE_WIDTH : width;
+  return input()
+    .rotate()
+    .flatten({ background: '#ffffff' })
+    .grayscale()
+    .resize({ width: target, kernel: 'lanczos3' })
+    .normalise()
+    .png({ compressionLevel: 1 })
+    .timeout({ seconds: Math.max(1, Math.ceil(timeoutMs / 1000)) })
+    .toBuffer();
+}
+
+/** At least three words of two or more letters: less is not text worth checking. */
+function hasWords(text: string): boolean {
+  return (text.match(/\p{L}{2,}/gu)?.length ?? 0) >= 3;
+}
