@@ -161,7 +161,13 @@ export class OcrPool {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new OcrTimeout(this.opts.timeoutMs)), this.opts.timeoutMs);
     });
-    const work = this.workerOf(slot).then((w) => w.recognize(job.image));
+    let late = false;
+    // A worker still starting when the time ran out is ended as soon as it is up: it gets no picture.
+    const work = this.workerOf(slot).then((w) => {
+      if (late) throw new OcrTimeout(this.opts.timeoutMs);
+      return w.recognize(job.image);
+    });
+    work.catch(() => undefined);
     Promise.race([work, timeout])
       .then(
         (r) => {
@@ -170,6 +176,7 @@ export class OcrPool {
         },
         (e: Error) => {
           if (e instanceof OcrTimeout) {
+            late = true;
             this.counts.timeouts++;
             // The worker may go on for a long time: end it, and start another for the next picture.
             const stuck = slot.worker;
