@@ -1,5 +1,5 @@
 // Telegram: the webhook (a plain Node handler before Express) or long polling (telegraf), parsing
-// updates into what the inbox keeps, rendering replies (HTML-escaped text, inline keyboards, the 4096
+// updates into what the inbox keeps (of a picture, its file_id: see ./telegram-picture.ts), rendering replies (HTML-escaped text, inline keyboards, the 4096
 // limit; campaign pictures and videos with their captions: see ./telegram-media.ts), sending one message
 // over a keep-alive connection and classifying Telegram's answer for the outbox, and the
 // telegram:set-webhook command.
@@ -21,6 +21,7 @@ import { MediaStore } from '../store/media.js';
 import { isUnavailable } from '../store/store.js';
 import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, sameSecret, secretChecker } from './http.js';
 import { splitBy } from './split.js';
+import { pictureOf, telegramPicture, type TelegramPicture } from './telegram-picture.js';
 import {
   MAX_CAPTION, MEDIA_JSON_START, TelegramMediaSender, telegramMediaProblem,
   type ApiAnswer, type ApiExchange, type TelegramMediaMessage,
@@ -45,6 +46,8 @@ export interface TelegramBody {
   choice?: { id: string; turn?: number };
   lang?: string;
   callback?: string;
+  /** A photo's or image file's file_id and what Telegram said of it: fetched when the message is handled. */
+  picture?: TelegramPicture;
 }
 
 const ACCEPTED = {
@@ -107,6 +110,8 @@ export function updateToBody(u: Update): TelegramBody | null {
     if (typeof said === 'string') body.text = said.slice(0, MAX_TEXT);
     const media = mediaOf(m) ?? (typeof said === 'string' ? undefined : 'other');
     if (media) body.media = media;
+    const picture = media === 'photo' || media === 'image' ? pictureOf(m) : undefined;
+    if (picture) body.picture = picture;
     const lang = langOf(m.from);
     if (lang) body.lang = lang;
     return body;
@@ -438,7 +443,9 @@ export class TelegramChannel implements Channel {
         if (!r.ok) this.log.warn({ err: r.reason }, 'answerCallbackQuery failed');
       });
     }
-    return { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
+    const inbound: Inbound = { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
+    if (b.picture) inbound.picture = telegramPicture(b.picture, this.s.TELEGRAM_API_ROOT, this.s.TELEGRAM_BOT_TOKEN!);
+    return inbound;
   }
 
   render(message: Outbound): unknown[] {

@@ -12,6 +12,13 @@
 // fake issued earlier; each chat's pictures and videos are recorded (`media`), and everything a chat
 // got in order (`received`).
 //
+// Files people send the bot (`userPhoto`, `userDocument`: what a message's `photo` or `document` carries)
+// are fetched as from Telegram: getFile gives a file_path (400 "Bad Request: invalid file_id" for an id
+// it never issued, "Bad Request: file is too big" over the Bot API's 20 MB download limit), then
+// GET {apiRoot}/file/bot{token}/{file_path} gives the bytes (401 with a wrong token, 404 for a path it
+// never gave or one expired by `expireFilePaths`; `failNext('download', …)` as for a method); every
+// download is recorded (`downloads`).
+//
 // Errors use Telegram's own wording ("Bad Request: message is too long", "Forbidden: bot was blocked by
 // the user", "Too Many Requests: retry after N", "Conflict: ..."), so code that matches on descriptions
 // is exercised. The parse_mode=HTML checker follows tdlib's parse_html (MessageEntity.cpp) and its error
@@ -75,6 +82,30 @@ export interface FakeMediaSend {
   at: number;
 }
 
+export interface TgPhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size: number;
+}
+export interface TgDocument {
+  file_id: string;
+  file_unique_id: string;
+  file_name?: string;
+  mime_type: string;
+  file_size: number;
+}
+/** A download of a file a person sent. */
+export interface FakeDownload {
+  path: string;
+  /** The file it was, when the path was one getFile gave. */
+  file_id?: string;
+  status: number;
+  /** Bytes sent. */
+  bytes: number;
+}
+
 /** One message a chat received, text or media, in order. */
 export type FakeReceived = { kind: 'text'; text: string } | FakeMediaSend;
 
@@ -91,6 +122,19 @@ export interface FakeTelegram {
   received(chatId: number | string): FakeReceived[];
   /** Forgets every file_id issued: sending by one of them then fails as with an unknown file_id. */
   forgetFiles(): void;
+  /**
+   * A photo a person sent: one PhotoSize per file given (its width, height and bytes, or only a size for
+   * a big file whose bytes are made up when downloaded), as a message's `photo` carries them.
+   */
+  userPhoto(sizes: { width: number; height: number; bytes: Buffer | number }[]): TgPhotoSize[];
+  /** A file a person sent (an image sent as a file), as a message's `document` carries it. */
+  userDocument(bytes: Buffer | number, mime_type: string, file_name?: string): TgDocument;
+  /** Downloads of files people sent (GET /file/bot…/…), in order, whatever their answer. */
+  readonly downloads: FakeDownload[];
+  /** Every file_path given by getFile so far stops working (404), as Telegram's do after an hour. */
+  expireFilePaths(): void;
+  /** Whether getFile says the file's size (File.file_size is optional in the Bot API); default yes. */
+  fileSizes: boolean;
   /** Resolves once pred() is true; re-checks after every call and every 20 ms. Rejects after timeoutMs. */
   waitFor(pred: () => boolean, timeoutMs?: number): Promise<void>;
   /** Calls cb synchronously for every successful sendMessage (not media) to chatId; returns an unsubscribe function. */
@@ -165,6 +209,9 @@ const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 /** How much of an uploaded file is kept (enough to read a picture's dimensions); the rest is only counted. */
 const FILE_HEAD_BYTES = 64 * 1024;
 const CALLBACK_DATA_MAX_BYTES = 64;
+// What a bot may download (https://core.telegram.org/bots/api#getfile): "bots can download files of up to
+// 20MB in size"; over it getFile answers 400 "Bad Request: file is too big".
+const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------------
 // Answers
@@ -448,6 +495,8 @@ function photoSizes(width: number, height: number, bytes: number): { width: numb
   return out;
 }
 
+const sizeOf = (content: Buffer | number) => (typeof content === 'number' ? content : content.length);
+
 class BodyError extends Error {}
 
 function parseBody(buf: Buffer, contentType: string | undefined, query: string): Record<string, any> {
@@ -508,7 +557,11 @@ interface StoredMessage {
   message: TgMessage;
 }
 interface IssuedFile {
-  kind: 'photo' | 'video';
+  kind: 'photo' | 'video' | 'document';
+  /** A file a person sent: its bytes (or only its size: the bytes are made up when downloaded). */
+  content?: Buffer | number;
+  file_unique_id?: string;
+  ext?: string;
 }
 
 const CHAT_ACTIONS = new Set([
@@ -533,6 +586,11 @@ class FakeTelegramServer implements FakeTelegram {
   /** file_ids this fake issued (each size of a photo has its own), and what they are. */
   private readonly files = new Map<string, IssuedFile>();
   private nextFileId = 1;
+  readonly downloads: FakeDownload[] = [];
+  /** file_paths getFile gave, and the file_id each is of. */
+  private readonly filePaths = new Map<string, string>();
+  private nextFilePath = 0;
+  fileSizes = true;
   private readonly listeners = new Map<string, Set<SendListener>>();
   private readonly failures = new Map<string, { err: FailSpec; left: number }[]>();
   private readonly failUntil = new Map<string, { err: FailSpec; until: number }>();
@@ -615,6 +673,23 @@ class FakeTelegramServer implements FakeTelegram {
 
   forgetFiles(): void {
     this.files.clear();
+  }
+
+  userPhoto(sizes: { width: number; height: number; bytes: Buffer | number }[]): TgPhotoSize[] {
+    return sizes.map(({ width, height, bytes }) => {
+      const { file_id, file_unique_id } = this.newFileId('photo', { content: bytes, ext: 'jpg' });
+      return { file_id, file_unique_id, width, height, file_size: sizeOf(bytes) };
+    });
+  }
+
+  userDocument(bytes: Buffer | number, mime_type: string, file_name?: string): TgDocument {
+    const ext = /^image\/(png|jpeg|webp|gif)$/.exec(mime_type)?.[1]?.replace('jpeg', 'jpg') ?? 'bin';
+    const { file_id, file_unique_id } = this.newFileId('document', { content: bytes, ext });
+    return { file_id, file_unique_id, ...(file_name ? { file_name } : {}), mime_type, file_size: sizeOf(bytes) };
+  }
+
+  expireFilePaths(): void {
+    this.filePaths.clear();
   }
 
   onSend(chatId: number | string, cb: SendListener): () => void {
@@ -728,6 +803,9 @@ class FakeTelegramServer implements FakeTelegram {
     this.mediaAll.length = 0;
     this.receivedByChat.clear();
     this.files.clear();
+    this.filePaths.clear();
+    this.downloads.length = 0;
+    this.fileSizes = true;
     this.failures.clear();
     this.failUntil.clear();
     this.delays.clear();
@@ -776,6 +854,12 @@ class FakeTelegramServer implements FakeTelegram {
       const q = url.indexOf('?');
       const path = q < 0 ? url : url.slice(0, q);
       const query = q < 0 ? '' : url.slice(q + 1);
+      // /file/bot<token>/<file_path>: a file a person sent, by the path getFile gave.
+      const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
+      if (file && (req.method === 'GET' || req.method === 'HEAD')) {
+        this.download(res, decodeURIComponent(file[1]!), file[2]!);
+        return;
+      }
       // /bot<token>/<method> or /bot<token>/test/<method>
       const m = /^\/bot([^/]+)\/(?:test\/)?([^/]*)$/.exec(path);
       if (!m) {
@@ -986,6 +1070,23 @@ class FakeTelegramServer implements FakeTelegram {
       return ok(this.botUser);
     },
 
+    getfile(body) {
+      const id = body.file_id;
+      if (id === undefined || id === null || id === '') return badRequest('file_id not specified');
+      const file = typeof id === 'string' ? this.files.get(id) : undefined;
+      if (!file) return badRequest('invalid file_id');
+      const size = file.content === undefined ? undefined : sizeOf(file.content);
+      if (size !== undefined && size > MAX_DOWNLOAD_BYTES) return badRequest('file is too big');
+      const result: Record<string, unknown> = { file_id: id, file_unique_id: file.file_unique_id ?? 'AQADfake' };
+      if (size !== undefined) {
+        if (this.fileSizes) result.file_size = size;
+        const path = `${{ photo: 'photos', video: 'videos', document: 'documents' }[file.kind]}/file_${this.nextFilePath++}.${file.ext ?? 'bin'}`;
+        this.filePaths.set(path, id as string);
+        result.file_path = path;
+      }
+      return ok(result);
+    },
+
     sendmessage(body) {
       const chat = this.chatKey(body);
       if ('status' in chat) return chat;
@@ -1154,12 +1255,46 @@ class FakeTelegramServer implements FakeTelegram {
     list.push(r);
   }
 
-  private newFileId(kind: 'photo' | 'video'): { file_id: string; file_unique_id: string } {
+  private newFileId(kind: IssuedFile['kind'], from: Omit<IssuedFile, 'kind'> = {}): { file_id: string; file_unique_id: string } {
     const n = this.nextFileId++;
     const tag = Buffer.from(`${kind}:${n}:${Math.random().toString(36).slice(2, 10)}`).toString('base64url');
-    const file_id = `${kind === 'photo' ? 'AgACAgQAAxkDAAI' : 'BAACAgQAAxkDAAI'}${tag}`;
-    this.files.set(file_id, { kind });
-    return { file_id, file_unique_id: `AQAD${n.toString(36)}` };
+    const file_id = `${{ photo: 'AgACAgQAAxkDAAI', video: 'BAACAgQAAxkDAAI', document: 'BQACAgQAAxkBAAI' }[kind]}${tag}`;
+    const file_unique_id = `AQAD${n.toString(36)}`;
+    this.files.set(file_id, { kind, file_unique_id, ...from });
+    return { file_id, file_unique_id };
+  }
+
+  /** GET /file/bot<token>/<file_path>: the bytes of a file getFile gave the path of. */
+  private download(res: ServerResponse, token: string, path: string): void {
+    const answer = (status: number, body: Buffer | number, record: Omit<FakeDownload, 'status' | 'bytes'>) => {
+      this.downloads.push({ ...record, status, bytes: sizeOf(body) });
+      this.record({ method: 'download', body: { path }, at: Date.now(), status });
+      const type = status === 200 ? 'application/octet-stream' : 'application/json';
+      res.writeHead(status, { 'content-type': type, 'content-length': sizeOf(body) });
+      if (typeof body !== 'number') return void res.end(body);
+      // A big file given only by its size: its bytes are made up, a chunk at a time.
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let left = body;
+      const more = () => {
+        while (left > 0) {
+          const piece = chunk.subarray(0, Math.min(chunk.length, left));
+          left -= piece.length;
+          if (!res.write(piece)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      res.on('close', () => (left = 0));
+      more();
+    };
+    const error = (status: number, description: string) => Buffer.from(JSON.stringify({ ok: false, error_code: status, description }));
+    if (token !== this.token) return answer(401, error(401, 'Unauthorized'), { path });
+    // failNext('download', …) / failFor('download', …): the file server fails as told.
+    const injected = this.injected('download');
+    if (injected) return answer(injected.status, Buffer.from(JSON.stringify(injected.payload)), { path });
+    const fileId = this.filePaths.get(path);
+    const file = fileId ? this.files.get(fileId) : undefined;
+    if (!fileId || !file || file.content === undefined) return answer(404, error(404, 'Not Found'), { path });
+    answer(200, file.content, { path, file_id: fileId });
   }
 
   /** Validates a caption (optional; parse_mode as for text; at most 1024 characters after parsing). */
@@ -1356,7 +1491,7 @@ class FakeTelegramServer implements FakeTelegram {
 
 const CANONICAL = new Map(
   [
-    'getMe', 'sendMessage', 'sendPhoto', 'sendVideo', 'sendChatAction', 'answerCallbackQuery', 'editMessageText', 'editMessageReplyMarkup',
+    'getMe', 'getFile', 'sendMessage', 'sendPhoto', 'sendVideo', 'sendChatAction', 'answerCallbackQuery', 'editMessageText', 'editMessageReplyMarkup',
     'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
   ].map((m) => [m.toLowerCase(), m]),
 );
