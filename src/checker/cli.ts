@@ -4,9 +4,15 @@
  *   npm run --silent check-offer -- --json  < offer.txt     one offer on stdin → one JSON verdict
  *   npm run --silent check-offer -- --jsonl < offers.jsonl  lines {"id","text"} → one verdict line each, same id, same order
  *   npm run --silent check-offer -- --lang en < offer.txt   human-readable verdict in Indonesian (id, default) or English
+ *   npm run --silent check-offer -- --image flyer.jpg --json  the text in a picture (OCR) → the verdict plus "ocr": { text, confidence }
  *
- * With --json/--jsonl, adding --lang id|en also adds a "text" object with the human texts.
+ * With --json/--jsonl, adding --lang id|en also adds a "text" object with the human texts. In --jsonl,
+ * a line may carry "image": PATH instead of (or besides, as a caption) "text"; a picture that cannot be
+ * read gives { "id", "error" } and the batch goes on. A picture that cannot be read with --image exits 2.
+ *
+ * The checker itself stays pure (text in, verdict out): pictures are read by src/ocr/, loaded only here.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -62,8 +68,67 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+type Reader = import('../ocr/index.js').PictureReader;
+let reader: Reader | null = null;
+async function pictures(): Promise<Reader> {
+  if (!reader) {
+    const { PictureReader } = await import('../ocr/index.js');
+    const workers = Number(process.env.OCR_WORKERS) || undefined;
+    // Every line of a batch waits its turn: the queue holds them all, nothing is refused as busy.
+    reader = new PictureReader({ workers, queue: Number.MAX_SAFE_INTEGER });
+  }
+  return reader;
+}
+
+/** The text in the picture at `file`, or why it could not be read (a file that is not there, too big…). */
+async function readPicture(file: string): Promise<{ text: string; confidence: number } | { error: string }> {
+  const { MAX_PICTURE_BYTES } = await import('../ocr/image.js');
+  let bytes: Buffer;
+  try {
+    if ((await stat(file)).size > MAX_PICTURE_BYTES) return { error: 'too_large' };
+    bytes = await readFile(file);
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no_such_file' : 'unreadable_file' };
+  }
+  const r = await (await pictures()).read(bytes);
+  return r.ok ? { text: r.text, confidence: r.confidence } : { error: r.failure };
+}
+
+/** One --jsonl line's answer. */
+async function lineVerdict(line: string, loc: LocaleFile | undefined): Promise<string> {
+  let id: unknown = null;
+  let text = '';
+  let error: string | undefined;
+  let ocr: { text: string; confidence: number } | undefined;
+  try {
+    const obj = JSON.parse(line) as { id?: unknown; text?: unknown; image?: unknown };
+    id = obj.id ?? null;
+    if (typeof obj.image === 'string') {
+      const read = await readPicture(obj.image);
+      if ('error' in read) return `${JSON.stringify({ id, error: read.error })}\n`;
+      ocr = read;
+      text = [typeof obj.text === 'string' ? obj.text.trim() : '', read.text].filter(Boolean).join('\n\n');
+    } else {
+      text = typeof obj.text === 'string' ? obj.text : '';
+      if (typeof obj.text !== 'string') error = 'missing_text';
+    }
+  } catch {
+    error = 'invalid_json';
+  }
+  const v = checkOffer(text);
+  return `${JSON.stringify({ id, ...(loc ? withText(v, loc) : v), ...(ocr ? { ocr } : {}), ...(error ? { error } : {}) })}\n`;
+}
+
 async function main() {
   const loc = langArg ? locale() : undefined;
+  try {
+    await run(loc);
+  } finally {
+    await reader?.close();
+  }
+}
+
+async function run(loc: LocaleFile | undefined) {
   if (args.includes('--jsonl')) {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     const out: string[] = [];
@@ -71,33 +136,38 @@ async function main() {
       if (out.length) process.stdout.write(out.join(''));
       out.length = 0;
     };
+    // Lines are answered in order; pictures are read by the pool meanwhile (a window of lines in flight).
+    const inFlight: Promise<string>[] = [];
+    const window = Math.max(2, (Number(process.env.OCR_WORKERS) || 2) * 2);
     for await (const line of rl) {
       if (!line.trim()) continue;
-      let id: unknown = null;
-      let text = '';
-      let error: string | undefined;
-      try {
-        const obj = JSON.parse(line) as { id?: unknown; text?: unknown };
-        id = obj.id ?? null;
-        text = typeof obj.text === 'string' ? obj.text : '';
-        if (typeof obj.text !== 'string') error = 'missing_text';
-      } catch {
-        error = 'invalid_json';
-      }
-      const v = checkOffer(text);
-      const rec = { id, ...(loc ? withText(v, loc) : v), ...(error ? { error } : {}) };
-      out.push(`${JSON.stringify(rec)}\n`);
+      inFlight.push(lineVerdict(line, loc));
+      while (inFlight.length >= window) out.push(await inFlight.shift()!);
       if (out.length >= 100) flush();
     }
+    for (const p of inFlight) out.push(await p);
     flush();
     return;
   }
-  const input = await readStdin();
+  const image = args.includes('--image') ? args[args.indexOf('--image') + 1] : undefined;
+  if (args.includes('--image') && (!image || image.startsWith('--'))) throw new Error('--image needs a file: --image flyer.jpg');
+  let ocr: { text: string; confidence: number } | undefined;
+  if (image) {
+    const read = await readPicture(image);
+    if ('error' in read) {
+      process.stdout.write(args.includes('--json') ? `${JSON.stringify({ error: read.error })}\n` : `check-offer: the picture could not be read: ${read.error}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    ocr = read;
+  }
+  const input = ocr ? ocr.text : await readStdin();
   const v = checkOffer(input);
   if (args.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(loc ? withText(v, loc) : v)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...(loc ? withText(v, loc) : v), ...(ocr ? { ocr } : {}) })}\n`);
   } else {
-    process.stdout.write(`${human(v, loc ?? locale())}\n`);
+    const read = ocr ? `${lang === 'en' ? 'Text read from the picture' : 'Teks yang terbaca dari gambar'} (${ocr.confidence}%):\n${ocr.text}\n\n` : '';
+    process.stdout.write(`${read}${human(v, loc ?? locale())}\n`);
   }
 }
 
