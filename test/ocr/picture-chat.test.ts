@@ -1,6 +1,8 @@
 // A picture of a job offer sent in the chat: "reading…", what was read, then the checker's verdict, as
 // for the same offer pasted as text. Real OCR (tesseract.js, one worker), real Redis.
+import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { PictureProblem, type PictureSource } from '../../src/conversation/picture.js';
@@ -38,6 +40,8 @@ describe('a picture of a job offer in the chat', () => {
   let prefix: string;
   let reader: PictureReader;
   let service: ConversationService;
+  /** Everything the service logged, as written. */
+  let logged = '';
   const send = (user: string, extra: Partial<Inbound>) =>
     service.handle({ channel: 'test', userId: user, messageId: `p${++n}`, langHint: 'id', ...extra });
   const texts = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text);
@@ -52,7 +56,9 @@ describe('a picture of a job offer in the chat', () => {
     redis = await connectRedis(REDIS_URL);
     prefix = testPrefix('picchat');
     reader = new PictureReader({ workers: 1, queue: 4 });
-    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789', pictures: reader });
+    const sink = new Writable({ write: (c: Buffer, _e, done) => ((logged += c.toString()), done()) });
+    const log = pino({ level: 'trace' }, sink);
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789', pictures: reader, log });
   });
   afterAll(async () => {
     await reader.close();
@@ -146,5 +152,11 @@ describe('a picture of a job offer in the chat', () => {
     const r = await send(u, { media: 'photo', picture: source(await drawText('HELP WANTED\nmenu\nKami mencari staf gudang di Surabaya, gaji UMR, kirim lamaran ke kantor kami.')) });
     expect(texts(r).join('\n')).not.toContain(t('engine.emergency_alert'));
     expect(r.replies.length).toBeGreaterThan(1);
+  });
+
+  it('logs how each picture went, and nothing of what was in it', () => {
+    expect(logged).toMatch(/picture read/);
+    expect(logged).toMatch(/picture not read/);
+    for (const words of ['Sihanoukville', '7788', 'LOWONGAN', 'Kamboja', 'HELP WANTED', 'gudang']) expect(logged).not.toContain(words);
   });
 });
