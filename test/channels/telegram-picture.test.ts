@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/index.js';
 import type { Delivery } from '../../src/conversation/inbox.js';
 import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from '../../src/conversation/picture.js';
 import { telegram, updateToBody, type TelegramChannel, type TelegramSettings } from '../../src/channels/telegram.js';
@@ -15,8 +16,13 @@ import { keyspace } from '../../src/store/keys.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { startHarness, TOKEN } from '../helpers/telegram.js';
+import { drawText } from '../helpers/pictures.js';
+import { startHarness, TOKEN, type Harness } from '../helpers/telegram.js';
 
+const content = loadContent();
+const t = (key: string) => content.texts.t('id', key);
+const OFFER =
+  'LOWONGAN KERJA KAMBOJA\nAdmin CS di Sihanoukville, gaji 18 juta per bulan, tanpa pengalaman. Tiket dan visa turis ditanggung perusahaan. Berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas!';
 const MB = 1024 * 1024;
 const SETTINGS: TelegramSettings = {
   TELEGRAM_BOT_TOKEN: TOKEN,
@@ -31,12 +37,13 @@ const jpeg = (width: number, height: number) => sharp({ create: { width, height,
 const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#203040' } }).png().toBuffer();
 
 let seq = 920_000;
-/** A private message from a new person, with what it carries (photo, document, caption…). */
-function message(fields: Record<string, unknown>) {
-  const user = ++seq;
+/** A private message (from a new person unless `user` is given), with what it carries (photo, document, caption…). */
+function message(fields: Record<string, unknown>, chat?: number) {
+  const n = ++seq;
+  const user = chat ?? n;
   return {
-    update_id: seq,
-    message: { message_id: seq, date: Math.floor(Date.now() / 1000), chat: { id: user, type: 'private', first_name: 'U' }, from: { id: user, is_bot: false, first_name: 'U', language_code: 'id' }, ...fields },
+    update_id: n,
+    message: { message_id: n, date: Math.floor(Date.now() / 1000), chat: { id: user, type: 'private', first_name: 'U' }, from: { id: user, is_bot: false, first_name: 'U', language_code: 'id' }, ...fields },
   };
 }
 
@@ -263,16 +270,37 @@ describe('Telegram fetches the pictures people send', () => {
     }
   });
 
+});
+
+describe('a picture sent on Telegram, through a whole process (real OCR)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('a flyer sent as a photo gets "reading…", then the verdict quoting its words', async () => {
+    const update = message({ text: '/start' });
+    const chat = update.message.chat.id;
+    await h.post(update);
+    const before = (await h.until(chat, 1)).length;
+    const bytes = await drawText(OFFER, { jpeg: 85 });
+    const { width, height } = await sharp(bytes).metadata();
+    expect((await h.post(message({ photo: h.fake.userPhoto([{ width: width!, height: height!, bytes }]) }, chat))).status).toBe(200);
+    await h.fake.waitFor(() => h.texts(chat).join('\n').includes('RISIKO TINGGI'), 60_000);
+    const said = h.texts(chat).slice(before);
+    expect(said[0]).toBe(t('conversation.picture_reading'));
+    expect(said.join('\n')).toMatch(/Sihanoukville|visa turis/);
+    expect(h.fake.downloads.filter((d) => d.status === 200)).toHaveLength(1);
+  });
+
   it('a photo with malformed fields is still answered', async () => {
-    const h = await startHarness();
-    try {
-      const update = message({ photo: [{ file_id: 42, width: 'x' }] });
-      expect((await h.post(update)).status).toBe(200);
-      const texts = await h.until(update.message.chat.id, 1);
-      expect(texts.length).toBeGreaterThanOrEqual(1);
-      expect(h.fake.calls.filter((c) => c.method === 'getFile')).toHaveLength(0);
-    } finally {
-      await h.close();
-    }
+    const update = message({ photo: [{ file_id: 42, width: 'x' }] });
+    expect((await h.post(update)).status).toBe(200);
+    const texts = await h.until(update.message.chat.id, 1);
+    expect(texts.length).toBeGreaterThanOrEqual(1);
+    expect(h.fake.calls.filter((c) => c.method === 'getFile' && c.body.file_id === 42)).toHaveLength(0);
   });
 });
