@@ -57,7 +57,7 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   // In memory (no REDIS_URL) there is no list of licensed agencies: verdicts say nothing of agencies.
   // Pictures sent with /image PATH are read here too (one OCR worker: one person at a terminal).
   const { PictureReader } = await import('./ocr/index.js');
-  const pictures = new PictureReader({ workers: 1 });
+  const pictures = new PictureReader({ workers: 1, langDir: loadConfig().OCR_LANG_DIR });
   const service = new ConversationService({ sessions: store.sessions, recruiters: store.recruiters, content, log, hashSecret, hotline, subscribers, agencies, pictures });
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   const { runTerminal } = await import('./channels/terminal.js');

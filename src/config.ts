@@ -52,6 +52,8 @@ const Base = z.object({
   OCR_QUEUE: z.coerce.number().int().min(0).max(1000).optional(),
   /** Longest one picture may take to read. */
   OCR_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(15),
+  /** Where the folder of links to the OCR models is made (default: under the system's temporary folder). */
+  OCR_LANG_DIR: z.string().optional(),
   /** A message the outbox could not send for this long is given up (and counted). */
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /**

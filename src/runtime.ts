@@ -103,7 +103,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   // A turn's replies are queued in the script that saves its session: that command is made now.
   store.sessions.defineAlso(ENQUEUE_ALSO);
   // Reads pictures' text; its workers start with the first picture.
-  const pictures = new PictureReader({ workers: config.OCR_WORKERS, queue: config.OCR_QUEUE, timeoutMs: config.OCR_TIMEOUT_SECONDS * 1000 });
+  const pictures = new PictureReader({ workers: config.OCR_WORKERS, queue: config.OCR_QUEUE, timeoutMs: config.OCR_TIMEOUT_SECONDS * 1000, langDir: config.OCR_LANG_DIR });
   const service = new ConversationService({
     pictures,
     sessions: store.sessions,

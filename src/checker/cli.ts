@@ -75,7 +75,7 @@ async function pictures(): Promise<Reader> {
     const { PictureReader } = await import('../ocr/index.js');
     const workers = Number(process.env.OCR_WORKERS) || undefined;
     // Every line of a batch waits its turn: the queue holds them all, nothing is refused as busy.
-    reader = new PictureReader({ workers, queue: Number.MAX_SAFE_INTEGER });
+    reader = new PictureReader({ workers, queue: Number.MAX_SAFE_INTEGER, langDir: process.env.OCR_LANG_DIR || undefined });
   }
   return reader;
 }

@@ -36,6 +36,8 @@ export interface PictureReaderOptions {
   queue?: number;
   /** Longest one picture may take, preparing and reading (15 s). */
   timeoutMs?: number;
+  /** `OCR_LANG_DIR`: where the folder of links to the trained data is made. */
+  langDir?: string;
 }
 
 export const DEFAULT_OCR_TIMEOUT_MS = 15_000;
@@ -65,7 +67,7 @@ export class PictureReader {
   constructor(opts: PictureReaderOptions = {}) {
     const workers = opts.workers ?? defaultOcrWorkers();
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_OCR_TIMEOUT_MS;
-    this.pool = new OcrPool({ workers, queue: opts.queue ?? workers * 4, timeoutMs: this.timeoutMs });
+    this.pool = new OcrPool({ workers, queue: opts.queue ?? workers * 4, timeoutMs: this.timeoutMs, langDir: opts.langDir });
   }
 
   /** For /healthz and the bench: workers, pictures being read and waiting, counts. */

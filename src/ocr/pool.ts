@@ -30,7 +30,7 @@ export function trainedDataFile(lang: (typeof OCR_LANGS)[number]): string {
  * in a fresh folder first, then renamed into place, so processes starting together never see half of
  * it. Its name follows the files' paths, so an install elsewhere gets its own.
  */
-export function languageFolder(base = process.env.OCR_LANG_DIR || join(tmpdir(), 'waspada-ocr')): string {
+export function languageFolder(base = join(tmpdir(), 'waspada-ocr')): string {
   const files = OCR_LANGS.map((l) => [l, trainedDataFile(l)] as const);
   const tag = createHash('sha256').update(files.map(([, f]) => f).join('\n')).digest('hex').slice(0, 12);
   const dir = join(base, tag);
@@ -69,6 +69,8 @@ export interface OcrPoolOptions {
   queue: number;
   /** Longest a worker may take over one picture. */
   timeoutMs: number;
+  /** Where the folder of links to the trained data is made (default: under the system's temporary folder). */
+  langDir?: string;
 }
 
 export interface OcrText {
@@ -141,7 +143,7 @@ export class OcrPool {
 
   private async start(): Promise<TesseractWorker> {
     const { createWorker, OEM } = (await import('tesseract.js')).default;
-    this.langPath ??= languageFolder();
+    this.langPath ??= languageFolder(this.opts.langDir);
     const worker = await createWorker([...OCR_LANGS], OEM.LSTM_ONLY, {
       langPath: this.langPath,
       // Read from the folder each time a worker starts; never written anywhere (the default writes a cache to the working folder).
