@@ -166,7 +166,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       }),
     ));
   const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()] });
-  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi });
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {

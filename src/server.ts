@@ -24,6 +24,8 @@ export interface AppParts {
   tokens?: StaffTokens;
   /** Campaigns for the staff API (built when first asked). */
   broadcast?: () => Promise<CampaignApi>;
+  /** The picture readers (OCR): workers, pictures being read and waiting, counts. */
+  pictures?: { health(): Record<string, unknown> };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -38,7 +40,7 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** GET /healthz: 200 with the state of Redis, the inbox and each channel with its outbox; 503 when Redis is down. */
+/** GET /healthz: 200 with the state of Redis, the inbox, each channel with its outbox and the picture readers; 503 when Redis is down. */
 function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const up = await withTimeout(parts.redis.ping(), 1000).then(
@@ -52,7 +54,8 @@ function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) =>
       channels[name] = { ...channel.health(), outbox: { ...(counts?.[name] ?? {}), ...local[name] } };
     }
     const inbox = { pending: up ? await parts.inbox.pending() : null, lastError: parts.inbox.lastError };
-    sendJson(req, res, up ? 200 : 503, Buffer.from(JSON.stringify({ status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', inbox, channels })));
+    const ocr = parts.pictures?.health();
+    sendJson(req, res, up ? 200 : 503, Buffer.from(JSON.stringify({ status: up ? 'ok' : 'degraded', redis: up ? 'up' : 'down', inbox, channels, ...(ocr ? { ocr } : {}) })));
   };
 }
 
