@@ -9,6 +9,9 @@ import { PictureProblem, type PictureSource } from '../conversation/picture.js';
 /** The types Waspada reads (by what the platform says; the bytes decide in the end). */
 const READABLE = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/pjpeg', 'image/webp']);
 
+/** Whether Waspada reads pictures of this type (PNG, JPEG, WebP). */
+export const readableType = (mime: string): boolean => READABLE.has(mime);
+
 /** A MIME type as platforms write it, without parameters, lower case: `image/jpeg; x=y` → `image/jpeg`. */
 export function mimeType(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;
@@ -28,6 +31,7 @@ export function byteCount(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+export const notReadable = (mime: string) => new PictureProblem('unsupported', `${mime} is not PNG, JPEG or WebP`);
 export const overLimit = (bytes: number, max: number) => new PictureProblem('too_large', `${bytes} bytes, over ${max}`);
 
 export interface PlatformPicture {
@@ -47,7 +51,7 @@ export function pictureSource(p: PlatformPicture): PictureSource {
   const source: PictureSource = {
     async fetch(maxBytes, signal) {
       if (p.bytes !== undefined && p.bytes > maxBytes) throw overLimit(p.bytes, maxBytes);
-      if (p.mime && !READABLE.has(p.mime)) throw new PictureProblem('unsupported', `${p.mime} is not PNG, JPEG or WebP`);
+      if (p.mime && !readableType(p.mime)) throw notReadable(p.mime);
       let bytes: Buffer;
       try {
         bytes = await p.fetch(maxBytes, signal);

@@ -2,7 +2,8 @@
 // posts checked against the app secret before anything is parsed), messages into the inbox, replies
 // as Graph API messages over a keep-alive connection, Meta's error codes classified for the outbox,
 // message statuses, the approved template sent when a message falls outside the 24-hour window, and
-// campaigns as approved templates, their pictures and videos uploaded once and sent by media id.
+// campaigns as approved templates, their pictures and videos uploaded once and sent by media id; the
+// pictures people send, kept by media id and downloaded when their message is handled.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
 import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
+import { fetchCapped, PictureProblem } from '../conversation/picture.js';
 import type { Inbound } from '../conversation/service.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
@@ -17,6 +19,7 @@ import { MediaStore } from '../store/media.js';
 import { isUnavailable } from '../store/store.js';
 import type { MediaRef } from '../engine/types.js';
 import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, secretChecker } from './http.js';
+import { byteCount, imageType, mimeType, notReadable, overLimit, pictureSource, readableType } from './picture-source.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 import {
   MESSAGE_ID, TEMPLATES_FILE, TemplateFile, WA_ID, campaignTextProblem, cloudMediaProblem, messageToBody, renderCloud, renderOutbound, templatesSync, withMediaId,
@@ -70,9 +73,31 @@ const REFUSED = {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+/**
+ * A picture a person sent (an image, or an image sent as a document): Meta's media id and the type the
+ * webhook gave. Its bytes stay with Meta until the message is handled (webhook media ids last 7 days).
+ */
+export interface CloudPicture {
+  id: string;
+  mime?: string;
+}
+
+/** What the inbox keeps of a message: see CloudBody; of a picture, its media id. */
+export type CloudMessageBody = CloudBody & { picture?: CloudPicture };
+
+/** The picture of a message of kind photo or image, or undefined (also when its id or type is malformed). */
+export function pictureOf(m: Record<string, unknown>, body: CloudBody): CloudPicture | undefined {
+  if (body.media !== 'photo' && body.media !== 'image') return undefined;
+  const part = typeof m.type === 'string' ? m[m.type] : undefined;
+  if (!isObject(part) || typeof part.id !== 'string' || !MEDIA_ID.test(part.id)) return undefined;
+  if (part.mime_type === undefined) return { id: part.id };
+  const mime = imageType(part.mime_type);
+  return mime ? { id: part.id, mime } : undefined;
+}
+
 /** What a webhook post holds for this number: messages to queue, and statuses of messages of ours. */
 export interface WebhookContents {
-  messages: { id: string; body: CloudBody }[];
+  messages: { id: string; body: CloudMessageBody }[];
   statuses: { id: string; status: string; user: string; code?: number }[];
   /** Errors Meta reports about the number or the app (not about one message). */
   errors: { code?: number; title?: string }[];
@@ -93,8 +118,11 @@ export function readWebhook(payload: unknown, phoneNumberId: string): WebhookCon
       if (meta.phone_number_id !== undefined && String(meta.phone_number_id) !== phoneNumberId) continue;
       for (const m of list(v.messages)) {
         if (!isObject(m) || typeof m.id !== 'string' || !MESSAGE_ID.test(m.id)) continue;
-        const body = messageToBody(m);
-        if (body) out.messages.push({ id: m.id, body });
+        const body: CloudMessageBody | null = messageToBody(m);
+        if (!body) continue;
+        const picture = pictureOf(m, body);
+        if (picture) body.picture = picture;
+        out.messages.push({ id: m.id, body });
       }
       for (const s of list(v.statuses)) {
         if (!isObject(s) || typeof s.id !== 'string' || !MESSAGE_ID.test(s.id) || typeof s.status !== 'string') continue;
@@ -413,7 +441,7 @@ export class WhatsAppCloudChannel implements Channel {
   }
 
   async inbound(d: Delivery): Promise<Inbound | null> {
-    const b = d.body as CloudBody;
+    const b = d.body as CloudMessageBody;
     if (b.kind === 'failed') {
       await this.failed(b);
       return null;
@@ -421,7 +449,55 @@ export class WhatsAppCloudChannel implements Channel {
     void this.direct.markRead(d.id).then((r) => {
       if (!r.ok) this.log.warn({ channel: WHATSAPP, err: r.reason }, 'could not mark a message read');
     });
-    return { channel: WHATSAPP, userId: b.user, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: null };
+    const inbound: Inbound = { channel: WHATSAPP, userId: b.user, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: null };
+    const p = b.picture;
+    if (p) {
+      inbound.picture = pictureSource({ mime: p.mime, secrets: [this.s.WHATSAPP_ACCESS_TOKEN!], fetch: (max, signal) => this.fetchMedia(p.id, max, signal) });
+    }
+    return inbound;
+  }
+
+  /**
+   * A file a person sent, by its media id (Cloud API reference, "Media"): GET /<MEDIA_ID> with the access
+   * token gives `{ url, mime_type, sha256, file_size, id, messaging_product }`; a size over `maxBytes`
+   * is refused there; then GET the url, with the same token, within the 5 minutes it is valid. Meta's
+   * refusals (an unknown or expired id, a refused token), a 5xx or the network: 'unavailable'.
+   */
+  private async fetchMedia(id: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+    const root = this.s.WHATSAPP_CLOUD_API_ROOT.replace(/\/$/, '');
+    const headers = { authorization: `Bearer ${this.s.WHATSAPP_ACCESS_TOKEN!}` };
+    let res: Response;
+    try {
+      res = await fetch(`${root}/${id}`, { headers, signal });
+    } catch (e) {
+      throw new PictureProblem('unavailable', `Meta media URL: ${(e as Error).message}`);
+    }
+    let answer: unknown = null;
+    try {
+      answer = await res.json();
+    } catch {
+      /* not JSON: a proxy in between */
+    }
+    if (!res.ok) {
+      const c = classifyCloud(res.status, answer as GraphError | null, this.s.WHATSAPP_REFUSED_RETRY_SECONDS * 1000);
+      // A refused token is said once in the logs and in /healthz, as for a send.
+      this.observe(c);
+      throw new PictureProblem('unavailable', `Meta media URL: ${c.ok ? res.status : c.reason}`);
+    }
+    const a = isObject(answer) ? answer : {};
+    const size = byteCount(a.file_size);
+    if (size !== undefined && size > maxBytes) throw overLimit(size, maxBytes);
+    const mime = mimeType(a.mime_type);
+    if (mime && !readableType(mime)) throw notReadable(mime);
+    let url: URL;
+    try {
+      url = new URL(String(a.url));
+    } catch {
+      throw new PictureProblem('unavailable', 'Meta gave no media URL');
+    }
+    // The token goes only over https (over http only to an API root that is http itself: a local fake).
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && root.startsWith('http:'))) throw new PictureProblem('unavailable', `Meta's media URL is not https (${url.protocol})`);
+    return fetchCapped(url.href, { headers, signal }, maxBytes);
   }
 
   /** A message of ours that Meta could not deliver, reported later in a status. */

@@ -30,6 +30,7 @@
 // O(1) per-chat lookups, and per-chat send hooks (`onSend`) so a driver never polls.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { sendContent, sizeOf, type FileContent } from './files.js';
 
 export type FailSpec = { code: 429; retryAfter: number } | { code: 403 } | { code: 500 } | { code: 400; description: string };
 
@@ -126,9 +127,9 @@ export interface FakeTelegram {
    * A photo a person sent: one PhotoSize per file given (its width, height and bytes, or only a size for
    * a big file whose bytes are made up when downloaded), as a message's `photo` carries them.
    */
-  userPhoto(sizes: { width: number; height: number; bytes: Buffer | number }[]): TgPhotoSize[];
+  userPhoto(sizes: { width: number; height: number; bytes: FileContent }[]): TgPhotoSize[];
   /** A file a person sent (an image sent as a file), as a message's `document` carries it. */
-  userDocument(bytes: Buffer | number, mime_type: string, file_name?: string): TgDocument;
+  userDocument(bytes: FileContent, mime_type: string, file_name?: string): TgDocument;
   /** Downloads of files people sent (GET /file/bot…/…), in order, whatever their answer. */
   readonly downloads: FakeDownload[];
   /** Every file_path given by getFile so far stops working (404), as Telegram's do after an hour. */
@@ -495,8 +496,6 @@ function photoSizes(width: number, height: number, bytes: number): { width: numb
   return out;
 }
 
-const sizeOf = (content: Buffer | number) => (typeof content === 'number' ? content : content.length);
-
 class BodyError extends Error {}
 
 function parseBody(buf: Buffer, contentType: string | undefined, query: string): Record<string, any> {
@@ -559,7 +558,7 @@ interface StoredMessage {
 interface IssuedFile {
   kind: 'photo' | 'video' | 'document';
   /** A file a person sent: its bytes (or only its size: the bytes are made up when downloaded). */
-  content?: Buffer | number;
+  content?: FileContent;
   file_unique_id?: string;
   ext?: string;
 }
@@ -675,14 +674,14 @@ class FakeTelegramServer implements FakeTelegram {
     this.files.clear();
   }
 
-  userPhoto(sizes: { width: number; height: number; bytes: Buffer | number }[]): TgPhotoSize[] {
+  userPhoto(sizes: { width: number; height: number; bytes: FileContent }[]): TgPhotoSize[] {
     return sizes.map(({ width, height, bytes }) => {
       const { file_id, file_unique_id } = this.newFileId('photo', { content: bytes, ext: 'jpg' });
       return { file_id, file_unique_id, width, height, file_size: sizeOf(bytes) };
     });
   }
 
-  userDocument(bytes: Buffer | number, mime_type: string, file_name?: string): TgDocument {
+  userDocument(bytes: FileContent, mime_type: string, file_name?: string): TgDocument {
     const ext = /^image\/(png|jpeg|webp|gif)$/.exec(mime_type)?.[1]?.replace('jpeg', 'jpg') ?? 'bin';
     const { file_id, file_unique_id } = this.newFileId('document', { content: bytes, ext });
     return { file_id, file_unique_id, ...(file_name ? { file_name } : {}), mime_type, file_size: sizeOf(bytes) };
@@ -1266,25 +1265,12 @@ class FakeTelegramServer implements FakeTelegram {
 
   /** GET /file/bot<token>/<file_path>: the bytes of a file getFile gave the path of. */
   private download(res: ServerResponse, token: string, path: string): void {
-    const answer = (status: number, body: Buffer | number, record: Omit<FakeDownload, 'status' | 'bytes'>) => {
+    const answer = (status: number, body: FileContent, record: Omit<FakeDownload, 'status' | 'bytes'>) => {
       this.downloads.push({ ...record, status, bytes: sizeOf(body) });
       this.record({ method: 'download', body: { path }, at: Date.now(), status });
       const type = status === 200 ? 'application/octet-stream' : 'application/json';
       res.writeHead(status, { 'content-type': type, 'content-length': sizeOf(body) });
-      if (typeof body !== 'number') return void res.end(body);
-      // A big file given only by its size: its bytes are made up, a chunk at a time.
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      let left = body;
-      const more = () => {
-        while (left > 0) {
-          const piece = chunk.subarray(0, Math.min(chunk.length, left));
-          left -= piece.length;
-          if (!res.write(piece)) return void res.once('drain', more);
-        }
-        res.end();
-      };
-      res.on('close', () => (left = 0));
-      more();
+      sendContent(res, body);
     };
     const error = (status: number, description: string) => Buffer.from(JSON.stringify({ ok: false, error_code: status, description }));
     if (token !== this.token) return answer(401, error(401, 'Unauthorized'), { path });

@@ -9,9 +9,17 @@
 // status post, as Meta does; templates go), the pair rate (131056: one message every 6 s to a person,
 // bursts borrowed from later) and the number's throughput (130429). Statuses of accepted messages are
 // posted to the webhook, signed with the app secret, when one is given.
-import { createHmac, randomBytes } from 'node:crypto';
+//
+// Files people send (`receive`: a picture's media id for a webhook message) are fetched as from Meta:
+// GET /v23.0/<MEDIA_ID> with the bearer token answers { url, mime_type, sha256, file_size, id,
+// messaging_product } (190 without the token; an id it does not have: Graph's 400, code 100 subcode 33),
+// and the url, on the fake's own host as lookaside.fbsbx.com is Meta's, gives the bytes to a request with
+// the bearer token (401 without it, 404 once the url is 5 minutes old or expired by `expireMediaUrls`).
+// Every download is recorded (`downloads`).
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendContent, sizeOf, type FileContent } from './files.js';
 
 /** A template approved in WhatsApp Manager, as the fake checks a message naming it. */
 export interface ApprovedTemplate {
@@ -69,6 +77,23 @@ export interface Uploaded {
   size: number;
   at: number;
 }
+
+/** A file a person sent, as the fake keeps it. */
+interface Received {
+  mime: string;
+  content: FileContent;
+  sha256: string;
+}
+
+/** A download of a file a person sent. */
+export interface MediaDownload {
+  id: string;
+  status: number;
+  bytes: number;
+}
+
+/** How long a media URL works ("Media URLs expire after 5 minutes"). */
+const MEDIA_URL_MS = 5 * 60_000;
 
 /** Meta's types and sizes for pictures and videos ("Supported media types"). */
 const MB = 1_000_000;
@@ -139,6 +164,15 @@ export class FakeGraph {
   private pendingPosts = new Set<Promise<unknown>>();
   tokenValid = true;
   apiRoot = '';
+  /** Downloads of files people sent, in order, whatever their answer. */
+  readonly downloads: MediaDownload[] = [];
+  /** Files people sent, by media id. */
+  private readonly received = new Map<string, Received>();
+  /** Media URLs given before this time no longer work. */
+  private urlsValidFrom = 0;
+  private readonly urlKey = randomBytes(16);
+  private mediaFailures: { status: number; code?: number; message: string }[] = [];
+  private downloadFailures: number[] = [];
   private server!: Server;
 
   constructor(readonly opts: FakeGraphOptions) {}
@@ -168,6 +202,32 @@ export class FakeGraph {
   /** Meta no longer has these uploaded files (all of them when none are named): their ids are refused. */
   forgetMedia(...ids: string[]): void {
     for (const id of ids.length ? ids : [...this.media.keys()]) this.media.delete(id);
+  }
+
+  /**
+   * A file a person sent (the id a webhook's image or document carries): its bytes, or only its size for
+   * a big one. `mime` is what Meta says of it.
+   */
+  receive(content: FileContent, mime: string): string {
+    const id = String(this.nextMediaId++);
+    const sha256 = typeof content === 'number' ? createHash('sha256').update(String(content)).digest('hex') : createHash('sha256').update(content).digest('hex');
+    this.received.set(id, { mime, content, sha256 });
+    return id;
+  }
+
+  /** Every media URL given so far stops working (as after its 5 minutes). */
+  expireMediaUrls(): void {
+    this.urlsValidFrom = Date.now() + 1;
+  }
+
+  /** The next n media URL requests (GET /<MEDIA_ID>) fail with this status and Meta code (none: a bare status, as a proxy's). */
+  failNextMedia(n: number, status: number, code?: number, message = 'failure'): void {
+    for (let i = 0; i < n; i++) this.mediaFailures.push({ status, code, message });
+  }
+
+  /** The next n downloads of media URLs answer this status. */
+  failNextDownloads(n: number, status: number): void {
+    for (let i = 0; i < n; i++) this.downloadFailures.push(status);
   }
 
   /** Messages to this person are taken, then reported failed with 131026 (not on WhatsApp, or blocked us). */
@@ -203,8 +263,12 @@ export class FakeGraph {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
     if (req.method === 'POST' && path === `/v23.0/${this.opts.phoneNumberId}/media`) return this.upload(req, res, raw);
+    if (req.method === 'GET' && path === '/whatsapp_business/attachments/') return this.download(req, res, url.searchParams);
+    const media = /^\/v23\.0\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && media) return this.mediaUrl(req, res, decodeURIComponent(media[1]!));
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
@@ -417,6 +481,56 @@ export class FakeGraph {
     this.media.set(id, up);
     call.body = { upload: true, id, mime: type, size: up.size };
     this.reply(res, call, 200, { id });
+  }
+
+  private urlHash(id: string, ext: string): string {
+    return createHmac('sha256', this.urlKey).update(`${id}:${ext}`).digest('hex').slice(0, 32);
+  }
+
+  /** GET /<MEDIA_ID>: where to download a file a person sent, for the next 5 minutes. */
+  private mediaUrl(req: IncomingMessage, res: ServerResponse, id: string): void {
+    const call: GraphCall = { at: Date.now(), status: 0, auth: req.headers.authorization, body: { media: id } };
+    if (req.headers.authorization !== `Bearer ${this.opts.token}` || !this.tokenValid) {
+      call.code = 190;
+      return this.reply(res, call, 401, err(190, 'Error validating access token: Session has expired'));
+    }
+    const failure = this.mediaFailures.shift();
+    if (failure) {
+      call.code = failure.code;
+      return this.reply(res, call, failure.status, failure.code === undefined ? { error: failure.message } : err(failure.code, failure.message));
+    }
+    const file = this.received.get(id);
+    if (!file) {
+      call.code = 100;
+      const message = `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`;
+      return this.reply(res, call, 400, { error: { message, type: 'GraphMethodException', code: 100, error_subcode: 33, fbtrace_id: 'Afake' } });
+    }
+    const ext = String(Date.now() + MEDIA_URL_MS);
+    const origin = this.apiRoot.replace(/\/v23\.0$/, '');
+    const url = `${origin}/whatsapp_business/attachments/?mid=${id}&ext=${ext}&hash=${this.urlHash(id, ext)}`;
+    this.reply(res, call, 200, { messaging_product: 'whatsapp', url, mime_type: file.mime, sha256: file.sha256, file_size: sizeOf(file.content), id });
+  }
+
+  /** GET of a media URL: the file's bytes, to a request with the bearer token, while the URL is valid. */
+  private download(req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
+    const id = q.get('mid') ?? '';
+    const ext = q.get('ext') ?? '';
+    const file = this.received.get(id);
+    const issued = Number(ext) - MEDIA_URL_MS;
+    let status = 200;
+    if (req.headers.authorization !== `Bearer ${this.opts.token}` || !this.tokenValid) status = 401;
+    else if (!file || q.get('hash') !== this.urlHash(id, ext)) status = 404;
+    else if (Number(ext) < Date.now() || issued < this.urlsValidFrom) status = 404;
+    else status = this.downloadFailures.shift() ?? 200;
+    if (status !== 200 || !file) {
+      this.downloads.push({ id, status, bytes: 0 });
+      const b = Buffer.from(status === 401 ? 'Unauthorized' : 'Not Found');
+      return void res.writeHead(status, { 'content-type': 'text/plain', 'content-length': b.length }).end(b);
+    }
+    const size = sizeOf(file.content);
+    this.downloads.push({ id, status, bytes: size });
+    res.writeHead(200, { 'content-type': file.mime, 'content-length': size });
+    sendContent(res, file.content);
   }
 
   /** Posts a status of one of our messages to the webhook, signed, as Meta does. */
