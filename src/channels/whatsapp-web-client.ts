@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Store } from 'whatsapp-web.js';
 import type { Logger } from '../log.js';
+import type { WwebMessage } from './whatsapp-web-message.js';
 
 /** whatsapp-web.js's MessageMedia, as far as it is read here: a file as base64 with its type. */
 export interface WwebMedia {
@@ -33,6 +34,8 @@ export interface WwebClient {
   sendMessage(chatId: string, content: string | WwebMedia, options?: WwebSendOptions): Promise<unknown>;
   /** The library's MessageMedia for a file (whatsapp-web.js is loaded only with the client). */
   media(mimetype: string, base64: string, filename?: string): WwebMedia;
+  /** A message found again by its serialized id (a picture to download), or null when WhatsApp Web no longer has it. */
+  getMessageById(id: string): Promise<WwebMessage | null>;
   /** Closes the browser. After it, no Chromium process of this client is left. */
   destroy(): Promise<void>;
   getState(): Promise<string | null>;
@@ -114,6 +117,7 @@ export const realClient: WwebClientFactory = async (o) => {
     },
     sendMessage: (chatId, content, options) => client.sendMessage(chatId, content as string | InstanceType<typeof MessageMedia>, options),
     media: (mimetype, base64, filename) => new MessageMedia(mimetype, base64, filename ?? null),
+    getMessageById: async (id) => (await client.getMessageById(id)) as unknown as WwebMessage | null,
     destroy,
     getState: () => client.getState(),
     logout: () => client.logout(),

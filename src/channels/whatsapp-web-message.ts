@@ -1,10 +1,11 @@
 // WhatsApp through whatsapp-web.js, the pure half: which incoming messages Waspada takes and what the
-// inbox keeps of them, what a reply becomes (plain text with numbered choices: this client has no
+// inbox keeps of them (of a picture, only where to find its message again), what a reply becomes (plain text with numbered choices: this client has no
 // reliable buttons; a campaign's picture or video with the text as its caption), which files WhatsApp
 // takes, and what a failed send means for the outbox.
 import type { Outbound } from '../content/render.js';
 import type { MediaKind } from '../conversation/service.js';
 import type { MediaRef } from '../engine/types.js';
+import { imageType } from './picture-source.js';
 import type { SendResult } from './port.js';
 import { splitPlain } from './whatsapp-cloud-render.js';
 
@@ -21,6 +22,19 @@ export interface WwebBody {
   chat: string;
   text?: string;
   media?: MediaKind;
+  /** A picture: how to find its message again on the linked phone. Never the picture itself. */
+  picture?: WwebPicture;
+}
+
+/**
+ * A picture a person sent, as the inbox keeps it: the message's serialized id (`false_<chat>_<id>`), by
+ * which the process holding the linked phone finds it again and downloads the file when the message is
+ * handled, and what WhatsApp said of the file (its size and type) before any download.
+ */
+export interface WwebPicture {
+  msg: string;
+  bytes?: number;
+  mime?: string;
 }
 
 /** The fields of whatsapp-web.js's Message that are read here (all optional: nothing is trusted). */
@@ -34,8 +48,9 @@ export interface WwebMessage {
   broadcast?: boolean;
   hasMedia?: boolean;
   timestamp?: number;
-  _data?: { mimetype?: string };
-  /** Fetches the picture or file (the pictures issue reads offers from images through it). */
+  /** WhatsApp Web's own record of the message: a file's type and size (bytes) before any download. */
+  _data?: { mimetype?: string; size?: number };
+  /** Downloads the file (whatsapp-web.js's MessageMedia: mimetype, base64 data, filesize), or undefined. */
   downloadMedia?: () => Promise<unknown>;
 }
 
@@ -43,6 +58,8 @@ export interface WwebMessage {
 const PRIVATE_CHAT = /^[0-9]{5,24}@(?:c\.us|lid)$/;
 /** WhatsApp's message ids: letters and digits, at most a few dozen. */
 const MESSAGE_ID = /^[A-Za-z0-9_-]{4,64}$/;
+/** A message's serialized id, as getMessageById takes it: `false_<chat>_<id>` for one a person sent. */
+const SERIALIZED = /^false_([0-9]{5,24}@(?:c\.us|lid))_([A-Za-z0-9]{4,64})$/;
 
 /** whatsapp-web.js message types that a person sent as something other than text. */
 const MEDIA_TYPES: Record<string, MediaKind> = {
@@ -84,7 +101,25 @@ export function messageToBody(m: WwebMessage): WwebBody | null {
   const media = MEDIA_TYPES[type];
   body.media = type === 'document' && m._data?.mimetype?.startsWith('image/') ? 'image' : (media ?? 'other');
   if (CAPTIONED.has(type) && said) body.text = said.slice(0, MAX_MESSAGE);
+  const picture = body.media === 'photo' || body.media === 'image' ? pictureOf(m) : undefined;
+  if (picture) body.picture = picture;
   return body;
+}
+
+/**
+ * Where to find a picture again: its message's serialized id, when it names this message (its chat
+ * and id) and the message has a file to download; what WhatsApp said of the file, where it is sane.
+ */
+function pictureOf(m: WwebMessage): WwebPicture | undefined {
+  const serialized = m.id?._serialized;
+  const parts = typeof serialized === 'string' ? SERIALIZED.exec(serialized) : null;
+  if (!parts || parts[1] !== m.from || parts[2] !== m.id?.id || m.hasMedia !== true) return undefined;
+  const picture: WwebPicture = { msg: serialized! };
+  const size = m._data?.size;
+  if (typeof size === 'number' && Number.isSafeInteger(size) && size >= 0) picture.bytes = size;
+  const mime = imageType(m._data?.mimetype);
+  if (mime) picture.mime = mime;
+  return picture;
 }
 
 /** The inbox's id for a message: the message's own id (WhatsApp's, random per message); null when it has none usable. */

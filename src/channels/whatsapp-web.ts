@@ -4,22 +4,26 @@
 // after a disconnect, and stops for good when WhatsApp logs the number out or blocks it. Messages go to
 // the durable inbox; replies come from the outbox, slowly and only to people who wrote first: an
 // unofficial client that sends fast, or to strangers, gets its number banned. Campaign pictures and
-// videos go as the library's MessageMedia with the text as caption.
+// videos go as the library's MessageMedia with the text as caption. A picture a person sends is not
+// stored: the inbox keeps its message's id, and the process holding the linked phone downloads it from
+// WhatsApp when the message is handled.
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
 import type { MediaRef } from '../engine/types.js';
-import type { Delivery, Inbox } from '../conversation/inbox.js';
+import { NotMine, type Delivery, type Inbox } from '../conversation/inbox.js';
+import { PictureProblem } from '../conversation/picture.js';
 import type { Inbound } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Redis } from 'ioredis';
 import { MEDIA_TTL_S, MediaStore } from '../store/media.js';
+import { overLimit, pictureSource } from './picture-source.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 import { qrForTerminal, realClient, RedisAuthStore, sleep, type WwebClient, type WwebClientFactory } from './whatsapp-web-client.js';
 import {
   classifySendError, messageId, messageToBody, renderWweb, WHATSAPP_WEB, wwebMediaProblem,
-  type WwebBody, type WwebMessage, type WwebOut,
+  type WwebBody, type WwebMessage, type WwebOut, type WwebPicture,
 } from './whatsapp-web-message.js';
 
 export { WHATSAPP_WEB };
@@ -80,6 +84,10 @@ const PRIVATE_CHAT = /^[0-9]{5,24}@(?:c\.us|lid)$/;
 const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'video/mp4': 'mp4', 'video/3gpp': '3gp', 'video/3gp': '3gp' };
 /** How many chats known to have written are remembered in memory. */
 const KNOWN_KEPT = 10_000;
+/** How long fetching a picture waits for a link that is coming up by itself (starting, reconnecting). */
+const LINK_WAIT_MS = 60_000;
+/** States the link leaves by itself; from the others (a QR code to scan, logged out, stopped) only a person brings it back. */
+const COMING_UP = new Set<LinkState>(['starting', 'linking', 'disconnected', 'error']);
 
 /**
  * Spaces this process's sends: each waits a random 0..jitter ms, and never goes out sooner than
@@ -153,6 +161,8 @@ export class WhatsappWebChannel implements Channel {
   private reconnects = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private startTimer: NodeJS.Timeout | null = null;
+  /** Waiting for the link to be ready (pictures to download): called on every change of state. */
+  private readonly stateWaiters = new Set<() => void>();
 
   constructor(deps: ChannelDeps<WhatsappWebSettings>) {
     this.s = deps.settings;
@@ -189,6 +199,7 @@ export class WhatsappWebChannel implements Channel {
     if (state === this.state) return;
     this.state = state;
     this.since = new Date().toISOString();
+    for (const w of [...this.stateWaiters]) w();
   }
 
   // ---- the link -------------------------------------------------------------------------------
@@ -378,8 +389,9 @@ export class WhatsappWebChannel implements Channel {
     if (!body) return;
     const id = messageId(msg);
     if (!id) return void this.log.warn({ channel: WHATSAPP_WEB, type: msg.type }, 'whatsapp-web: a message without a usable id was ignored');
-    // Pictures (the issue reading offers from images): `msg.downloadMedia()` is called here, while the
-    // message is at hand, for body.media 'photo' or 'image'; the picture then goes with the delivery.
+    // A picture is not downloaded here: it would be stored with the delivery. The body keeps its
+    // message's id (see messageToBody), and inbound() gives a picture that finds the message again on
+    // the linked phone (getMessageById) and downloads it (downloadMedia) when the message is handled.
     const ref = this.ref(body.chat);
     const delivery = { channel: WHATSAPP_WEB, id: `${ref}.${id}`, body };
     for (let attempt = 0; ; attempt++) {
@@ -396,9 +408,65 @@ export class WhatsappWebChannel implements Channel {
     }
   }
 
+  /**
+   * A delivery as a message. A picture's file is on the linked phone's side of WhatsApp: only the
+   * process holding the started client can download it. A process that does not (it never started the
+   * channel, or is stopping) leaves such a delivery to the one that does (NotMine: unacknowledged, taken
+   * over by that process); its other messages it handles, their replies wait in the outbox for that one.
+   */
   async inbound(d: Delivery): Promise<Inbound | null> {
     const b = d.body as WwebBody;
-    return { channel: WHATSAPP_WEB, userId: b.chat, messageId: d.id, text: b.text, media: b.media, langHint: null };
+    const inbound: Inbound = { channel: WHATSAPP_WEB, userId: b.chat, messageId: d.id, text: b.text, media: b.media, langHint: null };
+    const p = b.picture;
+    if (p) {
+      if (!this.running) throw new NotMine(`${WHATSAPP_WEB}: a picture is downloaded by the process holding the linked phone`);
+      inbound.picture = pictureSource({ bytes: p.bytes, mime: p.mime, fetch: (max, signal) => this.download(p, max, signal) });
+    }
+    return inbound;
+  }
+
+  /**
+   * Downloads a picture from WhatsApp: its message found again by id on the linked phone, refused by the
+   * size WhatsApp gives before the download (downloadMedia hands the whole file through the page), then
+   * by the size of what came. The link not ready: waited for while it comes up by itself, up to a minute.
+   */
+  private async download(p: WwebPicture, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+    const client = await this.linked(signal);
+    const msg = await untilAborted(client.getMessageById(p.msg), signal);
+    if (!msg) throw new PictureProblem('unavailable', 'the message is no longer on the linked phone');
+    const size = msg._data?.size;
+    if (typeof size === 'number' && size > maxBytes) throw overLimit(size, maxBytes);
+    if (typeof msg.downloadMedia !== 'function') throw new PictureProblem('unavailable', 'the message has no file to download');
+    const media = (await untilAborted(msg.downloadMedia(), signal)) as { data?: unknown; filesize?: unknown } | null | undefined;
+    // undefined: WhatsApp no longer has the file (it expired on its servers), or it could not be fetched.
+    if (!media || typeof media.data !== 'string') throw new PictureProblem('unavailable', 'WhatsApp gave no file for the message');
+    if (typeof media.filesize === 'number' && media.filesize > maxBytes) throw overLimit(media.filesize, maxBytes);
+    // Measured before decoding: base64 is 4 characters for 3 bytes.
+    const decoded = Math.floor((media.data.length * 3) / 4);
+    if (decoded > maxBytes + 2) throw overLimit(decoded, maxBytes);
+    return Buffer.from(media.data, 'base64');
+  }
+
+  /** The client, once the link is ready: now, or when it comes up by itself within LINK_WAIT_MS; else 'unavailable'. */
+  private async linked(signal?: AbortSignal): Promise<WwebClient> {
+    const until = Date.now() + LINK_WAIT_MS;
+    while (!(this.state === 'ready' && this.client)) {
+      if (!this.running || !COMING_UP.has(this.state) || Date.now() >= until || signal?.aborted) {
+        throw new PictureProblem('unavailable', `whatsapp-web is ${this.state}: the picture cannot be downloaded now`);
+      }
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.stateWaiters.delete(done);
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, until - Date.now()));
+        signal?.addEventListener('abort', done);
+        this.stateWaiters.add(done);
+      });
+    }
+    return this.client;
   }
 
   /**
@@ -500,6 +568,18 @@ export class WhatsappWebChannel implements Channel {
 /** A chat as the record of who wrote knows it (a keyed hash: no key or member is a phone number). */
 function chatRef(secret: string, chat: string): string {
   return createHmac('sha256', secret).update(`${WHATSAPP_WEB}:${chat}`).digest('base64url').slice(0, 22);
+}
+
+/** The promise, or a PictureProblem once `signal` aborts (the work itself goes on in the page; its result is dropped). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(new PictureProblem('unavailable', 'given up'));
+  let onAbort!: () => void;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new PictureProblem('unavailable', 'given up'));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

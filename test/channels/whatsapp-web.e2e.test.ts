@@ -137,13 +137,15 @@ describe('WhatsApp through a linked phone (fake whatsapp-web.js client)', () => 
     expect(h.wa.sends.filter((s) => s.chat === group || s.chat === 'status@broadcast' || s.chat === member)).toEqual([]);
   });
 
-  it('a picture gets the channel port\'s answer for pictures', async () => {
+  it('a picture whose file the phone no longer has gets "reading…", then "could not fetch it"', async () => {
     const chat = newChat();
     h.wa.message(chat, 'halo');
     await h.wa.until(chat, 1);
+    // Emitted as a bare message: the fake phone has no file for it (whatsapp-web-picture.test.ts sends real ones).
     h.wa.message(chat, '', { type: 'image', hasMedia: true });
-    const texts = await h.wa.until(chat, 2);
-    expect(texts[1]).toContain(t('id', 'engine.media.picture'));
+    const texts = await h.wa.until(chat, 3);
+    expect(texts[1]).toBe(t('id', 'conversation.picture_reading'));
+    expect(texts[2]).toContain(t('id', 'engine.picture.unavailable'));
   });
 
   it('never messages first a chat that did not write: the outbox gets "never wrote" and nothing is sent', async () => {

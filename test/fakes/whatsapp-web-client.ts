@@ -2,6 +2,11 @@
 // disconnected, auth_failure, change_state, call) when a test says so, and record every sendMessage,
 // text or a picture or video (a MessageMedia made by the client's media(), with its caption).
 // Its factory stands in for the real one (the channel builds a new client on each reconnect).
+// Pictures people send (`picture`) stay on the phone's side, as in WhatsApp Web: the message emitted
+// carries hasMedia and the file's type and size (`_data`), and a client finds it again by its serialized
+// id (getMessageById: a new Message object, null once `forget` removed it) and downloads it
+// (downloadMedia: a MessageMedia with base64 data and filesize; undefined once the file `expire`d on
+// WhatsApp's servers); every download is counted (`downloads`).
 import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
@@ -28,6 +33,19 @@ export class FakeMessageMedia implements WwebMedia {
     readonly filename: string | null = null,
     readonly filesize: number | null = null,
   ) {}
+}
+
+/** A picture a person sent, as WhatsApp keeps it for the linked phone. */
+interface PhoneFile {
+  message: WwebMessage;
+  mimetype: string;
+  /** Its bytes, or only its size (a big file: the bytes are made up when downloaded). */
+  content: Buffer | number;
+  filename: string | null;
+  /** The file is gone from WhatsApp's servers: downloadMedia gives undefined. */
+  expired?: boolean;
+  /** downloadMedia throws this (the page crashed, a timeout). */
+  fails?: string;
 }
 
 /** What a client does when initialized: emit the events a real one would in that situation. */
@@ -64,6 +82,15 @@ export class FakeWwebClient extends EventEmitter implements WwebClient {
 
   media(mimetype: string, base64: string, filename?: string): WwebMedia {
     return new FakeMessageMedia(mimetype, base64, filename ?? null);
+  }
+
+  async getMessageById(id: string): Promise<WwebMessage | null> {
+    if (this.destroyed) throw new Error('Protocol error (Runtime.callFunctionOn): Session closed.');
+    this.world.lookups.push(id);
+    const file = this.world.files.get(id);
+    if (!file) return null;
+    // A new Message object each time, as the library builds one from the page's model.
+    return { ...file.message, id: { ...file.message.id }, _data: { ...file.message._data }, downloadMedia: () => this.world.downloadMedia(id) };
   }
 
   async sendMessage(chatId: string, content: string | WwebMedia, options: WwebSendOptions = {}): Promise<unknown> {
@@ -106,6 +133,12 @@ export class FakeWhatsapp {
   readonly refuse = new Map<string, string>();
   /** QR codes the channel drew. */
   readonly qrs: string[] = [];
+  /** Pictures people sent, by their message's serialized id. */
+  readonly files = new Map<string, PhoneFile>();
+  /** Serialized ids asked for with getMessageById, in order. */
+  readonly lookups: string[] = [];
+  /** downloadMedia calls, by serialized id, in order. */
+  readonly downloads: string[] = [];
 
   readonly factory: WwebClientFactory = () => {
     const c = new FakeWwebClient(this, this.clients.length);
@@ -141,6 +174,60 @@ export class FakeWhatsapp {
     msg.id!._serialized = `false_${from}_${msg.id!.id}`;
     this.emit(msg);
     return msg;
+  }
+
+  /**
+   * A picture from `from` (a photo, or with `document` an image sent as a file), with its caption: the
+   * message is emitted as the library's, hasMedia and the file's type and size in `_data`, and the file
+   * stays for getMessageById and downloadMedia. `bytes` may be only a size (a big file).
+   */
+  picture(from: string, bytes: Buffer | number, opts: { mimetype?: string; caption?: string; document?: boolean; filename?: string; extra?: Partial<WwebMessage> } = {}): WwebMessage {
+    const mimetype = opts.mimetype ?? 'image/jpeg';
+    const size = typeof bytes === 'number' ? bytes : bytes.length;
+    const msg: WwebMessage = {
+      id: { id: randomBytes(10).toString('hex').toUpperCase(), fromMe: false, _serialized: '' },
+      from,
+      body: opts.caption ?? '',
+      type: opts.document ? 'document' : 'image',
+      fromMe: false,
+      isStatus: false,
+      broadcast: false,
+      hasMedia: true,
+      timestamp: Math.floor(Date.now() / 1000),
+      _data: { mimetype, size },
+      ...opts.extra,
+    };
+    msg.id!._serialized = `false_${from}_${msg.id!.id}`;
+    this.files.set(msg.id!._serialized, { message: msg, mimetype, content: bytes, filename: opts.filename ?? null });
+    // The emitted message can download too (the channel must not, at that point).
+    msg.downloadMedia = () => this.downloadMedia(msg.id!._serialized!);
+    this.emit(msg);
+    return msg;
+  }
+
+  /** The picture's message is gone from the phone (deleted): getMessageById gives null. */
+  forget(serialized: string): void {
+    this.files.delete(serialized);
+  }
+
+  /** The picture's file is gone from WhatsApp's servers: downloadMedia gives undefined. */
+  expire(serialized: string): void {
+    this.files.get(serialized)!.expired = true;
+  }
+
+  /** downloadMedia of this picture throws `message`. */
+  failDownload(serialized: string, message: string): void {
+    this.files.get(serialized)!.fails = message;
+  }
+
+  /** What Message.downloadMedia gives for a picture: a MessageMedia, or undefined when the file is gone. */
+  async downloadMedia(serialized: string): Promise<FakeMessageMedia | undefined> {
+    this.downloads.push(serialized);
+    const f = this.files.get(serialized);
+    if (!f || f.expired) return undefined;
+    if (f.fails) throw new Error(f.fails);
+    const bytes = typeof f.content === 'number' ? Buffer.alloc(f.content, 0x20) : f.content;
+    return new FakeMessageMedia(f.mimetype, bytes.toString('base64'), f.filename, bytes.length);
   }
 
   /** Emits a message object (a new one, or one emitted before: WhatsApp Web may show a message twice). */
