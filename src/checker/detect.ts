@@ -549,10 +549,12 @@ export function analyse(input: unknown): Analysis {
     const spans = allMatches(re, scan);
     if (spans.length) instFound.set(cue, spans);
   }
-  if (instFound.has('institution')) {
+  if (instFound.has('institution') || instFound.has('recruiting')) {
     const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter(unofficialLink);
     const freeMail = FREE_MAIL.exec(original);
-    const iw = institutionWeight(new Set(instFound.keys()), badLinks.length > 0, freeMail !== null);
+    // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
+    const pointsDown = /\u{1F447}|:point_down:/u.test(original);
+    const iw = institutionWeight(new Set(instFound.keys()), badLinks.length > 0, freeMail !== null, pointsDown);
     if (iw > 0) {
       // Evidence: the link or address, how to register, the loud "free", the chain; and the name.
       const linkSpans: Span[] = [];
@@ -564,7 +566,7 @@ export function analyse(input: unknown): Analysis {
         const sp = inNorm(v);
         if (sp) linkSpans.push(sp);
       }
-      const order: InstitutionCue[] = ['vialink', 'docsbychat', 'free', 'chain', 'wide'];
+      const order: InstitutionCue[] = ['vialink', 'bait', 'docsbychat', 'domicile', 'free', 'chain', 'wide', 'pay'];
       add('fake_institution', iw, [...linkSpans.slice(0, 1), ...order.flatMap((c) => (instFound.get(c) ?? []).slice(0, 1)), ...(instFound.get('institution') ?? []).slice(0, 1)]);
       // "Registration is free" in such a post is what the fake says first: not a lawful sign.
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');

@@ -34,7 +34,7 @@ export type TaskCue = keyof typeof TASK_CUES;
 /** Cue groups of the fake-institution detector. */
 export const INSTITUTION_CUES = {
   /** a ministry, state company, bank, public body or famous employer */
-  institution: String.raw`\b(?:pln|pertamina|telkom(?:sel)?|kereta api|pt kai|garuda|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|semen indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|dinas|cpns|pppk|bpjs|ojk|pemerintah|pemkab|pemkot|pemprov|djarum|indomaret|alfamart|unilever|j&t|j ?& ?t express|universitas|rumah sakit|koperasi desa|makan bergizi gratis|badan gizi|pendamping (?:lokal )?desa)\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b`,
+  institution: String.raw`\b(?:pln|pertamina|telkom(?:sel)?|kereta api|pt kai|garuda|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|semen indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|(?<!perjalanan |kendaraan |mobil |rumah |pakaian |baju )dinas|cpns|pppk|bpjs|ojk|pemerintah|pemkab|pemkot|pemprov|djarum|indomaret|alfamart|unilever|j&t|j ?& ?t express|universitas|rumah sakit|koperasi desa|makan bergizi gratis|badan gizi|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tenaga kesehatan haji|ikn|imip|iwip|weda bay|morowali|freeport|gudang garam|sampoerna|astra|indofood|mayora|lion air|citilink|batik air|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b`,
   /** registration by clicking a link (not on an official site) */
   vialink: String.raw`\b(?:klik|click) (?:link|tautan|disini|di sini|daftar)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar)\b|\b(?:melalui|lewat|via|akses) (?:link|tautan)\b|\bdaftar sekarang\b|\bpendaftaran (?:online )?(?:melalui|lewat|klik|di) (?:link|tautan|bawah|sini)\b|\bcara (?:daftar|pendaftaran)\b[^.\n]{0,40}\b(?:link|klik)\b`,
   /** "registration is free": scammers say it first */
@@ -43,12 +43,18 @@ export const INSTITUTION_CUES = {
   chain: String.raw`\binfokan (?:juga )?(?:ke |kepada )?(?:saudara|kerabat|teman|keluarga)|\b(?:share|bagikan|sebarkan) (?:ke|kepada) (?:saudara|kerabat|teman|keluarga)|\b(?:saudara|kerabat|tetangga|teman)(?: \w+){0,4} yang (?:membutuhkan|butuh|sedang mencari)\b|\bcalon kuota\b`,
   /** every level of schooling at once, and a wide pay band */
   wide: String.raw`\b(?:sma|smk|slta)\b[^.\n]{0,40}\b(?:s2|s3|d4)\b|\bgaji\b[^.\n]{0,25}\b\d+ ?(?:juta|jutaan|jt)? ?(?:-|sampai|hingga|s\/d) ?\d+ ?(?:juta|jutaan|jt)\b`,
+  /** placement "by your home area": what the fakes promise everyone (real recruitment places people where the posts are) */
+  domicile: String.raw`\bpenempatan(?: kerja)? (?:sesuai|di|menurut) (?:domisili|daerah (?:masing-masing|kalian|anda|asal|peserta|domisili))\b|\bsesuai (?:domisili|daerah) (?:kalian|anda|masing-masing|peserta|asal)\b|\bpenempatan sesuai domisili\b`,
+  /** the bait of a post whose link sits elsewhere: "link in bio", "fill in your data", "log in with Telegram" */
+  bait: String.raw`\b(?:web )?link (?:di |pada |ada di )?bio\b|\bbio (?:profil|profile)\b|\bisi data\b|\blogin (?:dengan |pakai |menggunakan |via )?(?:akun )?telegram\b|\bklik (?:daftar|tombol|link (?:yg|yang|untuk))\b`,
+  /** pay promised in the institution's name */
+  pay: String.raw`\bgaji\b[^.\n]{0,30}\b(?:rp ?)?\d+(?:[.,]\d+)? ?(?:juta|jt|jta)\b`,
   /** documents asked for by chat */
   docsbychat: String.raw`\b(?:kirim|kirimkan|foto|upload)\b[^.\n]{0,30}\b(?:ktp|kk|kartu keluarga|cv|ijazah)\b[^.\n]{0,30}\b(?:whatsapp|chat|telegram|inbox|dm)\b`,
   /** an official site named in words */
   official: String.raw`\b(?:situs|laman|website|web|portal|akun|instagram) (?:resmi|official)\b|\bofficial (?:website|site|portal|account)\b`,
   /** the state: ministries, state companies, public bodies and programmes (the names fakes borrow most; private employers excluded) */
-  state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|tni|polri)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
+  state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tni|polri|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
   /** recruitment announced */
   recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka|dibutuhkan|di butuhkan|dicari)\b`,
 } as const;
@@ -109,17 +115,26 @@ export function taskWeight(found: ReadonlySet<TaskCue>): number {
 }
 
 /**
- * The fake-institution flag's weight, or 0: an institution named, registration through a link or by
- * chat, and the marks of the fake (a link or address no institution uses, "free" said loudly, "pass it
- * on", every school level and a wide pay band). A post that names the official site in words needs an
- * unofficial link or address to be flagged.
+ * The fake-institution flag's weight, or 0: an institution named, and the marks of the fake: a link or
+ * address no institution uses, registration by a link or "link in bio" (a post pointing down at a link
+ * cut off), "free" said loudly, "pass it on", every school level and a wide pay band, placement "by your
+ * home area", pay promised in the state's name, documents by chat. It takes a way to register plus one
+ * mark, or two marks without one (fact-checks quote the post without its link). A post that names the
+ * official site in words needs an unofficial link or address to be flagged.
  */
-export function institutionWeight(found: ReadonlySet<InstitutionCue>, badLink: boolean, freeMail: boolean): number {
-  if (!found.has('institution')) return 0;
-  const how = found.has('vialink') || found.has('docsbychat') || badLink || freeMail;
-  if (!how) return 0;
+export function institutionWeight(found: ReadonlySet<InstitutionCue>, badLink: boolean, freeMail: boolean, pointsDown = false): number {
+  const bait = found.has('bait') || pointsDown;
   if (found.has('official') && !badLink && !freeMail) return 0;
-  const marks = Number(badLink) + Number(freeMail) + Number(found.has('free')) + Number(found.has('chain')) + Number(found.has('wide')) + Number(found.has('docsbychat'));
-  if (marks === 0) return 0;
+  const marks =
+    Number(badLink) + Number(freeMail) + Number(found.has('free')) + Number(found.has('chain')) + Number(found.has('wide')) + Number(found.has('docsbychat'))
+    + Number(found.has('domicile')) + Number(bait) + Number(found.has('pay') && found.has('state') && !found.has('wide'));
+  if (!found.has('institution')) {
+    // No name borrowed (or the quote left it out): only a registration drive with three marks of the
+    // fake at once, e.g. a free-site link + "free" + a finger pointing at it, or "by your home area" +
+    // "log in with Telegram" + every school level.
+    return found.has('recruiting') && marks >= 3 && (badLink || freeMail || bait) ? 2.5 : 0;
+  }
+  const how = found.has('vialink') || found.has('docsbychat') || badLink || freeMail || bait || found.has('domicile');
+  if (marks === 0 || (!how && (marks < 2 || !found.has('recruiting')))) return 0;
   return badLink || freeMail ? 3.0 : marks >= 2 ? 2.5 : 2.0;
 }

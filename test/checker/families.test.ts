@@ -67,6 +67,24 @@ describe('fake vacancies in an institution’s name', () => {
     expect(flagged('Rekrutmen Bersama BUMN 2025 dibuka. Pendaftaran hanya melalui situs resmi https://rekrutmenbersama2025.fhcibumn.id, tidak dipungut biaya.', 'fake_institution')).toBe(false);
   });
 
+  it('the marks of the hoax without its link: "placement by your home area", "link in bio", a finger pointing down, pay in the state’s name', () => {
+    // rt-029 Djarum, rt-035 IWIP, rt-036 hajj health workers, rt-027 (no name: Telegram log-in), rt-014 (free-site link, free, finger)
+    for (const id of ['rt-029', 'rt-035', 'rt-036', 'rt-027', 'rt-014']) {
+      const v = checkOffer(byId(id));
+      expect(v.flags.map((f) => f.id), id).toContain('fake_institution');
+      expect(v.risk, id).not.toBe('low');
+    }
+    expect(checkOffer(byId('rt-035')).risk).toBe('high');
+    expect(checkOffer('Lowongan Kerja PT Pertamina 2026, penempatan sesuai domisili kalian. Daftar lewat link di bio 👇👇').risk).toBe('high');
+    expect(checkOffer('Rekrutmen Kementerian Kesehatan 2026 dibuka, gaji mulai 9 juta per bulan, penempatan sesuai domisili.').risk).toBe('high');
+  });
+
+  it('a job ad’s duties ("input data", "perjalanan dinas") name no institution and no bait', () => {
+    const ad = 'Dibutuhkan staf administrasi di Semarang: input data, dokumentasi dan pelaporan. Siap melakukan perjalanan dinas jika dibutuhkan. Kirim lamaran ke HRD kantor kami.';
+    expect(flagged(ad, 'fake_institution')).toBe(false);
+    expect(flagged('Lowongan staf gudang PT Sinar Jaya di Bekasi. Penempatan sesuai kebutuhan. Kirim CV ke alamat kantor.', 'fake_institution')).toBe(false);
+  });
+
   it('reads hosts as posts write them, and no .go.id site is unofficial', () => {
     expect(hostOf('https//joinxtelegramv2[dot]my[dot]id/djarumxv7/')).toBe('joinxtelegramv2.my.id');
     expect(unofficialLink('https//joinxtelegramv2[dot]my[dot]id/djarumxv7/')).toBe(true);
