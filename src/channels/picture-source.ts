@@ -31,6 +31,27 @@ export function byteCount(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
+/**
+ * One request to a platform's API on the way to a picture (where it is, how big): its status and parsed
+ * JSON answer (null when the answer is not JSON). A network failure is a PictureProblem 'unavailable'
+ * naming `what`.
+ */
+export async function askJson(what: string, url: string, init: RequestInit): Promise<{ status: number; ok: boolean; json: unknown }> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    throw new PictureProblem('unavailable', `${what} failed: ${(e as Error).message}`);
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    /* not JSON: a proxy in between */
+  }
+  return { status: res.status, ok: res.ok, json };
+}
+
 export const notReadable = (mime: string) => new PictureProblem('unsupported', `${mime} is not PNG, JPEG or WebP`);
 export const overLimit = (bytes: number, max: number) => new PictureProblem('too_large', `${bytes} bytes, over ${max}`);
 

@@ -3,7 +3,7 @@
 // fetched when the message is handled: getFile (through TELEGRAM_API_ROOT), then the download link
 // `<root>/file/bot<token>/<file_path>`, into memory, capped. The token never appears in a message.
 import { PICTURE_MAX_BYTES, PictureProblem, fetchCapped, type PictureSource } from '../conversation/picture.js';
-import { byteCount, imageType, overLimit, pictureSource } from './picture-source.js';
+import { askJson, byteCount, imageType, overLimit, pictureSource } from './picture-source.js';
 
 /** Most pixels of a photo size chosen for reading (25 megapixels; src/ocr refuses more, by the header). */
 export const PICTURE_MAX_PIXELS = 25_000_000;
@@ -76,19 +76,10 @@ const FILE_PATH = /^(?!.*(?:^|\/)\.{1,2}(?:\/|$))[A-Za-z0-9_.-]{1,100}(?:\/[A-Za
  */
 export async function fetchTelegramFile(apiRoot: string, token: string, fileId: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
   const root = apiRoot.replace(/\/$/, '');
-  let res: Response;
-  try {
-    res = await fetch(`${root}/bot${token}/getFile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }), signal });
-  } catch (e) {
-    throw new PictureProblem('unavailable', `Telegram getFile failed: ${(e as Error).message}`);
-  }
-  let answer: unknown = null;
-  try {
-    answer = await res.json();
-  } catch {
-    /* not JSON: a proxy in between */
-  }
-  const a = isObject(answer) ? answer : {};
+  const res = await askJson('Telegram getFile', `${root}/bot${token}/getFile`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_id: fileId }), signal,
+  });
+  const a = isObject(res.json) ? res.json : {};
   if (!res.ok || a.ok !== true) {
     const description = typeof a.description === 'string' ? a.description.slice(0, 200) : `HTTP ${res.status}`;
     throw new PictureProblem(/file is too big/i.test(description) ? 'too_large' : 'unavailable', `Telegram getFile: ${description}`);

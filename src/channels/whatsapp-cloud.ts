@@ -19,7 +19,7 @@ import { MediaStore } from '../store/media.js';
 import { isUnavailable } from '../store/store.js';
 import type { MediaRef } from '../engine/types.js';
 import { answer, beforeBytes, jsonBody, keepAliveAgent, readBody, refuse, secretChecker } from './http.js';
-import { byteCount, imageType, mimeType, notReadable, overLimit, pictureSource, readableType } from './picture-source.js';
+import { askJson, byteCount, imageType, mimeType, notReadable, overLimit, pictureSource, readableType } from './picture-source.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
 import {
   MESSAGE_ID, TEMPLATES_FILE, TemplateFile, WA_ID, campaignTextProblem, cloudMediaProblem, messageToBody, renderCloud, renderOutbound, templatesSync, withMediaId,
@@ -466,25 +466,14 @@ export class WhatsAppCloudChannel implements Channel {
   private async fetchMedia(id: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
     const root = this.s.WHATSAPP_CLOUD_API_ROOT.replace(/\/$/, '');
     const headers = { authorization: `Bearer ${this.s.WHATSAPP_ACCESS_TOKEN!}` };
-    let res: Response;
-    try {
-      res = await fetch(`${root}/${id}`, { headers, signal });
-    } catch (e) {
-      throw new PictureProblem('unavailable', `Meta media URL: ${(e as Error).message}`);
-    }
-    let answer: unknown = null;
-    try {
-      answer = await res.json();
-    } catch {
-      /* not JSON: a proxy in between */
-    }
+    const res = await askJson('Meta media URL', `${root}/${id}`, { headers, signal });
     if (!res.ok) {
-      const c = classifyCloud(res.status, answer as GraphError | null, this.s.WHATSAPP_REFUSED_RETRY_SECONDS * 1000);
+      const c = classifyCloud(res.status, res.json as GraphError | null, this.s.WHATSAPP_REFUSED_RETRY_SECONDS * 1000);
       // A refused token is said once in the logs and in /healthz, as for a send.
       this.observe(c);
       throw new PictureProblem('unavailable', `Meta media URL: ${c.ok ? res.status : c.reason}`);
     }
-    const a = isObject(answer) ? answer : {};
+    const a = isObject(res.json) ? res.json : {};
     const size = byteCount(a.file_size);
     if (size !== undefined && size > maxBytes) throw overLimit(size, maxBytes);
     const mime = mimeType(a.mime_type);

@@ -6,8 +6,7 @@ import type { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
-import type { Delivery } from '../../src/conversation/inbox.js';
-import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from '../../src/conversation/picture.js';
+import { PICTURE_MAX_BYTES } from '../../src/conversation/picture.js';
 import { telegram, updateToBody, type TelegramChannel, type TelegramSettings } from '../../src/channels/telegram.js';
 import { pictureOf, telegramPicture } from '../../src/channels/telegram-picture.js';
 import { silentLogger } from '../../src/log.js';
@@ -17,13 +16,11 @@ import { connectRedis } from '../../src/store/redis.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { drawText } from '../helpers/pictures.js';
+import { jpeg, KeepingInbox, MB, OFFER, png, problem, type ReadBack } from './picture-helpers.js';
 import { startHarness, TOKEN, type Harness } from '../helpers/telegram.js';
 
 const content = loadContent();
 const t = (key: string) => content.texts.t('id', key);
-const OFFER =
-  'LOWONGAN KERJA KAMBOJA\nAdmin CS di Sihanoukville, gaji 18 juta per bulan, tanpa pengalaman. Tiket dan visa turis ditanggung perusahaan. Berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas!';
-const MB = 1024 * 1024;
 const SETTINGS: TelegramSettings = {
   TELEGRAM_BOT_TOKEN: TOKEN,
   TELEGRAM_MODE: 'webhook',
@@ -32,9 +29,6 @@ const SETTINGS: TelegramSettings = {
   TELEGRAM_BURST_PER_CHAT: 10,
   TELEGRAM_RATE_GLOBAL: 100_000,
 };
-
-const jpeg = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#f0e0d0' } }).jpeg().toBuffer();
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#203040' } }).png().toBuffer();
 
 let seq = 920_000;
 /** A private message (from a new person unless `user` is given), with what it carries (photo, document, caption…). */
@@ -47,34 +41,20 @@ function message(fields: Record<string, unknown>, chat?: number) {
   };
 }
 
-/** What a fetch threw (it must throw a PictureProblem). */
-async function problem(p: Promise<unknown>): Promise<PictureProblem> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PictureProblem);
-  return e as PictureProblem;
-}
-
 describe('Telegram fetches the pictures people send', () => {
   const prefix = testPrefix('tg-picture');
   const keys = keyspace(prefix);
   let redis: Redis;
   let fake: FakeTelegram;
   let channel: TelegramChannel;
-  /** What the channel handed the inbox. */
-  const stored: Delivery[] = [];
-  const inbox = { ingest: async (d: Delivery) => (stored.push(d), 'queued' as const) };
+  const inbox = new KeepingInbox();
   const makeChannel = (settings: Partial<TelegramSettings> = {}) =>
     telegram.create({ settings: { ...SETTINGS, TELEGRAM_API_ROOT: fake.apiRoot, ...settings }, inbox: inbox as never, recipients: new RedisRecipients(redis, keys), log: silentLogger, redis, keys }) as TelegramChannel;
 
-  /** Accepts an update as the webhook does, and hands back what another process reads from the inbox: the picture built from it. */
-  async function received(update: object, via = channel): Promise<{ body: Record<string, any>; picture?: PictureSource; media?: string; text?: string }> {
+  /** Accepts an update as the webhook does; what another process reads of it from the inbox. */
+  async function received(update: object, via = channel): Promise<ReadBack> {
     expect(await via.accept(update as never)).toBe('queued');
-    const d = stored.at(-1)!;
-    const inbound = await via.inbound({ ...d, body: JSON.parse(JSON.stringify(d.body)) as unknown });
-    return { body: d.body as Record<string, any>, picture: inbound?.picture, media: inbound?.media, text: inbound?.text };
+    return inbox.readBack(via);
   }
   const gets = () => fake.calls.filter((c) => c.method === 'getFile').length;
 

@@ -8,9 +8,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { filePicture, IMAGE_USAGE, parseLine } from '../../src/channels/terminal.js';
 import { loadContent } from '../../src/content/index.js';
-import { PICTURE_MAX_BYTES, PictureProblem } from '../../src/conversation/picture.js';
+import { PICTURE_MAX_BYTES } from '../../src/conversation/picture.js';
 import { runCli } from '../helpers/cli.js';
 import { drawText } from '../helpers/pictures.js';
+import { MB, OFFER, problem } from './picture-helpers.js';
 
 /** Files the terminal channel opened to read (its stat is not counted). */
 const opened = vi.hoisted(() => [] as string[]);
@@ -25,18 +26,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
 
 const content = loadContent();
 const t = (key: string) => content.texts.t('id', key);
-const MB = 1024 * 1024;
-const OFFER =
-  'LOWONGAN KERJA KAMBOJA\nAdmin CS di Sihanoukville, gaji 18 juta per bulan, tanpa pengalaman. Tiket dan visa turis ditanggung perusahaan. Berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas!';
-
-async function problem(p: Promise<unknown>): Promise<PictureProblem> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PictureProblem);
-  return e as PictureProblem;
-}
 
 describe('a picture from a file in the terminal chat', () => {
   let dir: string;

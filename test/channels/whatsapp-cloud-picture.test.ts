@@ -3,12 +3,10 @@
 // for the media URL (bearer token), refuses by Meta's file_size, then downloads the URL with the same
 // token, capped; Meta's errors become PictureProblem. The channel runs on real Redis.
 import type { Redis } from 'ioredis';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWebhook, whatsappCloud, type WhatsAppCloudChannel, type WhatsAppCloudSettings } from '../../src/channels/whatsapp-cloud.js';
 import { loadContent } from '../../src/content/index.js';
-import type { Delivery } from '../../src/conversation/inbox.js';
-import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from '../../src/conversation/picture.js';
+import { PICTURE_MAX_BYTES } from '../../src/conversation/picture.js';
 import { silentLogger } from '../../src/log.js';
 import { RedisRecipients } from '../../src/outbox/recipients.js';
 import { keyspace } from '../../src/store/keys.js';
@@ -17,15 +15,10 @@ import { startFakeGraph, type FakeGraph } from '../fakes/whatsapp-cloud-api.js';
 import { drawText } from '../helpers/pictures.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { msg, startWhatsAppHarness, WA, wamid, webhook, type WaHarness } from '../helpers/whatsapp.js';
+import { jpeg, KeepingInbox, MB, OFFER, png, problem, type ReadBack } from './picture-helpers.js';
 
 const content = loadContent();
 const t = (key: string) => content.texts.t('id', key);
-const MB = 1024 * 1024;
-const OFFER =
-  'LOWONGAN KERJA KAMBOJA\nAdmin CS di Sihanoukville, gaji 18 juta per bulan, tanpa pengalaman. Tiket dan visa turis ditanggung perusahaan. Berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas!';
-
-const jpeg = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#e0d0c0' } }).jpeg().toBuffer();
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#102030' } }).png().toBuffer();
 
 let n = 6281290000000;
 const person = () => String(++n);
@@ -34,23 +27,13 @@ const stamp = () => String(Math.floor(Date.now() / 1000));
 const image = (from: string, part: Record<string, unknown>) => ({ from, id: wamid(), timestamp: stamp(), type: 'image', image: part });
 const document = (from: string, part: Record<string, unknown>) => ({ from, id: wamid(), timestamp: stamp(), type: 'document', document: part });
 
-async function problem(p: Promise<unknown>): Promise<PictureProblem> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PictureProblem);
-  return e as PictureProblem;
-}
-
 describe('the WhatsApp Cloud API channel fetches the pictures people send', () => {
   const prefix = testPrefix('wa-picture');
   const keys = keyspace(prefix);
   let redis: Redis;
   let fake: FakeGraph;
   let channel: WhatsAppCloudChannel;
-  const stored: Delivery[] = [];
-  const inbox = { ingest: async (d: Delivery) => (stored.push(d), 'queued' as const) };
+  const inbox = new KeepingInbox();
   const settings = (over: Partial<WhatsAppCloudSettings> = {}): WhatsAppCloudSettings => ({
     WHATSAPP_ACCESS_TOKEN: WA.token,
     WHATSAPP_PHONE_NUMBER_ID: WA.phoneNumberId,
@@ -67,13 +50,11 @@ describe('the WhatsApp Cloud API channel fetches the pictures people send', () =
     whatsappCloud.create({ settings: settings(over), inbox: inbox as never, recipients: new RedisRecipients(redis, keys), log: silentLogger, redis, keys }) as WhatsAppCloudChannel;
 
   /** A webhook post with one message, accepted; what another process reads of it from the inbox. */
-  async function received(message: Record<string, unknown>, via = channel): Promise<{ body: Record<string, any>; picture?: PictureSource; media?: string; text?: string }> {
-    const before = stored.length;
+  async function received(message: Record<string, unknown>, via = channel): Promise<ReadBack> {
+    const before = inbox.stored.length;
     await via.accept(readWebhook(webhook([message]), WA.phoneNumberId));
-    expect(stored.length).toBe(before + 1);
-    const d = stored.at(-1)!;
-    const inbound = await via.inbound({ ...d, body: JSON.parse(JSON.stringify(d.body)) as unknown });
-    return { body: d.body as Record<string, any>, picture: inbound?.picture, media: inbound?.media, text: inbound?.text };
+    expect(inbox.stored.length).toBe(before + 1);
+    return inbox.readBack(via);
   }
   const mediaCalls = () => fake.calls.filter((c) => 'media' in c.body);
 

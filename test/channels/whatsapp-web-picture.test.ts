@@ -3,14 +3,13 @@
 // the linked phone finds the message again (getMessageById) and downloads the file (downloadMedia),
 // refused over 5 MB by WhatsApp's size first. The channel runs on the fake client and real Redis.
 import type { Redis } from 'ioredis';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WhatsappWebChannel, type WhatsappWebSettings } from '../../src/channels/whatsapp-web.js';
 import { messageToBody } from '../../src/channels/whatsapp-web-message.js';
 import { loadConfig } from '../../src/config.js';
 import { loadContent } from '../../src/content/index.js';
-import { NotMine, type Delivery } from '../../src/conversation/inbox.js';
-import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from '../../src/conversation/picture.js';
+import { NotMine } from '../../src/conversation/inbox.js';
+import { PICTURE_MAX_BYTES } from '../../src/conversation/picture.js';
 import { silentLogger } from '../../src/log.js';
 import { RedisRecipients } from '../../src/outbox/recipients.js';
 import { startWaspada } from '../../src/runtime.js';
@@ -19,34 +18,19 @@ import { connectRedis } from '../../src/store/redis.js';
 import { FakeWhatsapp, waitUntil } from '../fakes/whatsapp-web-client.js';
 import { drawText } from '../helpers/pictures.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { jpeg, KeepingInbox, MB, OFFER, png, problem, type ReadBack } from './picture-helpers.js';
 
 const content = loadContent();
 const t = (key: string) => content.texts.t('id', key);
-const MB = 1024 * 1024;
-const OFFER =
-  'LOWONGAN KERJA KAMBOJA\nAdmin CS di Sihanoukville, gaji 18 juta per bulan, tanpa pengalaman. Tiket dan visa turis ditanggung perusahaan. Berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas!';
-
-const jpeg = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#d0e0f0' } }).jpeg().toBuffer();
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#302010' } }).png().toBuffer();
 
 let n = 0;
 const newChat = () => `62814${String(process.pid).slice(-4)}${String(++n).padStart(4, '0')}@c.us`;
-
-async function problem(p: Promise<unknown>): Promise<PictureProblem> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(PictureProblem);
-  return e as PictureProblem;
-}
 
 describe('whatsapp-web downloads the pictures people send when their message is handled', () => {
   const prefix = testPrefix('wweb-picture');
   const keys = keyspace(prefix);
   let redis: Redis;
-  const stored: Delivery[] = [];
-  const inbox = { ingest: async (d: Delivery) => (stored.push(d), 'queued' as const) };
+  const inbox = new KeepingInbox();
   const settings = (wa: FakeWhatsapp): WhatsappWebSettings => ({
     WHATSAPP_WEB_ENABLED: true,
     PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium',
@@ -72,14 +56,11 @@ describe('whatsapp-web downloads the pictures people send when their message is 
   }
 
   /** Waits for the message to be stored; what another process reads of it from the inbox. */
-  async function received(via: WhatsappWebChannel, emit: () => unknown): Promise<{ body: Record<string, any>; picture?: PictureSource; media?: string; text?: string; delivery: Delivery }> {
-    const before = stored.length;
+  async function received(via: WhatsappWebChannel, emit: () => unknown): Promise<ReadBack> {
+    const before = inbox.stored.length;
     emit();
-    await waitUntil(() => stored.length > before);
-    const d = stored.at(-1)!;
-    const delivery = { ...d, body: JSON.parse(JSON.stringify(d.body)) as unknown };
-    const inbound = await via.inbound(delivery);
-    return { body: d.body as Record<string, any>, picture: inbound?.picture, media: inbound?.media, text: inbound?.text, delivery };
+    await waitUntil(() => inbox.stored.length > before);
+    return inbox.readBack(via);
   }
 
   beforeAll(async () => {
