@@ -1,8 +1,8 @@
 // Telegram: the webhook (a plain Node handler before Express) or long polling (telegraf), parsing
-// updates into what the inbox keeps (of a picture, its file_id: see ./telegram-picture.ts), rendering replies (HTML-escaped text, inline keyboards, the 4096
-// limit; campaign pictures and videos with their captions: see ./telegram-media.ts), sending one message
-// over a keep-alive connection and classifying Telegram's answer for the outbox, and the
-// telegram:set-webhook command.
+// updates into what the inbox keeps (of a picture a person sends, its file_id: see ./telegram-picture.ts),
+// rendering replies (HTML-escaped text, inline keyboards, the 4096 limit; campaign pictures and videos
+// with their captions: see ./telegram-media.ts), sending one message over a keep-alive connection and
+// classifying Telegram's answer for the outbox, and the telegram:set-webhook command.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';

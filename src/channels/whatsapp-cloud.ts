@@ -485,7 +485,8 @@ export class WhatsAppCloudChannel implements Channel {
       throw new PictureProblem('unavailable', 'Meta gave no media URL');
     }
     // The token goes only over https (over http only to an API root that is http itself: a local fake).
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && root.startsWith('http:'))) throw new PictureProblem('unavailable', `Meta's media URL is not https (${url.protocol})`);
+    const safe = url.protocol === 'https:' || (url.protocol === 'http:' && root.startsWith('http:'));
+    if (!safe) throw new PictureProblem('unavailable', `Meta's media URL is not https (${url.protocol})`);
     return fetchCapped(url.href, { headers, signal }, maxBytes);
   }
 

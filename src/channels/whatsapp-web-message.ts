@@ -1,7 +1,7 @@
 // WhatsApp through whatsapp-web.js, the pure half: which incoming messages Waspada takes and what the
-// inbox keeps of them (of a picture, only where to find its message again), what a reply becomes (plain text with numbered choices: this client has no
-// reliable buttons; a campaign's picture or video with the text as its caption), which files WhatsApp
-// takes, and what a failed send means for the outbox.
+// inbox keeps of them (of a picture, only where to find its message again), what a reply becomes (plain
+// text with numbered choices: this client has no reliable buttons; a campaign's picture or video with
+// the text as its caption), which files WhatsApp takes, and what a failed send means for the outbox.
 import type { Outbound } from '../content/render.js';
 import type { MediaKind } from '../conversation/service.js';
 import type { MediaRef } from '../engine/types.js';
