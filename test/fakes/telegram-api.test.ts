@@ -544,3 +544,40 @@ describe('sendPhoto and sendVideo', () => {
     expect(fake.media()).toEqual([]);
   });
 });
+
+describe('files people send the bot', () => {
+  it('getFile gives a file_path whose download is the file, to the right token only; telegraf reads it the same', async () => {
+    const bytes = png(40, 30);
+    const [small, large] = fake.userPhoto([{ width: 40, height: 30, bytes }, { width: 2560, height: 1920, bytes: 3_000_000 }]);
+    expect(small).toMatchObject({ width: 40, height: 30, file_size: bytes.length, file_id: expect.stringMatching(/^[A-Za-z0-9_-]+$/) });
+    const got = await call('getFile', { file_id: small!.file_id });
+    expect(got).toMatchObject({ status: 200, json: { ok: true, result: { file_id: small!.file_id, file_size: bytes.length, file_path: expect.stringMatching(/^photos\/file_\d+\.jpg$/) } } });
+    const path = got.json.result.file_path as string;
+    const download = await fetch(`${fake.apiRoot}/file/bot${fake.token}/${path}`);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+    // A big file given by its size is served at that size.
+    const big = (await tg.getFile(large!.file_id)) as { file_path: string; file_size: number };
+    expect(big.file_size).toBe(3_000_000);
+    const res = await fetch(`${fake.apiRoot}/file/bot${fake.token}/${big.file_path}`);
+    expect(res.headers.get('content-length')).toBe('3000000');
+    expect((await res.arrayBuffer()).byteLength).toBe(3_000_000);
+    // The wrong token; a path getFile never gave; one expired.
+    expect((await fetch(`${fake.apiRoot}/file/bot123:wrong/${path}`)).status).toBe(401);
+    expect((await fetch(`${fake.apiRoot}/file/bot${fake.token}/photos/file_999.jpg`)).status).toBe(404);
+    fake.expireFilePaths();
+    expect((await fetch(`${fake.apiRoot}/file/bot${fake.token}/${path}`)).status).toBe(404);
+    expect(fake.downloads.map((d) => d.status)).toEqual([200, 200, 401, 404, 404]);
+  });
+
+  it("getFile refuses an id it never issued and a file over the Bot API's 20 MB, with Telegram's words", async () => {
+    const doc = fake.userDocument(21 * 1024 * 1024, 'image/png', 'poster.png');
+    expect(doc).toMatchObject({ mime_type: 'image/png', file_name: 'poster.png', file_size: 21 * 1024 * 1024 });
+    expect(await call('getFile', { file_id: doc.file_id })).toMatchObject({ status: 400, json: { ok: false, error_code: 400, description: 'Bad Request: file is too big' } });
+    expect(await call('getFile', { file_id: 'AgACAgQAAxkBAAInever' })).toMatchObject({ status: 400, json: { description: 'Bad Request: invalid file_id' } });
+    expect((await rejection(tg.getFile('AgACAgQAAxkBAAInever'))).response.error_code).toBe(400);
+    // Injected failures, as for any method.
+    fake.failNext('getFile', 1, { code: 500 });
+    expect((await call('getFile', { file_id: fake.userDocument(png(), 'image/png').file_id })).status).toBe(500);
+  });
+});
