@@ -82,6 +82,12 @@ const BENCHES: Bench[] = [
     targets: { cases_stored: '= 200', distinct_case_numbers: '= 200', failed_submits: '= 0' },
   },
   { name: 'job-offer checker', module: 'bench/checker.js', fn: 'benchChecker', targets: { p50_ms_2000_chars: '<= 1', p50_ms_8000_chars: '<= 4', mean_ms_per_check: '<= 2', startup_ms: '<= 300', jsonl_200_offers_ms: '< 5000' } },
+  {
+    name: 'reading pictures of offers (OCR, src/ocr): ms a picture one at a time, pictures a second with OCR_WORKERS 1 and 2, peak RSS and RSS a worker, busy refusals at a full queue',
+    module: 'bench/ocr.js',
+    fn: 'benchOcr',
+    targets: { ms_per_picture_p99: '< 15000 (the time limit a picture)', failed_reads: '= 0' },
+  },
   { name: 'start-up: compiled server (node dist/src/cli.js serve) to its first /healthz 200, fresh processes, with the Dockerfile NODE_OPTIONS and without', module: 'bench/startup.js', fn: 'benchStartup', node: [], targets: { start_ms_production_options: '<= 500', start_ms_default_options: '<= 500' } },
 ];
 
