@@ -2,11 +2,8 @@
 // The inbox keeps only Telegram's file_id of the picture and what Telegram says of it; the bytes are
 // fetched when the message is handled: getFile (through TELEGRAM_API_ROOT), then the download link
 // `<root>/file/bot<token>/<file_path>`, into memory, capped. The token never appears in a message.
-import { PICTURE_MAX_BYTES, PictureProblem, fetchCapped, type PictureSource } from '../conversation/picture.js';
+import { PICTURE_MAX_BYTES, PICTURE_MAX_PIXELS, PictureProblem, fetchCapped, type PictureSource } from '../conversation/picture.js';
 import { askJson, byteCount, imageType, overLimit, pictureSource } from './picture-source.js';
-
-/** Most pixels of a photo size chosen for reading (25 megapixels; src/ocr refuses more, by the header). */
-export const PICTURE_MAX_PIXELS = 25_000_000;
 
 /** A picture as the inbox keeps it: Telegram's file_id to fetch it by, and what Telegram said of it (a document's type; a photo has none). */
 export interface TelegramPicture {

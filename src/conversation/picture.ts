@@ -2,8 +2,8 @@
 // reads it, and is fetched only then, into memory, never stored. Each channel says how to fetch its
 // own; the conversation reads the text in it (src/ocr/) and checks that text as a job offer.
 
-/** Most bytes of a picture Waspada fetches and reads (5 MB). */
-export { MAX_PICTURE_BYTES as PICTURE_MAX_BYTES } from '../ocr/image.js';
+/** Most bytes (5 MB) and pixels (25 megapixels) of a picture Waspada fetches and reads. */
+export { MAX_PICTURE_BYTES as PICTURE_MAX_BYTES, MAX_PICTURE_PIXELS as PICTURE_MAX_PIXELS } from '../ocr/image.js';
 
 /** Why a picture could not be fetched. */
 export type PictureProblemKind =
