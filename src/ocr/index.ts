@@ -89,6 +89,11 @@ export class PictureReader {
     });
     const refused = refusePicture(bytes);
     if (refused) return done({ ok: false, failure: refused });
+    // Refused at once when it would wait in vain: preparing it first costs the CPU an overload lacks.
+    if (this.pool.full) {
+      this.pool.counts.busy++;
+      return done({ ok: false, failure: 'busy' });
+    }
     let prepared: Buffer;
     try {
       prepared = await prepare(bytes, this.timeoutMs);

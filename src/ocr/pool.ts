@@ -63,7 +63,7 @@ export class OcrTimeout extends Error {
 }
 
 export interface OcrPoolOptions {
-  /** Workers (each a thread with its own copy of the models, ~100 MB). */
+  /** Workers (each a thread with its own copy of the models, about 130–175 MB). */
   workers: number;
   /** Pictures that may wait for a worker; one more is refused with OcrBusy. */
   queue: number;
@@ -109,6 +109,11 @@ export class OcrPool {
   /** Pictures being read and waiting. */
   get load(): { running: number; waiting: number } {
     return { running: this.slots.filter((s) => s.busy).length, waiting: this.waiting.length };
+  }
+
+  /** Every worker busy and the queue full: a picture now would be refused (checked before preparing one). */
+  get full(): boolean {
+    return this.slots.every((s) => s.busy) && this.waiting.length >= this.opts.queue;
   }
 
   /** Starts every worker now (instead of on the first picture). */
