@@ -32,6 +32,21 @@ const Base = z.object({
   /** Keys used before a rotation, comma-separated: records sealed with them can still be read. */
   DATA_ENCRYPTION_KEYS_OLD: keyList('DATA_ENCRYPTION_KEYS_OLD').optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * The address staff open the console at (https://… behind the proxy), for the sign-in links that
+   * `npm run staff` prints; default http://127.0.0.1:PORT.
+   */
+  STAFF_CONSOLE_URL: z.string().url('STAFF_CONSOLE_URL must be a URL, e.g. https://waspada.example.org').optional(),
+  /**
+   * Express's "trust proxy": which proxy's X-Forwarded-For (the client's IP, for the sign-in limit) and
+   * X-Forwarded-Proto (https: the console's Secure cookie) to believe. A number of hops, "loopback",
+   * or addresses/subnets, comma-separated. Unset: none (the console sees the proxy's address and http).
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^[A-Za-z0-9.:/, -]{1,500}$/, 'TRUST_PROXY is a number of hops, "loopback", or IP addresses or subnets, comma-separated')
+    .transform((v) => (/^\d+$/.test(v) ? Number(v) : v))
+    .optional(),
   /** The channels to serve, comma-separated; by default every channel whose settings are given. */
   CHANNELS: z
     .string()

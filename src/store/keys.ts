@@ -38,6 +38,8 @@ export function keyspace(prefix: string) {
     /** Staff API tokens: SHA-256 of a token → who (name, role); name → the hash of their token. */
     staffTokens: `${prefix}:{staff}:tokens`,
     staffNames: `${prefix}:{staff}:names`,
+    /** The staff web console's accounts, sign-in links, sessions and sign-in limits (src/staff/accounts.ts, src/staff/web/). */
+    staffConsole: staffConsoleKeys(`${prefix}:{staff}:console:`),
     /** A picture or video staff attached to a campaign, by the SHA-256 of its bytes (src/store/media.ts). */
     media: (id: string) => `${prefix}:media:${id}`,
     agencies: agencyKeys(`${prefix}:{agencies}:`),
@@ -72,6 +74,28 @@ function hotlineKeys(base: string) {
     pushes: `${base}pushes`,
     /** The case a message opened (id | sealed secret), for two days. */
     once: (key: string) => `${base}once:${key}`,
+  };
+}
+
+/**
+ * The staff web console, under the staff hash tag: only hashes of secrets (link tokens, session ids) are
+ * key names; what a name or an IP address did is kept no longer than the limit it counts for.
+ */
+function staffConsoleKeys(base: string) {
+  return {
+    base,
+    /** Hash: staff name → the account (JSON: role, password hash with its parameters, state, epoch). */
+    accounts: `${base}accounts`,
+    /** Failed sign-ins for a name (known or not) in the last window; the lock that follows too many. */
+    failures: (name: string) => `${base}fail:${name}`,
+    lock: (name: string) => `${base}lock:${name}`,
+    /** A one-time sign-in link, by the SHA-256 of its token → the name; name → that hash (a new link replaces the old). */
+    link: (hash: string) => `${base}link:${hash}`,
+    linkOf: `${base}linkof`,
+    /** A browser session, by the SHA-256 of its id (hash: name, epoch, csrf, created). */
+    session: (hash: string) => `${base}session:${hash}`,
+    /** Sign-in attempts from one IP address in the current minute. */
+    signInRate: (ip: string) => `${base}rate:${ip}`,
   };
 }
 

@@ -13,6 +13,11 @@ export function runHotline(args: string[], env: NodeJS.ProcessEnv): Promise<{ co
   return run('src/staff/cli.ts', args, '', { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env });
 }
 
+/** The staff console's accounts CLI (npm run staff), with only the environment given (and PATH, HOME). */
+export function runStaff(args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return run('src/staff/console-cli.ts', args, input, { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env });
+}
+
 function run(file: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, file), ...args], { cwd: ROOT, env });
