@@ -20,6 +20,7 @@ import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
 import { buildApp, createHttpServer } from './server.js';
+import { StaffAccounts } from './staff/accounts.js';
 import { StaffTokens } from './staff/tokens.js';
 import { DataCipher } from './store/cipher.js';
 import { startAofRewrites, type AofRewrites } from './store/maintenance.js';
@@ -166,7 +167,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       }),
     ));
   const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()] });
-  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures });
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX }, trustProxy: config.TRUST_PROXY });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {

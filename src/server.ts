@@ -11,6 +11,7 @@ import type { HotlineService } from './hotline/service.js';
 import { silentLogger, type Logger } from './log.js';
 import type { RedisOutbox } from './outbox/outbox.js';
 import type { CampaignApi } from './staff/api.js';
+import type { StaffAccounts } from './staff/accounts.js';
 import type { StaffTokens } from './staff/tokens.js';
 
 export interface AppParts {
@@ -24,6 +25,10 @@ export interface AppParts {
   tokens?: StaffTokens;
   /** Campaigns for the staff API (built when first asked). */
   broadcast?: () => Promise<CampaignApi>;
+  /** The staff web console at /staff (src/staff/web/): its accounts, and the Redis prefix of its sessions. */
+  console?: { accounts: StaffAccounts; prefix: string };
+  /** Express's "trust proxy" (TRUST_PROXY): whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+  trustProxy?: string | number | boolean;
   /** The picture readers (OCR): workers, pictures being read and waiting, counts. */
   pictures?: { health(): Record<string, unknown> };
 }
@@ -90,11 +95,17 @@ async function expressApp(parts: AppParts, log: Logger, healthz: ReturnType<type
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (parts.trustProxy !== undefined) app.set('trust proxy', parts.trustProxy);
   // The same health check under the spellings Express also takes (/healthz/, /HEALTHZ).
   app.get('/healthz', (req, res, next) => void healthz(req, res).catch(next));
   if (parts.hotline && parts.tokens) {
     const { staffRouter } = await import('./staff/api.js');
     app.use('/staff/api', staffRouter({ hotline: parts.hotline, tokens: parts.tokens, log, broadcast: parts.broadcast }));
+  }
+  // The web console (after the API, which keeps its own router), loaded with Express: never by a webhook.
+  if (parts.console) {
+    const { consoleRouter } = await import('./staff/web/router.js');
+    app.use('/staff', consoleRouter({ redis: parts.redis, log, ...parts.console }));
   }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -37,12 +37,15 @@ function indexJson(file: string, text: string, prefix: string, keys: Set<string>
   });
 }
 
+/** Texts in locales/ that are not the chat's: the staff web console reads its own (src/staff/web/texts.ts). */
+export const NOT_CHAT_TEXTS: ReadonlySet<string> = new Set(['console.json']);
+
 function loadLocale(dir: string, lang: Lang, display: (f: string) => string): LoadedLocale {
   const resource: Record<string, unknown> = {};
   const keys = new Set<string>();
   const where = new Map<string, { file: string; line: number }>();
   const langDir = join(dir, lang);
-  for (const name of readdirSync(langDir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of readdirSync(langDir).filter((f) => f.endsWith('.json') && !NOT_CHAT_TEXTS.has(f)).sort()) {
     const file = join(langDir, name);
     const text = readFileSync(file, 'utf8');
     const prefix = basename(name, '.json');

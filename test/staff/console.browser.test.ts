@@ -1,0 +1,208 @@
+// The staff web console in a real browser (Debian's Chromium, headless, through playwright-core),
+// against a real server process on real Redis: sign-in links, sign-in, lock-out, CSRF, roles.
+// Screenshots go to test-artifacts/console/ (not committed).
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaffAccounts } from '../../src/staff/accounts.js';
+import { loadConsoleTexts } from '../../src/staff/web/texts.js';
+import { ROOT } from '../helpers/cli.js';
+import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { SECRET, TOKEN } from '../helpers/telegram.js';
+import type { Redis } from 'ioredis';
+
+const SHOTS = resolve(ROOT, 'test-artifacts/console');
+const PASSWORD = 'a long enough pass phrase';
+const prefix = testPrefix('console');
+let server: ServerProcess;
+let browser: Browser;
+let redis: Redis;
+let accounts: StaffAccounts;
+let ip = 0;
+
+/** A fresh browser profile, seen by the server as coming from its own address (TRUST_PROXY=loopback). */
+async function visitor(lang?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: server.url, extraHTTPHeaders: { 'X-Forwarded-For': `203.0.113.${++ip}` }, viewport: { width: 390, height: 760 }, ...(lang ? { locale: lang } : {}) });
+  return { context, page: await context.newPage() };
+}
+
+async function signIn(page: Page, name: string, password: string): Promise<void> {
+  await page.goto('/staff/sign-in?lang=en');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** An account with its password set through its one-time link, as a person would. */
+async function person(name: string, role: 'agent' | 'campaign' | 'admin'): Promise<string> {
+  const token = await accounts.add(name, role);
+  await accounts.setPasswordWithLink(token, PASSWORD);
+  return name;
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  redis = plainRedis();
+  accounts = new StaffAccounts(redis, prefix);
+  [server, browser] = await Promise.all([
+    startServerProcess({
+      REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'console-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY,
+      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', TRUST_PROXY: 'loopback',
+    }),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    }),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill('SIGTERM');
+  await server?.exited;
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+}, 30_000);
+
+describe('staff console in a browser', () => {
+  it('/staff/ without a session goes to the sign-in page (Bahasa Indonesia first), with the security headers', async () => {
+    const { context, page } = await visitor();
+    const res = await page.goto('/staff/');
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/staff/sign-in?next=%2Fstaff%2F');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Masuk');
+    const h = res!.headers();
+    expect(h['content-security-policy']).toContain("script-src 'self'");
+    expect(h['content-security-policy']).not.toContain('unsafe-inline');
+    expect(h['cache-control']).toBe('no-store');
+    expect(h['x-frame-options']).toBe('SAMEORIGIN');
+    expect(h['referrer-policy']).toBe('no-referrer');
+    await page.screenshot({ path: `${SHOTS}/sign-in-id.png`, fullPage: true });
+    await context.close();
+  });
+
+  it('a new admin follows the one-time link, sets a password, sees the home page, signs out and in again', async () => {
+    const token = await accounts.add('ani', 'admin');
+    const { context, page } = await visitor();
+    await page.goto(`/staff/welcome?token=${token}&lang=en`);
+    await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('New password again').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.waitForURL('**/staff/');
+    expect(await page.locator('main').textContent()).toContain('Signed in as ani, role: admin.');
+    expect(await page.locator('main').textContent()).toContain('Hotline queue (coming soon)');
+    const cookie = (await context.cookies()).find((c) => c.name === 'wsp_staff')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    await page.screenshot({ path: `${SHOTS}/home-en.png`, fullPage: true });
+    // The link works once.
+    const reused = await page.goto(`/staff/welcome?token=${token}`);
+    expect(reused!.status()).toBe(410);
+    expect(await page.getByRole('alert').textContent()).toContain('not valid');
+    await page.goto('/staff/');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/staff/sign-in?out=1');
+    expect((await page.goto('/staff/'))!.url()).toContain('/staff/sign-in?next=');
+    await signIn(page, 'ani', PASSWORD);
+    await page.waitForURL('**/staff/');
+    // The session id changed at sign-in.
+    expect((await context.cookies()).find((c) => c.name === 'wsp_staff')!.value).not.toBe(cookie.value);
+    await context.close();
+  });
+
+  it('refuses a wrong password, then locks the name after 5 failures (the right password too), as for a name that does not exist', async () => {
+    await person('bayu', 'agent');
+    const { context, page } = await visitor();
+    await signIn(page, 'bayu', 'not the password at all');
+    expect(await page.getByRole('alert').textContent()).toBe('The name or the password is not right.');
+    for (let i = 0; i < 4; i++) await signIn(page, 'bayu', 'not the password at all');
+    expect(await page.getByRole('alert').textContent()).toContain('locked for 15 minutes');
+    await signIn(page, 'bayu', PASSWORD);
+    expect(await page.getByRole('alert').textContent()).toContain('locked for 15 minutes');
+    await page.screenshot({ path: `${SHOTS}/locked-en.png`, fullPage: true });
+    const other = await visitor();
+    const answers: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await signIn(other.page, 'nobody', 'not the password at all');
+      answers.push((await other.page.getByRole('alert').textContent())!);
+    }
+    expect(answers[0]).toBe('The name or the password is not right.');
+    expect(answers[4]).toContain('locked for 15 minutes');
+    await Promise.all([context.close(), other.context.close()]);
+  });
+
+  it('refuses a POST without its CSRF token (403) and takes one with it', async () => {
+    await person('candra', 'agent');
+    const { context, page } = await visitor();
+    await signIn(page, 'candra', PASSWORD);
+    await page.waitForURL('**/staff/');
+    const without = await page.evaluate(async () => {
+      const r = await fetch('/staff/sign-out', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
+      return { status: r.status, text: await r.text() };
+    });
+    expect(without.status).toBe(403);
+    expect(without.text).toContain('role="alert"');
+    // Still signed in; the token the page carries works (as a header, for fetch).
+    expect((await page.goto('/staff/'))!.status()).toBe(200);
+    const withToken = await page.evaluate(async () => (await (globalThis as unknown as { waspadaPost(u: string): Promise<Response> }).waspadaPost('/staff/sign-out')).url);
+    expect(withToken).toContain('/staff/sign-in?out=1');
+    await context.close();
+  });
+
+  it('campaign staff are refused the admin-only account list (403); an admin sees it', async () => {
+    await person('dian', 'campaign');
+    const { context, page } = await visitor();
+    await signIn(page, 'dian', PASSWORD);
+    await page.waitForURL('**/staff/');
+    const refused = await page.goto('/staff/users');
+    expect(refused!.status()).toBe(403);
+    expect(await page.getByRole('alert').textContent()).toContain('campaign staff');
+    await page.screenshot({ path: `${SHOTS}/forbidden-en.png`, fullPage: true });
+    const admin = await visitor();
+    await person('eko', 'admin');
+    await signIn(admin.page, 'eko', PASSWORD);
+    await admin.page.waitForURL('**/staff/');
+    await admin.page.getByRole('link', { name: 'Staff accounts' }).click();
+    const rows = await admin.page.locator('tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('dian') && r.includes('campaign staff') && r.includes('active'))).toBe(true);
+    await admin.page.screenshot({ path: `${SHOTS}/users-en.png`, fullPage: true });
+    await Promise.all([context.close(), admin.context.close()]);
+  });
+
+  it('limits sign-in attempts from one address (429 with Retry-After)', async () => {
+    const { context, page } = await visitor();
+    await page.goto('/staff/sign-in');
+    const statuses = await page.evaluate(async () => {
+      // (This runs in the page; the test's TypeScript has no DOM types.)
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { content: string } } }).document;
+      const csrf = doc.querySelector('meta[name="csrf-token"]').content;
+      const out: { status: number; retry: string | null }[] = [];
+      for (let i = 0; i < 11; i++) {
+        const r = await fetch('/staff/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, name: `rate${i}`, password: 'whatever it is now' }) });
+        out.push({ status: r.status, retry: r.headers.get('retry-after') });
+      }
+      return out;
+    });
+    expect(statuses.slice(0, 10).map((s) => s.status)).toEqual(Array(10).fill(401));
+    expect(statuses[10]!.status).toBe(429);
+    expect(Number(statuses[10]!.retry)).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('behind an HTTPS proxy (X-Forwarded-Proto: https, trusted) the cookie is __Host-wsp_staff, Secure', async () => {
+    const res = await fetch(`${server.url}/staff/sign-in`, { headers: { 'X-Forwarded-Proto': 'https' } });
+    const cookie = res.headers.getSetCookie().find((c) => c.includes('wsp_staff'))!;
+    expect(cookie).toMatch(/^__Host-wsp_staff=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+  });
+
+  it('has every console text in both languages', () => {
+    const texts = loadConsoleTexts();
+    expect([...texts.en.keys()].sort()).toEqual([...texts.id.keys()].sort());
+  });
+
+  it('the staff API still answers 401 without a token', async () => {
+    const res = await fetch(`${server.url}/staff/api/cases`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: expect.stringContaining('bearer token') });
+  });
+});
