@@ -20,6 +20,7 @@ import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
 import { buildApp, createHttpServer } from './server.js';
+import { Metrics } from './staff/metrics.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { StaffTokens } from './staff/tokens.js';
 import { DataCipher } from './store/cipher.js';
@@ -43,6 +44,8 @@ export interface Running {
   agencies: AgencyRegistry;
   /** The staff API's bearer tokens. */
   tokens: StaffTokens;
+  /** The staff dashboard's daily counters. */
+  metrics: Metrics;
   rewrites: AofRewrites;
   close(drainMs?: number): Promise<void>;
 }
@@ -90,6 +93,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     leaseMs: opts.outboxLeaseMs,
     hooks: opts.outboxHooks,
   });
+  const subscribers = new RedisSubscribers(redis, keys, cipher, config.HASH_SECRET!);
+  const metrics = new Metrics({ redis, keys, hashSecret: config.HASH_SECRET!, subscribers, log });
   const hotline = new HotlineService({
     store: store.cases,
     hashSecret: config.HASH_SECRET!,
@@ -97,9 +102,9 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     partners: content.data.partners,
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     pushesFinal: true,
+    metrics,
     log,
   });
-  const subscribers = new RedisSubscribers(redis, keys, cipher, config.HASH_SECRET!);
   const agencies = new AgencyRegistry(redis, keys);
   // A turn's replies are queued in the script that saves its session: that command is made now.
   store.sessions.defineAlso(ENQUEUE_ALSO);
@@ -118,6 +123,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     hotline,
     subscribers,
     agencies,
+    metrics,
   });
 
   // Redis away: the answer cannot be queued. The person is told directly (once per message, at most
@@ -167,7 +173,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       }),
     ));
   const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()] });
-  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX }, trustProxy: config.TRUST_PROXY });
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, metrics, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX }, trustProxy: config.TRUST_PROXY });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {
@@ -211,6 +217,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     subscribers,
     agencies,
     tokens,
+    metrics,
     rewrites,
     /**
      * Stops taking updates (HTTP, polling), finishes the ones in hand, then keeps sending what is due,
@@ -229,6 +236,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       await inbox.stop(Math.max(0, until - Date.now()));
       await outbox.stop(Math.max(0, until - Date.now()));
       await pictures.close();
+      await metrics.close();
       // Keep-alive connections that carried a request while stopping would hold close() open.
       server.closeAllConnections();
       await closed;

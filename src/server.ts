@@ -10,7 +10,7 @@ import type { Inbox } from './conversation/inbox.js';
 import type { HotlineService } from './hotline/service.js';
 import { silentLogger, type Logger } from './log.js';
 import type { RedisOutbox } from './outbox/outbox.js';
-import type { CampaignApi } from './staff/api.js';
+import type { CampaignApi, StaffApiDeps } from './staff/api.js';
 import type { StaffAccounts } from './staff/accounts.js';
 import type { StaffTokens } from './staff/tokens.js';
 
@@ -25,6 +25,8 @@ export interface AppParts {
   tokens?: StaffTokens;
   /** Campaigns for the staff API (built when first asked). */
   broadcast?: () => Promise<CampaignApi>;
+  /** The dashboard's numbers for the staff API (src/staff/metrics.ts). */
+  metrics?: StaffApiDeps['metrics'];
   /** The staff web console at /staff (src/staff/web/): its accounts, and the Redis prefix of its sessions. */
   console?: { accounts: StaffAccounts; prefix: string };
   /** Express's "trust proxy" (TRUST_PROXY): whose X-Forwarded-For and X-Forwarded-Proto are believed. */
@@ -100,7 +102,7 @@ async function expressApp(parts: AppParts, log: Logger, healthz: ReturnType<type
   app.get('/healthz', (req, res, next) => void healthz(req, res).catch(next));
   if (parts.hotline && parts.tokens) {
     const { staffRouter } = await import('./staff/api.js');
-    app.use('/staff/api', staffRouter({ hotline: parts.hotline, tokens: parts.tokens, log, broadcast: parts.broadcast }));
+    app.use('/staff/api', staffRouter({ hotline: parts.hotline, tokens: parts.tokens, log, broadcast: parts.broadcast, metrics: parts.metrics }));
   }
   // The web console (after the API, which keeps its own router), loaded with Express: never by a webhook.
   if (parts.console) {

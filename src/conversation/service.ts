@@ -18,6 +18,7 @@ import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
 import type { HotlineService } from '../hotline/service.js';
 import type { Subscribers } from '../broadcast/subscribers.js';
+import type { MetricsRecorder } from '../staff/metrics.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
 import { firstLines } from '../ocr/text.js';
 import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from './picture.js';
@@ -120,6 +121,8 @@ export interface ServiceOptions {
   outbox?: Deliverer;
   /** Reads the text of pictures people send (src/ocr/). Without: a picture gets "paste the text". */
   pictures?: PictureTextReader;
+  /** The staff dashboard's counters (src/staff/metrics.ts): messages, pictures, and what effects count. */
+  metrics?: MetricsRecorder;
   now?: () => number;
   log?: Logger;
 }
@@ -138,6 +141,7 @@ export class ConversationService {
   private readonly hasher: RecruiterHasher;
   private readonly outbox?: Deliverer;
   private readonly pictures?: PictureTextReader;
+  private readonly metrics?: MetricsRecorder;
   /** Per-user chains: messages of one user in this process run one after another, in arrival order. */
   private readonly queues = new Map<UserKey, Promise<unknown>>();
   /** Locks this process could not release (Redis was down): freed before the user's next message. */
@@ -153,6 +157,7 @@ export class ConversationService {
     this.content = opts.content;
     this.effects = opts.effects ?? EFFECTS;
     this.pictures = opts.pictures;
+    this.metrics = opts.metrics;
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? silentLogger;
     this.outbox = opts.outbox;
@@ -242,6 +247,7 @@ export class ConversationService {
         hotline: this.hotline,
         subscribers: this.subscribers,
         agencies: this.agencies,
+        metrics: this.metrics,
         places: this.content.data,
         at,
         log: this.log,
@@ -274,6 +280,7 @@ export class ConversationService {
       const saved = await this.save(to, user, lease, inbound, ctx.erase ? null : session, items, urgent);
       lease = null;
       if (!saved) throw new LeaseLost('lost the user lock before saving');
+      this.metrics?.message(inbound.channel, user, at);
       return { replies: this.outbox ? [] : this.render([...early, ...items]), duplicate: false, lang, ok: true, unavailable: false, retry: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
@@ -375,6 +382,7 @@ export class ConversationService {
     const reader = this.pictures!;
     const fail = (failure: PictureFailure, detail?: string) => {
       this.log.warn({ user: userRef(user), failure, detail }, 'picture not read');
+      this.metrics?.picture(failure);
       return { outcome: { failure } };
     };
     if (source.bytes !== undefined && source.bytes > PICTURE_MAX_BYTES) return fail('too_large');
@@ -388,6 +396,7 @@ export class ConversationService {
     const r = await reader.read(bytes);
     if (!r.ok) return fail(r.failure, `${r.ms} ms`);
     this.log.info({ user: userRef(user), ms: r.ms, chars: r.text.length, confidence: r.confidence }, 'picture read');
+    this.metrics?.picture('read');
     const text = r.text.length > MAX_PICTURE_TEXT ? r.text.slice(0, MAX_PICTURE_TEXT) : r.text;
     return { outcome: { excerpt: firstLines(text) }, text };
   }

@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { silentLogger, type Logger } from '../log.js';
 import type { Deliverer } from '../outbox/outbox.js';
+import type { MetricsRecorder } from '../staff/metrics.js';
 import { normaliseSecret, type CaseFilter, type CaseStore, type Changed, type Mutation } from './cases.js';
 import type { Partner } from './partners.js';
 import { STAGES, type AuditEntry, type Case, type CaseEvent, type CaseSummary, type OpenCase, type Stage } from './types.js';
@@ -56,6 +57,8 @@ export interface HotlineOptions {
   claimMs?: number;
   /** This process sends on every channel there is (the server): a status message for a channel none sends on is dropped. */
   pushesFinal?: boolean;
+  /** The staff dashboard's counters: cases opened, referred, closed. */
+  metrics?: MetricsRecorder;
   log?: Logger;
   now?: () => number;
 }
@@ -67,6 +70,7 @@ export class HotlineService {
   readonly partners: ReadonlyMap<string, Partner>;
   private readonly claimMs: number;
   private readonly pushesFinal: boolean;
+  private readonly metrics?: MetricsRecorder;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -77,6 +81,7 @@ export class HotlineService {
     this.partners = opts.partners ?? new Map();
     this.claimMs = opts.claimMs ?? DEFAULT_CLAIM_MS;
     this.pushesFinal = opts.pushesFinal ?? false;
+    this.metrics = opts.metrics;
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
   }
@@ -97,8 +102,11 @@ export class HotlineService {
   // --- families (the chat) ---------------------------------------------------------------------
 
   /** Opens a case; the same `onceKey` opens it once (for two days). */
-  open(c: OpenCase, onceKey: string) {
-    return this.store.open(c, { onceKey, ownerRef: this.ownerRef(c.reporter.channel, c.reporter.userId), secretRef: (id, s) => this.secretRef(id, s), now: this.now() });
+  async open(c: OpenCase, onceKey: string) {
+    const now = this.now();
+    const opened = await this.store.open(c, { onceKey, ownerRef: this.ownerRef(c.reporter.channel, c.reporter.userId), secretRef: (id, s) => this.secretRef(id, s), now });
+    if (opened.created) this.metrics?.caseOpened(c.kind, c.urgent, now);
+    return opened;
   }
 
   /** The chat's own cases, newest first. */
@@ -224,6 +232,7 @@ export class HotlineService {
       const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: 'hotline.stage.referred' }, { key: `hotline.partner_kind.${partner.kind}` }];
       return { case: x, event: { type: 'referred', at: now, by: staff.name, detail: { partner: partnerId, kind: partner.kind } }, push };
     });
+    this.metrics?.caseReferred(now);
     return c;
   }
 
@@ -254,6 +263,7 @@ export class HotlineService {
       const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: 'hotline.stage.closed' }];
       return { case: x, event: { type: 'closed', at: now, by: staff.name, detail: { outcome: clean } }, push };
     });
+    this.metrics?.caseClosed(clean, now);
     return c;
   }
 

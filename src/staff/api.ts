@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import { CampaignError, MAX_TEXT, type Campaigns } from '../broadcast/campaigns.js';
 import type { CampaignQueue } from '../broadcast/queue.js';
 import { LANGS, TOPICS } from '../broadcast/subscribers.js';
+import { MAX_DASHBOARD_DAYS, type Dashboard } from './metrics.js';
 import { STAFF_NAME, type StaffTokens } from './tokens.js';
 import { MAX_MEDIA_BYTES, MediaError, type MediaStore } from '../store/media.js';
 import type { MediaRef } from '../engine/types.js';
@@ -22,6 +23,8 @@ export interface StaffApiDeps {
   log: Logger;
   /** Campaigns (campaign staff and admins); absent, the campaign routes answer 503. */
   broadcast?: () => Promise<CampaignApi>;
+  /** The dashboard's numbers (src/staff/metrics.ts); absent, GET /dashboard answers 503. */
+  metrics?: { dashboard(days?: number): Promise<Dashboard> };
 }
 
 /** What the campaign routes use of the broadcast parts. */
@@ -63,6 +66,8 @@ const ListQuery = z
   })
   .partial()
   .strict();
+
+const DashboardQuery = z.object({ days: z.coerce.number().int().min(1).max(MAX_DASHBOARD_DAYS) }).partial().strict();
 
 const AuditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000) }).partial().strict();
 
@@ -125,6 +130,9 @@ function caseId(req: Request): string {
 function staffOf(res: Response): Staff {
   return res.locals.staff as Staff;
 }
+
+/** Who may read the dashboard's numbers: campaign staff and admins. */
+const DASHBOARD_ROLES: readonly Role[] = ['campaign', 'admin'];
 
 /** Who may read the partners list: the staff who refer cases. */
 const CASE_ROLES: readonly Role[] = ['agent', 'admin'];
@@ -253,6 +261,15 @@ export function staffRouter(deps: StaffApiDeps): Router {
     const id = caseId(req);
     const body = parse(CloseBody, req.body, 'body');
     res.json({ case: await hotline.close(staffOf(res), id, body.outcome) });
+  });
+
+  /** The last 30 days (or `days`) in counts: conversations, offers, red flags, reports, cases, pictures, subscribers. */
+  router.get('/dashboard', async (req, res) => {
+    const staff = staffOf(res);
+    if (!DASHBOARD_ROLES.includes(staff.role)) throw new Forbidden(`role ${staff.role} may not do this`);
+    const { days } = parse(DashboardQuery, req.query, 'query');
+    if (!deps.metrics) throw new HttpError(503, 'the dashboard is not served here');
+    res.json(await deps.metrics.dashboard(days));
   });
 
   // Campaigns: campaign staff and admins.

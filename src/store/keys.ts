@@ -43,6 +43,8 @@ export function keyspace(prefix: string) {
     /** A picture or video staff attached to a campaign, by the SHA-256 of its bytes (src/store/media.ts). */
     media: (id: string) => `${prefix}:media:${id}`,
     agencies: agencyKeys(`${prefix}:{agencies}:`),
+    /** The dashboard's counters of one day (UTC+7, "2025-01-31"): src/staff/metrics.ts. */
+    metrics: (day: string) => metricsKeys(`${prefix}:{m:${day}}:`),
   };
 }
 export type Keyspace = ReturnType<typeof keyspace>;
@@ -114,6 +116,24 @@ function agencyKeys(base: string) {
     staging: (id: string) => `${base}staging:${id}`,
   };
 }
+
+/**
+ * The staff dashboard's counters of one day (src/staff/metrics.ts), kept 35 days. One hash tag per
+ * day: a day is read in one round trip, on Redis Cluster too, and days spread over the slots. No key
+ * or value names a person: counts, HyperLogLogs of keyed hashes, keyed hashes of recruiter contacts.
+ */
+function metricsKeys(base: string) {
+  return {
+    base,
+    /** Hash: counter name ("offer:high", "flag:<id>", "case:opened", ...) → count. */
+    counts: `${base}n`,
+    /** HyperLogLog: the people who wrote on a channel that day (members are keyed hashes; none is kept). */
+    people: (channel: string) => `${base}p:${channel}`,
+    /** Sorted set: keyed hash of a recruiter contact → how many times it was reported that day. */
+    reported: `${base}r`,
+  };
+}
+export type MetricsKeys = ReturnType<typeof metricsKeys>;
 
 /** Subscribers and campaigns (src/broadcast/). One hash tag: segment bit operations span its keys. */
 function broadcastKeys(base: string) {

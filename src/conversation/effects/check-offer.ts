@@ -135,6 +135,7 @@ export const checkOffer = defineEffect({
     const unclear = say.length === 1;
     if (named && unclear) say[0]!.push(...named.say, ...(named.unlisted ? [{ contacts: [AGENCY_CHECK_CONTACT] }] : []));
     else if (named) say.splice(say.length - 1, 0, named.say);
+    ctx.metrics?.offer(unclear ? 'unclear' : v.risk, v.flags.filter((f) => f.weight > 0).map((f) => f.id), ctx.at);
     return {
       outcome: unclear ? 'unclear' : 'checked',
       // Only what the next steps need: no offer text, no numbers (contacts as keyed hashes).

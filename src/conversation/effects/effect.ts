@@ -13,6 +13,7 @@ import type { Recipients } from '../../outbox/recipients.js';
 import type { UserKey } from '../../store/keys.js';
 import type { RecruiterRegistry } from '../../store/recruiters.js';
 import type { SessionStore } from '../../store/sessions.js';
+import type { MetricsRecorder } from '../../staff/metrics.js';
 import type { RecruiterHasher } from '../recruiters.js';
 
 export interface EffectContext {
@@ -40,6 +41,8 @@ export interface EffectContext {
   subscribers?: Subscribers;
   /** The imported list of licensed placement agencies; absent where none is kept (then nothing is said of agencies). */
   agencies?: AgencyLookups;
+  /** The staff dashboard's counters (verdicts, reports, subscriptions); absent where none are kept. */
+  metrics?: MetricsRecorder;
   /** The provinces and countries people name (reference data), to show a code by its name. */
   places: Pick<ReferenceData, 'countries' | 'regions' | 'contacts'>;
   /** When the message is being handled (ms since epoch). */

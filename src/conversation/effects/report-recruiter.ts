@@ -11,6 +11,7 @@ export const reportRecruiter = defineEffect({
     const hashes = (args.contacts ?? '').split(' ').filter(Boolean);
     if (!hashes.length) return { outcome: 'none' };
     await ctx.recruiters.record('reported', hashes, ctx.hasher.source(ctx.user), ctx.key);
+    ctx.metrics?.reported(hashes, ctx.at);
     return { outcome: 'ok', data: { count: hashes.length } };
   },
 });

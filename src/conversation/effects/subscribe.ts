@@ -34,7 +34,7 @@ export const subscribe = defineEffect({
       if (!topics.length) return { outcome: 'error' };
       const places = a.keep === 'places' ? { region: before?.region ?? null, destination: before?.destination ?? null } : { region: a.region ?? null, destination: a.destination ?? null };
       const s = { channel: ctx.channel, user: ctx.userId, lang: ctx.lang, topics, ...places, consentedAt: ctx.at };
-      await subscribers.subscribe(s);
+      if ((await subscribers.subscribe(s)) === 'new') ctx.metrics?.subscribed(ctx.lang, ctx.at);
       return { outcome: 'subscribed', say: [[{ key: 'subscribe.saved' }, ...subscriptionSay(ctx, { ...s, optedOutAt: null, lastDeliveryAt: null, previousDeliveryAt: null })]] };
     }),
 });

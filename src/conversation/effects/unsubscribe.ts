@@ -11,5 +11,14 @@ export const unsubscribe = defineEffect({
   outcomes: ['stopped', 'none', 'error'],
   args: z.object({}).strict(),
   run: (ctx) =>
-    withSubscribers(ctx, 'unsubscribe', async (subscribers) => ({ outcome: (await subscribers.optOut(ctx.channel, ctx.userId)) ? 'stopped' : 'none' }), { outcome: 'none' }),
+    withSubscribers(
+      ctx,
+      'unsubscribe',
+      async (subscribers) => {
+        if (!(await subscribers.optOut(ctx.channel, ctx.userId))) return { outcome: 'none' };
+        ctx.metrics?.stopped(ctx.at);
+        return { outcome: 'stopped' };
+      },
+      { outcome: 'none' },
+    ),
 });
