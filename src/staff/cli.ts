@@ -5,7 +5,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Channel } from '../channels/port.js';
 import { ConfigError, loadConfig, requestedChannels, type Config } from '../config.js';
@@ -46,6 +46,29 @@ Needs REDIS_URL, HASH_SECRET and DATA_ENCRYPTION_KEY (the server's). You act as 
 HOTLINE_STAFF, else your login name, with the admin role.`;
 
 export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The command line of a staff tool (`tool`: its name in messages): its options plus --help. The parsed
+ * values and the command, or the exit code when there is nothing to run (usage shown).
+ */
+export function parseCommand<O extends Options>(tool: string, usage: string, argv: string[], options: O) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } } });
+  } catch (e) {
+    process.stderr.write(`${tool}: ${(e as Error).message}\n${usage}\n`);
+    return 1;
+  }
+  const command = parsed.positionals[0];
+  const help = (parsed.values as { help?: boolean }).help;
+  if (help || !command) {
+    (command || help ? process.stdout : process.stderr).write(`${usage}\n`);
+    return help ? 0 : 1;
+  }
+  return { o: parsed.values, p: parsed.positionals, command };
+}
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
@@ -157,39 +180,24 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
 
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        as: { type: 'string' },
-        json: { type: 'boolean' },
-        stage: { type: 'string' },
-        open: { type: 'boolean' },
-        queued: { type: 'boolean' },
-        urgent: { type: 'boolean' },
-        mine: { type: 'boolean' },
-        limit: { type: 'string' },
-        family: { type: 'boolean' },
-        name: { type: 'string' },
-        role: { type: 'string' },
-        chat: { type: 'string' },
-        group: { type: 'string' },
-        once: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`hotline: ${(e as Error).message}\n${USAGE}\n`);
-    return 1;
-  }
-  const { values: o, positionals: p } = parsed;
-  const command = p[0];
-  if (o.help || !command) {
-    (command || o.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
-    return o.help ? 0 : 1;
-  }
+  const parsed = parseCommand('hotline', USAGE, argv, {
+    as: { type: 'string' },
+    json: { type: 'boolean' },
+    stage: { type: 'string' },
+    open: { type: 'boolean' },
+    queued: { type: 'boolean' },
+    urgent: { type: 'boolean' },
+    mine: { type: 'boolean' },
+    limit: { type: 'string' },
+    family: { type: 'boolean' },
+    name: { type: 'string' },
+    role: { type: 'string' },
+    chat: { type: 'string' },
+    group: { type: 'string' },
+    once: { type: 'boolean' },
+  } as const);
+  if (typeof parsed === 'number') return parsed;
+  const { o, p, command } = parsed;
   let opened: Opened | null = null;
   try {
     const config = loadConfig(env);

@@ -3,11 +3,10 @@
 // one-time sign-in link (24 hours) with which the person sets theirs, or reads one from standard input.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { connectRedis } from '../store/redis.js';
 import { AccountError, checkPassword, LINK_TTL_MS, StaffAccounts } from './accounts.js';
-import { UsageError } from './cli.js';
+import { parseCommand, UsageError } from './cli.js';
 import { BadStaff } from './tokens.js';
 
 export const USAGE = `usage: npm run --silent staff -- <command>
@@ -31,29 +30,14 @@ async function readStdin(): Promise<string> {
 
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: 'string' },
-        role: { type: 'string' },
-        'password-stdin': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`staff: ${(e as Error).message}\n${USAGE}\n`);
-    return 1;
-  }
-  const { values: o, positionals: p } = parsed;
-  const command = p[0];
-  if (o.help || !command) {
-    (o.help ? process.stdout : process.stderr).write(`${USAGE}\n`);
-    return o.help ? 0 : 1;
-  }
+  const parsed = parseCommand('staff', USAGE, argv, {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+    json: { type: 'boolean' },
+  } as const);
+  if (typeof parsed === 'number') return parsed;
+  const { o, command } = parsed;
   let close = () => {};
   try {
     if (!['add-user', 'list-users', 'disable-user', 'reset-link'].includes(command)) throw new UsageError(`unknown command "${command}"`);
