@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { loadContent } from '../src/content/index.js';
 import { ConversationService } from '../src/conversation/service.js';
+import { Metrics } from '../src/staff/metrics.js';
 import { DataCipher } from '../src/store/cipher.js';
+import { keyspace } from '../src/store/keys.js';
 import { connectRedis, RedisStore } from '../src/store/redis.js';
 import { dropPrefix } from '../test/helpers/redis.js';
 
@@ -25,7 +27,9 @@ export async function benchConversation(opts: { users?: number; concurrency?: nu
   const prefix = `waspada-bench:${randomUUID().slice(0, 8)}`;
   const content = loadContent();
   const { sessions, recruiters } = new RedisStore(redis, prefix, DataCipher.throwaway());
-  const service = new ConversationService({ sessions, recruiters, content });
+  // The dashboard's counters, as serve has them: each message is counted (written once a second).
+  const metrics = new Metrics({ redis, keys: keyspace(prefix), hashSecret: 'bench-hash-secret-0123456789' });
+  const service = new ConversationService({ sessions, recruiters, content, metrics });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
 
@@ -56,6 +60,7 @@ export async function benchConversation(opts: { users?: number; concurrency?: nu
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const updates = users * SCRIPT.length;
   latencies.sort((a, b) => a - b);
+  await metrics.close();
   await dropPrefix(redis, prefix);
   redis.disconnect();
   return {

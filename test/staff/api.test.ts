@@ -1,7 +1,8 @@
 // The staff API over real HTTP: a whole Waspada process (real Redis, the fake Telegram Bot API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenCase } from '../../src/hotline/types.js';
-import { startHarness, type Harness } from '../helpers/telegram.js';
+import type { Dashboard } from '../../src/staff/metrics.js';
+import { startHarness, textUpdate, type Harness } from '../helpers/telegram.js';
 import { png } from '../helpers/media.js';
 
 let h: Harness;
@@ -296,5 +297,49 @@ describe('staff API: campaigns', () => {
     expect([noChat.status, (await noChat.json()).error]).toEqual([403, expect.stringMatching(/--chat/)]);
     expect(h.fake.sent(72001)).toHaveLength(0);
     expect((await api('/campaigns/test', { token: agent, body: { texts: { id: 'x' }, to: { channel: 'telegram', user: '1' } } })).status).toBe(403);
+  });
+});
+
+describe('staff API: the dashboard', () => {
+  const dashboard = async (token: string, query = '') => {
+    const res = await api(`/dashboard${query}`, { token });
+    expect(res.status).toBe(200);
+    return (await res.json()) as Dashboard;
+  };
+
+  it('answers 401 without a token and 403 to a hotline agent', async () => {
+    const none = await api('/dashboard', { token: null });
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect((await api('/dashboard', { token: agent })).status).toBe(403);
+  });
+
+  it('gives admins and campaign staff the last 30 days: a conversation on Telegram and a case opened show', async () => {
+    await h.app.metrics.flush();
+    const before = await dashboard(admin);
+    const user = 88_001;
+    expect((await h.post(textUpdate(user, 'halo'))).status).toBe(200);
+    await h.until(user, 1);
+    await openCase({ urgent: true });
+    await h.app.metrics.flush();
+    const res = await api('/dashboard', { token: admin });
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const after = (await res.json()) as Dashboard;
+    expect(after.days).toHaveLength(30);
+    expect(after.totals.conversations.telegram).toBe((before.totals.conversations.telegram ?? 0) + 1);
+    expect(after.totals.cases.opened).toBe(before.totals.cases.opened + 1);
+    expect(after.totals.cases.urgent).toBe(before.totals.cases.urgent + 1);
+    // Subscribers now, by language (earlier tests here subscribed people for campaigns).
+    expect(Object.keys(after.subscribers!)).toEqual(['id', 'en']);
+    expect(after.subscribers).toEqual(before.subscribers);
+    expect(JSON.stringify(after)).not.toContain(String(user));
+    expect((await dashboard(campaign, '?days=7')).days).toHaveLength(7);
+  });
+
+  it('refuses a number of days out of range or an unknown query field, naming it (400)', async () => {
+    for (const [query, field] of [['?days=0', 'days'], ['?days=36', 'days'], ['?days=abc', 'days'], ['?from=2025-01-01', 'from']]) {
+      const res = await api(`/dashboard${query}`, { token: admin });
+      expect([res.status, (await res.json()).field], query).toEqual([400, field]);
+    }
   });
 });

@@ -170,12 +170,16 @@ describe('dashboard counters, recorded where things happen', () => {
 
   it('an event of another day is counted on that day; the totals add the days up', async () => {
     metrics.offer('low', ['upfront_fee'], NOW - 86_400_000);
-    metrics.offer('low', [], NOW - 86_400_000);
+    metrics.offer('medium', [], NOW);
+    // Either side of midnight in Jakarta (17:00 UTC).
+    metrics.offer('low', [], Date.UTC(2026, 0, 31, 16, 59, 59, 999));
+    metrics.offer('medium', [], Date.UTC(2026, 0, 31, 17, 0, 0));
     await metrics.flush();
     const d = await metrics.dashboard(2);
     expect(d.days.map((x) => x.day)).toEqual(['2026-01-31', DAY]);
     expect(d.days[0]!.offers.low).toBe(2);
-    expect(d.totals.offers).toEqual({ high: 1, medium: 0, low: 2, unclear: 1 });
+    expect(d.days[1]!.offers.medium).toBe(2);
+    expect(d.totals.offers).toEqual({ high: 1, medium: 2, low: 2, unclear: 1 });
     expect(d.topFlags.find((f) => f.id === 'upfront_fee')?.count).toBeGreaterThanOrEqual(1);
   });
 
