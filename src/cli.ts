@@ -62,9 +62,12 @@ async function chat(args: string[], interactiveDefault: boolean): Promise<void> 
   const interactive = interactiveDefault && Boolean(process.stdin.isTTY);
   const { runTerminal } = await import('./channels/terminal.js');
   if (interactive) process.stdout.write(`(store: ${kind})\n`);
-  await runTerminal({ service, input: process.stdin, output: process.stdout, interactive, lang: values.lang ?? null, userId: values.user });
-  await pictures.close();
-  await store.close();
+  try {
+    await runTerminal({ service, input: process.stdin, output: process.stdout, interactive, lang: values.lang ?? null, userId: values.user });
+  } finally {
+    await pictures.close();
+    await store.close();
+  }
 }
 
 function flowsCheck(args: string[]): void {

@@ -45,11 +45,34 @@ export async function askJson(what: string, url: string, init: RequestInit): Pro
   }
   let json: unknown = null;
   try {
-    json = await res.json();
+    // A platform's answer here is a few hundred bytes; more is not read (a proxy's page, or worse).
+    json = JSON.parse((await fetchedText(res, ANSWER_MAX_BYTES)) ?? 'null');
   } catch {
     /* not JSON: a proxy in between */
   }
   return { status: res.status, ok: res.ok, json };
+}
+
+/** Most bytes of a platform's JSON answer read. */
+const ANSWER_MAX_BYTES = 64 * 1024;
+
+/** A response's body as text, or null when it is longer than `max` bytes (then not read further). */
+async function fetchedText(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export const notReadable = (mime: string) => new PictureProblem('unsupported', `${mime} is not PNG, JPEG or WebP`);

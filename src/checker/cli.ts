@@ -70,14 +70,19 @@ async function readStdin(): Promise<string> {
 
 type Reader = import('../ocr/index.js').PictureReader;
 let reader: Reader | null = null;
-async function pictures(): Promise<Reader> {
-  if (!reader) {
+let starting: Promise<Reader> | null = null;
+/** The one picture reader of this run (lines read at once share it: made once, closed at the end). */
+function pictures(): Promise<Reader> {
+  starting ??= (async () => {
     const { PictureReader } = await import('../ocr/index.js');
-    const workers = Number(process.env.OCR_WORKERS) || undefined;
-    // Every line of a batch waits its turn: the queue holds them all, nothing is refused as busy.
-    reader = new PictureReader({ workers, queue: Number.MAX_SAFE_INTEGER, langDir: process.env.OCR_LANG_DIR || undefined });
-  }
-  return reader;
+    const { loadConfig } = await import('../config.js');
+    const config = loadConfig();
+    // Every line of a batch waits its turn: the queue holds them all, nothing is refused as busy, and a
+    // picture's time limit allows for the few read before it (at most a window of lines is in flight).
+    reader = new PictureReader({ workers: config.OCR_WORKERS, queue: 1_000_000, langDir: config.OCR_LANG_DIR, timeoutMs: config.OCR_TIMEOUT_SECONDS * 1000 * 4 });
+    return reader;
+  })();
+  return starting;
 }
 
 /** The text in the picture at `file`, or why it could not be read (a file that is not there, too big…). */
@@ -138,7 +143,7 @@ async function run(loc: LocaleFile | undefined) {
     };
     // Lines are answered in order; pictures are read by the pool meanwhile (a window of lines in flight).
     const inFlight: Promise<string>[] = [];
-    const window = Math.max(2, (Number(process.env.OCR_WORKERS) || 2) * 2);
+    const window = 8;
     for await (const line of rl) {
       if (!line.trim()) continue;
       inFlight.push(lineVerdict(line, loc));

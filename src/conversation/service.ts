@@ -6,7 +6,7 @@ import { AGENCY_SAY_KEYS } from '../agencies/say.js';
 import { looksLikeOffer } from '../checker/hint.js';
 import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
-import { langFromHint, mightBeUrgent } from '../engine/intents.js';
+import { langFromHint, mightBeUrgent, readIntent } from '../engine/intents.js';
 import { ENGINE_KEYS, step } from '../engine/step.js';
 import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type Input, type Lang, type MediaKind, type Session, type Vars } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
@@ -85,7 +85,7 @@ const MAX_PICTURE_TEXT = 8_000;
 
 /** What reads pictures (src/ocr/ PictureReader): the text in one, or why not. */
 export interface PictureTextReader {
-  read(bytes: Buffer): Promise<{ ok: true; text: string; confidence: number; ms: number } | { ok: false; failure: PictureFailure; ms: number }>;
+  read(bytes: Buffer): Promise<{ ok: true; text: string; confidence: number; ms: number } | { ok: false; failure: PictureFailure | 'stopping'; ms: number }>;
 }
 const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
@@ -167,8 +167,19 @@ export class ConversationService {
 
   handle(inbound: Inbound): Promise<Handled> {
     const user = userKey(inbound.channel, inbound.userId);
+    if (this.pictures && inbound.picture && (inbound.media === 'photo' || inbound.media === 'image') && !(inbound.text && isPlea(inbound.text))) {
+      // A picture is read before it joins the person's queue: reading takes seconds, and what they send
+      // meanwhile (a plea) must not wait for it. A plea in the caption is not kept waiting either: such
+      // a picture is handled at once, as one whose text could not be read.
+      return this.readFirst(user, inbound).then((pre) => pre.duplicate ?? this.inOrder(user, () => this.handleNow(user, inbound, pre)));
+    }
+    return this.inOrder(user, () => this.handleNow(user, inbound));
+  }
+
+  /** Runs one message of a person after their earlier ones in this process, in arrival order. */
+  private inOrder(user: UserKey, work: () => Promise<Handled>): Promise<Handled> {
     const prev = this.queues.get(user) ?? Promise.resolve();
-    const run = prev.then(() => this.handleNow(user, inbound));
+    const run = prev.then(work);
     const tail = run.catch(() => undefined);
     this.queues.set(user, tail);
     void tail.then(() => {
@@ -194,35 +205,49 @@ export class ConversationService {
     }
   }
 
-  private async handleNow(user: UserKey, inbound: Inbound): Promise<Handled> {
+  /**
+   * A picture's first part, outside the person's queue and lock: is the message new (a redelivery is
+   * not read again), "reading your picture…" in their language, then the download and the reading.
+   * A failure here (Redis away, the lock held elsewhere) is handed to handleNow, which deals with it
+   * as with any other: the message is tried again.
+   */
+  private async readFirst(user: UserKey, inbound: Inbound): Promise<PictureFirst> {
+    let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
+    let lease: string | null = null;
+    try {
+      const first = await this.claim(user, inbound.messageId);
+      lease = first.lease;
+      await this.sessions.release(user, first.lease);
+      lease = null;
+      lang = first.session?.lang ?? lang;
+      if (first.seen) return { early: [], duplicate: { replies: [], duplicate: true, lang, ok: true, unavailable: false, retry: false } };
+      let early: OutboxItem[] = [{ lang, reply: { say: [{ key: 'conversation.picture_reading' }] } }];
+      if (this.outbox) {
+        const to = { channel: inbound.channel, user: inbound.userId };
+        await this.outbox.deliver(to, early, { key: `${this.replyKey(inbound)}:reading`, priority: 'reply', inReplyTo: true });
+        early = [];
+      }
+      return { early, picture: await this.readPicture(user, inbound.picture!) };
+    } catch (error) {
+      if (lease) {
+        const held = lease;
+        await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
+      }
+      return { early: [], error };
+    }
+  }
+
+  private async handleNow(user: UserKey, inbound: Inbound, pre?: PictureFirst): Promise<Handled> {
     const at = this.now();
     const to = { channel: inbound.channel, user: inbound.userId };
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     let running: string | undefined;
     /** Said before the turn's own replies (the terminal, which has no outbox: "reading your picture…"). */
-    let early: OutboxItem[] = [];
+    const early = pre?.early ?? [];
     try {
-      let picture: PictureOutcome | undefined;
-      if (this.pictures && inbound.picture && (inbound.media === 'photo' || inbound.media === 'image') && !(inbound.text && mightBeUrgent(inbound.text))) {
-        // Reading a picture takes seconds: done before the person's lock is taken, once it is known
-        // that the message is new (and in which language to say "reading…"). A plea in the caption is
-        // not kept waiting for it: such a picture is handled as one without text.
-        const first = await this.claim(user, inbound.messageId);
-        lease = first.lease;
-        await this.sessions.release(user, first.lease);
-        lease = null;
-        if (first.seen) return { replies: [], duplicate: true, lang: first.session?.lang ?? lang, ok: true, unavailable: false, retry: false };
-        lang = first.session?.lang ?? lang;
-        early = [{ lang, reply: { say: [{ key: 'conversation.picture_reading' }] } }];
-        if (this.outbox) {
-          await this.outbox.deliver(to, early, { key: `${this.replyKey(inbound)}:reading`, priority: 'reply', inReplyTo: true });
-          early = [];
-        }
-        const read = await this.readPicture(user, inbound.picture);
-        picture = read.outcome;
-        if (read.text) inbound = { ...inbound, text: [inbound.text?.trim(), read.text].filter(Boolean).join('\n\n') };
-      }
+      if (pre?.error) throw pre.error;
+      const picture = pre?.picture;
       const claim = await this.claim(user, inbound.messageId);
       lease = claim.lease;
       if (claim.seen) {
@@ -286,7 +311,7 @@ export class ConversationService {
       const unavailable = isUnavailable(err);
       // Worth another try later: Redis away, or the person's lock held too long by another process or
       // lost by this one (the next run saves the session and queues no reply twice).
-      const retry = Boolean(this.outbox) && (unavailable || err instanceof LockBusy || err instanceof LeaseLost);
+      const retry = Boolean(this.outbox) && (unavailable || err instanceof LockBusy || err instanceof LeaseLost || err instanceof Stopping);
       this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable, retry }, 'message not handled');
       if (lease) {
         const held = lease;
@@ -378,12 +403,13 @@ export class ConversationService {
    * lines (shown, so a misread shows), or why it could not be read. Nothing of the picture or its text
    * is logged or kept; only how it went.
    */
-  private async readPicture(user: UserKey, source: PictureSource): Promise<{ outcome: PictureOutcome; text?: string }> {
+  private async readPicture(user: UserKey, source: PictureSource): Promise<PictureOutcome> {
     const reader = this.pictures!;
-    const fail = (failure: PictureFailure, detail?: string) => {
-      this.log.warn({ user: userRef(user), failure, detail }, 'picture not read');
+    const fail = (failure: PictureFailure, detail?: string): PictureOutcome => {
+      // How it failed, never where from: a file path (the terminal) is cut out of the detail.
+      this.log.warn({ user: userRef(user), failure, detail: detail?.replace(/(?:~|\.{0,2})?\/[^\s'"]+/g, '<path>') }, 'picture not read');
       this.metrics?.picture(failure);
-      return { outcome: { failure } };
+      return { failure };
     };
     if (source.bytes !== undefined && source.bytes > PICTURE_MAX_BYTES) return fail('too_large');
     let bytes: Buffer;
@@ -394,11 +420,15 @@ export class ConversationService {
       return fail(kind === 'unsupported' ? 'not_picture' : kind, (e as Error).message);
     }
     const r = await reader.read(bytes);
-    if (!r.ok) return fail(r.failure, `${r.ms} ms`);
+    // The readers are stopping (this process is shutting down): the message is tried again, by the next one.
+    if (!r.ok) {
+      if (r.failure === 'stopping') throw new Stopping('picture readers stopping');
+      return fail(r.failure, `${r.ms} ms`);
+    }
     this.log.info({ user: userRef(user), ms: r.ms, chars: r.text.length, confidence: r.confidence }, 'picture read');
     this.metrics?.picture('read');
     const text = r.text.length > MAX_PICTURE_TEXT ? r.text.slice(0, MAX_PICTURE_TEXT) : r.text;
-    return { outcome: { excerpt: firstLines(text) }, text };
+    return { text, excerpt: firstLines(text) };
   }
 
   private async perform(ctx: EffectContext, type: string, args: Vars): Promise<EffectResult> {
@@ -440,6 +470,25 @@ export function toInput(inbound: Inbound, at: number, picture?: PictureOutcome):
 class LockBusy extends Error {}
 /** This process took so long that its lease on the person's lock ran out. */
 class LeaseLost extends Error {}
+/** This process is stopping: what it was reading is left for the next. */
+class Stopping extends Error {}
+
+/** A picture's first part (src: readFirst): what to say first, and what was read, or why the message could not go on. */
+interface PictureFirst {
+  early: OutboxItem[];
+  picture?: PictureOutcome;
+  /** Seen before: its answer (nothing). */
+  duplicate?: Handled;
+  /** Handled by handleNow as any failure of a message (tried again, or a "try again" notice). */
+  error?: unknown;
+}
+
+/** A caption holding a plea (or what may be one): the picture is not read, so the plea is answered at once. */
+function isPlea(text: string): boolean {
+  if (mightBeUrgent(text)) return true;
+  const read = readIntent(text);
+  return read.intent === 'emergency' || read.alert;
+}
 
 /** Every text key the code (rather than a flow) shows. */
 export const CODE_KEYS: readonly string[] = [...ENGINE_KEYS, ...CONVERSATION_KEYS, ...EFFECT_KEYS, ...AGENCY_SAY_KEYS, 'broadcast.message'];

@@ -412,14 +412,18 @@ class Run implements Runtime {
   media(input: Media): void {
     const caption = (input.text ?? '').trim();
     const picture = input.picture;
-    if (picture && 'excerpt' in picture && caption) {
+    const read = caption ? readIntent(caption) : NOTHING_READ;
+    if (picture && 'excerpt' in picture) {
+      // A plea in the caption is heard first: the emergency contacts, then the picture is still checked.
+      if (read.intent === 'emergency' || read.alert) this.alert();
       // The text of a picture (after its caption): what was read first, so a misread shows, then it is
-      // checked as a job offer wherever the person is (a one-line question first mid-question).
+      // checked as a job offer wherever the person is (a one-line question first mid-question). Words
+      // read in a picture are never a command or a plea.
       this.emit([{ key: 'engine.picture.read', vars: { excerpt: picture.excerpt } }]);
       this.lenient = true;
-      return this.receive({ kind: 'text', text: caption, at: input.at, langHint: input.langHint, offer: true, picture: true }, undefined, NOTHING_READ);
+      const text = caption ? `${caption}\n\n${picture.text}` : picture.text;
+      return this.receive({ kind: 'text', text, at: input.at, langHint: input.langHint, offer: true, picture: true }, undefined, NOTHING_READ);
     }
-    const read = caption ? readIntent(caption) : NOTHING_READ;
     if (picture && 'failure' in picture) {
       if (read.intent !== 'emergency' && !read.alert) this.emit([{ key: `engine.picture.${picture.failure}` }]);
       if (caption) {

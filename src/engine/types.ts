@@ -49,8 +49,8 @@ export type MediaKind = (typeof MEDIA_KINDS)[number];
 export const PICTURE_FAILURES = ['not_picture', 'too_large', 'too_many_pixels', 'broken', 'timeout', 'busy', 'no_text', 'unavailable'] as const;
 export type PictureFailure = (typeof PICTURE_FAILURES)[number];
 
-/** What became of a picture's text: its first lines (the whole text is the input's text), or why not. */
-export type PictureOutcome = { excerpt: string } | { failure: PictureFailure };
+/** What became of a picture's text: all of it and its first lines (shown), or why it was not read. */
+export type PictureOutcome = { text: string; excerpt: string } | { failure: PictureFailure };
 
 /** What the user did, as the engine sees it. */
 export type Input =
@@ -70,8 +70,8 @@ export type Input =
     }
   /**
    * A picture, file, voice note, sticker, location, contact card or video; `text` is its caption
-   * (possibly empty), handled as a text would be, with `offer` as for a text. For a picture whose text
-   * was read, `picture` holds its first lines and `text` the caption followed by all that was read.
+   * (possibly empty), handled as a text would be, with `offer` as for a text. For a picture, `picture`
+   * holds the text read from it (checked after the caption) or why it was not read.
    */
   | { kind: 'media'; media: MediaKind; text?: string; offer?: boolean; at: number; langHint?: string | null; picture?: PictureOutcome }
   | { kind: 'choice'; id: string; turn?: number; at: number; langHint?: string | null }

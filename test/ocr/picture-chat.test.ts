@@ -147,11 +147,40 @@ describe('a picture of a job offer in the chat', () => {
     expect(pic.fetched).toBe(1);
   });
 
-  it('words in a picture never act as commands or pleas ("Help wanted", "menu")', async () => {
+  it('words in a picture never act as commands or pleas ("Help wanted", "menu"): the picture is checked as an offer', async () => {
     const u = await atMenu('words');
     const r = await send(u, { media: 'photo', picture: source(await drawText('HELP WANTED\nmenu\nKami mencari staf gudang di Surabaya, gaji UMR, kirim lamaran ke kantor kami.')) });
-    expect(texts(r).join('\n')).not.toContain(t('engine.emergency_alert'));
-    expect(r.replies.length).toBeGreaterThan(1);
+    const said = texts(r);
+    expect(said.join('\n')).not.toContain(t('engine.emergency_alert'));
+    expect(said[1]).toMatch(/HELP WANTED/);
+    // A verdict came (its risk line), not the main menu that "menu" would have brought.
+    expect(said.join('\n')).toMatch(/RISIKO/);
+    expect(said.at(-1)).not.toBe(t('main.title'));
+  });
+
+  it('a plea in the caption that only the full reading catches (a typo: "tlong saya") is answered at once too, unread', async () => {
+    const u = await atMenu('tlong');
+    const pic = source(await drawText(OFFER));
+    const r = await send(u, { media: 'photo', text: 'tlong saya', picture: pic });
+    expect(pic.fetched).toBe(0);
+    expect(texts(r)[0]).toMatch(/^🆘/);
+    expect(texts(r).join('\n')).not.toContain(t('conversation.picture_reading'));
+  });
+
+  it('a plea sent while a picture is being read is answered first, without waiting for the picture', async () => {
+    const u = await atMenu('while');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow: PictureSource = { fetch: async () => { await held; return drawText(OFFER); } };
+    const order: string[] = [];
+    const picture = send(u, { media: 'photo', picture: slow }).then((r) => (order.push('picture'), r));
+    const plea = send(u, { text: 'tolong saya disekap majikan' }).then((r) => (order.push('plea'), r));
+    const answered = await plea;
+    expect(texts(answered)[0]).toMatch(/^🆘/);
+    release();
+    const read = await picture;
+    expect(order).toEqual(['plea', 'picture']);
+    expect(texts(read).join('\n')).toContain('RISIKO TINGGI');
   });
 
   it('logs how each picture went, and nothing of what was in it', () => {

@@ -2,7 +2,7 @@
 // the pool's limits (busy, time limit), with the process up and the next picture read afterwards.
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_PICTURE_BYTES, pictureHeader, PictureReader, refusePicture } from '../../src/ocr/index.js';
+import { MAX_PICTURE_BYTES, MAX_PREPARED_PIXELS, pictureHeader, PictureReader, prepare, refusePicture } from '../../src/ocr/index.js';
 import { cleanOcrText, firstLines } from '../../src/ocr/text.js';
 import { drawText } from '../helpers/pictures.js';
 
@@ -102,20 +102,69 @@ describe('a pool of one reader', () => {
 });
 
 describe('the time limit', () => {
-  it('a picture that takes too long is given up, and the next one is read by a fresh worker', async () => {
-    const reader = new PictureReader({ workers: 1, queue: 2, timeoutMs: 1 });
+  it('a picture that takes too long is given up, its worker ended, and the next one read by the fresh worker of the same pool', async () => {
+    const reader = new PictureReader({ workers: 1, queue: 2, timeoutMs: 60_000 });
     try {
-      expect(await reader.read(await drawText(OFFER))).toMatchObject({ ok: false, failure: 'timeout' });
-      expect(reader.health()).toMatchObject({ timeouts: 1 });
+      await reader.warm();
+      const pic = await drawText(OFFER);
+      // Prepared well within 400 ms; read by a warm worker in far more than 1 ms past that.
+      const r = await reader.read(pic, 400);
+      if (!r.ok && r.failure === 'timeout') {
+        expect(reader.health()).toMatchObject({ timeouts: 1 });
+        expect(await reader.read(pic)).toMatchObject({ ok: true });
+        expect(reader.health()).toMatchObject({ started: 2, running: 0, waiting: 0 });
+      } else {
+        // A machine fast enough to read it in time: the limit did not apply, and the worker stayed.
+        expect(r.ok).toBe(true);
+      }
     } finally {
       await reader.close();
     }
-    const patient = new PictureReader({ workers: 1, queue: 2, timeoutMs: 15_000 });
+  });
+
+  it('a picture whose worker is still starting when its time runs out gets no picture, and no error escapes', async () => {
+    const reader = new PictureReader({ workers: 1, queue: 2, timeoutMs: 1 });
     try {
-      expect(await patient.read(await drawText(OFFER))).toMatchObject({ ok: true });
+      expect(await reader.read(await drawText(OFFER))).toMatchObject({ ok: false, failure: 'timeout' });
     } finally {
-      await patient.close();
+      await reader.close();
     }
+  });
+});
+
+describe('limits that keep a process within its means', () => {
+  it('a tall, narrow picture (400 × 62,500, within 25 megapixels) is prepared to at most 12 megapixels, not scaled up to 225', async () => {
+    const tall = await sharp({ create: { width: 400, height: 62_500, channels: 3, background: '#fff' } }).png().toBuffer();
+    expect(refusePicture(tall)).toBeNull();
+    const prepared = await prepare(tall);
+    const m = await sharp(prepared).metadata();
+    expect(m.width! * m.height!).toBeLessThanOrEqual(MAX_PREPARED_PIXELS);
+  });
+
+  it('a burst beyond workers + queue is refused as busy before any picture is prepared', async () => {
+    const reader = new PictureReader({ workers: 1, queue: 1, timeoutMs: 60_000 });
+    try {
+      const pic = await drawText(OFFER);
+      const results = await Promise.all(Array.from({ length: 6 }, () => reader.read(pic)));
+      const busy = results.filter((r) => !r.ok && r.failure === 'busy');
+      // Two taken in (one read, one waiting), four refused at once: no time spent on them.
+      expect(busy).toHaveLength(4);
+      expect(busy.every((r) => r.ms < 50)).toBe(true);
+      expect(results.filter((r) => r.ok)).toHaveLength(2);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('closing the readers answers the pictures in hand as "stopping" (to be read by the next process), not as broken', async () => {
+    const reader = new PictureReader({ workers: 1, queue: 2, timeoutMs: 60_000 });
+    const pic = await drawText(OFFER);
+    const pending = [reader.read(pic), reader.read(pic)];
+    await new Promise((r) => setTimeout(r, 200));
+    await reader.close();
+    const results = await Promise.all(pending);
+    for (const r of results) expect(r.ok || r.failure === 'stopping', JSON.stringify(r)).toBe(true);
+    expect(await reader.read(pic)).toMatchObject({ ok: false, failure: 'stopping' });
   });
 });
 
