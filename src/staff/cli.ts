@@ -21,6 +21,7 @@ import { RedisRecipients } from '../outbox/recipients.js';
 import { DataCipher } from '../store/cipher.js';
 import { keyspace } from '../store/keys.js';
 import { connectRedis, RedisStore } from '../store/redis.js';
+import { Metrics } from './metrics.js';
 import { BadStaff, checkStaffName, StaffTokens } from './tokens.js';
 
 export const USAGE = `usage: npm run --silent hotline -- <command> [--as NAME]
@@ -162,6 +163,8 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     log,
     maxAgeMs: config.OUTBOX_MAX_AGE_HOURS * 3600_000,
   });
+  // Refers and closes made here count on the staff dashboard as those made in the console.
+  const metrics = new Metrics({ redis, keys, hashSecret: config.HASH_SECRET!, log });
   const hotline = new HotlineService({
     store: store.cases,
     hashSecret: config.HASH_SECRET!,
@@ -169,10 +172,12 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     partners: content.data.partners,
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     log,
+    metrics,
   });
   const close = async () => {
     // Status messages this run left are handed to the outbox now where it can (the server would too).
     if (channels.length) await hotline.deliverPushes().catch(() => 0);
+    await metrics.close();
     redis.disconnect();
   };
   return { redis, hotline, tokens: new StaffTokens(redis, config.REDIS_PREFIX), config, close };
