@@ -551,7 +551,7 @@ export function analyse(input: unknown): Analysis {
   }
   if (instFound.has('institution') || instFound.has('recruiting')) {
     const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter(unofficialLink);
-    const freeMail = FREE_MAIL.exec(original);
+    const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
     // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
     const pointsDown = /\u{1F447}|:point_down:/u.test(original);
     const iw = institutionWeight(new Set(instFound.keys()), badLinks.length > 0, freeMail !== null, pointsDown);
