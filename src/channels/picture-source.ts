@@ -4,7 +4,7 @@
 // does not read: 'unsupported', neither fetched); every failure comes out as a PictureProblem; the
 // channel's secrets (a bot token, an access token) never appear in a message; and what came back is
 // measured again.
-import { PictureProblem, type PictureSource } from '../conversation/picture.js';
+import { PictureProblem, readCapped, type PictureSource } from '../conversation/picture.js';
 
 /** The types Waspada reads (by what the platform says; the bytes decide in the end). */
 const READABLE = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/pjpeg', 'image/webp']);
@@ -46,7 +46,7 @@ export async function askJson(what: string, url: string, init: RequestInit): Pro
   let json: unknown = null;
   try {
     // A platform's answer here is a few hundred bytes; more is not read (a proxy's page, or worse).
-    json = JSON.parse((await fetchedText(res, ANSWER_MAX_BYTES)) ?? 'null');
+    json = JSON.parse((await readCapped(res, ANSWER_MAX_BYTES))?.toString('utf8') ?? 'null');
   } catch {
     /* not JSON: a proxy in between */
   }
@@ -55,25 +55,6 @@ export async function askJson(what: string, url: string, init: RequestInit): Pro
 
 /** Most bytes of a platform's JSON answer read. */
 const ANSWER_MAX_BYTES = 64 * 1024;
-
-/** A response's body as text, or null when it is longer than `max` bytes (then not read further). */
-async function fetchedText(res: Response, max: number): Promise<string | null> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export const notReadable = (mime: string) => new PictureProblem('unsupported', `${mime} is not PNG, JPEG or WebP`);
 export const overLimit = (bytes: number, max: number) => new PictureProblem('too_large', `${bytes} bytes, over ${max}`);

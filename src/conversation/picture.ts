@@ -56,24 +56,34 @@ export async function fetchCapped(url: string, init: { headers?: Record<string, 
     await res.body?.cancel().catch(() => undefined);
     throw new PictureProblem('too_large', `${declared} bytes, over ${maxBytes}`);
   }
+  let body: Buffer | null;
+  try {
+    body = await readCapped(res, maxBytes);
+  } catch (e) {
+    throw new PictureProblem('unavailable', `download broke off: ${(e as Error).message}`);
+  }
+  if (body === null) throw new PictureProblem('too_large', `over ${maxBytes} bytes`);
+  return body;
+}
+
+/**
+ * A response's body, or null as soon as it passes `maxBytes` (the rest is not read). Throws when the
+ * body breaks off.
+ */
+export async function readCapped(res: Response, maxBytes: number): Promise<Buffer | null> {
   if (!res.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
   const reader = res.body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new PictureProblem('too_large', `over ${maxBytes} bytes`);
-      }
-      chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return null;
     }
-  } catch (e) {
-    if (e instanceof PictureProblem) throw e;
-    throw new PictureProblem('unavailable', `download broke off: ${(e as Error).message}`);
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
   }
   return Buffer.concat(chunks, size);
 }

@@ -20,6 +20,7 @@ import type { HotlineService } from '../hotline/service.js';
 import type { Subscribers } from '../broadcast/subscribers.js';
 import type { MetricsRecorder } from '../staff/metrics.js';
 import { EFFECT_KEYS, EFFECTS, type EffectContext, type EffectHandler, type EffectResult } from './effects/index.js';
+import type { PictureReader } from '../ocr/index.js';
 import { firstLines } from '../ocr/text.js';
 import { PICTURE_MAX_BYTES, PictureProblem, type PictureSource } from './picture.js';
 import { RecruiterHasher } from './recruiters.js';
@@ -84,9 +85,7 @@ const PICTURE_FETCH_MS = 20_000;
 const MAX_PICTURE_TEXT = 8_000;
 
 /** What reads pictures (src/ocr/ PictureReader): the text in one, or why not. */
-export interface PictureTextReader {
-  read(bytes: Buffer): Promise<{ ok: true; text: string; confidence: number; ms: number } | { ok: false; failure: PictureFailure | 'stopping'; ms: number }>;
-}
+export type PictureTextReader = Pick<PictureReader, 'read'>;
 const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 

@@ -424,17 +424,10 @@ class Run implements Runtime {
       const text = caption ? `${caption}\n\n${picture.text}` : picture.text;
       return this.receive({ kind: 'text', text, at: input.at, langHint: input.langHint, offer: true, picture: true }, undefined, NOTHING_READ);
     }
-    if (picture && 'failure' in picture) {
-      if (read.intent !== 'emergency' && !read.alert) this.emit([{ key: `engine.picture.${picture.failure}` }]);
-      if (caption) {
-        this.lenient = true;
-        return this.receive({ kind: 'text', text: caption, at: input.at, langHint: input.langHint, offer: input.offer }, undefined, read);
-      }
-      this.session.pending = null;
-      return this.again();
-    }
-    // A plea in the caption comes first: what Waspada cannot read matters less then.
-    if (read.intent !== 'emergency' && !read.alert) this.emit(mediaSays(input.media));
+    // A plea in the caption comes first: what Waspada cannot read matters less then. A picture that
+    // could not be read says why; other media say what Waspada can do with them.
+    const says = picture && 'failure' in picture ? [{ key: `engine.picture.${picture.failure}` }] : mediaSays(input.media);
+    if (read.intent !== 'emergency' && !read.alert) this.emit(says);
     if (caption) {
       this.lenient = true;
       return this.receive({ kind: 'text', text: caption, at: input.at, langHint: input.langHint, offer: input.offer }, undefined, read);

@@ -77,7 +77,7 @@ export class PictureReader {
     const workers = opts.workers ?? defaultOcrWorkers();
     const queue = opts.queue ?? workers * 4;
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_OCR_TIMEOUT_MS;
-    this.admits = Math.min(Number.MAX_SAFE_INTEGER, workers + queue);
+    this.admits = workers + queue;
     this.pool = new OcrPool({ workers, queue, timeoutMs: this.timeoutMs, langDir: opts.langDir });
   }
 

@@ -152,11 +152,6 @@ export class OcrPool {
     return { running: this.slots.filter((s) => s.busy).length, waiting: this.waiting.length };
   }
 
-  /** Every worker busy and the queue full: a picture now would be refused (checked before preparing one). */
-  get full(): boolean {
-    return this.slots.every((s) => s.busy) && this.waiting.length >= this.opts.queue;
-  }
-
   /** Starts every worker now (instead of on the first picture). */
   async warm(): Promise<void> {
     await Promise.all(this.slots.map((s) => this.workerOf(s)));
