@@ -20,11 +20,18 @@ export const Contact = z
     topics: z.array(z.string().min(1)).min(1),
     /** A mission abroad: the country it serves (ISO 3166-1 alpha-2, as in countries.yaml). */
     country: z.string().regex(/^[A-Z]{2}$/).optional(),
+    /** A consulate's area as its source names it (states, prefectures, districts), each name once; only with `country`. */
+    serves: z
+      .array(z.string().min(1))
+      .min(1)
+      .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'serves names a place twice')
+      .optional(),
     source: Source,
     source_title: z.string().min(1),
     reviewed: Reviewed,
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.serves || c.country, { message: 'serves needs country (the country the area is in)', path: ['serves'] });
 export type Contact = z.infer<typeof Contact>;
 
 export const Fact = z

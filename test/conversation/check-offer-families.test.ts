@@ -76,7 +76,8 @@ describe('whom a verdict points to', () => {
   it('work abroad: the ministry’s agency check and complaints, and the Indonesian mission in the destination; work in Indonesia: none of theirs', () => {
     expect(verdictContacts(v('Cambodia'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints', 'kbri_phnom_penh']);
     expect(verdictContacts(v('Saudi Arabia'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints', 'kbri_riyadh', 'kjri_jeddah']);
-    expect(verdictContacts(v('Japan'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
+    expect(verdictContacts(v('Japan'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints', 'kbri_tokyo', 'kjri_osaka']);
+    expect(verdictContacts(v('Qatar'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
     expect(verdictContacts(v(), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
     expect(verdictContacts(v('Indonesia'), content.data)).toEqual([]);
   });
