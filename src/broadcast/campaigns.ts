@@ -223,6 +223,17 @@ export class Campaigns {
     return out;
   }
 
+  /** The quiet hours campaigns keep (BROADCAST_QUIET_HOURS); null: none. */
+  get quietHours(): QuietHours | null {
+    return this.d.quietHours === undefined ? DEFAULT_QUIET : this.d.quietHours;
+  }
+
+  /** The latest campaigns, newest first. */
+  async list(limit = 50): Promise<Campaign[]> {
+    const ids = await this.r.zrevrange(this.k.campaigns, 0, limit - 1);
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((c): c is Campaign => c !== null);
+  }
+
   async get(id: string): Promise<Campaign | null> {
     const h = await this.r.hgetall(this.k.campaign(id));
     if (!h.state) return null;
@@ -381,7 +392,7 @@ export class Campaigns {
           return mark();
         }
         if (!c.urgent) {
-          const quiet = quietFor(this.d.timeZone(s), now, this.d.quietHours === undefined ? DEFAULT_QUIET : this.d.quietHours);
+          const quiet = quietFor(this.d.timeZone(s), now, this.quietHours);
           if (quiet > 0) {
             later.push(now + quiet);
             return;

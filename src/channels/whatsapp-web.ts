@@ -157,6 +157,8 @@ export class WhatsappWebChannel implements Channel {
   private state: LinkState = 'stopped';
   private since = new Date().toISOString();
   private lastError: string | null = null;
+  /** The latest QR code's text WhatsApp Web showed (it changes every 20 s or so until scanned). */
+  private lastQr: string | null = null;
   private authFailures = 0;
   private reconnects = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -189,9 +191,14 @@ export class WhatsappWebChannel implements Channel {
     return { state: this.state, since: this.since, last_error: this.lastError, auth: this.s.WHATSAPP_WEB_AUTH };
   }
 
-  /** The link's state now (tests, the staff console later). */
+  /** The link's state now (tests, the staff console's dashboard). */
   get linkState(): LinkState {
     return this.state;
+  }
+
+  /** The text of the QR code to scan while one is needed (the staff console draws it for admins), else null. */
+  get qrCode(): string | null {
+    return this.state === 'qr_needed' ? this.lastQr : null;
   }
 
   private setState(state: LinkState, error?: string): void {
@@ -265,6 +272,7 @@ export class WhatsappWebChannel implements Channel {
     client.on('qr', (qr: string) => {
       if (!current()) return;
       opened();
+      this.lastQr = String(qr);
       this.setState('qr_needed');
       this.log.info({ channel: WHATSAPP_WEB }, 'whatsapp-web: link a phone: scan the QR code printed on standard error (WhatsApp > Linked devices > Link a device)');
       qrForTerminal(String(qr))

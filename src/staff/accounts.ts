@@ -14,10 +14,13 @@
 //   fail:<name>    count of failed sign-ins (expires 15 minutes after the first)
 //   lock:<name>    set while the name is locked (expires after 15 minutes)
 //   link:<sha256>  name, for 24 hours; linkof: name → the hash of their current link
+//   audit          stream: every change to an account, by whom (src/staff/audit.ts); `by` below is
+//                  the staff name, or "cli:<login>" for `npm run staff`
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Role, Staff } from '../hotline/service.js';
 import { keyspace } from '../store/keys.js';
+import { AccountAudit } from './audit.js';
 import { checkRole, checkStaffName, STAFF_NAME } from './tokens.js';
 
 export const MIN_PASSWORD = 12;
@@ -150,12 +153,15 @@ export class StaffAccounts {
   private readonly keys: ReturnType<typeof keyspace>['staffConsole'];
   /** What an unknown name's password is checked against, so that it costs what a known one does. */
   private dummy: Promise<string> | undefined;
+  /** Every change made here is written to it. */
+  readonly audit: AccountAudit;
 
   constructor(
     redis: Redis,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
+    this.audit = new AccountAudit(redis, prefix, now);
     redis.defineCommand('consoleFail', { numberOfKeys: 2, lua: FAIL });
     redis.defineCommand('consoleLink', { numberOfKeys: 2, lua: LINK });
     redis.defineCommand('consoleUseLink', { numberOfKeys: 2, lua: USE_LINK });
@@ -174,18 +180,20 @@ export class StaffAccounts {
   }
 
   /** A new account, without a password; returns its one-time sign-in link token. */
-  async add(name: string, role: string): Promise<string> {
+  async add(name: string, role: string, by = 'unknown'): Promise<string> {
     const a: Account = { name: checkStaffName(name), role: checkRole(role), createdAt: this.now(), password: null, disabled: false, epoch: 1 };
     const added = await this.r.hsetnx(this.keys.accounts, a.name, JSON.stringify(a));
     if (!added) throw new AccountError('exists', `there is already an account named ${a.name} (reset-link gives them a new sign-in link)`);
+    await this.audit.record({ by, action: 'account-added', account: a.name, detail: a.role });
     return this.link(a.name);
   }
 
   /** A new one-time sign-in link for an existing account (the previous link stops working); it re-enables a disabled account. */
-  async resetLink(name: string): Promise<string> {
+  async resetLink(name: string, by = 'unknown'): Promise<string> {
     const a = await this.get(checkStaffName(name));
     if (!a) throw new AccountError('unknown', `there is no account named ${name}`);
     if (a.disabled) await this.put({ ...a, disabled: false });
+    await this.audit.record({ by, action: 'link-issued', account: a.name, ...(a.disabled ? { detail: 'enabled' } : {}) });
     return this.link(a.name);
   }
 
@@ -214,25 +222,28 @@ export class StaffAccounts {
     const updated: Account = { ...a, password: await hashPassword(password), epoch: a.epoch + 1 };
     await this.put(updated);
     await this.r.del(this.keys.failures(a.name), this.keys.lock(a.name));
+    await this.audit.record({ by: a.name, action: 'password-set', account: a.name, detail: 'link' });
     return { staff: { name: a.name, role: a.role }, epoch: updated.epoch };
   }
 
   /** Sets a password directly (the CLI's --password-stdin). */
-  async setPassword(name: string, password: string): Promise<void> {
+  async setPassword(name: string, password: string, by = 'unknown'): Promise<void> {
     checkPassword(password);
     const a = await this.get(checkStaffName(name));
     if (!a) throw new AccountError('unknown', `there is no account named ${name}`);
     await this.put({ ...a, password: await hashPassword(password), disabled: false, epoch: a.epoch + 1 });
+    await this.audit.record({ by, action: 'password-set', account: a.name });
   }
 
   /** Ends an account: no sign-in, its sessions end at once, its link stops working. False when there is none. */
-  async disable(name: string): Promise<boolean> {
+  async disable(name: string, by = 'unknown'): Promise<boolean> {
     const a = await this.get(checkStaffName(name));
     if (!a) return false;
     await this.put({ ...a, disabled: true, password: null, epoch: a.epoch + 1 });
     const hash = await this.r.hget(this.keys.linkOf, a.name);
     if (hash) await this.r.del(this.keys.link(hash));
     await this.r.hdel(this.keys.linkOf, a.name);
+    await this.audit.record({ by, action: 'account-disabled', account: a.name });
     return true;
   }
 

@@ -9,7 +9,7 @@ import { partnerLabel } from '../hotline/partners.js';
 import { Conflict, Forbidden, Invalid, NotFound, type HotlineService, type Role, type Staff } from '../hotline/service.js';
 import { STAGES } from '../hotline/types.js';
 import type { Logger } from '../log.js';
-import { CampaignError, MAX_TEXT, type Campaigns } from '../broadcast/campaigns.js';
+import { CampaignError, MAX_TEXT, type Campaign, type CampaignInput, type Campaigns, type CampaignState } from '../broadcast/campaigns.js';
 import type { CampaignQueue } from '../broadcast/queue.js';
 import { LANGS, TOPICS } from '../broadcast/subscribers.js';
 import { MAX_DASHBOARD_DAYS, type Dashboard } from './metrics.js';
@@ -36,6 +36,9 @@ export interface CampaignApi {
   /** The channels this deployment serves (for dry runs). */
   channels: readonly string[];
 }
+
+/** A campaign's id: C, its day (yymmdd), six hex digits. */
+export const CAMPAIGN_ID = /^C\d{6}-[0-9A-F]{6}$/;
 
 /** The largest request body accepted. */
 export const BODY_LIMIT = 16 * 1024;
@@ -76,7 +79,8 @@ const ReferBody = z.object({ partner: z.string().max(100) }).strict();
 const StageBody = z.object({ stage: z.string().max(40) }).strict();
 const CloseBody = z.object({ outcome: z.string().max(100) }).strict();
 
-const SegmentBody = z
+/** A segment as the API and the console take it. */
+export const SegmentBody = z
   .object({
     lang: z.enum(LANGS),
     topics: z.array(z.enum(TOPICS)).min(1).max(TOPICS.length),
@@ -108,7 +112,28 @@ const TestBody = z
   .strict();
 
 /** Who may send campaigns: campaign staff and admins. */
-const CAMPAIGN_ROLES: readonly Role[] = ['campaign', 'admin'];
+export const CAMPAIGN_ROLES: readonly Role[] = ['campaign', 'admin'];
+
+/** Stores a campaign and puts it on the queue for its time (the API and the console). */
+export async function startCampaign(b: CampaignApi, input: CampaignInput, log: Logger): Promise<Campaign> {
+  const c = await b.campaigns.create(input);
+  await b.queue.schedule(c);
+  log.info({ staff: input.by, campaign: c.id }, 'campaign created');
+  return c;
+}
+
+export const CAMPAIGN_ACTIONS = { pause: 'paused', resume: 'running', cancel: 'cancelled' } as const;
+export type CampaignAction = keyof typeof CAMPAIGN_ACTIONS;
+
+/** Pauses, resumes or cancels a campaign (a started one resumed goes on at once); its new state. */
+export async function changeCampaign(b: CampaignApi, id: string, action: CampaignAction, by: string, log: Logger): Promise<CampaignState> {
+  const state = await b.campaigns.setState(id, CAMPAIGN_ACTIONS[action]);
+  // Only a campaign that had started is woken: one resumed before its time waits for it (its job is
+  // delayed until then; waking it would start it at once).
+  if (action === 'resume' && state === 'running') await b.queue.wake(id);
+  log.info({ staff: by, campaign: id, state }, `campaign ${action}`);
+  return state;
+}
 
 /** The first problem zod found, as a 400 naming the field. */
 function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 'query' | 'body'): z.output<T> {
@@ -287,7 +312,7 @@ export function staffRouter(deps: StaffApiDeps): Router {
   };
   const campaignId = (req: Request) => {
     const id = String(req.params.id ?? '');
-    if (!/^C\d{6}-[0-9A-F]{6}$/.test(id)) throw new HttpError(400, 'a campaign id looks like C261201-4D6D62', 'id');
+    if (!CAMPAIGN_ID.test(id)) throw new HttpError(400, 'a campaign id looks like C261201-4D6D62', 'id');
     return id;
   };
   router.post('/campaigns', async (req, res) => {
@@ -299,9 +324,7 @@ export function staffRouter(deps: StaffApiDeps): Router {
     }
     const media = await mediaOf(b, body.media);
     try {
-      const c = await b.campaigns.create({ texts: body.texts, segment: body.segment, urgent: body.urgent, fallbackToId: body.fallbackToId, at: body.at ? Date.parse(body.at) : undefined, media, by: staffOf(res).name });
-      await b.queue.schedule(c);
-      log.info({ staff: staffOf(res).name, campaign: c.id }, 'campaign created');
+      const c = await startCampaign(b, { texts: body.texts, segment: body.segment, urgent: body.urgent, fallbackToId: body.fallbackToId, at: body.at ? Date.parse(body.at) : undefined, media, by: staffOf(res).name }, log);
       res.status(201).json(c);
     } catch (e) {
       if (e instanceof CampaignError) throw new HttpError(400, e.message, 'texts');
@@ -334,14 +357,12 @@ export function staffRouter(deps: StaffApiDeps): Router {
     if (!c) throw new NotFound(`no campaign ${campaignId(req)}`);
     res.json({ ...c, progress: await b.queue.progress(c.id) });
   });
-  for (const [action, to] of [['pause', 'paused'], ['resume', 'running'], ['cancel', 'cancelled']] as const) {
+  for (const action of Object.keys(CAMPAIGN_ACTIONS) as CampaignAction[]) {
     router.post(`/campaigns/:id/${action}`, async (req, res) => {
       const b = await broadcast(res);
       const id = campaignId(req);
       if (!(await b.campaigns.get(id))) throw new NotFound(`no campaign ${id}`);
-      const state = await b.campaigns.setState(id, to);
-      if (action === 'resume') await b.queue.wake(id);
-      log.info({ staff: staffOf(res).name, campaign: id, state }, `campaign ${action}`);
+      const state = await changeCampaign(b, id, action, staffOf(res).name, log);
       res.json({ id, state });
     });
   }

@@ -1,6 +1,7 @@
 // Accounts of the staff web console from a terminal: `npm run --silent staff -- <command>`. Whoever
 // has the server's REDIS_URL is an admin here. A new account has no password: the command prints a
 // one-time sign-in link (24 hours) with which the person sets theirs, or reads one from standard input.
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from '../config.js';
@@ -51,14 +52,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     const redis = await connectRedis(config.REDIS_URL);
     close = () => redis.disconnect();
     const accounts = new StaffAccounts(redis, config.REDIS_PREFIX);
+    // The audit log names who ran the command: "cli:" and their login name.
+    const by = `cli:${userInfo().username}`;
     switch (command) {
       case 'add-user': {
         const password = o['password-stdin'] ? await readStdin() : null;
         // Checked before the account is made: none is left waiting for a link nobody saw.
         if (password !== null) checkPassword(password);
-        const token = await accounts.add(o.name!, o.role!);
+        const token = await accounts.add(o.name!, o.role!, by);
         if (password !== null) {
-          await accounts.setPassword(o.name!, password);
+          await accounts.setPassword(o.name!, password, by);
           say(`${o.name}: account made (${o.role}); they sign in at ${base}/staff/sign-in`);
         } else {
           say(link(token));
@@ -67,12 +70,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         break;
       }
       case 'reset-link': {
-        say(link(await accounts.resetLink(o.name!)));
+        say(link(await accounts.resetLink(o.name!, by)));
         process.stderr.write(`staff: a new sign-in link for ${o.name} (works once, for ${hours} hours); any earlier link no longer works\n`);
         break;
       }
       case 'disable-user': {
-        const had = await accounts.disable(o.name!);
+        const had = await accounts.disable(o.name!, by);
         if (!had) throw new AccountError('unknown', `there is no account named ${o.name}`);
         say(`${o.name}: disabled (they can no longer sign in; reset-link enables them again)`);
         break;

@@ -98,6 +98,8 @@ function staffConsoleKeys(base: string) {
     session: (hash: string) => `${base}session:${hash}`,
     /** Sign-in attempts from one IP address in the current minute. */
     signInRate: (ip: string) => `${base}rate:${ip}`,
+    /** Stream: changes to accounts (who, what, to whom, when; never a password or link), src/staff/audit.ts. */
+    audit: `${base}audit`,
   };
 }
 

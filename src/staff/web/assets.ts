@@ -2,6 +2,7 @@
 // Security Policy allows no inline script or style). Kept here as text: no front-end build step, and
 // the build copies nothing more than the compiled code.
 import { createHash } from 'node:crypto';
+import { PAGES_CSS, PAGES_JS } from './page-assets.js';
 
 const CSS = `
 :root { --fg: #1b1b1b; --bg: #fff; --muted: #555; --accent: #0b5cad; --danger: #a30000; --line: #ccc; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5; }
@@ -62,6 +63,7 @@ const asset = (text: string, type: string): Asset => {
 };
 
 export const ASSETS: Record<string, Asset> = {
-  'console.css': asset(CSS, 'text/css; charset=utf-8'),
+  'console.css': asset(CSS + PAGES_CSS, 'text/css; charset=utf-8'),
   'console.js': asset(JS, 'text/javascript; charset=utf-8'),
+  'pages.js': asset(PAGES_JS, 'text/javascript; charset=utf-8'),
 };

@@ -2,7 +2,6 @@
 // a person typed, nor any text, reaches the page unescaped. No inline script or style (see assets.ts).
 import type { Lang } from '../../engine/types.js';
 import type { Staff } from '../../hotline/service.js';
-import type { AccountInfo } from '../accounts.js';
 import type { T } from './texts.js';
 
 export function esc(v: unknown): string {
@@ -19,7 +18,7 @@ export interface PageContext {
 }
 
 /** A hidden CSRF field for a POST form. */
-const csrfField = (c: PageContext) => `<input type="hidden" name="_csrf" value="${esc(c.csrf)}">`;
+export const csrfField = (c: PageContext) => `<input type="hidden" name="_csrf" value="${esc(c.csrf)}">`;
 
 function langLinks(c: PageContext): string {
   const other: Lang = c.lang === 'id' ? 'en' : 'id';
@@ -28,7 +27,8 @@ function langLinks(c: PageContext): string {
   return `<a href="${esc(`${c.path}${sep}lang=${other}`)}" lang="${other}" hreflang="${other}">${esc(label)}</a>`;
 }
 
-export function layout(c: PageContext, title: string, body: string): string {
+/** `scripts`: more files of /staff/assets/ (assets.ts) this page runs, besides console.js. */
+export function layout(c: PageContext, title: string, body: string, opts: { scripts?: string[] } = {}): string {
   const nav = c.staff
     ? `<span>${esc(c.staff.name)}</span><form method="post" action="/staff/sign-out">${csrfField(c)}<button class="link" type="submit">${esc(c.t('signOut'))}</button></form>`
     : '';
@@ -41,7 +41,7 @@ export function layout(c: PageContext, title: string, body: string): string {
 <title>${esc(title)} · ${esc(c.t('title'))}</title>
 <link rel="stylesheet" href="/staff/assets/console.css">
 <script src="/staff/assets/console.js" defer></script>
-</head>
+${(opts.scripts ?? []).map((f) => `<script src="/staff/assets/${esc(f)}" defer></script>\n`).join('')}</head>
 <body>
 <a class="skip" href="#main">${esc(c.t('skip'))}</a>
 <header><a class="brand" href="/staff/">${esc(c.t('title'))}</a><nav aria-label="${esc(c.t('language'))}">${langLinks(c)}${nav}</nav></header>
@@ -54,7 +54,7 @@ ${body}
 `;
 }
 
-const alert = (text: string | undefined) => (text ? `<p class="alert" role="alert">${esc(text)}</p>` : '');
+export const alert = (text: string | undefined) => (text ? `<p class="alert" role="alert">${esc(text)}</p>` : '');
 
 export function signInPage(c: PageContext, o: { next: string; name?: string; error?: string; notice?: string }): string {
   const body = `${alert(o.error)}${o.notice ? `<p class="note" role="status">${esc(o.notice)}</p>` : ''}
@@ -84,32 +84,14 @@ export function homePage(c: PageContext, staff: Staff): string {
   const coming = (key: string) => `<li>${esc(c.t(key))} <span class="muted">(${esc(c.t('home.coming'))})</span></li>`;
   const sections = [
     ...(staff.role !== 'campaign' ? [coming('home.hotline')] : []),
-    ...(staff.role !== 'agent' ? [coming('home.broadcasts')] : []),
-    coming('home.dashboard'),
+    ...(staff.role !== 'agent' ? [`<li><a href="/staff/broadcasts">${esc(c.t('home.broadcasts'))}</a></li>`] : []),
+    `<li><a href="/staff/dashboard">${esc(c.t('home.dashboard'))}</a></li>`,
     ...(staff.role === 'admin' ? [`<li><a href="/staff/users">${esc(c.t('home.users'))}</a></li>`] : []),
   ];
   const body = `<p>${esc(c.t('home.who', { name: staff.name, role: c.t(`role.${staff.role}`) }))}</p>
 <h2>${esc(c.t('home.sections'))}</h2>
 <ul class="sections">${sections.join('')}</ul>`;
   return layout(c, c.t('home.title'), body);
-}
-
-const STATE_KEY = { active: 'state.active', 'no-password': 'state.noPassword', disabled: 'state.disabled' } as const;
-
-export function usersPage(c: PageContext, accounts: AccountInfo[]): string {
-  const label = (k: string) => esc(c.t(k));
-  const rows = accounts
-    .map(
-      (a) =>
-        `<tr><td data-label="${label('users.name')}">${esc(a.name)}</td><td data-label="${label('users.role')}">${esc(c.t(`role.${a.role}`))}</td><td data-label="${label('users.state')}">${esc(c.t(STATE_KEY[a.state]))}</td><td data-label="${label('users.created')}"><time datetime="${esc(new Date(a.createdAt).toISOString())}">${esc(new Date(a.createdAt).toISOString().slice(0, 10))}</time></td></tr>`,
-    )
-    .join('\n');
-  const body = `<p class="muted">${esc(c.t('users.cli'))}</p>
-<table><thead><tr><th scope="col">${label('users.name')}</th><th scope="col">${label('users.role')}</th><th scope="col">${label('users.state')}</th><th scope="col">${label('users.created')}</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>`;
-  return layout(c, c.t('users.title'), body);
 }
 
 export function errorPage(c: PageContext, title: string, text: string): string {

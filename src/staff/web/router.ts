@@ -20,8 +20,13 @@ import { ROLES, type Role, type Staff } from '../../hotline/service.js';
 import type { Logger } from '../../log.js';
 import { keyspace } from '../../store/keys.js';
 import { AccountError, MAX_PASSWORD, MIN_PASSWORD, passwordProblem, type StaffAccounts } from '../accounts.js';
+import type { Channel } from '../../channels/port.js';
+import type { CampaignApi, StaffApiDeps } from '../api.js';
+import { accountPages } from './accounts-pages.js';
 import { ASSETS } from './assets.js';
-import { errorPage, homePage, signInPage, usersPage, welcomePage, type PageContext } from './html.js';
+import { broadcastPages } from './broadcasts.js';
+import { dashboardPages } from './dashboard.js';
+import { errorPage, homePage, signInPage, welcomePage, type PageContext } from './html.js';
 import { ConsoleSessions, sameToken, type ConsoleSession } from './sessions.js';
 import { loadConsoleTexts, translator } from './texts.js';
 
@@ -30,6 +35,24 @@ export interface ConsoleDeps {
   prefix: string;
   accounts: StaffAccounts;
   log: Logger;
+  /** Campaigns, as the staff API has them (broadcasts.ts); absent, the broadcast pages say so. */
+  broadcast?: () => Promise<CampaignApi>;
+  /** The dashboard's numbers (dashboard.ts). */
+  metrics?: StaffApiDeps['metrics'];
+  /** The channels this process serves (the WhatsApp Web link's state on the dashboard). */
+  channels?: ReadonlyMap<string, Channel>;
+}
+
+/** What a file of pages (broadcasts.ts, dashboard.ts, accounts-pages.ts) registers its routes with. */
+export interface ConsoleKit {
+  router: Router;
+  /** Only signed-in staff of one of `roles` (a GET without a session goes to sign-in; another role: 403). */
+  requireRole(...roles: Role[]): RequestHandler;
+  /** The page's context: texts in the visitor's language, CSRF token, who is signed in. */
+  page(req: Request, res: Response): PageContext;
+  send(res: Response, status: number, html: string): void;
+  /** Who is signed in (behind requireRole). */
+  staff(res: Response): Staff;
 }
 
 export const SIGN_IN_PER_MINUTE = 10;
@@ -257,12 +280,14 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.redirect(303, '/staff/sign-in?out=1');
   });
 
+  // One kit for every file of pages (broadcasts.ts, dashboard.ts, accounts-pages.ts).
+  const kit: ConsoleKit = { router, requireRole, page, send, staff: (res) => locals(res).staff! };
+  broadcastPages(kit, deps);
+  dashboardPages(kit, deps);
+  accountPages(kit, deps);
+
   router.get('/', requireRole(...ROLES), (req, res) => {
     send(res, 200, homePage(page(req, res), locals(res).staff!));
-  });
-
-  router.get('/users', requireRole('admin'), async (req, res) => {
-    send(res, 200, usersPage(page(req, res), await accounts.list()));
   });
 
   router.use((err: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
