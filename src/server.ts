@@ -107,7 +107,7 @@ async function expressApp(parts: AppParts, log: Logger, healthz: ReturnType<type
   // The web console (after the API, which keeps its own router), loaded with Express: never by a webhook.
   if (parts.console) {
     const { consoleRouter } = await import('./staff/web/router.js');
-    app.use('/staff', consoleRouter({ redis: parts.redis, log, ...parts.console, broadcast: parts.broadcast, metrics: parts.metrics, channels: parts.channels }));
+    app.use('/staff', consoleRouter({ redis: parts.redis, log, hotline: parts.hotline, ...parts.console, broadcast: parts.broadcast, metrics: parts.metrics, channels: parts.channels }));
   }
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -1,69 +1,21 @@
 // The staff web console in a real browser (Debian's Chromium, headless, through playwright-core),
 // against a real server process on real Redis: sign-in links, sign-in, lock-out, CSRF, roles.
 // Screenshots go to test-artifacts/console/ (not committed).
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaffAccounts } from '../../src/staff/accounts.js';
 import { loadConsoleTexts } from '../../src/staff/web/texts.js';
-import { ROOT } from '../helpers/cli.js';
-import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { SECRET, TOKEN } from '../helpers/telegram.js';
-import type { Redis } from 'ioredis';
+import { PASSWORD, SHOTS, startConsoleBrowser, type ConsoleBrowser } from '../helpers/console-browser.js';
 
-const SHOTS = resolve(ROOT, 'test-artifacts/console');
-const PASSWORD = 'a long enough pass phrase';
-const prefix = testPrefix('console');
-let server: ServerProcess;
-let browser: Browser;
-let redis: Redis;
-let accounts: StaffAccounts;
-let ip = 0;
-
-/** A fresh browser profile, seen by the server as coming from its own address (TRUST_PROXY=loopback). */
-async function visitor(lang?: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: server.url, extraHTTPHeaders: { 'X-Forwarded-For': `203.0.113.${++ip}` }, viewport: { width: 390, height: 760 }, ...(lang ? { locale: lang } : {}) });
-  return { context, page: await context.newPage() };
-}
-
-async function signIn(page: Page, name: string, password: string): Promise<void> {
-  await page.goto('/staff/sign-in?lang=en');
-  await page.getByLabel('Name').fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** An account with its password set through its one-time link, as a person would. */
-async function person(name: string, role: 'agent' | 'campaign' | 'admin'): Promise<string> {
-  const token = await accounts.add(name, role);
-  await accounts.setPasswordWithLink(token, PASSWORD);
-  return name;
-}
+let cb: ConsoleBrowser;
+const visitor = () => cb.visitor();
+const signIn: ConsoleBrowser['signIn'] = (...args) => cb.signIn(...args);
+const person: ConsoleBrowser['person'] = (...args) => cb.person(...args);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  redis = plainRedis();
-  accounts = new StaffAccounts(redis, prefix);
-  [server, browser] = await Promise.all([
-    startServerProcess({
-      REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'console-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY,
-      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', TRUST_PROXY: 'loopback',
-    }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
-  ]);
+  cb = await startConsoleBrowser('console');
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-  await server?.exited;
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
+  await cb?.close();
 }, 30_000);
 
 describe('staff console in a browser', () => {
@@ -83,7 +35,7 @@ describe('staff console in a browser', () => {
   });
 
   it('a new admin follows the one-time link, sets a password, sees the home page, signs out and in again', async () => {
-    const token = await accounts.add('ani', 'admin');
+    const token = await cb.accounts.add('ani', 'admin');
     const { context, page } = await visitor();
     await page.goto(`/staff/welcome?token=${token}&lang=en`);
     await page.getByLabel('New password', { exact: true }).fill(PASSWORD);
@@ -91,7 +43,7 @@ describe('staff console in a browser', () => {
     await page.getByRole('button', { name: 'Set password and sign in' }).click();
     await page.waitForURL('**/staff/');
     expect(await page.locator('main').textContent()).toContain('Signed in as ani, role: admin.');
-    expect(await page.locator('main').textContent()).toContain('Hotline queue (coming soon)');
+    expect(await page.getByRole('link', { name: 'Hotline queue' }).getAttribute('href')).toBe('/staff/cases');
     const cookie = (await context.cookies()).find((c) => c.name === 'wsp_staff')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     await page.screenshot({ path: `${SHOTS}/home-en.png`, fullPage: true });
@@ -190,7 +142,7 @@ describe('staff console in a browser', () => {
   });
 
   it('behind an HTTPS proxy (X-Forwarded-Proto: https, trusted) the cookie is __Host-wsp_staff, Secure', async () => {
-    const res = await fetch(`${server.url}/staff/sign-in`, { headers: { 'X-Forwarded-Proto': 'https' } });
+    const res = await fetch(`${cb.server.url}/staff/sign-in`, { headers: { 'X-Forwarded-Proto': 'https' } });
     const cookie = res.headers.getSetCookie().find((c) => c.includes('wsp_staff'))!;
     expect(cookie).toMatch(/^__Host-wsp_staff=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
   });
@@ -201,7 +153,7 @@ describe('staff console in a browser', () => {
   });
 
   it('the staff API still answers 401 without a token', async () => {
-    const res = await fetch(`${server.url}/staff/api/cases`);
+    const res = await fetch(`${cb.server.url}/staff/api/cases`);
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: expect.stringContaining('bearer token') });
   });

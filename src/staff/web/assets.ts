@@ -2,6 +2,7 @@
 // Security Policy allows no inline script or style). Kept here as text: no front-end build step, and
 // the build copies nothing more than the compiled code.
 import { createHash } from 'node:crypto';
+import { CASE_CSS, QUEUE_JS } from './case-assets.js';
 import { PAGES_CSS, PAGES_JS } from './page-assets.js';
 
 const CSS = `
@@ -63,7 +64,8 @@ const asset = (text: string, type: string): Asset => {
 };
 
 export const ASSETS: Record<string, Asset> = {
-  'console.css': asset(CSS + PAGES_CSS, 'text/css; charset=utf-8'),
+  'console.css': asset(CSS + CASE_CSS + PAGES_CSS, 'text/css; charset=utf-8'),
   'console.js': asset(JS, 'text/javascript; charset=utf-8'),
+  'queue.js': asset(QUEUE_JS, 'text/javascript; charset=utf-8'),
   'pages.js': asset(PAGES_JS, 'text/javascript; charset=utf-8'),
 };

@@ -81,9 +81,8 @@ ${csrfField(c)}<input type="hidden" name="token" value="${esc(o.token)}">
 }
 
 export function homePage(c: PageContext, staff: Staff): string {
-  const coming = (key: string) => `<li>${esc(c.t(key))} <span class="muted">(${esc(c.t('home.coming'))})</span></li>`;
   const sections = [
-    ...(staff.role !== 'campaign' ? [coming('home.hotline')] : []),
+    ...(staff.role !== 'campaign' ? [`<li><a href="/staff/cases">${esc(c.t('home.hotline'))}</a></li>`] : []),
     ...(staff.role !== 'agent' ? [`<li><a href="/staff/broadcasts">${esc(c.t('home.broadcasts'))}</a></li>`] : []),
     `<li><a href="/staff/dashboard">${esc(c.t('home.dashboard'))}</a></li>`,
     ...(staff.role === 'admin' ? [`<li><a href="/staff/users">${esc(c.t('home.users'))}</a></li>`] : []),

@@ -16,7 +16,7 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { LANGS, type Lang } from '../../engine/types.js';
-import { ROLES, type Role, type Staff } from '../../hotline/service.js';
+import { ROLES, type HotlineService, type Role, type Staff } from '../../hotline/service.js';
 import type { Logger } from '../../log.js';
 import { keyspace } from '../../store/keys.js';
 import { AccountError, MAX_PASSWORD, MIN_PASSWORD, passwordProblem, type StaffAccounts } from '../accounts.js';
@@ -27,6 +27,7 @@ import { ASSETS } from './assets.js';
 import { broadcastPages } from './broadcasts.js';
 import { dashboardPages } from './dashboard.js';
 import { errorPage, homePage, signInPage, welcomePage, type PageContext } from './html.js';
+import { casePages } from './cases.js';
 import { ConsoleSessions, sameToken, type ConsoleSession } from './sessions.js';
 import { loadConsoleTexts, translator } from './texts.js';
 
@@ -41,6 +42,8 @@ export interface ConsoleDeps {
   metrics?: StaffApiDeps['metrics'];
   /** The channels this process serves (the WhatsApp Web link's state on the dashboard). */
   channels?: ReadonlyMap<string, Channel>;
+  /** The hotline: the queue and case pages (cases.ts), for agents and admins. */
+  hotline?: HotlineService;
 }
 
 /** What a file of pages (broadcasts.ts, dashboard.ts, accounts-pages.ts) registers its routes with. */
@@ -280,11 +283,12 @@ export function consoleRouter(deps: ConsoleDeps): Router {
     res.redirect(303, '/staff/sign-in?out=1');
   });
 
-  // One kit for every file of pages (broadcasts.ts, dashboard.ts, accounts-pages.ts).
+  // One kit for every file of pages (the hotline's cases.ts; broadcasts.ts, dashboard.ts, accounts-pages.ts).
   const kit: ConsoleKit = { router, requireRole, page, send, staff: (res) => locals(res).staff! };
   broadcastPages(kit, deps);
   dashboardPages(kit, deps);
   accountPages(kit, deps);
+  casePages(kit, deps);
 
   router.get('/', requireRole(...ROLES), (req, res) => {
     send(res, 200, homePage(page(req, res), locals(res).staff!));
