@@ -54,7 +54,8 @@ export interface Campaign extends Required<Omit<CampaignInput, 'at' | 'media'>> 
 }
 
 /** Counted by the campaign's run: recipients fixed at the start, then what became of each. */
-export const COUNTS = ['targets', 'queued', 'duplicate', 'gone', 'opted_out_since', 'no_text', 'unreadable', 'weekly_cap', 'waiting_quiet_hours'] as const;
+/** withheld: the person is in safety mode (someone else may read their phone): nothing is sent to them unasked. */
+export const COUNTS = ['targets', 'queued', 'duplicate', 'gone', 'withheld', 'opted_out_since', 'no_text', 'unreadable', 'weekly_cap', 'waiting_quiet_hours'] as const;
 export type CampaignCount = (typeof COUNTS)[number];
 /**
  * Counted by the outbox as the platforms answer (every channel together): sent (written to the

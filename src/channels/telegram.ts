@@ -48,6 +48,8 @@ export interface TelegramBody {
   callback?: string;
   /** A photo's or image file's file_id and what Telegram said of it: fetched when the message is handled. */
   picture?: TelegramPicture;
+  /** The message's id in its chat (a person in safety mode: deleted with the conversation on the exit word). */
+  mid?: number;
 }
 
 const ACCEPTED = {
@@ -107,6 +109,7 @@ export function updateToBody(u: Update): TelegramBody | null {
     if (!isObject(m.from) || m.from.is_bot === true || m.from.id !== m.chat.id) return null;
     const said = m.text !== undefined ? m.text : m.caption;
     const body: TelegramBody = { kind: 'message', chat: m.chat.id, user: String(m.chat.id) };
+    if (Number.isSafeInteger(m.message_id)) body.mid = m.message_id as number;
     if (typeof said === 'string') body.text = said.slice(0, MAX_TEXT);
     const media = mediaOf(m) ?? (typeof said === 'string' ? undefined : 'other');
     if (media) body.media = media;
@@ -153,7 +156,17 @@ export interface TelegramMessage {
   parse_mode: 'HTML';
   link_preview_options: { is_disabled: true };
   reply_markup?: { inline_keyboard: InlineKeyboardButton[][] };
+  /** Safety mode: no sound, and not forwardable or savable; its id is kept to delete it on the exit word. */
+  disable_notification?: true;
+  protect_content?: true;
 }
+
+/** What the outbox keeps for the exit word on Telegram: delete the conversation's messages (see TelegramChannel.clear). */
+export const CLEAR_CHAT = '{"clear_chat":true}';
+/** In a message's JSON: sent in safety mode (its id is kept). */
+const PROTECTED = '"protect_content":true';
+/** Telegram lets a bot delete messages of a private chat for 48 hours; at most 100 in one deleteMessages. */
+const DELETE_BATCH = 100;
 
 /** One reply as Telegram messages: escaped HTML pieces; the buttons go with the last piece. */
 export function renderTelegram(reply: Outbound): TelegramMessage[] {
@@ -161,6 +174,10 @@ export function renderTelegram(reply: Outbound): TelegramMessage[] {
   return pieces.map((piece, i) => {
     const msg: TelegramMessage = { text: escapeHtml(piece), parse_mode: 'HTML', link_preview_options: { is_disabled: true } };
     if (i === pieces.length - 1 && reply.choices?.length) msg.reply_markup = inlineKeyboard(reply);
+    if (reply.quiet) {
+      msg.disable_notification = true;
+      msg.protect_content = true;
+    }
     return msg;
   });
 }
@@ -175,7 +192,10 @@ function inlineKeyboard(reply: Outbound): { inline_keyboard: InlineKeyboardButto
  * (and the buttons), or, when the text is longer than a caption may be (1024 characters), the file
  * alone and then the text as renderTelegram makes it. Without a file: renderTelegram's messages.
  */
-export function renderTelegramReply(reply: Outbound): (TelegramMessage | TelegramMediaMessage)[] {
+export function renderTelegramReply(reply: Outbound): (TelegramMessage | TelegramMediaMessage | { clear_chat: true })[] {
+  // The exit word: the bot deletes what it can of the conversation, and says nothing (its text says
+  // how to clear a chat by hand, for platforms where a bot cannot).
+  if (reply.clear) return [{ clear_chat: true }];
   if (!reply.media) return renderTelegram(reply);
   const text = reply.text ?? '';
   // Counted in UTF-16 units, never fewer than the characters Telegram counts.
@@ -248,7 +268,7 @@ export class BotApiSender {
   /** Sends a message already in JSON (as the outbox keeps it), adding the chat without parsing it. */
   sendJson(chatId: number, json: string, hooks?: SendHooks): Promise<SendResult> {
     const body = json.length > 2 ? `{"chat_id":${chatId},${json.slice(1)}` : `{"chat_id":${chatId}}`;
-    return this.post(this.base, body, hooks);
+    return this.post(this.base, body, hooks, json.includes(PROTECTED));
   }
 
   /** answerCallbackQuery: the pressed button stops showing that it is waiting. */
@@ -267,10 +287,13 @@ export class BotApiSender {
     return this.exchange(url, body, contentType, hooks, true);
   }
 
-  private async post(url: URL, body: string, hooks?: SendHooks): Promise<SendResult> {
-    const r = await this.exchange(url, body, 'application/json', hooks, false);
+  /** `keepId`: the message's id is read from the answer (ref), for a message to be deleted later. */
+  private async post(url: URL, body: string, hooks?: SendHooks, keepId = false): Promise<SendResult> {
+    const r = await this.exchange(url, body, 'application/json', hooks, keepId);
     if ('error' in r) return { ok: false, kind: 'transient', reason: r.error };
-    return r.status === 200 ? { ok: true } : classify(r.status, r.json);
+    if (r.status !== 200) return classify(r.status, r.json);
+    const id = (r.json as { result?: { message_id?: unknown } } | null)?.result?.message_id;
+    return keepId && Number.isSafeInteger(id) ? { ok: true, ref: String(id) } : { ok: true };
   }
 
   /** One request. A 200's body is read only when `answer200` (sendMessage's is not needed). */
@@ -444,6 +467,7 @@ export class TelegramChannel implements Channel {
       });
     }
     const inbound: Inbound = { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
+    if (b.mid !== undefined) inbound.ref = String(b.mid);
     if (b.picture) inbound.picture = telegramPicture(b.picture, this.s.TELEGRAM_API_ROOT, this.s.TELEGRAM_BOT_TOKEN!);
     return inbound;
   }
@@ -455,6 +479,7 @@ export class TelegramChannel implements Channel {
   send(to: string, message: string, hooks?: SendHooks): Promise<SendResult> {
     const chat = Number(to);
     if (!Number.isSafeInteger(chat)) return Promise.resolve({ ok: false, kind: 'gone', reason: `not a Telegram chat id: ${to.slice(0, 20)}` });
+    if (message === CLEAR_CHAT) return this.clear(to, chat);
     if (message.startsWith(MEDIA_JSON_START)) {
       let msg: TelegramMediaMessage;
       try {
@@ -464,7 +489,38 @@ export class TelegramChannel implements Channel {
       }
       return this.media.send(chat, msg, hooks);
     }
-    return this.api.sendJson(chat, message, hooks);
+    const sent = this.api.sendJson(chat, message, hooks);
+    if (!message.includes(PROTECTED)) return sent;
+    // Safety mode: its id is kept, to delete it on the exit word. Not kept (Redis away): it stays.
+    return sent.then(async (r) => {
+      if (r.ok && r.ref) await this.recipients.keepTrail(TELEGRAM, to, [r.ref]).catch((e: Error) => this.log.warn({ err: e.message }, 'could not keep a message id for the exit word'));
+      return r;
+    });
+  }
+
+  /**
+   * The exit word: deletes the messages of the conversation kept since safety mode began (the bot's
+   * and the person's; Telegram lets a bot delete both in a private chat, for 48 hours), in batches of
+   * 100. Messages Telegram no longer has or will not delete are skipped by it. The ids are forgotten
+   * once deleted; a failure that may pass leaves them for the next try.
+   */
+  private async clear(to: string, chat: number): Promise<SendResult> {
+    let ids: string[];
+    try {
+      ids = await this.recipients.trailOf(TELEGRAM, to);
+    } catch (e) {
+      return { ok: false, kind: 'transient', reason: `could not read the conversation's message ids: ${(e as Error).message}` };
+    }
+    for (let i = 0; i < ids.length; i += DELETE_BATCH) {
+      const batch = ids.slice(i, i + DELETE_BATCH).map(Number);
+      const r = await this.api.call('deleteMessages', JSON.stringify({ chat_id: chat, message_ids: batch }), 'application/json');
+      if ('error' in r) return { ok: false, kind: 'transient', reason: r.error };
+      const result = classify(r.status, r.json);
+      // Too old or already gone: nothing more can be done about those; the rest is tried again later.
+      if (!result.ok && result.kind !== 'permanent') return result;
+    }
+    await this.recipients.dropTrail(TELEGRAM, to, ids.length).catch(() => undefined);
+    return { ok: true };
   }
 
   mediaProblem(media: MediaRef): string | null {

@@ -16,7 +16,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), existsSync(
 export const ENTRY_FLOW = 'welcome';
 export const MENU_FLOW = 'main';
 /** Flows the global intents run; `offer` checks a job offer pasted anywhere (its start step takes the text). */
-export const INTENT_FLOWS = { emergency: 'emergency', language: 'language', stop: 'stop', forget: 'forget', offer: 'check-offer', subscription: 'subscribe' } as const;
+export const INTENT_FLOWS = { emergency: 'emergency', language: 'language', stop: 'stop', forget: 'forget', offer: 'check-offer', subscription: 'subscribe', safety: 'safety' } as const;
 
 export interface Content {
   bundle: Bundle;

@@ -24,7 +24,20 @@ export interface Outbound {
    * closing line).
    */
   plain?: string;
+  /** Safety mode: no notification sound, not forwardable or savable where the platform allows; kept track of to be cleared. */
+  quiet?: boolean;
+  /**
+   * The exit word: a platform that lets the bot delete the conversation's messages does so (and
+   * sends nothing); elsewhere `text` (how to clear the chat) is sent.
+   */
+  clear?: boolean;
 }
+
+/** Where a text's safety-mode variant lives: the same key under this prefix. */
+export const SAFE_PREFIX = 'safe.';
+
+/** Indonesia: where the police line is for. */
+const HOME = 'ID';
 
 const CHANNEL_ICON = { phone: '📞', whatsapp: '💬', url: '🌐', email: '✉️', sms: '📩' } as const;
 
@@ -49,7 +62,7 @@ export class Renderer {
 
   say(lang: Lang, s: Say): string {
     if ('key' in s && s.vars) return this.texts.t(lang, s.key, s.vars);
-    const id = `${lang}|${'key' in s ? s.key : 'contacts' in s ? `c:${s.contacts.join(',')}` : `f:${s.facts.join(',')}`}`;
+    const id = `${lang}|${'key' in s ? s.key : 'contacts' in s ? `c:${s.near ?? ''}:${s.contacts.join(',')}` : `f:${s.facts.join(',')}`}`;
     let text = this.cache.get(id);
     if (text === undefined) {
       text = this.uncached(lang, s);
@@ -61,11 +74,8 @@ export class Renderer {
   private uncached(lang: Lang, s: Say): string {
     if ('key' in s) return this.texts.t(lang, s.key);
     if ('contacts' in s) {
-      return s.contacts
-        .map((id) => this.data.contacts.get(id))
-        .filter((c): c is Contact => !!c)
-        .map((c) => this.contact(lang, c))
-        .join('\n\n');
+      const listed = s.contacts.map((id) => this.data.contacts.get(id)).filter((c): c is Contact => !!c);
+      return [...new Set([...this.nearby(s.near), ...listed])].map((c) => this.contact(lang, c)).join('\n\n');
     }
     return s.facts
       .map((id) => this.data.facts.get(id))
@@ -74,8 +84,30 @@ export class Renderer {
       .join('\n\n');
   }
 
+  /**
+   * The contacts for where the person is, shown before the others: in Indonesia, its police line
+   * (shown only there); abroad, the Indonesian missions in that country (embassy first, then
+   * consulates, as listed in data/contacts.yaml). Nothing when the place is unknown.
+   */
+  nearby(near: string | null | undefined): Contact[] {
+    if (!near) return [];
+    const all = [...this.data.contacts.values()];
+    if (near === HOME) return all.filter((c) => c.topics.includes('police') && (!c.country || c.country === HOME));
+    return all.filter((c) => c.country === near);
+  }
+
+  /** In safety mode a text with a short, neutral variant (locales/<lang>/safe.json, same key under "safe.") says that instead. */
+  private neutral(lang: Lang, s: Say): Say {
+    if (!('key' in s)) return s;
+    const safe = `${SAFE_PREFIX}${s.key}`;
+    return this.texts.has(lang, safe) ? { ...s, key: safe } : s;
+  }
+
   reply(lang: Lang, r: Reply): Outbound {
-    const out: Outbound = { text: r.say.map((s) => this.say(lang, s)).join('\n\n') };
+    const says = r.quiet ? r.say.map((s) => this.neutral(lang, s)) : r.say;
+    const out: Outbound = { text: says.map((s) => this.say(lang, s)).join('\n\n') };
+    if (r.quiet) out.quiet = true;
+    if (r.clear) out.clear = true;
     if (r.choices) {
       out.choices = r.choices.map((c) => ({ id: c.id, label: this.say(lang, { key: c.label }) }));
       out.turn = r.turn;

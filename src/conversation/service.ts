@@ -50,6 +50,8 @@ export interface Inbound {
    * offer, with the caption. Not JSON: built by the channel from its delivery each time it is handled.
    */
   picture?: PictureSource;
+  /** The platform's id of the message in its chat, where it has one (safety mode deletes it on the exit word). */
+  ref?: string;
 }
 
 export interface Handled {
@@ -90,7 +92,7 @@ const MAX_EFFECT_ROUNDS = 8;
 const LOCK_WAIT_MS = 10_000;
 
 /** Texts this module shows. */
-export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'conversation.flood', 'conversation.picture_reading', 'contacts.channel.*', 'contacts.hours', 'contacts.source'] as const;
+export const CONVERSATION_KEYS = ['conversation.try_again', 'conversation.delayed', 'conversation.flood', 'conversation.picture_reading', 'contacts.channel.*', 'contacts.hours', 'contacts.source', 'safe.*'] as const;
 
 // C0 controls except tab and newline, DEL, and C1 controls: binary garbage, not text.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
@@ -279,6 +281,8 @@ export class ConversationService {
         erase: false,
       };
       let result = step(this.content.bundle, session, input);
+      // Safety mode (before or after this message): its id is kept, so the exit word can delete it too.
+      if (inbound.ref && this.recipients && (session.safety || result.session.safety)) await this.recipients.keepTrail(inbound.channel, inbound.userId, [inbound.ref]);
       const items: OutboxItem[] = [];
       let urgent = false;
       const collect = () => {

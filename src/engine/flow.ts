@@ -57,7 +57,7 @@ export interface Bundle {
    * from anywhere. Without it, such a mark is ignored. `subscription`: the flow "/status" (what one is
    * subscribed to) runs; without it, those words are no command.
    */
-  intents: { emergency: string; language: string; stop: string; forget: string; offer?: string; subscription?: string };
+  intents: { emergency: string; language: string; stop: string; forget: string; offer?: string; subscription?: string; safety?: string };
   countries: readonly Country[];
   /** The provinces of Indonesia (the `region` input). */
   regions: readonly Region[];

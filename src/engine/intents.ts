@@ -1,7 +1,7 @@
 // Global intents: matched before the current step, at any step, in both languages, with typos.
 import { closestTypo, nearly, squash, tokens, typoTargets } from './text.js';
 
-export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start' | 'subscription';
+export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start' | 'subscription' | 'safety' | 'exit';
 
 /** Whole-message phrases, per intent (squashed form is computed once below). */
 const PHRASES: Record<Intent, string[]> = {
@@ -16,13 +16,18 @@ const PHRASES: Record<Intent, string[]> = {
   start: ['start', 'mulai', 'mulai lagi', 'restart'],
   // What one is subscribed to (the alerts), not the status of a report: that is a menu item.
   subscription: ['status langganan', 'langganan saya', 'cek langganan', 'my subscription', 'subscription status', 'my subscriptions'],
+  // Safety mode (someone else may read this phone): switched on and off in its own flow.
+  safety: ['mode aman', 'safety mode', 'safe mode', 'mode rahasia'],
+  // The exit word of safety mode (only there: elsewhere these are ordinary words). One letter, quick to
+  // type and meaning nothing to someone looking over a shoulder.
+  exit: ['x', 'xx', 'hapus chat', 'clear chat'],
 };
 
 const COMMANDS: Record<string, Intent> = {
   '/start': 'start', '/menu': 'menu', '/bahasa': 'language', '/language': 'language', '/lang': 'language',
   '/stop': 'stop', '/hapus': 'forget', '/delete': 'forget', '/help': 'emergency', '/tolong': 'emergency',
   '/darurat': 'emergency', '/sos': 'emergency', '/status': 'subscription', '/langganan': 'subscription', '/unsubscribe': 'stop',
-  '/berhenti': 'stop',
+  '/berhenti': 'stop', '/aman': 'safety', '/safe': 'safety', '/x': 'exit',
 };
 
 /** Emergency words, as whole words: these spellings, or a typo of the longer ones that keeps the first letter. */

@@ -10,7 +10,8 @@ const VarsSchema = z.record(z.union([z.string(), z.number(), z.boolean()]));
 export const SayItem = z.union([
   z.string().min(1),
   z.object({ key: z.string().min(1), vars: VarsSchema.optional() }).strict(),
-  z.object({ contacts: z.array(z.string().min(1)).min(1) }).strict(),
+  // near: "$var" holding where the person is (a country code): that country's missions first.
+  z.object({ contacts: z.array(z.string().min(1)).min(1), near: z.string().regex(/^\$[a-z_][a-z0-9_.]*$/i).optional() }).strict(),
   z.object({ facts: z.array(z.string().min(1)).min(1) }).strict(),
 ]);
 export type SayItem = z.infer<typeof SayItem>;

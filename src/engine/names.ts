@@ -5,7 +5,7 @@ export function varRef(value: unknown): string | undefined {
   return typeof value === 'string' && value.startsWith('$') ? value.slice(1) : undefined;
 }
 /** Session fields a flow can read and set besides its variables. */
-export const SESSION_FIELDS = ['lang', 'consent'] as const;
+export const SESSION_FIELDS = ['lang', 'consent', 'safety'] as const;
 
 /** A `next` that ends this flow: back to the caller, or to the main menu. */
 export const TARGET_END = '@end';

@@ -32,6 +32,9 @@ function mediaSays(kind: MediaKind): Say[] {
   return [{ key: `engine.media.${known}` }, { key: 'engine.media.can' }];
 }
 
+/** The variable where the emergency screen keeps where the person is (a country code): alerts use it too. */
+export const HERE_VAR = 'here';
+
 export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
 export const MAX_FAILURES = 3;
 /** Ways back kept at most (flows calling flows, interruptions). */
@@ -89,6 +92,10 @@ class Run implements Runtime {
         vars[k] = ref === undefined ? v : (this.get(ref) ?? '');
       }
       return { key: item.key, vars };
+    }
+    if ('contacts' in item && item.near !== undefined) {
+      const place = this.get(varRef(item.near)!);
+      return { contacts: item.contacts, near: typeof place === 'string' ? place : null };
     }
     return item as Say;
   }
@@ -151,7 +158,9 @@ class Run implements Runtime {
 
   alert(): void {
     this.urgent = true;
-    this.say([{ key: 'engine.emergency_alert' }, { contacts: [...this.bundle.emergencyContacts] }]);
+    // Where the person said they are (the emergency screen's question): that country's missions first.
+    const here = this.session.vars[HERE_VAR];
+    this.emit([{ key: 'engine.emergency_alert' }, { contacts: [...this.bundle.emergencyContacts], near: typeof here === 'string' ? here : null }]);
     this.close();
   }
 
@@ -212,12 +221,18 @@ class Run implements Runtime {
       this.session.consent = value === true;
       return;
     }
+    if (name === 'safety') {
+      if (value === true) this.session.safety = true;
+      else delete this.session.safety;
+      return;
+    }
     this.session.vars[name] = value;
   }
 
   get(name: string): Value | undefined {
     if (name === 'lang') return this.session.lang;
     if (name === 'consent') return this.session.consent;
+    if (name === 'safety') return this.session.safety === true;
     return this.session.vars[name];
   }
 
@@ -287,9 +302,21 @@ class Run implements Runtime {
   intent(intent: Intent): void {
     const s = this.session;
     switch (intent) {
+      case 'exit':
+        // Ends the conversation at once: nothing of it is kept (only the language, the consent and
+        // safety mode itself), and the chat is cleared where the platform lets the bot.
+        s.at = null;
+        s.stack = [];
+        s.vars = {};
+        s.pending = null;
+        delete s.heldOffer;
+        this.close();
+        this.replies.push({ say: [{ key: 'engine.exit.manual' }], clear: true });
+        return;
       case 'emergency':
       case 'language':
       case 'forget':
+      case 'safety':
       case 'subscription': {
         const flow = this.bundle.intents[intent];
         if (!flow) return this.restart();
@@ -341,6 +368,8 @@ class Run implements Runtime {
     }
     // Without a flow for it, "/status" is no command: the text is the step's to handle.
     if (intent === 'subscription' && !this.bundle.intents.subscription) intent = null;
+    // The exit word means something only in safety mode; elsewhere "x" is just what was typed.
+    if ((intent === 'exit' && !s.safety) || (intent === 'safety' && !this.bundle.intents.safety)) intent = null;
     if (intent) return this.intent(intent);
     if (held !== undefined && this.answerHeld(input, held)) return;
     const offer = !telling && input.kind === 'text' && input.offer === true && this.bundle.intents.offer !== undefined ? input.text : undefined;
@@ -509,6 +538,8 @@ export function step(bundle: Bundle, session: Session, input: Input): StepResult
 /** The turn's result. Transient variables end with it: they are never in a session step() returns. */
 function finish(bundle: Bundle, run: Run): StepResult {
   dropTransient(bundle, run.session);
+  // In safety mode every message is quiet: silent, not forwardable, in its neutral wording.
+  if (run.session.safety) for (const r of run.replies) r.quiet = true;
   return { session: run.session, replies: run.replies, effects: run.effects, urgent: run.urgent };
 }
 
@@ -520,6 +551,7 @@ export const ENGINE_KEYS: readonly string[] = [
   'engine.error',
   'engine.welcome_back',
   'engine.emergency_alert',
+  'engine.exit.manual',
   'engine.hint.choice',
   ...INPUT_TYPES.map((t) => `engine.hint.${t}`),
   ...OFFER_CHOICES.map((c) => c.label),

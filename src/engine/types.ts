@@ -36,6 +36,12 @@ export interface Session {
    * offer is never kept anywhere else. The only way to keep it shorter would be not to ask.
    */
   heldOffer?: string;
+  /**
+   * Safety mode (someone else may read this phone): Waspada never writes first (no alerts, no status
+   * pushes), keeps its messages short and neutral, and the exit word ends the conversation and clears
+   * what can be cleared. Set by the person (or by an urgent report that found it unsafe to write).
+   */
+  safety?: boolean;
 }
 
 /** What a message carried instead of text (its caption, if any, is the text). */
@@ -81,7 +87,12 @@ export type Input =
 /** One piece of content to show. Keys are i18n keys; contacts and facts come from reviewed data files. */
 export type Say =
   | { key: string; vars?: Vars }
-  | { contacts: string[] }
+  /**
+   * Contacts from data/contacts.yaml. `near`: where the person is (ISO-2 code, resolved from a session
+   * variable; null when unknown): that country's Indonesian missions are shown first, and for Indonesia
+   * its police line (which is shown nowhere else).
+   */
+  | { contacts: string[]; near?: string | null }
   | { facts: string[] };
 
 /** One message to send; choices (if any) are attached to it. */
@@ -112,6 +123,13 @@ export interface Reply {
   campaign?: boolean;
   /** The message's own words without the standard framing (see Outbound.plain). */
   plain?: string;
+  /** Safety mode: sent silently, protected from forwarding, short neutral wording (see Session.safety). */
+  quiet?: boolean;
+  /**
+   * The exit word: clears the conversation where the platform lets the bot (Telegram: deletes the
+   * messages of this conversation it kept track of); elsewhere says how to clear the chat.
+   */
+  clear?: boolean;
 }
 
 /** Work the engine asks the caller to do; the result comes back as an `effect` input. */

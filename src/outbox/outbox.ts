@@ -59,7 +59,7 @@ export interface TagCounts {
 }
 const TAG_OUTCOMES = ['sent', 'failed', 'gone', 'expired', 'in_doubt'] as const;
 
-export type DeliverResult = 'queued' | 'duplicate' | 'gone';
+export type DeliverResult = 'queued' | 'duplicate' | 'gone' | 'withheld';
 
 /** A delivery made ready to be queued inside another module's Redis script (see AlsoWrite). */
 export interface PreparedDelivery {

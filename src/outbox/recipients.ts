@@ -16,7 +16,25 @@ export interface Recipients {
   goneSince(channel: string, user: string): Promise<number | null>;
   /** Drops marks older than the retention; returns how many. */
   purge(channels: readonly string[]): Promise<number>;
+  /**
+   * Safety mode on or off: while on, the outbox withholds every message the person did not ask for
+   * (alerts, status pushes, staff messages). Off also on "delete my data" (the mark names the person).
+   */
+  setSafety(channel: string, user: string, on: boolean): Promise<void>;
+  inSafety(channel: string, user: string): Promise<boolean>;
+  /** Safety mode: platform ids of the conversation's messages (the bot's and the person's), to clear it on the exit word. */
+  keepTrail(channel: string, user: string, refs: readonly string[]): Promise<void>;
+  trailOf(channel: string, user: string): Promise<string[]>;
+  /** The first `n` ids were dealt with (deleted): forgets them. */
+  dropTrail(channel: string, user: string, n: number): Promise<void>;
 }
+
+/**
+ * How long a message id is kept for the exit word: Telegram lets a bot delete a private chat's
+ * messages for 48 hours. At most TRAIL_KEPT (the newest).
+ */
+export const TRAIL_TTL_S = 48 * 3600;
+export const TRAIL_KEPT = 500;
 
 export class RedisRecipients implements Recipients {
   constructor(
@@ -38,6 +56,30 @@ export class RedisRecipients implements Recipients {
     return score === null ? null : Number(score);
   }
 
+  async setSafety(channel: string, user: string, on: boolean): Promise<void> {
+    const k = this.keys.outbox(channel);
+    if (on) await this.redis.sadd(k.safe, user);
+    else await this.redis.multi().srem(k.safe, user).del(k.trail(user)).exec();
+  }
+
+  async inSafety(channel: string, user: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.outbox(channel).safe, user)) === 1;
+  }
+
+  async keepTrail(channel: string, user: string, refs: readonly string[]): Promise<void> {
+    if (!refs.length) return;
+    const key = this.keys.outbox(channel).trail(user);
+    await this.redis.multi().rpush(key, ...refs).ltrim(key, -TRAIL_KEPT, -1).expire(key, TRAIL_TTL_S).exec();
+  }
+
+  async trailOf(channel: string, user: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.outbox(channel).trail(user), 0, -1);
+  }
+
+  async dropTrail(channel: string, user: string, n: number): Promise<void> {
+    if (n > 0) await this.redis.ltrim(this.keys.outbox(channel).trail(user), n, -1);
+  }
+
   async purge(channels: readonly string[]): Promise<number> {
     const before = this.now() - GONE_RETENTION_MS;
     const removed = await Promise.all(channels.map((c) => this.redis.zremrangebyscore(this.keys.outbox(c).gone, '-inf', before)));
@@ -48,6 +90,7 @@ export class RedisRecipients implements Recipients {
 /** The same registry in memory (the demo and the terminal chat keep nothing). */
 export class MemoryRecipients implements Recipients {
   private readonly gone = new Map<string, number>();
+  private readonly safe = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -62,6 +105,25 @@ export class MemoryRecipients implements Recipients {
   async goneSince(channel: string, user: string): Promise<number | null> {
     return this.gone.get(`${channel}:${user}`) ?? null;
   }
+
+  async setSafety(channel: string, user: string, on: boolean): Promise<void> {
+    if (on) this.safe.add(`${channel}:${user}`);
+    else this.safe.delete(`${channel}:${user}`);
+  }
+
+  async inSafety(channel: string, user: string): Promise<boolean> {
+    return this.safe.has(`${channel}:${user}`);
+  }
+
+  async keepTrail(): Promise<void> {
+    // In memory (the terminal chat): nothing to delete afterwards.
+  }
+
+  async trailOf(): Promise<string[]> {
+    return [];
+  }
+
+  async dropTrail(): Promise<void> {}
 
   async purge(): Promise<number> {
     const before = this.now() - GONE_RETENTION_MS;

@@ -91,7 +91,7 @@ end
  * When the chat had nothing waiting, its rate and the channel's allow a message now and no more
  * urgent message is due for anyone else, the first message is given at once to the sender named by
  * its claim token (it has the message in hand: no claim, no read back). Returns 'claimed', 'queued',
- * 'duplicate' (the key was seen) or 'gone'.
+ * 'duplicate' (the key was seen), 'gone', or 'withheld' (a push to someone in safety mode: see outboxKeys' safe).
  */
 export const ENQUEUE_FN = `
 local function enqueue(k, a)
@@ -103,6 +103,8 @@ local function enqueue(k, a)
     redis.call('ZREM', gone, chat)
   elseif redis.call('ZSCORE', gone, chat) then
     return 'gone'
+  elseif redis.call('SISMEMBER', base .. 'safe', chat) == 1 then
+    return 'withheld'
   end
   if ARGV[a + 3] ~= '' and not redis.call('SET', base .. 'k:' .. ARGV[a + 3], '1', 'NX', 'EX', ARGV[a + 4]) then return 'duplicate' end
   local wasIdle = idle(chat)

@@ -76,6 +76,14 @@ function hotlineKeys(base: string) {
     pushes: `${base}pushes`,
     /** The case a message opened (id | sealed secret), for two days. */
     once: (key: string) => `${base}once:${key}`,
+    /**
+     * Duplicate reports (src/hotline/duplicates.ts): a set of the cases sharing one keyed hash (of a
+     * name and country, a recruiter's contact, a passport number: never the value); a case's own
+     * hashes (hash → what it stands for); the cases linked to it.
+     */
+    dup: (hash: string) => `${base}dup:${hash}`,
+    dupOf: (id: string) => `${base}dupof:${id}`,
+    links: (id: string) => `${base}links:${id}`,
   };
 }
 
@@ -195,6 +203,13 @@ function outboxKeys(base: string) {
     tags: `${base}tags`,
     /** The recipient registry: people the platform says are gone (blocked us), by when. */
     gone: `${base}gone`,
+    /**
+     * People in safety mode (someone else may read their phone): nothing is sent to them unasked (no
+     * alerts, status pushes or staff messages); replies to what they write still go.
+     */
+    safe: `${base}safe`,
+    /** Per chat: the platform's ids of the messages of a safety-mode conversation, to clear it on the exit word. */
+    trail: (chat: string) => `${base}trail:${chat}`,
     /** An idempotency key: a delivery with a key already seen is not queued again. */
     key: (k: string) => `${base}k:${k}`,
     /** A chat's messages of one priority, in order: "<queued at µs>|<attempts>|[#<tag>|]<sealed platform message JSON>". */

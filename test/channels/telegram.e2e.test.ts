@@ -104,7 +104,9 @@ describe('Telegram through the webhook', () => {
       ['2', t('id', 'guide.menu.prompt')],
       ['7', t('id', 'guide.country.ask')],
       ['tolong', t('id', 'emergency.intro')],
-      ['1', t('id', 'guide.country.ask')],
+      // Where they are: the embassy there first; then "continue" (2) goes back to the question.
+      ['Kamboja', 'KBRI Phnom Penh'],
+      ['2', t('id', 'guide.country.ask')],
       ['Kamboja', t('id', 'guide.country.no_agreement')],
       ['language', t('id', 'language.ask')],
       ['2', t('en', 'guide.country.no_agreement')],

@@ -77,7 +77,7 @@ describe('typed answers on the real flows', () => {
     // "negara tujuan" -> "engara tuan" (squashed): a swap and two deletions.
     expect(matchChoice(rt, choicesAt('guide.menu'), 'engara tuuan')).toBeUndefined();
     // "menu utama" -> "menutamba" (squashed): two deletions and an insertion.
-    expect(matchChoice(rt, choicesAt('emergency.start'), 'menuutamba')).toBeUndefined();
+    expect(matchChoice(rt, choicesAt('emergency.choose'), 'menuutamba')).toBeUndefined();
   });
 });
 

@@ -121,6 +121,8 @@ export interface FakeTelegram {
   media(chatId?: number | string): FakeMediaSend[];
   /** Everything one chat received (texts and media), in order. */
   received(chatId: number | string): FakeReceived[];
+  /** Message ids deleted in a chat by deleteMessage(s), in order (ids the fake did not know are there too: Telegram skips them). */
+  deleted(chatId: number | string): number[];
   /** Forgets every file_id issued: sending by one of them then fails as with an unknown file_id. */
   forgetFiles(): void;
   /**
@@ -599,6 +601,7 @@ class FakeTelegramServer implements FakeTelegram {
   private recent: number[] = [];
   private readonly blocked = new Set<string>();
   private readonly messages = new Map<string, StoredMessage>();
+  private readonly deletedByChat = new Map<string, number[]>();
   private readonly chatBuckets = new Map<string, Bucket>();
   private globalBucket: Bucket | null = null;
   private updates: any[] = [];
@@ -654,6 +657,10 @@ class FakeTelegramServer implements FakeTelegram {
   get webhook(): FakeWebhook | null {
     if (!this.hook) return null;
     return this.hook.secret === undefined ? { url: this.hook.url } : { url: this.hook.url, secret: this.hook.secret };
+  }
+
+  deleted(chatId: number | string): number[] {
+    return (this.deletedByChat.get(String(chatId)) ?? []).slice();
   }
 
   sent(chatId?: number | string): any[] {
@@ -1144,6 +1151,24 @@ class FakeTelegramServer implements FakeTelegram {
       return this.edit(body, true);
     },
 
+    // Bot API 7.0: 1 to 100 ids of one chat; ids that cannot be found (or deleted) are skipped.
+    deletemessages(body) {
+      const chat = this.chatKey(body);
+      if ('status' in chat) return chat;
+      const ids = Array.isArray(body.message_ids) ? (body.message_ids as unknown[]) : null;
+      if (!ids || ids.length === 0) return badRequest('message identifiers are not specified');
+      if (ids.length > 100) return badRequest('too many message identifiers specified');
+      if (!ids.every((x) => Number.isSafeInteger(x) && (x as number) > 0)) return badRequest('message identifier is not specified');
+      if (this.blocked.has(chat.key)) return fail(403, FORBIDDEN_BLOCKED);
+      let list = this.deletedByChat.get(chat.key);
+      if (!list) this.deletedByChat.set(chat.key, (list = []));
+      for (const id of ids as number[]) {
+        this.messages.delete(`${chat.key}:${id}`);
+        list.push(id);
+      }
+      return ok(true);
+    },
+
     editmessagereplymarkup(body) {
       return this.edit(body, false);
     },
@@ -1478,7 +1503,7 @@ class FakeTelegramServer implements FakeTelegram {
 const CANONICAL = new Map(
   [
     'getMe', 'getFile', 'sendMessage', 'sendPhoto', 'sendVideo', 'sendChatAction', 'answerCallbackQuery', 'editMessageText', 'editMessageReplyMarkup',
-    'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
+    'deleteMessages', 'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
   ].map((m) => [m.toLowerCase(), m]),
 );
 

@@ -106,12 +106,12 @@ describe('reporting a missing relative', () => {
   it('the family sees the stage and the notes staff share, never internal ones', async () => {
     await hotline.claim(admin, id);
     await hotline.note(admin, id, 'Catatan internal: cek agen di database', false);
-    await hotline.stage(admin, id, 'checking');
+    await hotline.stage(admin, id, 'verified');
     await hotline.note(admin, id, 'Kami sudah menghubungi KBRI Phnom Penh.', true);
     await hotline.deliverPushes();
     const status = await say('fam1', 'menu').then(() => say('fam1', '5'));
     expect(status).toContain(id);
-    expect(status).toContain('sedang diperiksa');
+    expect(status).toContain('sudah diperiksa dan dipastikan');
     expect(status).toContain('Kami sudah menghubungi KBRI Phnom Penh.');
     expect(status).not.toContain('Catatan internal');
     // Each change the family should know of went to them through the outbox, once.
@@ -134,7 +134,7 @@ describe('reporting a missing relative', () => {
     await say('other', id);
     const found = await say('other', secret);
     expect(found).toContain(id);
-    expect(found).toContain('sedang diperiksa');
+    expect(found).toContain('sudah diperiksa dan dipastikan');
   });
 
   it('the family adds information to their open case', async () => {
@@ -186,8 +186,15 @@ describe('urgent help and recruiter reports', () => {
     await say('u1', '/start');
     await say('u1', '1');
     const emergency = await say('u1', 'tolong');
-    expect(emergency).toContain('Laporkan ke petugas');
-    await say('u1', '3');
+    expect(emergency).toContain('Di mana Anda sekarang');
+    const nearest = await say('u1', 'Malaysia');
+    // The embassy where the person is comes before the lines that answer from anywhere; no Indonesian police abroad.
+    expect(nearest.indexOf('KBRI Kuala Lumpur')).toBeGreaterThan(-1);
+    expect(nearest.indexOf('KBRI Kuala Lumpur')).toBeLessThan(nearest.indexOf('Kementerian Luar Negeri'));
+    expect(nearest).not.toContain('110');
+    expect(nearest).toContain('Laporkan ke petugas');
+    await say('u1', '1');
+    await say('u1', 'ya'); // safe to write here
     for (const a of ['lewati', 'Malaysia', 'Dia dikurung majikan', 'lewati']) await say('u1', a);
     const saved = await say('u1', 'ya');
     const id = /Nomor kasus: (WSP-[A-Z0-9]{4}-[A-Z0-9]{2})/.exec(saved)?.[1];

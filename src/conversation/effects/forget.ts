@@ -21,6 +21,9 @@ export const forget = defineEffect({
       await ctx.subscribers.forget(ctx.channel, ctx.userId);
     }
     await ctx.recipients?.markReachable(ctx.channel, ctx.userId);
+    // The safety-mode mark and its message ids name the person too (nothing is sent to them unasked
+    // anyway now: no report of theirs, no subscription).
+    await ctx.recipients?.setSafety(ctx.channel, ctx.userId, false);
     ctx.erase = true;
     return { outcome: 'ok' };
   },

@@ -5,6 +5,7 @@ import { checkOffer } from './check-offer.js';
 import type { EffectHandler } from './effect.js';
 import { explainFlags } from './explain-flags.js';
 import { forget } from './forget.js';
+import { safetyMode } from './safety-mode.js';
 import { reportRecruiter } from './report-recruiter.js';
 import { addToCase } from './add-to-case.js';
 import { lookupCase } from './lookup-case.js';
@@ -17,7 +18,7 @@ import { unsubscribe } from './unsubscribe.js';
 import { SUBSCRIPTION_SAY_KEYS } from '../subscriptions.js';
 
 export const EFFECTS: Readonly<Record<string, EffectHandler>> = Object.fromEntries(
-  [forget, checkOffer, explainFlags, reportRecruiter, openCase, reportSummary, myCases, lookupCase, addToCase, mySubscription, subscribe, unsubscribe].map((e) => [e.name, e as EffectHandler]),
+  [forget, checkOffer, explainFlags, reportRecruiter, openCase, reportSummary, myCases, lookupCase, addToCase, mySubscription, subscribe, unsubscribe, safetyMode].map((e) => [e.name, e as EffectHandler]),
 );
 
 /** What flows:check knows of each effect: the outcomes it reports and the arguments it takes. */

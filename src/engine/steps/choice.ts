@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SayList, Target, type Runtime, type StepKind } from '../kind.js';
 import type { Input } from '../types.js';
+import { parseYesNo } from '../inputs.js';
 import { nearly, squash } from '../text.js';
 
 const Choice = z.object({ id: z.string().regex(/^[a-z0-9_-]+$/), label: z.string().min(1), next: Target }).strict();
@@ -11,6 +12,11 @@ const schema = z
     choices: z.array(Choice).min(1).max(12),
     /** Where a longer typed text that is no choice goes, as that step's answer (e.g. another offer). */
     text: Target.optional(),
+    /**
+     * Where any answer that is no choice goes (instead of "please choose"): for a question whose
+     * non-answer means something ("is it safe to write?": anything but yes is taken as no).
+     */
+    other: Target.optional(),
   })
   .strict()
   .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] });
@@ -51,6 +57,12 @@ export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'
   const ids = idsOf(choices);
   const exact = choices.find((_, i) => labels[i]!.texts.includes(typed) || typed === ids[i]);
   if (exact) return exact;
+  // A yes/no question (choices "yes" and "no"): every way of saying yes or no ("ya", "iya", "nggak").
+  const yesNo = parseYesNo(text);
+  if (yesNo.ok) {
+    const said = choices.find((c) => c.id === (yesNo.value ? 'yes' : 'no'));
+    if (said) return said;
+  }
   const only = (hits: Step['choices']) => (hits.length === 1 ? hits[0] : undefined);
   const typo = only(choices.filter((_, i) => labels[i]!.texts.some((l) => nearly(typed, l))));
   if (typo) return typo;
@@ -66,6 +78,7 @@ export const choice: StepKind<Step> = {
   edges: (s) => [
     ...s.choices.map((c) => ({ target: c.next, label: { key: c.label } })),
     ...(s.text ? [{ target: s.text, style: 'fallback' as const }] : []),
+    ...(s.other ? [{ target: s.other, style: 'fallback' as const }] : []),
   ],
   takesLongText: (s) => s.text !== undefined,
   keys: (s) => s.choices.map((c) => c.label),
@@ -83,6 +96,7 @@ export const choice: StepKind<Step> = {
     const picked = matchChoice(rt, s.choices, input.text);
     if (picked) return rt.go(picked.next);
     if (s.text && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.handOver(s.text, input);
+    if (s.other) return rt.go(s.other);
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
   },
 };
