@@ -5,8 +5,11 @@
 // queue and the case page, in both languages, at 390 px and at a desktop width, go to test-artifacts/console/.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisCaseStore } from '../../src/hotline/cases.js';
+import { DataCipher } from '../../src/store/cipher.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { SHOTS, startConsoleBrowser, type ConsoleBrowser } from '../helpers/console-browser.js';
+import { DATA_KEY } from '../helpers/redis.js';
 import { SECRET, TOKEN, textUpdate, unescape } from '../helpers/telegram.js';
 
 const FAMILY = 7301;
@@ -72,6 +75,9 @@ describe('hotline queue and cases in the staff console', () => {
     const row = page.locator('#queue-rows tr', { has: page.getByRole('link', { name: caseId }) });
     await row.waitFor({ timeout: 40_000 });
     expect(await page.getByRole('status').textContent()).toBe('Listed: 1. Waiting: 1. Urgent: 1.');
+    // Opening the page was audited; its refreshes (at least the one that brought the case) were not.
+    const audit = await new RedisCaseStore(cb.redis, cb.prefix, DataCipher.fromConfig(DATA_KEY)).auditOf(null);
+    expect(audit.filter((e) => e.by === 'sari' && e.action === 'list')).toHaveLength(1);
     expect(await page.evaluate(() => (globalThis as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
     const cells = await row.locator('th, td').allTextContents();
     expect(cells[0]).toBe(caseId);

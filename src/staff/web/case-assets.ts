@@ -35,7 +35,8 @@ ol.history li { padding: .2rem 0; }
 
 // The queue page reads itself again every data-refresh seconds while it is visible (and when it
 // becomes visible again) and swaps in the new rows and count: a new case appears without reloading.
-// Keyboard focus on a case's link stays on that case's link. A session that ended stops it.
+// Keyboard focus on a case's link stays on that case's link. A session that ended stops it. Its
+// requests say X-Queue-Refresh: 1 (the server audits the page's opening, not each refresh).
 export const QUEUE_JS = `
 (function () {
   'use strict';
@@ -49,7 +50,7 @@ export const QUEUE_JS = `
   function refresh() {
     if (busy || stopped || document.hidden) return;
     busy = true;
-    fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+    fetch(location.href, { credentials: 'same-origin', headers: { Accept: 'text/html', 'X-Queue-Refresh': '1' } })
       .then(function (r) {
         if (r.redirected && r.url.indexOf('/staff/sign-in') >= 0) { stopped = true; clearInterval(timer); return null; }
         return r.ok ? r.text() : null;

@@ -1,8 +1,9 @@
 // The hotline's pages of the console, for agents and admins: the queue (/staff/cases, urgent and waiting
 // cases first, refreshed by queue.js without reloading), a case (/staff/cases/:id: read, claim, note,
-// refer, stage, close) and, for admins, a case's audit trail. Everything goes through HotlineService,
-// as the JSON API does: each view of a case is audited there, a change is refused there when it
-// conflicts, and a note shared with the family reaches their chat through the outbox from there.
+// refer, stage, close) and, for admins, a case's audit trail. Everything goes through HotlineService
+// as the JSON API does (but the queue page's own refreshes: see GET /cases): each view of a case is
+// audited there, a change is refused there when it conflicts, and a note shared with the family
+// reaches their chat through the outbox from there.
 // Personal fields are decrypted by the service for this page only; they are escaped like every value
 // and never logged (logs name the case and the action).
 import type { Request, Response } from 'express';
@@ -296,8 +297,14 @@ export function casePages(kit: ConsoleKit, deps: Pick<ConsoleDeps, 'hotline' | '
     const c = page(req, res);
     const asked = typeof req.query.stage === 'string' ? req.query.stage : '';
     const stage = (STAGES as readonly string[]).includes(asked) ? (asked as (typeof STAGES)[number]) : undefined;
+    const filter = stage ? { stage, limit: QUEUE_LIMIT } : { open: true, limit: QUEUE_LIMIT };
     try {
-      const cases = await hotline.list(staffOf(req, res), stage ? { stage, limit: QUEUE_LIMIT } : { open: true, limit: QUEUE_LIMIT });
+      // Opening the page is audited (HotlineService.list). queue.js reading it again every few seconds
+      // is not: the same listing, without personal fields, would otherwise write an audit entry every
+      // 10 s for every open tab and push the reads of personal data out of the capped audit stream.
+      const refresh = req.get('x-queue-refresh') === '1';
+      if (refresh) await hotline.store.returnExpired(Date.now());
+      const cases = refresh ? await hotline.store.list(filter) : await hotline.list(staffOf(req, res), filter);
       send(res, 200, queuePage(c, { cases: queueOrder(cases), stage: stage ?? '', now: Date.now(), ...(req.query.none === '1' ? { notice: c.t('queue.nextEmpty') } : {}) }));
     } catch (e) {
       failed(req, res, e, 'list');
