@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Campaigns, parseSegment, quietFor } from '../../src/broadcast/campaigns.js';
 import { keyspace } from '../../src/store/keys.js';
+import { RedisRecipients } from '../../src/outbox/recipients.js';
 import { importSubscribers } from '../../src/broadcast/import.js';
 import { MemorySubscribers } from '../../src/broadcast/subscribers.js';
 import { loadConfig } from '../../src/config.js';
@@ -131,6 +132,20 @@ describe('a campaign through the worker', () => {
     // What Telegram made of them, counted as it answered.
     await expect.poll(async () => (await campaigns.get(c.id))!.counts, { timeout: 5000 }).toMatchObject({ sent: 2997, failed: 0, unreachable: 0, expired: 0 });
   }, 60_000);
+
+  it('a subscriber in safety mode gets nothing from a campaign, counted as withheld; the others get it', async () => {
+    const ids = Array.from({ length: 6 }, (_, i) => 4_900_000 + i);
+    const { subscribers, campaigns, queue } = worker.broadcast;
+    await importSubscribers(csv(ids, 'BA'), subscribers, TG);
+    const quiet = ids[2]!;
+    await new RedisRecipients(redis, keyspace(prefix)).setSafety('telegram', String(quiet), true);
+    const c = await campaigns.create({ texts: { id: 'Info lowongan resmi minggu ini.', en: 'Official vacancies this week.' }, segment: parseSegment('topic=scam-alerts,region=BA'), by: 'test', urgent: true });
+    await queue.schedule(c);
+    await fake.waitFor(() => ids.filter((id) => id !== quiet).every((id) => fake.sent(id).length === 1), 20_000);
+    await expect.poll(async () => (await campaigns.get(c.id))!.state, { timeout: 5000 }).toBe('done');
+    expect(fake.sent(quiet)).toEqual([]);
+    expect((await campaigns.get(c.id))!.counts).toMatchObject({ targets: 6, queued: 5, withheld: 1 });
+  });
 
   it('a test send reaches the staff member’s own chat now, in each language, as subscribers would get it, and counts nothing', async () => {
     const { campaigns } = worker.broadcast;
