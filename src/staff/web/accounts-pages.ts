@@ -51,7 +51,8 @@ function linkPage(c: PageContext, name: string, link: string, made: boolean): st
 }
 
 function auditPage(c: PageContext, entries: AccountAuditEntry[]): string {
-  const rows = entries.map((e) => [when(e.at), esc(e.by), esc(c.t(`accounts.action.${e.action}`)), esc(e.account), esc(e.detail ? (ROLES as readonly string[]).includes(e.detail) ? c.t(`role.${e.detail}`) : e.detail : '')]);
+  const detail = (d: string | undefined) => (!d ? '' : (ROLES as readonly string[]).includes(d) ? c.t(`role.${d}`) : d === 'link' ? c.t('accounts.detailLink') : d === 'enabled' ? c.t('accounts.detailEnabled') : d);
+  const rows = entries.map((e) => [when(e.at), esc(e.by), esc(c.t(`accounts.action.${e.action}`)), esc(e.account), esc(detail(e.detail))]);
   const body = `<p class="muted">${esc(c.t('accounts.auditIntro'))}</p>
 ${entries.length ? table([c.t('accounts.when'), c.t('accounts.by'), c.t('accounts.what'), c.t('accounts.account'), c.t('accounts.detail')], rows) : `<p>${esc(c.t('accounts.auditEmpty'))}</p>`}
 <p><a href="/staff/users">${esc(c.t('accounts.back'))}</a></p>`;

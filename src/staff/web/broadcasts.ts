@@ -180,7 +180,7 @@ function campaignPage(c: PageContext, k: Campaign, p: Progress): string {
   const action = (a: CampaignAction) =>
     `<form class="inline" method="post" action="/staff/broadcasts/${esc(k.id)}/${a}"${a === 'cancel' ? ` data-confirm="${esc(c.t('broadcasts.confirmCancel'))}"` : ''}>${csrfField(c)}<button type="submit"${a === 'cancel' ? ' class="danger"' : ' class="secondary"'}>${esc(c.t(`broadcasts.action.${a}`))}</button></form>`;
   const actions: CampaignAction[] = k.state === 'paused' ? ['resume', 'cancel'] : k.state === 'running' || k.state === 'scheduled' ? ['pause', 'cancel'] : [];
-  const counts = SHOWN_COUNTS.map((n) => [esc(c.t(`broadcasts.count.${n}`)), `<span data-count="${n}">${esc(fmt(c, k.counts[n]))}</span>`]);
+  const counts = SHOWN_COUNTS.map((n) => [esc(c.t(`broadcasts.count.${n}`)), `<span class="num" data-count="${n}">${esc(fmt(c, k.counts[n]))}</span>`]);
   const texts = LANGS.filter((l) => k.texts[l]).map((l) => `<figure class="phone"><figcaption>${esc(c.t('broadcasts.previewOf', { lang: c.t(`broadcasts.langName.${l}`) }))}</figcaption><div class="screen"><p class="bubble" lang="${l}">${esc(k.texts[l]!)}</p></div></figure>`).join('');
   const body = `<dl class="facts">
 <dt>${esc(c.t('broadcasts.stateLabel'))}</dt><dd><strong id="campaign-state" class="state state-${esc(k.state)}" data-labels="${esc(JSON.stringify(Object.fromEntries(CAMPAIGN_STATES.map((s) => [s, c.t(`broadcasts.state.${s}`)]))))}">${esc(c.t(`broadcasts.state.${k.state}`))}</strong></dd>
@@ -195,7 +195,7 @@ function campaignPage(c: PageContext, k: Campaign, p: Progress): string {
 </div>
 ${actions.length ? `<div class="actions">${actions.map(action).join('')}</div>` : ''}
 <h2>${esc(c.t('broadcasts.counts'))}</h2>
-${table([c.t('broadcasts.what'), c.t('broadcasts.people')], counts)}
+${table([c.t('broadcasts.what'), c.t('broadcasts.people')], counts, { compact: true })}
 <h2>${esc(c.t('broadcasts.message'))}</h2>
 <div class="texts">${texts}</div>
 <p><a href="/staff/broadcasts">${esc(c.t('broadcasts.back'))}</a></p>`;

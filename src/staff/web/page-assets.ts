@@ -119,7 +119,7 @@ export const PAGES_JS = `
           text.textContent = text.getAttribute('data-template').replace('{done}', nf.format(p.done)).replace('{total}', nf.format(p.total));
           if (state.textContent !== (labels[p.state] || p.state)) { state.textContent = labels[p.state] || p.state; state.className = 'state state-' + p.state; }
           Object.keys(p.counts).forEach(function (k) { var el = document.querySelector('[data-count="' + k + '"]'); if (el) el.textContent = nf.format(p.counts[k]); });
-          if (p.state === 'done' || p.state === 'cancelled') { var a = document.querySelector('.actions'); if (a) a.hidden = true; }
+          if (p.state === 'done' || p.state === 'cancelled') { var a = document.querySelector('.actions'); if (a) a.remove(); }
           else setTimeout(poll, 2000);
         })
         .catch(function () { setTimeout(poll, 5000); });
