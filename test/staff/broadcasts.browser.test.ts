@@ -97,13 +97,18 @@ describe('broadcasts in the console', () => {
     await context.close();
   });
 
-  it('a test send goes to the chat the staff member gives, through the outbox, and makes no campaign', async () => {
+  it('a test send goes to the chat the staff member gives, through the outbox, and makes no campaign; the longest texts allowed fit the form', async () => {
     const { context, page } = await composer('eka', 'campaign');
     await page.getByLabel('Message in English').fill('A test of the alert.');
     await page.getByLabel('Your chat id').fill('5550001');
     await page.getByRole('button', { name: 'Send me a test' }).click();
     expect(await page.getByRole('status').first().textContent()).toBe('Test handed to the outbox: English: queued.');
     expect(await campaignCount()).toBe(0);
+    // The longest texts allowed, in both languages and outside ASCII, fit in the form's limit.
+    await page.getByLabel('Message in Bahasa Indonesia').fill('é'.repeat(3500));
+    await page.getByLabel('Message in English').fill('✓'.repeat(3500));
+    await page.getByRole('button', { name: 'Dry run (count only)' }).click();
+    expect(await page.locator('#dry-total').textContent()).toBe('6 subscribers would get it.');
     await context.close();
   });
 

@@ -188,7 +188,9 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   };
   const send = (res: Response, status: number, html: string) => void res.status(status).type('html').send(html);
 
-  router.use(express.urlencoded({ extended: false, limit: '16kb' }), express.json({ limit: '16kb' }));
+  // Forms up to 80 kB: the broadcast composer sends two texts of up to 3,500 characters each, and a
+  // character outside ASCII takes up to 12 bytes percent-encoded.
+  router.use(express.urlencoded({ extended: false, limit: '80kb' }), express.json({ limit: '16kb' }));
 
   // Every POST carries the session's CSRF token.
   router.use((req, res, next) => {
