@@ -173,7 +173,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       }),
     ));
   const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()] });
-  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, metrics, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX }, trustProxy: config.TRUST_PROXY });
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, metrics, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX, publicUrl: config.STAFF_CONSOLE_URL }, trustProxy: config.TRUST_PROXY });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {

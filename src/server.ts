@@ -27,8 +27,8 @@ export interface AppParts {
   broadcast?: () => Promise<CampaignApi>;
   /** The dashboard's numbers for the staff API (src/staff/metrics.ts). */
   metrics?: StaffApiDeps['metrics'];
-  /** The staff web console at /staff (src/staff/web/): its accounts, and the Redis prefix of its sessions. */
-  console?: { accounts: StaffAccounts; prefix: string };
+  /** The staff web console at /staff (src/staff/web/): its accounts, the Redis prefix of its sessions, its public address (STAFF_CONSOLE_URL). */
+  console?: { accounts: StaffAccounts; prefix: string; publicUrl?: string };
   /** Express's "trust proxy" (TRUST_PROXY): whose X-Forwarded-For and X-Forwarded-Proto are believed. */
   trustProxy?: string | number | boolean;
   /** The picture readers (OCR): workers, pictures being read and waiting, counts. */

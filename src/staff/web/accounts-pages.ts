@@ -59,8 +59,8 @@ ${entries.length ? table([c.t('accounts.when'), c.t('accounts.by'), c.t('account
   return layout(c, c.t('accounts.auditTitle'), body);
 }
 
-/** The console's own address, as the admin reached it (behind a trusted proxy, its https), for sign-in links. */
-const origin = (req: Request) => `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
+/** The console's address for sign-in links: STAFF_CONSOLE_URL (as npm run staff prints them), else as the admin reached it. */
+const origin = (req: Request, publicUrl: string | undefined) => publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host') ?? '127.0.0.1'}`;
 
 const field = (req: Request, name: string): string => {
   const v = (req.body as Record<string, unknown> | undefined)?.[name];
@@ -71,7 +71,7 @@ export function accountPages(kit: ConsoleKit, deps: ConsoleDeps): void {
   const { router, requireRole, page, send, staff } = kit;
   const { accounts, log } = deps;
   const admin = requireRole('admin');
-  const link = (req: Request, token: string) => `${origin(req)}/staff/welcome?token=${token}`;
+  const link = (req: Request, token: string) => `${origin(req, deps.publicUrl)}/staff/welcome?token=${token}`;
 
   router.get('/users', admin, async (req, res) => {
     send(res, 200, usersPage(page(req, res), await accounts.list()));

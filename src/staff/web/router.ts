@@ -36,6 +36,8 @@ export interface ConsoleDeps {
   prefix: string;
   accounts: StaffAccounts;
   log: Logger;
+  /** STAFF_CONSOLE_URL: where staff open the console (the start of sign-in links); else the address a request came to. */
+  publicUrl?: string;
   /** Campaigns, as the staff API has them (broadcasts.ts); absent, the broadcast pages say so. */
   broadcast?: () => Promise<CampaignApi>;
   /** The dashboard's numbers (dashboard.ts). */
