@@ -126,8 +126,8 @@ export interface Reply {
   /** Safety mode: sent silently, protected from forwarding, short neutral wording (see Session.safety). */
   quiet?: boolean;
   /**
-   * The exit word: clears the conversation where the platform lets the bot (Telegram: deletes the
-   * messages of this conversation it kept track of); elsewhere says how to clear the chat.
+   * The exit word: a platform that lets a bot delete a chat's messages deletes those of this
+   * conversation that were kept track of; elsewhere the text says how to clear the chat.
    */
   clear?: boolean;
 }

@@ -30,8 +30,8 @@ export interface Recipients {
 }
 
 /**
- * How long a message id is kept for the exit word: Telegram lets a bot delete a private chat's
- * messages for 48 hours. At most TRAIL_KEPT (the newest).
+ * How long a message id is kept for the exit word: the longest a platform lets a bot delete a private
+ * chat's messages (48 hours). At most TRAIL_KEPT (the newest).
  */
 export const TRAIL_TTL_S = 48 * 3600;
 export const TRAIL_KEPT = 500;

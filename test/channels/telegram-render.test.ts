@@ -8,7 +8,8 @@ const chat = { id: 42, type: 'private' as const, first_name: 'Siti' };
 describe('telegram updates', () => {
   it('a text message becomes text with the user’s language as hint', () => {
     const u = { update_id: 1, message: { message_id: 5, date: 0, chat, from, text: 'halo' } } as Update;
-    expect(updateToBody(u)).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo', lang: 'id' });
+    // With the message's id in its chat (safety mode deletes it on the exit word).
+    expect(updateToBody(u)).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo', lang: 'id', mid: 5 });
   });
 
   it('a forwarded message is text; a photo keeps its kind and its caption as text; a sticker is a sticker', () => {
@@ -17,7 +18,7 @@ describe('telegram updates', () => {
     const photo = { update_id: 3, message: { message_id: 7, date: 0, chat, from, photo: [], caption: 'lowongan admin' } } as unknown as Update;
     expect(updateToBody(photo)).toMatchObject({ text: 'lowongan admin', media: 'photo' });
     const sticker = { update_id: 4, message: { message_id: 8, date: 0, chat, from, sticker: {} } } as unknown as Update;
-    expect(updateToBody(sticker)).toEqual({ kind: 'message', chat: 42, user: '42', media: 'sticker', lang: 'id' });
+    expect(updateToBody(sticker)).toEqual({ kind: 'message', chat: 42, user: '42', media: 'sticker', lang: 'id', mid: 8 });
     const pdf = { update_id: 4, message: { message_id: 8, date: 0, chat, from, document: { file_id: 'x', mime_type: 'application/pdf' } } } as unknown as Update;
     expect(updateToBody(pdf)?.media).toBe('document');
     const scan = { update_id: 4, message: { message_id: 8, date: 0, chat, from, document: { file_id: 'x', mime_type: 'image/jpeg' } } } as unknown as Update;
@@ -104,8 +105,10 @@ describe('telegram updates that are not what they claim', () => {
   });
 
   it('a text or language code of the wrong type does not drop the message: it is answered as an unknown kind', () => {
-    expect(updateToBody(msg({ text: { a: 1 } }))).toEqual({ kind: 'message', chat: 42, user: '42', media: 'other', lang: 'id' });
-    expect(updateToBody(msg({ text: 'halo', from: { ...from, language_code: 7 } }))).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo' });
+    expect(updateToBody(msg({ text: { a: 1 } }))).toEqual({ kind: 'message', chat: 42, user: '42', media: 'other', lang: 'id', mid: 1 });
+    expect(updateToBody(msg({ text: 'halo', from: { ...from, language_code: 7 } }))).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo', mid: 1 });
+    // A message id that is no id is left out (the message is still answered).
+    expect(updateToBody(msg({ text: 'halo', message_id: 'x' }))).toEqual({ kind: 'message', chat: 42, user: '42', text: 'halo', lang: 'id' });
     expect(updateToBody(msg({ text: '['.repeat(10) }))?.text).toBe('['.repeat(10));
   });
 

@@ -145,7 +145,12 @@ describe('WhatsApp through the Cloud API webhook', () => {
     await press('id');
     await press('agree');
     await say('tolong');
+    // Where they are: Malaysia's embassy first, before the lines that answer from anywhere.
+    const nearest = (await say('Malaysia')).join('\n');
+    expect(nearest.indexOf('KBRI Kuala Lumpur')).toBeGreaterThan(-1);
+    expect(nearest.indexOf('KBRI Kuala Lumpur')).toBeLessThan(nearest.indexOf('Kementerian Luar Negeri'));
     await press('report');
+    await press('yes'); // safe to write here
     await h.fake.waitFor(() => h.texts(user).some((x) => x.includes(t('id', 'hotline.urgent.ask.name'))));
     await say('Siti Aminah');
     await say('Malaysia');
