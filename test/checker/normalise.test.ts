@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalise, toOriginal, stem, modelTokens, modelWords } from '../../src/checker/normalise.js';
-import { extractMoney, extractPhones, extractLinks } from '../../src/checker/facts.js';
+import { extractAccounts, extractMoney, extractPhones, extractLinks, extractLinksByScan } from '../../src/checker/facts.js';
 
 describe('normalisation of chat text', () => {
   it('lower-cases, removes emojis and collapses repeated letters', () => {
@@ -127,5 +127,27 @@ describe('money, phone numbers and links', () => {
   it('finds links including wa.me and t.me', () => {
     const l = extractLinks('daftar di https://bit.ly/xyz atau wa.me/628123 dan t.me/lokerasia').map((x) => x.value);
     expect(l).toEqual(expect.arrayContaining(['https://bit.ly/xyz', 'wa.me/628123', 't.me/lokerasia']));
+  });
+
+  it('links found around their hints are exactly those one scan of the whole text finds, on 100,000 random texts', () => {
+    // Texts made of the pieces links are made of (schemes, dots, slashes, e-mail signs, the characters that end a run).
+    const pieces = ['a', 'b', 'x', '.', '-', '/', ':', 'w', 'h', 't', 'p', 's', ' ', '(', ')', '"', "'", '<', '>', '@', '1', '0', '\n', '.com', '.id', '.co.id', 'wa.me/', 'http://', 'https://', 'www.', 'bit.ly/'];
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let withLinks = 0;
+    for (let i = 0; i < 100_000; i++) {
+      let t = '';
+      for (let k = Math.floor(next() * 30); k > 0; k--) t += pieces[Math.floor(next() * pieces.length)];
+      const hinted = extractLinks(t);
+      expect(hinted, JSON.stringify(t)).toEqual(extractLinksByScan(t));
+      if (hinted.length) withLinks++;
+    }
+    expect(withLinks).toBeGreaterThan(10_000);
+  });
+
+  it('bank accounts are looked for only after an account word', () => {
+    expect(extractAccounts('Transfer ke rekening BCA 1234567890 a.n. PT Maju')).toEqual(['1234567890']);
+    expect(extractAccounts('Virtual Account: 8808 1234 5678')).toEqual(['880812345678']);
+    expect(extractAccounts('Hubungi 1234567890 untuk info gaji')).toEqual([]);
   });
 });
