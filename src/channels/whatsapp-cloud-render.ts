@@ -425,7 +425,8 @@ export function messageToBody(m: Record<string, unknown>): CloudBody | null {
     case 'system':
       return null;
     default:
-      body.media = (typeof type === 'string' && MEDIA[type]) || 'other';
+      // Own keys only: a type such as "constructor" or "__proto__" named Object's function or prototype.
+      body.media = (typeof type === 'string' && Object.hasOwn(MEDIA, type) && MEDIA[type]) || 'other';
   }
   const caption = str(part.caption, MAX_TEXT);
   if (caption !== undefined) body.text = caption;

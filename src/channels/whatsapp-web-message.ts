@@ -98,8 +98,10 @@ export function messageToBody(m: WwebMessage): WwebBody | null {
     body.text = said.slice(0, MAX_MESSAGE);
     return body;
   }
-  const media = MEDIA_TYPES[type];
-  body.media = type === 'document' && m._data?.mimetype?.startsWith('image/') ? 'image' : (media ?? 'other');
+  // Own keys only: a type such as "constructor" named Object's function.
+  const media = Object.hasOwn(MEDIA_TYPES, type) ? MEDIA_TYPES[type] : undefined;
+  const mimetype = m._data?.mimetype;
+  body.media = type === 'document' && typeof mimetype === 'string' && mimetype.startsWith('image/') ? 'image' : (media ?? 'other');
   if (CAPTIONED.has(type) && said) body.text = said.slice(0, MAX_MESSAGE);
   const picture = body.media === 'photo' || body.media === 'image' ? pictureOf(m) : undefined;
   if (picture) body.picture = picture;

@@ -19,6 +19,7 @@ import { MediaStore } from '../../src/store/media.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { FakeWhatsapp, waitUntil } from '../fakes/whatsapp-web-client.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { fakeWwebSettings } from '../helpers/whatsapp-web.js';
 import { mp4, png } from '../helpers/media.js';
 
 const content = loadContent();
@@ -39,18 +40,7 @@ describe('WhatsApp Web sends campaign pictures and short videos', () => {
   let outbox: RedisOutbox;
   let media: MediaStore;
   const counts = async () => (await outbox.counts())['whatsapp-web']!;
-  const settings: WhatsappWebSettings = {
-    WHATSAPP_WEB_ENABLED: true,
-    PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium',
-    WHATSAPP_WEB_AUTH: 'local',
-    WHATSAPP_WEB_DATA_DIR: '/nonexistent/whatsapp-web',
-    WHATSAPP_WEB_RATE_PER_MINUTE: 600,
-    WHATSAPP_WEB_SECONDS_PER_CHAT: 0.05,
-    WHATSAPP_WEB_JITTER_MS: 0,
-    WHATSAPP_WEB_RECONNECT_SECONDS: 0.05,
-    HASH_SECRET: 'wweb-media-test-secret-0123456789',
-    whatsappWeb: { client: wa.factory, showQr: wa.showQr },
-  };
+  const settings: WhatsappWebSettings = fakeWwebSettings(wa, 'wweb-media-test-secret-0123456789');
 
   beforeAll(async () => {
     redis = await connectRedis(REDIS_URL);

@@ -18,6 +18,7 @@ import { connectRedis } from '../../src/store/redis.js';
 import { FakeWhatsapp, waitUntil } from '../fakes/whatsapp-web-client.js';
 import { drawText } from '../helpers/pictures.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { fakeWwebSettings } from '../helpers/whatsapp-web.js';
 import { jpeg, KeepingInbox, MB, OFFER, png, problem, type ReadBack } from './picture-helpers.js';
 
 const content = loadContent();
@@ -31,18 +32,7 @@ describe('whatsapp-web downloads the pictures people send when their message is 
   const keys = keyspace(prefix);
   let redis: Redis;
   const inbox = new KeepingInbox();
-  const settings = (wa: FakeWhatsapp): WhatsappWebSettings => ({
-    WHATSAPP_WEB_ENABLED: true,
-    PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium',
-    WHATSAPP_WEB_AUTH: 'local',
-    WHATSAPP_WEB_DATA_DIR: '/nonexistent/whatsapp-web',
-    WHATSAPP_WEB_RATE_PER_MINUTE: 600,
-    WHATSAPP_WEB_SECONDS_PER_CHAT: 0.05,
-    WHATSAPP_WEB_JITTER_MS: 0,
-    WHATSAPP_WEB_RECONNECT_SECONDS: 0.05,
-    HASH_SECRET: 'wweb-picture-test-secret-0123456789',
-    whatsappWeb: { client: wa.factory, showQr: wa.showQr },
-  });
+  const settings = (wa: FakeWhatsapp): WhatsappWebSettings => fakeWwebSettings(wa, 'wweb-picture-test-secret-0123456789');
   const makeChannel = (wa: FakeWhatsapp) => new WhatsappWebChannel({ settings: settings(wa), inbox: inbox as never, recipients: new RedisRecipients(redis, keys), log: silentLogger, redis, keys });
   const wa = new FakeWhatsapp();
   let channel: WhatsappWebChannel;

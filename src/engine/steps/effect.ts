@@ -76,6 +76,7 @@ export const effect: StepKind<Step, Written> = {
       rt.emit(message);
     }
     rt.close();
-    rt.go(s.outcomes[input.outcome] ?? s.outcomes.error ?? '@end');
+    // Own keys only: an outcome such as "constructor" is no target (it named Object's function).
+    rt.go((Object.hasOwn(s.outcomes, input.outcome) ? s.outcomes[input.outcome] : undefined) ?? s.outcomes.error ?? '@end');
   },
 };
