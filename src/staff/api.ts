@@ -51,6 +51,8 @@ class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly field?: string,
+    /** What the log names: a field of the schema, never a key the client made up (it may be anything they wrote). */
+    readonly logged = field,
   ) {
     super(message);
   }
@@ -142,7 +144,8 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 'query'
   const issue = r.error.issues[0]!;
   const field = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.join('.') || where;
   const message = issue.code === 'unrecognized_keys' ? `unknown ${where} field "${field}"` : `${field}: ${issue.message}`;
-  throw new HttpError(400, message, field);
+  // An unknown key's path is its object's (the key itself is not in it); a record's keys come after its field.
+  throw new HttpError(400, message, field, issue.path.length ? String(issue.path[0]) : where);
 }
 
 function caseId(req: Request): string {
@@ -394,7 +397,7 @@ export function staffRouter(deps: StaffApiDeps): Router {
         return;
       }
     }
-    log.info({ ...ctx, status, field: body.field }, 'staff api request refused');
+    log.info({ ...ctx, status, field: err instanceof HttpError ? err.logged : body.field }, 'staff api request refused');
     if (status === 401) res.set('WWW-Authenticate', REALM);
     res.status(status).json(body);
   });
