@@ -256,6 +256,8 @@ export class ConversationService {
         return { replies: [], duplicate: true, lang: claim.session?.lang ?? lang, ok: true, unavailable: false, retry: false };
       }
       let session: Session = claim.session ?? newSession(at);
+      // Staff asked for safety mode on this person's case: from this message on, it is on.
+      if (claim.safetyAsked && !session.safety) session = { ...session, safety: true };
       lang = session.lang ?? lang;
       const input = toInput(inbound, at, picture);
       const texts = this.content.texts;

@@ -13,8 +13,13 @@ export function keyspace(prefix: string) {
     prefix,
     session: (u: UserKey) => `${prefix}:session:${tag(u)}`,
     lock: (u: UserKey) => `${prefix}:lock:${tag(u)}`,
+    /**
+     * Safety mode asked for this person from outside the chat (staff, on their case): the next message
+     * they send is handled in safety mode (read with the session, in the same slot).
+     */
+    safetyAsked: (u: UserKey) => `${prefix}:safety:${tag(u)}`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
-    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`],
+    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:safety:${tag(u)}`],
     /** Set when personal data was erased; cleared once Redis was asked to rewrite its append-only file. */
     aofRewritePending: `${prefix}:aof-rewrite:pending`,
     /** Set for the minimum time between two such rewrites. */

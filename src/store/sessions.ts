@@ -16,6 +16,8 @@ export interface Claim {
   session: Session | null;
   /** This message id was handled before (a re-delivery). */
   seen: boolean;
+  /** Safety mode was asked for this person from outside the chat (staff, on their case): see askSafety. */
+  safetyAsked?: boolean;
 }
 
 export interface SessionStore {
@@ -34,6 +36,11 @@ export interface SessionStore {
   /** Prepares commitWith for an AlsoWrite script, at start (see RedisSessionStore.defineAlso). */
   defineAlso?(lua: string): void;
   release(user: UserKey, lease: string): Promise<void>;
+  /**
+   * Safety mode asked for (or no longer) from outside the chat: the person's next claim says so, and
+   * their conversation goes into safety mode then.
+   */
+  askSafety(user: UserKey, on: boolean): Promise<void>;
   /** Deletes every key holding the user's personal data. */
   forgetUser(user: UserKey): Promise<void>;
 }
@@ -100,12 +107,12 @@ class Claimed {
 }
 
 /**
- * begin: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] lease ms.
- * Returns {0} when the lock is held by someone else, else {1, sealed record or ''}.
+ * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] safety asked for; ARGV[1] lease, ARGV[2] lease ms.
+ * Returns {0} when the lock is held by someone else, else {1, sealed record or '', 1 if safety mode was asked for}.
  */
 const BEGIN = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
-return {1, redis.call('GET', KEYS[2]) or ''}`;
+return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
 
 /**
  * commit: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] sealed record ('' erases it: no key
@@ -129,7 +136,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 type Scripts = {
-  waspadaBegin(lock: string, session: string, lease: string, leaseMs: number): Promise<[number, string?]>;
+  waspadaBegin(lock: string, session: string, asked: string, lease: string, leaseMs: number): Promise<[number, string?, number?]>;
   waspadaCommit(lock: string, session: string, lease: string, record: string, ttl: number): Promise<number>;
   waspadaRelease(lock: string, lease: string): Promise<number>;
 };
@@ -146,7 +153,7 @@ export class RedisSessionStore implements SessionStore {
     /** Seals sessions before they are stored (they may hold what a person wrote). */
     private readonly cipher: DataCipher,
   ) {
-    redis.defineCommand('waspadaBegin', { numberOfKeys: 2, lua: BEGIN });
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
     redis.defineCommand('waspadaCommit', { numberOfKeys: 2, lua: COMMIT });
     redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
     this.r = redis as Redis & Scripts;
@@ -154,11 +161,17 @@ export class RedisSessionStore implements SessionStore {
 
   async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
     const k = this.keys;
-    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), lease, leaseMs);
+    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.safetyAsked(user), lease, leaseMs);
     if (res[0] !== 1) return null;
     const { session, handled } = this.open(res[1]);
     this.claimed.put(lease, handled);
-    return { lease, session, seen: handled.includes(messageId) };
+    return res[2] === 1 ? { lease, session, seen: handled.includes(messageId), safetyAsked: true } : { lease, session, seen: handled.includes(messageId) };
+  }
+
+  async askSafety(user: UserKey, on: boolean): Promise<void> {
+    const key = this.keys.safetyAsked(user);
+    if (on) await this.r.set(key, '1', 'EX', SESSION_TTL_S);
+    else await this.r.del(key);
   }
 
   private open(raw: string | undefined): SessionRecord {
@@ -237,7 +250,13 @@ export class MemorySessionStore implements SessionStore {
     this.data.set(`lock:${user}`, lease, leaseMs);
     const { session, handled } = decodeRecord(this.data.get(`session:${user}`));
     this.claimed.put(lease, handled);
-    return { lease, session, seen: handled.includes(messageId) };
+    const seen = handled.includes(messageId);
+    return this.data.has(`safety:${user}`) ? { lease, session, seen, safetyAsked: true } : { lease, session, seen };
+  }
+
+  async askSafety(user: UserKey, on: boolean): Promise<void> {
+    if (on) this.data.set(`safety:${user}`, '1', SESSION_TTL_S * 1000);
+    else this.data.delete(`safety:${user}`);
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
@@ -255,6 +274,6 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async forgetUser(user: UserKey): Promise<void> {
-    this.data.deleteWhere((key) => key === `session:${user}`);
+    this.data.deleteWhere((key) => key === `session:${user}` || key === `safety:${user}`);
   }
 }

@@ -63,6 +63,9 @@ class FailingCommit implements SessionStore {
   release(user: string, token: string) {
     return this.inner.release(user, token);
   }
+  askSafety(user: string, on: boolean) {
+    return this.inner.askSafety(user, on);
+  }
   forgetUser(user: string) {
     return this.inner.forgetUser(user);
   }

@@ -103,6 +103,7 @@ describe('saving a turn', () => {
       begin: s.begin.bind(s),
       commit: s.commit.bind(s),
       release: s.release.bind(s),
+      askSafety: s.askSafety.bind(s),
       forgetUser: s.forgetUser.bind(s),
     }));
     await outbox.start();

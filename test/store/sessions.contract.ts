@@ -101,5 +101,23 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       expect(await store.begin(user, 'm1', 't2', 5000)).toEqual({ lease: 't2', session: null, seen: false });
       expect(await store.begin(other, 'm1', 't2', 5000)).toMatchObject({ seen: true, session: newSession(1) });
     });
+
+    it('safety mode asked for from outside the chat shows in the person’s next claims until it is withdrawn or their data is forgotten', async () => {
+      const store = sessions();
+      const other = `${user}-other`;
+      await store.askSafety(user, true);
+      const first = await store.begin(user, 'm1', 't1', 5000);
+      expect(first).toMatchObject({ safetyAsked: true });
+      await store.release(user, 't1');
+      expect(await store.begin(other, 'm1', 't2', 5000)).not.toHaveProperty('safetyAsked');
+      expect(await store.begin(user, 'm2', 't3', 5000)).toMatchObject({ safetyAsked: true });
+      await store.release(user, 't3');
+      await store.askSafety(user, false);
+      expect(await store.begin(user, 'm3', 't4', 5000)).not.toHaveProperty('safetyAsked');
+      await store.release(user, 't4');
+      await store.askSafety(user, true);
+      await store.forgetUser(user);
+      expect(await store.begin(user, 'm4', 't5', 5000)).not.toHaveProperty('safetyAsked');
+    });
   });
 }

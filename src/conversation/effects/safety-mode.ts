@@ -13,6 +13,8 @@ export const safetyMode = defineEffect({
   args: z.object({ on: z.boolean() }).strict(),
   async run(ctx, { on }) {
     await ctx.recipients?.setSafety(ctx.channel, ctx.userId, on);
+    // Switched off by the person: staff's earlier request for it (if any) no longer holds.
+    if (!on) await ctx.sessions.askSafety(ctx.user, false);
     ctx.log.info({ channel: ctx.channel, on }, 'safety mode changed');
     return { outcome: 'ok' };
   },
