@@ -12,6 +12,7 @@ import type { EffectHandler } from './conversation/effects.js';
 import { Inbox, NotMine, RetryLater, type Delivery } from './conversation/inbox.js';
 import { ConversationService } from './conversation/service.js';
 import { HotlineService } from './hotline/service.js';
+import { DuplicateIndex } from './hotline/duplicates.js';
 import { formatProblem } from './engine/flow.js';
 import { langFromHint } from './engine/intents.js';
 import { silentLogger, userRef, type Logger } from './log.js';
@@ -104,6 +105,10 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     pushesFinal: true,
     metrics,
     log,
+    // Duplicate reports are indexed as cases open; linked ones share what their families see.
+    duplicates: new DuplicateIndex(redis, config.REDIS_PREFIX, config.HASH_SECRET!),
+    regions: content.data.regions,
+    indicators: content.data.indicators,
   });
   const agencies = new AgencyRegistry(redis, keys);
   // A turn's replies are queued in the script that saves its session: that command is made now.

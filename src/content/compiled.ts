@@ -11,6 +11,7 @@ import { flowData, flowFromData, type FlowData, type Problem } from '../engine/f
 import type { EffectSignature } from '../engine/kind.js';
 import { LANGS, type Lang } from '../engine/types.js';
 import type { LoadedLocale } from '../i18n/index.js';
+import { indicatorsFrom, type Indicator, type IndicatorRule } from '../hotline/indicators.js';
 import type { Partner } from '../hotline/partners.js';
 import type { Contact, Fact, ReferenceData } from './data.js';
 import { checkContent, contentDirs, contentFrom, readContentParts, ROOT, type Content, type ContentDirs, type ContentParts } from './index.js';
@@ -31,7 +32,7 @@ interface BundleFile {
   sources: Record<string, string>;
   flows: FlowData[];
   locales: Record<Lang, { resource: Record<string, unknown>; keys: string[]; where: [string, { file: string; line: number }][] }>;
-  data: { contacts: Contact[]; facts: Fact[]; countries: ReferenceData['countries']; regions: ReferenceData['regions']; partners: Partner[] };
+  data: { contacts: Contact[]; facts: Fact[]; countries: ReferenceData['countries']; regions: ReferenceData['regions']; partners: Partner[]; indicators: { rule: IndicatorRule; indicators: Indicator[] } };
 }
 
 const hash = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('base64url');
@@ -81,7 +82,7 @@ export function writeContentBundle(file: string, parts: ContentParts, dirs: Cont
     locales: Object.fromEntries(
       LANGS.map((l) => [l, { resource: parts.locales[l].resource, keys: [...parts.locales[l].keys], where: [...parts.locales[l].where] }]),
     ) as BundleFile['locales'],
-    data: { contacts: [...parts.data.contacts.values()], facts: [...parts.data.facts.values()], countries: parts.data.countries, regions: parts.data.regions, partners: [...parts.data.partners.values()] },
+    data: { contacts: [...parts.data.contacts.values()], facts: [...parts.data.facts.values()], countries: parts.data.countries, regions: parts.data.regions, partners: [...parts.data.partners.values()], indicators: { rule: parts.data.indicators.rule, indicators: [...parts.data.indicators.list] } },
   };
   const json = JSON.stringify(bundle);
   // Steps are data; anything JSON cannot carry (a Date, an undefined field) would come back changed.
@@ -124,6 +125,7 @@ export function readContentBundle(file = BUNDLE_FILE, dirs: ContentDirs = conten
         countries: bundle.data.countries,
         regions: bundle.data.regions,
         partners: new Map(bundle.data.partners.map((p) => [p.id, p])),
+        indicators: indicatorsFrom(bundle.data.indicators),
       },
       problems: [],
     },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { loadIndicators, type Indicators } from '../hotline/indicators.js';
 import { loadPartners, type Partner } from '../hotline/partners.js';
 import { Bilingual, Channel, Reviewed } from './schema.js';
 
@@ -72,6 +73,8 @@ export interface ReferenceData {
   regions: ZonedPlace[];
   /** The offices hotline staff refer cases to (data/partners.yaml), their contacts checked against contacts.yaml. */
   partners: Map<string, Partner>;
+  /** The identification interview's trafficking indicators and rule (data/indicators.yaml). */
+  indicators: Indicators;
 }
 
 function read<T>(file: string, key: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>, withSources = false): T[] {
@@ -129,5 +132,6 @@ export function loadReferenceData(dir: string): ReferenceData {
     countries: readPlaces(join(dir, 'countries.yaml'), 'countries'),
     regions: readPlaces(join(dir, 'regions.yaml'), 'regions'),
     partners: loadPartners(dir, new Set(contacts.keys())),
+    indicators: loadIndicators(dir),
   };
 }

@@ -26,7 +26,7 @@ import type { DataCipher } from '../store/cipher.js';
 import { keyspace } from '../store/keys.js';
 import type { Lang, Say } from '../engine/types.js';
 import type { AuditEntry, Case, CaseDetails, CaseEvent, CaseNote, CaseSummary, OpenCase, Reporter, Stage } from './types.js';
-import { STAGES } from './types.js';
+import { STAGES, storedStage } from './types.js';
 
 /** Letters and digits that are not mistaken for each other (Crockford's base 32: no I, L, O, U). */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -146,6 +146,7 @@ interface Personal {
   details: CaseDetails | null;
   reporter: Reporter | null;
   notes: CaseNote[];
+  identification?: Case['identification'];
 }
 
 const ATTEMPTS = 20;
@@ -325,9 +326,9 @@ export class RedisCaseStore implements CaseStore {
     if (!h.v) return null;
     const p: Personal = h.p ? (JSON.parse(this.cipher.open(h.p)) as Personal) : { details: null, reporter: null, notes: [] };
     return {
-      id, kind: h.k as Case['kind'], urgent: h.u === '1', stage: h.st as Stage, lang: h.lang as Case['lang'], channel: h.ch!,
+      id, kind: h.k as Case['kind'], urgent: h.u === '1', stage: storedStage(h.st!), lang: h.lang as Case['lang'], channel: h.ch!,
       openedAt: Number(h.at), updatedAt: Number(h.up), claimedBy: str(h.cb), claimUntil: num(h.cu), partner: str(h.pt), outcome: str(h.oc),
-      closedAt: num(h.cl), consentShare: h.cs === '1', details: p.details, reporter: p.reporter, notes: p.notes ?? [],
+      closedAt: num(h.cl), consentShare: h.cs === '1', details: p.details, reporter: p.reporter, notes: p.notes ?? [], ...(p.identification ? { identification: p.identification } : {}),
       erased: h.er ? (JSON.parse(h.er) as Case['erased']) : [], version: Number(h.v),
     };
   }
@@ -351,7 +352,7 @@ export class RedisCaseStore implements CaseStore {
         if (!h.v) return;
         const c = this.fromHash(id, { ...h, p: '' })!;
         if (!matches(c, filter) || out.length >= limit) return;
-        const { details: _d, reporter: _r, notes: _n, ...rest } = c;
+        const { details: _d, reporter: _r, notes: _n, identification: _i, ...rest } = c;
         out.push(rest);
       });
     }
@@ -381,7 +382,7 @@ export class RedisCaseStore implements CaseStore {
       if ('refused' in m) return { ok: false, reason: m.refused };
       const next = { ...m.case, updatedAt: now };
       const ops = indexOps(next);
-      const fields = [...plainFields(next), 'p', this.seal({ details: next.details, reporter: next.reporter, notes: next.notes })];
+      const fields = [...plainFields(next), 'p', this.seal({ details: next.details, reporter: next.reporter, notes: next.notes, identification: next.identification ?? null })];
       // Without a reporter the chat is no longer linked to the case.
       if (!next.reporter) fields.push('o', '');
       const push = m.push && next.reporter ? this.cipher.seal(JSON.stringify(pushOf(next, current.version + 1, m.push))) : '';
@@ -542,7 +543,7 @@ export class MemoryCaseStore implements CaseStore {
     return all
       .filter((c) => matches(c, filter))
       .slice(0, filter.limit ?? 100)
-      .map(({ details: _d, reporter: _r, notes: _n, ...rest }) => structuredClone(rest));
+      .map(({ details: _d, reporter: _r, notes: _n, identification: _i, ...rest }) => structuredClone(rest));
   }
 
   async byOwner(ownerRef: string): Promise<Case[]> {

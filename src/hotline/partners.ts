@@ -66,10 +66,26 @@ function fieldPath(path: (string | number)[]): string {
   return path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
 }
 
-function describeIssue(issue: z.ZodIssue): string {
+/** A zod problem as "field: message" (unknown fields named one by one); shared with src/hotline/indicators.ts. */
+export function describeIssue(issue: z.ZodIssue): string {
   const at = fieldPath(issue.path);
   if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${at ? `${at}.` : ''}${k}: unknown field`).join('; ');
   return `${at || '(entry)'}: ${issue.message}`;
+}
+
+/** A reviewed data file's YAML, parsed; an error names the file and whether it could not be read or parsed. */
+export function readDataYaml(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${file}: cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (err) {
+    throw new Error(`${file}: cannot be read as YAML: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -79,18 +95,7 @@ function describeIssue(issue: z.ZodIssue): string {
  */
 export function loadPartners(dataDir: string = join(ROOT, 'data'), contactIds?: ReadonlySet<string>): Map<string, Partner> {
   const file = join(dataDir, PARTNERS_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new Error(`${file}: cannot be read: ${(err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new Error(`${file}: cannot be read as YAML: ${(err as Error).message}`);
-  }
+  const doc = readDataYaml(file);
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${file}: must be a mapping with the key "partners"`);
   const unknownKeys = Object.keys(doc).filter((k) => k !== 'partners');
   if (unknownKeys.length) throw new Error(`${file}: unknown top-level key(s) ${unknownKeys.map((k) => `"${k}"`).join(', ')} (only "partners")`);

@@ -6,6 +6,9 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Deliverer } from '../outbox/outbox.js';
 import type { MetricsRecorder } from '../staff/metrics.js';
 import { normaliseSecret, type CaseFilter, type CaseStore, type Changed, type Mutation } from './cases.js';
+import type { ZonedPlace } from '../content/data.js';
+import type { DuplicateIndex } from './duplicates.js';
+import type { Indicators } from './indicators.js';
 import type { Partner } from './partners.js';
 import { STAGES, type AuditEntry, type Case, type CaseEvent, type CaseSummary, type OpenCase, type Stage } from './types.js';
 
@@ -59,6 +62,12 @@ export interface HotlineOptions {
   pushesFinal?: boolean;
   /** The staff dashboard's counters: cases opened, referred, closed. */
   metrics?: MetricsRecorder;
+  /** The identification interview's checklist (data/indicators.yaml). */
+  indicators?: Indicators;
+  /** Duplicate reports: indexed when a case opens; linked cases share family-visible changes. */
+  duplicates?: DuplicateIndex;
+  /** Indonesia's provinces (data/regions.yaml): a home province's KP2MI office is suggested. */
+  regions?: readonly ZonedPlace[];
   log?: Logger;
   now?: () => number;
 }
@@ -71,6 +80,9 @@ export class HotlineService {
   private readonly claimMs: number;
   private readonly pushesFinal: boolean;
   private readonly metrics?: MetricsRecorder;
+  readonly indicators?: Indicators;
+  readonly duplicates?: DuplicateIndex;
+  readonly regions: readonly ZonedPlace[];
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -82,6 +94,9 @@ export class HotlineService {
     this.claimMs = opts.claimMs ?? DEFAULT_CLAIM_MS;
     this.pushesFinal = opts.pushesFinal ?? false;
     this.metrics = opts.metrics;
+    this.indicators = opts.indicators;
+    this.duplicates = opts.duplicates;
+    this.regions = opts.regions ?? [];
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
   }
@@ -106,6 +121,8 @@ export class HotlineService {
     const now = this.now();
     const opened = await this.store.open(c, { onceKey, ownerRef: this.ownerRef(c.reporter.channel, c.reporter.userId), secretRef: (id, s) => this.secretRef(id, s), now });
     if (opened.created) this.metrics?.caseOpened(c.kind, c.urgent, now);
+    // Never in the family's way: a case not indexed is only not found as a duplicate.
+    if (opened.created) await this.duplicates?.add(opened.id, c.details).catch((e: Error) => this.log.warn({ case: opened.id, err: e.message }, 'case not indexed for duplicate reports'));
     return opened;
   }
 
@@ -212,11 +229,14 @@ export class HotlineService {
     if (!clean) throw new Invalid('text', 'a note needs text');
     if (clean.length > MAX_NOTE) throw new Invalid('text', `a note is at most ${MAX_NOTE} characters`);
     const now = this.now();
-    const c = await this.change(staff, id, 'note', family ? 'family' : 'internal', (x) => {
+    // `from`: the case it was written on, when it reaches a linked case.
+    const noted = (x: Case, from?: string): Mutation => {
       x.notes = [...x.notes, { at: now, by: staff.name, text: clean, family }];
       const push = family ? [{ key: 'hotline.push.note', vars: { id: x.id, note: clean } }] : undefined;
-      return { case: x, event: { type: 'noted', at: now, by: staff.name, detail: { family } }, push };
-    });
+      return { case: x, event: { type: 'noted', at: now, by: staff.name, detail: { family, ...(from ? { from } : {}) } }, push };
+    };
+    const c = await this.change(staff, id, 'note', family ? 'family' : 'internal', (x) => noted(x));
+    if (family) await this.shareWithLinked(staff, id, 'note', (x) => noted(x, id));
     return c;
   }
 
@@ -225,14 +245,16 @@ export class HotlineService {
     const partner = this.partners.get(partnerId);
     if (!partner) throw new Invalid('partner', `unknown partner "${partnerId}" (see data/partners.yaml)`);
     const now = this.now();
-    const c = await this.change(staff, id, 'refer', partnerId, (x) => {
+    const referred = (x: Case, from?: string): Mutation => {
       if (!x.consentShare) return { refused: 'the reporter did not agree to share the case with partners' };
       x.partner = partnerId;
       x.stage = 'referred';
       const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: 'hotline.stage.referred' }, { key: `hotline.partner_kind.${partner.kind}` }];
-      return { case: x, event: { type: 'referred', at: now, by: staff.name, detail: { partner: partnerId, kind: partner.kind } }, push };
-    });
+      return { case: x, event: { type: 'referred', at: now, by: staff.name, detail: { partner: partnerId, kind: partner.kind, ...(from ? { from } : {}) } }, push };
+    };
+    const c = await this.change(staff, id, 'refer', partnerId, (x) => referred(x));
     this.metrics?.caseReferred(now);
+    await this.shareWithLinked(staff, id, 'refer', (x) => referred(x, id));
     return c;
   }
 
@@ -242,12 +264,14 @@ export class HotlineService {
       throw new Invalid('stage', `stage must be one of ${STAGES.filter((s) => s !== 'closed').join(', ')} (close a case with close)`);
     }
     const now = this.now();
-    const c = await this.change(staff, id, 'stage', stage, (x) => {
+    const staged = (x: Case, from?: string): Mutation => {
       if (x.stage === stage) return { refused: `already ${stage}` };
       x.stage = stage as Stage;
       const push = [{ key: 'hotline.push.stage', vars: { id: x.id } }, { key: `hotline.stage.${stage}` }];
-      return { case: x, event: { type: 'stage', at: now, by: staff.name, detail: { stage } }, push };
-    });
+      return { case: x, event: { type: 'stage', at: now, by: staff.name, detail: { stage, ...(from ? { from } : {}) } }, push };
+    };
+    const c = await this.change(staff, id, 'stage', stage, (x) => staged(x));
+    await this.shareWithLinked(staff, id, 'stage', (x) => staged(x, id));
     return c;
   }
 
@@ -283,7 +307,7 @@ export class HotlineService {
     return { ...c, reporter: r && { channel: r.channel, chat: this.hmac(`chat:${r.channel}:${r.userId}`).slice(0, 10), contact: r.contact } };
   }
 
-  private async change(staff: Staff, id: string, action: string, detail: string | undefined, mutate: (c: Case) => Mutation, acts = true): Promise<StaffCase> {
+  async change(staff: Staff, id: string, action: string, detail: string | undefined, mutate: (c: Case) => Mutation, acts = true): Promise<StaffCase> {
     const r = await this.store.update(id, this.now(), (c) => {
       if (c.stage === 'closed') return { refused: 'the case is closed' };
       // A case someone else holds is theirs to work (an admin may take it over).
@@ -305,6 +329,25 @@ export class HotlineService {
     // (the server's upkeep does it too, so none waits long if this fails or this process stops).
     this.deliverPushes().catch((e: Error) => this.log.warn({ err: e.message }, 'status messages not handed to the outbox yet; retried'));
     return this.staffView(r.case);
+  }
+
+  /**
+   * A family-visible change made on a case reaches the families of the cases linked with it (duplicate
+   * reports of one person), each on its own case and through the outbox as the first one's: audited
+   * on each case, whoever holds it; a closed linked case is left as it is.
+   */
+  private async shareWithLinked(staff: Staff, id: string, action: string, mutate: (c: Case) => Mutation): Promise<void> {
+    const linked = (await this.duplicates?.linked(id)) ?? [];
+    if (!linked.length) return;
+    for (const other of linked) {
+      const r = await this.store.update(other, this.now(), (c) => {
+        if (c.stage === 'closed') return { refused: 'the case is closed' };
+        const m = mutate(c);
+        return 'refused' in m ? m : { ...m, audit: { by: staff.name, role: staff.role, action, detail: `linked from ${id}` } };
+      });
+      if (!r.ok) this.log.info({ case: other, from: id, reason: r.reason }, 'change not shared with a linked case');
+    }
+    this.deliverPushes().catch((e: Error) => this.log.warn({ err: e.message }, 'status messages not handed to the outbox yet; retried'));
   }
 
   private delivering: Promise<number> | null = null;
@@ -377,11 +420,14 @@ export class HotlineService {
         x.details = null;
         x.reporter = null;
         x.notes = [];
+        x.identification = null;
         x.erased = [...x.erased, { at: now, reason: 'retention' }];
         return { case: x, event: { type: 'purged', at: now, by: 'system', detail: { days: retentionDays } }, audit: { by: 'system', role: 'system', action: 'purge', detail: `retention ${retentionDays} days` } };
       });
-      if (r.ok) purged++;
-      else this.log.warn({ case: id, reason: r.reason }, 'closed case not purged yet; tried again at the next upkeep');
+      if (r.ok) {
+        purged++;
+        await this.duplicates?.remove(id);
+      } else this.log.warn({ case: id, reason: r.reason }, 'closed case not purged yet; tried again at the next upkeep');
     }
     return purged;
   }

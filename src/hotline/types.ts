@@ -2,10 +2,23 @@
 // What names or describes a person (the `details`, the `reporter`, the staff notes) is sealed at rest;
 // the rest (stage, kind, times, who on the staff holds it) is plain, so queues and counts need no key.
 import type { Lang } from '../engine/types.js';
+import type { Identification } from './identification.js';
 
-/** Plain-word stages a family sees: received, being checked, referred, in assistance, closed. */
-export const STAGES = ['received', 'checking', 'referred', 'assistance', 'closed'] as const;
+/**
+ * Plain-word stages a family sees, those of the national referral mechanism: received, verified,
+ * referred (to which kind of office, in general words), in assistance, returned home, reunited or
+ * reintegrated, closed.
+ */
+export const STAGES = ['received', 'verified', 'referred', 'assistance', 'returned', 'reintegrated', 'closed'] as const;
 export type Stage = (typeof STAGES)[number];
+
+/** Stages stored under an earlier name: 'checking' (before the referral mechanism's stages) is 'verified'. */
+const RENAMED_STAGES: Readonly<Record<string, Stage>> = { checking: 'verified' };
+
+/** A stored stage as it is read: an earlier name becomes its new one (no stored case needs rewriting). */
+export function storedStage(stored: string): Stage {
+  return RENAMED_STAGES[stored] ?? (stored as Stage);
+}
 
 /** A missing relative, a recruiter reported from a checked offer, someone in danger now. */
 export const CASE_KINDS = ['missing', 'recruiter', 'urgent'] as const;
@@ -55,7 +68,7 @@ export interface CaseNote {
   family: boolean;
 }
 
-export type EventType = 'opened' | 'claimed' | 'returned' | 'noted' | 'referred' | 'stage' | 'shown' | 'closed' | 'added' | 'erased' | 'purged';
+export type EventType = 'opened' | 'claimed' | 'returned' | 'noted' | 'referred' | 'stage' | 'shown' | 'closed' | 'added' | 'erased' | 'purged' | 'identified' | 'linked';
 
 /** One line of a case's history. Never personal: a note's text lives in the sealed notes. */
 export interface CaseEvent {
@@ -92,12 +105,14 @@ export interface Case {
   notes: CaseNote[];
   /** Why personal fields were removed, and when. */
   erased: { at: number; reason: string }[];
+  /** The identification interview (src/hotline/identification.ts), once filled. Personal: sealed. */
+  identification?: Identification | null;
   /** Version: every change increments it (changes are compare-and-set). */
   version: number;
 }
 
 /** A case as listed: no personal field. */
-export type CaseSummary = Omit<Case, 'details' | 'reporter' | 'notes'>;
+export type CaseSummary = Omit<Case, 'details' | 'reporter' | 'notes' | 'identification'>;
 
 export interface OpenCase {
   kind: CaseKind;

@@ -16,6 +16,7 @@ import { MAX_DASHBOARD_DAYS, type Dashboard } from './metrics.js';
 import { STAFF_NAME, type StaffTokens } from './tokens.js';
 import { MAX_MEDIA_BYTES, MediaError, type MediaStore } from '../store/media.js';
 import type { MediaRef } from '../engine/types.js';
+import { caseworkRoutes } from './casework-api.js';
 
 export interface StaffApiDeps {
   hotline: HotlineService;
@@ -290,6 +291,9 @@ export function staffRouter(deps: StaffApiDeps): Router {
     const body = parse(CloseBody, req.body, 'body');
     res.json({ case: await hotline.close(staffOf(res), id, body.outcome) });
   });
+
+  // Identification interview, referral packets (JSON, PDF), duplicate reports and links.
+  caseworkRoutes(router, { hotline, log, parse, caseId });
 
   /** The last 30 days (or `days`) in counts: conversations, offers, red flags, reports, cases, pictures, subscribers. */
   router.get('/dashboard', async (req, res) => {

@@ -13,6 +13,7 @@ import { loadContent } from '../content/index.js';
 import { Inbox } from '../conversation/inbox.js';
 import { normaliseCaseId, type CaseFilter } from '../hotline/cases.js';
 import { partnerLabel } from '../hotline/partners.js';
+import { DuplicateIndex } from '../hotline/duplicates.js';
 import { Conflict, Forbidden, HotlineService, Invalid, NotFound, type Staff, type StaffCase } from '../hotline/service.js';
 import { STAGES, type Case, type CaseSummary, type Stage } from '../hotline/types.js';
 import { createLogger } from '../log.js';
@@ -173,6 +174,10 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     log,
     metrics,
+    // Duplicate reports are indexed as cases open; linked ones share what their families see.
+    duplicates: new DuplicateIndex(redis, config.REDIS_PREFIX, config.HASH_SECRET!),
+    regions: content.data.regions,
+    indicators: content.data.indicators,
   });
   const close = async () => {
     // Status messages this run left are handed to the outbox now where it can (the server would too).

@@ -12,6 +12,6 @@ export function contentFor(bundle: Bundle): Content {
   };
   // Places as the data files give them (the test world's carry their zones; a bundle type keeps names only).
   const zoned = (list: Bundle['countries']) => list.map((p) => ({ tz: 'Asia/Jakarta', ...p }));
-  const data = { contacts: new Map(), facts: new Map(), countries: zoned(bundle.countries), regions: zoned(bundle.regions), partners: new Map() };
+  const data = { contacts: new Map(), facts: new Map(), countries: zoned(bundle.countries), regions: zoned(bundle.regions), partners: new Map(), indicators: { list: [], byId: new Map(), groups: [], rule: { any_of: [{ any: 1 }] } } };
   return { bundle, texts, data, renderer: new Renderer(texts, data), problems: [] };
 }

@@ -81,9 +81,9 @@ describe.each([
     const before = (await s.get(id))!;
     expect(await s.update(id, 5, () => ({ refused: 'nope' }))).toEqual({ ok: false, reason: 'nope' });
     expect((await s.get(id))!.version).toBe(before.version);
-    const r = await s.update(id, 6, (c) => ({ case: { ...c, stage: 'checking' }, event: { type: 'stage', at: 6, by: 'ani' }, audit: { by: 'ani', role: 'agent', action: 'stage', detail: 'checking' } }));
+    const r = await s.update(id, 6, (c) => ({ case: { ...c, stage: 'verified' }, event: { type: 'stage', at: 6, by: 'ani' }, audit: { by: 'ani', role: 'agent', action: 'stage', detail: 'verified' } }));
     expect(r.ok && r.case.version).toBe(before.version + 1);
-    expect((await s.get(id))!.stage).toBe('checking');
+    expect((await s.get(id))!.stage).toBe('verified');
     expect((await s.auditOf(id)).map((a) => a.action)).toEqual(['open', 'stage']);
     expect(await s.update('WSP-0000-00', 7, (c) => ({ case: c, event: null }))).toEqual({ ok: false, reason: 'not_found' });
   });

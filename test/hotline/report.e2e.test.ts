@@ -8,9 +8,9 @@ import { ConversationService } from '../../src/conversation/service.js';
 import { RedisCaseStore } from '../../src/hotline/cases.js';
 import { loadPartners } from '../../src/hotline/partners.js';
 import { HotlineService } from '../../src/hotline/service.js';
-import type { Deliverer, OutboxItem } from '../../src/outbox/outbox.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, dumpPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { RecordingOutbox } from '../helpers/recording-outbox.js';
 import { redisStores, TEST_CIPHER } from '../helpers/stores.js';
 
 const content = loadContent();
@@ -18,21 +18,11 @@ const SECRET = 'test-hash-secret-0123456789';
 const NAME = 'Rina Wulandari';
 const PHONE = '+62 812-5550-1234';
 
-/** An outbox that records what was handed to it (the real one is tested in test/outbox). */
-class Recording implements Deliverer {
-  sent: { to: { channel: string; user: string }; items: readonly OutboxItem[]; key?: string }[] = [];
-  async deliver(to: { channel: string; user: string }, items: readonly OutboxItem[], opts?: { key?: string }) {
-    if (this.sent.some((s) => s.key && s.key === opts?.key)) return 'duplicate' as const;
-    this.sent.push({ to, items, key: opts?.key });
-    return 'queued' as const;
-  }
-}
-
 let redis: Redis;
 const prefix = testPrefix('report');
 let hotline: HotlineService;
 let service: ConversationService;
-const outbox = new Recording();
+const outbox = new RecordingOutbox();
 let n = 0;
 const admin = { name: 'ani', role: 'admin' as const };
 

@@ -126,7 +126,7 @@ describe('staff API requests', () => {
     expect((await api('/cases/WSP-0000-00/close', { body: { outcome: 'found' } })).status).toBe(404);
     const { id } = await openCase();
     expect((await api(`/cases/${id}/close`, { body: { outcome: 'duplicate' } })).status).toBe(200);
-    expect((await api(`/cases/${id}/stage`, { body: { stage: 'checking' } })).status).toBe(409);
+    expect((await api(`/cases/${id}/stage`, { body: { stage: 'verified' } })).status).toBe(409);
     expect((await api('/nothing-here')).status).toBe(404);
   });
 
@@ -152,7 +152,7 @@ describe('staff API requests', () => {
 
     const noted = await (await api(`/cases/${id}/notes`, { body: { text: 'called the embassy' } })).json();
     expect(noted.case.notes).toMatchObject([{ by: 'budi', text: 'called the embassy', family: false }]);
-    expect((await (await api(`/cases/${id}/stage`, { body: { stage: 'checking' } })).json()).case.stage).toBe('checking');
+    expect((await (await api(`/cases/${id}/stage`, { body: { stage: 'verified' } })).json()).case.stage).toBe('verified');
     expect((await (await api(`/cases/${id}/refer`, { body: { partner: 'kemlu_pwni' } })).json()).case).toMatchObject({ stage: 'referred', partner: 'kemlu_pwni' });
     const closed = await (await api(`/cases/${id}/close`, { body: { outcome: 'found' } })).json();
     expect(closed.case).toMatchObject({ stage: 'closed', outcome: 'found' });
@@ -215,7 +215,7 @@ describe('staff API audit log', () => {
     const { id } = await openCase();
     await api(`/cases/${id}`);
     await api(`/cases/${id}/notes`, { body: { text: 'secret words of the family' } });
-    await api(`/cases/${id}/stage`, { body: { stage: 'checking' } });
+    await api(`/cases/${id}/stage`, { body: { stage: 'verified' } });
 
     expect((await api(`/cases/${id}/audit`)).status).toBe(403);
     expect((await api('/audit')).status).toBe(403);

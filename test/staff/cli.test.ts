@@ -101,7 +101,7 @@ describe('npm run hotline', () => {
     expect(JSON.parse(shown.stdout).case.details.name).toBe('Rina');
     expect((await hotline(['claim', id])).code).toBe(0);
     expect((await hotline(['note', id, 'asked', 'the', 'agency'])).code).toBe(0);
-    expect((await hotline(['stage', id, 'checking'])).code).toBe(0);
+    expect((await hotline(['stage', id, 'verified'])).code).toBe(0);
     const referred = await hotline(['refer', id, 'kemlu_pwni', '--json']);
     expect(JSON.parse(referred.stdout).case).toMatchObject({ stage: 'referred', partner: 'kemlu_pwni', claimedBy: 'eka' });
     const closed = await hotline(['close', id, 'found', '--json']);
