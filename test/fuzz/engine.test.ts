@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/index.js';
 import { MAX_STACK, step } from '../../src/engine/step.js';
-import { LANGS, MEDIA_KINDS, newSession, PICTURE_FAILURES, type Input, type Reply, type Session, type StepResult, type Vars } from '../../src/engine/types.js';
+import { LANGS, MEDIA_KINDS, newSession, PICTURE_FAILURES, type Input, type MediaKind, type Reply, type Session, type StepResult, type Vars } from '../../src/engine/types.js';
 import { hostileText, jsonStable, RUNS } from '../helpers/fuzz.js';
 
 const content = loadContent();
@@ -83,7 +83,7 @@ function input(m: Move, at: number, s: Session, last: Reply | undefined, pending
       return { kind: 'choice', id: m.id, turn: m.turn, at };
     case 'media': {
       const picture = m.picture === 'read' ? { text: m.read, excerpt: m.read.slice(0, 200) } : m.picture === 'failed' ? { failure: PICTURE_FAILURES[m.failure % PICTURE_FAILURES.length]! } : undefined;
-      return { kind: 'media', media: m.media as Input extends { media: infer K } ? K : never, at, ...(m.text !== undefined ? { text: m.text } : {}), ...(picture ? { picture } : {}) };
+      return { kind: 'media', media: m.media as MediaKind, at, ...(m.text !== undefined ? { text: m.text } : {}), ...(picture ? { picture } : {}) };
     }
     case 'effect': {
       // The effect the engine waits for (with one of its outcomes, or any), or one nobody asked for.
