@@ -141,7 +141,7 @@ export class HotlineService {
   async add(id: string, channel: string, userId: string, text: string, onceKey: string): Promise<Changed> {
     if (!(await this.store.owns(this.ownerRef(channel, userId), id))) return { ok: false, reason: 'not_found' };
     const now = this.now();
-    return this.store.update(id, now, (c) => {
+    const r = await this.store.update(id, now, (c) => {
       if (c.stage === 'closed') return { refused: 'closed' };
       if (!c.details) return { refused: 'purged' };
       const additions = c.details.additions ?? [];
@@ -150,6 +150,9 @@ export class HotlineService {
       c.details = { ...c.details, additions: [...additions, { at: now, text: text.slice(0, MAX_NOTE), key: onceKey }] };
       return { case: c, event: { type: 'added', at: now, by: 'family' }, audit: { by: 'family', role: 'family', action: 'add' } };
     });
+    // A passport number the family adds finds other reports of the same person too.
+    if (r.ok) await this.duplicates?.add(id, { additions: [{ at: now, text }] }).catch((e: Error) => this.log.warn({ case: id, err: e.message }, 'addition not indexed for duplicate reports'));
+    return r;
   }
 
   /**

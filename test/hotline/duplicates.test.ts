@@ -86,6 +86,10 @@ describe('duplicate reports in Redis', () => {
     // The interview gives the passport number of the second report.
     await index.add(d, {}, ['c7654321']);
     expect(await found(c)).toEqual({ [d]: ['passport'] });
+    // A family adding the number to their case later is found too.
+    const e = await open('r5', { name: 'Dewi L.', country: 'QA' });
+    expect((await hotline.add(e, 'telegram', 'r5', 'nomor paspornya C7654321', 'add-1')).ok).toBe(true);
+    expect(await found(c)).toEqual({ [d]: ['passport'], [e]: ['passport'] });
   });
 
   it('the index holds keyed hashes only: no key or value names a person, a number or a passport', async () => {
