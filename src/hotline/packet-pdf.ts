@@ -1,8 +1,8 @@
 // A referral packet as a PDF, for partner offices that take a document rather than JSON. pdfkit with its
 // built-in Helvetica (nothing is fetched or read from disk at run time): it covers Latin-1, which holds
 // Indonesian; a character outside it (a name in another script, an emoji) is printed as "?" and stays
-// exact in the JSON export. Labels are bilingual, Bahasa Indonesia first.
-import PDFDocument from 'pdfkit';
+// exact in the JSON export. Labels are bilingual, Bahasa Indonesia first. pdfkit is loaded with the
+// first PDF, not with the staff API.
 import type { ReferralPacket } from './referral.js';
 
 /** Text Helvetica can print: Latin-1 (accents composed), anything else "?". */
@@ -23,7 +23,8 @@ const HELD_BY: Record<string, string> = {
 const or = (v: string | number | boolean | null | undefined, none = '-') => (v === null || v === undefined || v === '' ? none : String(v));
 
 /** The packet as PDF bytes (the case number in the document's title, on the first line and in the file). */
-export function packetPdf(p: ReferralPacket): Promise<Buffer> {
+export async function packetPdf(p: ReferralPacket): Promise<Buffer> {
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
