@@ -9,7 +9,6 @@ import { ANSWERS, fillIdentification, interviewView, mayWorkCases, NEEDS, PASSPO
 import { packetPdf } from '../hotline/packet-pdf.js';
 import { NoConsent, NoDetails, referralPacket, situationOf, suggestReferral, type ReferralPacket } from '../hotline/referral.js';
 import { Conflict, Invalid, NotFound, type HotlineService, type Staff } from '../hotline/service.js';
-import type { Case } from '../hotline/types.js';
 import type { Logger } from '../log.js';
 
 /** What api.ts lends these routes: its request parsing (a 400 naming the field). */
@@ -39,14 +38,23 @@ function unavailable(res: Response, what: string): void {
   res.status(503).json({ error: `${what} is not served here` });
 }
 
-/** The packet of a case, or the reason there is none as a 409. */
-function packetOf(hotline: HotlineService, c: Case): ReferralPacket {
+/**
+ * The packet of a case (404 without the case, 409 without the reporter's consent), audited as an export
+ * in `format` before it is handed over: who, which case, which format, never the content.
+ */
+async function exportPacket(hotline: HotlineService, staff: Staff, id: string, format: 'json' | 'pdf'): Promise<ReferralPacket> {
+  mayWorkCases(staff);
+  const c = await hotline.store.get(id);
+  if (!c) throw new NotFound(`no case ${id}`);
+  let packet: ReferralPacket;
   try {
-    return referralPacket(c, { partners: hotline.partners, indicators: hotline.indicators, regions: hotline.regions, now: Date.now() });
+    packet = referralPacket(c, { partners: hotline.partners, indicators: hotline.indicators, regions: hotline.regions, now: Date.now() });
   } catch (e) {
     if (e instanceof NoConsent || e instanceof NoDetails) throw new Conflict(e.message);
     throw e;
   }
+  await hotline.store.audit({ at: Date.now(), by: staff.name, role: staff.role, action: 'export', case: id, detail: format });
+  return packet;
 }
 
 export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
@@ -81,13 +89,13 @@ export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
 
   router.get('/cases/:id/packet.json', async (req, res) => {
     const id = caseId(req);
-    const packet = packetOf(hotline, await readCase(hotline, staffOf(res), id, 'export', 'json'));
+    const packet = await exportPacket(hotline, staffOf(res), id, 'json');
     res.set('Content-Disposition', `attachment; filename="${id}-referral.json"`).json(packet);
   });
 
   router.get('/cases/:id/packet.pdf', async (req, res) => {
     const id = caseId(req);
-    const packet = packetOf(hotline, await readCase(hotline, staffOf(res), id, 'export', 'pdf'));
+    const packet = await exportPacket(hotline, staffOf(res), id, 'pdf');
     const pdf = await packetPdf(packet);
     res.set('Content-Type', 'application/pdf').set('Content-Disposition', `attachment; filename="${id}-referral.pdf"`).send(pdf);
   });

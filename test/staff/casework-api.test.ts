@@ -136,6 +136,9 @@ describe('referral packets through the API', () => {
     expect((await call('GET', `/cases/${id}/packet.json`)).status).toBe(409);
     expect((await call('GET', `/cases/${id}/packet.pdf`)).status).toBe(409);
     expect((await call('GET', `/cases/${id}/packet.json`, undefined, 'campaign')).status).toBe(403);
+    // Nothing left, so nothing is recorded as exported.
+    expect((await auditOf(id)).filter((e) => e.action === 'export')).toEqual([]);
+    expect((await call('GET', '/cases/WSP-0000-00/packet.pdf')).status).toBe(404);
   });
 });
 
