@@ -19,6 +19,7 @@ import { silentLogger, userRef, type Logger } from './log.js';
 import { PictureReader } from './ocr/index.js';
 import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
 import { RedisRecipients } from './outbox/recipients.js';
+import { safetySwitch } from './conversation/safety.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
 import { buildApp, createHttpServer } from './server.js';
 import { Metrics } from './staff/metrics.js';
@@ -109,6 +110,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     duplicates: new DuplicateIndex(redis, config.REDIS_PREFIX, config.HASH_SECRET!),
     regions: content.data.regions,
     indicators: content.data.indicators,
+    // Staff can switch safety mode on for a case's reporter.
+    safety: safetySwitch(recipients, store.sessions),
   });
   const agencies = new AgencyRegistry(redis, keys);
   // A turn's replies are queued in the script that saves its session: that command is made now.

@@ -68,8 +68,15 @@ export interface HotlineOptions {
   duplicates?: DuplicateIndex;
   /** Indonesia's provinces (data/regions.yaml): a home province's KP2MI office is suggested. */
   regions?: readonly ZonedPlace[];
+  /** Switches safety mode for a chat (the outbox's registry and the person's conversation): see setSafety. */
+  safety?: SafetySwitch;
   log?: Logger;
   now?: () => number;
+}
+
+/** Safety mode for one chat, where senders and the conversation look (built by the server from its parts). */
+export interface SafetySwitch {
+  set(channel: string, userId: string, on: boolean): Promise<void>;
 }
 
 export class HotlineService {
@@ -83,6 +90,7 @@ export class HotlineService {
   readonly indicators?: Indicators;
   readonly duplicates?: DuplicateIndex;
   readonly regions: readonly ZonedPlace[];
+  private readonly safety?: SafetySwitch;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -97,6 +105,7 @@ export class HotlineService {
     this.indicators = opts.indicators;
     this.duplicates = opts.duplicates;
     this.regions = opts.regions ?? [];
+    this.safety = opts.safety;
     this.log = opts.log ?? silentLogger;
     this.now = opts.now ?? Date.now;
   }
@@ -292,6 +301,35 @@ export class HotlineService {
     });
     this.metrics?.caseClosed(clean, now);
     return c;
+  }
+
+  /**
+   * Safety mode for the reporter of a case (agents and admins; a closed case too: its family may still
+   * write): nothing is sent to their chat unasked from now on (status messages, notes, campaigns) and
+   * their next message is handled in safety mode. Only on: switching it off is the person's own choice,
+   * in the chat ("mode aman"), where they see it is on (staff cannot know the phone is safe again). The
+   * chat is switched first, then the case records it (audited): a failure in between leaves the safer
+   * state, and a second call completes it. 409 when the reporter asked to be forgotten (no chat is known).
+   */
+  async setSafety(staff: Staff, id: string, on: boolean): Promise<StaffCase> {
+    this.may(staff);
+    if (!on) throw new Conflict('only the person can switch safety mode off, in the chat ("mode aman")');
+    if (!this.safety) throw new Invalid('safety', 'safety mode cannot be switched here');
+    const c = await this.store.get(id);
+    if (!c) throw new NotFound(`no case ${id}`);
+    if (!c.reporter) throw new Conflict('the reporter asked Waspada to forget them: no chat to protect');
+    await this.safety.set(c.reporter.channel, c.reporter.userId, true);
+    const at = this.now();
+    const r = await this.store.update(id, at, (x) => ({
+      case: { ...x, safety: true },
+      event: { type: 'safety', at, by: staff.name, detail: { on: true } },
+      audit: { by: staff.name, role: staff.role, action: 'safety', detail: 'on' },
+    }));
+    if (!r.ok) {
+      if (r.reason === 'not_found') throw new NotFound(`no case ${id}`);
+      throw new Conflict(r.reason);
+    }
+    return this.staffView(r.case);
   }
 
   async auditOf(staff: Staff, id: string | null, limit?: number): Promise<AuditEntry[]> {

@@ -68,7 +68,7 @@ export interface CaseNote {
   family: boolean;
 }
 
-export type EventType = 'opened' | 'claimed' | 'returned' | 'noted' | 'referred' | 'stage' | 'shown' | 'closed' | 'added' | 'erased' | 'purged' | 'identified' | 'linked';
+export type EventType = 'opened' | 'claimed' | 'returned' | 'noted' | 'referred' | 'stage' | 'shown' | 'closed' | 'added' | 'erased' | 'purged' | 'identified' | 'linked' | 'safety';
 
 /** One line of a case's history. Never personal: a note's text lives in the sealed notes. */
 export interface CaseEvent {
@@ -109,6 +109,11 @@ export interface Case {
   identification?: Identification | null;
   /** Version: every change increments it (changes are compare-and-set). */
   version: number;
+  /**
+   * Staff switched safety mode on for the reporter (someone else may read their phone): nothing is
+   * sent to their chat unasked, and their conversation goes into safety mode. Absent: not asked.
+   */
+  safety?: boolean;
 }
 
 /** A case as listed: no personal field. */

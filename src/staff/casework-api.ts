@@ -30,6 +30,7 @@ const IdentificationBody = z
   .strict();
 
 const LinkBody = z.object({ other: z.string().max(40) }).strict();
+const SafetyBody = z.object({ on: z.boolean() }).strict();
 const ViewQuery = z.object({ lang: z.enum(['id', 'en']) }).partial().strict();
 
 const staffOf = (res: Response): Staff => res.locals.staff as Staff;
@@ -117,6 +118,15 @@ export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
       }),
       linked: await index.linked(id),
     });
+  });
+
+  /** Safety mode for the case's reporter (someone else may read their phone): nothing reaches their chat unasked. */
+  router.post('/cases/:id/safety', async (req, res) => {
+    const id = caseId(req);
+    const { on } = parse(SafetyBody, req.body, 'body');
+    const c = await hotline.setSafety(staffOf(res), id, on);
+    log.info({ staff: staffOf(res).name, case: id, on }, 'safety mode set on a case');
+    res.json({ case: id, safety: c.safety === true });
   });
 
   /** Links two reports of one person: family-visible notes and stage changes on one reach every family of the group. */

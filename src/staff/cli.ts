@@ -2,6 +2,7 @@
 // (REDIS_URL, HASH_SECRET, DATA_ENCRYPTION_KEY) is an admin; they act under a name (--as, HOTLINE_STAFF,
 // or their login) that the audit log records. Status messages for families go into the same outbox the
 // server sends from (its lanes are not started here: the server's senders take them).
+import { safetySwitch } from '../conversation/safety.js';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,6 +34,8 @@ export const USAGE = `usage: npm run --silent hotline -- <command> [--as NAME]
   note ID TEXT [--family]        add a note; --family also sends it to the family
   refer ID PARTNER               refer to a partner (see: partners); the family is told
   stage ID STAGE                 set the stage (${STAGES.filter((s) => s !== 'closed').join(', ')}); the family is told
+  safety ID on                   safety mode for the reporter: nothing reaches their chat unasked (audited;
+                                 only the person switches it off, in the chat)
   close ID OUTCOME               close with an outcome (found, returned_home, referred_elsewhere, no_contact, duplicate...)
   audit [ID] [--json] [--limit N]  who read or changed what (of one case, or all)
   partners [--json]              referral partners (data/partners.yaml)
@@ -178,6 +181,7 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
     duplicates: new DuplicateIndex(redis, config.REDIS_PREFIX, config.HASH_SECRET!),
     regions: content.data.regions,
     indicators: content.data.indicators,
+    safety: safetySwitch(recipients, store.sessions),
   });
   const close = async () => {
     // Status messages this run left are handed to the outbox now where it can (the server would too).
@@ -264,6 +268,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       case 'close':
         changed(await hotline.close(staff, caseId(p[1]), positional(p, 2, 'OUTCOME')));
         break;
+      case 'safety': {
+        if (positional(p, 2, 'on') !== 'on') throw new Error('safety ID on (only the person switches it off, in the chat)');
+        changed(await hotline.setSafety(staff, caseId(p[1]), true));
+        break;
+      }
       case 'audit': {
         const entries = await hotline.auditOf(staff, p[1] === undefined ? null : caseId(p[1]), limit);
         if (o.json) say(JSON.stringify({ entries }));

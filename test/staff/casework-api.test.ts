@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/content/index.js';
 import type { CaseDetails } from '../../src/hotline/types.js';
-import { startHarness, type Harness } from '../helpers/telegram.js';
+import { startHarness, textUpdate, type Harness } from '../helpers/telegram.js';
 
 let h: Harness;
 const tokens: Record<'admin' | 'agent' | 'campaign', string> = { admin: '', agent: '', campaign: '' };
@@ -174,5 +174,37 @@ describe('duplicate reports through the API', () => {
       expect(audit.some((e) => e.by === 'budi' && e.action === 'link')).toBe(true);
     }
     expect((await auditOf(a.id)).some((e) => e.action === 'read' && e.detail === 'duplicates')).toBe(true);
+  });
+});
+
+describe('safety mode set by staff on a case', () => {
+  it('nothing reaches the reporter unasked from then on, their next message is handled in safety mode, and it is audited; only the person switches it off', async () => {
+    const { id, user } = await report({ name: 'Yanti', country: 'MY' });
+    await h.post(textUpdate(user, '/start'));
+    await h.until(user, 1);
+    expect((await call('POST', `/cases/${id}/safety`, { on: 'yes' })).json).toMatchObject({ field: 'on' });
+    expect((await call('POST', '/cases/WSP-0000-00/safety', { on: true })).status).toBe(404);
+    expect((await call('POST', `/cases/${id}/safety`, { on: true }, 'campaign')).status).toBe(403);
+    const on = await call('POST', `/cases/${id}/safety`, { on: true });
+    expect(on.json).toEqual({ case: id, safety: true });
+    // A note shared with the family is not sent (withheld by the outbox)...
+    const before = h.fake.sent(user).length;
+    expect((await call('POST', `/cases/${id}/notes`, { text: 'Kami sedang menghubungi KBRI.', family: true }, 'admin')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.fake.sent(user).length).toBe(before);
+    // ...and when they write, the answer is quiet: silent, protected, in neutral words.
+    await h.post(textUpdate(user, 'menu'));
+    await h.until(user, before + 1);
+    expect(h.fake.sent(user).at(-1)).toMatchObject({ disable_notification: true, protect_content: true });
+    expect((await auditOf(id)).some((e) => e.action === 'safety' && e.by === 'budi' && e.detail === 'on')).toBe(true);
+    expect((await call('POST', `/cases/${id}/safety`, { on: false })).status).toBe(409);
+    // The person switches it off in the chat: messages reach them again.
+    await h.post(textUpdate(user, 'mode aman'));
+    await h.until(user, before + 2);
+    await h.post(textUpdate(user, '2'));
+    await h.until(user, before + 3);
+    expect((await call('POST', `/cases/${id}/notes`, { text: 'Kabar baru.', family: true }, 'admin')).status).toBe(200);
+    await h.fake.waitFor(() => h.texts(user).some((x) => x.includes('Kabar baru.')), 10_000);
+    expect(h.fake.sent(user).at(-1)?.protect_content).toBeUndefined();
   });
 });
