@@ -35,7 +35,7 @@ const segment = fc.oneof(
 );
 const ROUTES = [
   '/cases', '/cases/:id', '/cases/:id/claim', '/cases/:id/notes', '/cases/:id/refer', '/cases/:id/stage', '/cases/:id/close', '/cases/:id/audit',
-  '/cases/:id/identification', '/cases/:id/packet.json', '/cases/:id/packet.pdf', '/cases/:id/duplicates', '/cases/:id/link',
+  '/cases/:id/identification', '/cases/:id/packet.json', '/cases/:id/packet.pdf', '/cases/:id/duplicates', '/cases/:id/link', '/cases/:id/safety',
   '/claim', '/audit', '/partners', '/dashboard', '/campaigns', '/campaigns/test', '/campaigns/:id', '/campaigns/:id/pause', '/campaigns/:id/resume',
   '/campaigns/:id/cancel', '/media', '/', '/nothing/here',
 ];
@@ -62,6 +62,7 @@ const nearValid = fc.oneof(
   fc.record({ outcome: fc.oneof(fc.constantFrom('found', 'returned_home', 'referred_elsewhere', 'no_contact', 'duplicate', 'toString'), fc.string()) }),
   fc.record({ answers: hostileJson(2), other: hostileJson(1) }, { requiredKeys: [] }),
   fc.record({ to: fc.constant(null).map(() => cases[1]!), case: fc.string() }, { requiredKeys: [] }),
+  fc.record({ on: fc.oneof(fc.boolean(), hostileJson(0)) }),
   fc.record(
     {
       texts: fc.record({ id: hostileText(500), en: hostileText(500) }, { requiredKeys: [] }),
