@@ -4,6 +4,7 @@ import type { Bundle } from '../../src/engine/flow.js';
 import { labelForms } from '../../src/engine/labels.js';
 import { step } from '../../src/engine/step.js';
 import { matchChoice, ORDINALS } from '../../src/engine/steps/choice.js';
+import { parseYesNo } from '../../src/engine/inputs.js';
 import { squash, typoBudget } from '../../src/engine/text.js';
 import { LANGS, newSession, type Session } from '../../src/engine/types.js';
 import { bundleFrom, WORLD } from '../helpers/bundle.js';
@@ -24,6 +25,10 @@ function plainChoice(choices: Choice[], labelTexts: string[][], text: string): s
   const labels = labelTexts.map((texts) => texts.map(squash));
   const exact = choices.findIndex((c, i) => labels[i]!.includes(typed) || squash(c.id) === typed);
   if (exact >= 0) return choices[exact]!.id;
+  // A question whose choices are "yes" and "no" takes every way of saying yes or no.
+  const yesNo = parseYesNo(text);
+  const said = yesNo.ok ? choices.find((c) => c.id === (yesNo.value ? 'yes' : 'no')) : undefined;
+  if (said) return said.id;
   const near = (l: string) => {
     const budget = typoBudget(l.length);
     return l === typed || (Math.abs(l.length - typed.length) <= budget && referenceDistance(typed, l) <= budget);
