@@ -500,9 +500,10 @@ export class TelegramChannel implements Channel {
 
   /**
    * The exit word: deletes the messages of the conversation kept since safety mode began (the bot's
-   * and the person's; Telegram lets a bot delete both in a private chat, for 48 hours), in batches of
-   * 100. Messages Telegram no longer has or will not delete are skipped by it. The ids are forgotten
-   * once deleted; a failure that may pass leaves them for the next try.
+   * and the person's; Telegram lets a bot delete both in a private chat, for 48 hours), newest first,
+   * in batches of 100 (ids Telegram cannot find are skipped by it). A batch Telegram refuses as a whole
+   * is tried one message at a time, so one it will not delete does not keep the others. Each batch's ids
+   * are forgotten once dealt with; a failure that may pass leaves the rest for the next try.
    */
   private async clear(to: string, chat: number): Promise<SendResult> {
     let ids: string[];
@@ -511,15 +512,23 @@ export class TelegramChannel implements Channel {
     } catch (e) {
       return { ok: false, kind: 'transient', reason: `could not read the conversation's message ids: ${(e as Error).message}` };
     }
+    const remove = async (method: 'deleteMessages' | 'deleteMessage', body: Record<string, unknown>): Promise<SendResult> => {
+      const r = await this.api.call(method, JSON.stringify({ chat_id: chat, ...body }), 'application/json');
+      return 'error' in r ? { ok: false, kind: 'transient', reason: r.error } : classify(r.status, r.json);
+    };
     for (let i = 0; i < ids.length; i += DELETE_BATCH) {
-      const batch = ids.slice(i, i + DELETE_BATCH).map(Number);
-      const r = await this.api.call('deleteMessages', JSON.stringify({ chat_id: chat, message_ids: batch }), 'application/json');
-      if ('error' in r) return { ok: false, kind: 'transient', reason: r.error };
-      const result = classify(r.status, r.json);
-      // Too old or already gone: nothing more can be done about those; the rest is tried again later.
+      const batch = ids.slice(i, i + DELETE_BATCH);
+      const result = await remove('deleteMessages', { message_ids: batch.map(Number) });
       if (!result.ok && result.kind !== 'permanent') return result;
+      if (!result.ok) {
+        for (const id of batch) {
+          const one = await remove('deleteMessage', { message_id: Number(id) });
+          // Too old or already gone: nothing more can be done about that one.
+          if (!one.ok && one.kind !== 'permanent') return one;
+        }
+      }
+      await this.recipients.dropTrail(TELEGRAM, to, batch).catch(() => undefined);
     }
-    await this.recipients.dropTrail(TELEGRAM, to, ids.length).catch(() => undefined);
     return { ok: true };
   }
 

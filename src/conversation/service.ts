@@ -213,6 +213,7 @@ export class ConversationService {
    * as with any other: the message is tried again.
    */
   private async readFirst(user: UserKey, inbound: Inbound): Promise<PictureFirst> {
+    const at = this.now();
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     try {
@@ -221,20 +222,22 @@ export class ConversationService {
       await this.sessions.release(user, first.lease);
       lease = null;
       lang = first.session?.lang ?? lang;
-      if (first.seen) return { early: [], duplicate: { replies: [], duplicate: true, lang, ok: true, unavailable: false, retry: false } };
-      let early: OutboxItem[] = [{ lang, reply: { say: [{ key: 'conversation.picture_reading' }] } }];
+      if (first.seen) return { at, early: [], duplicate: { replies: [], duplicate: true, lang, ok: true, unavailable: false, retry: false } };
+      // In safety mode this line is quiet too (and kept track of, to be cleared by the exit word).
+      const quiet = Boolean(first.session?.safety || first.safetyAsked);
+      let early: OutboxItem[] = [{ lang, reply: quiet ? { say: [{ key: 'conversation.picture_reading' }], quiet } : { say: [{ key: 'conversation.picture_reading' }] } }];
       if (this.outbox) {
         const to = { channel: inbound.channel, user: inbound.userId };
         await this.outbox.deliver(to, early, { key: `${this.replyKey(inbound)}:reading`, priority: 'reply', inReplyTo: true });
         early = [];
       }
-      return { early, picture: await this.readPicture(user, inbound.picture!) };
+      return { at, early, picture: await this.readPicture(user, inbound.picture!) };
     } catch (error) {
       if (lease) {
         const held = lease;
         await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
       }
-      return { early: [], error };
+      return { at, early: [], error };
     }
   }
 
@@ -244,6 +247,8 @@ export class ConversationService {
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     let running: string | undefined;
+    /** Safety mode: a failure notice is quiet too. */
+    let quiet = false;
     /** Said before the turn's own replies (the terminal, which has no outbox: "reading your picture…"). */
     const early = pre?.early ?? [];
     try {
@@ -258,6 +263,15 @@ export class ConversationService {
       let session: Session = claim.session ?? newSession(at);
       // Staff asked for safety mode on this person's case: from this message on, it is on.
       if (claim.safetyAsked && !session.safety) session = { ...session, safety: true };
+      quiet = session.safety === true;
+      // A picture sent before the exit word closed the conversation is not answered after it (its
+      // reading took longer than the person took to close the chat): it only counts as handled.
+      if (pre && session.exitAt !== undefined && pre.at <= session.exitAt) {
+        const saved = await this.save(to, user, lease, inbound, session, [], false);
+        lease = null;
+        if (!saved) throw new LeaseLost('lost the user lock before saving');
+        return { replies: [], duplicate: false, lang: session.lang ?? lang, ok: true, unavailable: false, retry: false };
+      }
       lang = session.lang ?? lang;
       const input = toInput(inbound, at, picture);
       const texts = this.content.texts;
@@ -307,6 +321,8 @@ export class ConversationService {
       }
       session = result.session;
       lang = session.lang ?? lang;
+      // "Delete my data": nothing of safety mode is kept either (its answer is not kept track of).
+      if (ctx.erase) for (const i of items) delete i.reply.quiet;
       const saved = await this.save(to, user, lease, inbound, ctx.erase ? null : session, items, urgent);
       lease = null;
       if (!saved) throw new LeaseLost('lost the user lock before saving');
@@ -322,7 +338,7 @@ export class ConversationService {
         const held = lease;
         await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
       }
-      const notice: OutboxItem[] = [{ lang, reply: { say: [{ key: 'conversation.try_again' }] } }];
+      const notice: OutboxItem[] = [{ lang, reply: quiet ? { say: [{ key: 'conversation.try_again' }], quiet } : { say: [{ key: 'conversation.try_again' }] } }];
       if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable, retry };
       if (!retry) {
         await this.outbox.deliver(to, notice, { key: `${this.replyKey(inbound)}:failed`, priority: 'urgent', inReplyTo: true }).catch((e: Error) => {
@@ -480,6 +496,8 @@ class Stopping extends Error {}
 
 /** A picture's first part (src: readFirst): what to say first, and what was read, or why the message could not go on. */
 interface PictureFirst {
+  /** When the picture's message came (its reading began). */
+  at: number;
   early: OutboxItem[];
   picture?: PictureOutcome;
   /** Seen before: its answer (nothing). */

@@ -310,6 +310,7 @@ class Run implements Runtime {
         s.vars = {};
         s.pending = null;
         delete s.heldOffer;
+        s.exitAt = this.now;
         this.close();
         this.replies.push({ say: [{ key: 'engine.exit.manual' }], clear: true });
         return;

@@ -42,6 +42,8 @@ export interface Session {
    * what can be cleared. Set by the person (or by an urgent report that found it unsafe to write).
    */
   safety?: boolean;
+  /** When the exit word last closed the conversation (ms): what came before it is not answered after it (a picture still being read). */
+  exitAt?: number;
 }
 
 /** What a message carried instead of text (its caption, if any, is the text). */

@@ -24,9 +24,10 @@ export interface Recipients {
   inSafety(channel: string, user: string): Promise<boolean>;
   /** Safety mode: platform ids of the conversation's messages (the bot's and the person's), to clear it on the exit word. */
   keepTrail(channel: string, user: string, refs: readonly string[]): Promise<void>;
+  /** The ids kept of the last TRAIL_TTL_S, newest first (older ones can no longer be deleted: they are dropped). */
   trailOf(channel: string, user: string): Promise<string[]>;
-  /** The first `n` ids were dealt with (deleted): forgets them. */
-  dropTrail(channel: string, user: string, n: number): Promise<void>;
+  /** These ids were dealt with (deleted, or cannot be): forgets them. */
+  dropTrail(channel: string, user: string, refs: readonly string[]): Promise<void>;
 }
 
 /**
@@ -66,18 +67,27 @@ export class RedisRecipients implements Recipients {
     return (await this.redis.sismember(this.keys.outbox(channel).safe, user)) === 1;
   }
 
+  // A sorted set of ids by when they were kept: those past the platform's window are dropped as new
+  // ones come, at most TRAIL_KEPT stay (the newest), and the whole set goes when none came for the window.
   async keepTrail(channel: string, user: string, refs: readonly string[]): Promise<void> {
     if (!refs.length) return;
     const key = this.keys.outbox(channel).trail(user);
-    await this.redis.multi().rpush(key, ...refs).ltrim(key, -TRAIL_KEPT, -1).expire(key, TRAIL_TTL_S).exec();
+    const now = this.now();
+    await this.redis
+      .multi()
+      .zadd(key, ...refs.flatMap((r) => [now, r]))
+      .zremrangebyscore(key, '-inf', now - TRAIL_TTL_S * 1000)
+      .zremrangebyrank(key, 0, -TRAIL_KEPT - 1)
+      .expire(key, TRAIL_TTL_S)
+      .exec();
   }
 
   async trailOf(channel: string, user: string): Promise<string[]> {
-    return this.redis.lrange(this.keys.outbox(channel).trail(user), 0, -1);
+    return this.redis.zrevrangebyscore(this.keys.outbox(channel).trail(user), '+inf', this.now() - TRAIL_TTL_S * 1000);
   }
 
-  async dropTrail(channel: string, user: string, n: number): Promise<void> {
-    if (n > 0) await this.redis.ltrim(this.keys.outbox(channel).trail(user), n, -1);
+  async dropTrail(channel: string, user: string, refs: readonly string[]): Promise<void> {
+    if (refs.length) await this.redis.zrem(this.keys.outbox(channel).trail(user), ...refs);
   }
 
   async purge(channels: readonly string[]): Promise<number> {

@@ -123,6 +123,8 @@ export interface FakeTelegram {
   received(chatId: number | string): FakeReceived[];
   /** Message ids deleted in a chat by deleteMessage(s), in order (ids the fake did not know are there too: Telegram skips them). */
   deleted(chatId: number | string): number[];
+  /** This message cannot be deleted (too old, say): deleteMessage of it, and deleteMessages with it among others, answer 400. */
+  undeletable(chatId: number | string, messageId: number): void;
   /** Forgets every file_id issued: sending by one of them then fails as with an unknown file_id. */
   forgetFiles(): void;
   /**
@@ -602,6 +604,7 @@ class FakeTelegramServer implements FakeTelegram {
   private readonly blocked = new Set<string>();
   private readonly messages = new Map<string, StoredMessage>();
   private readonly deletedByChat = new Map<string, number[]>();
+  private readonly kept = new Set<string>();
   private readonly chatBuckets = new Map<string, Bucket>();
   private globalBucket: Bucket | null = null;
   private updates: any[] = [];
@@ -661,6 +664,23 @@ class FakeTelegramServer implements FakeTelegram {
 
   deleted(chatId: number | string): number[] {
     return (this.deletedByChat.get(String(chatId)) ?? []).slice();
+  }
+
+  undeletable(chatId: number | string, messageId: number): void {
+    this.kept.add(`${chatId}:${messageId}`);
+  }
+
+  /** Deletes the messages, or refuses all of them (400) when one cannot be deleted. */
+  private remove(chat: { key: string }, ids: number[]): Answer {
+    if (this.blocked.has(chat.key)) return fail(403, FORBIDDEN_BLOCKED);
+    if (ids.some((id) => this.kept.has(`${chat.key}:${id}`))) return badRequest("message can't be deleted");
+    let list = this.deletedByChat.get(chat.key);
+    if (!list) this.deletedByChat.set(chat.key, (list = []));
+    for (const id of ids) {
+      this.messages.delete(`${chat.key}:${id}`);
+      list.push(id);
+    }
+    return ok(true);
   }
 
   sent(chatId?: number | string): any[] {
@@ -1159,14 +1179,15 @@ class FakeTelegramServer implements FakeTelegram {
       if (!ids || ids.length === 0) return badRequest('message identifiers are not specified');
       if (ids.length > 100) return badRequest('too many message identifiers specified');
       if (!ids.every((x) => Number.isSafeInteger(x) && (x as number) > 0)) return badRequest('message identifier is not specified');
-      if (this.blocked.has(chat.key)) return fail(403, FORBIDDEN_BLOCKED);
-      let list = this.deletedByChat.get(chat.key);
-      if (!list) this.deletedByChat.set(chat.key, (list = []));
-      for (const id of ids as number[]) {
-        this.messages.delete(`${chat.key}:${id}`);
-        list.push(id);
-      }
-      return ok(true);
+      return this.remove(chat, ids as number[]);
+    },
+
+    deletemessage(body) {
+      const chat = this.chatKey(body);
+      if ('status' in chat) return chat;
+      const id = num(body.message_id);
+      if (id === undefined) return badRequest('message identifier is not specified');
+      return this.remove(chat, [id]);
     },
 
     editmessagereplymarkup(body) {
@@ -1503,7 +1524,7 @@ class FakeTelegramServer implements FakeTelegram {
 const CANONICAL = new Map(
   [
     'getMe', 'getFile', 'sendMessage', 'sendPhoto', 'sendVideo', 'sendChatAction', 'answerCallbackQuery', 'editMessageText', 'editMessageReplyMarkup',
-    'deleteMessages', 'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
+    'deleteMessages', 'deleteMessage', 'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
   ].map((m) => [m.toLowerCase(), m]),
 );
 

@@ -185,6 +185,22 @@ describe('a picture of a job offer in the chat', () => {
     expect(texts(await send(u, { text: 'ya' })).join('\n')).toContain('RISIKO TINGGI');
   });
 
+  it('in safety mode, a picture still being read when the exit word closes the conversation is not answered after it', async () => {
+    const u = await atMenu('exit');
+    await send(u, { text: 'mode aman' });
+    await send(u, { text: '1' });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const slow: PictureSource = { fetch: async () => { await held; return drawText(OFFER); } };
+    const picture = send(u, { media: 'photo', picture: slow });
+    const exit = await send(u, { text: 'x' });
+    expect(texts(exit).join('\n')).toContain(t('engine.exit.manual'));
+    release();
+    expect(texts(await picture)).toEqual([]);
+    // A picture sent after the exit word is answered as usual.
+    expect(texts(await send(u, { media: 'photo', picture: source(await drawText(OFFER)) })).join('\n')).toContain('RISIKO TINGGI');
+  });
+
   it('logs how each picture went, and nothing of what was in it', () => {
     expect(logged).toMatch(/picture read/);
     expect(logged).toMatch(/picture not read/);
