@@ -91,7 +91,7 @@ export class HotlineService {
   readonly duplicates?: DuplicateIndex;
   readonly regions: readonly ZonedPlace[];
   private readonly safety?: SafetySwitch;
-  private readonly log: Logger;
+  readonly log: Logger;
   private readonly now: () => number;
 
   constructor(opts: HotlineOptions) {

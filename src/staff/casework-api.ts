@@ -4,11 +4,10 @@
 // packets are never logged.
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { normaliseCaseId } from '../hotline/cases.js';
-import { ANSWERS, fillIdentification, interviewView, mayWorkCases, NEEDS, PASSPORT_HOLDERS, readCase } from '../hotline/identification.js';
+import { duplicatesOf, exportPacket, identificationOf, linkCases, saveIdentification } from '../hotline/casework.js';
+import { ANSWERS, NEEDS, PASSPORT_HOLDERS } from '../hotline/identification.js';
 import { packetPdf } from '../hotline/packet-pdf.js';
-import { NoConsent, NoDetails, referralPacket, situationOf, suggestReferral, type ReferralPacket } from '../hotline/referral.js';
-import { Conflict, Invalid, NotFound, type HotlineService, type Staff } from '../hotline/service.js';
+import type { HotlineService, Staff } from '../hotline/service.js';
 import type { Logger } from '../log.js';
 
 /** What api.ts lends these routes: its request parsing (a 400 naming the field). */
@@ -39,25 +38,6 @@ function unavailable(res: Response, what: string): void {
   res.status(503).json({ error: `${what} is not served here` });
 }
 
-/**
- * The packet of a case (404 without the case, 409 without the reporter's consent), audited as an export
- * in `format` before it is handed over: who, which case, which format, never the content.
- */
-async function exportPacket(hotline: HotlineService, staff: Staff, id: string, format: 'json' | 'pdf'): Promise<ReferralPacket> {
-  mayWorkCases(staff);
-  const c = await hotline.store.get(id);
-  if (!c) throw new NotFound(`no case ${id}`);
-  let packet: ReferralPacket;
-  try {
-    packet = referralPacket(c, { partners: hotline.partners, indicators: hotline.indicators, regions: hotline.regions, now: Date.now() });
-  } catch (e) {
-    if (e instanceof NoConsent || e instanceof NoDetails) throw new Conflict(e.message);
-    throw e;
-  }
-  await hotline.store.audit({ at: Date.now(), by: staff.name, role: staff.role, action: 'export', case: id, detail: format });
-  return packet;
-}
-
 export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
   const { hotline, log, parse, caseId } = deps;
 
@@ -65,27 +45,17 @@ export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
   router.get('/cases/:id/identification', async (req, res) => {
     const id = caseId(req);
     const { lang } = parse(ViewQuery, req.query, 'query');
-    mayWorkCases(staffOf(res));
-    if (!hotline.indicators) return unavailable(res, 'the identification checklist (data/indicators.yaml)');
-    const c = await readCase(hotline, staffOf(res), id, 'read', 'identification');
-    const suggestion = suggestReferral(situationOf(c), hotline.partners, hotline.regions);
-    res.json({ case: id, identification: c.identification ?? null, view: interviewView(c.identification, hotline.indicators, lang ?? 'id'), suggestion });
+    const found = await identificationOf(hotline, staffOf(res), id, lang ?? 'id');
+    if (!found) return unavailable(res, 'the identification checklist (data/indicators.yaml)');
+    res.json({ case: id, ...found });
   });
 
   router.put('/cases/:id/identification', async (req, res) => {
     const id = caseId(req);
     const body = parse(IdentificationBody, req.body, 'body');
-    mayWorkCases(staffOf(res));
-    if (!hotline.indicators) return unavailable(res, 'the identification checklist (data/indicators.yaml)');
-    if (body.homeRegion && hotline.regions.length && !hotline.regions.some((r) => r.code === body.homeRegion)) {
-      throw new Invalid('homeRegion', `"${body.homeRegion}" is not a province code of data/regions.yaml`);
-    }
-    const ident = await fillIdentification(hotline, staffOf(res), id, body, hotline.indicators);
-    if (ident.passport) {
-      await hotline.duplicates?.add(id, {}, [ident.passport]).catch((e: Error) => log.warn({ case: id, err: e.message }, 'passport not indexed for duplicate reports'));
-    }
-    const c = await hotline.store.get(id);
-    res.json({ case: id, identification: ident, suggestion: c && suggestReferral(situationOf(c), hotline.partners, hotline.regions) });
+    const saved = await saveIdentification(hotline, staffOf(res), id, body);
+    if (!saved) return unavailable(res, 'the identification checklist (data/indicators.yaml)');
+    res.json({ case: id, ...saved });
   });
 
   router.get('/cases/:id/packet.json', async (req, res) => {
@@ -104,20 +74,9 @@ export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
   /** Other reports that may be of the same person: same name and country spelt differently, same recruiter contact, same passport. */
   router.get('/cases/:id/duplicates', async (req, res) => {
     const id = caseId(req);
-    mayWorkCases(staffOf(res));
-    const index = hotline.duplicates;
-    if (!index) return unavailable(res, 'duplicate reports');
-    await readCase(hotline, staffOf(res), id, 'read', 'duplicates');
-    const found = await index.find(id, hotline.store);
-    const summaries = await Promise.all(found.map((f) => hotline.store.get(f.id)));
-    res.json({
-      case: id,
-      duplicates: found.flatMap((f, i) => {
-        const s = summaries[i];
-        return s ? [{ ...f, kind: s.kind, stage: s.stage, urgent: s.urgent, openedAt: s.openedAt }] : [];
-      }),
-      linked: await index.linked(id),
-    });
+    const found = await duplicatesOf(hotline, staffOf(res), id);
+    if (!found) return unavailable(res, 'duplicate reports');
+    res.json({ case: id, ...found });
   });
 
   /** Safety mode for the case's reporter (someone else may read their phone): nothing reaches their chat unasked. */
@@ -134,23 +93,9 @@ export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
     const id = caseId(req);
     const body = parse(LinkBody, req.body, 'body');
     const staff = staffOf(res);
-    mayWorkCases(staff);
-    const index = hotline.duplicates;
-    if (!index) return unavailable(res, 'duplicate reports');
-    const other = normaliseCaseId(body.other);
-    if (!other) throw new Invalid('other', 'a case number looks like WSP-7K3M-9Q');
-    if (other === id) throw new Invalid('other', 'a case cannot be linked with itself');
-    for (const x of [id, other]) if (!(await hotline.store.get(x))) throw new NotFound(`no case ${x}`);
-    const group = await index.link(id, other);
-    const now = Date.now();
-    for (const x of group) {
-      await hotline.store.update(x, now, (c) => ({
-        case: c,
-        event: { type: 'linked', at: now, by: staff.name, detail: { with: group.filter((y) => y !== x).join(' ') } },
-        audit: { by: staff.name, role: staff.role, action: 'link', detail: group.filter((y) => y !== x).join(' ') },
-      }));
-    }
-    log.info({ staff: staff.name, cases: group.length }, 'cases linked');
-    res.json({ case: id, linked: group.filter((y) => y !== id) });
+    const linked = await linkCases(hotline, staff, id, body.other);
+    if (!linked) return unavailable(res, 'duplicate reports');
+    log.info({ staff: staff.name, cases: linked.length + 1 }, 'cases linked');
+    res.json({ case: id, linked });
   });
 }
