@@ -265,6 +265,8 @@ function plainFields(c: Case): (string | number)[] {
     'k', c.kind, 'u', c.urgent ? 1 : 0, 'st', c.stage, 'lang', c.lang, 'ch', c.channel, 'at', c.openedAt, 'up', c.updatedAt,
     'cb', c.claimedBy ?? '', 'cu', c.claimUntil ?? '', 'pt', c.partner ?? '', 'oc', c.outcome ?? '', 'cl', c.closedAt ?? '',
     'cs', c.consentShare ? 1 : 0, 'er', JSON.stringify(c.erased), 'q', queueScore(c.urgent, c.openedAt),
+    // Safety mode set by staff (HotlineService.setSafety): only ever on.
+    'sf', c.safety ? 1 : 0,
   ];
 }
 
@@ -329,7 +331,7 @@ export class RedisCaseStore implements CaseStore {
       id, kind: h.k as Case['kind'], urgent: h.u === '1', stage: storedStage(h.st!), lang: h.lang as Case['lang'], channel: h.ch!,
       openedAt: Number(h.at), updatedAt: Number(h.up), claimedBy: str(h.cb), claimUntil: num(h.cu), partner: str(h.pt), outcome: str(h.oc),
       closedAt: num(h.cl), consentShare: h.cs === '1', details: p.details, reporter: p.reporter, notes: p.notes ?? [], ...(p.identification ? { identification: p.identification } : {}),
-      erased: h.er ? (JSON.parse(h.er) as Case['erased']) : [], version: Number(h.v),
+      erased: h.er ? (JSON.parse(h.er) as Case['erased']) : [], version: Number(h.v), ...(h.sf === '1' ? { safety: true } : {}),
     };
   }
 
