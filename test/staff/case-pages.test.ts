@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { Conflict, Invalid, NotFound, type StaffCase } from '../../src/hotline/service.js';
 import type { CaseSummary } from '../../src/hotline/types.js';
 import { casePage, queueOrder, queuePage, refusal } from '../../src/staff/web/cases.js';
+import { interviewInput, type CaseworkView } from '../../src/staff/web/casework-pages.js';
+import { interviewView } from '../../src/hotline/identification.js';
+import { loadIndicators } from '../../src/hotline/indicators.js';
 import type { PageContext } from '../../src/staff/web/html.js';
 import { loadConsoleTexts, translator } from '../../src/staff/web/texts.js';
 
@@ -73,5 +76,36 @@ describe('console hotline pages', () => {
     expect(refusal(c, new Invalid('text', 'a note needs text'))).toEqual({ status: 400, text: 'Tulis catatannya dulu (paling banyak 4000 karakter).' });
     expect(refusal(c, new NotFound('no case'))!.status).toBe(404);
     expect(refusal(c, new Error('Connection is closed.'))).toBeNull();
+  });
+
+  it('the casework sections: every text in both languages, labelled answers, no verdict of "victim", and what was typed escaped', () => {
+    const indicators = loadIndicators();
+    const answers = Object.fromEntries(indicators.list.map((i, n) => [i.id, n === 0 ? 'yes' : 'unknown'] as const));
+    for (const lang of ['id', 'en'] as const) {
+      const ident = { answers, indicated: true, indicators: [indicators.list[0]!.id], passportHeldBy: 'employer' as const, passport: 'C1234567', homeRegion: 'NB', need: 'consular' as const, by: '<b>sari</b>', at: AT };
+      const work: CaseworkView = {
+        interview: { identification: ident, view: interviewView(ident, indicators, lang), suggestion: { suggested: { partner: 'kbri', kind: 'embassy', reason: 'embassy_in_country' }, options: [] } },
+        duplicates: { duplicates: [{ id: 'WSP-BBBB-22', reasons: ['name', 'passport'], linked: false, kind: 'missing', stage: 'received', urgent: false, openedAt: AT }], linked: ['WSP-CCCC-33'] },
+        regions: [{ code: 'NB', name: 'Nusa Tenggara Barat' }],
+        partners: new Map([['kbri', '<KBRI>']]),
+      };
+      const html = casePage(page(lang), { case: staffCase(), events: [], partners: [], staff: { name: 'sari', role: 'agent' }, work });
+      expect(html).not.toMatch(/case\.(ident|packet|dups|safety)\.[a-zA-Z_.]+/);
+      for (const bad of ['<KBRI>', '<b>sari']) expect(html).not.toContain(bad);
+      expect(html).not.toContain('C1234567');
+      for (const action of ['identification', 'link', 'safety', 'refer']) expect(html).toContain(`action="/staff/cases/WSP-AAAA-11/${action}"`);
+      expect(html).toContain('href="/staff/cases/WSP-AAAA-11/packet.pdf"');
+      expect(html).toContain(`<input type="radio" name="a_${indicators.list[0]!.id}" value="yes" checked>`);
+      // The result names the indicators and says to refer; only the rule's own explanation (muted) speaks of who identifies a victim.
+      const result = /<div class="result indicated">(.*?)<\/div>/s.exec(html)![1]!.replace(/<p class="muted">[^<]*<\/p>/g, '');
+      expect(result).toContain(lang === 'en' ? 'Indicators present: refer for formal identification.' : 'Ada indikator: rujuk untuk identifikasi resmi.');
+      expect(result).not.toMatch(/victim|korban/i);
+    }
+  });
+
+  it('reads the interview form as the service takes it, refusing an answer or a choice not offered', () => {
+    expect(interviewInput({ a_x: 'yes', a_y: '', passport_held_by: 'employer', passport: ' C 1234567 ', home_region: 'nb', need: '' })).toEqual({ answers: { x: 'yes', y: 'unknown' }, passportHeldBy: 'employer', passport: 'C 1234567', homeRegion: 'NB', need: null });
+    expect(() => interviewInput({ a_x: 'maybe' })).toThrow(Invalid);
+    expect(() => interviewInput({ need: 'money' })).toThrow(Invalid);
   });
 });

@@ -3,7 +3,6 @@
 // shows up in an agent's open queue page without a reload, the agent works it (claim, notes, stage,
 // referral, closing) and the family's chat gets exactly what staff chose to share. Screenshots of the
 // queue and the case page, in both languages, at 390 px and at a desktop width, go to test-artifacts/console/.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCaseStore } from '../../src/hotline/cases.js';
 import { DataCipher } from '../../src/store/cipher.js';
@@ -44,13 +43,7 @@ async function reportMissingRelative(): Promise<string> {
   return /Nomor kasus: (WSP-[A-Z0-9]{4}-[A-Z0-9]{2})/.exec(familyTexts().join('\n'))![1]!;
 }
 
-async function signedIn(name: string, role: 'agent' | 'admin', size?: { width: number; height: number }): Promise<Page> {
-  await cb.person(name, role);
-  const { page } = await cb.visitor(size ?? {});
-  await cb.signIn(page, name);
-  await page.waitForURL('**/staff/');
-  return page;
-}
+const signedIn = (name: string, role: 'agent' | 'campaign' | 'admin', size?: { width: number; height: number }) => cb.signedIn(name, role, size);
 
 beforeAll(async () => {
   fake = await startFakeTelegram({ token: TOKEN });
@@ -191,7 +184,7 @@ describe('hotline queue and cases in the staff console', () => {
 
     await admin.getByRole('link', { name: 'Back to the case' }).click();
     await admin.getByLabel('Partner office').selectOption({ index: 1 });
-    await admin.getByRole('button', { name: 'Refer' }).click();
+    await admin.getByRole('button', { name: 'Refer', exact: true }).click();
     expect(await admin.getByRole('status').textContent()).toBe('Case referred; the family is told.');
     const before = familyTexts().length;
     await admin.getByLabel('Outcome').selectOption('found');

@@ -29,6 +29,17 @@ ol.history li { padding: .2rem 0; }
 .case-actions h3 { margin: 0; font-size: 1.1rem; }
 .case-actions .muted { margin: .25rem 0 0; }
 .case section { margin-bottom: 1.5rem; }
+form.interview { display: grid; gap: .75rem; border: 1px solid var(--line); border-radius: 4px; padding: .75rem 1rem 1rem; }
+form.interview h3 { margin: 0; font-size: 1.1rem; }
+.case fieldset.indicator { border: 0; border-bottom: 1px solid var(--line); border-radius: 0; padding: .25rem 0 .5rem; }
+.case fieldset.indicator legend { font-weight: normal; padding: 0; }
+.answers { display: flex; flex-wrap: wrap; gap: 0 1.25rem; }
+.case .row { display: grid; gap: .75rem 1rem; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); }
+.result { border-left: 4px solid var(--line); padding: .1rem .75rem; margin-bottom: .75rem; }
+.result.indicated { border-left-color: var(--danger); }
+ul.duplicates, ul.downloads { padding-left: 1.25rem; }
+ul.duplicates li { margin-bottom: .75rem; }
+ul.duplicates p { margin: .2rem 0; }
 @media (min-width: 60rem) { main:has(table.queue), main:has(.case) { max-width: 64rem; } .case-actions { grid-template-columns: 1fr 1fr; align-items: start; } }
 @media (max-width: 30rem) { dl.fields { grid-template-columns: 1fr; } dl.fields dd { margin-bottom: .5rem; } table.queue tr.urgent th { box-shadow: none; padding-left: 0; } table.queue tr.urgent { box-shadow: inset 4px 0 0 var(--danger); padding-left: .75rem; } }
 `;

@@ -12,6 +12,7 @@ import { partnerLabel } from '../../hotline/partners.js';
 import { Conflict, Forbidden, Invalid, MAX_NOTE, NotFound, type HotlineService, type Staff, type StaffCase } from '../../hotline/service.js';
 import { STAGES, type AuditEntry, type CaseEvent, type CaseSummary } from '../../hotline/types.js';
 import { errorPage, esc, layout, type PageContext } from './html.js';
+import { caseworkRoutes, caseworkSections, loadCasework, type CaseworkView } from './casework-pages.js';
 import type { ConsoleDeps, ConsoleKit } from './router.js';
 
 /** Seconds between two refreshes of the queue page (queue.js; only while the page is visible). */
@@ -23,7 +24,7 @@ const OPEN_STAGES = STAGES.filter((s) => s !== 'closed');
 /** Outcomes offered when closing (the service takes any short word; these have texts). */
 export const OUTCOMES = ['found', 'returned_home', 'referred_elsewhere', 'no_contact', 'duplicate', 'other'] as const;
 /** What a change did, shown once after the redirect (?done=). */
-const DONE = ['claimed', 'noted', 'notedFamily', 'referred', 'staged', 'closed'] as const;
+const DONE = ['claimed', 'noted', 'notedFamily', 'referred', 'staged', 'closed', 'identified', 'linked', 'safety'] as const;
 
 const field = (body: unknown, name: string): string => {
   const v = (body as Record<string, unknown> | undefined)?.[name];
@@ -124,6 +125,8 @@ interface CaseView {
   error?: string;
   /** What was typed in the note form, given back after a refusal. */
   draft?: { text: string; family: boolean };
+  /** The casework sections (interview, packet, duplicates, safety mode): casework-pages.ts. */
+  work?: CaseworkView;
 }
 
 function fields(c: PageContext, rows: [string, string | null][]): string {
@@ -233,6 +236,7 @@ ${alert(v.error)}${notice(v.notice)}
 <section aria-labelledby="h-reporter"><h2 id="h-reporter">${esc(c.t('case.reporter'))}</h2>${reporter}${erased ? `<ul class="muted">${erased}</ul>` : ''}</section>
 <section aria-labelledby="h-notes"><h2 id="h-notes">${esc(c.t('case.notes'))}</h2>${notes}</section>
 <section aria-labelledby="h-actions"><h2 id="h-actions">${esc(c.t('case.actions'))}</h2>${actions}</section>
+${v.work ? caseworkSections(c, x, v.work) : ''}
 <section aria-labelledby="h-history"><h2 id="h-history">${esc(c.t('case.history'))}</h2>${history}</section></div>`;
   return layout(c, c.t('case.title', { id: x.id }), body);
 }
@@ -259,13 +263,13 @@ export function refusal(c: PageContext, e: unknown): { status: number; text: str
   if (e instanceof NotFound) return { status: 404, text: c.t('case.error.notFound') };
   if (e instanceof Forbidden) return { status: 403, text: c.t('error.forbidden', { role: c.staff ? c.t(`role.${c.staff.role}`) : '' }) };
   if (e instanceof Invalid) {
-    const key = { text: 'note', partner: 'partner', stage: 'stage', outcome: 'outcome' }[e.field] ?? 'invalid';
+    const key = { text: 'note', partner: 'partner', stage: 'stage', outcome: 'outcome', passport: 'passport', homeRegion: 'homeRegion', other: 'other' }[e.field] ?? 'invalid';
     return { status: 400, text: c.t(`case.error.${key}`, { max: MAX_NOTE }) };
   }
   if (e instanceof Conflict) {
     const held = /^held by (.+)$/.exec(e.message);
     if (held) return { status: 409, text: c.t('case.error.held', { name: held[1]! }) };
-    const key = e.message === 'the case is closed' ? 'closed' : e.message.startsWith('already ') ? 'already' : e.message.includes('did not agree') ? 'consent' : e.message === 'busy' ? 'busy' : 'conflict';
+    const key = e.message === 'the case is closed' ? 'closed' : e.message.startsWith('already ') ? 'already' : e.message.includes('no referral packet') ? 'packet' : e.message.includes('did not agree') ? 'consent' : e.message === 'busy' ? 'busy' : e.message.startsWith('the reporter asked') ? 'forgotten' : 'conflict';
     return { status: 409, text: c.t(`case.error.${key}`) };
   }
   return null;
@@ -327,7 +331,8 @@ export function casePages(kit: ConsoleKit, deps: Pick<ConsoleDeps, 'hotline' | '
     const staff = staffOf(req, res);
     try {
       const { case: x, events } = await hotline.show(staff, id);
-      send(res, status, casePage(c, { case: x, events, partners: partners(c.lang), staff, ...extra }));
+      const work = await loadCasework(hotline, staff, id, c.lang);
+      send(res, status, casePage(c, { case: x, events, partners: partners(c.lang), staff, work, ...extra }));
     } catch (e) {
       if (e instanceof NotFound) return notFound(req, res, id);
       failed(req, res, e, 'read', id);
@@ -369,6 +374,22 @@ export function casePages(kit: ConsoleKit, deps: Pick<ConsoleDeps, 'hotline' | '
         await show(req, res, id, r.status, { error: r.text, ...(draft ? { draft } : {}) });
       }
     });
+
+  // The interview, duplicates, safety mode and the packet's downloads (casework-pages.ts).
+  caseworkRoutes(kit, hotline, {
+    change,
+    caseOf: (req, res) => {
+      const id = normaliseCaseId(String(req.params.id));
+      if (!id) notFound(req, res, String(req.params.id).slice(0, 20));
+      return id;
+    },
+    refused: async (req, res, id, e) => {
+      if (e instanceof NotFound) return notFound(req, res, id);
+      const r = refusal(page(req, res), e);
+      if (!r) return failed(req, res, e, 'export', id);
+      await show(req, res, id, r.status, { error: r.text });
+    },
+  });
 
   change('claim', async (staff, id) => {
     await hotline.claim(staff, id);
