@@ -23,6 +23,7 @@ import { safetySwitch } from './conversation/safety.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
 import { buildApp, createHttpServer } from './server.js';
 import { Metrics } from './staff/metrics.js';
+import { CampaignAudit } from './staff/audit.js';
 import { StaffAccounts } from './staff/accounts.js';
 import { StaffTokens } from './staff/tokens.js';
 import { DataCipher } from './store/cipher.js';
@@ -180,7 +181,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
         timeZone: (s) => subscriberTimeZone(content.data, s),
       }),
     ));
-  const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()] });
+  const campaignAudit = new CampaignAudit(redis, config.REDIS_PREFIX, config.HASH_SECRET!);
+  const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()], audit: campaignAudit });
   const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, metrics, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX, publicUrl: config.STAFF_CONSOLE_URL }, trustProxy: config.TRUST_PROXY });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');

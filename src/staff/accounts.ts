@@ -44,7 +44,18 @@ export interface Account {
   disabled: boolean;
   /** Raised whenever the password is set or the account disabled: sessions of an older epoch end. */
   epoch: number;
+  /** The person's own chat, set by them ("my account"): the only one their console test sends go to. */
+  testChat?: TestChat | null;
 }
+
+/** A chat of one's own, for campaign test sends. */
+export interface TestChat {
+  channel: string;
+  user: string;
+}
+
+/** A chat id as platforms give them: a Telegram number, a WhatsApp number, an id with @, . or - in it. */
+export const TEST_CHAT_USER = /^[A-Za-z0-9_.@+-]{1,100}$/;
 
 /** What an admin may see of an account. */
 export interface AccountInfo {
@@ -58,7 +69,7 @@ export type SignIn = { ok: true; staff: Staff; epoch: number } | { ok: false; re
 
 export class AccountError extends Error {
   constructor(
-    readonly reason: 'exists' | 'unknown' | 'short' | 'long' | 'link',
+    readonly reason: 'exists' | 'unknown' | 'short' | 'long' | 'link' | 'chat',
     message: string,
   ) {
     super(message);
@@ -143,7 +154,21 @@ type Scripts = {
   consoleFail(failures: string, lock: string, windowMs: number, max: number, lockMs: number): Promise<number>;
   consoleLink(linkOf: string, link: string, name: string, hash: string, ttlMs: number, base: string): Promise<number>;
   consoleUseLink(linkOf: string, link: string, hash: string): Promise<string | null>;
+  consoleTestChat(accounts: string, name: string, channel: string, user: string): Promise<number>;
 };
+
+/**
+ * test chat: KEYS[1] accounts; ARGV[1] name, ARGV[2] channel, ARGV[3] user. Sets only the account's
+ * testChat, in one step (a disable or a new password at the same moment is never undone); 0 without
+ * the account. (cjson keeps 14 significant digits: a time in ms fits until the year 5138.)
+ */
+const TEST_CHAT = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local a = cjson.decode(raw)
+a.testChat = { channel = ARGV[2], user = ARGV[3] }
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(a))
+return 1`;
 
 /** A link token: 32 random bytes, base64url (43 characters). */
 const LINK_SHAPE = /^[A-Za-z0-9_-]{43}$/;
@@ -165,6 +190,7 @@ export class StaffAccounts {
     redis.defineCommand('consoleFail', { numberOfKeys: 2, lua: FAIL });
     redis.defineCommand('consoleLink', { numberOfKeys: 2, lua: LINK });
     redis.defineCommand('consoleUseLink', { numberOfKeys: 2, lua: USE_LINK });
+    redis.defineCommand('consoleTestChat', { numberOfKeys: 1, lua: TEST_CHAT });
     this.r = redis as Redis & Scripts;
     this.keys = keyspace(prefix).staffConsole;
   }
@@ -248,6 +274,17 @@ export class StaffAccounts {
   }
 
   /**
+   * Sets (or changes) the person's own test chat, audited with its channel (never the chat's id). Only
+   * this field is written, in one script: a concurrent disable or password change is never undone.
+   */
+  async setTestChat(name: string, chat: TestChat, by = name): Promise<void> {
+    if (!TEST_CHAT_USER.test(chat.user)) throw new AccountError('chat', 'a chat id is 1 to 100 letters, digits and _ . @ + -');
+    const known = await this.r.consoleTestChat(this.keys.accounts, checkStaffName(name), chat.channel, chat.user);
+    if (!known) throw new AccountError('unknown', `there is no account named ${name}`);
+    await this.audit.record({ by, action: 'test-chat-set', account: name, detail: chat.channel });
+  }
+
+  /**
    * Checks a name and password. Unknown names, accounts without a password and disabled ones get the
    * same answer, after the same work, as a wrong password; every failure counts toward the lock.
    */
@@ -273,7 +310,7 @@ export class StaffAccounts {
   async current(name: string, epoch: number): Promise<Staff | null> {
     const a = await this.get(name);
     if (!a || a.disabled || !a.password || a.epoch !== epoch) return null;
-    return { name: a.name, role: a.role };
+    return { name: a.name, role: a.role, ...(a.testChat ? { chat: `${a.testChat.channel}:${a.testChat.user}` } : {}) };
   }
 
   async list(): Promise<AccountInfo[]> {

@@ -11,6 +11,7 @@ import { STAGES } from '../hotline/types.js';
 import type { Logger } from '../log.js';
 import { CampaignError, MAX_TEXT, type Campaign, type CampaignInput, type Campaigns, type CampaignState } from '../broadcast/campaigns.js';
 import type { CampaignQueue } from '../broadcast/queue.js';
+import type { CampaignAudit, CampaignAuditAction } from './audit.js';
 import { LANGS, TOPICS } from '../broadcast/subscribers.js';
 import { MAX_DASHBOARD_DAYS, type Dashboard } from './metrics.js';
 import { STAFF_NAME, type StaffTokens } from './tokens.js';
@@ -36,6 +37,8 @@ export interface CampaignApi {
   media: MediaStore;
   /** The channels this deployment serves (for dry runs). */
   channels: readonly string[];
+  /** The staff audit log: every campaign made, paused, resumed or cancelled, every test send. */
+  audit: CampaignAudit;
 }
 
 /** A campaign's id: C, its day (yymmdd), six hex digits. */
@@ -121,12 +124,28 @@ export const CAMPAIGN_ROLES: readonly Role[] = ['campaign', 'admin'];
 export async function startCampaign(b: CampaignApi, input: CampaignInput, log: Logger): Promise<Campaign> {
   const c = await b.campaigns.create(input);
   await b.queue.schedule(c);
+  await b.audit.record(input.by, 'campaign-created', c.id, `${c.urgent ? 'urgent, ' : ''}starts ${new Date(c.at).toISOString()}`);
   log.info({ staff: input.by, campaign: c.id }, 'campaign created');
   return c;
 }
 
 export const CAMPAIGN_ACTIONS = { pause: 'paused', resume: 'running', cancel: 'cancelled' } as const;
 export type CampaignAction = keyof typeof CAMPAIGN_ACTIONS;
+const AUDITED = { pause: 'campaign-paused', resume: 'campaign-resumed', cancel: 'campaign-cancelled' } as const satisfies Record<CampaignAction, CampaignAuditAction>;
+
+/** The staff member's own chat (a token's --chat, a console account's test chat): the only one their test sends go to. */
+export function ownChat(staff: Staff): { channel: string; user: string } | null {
+  const sep = staff.chat?.indexOf(':') ?? -1;
+  return sep > 0 ? { channel: staff.chat!.slice(0, sep), user: staff.chat!.slice(sep + 1) } : null;
+}
+
+/** A test send to one chat (the staff member's own: the API's and the console's callers check it), audited. */
+export async function testCampaign(b: CampaignApi, input: Parameters<Campaigns['testSend']>[0], to: { channel: string; user: string }, by: string, log: Logger): Promise<Awaited<ReturnType<Campaigns['testSend']>>> {
+  const results = await b.campaigns.testSend(input, to);
+  await b.audit.testSent(by, to);
+  log.info({ staff: by, channel: to.channel }, 'campaign test sent to the staff member’s own chat');
+  return results;
+}
 
 /** Pauses, resumes or cancels a campaign (a started one resumed goes on at once); its new state. */
 export async function changeCampaign(b: CampaignApi, id: string, action: CampaignAction, by: string, log: Logger): Promise<CampaignState> {
@@ -134,6 +153,7 @@ export async function changeCampaign(b: CampaignApi, id: string, action: Campaig
   // Only a campaign that had started is woken: one resumed before its time waits for it (its job is
   // delayed until then; waking it would start it at once).
   if (action === 'resume' && state === 'running') await b.queue.wake(id);
+  await b.audit.record(by, AUDITED[action], id, state);
   log.info({ staff: by, campaign: id, state }, `campaign ${action}`);
   return state;
 }
@@ -343,15 +363,12 @@ export function staffRouter(deps: StaffApiDeps): Router {
     const body = parse(TestBody, req.body ?? {}, 'body');
     // Only to the staff member's own chat, registered with their token by an admin: a test send skips
     // opt-outs, caps and quiet hours, so it must never reach anyone else.
-    const own = staffOf(res).chat;
-    if (!own) throw new HttpError(403, 'no chat of yours is registered: an admin gives you a token with --chat CHANNEL:USER', 'to');
-    const sep = own.indexOf(':');
-    const to = { channel: own.slice(0, sep), user: own.slice(sep + 1) };
+    const to = ownChat(staffOf(res));
+    if (!to) throw new HttpError(403, 'no chat of yours is registered: an admin gives you a token with --chat CHANNEL:USER', 'to');
     if (body.to && (body.to.channel !== to.channel || body.to.user !== to.user)) throw new HttpError(403, 'a test goes only to your own registered chat', 'to');
     const media = await mediaOf(b, body.media);
     try {
-      const results = await b.campaigns.testSend({ texts: body.texts, media }, to);
-      log.info({ staff: staffOf(res).name, channel: to.channel }, 'campaign test sent to the staff member’s own chat');
+      const results = await testCampaign(b, { texts: body.texts, media }, to, staffOf(res).name, log);
       res.json({ test: true, results });
     } catch (e) {
       if (e instanceof CampaignError) throw new HttpError(400, e.message, 'texts');

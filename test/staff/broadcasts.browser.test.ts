@@ -97,10 +97,18 @@ describe('broadcasts in the console', () => {
     await context.close();
   });
 
-  it('a test send goes to the chat the staff member gives, through the outbox, and makes no campaign; the longest texts allowed fit the form', async () => {
+  it('a test send goes to the chat saved on the person’s account, through the outbox, and makes no campaign; the longest texts allowed fit the form', async () => {
     const { context, page } = await composer('eka', 'campaign');
-    await page.getByLabel('Message in English').fill('A test of the alert.');
+    // No test chat saved yet: the form says so and links to the account page instead of offering a test.
+    expect(await page.locator('#test-to').textContent()).toContain('There is no test chat on your account yet.');
+    expect(await page.getByRole('button', { name: 'Send me a test' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Set your test chat' }).click();
     await page.getByLabel('Your chat id').fill('5550001');
+    await page.getByRole('button', { name: 'Save my test chat' }).click();
+    expect(await page.getByRole('status').textContent()).toBe('Test chat saved.');
+    await page.goto('/staff/broadcasts/new?lang=en');
+    expect(await page.locator('#test-to').textContent()).toContain('telegram · 5550001');
+    await page.getByLabel('Message in English').fill('A test of the alert.');
     await page.getByRole('button', { name: 'Send me a test' }).click();
     expect(await page.getByRole('status').first().textContent()).toBe('Test handed to the outbox: English: queued.');
     expect(await campaignCount()).toBe(0);
@@ -227,7 +235,7 @@ describe('staff accounts in the console', () => {
     expect(cli.code).toBe(0);
 
     await admin.page.goto('/staff/users');
-    await admin.page.getByRole('link', { name: 'Audit log of account changes' }).click();
+    await admin.page.getByRole('link', { name: 'Audit log of accounts and campaigns' }).click();
     const rows = (await admin.page.locator('tbody tr').allTextContents()).map((r) => r.replace(/\s+/g, ' '));
     const has = (by: string | RegExp, what: string, account: string) => rows.some((r) => (typeof by === 'string' ? r.includes(by) : by.test(r)) && r.includes(what) && r.includes(account));
     expect(has('joko', 'account created', 'kartika')).toBe(true);

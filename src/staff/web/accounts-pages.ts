@@ -52,9 +52,16 @@ function linkPage(c: PageContext, name: string, link: string, made: boolean): st
 
 function auditPage(c: PageContext, entries: AccountAuditEntry[]): string {
   const detail = (d: string | undefined) => (!d ? '' : (ROLES as readonly string[]).includes(d) ? c.t(`role.${d}`) : d === 'link' ? c.t('accounts.detailLink') : d === 'enabled' ? c.t('accounts.detailEnabled') : d);
-  const rows = entries.map((e) => [when(e.at), esc(e.by), esc(c.t(`accounts.action.${e.action}`)), esc(e.account), esc(detail(e.detail))]);
+  const rows = entries.map((e) => [
+    when(e.at),
+    esc(e.by),
+    esc(c.t(`accounts.action.${e.action}`)),
+    esc(e.account),
+    e.campaign ? `<a href="/staff/broadcasts/${esc(e.campaign)}">${esc(e.campaign)}</a>` : '',
+    esc([detail(e.detail), e.chat ? c.t('accounts.chatHash', { hash: e.chat }) : ''].filter(Boolean).join(' · ')),
+  ]);
   const body = `<p class="muted">${esc(c.t('accounts.auditIntro'))}</p>
-${entries.length ? table([c.t('accounts.when'), c.t('accounts.by'), c.t('accounts.what'), c.t('accounts.account'), c.t('accounts.detail')], rows) : `<p>${esc(c.t('accounts.auditEmpty'))}</p>`}
+${entries.length ? table([c.t('accounts.when'), c.t('accounts.by'), c.t('accounts.what'), c.t('accounts.account'), c.t('accounts.campaign'), c.t('accounts.detail')], rows) : `<p>${esc(c.t('accounts.auditEmpty'))}</p>`}
 <p><a href="/staff/users">${esc(c.t('accounts.back'))}</a></p>`;
   return layout(c, c.t('accounts.auditTitle'), body);
 }

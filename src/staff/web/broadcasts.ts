@@ -1,14 +1,14 @@
 // Broadcasts in the console (campaign staff and admins; a hotline agent gets 403): the campaigns with
 // their state, a composer (a text per language with a phone-sized preview, a segment and its size, a
-// dry run, a test send to a chat the staff member names, a time), and a campaign's page with a live
+// dry run, a test send to the staff member's own chat as set on their account page, a time), and a campaign's page with a live
 // progress bar and pause / resume / cancel. Everything goes through what the JSON API uses
-// (src/staff/api.ts: startCampaign, changeCampaign; Campaigns.dryRun and testSend, which hands the
-// test to the durable outbox): there is one way to make and steer a campaign.
+// (src/staff/api.ts: startCampaign, changeCampaign, testCampaign, each audited; Campaigns.dryRun;
+// a test is handed to the durable outbox): there is one way to make and steer a campaign.
 import type { Request, Response } from 'express';
 import { CAMPAIGN_STATES, CampaignError, MAX_TEXT, type Campaign, type QuietHours } from '../../broadcast/campaigns.js';
 import { LANGS, TOPICS, type Segment } from '../../broadcast/subscribers.js';
 import type { DeliverResult } from '../../outbox/outbox.js';
-import { CAMPAIGN_ACTIONS, CAMPAIGN_ID, CAMPAIGN_ROLES, changeCampaign, SegmentBody, startCampaign, type CampaignAction, type CampaignApi } from '../api.js';
+import { CAMPAIGN_ACTIONS, CAMPAIGN_ID, CAMPAIGN_ROLES, changeCampaign, ownChat, SegmentBody, startCampaign, testCampaign, type CampaignAction, type CampaignApi } from '../api.js';
 import { alert, csrfField, esc, layout, type PageContext } from './html.js';
 import type { ConsoleDeps, ConsoleKit } from './router.js';
 import { fmt as format, table } from './widgets.js';
@@ -28,11 +28,9 @@ export interface Draft {
   at: string;
   urgent: boolean;
   fallback: boolean;
-  testChannel: string;
-  testUser: string;
 }
 
-const EMPTY: Draft = { texts: { id: '', en: '' }, lang: '', topics: [], channel: '', region: '', destination: '', at: '', urgent: false, fallback: false, testChannel: '', testUser: '' };
+const EMPTY: Draft = { texts: { id: '', en: '' }, lang: '', topics: [], channel: '', region: '', destination: '', at: '', urgent: false, fallback: false };
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
@@ -49,8 +47,6 @@ function draftFrom(src: Record<string, unknown>): Draft {
     at: str(src.at),
     urgent: src.urgent === 'on',
     fallback: src.fallback === 'on',
-    testChannel: str(src.test_channel),
-    testUser: str(src.test_user).trim(),
   };
 }
 
@@ -101,6 +97,8 @@ export interface ComposerView {
   error?: string;
   dryRun?: Record<string, Record<string, number>>;
   test?: Partial<Record<string, DeliverResult>>;
+  /** Where a test goes: the person's own chat, set on their account page; null: none set yet. */
+  testChat: { channel: string; user: string } | null;
 }
 
 function composerPage(c: PageContext, v: ComposerView): string {
@@ -143,10 +141,12 @@ ${csrfField(c)}
 </fieldset>
 <div class="actions"><button type="submit" name="do" value="dry-run" class="secondary">${esc(c.t('broadcasts.dryRun'))}</button><button type="submit" name="do" value="schedule" data-confirm="${esc(c.t('broadcasts.confirmSchedule'))}">${esc(c.t('broadcasts.schedule'))}</button></div>
 <fieldset><legend>${esc(c.t('broadcasts.testTitle'))}</legend>
-<p class="muted">${esc(c.t('broadcasts.testHint'))}</p>
-<div class="row"><div><label for="test_channel">${esc(c.t('broadcasts.channel'))}</label><select id="test_channel" name="test_channel">${v.channels.map((ch) => option(ch, ch, d.testChannel)).join('')}</select></div>
-<div><label for="test_user">${esc(c.t('broadcasts.testUser'))}</label><input type="text" id="test_user" name="test_user" value="${esc(d.testUser)}" maxlength="100" autocomplete="off" spellcheck="false"></div></div>
-<div><button type="submit" name="do" value="test" class="secondary">${esc(c.t('broadcasts.test'))}</button></div>
+${
+    v.testChat
+      ? `<p id="test-to">${esc(c.t('broadcasts.testTo', { channel: v.testChat.channel, user: v.testChat.user }))} <a href="/staff/account">${esc(c.t('broadcasts.testChange'))}</a></p><p class="muted">${esc(c.t('broadcasts.testHint'))}</p>`
+      : `<p id="test-to">${esc(c.t('broadcasts.testNone'))} <a href="/staff/account">${esc(c.t('broadcasts.testSet'))}</a></p>`
+  }
+${v.testChat ? `<div><button type="submit" name="do" value="test" class="secondary">${esc(c.t('broadcasts.test'))}</button></div>` : ''}
 </fieldset>
 </form>`;
   return layout(c, c.t('broadcasts.newTitle'), body, { scripts: ['pages.js'] });
@@ -228,9 +228,9 @@ export function broadcastPages(kit: ConsoleKit, deps: ConsoleDeps): void {
     }
     return k;
   };
-  const view = async (b: CampaignApi, draft: Draft, more: Partial<ComposerView> = {}): Promise<ComposerView> => {
+  const view = async (res: Response, b: CampaignApi, draft: Draft, more: Partial<ComposerView> = {}): Promise<ComposerView> => {
     const seg = segmentOf(draft);
-    return { draft, channels: b.channels, quiet: b.campaigns.quietHours, size: typeof seg === 'string' ? null : sum(await b.campaigns.dryRun(seg, b.channels)), ...more };
+    return { draft, channels: b.channels, quiet: b.campaigns.quietHours, size: typeof seg === 'string' ? null : sum(await b.campaigns.dryRun(seg, b.channels)), testChat: ownChat(staff(res)), ...more };
   };
 
   router.get('/broadcasts', allowed, async (req, res) => {
@@ -241,7 +241,7 @@ export function broadcastPages(kit: ConsoleKit, deps: ConsoleDeps): void {
   router.get('/broadcasts/new', allowed, async (req, res) => {
     if (!parts) return unavailable(req, res);
     const b = await parts();
-    send(res, 200, composerPage(page(req, res), await view(b, { ...EMPTY, testChannel: b.channels[0] ?? '' })));
+    send(res, 200, composerPage(page(req, res), await view(res, b, EMPTY)));
   });
 
   /** The size of a segment now (the composer's script asks as the segment is changed). */
@@ -260,14 +260,14 @@ export function broadcastPages(kit: ConsoleKit, deps: ConsoleDeps): void {
     const c = page(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const draft = draftFrom(body);
-    const again = async (status: number, more: Partial<ComposerView>) => send(res, status, composerPage(c, await view(b, draft, more)));
+    const again = async (status: number, more: Partial<ComposerView>) => send(res, status, composerPage(c, await view(res, b, draft, more)));
     const by = staff(res).name;
     try {
       if (body.do === 'test') {
-        if (!draft.testUser || !b.channels.includes(draft.testChannel)) return again(400, { error: c.t('broadcasts.testWho') });
-        const results = await b.campaigns.testSend({ texts: draft.texts }, { channel: draft.testChannel, user: draft.testUser });
-        log.info({ staff: by, channel: draft.testChannel }, 'staff console: campaign test sent to the chat the staff member gave');
-        return again(200, { test: results });
+        // Only to the person's own chat, set on their account page (as the API's: their token's chat).
+        const to = ownChat(staff(res));
+        if (!to) return again(400, { error: c.t('broadcasts.testNone') });
+        return again(200, { test: await testCampaign(b, { texts: draft.texts }, to, by, log) });
       }
       const segment = segmentOf(draft);
       if (typeof segment === 'string') return again(400, { error: c.t('broadcasts.badSegment', { problem: segment }) });

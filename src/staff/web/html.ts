@@ -86,6 +86,7 @@ export function homePage(c: PageContext, staff: Staff): string {
     ...(staff.role !== 'agent' ? [`<li><a href="/staff/broadcasts">${esc(c.t('home.broadcasts'))}</a></li>`] : []),
     `<li><a href="/staff/dashboard">${esc(c.t('home.dashboard'))}</a></li>`,
     ...(staff.role === 'admin' ? [`<li><a href="/staff/users">${esc(c.t('home.users'))}</a></li>`] : []),
+    `<li><a href="/staff/account">${esc(c.t('home.account'))}</a></li>`,
   ];
   const body = `<p>${esc(c.t('home.who', { name: staff.name, role: c.t(`role.${staff.role}`) }))}</p>
 <h2>${esc(c.t('home.sections'))}</h2>

@@ -23,6 +23,7 @@ import { AccountError, MAX_PASSWORD, MIN_PASSWORD, passwordProblem, type StaffAc
 import type { Channel } from '../../channels/port.js';
 import type { CampaignApi, StaffApiDeps } from '../api.js';
 import { accountPages } from './accounts-pages.js';
+import { myAccountPages } from './my-account.js';
 import { ASSETS } from './assets.js';
 import { broadcastPages } from './broadcasts.js';
 import { dashboardPages } from './dashboard.js';
@@ -292,6 +293,7 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   broadcastPages(kit, deps);
   dashboardPages(kit, deps);
   accountPages(kit, deps);
+  myAccountPages(kit, deps);
   casePages(kit, deps);
 
   router.get('/', requireRole(...ROLES), (req, res) => {
