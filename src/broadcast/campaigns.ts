@@ -239,11 +239,14 @@ export class Campaigns {
     const h = await this.r.hgetall(this.k.campaign(id));
     if (!h.state) return null;
     const outcomes = { sent: 0, failed: 0, unreachable: Number(h['n:gone'] ?? 0), expired: 0 };
+    // Withheld when handed over (safety mode on already) or when it came to be sent (switched on since).
+    let withheld = 0;
     for (const t of Object.values(await this.d.outbox.tagCounts(id))) {
       outcomes.sent += t.sent + t.in_doubt;
       outcomes.failed += t.failed;
       outcomes.unreachable += t.gone;
       outcomes.expired += t.expired;
+      withheld += t.withheld;
     }
     return {
       id,
@@ -256,7 +259,7 @@ export class Campaigns {
       by: h.by ?? '',
       createdAt: Number(h.created),
       state: h.state as CampaignState,
-      counts: { ...(Object.fromEntries(COUNTS.map((n) => [n, Number(h[`n:${n}`] ?? 0)])) as Record<CampaignCount, number>), ...outcomes },
+      counts: { ...(Object.fromEntries(COUNTS.map((n) => [n, Number(h[`n:${n}`] ?? 0) + (n === 'withheld' ? withheld : 0)])) as Record<CampaignCount, number>), ...outcomes },
     };
   }
 

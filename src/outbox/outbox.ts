@@ -56,8 +56,10 @@ export interface TagCounts {
   expired: number;
   /** Written to the platform by a process that died before hearing back (counted as sent). */
   in_doubt: number;
+  /** Not sent: the person was in safety mode by the time it came to be sent. */
+  withheld: number;
 }
-const TAG_OUTCOMES = ['sent', 'failed', 'gone', 'expired', 'in_doubt'] as const;
+const TAG_OUTCOMES = ['sent', 'failed', 'gone', 'expired', 'in_doubt', 'withheld'] as const;
 
 export type DeliverResult = 'queued' | 'duplicate' | 'gone' | 'withheld';
 
@@ -161,6 +163,8 @@ export interface OutboxCounts {
   rate_limited: number;
   /** Written to the platform by a process that died before hearing back: counted as sent. */
   in_doubt: number;
+  /** Not sent: queued before the person switched safety mode on. */
+  withheld: number;
   /** Taken back from a process that died before writing them: sent again. */
   reclaimed: number;
   stale_acks: number;
@@ -291,9 +295,9 @@ export class RedisOutbox implements Deliverer {
       const n = (f: string) => Number(raw[f] ?? 0);
       const c: OutboxCounts = {
         pending: 0, queued: n('queued'), sent: n('sent'), failed: n('failed'), gone: n('gone'), expired: n('expired'),
-        retried: n('retried'), rate_limited: n('rate_limited'), in_doubt: n('in_doubt'), reclaimed: n('reclaimed'), stale_acks: n('stale_acks'),
+        retried: n('retried'), rate_limited: n('rate_limited'), in_doubt: n('in_doubt'), reclaimed: n('reclaimed'), stale_acks: n('stale_acks'), withheld: n('withheld'),
       };
-      c.pending = c.queued - c.sent - c.failed - c.gone - c.expired - c.in_doubt;
+      c.pending = c.queued - c.sent - c.failed - c.gone - c.expired - c.in_doubt - c.withheld;
       out[name] = c;
     }
     return out;
@@ -443,9 +447,11 @@ class Lane {
           const entry = String(res[i + 2]);
           const first = entry.indexOf('|');
           const second = entry.indexOf('|', first + 1);
-          // A tagged message: "#<tag>|" before the sealed message.
-          const third = entry.charCodeAt(second + 1) === 35 ? entry.indexOf('|', second + 1) : second;
-          this.sendSealed(String(res[i]), token, entry.slice(third + 1), Number(entry.slice(first + 1, second)));
+          // A message nobody asked for: "!"; a tagged message: "#<tag>|"; then the sealed message.
+          let start = second + 1;
+          if (entry.charCodeAt(start) === 33) start++;
+          if (entry.charCodeAt(start) === 35) start = entry.indexOf('|', start) + 1;
+          this.sendSealed(String(res[i]), token, entry.slice(start), Number(entry.slice(first + 1, second)));
         }
         if (res.length > 1) this.heldUp(late);
         this.lastError = null;

@@ -3,8 +3,9 @@
 // Cluster too; per-chat names are built from ARGV[1] (`base`) exactly as outboxKeys builds them:
 //   base .. 'q:' .. chat .. ':' .. priority    a chat's messages of one priority (a list)
 //   base .. 'r:' .. chat                        a chat's rate state (GCRA theoretical arrival time)
-// A queued message is "<queued at µs>|<attempts>|[#<tag>|]<sealed platform message JSON>" (a tag, such
-// as a campaign's id, has its outcomes counted in `base .. 'tags'`); a message in a sender's
+// A queued message is "<queued at µs>|<attempts>|[!][#<tag>|]<sealed platform message JSON>" ("!": a
+// message the person did not ask for, withheld when it comes to be sent to someone in safety mode; a
+// tag, such as a campaign's id, has its outcomes counted in `base .. 'tags'`); a message in a sender's
 // hands is recorded in `inflight` as chat → "<claim token>|<priority>|<claimed at µs>" (microseconds:
 // no two scripts run in the same one, so "queued before it was claimed" is never a tie).
 // Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly), read from
@@ -25,7 +26,11 @@ local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
 local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
-local function tagOf(entry) return entry and string.match(entry, '^%d+|%d+|#([^|]*)|') end
+local function tagOf(entry) return entry and string.match(entry, '^%d+|%d+|!?#([^|]*)|') end
+-- A message the person did not ask for (a status message, a campaign's), to someone now in safety mode.
+local function withheld(entry, chat)
+  return string.match(entry, '^%d+|%d+|!') ~= nil and redis.call('SISMEMBER', base .. 'safe', chat) == 1
+end
 -- Counts an outcome of a tagged message (a campaign's): sent, failed, gone, expired, in_doubt.
 local function tagged(entry, outcome)
   local t = tagOf(entry)
@@ -110,7 +115,9 @@ local function enqueue(k, a)
   local wasIdle = idle(chat)
   local q = queue(chat, prio)
   local at = string.format('%d', math.floor(now * 1000))
-  for i = a + 12, #ARGV do redis.call('RPUSH', q, at .. '|0|' .. ARGV[i]) end
+  local mark = '|0|'
+  if ARGV[a + 5] ~= 'reply' then mark = '|0|!' end
+  for i = a + 12, #ARGV do redis.call('RPUSH', q, at .. mark .. ARGV[i]) end
   redis.call('HINCRBY', stats, 'queued', #ARGV - a - 11)
   -- A chat with a message in hand is scheduled again when that one is done (so a chat in hand is in
   -- no ready set: release need not look for it there). A message in hand is still at the head of its
@@ -200,6 +207,11 @@ for p = 0, 2 do
       if maxAge > 0 and now - queuedAt(head) / 1000 > maxAge then
         tagged(redis.call('LPOP', q), 'expired')
         redis.call('HINCRBY', KEYS[6], 'expired', 1)
+        schedule(KEYS[1], chat, ctol)
+      elseif withheld(head, chat) then
+        -- Safety mode came on after it was queued: not sent.
+        tagged(redis.call('LPOP', q), 'withheld')
+        redis.call('HINCRBY', KEYS[6], 'withheld', 1)
         schedule(KEYS[1], chat, ctol)
       else
         gtat = math.max(gtat, now) + gint

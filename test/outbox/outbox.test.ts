@@ -93,6 +93,26 @@ describe('the durable outbox', () => {
     expect((await o.counts()).fake).toMatchObject({ queued: 4, sent: 4 });
   });
 
+  it('safety mode: a message nobody asked for is refused when it comes, and one already waiting is dropped when it comes to be sent; replies still go', async () => {
+    n++;
+    const p = new FakePlatform();
+    const { o, keys } = await outbox(p);
+    const recipients = new RedisRecipients(redis, keys);
+    // Queued before safety mode came on (nothing sends yet): a campaign's message and a status message.
+    await o.deliver({ channel: 'fake', user: 'quiet' }, [item('campaign')], { tag: 'cmp9', priority: 'bulk' });
+    await o.deliver({ channel: 'fake', user: 'quiet' }, [item('status')]);
+    await o.deliver({ channel: 'fake', user: 'loud' }, [item('campaign')], { tag: 'cmp9', priority: 'bulk' });
+    await recipients.setSafety('fake', 'quiet', true);
+    expect(await o.deliver({ channel: 'fake', user: 'quiet' }, [item('later')], { tag: 'cmp9' })).toBe('withheld');
+    await o.deliver({ channel: 'fake', user: 'quiet' }, [item('a reply')], { inReplyTo: true });
+    await o.start();
+    await expect.poll(async () => (await o.counts()).fake!.pending, { timeout: 8000 }).toBe(0);
+    expect(p.texts('quiet')).toEqual(['a reply']);
+    expect(p.texts('loud')).toEqual(['campaign']);
+    expect((await o.tagCounts('cmp9')).fake).toMatchObject({ sent: 1, withheld: 1 });
+    expect((await o.counts()).fake).toMatchObject({ withheld: 2, sent: 2 });
+  });
+
   it('an urgent message goes before the replies already waiting, in the person’s queue and across people', async () => {
     n++;
     const p = new FakePlatform({ perSecond: 20, perChatPerSecond: 20, perChatBurst: 1 });
@@ -185,12 +205,12 @@ describe('the durable outbox', () => {
     await o.deliver({ channel: 'fake', user: 'a' }, [item('a reply')]);
     await o.deliver({ channel: 'fake', user: 'd' }, [item('other')], { tag: 'cmp2' });
     await expect.poll(async () => (await o.counts()).fake!.pending, { timeout: 8000 }).toBe(0);
-    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 5, failed: 1, gone: 1, expired: 0, in_doubt: 0 });
+    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 5, failed: 1, gone: 1, expired: 0, in_doubt: 0, withheld: 0 });
     expect(p.texts('e')).toEqual(['picture', 'long text']);
     expect((await o.tagCounts('cmp2')).fake).toMatchObject({ sent: 1 });
     expect(p.texts('c')).toEqual(['flaky']);
     await o.forgetTag('cmp1');
-    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 0, failed: 0, gone: 0, expired: 0, in_doubt: 0 });
+    expect((await o.tagCounts('cmp1')).fake).toEqual({ sent: 0, failed: 0, gone: 0, expired: 0, in_doubt: 0, withheld: 0 });
     await expect(o.deliver({ channel: 'fake', user: 'x' }, [item('x')], { tag: 'a|b' })).rejects.toThrow(/tag/);
   });
 
