@@ -165,6 +165,12 @@ export interface TelegramMessage {
 export const CLEAR_CHAT = '{"clear_chat":true}';
 /** In a message's JSON: sent in safety mode (its id is kept). */
 const PROTECTED = '"protect_content":true';
+/**
+ * A message of an urgent conversation: its id is kept too (for the exit word, should safety mode come
+ * on). The field is first in the JSON the outbox keeps, and taken out before it is sent.
+ */
+const TRACK_FIELD = '_track';
+const TRACKED = `{"${TRACK_FIELD}":1,`;
 /** Telegram lets a bot delete messages of a private chat for 48 hours; at most 100 in one deleteMessages. */
 const DELETE_BATCH = 100;
 
@@ -177,7 +183,7 @@ export function renderTelegram(reply: Outbound): TelegramMessage[] {
     if (reply.quiet) {
       msg.disable_notification = true;
       msg.protect_content = true;
-    }
+    } else if (reply.track) return { [TRACK_FIELD]: 1, ...msg } as TelegramMessage;
     return msg;
   });
 }
@@ -265,10 +271,10 @@ export class BotApiSender {
     return this.sendJson(chatId, JSON.stringify(msg), hooks);
   }
 
-  /** Sends a message already in JSON (as the outbox keeps it), adding the chat without parsing it. */
-  sendJson(chatId: number, json: string, hooks?: SendHooks): Promise<SendResult> {
+  /** Sends a message already in JSON (as the outbox keeps it), adding the chat without parsing it. `keepId`: its id is read from the answer. */
+  sendJson(chatId: number, json: string, hooks?: SendHooks, keepId = false): Promise<SendResult> {
     const body = json.length > 2 ? `{"chat_id":${chatId},${json.slice(1)}` : `{"chat_id":${chatId}}`;
-    return this.post(this.base, body, hooks, json.includes(PROTECTED));
+    return this.post(this.base, body, hooks, keepId || json.includes(PROTECTED));
   }
 
   /** answerCallbackQuery: the pressed button stops showing that it is waiting. */
@@ -489,8 +495,10 @@ export class TelegramChannel implements Channel {
       }
       return this.media.send(chat, msg, hooks);
     }
-    const sent = this.api.sendJson(chat, message, hooks);
-    if (!message.includes(PROTECTED)) return sent;
+    const tracked = message.startsWith(TRACKED);
+    const json = tracked ? `{${message.slice(TRACKED.length)}` : message;
+    const sent = this.api.sendJson(chat, json, hooks, tracked);
+    if (!tracked && !message.includes(PROTECTED)) return sent;
     // Safety mode: its id is kept, to delete it on the exit word. Not kept (Redis away): it stays.
     return sent.then(async (r) => {
       if (r.ok && r.ref) await this.recipients.keepTrail(TELEGRAM, to, [r.ref]).catch((e: Error) => this.log.warn({ err: e.message }, 'could not keep a message id for the exit word'));

@@ -26,6 +26,8 @@ export interface Outbound {
   plain?: string;
   /** Safety mode: no notification sound, not forwardable or savable where the platform allows; kept track of to be cleared. */
   quiet?: boolean;
+  /** Kept track of (its id), to be cleared by the exit word if safety mode comes on (an urgent conversation). */
+  track?: boolean;
   /**
    * The exit word: a platform that lets the bot delete the conversation's messages does so (and
    * sends nothing); elsewhere `text` (how to clear the chat) is sent.
@@ -107,6 +109,7 @@ export class Renderer {
     const says = r.quiet ? r.say.map((s) => this.neutral(lang, s)) : r.say;
     const out: Outbound = { text: says.map((s) => this.say(lang, s)).join('\n\n') };
     if (r.quiet) out.quiet = true;
+    if (r.track) out.track = true;
     if (r.clear) out.clear = true;
     if (r.choices) {
       out.choices = r.choices.map((c) => ({ id: c.id, label: this.say(lang, { key: c.label }) }));

@@ -297,8 +297,9 @@ export class ConversationService {
         erase: false,
       };
       let result = step(this.content.bundle, session, input);
-      // Safety mode (before or after this message): its id is kept, so the exit word can delete it too.
-      if (inbound.ref && this.recipients && (session.safety || result.session.safety)) await this.recipients.keepTrail(inbound.channel, inbound.userId, [inbound.ref]);
+      // Safety mode (before or after this message), or an urgent turn (a plea: safety mode may come on
+      // next): its id is kept for 48 hours, so the exit word can delete it too.
+      if (inbound.ref && this.recipients && (session.safety || result.session.safety || result.urgent)) await this.recipients.keepTrail(inbound.channel, inbound.userId, [inbound.ref]);
       const items: OutboxItem[] = [];
       let urgent = false;
       const collect = () => {

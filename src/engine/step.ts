@@ -541,6 +541,8 @@ function finish(bundle: Bundle, run: Run): StepResult {
   dropTransient(bundle, run.session);
   // In safety mode every message is quiet: silent, not forwardable, in its neutral wording.
   if (run.session.safety) for (const r of run.replies) r.quiet = true;
+  // An urgent turn is kept track of (ids only), so a later exit word can clear the plea's answer too.
+  else if (run.urgent) for (const r of run.replies) r.track = true;
   return { session: run.session, replies: run.replies, effects: run.effects, urgent: run.urgent };
 }
 

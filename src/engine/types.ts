@@ -128,6 +128,11 @@ export interface Reply {
   /** Safety mode: sent silently, protected from forwarding, short neutral wording (see Session.safety). */
   quiet?: boolean;
   /**
+   * Part of an urgent conversation (the emergency screen, urgent help): its platform id is kept for 48
+   * hours, so the exit word can delete it too if safety mode comes on (quiet messages are kept anyway).
+   */
+  track?: boolean;
+  /**
    * The exit word: a platform that lets a bot delete a chat's messages deletes those of this
    * conversation that were kept track of; elsewhere the text says how to clear the chat.
    */

@@ -114,6 +114,28 @@ describe('safety mode', () => {
     expect(next.texts[0]).toContain(content.texts.t('id', 'safe.main.title'));
   });
 
+  it('a plea that leads to safety mode ("is it safe to write?" "no") is deleted by the exit word too, with the emergency screen', async () => {
+    const user = ++chat;
+    await say(user, '/start');
+    await say(user, '1');
+    const ids: number[] = [];
+    const stop = h.fake.onSend(user, (_body, message) => ids.push(message.message_id));
+    const plea = await say(user, 'tolong');
+    expect(plea.texts[0]).toContain(t('emergency.intro'));
+    const skip = await say(user, 'lewati');
+    const report = await say(user, '3');
+    expect(report.texts.join('\n')).toContain(t('emergency.safe.ask'));
+    const no = await say(user, 'tidak');
+    expect(await recipients.inSafety('telegram', String(user))).toBe(true);
+    const exit = await say(user, 'x', 0);
+    await expect.poll(() => h.fake.deleted(user).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(ids.length + 5);
+    stop();
+    const deleted = h.fake.deleted(user);
+    for (const id of [...ids, ...[plea, skip, report, no, exit].map((x) => x.update.message.message_id)]) expect(deleted).toContain(id);
+    // What came before the plea stays (the welcome, the menu).
+    expect(deleted).toHaveLength(ids.length + 5);
+  });
+
   it('outside safety mode "x" is only what was typed, and switching it off lets messages through again', async () => {
     const user = ++chat;
     await say(user, '/start');
