@@ -32,14 +32,15 @@ export async function exportPacket(hotline: HotlineService, staff: Staff, id: st
 
 /**
  * Other reports that may be of the same person (same name and country spelt differently, same recruiter
- * contact, same passport), and the cases already linked with this one; the read is audited. null when
- * this process has no duplicate index.
+ * contact, same passport), and the cases already linked with this one; the read is audited (unless
+ * `audited`: the caller's own read of the case was, as the console's case page is). null when this
+ * process has no duplicate index.
  */
-export async function duplicatesOf(hotline: HotlineService, staff: Staff, id: string): Promise<{ duplicates: DuplicateCandidate[]; linked: string[] } | null> {
+export async function duplicatesOf(hotline: HotlineService, staff: Staff, id: string, opts: { audited?: boolean } = {}): Promise<{ duplicates: DuplicateCandidate[]; linked: string[] } | null> {
   mayWorkCases(staff);
   const index = hotline.duplicates;
   if (!index) return null;
-  await readCase(hotline, staff, id, 'read', 'duplicates');
+  if (!opts.audited) await readCase(hotline, staff, id, 'read', 'duplicates');
   const found = await index.find(id, hotline.store);
   const summaries = await Promise.all(found.map((f) => hotline.store.get(f.id)));
   return {
@@ -100,9 +101,16 @@ export async function saveIdentification(hotline: HotlineService, staff: Staff, 
  * unknown before the first fill) in `lang`, its result and the suggested referral. null when this
  * process has no checklist.
  */
-export async function identificationOf(hotline: HotlineService, staff: Staff, id: string, lang: 'id' | 'en'): Promise<{ identification: Identification | null; view: InterviewView; suggestion: ReturnType<typeof suggestReferral> } | null> {
+export async function identificationOf(
+  hotline: HotlineService,
+  staff: Staff,
+  id: string,
+  lang: 'id' | 'en',
+  /** The case as the caller already read it, audited (the console's case page): not read or audited again. */
+  seen?: Pick<Case, 'identification' | 'details'>,
+): Promise<{ identification: Identification | null; view: InterviewView; suggestion: ReturnType<typeof suggestReferral> } | null> {
   mayWorkCases(staff);
   if (!hotline.indicators) return null;
-  const c = await readCase(hotline, staff, id, 'read', 'identification');
+  const c = seen ?? (await readCase(hotline, staff, id, 'read', 'identification'));
   return { identification: c.identification ?? null, view: interviewView(c.identification, hotline.indicators, lang), suggestion: suggestReferral(situationOf(c), hotline.partners, hotline.regions) };
 }

@@ -73,7 +73,7 @@ export function suggestReferral(s: ReferralSituation, partners: ReadonlyMap<stri
 }
 
 /** The situation of a case as its fields and interview tell it. */
-export function situationOf(c: Case): ReferralSituation {
+export function situationOf(c: Pick<Case, 'details' | 'identification'>): ReferralSituation {
   const i = c.identification ?? null;
   return { country: c.details?.country?.toUpperCase() ?? null, homeRegion: i?.homeRegion ?? null, indicated: i?.indicated ?? false, need: i?.need ?? null };
 }

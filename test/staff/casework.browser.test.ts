@@ -103,6 +103,8 @@ describe('casework on the case page', () => {
   it('the referral packet downloads as PDF and JSON from the case page, each export in the audit trail; without consent the page says so', async () => {
     const page = await signedIn('tika', 'agent', DESKTOP);
     await page.goto(`/staff/cases/${ratna}?lang=en`);
+    // Opening the page is one read in the audit trail, its sections included.
+    expect((await hotline.store.auditOf(ratna)).filter((e) => e.by === 'tika')).toHaveLength(1);
     const download = async (name: string) => {
       const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
       return readFileSync((await d.path())!);

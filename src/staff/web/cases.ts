@@ -36,7 +36,7 @@ const field = (body: unknown, name: string): string => {
 const locale = (c: PageContext) => (c.lang === 'id' ? 'id-ID' : 'en-GB');
 
 /** A moment as staff in Indonesia read it (Jakarta time, named), in a <time> element. */
-function when(c: PageContext, at: number): string {
+export function when(c: PageContext, at: number): string {
   const text = new Intl.DateTimeFormat(locale(c), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta', timeZoneName: 'short' }).format(at);
   return `<time datetime="${esc(new Date(at).toISOString())}">${esc(text)}</time>`;
 }
@@ -331,7 +331,7 @@ export function casePages(kit: ConsoleKit, deps: Pick<ConsoleDeps, 'hotline' | '
     const staff = staffOf(req, res);
     try {
       const { case: x, events } = await hotline.show(staff, id);
-      const work = await loadCasework(hotline, staff, id, c.lang);
+      const work = await loadCasework(hotline, staff, x, c.lang);
       send(res, status, casePage(c, { case: x, events, partners: partners(c.lang), staff, work, ...extra }));
     } catch (e) {
       if (e instanceof NotFound) return notFound(req, res, id);

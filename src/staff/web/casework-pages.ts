@@ -8,6 +8,7 @@ import { ANSWERS, NEEDS, PASSPORT_HOLDERS, type Answer, type IdentificationInput
 import { packetPdf } from '../../hotline/packet-pdf.js';
 import { partnerLabel } from '../../hotline/partners.js';
 import { Invalid, type HotlineService, type Staff, type StaffCase } from '../../hotline/service.js';
+import { when } from './cases.js';
 import { csrfField, esc, type PageContext } from './html.js';
 import type { ConsoleKit } from './router.js';
 
@@ -21,9 +22,12 @@ export interface CaseworkView {
   partners: Map<string, string>;
 }
 
-/** Reads what the sections show: the interview and the duplicates (each read audited by the shared functions). */
-export async function loadCasework(hotline: HotlineService, staff: Staff, id: string, lang: 'id' | 'en'): Promise<CaseworkView> {
-  const [interview, duplicates] = [await identificationOf(hotline, staff, id, lang), await duplicatesOf(hotline, staff, id)];
+/**
+ * What the sections show of a case the page has just read through HotlineService.show (audited there:
+ * one audit entry for the page, not one more for each section).
+ */
+export async function loadCasework(hotline: HotlineService, staff: Staff, x: StaffCase, lang: 'id' | 'en'): Promise<CaseworkView> {
+  const [interview, duplicates] = await Promise.all([identificationOf(hotline, staff, x.id, lang, x), duplicatesOf(hotline, staff, x.id, { audited: true })]);
   return {
     interview,
     duplicates,
@@ -46,7 +50,7 @@ function interviewSection(c: PageContext, x: StaffCase, w: CaseworkView, open: b
     : v.indicated
       ? `<div class="result indicated"><p><strong>${esc(c.t('case.ident.indicated'))}</strong></p><ul>${v.named.map((n) => `<li>${esc(n.question)}</li>`).join('')}</ul>${v.meaning ? `<p class="muted">${esc(v.meaning)}</p>` : ''}</div>`
       : `<div class="result"><p><strong>${esc(c.t('case.ident.notIndicated'))}</strong></p></div>`;
-  const by = v.filled && v.by && v.at ? `<p class="muted">${esc(c.t('case.ident.by', { name: v.by, at: new Date(v.at).toISOString().slice(0, 16).replace('T', ' ') + ' UTC' }))}</p>` : '';
+  const by = v.filled && v.by && v.at ? `<p class="muted">${esc(c.t('case.ident.by', { name: v.by }))} ${when(c, v.at)}</p>` : '';
   const s = i.suggestion.suggested;
   const name = s ? (w.partners.get(s.partner) ?? s.partner) : '';
   const suggestion = s
