@@ -4,8 +4,7 @@
 // staff; and, on the broadcast side, the staff audit log of campaign actions (console and JSON API)
 // and test sends that go only to the chat saved on the person's account. Cases are opened straight
 // through the hotline service on the server's prefix, as the chat would open them.
-import { copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCaseStore } from '../../src/hotline/cases.js';
@@ -16,7 +15,6 @@ import type { CaseDetails } from '../../src/hotline/types.js';
 import { StaffTokens } from '../../src/staff/tokens.js';
 import { DataCipher } from '../../src/store/cipher.js';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
-import { ROOT } from '../helpers/cli.js';
 import { SHOTS, startConsoleBrowser, type ConsoleBrowser } from '../helpers/console-browser.js';
 import { DATA_KEY } from '../helpers/redis.js';
 import { TOKEN, unescape } from '../helpers/telegram.js';
@@ -80,7 +78,6 @@ describe('casework on the case page', () => {
     expect(await page.getByLabel('Passport held by').inputValue()).toBe('employer');
     expect(await page.locator('section[aria-labelledby="h-ident"]').textContent()).toContain('Suggested: Indonesian Embassy in Kuala Lumpur (Malaysia)');
     await page.screenshot({ path: `${SHOTS}/case-work-en-desktop.png`, fullPage: true });
-    copyFileSync(`${SHOTS}/case-work-en-desktop.png`, join(ROOT, 'docs/staff/case-en.png'));
     await page.goto(`/staff/cases/${ratna}?lang=id`);
     expect(await page.locator('section[aria-labelledby="h-ident"]').textContent()).toContain('Ada indikator: rujuk untuk identifikasi resmi.');
     await page.screenshot({ path: `${SHOTS}/case-work-id-desktop.png`, fullPage: true });
