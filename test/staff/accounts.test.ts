@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { AccountError, LINK_TTL_MS, MAX_FAILURES, StaffAccounts, verifyPassword } from '../../src/staff/accounts.js';
+import { CampaignAudit } from '../../src/staff/audit.js';
 import { keyspace } from '../../src/store/keys.js';
 import { runStaff } from '../helpers/cli.js';
 import { dropPrefix, dumpPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
@@ -82,6 +83,38 @@ describe('staff console accounts', () => {
     expect(await accounts.current('dewi', r.epoch)).toBeNull();
     expect(await accounts.signIn('dewi', PASSWORD)).toEqual({ ok: false, reason: 'invalid' });
     expect((await accounts.list()).find((a) => a.name === 'dewi')?.state).toBe('disabled');
+  });
+});
+
+describe('a person\'s own test chat, and campaign actions in the audit log', () => {
+  it('the person sets their test chat: it becomes the chat of their session, is audited with its channel only, and never undoes a disable', async () => {
+    const token = await accounts.add('intan', 'campaign');
+    const { epoch } = await accounts.setPasswordWithLink(token, PASSWORD);
+    await expect(accounts.setTestChat('intan', { channel: 'telegram', user: 'no spaces' })).rejects.toMatchObject({ reason: 'chat' });
+    await accounts.setTestChat('intan', { channel: 'telegram', user: '5550001' });
+    expect(await accounts.current('intan', epoch)).toEqual({ name: 'intan', role: 'campaign', chat: 'telegram:5550001' });
+    const [entry] = await accounts.audit.recent(1);
+    expect(entry).toMatchObject({ by: 'intan', action: 'test-chat-set', account: 'intan', detail: 'telegram' });
+    expect(JSON.stringify(await accounts.audit.recent(5))).not.toContain('5550001');
+    // Set after a disable: the account stays disabled, without a password.
+    await accounts.disable('intan', 'ani');
+    await accounts.setTestChat('intan', { channel: 'whatsapp', user: '6281200000000' });
+    expect(await accounts.get('intan')).toMatchObject({ disabled: true, password: null, testChat: { channel: 'whatsapp', user: '6281200000000' } });
+    await expect(accounts.setTestChat('nobody', { channel: 'telegram', user: '1' })).rejects.toMatchObject({ reason: 'unknown' });
+  });
+
+  it('campaign actions are recorded with the campaign id, and a test send\'s chat only as a keyed hash, the same for the same chat', async () => {
+    const audit = new CampaignAudit(redis, prefix, 'audit-test-secret-0123');
+    await audit.record('dewi', 'campaign-created', 'C261201-ABCDEF', 'starts 2026-12-01T01:00:00.000Z');
+    await audit.testSent('dewi', { channel: 'telegram', user: '5550002' });
+    await audit.testSent('dewi', { channel: 'telegram', user: '5550002' });
+    const [second, first, made] = await accounts.audit.recent(3);
+    expect(made).toMatchObject({ by: 'dewi', action: 'campaign-created', campaign: 'C261201-ABCDEF', account: '' });
+    expect(first).toMatchObject({ action: 'campaign-test', detail: 'telegram' });
+    expect(first!.chat).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(second!.chat).toBe(first!.chat);
+    expect(audit.chatRef({ channel: 'telegram', user: '5550003' })).not.toBe(first!.chat);
+    expect(JSON.stringify(await accounts.audit.recent(10))).not.toContain('5550002');
   });
 });
 
