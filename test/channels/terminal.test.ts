@@ -17,8 +17,8 @@ function expectInOrder(output: string, expected: string[]) {
   }
 }
 
-// At the emergency screen: "1" skips the question where one is, then "1" goes on where one was.
-const WALK = ['/start', '1', '2', '7', 'Kamboja', '3', '3', 'menu', '7', '1', '1', 'tolong', '1', '1', 'bahasa', '2', 'stop'];
+// At the emergency screen: "3" skips the question where one is, then "1" goes on where one was.
+const WALK = ['/start', '1', '2', '7', 'Kamboja', '3', '3', 'menu', '7', '1', '1', 'tolong', '3', '1', 'bahasa', '2', 'stop'];
 
 describe('terminal chat (npm run chat)', () => {
   it('walks the menu and flows in Bahasa Indonesia, with an emergency and a language switch on the way', async () => {

@@ -58,10 +58,20 @@ describe('the emergency screen', () => {
     expect(kh).not.toContain(contact('kbri_kuala_lumpur'));
   });
 
-  it('in Indonesia, puts the police first', () => {
-    const text = render(walk(['menu', 'tolong', 'Indonesia']).last);
-    expect(text.indexOf(contact('polri_110'))).toBeGreaterThan(-1);
-    expect(text.indexOf(contact('polri_110'))).toBeLessThan(text.indexOf(contact('kemlu_wni')));
+  it('in Indonesia (one button, or typed), puts the police first', () => {
+    for (const answer of ['1', 'Indonesia', 'di indonesia']) {
+      const text = render(walk(['menu', 'tolong', answer]).last);
+      expect(text.indexOf(contact('polri_110')), answer).toBeGreaterThan(-1);
+      expect(text.indexOf(contact('polri_110'))).toBeLessThan(text.indexOf(contact('kemlu_wni')));
+    }
+  });
+
+  it('abroad by its button asks which country; a state or city typed straight away is taken for its country', () => {
+    expect(render(walk(['menu', 'tolong', '2']).last)).toContain(content.texts.t('id', 'emergency.which_country'));
+    const kl = render(walk(['menu', 'tolong', '2', 'Malaysia']).last);
+    expect(kl.indexOf(contact('kbri_kuala_lumpur'))).toBeGreaterThan(-1);
+    const johor = render(walk(['menu', 'tolong', 'Johor']).last);
+    expect(johor.indexOf(contact('kbri_kuala_lumpur'))).toBeLessThan(johor.indexOf(contact('kemlu_wni')));
   });
 
   it('remembers the place: a later plea inside a story shows the same mission first', () => {

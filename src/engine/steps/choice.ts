@@ -13,8 +13,9 @@ const schema = z
     /** Where a longer typed text that is no choice goes, as that step's answer (e.g. another offer). */
     text: Target.optional(),
     /**
-     * Where any answer that is no choice goes (instead of "please choose"): for a question whose
-     * non-answer means something ("is it safe to write?": anything but yes is taken as no).
+     * Where any answer that is no choice goes (instead of "please choose"), as that step's answer if it
+     * takes text: for a question whose non-answer means something ("is it safe to write?": anything but
+     * yes is taken as no), or whose answer may also be typed (a country instead of "abroad").
      */
     other: Target.optional(),
   })
@@ -96,7 +97,7 @@ export const choice: StepKind<Step> = {
     const picked = matchChoice(rt, s.choices, input.text);
     if (picked) return rt.go(picked.next);
     if (s.text && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.handOver(s.text, input);
-    if (s.other) return rt.go(s.other);
+    if (s.other) return rt.handOver(s.other, input);
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
   },
 };
