@@ -419,15 +419,21 @@ export class HotlineService {
     let n = 0;
     for (const { token, push } of await this.store.pushes()) {
       const to = { channel: push.channel, user: push.user };
+      /** What became of it: handed to the outbox, or not sent (and why), for the case's history. */
+      let sent: string;
       if (this.outbox!.serves && !this.outbox!.serves(push.channel)) {
         if (!this.pushesFinal) continue;
         this.log.info({ case: push.case, channel: push.channel }, 'status message for a channel that cannot send first; the family sees it when they ask');
+        sent = 'no_channel';
       } else {
-        await this.outbox!.deliver(to, [{ lang: push.lang, reply: { say: push.say } }], { key: this.hmac(`push:${push.case}:${push.version}`), priority: 'reply' });
+        sent = await this.outbox!.deliver(to, [{ lang: push.lang, reply: { say: push.say } }], { key: this.hmac(`push:${push.case}:${push.version}`), priority: 'reply' });
       }
       await this.store.pushed(token);
       const at = this.now();
-      await this.store.update(push.case, at, (x) => ({ case: x, event: { type: 'shown', at, by: 'system', detail: { version: push.version } } }));
+      // 'withheld': the reporter is in safety mode; 'gone': they blocked the bot. They see it when they ask.
+      const detail: Record<string, string | number> = { version: push.version };
+      if (sent !== 'queued' && sent !== 'duplicate') detail.not_sent = sent;
+      await this.store.update(push.case, at, (x) => ({ case: x, event: { type: 'shown', at, by: 'system', detail } }));
       n++;
     }
     return n;

@@ -192,6 +192,9 @@ describe('safety mode set by staff on a case', () => {
     expect((await call('POST', `/cases/${id}/notes`, { text: 'Kami sedang menghubungi KBRI.', family: true }, 'admin')).status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     expect(h.fake.sent(user).length).toBe(before);
+    // The case's history says it was not sent, and why.
+    const history = (await call('GET', `/cases/${id}`, undefined, 'admin')).json.events as { type: string; detail?: Record<string, unknown> }[];
+    expect(history.filter((e) => e.type === 'shown').at(-1)?.detail).toMatchObject({ not_sent: 'withheld' });
     // ...and when they write, the answer is quiet: silent, protected, in neutral words.
     await h.post(textUpdate(user, 'menu'));
     await h.until(user, before + 1);
