@@ -150,7 +150,9 @@ export function consoleRouter(deps: ConsoleDeps): Router {
   // The session, and who it belongs to now (an account disabled, or whose password was set again since, ends it).
   router.use(async (req, res, next) => {
     const id = cookies(req).get(cookieName(req));
-    const session = id ? await sessions.get(id) : null;
+    // The queue page's own refreshes (queue.js) are not activity: a desk left with the queue open still
+    // signs out after SESSION_IDLE_MS.
+    const session = id ? await sessions.get(id, req.get('X-Queue-Refresh') !== '1') : null;
     const l = locals(res);
     l.session = session;
     if (session?.name) {

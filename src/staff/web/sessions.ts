@@ -51,7 +51,8 @@ export class ConsoleSessions {
   }
 
   /** The session of a cookie's id, its idle time started again; null when unknown or past either limit. */
-  async get(id: string): Promise<ConsoleSession | null> {
+  /** `touch` false: reading it does not count as activity (an automatic refresh of an open page). */
+  async get(id: string, touch = true): Promise<ConsoleSession | null> {
     if (!ID_SHAPE.test(id)) return null;
     const key = this.key(sha256(id));
     const f = await this.redis.hgetall(key);
@@ -62,7 +63,7 @@ export class ConsoleSessions {
       await this.redis.del(key);
       return null;
     }
-    await this.redis.pexpire(key, Math.min(SESSION_IDLE_MS, left));
+    if (touch) await this.redis.pexpire(key, Math.min(SESSION_IDLE_MS, left));
     return { id, csrf: f.csrf, createdAt, ...(f.name ? { name: f.name, epoch: Number(f.epoch) } : {}) };
   }
 
