@@ -54,7 +54,7 @@ export interface TestChat {
   user: string;
 }
 
-/** A chat id as platforms give them: a Telegram number, a WhatsApp number, an id with @, . or - in it. */
+/** A chat id as platforms give them: a number (a chat or a phone number), an id with @, . or - in it. */
 export const TEST_CHAT_USER = /^[A-Za-z0-9_.@+-]{1,100}$/;
 
 /** What an admin may see of an account. */
