@@ -78,6 +78,29 @@ export async function linkCases(hotline: HotlineService, staff: Staff, id: strin
 }
 
 /**
+ * Takes a case out of the group it was linked with (a mistake: another person, or a reporter who should
+ * not hear what the others' families are told): from now on nothing shared reaches it, or comes from it.
+ * Each case concerned records it and audits it. The cases it was linked with; null without a duplicate index.
+ */
+export async function unlinkCase(hotline: HotlineService, staff: Staff, id: string): Promise<string[] | null> {
+  mayWorkCases(staff);
+  const index = hotline.duplicates;
+  if (!index) return null;
+  if (!(await hotline.store.get(id))) throw new NotFound(`no case ${id}`);
+  const others = await index.unlink(id);
+  const now = Date.now();
+  for (const x of [id, ...others]) {
+    const gone = x === id ? others.join(' ') : id;
+    await hotline.store.update(x, now, (c) => ({
+      case: c,
+      event: { type: 'linked', at: now, by: staff.name, detail: { unlinked: gone } },
+      audit: { by: staff.name, role: staff.role, action: 'unlink', detail: gone },
+    }));
+  }
+  return others;
+}
+
+/**
  * Fills the identification interview of a case (audited by fillIdentification): a home province must be
  * one of data/regions.yaml; a passport number given is indexed to find other reports of the person. The
  * interview and the referral it suggests now. null when this process has no checklist.

@@ -122,7 +122,17 @@ for _, x in ipairs(group) do
 end
 return group`;
 
-type LinkScript = { hotlineLink(linksA: string, linksB: string, base: string, a: string, b: string): Promise<string[]> };
+/** unlink: KEYS[1] the case's links; ARGV[1] base, ARGV[2] the case. Takes it out of its group; returns the others. */
+const UNLINK = `
+local others = redis.call('SMEMBERS', KEYS[1])
+for _, x in ipairs(others) do redis.call('SREM', ARGV[1] .. 'links:' .. x, ARGV[2]) end
+redis.call('DEL', KEYS[1])
+return others`;
+
+type LinkScript = {
+  hotlineLink(linksA: string, linksB: string, base: string, a: string, b: string): Promise<string[]>;
+  hotlineUnlink(links: string, base: string, id: string): Promise<string[]>;
+};
 
 export class DuplicateIndex {
   private readonly keys: ReturnType<typeof keyspace>['hotline'];
@@ -135,6 +145,7 @@ export class DuplicateIndex {
   ) {
     this.keys = keyspace(prefix).hotline;
     redis.defineCommand('hotlineLink', { numberOfKeys: 2, lua: LINK });
+    redis.defineCommand('hotlineUnlink', { numberOfKeys: 1, lua: UNLINK });
     this.recruiters = new RecruiterHasher(secret);
   }
 
@@ -216,6 +227,11 @@ export class DuplicateIndex {
   /** The cases linked with `id` (not itself). */
   async linked(id: string): Promise<string[]> {
     return (await this.redis.smembers(this.keys.links(id))).sort();
+  }
+
+  /** Takes a case out of its group (linked by mistake): the others stay linked together. The cases it was linked with, sorted. */
+  async unlink(id: string): Promise<string[]> {
+    return ((await (this.redis as Redis & LinkScript).hotlineUnlink(this.keys.links(id), this.keys.base, id)) as string[]).sort();
   }
 
   /** Links two cases: their groups become one (every case of it linked with every other). The group, sorted. */

@@ -4,7 +4,7 @@
 // packets are never logged.
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { duplicatesOf, exportPacket, identificationOf, linkCases, saveIdentification } from '../hotline/casework.js';
+import { duplicatesOf, exportPacket, identificationOf, linkCases, saveIdentification, unlinkCase } from '../hotline/casework.js';
 import { ANSWERS, NEEDS, PASSPORT_HOLDERS } from '../hotline/identification.js';
 import { packetPdf } from '../hotline/packet-pdf.js';
 import type { HotlineService, Staff } from '../hotline/service.js';
@@ -97,5 +97,15 @@ export function caseworkRoutes(router: Router, deps: CaseworkDeps): void {
     if (!linked) return unavailable(res, 'duplicate reports');
     log.info({ staff: staff.name, cases: linked.length + 1 }, 'cases linked');
     res.json({ case: id, linked });
+  });
+
+  /** Takes a case out of its group (linked by mistake): nothing shared reaches it any more. */
+  router.post('/cases/:id/unlink', async (req, res) => {
+    const id = caseId(req);
+    const staff = staffOf(res);
+    const was = await unlinkCase(hotline, staff, id);
+    if (!was) return unavailable(res, 'duplicate reports');
+    log.info({ staff: staff.name, cases: was.length + 1 }, 'case unlinked');
+    res.json({ case: id, unlinkedFrom: was });
   });
 }

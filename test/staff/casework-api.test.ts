@@ -174,6 +174,18 @@ describe('duplicate reports through the API', () => {
       expect(audit.some((e) => e.by === 'budi' && e.action === 'link')).toBe(true);
     }
     expect((await auditOf(a.id)).some((e) => e.action === 'read' && e.detail === 'duplicates')).toBe(true);
+
+    // Linked by mistake: taken out again, the other family no longer hears what this one is told.
+    expect((await call('POST', `/cases/${b.id}/unlink`, undefined, 'campaign')).status).toBe(403);
+    expect((await call('POST', '/cases/WSP-0000-00/unlink')).status).toBe(404);
+    expect((await call('POST', `/cases/${b.id}/unlink`)).json).toEqual({ case: b.id, unlinkedFrom: [a.id] });
+    expect((await call('GET', `/cases/${a.id}/duplicates`)).json.linked).toEqual([]);
+    const before = h.fake.sent(b.user).length;
+    expect((await call('POST', `/cases/${a.id}/notes`, { text: 'Kabar kedua untuk keluarga A.', family: true })).status).toBe(200);
+    await h.fake.waitFor(() => h.texts(a.user).some((x) => x.includes('Kabar kedua untuk keluarga A.')), 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.fake.sent(b.user).length).toBe(before);
+    for (const id of [a.id, b.id]) expect((await auditOf(id)).some((e) => e.by === 'budi' && e.action === 'unlink')).toBe(true);
   });
 });
 
