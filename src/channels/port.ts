@@ -112,6 +112,17 @@ export interface Channel extends ChannelSender {
    * that does not start it (`npm run worker`) queues its messages but leaves the sending to that one.
    */
   readonly sendsOnlyWhenStarted?: boolean;
+  /**
+   * A channel that runs through a linked phone: its link's state, and while one is needed the text of
+   * the QR code to scan (the staff console shows the state to staff, the code to admins only).
+   */
+  phoneLink?(): PhoneLink;
+}
+
+export interface PhoneLink {
+  state: string;
+  /** The QR code's text while one is to be scanned, else null. */
+  qr: string | null;
 }
 
 /** A command a channel adds to the CLI (e.g. registering its webhook). */

@@ -19,7 +19,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Redis } from 'ioredis';
 import { MEDIA_TTL_S, MediaStore } from '../store/media.js';
 import { overLimit, pictureSource } from './picture-source.js';
-import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, Routes, SendHooks, SendResult } from './port.js';
+import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, PhoneLink, Routes, SendHooks, SendResult } from './port.js';
 import { qrForTerminal, realClient, RedisAuthStore, sleep, type WwebClient, type WwebClientFactory } from './whatsapp-web-client.js';
 import {
   classifySendError, messageId, messageToBody, renderWweb, WHATSAPP_WEB, wwebMediaProblem,
@@ -191,14 +191,14 @@ export class WhatsappWebChannel implements Channel {
     return { state: this.state, since: this.since, last_error: this.lastError, auth: this.s.WHATSAPP_WEB_AUTH };
   }
 
-  /** The link's state now (tests, the staff console's dashboard). */
+  /** The link's state now (tests, health). */
   get linkState(): LinkState {
     return this.state;
   }
 
-  /** The text of the QR code to scan while one is needed (the staff console draws it for admins), else null. */
-  get qrCode(): string | null {
-    return this.state === 'qr_needed' ? this.lastQr : null;
+  /** The link's state, and the text of the QR code to scan while one is needed (the staff console draws it for admins). */
+  phoneLink(): PhoneLink {
+    return { state: this.state, qr: this.state === 'qr_needed' ? this.lastQr : null };
   }
 
   private setState(state: LinkState, error?: string): void {

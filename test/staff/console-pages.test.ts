@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Staff } from '../../src/hotline/service.js';
 import type { Dashboard, DayStats } from '../../src/staff/metrics.js';
 import { segmentOf } from '../../src/staff/web/broadcasts.js';
-import { dashboardPage, whatsappLink } from '../../src/staff/web/dashboard.js';
+import { dashboardPage, phoneLink } from '../../src/staff/web/dashboard.js';
 import type { PageContext } from '../../src/staff/web/html.js';
 import { loadConsoleTexts, translator } from '../../src/staff/web/texts.js';
 import type { Channel } from '../../src/channels/port.js';
@@ -32,11 +32,11 @@ const dashboard: Dashboard = {
   subscribers: { id: 3, en: 1 },
 };
 
-const channels = (state: string, qr: string | null) => new Map([['whatsapp-web', { name: 'whatsapp-web', linkState: state, qrCode: qr } as unknown as Channel]]);
+const channels = (state: string, qr: string | null) => new Map([['whatsapp-web', { name: 'whatsapp-web', phoneLink: () => ({ state, qr }) } as unknown as Channel]]);
 
 describe('dashboard page', () => {
   it('shows the WhatsApp Web QR code to admins only, and the link state to everyone', () => {
-    const link = whatsappLink(channels('qr_needed', '2@abc,def,ghi'));
+    const link = phoneLink(channels('qr_needed', '2@abc,def,ghi'));
     const admin = dashboardPage(ctx('admin'), dashboard, link);
     const agent = dashboardPage(ctx('agent'), dashboard, link);
     expect(admin).toContain('<svg class="qr"');
@@ -47,7 +47,7 @@ describe('dashboard page', () => {
   });
 
   it('has no WhatsApp Web section where this process does not run that channel', () => {
-    expect(whatsappLink(new Map())).toBeNull();
+    expect(phoneLink(new Map())).toBeNull();
     expect(dashboardPage(ctx('admin'), dashboard, null)).not.toContain('WhatsApp Web link');
   });
 

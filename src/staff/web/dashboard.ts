@@ -1,11 +1,11 @@
 // The dashboard (every role) at /staff/dashboard: the last 30 days of src/staff/metrics.ts's counters,
 // drawn on the server as bars and columns with their numbers in text (tables a screen reader reads;
 // the SVG shapes are decoration with a title each). No chart library, nothing fetched by the browser.
-// Where this process runs the WhatsApp Web channel: its link's state, and for admins the QR code to
-// link a phone (whoever scans it takes over the bot's number, so only admins see it).
+// Where this process runs a channel linked through a phone (the channel port's phoneLink): its link's
+// state, and for admins the QR code to link a phone (whoever scans it takes over the bot's number).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Channel } from '../../channels/port.js';
+import type { Channel, PhoneLink } from '../../channels/port.js';
 import { contentDirs } from '../../content/index.js';
 import { LANGS, type Lang } from '../../engine/types.js';
 import { ROLES } from '../../hotline/service.js';
@@ -15,16 +15,6 @@ import { qrSvg } from './qr.js';
 import type { ConsoleDeps, ConsoleKit } from './router.js';
 import { fmt } from './widgets.js';
 
-const WHATSAPP_WEB = 'whatsapp-web';
-
-/** What the dashboard reads of the WhatsApp Web channel (src/channels/whatsapp-web.ts). */
-type LinkedChannel = Channel & { readonly linkState?: string; readonly qrCode?: string | null };
-
-export interface WhatsappLink {
-  state: string;
-  /** The QR code's text while one is to be scanned. */
-  qr: string | null;
-}
 
 /** The red flags' titles as the chat shows them (locales/<lang>/checker.json), read once. */
 let flagTitles: Record<Lang, Record<string, string>> | undefined;
@@ -80,7 +70,7 @@ function dayColumns(c: PageContext, title: string, days: DayStats[], value: (d: 
 </section>`;
 }
 
-function whatsappSection(c: PageContext, link: WhatsappLink): string {
+function phoneSection(c: PageContext, link: PhoneLink): string {
   const state = c.t(`dashboard.link.${link.state}`);
   const qr =
     link.qr && c.staff?.role === 'admin'
@@ -92,14 +82,14 @@ function whatsappSection(c: PageContext, link: WhatsappLink): string {
 <p>${esc(c.t('dashboard.linkState'))}: <strong class="state state-${esc(link.state)}">${esc(state)}</strong></p>${qr}</section>`;
 }
 
-export function dashboardPage(c: PageContext, d: Dashboard, link: WhatsappLink | null): string {
+export function dashboardPage(c: PageContext, d: Dashboard, link: PhoneLink | null): string {
   const t = d.totals;
   const channels = [...new Set(d.days.flatMap((day) => Object.keys(day.conversations)))].sort();
   const conversations = channels.length
     ? channels.map((ch, i) => dayColumns(c, c.t('dashboard.conversationsOn', { channel: ch }), d.days, (day) => day.conversations[ch] ?? 0, `conv-${i}`)).join('\n')
     : barChart(c, c.t('dashboard.conversations'), [], 'conv-none');
   const sections = [
-    link ? whatsappSection(c, link) : '',
+    link ? phoneSection(c, link) : '',
     `<p class="muted">${esc(c.t('dashboard.intro', { days: d.days.length, from: d.days[0]?.day ?? '', to: d.days.at(-1)?.day ?? '' }))}</p>`,
     barChart(c, c.t('dashboard.conversationsTotal'), channels.map((ch) => ({ label: ch, value: t.conversations[ch] ?? 0 })), 'conv-total'),
     conversations,
@@ -125,11 +115,10 @@ export function dashboardPage(c: PageContext, d: Dashboard, link: WhatsappLink |
   return layout(c, c.t('dashboard.title'), sections.filter(Boolean).join('\n'), { scripts: ['pages.js'] });
 }
 
-/** The WhatsApp Web link of this process, or null when it does not run that channel. */
-export function whatsappLink(channels: ReadonlyMap<string, Channel> | undefined): WhatsappLink | null {
-  const ch = channels?.get(WHATSAPP_WEB) as LinkedChannel | undefined;
-  if (!ch || ch.linkState === undefined) return null;
-  return { state: ch.linkState, qr: ch.qrCode ?? null };
+/** The phone link of this process's channel that has one, or null when it runs none. */
+export function phoneLink(channels: ReadonlyMap<string, Channel> | undefined): PhoneLink | null {
+  for (const ch of channels?.values() ?? []) if (ch.phoneLink) return ch.phoneLink();
+  return null;
 }
 
 export function dashboardPages(kit: ConsoleKit, deps: ConsoleDeps): void {
@@ -137,6 +126,6 @@ export function dashboardPages(kit: ConsoleKit, deps: ConsoleDeps): void {
   router.get('/dashboard', requireRole(...ROLES), async (req, res) => {
     const c = page(req, res);
     if (!deps.metrics) return send(res, 503, layout(c, c.t('dashboard.title'), `<p class="alert" role="alert">${esc(c.t('dashboard.unavailable'))}</p>`));
-    send(res, 200, dashboardPage(c, await deps.metrics.dashboard(DASHBOARD_DAYS), whatsappLink(deps.channels)));
+    send(res, 200, dashboardPage(c, await deps.metrics.dashboard(DASHBOARD_DAYS), phoneLink(deps.channels)));
   });
 }
