@@ -274,7 +274,7 @@ export class BotApiSender {
   /** Sends a message already in JSON (as the outbox keeps it), adding the chat without parsing it. `keepId`: its id is read from the answer. */
   sendJson(chatId: number, json: string, hooks?: SendHooks, keepId = false): Promise<SendResult> {
     const body = json.length > 2 ? `{"chat_id":${chatId},${json.slice(1)}` : `{"chat_id":${chatId}}`;
-    return this.post(this.base, body, hooks, keepId || json.includes(PROTECTED));
+    return this.post(this.base, body, hooks, keepId);
   }
 
   /** answerCallbackQuery: the pressed button stops showing that it is waiting. */
@@ -496,9 +496,10 @@ export class TelegramChannel implements Channel {
       return this.media.send(chat, msg, hooks);
     }
     const tracked = message.startsWith(TRACKED);
-    const json = tracked ? `{${message.slice(TRACKED.length)}` : message;
-    const sent = this.api.sendJson(chat, json, hooks, tracked);
-    if (!tracked && !message.includes(PROTECTED)) return sent;
+    // Its id is kept (for the exit word): sent in safety mode, or part of an urgent conversation.
+    const keep = tracked || message.includes(PROTECTED);
+    const sent = this.api.sendJson(chat, tracked ? `{${message.slice(TRACKED.length)}` : message, hooks, keep);
+    if (!keep) return sent;
     // Safety mode: its id is kept, to delete it on the exit word. Not kept (Redis away): it stays.
     return sent.then(async (r) => {
       if (r.ok && r.ref) await this.recipients.keepTrail(TELEGRAM, to, [r.ref]).catch((e: Error) => this.log.warn({ err: e.message }, 'could not keep a message id for the exit word'));

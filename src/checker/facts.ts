@@ -323,12 +323,30 @@ export function extractPhones(original: string): Array<{ value: string; s: numbe
 const LINK_HINT = /:\/\/|www\.|[a-z0-9-]\.[a-z0-9]/gi;
 const LINK_EDGE = /[\s<>()"']/;
 
+type Found = Array<{ value: string; s: number; e: number }>;
+
+/**
+ * LINK_RE's matches in `text` from `start` on, kept in `out` (trimmed of trailing punctuation, once
+ * each; not an e-mail's domain, not a dotted number). `text` begins at `from` in `original`.
+ */
+function linksIn(original: string, text: string, from: number, start: number, out: Found): void {
+  LINK_RE.lastIndex = start;
+  for (let m = LINK_RE.exec(text); m; m = LINK_RE.exec(text)) {
+    const at = from + m.index;
+    const value = m[0].replace(/[.,;:!?)]+$/, '');
+    // e-mail domains are not links
+    if (at > 0 && original[at - 1] === '@') continue;
+    if (/^\d+(\.\d+)+$/.test(value)) continue;
+    if (!out.some((l) => l.value === value)) out.push({ value, s: at, e: at + value.length });
+  }
+}
+
 /**
  * Links, in order: LINK_RE run only over the runs of text around a hint, not over the whole text (it
  * tried its bare-domain form at every word: a twentieth of a check's time). Same matches.
  */
-export function extractLinks(original: string): Array<{ value: string; s: number; e: number }> {
-  const out: Array<{ value: string; s: number; e: number }> = [];
+export function extractLinks(original: string): Found {
+  const out: Found = [];
   LINK_HINT.lastIndex = 0;
   for (let h = LINK_HINT.exec(original); h; h = LINK_HINT.exec(original)) {
     let s = h.index;
@@ -337,30 +355,15 @@ export function extractLinks(original: string): Array<{ value: string; s: number
     while (e < original.length && !LINK_EDGE.test(original[e]!)) e++;
     // One character before the run, for LINK_RE's look-behind and word boundary.
     const from = Math.max(0, s - 1);
-    const run = original.slice(from, e);
-    LINK_RE.lastIndex = s - from;
-    for (let m = LINK_RE.exec(run); m; m = LINK_RE.exec(run)) {
-      const at = from + m.index;
-      const value = m[0].replace(/[.,;:!?)]+$/, '');
-      // e-mail domains are not links
-      if (at > 0 && original[at - 1] === '@') continue;
-      if (/^\d+(\.\d+)+$/.test(value)) continue;
-      if (!out.some((l) => l.value === value)) out.push({ value, s: at, e: at + value.length });
-    }
+    linksIn(original, original.slice(from, e), from, s - from, out);
     LINK_HINT.lastIndex = e;
   }
   return out;
 }
 
 /** The same by one scan of the whole text (the definition extractLinks keeps to; tests compare the two). */
-export function extractLinksByScan(original: string): Array<{ value: string; s: number; e: number }> {
-  const out: Array<{ value: string; s: number; e: number }> = [];
-  LINK_RE.lastIndex = 0;
-  for (let m = LINK_RE.exec(original); m; m = LINK_RE.exec(original)) {
-    const value = m[0].replace(/[.,;:!?)]+$/, '');
-    if (m.index > 0 && original[m.index - 1] === '@') continue;
-    if (/^\d+(\.\d+)+$/.test(value)) continue;
-    if (!out.some((l) => l.value === value)) out.push({ value, s: m.index, e: m.index + value.length });
-  }
+export function extractLinksByScan(original: string): Found {
+  const out: Found = [];
+  linksIn(original, original, 0, 0, out);
   return out;
 }

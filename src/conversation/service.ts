@@ -8,7 +8,7 @@ import type { Content } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
 import { langFromHint, mightBeUrgent, readIntent } from '../engine/intents.js';
 import { ENGINE_KEYS, step } from '../engine/step.js';
-import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type Input, type Lang, type MediaKind, type Session, type Vars } from '../engine/types.js';
+import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type Input, type Lang, type MediaKind, type Reply, type Session, type Vars } from '../engine/types.js';
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
@@ -225,7 +225,7 @@ export class ConversationService {
       if (first.seen) return { at, early: [], duplicate: { replies: [], duplicate: true, lang, ok: true, unavailable: false, retry: false } };
       // In safety mode this line is quiet too (and kept track of, to be cleared by the exit word).
       const quiet = Boolean(first.session?.safety || first.safetyAsked);
-      let early: OutboxItem[] = [{ lang, reply: quiet ? { say: [{ key: 'conversation.picture_reading' }], quiet } : { say: [{ key: 'conversation.picture_reading' }] } }];
+      let early: OutboxItem[] = [{ lang, reply: line('conversation.picture_reading', quiet) }];
       if (this.outbox) {
         const to = { channel: inbound.channel, user: inbound.userId };
         await this.outbox.deliver(to, early, { key: `${this.replyKey(inbound)}:reading`, priority: 'reply', inReplyTo: true });
@@ -339,7 +339,7 @@ export class ConversationService {
         const held = lease;
         await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
       }
-      const notice: OutboxItem[] = [{ lang, reply: quiet ? { say: [{ key: 'conversation.try_again' }], quiet } : { say: [{ key: 'conversation.try_again' }] } }];
+      const notice: OutboxItem[] = [{ lang, reply: line('conversation.try_again', quiet) }];
       if (!this.outbox) return { replies: this.render(notice), duplicate: false, lang, ok: false, unavailable, retry };
       if (!retry) {
         await this.outbox.deliver(to, notice, { key: `${this.replyKey(inbound)}:failed`, priority: 'urgent', inReplyTo: true }).catch((e: Error) => {
@@ -505,6 +505,11 @@ interface PictureFirst {
   duplicate?: Handled;
   /** Handled by handleNow as any failure of a message (tried again, or a "try again" notice). */
   error?: unknown;
+}
+
+/** One line of the service's own (not the engine's), quiet in safety mode as the engine's replies are. */
+function line(key: string, quiet: boolean): Reply {
+  return quiet ? { say: [{ key }], quiet } : { say: [{ key }] };
 }
 
 /** A caption holding a plea (or what may be one): the picture is not read, so the plea is answered at once. */

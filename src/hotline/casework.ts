@@ -66,15 +66,21 @@ export async function linkCases(hotline: HotlineService, staff: Staff, id: strin
   if (other === id) throw new Invalid('other', 'a case cannot be linked with itself');
   for (const x of [id, other]) if (!(await hotline.store.get(x))) throw new NotFound(`no case ${x}`);
   const group = await index.link(id, other);
+  await recordLinks(hotline, staff, group, 'link', (x) => ({ with: group.filter((y) => y !== x).join(' ') }));
+  return group.filter((y) => y !== id);
+}
+
+/** Each case of a link or unlink records it in its history (detail: the other cases) and in the audit log. */
+async function recordLinks(hotline: HotlineService, staff: Staff, cases: readonly string[], action: 'link' | 'unlink', detailOf: (x: string) => Record<string, string>): Promise<void> {
   const now = Date.now();
-  for (const x of group) {
+  for (const x of cases) {
+    const detail = detailOf(x);
     await hotline.store.update(x, now, (c) => ({
       case: c,
-      event: { type: 'linked', at: now, by: staff.name, detail: { with: group.filter((y) => y !== x).join(' ') } },
-      audit: { by: staff.name, role: staff.role, action: 'link', detail: group.filter((y) => y !== x).join(' ') },
+      event: { type: 'linked', at: now, by: staff.name, detail },
+      audit: { by: staff.name, role: staff.role, action, detail: Object.values(detail)[0]! },
     }));
   }
-  return group.filter((y) => y !== id);
 }
 
 /**
@@ -88,15 +94,7 @@ export async function unlinkCase(hotline: HotlineService, staff: Staff, id: stri
   if (!index) return null;
   if (!(await hotline.store.get(id))) throw new NotFound(`no case ${id}`);
   const others = await index.unlink(id);
-  const now = Date.now();
-  for (const x of [id, ...others]) {
-    const gone = x === id ? others.join(' ') : id;
-    await hotline.store.update(x, now, (c) => ({
-      case: c,
-      event: { type: 'linked', at: now, by: staff.name, detail: { unlinked: gone } },
-      audit: { by: staff.name, role: staff.role, action: 'unlink', detail: gone },
-    }));
-  }
+  await recordLinks(hotline, staff, [id, ...others], 'unlink', (x) => ({ unlinked: x === id ? others.join(' ') : id }));
   return others;
 }
 
