@@ -58,6 +58,23 @@ describe('the emergency screen', () => {
     expect(kh).not.toContain(contact('kbri_kuala_lumpur'));
   });
 
+  it('in a country whose mission has no reviewed number yet (Brunei), shows the lines that answer from anywhere, never another country’s mission or Indonesia’s police', () => {
+    for (const answer of ['Brunei', 'Bandar Seri Begawan']) {
+      const { session, last } = walk(['menu', 'tolong', answer]);
+      expect(session.vars.here, answer).toBe('BN');
+      const text = render(last);
+      const anywhere = text.indexOf(contact('kemlu_wni'));
+      expect(anywhere, answer).toBeGreaterThan(-1);
+      expect(text).toContain(contact('kp2mi_complaints'));
+      expect(text).not.toContain(contact('polri_110'));
+      for (const c of content.data.contacts.values()) {
+        // Once KBRI Bandar Seri Begawan is sourced in data/contacts.yaml, it comes first.
+        if (c.country === 'BN') expect(text.indexOf(c.name.id), c.id).toBeLessThan(anywhere);
+        else if (c.country) expect(text, c.id).not.toContain(c.name.id);
+      }
+    }
+  });
+
   it('in Indonesia (one button, or typed), puts the police first', () => {
     for (const answer of ['1', 'Indonesia', 'di indonesia']) {
       const text = render(walk(['menu', 'tolong', answer]).last);
