@@ -5,7 +5,10 @@
 // `npm run bench` compiles with tsc only), and a closed port as its Bot API (nothing is sent at start).
 // /healthz is asked every 5 ms on a new connection; the CPU time the process had used by its first 200
 // is read from /proc (in 10 ms ticks), which a loaded machine disturbs less than the wall clock.
-// For comparison, a few starts with one flow changed since the build (everything read and checked in full).
+// For comparison, a few starts with one flow changed since the build (everything read and checked in full),
+// and, in the same turns, the webhook bench's telegraf WizardScene + @telegraf/session bot (compiled,
+// Node's default options) to its first HTTP answer of any kind (it has no health check; Waspada's 200
+// needs a Redis PING too).
 //
 // Run directly: `npx tsx bench/startup.ts` (after `npm run build`); from the bench runner: benchStartup().
 import { spawn } from 'node:child_process';
@@ -60,11 +63,17 @@ interface Start {
   log: string;
 }
 
-async function startOnce(prefix: string, nodeOptions: string, args: string[] = []): Promise<Start> {
+/** The telegraf WizardScene + @telegraf/session bot of the webhook bench: ready when it answers HTTP at all. */
+const PEER = join(ROOT, 'dist/bench/peer-telegraf.js');
+
+async function startOnce(prefix: string, nodeOptions: string, args: string[] = [], peer = false): Promise<Start> {
   const port = await freePort();
-  const env = { ...process.env, ...waspadaEnv(REDIS_URL, prefix, 'http://127.0.0.1:9', { PORT: String(port) }), NODE_OPTIONS: nodeOptions };
+  const env = peer
+    ? { ...process.env, API_ROOT: 'http://127.0.0.1:9', REDIS_URL, PREFIX: `${prefix}:peer:`, PORT: String(port), NODE_OPTIONS: nodeOptions }
+    : { ...process.env, ...waspadaEnv(REDIS_URL, prefix, 'http://127.0.0.1:9', { PORT: String(port) }), NODE_OPTIONS: nodeOptions };
+  const ready = peer ? (code: number) => code > 0 : (code: number) => code === 200;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, peer ? [PEER] : [CLI, 'serve', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (log += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
@@ -73,7 +82,7 @@ async function startOnce(prefix: string, nodeOptions: string, args: string[] = [
   try {
     for (;;) {
       if (exited !== undefined) throw new Error(`the server exited (${exited}) before answering /healthz:\n${log}`);
-      if ((await healthz(port)) === 200) break;
+      if (ready(await healthz(port))) break;
       if (performance.now() - t0 > 30_000) throw new Error(`no 200 on /healthz within 30 s:\n${log}`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
@@ -96,14 +105,18 @@ export async function benchStartup(): Promise<Record<string, number | string>> {
 
   const prefix = `waspada-bench-startup:${randomUUID().slice(0, 8)}`;
   const ways = { production_options: PRODUCTION, default_options: '' };
-  const runs: Record<keyof typeof ways, Start[]> = { production_options: [], default_options: [] };
+  type Way = keyof typeof ways | 'telegraf';
+  const runs: Record<Way, Start[]> = { production_options: [], default_options: [], telegraf: [] };
   const changed: Start[] = [];
   const root = mkdtempSync(join(tmpdir(), 'waspada-startup-'));
   try {
     for (let i = 0; i < RUNS; i++) {
       // Taking turns, the first way changing each round: a slow spell of the machine falls on both.
-      const order: (keyof typeof ways)[] = i % 2 ? ['default_options', 'production_options'] : ['production_options', 'default_options'];
-      for (const way of order) runs[way].push(await startOnce(prefix, ways[way]));
+      const all: Way[] = ['production_options', 'default_options', 'telegraf'];
+      for (let j = 0; j < all.length; j++) {
+        const way = all[(i + j) % all.length]!;
+        runs[way].push(way === 'telegraf' ? await startOnce(prefix, '', [], true) : await startOnce(prefix, ways[way]));
+      }
     }
     // One flow changed since the build: the compiled content is not used, everything is checked in full.
     for (const dir of ['flows', 'locales', 'data']) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
@@ -121,7 +134,7 @@ export async function benchStartup(): Promise<Record<string, number | string>> {
   if (!changed.every((s) => s.log.includes('content read and checked in full'))) throw new Error('a start with a changed flow used the compiled content');
 
   const figures: Record<string, number | string> = { runs: RUNS, production_options: PRODUCTION };
-  for (const way of Object.keys(ways) as (keyof typeof ways)[]) {
+  for (const way of Object.keys(runs) as Way[]) {
     figures[`start_ms_${way}`] = Math.round(median(runs[way].map((s) => s.ms)));
     figures[`start_ms_${way}_spread`] = spread(runs[way].map((s) => s.ms));
     figures[`cpu_ms_${way}`] = median(runs[way].map((s) => s.cpuMs));

@@ -768,6 +768,18 @@ function report(bots: Bot[], s: Settings): Record<string, number | string> {
     put('waspada_redis_round_trips_per_update', col(w, 'trips'), 2);
     put('waspada_redis_commands_per_update_one_user', col(w, 'seqCmds'), 2);
     put('waspada_redis_round_trips_per_update_one_user', col(w, 'seqTrips'), 2);
+    // The peers' own figures, for the one table of bench/RESULTS.md.
+    for (const peer of ['telegraf', 'grammy']) {
+      const p = byName.get(peer);
+      if (!p) continue;
+      put(`${peer}_cpu_ms_per_update`, col(p, 'cpu'), 3);
+      put(`${peer}_p50_ms`, col(p, 'p50'), 1);
+      put(`${peer}_p99_ms`, col(p, 'p99'), 1);
+      put(`${peer}_updates_per_s`, col(p, 'perSec'), 0);
+      put(`${peer}_peak_rss_mb`, col(p, 'rss'), 1);
+      put(`${peer}_redis_commands_per_update`, col(p, 'cmds'), 2);
+      put(`${peer}_redis_round_trips_per_update`, col(p, 'trips'), 2);
+    }
     const nf = byName.get('waspada-noflags');
     if (nf) put('heap_flags_cpu_ratio', ratios(w, nf, 'cpu'), 2);
     if (process.env.BENCH_BEFORE) out.before_ref = process.env.BENCH_BEFORE;
