@@ -554,7 +554,16 @@ export function analyse(input: unknown): Analysis {
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
     // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
     const pointsDown = /\u{1F447}|:point_down:/u.test(original);
-    const iw = institutionWeight(new Set(instFound.keys()), badLinks.length > 0, freeMail !== null, pointsDown);
+    // A personal mobile number (+628…) to register with: no ministry or state company recruits by one.
+    const mobile = phones.find((p) => p.value.startsWith('+628'));
+    const iw = institutionWeight(new Set(instFound.keys()), {
+      badLink: badLinks.length > 0,
+      freeMail: freeMail !== null,
+      pointsDown,
+      mobile: mobile !== undefined,
+      fee: flags.some((f) => f.id === 'upfront_fee'),
+      ownSite: links.some((l) => institutionalLink(l.value)),
+    });
     if (iw > 0) {
       // Evidence: the link or address, how to register, the loud "free", the chain; and the name.
       const linkSpans: Span[] = [];
@@ -566,8 +575,14 @@ export function analyse(input: unknown): Analysis {
         const sp = inNorm(v);
         if (sp) linkSpans.push(sp);
       }
-      const order: InstitutionCue[] = ['vialink', 'bait', 'docsbychat', 'domicile', 'free', 'chain', 'wide', 'pay'];
+      const order: InstitutionCue[] = ['vialink', 'bait', 'docsbychat', 'travel', 'docs', 'domicile', 'free', 'chain', 'wide', 'pay'];
       add('fake_institution', iw, [...linkSpans.slice(0, 1), ...order.flatMap((c) => (instFound.get(c) ?? []).slice(0, 1)), ...(instFound.get('institution') ?? []).slice(0, 1)]);
+      // The personal number, quoted, when the state's name goes with one and nothing else quotes it.
+      const fake = flags.find((f) => f.id === 'fake_institution');
+      if (fake && mobile && instFound.has('state') && linkSpans.length === 0 && !fake.evidence.some((e) => e.includes(original.slice(mobile.s, mobile.e)))) {
+        const q = quote(original, mobile.s, mobile.e);
+        if (q) fake.evidence = [q, ...fake.evidence.filter((e) => !q.includes(e) && !e.includes(q))].slice(0, 2);
+      }
       // "Registration is free" in such a post is what the fake says first: not a lawful sign.
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
       if (free >= 0) flags.splice(free, 1);

@@ -34,7 +34,7 @@ export type TaskCue = keyof typeof TASK_CUES;
 /** Cue groups of the fake-institution detector. */
 export const INSTITUTION_CUES = {
   /** a ministry, state company, bank, public body or famous employer */
-  institution: String.raw`\b(?:pln|pertamina|telkom(?:sel)?|kereta api|pt kai|garuda|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|semen indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|(?<!perjalanan |kendaraan |mobil |rumah |pakaian |baju )dinas|cpns|pppk|bpjs|ojk|pemerintah|pemkab|pemkot|pemprov|djarum|indomaret|alfamart|unilever|j&t|j ?& ?t express|universitas|rumah sakit|koperasi desa|makan bergizi gratis|badan gizi|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tenaga kesehatan haji|ikn|imip|iwip|weda bay|morowali|freeport|gudang garam|sampoerna|astra|indofood|mayora|lion air|citilink|batik air|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b`,
+  institution: String.raw`\b(?:pln|pertamina|telkom(?:sel)?|kereta api|pt kai|garuda|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|semen indonesia|pos indonesia|pegadaian|bumn|persero|kementerian|kementrian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|pgn|perusahaan gas negara|indonesia power|injourney|kai commuter|kci|rsud|puskesmas|tni|polri|(?<!perjalanan |kendaraan |mobil |rumah |pakaian |baju )dinas|cpns|pppk|bpjs|ojk|pemerintah|pemkab|pemkot|pemprov|djarum|indomaret|alfamart|unilever|j&t|j ?& ?t express|universitas|rumah sakit|koperasi desa|makan bergizi gratis|badan gizi|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tenaga kesehatan haji|ikn|imip|iwip|weda bay|morowali|freeport|gudang garam|sampoerna|astra|indofood|mayora|lion air|citilink|batik air|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn|bca|indonesia)\b|\b(?:bri|bni|btn)\b`,
   /** registration by clicking a link (not on an official site) */
   vialink: String.raw`\b(?:klik|click) (?:link|tautan|disini|di sini|daftar)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar)\b|\b(?:melalui|lewat|via|akses) (?:link|tautan)\b|\bdaftar sekarang\b|\bpendaftaran (?:online )?(?:melalui|lewat|klik|di) (?:link|tautan|bawah|sini)\b|\bcara (?:daftar|pendaftaran)\b[^.\n]{0,40}\b(?:link|klik)\b`,
   /** "registration is free": scammers say it first */
@@ -49,14 +49,18 @@ export const INSTITUTION_CUES = {
   bait: String.raw`\b(?:web )?link (?:di |pada |ada di )?bio\b|\bbio (?:profil|profile)\b|\bisi data\b|\blogin (?:dengan |pakai |menggunakan |via )?(?:akun )?telegram\b|\bklik (?:daftar|tombol|link (?:yg|yang|untuk))\b`,
   /** pay promised in the institution's name */
   pay: String.raw`\bgaji\b[^.\n]{0,30}\b(?:rp ?)?\d+(?:[.,]\d+)? ?(?:juta|jt|jta)\b`,
+  /** identity documents asked for (KTP, family card, CV, diploma, photo, police record): what the fake collects */
+  docs: String.raw`\b(?:kirim(?:kan)?|lampirkan|melampirkan|sertakan|menyertakan|siapkan|menyiapkan|upload|unggah|foto|scan|fotokopi|fotocopy)\b[^.\n]{0,40}\b(?:ktp|kartu keluarga|kk|cv|riwayat hidup|ijazah|pas ?foto|skck)\b`,
+  /** tickets and lodging booked through a travel agent the letter names, paid first and "refunded later": the call-letter fake */
+  travel: String.raw`\b(?:reservasi|pemesanan|booking|pesan) (?:tiket|hotel|penginapan|akomodasi)\b[^.\n]{0,60}\b(?:travel|biro|agen|melalui|lewat|via)\b|\b(?:biro (?:perjalanan|travel)|travel agen(?:t|cy)?|agen travel)\b|\bbiaya (?:akomodasi|transportasi|tiket|perjalanan)\b[^.\n]{0,60}\b(?:diganti|dikembalikan|reimburse|direimburse|ditalangi)\b`,
   /** documents asked for by chat */
   docsbychat: String.raw`\b(?:kirim|kirimkan|foto|upload)\b[^.\n]{0,30}\b(?:ktp|kk|kartu keluarga|cv|ijazah)\b[^.\n]{0,30}\b(?:whatsapp|chat|telegram|inbox|dm)\b`,
   /** an official site named in words */
   official: String.raw`\b(?:situs|laman|website|web|portal|akun|instagram) (?:resmi|official)\b|\bofficial (?:website|site|portal|account)\b`,
   /** the state: ministries, state companies, public bodies and programmes (the names fakes borrow most; private employers excluded) */
-  state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|kementerian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tni|polri|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
+  state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|persero|kementerian|kementrian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|pgn|perusahaan gas negara|indonesia power|injourney|kai commuter|kci|rsud|puskesmas|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tni|polri|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
   /** recruitment announced */
-  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka|dibutuhkan|di butuhkan|dicari)\b`,
+  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka|dibutuhkan|di butuhkan|dicari|calon (?:pegawai|karyawan)|(?:surat )?(?:panggilan|undangan) (?:tes|test|kerja|interview|wawancara|seleksi))\b`,
 } as const;
 export type InstitutionCue = keyof typeof INSTITUTION_CUES;
 
@@ -94,8 +98,8 @@ export function unofficialLink(link: string): boolean {
   return host !== '' && !host.endsWith('.go.id') && UNOFFICIAL_HOST.test(host);
 }
 
-/** A free-mail address, or one of a throwaway domain. */
-export const FREE_MAIL = /(?<![\w.+-])[\w.+-]{1,64}@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|aol|mail|proton(?:mail)?)\.[a-z.]+/i;
+/** A free-mail address (anyone can open one in any name: rekrutmen.pln@gmail.com, rekrutmen.pln@email.com). */
+export const FREE_MAIL = /(?<![\w.+-])[\w.+-]{1,64}@(?:gmail|googlemail|yahoo|ymail|rocketmail|hotmail|outlook|live|aol|mail|email|icloud|gmx|yandex|proton(?:mail)?)\.[a-z.]+/i;
 
 /** Defanged links ("site[dot]my[dot]id/x") that the link finder does not see. */
 export function defangedLinks(original: string): string[] {
@@ -114,27 +118,58 @@ export function taskWeight(found: ReadonlySet<TaskCue>): number {
   return found.size >= 5 ? 3.0 : found.size === 4 ? 2.5 : 2.0;
 }
 
+/** What the fake-institution detector weighs besides its cue groups. */
+export interface InstitutionSigns {
+  /** a link no institution recruits through (short link, free site, form, chat link) */
+  badLink: boolean;
+  /** a free-mail address (rekrutmen.pln@gmail.com) */
+  freeMail: boolean;
+  /** a finger pointing down at a link the post (or the quote) leaves out */
+  pointsDown?: boolean;
+  /** a personal mobile number to register or send documents to */
+  mobile?: boolean;
+  /** a fee the applicant pays, found by the fee rules */
+  fee?: boolean;
+  /** a link on an institution's own domain (.go.id, .co.id, .ac.id...) */
+  ownSite?: boolean;
+}
+
 /**
- * The fake-institution flag's weight, or 0: an institution named, and the marks of the fake: a link or
- * address no institution uses, registration by a link or "link in bio" (a post pointing down at a link
- * cut off), "free" said loudly, "pass it on", every school level and a wide pay band, placement "by your
- * home area", pay promised in the state's name, documents by chat. It takes a way to register plus one
- * mark, or two marks without one (fact-checks quote the post without its link). A post that names the
- * official site in words needs an unofficial link or address to be flagged.
+ * The fake-institution flag's weight, or 0. It judges the combination the fake is made of:
+ * - who: an institution named (the state's bodies and companies, or a famous employer);
+ * - where one registers: outside the institution's domain (a short link, a free site, a form, a
+ *   free-mail address), by chat (a personal number, documents sent by WhatsApp: state bodies only,
+ *   since shops and clinics do hire by WhatsApp), or through a link the post does not show ("link in
+ *   bio", a finger pointing down);
+ * - what it asks for: identity documents, a fee, tickets and lodging through its own travel agent.
+ * Registration outside the domain, or by chat with documents or a fee asked for, is decisive (3.0);
+ * a hidden link with documents or a fee asked for, a fee or a travel agent in the state's name, or two
+ * other marks of the fake (free said loudly, "pass it on", every school level and a wide pay band,
+ * placement "by your home area", pay in the state's name) make 2.5; one mark with a way to register
+ * 2.0. A post that names the official site, in words or by a link on an institution's domain, is
+ * flagged only with an address outside it or a fee.
  */
-export function institutionWeight(found: ReadonlySet<InstitutionCue>, badLink: boolean, freeMail: boolean, pointsDown = false): number {
-  const bait = found.has('bait') || pointsDown;
-  if (found.has('official') && !badLink && !freeMail) return 0;
+export function institutionWeight(found: ReadonlySet<InstitutionCue>, s: InstitutionSigns): number {
+  const bait = found.has('bait') || s.pointsDown === true;
+  const state = found.has('state');
+  const offsite = s.badLink || s.freeMail;
+  const byChat = state && (s.mobile === true || found.has('docsbychat'));
+  const fee = s.fee === true || found.has('travel');
+  const asks = found.has('docs') || found.has('docsbychat') || fee;
   const marks =
-    Number(badLink) + Number(freeMail) + Number(found.has('free')) + Number(found.has('chain')) + Number(found.has('wide')) + Number(found.has('docsbychat'))
-    + Number(found.has('domicile')) + Number(bait) + Number(found.has('pay') && found.has('state') && !found.has('wide'));
+    Number(s.badLink) + Number(s.freeMail) + Number(found.has('free')) + Number(found.has('chain')) + Number(found.has('wide')) + Number(found.has('docsbychat'))
+    + Number(found.has('domicile')) + Number(bait) + Number(found.has('pay') && state && !found.has('wide')) + Number(byChat && !found.has('docsbychat')) + Number(fee);
   if (!found.has('institution')) {
     // No name borrowed (or the quote left it out): only a registration drive with three marks of the
     // fake at once, e.g. a free-site link + "free" + a finger pointing at it, or "by your home area" +
     // "log in with Telegram" + every school level.
-    return found.has('recruiting') && marks >= 3 && (badLink || freeMail || bait) ? 2.5 : 0;
+    return found.has('recruiting') && marks >= 3 && (offsite || bait) ? 2.5 : 0;
   }
-  const how = found.has('vialink') || found.has('docsbychat') || badLink || freeMail || bait || found.has('domicile');
+  if ((found.has('official') || s.ownSite === true) && !offsite) return state && fee ? 2.5 : 0;
+  if (offsite || (byChat && asks)) return 3.0;
+  const hidden = found.has('vialink') || bait;
+  if ((hidden && asks) || (state && fee)) return 2.5;
+  const how = hidden || found.has('docsbychat') || byChat || found.has('domicile');
   if (marks === 0 || (!how && (marks < 2 || !found.has('recruiting')))) return 0;
-  return badLink || freeMail ? 3.0 : marks >= 2 ? 2.5 : 2.0;
+  return marks >= 2 ? 2.5 : 2.0;
 }

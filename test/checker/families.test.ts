@@ -79,6 +79,41 @@ describe('fake vacancies in an institution’s name', () => {
     expect(checkOffer('Rekrutmen Kementerian Kesehatan 2026 dibuka, gaji mulai 9 juta per bulan, penempatan sesuai domisili.').risk).toBe('high');
   });
 
+  it('an institution named, registration outside its domain or by chat, and documents or a fee asked for: high, quoting the offer', () => {
+    // rt-034: PLN's name, registration by a free-mail address, the applicant's documents asked for
+    const pln = checkOffer(byId('rt-034'));
+    expect(pln.risk).toBe('high');
+    expect(pln.flags.find((f) => f.id === 'fake_institution')!.evidence.join(' ')).toContain('rekrutmen.pln@email.com');
+    expect(pln.flags.map((f) => f.id)).not.toContain('lawful_no_fee');
+    // a state company by a personal number, with photos of KTP and CV: the number is quoted
+    const chat = checkOffer('Lowongan Kerja PT Pertamina 2026 untuk lulusan SMA/SMK. Kirim CV, foto KTP dan ijazah ke nomor admin 081234567890. Pendaftaran GRATIS.');
+    expect(chat.risk).toBe('high');
+    expect(chat.flags.find((f) => f.id === 'fake_institution')!.evidence.join(' ')).toContain('081234567890');
+    // a call letter in a state company's name that books tickets through its own travel agent
+    const letter = checkOffer('Surat Panggilan Tes PT Kereta Api Indonesia. Peserta yang lolos wajib melakukan reservasi tiket dan hotel melalui biro perjalanan yang ditunjuk panitia.');
+    expect(letter.risk).toBe('high');
+    expect(letter.flags.find((f) => f.id === 'fake_institution')!.evidence.join(' ')).toMatch(/biro perjalanan/);
+    // a link the post does not show, with documents asked for
+    expect(checkOffer('Rekrutmen BUMN 2026 resmi dibuka. Daftar lewat link di bio, siapkan foto KTP dan KK.').risk).toBe('high');
+  });
+
+  it('the same announcement on the institution’s own domain stays low, documents and "free" included', () => {
+    for (const text of [
+      'PT PLN (Persero) membuka Rekrutmen Umum 2026. Pendaftaran hanya melalui https://rekrutmen.pln.co.id. Siapkan scan KTP, ijazah dan transkrip. Tidak dipungut biaya.',
+      'Rekrutmen PLN 2026 dibuka! Pendaftaran gratis, klik link berikut: https://rekrutmen.pln.co.id',
+      'Kementerian Kesehatan membuka seleksi CPNS 2026. Pendaftaran melalui https://sscasn.bkn.go.id, unggah KTP, ijazah dan pas foto. Tidak dipungut biaya apapun.',
+    ]) {
+      const v = checkOffer(text);
+      expect(v.flags.map((f) => f.id), text).not.toContain('fake_institution');
+      expect(v.risk, text).toBe('low');
+    }
+  });
+
+  it('a shop or clinic hiring by WhatsApp is not judged as the state recruiting by chat', () => {
+    const v = checkOffer('Dibutuhkan kasir dan pramuniaga Indomaret cabang Cibubur. Pria/wanita usia 18-25, lulusan SMA/SMK. Kirim CV ke WA 0812-3456-7890.');
+    expect(v.risk).not.toBe('high');
+  });
+
   it('a job ad’s duties ("input data", "perjalanan dinas") name no institution and no bait', () => {
     const ad = 'Dibutuhkan staf administrasi di Semarang: input data, dokumentasi dan pelaporan. Siap melakukan perjalanan dinas jika dibutuhkan. Kirim lamaran ke HRD kantor kami.';
     expect(flagged(ad, 'fake_institution')).toBe(false);
