@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/checker/facts.js';
 import { loadContent } from '../../src/content/index.js';
 import { ConversationService } from '../../src/conversation/service.js';
-import { verdictContacts } from '../../src/conversation/effects/check-offer.js';
+import { verdictContacts, verdictMessages } from '../../src/conversation/effects/check-offer.js';
+import { checkOffer } from '../../src/checker/index.js';
+import type { Say } from '../../src/engine/types.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { redisStores } from '../helpers/stores.js';
@@ -83,10 +85,40 @@ describe('whom a verdict points to', () => {
   });
 });
 
+const keys = (says: Say[]) => says.map((s) => ('key' in s ? s.key : ''));
+const shownText = (says: Say[]) => says.map((s) => ('key' in s ? t(s.key, s.vars) : '')).join('\n');
+
 describe('the verdict in plain words', () => {
   it('says how risky without a falsely exact percentage', () => {
-    for (const risk of ['high', 'medium', 'low']) {
+    for (const risk of ['high', 'medium', 'low', 'low_flagged']) {
       for (const lang of ['id', 'en'] as const) expect(content.texts.t(lang, `checker.verdict.${risk}`, { icon: '' })).not.toMatch(/%|\d/);
     }
+  });
+
+  it('is never green above a warning sign it shows: a low verdict with a weak sign says to check it, under no green mark', () => {
+    const ctx = { t: (key: string, vars?: Record<string, unknown>) => t(key, vars), places: content.data };
+    const v = checkOffer('Lowongan staf gudang di Bekasi, tanpa pengalaman. Gaji sesuai UMR. Kirim lamaran ke kantor kami di Jl. Industri 5.');
+    expect(v.risk).toBe('low');
+    expect(v.flags.some((f) => f.weight > 0)).toBe(true);
+    const [head, why] = verdictMessages(ctx, v, []);
+    const shown = shownText(head!);
+    expect(keys(head!)[0]).toBe('checker.verdict.low_flagged');
+    expect(shown).not.toContain('🟢');
+    expect(shown).not.toContain(t('checker.verdict.low', { icon: '🟢' }));
+    expect(keys(why!)).toContain('checker.verdict.flags_title');
+    // with no sign at all, low stays green
+    const clean = checkOffer('Dibutuhkan staf gudang di Bekasi. Kualifikasi SMA/SMK, pengalaman 1 tahun. Gaji sesuai UMK, BPJS. Kirim lamaran ke kantor kami di Jl. Industri 5.');
+    expect(clean.flags.filter((f) => f.weight > 0)).toEqual([]);
+    expect(keys(verdictMessages(ctx, clean, [])[0]!)[0]).toBe('checker.verdict.low');
+  });
+
+  it('a text too short to judge gets no verdict at all, only what to send; with a red flag in it, not a green one', () => {
+    const ctx = { t: (key: string, vars?: Record<string, unknown>) => t(key, vars), places: content.data };
+    const short = verdictMessages(ctx, checkOffer('lowongan'), []);
+    expect(short).toHaveLength(1);
+    expect(keys(short[0]!)).toContain('checker.note.too_short');
+    expect(keys(short[0]!).some((k) => k.startsWith('checker.verdict.'))).toBe(false);
+    const flagged = verdictMessages(ctx, checkOffer('Kerja di Kamboja'), []);
+    expect(keys(flagged[0]!)[0]).not.toBe('checker.verdict.low');
   });
 });

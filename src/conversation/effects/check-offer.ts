@@ -16,6 +16,8 @@ export const loadChecker = (): Promise<typeof checker> => (loaded ??= import('..
 /** Notes that mean "this is not (enough of) an offer to judge". */
 const UNCLEAR = new Set(['empty', 'too_short', 'not_an_offer', 'only_link', 'only_phone', 'image_only']);
 const RISK_ICON = { high: '🔴', medium: '🟠', low: '🟢' } as const;
+/** A low verdict above a warning sign of its own (a weak one: the checker makes a strong one "medium"): never green. */
+const LOW_FLAGGED_ICON = '🟡';
 /** How many flags and pieces of advice a verdict shows: enough to act on, short enough for a phone. */
 const SHOW_FLAGS = 5;
 const SHOW_ADVICE = 4;
@@ -76,8 +78,15 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
     .map((n) => (n === 'truncated' && v.read ? { key: 'checker.note.truncated', vars: { read: v.read.chars, of: v.read.of } } : { key: `checker.note.${n}` }));
   if (unclear) return [[...notes, ...seen]];
   // Plain words, no percentage: a score is not a probability, and "100 %" or "0 %" would be falsely exact.
-  const head: Say[] = [{ key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk] } }, ...seen, ...notes];
   const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
+  // Never green above a red flag it shows: "low, but check the sign below".
+  const head: Say[] = [
+    v.risk === 'low' && red.length > 0
+      ? { key: 'checker.verdict.low_flagged', vars: { icon: LOW_FLAGGED_ICON } }
+      : { key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk] } },
+    ...seen,
+    ...notes,
+  ];
   const lawful = v.flags.filter((f) => f.weight < 0);
   const why: Say[] = [];
   if (red.length) {
