@@ -47,6 +47,16 @@ const Base = z.object({
     .regex(/^[A-Za-z0-9.:/, -]{1,500}$/, 'TRUST_PROXY is a number of hops, "loopback", or IP addresses or subnets, comma-separated')
     .transform((v) => (/^\d+$/.test(v) ? Number(v) : v))
     .optional(),
+  /**
+   * /metrics answers only requests with `Authorization: Bearer <METRICS_TOKEN>`. Unset: only callers
+   * on this machine or a private network, not through a proxy (src/ops/endpoint.ts).
+   */
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, 'METRICS_TOKEN must be 24-256 characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -hex 24)')
+    .optional(),
+  /** `npm run worker` serves /metrics and /healthz on this port (0: any free one); unset, the worker serves no HTTP. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The channels to serve, comma-separated; by default every channel whose settings are given. */
   CHANNELS: z
     .string()

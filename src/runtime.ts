@@ -18,6 +18,7 @@ import { langFromHint } from './engine/intents.js';
 import { silentLogger, userRef, type Logger } from './log.js';
 import { PictureReader } from './ocr/index.js';
 import { RedisOutbox, type OutboxHooks } from './outbox/outbox.js';
+import { PromMetrics } from './ops/prometheus.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { safetySwitch } from './conversation/safety.js';
 import { ENQUEUE_ALSO } from './outbox/scripts.js';
@@ -82,6 +83,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const store = new RedisStore(redis, config.REDIS_PREFIX, cipher);
   const recipients = new RedisRecipients(redis, keys);
   const channels = new Map<string, Channel>();
+  // /metrics: counts of this process (fed by the hook points below), and what Redis holds when scraped.
+  const prometheus = new PromMetrics({ channels: modules.map((m) => m.name), log });
   const inbox = new Inbox({ redis, keys, cipher, hashSecret: config.HASH_SECRET, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
   for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log, redis, keys }));
   const outbox = new RedisOutbox({
@@ -95,9 +98,12 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     maxAgeMs: config.OUTBOX_MAX_AGE_HOURS * 3600_000,
     leaseMs: opts.outboxLeaseMs,
     hooks: opts.outboxHooks,
+    observe: prometheus.sends,
   });
   const subscribers = new RedisSubscribers(redis, keys, cipher, config.HASH_SECRET!);
   const metrics = new Metrics({ redis, keys, hashSecret: config.HASH_SECRET!, subscribers, log });
+  // The dashboard's hook points count for /metrics too.
+  const recorder = prometheus.alongside(metrics);
   const hotline = new HotlineService({
     store: store.cases,
     hashSecret: config.HASH_SECRET!,
@@ -105,7 +111,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     partners: content.data.partners,
     claimMs: config.HOTLINE_CLAIM_MINUTES * 60_000,
     pushesFinal: true,
-    metrics,
+    metrics: recorder,
     log,
     // Duplicate reports are indexed as cases open; linked ones share what their families see.
     duplicates: new DuplicateIndex(redis, config.REDIS_PREFIX, config.HASH_SECRET!),
@@ -132,8 +138,9 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     hotline,
     subscribers,
     agencies,
-    metrics,
+    metrics: recorder,
   });
+  prometheus.readFrom({ redis, outbox, cases: hotline.store });
 
   // Redis away: the answer cannot be queued. The person is told directly (once per message, at most
   // once in ten minutes; not waited for) and the message stays in the inbox, to be answered once Redis
@@ -164,11 +171,12 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
       return;
     }
     const handled = await service.handle(inbound);
+    if (!handled.ok) prometheus.failed(channel.name, handled);
     if (handled.unavailable) unavailable(channel, inbound.userId, inbound.messageId, inbound.langHint);
     if (handled.retry) throw new RetryLater(handled.unavailable ? 'redis unavailable' : 'handle again');
   }
 
-  const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => c.routes()));
+  const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => prometheus.routes(c.name, c.routes())));
   const tokens = new StaffTokens(redis, config.REDIS_PREFIX);
   // Campaigns: built after the server listens (BullMQ is not needed to answer a webhook), and run here
   // too unless asked not to; the staff API's campaign routes wait for them.
@@ -183,7 +191,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     ));
   const campaignAudit = new CampaignAudit(redis, config.REDIS_PREFIX, config.HASH_SECRET!);
   const campaignApi = async () => ({ ...(await broadcastParts()), channels: [...channels.keys()], audit: campaignAudit });
-  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, metrics, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX, publicUrl: config.STAFF_CONSOLE_URL }, trustProxy: config.TRUST_PROXY });
+  const app = buildApp({ redis, inbox, outbox, channels, log, hotline, tokens, broadcast: campaignApi, pictures, metrics, console: { accounts: new StaffAccounts(redis, config.REDIS_PREFIX), prefix: config.REDIS_PREFIX, publicUrl: config.STAFF_CONSOLE_URL }, trustProxy: config.TRUST_PROXY, prometheus: { metrics: prometheus, token: config.METRICS_TOKEN } });
   const server = createHttpServer(app, routes);
   server.listen(config.PORT, opts.host ?? '0.0.0.0');
   await new Promise<void>((resolve, reject) => {

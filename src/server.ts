@@ -1,5 +1,5 @@
-// Builds the HTTP side from the parts: the channels' webhooks and /healthz (plain Node handlers, before
-// Express: a health check must be answered as soon as the process listens) and the Express app for
+// Builds the HTTP side from the parts: the channels' webhooks, /healthz and /metrics (plain Node handlers,
+// before Express: a health check must be answered as soon as the process listens) and the Express app for
 // everything else, loaded by the first request that needs it (Express and its parsers cost more to
 // load than the rest of the server).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
@@ -10,6 +10,8 @@ import type { Inbox } from './conversation/inbox.js';
 import type { HotlineService } from './hotline/service.js';
 import { silentLogger, type Logger } from './log.js';
 import type { RedisOutbox } from './outbox/outbox.js';
+import { metricsEndpoint } from './ops/endpoint.js';
+import type { PromMetrics } from './ops/prometheus.js';
 import type { CampaignApi, StaffApiDeps } from './staff/api.js';
 import type { StaffAccounts } from './staff/accounts.js';
 import type { StaffTokens } from './staff/tokens.js';
@@ -33,6 +35,8 @@ export interface AppParts {
   trustProxy?: string | number | boolean;
   /** The picture readers (OCR): workers, pictures being read and waiting, counts. */
   pictures?: { health(): Record<string, unknown> };
+  /** GET /metrics (src/ops/): the process's metrics, and the token that reads them (METRICS_TOKEN). */
+  prometheus?: { metrics: PromMetrics; token?: string };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -47,7 +51,11 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** GET /healthz: 200 with the state of Redis, the inbox, each channel with its outbox and the picture readers; 503 when Redis is down. */
+/**
+ * GET /healthz: 200 with the state of Redis, the inbox, each channel with its outbox (its counts, the
+ * messages pending and how long the oldest waiting one has waited) and the picture readers; 503 when
+ * Redis is down.
+ */
 function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const up = await withTimeout(parts.redis.ping(), 1000).then(
@@ -55,10 +63,13 @@ function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) =>
       () => false,
     );
     const local = parts.outbox.local();
-    const counts = up ? await withTimeout(parts.outbox.counts(), 1000).catch(() => null) : null;
+    const [counts, oldest] = up
+      ? await Promise.all([withTimeout(parts.outbox.counts(), 1000).catch(() => null), withTimeout(parts.outbox.oldestWaiting(), 1000).catch(() => null)])
+      : [null, null];
     const channels: Record<string, unknown> = {};
     for (const [name, channel] of parts.channels) {
-      channels[name] = { ...channel.health(), outbox: { ...(counts?.[name] ?? {}), ...local[name] } };
+      const waited = oldest ? { oldest_waiting_ms: oldest[name] ?? null } : {};
+      channels[name] = { ...channel.health(), outbox: { ...(counts?.[name] ?? {}), ...waited, ...local[name] } };
     }
     const inbox = { pending: up ? await parts.inbox.pending() : null, lastError: parts.inbox.lastError };
     const ocr = parts.pictures?.health();
@@ -66,29 +77,52 @@ function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) =>
   };
 }
 
-/** Every request but the webhooks: /healthz at once, the rest through Express (loaded when first needed). */
-export function buildApp(parts: AppParts): RequestListener {
-  const log = parts.log ?? silentLogger;
-  const healthz = health(parts);
-  const failed = (req: IncomingMessage, res: ServerResponse) => (e: Error) => {
-    log.error({ err: e.message }, 'request failed');
-    if (!res.headersSent) sendJson(req, res, 500, INTERNAL_ERROR);
-    else res.destroy();
-  };
-  let app: Promise<Express> | undefined;
+const failed = (log: Logger, req: IncomingMessage, res: ServerResponse) => (e: Error) => {
+  log.error({ err: e.message }, 'request failed');
+  if (!res.headersSent) sendJson(req, res, 500, INTERNAL_ERROR);
+  else res.destroy();
+};
+
+/** /healthz and /metrics, answered without Express: true when the request was one of them. */
+function opsRoutes(parts: AppParts, log: Logger, healthz: ReturnType<typeof health>): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const metrics = parts.prometheus ? metricsEndpoint(parts.prometheus.metrics, parts.prometheus.token, log) : null;
   return (req, res) => {
     const url = req.url ?? '';
     const q = url.indexOf('?');
-    if ((q < 0 ? url : url.slice(0, q)) === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      healthz(req, res).catch(failed(req, res));
-      return;
-    }
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) healthz(req, res).catch(failed(log, req, res));
+    else if (path === '/metrics' && req.method === 'GET' && metrics) metrics(req, res).catch(failed(log, req, res));
+    else return false;
+    return true;
+  };
+}
+
+/**
+ * The HTTP of a process without webhooks or the console (`npm run worker` on METRICS_PORT): /healthz
+ * and /metrics, 404 for anything else.
+ */
+export function createOpsServer(parts: AppParts): Server {
+  const ops = opsRoutes(parts, parts.log ?? silentLogger, health(parts));
+  const notFound = Buffer.from('{"error":"not found"}');
+  return createServer((req, res) => {
+    if (!ops(req, res)) sendJson(req, res, 404, notFound);
+  });
+}
+
+/** Every request but the webhooks: /healthz and /metrics at once, the rest through Express (loaded when first needed). */
+export function buildApp(parts: AppParts): RequestListener {
+  const log = parts.log ?? silentLogger;
+  const healthz = health(parts);
+  const ops = opsRoutes(parts, log, healthz);
+  let app: Promise<Express> | undefined;
+  return (req, res) => {
+    if (ops(req, res)) return;
     // A failed load is not kept: the next request tries again.
     app ??= expressApp(parts, log, healthz).catch((e: unknown) => {
       app = undefined;
       throw e;
     });
-    app.then((a) => void a(req, res), failed(req, res));
+    app.then((a) => void a(req, res), failed(log, req, res));
   };
 }
 

@@ -44,7 +44,7 @@ describe('what start-up loads', () => {
     r.disconnect();
   });
 
-  it('a webhook server answers /healthz without loading Express or telegraf (they are for other paths, polling and commands)', async () => {
+  it('a webhook server answers /healthz without loading Express, telegraf or prom-client (they are for other paths, polling, commands and /metrics)', async () => {
     const env = { REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'startup-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', PORT: '0', LOG_LEVEL: 'info' };
     const packages = await packagesOf([resolve(ROOT, 'src/cli.ts'), 'serve'], env, async (log) => {
       await expect.poll(() => /"port":(\d+)/.exec(log())?.[1], { timeout: 30_000 }).toBeDefined();
@@ -55,6 +55,8 @@ describe('what start-up loads', () => {
     expect(packages).toContain('ioredis');
     expect(packages).not.toContain('express');
     expect(packages).not.toContain('telegraf');
+    // prom-client comes with the first scrape of /metrics.
+    expect(packages).not.toContain('prom-client');
   }, 60_000);
 
   it('content loaded from a compiled bundle needs no YAML parser', async () => {

@@ -327,7 +327,7 @@ export class ConversationService {
       const saved = await this.save(to, user, lease, inbound, ctx.erase ? null : session, items, urgent);
       lease = null;
       if (!saved) throw new LeaseLost('lost the user lock before saving');
-      this.metrics?.message(inbound.channel, user, at);
+      this.metrics?.message(inbound.channel, user, at, inboundKind(inbound));
       return { replies: this.outbox ? [] : this.render([...early, ...items]), duplicate: false, lang, ok: true, unavailable: false, retry: false };
     } catch (err) {
       const unavailable = isUnavailable(err);
@@ -476,13 +476,20 @@ export class ConversationService {
  * (or caption) carries the cheap look at whether it may be a job offer, so the engine can check an
  * offer pasted anywhere; ordinary short messages cost nothing there.
  */
+/** What a message was, in one word: `choice` (a button), its media kind (`photo`, `voice`, …, `other`), or `text`. */
+export function inboundKind(inbound: Inbound): 'choice' | MediaKind | 'text' {
+  if (inbound.choice) return 'choice';
+  if (inbound.media === undefined) return 'text';
+  return (MEDIA_KINDS as readonly string[]).includes(inbound.media) ? inbound.media : 'other';
+}
+
 export function toInput(inbound: Inbound, at: number, picture?: PictureOutcome): Input {
   const langHint = inbound.langHint;
   if (inbound.choice) return { kind: 'choice', id: inbound.choice.id, turn: inbound.choice.turn, at, langHint };
   const text = cleanText(inbound.text ?? '');
   const offer = looksLikeOffer(text);
   if (inbound.media !== undefined) {
-    const media: MediaKind = (MEDIA_KINDS as readonly string[]).includes(inbound.media) ? inbound.media : 'other';
+    const media = inboundKind(inbound) as MediaKind;
     return picture ? { kind: 'media', media, text, offer, at, langHint, picture } : { kind: 'media', media, text, offer, at, langHint };
   }
   return { kind: 'text', text, at, langHint, offer };

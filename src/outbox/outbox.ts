@@ -21,7 +21,7 @@ import type { Keyspace, OutboxKeys } from '../store/keys.js';
 import type { Recipients } from './recipients.js';
 import type { AlsoWrite } from '../store/atomic.js';
 import type { DataCipher } from '../store/cipher.js';
-import { ACK, CLAIM, DELAY, ENQUEUE, ENQUEUE_ALSO, PRIORITY, RENEW, type Priority } from './scripts.js';
+import { ACK, CLAIM, DELAY, ENQUEUE, ENQUEUE_ALSO, OLDEST, PRIORITY, RENEW, type Priority } from './scripts.js';
 
 export type { Priority };
 
@@ -81,6 +81,19 @@ export interface Deliverer {
   serves?(channel: string): boolean;
 }
 
+/**
+ * What an outbox message is, as its sender sees it: an answer to someone who just wrote (`reply`), a
+ * message nobody asked for just now (`push`: a case's status, a staff message, a campaign's test), or a
+ * tagged message (`campaign`: a campaign's, to its subscribers).
+ */
+export type MessageKind = 'reply' | 'push' | 'campaign';
+
+/**
+ * Told of what the platform answered to each message sent (null: the channel threw): the metrics
+ * (src/ops/prometheus.ts). Called on the way out; must return at once and never throw.
+ */
+export type SendObserver = (channel: string, kind: MessageKind, result: SendResult | null) => void;
+
 /** Points where tests stop the process (kill -9) to prove nothing is lost or doubled. */
 export interface OutboxHooks {
   /** A message was claimed and is about to be sent. */
@@ -117,6 +130,8 @@ export interface OutboxOptions {
   /** Fraction of the platform's limits actually used, so delays between claim and platform never cross them. */
   headroom?: number;
   hooks?: OutboxHooks;
+  /** Counts what the platforms answered (src/ops/prometheus.ts). */
+  observe?: SendObserver;
   now?: () => number;
 }
 
@@ -126,6 +141,7 @@ type Scripts = {
   outboxAck(...args: (string | number)[]): Promise<number>;
   outboxRenew(...args: (string | number)[]): Promise<number>;
   outboxDelay(...args: (string | number)[]): Promise<number>;
+  outboxOldest(...args: (string | number)[]): Promise<number>;
 };
 
 function withScripts(redis: Redis): Redis & Scripts {
@@ -134,6 +150,7 @@ function withScripts(redis: Redis): Redis & Scripts {
   redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
   redis.defineCommand('outboxRenew', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('outboxDelay', { numberOfKeys: 1, lua: DELAY });
+  redis.defineCommand('outboxOldest', { numberOfKeys: 2, lua: OLDEST });
   return redis as Redis & Scripts;
 }
 
@@ -145,6 +162,8 @@ const HELD_UP_MS = 20;
 const ACK_BATCH_MS = 5;
 /** Stopping: no new message is taken this long before the deadline, so those in flight can finish. */
 const STOP_MARGIN_MS = 2000;
+/** Chats of each priority (and in senders' hands) whose queues' heads oldestWaiting() reads. */
+const OLDEST_LOOKED_AT = 200;
 
 /** Pause after the nth failed attempt (n from 1): 0.5 s, 1 s, 2 s, ... at most a minute. */
 export function backoffMs(attempt: number): number {
@@ -231,6 +250,7 @@ export class RedisOutbox implements Deliverer {
     const asked = performance.now();
     const tag = opts.tag ?? '';
     if (/[|#]/.test(tag)) throw new Error(`an outbox tag has no "|" or "#": ${tag}`);
+    const kind: MessageKind = tag ? 'campaign' : opts.inReplyTo ? 'reply' : 'push';
     const prefix = tag ? `#${tag}|` : '';
     return {
       write: {
@@ -243,7 +263,7 @@ export class RedisOutbox implements Deliverer {
       },
       done(answer) {
         if (answer === 'claimed') {
-          lane.send(to.user, token, messages[0]!, 0);
+          lane.send(to.user, token, messages[0]!, 0, kind);
           lane.heldUp(performance.now() - asked);
           return 'queued';
         }
@@ -299,6 +319,21 @@ export class RedisOutbox implements Deliverer {
       };
       c.pending = c.queued - c.sent - c.failed - c.gone - c.expired - c.in_doubt - c.withheld;
       out[name] = c;
+    }
+    return out;
+  }
+
+  /**
+   * How long the oldest message waiting to be sent has waited, per channel (ms by Redis's clock; null:
+   * none is waiting). Read from the heads of the queues of the chats due first and of those in a
+   * sender's hands (at most OLDEST_LOOKED_AT of each priority): exact unless more chats than that wait.
+   */
+  async oldestWaiting(): Promise<Record<string, number | null>> {
+    const out: Record<string, number | null> = {};
+    for (const [name, lane] of this.lanes) {
+      const k = lane.keys;
+      const age = Number(await this.r.outboxOldest(k.ready, k.lease, k.base, OLDEST_LOOKED_AT));
+      out[name] = age < 0 ? null : age;
     }
     return out;
   }
@@ -449,9 +484,16 @@ class Lane {
           const second = entry.indexOf('|', first + 1);
           // A message nobody asked for: "!"; a tagged message: "#<tag>|"; then the sealed message.
           let start = second + 1;
-          if (entry.charCodeAt(start) === 33) start++;
-          if (entry.charCodeAt(start) === 35) start = entry.indexOf('|', start) + 1;
-          this.sendSealed(String(res[i]), token, entry.slice(start), Number(entry.slice(first + 1, second)));
+          let kind: MessageKind = 'reply';
+          if (entry.charCodeAt(start) === 33) {
+            start++;
+            kind = 'push';
+          }
+          if (entry.charCodeAt(start) === 35) {
+            start = entry.indexOf('|', start) + 1;
+            kind = 'campaign';
+          }
+          this.sendSealed(String(res[i]), token, entry.slice(start), Number(entry.slice(first + 1, second)), kind);
         }
         if (res.length > 1) this.heldUp(late);
         this.lastError = null;
@@ -494,7 +536,7 @@ class Lane {
   }
 
   /** Opens a claimed message and sends it; one that cannot be opened (its key is gone) is dropped. */
-  private sendSealed(chat: string, token: string, sealed: string, attempts: number): void {
+  private sendSealed(chat: string, token: string, sealed: string, attempts: number, kind: MessageKind): void {
     let message: string;
     try {
       message = this.opts.cipher.open(sealed);
@@ -503,21 +545,23 @@ class Lane {
       this.inflight.set(chat, token);
       return this.settle({ chat, token, outcome: 'drop', pauseMs: 0 });
     }
-    this.send(chat, token, message, attempts);
+    this.send(chat, token, message, attempts, kind);
   }
 
   /** Sends one claimed message (the platform's JSON); its outcome is acknowledged in a batch. */
-  send(chat: string, token: string, message: string, attempts: number): void {
+  send(chat: string, token: string, message: string, attempts: number, kind: MessageKind): void {
     this.inflight.set(chat, token);
     this.opts.hooks?.claimed?.(this.channel.name, chat);
     this.channel.send(chat, message, { written: () => this.mark(chat, token) }).then(
       (result) => {
         this.opts.hooks?.answered?.(this.channel.name, chat, result);
+        this.opts.observe?.(this.channel.name, kind, result);
         this.settle(this.outcome(chat, token, result, attempts));
       },
       (e: Error) => {
         // A channel must classify its errors; an exception here is a bug: retry with back-off.
         this.log.error({ channel: this.channel.name, err: e.message }, 'outbox: channel send threw');
+        this.opts.observe?.(this.channel.name, kind, null);
         this.settle({ chat, token, outcome: 'fail', pauseMs: backoffMs(attempts + 1) });
       },
     );

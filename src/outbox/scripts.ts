@@ -338,3 +338,29 @@ if tat <= 0 then return 0 end
 tat = math.max(tat, now) + tonumber(ARGV[2])
 redis.call('SET', KEYS[1], fmt(tat), 'PX', math.ceil(tat - now) + 1000)
 return 1`;
+
+/**
+ * oldest: KEYS[1] ready, KEYS[2] lease; ARGV[1] base, ARGV[2] most chats looked at of each priority
+ * (and in senders' hands). Reads the heads of those chats' queues (each chat's oldest message of each
+ * priority): the chats due first of each priority, and those whose message is in a sender's hands.
+ * Returns how long the oldest of them has waited (ms, by Redis's clock), -1 when none is waiting.
+ * Writes nothing.
+ */
+export const OLDEST = `${COMMON}
+local most = tonumber(ARGV[2])
+local oldest = nil
+local function look(chats)
+  for _, chat in ipairs(chats) do
+    for p = 0, 2 do
+      local head = redis.call('LINDEX', queue(chat, p), 0)
+      if head then
+        local at = queuedAt(head) / 1000
+        if oldest == nil or at < oldest then oldest = at end
+      end
+    end
+  end
+end
+for p = 0, 2 do look(redis.call('ZRANGEBYSCORE', KEYS[1], fmt(p * SPAN), fmt((p + 1) * SPAN - 1), 'LIMIT', 0, most)) end
+look(redis.call('ZRANGE', KEYS[2], 0, most - 1))
+if oldest == nil then return -1 end
+return math.max(0, math.floor(now - oldest))`;

@@ -52,8 +52,12 @@ export function dayOf(at: number): string {
 
 /** What the rest of the code records: every method returns at once and never throws. */
 export interface MetricsRecorder {
-  /** A message handled: counted on its channel, and the person among the day's people there. */
-  message(channel: string, userKey: string, at?: number): void;
+  /**
+   * A message handled: counted on its channel, and the person among the day's people there. `kind`:
+   * what it was (text, choice, or a media kind: see inboundKind), for the Prometheus metrics; the
+   * dashboard does not keep it.
+   */
+  message(channel: string, userKey: string, at?: number, kind?: string): void;
   /** A picture's text was read, or why not. */
   picture(outcome: 'read' | string, at?: number): void;
   /** An offer checked: its verdict and the ids of the red flags found in it. */

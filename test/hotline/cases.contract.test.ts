@@ -102,6 +102,15 @@ describe.each([
     expect(await s.closedBefore(2)).toEqual([]);
   });
 
+  it('counts the cases in each stage, closed ones included, every stage named', async () => {
+    const s = make();
+    expect(await s.stages()).toEqual({ received: 0, verified: 0, referred: 0, assistance: 0, returned: 0, reintegrated: 0, closed: 0 });
+    const [a, , c] = [await s.open(report(), opts('st-a')), await s.open(report(), opts('st-b')), await s.open(report(), opts('st-c'))];
+    await s.update(a.id, 2, (x) => ({ case: { ...x, stage: 'verified' }, event: null }));
+    await s.update(c.id, 3, (x) => ({ case: { ...x, stage: 'closed', closedAt: 3, outcome: 'found' }, event: null }));
+    expect(await s.stages()).toMatchObject({ received: 1, verified: 1, closed: 1, referred: 0 });
+  });
+
   it('a watcher’s group reads each new case once', async () => {
     const s = make();
     const { id } = await s.open(report({ urgent: true }), opts('w-1'));
