@@ -1,7 +1,9 @@
 // `npm run build`: compiles src/ to dist/src (tsc), copies the JSON files src/ reads at run time, and
 // stamps dist/.built with the time the build began (`npm start` builds again when a source is newer).
+// One build at a time (the lock dist.building). `--if-stale`: only when dist/ is missing or older than
+// a source (as `npm start` decides; tests that run the built code use it).
 import { spawnSync } from 'node:child_process';
-import { utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,6 +12,51 @@ export const STAMP = join(ROOT, 'dist/.built');
 export const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
 /** What the build reads: a change to any of them makes dist/ stale. */
 export const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/copy-assets.mjs'];
+const CLI = join(ROOT, 'dist/src/cli.js');
+const LOCK = join(ROOT, 'dist.building');
+
+/** The newest modification time among the files the build reads. */
+function newestInput() {
+  let newest = 0;
+  const visit = (p) => {
+    const s = statSync(p, { throwIfNoEntry: false });
+    if (!s) return;
+    if (s.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
+    else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const p of INPUTS) visit(join(ROOT, p));
+  return newest;
+}
+
+/** Whether dist/ is missing or older than a source (an image without sources runs what it has). */
+export function stale() {
+  if (!existsSync(CLI) || !existsSync(STAMP)) return true;
+  if (!existsSync(join(ROOT, 'src'))) return false;
+  return newestInput() > statSync(STAMP).mtimeMs;
+}
+
+/** One build at a time (two servers started together from a fresh clone must not both write dist/). */
+export async function withBuildLock(fn) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      closeSync(openSync(LOCK, 'wx'));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock left by a build that was killed: older than any build takes.
+      const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(LOCK, { force: true });
+      else if (Date.now() > deadline) throw new Error(`another build has held ${LOCK} for 3 minutes`);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(LOCK, { force: true });
+  }
+}
 
 /** Returns null when built, or what failed. */
 export function build() {
@@ -31,12 +78,13 @@ export function build() {
  * flows/, locales/, data/ and the code are still those it was made from. Returns null, or what failed.
  */
 function compileContent() {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli.js'), 'flows:check', '--write', join(ROOT, 'dist/content.json')], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [CLI, 'flows:check', '--write', join(ROOT, 'dist/content.json')], { cwd: ROOT, stdio: 'inherit' });
   return r.status === 0 ? null : `checking the flows failed (${r.signal ?? `exit ${r.status}`})`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const failed = build();
+  const ifStale = process.argv.includes('--if-stale');
+  const failed = await withBuildLock(() => (ifStale && !stale() ? null : build()));
   if (failed) {
     process.stderr.write(`build: ${failed}\n`);
     process.exit(1);

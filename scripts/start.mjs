@@ -3,55 +3,12 @@
 // older than the sources (a fresh clone, a pull, an edit); a production image that has dist/ but no
 // sources or compiler runs what it has. Arguments after `--` go to `serve`; `worker` first runs the
 // workers alone instead (`npm run worker`).
-import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, INPUTS, ROOT, STAMP, TSC } from './build.mjs';
+import { build, ROOT, stale, TSC, withBuildLock } from './build.mjs';
 
 const cli = join(ROOT, 'dist/src/cli.js');
-const lock = join(ROOT, 'dist.building');
-
-/** The newest modification time among the files the build reads. */
-function newestInput() {
-  let newest = 0;
-  const visit = (p) => {
-    const s = statSync(p, { throwIfNoEntry: false });
-    if (!s) return;
-    if (s.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
-    else newest = Math.max(newest, s.mtimeMs);
-  };
-  for (const p of INPUTS) visit(join(ROOT, p));
-  return newest;
-}
-
-function stale() {
-  if (!existsSync(cli) || !existsSync(STAMP)) return true;
-  if (!existsSync(join(ROOT, 'src'))) return false;
-  return newestInput() > statSync(STAMP).mtimeMs;
-}
-
-/** One build at a time (two servers started together from a fresh clone must not both write dist/). */
-async function withLock(fn) {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch (e) {
-      if (e.code !== 'EEXIST') throw e;
-      // A lock left by a build that was killed: older than any build takes.
-      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) rmSync(lock, { force: true });
-      else if (Date.now() > deadline) throw new Error(`another build has held ${lock} for 3 minutes`);
-      else await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
-}
 
 function buildOrExplain() {
   if (!stale()) return;
@@ -77,7 +34,7 @@ if (process.env.npm_lifecycle_event === 'start' || process.env.npm_lifecycle_eve
   }, 1000).unref();
 }
 
-if (stale()) await withLock(buildOrExplain);
+if (stale()) await withBuildLock(buildOrExplain);
 // `node scripts/start.mjs worker`: the workers alone (npm run worker); anything else goes to serve.
 const [first, ...more] = process.argv.slice(2);
 process.argv = first === 'worker' ? [process.argv[0], cli, 'worker', ...more] : [process.argv[0], cli, 'serve', ...process.argv.slice(2)];

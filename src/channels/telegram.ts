@@ -593,11 +593,17 @@ export class TelegramChannel implements Channel {
   }
 }
 
+/** The ports Telegram posts webhooks to (its setWebhook documentation). */
+const WEBHOOK_PORTS = ['443', '80', '88', '8443'];
+
 async function setWebhookCommand(args: string[], s: TelegramSettings): Promise<string> {
   const { values } = parseArgs({ args, options: { url: { type: 'string' }, drop: { type: 'boolean' } } });
   if (!values.url || !/^https:\/\/[^/]+\/.*webhooks\/telegram$/.test(values.url)) {
     throw new Error(`--url must be the public https address of ${WEBHOOK_PATH}, e.g. --url https://waspada.example.org${WEBHOOK_PATH}`);
   }
+  // Telegram refuses any other port (setWebhook: "bad webhook"): say so before asking it.
+  const port = new URL(values.url).port;
+  if (port && !WEBHOOK_PORTS.includes(port)) throw new Error(`Telegram posts webhooks only to ports ${WEBHOOK_PORTS.join(', ')} (the URL has ${port}): serve it behind the proxy on 443`);
   if (!s.TELEGRAM_BOT_TOKEN || !s.TELEGRAM_WEBHOOK_SECRET) throw new Error('TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET must be set');
   const telegram = await telegramClient(s.TELEGRAM_BOT_TOKEN, s.TELEGRAM_API_ROOT);
   await telegram.setWebhook(values.url, {

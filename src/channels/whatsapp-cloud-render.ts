@@ -3,8 +3,9 @@
 // approved template), and what the webhook's messages become for the inbox.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { ROOT } from '../content/index.js';
 import type { Outbound } from '../content/render.js';
 import type { MediaKind } from '../conversation/service.js';
 import type { MediaRef } from '../engine/types.js';
@@ -152,8 +153,11 @@ export function cloudMediaProblem(media: MediaRef): string | null {
   return null;
 }
 
-/** The location of the templates file (read when a template is first needed, never at start). */
-export const TEMPLATES_FILE = fileURLToPath(new URL('../../data/whatsapp-templates.yaml', import.meta.url));
+/**
+ * The location of the templates file (read when a template is first needed, never at start): under the
+ * repository's or image's root, as the other data, from the sources as from the compiled dist/src.
+ */
+export const TEMPLATES_FILE = join(ROOT, 'data/whatsapp-templates.yaml');
 
 /** {{1}}, {{2}}, ...: a template's positional parameters. */
 const PLACEHOLDER = /\{\{\s*(\d+)\s*\}\}/g;
