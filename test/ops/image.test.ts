@@ -295,8 +295,11 @@ describe('docker-compose.yml and deploy/Caddyfile', () => {
       for (const drain of drains) expect(seconds(s.stop_grace_period) * 1000).toBeGreaterThan(drain);
     }
     expect(DOCKERFILE.map((s) => s.name)).toContain('whatsapp-web');
-    // The worker answers no HTTP: the image's /healthz check is turned off for it.
-    expect(services.worker.healthcheck).toEqual({ disable: true });
+    // The worker answers /healthz on METRICS_PORT, inside the network, and is checked there.
+    const metricsPort = services.worker.environment.METRICS_PORT;
+    expect(services.worker.expose).toEqual([metricsPort]);
+    expect(services.worker.healthcheck.test.join(' ')).toContain(`127.0.0.1:${metricsPort}/healthz`);
+    expect(services.worker.environment.REDIS_URL).toBe(services.app.environment.REDIS_URL);
     // app is reached only through the proxy, which alone publishes ports.
     expect(services.app.ports).toBeUndefined();
     expect(services.worker.ports).toBeUndefined();
