@@ -12,7 +12,8 @@ import {
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, institutionWeight, unofficialLink, institutionalLink, defangedLinks, type TaskCue, type InstitutionCue,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, taskPayHigh, taskDayIdr, institutionWeight, unofficialLink, institutionalLink, defangedLinks, hostOf,
+  CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue,
 } from './families.js';
 import {
   extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS, extractHandles, extractEmails, extractAccounts,
@@ -533,16 +534,36 @@ export function analyse(input: unknown): Analysis {
     if (debt.length > 0 && (fishing.length > 0 || abroad)) add('fishing_debt', 2.0, [debt[0]!, ...(fishing[0] ? [fishing[0]] : [])]);
   }
 
+  const money = extractMoney(t);
+  const pays = money.filter((m) => m.kind !== 'fee');
+  const fees = money.filter((m) => m.kind === 'fee');
+
   // ---------------- families that show only in several signs together (families.ts)
   const taskFound = new Map<TaskCue, Span[]>();
   for (const [cue, re] of TASK) {
     const spans = allMatches(re, scan).filter((sp) => !isNegated(t, sp[0]) || cue === 'littletime');
     if (spans.length) taskFound.set(cue, spans);
   }
-  const tw = taskWeight(new Set(taskFound.keys()));
-  if (tw > 0) {
-    const order: TaskCue[] = ['perday', 'littletime', 'outreach', 'reply', 'easy', 'parttime', 'brand'];
-    add('task_scam', tw, order.flatMap((c) => (taskFound.get(c) ?? []).slice(0, 1)));
+  if (taskFound.size > 0) {
+    // The pay by the day, week or task, read with its period (before or after the number), as a day's pay.
+    let best: Money | undefined;
+    let bestDay = 0;
+    for (const m of pays) {
+      const day = m.idr === undefined ? undefined : taskDayIdr(m.idr, m.per);
+      if (day !== undefined && day > bestDay) [best, bestDay] = [m, day];
+    }
+    const found = new Set(taskFound.keys());
+    const signs: TaskSigns = {
+      paidByPeriod: pays.some((m) => m.per === 'day' || m.per === 'week' || m.per === 'task'),
+      chatLink: links.some((l) => CHAT_HOSTS.has(hostOf(l.value))) || (facts.handles !== undefined && t.includes('telegram')),
+      ...(best ? { payPerDayIdr: bestDay } : {}),
+    };
+    const tw = taskWeight(found, signs);
+    if (tw > 0) {
+      const paySpan: Span[] = best && taskPayHigh(bestDay, found) ? [[best.s, best.e]] : [];
+      const order: TaskCue[] = ['littletime', 'outreach', 'reply', 'tasks', 'easy', 'perday', 'parttime', 'intro', 'link', 'brand'];
+      add('task_scam', tw, [...paySpan, ...order.flatMap((c) => (taskFound.get(c) ?? []).slice(0, 1))]);
+    }
   }
   const instFound = new Map<InstitutionCue, Span[]>();
   for (const [cue, re] of INSTITUTION) {
@@ -619,9 +640,6 @@ export function analyse(input: unknown): Analysis {
   }
 
   // ---------------- money: pay plausibility, fees
-  const money = extractMoney(t);
-  const pays = money.filter((m) => m.kind !== 'fee');
-  const fees = money.filter((m) => m.kind === 'fee');
   if (pays.length > 0) {
     facts.pay = pays.slice(0, 5).map((m) => {
       const p: { amount: number; currency: string; perMonthIdr?: number } = { amount: m.amount, currency: m.currency };

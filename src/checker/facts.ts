@@ -71,9 +71,14 @@ export interface Money {
   annual?: boolean;
   /** quoted per hour */
   hourly?: boolean;
-  /** a fee's value in rupiah */
+  /** what the amount is paid for, where the offer says (before or after the number) */
+  per?: PayPeriod;
+  /** the amount in rupiah, for its own period (a fee's value; a day's, week's or task's pay), when the currency is known */
   idr?: number;
 }
+
+/** A pay period: "gaji harian Rp 200.000", "$300 per task", "$600 weekly", "RM 1.800 sebulan". */
+export type PayPeriod = 'hour' | 'day' | 'week' | 'month' | 'year' | 'task';
 
 const CUR_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/^(?:rp\.?|idr|rupiah)$/, 'IDR'],
@@ -112,7 +117,26 @@ const MONEY_RE = new RegExp(
   'g',
 );
 
-const PERIOD_RE = /^[\s,]{0,2}(?:\/|per|tiap|setiap|a|an|sebulan|perbulan|perhari|perjam|sehari|setahun|pertahun)?\s?(bulan|bln|month|months|mo|monthly|hari|day|days|daily|jam|hour|hours|hr|hrly|hourly|minggu|week|weekly|tahun|year|yr|annum|annual|annually|sebulan|perbulan|sehari|perhari|perjam|setahun|pertahun)\b/;
+const PERIOD_RE = /^[\s,]{0,2}(?:\/|per|tiap|setiap|a|an|each|every|sebulan|perbulan|perhari|perjam|sehari|setahun|pertahun)?\s?(bulan|bln|month|months|mo|monthly|hari|day|days|daily|jam|hour|hours|hr|hrly|hourly|minggu|week|weekly|mingguan|tahun|year|yr|annum|annual|annually|sebulan|perbulan|sehari|perhari|perjam|setahun|pertahun|task|tasks|tugas|misi|mission|assignment|like|likes|rating|ulasan|review)\b/;
+/**
+ * A pay period written before the number, joined to a pay word: "gaji harian: Rp 200.000",
+ * "daily earnings can grow to ₦80,000", "weekly pay of $600", "komisi per tugas Rp 50.000".
+ * (Not a period word alone: in "kerja harian, gaji 4.500.000" the pay is not the day's.)
+ */
+const PERIOD_BEFORE_RE = /(?:\b(?:gaji|upah|bayaran|penghasilan|pendapatan|komisi|income|earnings?|salary|wages?|pay|commission)\s(?:harian|mingguan|bulanan|per ?(?:hari|minggu|bulan|tugas|misi|task|day|week|month)|setiap (?:hari|minggu|tugas)|tiap (?:hari|minggu|tugas)|daily|weekly|monthly|a day|a week|each task)|\b(?:harian|mingguan|daily|weekly|monthly)\s(?:gaji|upah|bayaran|penghasilan|pendapatan|komisi|income|earnings?|salary|wages?|pay|commission))\b[^.\n\d]{0,22}$/;
+
+/** The period a period word names. */
+function periodOf(word: string): PayPeriod {
+  if (/^(?:hari|day|days|daily|sehari|perhari|harian)$/.test(word)) return 'day';
+  if (/^(?:jam|hour|hours|hr|hrly|hourly|perjam)$/.test(word)) return 'hour';
+  if (/^(?:minggu|week|weekly|mingguan)$/.test(word)) return 'week';
+  if (/^(?:tahun|year|yr|annum|annual|annually|setahun|pertahun)$/.test(word)) return 'year';
+  if (/^(?:task|tasks|tugas|misi|mission|assignment|like|likes|rating|ulasan|review)$/.test(word)) return 'task';
+  return 'month';
+}
+
+/** How many of a period make a month (a task's pay is not converted: its effort is unknown). */
+const PER_MONTH: Readonly<Record<PayPeriod, number>> = { hour: 173, day: 26, week: 4.33, month: 1, year: 1 / 12, task: 1 };
 
 function parseNum(s: string): number {
   if (/^\d{1,3}(?:[.,]\d{3})+$/.test(s)) return Number(s.replace(/[.,]/g, ''));
@@ -172,25 +196,24 @@ export function extractMoney(t: string): Money[] {
     if (currency === 'IDR' && amount < 1000 && !m1 && !m2) amount *= 1; // e.g. "rp 500" (odd but keep)
     const after = t.slice(m.index + m[0].length, m.index + m[0].length + 24);
     const pm = PERIOD_RE.exec(after);
-    let factor = 1;
-    if (pm) {
-      const p = pm[1]!;
-      if (/^(hari|day|days|daily|sehari|perhari)$/.test(p)) factor = 26;
-      else if (/^(jam|hour|hours|hr|hrly|hourly|perjam)$/.test(p)) factor = 173;
-      else if (/^(minggu|week|weekly)$/.test(p)) factor = 4.33;
-      else if (/^(tahun|year|yr|annum|annual|annually|setahun|pertahun)$/.test(p)) factor = 1 / 12;
-    }
     const before = t.slice(Math.max(0, m.index - 45), m.index);
+    let per: PayPeriod | undefined = pm ? periodOf(pm[1]!) : undefined;
+    if (per === undefined) {
+      const pb = PERIOD_BEFORE_RE.exec(before);
+      if (pb) per = periodOf(/(harian|mingguan|bulanan|hari|minggu|bulan|tugas|misi|task|day|week|month|daily|weekly|monthly)\b/.exec(pb[0])![1]!.replace(/^bulanan$/, 'bulan'));
+    }
+    const factor = per ? PER_MONTH[per] : 1;
     const kind: Money['kind'] = FEE_CONTEXT.test(before) && !/(?:gaji|salary|upah)[^.\n]{0,12}$/.test(before)
       ? 'fee'
-      : PAY_CONTEXT.test(before) || pm
+      : PAY_CONTEXT.test(before) || per
         ? 'pay'
         : 'unknown';
     const rate = IDR_PER_UNIT[currency];
     const e = m.index + m[0].length + (pm ? pm[0].length : 0);
     const money: Money = { amount, currency, s: m.index, e, kind };
     if (rate !== undefined && kind !== 'fee') money.perMonthIdr = Math.round(amount * rate * factor);
-    if (rate !== undefined && kind === 'fee') money.idr = Math.round(amount * rate);
+    if (rate !== undefined) money.idr = Math.round(amount * rate);
+    if (per !== undefined) money.per = per;
     if (factor < 1) money.annual = true;
     if (factor > 100) money.hourly = true;
     out.push(money);

@@ -11,25 +11,96 @@
  *    institution's, often saying loudly that registration is free (scammers say it first) and asking
  *    people to pass it on. Official recruitment names its official site.
  */
+import type { PayPeriod } from './facts.js';
 
-/** Cue groups of the task-scam detector (normalised text: lower case, "wa" → "whatsapp"). */
+/**
+ * Cue groups of the task-scam detector (normalised text: lower case, "wa" → "whatsapp"). The strong
+ * ones are what the scam says and genuine ads do not (a few minutes a day, only a phone, liking videos
+ * for pay, "your CV passed", "reply 1"); the weak ones are in many genuine part-time ads too
+ * (part-time, pay by the day, a brand's name, a WhatsApp link) and only add to strong ones.
+ */
 export const TASK_CUES = {
-  /** part-time, side or online work */
-  parttime: String.raw`\bparuh waktu\b|\bpart[- ]?time\b|\bpekerjaan sampingan\b|\bkerja sampingan\b|\bfreelance\b|\bwork (?:from|at) home\b|\bkerja dari rumah\b|\bremote online\b|\bonline (?:part[- ]?time|job|work)\b|\bkerja online\b|\b(?:extra|additional) income\b|\bpenghasilan tambahan\b|\b(?:simple |easy )?(?:engagement )?tasks\b|\btugas (?:sederhana|mudah|online|harian)\b|\bside (?:job|hustle|income)\b|\bjob online\b|\b(?:bisa )?(?:dikerjakan|kerja) (?:di|dari) rumah\b|\b(?:like|likes|menyukai|subscribe|follow|rating|review|ulasan|tonton|menonton)\b[^.\n]{0,30}\b(?:video|youtube|tiktok|instagram|produk|hotel|toko)\b`,
-  /** a few minutes a day, in spare time, without disturbing one's main job */
-  littletime: String.raw`\b\d+ ?(?:hingga|sampai|to|-) ?\d+ ?(?:menit|minutes?|mins?)\b|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b`,
-  /** pay by the day, task or week */
+  /** weak: part-time, side or online work */
+  parttime: String.raw`\bparuh waktu\b|\bpart[- ]?time\b|\bpekerjaan sampingan\b|\bkerja sampingan\b|\bfreelance\b|\bwork (?:from|at) home\b|\bkerja dari rumah\b|\bremote online\b|\bonline (?:part[- ]?time|job|work)\b|\bkerja online\b|\b(?:extra|additional) income\b|\bpenghasilan tambahan\b|\bside (?:job|hustle|income)\b|\bjob online\b|\b(?:bisa )?(?:dikerjakan|kerja) (?:di|dari) rumah\b|\b(?:do it|work) (?:at|from) home\b`,
+  /** strong: the work is liking, following, rating or "optimising" on a platform, or "simple tasks" */
+  tasks: String.raw`\b(?:simple |easy )(?:engagement )?tasks\b|\bengagement tasks\b|\btugas (?:sederhana|mudah|online|harian)\b|\b(?:like|likes|menyukai|subscribe|follow|rating|tonton|menonton)\b[^.\n]{0,30}\b(?:video|youtube|tiktok|instagram|produk|hotel|toko)\b|\b(?:promosikan|mempromosikan|promote|promoting)\b[^.\n]{0,40}\b(?:tiktok|instagram|youtube|shopee|tokopedia|lazada)\b|\b(?:optimi[sz]e|optimi[sz]ing|boost|boosting)\b[^.\n]{0,30}\b(?:hotels?|merchants?|products?|apps?)\b|\bhelp merchants\b|\b(?:shop|shopping|belanja)\b[^.\n]{0,30}\bget paid\b|\b(?:like|komen|komentar)\b,? (?:dan |and |& )?(?:komen|komentar|share|subscribe|follow|comment)\b|\b(?:rating|bintang) (?:5|lima)\b|\b(?:5|five)[- ]star (?:reviews?|ratings?)\b|\b(?:ulasan|review) (?:google|produk|hotel|toko)\b|\b(?:menaikkan|meningkatkan) (?:penjualan|rating|pengunjung|traffic) (?:toko|merchant|pedagang|produk)\b|\bproduct boosting\b|\bapp optimi[sz]ation\b`,
+  /** strong: a few minutes a day, in spare time, without disturbing one's main job */
+  littletime: String.raw`\b\d+ ?(?:hingga|sampai|to|-) ?\d+ ?(?:menit|minutes?|mins?)\b|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b|\bno time limit\b`,
+  /** weak: pay by the day, task or week (its amount is judged apart) */
   perday: String.raw`\bgaji harian\b|\bpenghasilan harian\b|\bdaily (?:earnings|income|salary|pay|wage)\b|\b(?:weekly|mingguan) (?:income|pay|salary|gaji|penghasilan|earnings)\b|\d ?(?:usd|dollars?|rb|ribu|k)? ?(?:weekly|daily|harian|mingguan|sehari)\b|\b(?:earn|dapat(?:kan)?|gaji|wage|salary|income|penghasilan|bayaran|komisi|commission)\b[^.\n]{0,40}\b(?:per|a|each|every|setiap|tiap|\/) ?(?:day|hari|task|tugas|misi|order|assignment|week|minggu|like|video)\b|\d[\d.,]*(?: ?(?:rb|ribu|k|juta|jt|usd|dollars?))? ?(?:per|each|every|setiap|tiap|\/) ?(?:task|tugas|misi|order|assignment|like|video|day|hari)\b`,
-  /** someone writing out of the blue as a recruiter or HR, or saying the person's CV passed */
-  outreach: String.raw`\b(?:departemen|bagian|divisi) (?:sdm|hrd?|personalia|rekrutmen)\b|\b(?:hr|hrd) (?:department|manager|team|staff)\b|\brekruter\b|\brecruiter\b|\b(?:cv|resume|background|profil)\b(?: \w+){0,6} (?:lolos|passed|recommended|direkomendasikan|terpilih|selected|approved)\b|\b(?:passed|lolos)(?: \w+){0,2} (?:interview|wawancara|seleksi)\b|\b(?:had|got|have|mendapatkan|dapat) (?:your|nomor) (?:number|anda|kamu)\b|\bon behalf of\b|\breaching out\b|\b(?:anda|kamu|you)(?: \w+){0,2} (?:terpilih|dipilih|selected|shortlisted)\b|\bselamat\b[^.\n]{0,40}\b(?:terpilih|lolos|diterima)\b`,
-  /** reply, click or add a chat account to go on */
-  reply: String.raw`\b(?:balas|ketik|kirim) (?:angka )?(?:1|satu|ya|yes|ok)\b|\breply (?:with )?(?:1|yes|ok)\b|\bklik (?:tautan|link)\b|\bclick (?:the |this )?link\b|\bclick (?:for|here)\b|\badd (?:my |our |me on )?whatsapp\b|\btambahkan (?:whatsapp|saya|kami)\b|\bwhatsapp\.me\b|\bt\.me\b|\bwhatsapp manager\b|\bcan i (?:share|refer|send)\b|\bwould you like to (?:hear|know|learn)\b`,
-  /** a marketplace or platform whose name the scam borrows */
-  brand: String.raw`\b(?:shopee|tokopedia|lazada|tiktok|amazon|temu|vrbo|agoda|traveloka|youtube|instagram|bukalapak|blibli)\b`,
-  /** the work is easy, needs only a phone, newcomers get a bonus */
-  easy: String.raw`\b(?:itu |sangat |very |is )(?:mudah|simple|sederhana|easy|gampang)\b|\b(?:hanya|cuma|just|only)(?: \w+){0,3} (?:ponsel|hp|handphone|smartphone|mobile(?: device| phone)?|a phone)\b|\byang anda butuhkan hanyalah\b|\bpendatang baru\b|\bnew(?:comers| members| users) (?:get|receive)\b|\bmanager (?:teaches|will teach)\b`,
+  /** strong: someone writing out of the blue as a recruiter or HR, saying the person's CV passed, or that they got the number */
+  outreach: String.raw`\b(?:departemen|bagian|divisi) (?:sdm|hrd?|personalia|rekrutmen)\b|\b(?:hr|hrd) (?:department|manager|team|staff)\b|\brekruter\b|\brecruiter\b|\b(?:cv|resume|background|profil)\b(?: \w+){0,6} (?:lolos|passed|recommended|direkomendasikan|terpilih|selected|approved)\b|\b(?:passed|lolos)(?: \w+){0,2} (?:interview|wawancara|seleksi)\b|\b(?:had|got|have|mendapatkan|dapat) (?:your|nomor) (?:number|anda|kamu)\b|\bon behalf of\b|\breaching out\b|\b(?:anda|kamu|you)(?: \w+){0,2} (?:terpilih|dipilih|selected|shortlisted)\b|\bselamat\b[^.\n]{0,40}\b(?:terpilih|lolos|diterima)\b|\b(?:saya|kami) menghubungi (?:anda|kamu)\b|\b(?:i am|i'm|we are|we're) (?:contacting|messaging|texting) you\b`,
+  /** weak: a stranger introducing themselves by name and company */
+  intro: String.raw`\bperkenalkan\b|\bnama saya\b|\bmy name is\b|\b(?:i am|i'm|this is|saya) [a-z]+,? (?:from|here from|dari)\b|\bhere from\b`,
+  /** strong: reply with a word, add a chat account, or say yes to hear more: the first step of the scam */
+  reply: String.raw`\b(?:balas|ketik|kirim) (?:angka )?(?:1|satu|ya|yes|ok)\b|\breply (?:with )?(?:1|yes|ok)\b|\badd (?:my |our |me on )?whatsapp\b|\btambahkan (?:whatsapp|saya|kami)\b|\bwhatsapp manager\b|\bcan i (?:share|refer|send)\b|\bwould you like to (?:hear|know|learn)\b|\binterested\?\?|\b(?:mentor|supervisor|resepsionis|receptionist|pembimbing)\b[^.\n]{0,25}\b(?:telegram|whatsapp)\b|\b(?:telegram|whatsapp)\b[^.\n]{0,25}\b(?:mentor|supervisor|resepsionis|receptionist|pembimbing)\b`,
+  /** weak: click a link to go on */
+  link: String.raw`\bklik (?:tautan|link)\b|\bclick (?:the |this )?link\b|\bclick (?:for|here)\b`,
+  /** weak: a marketplace or platform whose name the scam borrows */
+  brand: String.raw`\b(?:shopee|tokopedia|lazada|tiktok|amazon|temu|vrbo|agoda|traveloka|youtube|instagram|bukalapak|blibli|walmart|expedia)\b`,
+  /** strong: the work is easy, needs only a phone, newcomers get a bonus */
+  easy: String.raw`\b(?:itu |sangat |very |is )(?:mudah|simple|sederhana|easy|gampang)\b(?! (?:dijangkau|diakses|ditemukan|dicapai|to (?:reach|find|access)))|\b(?:hanya|cuma|just|only)(?: \w+){0,3} (?:ponsel|hp|handphone|smartphone|mobile(?: device| phone)?|a phone)\b|\byang anda butuhkan hanyalah\b|\bpendatang baru\b|\bnew(?:comers| members| users) (?:get|receive)\b|\bmanager (?:teaches|will teach)\b|\btanpa modal\b|\blangsung cair\b|\bpaid (?:on )?the same day\b|\b(?:siswa|pelajar|students?) (?:tidak dapat|tidak bisa|cannot|can't|can not) (?:berpartisipasi|ikut|participate)\b`,
 } as const;
 export type TaskCue = keyof typeof TASK_CUES;
+
+/** The cue groups only a scam's pitch uses; the others count only beside them. */
+const STRONG_TASK_CUES: readonly TaskCue[] = ['tasks', 'littletime', 'outreach', 'reply', 'easy'];
+
+/** What the task-scam detector weighs besides its cue groups. */
+export interface TaskSigns {
+  /** the highest pay quoted per day, week or task, as rupiah for a day of the work (a task's pay as a day's) */
+  payPerDayIdr?: number;
+  /** pay quoted per day, week or task at all, in any currency */
+  paidByPeriod?: boolean;
+  /** a wa.me or t.me link, or a Telegram @handle */
+  chatLink?: boolean;
+}
+
+/** A day's pay above this, for work of a few minutes or "very simple" tasks, is more than the effort earns. */
+export const TASK_PAY_EASY_IDR = 150_000;
+/** Above this a day's pay (about five times the highest provincial minimum for a working day) is high for any unskilled work. */
+export const TASK_PAY_ANY_IDR = 1_000_000;
+
+/** Tasks a day the pay of one is counted for: a like or a rating takes a minute. */
+const TASKS_A_DAY = 20;
+
+/** A pay for its period as rupiah for a day of the work: a week's over five days, a month's over 22, a task's twenty times. */
+export function taskDayIdr(idr: number, per: PayPeriod | undefined): number | undefined {
+  if (per === 'day') return idr;
+  if (per === 'task') return idr * TASKS_A_DAY;
+  if (per === 'week') return idr / 5;
+  if (per === 'month') return idr / 22;
+  return undefined;
+}
+
+/** The hosts of chat links: a stranger's pitch sends people there. */
+export const CHAT_HOSTS: ReadonlySet<string> = new Set(['wa.me', 't.me', 'api.whatsapp.com', 'chat.whatsapp.com', 'telegram.me']);
+
+/** Whether the pay per day (or task) is high for the effort the offer describes. */
+export function taskPayHigh(payPerDayIdr: number | undefined, found: ReadonlySet<TaskCue>): boolean {
+  if (payPerDayIdr === undefined) return false;
+  const easy = found.has('littletime') || found.has('easy') || found.has('tasks');
+  return payPerDayIdr >= (easy ? TASK_PAY_EASY_IDR : TASK_PAY_ANY_IDR);
+}
+
+/**
+ * The task-scam flag's weight, or 0. It judges the pitch as a whole: strong cues (a few minutes a day,
+ * only a phone, liking or rating for pay, HR or "your CV passed" out of the blue, "reply 1", pay high
+ * for that effort) count two points, weak ones (part-time, pay by the day or task, a stranger's
+ * introduction, a brand's name, a chat link, "click the link") one. Two strong cues with one more
+ * point, or one strong cue with three weak ones, are decisive (2.5, "high"; 3.0 from six points with
+ * two strong); one strong and two weak, 2.0. Weak cues alone are never a task scam: a shop's
+ * part-time ad with daily pay and a WhatsApp link has only those.
+ */
+export function taskWeight(found: ReadonlySet<TaskCue>, s: TaskSigns = {}): number {
+  const high = taskPayHigh(s.payPerDayIdr, found);
+  const strong = STRONG_TASK_CUES.filter((c) => found.has(c)).length + Number(high);
+  const weak = Number(found.has('parttime')) + Number(found.has('perday') || s.paidByPeriod === true)
+    + Number(found.has('intro')) + Number(found.has('brand')) + Number(found.has('link') || s.chatLink === true);
+  const points = 2 * strong + weak;
+  if (strong === 0 || points < 4) return 0;
+  return strong >= 2 && points >= 6 ? 3.0 : points >= 5 ? 2.5 : 2.0;
+}
 
 /** Cue groups of the fake-institution detector. */
 export const INSTITUTION_CUES = {
@@ -106,16 +177,6 @@ export function defangedLinks(original: string): string[] {
   // Anchored on the left and bounded: unanchored, a long run of letters is rescanned from every position.
   if (!/\[dot\]|\(dot\)/i.test(original)) return [];
   return original.match(/(?<![\w-])[\w-]{1,63}(?:(?:\[dot\]|\(dot\))[\w-]{1,63})+(?:\/[^\s]*)?/gi) ?? [];
-}
-
-/**
- * The task-scam flag's weight for the cue groups found, or 0: pay by the day or part-time work, and
- * at least one sign of an unsolicited easy-money pitch, three groups in all.
- */
-export function taskWeight(found: ReadonlySet<TaskCue>): number {
-  const pitch = found.has('littletime') || found.has('outreach') || found.has('reply') || found.has('easy');
-  if (!(found.has('parttime') || found.has('perday')) || !pitch || found.size < 3) return 0;
-  return found.size >= 5 ? 3.0 : found.size === 4 ? 2.5 : 2.0;
 }
 
 /** What the fake-institution detector weighs besides its cue groups. */

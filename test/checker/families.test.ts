@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOffer } from '../../src/checker/index.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink } from '../../src/checker/families.js';
+import { hostOf, unofficialLink, taskWeight, taskPayHigh, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl'].flatMap((f) =>
@@ -41,6 +41,65 @@ describe('task ("part-time") scams', () => {
       'Part-time warehouse assistant, Saturdays 8am-4pm at our Surabaya depot. Pay per day IDR 150,000. Apply with CV at the front desk.',
     ];
     for (const ad of ads) expect(flagged(ad, 'task_scam'), ad).toBe(false);
+  });
+});
+
+describe('the task-scam detector judges the pitch as a whole', () => {
+  const cues = (...c: TaskCue[]) => new Set<TaskCue>(c);
+
+  it('weak cues alone (part-time, pay by the day, a brand, a chat link, an introduction) are never a task scam', () => {
+    expect(taskWeight(cues('parttime', 'perday', 'brand', 'intro', 'link'), { chatLink: true, paidByPeriod: true })).toBe(0);
+  });
+
+  it('strong cues decide: one with three weak ones, or two with one more, is decisive; two alone are a warning', () => {
+    expect(taskWeight(cues('littletime', 'parttime', 'perday', 'brand'))).toBe(2.5);
+    expect(taskWeight(cues('outreach', 'reply', 'intro'))).toBe(2.5);
+    expect(taskWeight(cues('outreach', 'reply'))).toBe(2.0);
+    expect(taskWeight(cues('easy', 'parttime', 'perday'))).toBe(2.0);
+    expect(taskWeight(cues('littletime', 'easy', 'outreach'))).toBe(3.0);
+  });
+
+  it('pay is high for the effort: a day’s pay for minutes of work or "simple tasks" is judged lower than for any work', () => {
+    expect(taskPayHigh(200_000, cues('littletime'))).toBe(true);
+    expect(taskPayHigh(200_000, cues('parttime'))).toBe(false);
+    expect(taskPayHigh(1_500_000, cues('parttime'))).toBe(true);
+    expect(taskPayHigh(undefined, cues('littletime'))).toBe(false);
+    // high pay counts as a strong cue: part-time + high pay per day + a chat link
+    expect(taskWeight(cues('parttime'), { payPerDayIdr: 2_000_000, paidByPeriod: true, chatLink: true })).toBe(2.5);
+  });
+
+  it('real openers that name no pay are high: a recruiter’s side job "that won’t disturb your main job", "I am contacting you" about part-time TikTok work, "we had your number", "add WhatsApp to receive jobs"', () => {
+    for (const id of ['rt-002', 'rt-004', 'rt-007', 'rt-009']) {
+      const v = checkOffer(byId(id));
+      expect(v.flags.map((f) => f.id), id).toContain('task_scam');
+      expect(v.risk, id).toBe('high');
+    }
+  });
+
+  it('pay per task in dollars with "reply YES" is high, and the red flag quotes the pay', () => {
+    const v = checkOffer('Hello, I am Anna from the HR team of an online store. Simple tasks from home, $300 per task. Reply YES to start.');
+    expect(v.risk).toBe('high');
+    expect(v.flags.find((f) => f.id === 'task_scam')!.evidence.join(' ')).toContain('$300 per task');
+  });
+
+  it('pay read with its period before the number: "gaji harian: Rp 200.000 - 2.000.000" for a few minutes is quoted first', () => {
+    const v = checkOffer('Kerja paruh waktu cukup 15 menit sehari dari HP. Gaji harian: Rp 200.000 - 2.000.000. Hubungi wa.me/6281234567890');
+    expect(v.risk).toBe('high');
+    expect(v.flags.find((f) => f.id === 'task_scam')!.evidence[0]).toContain('Rp 200.000 - 2.000.000');
+  });
+
+  it('genuine part-time ads with normal pay are not task scams: a shop assistant, a tutor, a delivery driver, a marketplace shop’s admin, each with a WhatsApp link', () => {
+    const ads = [
+      'Dibutuhkan pramuniaga part time untuk toko baju di Pasar Baru Bandung. Shift sore 16.00-21.00, gaji harian Rp 80.000. Info: wa.me/6281234567890',
+      'Lowongan guru les privat matematika SD-SMP, paruh waktu, 2 jam per pertemuan, honor Rp 75.000 per pertemuan. Kirim CV via wa.me/6281298765432',
+      'Dicari kurir motor freelance area Surabaya Barat, bayaran harian Rp 120.000 + bonus per paket. SIM C aktif. Hubungi kami: wa.me/6285711112222',
+      'Dibutuhkan admin toko online Shopee & Tokopedia, part time dari rumah, gaji Rp 1.500.000 per bulan. Syarat: bisa Excel. Lamar: wa.me/6281377778888',
+    ];
+    for (const ad of ads) {
+      const v = checkOffer(ad);
+      expect(v.flags.map((f) => f.id), ad).not.toContain('task_scam');
+      expect(v.risk, ad).not.toBe('high');
+    }
   });
 });
 

@@ -110,6 +110,21 @@ describe('money, phone numbers and links', () => {
     expect(daily?.perMonthIdr).toBeGreaterThan(money('upah RM 100 sebulan')[0]!.perMonthIdr!);
   });
 
+  it('reads the pay period written before the number as well as after it, and pay per task', () => {
+    const daily = money('gaji harian: Rp 200.000 - 2.000.000')[0]!;
+    expect(daily.per).toBe('day');
+    expect(daily.perMonthIdr).toBe(2_000_000 * 26);
+    expect(money('your daily earnings can grow to $500')[0]?.per).toBe('day');
+    expect(money('weekly pay of $600')[0]?.per).toBe('week');
+    expect(money('earn $600 weekly')[0]?.per).toBe('week');
+    const task = money('$300 per task')[0]!;
+    expect(task.per).toBe('task');
+    expect(task.idr).toBe(300 * 16610);
+    expect(money('komisi Rp 50.000 per tugas')[0]?.per).toBe('task');
+    // a period word that is not the pay's: "kerja harian" is the kind of work, the pay is monthly
+    expect(money('kerja harian, gaji Rp 4.500.000')[0]?.per).toBeUndefined();
+  });
+
   it('takes the top of a pay range', () => {
     expect(money('gaji 8-12 juta')[0]?.amount).toBe(12_000_000);
   });
