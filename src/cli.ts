@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHANNELS } from './channels/registry.js';
-import { ConfigError, loadConfig, requireServeConfig } from './config.js';
+import { ConfigError, loadConfig, redisTarget, requireServeConfig } from './config.js';
 import { loadCheckedContent, writeContentBundle } from './content/compiled.js';
 import { checkContent, contentDirs, contentFrom, loadContent, readContentParts, ROOT } from './content/index.js';
 import { effectSignatures, loadChecker } from './conversation/effects.js';
@@ -24,11 +24,12 @@ function fail(message: string): never {
 
 async function openStore(): Promise<{ store: Store; kind: string; agencies?: AgencyLookups }> {
   const config = loadConfig();
-  if (!config.REDIS_URL) {
+  const target = redisTarget(config);
+  if (!target) {
     const { MemoryStore } = await import('./store/memory.js');
     return { store: new MemoryStore(), kind: 'memory (nothing is kept after exit)' };
   }
-  const redis = await connectRedis(config.REDIS_URL);
+  const redis = await connectRedis(target);
   // Without a configured key, one made for this run: the conversation is sealed in Redis as in
   // production, and cannot be read once the run ends (say so).
   const throwaway = !config.DATA_ENCRYPTION_KEY;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ChannelModule } from './channels/port.js';
 import { CHANNELS } from './channels/registry.js';
 import { CipherError, parseKey } from './store/cipher.js';
+import type { HostPort, RedisTarget } from './store/connection.js';
 
 /** A valid encryption key (or list of keys), checked with the message parseKey gives. */
 const keyList = (name: string) =>
@@ -15,11 +16,40 @@ const keyList = (name: string) =>
     }
   });
 
+/** A list of Redis addresses, host:port comma-separated (an IPv6 address in brackets: [::1]:6379). */
+const hostPorts = (name: string, example: string) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      const out: HostPort[] = [];
+      for (const entry of v.split(',').map((x) => x.trim()).filter(Boolean)) {
+        const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry);
+        const port = Number(m?.[2]);
+        if (!m || port < 1 || port > 65535) {
+          ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} lists host:port addresses, comma-separated (e.g. ${example}); "${entry}" is not one` });
+          return z.NEVER;
+        }
+        out.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+      }
+      if (!out.length) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} lists no address (e.g. ${example})` });
+      return out;
+    });
+
 const Base = z.object({
+  /** One Redis server (or one behind a proxy). For a Cluster or Sentinel: the variables below instead. */
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/|^unix:\/\//, 'REDIS_URL must look like redis://host:6379/0 (or rediss:// for TLS)')
     .optional(),
+  /** Redis Cluster: some of its nodes (the rest are found through them). */
+  REDIS_CLUSTER_NODES: hostPorts('REDIS_CLUSTER_NODES', '10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379').optional(),
+  /** Redis with Sentinel: the sentinels, and the name they know the master by. */
+  REDIS_SENTINELS: hostPorts('REDIS_SENTINELS', '10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379').optional(),
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'REDIS_SENTINEL_NAME is the name Sentinel knows the master by (e.g. mymaster)').optional(),
+  /** The data nodes' user and password (ACL), and TLS, with REDIS_CLUSTER_NODES or REDIS_SENTINELS (REDIS_URL carries its own). */
+  REDIS_USERNAME: z.string().max(256).optional(),
+  REDIS_PASSWORD: z.string().max(1024).optional(),
+  REDIS_TLS: z.enum(['true', 'false', '1', '0'], { message: 'REDIS_TLS must be true or false' }).transform((v) => v === 'true' || v === '1').optional(),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'REDIS_PREFIX may use letters, digits, ":", "_" and "-" (at most 64)')
@@ -92,7 +122,17 @@ const Base = z.object({
     .default('21-7'),
 });
 
-const Schema = Base.extend(Object.assign({}, ...CHANNELS.map((c) => c.settings)) as z.ZodRawShape);
+const Schema = Base.extend(Object.assign({}, ...CHANNELS.map((c) => c.settings)) as z.ZodRawShape).superRefine((c, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  const given = (['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const).filter((k) => c[k] !== undefined);
+  if (given.length > 1) issue(given[1]!, `give one of REDIS_URL (one Redis), REDIS_CLUSTER_NODES (a Cluster) or REDIS_SENTINELS (Sentinel), not ${given.join(' and ')}`);
+  if (c.REDIS_SENTINELS && !c.REDIS_SENTINEL_NAME) issue('REDIS_SENTINEL_NAME', 'needed with REDIS_SENTINELS: the name Sentinel knows the master by (e.g. mymaster)');
+  if (c.REDIS_SENTINEL_NAME && !c.REDIS_SENTINELS) issue('REDIS_SENTINEL_NAME', 'only used with REDIS_SENTINELS (the sentinels\' addresses)');
+  for (const k of ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'] as const) {
+    if (c[k] === undefined || c.REDIS_CLUSTER_NODES || c.REDIS_SENTINELS) continue;
+    issue(k, c.REDIS_URL ? 'with REDIS_URL, the user and password go in it (redis://user:password@host:6379/0), and rediss:// means TLS' : 'only used with REDIS_CLUSTER_NODES or REDIS_SENTINELS');
+  }
+});
 
 /** The validated settings: the common ones typed here, each channel's read by its own module. */
 export type Config = z.infer<typeof Base> & Record<string, unknown>;
@@ -109,6 +149,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return result.data as Config;
 }
 
+/** The Redis the settings point at, or null when none is given (the demo keeps everything in memory). */
+export function redisTarget(c: Config): RedisTarget | null {
+  const auth = { ...(c.REDIS_USERNAME ? { username: c.REDIS_USERNAME } : {}), ...(c.REDIS_PASSWORD ? { password: c.REDIS_PASSWORD } : {}), tls: c.REDIS_TLS ?? false };
+  if (c.REDIS_CLUSTER_NODES) return { mode: 'cluster', nodes: c.REDIS_CLUSTER_NODES, ...auth };
+  if (c.REDIS_SENTINELS) return { mode: 'sentinel', sentinels: c.REDIS_SENTINELS, name: c.REDIS_SENTINEL_NAME!, ...auth };
+  return c.REDIS_URL ? { mode: 'single', url: c.REDIS_URL } : null;
+}
+
+/** The message for a command that needs Redis and was given none: `why` says what lives there. */
+export function redisMissing(why: string): string {
+  return `REDIS_URL: needed ${why}; for a Redis Cluster give REDIS_CLUSTER_NODES instead, for Sentinel REDIS_SENTINELS and REDIS_SENTINEL_NAME`;
+}
+
+/** The Redis the settings point at; a ConfigError (redisMissing) when none is given. */
+export function requireRedis(c: Config, why: string): RedisTarget {
+  const target = redisTarget(c);
+  if (!target) throw new ConfigError(redisMissing(why));
+  return target;
+}
+
 /** The channels a deployment asked for: those in CHANNELS, or else those with any of their settings given. */
 export function requestedChannels(c: Config): ChannelModule[] {
   if (c.CHANNELS) return CHANNELS.filter((m) => c.CHANNELS!.includes(m.name));
@@ -121,7 +181,7 @@ export function requestedChannels(c: Config): ChannelModule[] {
  */
 export function requireServeConfig(c: Config): ChannelModule[] {
   const missing: string[] = [];
-  if (!c.REDIS_URL) missing.push('REDIS_URL: needed to serve (sessions, dedupe, the inbox and the outbox live in Redis)');
+  if (!redisTarget(c)) missing.push(redisMissing('to serve (sessions, dedupe, the inbox and the outbox live in Redis)'));
   if (!c.HASH_SECRET) missing.push('HASH_SECRET: needed to serve (keys the hashes of recruiter numbers and links)');
   if (!c.DATA_ENCRYPTION_KEY) missing.push('DATA_ENCRYPTION_KEY: needed to serve (encrypts what people write before it is stored); make one with: openssl rand -base64 32');
   const channels = requestedChannels(c);

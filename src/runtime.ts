@@ -6,7 +6,7 @@ import type { BroadcastParts } from './broadcast/index.js';
 import { RedisSubscribers } from './broadcast/subscribers.js';
 import { subscriberTimeZone } from './broadcast/zones.js';
 import type { Channel, Routes } from './channels/port.js';
-import { requireServeConfig, type Config } from './config.js';
+import { redisTarget, requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
 import type { EffectHandler } from './conversation/effects.js';
 import { Inbox, NotMine, RetryLater, type Delivery } from './conversation/inbox.js';
@@ -30,7 +30,8 @@ import { StaffTokens } from './staff/tokens.js';
 import { DataCipher } from './store/cipher.js';
 import { startAofRewrites, type AofRewrites } from './store/maintenance.js';
 import { keyspace } from './store/keys.js';
-import { connectRedis, RedisStore } from './store/redis.js';
+import { connectRedis } from './store/connection.js';
+import { RedisStore } from './store/redis.js';
 
 export interface Running {
   url: string;
@@ -77,7 +78,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const log = opts.log ?? silentLogger;
   const content = opts.content ?? loadContent();
   if (content.problems.length) throw new Error(`the flows have problems:\n${content.problems.map(formatProblem).join('\n')}`);
-  const redis = await connectRedis(config.REDIS_URL!);
+  const target = redisTarget(config)!;
+  const redis = await connectRedis(target);
   const keys = keyspace(config.REDIS_PREFIX);
   const cipher = DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
   const store = new RedisStore(redis, config.REDIS_PREFIX, cipher);
@@ -121,8 +123,9 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     safety: safetySwitch(recipients, store.sessions),
   });
   const agencies = new AgencyRegistry(redis, keys);
-  // A turn's replies are queued in the script that saves its session: that command is made now.
-  store.sessions.defineAlso(ENQUEUE_ALSO);
+  // A turn's replies are queued in the script that saves its session (on one Redis: not on a Cluster,
+  // where the service queues them, then saves): that command is made now.
+  store.sessions.defineAlso?.(ENQUEUE_ALSO);
   // Reads pictures' text; its workers start with the first picture.
   const pictures = new PictureReader({ workers: config.OCR_WORKERS, queue: config.OCR_QUEUE, timeoutMs: config.OCR_TIMEOUT_SECONDS * 1000, langDir: config.OCR_LANG_DIR });
   const service = new ConversationService({
@@ -184,7 +187,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const broadcastParts = () =>
     (broadcast ??= import('./broadcast/index.js').then(({ buildBroadcast }) =>
       buildBroadcast({
-        redis, redisUrl: config.REDIS_URL!, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, log, subscribers,
+        redis, redisTarget: target, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, log, subscribers,
         worker: opts.campaigns ?? true, quietHours: config.BROADCAST_QUIET_HOURS,
         timeZone: (s) => subscriberTimeZone(content.data, s),
       }),

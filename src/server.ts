@@ -4,7 +4,7 @@
 // load than the rest of the server).
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { Express, NextFunction, Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './store/connection.js';
 import type { Channel, Routes } from './channels/port.js';
 import type { Inbox } from './conversation/inbox.js';
 import type { HotlineService } from './hotline/service.js';
@@ -17,7 +17,7 @@ import type { StaffAccounts } from './staff/accounts.js';
 import type { StaffTokens } from './staff/tokens.js';
 
 export interface AppParts {
-  redis: Redis;
+  redis: RedisClient;
   inbox: Inbox;
   outbox: RedisOutbox;
   channels: ReadonlyMap<string, Channel>;

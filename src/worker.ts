@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Config } from './config.js';
-import { requireServeConfig } from './config.js';
+import { redisTarget, requireServeConfig } from './config.js';
 import { loadContent, type Content } from './content/index.js';
 import { buildBroadcast, type BroadcastParts } from './broadcast/index.js';
 import type { Channel } from './channels/port.js';
@@ -16,7 +16,7 @@ import { PromMetrics } from './ops/prometheus.js';
 import { RedisRecipients } from './outbox/recipients.js';
 import { DataCipher } from './store/cipher.js';
 import { keyspace } from './store/keys.js';
-import { connectRedis } from './store/redis.js';
+import { connectRedis } from './store/connection.js';
 import { subscriberTimeZone } from './broadcast/zones.js';
 
 export interface RunningWorker {
@@ -31,7 +31,8 @@ export async function startWorker(config: Config, opts: { log?: Logger; content?
   const modules = requireServeConfig(config);
   const log = opts.log ?? silentLogger;
   const content = opts.content ?? loadContent();
-  const redis = await connectRedis(config.REDIS_URL!);
+  const target = redisTarget(config)!;
+  const redis = await connectRedis(target);
   const keys = keyspace(config.REDIS_PREFIX);
   const cipher = DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
   const recipients = new RedisRecipients(redis, keys);
@@ -47,7 +48,7 @@ export async function startWorker(config: Config, opts: { log?: Logger; content?
   });
   prometheus.readFrom({ redis, outbox });
   const broadcast = buildBroadcast({
-    redis, redisUrl: config.REDIS_URL!, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, log, worker: true,
+    redis, redisTarget: target, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, log, worker: true,
     timeZone: (s) => subscriberTimeZone(content.data, s),
     quietHours: config.BROADCAST_QUIET_HOURS,
   });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig, requireRedis } from '../config.js';
 import { keyspace } from '../store/keys.js';
 import { connectRedis } from '../store/redis.js';
 import { AgencyRegistry, type AgencyLookup } from './registry.js';
@@ -60,9 +60,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => voi
     const licence = o.licence ?? o.license;
     if (command === 'lookup' && !o.name && !licence) throw new UsageError('--name or --licence is needed');
     const config = loadConfig();
-    if (!config.REDIS_URL) throw new ConfigError('REDIS_URL: needed (the list of agencies lives in the server\'s Redis)');
+    const target = requireRedis(config, '(the list of agencies lives in the server\'s Redis)');
     const csv = file ? readFileSync(file, 'utf8') : '';
-    const redis = await connectRedis(config.REDIS_URL);
+    const redis = await connectRedis(target);
     close = () => redis.disconnect();
     const registry = new AgencyRegistry(redis, keyspace(config.REDIS_PREFIX));
     switch (command) {

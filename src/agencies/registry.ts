@@ -4,7 +4,7 @@
 // script, never adds to it. Each process keeps the list indexed in memory and reads it again when the
 // version in Redis changes: a lookup costs one GET.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { Keyspace } from '../store/keys.js';
 import { parseCsv } from './csv.js';
 import { AgencyIndex, normaliseLicence, normaliseName, type Agency } from './names.js';
@@ -172,16 +172,16 @@ interface Loaded {
 }
 
 export class AgencyRegistry implements AgencyLookups {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
   private loaded: Loaded | null = null;
   private loading: { version: string; promise: Promise<Loaded> } | null = null;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: Keyspace,
   ) {
     redis.defineCommand('waspadaAgenciesReplace', { numberOfKeys: 3, lua: REPLACE_LIST });
-    this.r = redis as Redis & Scripts;
+    this.r = redis as RedisClient & Scripts;
   }
 
   /**

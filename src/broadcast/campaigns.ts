@@ -9,7 +9,7 @@
 // A person who opted out since the start is skipped (counted); one in quiet hours (21:00 to 07:00
 // where they live) waits for the morning unless the campaign is urgent.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { Lang, MediaRef, Reply } from '../engine/types.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { DeliverResult, RedisOutbox } from '../outbox/outbox.js';
@@ -103,7 +103,7 @@ export function quietFor(tz: string, at: number, quiet: QuietHours | null = DEFA
 }
 
 export interface CampaignDeps {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   subscribers: RedisSubscribers;
   outbox: RedisOutbox;
@@ -131,7 +131,7 @@ const BITS_PER_READ = 8 * 4096;
 const BATCH = 64;
 
 export class Campaigns {
-  private readonly r: Redis;
+  private readonly r: RedisClient;
   private readonly k: Keyspace['broadcast'];
   private readonly log: Logger;
   private readonly now: () => number;

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Channel } from '../channels/port.js';
 import { CHANNELS } from '../channels/registry.js';
-import { ConfigError, loadConfig, requestedChannels, type Config } from '../config.js';
+import { ConfigError, loadConfig, redisTarget, requestedChannels, type Config } from '../config.js';
 import { loadContent } from '../content/index.js';
 import { Inbox } from '../conversation/inbox.js';
 import { createLogger } from '../log.js';
@@ -45,7 +45,8 @@ class UsageError extends Error {}
 async function open(config: Config): Promise<{ parts: BroadcastParts; channels: string[]; optIn(channel: string, user: string): Promise<void>; close(): Promise<void> }> {
   requireHotlineConfig(config);
   const log = createLogger(config.LOG_LEVEL ?? 'warn', 2);
-  const redis = await connectRedis(config.REDIS_URL!);
+  const target = redisTarget(config)!;
+  const redis = await connectRedis(target);
   const keys = keyspace(config.REDIS_PREFIX);
   const cipher = DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
   const content = loadContent();
@@ -54,7 +55,7 @@ async function open(config: Config): Promise<{ parts: BroadcastParts; channels: 
   const channels: Channel[] = [];
   for (const m of requestedChannels(config)) if (!m.missing(config).length) channels.push(m.create({ settings: config, inbox, recipients, log, redis, keys }));
   const outbox = new RedisOutbox({ redis, keys, channels, render: (lang, reply) => content.renderer.reply(lang, reply), cipher, recipients, log });
-  const parts = buildBroadcast({ redis, redisUrl: config.REDIS_URL!, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, timeZone: (s) => subscriberTimeZone(content.data, s), log, worker: false });
+  const parts = buildBroadcast({ redis, redisTarget: target, keys, cipher, hashSecret: config.HASH_SECRET!, outbox, timeZone: (s) => subscriberTimeZone(content.data, s), log, worker: false });
   return {
     parts,
     channels: channels.map((c) => c.name),

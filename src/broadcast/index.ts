@@ -1,6 +1,6 @@
 // The broadcast parts of a process: subscribers, campaigns, their BullMQ queue and (where asked) the
 // worker that runs them. The web process and `npm run worker` both build them here.
-import type { Redis } from 'ioredis';
+import type { RedisClient, RedisTarget } from '../store/connection.js';
 import type { Worker } from 'bullmq';
 import type { Logger } from '../log.js';
 import type { RedisOutbox } from '../outbox/outbox.js';
@@ -22,8 +22,9 @@ export interface BroadcastParts {
 }
 
 export function buildBroadcast(opts: {
-  redis: Redis;
-  redisUrl: string;
+  redis: RedisClient;
+  /** Where that connection goes: BullMQ makes its own. */
+  redisTarget: RedisTarget;
   keys: Keyspace;
   cipher: DataCipher;
   hashSecret: string;
@@ -38,8 +39,8 @@ export function buildBroadcast(opts: {
   const subscribers = opts.subscribers ?? new RedisSubscribers(opts.redis, opts.keys, opts.cipher, opts.hashSecret);
   const media = new MediaStore(opts.redis, opts.keys);
   const campaigns = new Campaigns({ redis: opts.redis, keys: opts.keys, subscribers, outbox: opts.outbox, media, timeZone: opts.timeZone, log: opts.log, quietHours: opts.quietHours });
-  const queue = new CampaignQueue(opts.redisUrl, opts.keys.prefix);
-  const worker = opts.worker ? startCampaignWorker({ redisUrl: opts.redisUrl, prefix: opts.keys.prefix, campaigns, log: opts.log }) : null;
+  const queue = new CampaignQueue(opts.redisTarget, opts.keys.prefix);
+  const worker = opts.worker ? startCampaignWorker({ redis: opts.redisTarget, prefix: opts.keys.prefix, campaigns, log: opts.log }) : null;
   return {
     subscribers,
     campaigns,

@@ -6,16 +6,28 @@
 import { DelayedError, Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { silentLogger, type Logger } from '../log.js';
 import type { Campaign, Campaigns } from './campaigns.js';
+import { openRedis, type RedisTarget } from '../store/connection.js';
 
 export const QUEUE_NAME = 'campaigns';
 /** A worker that stops renewing its lock (killed) has its campaign taken over after this long. */
 const LOCK_MS = 10_000;
 
-/** BullMQ's connection from REDIS_URL (it makes its own connections; a worker's must never time out a command). */
-export function bullConnection(url: string): ConnectionOptions {
-  const u = new URL(url);
+/**
+ * BullMQ's connections to the deployment's Redis (it makes its own; a worker's must never time out a
+ * command). One server: its options, BullMQ connects. Sentinel or a Cluster: a client from
+ * src/store/connection.ts that BullMQ shares (a Worker duplicates it for its blocking reads); `close`
+ * disconnects it once BullMQ is done with it.
+ */
+export function bullConnection(target: RedisTarget | string): { connection: ConnectionOptions; close(): void } {
+  if (typeof target !== 'string' && target.mode !== 'single') {
+    const client = openRedis(target, { enableOfflineQueue: true, maxRetriesPerRequest: null, enableAutoPipelining: false });
+    client.on('error', () => undefined);
+    // BullMQ types its connection by its own copy of ioredis (another version); it checks a client's shape only.
+    return { connection: client as unknown as ConnectionOptions, close: () => client.disconnect() };
+  }
+  const u = new URL(typeof target === 'string' ? target : target.url);
   const db = Number(u.pathname.slice(1) || 0);
-  return {
+  const connection = {
     host: u.hostname || '127.0.0.1',
     port: Number(u.port || 6379),
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
@@ -24,22 +36,28 @@ export function bullConnection(url: string): ConnectionOptions {
     db,
     maxRetriesPerRequest: null,
   };
+  return { connection, close: () => undefined };
 }
 
-/** BullMQ's keys live under the deployment's prefix, in one hash slot (Redis Cluster). */
+/** BullMQ's keys live under the deployment's prefix, in one hash slot (Redis Cluster): `<prefix>:{bull}:campaigns:…`. */
 export const bullPrefix = (prefix: string) => `${prefix}:{bull}`;
 
 export class CampaignQueue {
   private opened: Queue | null = null;
+  private closeConnection: () => void = () => undefined;
 
   constructor(
-    private readonly redisUrl: string,
+    private readonly redis: RedisTarget | string,
     private readonly prefix: string,
   ) {}
 
   /** Opened on first use: a command that never schedules (import, opt-out, count) makes no connection. */
   get queue(): Queue {
-    this.opened ??= new Queue(QUEUE_NAME, { connection: bullConnection(this.redisUrl), prefix: bullPrefix(this.prefix) });
+    if (!this.opened) {
+      const { connection, close } = bullConnection(this.redis);
+      this.opened = new Queue(QUEUE_NAME, { connection, prefix: bullPrefix(this.prefix) });
+      this.closeConnection = close;
+    }
     return this.opened;
   }
 
@@ -74,12 +92,14 @@ export class CampaignQueue {
     // and their rejections reach nobody (an unhandled rejection): let it finish starting first.
     await this.opened.waitUntilReady().catch(() => undefined);
     await this.opened.close();
+    this.closeConnection();
   }
 }
 
 /** Runs campaigns in this process. */
-export function startCampaignWorker(opts: { redisUrl: string; prefix: string; campaigns: Campaigns; log?: Logger; concurrency?: number }): Worker {
+export function startCampaignWorker(opts: { redis: RedisTarget | string; prefix: string; campaigns: Campaigns; log?: Logger; concurrency?: number }): Worker {
   const log = opts.log ?? silentLogger;
+  const { connection, close } = bullConnection(opts.redis);
   const worker = new Worker(
     QUEUE_NAME,
     async (job: Job<{ id: string }>, token?: string) => {
@@ -91,7 +111,7 @@ export function startCampaignWorker(opts: { redisUrl: string; prefix: string; ca
       }
     },
     {
-      connection: bullConnection(opts.redisUrl),
+      connection,
       prefix: bullPrefix(opts.prefix),
       concurrency: opts.concurrency ?? 2,
       lockDuration: LOCK_MS,
@@ -102,5 +122,6 @@ export function startCampaignWorker(opts: { redisUrl: string; prefix: string; ca
   );
   worker.on('failed', (job, err) => log.error({ campaign: job?.data.id, err: err.message }, 'campaign run failed; retried'));
   worker.on('error', (err) => log.warn({ err: err.message }, 'campaign worker: Redis error'));
+  worker.once('closed', close);
   return worker;
 }

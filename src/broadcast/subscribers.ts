@@ -14,7 +14,7 @@
 // field names them. An opt-out keeps the number and its record (without topics): a later import of
 // the same person is refused; only the person subscribing again from the chat undoes it.
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { DataCipher } from '../store/cipher.js';
 import type { Keyspace } from '../store/keys.js';
 
@@ -129,7 +129,7 @@ n = redis.call('INCR', KEYS[2])
 redis.call('HSET', KEYS[1], ARGV[1], n)
 return n`;
 
-type WithScripts = Redis & { bcNumber(idx: string, next: string, ref: string, create: string): Promise<number> };
+type WithScripts = RedisClient & { bcNumber(idx: string, next: string, ref: string, create: string): Promise<number> };
 
 export type BroadcastKeys = Keyspace['broadcast'];
 
@@ -138,7 +138,7 @@ export class RedisSubscribers implements Subscribers {
   private readonly k: BroadcastKeys;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     keys: Keyspace,
     private readonly cipher: DataCipher,
     private readonly hashSecret: string,

@@ -9,7 +9,7 @@ import type { Inbound } from '../conversation/service.js';
 import type { Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
 import type { Keyspace } from '../store/keys.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 
 /** Where a message goes: a channel and the platform's address of the person there (a private chat). */
 export interface Recipient {
@@ -83,7 +83,7 @@ export interface ChannelDeps<C> {
   recipients: Recipients;
   log: Logger;
   /** The shared Redis connection, for a channel's own records (under `keys.channel(name)`). */
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
 }
 
@@ -152,5 +152,5 @@ export interface ChannelModule<C = Record<string, unknown>> {
    * channel that otherwise writes only to people who wrote first. Runs in any process (the CLI), not
    * only the one holding the channel.
    */
-  optIn?(ctx: { settings: C; redis: Redis; keys: Keyspace }, user: string): Promise<void>;
+  optIn?(ctx: { settings: C; redis: RedisClient; keys: Keyspace }, user: string): Promise<void>;
 }

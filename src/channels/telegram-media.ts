@@ -4,7 +4,7 @@
 // Redis without expiry (Telegram's file_ids do not expire); every later send, from any process, names
 // the file by that id. Within a process, sends of a file whose upload is under way wait for it.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { MediaRef } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import { MEDIA_TTL_S, type MediaStore } from '../store/media.js';
@@ -149,7 +149,7 @@ export interface TelegramMediaDeps {
   /** Telegram's error answers for the outbox, as for text (see classify in telegram.ts). */
   classify(status: number, answer: ApiAnswer | null): SendResult;
   store: MediaStore;
-  redis: Redis;
+  redis: RedisClient;
   /** The channel's key base (keys.channel('telegram')); a file's id is kept under `<base>media:<id>`. */
   base: string;
   log: Logger;

@@ -3,7 +3,7 @@
 // channel starts), the Redis store RemoteAuth keeps the link in, and the QR code for the terminal.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { Store } from 'whatsapp-web.js';
 import type { Logger } from '../log.js';
 import type { WwebMessage } from './whatsapp-web-message.js';
@@ -152,7 +152,7 @@ export function guardLibraryRejections(log: Logger): void {
  */
 export class RedisAuthStore implements Store {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** The channel's key base (keys.channel('whatsapp-web')). */
     private readonly base: string,
     private readonly dataDir: string,

@@ -16,7 +16,7 @@ import { NotMine, type Delivery, type Inbox } from '../conversation/inbox.js';
 import { PictureProblem } from '../conversation/picture.js';
 import type { Inbound } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import { MEDIA_TTL_S, MediaStore } from '../store/media.js';
 import { overLimit, pictureSource } from './picture-source.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, PhoneLink, Routes, SendHooks, SendResult } from './port.js';
@@ -139,7 +139,7 @@ export class WhatsappWebChannel implements Channel {
   private readonly s: WhatsappWebSettings;
   private readonly log: Logger;
   private readonly inbox: Inbox;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   /** The channel's key base: `<base>wrote` (who wrote), `<base>auth:<session>` (RemoteAuth's link). */
   private readonly base: string;
   private readonly secret: string;

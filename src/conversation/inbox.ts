@@ -5,7 +5,7 @@
 // does not wait its turn.
 import { createHmac, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, type RedisClient } from '../store/connection.js';
 import { mightBeUrgent } from '../engine/intents.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { DataCipher } from '../store/cipher.js';
@@ -77,7 +77,7 @@ return n`;
 const SEEN_TTL_S = 48 * 3600;
 const GROUP = 'workers';
 
-type WithIngest = Redis & {
+type WithIngest = RedisClient & {
   waspadaIngest(
     seen: string, stream: string, flood: string,
     seenTtl: number, channel: string, sealed: string, limit: number, windowS: number, silenceS: number,
@@ -110,7 +110,7 @@ const SENDERS_KEPT = 10_000;
 const ACK_BATCH_MS = 5;
 
 export interface InboxOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   /** Seals each delivery before it is stored: what people write is never in Redis in clear. */
   cipher: DataCipher;
@@ -141,7 +141,7 @@ export class Inbox {
   private readonly claimAfterMs: number;
   private readonly order?: (d: Delivery) => number;
   private readonly consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  private reader: Redis | null = null;
+  private reader: RedisClient | null = null;
   private running = false;
   private inflight = 0;
   private loop: Promise<void> | null = null;
@@ -238,7 +238,7 @@ export class Inbox {
   async start(handle: DeliveryHandler): Promise<void> {
     await this.createGroup();
     // A blocking read needs a connection of its own.
-    this.reader = this.r.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader = duplicateConnection(this.r, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.reader.on('error', (e: Error) => (this.lastError = e.message));
     this.running = true;
     this.renewTimer = setInterval(() => this.renew(), Math.max(50, Math.floor(this.claimAfterMs / 3))).unref();

@@ -352,11 +352,12 @@ export class ConversationService {
 
   /**
    * Queues the turn's replies and saves the session. With a session store that can do both in one
-   * script (Redis), they happen together or not at all. Otherwise (on Redis Cluster) the replies are
-   * queued first, then the session saved, in one write (they run in that order; a connection lost in
-   * between fails the second too): a crash before the save re-runs the message, and the outbox drops
-   * the second copy of its replies by their key. Either way an answer is never lost, never sent twice.
-   * Returns false when the lock was lost (this run took too long): then nothing was saved.
+   * script (one Redis), they happen together or not at all. Otherwise (on Redis Cluster the session's
+   * keys and the outbox's are in different slots; in memory) the replies are queued first and the
+   * session saved once they are: replies refused leave the session unsaved (the message is handled
+   * again, or the person told to try again), and a save that fails after them runs the message again,
+   * whose replies the outbox drops by their key. Either way an answer is never lost, never sent twice.
+   * Returns false when the lock was lost (this run took too long): then the session was not saved.
    */
   private async save(
     to: { channel: string; user: string },
@@ -378,15 +379,8 @@ export class ConversationService {
       if (r.saved) prepared.done(r.also ?? '');
       return r.saved;
     }
-    const queueing = prepared ? (this.outbox!.enqueue?.(prepared) ?? this.outbox!.deliver(to, items, opts)) : undefined;
-    const saving = this.sessions.commit(user, lease, inbound.messageId, session);
-    const [queued, saved] = await Promise.allSettled([queueing, saving]);
-    if (queued.status === 'rejected') {
-      if (saved.status === 'fulfilled' && saved.value) await this.queueAfterSave(to, items, inbound, urgent, queued.reason);
-      else throw queued.reason;
-    }
-    if (saved.status === 'rejected') throw saved.reason;
-    return saved.value;
+    if (prepared) await (this.outbox!.enqueue?.(prepared) ?? this.outbox!.deliver(to, items, opts));
+    return this.sessions.commit(user, lease, inbound.messageId, session);
   }
 
   /**
@@ -395,25 +389,6 @@ export class ConversationService {
    */
   private replyKey(inbound: Inbound): string {
     return this.hasher.hash(`reply:${inbound.channel}:${inbound.userId}:${inbound.messageId}`);
-  }
-
-  /**
-   * The session was saved but the replies were refused (not an outage: then the save fails too): try
-   * again a few times before giving up, loudly.
-   */
-  private async queueAfterSave(to: { channel: string; user: string }, items: OutboxItem[], inbound: Inbound, urgent: boolean, first: unknown): Promise<void> {
-    let err = first;
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      this.log.error({ err: (err as Error).message, user: userRef(userKey(inbound.channel, inbound.userId)), attempt }, 'replies not queued after the session was saved; trying again');
-      await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
-      try {
-        await this.outbox!.deliver(to, items, { key: this.replyKey(inbound), priority: urgent ? 'urgent' : 'reply', inReplyTo: true });
-        return;
-      } catch (e) {
-        err = e;
-      }
-    }
-    this.log.fatal({ err: (err as Error).message, user: userRef(userKey(inbound.channel, inbound.userId)) }, 'replies lost: the outbox refused them');
   }
 
   private render(items: readonly OutboxItem[]): Outbound[] {

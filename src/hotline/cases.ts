@@ -21,7 +21,7 @@
 //   once:<key>     the case a message opened (its id and sealed secret), so a message handled twice
 //                  opens one case.
 import { randomInt } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { duplicateConnection, type RedisClient } from '../store/connection.js';
 import type { DataCipher } from '../store/cipher.js';
 import { keyspace } from '../store/keys.js';
 import type { Lang, Say } from '../engine/types.js';
@@ -281,12 +281,12 @@ const num = (s: string | undefined) => (s ? Number(s) : null);
 const str = (s: string | undefined) => (s ? s : null);
 
 export class RedisCaseStore implements CaseStore {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
   private readonly keys: ReturnType<typeof keyspace>['hotline'];
   readonly base: string;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly cipher: DataCipher,
     /** How long a message's case is remembered (a platform re-delivers within two days). */
@@ -296,7 +296,7 @@ export class RedisCaseStore implements CaseStore {
     redis.defineCommand('hotlineWrite', { numberOfKeys: 8, lua: WRITE });
     redis.defineCommand('hotlineClaimNext', { numberOfKeys: 2, lua: CLAIM_NEXT });
     redis.defineCommand('hotlineReturnExpired', { numberOfKeys: 2, lua: RETURN_EXPIRED });
-    this.r = redis as Redis & Scripts;
+    this.r = redis as RedisClient & Scripts;
     this.keys = keyspace(prefix).hotline;
     this.base = this.keys.base;
   }
@@ -481,7 +481,7 @@ export class RedisCaseStore implements CaseStore {
       if (!String((e as Error).message).includes('BUSYGROUP')) throw e;
     }
     // A blocking read holds its connection: it gets one of its own.
-    const reader = this.r.duplicate({ enableOfflineQueue: true });
+    const reader = duplicateConnection(this.r, { enableOfflineQueue: true });
     try {
       // First what this consumer was given and did not acknowledge (it stopped), then new ones.
       let res = (await reader.xreadgroup('GROUP', group, consumer, 'COUNT', 100, 'STREAMS', stream, '0')) as [string, [string, string[]][]][] | null;

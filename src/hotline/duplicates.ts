@@ -12,7 +12,7 @@
 // Linked cases (staff confirm a duplicate) form one group: a note shared with a family, or a stage
 // change, on one reaches every family of the group through the outbox (src/hotline/service.ts).
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import { normaliseContact } from '../checker/contacts.js';
 import { RecruiterHasher } from '../conversation/recruiters.js';
 import { fold, withinDistance } from '../engine/text.js';
@@ -139,7 +139,7 @@ export class DuplicateIndex {
   private readonly recruiters: RecruiterHasher;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly secret: string,
   ) {
@@ -231,12 +231,12 @@ export class DuplicateIndex {
 
   /** Takes a case out of its group (linked by mistake): the others stay linked together. The cases it was linked with, sorted. */
   async unlink(id: string): Promise<string[]> {
-    return ((await (this.redis as Redis & LinkScript).hotlineUnlink(this.keys.links(id), this.keys.base, id)) as string[]).sort();
+    return ((await (this.redis as RedisClient & LinkScript).hotlineUnlink(this.keys.links(id), this.keys.base, id)) as string[]).sort();
   }
 
   /** Links two cases: their groups become one (every case of it linked with every other). The group, sorted. */
   async link(a: string, b: string): Promise<string[]> {
-    const group = (await (this.redis as Redis & LinkScript).hotlineLink(this.keys.links(a), this.keys.links(b), this.keys.base, a, b)) as string[];
+    const group = (await (this.redis as RedisClient & LinkScript).hotlineLink(this.keys.links(a), this.keys.links(b), this.keys.base, a, b)) as string[];
     return group.sort();
   }
 }

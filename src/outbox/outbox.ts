@@ -11,7 +11,8 @@
 // unless it had already been written to the network, in which case it counts as sent ("in doubt"), so
 // a message is never sent twice (see DESIGN.md for the window this leaves).
 import { randomBytes } from 'node:crypto';
-import { Command, type Redis } from 'ioredis';
+import { Command } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { ChannelSender, Recipient, SendResult } from '../channels/port.js';
 import type { Outbound } from '../content/render.js';
 import type { Lang, Reply } from '../engine/types.js';
@@ -103,7 +104,7 @@ export interface OutboxHooks {
 }
 
 export interface OutboxOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   channels: readonly ChannelSender[];
   /** Text of an engine reply in a language (content's renderer); the channel then renders its markup. */
@@ -144,14 +145,14 @@ type Scripts = {
   outboxOldest(...args: (string | number)[]): Promise<number>;
 };
 
-function withScripts(redis: Redis): Redis & Scripts {
+function withScripts(redis: RedisClient): RedisClient & Scripts {
   redis.defineCommand('outboxEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
   redis.defineCommand('outboxClaim', { numberOfKeys: 7, lua: CLAIM });
   redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
   redis.defineCommand('outboxRenew', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('outboxDelay', { numberOfKeys: 1, lua: DELAY });
   redis.defineCommand('outboxOldest', { numberOfKeys: 2, lua: OLDEST });
-  return redis as Redis & Scripts;
+  return redis as RedisClient & Scripts;
 }
 
 export const DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000;
@@ -190,7 +191,7 @@ export interface OutboxCounts {
 }
 
 export class RedisOutbox implements Deliverer {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
   private readonly lanes = new Map<string, Lane>();
   private readonly keyTtlS: number;
   private readonly log: Logger;
@@ -395,7 +396,7 @@ class Lane {
   lastError: string | null = null;
 
   constructor(
-    private readonly r: Redis & Scripts,
+    private readonly r: RedisClient & Scripts,
     readonly keys: OutboxKeys,
     readonly channel: ChannelSender,
     private readonly opts: OutboxOptions,

@@ -2,7 +2,7 @@
 // deleted their account). One registry for every sender: replies, status pushes, broadcasts. The
 // outbox marks people here when a send comes back "gone", refuses proactive messages to them, and
 // clears the mark when they write again (or when the platform says they unblocked us).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { Keyspace } from '../store/keys.js';
 
 /** How long a "gone" mark is kept: as long as a session would be, never longer than the privacy notice says. */
@@ -39,7 +39,7 @@ export const TRAIL_KEPT = 500;
 
 export class RedisRecipients implements Recipients {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keyspace,
     private readonly now: () => number = Date.now,
   ) {}

@@ -17,7 +17,7 @@
 //   audit          stream: every change to an account, by whom (src/staff/audit.ts); `by` below is
 //                  the staff name, or "cli:<login>" for `npm run staff`
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { Role, Staff } from '../hotline/service.js';
 import { keyspace } from '../store/keys.js';
 import { AccountAudit } from './audit.js';
@@ -174,7 +174,7 @@ return 1`;
 const LINK_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export class StaffAccounts {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
   private readonly keys: ReturnType<typeof keyspace>['staffConsole'];
   /** What an unknown name's password is checked against, so that it costs what a known one does. */
   private dummy: Promise<string> | undefined;
@@ -182,7 +182,7 @@ export class StaffAccounts {
   readonly audit: AccountAudit;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
@@ -191,7 +191,7 @@ export class StaffAccounts {
     redis.defineCommand('consoleLink', { numberOfKeys: 2, lua: LINK });
     redis.defineCommand('consoleUseLink', { numberOfKeys: 2, lua: USE_LINK });
     redis.defineCommand('consoleTestChat', { numberOfKeys: 1, lua: TEST_CHAT });
-    this.r = redis as Redis & Scripts;
+    this.r = redis as RedisClient & Scripts;
     this.keys = keyspace(prefix).staffConsole;
   }
 

@@ -5,7 +5,7 @@
 // never holds a password, a link or its hash, nor a message's text, nor a chat's id: only names, roles,
 // campaign ids, what was done, and a test send's chat as a keyed hash (HASH_SECRET).
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import { keyspace } from '../store/keys.js';
 
 export const CAMPAIGN_AUDIT_ACTIONS = ['campaign-created', 'campaign-paused', 'campaign-resumed', 'campaign-cancelled', 'campaign-test'] as const;
@@ -35,7 +35,7 @@ export class AccountAudit {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
@@ -63,7 +63,7 @@ export class CampaignAudit {
   private readonly log: AccountAudit;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly hashSecret: string,
     now?: () => number,

@@ -7,9 +7,9 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import type { Channel } from '../channels/port.js';
-import { ConfigError, loadConfig, requestedChannels, type Config } from '../config.js';
+import { ConfigError, loadConfig, redisMissing, redisTarget, requestedChannels, type Config } from '../config.js';
 import { loadContent } from '../content/index.js';
 import { Inbox } from '../conversation/inbox.js';
 import { normaliseCaseId, type CaseFilter } from '../hotline/cases.js';
@@ -81,7 +81,7 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 /** The settings the CLI needs, each missing one named. */
 export function requireHotlineConfig(c: Config): void {
   const missing: string[] = [];
-  if (!c.REDIS_URL) missing.push('REDIS_URL: needed (the cases live in Redis; the server\'s, e.g. redis://127.0.0.1:6379/0)');
+  if (!redisTarget(c)) missing.push(redisMissing('(the cases live in Redis; the server\'s, e.g. redis://127.0.0.1:6379/0)'));
   if (!c.HASH_SECRET) missing.push('HASH_SECRET: needed (the server\'s: it keys the references of chats and case secrets)');
   if (!c.DATA_ENCRYPTION_KEY) missing.push('DATA_ENCRYPTION_KEY: needed (the server\'s: cases are sealed with it)');
   if (missing.length) throw new ConfigError(missing.join('\n'));
@@ -130,7 +130,7 @@ function showCase(c: StaffCase, events: { type: string; at: number; by: string; 
 }
 
 interface Opened {
-  redis: Redis;
+  redis: RedisClient;
   hotline: HotlineService;
   tokens: StaffTokens;
   config: Config;
@@ -142,7 +142,7 @@ async function open(config: Config, tellsFamily: boolean): Promise<Opened> {
   requireHotlineConfig(config);
   // Logs go to standard error: standard output is the command's answer (--json is one JSON object).
   const log = createLogger(config.LOG_LEVEL ?? 'warn', 2);
-  const redis = await connectRedis(config.REDIS_URL!);
+  const redis = await connectRedis(redisTarget(config)!);
   const keys = keyspace(config.REDIS_PREFIX);
   const cipher = DataCipher.fromConfig(config.DATA_ENCRYPTION_KEY!, config.DATA_ENCRYPTION_KEYS_OLD);
   const store = new RedisStore(redis, config.REDIS_PREFIX, cipher);

@@ -4,7 +4,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig, requireRedis } from '../config.js';
 import { connectRedis } from '../store/redis.js';
 import { AccountError, checkPassword, LINK_TTL_MS, StaffAccounts } from './accounts.js';
 import { parseCommand, UsageError } from './cli.js';
@@ -45,11 +45,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (command !== 'list-users' && !o.name) throw new UsageError('--name NAME is needed');
     if (command === 'add-user' && !o.role) throw new UsageError('--role agent|campaign|admin is needed');
     const config = loadConfig(env);
-    if (!config.REDIS_URL) throw new ConfigError('REDIS_URL: needed (the accounts live in Redis; the server\'s, e.g. redis://127.0.0.1:6379/0)');
+    const target = requireRedis(config, '(the accounts live in Redis; the server\'s, e.g. redis://127.0.0.1:6379/0)');
     const base = (config.STAFF_CONSOLE_URL ?? `http://127.0.0.1:${config.PORT}`).replace(/\/+$/, '');
     const link = (token: string) => `${base}/staff/welcome?token=${token}`;
     const hours = LINK_TTL_MS / 3600_000;
-    const redis = await connectRedis(config.REDIS_URL);
+    const redis = await connectRedis(target);
     close = () => redis.disconnect();
     const accounts = new StaffAccounts(redis, config.REDIS_PREFIX);
     // The audit log names who ran the command: "cli:" and their login name.

@@ -1,9 +1,10 @@
 // The numbers behind the staff dashboard: daily counters in Redis, by the day in Indonesia's western
-// time (UTC+7, Asia/Jakarta), kept 35 days. Read by `dashboard()` in a pipeline or two, never by
-// scanning.
+// time (UTC+7, Asia/Jakarta), kept 35 days. Read by `dashboard()` in two pipelines a day (sent
+// together: each day's keys share a hash tag, so a day's pipeline goes to one node of a Cluster),
+// never by scanning.
 //
 // Recording costs a conversation nothing it would wait for: each event adds to a buffer in this
-// process, and the buffer goes to Redis in one pipeline once a second (also when the process stops).
+// process, and the buffer goes to Redis once a second, a pipeline a day (also when the process stops).
 // A failed write is logged once (and once more when writes work again); those counts are lost, the
 // conversation never notices. Counts may run a little high when a message is handled twice (its first
 // save failed): they are a dashboard, not a ledger.
@@ -20,7 +21,7 @@
 // - everything else: counters named by codes from the code (verdicts, red-flag ids, channels, case
 //   kinds, picture failures, languages) or by the short outcome word staff close a case with.
 import { hash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import { LANGS, type Segment } from '../broadcast/subscribers.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Keyspace } from '../store/keys.js';
@@ -111,7 +112,7 @@ interface DayBuffer {
 }
 
 export interface MetricsOptions {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keyspace;
   /** Keys the hashes of people (config HASH_SECRET). */
   hashSecret: string;
@@ -123,7 +124,7 @@ export interface MetricsOptions {
 }
 
 export class Metrics implements MetricsRecorder {
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly keys: Keyspace;
   private readonly secret: string;
   private readonly subscribers?: MetricsOptions['subscribers'];
@@ -230,9 +231,10 @@ export class Metrics implements MetricsRecorder {
   }
 
   private async write(days: Map<string, DayBuffer>): Promise<void> {
-    const p = this.redis.pipeline();
-    for (const [day, b] of days) {
+    // A pipeline a day, sent together: a day's keys share a hash tag, two days' need not share a node.
+    const written = [...days].map(([day, b]) => {
       const k = this.keys.metrics(day);
+      const p = this.redis.pipeline();
       if (b.counts.size) {
         for (const [name, n] of b.counts) p.hincrby(k.counts, name, n);
         p.expire(k.counts, METRICS_TTL_S);
@@ -242,11 +244,10 @@ export class Metrics implements MetricsRecorder {
         for (const [hash, n] of b.reported) p.zincrby(k.reported, n, hash);
         p.expire(k.reported, METRICS_TTL_S);
       }
-    }
+      return exec(p);
+    });
     try {
-      const res = await p.exec();
-      const failed = res?.find(([e]) => e)?.[0];
-      if (!res || failed) throw failed ?? new Error('no answer');
+      await Promise.all(written);
       if (this.failing) this.log.info('dashboard counters written again');
       this.failing = false;
     } catch (e) {
@@ -269,19 +270,14 @@ export class Metrics implements MetricsRecorder {
     const today = this.now();
     const names = Array.from({ length: n }, (_, i) => dayOf(today - (n - 1 - i) * DAY_MS));
     const subscribers = this.subscribers ? this.subscriberCounts(this.subscribers) : Promise.resolve(null);
-    // One pipeline: each day's counters and reported contacts.
-    const p = this.redis.pipeline();
-    for (const d of names) p.hgetall(this.keys.metrics(d).counts).zrevrange(this.keys.metrics(d).reported, 0, REPORTED_PER_DAY - 1, 'WITHSCORES');
-    const res = await exec(p);
-    const counts = names.map((_, i) => numbers(res[2 * i] as Record<string, string>));
-    const reported = names.map((_, i) => res[2 * i + 1] as string[]);
-    // A second one: the people of each channel that had messages that day.
+    // A pipeline a day, all sent together (a day's keys share a hash tag): its counters and reported contacts.
+    const res = await Promise.all(names.map((d) => exec(this.redis.pipeline().hgetall(this.keys.metrics(d).counts).zrevrange(this.keys.metrics(d).reported, 0, REPORTED_PER_DAY - 1, 'WITHSCORES'))));
+    const counts = res.map((r) => numbers(r[0] as Record<string, string>));
+    const reported = res.map((r) => r[1] as string[]);
+    // Then the same again: the people of each channel that had messages that day.
     const channelsOf = counts.map((c) => Object.keys(c).filter((f) => f.startsWith('msg:')).map((f) => f.slice(4)));
-    const q = this.redis.pipeline();
-    names.forEach((d, i) => channelsOf[i]!.forEach((ch) => q.pfcount(this.keys.metrics(d).people(ch))));
-    const people = (await exec(q)) as number[];
-    let next = 0;
-    const series = names.map((day, i) => dayStats(day, counts[i]!, Object.fromEntries(channelsOf[i]!.map((ch) => [ch, people[next++]!]))));
+    const people = await Promise.all(names.map((d, i) => exec(channelsOf[i]!.reduce((q, ch) => q.pfcount(this.keys.metrics(d).people(ch)), this.redis.pipeline()))));
+    const series = names.map((day, i) => dayStats(day, counts[i]!, Object.fromEntries(channelsOf[i]!.map((ch, j) => [ch, people[i]![j] as number]))));
     return {
       timeZone: 'Asia/Jakarta',
       days: series,
@@ -298,7 +294,7 @@ export class Metrics implements MetricsRecorder {
   }
 }
 
-async function exec(p: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+async function exec(p: ReturnType<RedisClient['pipeline']>): Promise<unknown[]> {
   const res = (await p.exec()) ?? [];
   return res.map(([e, v]) => {
     if (e) throw e;

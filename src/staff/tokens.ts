@@ -7,7 +7,7 @@
 //   names    hash: name → sha256(token) hex (to replace or revoke a person's token)
 import { keyspace } from '../store/keys.js';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/connection.js';
 import { ROLES, type Role, type Staff } from '../hotline/service.js';
 
 /** A staff name: what the audit log records. */
@@ -67,18 +67,18 @@ export function checkRole(role: string): Role {
 }
 
 export class StaffTokens {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
   private readonly tokensKey: string;
   private readonly namesKey: string;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
     redis.defineCommand('staffTokenCreate', { numberOfKeys: 2, lua: CREATE });
     redis.defineCommand('staffTokenRevoke', { numberOfKeys: 2, lua: REVOKE });
-    this.r = redis as Redis & Scripts;
+    this.r = redis as RedisClient & Scripts;
     const keys = keyspace(prefix);
     this.tokensKey = keys.staffTokens;
     this.namesKey = keys.staffNames;

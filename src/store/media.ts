@@ -3,7 +3,7 @@
 // once and keeps the platform's id for it (under its own keys), so a campaign to thousands uploads it
 // once, not per person. What a file is comes from its bytes (magic numbers), never from its name.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { MediaRef } from '../engine/types.js';
 import type { Keyspace } from './keys.js';
 
@@ -56,7 +56,7 @@ function jpegSize(b: Buffer): { width?: number; height?: number } {
 
 export class MediaStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keyspace,
   ) {}
 

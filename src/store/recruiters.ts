@@ -2,7 +2,7 @@
 // Contacts (phone numbers, links) are known only by keyed hashes, and the people only as members of a
 // HyperLogLog: counts, no identities. Redis (production, tests) and memory (the demo); one contract
 // suite (test/store/recruiters.contract.ts) runs against both.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import { ExpiringMap } from './expiring.js';
 import type { Keyspace } from './keys.js';
 import { SEEN_TTL_S } from './sessions.js';
@@ -75,15 +75,15 @@ type Scripts = {
 };
 
 export class RedisRecruiterRegistry implements RecruiterRegistry {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: Keyspace,
   ) {
     redis.defineCommand('waspadaOthersCount', { numberOfKeys: 3, lua: OTHERS_COUNT });
     redis.defineCommand('waspadaRecordOnce', { numberOfKeys: 2, lua: RECORD_ONCE });
-    this.r = redis as Redis & Scripts;
+    this.r = redis as RedisClient & Scripts;
   }
 
   async counts(hashes: string[], source: string): Promise<RecruiterCount[]> {

@@ -2,7 +2,7 @@
 // the ids of the last messages already handled (kept in the same sealed record as the session, so
 // a message handled again after a crash is recognised at no extra cost). Redis (production, tests)
 // and memory (the demo); one contract suite (test/store/sessions.contract.ts) runs against both.
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from './connection.js';
 import type { Session } from '../engine/types.js';
 import type { AlsoWrite } from './atomic.js';
 import { CipherError, type DataCipher } from './cipher.js';
@@ -30,7 +30,7 @@ export interface SessionStore {
   commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean>;
   /**
    * The same, and `also` in the same script (both or neither). Absent where that cannot be done (in
-   * memory; on Redis Cluster): the caller does the two one after the other.
+   * memory; on Redis Cluster, where their keys are in different slots): the caller does the two in turn.
    */
   commitWith?(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }>;
   /** Prepares commitWith for an AlsoWrite script, at start (see RedisSessionStore.defineAlso). */
@@ -142,13 +142,19 @@ type Scripts = {
 };
 
 export class RedisSessionStore implements SessionStore {
-  private readonly r: Redis & Scripts;
+  private readonly r: RedisClient & Scripts;
   /** Commands defined for each AlsoWrite script (by its text; its keys are as many each time). */
   private readonly combined = new Map<string, string>();
   private readonly claimed = new Claimed();
+  /**
+   * On one Redis (or Sentinel's master) only. On a Cluster the session's keys and another module's
+   * are in different hash slots, so no script can hold both: the caller does the two in turn.
+   */
+  readonly commitWith?: SessionStore['commitWith'];
+  readonly defineAlso?: SessionStore['defineAlso'];
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly keys: Keyspace,
     /** Seals sessions before they are stored (they may hold what a person wrote). */
     private readonly cipher: DataCipher,
@@ -156,7 +162,11 @@ export class RedisSessionStore implements SessionStore {
     redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
     redis.defineCommand('waspadaCommit', { numberOfKeys: 2, lua: COMMIT });
     redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
-    this.r = redis as Redis & Scripts;
+    this.r = redis as RedisClient & Scripts;
+    if (!isCluster(redis)) {
+      this.commitWith = (user, lease, messageId, session, also) => this.commitTogether(user, lease, messageId, session, also);
+      this.defineAlso = (lua) => this.defineTogether(lua);
+    }
   }
 
   async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
@@ -195,7 +205,7 @@ export class RedisSessionStore implements SessionStore {
     return (await this.r.waspadaCommit(k.lock(user), k.session(user), lease, this.seal(lease, messageId, session), SESSION_TTL_S)) === 1;
   }
 
-  async commitWith(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
+  private async commitTogether(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
     // A command defined for this script at start (defineAlso), else EVAL with the text: a command
     // defined now would be missing from an automatic pipeline already gathering this tick's commands
     // (ioredis copies the commands when it makes one), which then fails and loses its callbacks.
@@ -216,7 +226,7 @@ export class RedisSessionStore implements SessionStore {
    * Defines the command that saves a session and runs this AlsoWrite script, once, at start (before
    * any traffic). commitWith with a script not defined so runs it with EVAL.
    */
-  defineAlso(lua: string): void {
+  private defineTogether(lua: string): void {
     if (this.combined.has(lua)) return;
     const name = `waspadaCommitWith${this.combined.size}`;
     // Keys: lock, session, then the AlsoWrite's: their count is given with each call.

@@ -18,13 +18,14 @@ export interface Store {
 
 /**
  * Whether an error means Redis could not be reached or cannot take writes just now (down, restarting,
- * loading its data, out of memory, a replica during failover), as opposed to a mistake in the code:
- * work that failed this way is done again later instead of being given up.
+ * loading its data, out of memory, a replica during failover, a Cluster's slots moving to a promoted
+ * replica), as opposed to a mistake in the code: work that failed this way is done again later
+ * instead of being given up.
  */
 export function isUnavailable(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: string } | null;
   if (!e) return false;
   if (e.name === 'MaxRetriesPerRequestError') return true;
   if (e.code && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH)$/.test(e.code)) return true;
-  return /Connection is closed|Stream isn't writeable|enableOfflineQueue|connect ETIMEDOUT|ECONNREFUSED|^LOADING|^OOM|^READONLY|^MASTERDOWN|^CLUSTERDOWN|^TRYAGAIN/.test(e.message ?? '');
+  return /Connection is closed|Stream isn't writeable|enableOfflineQueue|connect ETIMEDOUT|ECONNREFUSED|^LOADING|^OOM|^READONLY|^MASTERDOWN|^CLUSTERDOWN|^TRYAGAIN|^MOVED |^ASK |Too many Cluster redirections|Failed to refresh slots cache/.test(e.message ?? '');
 }

@@ -112,4 +112,51 @@ describe('saving a turn', () => {
     expect(TEST_CIPHER.open((await redis.get(`${p}:session:{test:split}`))!)).toContain('"step":"ask"');
     await outbox.stop(0);
   });
+
+  it('there, replies the outbox refuses leave the session unsaved, and a save that fails after them sends nothing twice: the message handled again is answered once', async () => {
+    const { p, platform, outbox, service } = setup((s) => ({
+      begin: s.begin.bind(s),
+      commit: async (...a: Parameters<SessionStore['commit']>) => {
+        if (failSave) {
+          failSave = false;
+          throw new Error('Connection is closed.');
+        }
+        return s.commit(...a);
+      },
+      release: s.release.bind(s),
+      askSafety: s.askSafety.bind(s),
+      forgetUser: s.forgetUser.bind(s),
+    }));
+    let failSave = false;
+    let failQueue = false;
+    const enqueue = outbox.enqueue.bind(outbox);
+    outbox.enqueue = async (prepared) => {
+      if (failQueue) {
+        failQueue = false;
+        throw new Error('Connection is closed.');
+      }
+      return enqueue(prepared);
+    };
+    await outbox.start();
+    for (const text of ['halo', 'agree']) expect((await service.handle(msg('again', text))).ok).toBe(true);
+    const saved = () => redis.get(`${p}:session:{test:again}`);
+    const answers = () => platform.sent.filter((s) => s.to === 'again' && s.text.includes('c.done')).length;
+    // The outbox refuses: nothing saved, to be handled again.
+    const first = msg('again', 'an answer');
+    const before = await saved();
+    failQueue = true;
+    expect(await service.handle(first)).toMatchObject({ ok: false, unavailable: true, retry: true });
+    expect(await saved()).toBe(before);
+    // Handled again, the replies are queued and the save fails: still to be handled again.
+    failSave = true;
+    expect(await service.handle(first)).toMatchObject({ ok: false, unavailable: true, retry: true });
+    expect(await saved()).toBe(before);
+    // The third time it is saved; the replies queued the second time are the ones sent, once.
+    expect((await service.handle(first)).ok).toBe(true);
+    expect(await saved()).not.toBe(before);
+    await expect.poll(answers).toBe(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(answers()).toBe(1);
+    await outbox.stop(0);
+  });
 });

@@ -18,6 +18,11 @@ export function runStaff(args: string[], env: NodeJS.ProcessEnv, input = ''): Pr
   return run('src/staff/console-cli.ts', args, input, { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env });
 }
 
+/** The broadcast CLI (npm run broadcast), with only the environment given (and PATH, HOME). */
+export function runBroadcast(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return run('src/broadcast/cli.ts', args, '', { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...env });
+}
+
 function run(file: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, file), ...args], { cwd: ROOT, env });

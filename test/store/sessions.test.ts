@@ -43,12 +43,12 @@ describe('redis session store specifics', () => {
     const prefix = testPrefix('also');
     const store = new RedisSessionStore(redis, keyspace(prefix), TEST_CIPHER);
     const also = (n: number) => ({ lua: `local function also(k, a) redis.call('SET', KEYS[k], ARGV[a]) return 'ok${n}' end`, keys: [`${prefix}:also:{terminal:p}`], args: [`v${n}`] });
-    store.defineAlso(also(1).lua);
+    store.defineAlso!(also(1).lua);
     const s = newSession(1);
     await store.begin('terminal:p', 'm1', 't1', 5000);
     await store.begin('terminal:q', 'm1', 'u1', 5000);
     // Commands already waiting in this tick's automatic pipeline, then saves with a defined script and with one never defined.
-    const [, a, b] = await Promise.all([redis.get(`${prefix}:x`), store.commitWith('terminal:p', 't1', 'm1', s, also(1)), store.commitWith('terminal:q', 'u1', 'm1', s, also(2))]);
+    const [, a, b] = await Promise.all([redis.get(`${prefix}:x`), store.commitWith!('terminal:p', 't1', 'm1', s, also(1)), store.commitWith!('terminal:q', 'u1', 'm1', s, also(2))]);
     expect(a).toEqual({ saved: true, also: 'ok1' });
     expect(b).toEqual({ saved: true, also: 'ok2' });
     expect(await redis.get(`${prefix}:also:{terminal:p}`)).toBe('v2');

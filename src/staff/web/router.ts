@@ -14,7 +14,7 @@
 //   role not among `roles` gets 403.
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/connection.js';
 import { LANGS, type Lang } from '../../engine/types.js';
 import { ROLES, type HotlineService, type Role, type Staff } from '../../hotline/service.js';
 import type { Logger } from '../../log.js';
@@ -33,7 +33,7 @@ import { ConsoleSessions, sameToken, type ConsoleSession } from './sessions.js';
 import { loadConsoleTexts, translator } from './texts.js';
 
 export interface ConsoleDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   accounts: StaffAccounts;
   log: Logger;

@@ -4,7 +4,7 @@
 // too (anonymous: no name), for the CSRF token of the sign-in and welcome forms; signing in replaces it
 // with a new one (a new id: a session id seen before sign-in is worth nothing after).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/connection.js';
 import { keyspace } from '../../store/keys.js';
 
 export const SESSION_MAX_MS = 8 * 3600_000;
@@ -35,7 +35,7 @@ export class ConsoleSessions {
   private readonly key: (hash: string) => string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
