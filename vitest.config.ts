@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * machine not being busy with other tests (a sender held up by a loaded CPU bunches its messages), so
  * they run after the rest, one file at a time.
  */
-const ALONE = ['test/outbox/limits.e2e.test.ts', 'test/outbox/crash.e2e.test.ts', 'test/outbox/slow-answer.e2e.test.ts', 'test/broadcast/worker-kill.e2e.test.ts'];
+const ALONE = ['test/outbox/limits.e2e.test.ts', 'test/outbox/crash.e2e.test.ts', 'test/outbox/slow-answer.e2e.test.ts', 'test/broadcast/worker-kill.e2e.test.ts', 'test/ops/redis-cluster.e2e.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,7 +1,7 @@
 // The fake Bot API in a process of its own, for benchmarks that measure rates: in the load
 // generator's process its clock would read late under load and see messages bunched together.
 // Options come from FAKE_* variables; every sendMessage answer is reported on stdout as one JSON line
-// { chat, status, at } (at: ms since the epoch); the first line is { apiRoot }.
+// { chat, status, at, text } (at: ms since the epoch); the first line is { apiRoot }.
 import { startFakeTelegram } from '../test/fakes/telegram-api.js';
 
 const fake = await startFakeTelegram({
@@ -17,7 +17,7 @@ setInterval(() => {
   let out = '';
   for (; seen < calls.length; seen++) {
     const c = calls[seen]!;
-    if (c.method === 'sendMessage') out += `${JSON.stringify({ chat: String(c.body.chat_id), status: c.status, at: c.at })}\n`;
+    if (c.method === 'sendMessage') out += `${JSON.stringify({ chat: String(c.body.chat_id), status: c.status, at: c.at, text: String(c.body.text ?? '') })}\n`;
   }
   if (out) process.stdout.write(out);
 }, 20);

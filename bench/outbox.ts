@@ -50,6 +50,8 @@ export interface Send {
   chat: string;
   status: number;
   at: number;
+  /** The message's text as sent (HTML-escaped, as Telegram receives it). */
+  text: string;
 }
 
 /**
