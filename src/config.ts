@@ -85,6 +85,11 @@ const Base = z.object({
     .string()
     .regex(/^[A-Za-z0-9._~+/=-]{24,256}$/, 'METRICS_TOKEN must be 24-256 characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -hex 24)')
     .optional(),
+  /**
+   * /metrics' cases by stage read every case's stage: each process reads them again no sooner than
+   * this (and than 20 times as long as the last read took); scrapes between reuse the last counts.
+   */
+  METRICS_CASES_REFRESH_SECONDS: z.coerce.number().min(0).max(24 * 3600).default(60),
   /** `npm run worker` serves /metrics and /healthz on this port (0: any free one); unset, the worker serves no HTTP. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The channels to serve, comma-separated; by default every channel whose settings are given. */

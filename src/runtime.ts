@@ -86,7 +86,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   const recipients = new RedisRecipients(redis, keys);
   const channels = new Map<string, Channel>();
   // /metrics: counts of this process (fed by the hook points below), and what Redis holds when scraped.
-  const prometheus = new PromMetrics({ channels: modules.map((m) => m.name), log });
+  const prometheus = new PromMetrics({ channels: modules.map((m) => m.name), log, casesRefreshMs: config.METRICS_CASES_REFRESH_SECONDS * 1000 });
   const inbox = new Inbox({ redis, keys, cipher, hashSecret: config.HASH_SECRET, log, claimAfterMs: opts.inboxClaimAfterMs, order: (d) => channels.get(d.channel)?.order?.(d) ?? 0 });
   for (const m of modules) channels.set(m.name, m.create({ settings: config, inbox, recipients, log, redis, keys }));
   const outbox = new RedisOutbox({

@@ -446,11 +446,6 @@ export class ConversationService {
   }
 }
 
-/**
- * The engine's input for a message: a pressed button, media (its caption as text), or text. A text
- * (or caption) carries the cheap look at whether it may be a job offer, so the engine can check an
- * offer pasted anywhere; ordinary short messages cost nothing there.
- */
 /** What a message was, in one word: `choice` (a button), its media kind (`photo`, `voice`, …, `other`), or `text`. */
 export function inboundKind(inbound: Inbound): 'choice' | MediaKind | 'text' {
   if (inbound.choice) return 'choice';
@@ -458,6 +453,11 @@ export function inboundKind(inbound: Inbound): 'choice' | MediaKind | 'text' {
   return (MEDIA_KINDS as readonly string[]).includes(inbound.media) ? inbound.media : 'other';
 }
 
+/**
+ * The engine's input for a message: a pressed button, media (its caption as text), or text. A text
+ * (or caption) carries the cheap look at whether it may be a job offer, so the engine can check an
+ * offer pasted anywhere; ordinary short messages cost nothing there.
+ */
 export function toInput(inbound: Inbound, at: number, picture?: PictureOutcome): Input {
   const langHint = inbound.langHint;
   if (inbound.choice) return { kind: 'choice', id: inbound.choice.id, turn: inbound.choice.turn, at, langHint };

@@ -30,8 +30,8 @@ import { VERDICTS, type MetricsRecorder } from '../staff/metrics.js';
 export const READ_TIMEOUT_MS = 1000;
 /**
  * Cases by stage are a read of every case's stage: read again no sooner than this many times as long
- * as the last read took (scrapes between reuse it), so that a hotline with very many cases is read less
- * often instead of keeping Redis busy.
+ * as the last read took, nor than METRICS_CASES_REFRESH_SECONDS (scrapes between reuse it), so that a
+ * hotline with very many cases is read less often instead of keeping Redis busy.
  */
 export const CASES_READ_SPACING = 20;
 
@@ -116,8 +116,11 @@ export class PromMetrics {
   /** Parts whose last read failed: said once, until they are read again. */
   private readonly failing = new Set<string>();
 
-  constructor(opts: { channels: readonly string[]; log?: Logger }) {
+  private readonly casesRefreshMs: number;
+
+  constructor(opts: { channels: readonly string[]; log?: Logger; casesRefreshMs?: number }) {
     this.log = opts.log ?? silentLogger;
+    this.casesRefreshMs = opts.casesRefreshMs ?? 60_000;
     for (const channel of opts.channels) {
       this.updates.zero(channel, 'text');
       for (const kind of MESSAGE_KINDS) {
@@ -280,7 +283,7 @@ export class PromMetrics {
     read.counts.then(
       () => {
         const now = performance.now();
-        read.until = now + (now - started) * CASES_READ_SPACING;
+        read.until = now + Math.max(this.casesRefreshMs, (now - started) * CASES_READ_SPACING);
       },
       () => {
         if (this.stages === read) this.stages = null;

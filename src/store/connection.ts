@@ -102,6 +102,12 @@ export async function connectRedis(target: RedisTarget | string, timeoutMs = 300
   } finally {
     clearTimeout(timer);
   }
+  // One node of a Cluster given as REDIS_URL would answer MOVED for most keys, read as "Redis away"
+  // and retried for ever: refuse at start instead.
+  if (!isCluster(redis) && /^cluster_enabled:1/m.test(await redis.info('cluster').catch(() => ''))) {
+    redis.disconnect();
+    throw new Error(`${describeTarget(target)} is a node of a Redis Cluster: give its nodes in REDIS_CLUSTER_NODES (host:port,host:port) instead of REDIS_URL`);
+  }
   return redis;
 }
 

@@ -22,7 +22,8 @@ const OFFER =
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ METRICS_TOKEN }, { campaigns: false });
+  // Cases by stage read again at every scrape (a deployment's default: at most once a minute).
+  h = await startHarness({ METRICS_TOKEN, METRICS_CASES_REFRESH_SECONDS: '0' }, { campaigns: false });
 });
 afterAll(async () => {
   await h?.close();

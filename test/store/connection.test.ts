@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redisTarget, requireServeConfig } from '../../src/config.js';
 import { connectRedis, describeTarget } from '../../src/store/connection.js';
+import { RedisCluster } from '../helpers/redis-cluster.js';
 
 const fails = (env: Record<string, string>) => {
   try {
@@ -54,5 +55,17 @@ describe('Redis settings', () => {
     await expect(connectRedis(target, 300)).rejects.toThrow(/^cannot reach the Redis Cluster at 127\.0\.0\.1:1,127\.0\.0\.1:2: /);
     expect(describeTarget('redis://:secret@10.0.0.1:6379/0')).toBe('Redis at redis://***@10.0.0.1:6379/0');
     expect(describeTarget({ mode: 'sentinel', sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', password: 'secret', tls: false })).toBe('the Redis master "mymaster" through the sentinels at s1:26379');
+  });
+
+  it('a node of a Redis Cluster given as REDIS_URL is refused at start, pointing to REDIS_CLUSTER_NODES', async () => {
+    const cluster = await RedisCluster.start({ masters: 1, replicas: 0 });
+    try {
+      await expect(connectRedis(`redis://127.0.0.1:${cluster.ports[0]}/0`)).rejects.toThrow(/is a node of a Redis Cluster: give its nodes in REDIS_CLUSTER_NODES/);
+      const client = await connectRedis({ mode: 'cluster', nodes: [{ host: '127.0.0.1', port: cluster.ports[0]! }], tls: false });
+      expect(await client.ping()).toBe('PONG');
+      client.disconnect();
+    } finally {
+      await cluster.stop();
+    }
   });
 });
