@@ -12,7 +12,7 @@ import {
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, taskPayHigh, taskDayIdr, institutionWeight, unofficialLink, institutionalLink, defangedLinks, hostOf,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, unofficialLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue,
 } from './families.js';
 import {
@@ -570,6 +570,13 @@ export function analyse(input: unknown): Analysis {
     const spans = allMatches(re, scan);
     if (spans.length) instFound.set(cue, spans);
   }
+  // BPJS named as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS hiring: most genuine ads say it.
+  const recruitingSpans = instFound.get('institution') && instFound.get('recruiting') ? instFound.get('recruiting')! : [];
+  const institutionSpans = (instFound.get('institution') ?? []).filter(
+    (sp) => t.slice(sp[0], sp[1]) !== 'bpjs' || employerNamed(t, [sp], recruitingSpans),
+  );
+  if (institutionSpans.length > 0) instFound.set('institution', institutionSpans);
+  else instFound.delete('institution');
   if (instFound.has('institution') || instFound.has('recruiting')) {
     const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter(unofficialLink);
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
@@ -577,6 +584,7 @@ export function analyse(input: unknown): Analysis {
     const pointsDown = /\u{1F447}|:point_down:/u.test(original);
     // A personal mobile number (+628…) to register with: no ministry or state company recruits by one.
     const mobile = phones.find((p) => p.value.startsWith('+628'));
+    const stateEmployer = employerNamed(t, instFound.get('state') ?? [], recruitingSpans);
     const iw = institutionWeight(new Set(instFound.keys()), {
       badLink: badLinks.length > 0,
       freeMail: freeMail !== null,
@@ -584,6 +592,8 @@ export function analyse(input: unknown): Analysis {
       mobile: mobile !== undefined,
       fee: flags.some((f) => f.id === 'upfront_fee'),
       ownSite: links.some((l) => institutionalLink(l.value)),
+      employer: employerNamed(t, institutionSpans, recruitingSpans),
+      stateEmployer,
     });
     if (iw > 0) {
       // Evidence: the link or address, how to register, the loud "free", the chain; and the name.

@@ -117,7 +117,12 @@ const MONEY_RE = new RegExp(
   'g',
 );
 
-const PERIOD_RE = /^[\s,]{0,2}(?:\/|per|tiap|setiap|a|an|each|every|sebulan|perbulan|perhari|perjam|sehari|setahun|pertahun)?\s?(bulan|bln|month|months|mo|monthly|hari|day|days|daily|jam|hour|hours|hr|hrly|hourly|minggu|week|weekly|mingguan|tahun|year|yr|annum|annual|annually|sebulan|perbulan|sehari|perhari|perjam|setahun|pertahun|task|tasks|tugas|misi|mission|assignment|like|likes|rating|ulasan|review)\b/;
+/**
+ * A pay period written after the number: "Rp 5 juta/bulan", "$600 weekly", "Rp 50.000 per tugas". A like,
+ * rating or review is a period only after "per", "/", "a", "each", "setiap"...: in "Gaji Rp 4.500.000
+ * review per tahun" the word begins the next phrase (the pay is the year's, not a review's).
+ */
+const PERIOD_RE = /^[\s,]{0,2}(?:(?:\/|per|tiap|setiap|a|an|each|every|sebulan|perbulan|perhari|perjam|sehari|setahun|pertahun)?\s?(bulan|bln|month|months|mo|monthly|hari|day|days|daily|jam|hour|hours|hr|hrly|hourly|minggu|week|weekly|mingguan|tahun|year|yr|annum|annual|annually|sebulan|perbulan|sehari|perhari|perjam|setahun|pertahun|task|tasks|tugas|misi|mission|assignment)|(?:\/|per|tiap|setiap|a|an|each|every)\s?(like|likes|rating|ulasan|review))\b/;
 /**
  * A pay period written before the number, joined to a pay word: "gaji harian: Rp 200.000",
  * "daily earnings can grow to ₦80,000", "weekly pay of $600", "komisi per tugas Rp 50.000".
@@ -197,7 +202,7 @@ export function extractMoney(t: string): Money[] {
     const after = t.slice(m.index + m[0].length, m.index + m[0].length + 24);
     const pm = PERIOD_RE.exec(after);
     const before = t.slice(Math.max(0, m.index - 45), m.index);
-    let per: PayPeriod | undefined = pm ? periodOf(pm[1]!) : undefined;
+    let per: PayPeriod | undefined = pm ? periodOf((pm[1] ?? pm[2])!) : undefined;
     if (per === undefined) {
       const pb = PERIOD_BEFORE_RE.exec(before);
       if (pb) per = periodOf(/(harian|mingguan|bulanan|hari|minggu|bulan|tugas|misi|task|day|week|month|daily|weekly|monthly)\b/.exec(pb[0])![1]!.replace(/^bulanan$/, 'bulan'));

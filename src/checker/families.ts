@@ -23,11 +23,11 @@ export const TASK_CUES = {
   /** weak: part-time, side or online work */
   parttime: String.raw`\bparuh waktu\b|\bpart[- ]?time\b|\bpekerjaan sampingan\b|\bkerja sampingan\b|\bfreelance\b|\bwork (?:from|at) home\b|\bkerja dari rumah\b|\bremote online\b|\bonline (?:part[- ]?time|job|work)\b|\bkerja online\b|\b(?:extra|additional) income\b|\bpenghasilan tambahan\b|\bside (?:job|hustle|income)\b|\bjob online\b|\b(?:bisa )?(?:dikerjakan|kerja) (?:di|dari) rumah\b|\b(?:do it|work) (?:at|from) home\b`,
   /** strong: the work is liking, following, rating or "optimising" on a platform, or "simple tasks" */
-  tasks: String.raw`\b(?:simple |easy )(?:engagement )?tasks\b|\bengagement tasks\b|\btugas (?:sederhana|mudah|online|harian)\b|\b(?:like|likes|menyukai|subscribe|follow|rating|tonton|menonton)\b[^.\n]{0,30}\b(?:video|youtube|tiktok|instagram|produk|hotel|toko)\b|\b(?:promosikan|mempromosikan|promote|promoting)\b[^.\n]{0,40}\b(?:tiktok|instagram|youtube|shopee|tokopedia|lazada)\b|\b(?:optimi[sz]e|optimi[sz]ing|boost|boosting)\b[^.\n]{0,30}\b(?:hotels?|merchants?|products?|apps?)\b|\bhelp merchants\b|\b(?:shop|shopping|belanja)\b[^.\n]{0,30}\bget paid\b|\b(?:like|komen|komentar)\b,? (?:dan |and |& )?(?:komen|komentar|share|subscribe|follow|comment)\b|\b(?:rating|bintang) (?:5|lima)\b|\b(?:5|five)[- ]star (?:reviews?|ratings?)\b|\b(?:ulasan|review) (?:google|produk|hotel|toko)\b|\b(?:menaikkan|meningkatkan) (?:penjualan|rating|pengunjung|traffic) (?:toko|merchant|pedagang|produk)\b|\bproduct boosting\b|\bapp optimi[sz]ation\b`,
+  tasks: String.raw`\b(?:simple |easy )(?:engagement )?tasks\b|\bengagement tasks\b|\btugas (?:sederhana|mudah|online)\b|\b(?:like|likes|menyukai|subscribe|follow|rating|tonton|menonton)\b[^.\n]{0,30}\b(?:video|youtube|tiktok|instagram|produk|hotel|toko)\b|\b(?:promosikan|mempromosikan|promote|promoting)\b[^.\n]{0,40}\b(?:tiktok|instagram|youtube|shopee|tokopedia|lazada)\b|\b(?:optimi[sz]e|optimi[sz]ing|boost|boosting)\b[^.\n]{0,30}\b(?:hotels?|merchants?|products?|apps?)\b|\bhelp merchants\b|\b(?:shop|shopping|belanja)\b[^.\n]{0,30}\bget paid\b|\b(?:like|komen|komentar)\b,? (?:dan |and |& )?(?:komen|komentar|share|subscribe|follow|comment)\b|\brating (?:5|lima)\b|\b(?:5|five)[- ]star (?:reviews?|ratings?)\b|\b(?:ulasan|review) (?:google|produk|hotel|toko)\b|\b(?:menaikkan|meningkatkan) (?:penjualan|rating|pengunjung|traffic) (?:toko|merchant|pedagang|produk)\b|\bproduct boosting\b|\bapp optimi[sz]ation\b`,
   /** strong: a few minutes a day, in spare time, without disturbing one's main job */
-  littletime: String.raw`\b\d+ ?(?:hingga|sampai|to|-) ?\d+ ?(?:menit|minutes?|mins?)\b|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b|\bno time limit\b`,
+  littletime: String.raw`\b\d+ ?(?:hingga|sampai|to|-) ?\d+ ?(?:menit|minutes?|mins?)\b(?! ?(?:dari|ke|from|to|menuju|jalan kaki|walk(?:ing)?)\b)|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b|\bno time limit\b`,
   /** weak: pay by the day, task or week (its amount is judged apart) */
-  perday: String.raw`\bgaji harian\b|\bpenghasilan harian\b|\bdaily (?:earnings|income|salary|pay|wage)\b|\b(?:weekly|mingguan) (?:income|pay|salary|gaji|penghasilan|earnings)\b|\d ?(?:usd|dollars?|rb|ribu|k)? ?(?:weekly|daily|harian|mingguan|sehari)\b|\b(?:earn|dapat(?:kan)?|gaji|wage|salary|income|penghasilan|bayaran|komisi|commission)\b[^.\n]{0,40}\b(?:per|a|each|every|setiap|tiap|\/) ?(?:day|hari|task|tugas|misi|order|assignment|week|minggu|like|video)\b|\d[\d.,]*(?: ?(?:rb|ribu|k|juta|jt|usd|dollars?))? ?(?:per|each|every|setiap|tiap|\/) ?(?:task|tugas|misi|order|assignment|like|video|day|hari)\b`,
+  perday: String.raw`\bgaji harian\b|\btugas harian\b|\bpenghasilan harian\b|\bdaily (?:earnings|income|salary|pay|wage)\b|\b(?:weekly|mingguan) (?:income|pay|salary|gaji|penghasilan|earnings)\b|\d ?(?:usd|dollars?|rb|ribu|k)? ?(?:weekly|daily|harian|mingguan|sehari)\b|\b(?:earn|dapat(?:kan)?|gaji|wage|salary|income|penghasilan|bayaran|komisi|commission)\b[^.\n]{0,40}\b(?:per|a|each|every|setiap|tiap|\/) ?(?:day|hari|task|tugas|misi|order|assignment|week|minggu|like|video)\b|\d[\d.,]*(?: ?(?:rb|ribu|k|juta|jt|usd|dollars?))? ?(?:per|each|every|setiap|tiap|\/) ?(?:task|tugas|misi|order|assignment|like|video|day|hari)\b`,
   /** strong: someone writing out of the blue as a recruiter or HR, saying the person's CV passed, or that they got the number */
   outreach: String.raw`\b(?:departemen|bagian|divisi) (?:sdm|hrd?|personalia|rekrutmen)\b|\b(?:hr|hrd) (?:department|manager|team|staff)\b|\brekruter\b|\brecruiter\b|\b(?:cv|resume|background|profil)\b(?: \w+){0,6} (?:lolos|passed|recommended|direkomendasikan|terpilih|selected|approved)\b|\b(?:passed|lolos)(?: \w+){0,2} (?:interview|wawancara|seleksi)\b|\b(?:had|got|have|mendapatkan|dapat) (?:your|nomor) (?:number|anda|kamu)\b|\bon behalf of\b|\breaching out\b|\b(?:anda|kamu|you)(?: \w+){0,2} (?:terpilih|dipilih|selected|shortlisted)\b|\bselamat\b[^.\n]{0,40}\b(?:terpilih|lolos|diterima)\b|\b(?:saya|kami) menghubungi (?:anda|kamu)\b|\b(?:i am|i'm|we are|we're) (?:contacting|messaging|texting) you\b`,
   /** weak: a stranger introducing themselves by name and company */
@@ -56,7 +56,7 @@ export interface TaskSigns {
   chatLink?: boolean;
 }
 
-/** A day's pay above this, for work of a few minutes or "very simple" tasks, is more than the effort earns. */
+/** A day's pay above this, for work of a few minutes or work said to be "very simple", is more than the effort earns. */
 export const TASK_PAY_EASY_IDR = 150_000;
 /** Above this a day's pay (about five times the highest provincial minimum for a working day) is high for any unskilled work. */
 export const TASK_PAY_ANY_IDR = 1_000_000;
@@ -79,7 +79,9 @@ export const CHAT_HOSTS: ReadonlySet<string> = new Set(['wa.me', 't.me', 'api.wh
 /** Whether the pay per day (or task) is high for the effort the offer describes. */
 export function taskPayHigh(payPerDayIdr: number | undefined, found: ReadonlySet<TaskCue>): boolean {
   if (payPerDayIdr === undefined) return false;
-  const easy = found.has('littletime') || found.has('easy') || found.has('tasks');
+  // Only minutes of work or work said to be easy make a modest day's pay high; "tasks" names the work,
+  // not its effort (a day's minimum wage in Jakarta is about Rp 245,000).
+  const easy = found.has('littletime') || found.has('easy');
   return payPerDayIdr >= (easy ? TASK_PAY_EASY_IDR : TASK_PAY_ANY_IDR);
 }
 
@@ -131,7 +133,7 @@ export const INSTITUTION_CUES = {
   /** the state: ministries, state companies, public bodies and programmes (the names fakes borrow most; private employers excluded) */
   state: String.raw`\b(?:pln|pertamina|telkom|kereta api indonesia|pt kai|garuda indonesia|pelni|angkasa pura|jasa marga|bulog|pupuk indonesia|pos indonesia|pegadaian|bumn|persero|kementerian|kementrian|kemen[a-z]{2,10}|kemnaker|bnn|dishub|pgn|perusahaan gas negara|indonesia power|injourney|kai commuter|kci|rsud|puskesmas|cpns|pppk|koperasi desa merah putih|makan bergizi gratis|badan gizi nasional|pendamping (?:lokal )?desa|petugas (?:haji|penyelenggara ibadah haji)|ppih|tni|polri|pelindo|pupuk kaltim|pupuk kujang|petrokimia gresik|kimia farma|bio farma|indofarma|ptpn|perkebunan nusantara|inalum|antam|aneka tambang|krakatau steel|hutama karya|waskita karya|wijaya karya|wika|adhi karya|pt timah|bukit asam|perhutani|jasa raharja|taspen|asabri|damri|asdp|transjakarta|mrt jakarta|sucofindo|peruri|pt pal|pindad|dirgantara indonesia|bank syariah indonesia|bsi|bpk|bps|badan pusat statistik|kpu|kpps|bawaslu|bkn|basarnas|bmkg|satpol pp|badan (?:pusat|nasional) [a-z]+)\b|\bbank (?:bri|bni|mandiri|btn)\b`,
   /** recruitment announced */
-  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|membuka|dibutuhkan|di butuhkan|dicari|calon (?:pegawai|karyawan)|(?:surat )?(?:panggilan|undangan) (?:tes|test|kerja|interview|wawancara|seleksi))\b`,
+  recruiting: String.raw`\b(?:rekrut(?:ment|men)|rekruitmen|recruitment|lowongan|loker|penerimaan (?:pegawai|karyawan|calon|tenaga)|pendaftaran|seleksi|formasi|vacanc(?:y|ies)|hiring|dibuka|di buka|membuka|dibutuhkan|di butuhkan|dicari|calon (?:pegawai|karyawan)|(?:surat )?(?:panggilan|undangan) (?:tes|test|kerja|interview|wawancara|seleksi))\b`,
 } as const;
 export type InstitutionCue = keyof typeof INSTITUTION_CUES;
 
@@ -193,6 +195,36 @@ export interface InstitutionSigns {
   fee?: boolean;
   /** a link on an institution's own domain (.go.id, .co.id, .ac.id...) */
   ownSite?: boolean;
+  /**
+   * Whether an institution is named as the one hiring (a recruiting word a few words from its name,
+   * employerNamed); false when it is only where the job is or what the applicant was ("near the RSUD",
+   * "retired TNI/Polri"). Unset: as the employer.
+   */
+  employer?: boolean;
+  /** the same for the state's bodies and companies: otherwise registration by chat is a warning at most */
+  stateEmployer?: boolean;
+}
+
+/** Between a recruiting word and an institution's name: a place, a past or a school, not the employer. */
+const NOT_EMPLOYER = /\b(?:dekat|depan|samping|sebelah|belakang|seberang|sekitar|area|kawasan|near|opposite|next to|pensiunan|purnawirawan|mantan|eks|ex|lulusan|alumni|peserta|pasien|dapat|mendapat(?:kan)?|terdaftar|plus|tunjangan|fasilitas|benefit)\b|[+&]/;
+
+/**
+ * Whether one of the institution's names stands as the employer: a recruiting word ("rekrutmen",
+ * "lowongan", "dibuka", "surat panggilan tes"...) at most four words from it, in the same phrase (no
+ * full stop or comma between; "rekrutmen.pln@..." is one phrase) and with no word between that makes
+ * the name a place, a past or a benefit ("lowongan perawat klinik dekat RSUD", "satpam, diutamakan
+ * pensiunan TNI", "gaji UMR + BPJS").
+ * It reads the spans the cue groups already found, and only the few characters between them.
+ */
+export function employerNamed(t: string, names: ReadonlyArray<readonly [number, number]>, recruiting: ReadonlyArray<readonly [number, number]>): boolean {
+  return names.some(([a, b]) => recruiting.some(([c, d]) => {
+    if (c < b && a < d) return true;
+    const gap = d <= a ? t.slice(d, a) : t.slice(b, c);
+    if (gap.length > 60) return false;
+    const plain = gap.replace(/\bpt\./g, 'pt').replace(/\((?:persero|tbk)\)/g, '');
+    if (/[.,;!?]\s/.test(plain) || NOT_EMPLOYER.test(plain)) return false;
+    return plain.split(/\s+/).filter((w) => w !== '').length <= 4;
+  }));
 }
 
 /**
@@ -208,7 +240,9 @@ export interface InstitutionSigns {
  * other marks of the fake (free said loudly, "pass it on", every school level and a wide pay band,
  * placement "by your home area", pay in the state's name) make 2.5; one mark with a way to register
  * 2.0. A post that names the official site, in words or by a link on an institution's domain, is
- * flagged only with an address outside it or a fee.
+ * flagged only with an address outside it or a fee. Registration by chat (or by free mail) is decisive
+ * only when the institution is the one hiring (employerNamed): beside a name that is only a place or a
+ * past ("near the RSUD", "retired TNI/Polri") it makes at most 2.0 without a bad link or a fee.
  */
 export function institutionWeight(found: ReadonlySet<InstitutionCue>, s: InstitutionSigns): number {
   const bait = found.has('bait') || s.pointsDown === true;
@@ -216,6 +250,19 @@ export function institutionWeight(found: ReadonlySet<InstitutionCue>, s: Institu
   const offsite = s.badLink || s.freeMail;
   const byChat = state && (s.mobile === true || found.has('docsbychat'));
   const fee = s.fee === true || found.has('travel');
+  const w = weighInstitution(found, s, { bait, state, offsite, byChat, fee });
+  // Registration by chat (or a free-mail address) is the institution's only where it is the one hiring:
+  // beside a name that is only a place or a past ("a clinic near the RSUD", "retired TNI/Polri"), as
+  // shops and clinics hire by WhatsApp, it is a warning at most (2.0) without a bad link or a fee.
+  const notEmployer = (byChat && s.stateEmployer === false) || (s.freeMail && s.employer === false);
+  return notEmployer && !s.badLink && !fee ? Math.min(w, 2.0) : w;
+}
+
+function weighInstitution(
+  found: ReadonlySet<InstitutionCue>,
+  s: InstitutionSigns,
+  { bait, state, offsite, byChat, fee }: { bait: boolean; state: boolean; offsite: boolean; byChat: boolean; fee: boolean },
+): number {
   const asks = found.has('docs') || found.has('docsbychat') || fee;
   const marks =
     Number(s.badLink) + Number(s.freeMail) + Number(found.has('free')) + Number(found.has('chain')) + Number(found.has('wide')) + Number(found.has('docsbychat'))

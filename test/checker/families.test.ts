@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOffer } from '../../src/checker/index.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink, taskWeight, taskPayHigh, type TaskCue } from '../../src/checker/families.js';
+import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl'].flatMap((f) =>
@@ -101,6 +101,33 @@ describe('the task-scam detector judges the pitch as a whole', () => {
       expect(v.risk, ad).not.toBe('high');
     }
   });
+
+  it('a 5-star hotel, "daily duties" and "5-10 minutes from the station" are not a task pitch, even with part-time and a wa.me link', () => {
+    const ads = [
+      'Dibutuhkan Daily Worker hotel bintang 5 di Nusa Dua. Gaji harian Rp 200.000',
+      'Tugas harian: membersihkan kamar. Gaji harian Rp 175.000',
+      'Lokasi 5-10 menit dari stasiun, gaji harian Rp 160.000',
+    ];
+    for (const ad of [...ads, ...ads.map((a) => `${a}. Part time. Info: wa.me/6281234567890`)]) {
+      const v = checkOffer(ad);
+      expect(v.flags.map((f) => f.id), ad).not.toContain('task_scam');
+      expect(v.risk, ad).not.toBe('high');
+    }
+    // the scam's own wording still counts: minutes of work a day, a 5-star rating for pay
+    expect(flagged('Kerja online cukup 10-15 menit sehari, beri rating 5 untuk hotel, gaji harian Rp 300.000. wa.me/6281234567890', 'task_scam')).toBe(true);
+  });
+
+  it('"Gaji Rp 4.500.000 review per tahun" is a yearly pay, not pay per review, and not a task scam', () => {
+    const v = checkOffer('Gaji Rp 4.500.000 review per tahun. HRD Department PT Maju Jaya');
+    expect(v.risk).not.toBe('high');
+    expect(v.flags.map((f) => f.id)).not.toContain('task_scam');
+  });
+
+  it('a modest day\'s pay is high only for minutes of work or work said to be easy, not for "tasks" (a day of Jakarta\'s minimum wage is about Rp 245,000)', () => {
+    expect(taskPayHigh(200_000, cues('tasks'))).toBe(false);
+    expect(taskPayHigh(200_000, cues('easy'))).toBe(true);
+    expect(taskPayHigh(1_200_000, cues('tasks'))).toBe(true);
+  });
 });
 
 describe('fake vacancies in an institution’s name', () => {
@@ -171,6 +198,44 @@ describe('fake vacancies in an institution’s name', () => {
   it('a shop or clinic hiring by WhatsApp is not judged as the state recruiting by chat', () => {
     const v = checkOffer('Dibutuhkan kasir dan pramuniaga Indomaret cabang Cibubur. Pria/wanita usia 18-25, lulusan SMA/SMK. Kirim CV ke WA 0812-3456-7890.');
     expect(v.risk).not.toBe('high');
+  });
+
+  it('an institution named only as a place or a past ("retired TNI/Polri", "opposite the Puskesmas", "near the RSUD") does not make registration by chat decisive', () => {
+    for (const ad of [
+      'Dibutuhkan satpam perumahan, diutamakan pensiunan TNI/Polri. Kirim CV dan KTP ke 0812-3456-7890',
+      'Dibutuhkan asisten apoteker di Apotek Sehat depan Puskesmas Cibinong. Kirim CV dan KTP ke 0812-3456-7890',
+      'Lowongan perawat klinik pratama dekat RSUD Kota Bekasi. Kirim CV dan fotokopi KTP ke WA 0812-3456-7890',
+      'Dibutuhkan satpam perumahan, diutamakan pensiunan TNI/Polri. Kirim CV dan KTP ke satpam.griya@gmail.com',
+    ]) {
+      const v = checkOffer(ad);
+      expect(v.risk, ad).not.toBe('high');
+      expect(v.flags.find((f) => f.id === 'fake_institution')?.weight ?? 0, ad).toBeLessThanOrEqual(2);
+    }
+    // the state recruiting in its own name by a personal number stays decisive
+    expect(checkOffer('PT PERTAMINA (PERSERO)\nOPEN RECRUITMENT 2026\nKirim CV dan KTP ke WA 081234567890').risk).toBe('high');
+  });
+
+  it('BPJS as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS recruiting, with a Gmail address too; BPJS recruiting through one is', () => {
+    for (const ad of [
+      'Dibutuhkan staf admin di PT Maju Jaya. Dapat BPJS Kesehatan dan Ketenagakerjaan. Kirim CV dan KTP ke hrd.majujaya@gmail.com',
+      'Lowongan sales, gaji UMR + BPJS. Lamaran dan fotokopi KTP kirim ke majujaya.hr@gmail.com',
+    ]) {
+      const v = checkOffer(ad);
+      expect(v.flags.map((f) => f.id), ad).not.toContain('fake_institution');
+      expect(v.risk, ad).not.toBe('high');
+    }
+    expect(checkOffer('Rekrutmen BPJS Kesehatan 2026 dibuka. Kirim CV dan KTP ke rekrutmen.bpjs@gmail.com').risk).toBe('high');
+  });
+
+  it('an institution is the employer when a recruiting word stands a few words from its name in the same phrase', () => {
+    const at = (t: string, name: string, word: string) =>
+      employerNamed(t, [[t.indexOf(name), t.indexOf(name) + name.length]], [[t.indexOf(word), t.indexOf(word) + word.length]]);
+    expect(at('lowongan kerja pt. pertamina 2026', 'pertamina', 'lowongan')).toBe(true);
+    expect(at('pt pln (persero) membuka rekrutmen umum', 'pln', 'membuka')).toBe(true);
+    expect(at('kirim ke rekrutmen.pln@email.com', 'pln', 'rekrutmen')).toBe(true);
+    expect(at('lowongan perawat klinik pratama dekat rsud kota bekasi', 'rsud', 'lowongan')).toBe(false);
+    expect(at('dibutuhkan satpam perumahan, diutamakan pensiunan tni', 'tni', 'dibutuhkan')).toBe(false);
+    expect(at('lowongan sales gaji umr + bpjs', 'bpjs', 'lowongan')).toBe(false);
   });
 
   it('a job ad’s duties ("input data", "perjalanan dinas") name no institution and no bait', () => {

@@ -125,6 +125,14 @@ describe('money, phone numbers and links', () => {
     expect(money('kerja harian, gaji Rp 4.500.000')[0]?.per).toBeUndefined();
   });
 
+  it('reads a like, rating or review as the pay\'s period only after "per", "/", "a", "each" or "setiap": in "review per tahun" the word begins the next phrase', () => {
+    expect(money('gaji rp 4.500.000 review per tahun. hrd department pt maju jaya')[0]?.per).not.toBe('task');
+    expect(money('gaji rp 4.500.000 rating kinerja tahunan')[0]?.per).toBeUndefined();
+    expect(money('komisi rp 5.000 per like')[0]?.per).toBe('task');
+    expect(money('bayaran rp 10.000 setiap ulasan')[0]?.per).toBe('task');
+    expect(money('$2 a review')[0]?.per).toBe('task');
+  });
+
   it('takes the top of a pay range', () => {
     expect(money('gaji 8-12 juta')[0]?.amount).toBe(12_000_000);
   });
