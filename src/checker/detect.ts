@@ -12,8 +12,8 @@ import {
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, unofficialLink, institutionalLink, defangedLinks, hostOf,
-  CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, overseasWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, unofficialLink, institutionalLink, defangedLinks, hostOf,
+  CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue,
 } from './families.js';
 import {
   extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS, extractHandles, extractEmails, extractAccounts,
@@ -120,8 +120,7 @@ const BORNE = G(String.raw`\b(?:ditanggung|dibayar(?:kan)?|diganti|dibiayai) (?:
 /** How far (characters) a "borne by the employer" statement reaches to cancel a fee in the sentences around it. */
 const BORNE_REACH = 250;
 const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
-const MASS = G(OVERSEAS_CUES.mass);
-const ALL_PAID = G(OVERSEAS_CUES.allpaid);
+const OVERSEAS = Object.entries(OVERSEAS_CUES).map(([cue, src]) => [cue as OverseasCue, G(src)] as const);
 const INSTITUTION = Object.entries(INSTITUTION_CUES).map(([cue, src]) => [cue as InstitutionCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
 for (const [, re] of JOBS) RULE_INDEX.add(re);
@@ -166,8 +165,8 @@ function isNegated(t: string, s: number): boolean {
  * workers", or a news dateline ("MANILA, (PIA) --", "BANGKOK, Jan 2 –") at the start of a line.
  */
 const ORIGIN_BEFORE = /(?:\b(?:from|dari|asal(?: dari)?|citizens? of|nationals? of|warga(?: negara)?)\s+(?:the\s+)?(?:republic of\s+(?:the\s+)?)?|\b(?:japan|jepang|indonesia|germany|jerman|korea|taiwan|malaysia|thailand|thai|philippines?|filipina|singapore|australia|canada|qatar|saudi|european?|eu|asean)-)$/;
-const ORIGIN_AFTER = /^(?:n|ese|i|ns)?\s*(?:workers?|nationals?|citizens?|nurses?|caregivers?|job ?seekers?|applicants?|labou?r(?:ers)?|pekerja|tenaga kerja|warga)\b/;
-const DATELINE_AFTER = /^(?:,? ?[a-z .]{0,30})?,? ?(?:\(?[a-z]{2,12}\)?\s*)?(?:[-\u2013\u2014]{1,2}|\()/;
+const ORIGIN_AFTER = /^(?:n|ese|i|ns)?\s*(?:workers?|nationals?|citizens?|nurses?|caregivers?|job ?seekers?|applicants?|labou?rers?|labou?r(?! (?:laws?|regulations?|codes?|standards?|rules|market|ministry|department|office|bureau))|pekerja|tenaga kerja|warga)\b/;
+const DATELINE_AFTER = /^(?:,? ?[a-z0-9 .]{0,30})?,? ?(?:\(?[a-z]{2,12}\)?\s*)?(?:[-\u2013\u2014]{1,2}|\()/;
 function placeIsOrigin(t: string, s: number, e: number): boolean {
   if (ORIGIN_BEFORE.test(t.slice(Math.max(0, s - 25), s)) || ORIGIN_AFTER.test(t.slice(e, e + 25))) return true;
   const lineStart = s === 0 || t[s - 1] === '\n';
@@ -424,11 +423,25 @@ export function analyse(input: unknown): Analysis {
   // ---------------- places
   interface PlaceHit { country: string; kind: PlaceKind; span: Span; name: string }
   const places: PlaceHit[] = [];
+  /** Countries the text names as where the workers come from ("Thai workers", a dateline). */
+  const origins = new Set<string>();
   for (const p of COMPILED_PLACES) {
     for (const sp of allMatches(p.re, scan)) {
-      if (p.kind !== 'indonesia' && p.kind !== 'route' && (placeNegated(t, sp[0]) || placeIsOrigin(t, sp[0], sp[1]))) continue;
+      if (p.kind !== 'indonesia' && p.kind !== 'route') {
+        if (placeNegated(t, sp[0])) continue;
+        if (placeIsOrigin(t, sp[0], sp[1])) {
+          origins.add(p.country);
+          continue;
+        }
+      }
       places.push({ country: p.country, kind: p.kind, span: sp, name: t.slice(sp[0], sp[1]) });
     }
+  }
+  // Where the workers come from is not where they go: once the text names a country as the workers'
+  // origin and another as where they go, its other mentions ("employment offices in Bangkok",
+  // "training in the Philippines") are the home side too.
+  if (origins.size > 0 && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country))) {
+    for (let i = places.length - 1; i >= 0; i--) if (places[i]!.kind !== 'route' && origins.has(places[i]!.country)) places.splice(i, 1);
   }
   const foreign = places.filter((p) => p.kind !== 'indonesia' && p.kind !== 'route');
   const abroadWords = allMatches(ABROAD, scan).filter((sp) => !isNegated(t, sp[0]));
@@ -629,13 +642,21 @@ export function analyse(input: unknown): Analysis {
     }
   }
 
-  // Overseas mass recruitment with no licensed agency or official scheme named (strong lawful signs):
-  // hundreds wanted at once; "everything is paid" makes it the lure it is, not a reassurance.
-  if (abroad && !flags.some((f) => f.weight <= -1)) {
-    const mass = allMatches(MASS, scan).filter((sp) => !isNegated(t, sp[0]));
-    if (mass.length > 0) {
-      const paid = allMatches(ALL_PAID, scan);
-      add('mass_recruitment_abroad', paid.length > 0 ? 2.0 : 1.5, [mass[0]!, ...paid.slice(0, 1)]);
+  // Overseas mass recruitment with no licensed agency, official scheme (strong lawful signs) or official
+  // site named: hundreds wanted at once, in a government's name or open to anyone, with a push;
+  // "everything is paid" makes it the lure it is, not a reassurance (families.ts).
+  const official = instFound.has('official') || links.some((l) => institutionalLink(l.value));
+  if (!official && !flags.some((f) => f.weight <= -1)) {
+    const ovFound = new Map<OverseasCue, Span[]>();
+    for (const [cue, re] of OVERSEAS) {
+      const spans = allMatches(re, scan).filter((sp) => !isNegated(t, sp[0]));
+      if (spans.length) ovFound.set(cue, spans);
+    }
+    const ow = abroad || ovFound.has('haji') ? overseasWeight(new Set(ovFound.keys())) : 0;
+    if (ow > 0) {
+      const paid = ovFound.get('allpaid') ?? [];
+      const order: OverseasCue[] = ['mass', 'allpaid', 'anyone', 'easyvisa', 'claim', 'push'];
+      add('mass_recruitment_abroad', ow, order.flatMap((c) => (ovFound.get(c) ?? []).slice(0, 1)));
       if (paid.length > 0) {
         const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
         if (free >= 0) flags.splice(free, 1);

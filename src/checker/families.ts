@@ -138,16 +138,46 @@ export const INSTITUTION_CUES = {
 export type InstitutionCue = keyof typeof INSTITUTION_CUES;
 
 /**
- * Cue groups of overseas mass recruitment: hundreds of workers wanted abroad at once, with everything
- * paid. Read only when the offer points abroad and names no licensed agency or official scheme.
+ * Cue groups of overseas mass recruitment (hoaxes that need no compound vocabulary): hundreds or
+ * thousands wanted abroad at once, in a government's name or open to anyone, with everything paid and
+ * a push to answer now. Read only when the offer points abroad and names no licensed agency (P3MI),
+ * official scheme or official site.
  */
 export const OVERSEAS_CUES = {
-  /** hundreds of workers wanted at once */
-  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|recruiting|needs?|hiring|wanted)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\bhundreds of (?:workers|people|jobs|vacancies)\b|\bbesar-besaran\b|\bmassal\b`,
+  /** hundreds of workers or posts wanted at once */
+  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dibuka|membuka|recruiting|needs?|hiring|wanted|opens?)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan|posisi|formasi|lowongan|jobs|positions|vacancies)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\bhundreds of (?:workers|people|jobs|vacancies)\b|\bbesar-besaran\b|\bmassal\b`,
   /** travel, visa, lodging and meals all paid: the lure, not a reassurance, when no agency is named */
   allpaid: String.raw`\b(?:tiket|visa|asrama|mess|makan|akomodasi|penginapan|tempat tinggal|flights?|tickets?|accommodation|dormitory|housing|meals?)\b[^.\n]{0,50}\b(?:gratis|free|ditanggung|dibayar|covered|paid|provided|disediakan)\b`,
+  /** anyone may come: every nationality, no condition */
+  anyone: String.raw`\ball nationalities\b|\b(?:open|terbuka) (?:to|for|untuk) (?:all|everyone|anyone|semua|umum)\b|\banyone can apply\b|\bsiapa (?:saja|pun) (?:bisa|boleh|dapat)\b|\bsemua kalangan\b`,
+  /** the visa or permit promised as a formality */
+  easyvisa: String.raw`\binstant (?:work )?(?:permit|visa)\b|\bvisa (?:application )?assistance\b|\b(?:visa|work permit) (?:is )?(?:guaranteed|dijamin)\b|\bjaminan visa\b`,
+  /** a government or a ministry said to be behind it: what the hoax borrows */
+  claim: String.raw`\bpemerintah\b|\bkerajaan\b|\bgovernment\b|\bkementerian\b|\bkementrian\b|\bministry\b|\bpetugas (?:haji|penyelenggara ibadah haji)\b|\bppih\b`,
+  /** a push to answer now, or by chat */
+  push: String.raw`\bsegera\b|\bsecepatnya\b|\b(?:pendaftaran|kuota|tempat) terbatas\b|\blimited (?:slots?|places|quota)\b|\bhurry\b|\b(?:click|klik)(?: on)? (?:the |this )?(?:link|tautan)\b[^.\n]{0,60}\b(?:whatsapp|telegram)\b|\b(?:hubungi|contact|message)\b[^.\n]{0,20}\b(?:koordinator|whatsapp|telegram)\b`,
+  /** haji officers work in Saudi Arabia: abroad though no country is named */
+  haji: String.raw`\bpetugas (?:haji|penyelenggara ibadah haji)\b|\bppih\b`,
 } as const;
 export type OverseasCue = keyof typeof OVERSEAS_CUES;
+
+/**
+ * The overseas mass-recruitment flag's weight, or 0 (the caller asks only abroad, with no lawful sign
+ * of weight 1 or more, such as a licensed agency or an official scheme, and no official site). Hundreds
+ * wanted at once are the family; a government or ministry said to be behind them counts two points
+ * (the caller has made sure no official site or scheme is named to verify it on: that is the hoax
+ * itself), everything paid (travel, visa, lodging, meals), "anyone may apply", a visa or permit
+ * promised as a formality, a push to answer now or by chat one each. Mass recruitment with two more
+ * points is decisive (2.5: hundreds of jobs in a government's name, everything paid with a push, or
+ * open to everyone with an instant permit); with one, 2.0; alone, 1.5. Without a mass number it is not
+ * this family (other detectors judge it).
+ */
+export function overseasWeight(found: ReadonlySet<OverseasCue>): number {
+  if (!found.has('mass')) return 0;
+  const lure = Number(found.has('allpaid')) + Number(found.has('anyone')) + Number(found.has('easyvisa'));
+  const points = 2 * Number(found.has('claim')) + Math.min(lure, 2) + Number(found.has('push'));
+  return points >= 2 ? 2.5 : points === 1 ? 2.0 : 1.5;
+}
 
 /** Hosts no institution recruits through: link shorteners, free sites and forms, chat links, throwaway domains. */
 const UNOFFICIAL_HOST = /(?:^|\.)(?:my\.id|web\.id|biz\.id|blogspot\.com|wordpress\.com|weebly\.com|wixsite\.com|000webhostapp\.com|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|cutt\.ly|shorturl\.at|rebrand\.ly|wa\.me|t\.me|chat\.whatsapp\.com)$|\.(?:win|xyz|top|site|online|click|icu|buzz|live|vip|cc|shop|store|sbs|cfd)$|^docs\.google\.com$/;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOffer } from '../../src/checker/index.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, type TaskCue } from '../../src/checker/families.js';
+import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl'].flatMap((f) =>
@@ -251,6 +251,55 @@ describe('fake vacancies in an institution’s name', () => {
     expect(unofficialLink('bit.ly/daftar-pln')).toBe(true);
     expect(unofficialLink('https://rekrutmenpld.kemendesa.go.id')).toBe(false);
     expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
+  });
+});
+
+describe('overseas mass recruitment without compound vocabulary', () => {
+  it('hundreds wanted abroad in a government\u2019s name, open to anyone with an instant permit, or everything paid with a push: high, quoting the number', () => {
+    for (const text of [
+      'Kerajaan Arab Saudi bekerjasama dengan Pemerintah RI guna menyelesaikan pembangunan Masjidil Haram. Oleh karena itu dibutuhkan 1.500 (seribu lima ratus) tenaga kerja yang akan diberangkatkan dalam tiga tahap.',
+      'Canada needs over 450,000 workers in 2022. Instant Work Permit. All nationalities can apply. Click on the link below to message the hiring manager on WhatsApp.',
+      'Dibutuhkan segera 1.500 tenaga kerja untuk proyek konstruksi di Arab Saudi. Tiket, visa, mess dan makan ditanggung perusahaan.',
+    ]) {
+      const v = checkOffer(text);
+      expect(v.risk, text).toBe('high');
+      expect(v.flags.find((f) => f.id === 'mass_recruitment_abroad')!.evidence.join(' '), text).toMatch(/1\.500|450,000/);
+    }
+  });
+
+  it('haji officers work in Saudi Arabia: "1.794 posisi petugas haji" with a push is mass recruitment abroad', () => {
+    expect(checkOffer('Lowongan Kerja Petugas Haji. Dibuka 1.794 posisi petugas haji. Segera daftarkan diri anda, pendaftaran terbatas!').risk).toBe('high');
+  });
+
+  it('the same numbers through a licensed agency (P3MI) with its licence, an official scheme or an official site are not flagged', () => {
+    for (const text of [
+      'PT Maju Jaya Sentosa, P3MI berizin SIP3MI No. 123 Tahun 2024, membuka job order 1.500 pekerja pabrik di Taiwan. Tiket dan visa ditanggung majikan. Pendaftaran melalui SISKOP2MI.',
+      'Program G to G Korea Selatan membutuhkan 1.500 pekerja sektor manufaktur. Pendaftaran melalui situs resmi.',
+    ]) expect(flagged(text, 'mass_recruitment_abroad'), text).toBe(false);
+  });
+
+  it('the weight: a mass number alone is a warning, with one more mark 2.0, with a government claimed or two marks decisive; no number, no flag', () => {
+    expect(overseasWeight(new Set(['mass']))).toBe(1.5);
+    expect(overseasWeight(new Set(['mass', 'allpaid']))).toBe(2.0);
+    expect(overseasWeight(new Set(['mass', 'claim']))).toBe(2.5);
+    expect(overseasWeight(new Set(['mass', 'anyone', 'easyvisa']))).toBe(2.5);
+    expect(overseasWeight(new Set(['claim', 'allpaid', 'push']))).toBe(0);
+  });
+});
+
+describe('where the workers come from is not where they go', () => {
+  it('a dateline with a date ("BANGKOK, Jan 2 –") and "Thai workers" make Thailand the origin everywhere in the text, Macao the destination', () => {
+    const v = checkOffer('BANGKOK, Jan 2 – The Labour Ministry plans to send Thai workers to Macao. Interested persons can contact employment offices in Bangkok and all provinces.');
+    expect(v.facts.country).toBe('Macau');
+    expect(v.flags.map((f) => f.id)).not.toContain('risky_destination');
+  });
+
+  it('"Macau labor regulations" is a place\u2019s law, not workers from Macau', () => {
+    expect(checkOffer('Thai workers wanted for hotels in Macau. Benefits follow Macau labor regulations.').facts.country).toBe('Macau');
+  });
+
+  it('an ad for Filipino nurses in the Philippines with nowhere else named keeps its place (origin words only move a country that is also where the work is not)', () => {
+    expect(checkOffer('Hospital in Manila hiring staff nurses from the Philippines. Apply at our HR office.').facts.country).toBe('Philippines');
   });
 });
 
