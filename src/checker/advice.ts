@@ -4,12 +4,15 @@
  * below place that advice in the verdict, and add what depends on the whole verdict (abroad or at
  * home, the risk, the notes). Human texts: locales/<lang>/checker.json, key `advice.<id>`.
  */
+import { UNCLEAR_NOTES } from './heading.js';
 import type { Risk } from './index.js';
 
 /** What the conditions of the rules below may look at. */
 export interface AdviceContext {
   notes: readonly string[];
   abroad: boolean;
+  /** The job is in Indonesia (the offer names a place there and none abroad). */
+  home: boolean;
   isOffer: boolean;
   risk: Risk;
   /** Some red flag was raised. */
@@ -51,9 +54,13 @@ export const ADVICE_RULES = [
   { id: 'contract_before_departure', when: (c) => c.abroad && c.risk !== 'high' },
   { id: 'never_hand_passport', when: (c) => c.abroad && c.risk !== 'low' },
   { id: 'take_your_time' },
-  { id: 'verify_company', when: (c, called) => !c.abroad && c.isOffer && (c.risk !== 'low' || called) },
-  { id: 'report_suspicious', when: (c) => c.risk === 'high' },
-  { id: 'still_verify', when: (c) => c.risk === 'low' && c.isOffer && !c.notes.includes('empty') },
+  { id: 'verify_company', when: (c, called) => !c.abroad && c.isOffer && (c.risk !== 'low' || called || c.warned) },
+  // Where to report: a job in Indonesia to the police and the local manpower office (Disnaker); work
+  // abroad, or where the offer does not say, to the migrant-worker ministry's complaints (shown below).
+  { id: 'report_suspicious', when: (c) => c.risk === 'high' && !c.home },
+  { id: 'report_home', when: (c) => c.risk === 'high' && c.home },
+  // "No clear warning signs" only where none was found, and of a text long enough to judge.
+  { id: 'still_verify', when: (c) => c.risk === 'low' && c.isOffer && !c.warned && !c.notes.some((n) => UNCLEAR_NOTES.has(n)) },
 ] as const satisfies readonly AdviceRule[];
 
 export type AdviceId = (typeof ADVICE_RULES)[number]['id'];
@@ -74,6 +81,7 @@ export function adviceFor(c: AdviceContext, called: ReadonlySet<string>): Advice
   }
   const kept = out.slice(0, MAX_ADVICE);
   // a high-risk verdict always says where to report
-  if (c.risk === 'high' && !kept.includes('report_suspicious')) kept[kept.length - 1] = 'report_suspicious';
+  const report = c.home ? 'report_home' : 'report_suspicious';
+  if (c.risk === 'high' && !kept.includes(report)) kept[kept.length - 1] = report;
   return kept;
 }

@@ -17,6 +17,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkOffer, type Verdict } from './index.js';
+import { HEADING_ICON, verdictContacts, verdictHeading } from './heading.js';
+import { loadReferenceData } from '../content/data.js';
 import { REPO_ROOT } from './facts.js';
 
 interface LocaleFile {
@@ -24,6 +26,18 @@ interface LocaleFile {
   advice: Record<string, string>;
   note: Record<string, string>;
   risk: Record<string, string>;
+  verdict: Record<string, string>;
+}
+
+/** A locale text with its {{vars}} filled in (what i18next does in the chat). */
+function fill(text: string, vars: Record<string, string | number>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (m, k: string) => (vars[k] !== undefined ? String(vars[k]) : m));
+}
+
+/** A note as the chat says it: how much of a long text was read, in characters. */
+function noteText(v: Verdict, n: string, loc: LocaleFile): string {
+  const text = loc.note[n] ?? n;
+  return n === 'truncated' && v.read ? fill(text, { read: v.read.chars.toLocaleString(lang), of: v.read.of.toLocaleString(lang) }) : text;
 }
 
 const args = process.argv.slice(2);
@@ -41,15 +55,20 @@ function withText(v: Verdict, loc: LocaleFile) {
       risk: loc.risk[v.risk] ?? v.risk,
       flags: v.flags.map((f) => ({ id: f.id, title: loc.flag[f.id]?.title ?? f.id, explain: loc.flag[f.id]?.explain ?? '' })),
       advice: v.advice.map((a) => loc.advice[a] ?? a),
-      notes: v.notes.map((n) => loc.note[n] ?? n),
+      notes: v.notes.map((n) => noteText(v, n, loc)),
     },
   };
 }
 
+/**
+ * The verdict as the chat heads it (heading.ts): no level for a text too short to judge, never a green
+ * "low" above a warning sign, and in plain words: no score, which would read as a falsely exact figure.
+ */
 function human(v: Verdict, loc: LocaleFile): string {
   const lines: string[] = [];
-  lines.push(`${loc.risk[v.risk] ?? v.risk} (${v.score.toFixed(2)})`);
-  for (const n of v.notes) lines.push(`  ! ${loc.note[n] ?? n}`);
+  const heading = verdictHeading(v);
+  if (heading !== 'unclear') lines.push(fill(loc.verdict[heading] ?? heading, { icon: HEADING_ICON[heading] }));
+  for (const n of v.notes) lines.push(`  ! ${noteText(v, n, loc)}`);
   for (const f of v.flags) {
     const t = loc.flag[f.id];
     lines.push(`${f.weight > 0 ? '⚠' : '✓'} ${t?.title ?? f.id}: ${t?.explain ?? ''}`);
@@ -59,6 +78,14 @@ function human(v: Verdict, loc: LocaleFile): string {
   const factBits = [facts.country && `${facts.country}${facts.destination ? ` (${facts.destination})` : ''}`, facts.job, ...(facts.pay ?? []).map((p) => `${p.amount} ${p.currency}${p.perMonthIdr ? ` ≈ Rp ${p.perMonthIdr.toLocaleString('id-ID')}/bln` : ''}`)].filter(Boolean);
   if (factBits.length) lines.push(`• ${factBits.join(' · ')}`);
   for (const a of v.advice) lines.push(`→ ${loc.advice[a] ?? a}`);
+  // The contacts the chat shows below its advice, from the reviewed data (data/contacts.yaml).
+  if (heading !== 'unclear') {
+    const data = loadReferenceData(path.join(REPO_ROOT, 'data'));
+    for (const id of verdictContacts(v, data)) {
+      const c = data.contacts.get(id);
+      if (c) lines.push(`☎ ${c.name[lang]}: ${c.channels.map((ch) => ch.value).join(' · ')}`);
+    }
+  }
   return lines.join('\n');
 }
 
@@ -171,7 +198,8 @@ async function run(loc: LocaleFile | undefined) {
   if (args.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ ...(loc ? withText(v, loc) : v), ...(ocr ? { ocr } : {}) })}\n`);
   } else {
-    const read = ocr ? `${lang === 'en' ? 'Text read from the picture' : 'Teks yang terbaca dari gambar'} (${ocr.confidence}%):\n${ocr.text}\n\n` : '';
+    // (the reader's confidence is in --json's "ocr": as a percentage here it would read as the verdict's)
+    const read = ocr ? `${lang === 'en' ? 'Text read from the picture' : 'Teks yang terbaca dari gambar'}:\n${ocr.text}\n\n` : '';
     process.stdout.write(`${read}${human(v, loc ?? locale())}\n`);
   }
 }

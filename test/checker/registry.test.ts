@@ -55,10 +55,32 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
     expect(v.advice).toEqual(['check_agency_licence', 'use_official_channels', 'contract_before_departure', 'never_hand_passport', 'take_your_time']);
   });
 
-  it('a job at home reachable only by chat calls for checking the company, even when the risk is low', () => {
+  it('a job at home reachable only by chat calls for checking the company, even when the risk is low (and never says it found no sign)', () => {
     const v = checkOffer('Dibutuhkan segera barista di Yogyakarta, pengalaman 6 bulan, gaji 2,3 juta + service. Kirim CV via WA 0812-2233-4455.');
     expect(v.risk).toBe('low');
-    expect(v.advice).toEqual(['verify_company', 'still_verify']);
+    expect(v.flags.some((f) => f.weight > 0)).toBe(true);
+    expect(v.advice).toEqual(['verify_company']);
     expect(checkOffer('Lowongan kasir toko di Malang, gaji 2,5 juta.').advice).toEqual(['still_verify']);
+  });
+
+  it('"we found no clear warning signs" only where none was found, in a text long enough to judge', () => {
+    const flagged = checkOffer('Lowongan staf gudang di Bekasi, tanpa pengalaman. Gaji sesuai UMR. Kirim lamaran ke kantor kami di Jl. Industri 5.');
+    expect(flagged.risk).toBe('low');
+    expect(flagged.advice).not.toContain('still_verify');
+    expect(flagged.advice).toContain('verify_company');
+    expect(checkOffer('lowongan').advice).toEqual(['send_offer_text']);
+  });
+
+  it('where to report fits the job: in Indonesia, the police and the local manpower office (Disnaker); abroad, the migrant-worker ministry', () => {
+    const home = checkOffer('Lowongan kerja admin gudang di Bekasi. Biaya pendaftaran Rp 500.000 transfer dulu ke rekening BCA 1234567890 a.n. Budi. Hubungi WA 081234567890 segera, kuota terbatas. Gaji Rp 15.000.000 per bulan tanpa pengalaman.');
+    expect(home.risk).toBe('high');
+    expect(home.facts.country).toBe('Indonesia');
+    expect(home.advice).toContain('report_home');
+    expect(home.advice).not.toContain('report_suspicious');
+    expect(home.advice).toContain('verify_company');
+    const abroad = checkOffer('LOWONGAN CS ONLINE KAMBOJA gaji 15jt/bulan, tanpa pengalaman, berangkat pakai visa turis, paspor dipegang agen selama kontrak. Biaya proses 5jt. WA 0812-3456-7890 segera!');
+    expect(abroad.risk).toBe('high');
+    expect(abroad.advice).toContain('report_suspicious');
+    expect(abroad.advice).not.toContain('report_home');
   });
 });

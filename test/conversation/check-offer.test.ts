@@ -14,6 +14,10 @@ const SCAM =
   'LOWONGAN CS ONLINE KAMBOJA 🔥 gaji 15jt/bulan, tanpa pengalaman, berangkat pakai visa turis, paspor dipegang agen selama kontrak. Biaya proses 5jt. Minat? WA 0812-3456-7890 segera, slot terbatas!';
 const GENUINE =
   'PT Sinar Abadi membuka lowongan Staf Gudang di Cikarang. Kualifikasi: SMA/SMK, pengalaman 1 tahun di gudang. Gaji sesuai UMK, BPJS Kesehatan dan Ketenagakerjaan. Kirim lamaran ke email HRD kantor kami di kawasan industri Jababeka. Proses rekrutmen tidak dipungut biaya.';
+const HOME_SCAM =
+  'Lowongan kerja admin gudang di Bekasi. Biaya pendaftaran Rp 500.000 transfer dulu ke rekening BCA 1234567890 a.n. Budi. Hubungi WA 081234567890 segera, kuota terbatas. Gaji Rp 15.000.000 per bulan tanpa pengalaman.';
+const phoneOf = (id: string) => content.data.contacts.get(id)!.channels[0]!.value;
+const all = (r: { replies: { text: string }[] }) => r.replies.map((x) => x.text).join('\n');
 let n = 0;
 
 describe('checking a job offer in the conversation', () => {
@@ -71,7 +75,7 @@ describe('checking a job offer in the conversation', () => {
         expect(text).not.toContain('3456');
       }
       const vars = claim!.session!.vars;
-      expect(Object.keys(vars).sort()).toEqual(['verdict.contacts', 'verdict.flags', 'verdict.risk']);
+      expect(Object.keys(vars).sort()).toEqual(['verdict.contacts', 'verdict.flags', 'verdict.home', 'verdict.risk']);
       return vars;
     };
     await say(await atChecker('privacy'), SCAM);
@@ -188,5 +192,59 @@ describe('checking a job offer in the conversation', () => {
   it('an offer that says "tolong hubungi" is checked, not taken for an emergency', async () => {
     const r = await say(await atChecker('tolong'), `${SCAM} Tolong hubungi admin kami.`);
     expect(r.replies[0]!.text).toContain('RISIKO TINGGI');
+  });
+
+  it('a scam job in Indonesia points to the police and the local manpower office (Disnaker), not to the migrant-worker ministry, in the verdict and when reporting', async () => {
+    const r = await say(await atChecker('home'), HOME_SCAM);
+    const shown = all(r);
+    expect(r.replies[0]!.text).toContain('RISIKO TINGGI');
+    expect(shown).toContain(t('checker.advice.report_home'));
+    expect(shown).toContain('Disnaker');
+    expect(shown).not.toContain(t('checker.advice.report_suspicious'));
+    expect(shown).not.toContain(phoneOf('kp2mi_complaints'));
+    await say('home', '2');
+    const official = all(await say('home', '2'));
+    expect(official).toContain(t('checker.flow.report_official_home'));
+    expect(official).not.toContain(phoneOf('kp2mi_complaints'));
+    expect(official).not.toContain(phoneOf('kemlu_wni'));
+  });
+
+  it('a scam job abroad points to the migrant-worker ministry and the embassy there, in the verdict and when reporting', async () => {
+    const r = await say(await atChecker('abroad'), SCAM);
+    const shown = all(r);
+    expect(shown).toContain(t('checker.advice.report_suspicious'));
+    expect(shown).toContain(phoneOf('kp2mi_complaints'));
+    expect(shown).toContain(phoneOf('kp2mi_siskop2mi'));
+    expect(shown).toContain(phoneOf('kbri_phnom_penh'));
+    await say('abroad', '2');
+    const official = all(await say('abroad', '2'));
+    expect(official).toContain(t('checker.flow.report_official'));
+    expect(official).toContain(phoneOf('kp2mi_complaints'));
+  });
+
+  it('a low verdict above a weak sign asks to check the company and never says no warning sign was found', async () => {
+    const r = await say(await atChecker('weak'), 'Lowongan staf gudang di Bekasi, tanpa pengalaman. Gaji sesuai UMR. Kirim lamaran ke kantor kami di Jl. Industri 5.');
+    const shown = all(r);
+    expect(shown).toContain(t('checker.verdict.low_flagged', { icon: '🟡' }));
+    expect(shown).not.toContain(t('checker.advice.still_verify'));
+    expect(shown).toContain(t('checker.advice.verify_company'));
+  });
+
+  it('a Telegram handle and an e-mail address from earlier dangerous offers are pointed out; a bank account number is not taken for a phone', async () => {
+    const offer = `${SCAM.replace('WA 0812-3456-7890', 'Telegram @loker_kamboja99 atau email hrd.kamboja99@gmail.com')} Transfer ke rekening BCA 0812345678901.`;
+    await say(await atChecker('handle-1'), offer);
+    await say(await atChecker('handle-2'), offer);
+    const shown = all(await say(await atChecker('handle-3'), offer));
+    expect(shown).toContain(t('checker.verdict.seen_warned', { contact: '@loker_kamboja99', count: 2 }));
+    expect(shown).toContain(t('checker.verdict.seen_warned', { contact: 'hrd.kamboja99@gmail.com', count: 2 }));
+    expect(shown).not.toMatch(/⚠️ \+?\d*812345678901/);
+    // asked about the handle alone, someone new is warned too
+    const asked = all(await say(await atChecker('handle-4'), 'Ada yang tawarin kerja lewat telegram @loker_kamboja99, aman nggak?'));
+    expect(asked).toContain(t('checker.verdict.seen_warned', { contact: '@loker_kamboja99', count: 3 }));
+  });
+
+  it('a red flag is quoted to the end of its sentence, past "No." and "a.n."', async () => {
+    const shown = all(await say(await atChecker('quote'), 'Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso. Berangkat minggu depan.'));
+    expect(shown).toContain('“Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso.”');
   });
 });

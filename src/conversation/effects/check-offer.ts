@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencyMentions } from '../../checker/agency-mentions.js';
+import { HEADING_ICON, verdictContacts, verdictHeading } from '../../checker/heading.js';
 import { AGENCY_CHECK_CONTACT, agencySay, type AgencySay } from '../../agencies/say.js';
 import type * as checker from '../../checker/index.js';
 import type { Say } from '../../engine/types.js';
@@ -13,28 +14,10 @@ import { defineEffect, type EffectContext } from './effect.js';
 let loaded: Promise<typeof checker> | undefined;
 export const loadChecker = (): Promise<typeof checker> => (loaded ??= import('../../checker/index.js'));
 
-/** Notes that mean "this is not (enough of) an offer to judge". */
-const UNCLEAR = new Set(['empty', 'too_short', 'not_an_offer', 'only_link', 'only_phone', 'image_only']);
-const RISK_ICON = { high: '🔴', medium: '🟠', low: '🟢' } as const;
-/** A low verdict above a warning sign of its own (a weak one: the checker makes a strong one "medium"): never green. */
-const LOW_FLAGGED_ICON = '🟡';
 /** How many flags and pieces of advice a verdict shows: enough to act on, short enough for a phone. */
 const SHOW_FLAGS = 5;
 const SHOW_ADVICE = 4;
-/** Contacts shown with a verdict on work abroad (or where it is not said): where to check an agency and report. */
-export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
-
-/**
- * Whom a verdict points to: for work abroad, the migrant-worker ministry's agency check and complaints,
- * and the Indonesian mission in the destination country when the reviewed contacts have one; for a job
- * in Indonesia, nobody of theirs (the advice says to ask the local manpower office, Disnaker).
- */
-export function verdictContacts(v: checker.Verdict, places: EffectContext['places']): string[] {
-  if (v.facts.country === 'Indonesia') return [];
-  const code = v.facts.country ? places.countries.find((c) => c.names[1] === v.facts.country || c.names.includes(v.facts.country!))?.code : undefined;
-  const missions = code ? [...places.contacts.values()].filter((c) => c.country === code).map((c) => c.id) : [];
-  return [...VERDICT_CONTACTS, ...missions];
-}
+export { VERDICT_CONTACTS, verdictContacts } from '../../checker/heading.js';
 
 /** People (others than the user) who warned about or reported a contact before it counts against an offer. */
 export const CROSS_CHECK_RAISES_AT = 2;
@@ -71,7 +54,8 @@ async function agencyLines(ctx: EffectContext, text: string): Promise<AgencySay 
 
 /** The verdict as a few short messages: how risky, why (quoting the offer), what to do. */
 export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: checker.Verdict, seen: Say[]): Say[][] {
-  const unclear = v.notes.some((n) => UNCLEAR.has(n)) && !v.flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams');
+  const heading = verdictHeading(v);
+  const unclear = heading === 'unclear';
   const notes: Say[] = v.notes
     .filter((n) => n !== 'not_an_offer' || unclear)
     // How much of a long text was read, in characters: said as it is.
@@ -81,9 +65,7 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
   const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
   // Never green above a red flag it shows: "low, but check the sign below".
   const head: Say[] = [
-    v.risk === 'low' && red.length > 0
-      ? { key: 'checker.verdict.low_flagged', vars: { icon: LOW_FLAGGED_ICON } }
-      : { key: `checker.verdict.${v.risk}`, vars: { icon: RISK_ICON[v.risk] } },
+    { key: `checker.verdict.${heading}`, vars: { icon: HEADING_ICON[heading] } },
     ...seen,
     ...notes,
   ];
@@ -105,7 +87,11 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
     for (const f of lawful) why.push({ key: 'checker.verdict.lawful', vars: { title: ctx.t(`checker.flag.${f.id}.title`) } });
   }
   const contacts = verdictContacts(v, ctx.places);
-  const todo: Say[] = [{ key: 'checker.verdict.advice_title' }, ...v.advice.slice(0, SHOW_ADVICE).map((a) => ({ key: `checker.advice.${a}` })), ...(contacts.length ? [{ contacts }] : [])];
+  // Where to report (a high-risk verdict's last advice) stays among those shown.
+  const advice = v.advice.slice(0, SHOW_ADVICE);
+  const report = v.advice.find((a) => a === 'report_suspicious' || a === 'report_home');
+  if (report && !advice.includes(report)) advice[advice.length - 1] = report;
+  const todo: Say[] = [{ key: 'checker.verdict.advice_title' }, ...advice.map((a) => ({ key: `checker.advice.${a}` })), ...(contacts.length ? [{ contacts }] : [])];
   return [head, ...(why.length ? [why] : []), todo];
 }
 
@@ -148,7 +134,8 @@ export const checkOffer = defineEffect({
     return {
       outcome: unclear ? 'unclear' : 'checked',
       // Only what the next steps need: no offer text, no numbers (contacts as keyed hashes).
-      data: { risk: v.risk, flags: v.flags.map((f) => f.id).join(' '), contacts: hashes.join(' ') },
+      // `home`: the job is in Indonesia (where to report it: police and Disnaker, not the migrant-worker ministry).
+      data: { risk: v.risk, flags: v.flags.map((f) => f.id).join(' '), contacts: hashes.join(' '), home: v.facts.country === 'Indonesia' },
       say,
     };
   },

@@ -1,0 +1,48 @@
+/**
+ * What a verdict is called where people read it: the chat (src/conversation/effects/check-offer.ts)
+ * and the check-offer command (cli.ts) both head a verdict by this, so they say the same. Pure.
+ * Texts: locales/<lang>/checker.json, `verdict.<heading>` (with {{icon}}); 'unclear' has none: only
+ * the notes and what to send are shown.
+ */
+import type { ReferenceData } from '../content/data.js';
+import type { Verdict } from './index.js';
+
+/** Notes that mean "this is not (enough of) an offer to judge". */
+export const UNCLEAR_NOTES: ReadonlySet<string> = new Set(['empty', 'too_short', 'not_an_offer', 'only_link', 'only_phone', 'image_only']);
+
+export type Heading = 'unclear' | 'high' | 'medium' | 'low' | 'low_flagged';
+
+export const HEADING_ICON: Readonly<Record<Exclude<Heading, 'unclear'>, string>> = {
+  high: '🔴',
+  medium: '🟠',
+  low: '🟢',
+  // A low verdict above a warning sign of its own (a weak one: the checker makes a strong one "medium"): never green.
+  low_flagged: '🟡',
+};
+
+/**
+ * 'unclear' when the text is too little (or not) an offer and no red flag of the rules was found:
+ * no level at all, never a green one; 'low_flagged' when a low verdict shows a warning sign.
+ */
+export function verdictHeading(v: Pick<Verdict, 'risk' | 'flags' | 'notes'>): Heading {
+  const redFlag = v.flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams');
+  if (v.notes.some((n) => UNCLEAR_NOTES.has(n)) && !redFlag) return 'unclear';
+  if (v.risk === 'low' && v.flags.some((f) => f.weight > 0)) return 'low_flagged';
+  return v.risk;
+}
+
+/** Contacts shown with a verdict on work abroad (or where it is not said): where to check an agency and report. */
+export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
+
+/**
+ * Whom a verdict points to (ids in data/contacts.yaml): for work abroad, the migrant-worker ministry's
+ * agency check and complaints, and the Indonesian mission in the destination country when the reviewed
+ * contacts have one; for a job in Indonesia, nobody of theirs (the advice says to ask the local manpower
+ * office, Disnaker, and to report to the police).
+ */
+export function verdictContacts(v: Pick<Verdict, 'facts'>, places: Pick<ReferenceData, 'countries' | 'contacts'>): string[] {
+  if (v.facts.country === 'Indonesia') return [];
+  const code = v.facts.country ? places.countries.find((c) => c.names[1] === v.facts.country || c.names.includes(v.facts.country!))?.code : undefined;
+  const missions = code ? [...places.contacts.values()].filter((c) => c.country === code).map((c) => c.id) : [];
+  return [...VERDICT_CONTACTS, ...missions];
+}
