@@ -35,8 +35,9 @@ const dashboard: Dashboard = {
 const channels = (state: string, qr: string | null) => new Map([['whatsapp-web', { name: 'whatsapp-web', phoneLink: () => ({ state, qr }) } as unknown as Channel]]);
 
 describe('dashboard page', () => {
-  it('shows the WhatsApp Web QR code to admins only, and the link state to everyone', () => {
+  it('shows the linked phone\'s QR code to admins only, and the link state, under the channel\'s name, to everyone', () => {
     const link = phoneLink(channels('qr_needed', '2@abc,def,ghi'));
+    expect(dashboardPage(ctx('agent'), dashboard, link)).toContain('Linked phone: whatsapp-web');
     const admin = dashboardPage(ctx('admin'), dashboard, link);
     const agent = dashboardPage(ctx('agent'), dashboard, link);
     expect(admin).toContain('<svg class="qr"');
@@ -46,9 +47,9 @@ describe('dashboard page', () => {
     expect(agent).toContain('An admin links the phone from this page.');
   });
 
-  it('has no WhatsApp Web section where this process does not run that channel', () => {
+  it('has no linked-phone section where this process runs no channel linked through a phone', () => {
     expect(phoneLink(new Map())).toBeNull();
-    expect(dashboardPage(ctx('admin'), dashboard, null)).not.toContain('WhatsApp Web link');
+    expect(dashboardPage(ctx('admin'), dashboard, null)).not.toContain('Linked phone');
   });
 
   it('escapes what it shows (an unknown red flag id) and draws no inline style or script', () => {

@@ -70,7 +70,10 @@ function dayColumns(c: PageContext, title: string, days: DayStats[], value: (d: 
 </section>`;
 }
 
-function phoneSection(c: PageContext, link: PhoneLink): string {
+/** A channel's phone link, with the channel's name (the section is headed by it: no platform is named here). */
+export type ChannelPhoneLink = PhoneLink & { channel: string };
+
+function phoneSection(c: PageContext, link: ChannelPhoneLink): string {
   const state = c.t(`dashboard.link.${link.state}`);
   const qr =
     link.qr && c.staff?.role === 'admin'
@@ -78,11 +81,11 @@ function phoneSection(c: PageContext, link: PhoneLink): string {
       : link.state === 'qr_needed'
         ? `<p class="muted">${esc(c.t('dashboard.qrAdmins'))}</p>`
         : '';
-  return `<section class="chart" aria-labelledby="wa-title"><h2 id="wa-title">${esc(c.t('dashboard.whatsappWeb'))}</h2>
+  return `<section class="chart" aria-labelledby="phone-title"><h2 id="phone-title">${esc(c.t('dashboard.phoneLink', { channel: link.channel }))}</h2>
 <p>${esc(c.t('dashboard.linkState'))}: <strong class="state state-${esc(link.state)}">${esc(state)}</strong></p>${qr}</section>`;
 }
 
-export function dashboardPage(c: PageContext, d: Dashboard, link: PhoneLink | null): string {
+export function dashboardPage(c: PageContext, d: Dashboard, link: ChannelPhoneLink | null): string {
   const t = d.totals;
   const channels = [...new Set(d.days.flatMap((day) => Object.keys(day.conversations)))].sort();
   const conversations = channels.length
@@ -116,8 +119,8 @@ export function dashboardPage(c: PageContext, d: Dashboard, link: PhoneLink | nu
 }
 
 /** The phone link of this process's channel that has one, or null when it runs none. */
-export function phoneLink(channels: ReadonlyMap<string, Channel> | undefined): PhoneLink | null {
-  for (const ch of channels?.values() ?? []) if (ch.phoneLink) return ch.phoneLink();
+export function phoneLink(channels: ReadonlyMap<string, Channel> | undefined): ChannelPhoneLink | null {
+  for (const ch of channels?.values() ?? []) if (ch.phoneLink) return { channel: ch.name, ...ch.phoneLink() };
   return null;
 }
 

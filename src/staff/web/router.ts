@@ -43,7 +43,7 @@ export interface ConsoleDeps {
   broadcast?: () => Promise<CampaignApi>;
   /** The dashboard's numbers (dashboard.ts). */
   metrics?: StaffApiDeps['metrics'];
-  /** The channels this process serves (the WhatsApp Web link's state on the dashboard). */
+  /** The channels this process serves (a phone-linked channel's state on the dashboard). */
   channels?: ReadonlyMap<string, Channel>;
   /** The hotline: the queue and case pages (cases.ts), for agents and admins. */
   hotline?: HotlineService;
