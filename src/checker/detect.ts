@@ -11,6 +11,7 @@ import {
   ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
+import { schemesNamed, type SchemeId } from './schemes.js';
 import {
   TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, overseasWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, unofficialLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue,
@@ -62,6 +63,8 @@ export interface Facts {
   handles?: string[];
   emails?: string[];
   accounts?: string[];
+  /** Official placement schemes the offer names (schemes.ts): the verdict points to where they announce. */
+  schemes?: SchemeId[];
 }
 
 export interface Analysis {
@@ -460,6 +463,8 @@ export function analyse(input: unknown): Analysis {
   // ---------------- jobs
   const jobs = detectJobs(t, scan);
   if (jobs[0]) facts.job = jobs[0];
+  const schemes = schemesNamed(t);
+  if (schemes.length) facts.schemes = schemes;
   // Another script, or Latin letters with few Indonesian or English words: not a language the checker
   // reads. Except a list of job titles or a short recruitment post, which has few function words.
   if (language === 'other_script' || (language === 'few_known_words' && !(jobs.length >= 2 || scan.test(OFFER_WORDS)))) notes.push('unsupported_language');

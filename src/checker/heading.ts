@@ -35,14 +35,18 @@ export function verdictHeading(v: Pick<Verdict, 'risk' | 'flags' | 'notes'>): He
 export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
 
 /**
- * Whom a verdict points to (ids in data/contacts.yaml): for work abroad, the migrant-worker ministry's
+ * Whom a verdict points to (ids in data/contacts.yaml): first, where an official scheme the offer names
+ * announces its openings (contacts listing it under `schemes`); for work abroad, the migrant-worker ministry's
  * agency check and complaints, and the Indonesian mission in the destination country when the reviewed
  * contacts have one; for a job in Indonesia, nobody of theirs (the advice says to ask the local manpower
  * office, Disnaker, and to report to the police).
  */
 export function verdictContacts(v: Pick<Verdict, 'facts'>, places: Pick<ReferenceData, 'countries' | 'contacts'>): string[] {
-  if (v.facts.country === 'Indonesia') return [];
+  // Where a named official scheme announces its real openings comes first (its advice points below).
+  const schemes = v.facts.schemes ?? [];
+  const official = schemes.flatMap((s) => [...places.contacts.values()].filter((c) => c.schemes?.includes(s)).map((c) => c.id));
+  if (v.facts.country === 'Indonesia') return [...new Set(official)];
   const code = v.facts.country ? places.countries.find((c) => c.names[1] === v.facts.country || c.names.includes(v.facts.country!))?.code : undefined;
   const missions = code ? [...places.contacts.values()].filter((c) => c.country === code).map((c) => c.id) : [];
-  return [...VERDICT_CONTACTS, ...missions];
+  return [...new Set([...official, ...VERDICT_CONTACTS, ...missions])];
 }

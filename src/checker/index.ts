@@ -85,7 +85,7 @@ export function scoreInputs(a: Analysis, nbLo: number): { risk: number; lawful: 
 function verdictAdvice(a: Analysis, flags: Flag[], risk: Risk): string[] {
   const red = flags.filter((f) => f.weight > 0);
   const called = new Set(red.flatMap((f) => ADVICE_BY_FLAG.get(f.id) ?? []));
-  return adviceFor({ notes: a.notes, abroad: a.abroad, home: a.facts.country === 'Indonesia', isOffer: a.isOffer, risk, warned: red.length > 0, lawful: flags.some((f) => f.weight < 0) }, called);
+  return adviceFor({ notes: a.notes, abroad: a.abroad, home: a.facts.country === 'Indonesia', isOffer: a.isOffer, risk, warned: red.length > 0, lawful: flags.some((f) => f.weight < 0), scheme: Boolean(a.facts.schemes?.length) }, called);
 }
 
 /** Evidence for the model's judgement: sentences holding its strongest scam-leaning words. */

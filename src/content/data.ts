@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { loadIndicators, type Indicators } from '../hotline/indicators.js';
 import { loadPartners, type Partner } from '../hotline/partners.js';
 import { Bilingual, Channel, Reviewed } from './schema.js';
+import { SCHEME_IDS } from '../checker/schemes.js';
 
 /** YAML's parser, loaded only when data/ is read (a server started from a compiled bundle does not). */
 const parse = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
@@ -27,6 +28,8 @@ export const Contact = z
       .min(1)
       .refine((names) => new Set(names.map((n) => n.toLowerCase())).size === names.length, 'serves names a place twice')
       .optional(),
+    /** Official placement schemes (src/checker/schemes.ts) whose openings this contact announces: shown with a verdict on an offer that names one. */
+    schemes: z.array(z.enum(SCHEME_IDS)).min(1).optional(),
     source: Source,
     source_title: z.string().min(1),
     reviewed: Reviewed,

@@ -343,6 +343,34 @@ describe('what is not a fee, and what is an offer', () => {
   });
 });
 
+describe('lawful schemes, recognised by name, and where each announces its openings', () => {
+  it('real announcements of EPS Korea, G to G Japan (IJEPA), Triple Win Germany and the IM Japan apprenticeship name their scheme and say to check its official site', () => {
+    const cases: [string, string][] = [['rg-024', 'g2g'], ['rg-012', 'g2g'], ['rg-001', 'g2g'], ['rg-017', 'im_japan'], ['rg-016', 'im_japan']];
+    for (const [id, scheme] of cases) {
+      const v = checkOffer(byId(id));
+      expect(v.facts.schemes, id).toContain(scheme);
+      expect(v.advice[0], id).toBe('verify_scheme');
+      expect(v.risk, id).toBe('low');
+      expect(v.notes, id).not.toContain('not_an_offer');
+    }
+    expect(checkOffer('Lowongan caregiver di Jepang lewat program Specified Skilled Worker (SSW), gaji 200.000 yen per bulan.').facts.schemes).toEqual(['ssw_japan']);
+  });
+
+  it('a scheme’s name proves nothing: a fee to a broker "for the G to G route" is still flagged, and the verdict still says where the scheme announces', () => {
+    const v = checkOffer('Jalur G to G Korea pasti berangkat tanpa tes! Biaya pengurusan Rp 25.000.000, transfer dulu ke rekening kami. Hubungi WA 0812-3456-7890.');
+    expect(v.flags.map((f) => f.id)).toContain('upfront_fee');
+    expect(v.risk).not.toBe('low');
+    expect(v.facts.schemes).toEqual(['g2g']);
+    expect(v.advice).toContain('verify_scheme');
+  });
+
+  it('an offer that names no scheme gets no scheme advice', () => {
+    const v = checkOffer('Dibutuhkan operator produksi untuk pabrik di Taiwan melalui PT penempatan berizin. Gaji NTD 27.470 per bulan. Perjanjian kerja ditandatangani sebelum berangkat.');
+    expect(v.facts.schemes).toBeUndefined();
+    expect(v.advice).not.toContain('verify_scheme');
+  });
+});
+
 describe('contacts in an offer, each as its own kind', () => {
   it('phones, links, @handles, e-mail addresses and bank accounts; an account number is never taken for a phone', () => {
     const v = checkOffer('Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer ke rekening BCA No. 0812345678901 a.n. Budi. Hubungi Telegram @rekrut_dubai atau email hrd.dubai@gmail.com, WA 0812-3456-7890, https://t.me/loker_dubai');

@@ -59,6 +59,21 @@ describe('scam families pasted into the chat', () => {
     expect(all).toContain(t('checker.advice.check_official_site'));
   });
 
+  it('a real EPS-TOPIK announcement pasted into the chat is judged as an offer that names the G to G programme, with KP2MI’s site to check it on', async () => {
+    const eps = readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real/genuine.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; text: string })
+      .find((o) => o.id === 'rg-024')!.text;
+    await say('eps', 'halo');
+    const r = await say('eps', eps);
+    const all = r.replies.map((x) => x.text).join('\n');
+    expect(all).toContain(t('checker.flag.lawful_g2g.title'));
+    expect(all).toContain(t('checker.advice.verify_scheme'));
+    expect(all).toContain('https://www.bp2mi.go.id');
+    expect(all).toContain(content.data.contacts.get('kp2mi_g2g')!.name.id);
+  });
+
   it('"report this recruiter" is offered only where a warning sign was found', async () => {
     const choices = async (user: string, offer: string) => {
       await say(user, 'halo');
@@ -82,6 +97,19 @@ describe('whom a verdict points to', () => {
     expect(verdictContacts(v('Qatar'), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
     expect(verdictContacts(v(), content.data)).toEqual(['kp2mi_siskop2mi', 'kp2mi_complaints']);
     expect(verdictContacts(v('Indonesia'), content.data)).toEqual([]);
+  });
+
+  it('an offer that names an official scheme: first the site where that scheme announces its openings (from the reviewed contacts)', () => {
+    const named = (schemes: ('g2g' | 'im_japan' | 'ssw_japan')[], country?: string) => ({ ...v(country), facts: { ...v(country).facts, schemes } });
+    expect(verdictContacts(named(['g2g'], 'South Korea'), content.data)).toEqual(['kp2mi_g2g', 'kp2mi_siskop2mi', 'kp2mi_complaints', 'kbri_seoul']);
+    expect(verdictContacts(named(['im_japan'], 'Japan'), content.data)[0]).toBe('kemnaker_magang_jepang');
+    expect(verdictContacts(named(['ssw_japan', 'g2g']), content.data).slice(0, 2)).toEqual(['japan_ssw_site', 'kp2mi_g2g']);
+    // each scheme the checker knows has such a site, with its source
+    for (const scheme of ['g2g', 'im_japan', 'ssw_japan'] as const) {
+      const sites = [...content.data.contacts.values()].filter((c) => c.schemes?.includes(scheme));
+      expect(sites.length, scheme).toBeGreaterThan(0);
+      for (const c of sites) expect(c.source, c.id).toMatch(/^https:\/\//);
+    }
   });
 });
 
