@@ -746,20 +746,32 @@ function checkPay(pays: Money[], c: PayCtx, add: (id: string, w: number, spans: 
   if (pays.length === 0) return;
   const job = c.jobs[0];
   const lowSkill = job === undefined ? c.noExperience : LOW_SKILL_JOBS.has(job) || c.noExperience;
-  if (!lowSkill) return;
   const country = c.facts.country;
+  const home = !country || country === 'Indonesia';
   let limit: number | undefined;
-  const ref = country ? referenceMonthlyIdr(country, job) : undefined;
-  const domestic = job === 'domestic_worker' || job === 'caregiver' || job === 'babysitter';
-  if (ref !== undefined) limit = ref * (domestic ? MULTIPLE_DOMESTIC : MULTIPLE);
-  else if (c.foreignKinds.includes('scam_hub') || c.foreignKinds.includes('no_agreement')) limit = REGIONAL_FLOOR_IDR;
-  else if ((!country || country === 'Indonesia') && (c.noExperience || c.abroadUnnamed)) limit = GENERIC_FLOOR_IDR;
+  if (lowSkill) {
+    const ref = country ? referenceMonthlyIdr(country, job) : undefined;
+    const domestic = job === 'domestic_worker' || job === 'caregiver' || job === 'babysitter';
+    if (ref !== undefined) limit = ref * (domestic ? MULTIPLE_DOMESTIC : MULTIPLE);
+    else if (c.foreignKinds.includes('scam_hub') || c.foreignKinds.includes('no_agreement')) limit = REGIONAL_FLOOR_IDR;
+    else if (home && (c.noExperience || c.abroadUnnamed)) limit = GENERIC_FLOOR_IDR;
+  }
+  // Otherwise the pay is judged on its own, where no qualification is asked for: above the floor over
+  // any Indonesian wage with no job named, twice that for a job that is (an admin at Rp 30 million a
+  // month for anyone is a lure). Only an amount said to be pay (a prize or a price is not), in rupiah
+  // or by the day or week (a monthly salary in dollars, in an ad that names no country, is not judged
+  // by Indonesia's floor; "£300-800 a day for liking videos" is, anywhere).
+  let onItsOwn = false;
+  if (limit === undefined && home && !c.requiresExperience) {
+    limit = GENERIC_FLOOR_IDR * (job === undefined ? 1 : 2);
+    onItsOwn = true;
+  }
   if (limit === undefined) return;
   // annual salaries belong to ordinary (mostly Western) job ads, not to recruitment lures
   // a skilled ad asking for experience may pay well: only flag far-off pay there
   const factor = c.requiresExperience && !c.noExperience ? 2 : 1;
   const WESTERN = new Set(['USD', 'EUR', 'GBP', 'AUD']);
-  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit! * factor && !m.annual
+  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit! * factor && !m.annual && (!onItsOwn || (m.kind === 'pay' && (m.currency === 'IDR' || m.per === 'day' || m.per === 'week')))
     && !(m.hourly && WESTERN.has(m.currency) && !c.foreignKinds.includes('scam_hub')));
   if (high.length === 0) return;
   const worst = Math.max(...high.map((m) => m.perMonthIdr! / limit!));

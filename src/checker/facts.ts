@@ -90,7 +90,7 @@ const CUR_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/^(?:yen|jpy)$/, 'JPY'],
   [/^(?:won|krw)$/, 'KRW'],
   [/^(?:baht|thb)$/, 'THB'],
-  [/^(?:peso|php)$/, 'PHP'],
+  [/^(?:pesos?|php)$/, 'PHP'],
   [/^(?:sar|riyal|real)$/, 'SAR'],
   [/^(?:aed|dirham)$/, 'AED'],
   [/^(?:eur|euro)$/, 'EUR'],
@@ -109,7 +109,7 @@ function currencyOf(word: string | undefined): string | undefined {
 const NUM = String.raw`\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
 const MULT = String.raw`(?:juta|jutaan|ribu|rb|k|million|mio|thousand)(?![a-z])`;
 const CUR_PRE = String.raw`rp\.?|idr|us\$|usd|usdt|nt\$|ntd|twd|s\$|sgd|hk\$|hkd|rm|myr|yen|jpy|won|krw|baht|thb|php|peso|sar|riyal|aed|eur|gbp|aud|a\$|cny|rmb|\$`;
-const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|peso|php|sar|riyal|aed|dirham|eur|euro|gbp|aud|cny|rmb|yuan`;
+const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|pesos?|php|sar|riyal|aed|dirham|eur|euro|gbp|aud|cny|rmb|yuan`;
 
 // one money mention, optionally a range: "rp 8 - 12 juta", "$800-1,200", "12jt", "800 usd", "rm 1.800"
 const MONEY_RE = new RegExp(
@@ -129,6 +129,13 @@ const PERIOD_RE = /^[\s,]{0,2}(?:(?:\/|per|tiap|setiap|a|an|each|every|sebulan|p
  * (Not a period word alone: in "kerja harian, gaji 4.500.000" the pay is not the day's.)
  */
 const PERIOD_BEFORE_RE = /(?:\b(?:gaji|upah|bayaran|penghasilan|pendapatan|komisi|income|earnings?|salary|wages?|pay|commission)\s(?:harian|mingguan|bulanan|per ?(?:hari|minggu|bulan|tugas|misi|task|day|week|month)|setiap (?:hari|minggu|tugas)|tiap (?:hari|minggu|tugas)|daily|weekly|monthly|a day|a week|each task)|\b(?:harian|mingguan|daily|weekly|monthly)\s(?:gaji|upah|bayaran|penghasilan|pendapatan|komisi|income|earnings?|salary|wages?|pay|commission))\b[^.\n\d]{0,22}$/;
+
+/**
+ * A period said before the number with no pay word, only "can earn" between: "per hari bisa dapat
+ * Rp 3.000.000", "sehari bisa 1 juta", "every day you can earn $300". (With a pay word or anything
+ * else between, the number is not the period's: "kerja per hari, gaji 4.500.000".)
+ */
+const PERIOD_LEAD_RE = /\b(per ?hari|sehari|setiap hari|tiap hari|per ?minggu|seminggu|setiap minggu|tiap minggu|per day|a day|each day|every day|daily|per week|a week|each week|every week|weekly),?\s(?:(?:anda |kamu |you |u )?(?:bisa|dapat|can|could|will|akan)\s)?(?:(?:dapat|dapatkan|mendapatkan|menghasilkan|hasilkan|meraih|raih|dibayar|earn|get|make|receive|gain|be paid)\s)?(?:(?:hingga|sampai|up to|s\.?d\.?)\s)?$/;
 
 /** The period a period word names. */
 function periodOf(word: string): PayPeriod {
@@ -206,6 +213,10 @@ export function extractMoney(t: string): Money[] {
     if (per === undefined) {
       const pb = PERIOD_BEFORE_RE.exec(before);
       if (pb) per = periodOf(/(harian|mingguan|bulanan|hari|minggu|bulan|tugas|misi|task|day|week|month|daily|weekly|monthly)\b/.exec(pb[0])![1]!.replace(/^bulanan$/, 'bulan'));
+      else {
+        const lead = PERIOD_LEAD_RE.exec(before);
+        if (lead) per = /hari|day|daily/.test(lead[1]!) ? 'day' : 'week';
+      }
     }
     const factor = per ? PER_MONTH[per] : 1;
     const kind: Money['kind'] = FEE_CONTEXT.test(before) && !/(?:gaji|salary|upah)[^.\n]{0,12}$/.test(before)

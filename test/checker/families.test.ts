@@ -343,6 +343,28 @@ describe('what is not a fee, and what is an offer', () => {
   });
 });
 
+describe('pay judged on its own, with its period read before or after the number', () => {
+  it('a period said before the amount, with only "can earn" between, is the pay’s period; with a pay word between, it is not', () => {
+    const day = (text: string) => checkOffer(text).facts.pay?.[0]?.perMonthIdr;
+    expect(day('Kerja online dari rumah. Per hari bisa dapat Rp 3.000.000.')).toBe(78_000_000);
+    expect(day('Kerja santai, sehari bisa 1 juta.')).toBe(26_000_000);
+    expect(day('Kerja per hari, gaji 4.500.000.')).toBe(4_500_000);
+  });
+
+  it('unrealistic pay is flagged with no job type or destination named, and for a named office job that asks for nothing', () => {
+    expect(flagged('Lowongan kerja online. Per hari bisa dapat Rp 3.000.000. Minat chat admin.', 'pay_unrealistic')).toBe(true);
+    expect(flagged('Lowongan kerja. 25 juta sebulan gajinya untuk lulusan SMA. Daftar segera.', 'pay_unrealistic')).toBe(true);
+    expect(flagged('Dibuka lowongan admin, gaji Rp 35.000.000/bulan, minimal lulusan SMP, hubungi admin.', 'pay_unrealistic')).toBe(true);
+    expect(flagged('Part-time job: like videos from home and earn 3000-8000 pesos daily. Message us on WhatsApp.', 'pay_unrealistic')).toBe(true);
+  });
+
+  it('but not where qualifications are asked for, not a prize, and not a monthly salary in dollars in an ad that names no country', () => {
+    expect(flagged('Lowongan Manager Keuangan, gaji Rp 35.000.000/bulan, pengalaman minimal 5 tahun.', 'pay_unrealistic')).toBe(false);
+    expect(flagged('Selamat! Anda memenangkan hadiah Rp 20.000.000 dari program undian. Hubungi 08123456789', 'pay_unrealistic')).toBe(false);
+    expect(flagged('Senior software engineer wanted. Salary $9,000 per month, remote. Apply with your resume.', 'pay_unrealistic')).toBe(false);
+  });
+});
+
 describe('lawful schemes, recognised by name, and where each announces its openings', () => {
   it('real announcements of EPS Korea, G to G Japan (IJEPA), Triple Win Germany and the IM Japan apprenticeship name their scheme and say to check its official site', () => {
     const cases: [string, string][] = [['rg-024', 'g2g'], ['rg-012', 'g2g'], ['rg-001', 'g2g'], ['rg-017', 'im_japan'], ['rg-016', 'im_japan']];
