@@ -122,6 +122,8 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b|\b(?:pay|paying|send|transfer|wire)\b(?: (?!official\b|only\b|resmi\b)[\w&'-]+){0,4} (?:fee|fees|deposit|guarantee|charge)\b`,
       String.raw`\bisi saldo\b|\btop ?up (?:your |the )?(?:account|saldo|balance)\b|\bdeposit (?:dulu|first|minimal|min)\b|\b(?:agar|supaya|biar|so that|so) (?:tidak|gak|you (?:won'?t|don'?t|will not|do not)) (?:kabur|run away|escape)\b`,
       String.raw`\bwajib (?:dipesan|dibeli|beli|pesan|dibayar|bayar) (?:melalui|lewat|di|ke) (?:travel|agen|panitia|rekanan)\b|\bmust (?:be )?(?:booked|bought|paid) (?:through|via) (?:our|the) (?:travel|agent|partner)\b`,
+      // The fake test invitation: tickets to be booked through the "company's appointed travel agent".
+      String.raw`\b(?:wajib|diwajibkan|harus|diharuskan)\b[^.\n]{0,40}\b(?:pemesanan|memesan|pesan|membeli|pembelian|beli|booking|reservasi) (?:tiket|hotel|penginapan)\b[^.\n]{0,60}\b(?:travel|agen|biro)\b|\b(?:travel|agen perjalanan|biro perjalanan) yang (?:sudah |telah )?(?:di ?tunjuk|ditentukan|bekerja ?sama dengan (?:perusahaan|panitia|kami))\b`,
       String.raw`\buang (?:jaminan|muka|pendaftaran|komitmen|garansi|pelicin|tanda jadi)\b`,
       String.raw`\b(?:biaya|ongkos|tiket|visa)[^.\n]{0,25}\bditanggung (?:pelamar|peserta|calon|sendiri|pekerja|kandidat|masing-masing)`,
       String.raw`\b(?:modal|biaya) (?:awal|keberangkatan|berangkat) (?:rp\.?|\d|sebesar|hanya|cuma)`,

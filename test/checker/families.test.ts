@@ -252,6 +252,13 @@ describe('fake vacancies in an institution’s name', () => {
     expect(unofficialLink('https://rekrutmenpld.kemendesa.go.id')).toBe(false);
     expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
   });
+
+  it('a test invitation that makes people book their tickets through "the travel agent the company appointed" asks for money up front', () => {
+    expect(flagged('Peserta yang lolos wajib melakukan pemesanan tiket pesawat melalui travel yang sudah ditunjuk perusahaan, yaitu PT Maju Jaya Travel.', 'upfront_fee')).toBe(true);
+    expect(flagged('Peserta diharuskan pemesanan tiket di TRAVEL yang sudah di tunjuk langsung oleh perusahaan.', 'upfront_fee')).toBe(true);
+    // a company that books and pays for the trip itself is not that
+    expect(flagged('Tiket pesawat dipesan dan dibayar oleh perusahaan melalui biro perjalanan kami.', 'upfront_fee')).toBe(false);
+  });
 });
 
 describe('overseas mass recruitment without compound vocabulary', () => {
