@@ -266,7 +266,8 @@ export function employerNamed(t: string, names: ReadonlyArray<readonly [number, 
  *   bio", a finger pointing down);
  * - what it asks for: identity documents, a fee, tickets and lodging through its own travel agent.
  * Registration outside the domain, or by chat with documents or a fee asked for, is decisive (3.0);
- * a hidden link with documents or a fee asked for, a fee or a travel agent in the state's name, or two
+ * a hidden link with documents or a fee asked for, a fee or a travel agent in the state's name, the
+ * state's name with a hidden link and "free" said loudly, or two
  * other marks of the fake (free said loudly, "pass it on", every school level and a wide pay band,
  * placement "by your home area", pay in the state's name) make 2.5; one mark with a way to register
  * 2.0. A post that names the official site, in words or by a link on an institution's domain, is
@@ -306,7 +307,9 @@ function weighInstitution(
   if ((found.has('official') || s.ownSite === true) && !offsite) return state && fee ? 2.5 : 0;
   if (offsite || (byChat && asks)) return 3.0;
   const hidden = found.has('vialink') || bait;
-  if ((hidden && asks) || (state && fee)) return 2.5;
+  // The state's name, registration through a link the post does not show, and "free!" said loudly:
+  // the fake's whole pitch (a real announcement names its site).
+  if ((hidden && asks) || (state && fee) || (state && hidden && found.has('free'))) return 2.5;
   const how = hidden || found.has('docsbychat') || byChat || found.has('domicile');
   if (marks === 0 || (!how && (marks < 2 || !found.has('recruiting')))) return 0;
   return marks >= 2 ? 2.5 : 2.0;

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../src/checker/facts.js';
 import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
-const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl'].flatMap((f) =>
+const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl'].flatMap((f) =>
   readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real),
 );
 const byId = (id: string) => real.find((r) => r.id === id)!.text;
@@ -251,6 +251,16 @@ describe('fake vacancies in an institution’s name', () => {
     expect(unofficialLink('bit.ly/daftar-pln')).toBe(true);
     expect(unofficialLink('https://rekrutmenpld.kemendesa.go.id')).toBe(false);
     expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
+  });
+
+  it('the state’s name, registration through a link the post does not show, and "free!" said loudly is the whole fake: high (PKH facilitators, free-meal volunteers)', () => {
+    for (const id of ['ri-005', 'ri-006']) {
+      const v = checkOffer(byId(id));
+      expect(v.risk, id).toBe('high');
+      expect(v.flags[0]!.id, id).toBe('fake_institution');
+    }
+    // real announcements that say registration is free name where to register: never high
+    for (const id of ['rgi-001', 'rgi-007', 'rgi-012']) expect(checkOffer(byId(id)).risk, id).not.toBe('high');
   });
 
   it('a test invitation that makes people book their tickets through "the travel agent the company appointed" asks for money up front', () => {
