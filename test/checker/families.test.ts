@@ -259,6 +259,10 @@ describe('fake vacancies in an institution’s name', () => {
       expect(v.risk, id).toBe('high');
       expect(v.flags[0]!.id, id).toBe('fake_institution');
     }
+    // the names fakes borrow lately: the census, PKH, Sekolah Rakyat, the free-meal kitchens (SPPG)
+    const census = checkOffer(byId('ri-002'));
+    expect(census.risk).toBe('high');
+    expect(census.flags[0]!.id).toBe('fake_institution');
     // real announcements that say registration is free name where to register: never high
     for (const id of ['rgi-001', 'rgi-007', 'rgi-012']) expect(checkOffer(byId(id)).risk, id).not.toBe('high');
   });
