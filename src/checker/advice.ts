@@ -42,6 +42,7 @@ export const ADVICE_RULES = [
   { id: 'moratorium_domestic' },
   { id: 'scam_compound_warning' },
   { id: 'no_irregular_route' },
+  { id: 'contract_before_departure' },
   { id: 'keep_family_informed' },
   { id: 'fishing_crew_rights' },
   { id: 'entertainment_risk' },

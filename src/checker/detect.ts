@@ -7,7 +7,7 @@
 import { normalise, toOriginal, modelTokens, modelWords, type Normalised } from './normalise.js';
 import { LiteralIndex, loadWordsTable, type Scan, type WordsTable } from './prefilter.js';
 import {
-  RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ABROAD_RE,
+  RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ONWARD_RE, ABROAD_RE,
   ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
@@ -111,6 +111,7 @@ const ENTERTAINMENT = G(ENTERTAINMENT_RE);
 const SCAM_JOB = G(SCAM_JOB_RE);
 const CROSSING = G(CROSSING_RE);
 const IRREGULAR = G(IRREGULAR_RE);
+const ONWARD = G(ONWARD_RE);
 const ABROAD = G(ABROAD_RE);
 const ONE_CHANNEL = RULE_INDEX.add(new RegExp(ONE_CHANNEL_RE));
 const FISHING_DEBT = G(FISHING_DEBT_RE);
@@ -538,6 +539,10 @@ export function analyse(input: unknown): Analysis {
   else if (routes.length > 0 && foreign.length > 0) {
     const cross = allMatches(CROSSING, scan);
     if (cross.length > 0) add('irregular_route', 1.6, [routes[0]!.span, cross[0]!]);
+  }
+  if (foreign.length > 0 && !flags.some((f) => f.id === 'irregular_route')) {
+    const onward = allMatches(ONWARD, scan).filter((sp) => !isNegated(t, sp[0]));
+    if (onward.length > 0) add('irregular_route', 1.6, onward);
   }
 
   const middleEast = foreign.filter((p) => p.kind === 'middle_east');

@@ -45,8 +45,6 @@ export const NOTE_IDS = [
 
 const DEFAULT_CAL = { bias: -2.2, wRisk: 1.0, wLawful: 0.8, wNb: 0.25 };
 const DEFAULT_THRESHOLDS = { medium: 0.35, high: 0.7 };
-/** classifier log-odds above which wording alone makes an offer "medium" */
-const NB_ALONE_MEDIUM = 6;
 /** "high" needs red flags from the rules worth at least this much (one substantive flag) */
 const HIGH_NEEDS_RULES = 1.5;
 /** A flag at least this heavy is a red flag: a verdict that quotes one is never "low". */
@@ -136,11 +134,12 @@ function check(text: string): Verdict {
     else score = Math.min(score, th.high - 0.01);
   }
 
-  // With no red flag from the rules, the wording alone can make an offer "medium" at most, and
-  // only when the classifier is confident; otherwise it stays low.
-  if (inp.risk === 0) {
-    score = nbLo >= NB_ALONE_MEDIUM ? Math.min(score, th.high - 0.01) : Math.min(score, th.medium * 0.9);
-  }
+  // With no red flag from the rules, the wording alone never raises the level: the model learned from
+  // offers written for this project, and on real ads and SMS its alarms were false (EMSCAD genuine
+  // ads 3.2 % at medium or above with them, 2.2 % without; everyday SMS 1.1 % and 0.9 %; the real
+  // scams of the dev set rated the same). Its suspicion is still shown, as a sign under a yellow
+  // heading ("low, but check this"), never under a green one.
+  if (inp.risk === 0) score = Math.min(score, th.medium * 0.9);
 
   // the model's own evidence when it leans strongly to "scam"
   const flags = [...a.flags];

@@ -68,6 +68,7 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:passports?|paspor)(?: \w+)? (?:stays?|remains?|will stay|will remain|tetap|disimpan|ditaruh|dipegang) (?:with|di|pada|sama|oleh|in) (?:the |our )?(?:manager|boss|company|agent|employer|hr|agency|office|majikan|bos|agen|perusahaan|kantor|mandor|sponsor)\b`,
       String.raw`\b(?:surrender|hand over|handover|give us|submit|deposit|leave) (?:your |the |all |original )*(?:passport|passports|original documents)\b`,
       String.raw`\b(?:ktp|kk|ijazah|akta|bpkb|sertifikat)(?: asli)? (?:sebagai|untuk|jadi|buat) (?:jaminan|agunan)\b|\b(?:jaminan|collateral|guarantee)(?: berupa| dengan)? (?:paspor|passport|ijazah|ktp|bpkb)\b`,
+      String.raw`\b(?:paspor|passport|dokumen|ktp|ijazah|kk)(?: asli)?\b[^.\n]{0,40}\b(?:diserahkan|dititipkan|dikumpulkan|ditahan|disimpan|dipegang)\b[^.\n]{0,30}\b(?:sebagai (?:jaminan|agunan)|(?:ke|di|oleh) (?:kantor|agen|agency|perusahaan|sponsor|majikan|pt|bos|mandor))\b`,
     ],
   },
   // ------------------------------------------------------------ secrecy
@@ -93,6 +94,7 @@ export const RULES: readonly RuleDef[] = [
     patterns: [
       String.raw`\bnon ?prosedural\b|\btanpa prosedur\b|\bunprocedural\b`,
       String.raw`\b(?:tidak|tanpa|bukan) (?:perlu |usah |harus )?(?:lewat|melalui|lapor(?: ke)?|daftar(?: di| ke)?|urus(?: di| ke)?|ke) (?:disnaker|bp2mi|kp2mi|bnp2tki|dinas|pemerintah|ltsa|imigrasi|kantor imigrasi|blk|lpk resmi|pt resmi|p3mi|pt penempatan|agen resmi)\b|\b(?:tidak|tanpa|bukan) (?:perlu |usah )?(?:lewat|melalui) (?:pt|p3mi|agen|agensi|perusahaan)(?: penempatan)? resmi\b`,
+      String.raw`\bsponsor\b[^.\n]{0,15}\b(?:jemput|menjemput|jemputan|datang ke rumah)\b`,
       String.raw`\bjalur (?:sponsor|saudara|kenalan|pribadi|perorangan)\b|\bsponsor (?:perorangan|pribadi)\b|\bindividual sponsor\b|\bnot through (?:a |the )?(?:licensed|official|government|registered)\b|\bno need (?:for|to go through|to use) (?:a |the )?(?:licensed|official|government|labou?r office|manpower office|registered)\b|\b(?:without|no) (?:a )?licensed agency\b`,
       String.raw`\b(?:don'?t|do not|never) go to the (?:embassy|immigration|labou?r office|manpower office)\b|\bjangan (?:ke|lapor ke|datang ke) (?:kantor imigrasi|imigrasi|disnaker|kedutaan)\b|\b(?:no|without) (?:bl?k|training cent(?:er|re)) (?:training )?(?:needed|required)?\b|\btidak (?:perlu|usah) (?:ke )?(?:blk|pelatihan|medical)\b`,
     ],
@@ -136,6 +138,7 @@ export const RULES: readonly RuleDef[] = [
     negatable: true,
     patterns: [
       String.raw`\bpotong(?:an)? gaji\b|\bgaji(?:nya)? (?:akan |nanti )?(?:di ?)?potong\b|\bdipotong (?:dari |lewat |via )?gaji\b`,
+      String.raw`\bgaji\b[^.\n]{0,25}\b(?:di ?potong|potong)\b[^.\n]{0,20}\b(?:buat|untuk|ganti|bayar|mengganti|melunasi|membayar)\b`,
       String.raw`\bpotongan (?:\d|selama|sebesar|per bulan|tiap bulan|setiap bulan|\w+ bulan pertama)`,
       String.raw`\b(?:salary|wage|wages|pay) deduct(?:ion|ions|ed)\b|\bdeduct(?:ed|ion|ions)? (?:\w+ )?from (?:your |the |first )?(?:\w+ )?(?:salary|salaries|wages|pay|paycheck)`,
       String.raw`\b(?:kasbon|hutang|utang|pinjaman|loan|debt|advance)(?: \w+){0,3} (?:akan |nanti |will be )?(?:dipotong|dibayar|dicicil|dilunasi|repaid|deducted|paid back|paid off|cut)(?: \w+){0,2} (?:dari |from |lewat |via |pakai )?(?:gaji|salary|wages|pay)`,
@@ -146,6 +149,18 @@ export const RULES: readonly RuleDef[] = [
     ],
   },
   // ------------------------------------------------------------ qualifications
+  {
+    id: 'contract_on_arrival',
+    advice: ['contract_before_departure'],
+    weight: 1.5,
+    needsAbroad: true,
+    negatable: true,
+    patterns: [
+      String.raw`\b(?:kontrak|perjanjian)(?: kerja)?\b[^.\n]{0,30}\b(?:ditandatangani|di ?tanda ?tangani|tanda ?tangan|dibuat|diberikan|dikasih|dikasi)\b[^.\n]{0,20}\b(?:setelah|sesudah|begitu) (?:sampai|tiba|datang)\b`,
+      String.raw`\b(?:kontrak|perjanjian)(?: kerja)? (?:nanti |baru )(?:di ?tanda ?tangani |dibuat |diberikan )?(?:di|setelah sampai di) (?:sana|lokasi|negara tujuan|tempat kerja)\b`,
+      String.raw`\bcontract\b[^.\n]{0,30}\b(?:signed|given|provided|issued)\b[^.\n]{0,20}\b(?:after|upon|on) (?:arrival|arriving|you arrive)\b|\bsign (?:the |your )?contract (?:after|upon|on) (?:arrival|arriving)\b`,
+    ],
+  },
   {
     id: 'no_experience',
     advice: [],
@@ -225,6 +240,8 @@ export const RULES: readonly RuleDef[] = [
     id: 'lawful_written_contract',
     advice: [],
     weight: -0.8,
+    // signed only once there: the opposite (contract_on_arrival)
+    cancelAfter: String.raw`^[^.\n]{0,25}\b(?:setelah|sesudah|begitu|after|upon|on) (?:sampai|tiba|datang|arrival|arriving|you arrive|di lokasi|di sana|disana)\b`,
     patterns: [
       String.raw`\b(?:perjanjian|kontrak) (?:kerja|penempatan)(?: \w+)? (?:tertulis|ditandatangani|resmi|di tanda tangan|ditanda tangani|sebelum berangkat|di indonesia)\b|\btanda ?tangan (?:perjanjian|kontrak)\b|\bperjanjian penempatan\b`,
       String.raw`\b(?:signed|written) (?:employment |work )?contract\b|\bemployment contract (?:signed|reviewed|in (?:indonesian|bahasa))\b|\bcontract (?:is )?signed (?:in indonesia|before departure)\b`,
@@ -276,7 +293,10 @@ export const ENTERTAINMENT_RE = String.raw`\bladies companion\b|\bpemandu (?:lag
 export const SCAM_JOB_RE = String.raw`\bcustomer service\b|\bcustomer support\b|\bcs online\b|\badmin (?:online|sosmed|medsos|chat)\b|\boperator (?:komputer|game|online|chat|laptop)\b|\bgame operator\b|\btyping\b|\btypist\b|\bdata entry\b|\binput data\b|\bcrypto\b|\bkripto\b|\bcryptocurrency\b|\b(?:online|digital) marketing\b|\bmarketing (?:online|digital)\b|\btelemarketing\b|\blive chat\b|\bchat(?:ting)? (?:operator|admin|job)\b|\bcasino\b|\bkasino\b|\bjudi\b|\bgambling\b|\bbetting\b|\bdepan (?:laptop|komputer)\b|\bin front of (?:a )?(?:computer|laptop)\b|\bkerja (?:laptop|komputer|online)\b|\bsales (?:online|chat)\b|\bromance\b|\btrading\b|\bforex\b|\bcopywriter\b|\btranslator\b|\bpenerjemah\b|\b(?:skrip|script)\b|\bbalas chat\b|\breply to chats\b|\bchatting\b`;
 
 /** Route words that turn a departure town into an irregular crossing */
-export const CROSSING_RE = String.raw`\bspeed ?boat\b|\bkapal (?:kecil|kayu|boat|cepat)\b|\bpompong\b|\bperahu\b|\bnyebrang\b|\bmenyeberang\b|\bmenyebrang\b|\bjalur (?:laut|darat|belakang|tikus|samping|gelap|pintas)\b|\blewat (?:darat|laut|hutan|jalur|pelabuhan|belakang)\b|\bvia\b|\btransit\b|\bdijemput\b|\bjemput\b|\bpenjemputan\b|\bby (?:boat|land|car)\b|\bcross(?:ing)? the border\b|\bnaik (?:kapal|mobil|van)\b`;
+export const CROSSING_RE = String.raw`\bspeed ?boat\b|\bkapal (?:kecil|kayu|boat|cepat)\b|\bpompong\b|\bperahu\b|\bnyebrang\b|\bmenyeberang\b|\bmenyebrang\b|\bjalur (?:laut|darat|belakang|tikus|samping|gelap|pintas)\b|\blewat (?:darat|laut|hutan|jalur|pelabuhan|belakang)\b|\bvia\b|\btransit\b|\bdijemput\b|\bjemput\b|\bpenjemputan\b|\bby (?:boat|land|car)\b|\bcross(?:ing)? (?:the border|through|via|over)\b|\bnaik (?:kapal|mobil|van)\b|\bwill (?:meet|pick up|fetch) you\b|\bakan (?:dijemput|menjemput)\b`;
+
+/** A journey abroad that goes on overland from where the plane lands (to a compound across a border). */
+export const ONWARD_RE = String.raw`\b(?:lanjut|lanjutkan|dilanjutkan|diteruskan|continues?|continued|then)\b[^.\n]{0,15}\b(?:jalan darat|jalur darat|lewat darat|overland|by land|by road)\b`;
 
 export const IRREGULAR_RE = String.raw`\b(?:no|without) (?:a )?passport(?: needed| required)?\b|\bno need (?:to make |for |to have )?(?:a )?passport\b|\b(?:tidak|tanpa|gak|gk|tak) (?:perlu |usah )?(?:bikin |buat |pakai |punya )?paspor\b|\bborder pass\b|\bpas lintas batas\b|\btekong\b|\bthe broker will take you\b|\boverland (?:through|via)\b|\b(?:jalan|jalur|lewat) (?:darat )?(?:dari |lewat |via )?entikong\b|\bthrough entikong\b|\bjalur (?:belakang|tikus|gelap|ilegal|illegal|samping|non ?prosedural)\b|\blewat belakang\b|\btanpa (?:cap|stempel|stamp) (?:paspor|imigrasi)\b|\bborder run\b|\bkerja kaburan\b|\btanpa paspor\b|\bwithout (?:a )?passport\b|\b(?:jalan darat|by car|by land|naik mobil|van|perahu|boat)[^.\n]{0,30}\b(?:ke|to|menuju|lewat|through) (?:perbatasan|border)\b|\b(?:sungai|river) (?:moei|mekong)\b|\bnyebrang sungai\b`;
 

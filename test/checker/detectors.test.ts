@@ -17,6 +17,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Lowongan pabrik Malaysia gaji RM 1.700 lewat P3MI resmi. Paspor dipegang pekerja sendiri.',
   },
   {
+    id: 'contract_on_arrival',
+    yes: 'Kerja restoran di Malaysia, gaji RM 1.800. Kontrak kerja ditandatangani setelah sampai di sana.',
+    no: 'Kerja restoran di Malaysia lewat P3MI resmi, gaji RM 1.800. Perjanjian kerja ditandatangani sebelum berangkat.',
+  },
+  {
     id: 'secrecy',
     yes: 'Ada kerja di luar negeri gaji 15 juta. Jangan bilang ke keluarga dulu ya, nanti gak diizinin.',
     no: 'Lowongan admin di Jakarta, gaji 5 juta. Kirim CV ke email perusahaan.',
