@@ -94,7 +94,7 @@ const CUR_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/^(?:sar|riyal|real)$/, 'SAR'],
   [/^(?:aed|dirham)$/, 'AED'],
   [/^(?:eur|euro)$/, 'EUR'],
-  [/^(?:gbp|pound)$/, 'GBP'],
+  [/^(?:gbp|pounds?|£)$/, 'GBP'],
   [/^(?:aud|a\$)$/, 'AUD'],
   [/^(?:cny|rmb|yuan)$/, 'CNY'],
 ];
@@ -108,8 +108,8 @@ function currencyOf(word: string | undefined): string | undefined {
 
 const NUM = String.raw`\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
 const MULT = String.raw`(?:juta|jutaan|ribu|rb|k|million|mio|thousand)(?![a-z])`;
-const CUR_PRE = String.raw`rp\.?|idr|us\$|usd|usdt|nt\$|ntd|twd|s\$|sgd|hk\$|hkd|rm|myr|yen|jpy|won|krw|baht|thb|php|peso|sar|riyal|aed|eur|gbp|aud|a\$|cny|rmb|\$`;
-const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|pesos?|php|sar|riyal|aed|dirham|eur|euro|gbp|aud|cny|rmb|yuan`;
+const CUR_PRE = String.raw`rp\.?|idr|us\$|usd|usdt|nt\$|ntd|twd|s\$|sgd|hk\$|hkd|rm|myr|yen|jpy|won|krw|baht|thb|php|peso|sar|riyal|aed|eur|gbp|£|aud|a\$|cny|rmb|\$`;
+const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|pesos?|php|sar|riyal|aed|dirham|eur|euro|gbp|pounds?|aud|cny|rmb|yuan`;
 
 // one money mention, optionally a range: "rp 8 - 12 juta", "$800-1,200", "12jt", "800 usd", "rm 1.800"
 const MONEY_RE = new RegExp(

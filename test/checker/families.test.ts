@@ -11,7 +11,7 @@ import { REPO_ROOT } from '../../src/checker/facts.js';
 import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
-const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl'].flatMap((f) =>
+const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl'].flatMap((f) =>
   readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real),
 );
 const byId = (id: string) => real.find((r) => r.id === id)!.text;
@@ -26,6 +26,18 @@ describe('task ("part-time") scams', () => {
       expect(v.advice, id).toContain('task_scam_warning');
       expect(v.flags.find((f) => f.id === 'task_scam')!.evidence.join(' '), id).toMatch(/gaji harian|menit/);
     }
+  });
+
+  it('the TikTok "HR" texts news quoted: "1-2 hours of your time each day", "use your free time to like videos", "300-800 pounds a day"; a stranger "from" an agency offering part-time work who asks "can I share more?"', () => {
+    for (const id of ['rs-001', 'rs-002']) {
+      const v = checkOffer(byId(id));
+      expect(v.risk, id).toBe('high');
+      expect(v.flags[0]!.id, id).toBe('task_scam');
+    }
+    expect(checkOffer(byId('rs-002')).facts.pay?.[0]).toMatchObject({ currency: 'GBP', amount: 800 });
+    expect(checkOffer(byId('rs-005')).risk).not.toBe('low');
+    // a real part-time job that mentions free time is not one
+    expect(flagged('Part-time barista wanted at our cafe on Jalan Sudirman, 20 hours a week, in your free time after class. Apply at the counter with your CV.', 'task_scam')).toBe(false);
   });
 
   it('English ones too: pay per day for simple work from home, reply or add a chat', () => {
