@@ -517,8 +517,12 @@ export function analyse(input: unknown): Analysis {
   // ---------------- context detectors
   const hub = foreign.filter((p) => p.kind === 'scam_hub');
   const noAgreement = foreign.filter((p) => p.kind === 'no_agreement');
-  if (hub.length > 0) add('risky_destination', 1.5, hub.map((p) => p.span));
-  else if (noAgreement.length > 0) add('risky_destination', 1.0, noAgreement.map((p) => p.span));
+  // An ad that asks for qualifications (years of experience, a degree, a licence) is not the lure,
+  // which asks for nothing: the place and the job type are then weaker signs.
+  const asksQualifications = scan.test(REQUIRES_EXPERIENCE) && !ruleSpans.has('no_experience');
+  const placeWeight = asksQualifications ? 0.6 : 1;
+  if (hub.length > 0) add('risky_destination', 1.5 * placeWeight, hub.map((p) => p.span));
+  else if (noAgreement.length > 0) add('risky_destination', 1.0 * placeWeight, noAgreement.map((p) => p.span));
 
   // scam-compound job types count where compounds recruit: hubs, countries without a placement
   // agreement, the Middle East, minor destinations, or "abroad" with no country named
@@ -528,7 +532,7 @@ export function analyse(input: unknown): Analysis {
     || (abroadWords.length > 0 && foreign.length === 0);
   if (abroad) {
     const sj = scamJobContext ? allMatches(SCAM_JOB, scan).filter((sp) => !isNegated(t, sp[0])) : [];
-    if (sj.length > 0) add('scam_job_type', hub.length > 0 ? 1.8 : 1.2, sj);
+    if (sj.length > 0) add('scam_job_type', (hub.length > 0 ? 1.8 : 1.2) * placeWeight, sj);
     const ent = allMatches(ENTERTAINMENT, scan).filter((sp) => !isNegated(t, sp[0]));
     if (ent.length > 0) add('entertainment_abroad', 2.0, ent);
   }

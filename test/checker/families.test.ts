@@ -473,6 +473,19 @@ describe('signs the rules read themselves now (the wording model alone no longer
   });
 });
 
+describe('the lure asks for nothing', () => {
+  it('a customer-service job in Manila that asks for years of experience and a degree is a weaker sign than one that asks for nothing; the lure stays flagged', () => {
+    const asks = checkOffer('Customer service team lead in Manila, Philippines. Requirements: bachelor degree, at least 3 years of experience in a BPO, excellent English. Competitive salary and HMO.');
+    const lure = checkOffer('Customer service in Manila, Philippines. No experience needed, salary 1,200 USD, ticket and visa covered. Chat us on Telegram.');
+    const weight = (v: ReturnType<typeof checkOffer>, id: string) => v.flags.find((f) => f.id === id)?.weight ?? 0;
+    expect(weight(asks, 'risky_destination')).toBeLessThan(weight(lure, 'risky_destination'));
+    expect(asks.risk).toBe('low');
+    expect(lure.risk).toBe('high');
+    // still shown as a sign: the place is where compounds recruit
+    expect(asks.flags.map((f) => f.id)).toContain('risky_destination');
+  });
+});
+
 describe('contacts in an offer, each as its own kind', () => {
   it('phones, links, @handles, e-mail addresses and bank accounts; an account number is never taken for a phone', () => {
     const v = checkOffer('Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer ke rekening BCA No. 0812345678901 a.n. Budi. Hubungi Telegram @rekrut_dubai atau email hrd.dubai@gmail.com, WA 0812-3456-7890, https://t.me/loker_dubai');
