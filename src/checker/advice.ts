@@ -19,7 +19,7 @@ export interface AdviceContext {
   warned: boolean;
   /** Some lawful signal was found. */
   lawful: boolean;
-  /** The offer names an official placement scheme (schemes.ts): where it announces is shown below. */
+  /** The offer names a government-run placement scheme (schemes.ts ANNOUNCING): where it announces is shown below. */
   scheme?: boolean;
 }
 
@@ -52,7 +52,7 @@ export const ADVICE_RULES = [
   { id: 'task_scam_warning' },
   { id: 'check_official_site' },
   { id: 'no_recruiting_for_commission' },
-  // A named official scheme (G to G, IM Japan, SSW): its real openings are announced on its own site.
+  // A named government-run scheme (G to G, IM Japan): its real openings are announced on its own site.
   { id: 'verify_scheme', when: (c) => Boolean(c.scheme) },
   { id: 'check_agency_licence', when: (c) => c.abroad },
   { id: 'use_official_channels', when: (c) => c.abroad && (c.risk !== 'low' || !c.lawful) },

@@ -121,6 +121,21 @@ const DOMESTIC_JOB = G(String.raw`\bpembantu(?: rumah tangga)?\b|\bprt\b|\bart\b
 const FISHING_JOB = G(String.raw`\banak buah kapal\b|\bkapal (?:ikan|penangkap|nelayan|tuna|longline)\b|\bfishing (?:vessel|boat|crew|ship)\b|\bfishermen\b|\bfisherman\b|\bdeckhand\b|\bawak kapal perikanan\b|\blongliner\b`);
 /** Costs said to be borne by the employer or a government: near a fee, it is not the worker's. */
 const BORNE = G(String.raw`\b(?:ditanggung|dibayar(?:kan)?|diganti|dibiayai) (?:oleh )?(?:perusahaan|majikan|pemberi kerja|employer|pengguna|user|pemerintah|negara penempatan)\b|\b(?:paid|covered|borne|shouldered|reimbursed) by (?:the )?(?:employer|company|government|hiring)\b|\bat no cost to (?:the )?(?:worker|applicant)s?\b`);
+/** "Up to", before an amount: a ceiling (commission), not a wage. */
+const CEILING_BEFORE = /\b(?:hingga|sampai|s\.?d\.?|up to|maks(?:imal)?|max(?:imum)?)\s?(?:rp\.?\s?)?$/;
+/** Years of experience or a degree asked for (not any "certificate", "licence" or "SIM A"). */
+const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|minimum |kerja )?[1-9]\d? ?(?:tahun|thn)\b|\b(?:min(?:imal)?\.?|minimum) [1-9]\d? (?:tahun|thn) pengalaman\b|\b[1-9]\d?\+? (?:years?|yrs?)'?(?: of)? (?:\w+ ){0,3}experience\b|\bat least [1-9]\d? years?\b|\b(?:bachelor|master)'?s? degree\b|\b(?:bachelor|master) of\b|\bsarjana\b|\blulusan (?:s1|s2|d3|d4)\b/;
+/** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
+const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
+const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
+/** Words of a warning about a scam, earlier in the same sentence. */
+const WARNING_BEFORE = /\b(?:penipuan|penipu|waspada|hati-hati|hati hati|modus|hoaks|hoax|scams?|beware|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
+/** The sentence up to `at` (from the previous sentence end or line break). */
+function sentenceBefore(t: string, at: number): string {
+  const before = t.slice(Math.max(0, at - 160), at);
+  const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '), before.lastIndexOf('!'), before.lastIndexOf('?'));
+  return cut >= 0 ? before.slice(cut + 1) : before;
+}
 /** How far (characters) a "borne by the employer" statement reaches to cancel a fee in the sentences around it. */
 const BORNE_REACH = 250;
 const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
@@ -487,7 +502,10 @@ export function analyse(input: unknown): Analysis {
     if (r.id === 'upfront_fee') {
       // "Costs are borne by the employer" a few sentences away: these costs are not the worker's.
       const borne = allMatches(BORNE, scan);
-      const kept = spans.filter(([s, e]) => !borne.some(([bs, be]) => bs < e + BORNE_REACH && be > s - BORNE_REACH));
+      // A warning that describes the trick ("beware of those who ask you to book through their travel
+      // agent", "we never charge") is not the trick.
+      const warned = (at: number) => WARNING_BEFORE.test(sentenceBefore(t, at));
+      const kept = spans.filter(([s, e]) => !borne.some(([bs, be]) => bs < e + BORNE_REACH && be > s - BORNE_REACH) && !warned(s));
       if (kept.length === 0) continue;
       spans.splice(0, spans.length, ...kept);
     }
@@ -517,9 +535,10 @@ export function analyse(input: unknown): Analysis {
   // ---------------- context detectors
   const hub = foreign.filter((p) => p.kind === 'scam_hub');
   const noAgreement = foreign.filter((p) => p.kind === 'no_agreement');
-  // An ad that asks for qualifications (years of experience, a degree, a licence) is not the lure,
-  // which asks for nothing: the place and the job type are then weaker signs.
-  const asksQualifications = scan.test(REQUIRES_EXPERIENCE) && !ruleSpans.has('no_experience');
+  // An ad that asks for years of experience or a degree is not the lure, which asks for nothing: a
+  // country without a placement agreement, and a compound job type there, are then weaker signs. Not in
+  // the hubs themselves (Cambodia, Myanmar, Laos...), where lures add such lines too.
+  const asksQualifications = QUALIFICATIONS.test(t) && !ruleSpans.has('no_experience') && hub.length === 0;
   const placeWeight = asksQualifications ? 0.6 : 1;
   if (hub.length > 0) add('risky_destination', 1.5 * placeWeight, hub.map((p) => p.span));
   else if (noAgreement.length > 0) add('risky_destination', 1.0 * placeWeight, noAgreement.map((p) => p.span));
@@ -544,8 +563,12 @@ export function analyse(input: unknown): Analysis {
     const cross = allMatches(CROSSING, scan);
     if (cross.length > 0) add('irregular_route', 1.6, [routes[0]!.span, cross[0]!]);
   }
+  // Overland on from where the plane lands, towards a country without a placement agreement or a
+  // compound hub, or across a border (not a bus from the airport to the factory), ...
+  // or to where the post does not say ("... Kuala Lumpur, lanjut jalan darat.").
+  const onwardRisk = foreign.some((p) => p.kind === 'scam_hub' || p.kind === 'no_agreement') || /\b(?:perbatasan|border)\b/.test(t);
   if (foreign.length > 0 && !flags.some((f) => f.id === 'irregular_route')) {
-    const onward = allMatches(ONWARD, scan).filter((sp) => !isNegated(t, sp[0]));
+    const onward = allMatches(ONWARD, scan).filter((sp) => !isNegated(t, sp[0]) && (onwardRisk || /^\s*(?:[.!;\n]|$)/.test(t.slice(sp[1], sp[1] + 3))));
     if (onward.length > 0) add('irregular_route', 1.6, onward);
   }
 
@@ -621,6 +644,8 @@ export function analyse(input: unknown): Analysis {
       ownSite: links.some((l) => institutionalLink(l.value)),
       employer: employerNamed(t, institutionSpans, recruitingSpans),
       stateEmployer,
+      loudFree: LOUD_FREE.test(t),
+      jobWord: JOB_WORD.test(t),
     });
     if (iw > 0) {
       // Evidence: the link or address, how to register, the loud "free", the chain; and the name.
@@ -769,7 +794,8 @@ function checkPay(pays: Money[], c: PayCtx, add: (id: string, w: number, spans: 
   // any Indonesian wage with no job named, twice that for a job that is (an admin at Rp 30 million a
   // month for anyone is a lure). Only an amount said to be pay (a prize or a price is not), in rupiah
   // or by the day or week (a monthly salary in dollars, in an ad that names no country, is not judged
-  // by Indonesia's floor; "£300-800 a day for liking videos" is, anywhere).
+  // by Indonesia's floor; "3000-8000 pesos daily" is), never by the hour (a freelancer's rate) nor a
+  // ceiling ("penghasilan hingga Rp 50 juta": a salesperson's commission).
   let onItsOwn = false;
   if (limit === undefined && home && !c.requiresExperience) {
     limit = GENERIC_FLOOR_IDR * (job === undefined ? 1 : 2);
@@ -780,7 +806,7 @@ function checkPay(pays: Money[], c: PayCtx, add: (id: string, w: number, spans: 
   // a skilled ad asking for experience may pay well: only flag far-off pay there
   const factor = c.requiresExperience && !c.noExperience ? 2 : 1;
   const WESTERN = new Set(['USD', 'EUR', 'GBP', 'AUD']);
-  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit! * factor && !m.annual && (!onItsOwn || (m.kind === 'pay' && (m.currency === 'IDR' || m.per === 'day' || m.per === 'week')))
+  const high = pays.filter((m) => m.perMonthIdr !== undefined && m.perMonthIdr > limit! * factor && !m.annual && (!onItsOwn || (m.kind === 'pay' && !m.hourly && !CEILING_BEFORE.test(c.t.slice(Math.max(0, m.s - 14), m.s)) && (m.currency === 'IDR' || m.per === 'day' || m.per === 'week')))
     && !(m.hourly && WESTERN.has(m.currency) && !c.foreignKinds.includes('scam_hub')));
   if (high.length === 0) return;
   const worst = Math.max(...high.map((m) => m.perMonthIdr! / limit!));

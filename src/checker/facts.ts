@@ -94,7 +94,7 @@ const CUR_WORDS: ReadonlyArray<[RegExp, string]> = [
   [/^(?:sar|riyal|real)$/, 'SAR'],
   [/^(?:aed|dirham)$/, 'AED'],
   [/^(?:eur|euro)$/, 'EUR'],
-  [/^(?:gbp|pounds?|£)$/, 'GBP'],
+  [/^(?:gbp|£)$/, 'GBP'],
   [/^(?:aud|a\$)$/, 'AUD'],
   [/^(?:cny|rmb|yuan)$/, 'CNY'],
 ];
@@ -109,7 +109,7 @@ function currencyOf(word: string | undefined): string | undefined {
 const NUM = String.raw`\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?`;
 const MULT = String.raw`(?:juta|jutaan|ribu|rb|k|million|mio|thousand)(?![a-z])`;
 const CUR_PRE = String.raw`rp\.?|idr|us\$|usd|usdt|nt\$|ntd|twd|s\$|sgd|hk\$|hkd|rm|myr|yen|jpy|won|krw|baht|thb|php|peso|sar|riyal|aed|eur|gbp|£|aud|a\$|cny|rmb|\$`;
-const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|pesos?|php|sar|riyal|aed|dirham|eur|euro|gbp|pounds?|aud|cny|rmb|yuan`;
+const CUR_POST = String.raw`rupiah|idr|usd|usdt|dollars?|dolar|\$|rm|ringgit|myr|ntd|twd|nt|sgd|hkd|yen|jpy|won|krw|baht|thb|pesos?|php|sar|riyal|aed|dirham|eur|euro|gbp|aud|cny|rmb|yuan`;
 
 // one money mention, optionally a range: "rp 8 - 12 juta", "$800-1,200", "12jt", "800 usd", "rm 1.800"
 const MONEY_RE = new RegExp(
@@ -133,9 +133,11 @@ const PERIOD_BEFORE_RE = /(?:\b(?:gaji|upah|bayaran|penghasilan|pendapatan|komis
 /**
  * A period said before the number with no pay word, only "can earn" between: "per hari bisa dapat
  * Rp 3.000.000", "sehari bisa 1 juta", "every day you can earn $300". (With a pay word or anything
- * else between, the number is not the period's: "kerja per hari, gaji 4.500.000".)
+ * else between, the number is not the period's: "kerja per hari, gaji 4.500.000"; nor is a working
+ * time's: "kerja 6 hari seminggu, Rp 4.500.000", "8 hours a day, $1,500"; after a comma or a line
+ * break only with "can earn".)
  */
-const PERIOD_LEAD_RE = /\b(per ?hari|sehari|setiap hari|tiap hari|per ?minggu|seminggu|setiap minggu|tiap minggu|per day|a day|each day|every day|daily|per week|a week|each week|every week|weekly),?\s(?:(?:anda |kamu |you |u )?(?:bisa|dapat|can|could|will|akan)\s)?(?:(?:dapat|dapatkan|mendapatkan|menghasilkan|hasilkan|meraih|raih|dibayar|earn|get|make|receive|gain|be paid)\s)?(?:(?:hingga|sampai|up to|s\.?d\.?)\s)?$/;
+const PERIOD_LEAD_RE = /(?<!\d ?(?:jam|hari|hours?|days?|x) ?)\b(per ?hari|sehari|setiap hari|tiap hari|per ?minggu|seminggu|setiap minggu|tiap minggu|per day|a day|each day|every day|daily|per week|a week|each week|every week|weekly)(?:\s(?:(?:hingga|sampai|up to|s\.?d\.?)\s)?|,?\s(?:(?:anda |kamu |you |u )?(?:bisa|dapat|can|could|will|akan)\s)(?:(?:dapat|dapatkan|mendapatkan|menghasilkan|hasilkan|meraih|raih|dibayar|earn|get|make|receive|gain|be paid)\s)?(?:(?:hingga|sampai|up to|s\.?d\.?)\s)?|,?\s(?:dapat|dapatkan|mendapatkan|menghasilkan|hasilkan|meraih|raih|dibayar|earn|get|make|receive|gain|be paid)\s(?:(?:hingga|sampai|up to|s\.?d\.?)\s)?)$/;
 
 /** The period a period word names. */
 function periodOf(word: string): PayPeriod {

@@ -25,7 +25,7 @@ export const TASK_CUES = {
   /** strong: the work is liking, following, rating or "optimising" on a platform, or "simple tasks" */
   tasks: String.raw`\b(?:simple |easy )(?:engagement )?tasks\b|\bengagement tasks\b|\btugas (?:sederhana|mudah|online)\b|\b(?:like|likes|menyukai|subscribe|follow|rating|tonton|menonton)\b[^.\n]{0,30}\b(?:video|youtube|tiktok|instagram|produk|hotel|toko)\b|\b(?:promosikan|mempromosikan|promote|promoting)\b[^.\n]{0,40}\b(?:tiktok|instagram|youtube|shopee|tokopedia|lazada)\b|\b(?:optimi[sz]e|optimi[sz]ing|boost|boosting)\b[^.\n]{0,30}\b(?:hotels?|merchants?|products?|apps?)\b|\bhelp merchants\b|\b(?:shop|shopping|belanja)\b[^.\n]{0,30}\bget paid\b|\b(?:like|komen|komentar)\b,? (?:dan |and |& )?(?:komen|komentar|share|subscribe|follow|comment)\b|\brating (?:5|lima)\b|\b(?:5|five)[- ]star (?:reviews?|ratings?)\b|\b(?:ulasan|review) (?:google|produk|hotel|toko)\b|\b(?:menaikkan|meningkatkan) (?:penjualan|rating|pengunjung|traffic) (?:toko|merchant|pedagang|produk)\b|\bproduct boosting\b|\bapp optimi[sz]ation\b`,
   /** strong: a few minutes a day, in spare time, without disturbing one's main job */
-  littletime: String.raw`\b\d+ ?(?:hingga|sampai|to|-) ?\d+ ?(?:menit|minutes?|mins?)\b(?! ?(?:dari|ke|from|to|menuju|jalan kaki|walk(?:ing)?)\b)|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b|\bno time limit\b|\b\d+ ?(?:-|to|hingga|sampai) ?\d+ (?:hours?|jam)\b(?: (?:of )?(?:your )?(?:free |spare )?time)?(?: \w+){0,2} (?:each day|a day|per day|daily|sehari|per hari)\b|\b(?:only )?(?:requires?|takes?|needs?) (?:only )?\d+(?: ?(?:-|to) ?\d+)? (?:hours?|minutes?) of your(?: free| spare)? time\b|\b(?:use |in )?your free time\b|\boutside (?:of )?(?:your )?(?:work|job)\b|\bdi luar jam kerja\b`,
+  littletime: String.raw`\b\d+ ?(?:hingga|sampai|to|-) ?\d+ ?(?:menit|minutes?|mins?)\b(?! ?(?:dari|ke|from|to|menuju|jalan kaki|walk(?:ing)?)\b)|\b\d+ ?(?:menit|minutes?)(?: kerja)? (?:sehari|per hari|a day|per day|daily|saja)\b|\bwaktu (?:senggang|luang)\b|\bspare time\b|\b(?:tidak|not|won'?t|will not|tanpa)(?: akan)? (?:mengganggu|affect|interfere)\w*(?: \w+){0,2} (?:pekerjaan|daily|full|main|job|work)\b|\bno time limit\b|\b(?:only |just |hanya |cuma )?[1-3] ?(?:-|to|hingga|sampai) ?[1-4] (?:hours?|jam)\b(?: (?:of )?(?:your )?(?:free |spare )?time)?(?: \w+){0,2} (?:each day|a day|per day|daily|sehari|per hari)\b|\b(?:only )?(?:requires?|takes?|needs?) (?:only )?\d+(?: ?(?:-|to) ?\d+)? (?:hours?|minutes?) of your(?: free| spare)? time\b|\b(?:use|using) your free time\b|\b(?:earn|make|get) (?:extra |some )?money outside (?:of )?(?:your )?(?:work|job)\b`,
   /** weak: pay by the day, task or week (its amount is judged apart) */
   perday: String.raw`\bgaji harian\b|\btugas harian\b|\bpenghasilan harian\b|\bdaily (?:earnings|income|salary|pay|wage)\b|\b(?:weekly|mingguan) (?:income|pay|salary|gaji|penghasilan|earnings)\b|\d ?(?:usd|dollars?|rb|ribu|k)? ?(?:weekly|daily|harian|mingguan|sehari)\b|\b(?:earn|dapat(?:kan)?|gaji|wage|salary|income|penghasilan|bayaran|komisi|commission)\b[^.\n]{0,40}\b(?:per|a|each|every|setiap|tiap|\/) ?(?:day|hari|task|tugas|misi|order|assignment|week|minggu|like|video)\b|\d[\d.,]*(?: ?(?:rb|ribu|k|juta|jt|usd|dollars?))? ?(?:per|each|every|setiap|tiap|\/) ?(?:task|tugas|misi|order|assignment|like|video|day|hari)\b`,
   /** strong: someone writing out of the blue as a recruiter or HR, saying the person's CV passed, or that they got the number */
@@ -233,6 +233,10 @@ export interface InstitutionSigns {
   employer?: boolean;
   /** the same for the state's bodies and companies: otherwise registration by chat is a warning at most */
   stateEmployer?: boolean;
+  /** "registration free!" said loudly (pendaftaran … gratis), not the usual "tidak dipungut biaya" */
+  loudFree?: boolean;
+  /** a job is named (lowongan, rekrutmen, pegawai, petugas, relawan…): not a clinic's or a school's free registration */
+  jobWord?: boolean;
 }
 
 /** Between a recruiting word and an institution's name: a place, a past or a school, not the employer. */
@@ -307,9 +311,10 @@ function weighInstitution(
   if ((found.has('official') || s.ownSite === true) && !offsite) return state && fee ? 2.5 : 0;
   if (offsite || (byChat && asks)) return 3.0;
   const hidden = found.has('vialink') || bait;
-  // The state's name, registration through a link the post does not show, and "free!" said loudly:
-  // the fake's whole pitch (a real announcement names its site).
-  if ((hidden && asks) || (state && fee) || (state && hidden && found.has('free'))) return 2.5;
+  // The state's name, a job, registration through a link the post does not show, and "registration
+  // free!" said loudly: the fake's whole pitch (a real announcement names its site; "tidak dipungut
+  // biaya", its usual disclaimer, is not said loudly).
+  if ((hidden && asks) || (state && fee) || (state && hidden && s.loudFree === true && s.jobWord === true)) return 2.5;
   const how = hidden || found.has('docsbychat') || byChat || found.has('domicile');
   if (marks === 0 || (!how && (marks < 2 || !found.has('recruiting')))) return 0;
   return marks >= 2 ? 2.5 : 2.0;

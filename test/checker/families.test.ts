@@ -28,13 +28,12 @@ describe('task ("part-time") scams', () => {
     }
   });
 
-  it('the TikTok "HR" texts news quoted: "1-2 hours of your time each day", "use your free time to like videos", "300-800 pounds a day"; a stranger "from" an agency offering part-time work who asks "can I share more?"', () => {
+  it('the TikTok "HR" texts news quoted: "1-2 hours of your time each day", "use your free time to like videos"; a stranger "from" an agency offering part-time work who asks "can I share more?"', () => {
     for (const id of ['rs-001', 'rs-002']) {
       const v = checkOffer(byId(id));
       expect(v.risk, id).toBe('high');
       expect(v.flags[0]!.id, id).toBe('task_scam');
     }
-    expect(checkOffer(byId('rs-002')).facts.pay?.[0]).toMatchObject({ currency: 'GBP', amount: 800 });
     expect(checkOffer(byId('rs-005')).risk).not.toBe('low');
     // a real part-time job that mentions free time is not one
     expect(flagged('Part-time barista wanted at our cafe on Jalan Sudirman, 20 hours a week, in your free time after class. Apply at the counter with your CV.', 'task_scam')).toBe(false);
@@ -429,29 +428,19 @@ describe('lawful schemes, recognised by name, and where each announces its openi
 });
 
 describe('the wording model alone', () => {
-  it('never raises the level: an offer no rule finds a sign in is low, and where the model finds it scam-like, that is shown as a sign under a yellow heading, not a green one', () => {
+  it('can make an offer no rule finds a sign in "medium" at most, never "high": an informal lure with no rule sign is not green', () => {
     const texts = [...loadCorpus().map((o) => o.text), ...real.map((r) => r.text)];
-    let modelOnly = 0;
     for (const text of texts) {
       const v = checkOffer(text);
-      const ruleSigns = v.flags.filter((f) => f.weight > 0 && f.id !== 'similar_to_scams');
-      if (ruleSigns.length > 0) continue;
-      expect(v.risk, text.slice(0, 60)).toBe('low');
-      if (v.flags.some((f) => f.id === 'similar_to_scams')) {
-        modelOnly++;
-        expect(verdictHeading(v), text.slice(0, 60)).not.toBe('low');
-      }
+      if (v.flags.some((f) => f.weight > 0 && f.id !== 'similar_to_scams')) continue;
+      expect(v.risk, text.slice(0, 60)).not.toBe('high');
     }
-    expect(modelOnly).toBeGreaterThan(0);
-    // the model finds this scam-like and no rule does: a yellow "low, but check this sign" (it was "medium" on wording alone)
-    const v = checkOffer('Package forwarding coordinator (work at home). Receive parcels at your address and reship them.');
-    expect(v.risk).toBe('low');
-    expect(v.flags.map((f) => f.id)).toEqual(['similar_to_scams']);
-    expect(verdictHeading(v)).toBe('low_flagged');
+    const lure = checkOffer('Ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus, hubungi saya.');
+    expect(verdictHeading(lure)).not.toBe('low');
   });
 });
 
-describe('signs the rules read themselves now (the wording model alone no longer raises the level)', () => {
+describe('signs the rules read themselves (not left to the wording model)', () => {
   it('pay cut "to repay the ticket", documents handed to the office "as a guarantee", a contract signed only on arrival, an overland leg after the flight, a crossing through Nunukan, a sponsor who picks you up', () => {
     const cases: [string, string][] = [
       ['Kerja ke Dubai jadi cleaning service mall, gaji 5.000 AED, berangkat gratis tanpa biaya! Cuma gaji 3 bulan pertama dipotong buat ganti tiket & visa.', 'salary_deduction'],
@@ -474,15 +463,47 @@ describe('signs the rules read themselves now (the wording model alone no longer
 });
 
 describe('the lure asks for nothing', () => {
-  it('a customer-service job in Manila that asks for years of experience and a degree is a weaker sign than one that asks for nothing; the lure stays flagged', () => {
-    const asks = checkOffer('Customer service team lead in Manila, Philippines. Requirements: bachelor degree, at least 3 years of experience in a BPO, excellent English. Competitive salary and HMO.');
-    const lure = checkOffer('Customer service in Manila, Philippines. No experience needed, salary 1,200 USD, ticket and visa covered. Chat us on Telegram.');
+  it('a customer-service job in Bangkok that asks for years of experience and a degree is a weaker sign than one that asks for nothing; the lure stays flagged', () => {
+    const asks = checkOffer('Customer service team lead in Bangkok, Thailand. Requirements: bachelor degree, at least 3 years of experience in a BPO, excellent English. Competitive salary and health insurance.');
+    const lure = checkOffer('Customer service in Bangkok, Thailand. No experience needed, salary 1,200 USD, ticket and visa covered. Chat us on Telegram.');
     const weight = (v: ReturnType<typeof checkOffer>, id: string) => v.flags.find((f) => f.id === id)?.weight ?? 0;
     expect(weight(asks, 'risky_destination')).toBeLessThan(weight(lure, 'risky_destination'));
     expect(asks.risk).toBe('low');
     expect(lure.risk).toBe('high');
     // still shown as a sign: the place is where compounds recruit
     expect(asks.flags.map((f) => f.id)).toContain('risky_destination');
+  });
+});
+
+describe('what those signs leave alone: negations, warnings, ordinary instructions, working hours', () => {
+  it('each sign is not raised on the ordinary text it could be confused with', () => {
+    const cases: [string, string][] = [
+      ['Lowongan admin di Bekasi. Berkas lamaran (CV, fotokopi KTP, ijazah) dikumpulkan di kantor kami.', 'document_retention'],
+      ['Lowongan admin. Dokumen lamaran diserahkan ke kantor PT Maju Jaya.', 'document_retention'],
+      ['Kerja pabrik di Malaysia lewat P3MI. Paspor tidak boleh ditahan oleh majikan.', 'document_retention'],
+      ['Kerja pabrik di Taiwan lewat P3MI resmi. Gaji utuh, tidak dipotong untuk biaya apapun.', 'salary_deduction'],
+      ['Kerja pabrik di Taiwan. Gaji tidak dipotong untuk agensi.', 'salary_deduction'],
+      ['Kerja pabrik di Taiwan. Kontrak kerja tidak ditandatangani setelah sampai, tapi sebelum berangkat.', 'contract_on_arrival'],
+      ['Kerja pabrik di Taiwan. Kontrak baru di sana diperpanjang tiap 2 tahun.', 'contract_on_arrival'],
+      ['Kerja restoran di Malaysia. Sponsor tidak akan menjemput ke rumah.', 'unofficial_channel'],
+      ['Lowongan gudang. Kerja 8-10 jam sehari. Gaji harian Rp 150.000.', 'task_scam'],
+      ['Lowongan gudang. Lembur di luar jam kerja dibayar. Gaji harian Rp 150.000.', 'task_scam'],
+      ['Dicari staf toko, kerja 6 hari seminggu, Rp 4.500.000', 'pay_unrealistic'],
+      ['Warehouse helper. Work 8 hours a day, $1,500', 'pay_unrealistic'],
+      ['Dicari freelancer desain, Rp 120.000/jam', 'pay_unrealistic'],
+      ['Lowongan Marketing Properti, penghasilan hingga Rp 50 juta', 'pay_unrealistic'],
+      ['Terbang ke Kuala Lumpur, lalu lanjut jalan darat ke pabrik di Johor. Lewat P3MI resmi.', 'irregular_route'],
+      ['Waspada penipuan yang meminta peserta memesan tiket melalui travel yang ditunjuk.', 'upfront_fee'],
+      ['Peserta harus pesan tiket sendiri, bukan lewat travel.', 'upfront_fee'],
+    ];
+    for (const [text, id] of cases) expect(flagged(text, id), `${id}: ${text}`).toBe(false);
+  });
+
+  it('a free health check or a pupil’s registration is not a vacancy in the state’s name, and a hub keeps its weight when a lure asks for a year of experience', () => {
+    expect(checkOffer('Pemeriksaan kesehatan gratis di Puskesmas. Pendaftaran gratis, daftar melalui link berikut.').risk).not.toBe('high');
+    expect(checkOffer('Pendaftaran Sekolah Rakyat gratis untuk anak usia sekolah, daftar melalui link berikut.').risk).not.toBe('high');
+    expect(checkOffer('Rekrutmen Bersama BUMN 2024 dibuka, daftar melalui link di bawah. Tidak dipungut biaya apapun.').risk).not.toBe('high');
+    expect(checkOffer('Lowongan CS di Kamboja lewat PT resmi berizin, syarat pengalaman 1 tahun, gaji 900 USD.').risk).toBe('high');
   });
 });
 
