@@ -169,7 +169,9 @@ export class FakeGraph {
   /** Files people sent, by media id. */
   private readonly received = new Map<string, Received>();
   /** Media URLs given before this time no longer work. */
-  private urlsValidFrom = 0;
+  /** Media URLs are numbered as given; those up to this number were expired by `expireMediaUrls`. */
+  private urlSerial = 0;
+  private urlsExpiredUpTo = 0;
   private readonly urlKey = randomBytes(16);
   private mediaFailures: { status: number; code?: number; message: string }[] = [];
   private downloadFailures: number[] = [];
@@ -217,7 +219,8 @@ export class FakeGraph {
 
   /** Every media URL given so far stops working (as after its 5 minutes). */
   expireMediaUrls(): void {
-    this.urlsValidFrom = Date.now() + 1;
+    // By number, not by time: a URL given in the same millisecond after this call still works.
+    this.urlsExpiredUpTo = this.urlSerial;
   }
 
   /** The next n media URL requests (GET /<MEDIA_ID>) fail with this status and Meta code (none: a bare status, as a proxy's). */
@@ -507,7 +510,7 @@ export class FakeGraph {
     }
     const ext = String(Date.now() + MEDIA_URL_MS);
     const origin = this.apiRoot.replace(/\/v23\.0$/, '');
-    const url = `${origin}/whatsapp_business/attachments/?mid=${id}&ext=${ext}&hash=${this.urlHash(id, ext)}`;
+    const url = `${origin}/whatsapp_business/attachments/?mid=${id}&ext=${ext}&hash=${this.urlHash(id, ext)}&n=${++this.urlSerial}`;
     this.reply(res, call, 200, { messaging_product: 'whatsapp', url, mime_type: file.mime, sha256: file.sha256, file_size: sizeOf(file.content), id });
   }
 
@@ -516,11 +519,11 @@ export class FakeGraph {
     const id = q.get('mid') ?? '';
     const ext = q.get('ext') ?? '';
     const file = this.received.get(id);
-    const issued = Number(ext) - MEDIA_URL_MS;
+    const serial = Number(q.get('n') ?? 0);
     let status = 200;
     if (req.headers.authorization !== `Bearer ${this.opts.token}` || !this.tokenValid) status = 401;
     else if (!file || q.get('hash') !== this.urlHash(id, ext)) status = 404;
-    else if (Number(ext) < Date.now() || issued < this.urlsValidFrom) status = 404;
+    else if (Number(ext) < Date.now() || serial <= this.urlsExpiredUpTo) status = 404;
     else status = this.downloadFailures.shift() ?? 200;
     if (status !== 200 || !file) {
       this.downloads.push({ id, status, bytes: 0 });
