@@ -130,9 +130,9 @@ const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
 /** Words of a warning about a scam, earlier in the same sentence. */
 const WARNING_BEFORE = /\b(?:penipuan|penipu|waspada|hati-hati|hati hati|modus|hoaks|hoax|scams?|beware|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
-/** The sentence up to `at` (from the previous sentence end or line break). */
-function sentenceBefore(t: string, at: number): string {
-  const before = t.slice(Math.max(0, at - 160), at);
+/** The sentence up to `at` (from the previous sentence end or line break), at most `reach` characters. */
+function sentenceBefore(t: string, at: number, reach = 160): string {
+  const before = t.slice(Math.max(0, at - reach), at);
   const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '), before.lastIndexOf('!'), before.lastIndexOf('?'));
   return cut >= 0 ? before.slice(cut + 1) : before;
 }
@@ -173,10 +173,7 @@ const EN_WORDS: ReadonlySet<string> = new Set(
 type Span = [number, number]; // normalised-text offsets
 
 function isNegated(t: string, s: number): boolean {
-  const before = t.slice(Math.max(0, s - 45), s);
-  // stop at the previous sentence boundary
-  const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '), before.lastIndexOf('!'), before.lastIndexOf('?'));
-  return NEG_RE.test(cut >= 0 ? before.slice(cut + 1) : before);
+  return NEG_RE.test(sentenceBefore(t, s, 45));
 }
 
 /**
@@ -538,10 +535,10 @@ export function analyse(input: unknown): Analysis {
   // An ad that asks for years of experience or a degree is not the lure, which asks for nothing: a
   // country without a placement agreement, and a compound job type there, are then weaker signs. Not in
   // the hubs themselves (Cambodia, Myanmar, Laos...), where lures add such lines too.
-  const asksQualifications = QUALIFICATIONS.test(t) && !ruleSpans.has('no_experience') && hub.length === 0;
-  const placeWeight = asksQualifications ? 0.6 : 1;
-  if (hub.length > 0) add('risky_destination', 1.5 * placeWeight, hub.map((p) => p.span));
-  else if (noAgreement.length > 0) add('risky_destination', 1.0 * placeWeight, noAgreement.map((p) => p.span));
+  // (Read only where it weighs something: most offers name no such place or job.)
+  const placeWeight = () => (hub.length === 0 && !ruleSpans.has('no_experience') && QUALIFICATIONS.test(t) ? 0.6 : 1);
+  if (hub.length > 0) add('risky_destination', 1.5, hub.map((p) => p.span));
+  else if (noAgreement.length > 0) add('risky_destination', 1.0 * placeWeight(), noAgreement.map((p) => p.span));
 
   // scam-compound job types count where compounds recruit: hubs, countries without a placement
   // agreement, the Middle East, minor destinations, or "abroad" with no country named
@@ -551,7 +548,7 @@ export function analyse(input: unknown): Analysis {
     || (abroadWords.length > 0 && foreign.length === 0);
   if (abroad) {
     const sj = scamJobContext ? allMatches(SCAM_JOB, scan).filter((sp) => !isNegated(t, sp[0])) : [];
-    if (sj.length > 0) add('scam_job_type', (hub.length > 0 ? 1.8 : 1.2) * placeWeight, sj);
+    if (sj.length > 0) add('scam_job_type', (hub.length > 0 ? 1.8 : 1.2) * placeWeight(), sj);
     const ent = allMatches(ENTERTAINMENT, scan).filter((sp) => !isNegated(t, sp[0]));
     if (ent.length > 0) add('entertainment_abroad', 2.0, ent);
   }
@@ -566,8 +563,8 @@ export function analyse(input: unknown): Analysis {
   // Overland on from where the plane lands, towards a country without a placement agreement or a
   // compound hub, or across a border (not a bus from the airport to the factory), ...
   // or to where the post does not say ("... Kuala Lumpur, lanjut jalan darat.").
-  const onwardRisk = foreign.some((p) => p.kind === 'scam_hub' || p.kind === 'no_agreement') || /\b(?:perbatasan|border)\b/.test(t);
   if (foreign.length > 0 && !flags.some((f) => f.id === 'irregular_route')) {
+    const onwardRisk = foreign.some((p) => p.kind === 'scam_hub' || p.kind === 'no_agreement') || /\b(?:perbatasan|border)\b/.test(t);
     const onward = allMatches(ONWARD, scan).filter((sp) => !isNegated(t, sp[0]) && (onwardRisk || /^\s*(?:[.!;\n]|$)/.test(t.slice(sp[1], sp[1] + 3))));
     if (onward.length > 0) add('irregular_route', 1.6, onward);
   }

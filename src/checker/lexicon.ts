@@ -31,6 +31,12 @@ export interface RuleDef extends Detector {
 
 export const NEGATION_BEFORE = String.raw`\b(?:tidak|tanpa|bukan|tak|never|not|no|zero|nol|free of|bebas|gratis|jangan|dilarang|larang|anti|without|non)\b(?:\s+[\w-]+){0,3}\s*$`;
 
+/**
+ * One character of a gap inside a pattern that holds no negation ("gaji tidak dipotong untuk…",
+ * "sponsor tidak akan menjemput…"): NEGATION_BEFORE looks only before a match, not inside it.
+ */
+const CLEAN = String.raw`(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n])`;
+
 export const RULES: readonly RuleDef[] = [
   // ------------------------------------------------------------ visas
   {
@@ -68,7 +74,7 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:passports?|paspor)(?: \w+)? (?:stays?|remains?|will stay|will remain|tetap|disimpan|ditaruh|dipegang) (?:with|di|pada|sama|oleh|in) (?:the |our )?(?:manager|boss|company|agent|employer|hr|agency|office|majikan|bos|agen|perusahaan|kantor|mandor|sponsor)\b`,
       String.raw`\b(?:surrender|hand over|handover|give us|submit|deposit|leave) (?:your |the |all |original )*(?:passport|passports|original documents)\b`,
       String.raw`\b(?:ktp|kk|ijazah|akta|bpkb|sertifikat)(?: asli)? (?:sebagai|untuk|jadi|buat) (?:jaminan|agunan)\b|\b(?:jaminan|collateral|guarantee)(?: berupa| dengan)? (?:paspor|passport|ijazah|ktp|bpkb)\b`,
-      String.raw`\b(?:paspor|passport|dokumen|ktp|ijazah|kk)(?: asli)?\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,40}\b(?:diserahkan|dititipkan|dikumpulkan|ditahan|disimpan|dipegang)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,30}\bsebagai (?:jaminan|agunan)\b|\b(?:paspor|passport|dokumen asli|ktp asli|ijazah asli)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,40}\b(?:ditahan|disimpan|dipegang)\b[^.\n]{0,10}\b(?:oleh|di|sama) (?:kantor|agen|agency|perusahaan|sponsor|majikan|pt|bos|mandor)\b`,
+      String.raw`\b(?:paspor|passport|dokumen|ktp|ijazah|kk)(?: asli)?\b${CLEAN}{0,40}\b(?:diserahkan|dititipkan|dikumpulkan|ditahan|disimpan|dipegang)\b${CLEAN}{0,30}\bsebagai (?:jaminan|agunan)\b|\b(?:paspor|passport|dokumen asli|ktp asli|ijazah asli)\b${CLEAN}{0,40}\b(?:ditahan|disimpan|dipegang)\b[^.\n]{0,10}\b(?:oleh|di|sama) (?:kantor|agen|agency|perusahaan|sponsor|majikan|pt|bos|mandor)\b`,
     ],
   },
   // ------------------------------------------------------------ secrecy
@@ -94,7 +100,7 @@ export const RULES: readonly RuleDef[] = [
     patterns: [
       String.raw`\bnon ?prosedural\b|\btanpa prosedur\b|\bunprocedural\b`,
       String.raw`\b(?:tidak|tanpa|bukan) (?:perlu |usah |harus )?(?:lewat|melalui|lapor(?: ke)?|daftar(?: di| ke)?|urus(?: di| ke)?|ke) (?:disnaker|bp2mi|kp2mi|bnp2tki|dinas|pemerintah|ltsa|imigrasi|kantor imigrasi|blk|lpk resmi|pt resmi|p3mi|pt penempatan|agen resmi)\b|\b(?:tidak|tanpa|bukan) (?:perlu |usah )?(?:lewat|melalui) (?:pt|p3mi|agen|agensi|perusahaan)(?: penempatan)? resmi\b`,
-      String.raw`\bsponsor\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,15}\b(?:jemput|menjemput)\b[^.\n]{0,10}\b(?:di|ke|dari) rumah\b|\bsponsor\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,15}\bdatang ke rumah\b`,
+      String.raw`\bsponsor\b${CLEAN}{0,15}\b(?:jemput|menjemput)\b[^.\n]{0,10}\b(?:di|ke|dari) rumah\b|\bsponsor\b${CLEAN}{0,15}\bdatang ke rumah\b`,
       String.raw`\bjalur (?:sponsor|saudara|kenalan|pribadi|perorangan)\b|\bsponsor (?:perorangan|pribadi)\b|\bindividual sponsor\b|\bnot through (?:a |the )?(?:licensed|official|government|registered)\b|\bno need (?:for|to go through|to use) (?:a |the )?(?:licensed|official|government|labou?r office|manpower office|registered)\b|\b(?:without|no) (?:a )?licensed agency\b`,
       String.raw`\b(?:don'?t|do not|never) go to the (?:embassy|immigration|labou?r office|manpower office)\b|\bjangan (?:ke|lapor ke|datang ke) (?:kantor imigrasi|imigrasi|disnaker|kedutaan)\b|\b(?:no|without) (?:bl?k|training cent(?:er|re)) (?:training )?(?:needed|required)?\b|\btidak (?:perlu|usah) (?:ke )?(?:blk|pelatihan|medical)\b`,
     ],
@@ -125,7 +131,7 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\bisi saldo\b|\btop ?up (?:your |the )?(?:account|saldo|balance)\b|\bdeposit (?:dulu|first|minimal|min)\b|\b(?:agar|supaya|biar|so that|so) (?:tidak|gak|you (?:won'?t|don'?t|will not|do not)) (?:kabur|run away|escape)\b`,
       String.raw`\bwajib (?:dipesan|dibeli|beli|pesan|dibayar|bayar) (?:melalui|lewat|di|ke) (?:travel|agen|panitia|rekanan)\b|\bmust (?:be )?(?:booked|bought|paid) (?:through|via) (?:our|the) (?:travel|agent|partner)\b`,
       // The fake test invitation: tickets to be booked through the "company's appointed travel agent".
-      String.raw`\b(?:wajib|diwajibkan|harus|diharuskan)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,40}\b(?:pemesanan|memesan|pesan|membeli|pembelian|beli|booking|reservasi) (?:tiket|hotel|penginapan)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,60}\b(?:travel|agen|biro)\b(?! (?:sendiri|pilihan (?:anda|sendiri)))|\b(?:wajib|diwajibkan|harus|diharuskan)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,80}\b(?:travel|agen perjalanan|biro perjalanan) yang (?:sudah |telah )?(?:di ?tunjuk|ditentukan|bekerja ?sama dengan (?:perusahaan|panitia|kami))\b`,
+      String.raw`\b(?:wajib|diwajibkan|harus|diharuskan)\b${CLEAN}{0,40}\b(?:pemesanan|memesan|pesan|membeli|pembelian|beli|booking|reservasi) (?:tiket|hotel|penginapan)\b${CLEAN}{0,60}\b(?:travel|agen|biro)\b(?! (?:sendiri|pilihan (?:anda|sendiri)))|\b(?:wajib|diwajibkan|harus|diharuskan)\b${CLEAN}{0,80}\b(?:travel|agen perjalanan|biro perjalanan) yang (?:sudah |telah )?(?:di ?tunjuk|ditentukan|bekerja ?sama dengan (?:perusahaan|panitia|kami))\b`,
       String.raw`\buang (?:jaminan|muka|pendaftaran|komitmen|garansi|pelicin|tanda jadi)\b`,
       String.raw`\b(?:biaya|ongkos|tiket|visa)[^.\n]{0,25}\bditanggung (?:pelamar|peserta|calon|sendiri|pekerja|kandidat|masing-masing)`,
       String.raw`\b(?:modal|biaya) (?:awal|keberangkatan|berangkat) (?:rp\.?|\d|sebesar|hanya|cuma)`,
@@ -138,7 +144,7 @@ export const RULES: readonly RuleDef[] = [
     negatable: true,
     patterns: [
       String.raw`\bpotong(?:an)? gaji\b|\bgaji(?:nya)? (?:akan |nanti )?(?:di ?)?potong\b|\bdipotong (?:dari |lewat |via )?gaji\b`,
-      String.raw`\bgaji\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,25}\b(?:di ?potong|potong)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,20}\b(?:buat|untuk|ganti|bayar|mengganti|melunasi|membayar)\b`,
+      String.raw`\bgaji\b${CLEAN}{0,25}\b(?:di ?potong|potong)\b${CLEAN}{0,20}\b(?:buat|untuk|ganti|bayar|mengganti|melunasi|membayar)\b`,
       String.raw`\bpotongan (?:\d|selama|sebesar|per bulan|tiap bulan|setiap bulan|\w+ bulan pertama)`,
       String.raw`\b(?:salary|wage|wages|pay) deduct(?:ion|ions|ed)\b|\bdeduct(?:ed|ion|ions)? (?:\w+ )?from (?:your |the |first )?(?:\w+ )?(?:salary|salaries|wages|pay|paycheck)`,
       String.raw`\b(?:kasbon|hutang|utang|pinjaman|loan|debt|advance)(?: \w+){0,3} (?:akan |nanti |will be )?(?:dipotong|dibayar|dicicil|dilunasi|repaid|deducted|paid back|paid off|cut)(?: \w+){0,2} (?:dari |from |lewat |via |pakai )?(?:gaji|salary|wages|pay)`,
@@ -156,9 +162,9 @@ export const RULES: readonly RuleDef[] = [
     needsAbroad: true,
     negatable: true,
     patterns: [
-      String.raw`\b(?:kontrak|perjanjian)(?: kerja)?\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,30}\b(?:ditandatangani|di ?tanda ?tangani|tanda ?tangan|dibuat|diberikan|dikasih|dikasi)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,20}\b(?:setelah|sesudah|begitu) (?:sampai|tiba|datang)\b`,
+      String.raw`\b(?:kontrak|perjanjian)(?: kerja)?\b${CLEAN}{0,30}\b(?:ditandatangani|di ?tanda ?tangani|tanda ?tangan|dibuat|diberikan|dikasih|dikasi)\b${CLEAN}{0,20}\b(?:setelah|sesudah|begitu) (?:sampai|tiba|datang)\b`,
       String.raw`\b(?:kontrak|perjanjian)(?: kerja)? (?:nanti |baru )(?:di ?tanda ?tangani|dibuat|diberikan) (?:di|setelah sampai di) (?:sana|lokasi|negara tujuan|tempat kerja)\b|\b(?:kontrak|perjanjian)(?: kerja)? nanti (?:di|setelah sampai di) (?:sana|lokasi|negara tujuan|tempat kerja)\b`,
-      String.raw`\bcontract\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,30}\b(?:signed|given|provided|issued)\b(?:(?!\b(?:tidak|tak|tanpa|bukan|jangan|boleh|dilarang|gak|nggak|never|not|no)\b)[^.\n]){0,20}\b(?:after|upon|on) (?:arrival|arriving|you arrive)\b|\bsign (?:the |your )?contract (?:after|upon|on) (?:arrival|arriving)\b`,
+      String.raw`\bcontract\b${CLEAN}{0,30}\b(?:signed|given|provided|issued)\b${CLEAN}{0,20}\b(?:after|upon|on) (?:arrival|arriving|you arrive)\b|\bsign (?:the |your )?contract (?:after|upon|on) (?:arrival|arriving)\b`,
     ],
   },
   {
