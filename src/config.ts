@@ -114,6 +114,11 @@ const Base = z.object({
   OCR_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(15),
   /** Where the folder of links to the OCR models is made (default: under the system's temporary folder). */
   OCR_LANG_DIR: z.string().optional(),
+  /**
+   * Messages from webhooks (platforms that deliver again what is not answered) are handled before the
+   * platform is answered, where they can be: no inbox round trips. "false": every update goes through the inbox first.
+   */
+  DIRECT_HANDLING: z.enum(['true', 'false', '1', '0'], { message: 'DIRECT_HANDLING must be true or false' }).default('true').transform((v) => v === 'true' || v === '1'),
   /** A message the outbox could not send for this long is given up (and counted). */
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   /**

@@ -9,8 +9,8 @@ import type { Channel, Routes } from './channels/port.js';
 import { redisTarget, requireServeConfig, type Config } from './config.js';
 import { loadContent, type Content } from './content/index.js';
 import type { EffectHandler } from './conversation/effects.js';
-import { Inbox, NotMine, RetryLater, type Delivery } from './conversation/inbox.js';
-import { ConversationService } from './conversation/service.js';
+import { Inbox, NotMine, RetryLater, type Delivery, type DirectContext } from './conversation/inbox.js';
+import { ConversationService, type Inbound } from './conversation/service.js';
 import { HotlineService } from './hotline/service.js';
 import { DuplicateIndex } from './hotline/duplicates.js';
 import { formatProblem } from './engine/flow.js';
@@ -30,7 +30,7 @@ import { StaffTokens } from './staff/tokens.js';
 import { DataCipher } from './store/cipher.js';
 import { startAofRewrites, type AofRewrites } from './store/maintenance.js';
 import { keyspace } from './store/keys.js';
-import { connectRedis } from './store/connection.js';
+import { connectRedis, isCluster } from './store/connection.js';
 import { RedisStore } from './store/redis.js';
 
 export interface Running {
@@ -162,21 +162,37 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     });
   }
 
-  async function converse(d: Delivery): Promise<void> {
+  /**
+   * Handles one delivery: from the inbox, or straight from its webhook (`direct`; see Inbox.direct).
+   */
+  async function converse(d: Delivery, direct?: DirectContext): Promise<'handled' | 'duplicate' | 'flooding'> {
     const channel = channels.get(d.channel);
     if (!channel) throw new NotMine(d.channel);
     const inbound = await channel.inbound(d);
-    if (!inbound) return;
+    if (!inbound) return 'handled';
     if (d.flood) {
-      // One message too many: not handled; one polite warning (the sender is silenced for a while).
-      const reply = { say: [{ key: 'conversation.flood' }] };
-      await outbox.deliver({ channel: channel.name, user: inbound.userId }, [{ lang: langFromHint(inbound.langHint) ?? 'id', reply }], { key: `flood:${d.id}`, inReplyTo: true });
-      return;
+      await floodWarning(channel, inbound, d.id);
+      return 'flooding';
     }
-    const handled = await service.handle(inbound);
+    // Marked handled apart from the session too: the platform or the inbox may bring it again after the
+    // session was erased ("delete my data"), or many messages later.
+    const handled = await service.handle(inbound, { count: direct?.count, mark: true });
+    if (handled.over) {
+      if (handled.over === 'warn') await floodWarning(channel, inbound, d.id);
+      return 'flooding';
+    }
     if (!handled.ok) prometheus.failed(channel.name, handled);
-    if (handled.unavailable) unavailable(channel, inbound.userId, inbound.messageId, inbound.langHint);
+    // "Your message is saved and will be answered": only once it is (a direct one not stored yet is
+    // stored after this, or refused with a 5xx and delivered again).
+    if (handled.unavailable && (!direct || direct.stored())) unavailable(channel, inbound.userId, inbound.messageId, inbound.langHint);
     if (handled.retry) throw new RetryLater(handled.unavailable ? 'redis unavailable' : 'handle again');
+    return handled.duplicate ? 'duplicate' : 'handled';
+  }
+
+  /** One message too many: not handled; one polite warning (the sender is silenced for a while). */
+  async function floodWarning(channel: Channel, inbound: Inbound, id: string): Promise<void> {
+    const reply = { say: [{ key: 'conversation.flood' }] };
+    await outbox.deliver({ channel: channel.name, user: inbound.userId }, [{ lang: langFromHint(inbound.langHint) ?? 'id', reply }], { key: `flood:${id}`, inReplyTo: true });
   }
 
   const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => prometheus.routes(c.name, c.routes())));
@@ -206,6 +222,10 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;
   await inbox.start(converse);
+  // Messages from webhooks are handled before the platform is answered, where they can be (see Inbox.direct).
+  // Not on a Cluster: there the handled-marks that recognise a message brought again cannot be read
+  // with the person's keys (another slot), and only the inbox's own marks do.
+  if (config.DIRECT_HANDLING && !isCluster(redis)) inbox.direct(converse);
   const rewrites = startAofRewrites(redis, keys, config.AOF_REWRITE_MIN_INTERVAL_MINUTES * 60_000, log);
   // Claims nobody acted on go back to the queue; closed cases past their retention lose personal fields.
   const upkeep = () => {

@@ -13,7 +13,7 @@ import type { InlineKeyboardButton, Update } from 'telegraf/types';
 import { z } from 'zod';
 import type { Outbound } from '../content/render.js';
 import type { MediaRef } from '../engine/types.js';
-import { RetryLater, type Delivery, type Inbox } from '../conversation/inbox.js';
+import { RetryLater, type Delivery, type DeliveryFrom, type Inbox } from '../conversation/inbox.js';
 import type { Inbound, MediaKind } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Recipients } from '../outbox/recipients.js';
@@ -54,6 +54,7 @@ export interface TelegramBody {
 
 const ACCEPTED = {
   queued: Buffer.from('{"ok":true,"outcome":"queued"}'),
+  handled: Buffer.from('{"ok":true,"outcome":"handled"}'),
   duplicate: Buffer.from('{"ok":true,"outcome":"duplicate"}'),
   ignored: Buffer.from('{"ok":true,"outcome":"ignored"}'),
   // Accepted (Telegram must not deliver it again), but not handled: too many from one sender.
@@ -402,8 +403,11 @@ export class TelegramChannel implements Channel {
     return this.s.TELEGRAM_MODE;
   }
 
-  /** Queues an update; one Redis round trip. */
-  async accept(update: Update): Promise<'queued' | 'duplicate' | 'ignored' | 'flooding'> {
+  /**
+   * Queues an update (one Redis round trip), or, from the webhook (`direct`: Telegram delivers it again
+   * until it is answered), handles a message or a button at once when it can.
+   */
+  async accept(update: Update, direct = false): Promise<'queued' | 'duplicate' | 'ignored' | 'flooding' | 'handled'> {
     let body: TelegramBody | null;
     try {
       body = updateToBody(update);
@@ -414,7 +418,11 @@ export class TelegramChannel implements Channel {
     }
     if (!body) return 'ignored';
     // Only messages count towards the flood limit: a button (the emergency one too) or a block is never dropped.
-    const from = body.kind === 'message' ? { user: body.user, text: body.text } : {};
+    // A picture is read (seconds) in the inbox; a block is not a message.
+    const from: DeliveryFrom =
+      body.kind === 'message' ? { user: body.user, text: body.text, direct: direct && !body.picture }
+      : body.kind === 'callback' ? { user: body.user, count: false, direct }
+      : {};
     return this.inbox.ingest({ channel: TELEGRAM, id: String(update.update_id), body }, from);
   }
 
@@ -441,7 +449,7 @@ export class TelegramChannel implements Channel {
         return answer(res, 400, REFUSED.notUpdate);
       }
       try {
-        answer(res, 200, ACCEPTED[await this.accept(update)]);
+        answer(res, 200, ACCEPTED[await this.accept(update, true)]);
       } catch (e) {
         // Not stored: answer 503 so that Telegram delivers the update again later.
         this.log.error({ err: (e as Error).message }, 'could not queue a Telegram update');

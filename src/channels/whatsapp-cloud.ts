@@ -429,7 +429,11 @@ export class WhatsAppCloudChannel implements Channel {
   /** Queues a post's messages (and failed statuses, which need handling) together: one round trip. */
   async accept(c: WebhookContents): Promise<void> {
     for (const e of c.errors) this.log.error({ channel: WHATSAPP, code: e.code, title: e.title }, 'WhatsApp reports an error for the number');
-    const work: Promise<unknown>[] = c.messages.map(({ id, body }) => this.inbox.ingest({ channel: WHATSAPP, id, body }, { user: body.user, text: body.text }));
+    // Meta posts a webhook again until it is answered 200: its messages may be handled before that
+    // (not pictures: reading one takes seconds).
+    const work: Promise<unknown>[] = c.messages.map(({ id, body }) =>
+      this.inbox.ingest({ channel: WHATSAPP, id, body }, { user: body.user, text: body.text, direct: !body.picture }),
+    );
     for (const s of c.statuses) {
       work.push(this.recordStatus(s));
       if (s.status === 'failed' && s.user) {

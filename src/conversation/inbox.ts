@@ -86,7 +86,39 @@ type WithIngest = RedisClient & {
   waspadaRenew(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
 };
 
-export type DeliveryHandler = (d: Delivery) => Promise<void>;
+export type DeliveryHandler = (d: Delivery) => Promise<unknown>;
+
+/** What a direct handler is told besides the delivery. */
+export interface DirectContext {
+  /** The flood limit to count the delivery against as it is taken (absent: not counted). */
+  count?: FloodLimit;
+  /**
+   * Whether the delivery is also in the inbox by now (its handling took too long, so it was stored
+   * and the platform answered): then, should this handling fail, the inbox has it to handle again.
+   */
+  stored(): boolean;
+}
+
+/**
+ * Handles a delivery straight from its webhook, before the platform is answered (see Inbox.direct).
+ * Throws RetryLater when it could not be handled now: then it goes into the inbox.
+ */
+export type DirectHandler = (d: Delivery, ctx: DirectContext) => Promise<'handled' | 'duplicate' | 'flooding'>;
+
+/** Who a delivery is from and how it may be taken (see Inbox.ingest). */
+export interface DeliveryFrom {
+  /** The sender, on the platform. */
+  user?: string;
+  /** What they wrote, if anything: decides the fast lane. */
+  text?: string;
+  /** Counted towards the sender's flood limit (default: when a sender is named). */
+  count?: boolean;
+  /**
+   * May be handled at once, before the platform is answered: the platform delivers it again if it is
+   * not answered (a webhook), and handling it takes milliseconds (not a picture to read).
+   */
+  direct?: boolean;
+}
 
 /**
  * Thrown by a handler that could not do its work for a reason that will pass (Redis away): the delivery
@@ -108,6 +140,16 @@ const STORED_KEPT = 4096;
 const SENDERS_KEPT = 10_000;
 /** How long handled deliveries are gathered before they are acknowledged in one call. */
 const ACK_BATCH_MS = 5;
+/** Deliveries handled at once from webhooks by this process; past that, they go into the inbox. */
+const DIRECT_MAX = 128;
+/**
+ * Longest a platform waits for its answer while a delivery is handled directly: past it, the delivery
+ * is stored in the inbox too and the platform answered (the handling goes on; the session recognises
+ * the stored copy as handled, or handles it if this handling fails).
+ */
+const DIRECT_WAIT_MS = 1000;
+/** A sender with a delivery put into the inbox has the next ones put there too for this long (their order). */
+const QUEUED_HOLD_MS = 30_000;
 
 export interface InboxOptions {
   redis: RedisClient;
@@ -128,6 +170,8 @@ export interface InboxOptions {
   claimAfterMs?: number;
   /** Order deliveries of one read by this key before handing them out (the platform's update sequence). */
   order?: (d: Delivery) => number;
+  /** Longest a delivery handled directly keeps its platform waiting (see DIRECT_WAIT_MS). */
+  directWaitMs?: number;
 }
 
 export class Inbox {
@@ -140,6 +184,7 @@ export class Inbox {
   private readonly concurrency: number;
   private readonly claimAfterMs: number;
   private readonly order?: (d: Delivery) => number;
+  private readonly directWaitMs: number;
   private readonly consumer = `${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private reader: RedisClient | null = null;
   private running = false;
@@ -162,6 +207,14 @@ export class Inbox {
   private readonly stored = new Map<string, Delivery>();
   /** Keyed references of recent senders (one keyed hash per sender, not per message). Bounded. */
   private readonly senders = new Map<string, string>();
+  private directHandler: DirectHandler | null = null;
+  private directMax = DIRECT_MAX;
+  /** Deliveries being handled straight from webhooks. */
+  private directs = 0;
+  /** Their handling, waited for when the inbox stops. */
+  private readonly directWork = new Set<Promise<void>>();
+  /** Senders (channel:user) with a delivery put into the inbox lately, until when: theirs go there too. Bounded. */
+  private readonly queuedFrom = new Map<string, number>();
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
@@ -178,19 +231,71 @@ export class Inbox {
     this.concurrency = opts.concurrency ?? 64;
     this.claimAfterMs = opts.claimAfterMs ?? 15_000;
     this.order = opts.order;
+    this.directWaitMs = opts.directWaitMs ?? DIRECT_WAIT_MS;
     this.streams = [opts.keys.inboxUrgent, opts.keys.inbox];
     for (const s of this.streams) this.held.set(s, new Set());
   }
 
   /**
-   * One Redis round trip: dedupe and queue. `text` (what the person wrote, if anything) decides the
-   * lane. Throws when Redis is unreachable (the caller answers 5xx).
+   * Deliveries a channel marks `direct` are handled at once by `handler` (at most `max` at a time),
+   * and the platform answered after: no inbox round trips. Nothing is lost: a delivery not handled
+   * (the process died) is not answered, so the platform delivers it again; one handled twice is
+   * recognised by the session. What cannot be handled now goes into the inbox; so do a sender's
+   * deliveries for a while after one of theirs went there, so that theirs are handled in order.
    */
-  async ingest(d: Delivery, from: { user?: string; text?: string } = {}): Promise<'queued' | 'duplicate' | 'flooding'> {
+  direct(handler: DirectHandler, max = DIRECT_MAX): void {
+    this.directHandler = handler;
+    this.directMax = max;
+  }
+
+  /**
+   * Takes a delivery: handles it at once (see direct), or in one Redis round trip dedupes and queues
+   * it. `text` (what the person wrote, if anything) decides the lane. Throws when Redis is unreachable
+   * (the caller answers 5xx).
+   */
+  async ingest(d: Delivery, from: DeliveryFrom = {}): Promise<'queued' | 'duplicate' | 'flooding' | 'handled'> {
     const urgent = Boolean(from.text && mightBeUrgent(from.text));
-    const stream = urgent ? this.keys.inboxUrgent : this.keys.inbox;
     // A plea is never held back by the flood limit; neither is a delivery that names no sender.
-    const who = !urgent && from.user && this.flood.limit > 0 ? this.keys.inboxFlood(d.channel, this.senderRef(from.user)) : null;
+    const countable = !urgent && Boolean(from.user) && from.count !== false && this.flood.limit > 0;
+    const sender = from.user ? `${d.channel}:${from.user}` : null;
+    let stored = false;
+    let counted = countable;
+    const handler = this.directHandler;
+    if (from.direct && handler && this.running && this.directs < this.directMax && sender && !this.queuedLately(sender)) {
+      this.directs++;
+      const ctx: DirectContext = { ...(countable ? { count: this.flood } : {}), stored: () => stored };
+      const work = Promise.resolve().then(() => handler(d, ctx));
+      const tracked = work.then(() => undefined, () => undefined).finally(() => {
+        this.directs--;
+        this.directWork.delete(tracked);
+      });
+      this.directWork.add(tracked);
+      // Counted by its turn (when it is saved), not again in the inbox.
+      counted = false;
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<'slow'>((r) => (timer = setTimeout(() => r('slow'), this.directWaitMs)));
+      const first = await Promise.race([work, slow]).catch((e: Error) => e).finally(() => clearTimeout(timer));
+      if (typeof first === 'string' && first !== 'slow') return first;
+      if (first === 'slow') {
+        // Still working: stored too (below), so that the platform is answered and nothing is lost if
+        // this process dies; what becomes of this handling is only logged.
+        work.catch((e: Error) => {
+          if (!(e instanceof RetryLater)) this.log.error({ err: e.message, channel: d.channel }, 'delivery handler failed');
+        });
+      } else if (!(first instanceof RetryLater)) {
+        // The handler tells the person of its own failures; an exception here is a bug: log it, do not retry forever.
+        this.log.error({ err: (first as Error).message, channel: d.channel }, 'delivery handler failed');
+        return 'handled';
+      }
+      // Not handled now (Redis away, the person's lock held elsewhere, this process stopping): into the inbox.
+    }
+    if (sender && this.directHandler) {
+      if (this.queuedFrom.size >= SENDERS_KEPT) this.queuedFrom.delete(this.queuedFrom.keys().next().value!);
+      this.queuedFrom.delete(sender);
+      this.queuedFrom.set(sender, Date.now() + QUEUED_HOLD_MS);
+    }
+    const stream = urgent ? this.keys.inboxUrgent : this.keys.inbox;
+    const who = counted ? this.keys.inboxFlood(d.channel, this.senderRef(from.user!)) : null;
     const sealed = this.cipher.seal(JSON.stringify({ id: d.id, body: d.body }));
     // Without a sender to count the script leaves KEYS[3] alone: the stream stands in for it.
     const outcome = await this.r.waspadaIngest(
@@ -199,11 +304,20 @@ export class Inbox {
     );
     // Queued: the script answers with the entry's id.
     if (typeof outcome === 'string') {
+      stored = true;
       if (this.stored.size >= STORED_KEPT) this.stored.delete(this.stored.keys().next().value!);
       this.stored.set(outcome, { channel: d.channel, id: d.id, body: d.body });
       return 'queued';
     }
     return outcome === 0 ? 'duplicate' : 'flooding';
+  }
+
+  private queuedLately(sender: string): boolean {
+    const until = this.queuedFrom.get(sender);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.queuedFrom.delete(sender);
+    return false;
   }
 
   /** A sender as the flood keys know them: a keyed hash, so no key names the person. */
@@ -401,7 +515,8 @@ export class Inbox {
     this.retries.clear();
     await this.loop?.catch(() => undefined);
     const until = Date.now() + deadlineMs;
-    while (this.inflight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    // Deliveries handled directly too: their platforms are still waiting for an answer.
+    while ((this.inflight > 0 || this.directWork.size > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     await this.flushAcks();
   }
 }

@@ -12,7 +12,7 @@ import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
-import type { SessionStore } from '../store/sessions.js';
+import type { Claim, MessageLimit, SessionStore } from '../store/sessions.js';
 import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
@@ -75,6 +75,21 @@ export interface Handled {
    * session could not be saved (the second run queues nothing twice).
    */
   retry: boolean;
+  /**
+   * The message was over the person's limit (handle's `count`): not handled. 'warn': the first one
+   * over, for which they get one warning; 'silent': one after it, dropped.
+   */
+  over?: 'warn' | 'silent';
+}
+
+export interface HandleOptions {
+  /** Count the message towards the person's limit as it is taken (a message straight from a webhook). */
+  count?: MessageLimit;
+  /**
+   * Remember the message as handled apart from the session (see BeginOptions.mark): its platform or
+   * the inbox may bring it again after the session was erased, or many messages later.
+   */
+  mark?: boolean;
 }
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
@@ -166,15 +181,15 @@ export class ConversationService {
     this.hasher = new RecruiterHasher(opts.hashSecret ?? DEMO_HASH_SECRET, official);
   }
 
-  handle(inbound: Inbound): Promise<Handled> {
+  handle(inbound: Inbound, opts: HandleOptions = {}): Promise<Handled> {
     const user = userKey(inbound.channel, inbound.userId);
     if (this.pictures && inbound.picture && (inbound.media === 'photo' || inbound.media === 'image') && !(inbound.text && isPlea(inbound.text))) {
       // A picture is read before it joins the person's queue: reading takes seconds, and what they send
       // meanwhile (a plea) must not wait for it. A plea in the caption is not kept waiting either: such
       // a picture is handled at once, as one whose text could not be read.
-      return this.readFirst(user, inbound).then((pre) => pre.duplicate ?? this.inOrder(user, () => this.handleNow(user, inbound, pre)));
+      return this.readFirst(user, inbound, opts).then((pre) => pre.duplicate ?? this.inOrder(user, () => this.handleNow(user, inbound, pre, { mark: opts.mark })));
     }
-    return this.inOrder(user, () => this.handleNow(user, inbound));
+    return this.inOrder(user, () => this.handleNow(user, inbound, undefined, opts));
   }
 
   /** Runs one message of a person after their earlier ones in this process, in arrival order. */
@@ -189,7 +204,7 @@ export class ConversationService {
     return run;
   }
 
-  private async claim(user: UserKey, messageId: string) {
+  private async claim(user: UserKey, messageId: string, opts: HandleOptions = {}) {
     const orphan = this.orphans.get(user);
     if (orphan) {
       await this.sessions.release(user, orphan);
@@ -198,7 +213,7 @@ export class ConversationService {
     const lease = randomUUID();
     const started = this.now();
     for (let attempt = 0; ; attempt++) {
-      const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS);
+      const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS, opts);
       if (claim) return claim;
       // Another process holds this user's lock: wait for it, briefly and with growing pauses.
       if (this.now() - started > LOCK_WAIT_MS) throw new LockBusy('user lock busy');
@@ -212,12 +227,13 @@ export class ConversationService {
    * A failure here (Redis away, the lock held elsewhere) is handed to handleNow, which deals with it
    * as with any other: the message is tried again.
    */
-  private async readFirst(user: UserKey, inbound: Inbound): Promise<PictureFirst> {
+  private async readFirst(user: UserKey, inbound: Inbound, opts: HandleOptions): Promise<PictureFirst> {
     const at = this.now();
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
     let lease: string | null = null;
     try {
-      const first = await this.claim(user, inbound.messageId);
+      // Not counted: never over the limit.
+      const first = (await this.claim(user, inbound.messageId, { mark: opts.mark })) as Claim;
       lease = first.lease;
       await this.sessions.release(user, first.lease);
       lease = null;
@@ -241,7 +257,7 @@ export class ConversationService {
     }
   }
 
-  private async handleNow(user: UserKey, inbound: Inbound, pre?: PictureFirst): Promise<Handled> {
+  private async handleNow(user: UserKey, inbound: Inbound, pre?: PictureFirst, opts: HandleOptions = {}): Promise<Handled> {
     const at = this.now();
     const to = { channel: inbound.channel, user: inbound.userId };
     let lang: Lang = langFromHint(inbound.langHint) ?? 'id';
@@ -254,7 +270,8 @@ export class ConversationService {
     try {
       if (pre?.error) throw pre.error;
       const picture = pre?.picture;
-      const claim = await this.claim(user, inbound.messageId);
+      const claim = await this.claim(user, inbound.messageId, opts);
+      if ('over' in claim) return { replies: [], duplicate: false, lang, ok: true, unavailable: false, retry: false, over: claim.over };
       lease = claim.lease;
       if (claim.seen) {
         await this.sessions.release(user, lease);

@@ -23,6 +23,12 @@ export class ExpiringMap<V> {
     this.entries.set(key, { value, expires: this.now() + ttlMs });
   }
 
+  /** How long the entry has left, in milliseconds (0 when there is none). */
+  ttl(key: string): number {
+    const e = this.entries.get(key);
+    return e ? Math.max(0, e.expires - this.now()) : 0;
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }

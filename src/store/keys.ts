@@ -13,13 +13,15 @@ export function keyspace(prefix: string) {
     prefix,
     session: (u: UserKey) => `${prefix}:session:${tag(u)}`,
     lock: (u: UserKey) => `${prefix}:lock:${tag(u)}`,
+    /** Messages handled straight from a webhook, counted for the flood limit (lives a window or a silence; in the user's slot). */
+    messageCount: (u: UserKey) => `${prefix}:count:${tag(u)}`,
     /**
      * Safety mode asked for this person from outside the chat (staff, on their case): the next message
      * they send is handled in safety mode (read with the session, in the same slot).
      */
     safetyAsked: (u: UserKey) => `${prefix}:safety:${tag(u)}`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
-    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:safety:${tag(u)}`],
+    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:safety:${tag(u)}`, `${prefix}:count:${tag(u)}`],
     /** Set when personal data was erased; cleared once Redis was asked to rewrite its append-only file. */
     aofRewritePending: `${prefix}:aof-rewrite:pending`,
     /** Set for the minimum time between two such rewrites. */
@@ -35,6 +37,8 @@ export function keyspace(prefix: string) {
     /** The inbox's fast lane: messages that may be pleas for help, handled before the others. */
     inboxUrgent: `${prefix}:{inbox}:urgent`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
+    /** A message handled (its turn saved), by its channel and id, for two days: see BeginOptions.mark. */
+    handledMark: (channel: string, messageId: string) => `${prefix}:{inbox}:handled:${channel}:${messageId}`,
     outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),
     /** The base of a channel's own keys (its link state, who wrote, message statuses): `<base><name>`. */
     channel: (channel: string) => `${prefix}:{ch:${channel}}:`,

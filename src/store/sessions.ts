@@ -20,9 +20,40 @@ export interface Claim {
   safetyAsked?: boolean;
 }
 
+/**
+ * Per person: at most `limit` messages in `windowS` seconds; the message past it is answered with one
+ * warning, then the person is not answered for `silenceS` (see the inbox's flood limit).
+ */
+export interface MessageLimit {
+  limit: number;
+  windowS: number;
+  silenceS: number;
+}
+
+/** A message over the person's limit: not handled, the lock not taken. 'warn': the first one over (one warning); 'silent': dropped. */
+export interface OverLimit {
+  over: 'warn' | 'silent';
+}
+
+export interface BeginOptions {
+  /** The person's limit this message counts against (see MessageLimit). */
+  count?: MessageLimit;
+  /**
+   * Remember the message as handled apart from the session too, for two days (under its channel and
+   * id: no key names the person), so that it is recognised even after the session was erased or more
+   * than HANDLED_KEPT messages later. Only where the store can (one Redis, and in memory).
+   */
+  mark?: boolean;
+}
+
 export interface SessionStore {
-  /** Takes the user's lock if it is free, reading the session and the message's seen-mark in the same step. */
+  /**
+   * Takes the user's lock if it is free, reading the session and the message's seen-mark in the same
+   * step. With `count`, the person's limit is checked in that step: over it, the message is not taken
+   * (the lock is left free) and counts towards the silence; under it, it counts once it is committed.
+   */
   begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
   /**
    * Atomically saves the session (or erases it when null), marks the message handled and frees the lock.
    * Returns false, changing nothing, when the lock is no longer ours.
@@ -50,9 +81,11 @@ export const SESSION_TTL_S = 30 * 24 * 3600;
 export const SEEN_TTL_S = 48 * 3600;
 /**
  * How many handled message ids a session remembers. A message comes back after its session was saved
- * only when the process that handled it died before the inbox heard so; it is taken again 15 s later.
- * In that time the flood limit lets at most 31 more of the person's messages through (30 in 10 s,
- * then a minute of silence), so 32 always covers it.
+ * when the process that handled it died before the inbox heard so (taken again 15 s later; the flood
+ * limit lets at most 31 more of the person's messages through meanwhile), or when its platform was
+ * not answered (it delivers the message again, within minutes as a rule). On one Redis the turn also
+ * leaves a handled-mark for two days (BeginOptions.mark), which covers a message brought back later or
+ * after the session was erased; on a Cluster (no marks) these ids are all there is.
  */
 export const HANDLED_KEPT = 32;
 
@@ -79,6 +112,9 @@ export function decodeRecord(raw: string | null | undefined): SessionRecord {
   }
 }
 
+/** The channel of a user key ("<channel>:<user id>"). */
+const channelOf = (user: UserKey): string => user.slice(0, user.indexOf(':'));
+
 /** The ids to keep after handling `messageId`. */
 function withHandled(handled: readonly string[], messageId: string): string[] {
   const kept = handled.length >= HANDLED_KEPT ? handled.slice(handled.length - HANDLED_KEPT + 1) : [...handled];
@@ -90,45 +126,74 @@ function withHandled(handled: readonly string[], messageId: string): string[] {
  * The handled ids read by each claim, until its commit or release (by lease). A lease whose holder
  * neither commits nor releases (Redis away) is dropped after a while.
  */
+interface Taken {
+  handled: string[];
+  /** The message's handled-mark, to set on commit (BeginOptions.mark). */
+  mark?: string;
+  /** The limit the message counts against on commit. */
+  count?: MessageLimit;
+}
+
 class Claimed {
-  private readonly byLease = new Map<string, { handled: string[]; at: number }>();
-  put(lease: string, handled: string[]): void {
+  private readonly byLease = new Map<string, Taken & { at: number }>();
+  put(lease: string, taken: Taken): void {
     if (this.byLease.size > 10_000) {
       const old = Date.now() - 120_000;
       for (const [k, v] of this.byLease) if (v.at < old) this.byLease.delete(k);
     }
-    this.byLease.set(lease, { handled, at: Date.now() });
+    this.byLease.set(lease, { ...taken, at: Date.now() });
   }
-  take(lease: string): string[] {
+  take(lease: string): Taken {
     const got = this.byLease.get(lease);
     this.byLease.delete(lease);
-    return got?.handled ?? [];
+    return got ?? { handled: [] };
   }
 }
 
 /**
- * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] safety asked for; ARGV[1] lease, ARGV[2] lease ms.
- * Returns {0} when the lock is held by someone else, else {1, sealed record or '', 1 if safety mode was asked for}.
+ * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] safety asked for, KEYS[4] the person's message count,
+ * KEYS[5] the message's handled-mark (KEYS[1] again when there is none); ARGV[1] lease, ARGV[2] lease
+ * ms, ARGV[3] most messages in a window (0: not counted), ARGV[5] silence s. Returns {0} when the lock
+ * is held by someone else; {2} for the first message over the limit (the count then lives for the
+ * silence), {3} for one after it (the lock left free in both); else {1, sealed record or '', 1 if
+ * safety mode was asked for, 1 if the message was marked handled}. A message marked handled is not
+ * counted.
  */
 const BEGIN = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
-return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3])}`;
+local marked = 0
+if KEYS[5] ~= KEYS[1] then marked = redis.call('EXISTS', KEYS[5]) end
+local limit = tonumber(ARGV[3])
+if limit > 0 and marked == 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= limit then
+  redis.call('DEL', KEYS[1])
+  local n = redis.call('INCR', KEYS[4])
+  if n == limit + 1 then
+    redis.call('EXPIRE', KEYS[4], ARGV[5])
+    return {2}
+  end
+  return {3}
+end
+return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3]), marked}`;
 
 /**
- * commit: KEYS[1] lock, KEYS[2] session; ARGV[1] lease, ARGV[2] sealed record ('' erases it: no key
- * names the person afterwards), ARGV[3] session ttl s.
+ * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] the message's handled-mark, KEYS[4] the person's
+ * message count (each KEYS[1] again when there is none); ARGV[1] lease, ARGV[2] sealed record (''
+ * erases it: no key names the person afterwards), ARGV[3] session ttl s, ARGV[4] mark ttl s,
+ * ARGV[5] count window s.
  */
 const SAVE = `
 if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
+if KEYS[3] ~= KEYS[1] then redis.call('SET', KEYS[3], '1', 'EX', ARGV[4]) end
+if KEYS[4] ~= KEYS[1] and redis.call('INCR', KEYS[4]) == 1 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end
 redis.call('DEL', KEYS[1])`;
 const COMMIT = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${SAVE}
 return 1`;
 
-/** commit, then another module's write (AlsoWrite) from KEYS[3] and ARGV[4]: returns {0} or {1, its answer}. */
+/** commit, then another module's write (AlsoWrite) from KEYS[5] and ARGV[6]: returns {0} or {1, its answer}. */
 const commitWith = (also: string) => `${also}
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end${SAVE}
-return {1, also(3, 4)}`;
+return {1, also(5, 6)}`;
 
 /** release: KEYS[1] lock; ARGV[1] lease. Deletes the lock only if it is still ours. */
 const RELEASE = `
@@ -136,8 +201,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 type Scripts = {
-  waspadaBegin(lock: string, session: string, asked: string, lease: string, leaseMs: number): Promise<[number, string?, number?]>;
-  waspadaCommit(lock: string, session: string, lease: string, record: string, ttl: number): Promise<number>;
+  waspadaBegin(lock: string, session: string, asked: string, count: string, mark: string, lease: string, leaseMs: number, limit: number, windowS: number, silenceS: number): Promise<[number, string?, number?, number?]>;
+  waspadaCommit(lock: string, session: string, mark: string, count: string, lease: string, record: string, ttl: number, markTtl: number, windowS: number): Promise<number>;
   waspadaRelease(lock: string, lease: string): Promise<number>;
 };
 
@@ -152,6 +217,8 @@ export class RedisSessionStore implements SessionStore {
    */
   readonly commitWith?: SessionStore['commitWith'];
   readonly defineAlso?: SessionStore['defineAlso'];
+  /** Handled-marks are kept (BeginOptions.mark): not on a Cluster, where they are in another slot than the person's keys. */
+  private readonly marks: boolean;
 
   constructor(
     redis: RedisClient,
@@ -159,23 +226,31 @@ export class RedisSessionStore implements SessionStore {
     /** Seals sessions before they are stored (they may hold what a person wrote). */
     private readonly cipher: DataCipher,
   ) {
-    redis.defineCommand('waspadaBegin', { numberOfKeys: 3, lua: BEGIN });
-    redis.defineCommand('waspadaCommit', { numberOfKeys: 2, lua: COMMIT });
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 5, lua: BEGIN });
+    redis.defineCommand('waspadaCommit', { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
     this.r = redis as RedisClient & Scripts;
+    this.marks = !isCluster(redis);
     if (!isCluster(redis)) {
       this.commitWith = (user, lease, messageId, session, also) => this.commitTogether(user, lease, messageId, session, also);
       this.defineAlso = (lua) => this.defineTogether(lua);
     }
   }
 
-  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | null> {
     const k = this.keys;
-    const res = await this.r.waspadaBegin(k.lock(user), k.session(user), k.safetyAsked(user), lease, leaseMs);
+    const lock = k.lock(user);
+    const mark = opts.mark && this.marks ? k.handledMark(channelOf(user), messageId) : undefined;
+    const count = opts.count && opts.count.limit > 0 ? opts.count : undefined;
+    const res = await this.r.waspadaBegin(lock, k.session(user), k.safetyAsked(user), k.messageCount(user), mark ?? lock, lease, leaseMs, count?.limit ?? 0, count?.windowS ?? 0, count?.silenceS ?? 0);
+    if (res[0] === 2 || res[0] === 3) return { over: res[0] === 2 ? 'warn' : 'silent' };
     if (res[0] !== 1) return null;
     const { session, handled } = this.open(res[1]);
-    this.claimed.put(lease, handled);
-    return res[2] === 1 ? { lease, session, seen: handled.includes(messageId), safetyAsked: true } : { lease, session, seen: handled.includes(messageId) };
+    this.claimed.put(lease, { handled, mark, count });
+    const seen = res[3] === 1 || handled.includes(messageId);
+    return res[2] === 1 ? { lease, session, seen, safetyAsked: true } : { lease, session, seen };
   }
 
   async askSafety(user: UserKey, on: boolean): Promise<void> {
@@ -195,14 +270,21 @@ export class RedisSessionStore implements SessionStore {
     }
   }
 
-  private seal(lease: string, messageId: string, session: Session | null): string {
-    const handled = this.claimed.take(lease);
-    return session ? this.cipher.seal(encodeRecord(session, withHandled(handled, messageId))) : '';
+  /** The keys and arguments every commit script starts with (see SAVE). */
+  private saving(user: UserKey, lease: string, messageId: string, session: Session | null): { keys: string[]; args: (string | number)[] } {
+    const taken = this.claimed.take(lease);
+    const record = session ? this.cipher.seal(encodeRecord(session, withHandled(taken.handled, messageId))) : '';
+    const lock = this.keys.lock(user);
+    return {
+      // An erased session ("delete my data") leaves no count naming the person either.
+      keys: [lock, this.keys.session(user), taken.mark ?? lock, taken.count && session ? this.keys.messageCount(user) : lock],
+      args: [lease, record, SESSION_TTL_S, SEEN_TTL_S, taken.count?.windowS ?? 0],
+    };
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
-    const k = this.keys;
-    return (await this.r.waspadaCommit(k.lock(user), k.session(user), lease, this.seal(lease, messageId, session), SESSION_TTL_S)) === 1;
+    const { keys, args } = this.saving(user, lease, messageId, session);
+    return (await (this.r.waspadaCommit as (...a: (string | number)[]) => Promise<number>)(...keys, ...args)) === 1;
   }
 
   private async commitTogether(user: UserKey, lease: string, messageId: string, session: Session | null, also: AlsoWrite): Promise<{ saved: boolean; also: string | null }> {
@@ -210,10 +292,9 @@ export class RedisSessionStore implements SessionStore {
     // defined now would be missing from an automatic pipeline already gathering this tick's commands
     // (ioredis copies the commands when it makes one), which then fails and loses its callbacks.
     const name = this.combined.get(also.lua);
-    const k = this.keys;
-    const record = this.seal(lease, messageId, session);
-    const keys = [k.lock(user), k.session(user), ...also.keys];
-    const args = [lease, record, SESSION_TTL_S, ...also.args];
+    const saving = this.saving(user, lease, messageId, session);
+    const keys = [...saving.keys, ...also.keys];
+    const args = [...saving.args, ...also.args];
     const res = (
       name
         ? await (this.r as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!.call(this.r, keys.length, ...keys, ...args)
@@ -229,7 +310,7 @@ export class RedisSessionStore implements SessionStore {
   private defineTogether(lua: string): void {
     if (this.combined.has(lua)) return;
     const name = `waspadaCommitWith${this.combined.size}`;
-    // Keys: lock, session, then the AlsoWrite's: their count is given with each call.
+    // Keys: lock, session, mark, count, then the AlsoWrite's: their count is given with each call.
     this.r.defineCommand(name, { lua: commitWith(lua) });
     this.combined.set(lua, name);
   }
@@ -249,18 +330,31 @@ export class RedisSessionStore implements SessionStore {
 /** The same in memory (the demo only): nothing survives a restart. */
 export class MemorySessionStore implements SessionStore {
   private readonly data: ExpiringMap<string>;
+  private readonly counts: ExpiringMap<number>;
   private readonly claimed = new Claimed();
 
   constructor(now: () => number = Date.now) {
     this.data = new ExpiringMap(now);
+    this.counts = new ExpiringMap(now);
   }
 
-  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null> {
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | null> {
     if (this.data.has(`lock:${user}`)) return null;
+    const mark = opts.mark ? `handled:${channelOf(user)}:${messageId}` : undefined;
+    const marked = mark !== undefined && this.data.has(mark);
+    const count = opts.count && opts.count.limit > 0 ? opts.count : undefined;
+    if (count && !marked && (this.counts.get(user) ?? 0) >= count.limit) {
+      const n = (this.counts.get(user) ?? 0) + 1;
+      // The first one over the limit starts the silence.
+      this.counts.set(user, n, n === count.limit + 1 ? count.silenceS * 1000 : this.counts.ttl(user));
+      return { over: n === count.limit + 1 ? 'warn' : 'silent' };
+    }
     this.data.set(`lock:${user}`, lease, leaseMs);
     const { session, handled } = decodeRecord(this.data.get(`session:${user}`));
-    this.claimed.put(lease, handled);
-    const seen = handled.includes(messageId);
+    this.claimed.put(lease, { handled, mark, count });
+    const seen = marked || handled.includes(messageId);
     return this.data.has(`safety:${user}`) ? { lease, session, seen, safetyAsked: true } : { lease, session, seen };
   }
 
@@ -270,10 +364,15 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async commit(user: UserKey, lease: string, messageId: string, session: Session | null): Promise<boolean> {
-    const handled = this.claimed.take(lease);
+    const { handled, mark, count } = this.claimed.take(lease);
     if (this.data.get(`lock:${user}`) !== lease) return false;
     if (session) this.data.set(`session:${user}`, encodeRecord(session, withHandled(handled, messageId)), SESSION_TTL_S * 1000);
     else this.data.delete(`session:${user}`);
+    if (mark) this.data.set(mark, '1', SEEN_TTL_S * 1000);
+    if (count && session) {
+      const n = (this.counts.get(user) ?? 0) + 1;
+      this.counts.set(user, n, n === 1 ? count.windowS * 1000 : this.counts.ttl(user));
+    }
     this.data.delete(`lock:${user}`);
     return true;
   }
@@ -285,5 +384,6 @@ export class MemorySessionStore implements SessionStore {
 
   async forgetUser(user: UserKey): Promise<void> {
     this.data.deleteWhere((key) => key === `session:${user}` || key === `safety:${user}`);
+    this.counts.delete(user);
   }
 }

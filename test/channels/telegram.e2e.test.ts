@@ -50,6 +50,28 @@ describe('Telegram through the webhook', () => {
     expect(texts).toHaveLength(2);
   });
 
+  it('“delete my data” confirmed, then the same update delivered again by Telegram: answered once, and nothing of the person saved again', async () => {
+    const user = ++chat;
+    for (const [text, n] of [['/start', 1], ['hapus data', 2]] as const) {
+      await h.post(textUpdate(user, text));
+      await h.until(user, n);
+    }
+    const confirm = textUpdate(user, '1');
+    expect((await h.post(confirm)).status).toBe(200);
+    await h.fake.waitFor(() => h.texts(user).some((x) => x.includes(t('id', 'forget.done'))));
+    const again = await h.post(confirm);
+    expect(await again.json()).toEqual({ ok: true, outcome: 'duplicate' });
+    await expect.poll(async () => (await h.app.outbox.counts()).telegram!.pending).toBe(0);
+    expect(h.texts(user)).toHaveLength(3);
+    const redis = plainRedis();
+    try {
+      // (The chat's sending rate lives a second or two longer.)
+      await expect.poll(async () => (await redis.keys(`${h.prefix}:*`)).filter((k) => k.includes(String(user))), { timeout: 5000 }).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('two messages of one user sent together are answered in order', async () => {
     const user = ++chat;
     await h.post(textUpdate(user, '/start'));

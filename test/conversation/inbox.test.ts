@@ -152,4 +152,89 @@ describe('inbox', () => {
     const names = await redis.keys(`${prefix}:h:*`);
     expect(names.filter((k) => k.includes('flooder'))).toEqual([]);
   });
+  describe('straight from a webhook (direct)', () => {
+    it('a delivery marked direct is handled before ingest returns, with the flood limit to count it against, and never stored', async () => {
+      const keys = keyspace(`${prefix}:i`);
+      const inbox = new Inbox({ redis, keys, cipher, flood: { limit: 5, windowS: 10, silenceS: 60 } });
+      const queued: string[] = [];
+      await inbox.start(async (d) => void queued.push(d.id));
+      const direct: { id: string; limit?: number }[] = [];
+      inbox.direct(async (d, ctx) => {
+        direct.push({ id: d.id, limit: ctx.count?.limit });
+        return d.id === 'seen' ? 'duplicate' : 'handled';
+      });
+      expect(await inbox.ingest({ channel: 't', id: '1', body: {} }, { user: 'u1', text: 'halo', direct: true })).toBe('handled');
+      expect(await inbox.ingest({ channel: 't', id: 'seen', body: {} }, { user: 'u1', text: 'halo', direct: true })).toBe('duplicate');
+      // A plea and a button are never counted; a delivery not marked direct (a picture) is queued.
+      expect(await inbox.ingest({ channel: 't', id: '2', body: {} }, { user: 'u2', text: 'tolong', direct: true })).toBe('handled');
+      expect(await inbox.ingest({ channel: 't', id: '3', body: {} }, { user: 'u3', count: false, direct: true })).toBe('handled');
+      expect(await inbox.ingest({ channel: 't', id: '4', body: {} }, { user: 'u4', text: 'foto' })).toBe('queued');
+      expect(direct).toEqual([{ id: '1', limit: 5 }, { id: 'seen', limit: 5 }, { id: '2' }, { id: '3' }]);
+      await expect.poll(() => queued).toEqual(['4']);
+      await inbox.stop();
+      expect(await redis.exists(keys.inboxSeen('t', '1'))).toBe(0);
+    });
+
+    it('a delivery that cannot be handled now goes into the inbox and is handled from there; its sender’s next ones follow it there, in order', async () => {
+      const keys = keyspace(`${prefix}:j`);
+      const { RetryLater } = await import('../../src/conversation/inbox.js');
+      const inbox = new Inbox({ redis, keys, cipher, order: (d) => Number(d.id) });
+      const queued: string[] = [];
+      await inbox.start(async (d) => void queued.push(d.id));
+      const direct: string[] = [];
+      inbox.direct(async (d) => {
+        if (d.id === '1') throw new RetryLater('lock busy');
+        direct.push(d.id);
+        return 'handled';
+      });
+      expect(await inbox.ingest({ channel: 't', id: '1', body: {} }, { user: 'u1', text: 'a', direct: true })).toBe('queued');
+      expect(await inbox.ingest({ channel: 't', id: '2', body: {} }, { user: 'u1', text: 'b', direct: true })).toBe('queued');
+      expect(await inbox.ingest({ channel: 't', id: '3', body: {} }, { user: 'u2', text: 'c', direct: true })).toBe('handled');
+      await expect.poll(() => queued).toEqual(['1', '2']);
+      expect(direct).toEqual(['3']);
+      await inbox.stop();
+      expect(await inbox.pending()).toBe(0);
+    });
+
+    it('a delivery whose handling takes longer than the platform should wait is stored too and answered queued; the handling goes on', async () => {
+      const keys = keyspace(`${prefix}:l`);
+      const inbox = new Inbox({ redis, keys, cipher, directWaitMs: 100 });
+      const queued: string[] = [];
+      await inbox.start(async (d) => void queued.push(d.id));
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const storedWhenDone: boolean[] = [];
+      inbox.direct(async (_d, ctx) => {
+        await held;
+        storedWhenDone.push(ctx.stored());
+        return 'handled';
+      });
+      expect(await inbox.ingest({ channel: 't', id: '1', body: {} }, { user: 'u1', direct: true })).toBe('queued');
+      await expect.poll(() => queued).toEqual(['1']);
+      release();
+      await expect.poll(() => storedWhenDone).toEqual([true]);
+      await inbox.stop();
+    });
+
+    it('past the number handled at once, deliveries go into the inbox; a handler that fails outright is logged, not queued again', async () => {
+      const keys = keyspace(`${prefix}:k`);
+      const inbox = new Inbox({ redis, keys, cipher });
+      const queued: string[] = [];
+      await inbox.start(async (d) => void queued.push(d.id));
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      inbox.direct(async (d) => {
+        if (d.id === 'bug') throw new Error('a bug');
+        await held;
+        return 'handled';
+      }, 2);
+      const first = [inbox.ingest({ channel: 't', id: '1', body: {} }, { user: 'u1', direct: true }), inbox.ingest({ channel: 't', id: '2', body: {} }, { user: 'u2', direct: true })];
+      expect(await inbox.ingest({ channel: 't', id: '3', body: {} }, { user: 'u3', direct: true })).toBe('queued');
+      release();
+      expect(await Promise.all(first)).toEqual(['handled', 'handled']);
+      expect(await inbox.ingest({ channel: 't', id: 'bug', body: {} }, { user: 'u4', direct: true })).toBe('handled');
+      await expect.poll(() => queued).toEqual(['3']);
+      await inbox.stop();
+    });
+  });
 });

@@ -48,15 +48,19 @@ describe('a report across kill -9 and a Redis restart', () => {
 
   const texts = () => fake.sent(USER).map((m: { text: string }) => m.text);
 
+  /** Posts an update as Telegram does; its answer's status. */
+  function post(s: ServerProcess, update: ReturnType<typeof textUpdate>): Promise<number> {
+    return fetch(`${s.url}/webhooks/telegram`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify(update),
+    }).then((r) => r.status);
+  }
+
   /** Posts a message and waits until the replies to it have arrived (and then stay quiet). */
   async function say(s: ServerProcess, text: string, expectReply = true, quietMs = 300): Promise<string> {
     const before = texts().length;
-    const status = await fetch(`${s.url}/webhooks/telegram`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      body: JSON.stringify(textUpdate(USER, text)),
-    }).then((r) => r.status);
-    expect(status).toBe(200);
+    expect(await post(s, textUpdate(USER, text))).toBe(200);
     if (!expectReply) return '';
     return waitReplies(before, 15_000, quietMs);
   }
@@ -99,16 +103,20 @@ describe('a report across kill -9 and a Redis restart', () => {
     expect(await say(second, 'Kamboja')).toContain('kota');
     for (const a of ['Sihanoukville', 'lewati', 'lewati', '3 minggu lalu', 'Paspornya ditahan.', 'ya', 'lewati']) await say(second, a);
     expect(await say(second, 'ya', true, 2500)).toContain('benar?');
-    // "Send": the case is opened in Redis, then the process dies before the family is told.
+    // "Send": the case is opened in Redis, then the process dies before the family is told, and before
+    // Telegram was answered (the message is handled before that).
     const before = texts().length;
-    await say(second, '1', false);
+    const send = textUpdate(USER, '1');
+    const answered = await post(second, send).then(() => true, () => false);
+    expect(answered).toBe(false);
     expect(await second.exited).toBeNull();
     expect(texts().slice(before).join('\n')).not.toContain('Nomor kasus');
     expect(await cases()).toHaveLength(1);
 
-    // The next process takes the message over (once the dead one's lock on the person runs out, 15 s):
-    // the same case, and now the family is told.
+    // Telegram delivers the unanswered update again, to the next process, which handles it (once the
+    // dead one's lock on the person runs out, 15 s): the same case, and now the family is told.
     const third = await start();
+    expect(await post(third, send)).toBe(200);
     const told = await waitReplies(before, 45_000);
     const id = /Nomor kasus: (WSP-[A-Z0-9]{4}-[A-Z0-9]{2})/.exec(told)?.[1];
     expect(id, told).toBeDefined();

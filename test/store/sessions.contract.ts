@@ -51,6 +51,59 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       expect(await store.begin(user, 'm2', 't2', 5000)).not.toBeNull();
     });
 
+    it('a counted message past the person’s limit is not taken: the first one over says warn, later ones silent, and the lock stays free', async () => {
+      const store = sessions();
+      const limit = { limit: 3, windowS: 10, silenceS: 60 };
+      const got: string[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const claim = await store.begin(user, `m${i}`, `t${i}`, 5000, { count: limit });
+        if (claim && 'over' in claim) got.push(claim.over);
+        else {
+          got.push('taken');
+          await store.commit(user, `t${i}`, `m${i}`, newSession(1));
+        }
+      }
+      expect(got).toEqual(['taken', 'taken', 'taken', 'warn', 'silent']);
+      // Over the limit, the lock was not kept: an uncounted message (a button) is still taken.
+      expect(await store.begin(user, 'b1', 'tb', 5000)).toMatchObject({ lease: 'tb', seen: false });
+      // Another person is not counted with them.
+      expect(await store.begin(`${user}-other`, 'o1', 'to', 5000, { count: limit })).toMatchObject({ lease: 'to' });
+    });
+
+    it('a counted message counts once its turn is committed: not while the lock is held elsewhere, not when released unsaved', async () => {
+      const store = sessions();
+      const limit = { limit: 1, windowS: 10, silenceS: 60 };
+      await store.begin(user, 'm1', 't1', 5000);
+      for (let i = 0; i < 3; i++) expect(await store.begin(user, 'm2', 't2', 5000, { count: limit })).toBeNull();
+      await store.release(user, 't1');
+      // Taken, then released without saving (it failed): not counted.
+      expect(await store.begin(user, 'm2', 't2', 5000, { count: limit })).toMatchObject({ lease: 't2' });
+      await store.release(user, 't2');
+      expect(await store.begin(user, 'm2', 't3', 5000, { count: limit })).toMatchObject({ lease: 't3' });
+      expect(await store.commit(user, 't3', 'm2', newSession(1))).toBe(true);
+      expect(await store.begin(user, 'm3', 't4', 5000, { count: limit })).toEqual({ over: 'warn' });
+    });
+
+    it('a message marked handled is recognised after the session was erased, and after more than the last ids kept; a marked repeat is not counted', async () => {
+      const store = sessions();
+      // A limit of one: the repeat would be over it, were it counted.
+      const limit = { limit: 1, windowS: 10, silenceS: 60 };
+      await store.begin(user, 'bye', 't0', 5000, { mark: true, count: limit });
+      // "Delete my data": the session is erased with the turn.
+      expect(await store.commit(user, 't0', 'bye', null)).toBe(true);
+      expect(await store.begin(user, 'bye', 't1', 5000, { mark: true, count: limit })).toMatchObject({ seen: true, session: null });
+      await store.release(user, 't1');
+      for (let i = 1; i <= HANDLED_KEPT + 2; i++) {
+        await store.begin(user, `m${i}`, `t${i}x`, 5000, { mark: true });
+        await store.commit(user, `t${i}x`, `m${i}`, newSession(1));
+      }
+      expect(await store.begin(user, 'm1', 'tz', 5000, { mark: true })).toMatchObject({ seen: true });
+      await store.release(user, 'tz');
+      // Unmarked, the same message is only known by the session's last ids.
+      expect(await store.begin(user, 'm1', 'ty', 5000)).toMatchObject({ seen: false });
+      await store.release(user, 'ty');
+    });
+
     it('other users are not blocked by one user’s lock', async () => {
       const store = sessions();
       await store.begin(user, 'm1', 't1', 5000);
