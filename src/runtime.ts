@@ -171,6 +171,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     const inbound = await channel.inbound(d);
     if (!inbound) return 'handled';
     if (d.flood) {
+      channel.taken?.(d);
       await floodWarning(channel, inbound, d.id);
       return 'flooding';
     }
@@ -178,6 +179,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     // session was erased ("delete my data"), or many messages later.
     const handled = await service.handle(inbound, { count: direct?.count, mark: true });
     if (handled.over) {
+      channel.taken?.(d);
       if (handled.over === 'warn') await floodWarning(channel, inbound, d.id);
       return 'flooding';
     }
@@ -186,7 +188,9 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     // stored after this, or refused with a 5xx and delivered again).
     if (handled.unavailable && (!direct || direct.stored())) unavailable(channel, inbound.userId, inbound.messageId, inbound.langHint);
     if (handled.retry) throw new RetryLater(handled.unavailable ? 'redis unavailable' : 'handle again');
-    return handled.duplicate ? 'duplicate' : 'handled';
+    if (handled.duplicate) return 'duplicate';
+    channel.taken?.(d);
+    return 'handled';
   }
 
   /** One message too many: not handled; one polite warning (the sender is silenced for a while). */

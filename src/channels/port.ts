@@ -95,6 +95,11 @@ export interface Channel extends ChannelSender {
    * dealt with it itself (a block or unblock, an update kind it does not act on).
    */
   inbound(d: Delivery): Promise<Inbound | null>;
+  /**
+   * A message of this channel's was taken for the first time (not a repeat of one already handled):
+   * what the platform is told of that (WhatsApp's read receipt). Never throws; not waited for.
+   */
+  taken?(d: Delivery): void;
   /** Order of deliveries taken from the inbox together (the platform's update sequence), if it has one. */
   order?(d: Delivery): number;
   /**

@@ -444,15 +444,19 @@ export class WhatsAppCloudChannel implements Channel {
     await Promise.all(work);
   }
 
+  /** Marks the message read (blue ticks): once, when it is first taken, not for a repeat Meta posts again. */
+  taken(d: Delivery): void {
+    void this.direct.markRead(d.id).then((r) => {
+      if (!r.ok) this.log.warn({ channel: WHATSAPP, err: r.reason }, 'could not mark a message read');
+    });
+  }
+
   async inbound(d: Delivery): Promise<Inbound | null> {
     const b = d.body as CloudMessageBody;
     if (b.kind === 'failed') {
       await this.failed(b);
       return null;
     }
-    void this.direct.markRead(d.id).then((r) => {
-      if (!r.ok) this.log.warn({ channel: WHATSAPP, err: r.reason }, 'could not mark a message read');
-    });
     const inbound: Inbound = { channel: WHATSAPP, userId: b.user, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: null };
     const p = b.picture;
     if (p) {

@@ -176,12 +176,17 @@ describe('WhatsApp through the Cloud API webhook', () => {
     expect(h.fake.sent(user)).toHaveLength(1);
   });
 
-  it('marks the person\'s message read, once', async () => {
+  it('marks the person\'s message read, once, also when Meta posts it again', async () => {
     const user = person();
     const m = msg.text(user, 'halo');
     await h.post(webhook([m]));
     await h.until(user, 1);
     await h.fake.waitFor(() => h.fake.reads.includes(m.id));
+    expect((await h.post(webhook([m]))).status).toBe(200);
+    // Their next message is marked read in turn: by then a second receipt for the first would be there too.
+    const next = msg.text(user, 'menu');
+    await h.post(webhook([next]));
+    await h.fake.waitFor(() => h.fake.reads.includes(next.id));
     expect(h.fake.reads.filter((r) => r === m.id)).toHaveLength(1);
   });
 
