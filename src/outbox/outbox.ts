@@ -602,7 +602,13 @@ class Lane {
   private settle(ack: Ack): void {
     // Outcomes are recorded a few milliseconds later, together: the message has reached the platform
     // already; only the chat's next message waits for this, and a chat may send one a second anyway.
-    if (!this.acks.length) setTimeout(() => void this.flush(), ACK_BATCH_MS);
+    // With no other message in flight there is nothing to gather: recorded at once, so that the
+    // chat's next message (the answer to a quick reply) is sent straight from its turn, not queued
+    // behind this one and claimed in another round trip.
+    if (!this.acks.length) {
+      if (this.inflight.size <= 1) setImmediate(() => void this.flush());
+      else setTimeout(() => void this.flush(), ACK_BATCH_MS);
+    }
     this.acks.push(ack);
   }
 
