@@ -132,7 +132,9 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\bwajib (?:dipesan|dibeli|beli|pesan|dibayar|bayar) (?:melalui|lewat|di|ke) (?:travel|agen|panitia|rekanan)\b|\bmust (?:be )?(?:booked|bought|paid) (?:through|via) (?:our|the) (?:travel|agent|partner)\b`,
       // The fake test invitation: tickets to be booked through the "company's appointed travel agent".
       String.raw`\b(?:wajib|diwajibkan|harus|diharuskan)\b${CLEAN}{0,40}\b(?:pemesanan|memesan|pesan|membeli|pembelian|beli|booking|reservasi) (?:tiket|hotel|penginapan)\b${CLEAN}{0,60}\b(?:travel|agen|biro)\b(?! (?:sendiri|pilihan (?:anda|sendiri)))|\b(?:wajib|diwajibkan|harus|diharuskan)\b${CLEAN}{0,80}\b(?:travel|agen perjalanan|biro perjalanan) yang (?:sudah |telah )?(?:di ?tunjuk|ditentukan|bekerja ?sama dengan (?:perusahaan|panitia|kami))\b`,
-      String.raw`\buang (?:jaminan|muka|pendaftaran|komitmen|garansi|pelicin|tanda jadi)\b`,
+      String.raw`\buang (?:jaminan|muka|pendaftaran|komitmen|garansi|pelicin|tanda jadi|bangunan)\b`,
+      // Paying to be selected: "kewajiban membayar administrasi sebesar…".
+      String.raw`\b(?:bayar|membayar|dibayarkan)\b(?: [\w.]+){0,2} (?:administrasi|pendaftaran|registrasi)\b`,
       String.raw`\b(?:biaya|ongkos|tiket|visa)[^.\n]{0,25}\bditanggung (?:pelamar|peserta|calon|sendiri|pekerja|kandidat|masing-masing)`,
       String.raw`\b(?:modal|biaya) (?:awal|keberangkatan|berangkat) (?:rp\.?|\d|sebesar|hanya|cuma)`,
     ],

@@ -286,6 +286,13 @@ describe('fake vacancies in an institution’s name', () => {
     // a company that books and pays for the trip itself is not that
     expect(flagged('Tiket pesawat dipesan dan dibayar oleh perusahaan melalui biro perjalanan kami.', 'upfront_fee')).toBe(false);
   });
+
+  it('paying to be selected is asked for money up front ("membayar administrasi sebesar…", "uang bangunan" for each level of the test); saying nothing is asked is not', () => {
+    expect(flagged('3. kewajiban Membayar Administrasi Sebesar: Lima Ratus lima belas Ribu Rupiah (515.000). Dalam Rangka Penerbitan SK PPPK', 'upfront_fee')).toBe(true);
+    expect(flagged('Jika berkenan melakukan tes lanjutan harus bersedia membayar uang bangunan untuk setiap level ujian.', 'upfront_fee')).toBe(true);
+    expect(flagged('Peserta tidak perlu membayar administrasi apa pun untuk mengikuti seleksi.', 'upfront_fee')).toBe(false);
+    expect(flagged('Seluruh tahapan seleksi tanpa membayar pendaftaran.', 'upfront_fee')).toBe(false);
+  });
 });
 
 describe('overseas mass recruitment without compound vocabulary', () => {
