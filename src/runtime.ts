@@ -171,16 +171,16 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     const inbound = await channel.inbound(d);
     if (!inbound) return 'handled';
     if (d.flood) {
-      channel.taken?.(d);
       await floodWarning(channel, inbound, d.id);
+      channel.taken?.(d);
       return 'flooding';
     }
     // Marked handled apart from the session too: the platform or the inbox may bring it again after the
     // session was erased ("delete my data"), or many messages later.
     const handled = await service.handle(inbound, { count: direct?.count, mark: true });
     if (handled.over) {
-      channel.taken?.(d);
       if (handled.over === 'warn') await floodWarning(channel, inbound, d.id);
+      channel.taken?.(d);
       return 'flooding';
     }
     if (!handled.ok) prometheus.failed(channel.name, handled);

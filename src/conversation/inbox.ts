@@ -270,15 +270,15 @@ export class Inbox {
         this.directWork.delete(tracked);
       });
       this.directWork.add(tracked);
-      // Counted by its turn (when it is saved), not again in the inbox.
-      counted = false;
       let timer: NodeJS.Timeout | undefined;
       const slow = new Promise<'slow'>((r) => (timer = setTimeout(() => r('slow'), this.directWaitMs)));
       const first = await Promise.race([work, slow]).catch((e: Error) => e).finally(() => clearTimeout(timer));
       if (typeof first === 'string' && first !== 'slow') return first;
       if (first === 'slow') {
         // Still working: stored too (below), so that the platform is answered and nothing is lost if
-        // this process dies; what becomes of this handling is only logged.
+        // this process dies; what becomes of this handling is only logged. Counted by that turn (when
+        // it is saved), not again in the inbox.
+        counted = false;
         work.catch((e: Error) => {
           if (!(e instanceof RetryLater)) this.log.error({ err: e.message, channel: d.channel }, 'delivery handler failed');
         });

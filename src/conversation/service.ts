@@ -92,6 +92,9 @@ export interface HandleOptions {
   mark?: boolean;
 }
 
+/** What the session store is asked to do as a message is taken (see BeginOptions). */
+type Taking = { count?: MessageLimit; mark?: string };
+
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
 /** How long a lease on a user's lock lasts if its holder dies; handling a message takes far less. */
@@ -204,7 +207,13 @@ export class ConversationService {
     return run;
   }
 
-  private async claim(user: UserKey, messageId: string, opts: HandleOptions = {}) {
+  /** How the store is asked to take a message: its count, and its handled-mark as a keyed hash. */
+  private taking(inbound: Inbound, opts: HandleOptions): Taking {
+    const mark = opts.mark ? this.hasher.hash(`handled:${inbound.channel}:${inbound.messageId}`) : undefined;
+    return { ...(opts.count ? { count: opts.count } : {}), ...(mark ? { mark } : {}) };
+  }
+
+  private async claim(user: UserKey, messageId: string, opts: Taking = {}) {
     const orphan = this.orphans.get(user);
     if (orphan) {
       await this.sessions.release(user, orphan);
@@ -233,7 +242,7 @@ export class ConversationService {
     let lease: string | null = null;
     try {
       // Not counted: never over the limit.
-      const first = (await this.claim(user, inbound.messageId, { mark: opts.mark })) as Claim;
+      const first = (await this.claim(user, inbound.messageId, { mark: this.taking(inbound, opts).mark })) as Claim;
       lease = first.lease;
       await this.sessions.release(user, first.lease);
       lease = null;
@@ -270,7 +279,7 @@ export class ConversationService {
     try {
       if (pre?.error) throw pre.error;
       const picture = pre?.picture;
-      const claim = await this.claim(user, inbound.messageId, opts);
+      const claim = await this.claim(user, inbound.messageId, this.taking(inbound, opts));
       if ('over' in claim) return { replies: [], duplicate: false, lang, ok: true, unavailable: false, retry: false, over: claim.over };
       lease = claim.lease;
       if (claim.seen) {

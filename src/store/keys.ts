@@ -37,8 +37,8 @@ export function keyspace(prefix: string) {
     /** The inbox's fast lane: messages that may be pleas for help, handled before the others. */
     inboxUrgent: `${prefix}:{inbox}:urgent`,
     inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
-    /** A message handled (its turn saved), by its channel and id, for two days: see BeginOptions.mark. */
-    handledMark: (channel: string, messageId: string) => `${prefix}:{inbox}:handled:${channel}:${messageId}`,
+    /** A message handled (its turn saved), by a keyed hash of its channel and id, for two days: see BeginOptions.mark. */
+    handledMark: (ref: string) => `${prefix}:{inbox}:handled:${ref}`,
     outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),
     /** The base of a channel's own keys (its link state, who wrote, message statuses): `<base><name>`. */
     channel: (channel: string) => `${prefix}:{ch:${channel}}:`,

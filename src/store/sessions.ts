@@ -39,11 +39,13 @@ export interface BeginOptions {
   /** The person's limit this message counts against (see MessageLimit). */
   count?: MessageLimit;
   /**
-   * Remember the message as handled apart from the session too, for two days (under its channel and
-   * id: no key names the person), so that it is recognised even after the session was erased or more
-   * than HANDLED_KEPT messages later. Only where the store can (one Redis, and in memory).
+   * Remember the message as handled apart from the session too, for two days, under this reference (a
+   * keyed hash of its channel and id: a platform's message id may hold the sender's number, so it is
+   * not used as it is), so that it is recognised even after the session was erased or more than
+   * HANDLED_KEPT messages later. Only where the store can (one Redis, and in memory). A message over
+   * the limit is marked too: brought again, it is not counted or warned about twice.
    */
-  mark?: boolean;
+  mark?: string;
 }
 
 export interface SessionStore {
@@ -112,9 +114,6 @@ export function decodeRecord(raw: string | null | undefined): SessionRecord {
   }
 }
 
-/** The channel of a user key ("<channel>:<user id>"). */
-const channelOf = (user: UserKey): string => user.slice(0, user.indexOf(':'));
-
 /** The ids to keep after handling `messageId`. */
 function withHandled(handled: readonly string[], messageId: string): string[] {
   const kept = handled.length >= HANDLED_KEPT ? handled.slice(handled.length - HANDLED_KEPT + 1) : [...handled];
@@ -153,11 +152,12 @@ class Claimed {
 /**
  * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] safety asked for, KEYS[4] the person's message count,
  * KEYS[5] the message's handled-mark (KEYS[1] again when there is none); ARGV[1] lease, ARGV[2] lease
- * ms, ARGV[3] most messages in a window (0: not counted), ARGV[5] silence s. Returns {0} when the lock
- * is held by someone else; {2} for the first message over the limit (the count then lives for the
- * silence), {3} for one after it (the lock left free in both); else {1, sealed record or '', 1 if
- * safety mode was asked for, 1 if the message was marked handled}. A message marked handled is not
- * counted.
+ * ms, ARGV[3] most messages in a window (0: not counted), ARGV[4] window s (unused here: the commit
+ * starts the window), ARGV[5] silence s, ARGV[6] mark ttl s. Returns {0} when the lock is held by
+ * someone else; {2} for the first message over the limit (the count then lives for the silence), {3}
+ * for one after it (the lock left free and the message marked in both); else {1, sealed record or '',
+ * 1 if safety mode was asked for, 1 if the message was marked handled}. A message marked handled is
+ * not counted.
  */
 const BEGIN = `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
@@ -166,6 +166,7 @@ if KEYS[5] ~= KEYS[1] then marked = redis.call('EXISTS', KEYS[5]) end
 local limit = tonumber(ARGV[3])
 if limit > 0 and marked == 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= limit then
   redis.call('DEL', KEYS[1])
+  if KEYS[5] ~= KEYS[1] then redis.call('SET', KEYS[5], '1', 'EX', ARGV[6]) end
   local n = redis.call('INCR', KEYS[4])
   if n == limit + 1 then
     redis.call('EXPIRE', KEYS[4], ARGV[5])
@@ -201,7 +202,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 type Scripts = {
-  waspadaBegin(lock: string, session: string, asked: string, count: string, mark: string, lease: string, leaseMs: number, limit: number, windowS: number, silenceS: number): Promise<[number, string?, number?, number?]>;
+  waspadaBegin(lock: string, session: string, asked: string, count: string, mark: string, lease: string, leaseMs: number, limit: number, windowS: number, silenceS: number, markTtl: number): Promise<[number, string?, number?, number?]>;
   waspadaCommit(lock: string, session: string, mark: string, count: string, lease: string, record: string, ttl: number, markTtl: number, windowS: number): Promise<number>;
   waspadaRelease(lock: string, lease: string): Promise<number>;
 };
@@ -242,9 +243,9 @@ export class RedisSessionStore implements SessionStore {
   async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | null> {
     const k = this.keys;
     const lock = k.lock(user);
-    const mark = opts.mark && this.marks ? k.handledMark(channelOf(user), messageId) : undefined;
+    const mark = opts.mark && this.marks ? k.handledMark(opts.mark) : undefined;
     const count = opts.count && opts.count.limit > 0 ? opts.count : undefined;
-    const res = await this.r.waspadaBegin(lock, k.session(user), k.safetyAsked(user), k.messageCount(user), mark ?? lock, lease, leaseMs, count?.limit ?? 0, count?.windowS ?? 0, count?.silenceS ?? 0);
+    const res = await this.r.waspadaBegin(lock, k.session(user), k.safetyAsked(user), k.messageCount(user), mark ?? lock, lease, leaseMs, count?.limit ?? 0, count?.windowS ?? 0, count?.silenceS ?? 0, SEEN_TTL_S);
     if (res[0] === 2 || res[0] === 3) return { over: res[0] === 2 ? 'warn' : 'silent' };
     if (res[0] !== 1) return null;
     const { session, handled } = this.open(res[1]);
@@ -342,10 +343,11 @@ export class MemorySessionStore implements SessionStore {
   begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
   async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | null> {
     if (this.data.has(`lock:${user}`)) return null;
-    const mark = opts.mark ? `handled:${channelOf(user)}:${messageId}` : undefined;
+    const mark = opts.mark ? `handled:${opts.mark}` : undefined;
     const marked = mark !== undefined && this.data.has(mark);
     const count = opts.count && opts.count.limit > 0 ? opts.count : undefined;
     if (count && !marked && (this.counts.get(user) ?? 0) >= count.limit) {
+      if (mark) this.data.set(mark, '1', SEEN_TTL_S * 1000);
       const n = (this.counts.get(user) ?? 0) + 1;
       // The first one over the limit starts the silence.
       this.counts.set(user, n, n === count.limit + 1 ? count.silenceS * 1000 : this.counts.ttl(user));

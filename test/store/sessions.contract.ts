@@ -84,24 +84,38 @@ export function sessionsContract(name: string, make: Make<SessionStore>) {
       expect(await store.begin(user, 'm3', 't4', 5000, { count: limit })).toEqual({ over: 'warn' });
     });
 
-    it('a message marked handled is recognised after the session was erased, and after more than the last ids kept; a marked repeat is not counted', async () => {
+    it('a message marked handled is recognised after the session was erased, and after more than the last ids kept', async () => {
       const store = sessions();
-      // A limit of one: the repeat would be over it, were it counted.
-      const limit = { limit: 1, windowS: 10, silenceS: 60 };
-      await store.begin(user, 'bye', 't0', 5000, { mark: true, count: limit });
+      const mark = (id: string) => `${user}|${id}`;
+      await store.begin(user, 'bye', 't0', 5000, { mark: mark('bye') });
       // "Delete my data": the session is erased with the turn.
       expect(await store.commit(user, 't0', 'bye', null)).toBe(true);
-      expect(await store.begin(user, 'bye', 't1', 5000, { mark: true, count: limit })).toMatchObject({ seen: true, session: null });
+      expect(await store.begin(user, 'bye', 't1', 5000, { mark: mark('bye') })).toMatchObject({ seen: true, session: null });
       await store.release(user, 't1');
       for (let i = 1; i <= HANDLED_KEPT + 2; i++) {
-        await store.begin(user, `m${i}`, `t${i}x`, 5000, { mark: true });
+        await store.begin(user, `m${i}`, `t${i}x`, 5000, { mark: mark(`m${i}`) });
         await store.commit(user, `t${i}x`, `m${i}`, newSession(1));
       }
-      expect(await store.begin(user, 'm1', 'tz', 5000, { mark: true })).toMatchObject({ seen: true });
+      expect(await store.begin(user, 'm1', 'tz', 5000, { mark: mark('m1') })).toMatchObject({ seen: true });
       await store.release(user, 'tz');
       // Unmarked, the same message is only known by the session's last ids.
       expect(await store.begin(user, 'm1', 'ty', 5000)).toMatchObject({ seen: false });
       await store.release(user, 'ty');
+    });
+
+    it('a marked repeat is not counted, and a message over the limit is marked: brought again, it is not warned about twice', async () => {
+      const store = sessions();
+      const mark = (id: string) => `${user}|${id}`;
+      const limit = { limit: 1, windowS: 10, silenceS: 60 };
+      await store.begin(user, 'hi', 't0', 5000, { mark: mark('hi'), count: limit });
+      expect(await store.commit(user, 't0', 'hi', newSession(1))).toBe(true);
+      // At the limit now: the same message again is recognised, not counted over it.
+      expect(await store.begin(user, 'hi', 't1', 5000, { mark: mark('hi'), count: limit })).toMatchObject({ seen: true });
+      await store.release(user, 't1');
+      expect(await store.begin(user, 'x', 't2', 5000, { mark: mark('x'), count: limit })).toEqual({ over: 'warn' });
+      expect(await store.begin(user, 'x', 't3', 5000, { mark: mark('x'), count: limit })).toMatchObject({ seen: true });
+      await store.release(user, 't3');
+      expect(await store.begin(user, 'y', 't4', 5000, { mark: mark('y'), count: limit })).toEqual({ over: 'silent' });
     });
 
     it('other users are not blocked by one user’s lock', async () => {
