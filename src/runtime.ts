@@ -1,5 +1,6 @@
 // Starts a whole Waspada process: Redis, content, the conversation service, the inbox worker, the
 // outbox, the channels a deployment asked for, HTTP.
+import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { AgencyRegistry } from './agencies/registry.js';
 import type { BroadcastParts } from './broadcast/index.js';
@@ -196,7 +197,9 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   /** One message too many: not handled; one polite warning (the sender is silenced for a while). */
   async function floodWarning(channel: Channel, inbound: Inbound, id: string): Promise<void> {
     const reply = { say: [{ key: 'conversation.flood' }] };
-    await outbox.deliver({ channel: channel.name, user: inbound.userId }, [{ lang: langFromHint(inbound.langHint) ?? 'id', reply }], { key: `flood:${id}`, inReplyTo: true });
+    // Its key is a keyed hash: a platform's message id may hold the sender's number.
+    const key = createHmac('sha256', config.HASH_SECRET!).update(`flood:${channel.name}:${id}`).digest('base64url');
+    await outbox.deliver({ channel: channel.name, user: inbound.userId }, [{ lang: langFromHint(inbound.langHint) ?? 'id', reply }], { key, inReplyTo: true });
   }
 
   const routes: Routes = Object.assign({}, ...[...channels.values()].map((c) => prometheus.routes(c.name, c.routes())));

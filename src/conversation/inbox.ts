@@ -299,7 +299,7 @@ export class Inbox {
     const sealed = this.cipher.seal(JSON.stringify({ id: d.id, body: d.body }));
     // Without a sender to count the script leaves KEYS[3] alone: the stream stands in for it.
     const outcome = await this.r.waspadaIngest(
-      this.keys.inboxSeen(d.channel, d.id), stream, who ?? stream,
+      this.keys.inboxSeen(d.channel, this.deliveryRef(d.channel, d.id)), stream, who ?? stream,
       SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS,
     );
     // Queued: the script answers with the entry's id.
@@ -318,6 +318,14 @@ export class Inbox {
     if (until > Date.now()) return true;
     this.queuedFrom.delete(sender);
     return false;
+  }
+
+  /**
+   * A delivery as its seen-mark knows it: a keyed hash, since a platform's id may hold the sender's
+   * number (a WhatsApp wamid does).
+   */
+  private deliveryRef(channel: string, id: string): string {
+    return createHmac('sha256', this.secret).update(`${channel}:${id}`).digest('base64url').slice(0, 22);
   }
 
   /** A sender as the flood keys know them: a keyed hash, so no key names the person. */

@@ -36,7 +36,8 @@ export function keyspace(prefix: string) {
     inboxFlood: (channel: string, sender: string) => `${prefix}:{inbox}:flood:${channel}:${sender}`,
     /** The inbox's fast lane: messages that may be pleas for help, handled before the others. */
     inboxUrgent: `${prefix}:{inbox}:urgent`,
-    inboxSeen: (channel: string, deliveryId: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryId}`,
+    /** A delivery already taken, by a keyed hash of its id (see Inbox.deliveryRef). */
+    inboxSeen: (channel: string, deliveryRef: string) => `${prefix}:{inbox}:seen:${channel}:${deliveryRef}`,
     /** A message handled (its turn saved), by a keyed hash of its channel and id, for two days: see BeginOptions.mark. */
     handledMark: (ref: string) => `${prefix}:{inbox}:handled:${ref}`,
     outbox: (channel: string) => outboxKeys(`${prefix}:{out:${channel}}:`),

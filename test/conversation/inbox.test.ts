@@ -34,6 +34,17 @@ describe('inbox', () => {
     expect(await redis.xlen(keys.inbox)).toBe(0);
   });
 
+  it('its seen-marks hold no platform id (a WhatsApp message id holds the sender\u2019s number), and still drop a repeat', async () => {
+    const keys = keyspace(`${prefix}:m`);
+    const inbox = new Inbox({ redis, keys, cipher, hashSecret: 'inbox-test-secret-0123456789' });
+    const id = 'wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFjNFQjA=';
+    expect(await inbox.ingest({ channel: 'whatsapp', id, body: {} })).toBe('queued');
+    expect(await inbox.ingest({ channel: 'whatsapp', id, body: {} })).toBe('duplicate');
+    const names = await redis.keys(`${prefix}:m:*`);
+    expect(names.some((k) => k.includes(':seen:'))).toBe(true);
+    expect(names.filter((k) => k.includes('HBgN'))).toEqual([]);
+  });
+
   it('a delivery taken by a worker that died is taken over by another after a while', async () => {
     const keys = keyspace(`${prefix}:b`);
     const dead = new Inbox({ redis, keys, cipher, claimAfterMs: 200 });
@@ -172,7 +183,8 @@ describe('inbox', () => {
       expect(direct).toEqual([{ id: '1', limit: 5 }, { id: 'seen', limit: 5 }, { id: '2' }, { id: '3' }]);
       await expect.poll(() => queued).toEqual(['4']);
       await inbox.stop();
-      expect(await redis.exists(keys.inboxSeen('t', '1'))).toBe(0);
+      // Only the queued one left a seen-mark: those handled directly are recognised by their session.
+      expect(await redis.keys(`${prefix}:i:*seen*`)).toHaveLength(1);
     });
 
     it('a delivery that cannot be handled now goes into the inbox and is handled from there; its sender’s next ones follow it there, in order', async () => {
