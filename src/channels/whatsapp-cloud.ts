@@ -4,7 +4,7 @@
 // message statuses, the approved template sent when a message falls outside the 24-hour window, and
 // campaigns as approved templates, their pictures and videos uploaded once and sent by media id; the
 // pictures people send, kept by media id and downloaded when their message is handled.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -627,25 +627,33 @@ export class WhatsAppCloudChannel implements Channel {
   }
 
   /**
+   * A sent message's status key: a hash of Meta's id, not the id, which holds the recipient's number
+   * (the id's random part keeps the hash from being matched against numbers).
+   */
+  private statusKey(ref: string): string {
+    return `${this.base}st:${createHash('sha256').update(ref).digest('base64url').slice(0, 22)}`;
+  }
+
+  /**
    * Each message sent is recorded by Meta's id (no person, no text: its status and when), for 7 days,
    * so that the statuses Meta posts later are recorded against it: sent, delivered, read, failed.
    */
   private track(ref: string): void {
-    this.redis.set(`${this.base}st:${ref}`, `accepted|${Date.now()}`, 'EX', STATUS_TTL_S).catch(() => undefined);
+    this.redis.set(this.statusKey(ref), `accepted|${Date.now()}`, 'EX', STATUS_TTL_S).catch(() => undefined);
   }
 
   /** A status of a message of ours: recorded against it (if it is ours and still kept), and counted. */
   private recordStatus(s: WebhookContents['statuses'][number]): Promise<unknown> {
     const value = `${s.status}|${Date.now()}${s.code !== undefined ? `|${s.code}` : ''}`;
     return Promise.all([
-      this.redis.set(`${this.base}st:${s.id}`, value, 'KEEPTTL', 'XX'),
+      this.redis.set(this.statusKey(s.id), value, 'KEEPTTL', 'XX'),
       this.redis.hincrby(`${this.base}statuses`, s.status, 1),
     ]);
   }
 
   /** What became of a message sent (by Meta's id): its last status, when, and Meta's error code. */
   async statusOf(ref: string): Promise<{ status: string; at: number; code?: number } | null> {
-    const v = await this.redis.get(`${this.base}st:${ref}`);
+    const v = await this.redis.get(this.statusKey(ref));
     if (!v) return null;
     const [status, at, code] = v.split('|');
     return { status: status!, at: Number(at), ...(code ? { code: Number(code) } : {}) };
