@@ -125,6 +125,9 @@ const BORNE = G(String.raw`\b(?:ditanggung|dibayar(?:kan)?|diganti|dibiayai) (?:
 const CEILING_BEFORE = /\b(?:hingga|sampai|s\.?d\.?|up to|maks(?:imal)?|max(?:imum)?)\s?(?:rp\.?\s?)?$/;
 /** Years of experience or a degree asked for (not any "certificate", "licence" or "SIM A"). */
 const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|minimum |kerja )?[1-9]\d? ?(?:tahun|thn)\b|\b(?:min(?:imal)?\.?|minimum) [1-9]\d? (?:tahun|thn) pengalaman\b|\b[1-9]\d?\+? (?:years?|yrs?)'?(?: of)? (?:\w+ ){0,3}experience\b|\bat least [1-9]\d? years?\b|\b(?:bachelor|master)'?s? degree\b|\b(?:bachelor|master) of\b|\bsarjana\b|\blulusan (?:s1|s2|d3|d4)\b/;
+/** Applicants and a selection they go through (with money asked of them: see feeToBeSelected). */
+const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|pekerja|asn|pns|pppk)|kandidat|applicants?|candidates?)\b/;
+const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
@@ -741,7 +744,10 @@ export function analyse(input: unknown): Analysis {
   // A short post of a task scam or a fake vacancy, or the announcement of an official placement scheme
   // (G-to-G, EPS-TOPIK...), is an offer even without the usual job words.
   const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g'];
-  const isOffer = scan.test(OFFER_WORDS) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2 || flags.some((f) => OFFER_FLAGS.includes(f.id));
+  // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
+  // job too, even in a numbered list of "rules for participants" with no job word.
+  const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);
+  const isOffer = scan.test(OFFER_WORDS) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2 || flags.some((f) => OFFER_FLAGS.includes(f.id)) || feeToBeSelected;
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);

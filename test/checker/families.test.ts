@@ -293,6 +293,16 @@ describe('fake vacancies in an institution’s name', () => {
     expect(flagged('Peserta tidak perlu membayar administrasi apa pun untuk mengikuti seleksi.', 'upfront_fee')).toBe(false);
     expect(flagged('Seluruh tahapan seleksi tanpa membayar pendaftaran.', 'upfront_fee')).toBe(false);
   });
+
+  it('rules for test participants that ask them for money are about a job, though they name none: not "not an offer"', () => {
+    const rules = checkOffer(byId('ri-001'));
+    expect(rules.notes).not.toContain('not_an_offer');
+    expect(rules.risk).toBe('high');
+    // the same rules saying nothing is asked of them raise nothing
+    const free = checkOffer('1) Peserta tes wawancara tidak dipungut biaya apa pun.\n2) Peserta datang 30 menit sebelum tes dimulai.');
+    expect(free.flags.map((f) => f.id)).not.toContain('upfront_fee');
+    expect(free.risk).toBe('low');
+  });
 });
 
 describe('overseas mass recruitment without compound vocabulary', () => {
