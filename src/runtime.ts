@@ -1,6 +1,5 @@
 // Starts a whole Waspada process: Redis, content, the conversation service, the inbox worker, the
 // outbox, the channels a deployment asked for, HTTP.
-import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { AgencyRegistry } from './agencies/registry.js';
 import type { BroadcastParts } from './broadcast/index.js';
@@ -178,7 +177,7 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     }
     // Marked handled apart from the session too: the platform or the inbox may bring it again after the
     // session was erased ("delete my data"), or many messages later.
-    const handled = await service.handle(inbound, { count: direct?.count, mark: true });
+    const handled = await service.handle(inbound, { count: direct?.count, mark: inbox.deliveryRef(d.channel, d.id) });
     if (handled.over) {
       if (handled.over === 'warn') await floodWarning(channel, inbound, d.id);
       channel.taken?.(d);
@@ -197,8 +196,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   /** One message too many: not handled; one polite warning (the sender is silenced for a while). */
   async function floodWarning(channel: Channel, inbound: Inbound, id: string): Promise<void> {
     const reply = { say: [{ key: 'conversation.flood' }] };
-    // Its key is a keyed hash: a platform's message id may hold the sender's number.
-    const key = createHmac('sha256', config.HASH_SECRET!).update(`flood:${channel.name}:${id}`).digest('base64url');
+    // Its key holds the delivery's keyed reference: a platform's message id may hold the sender's number.
+    const key = `flood:${inbox.deliveryRef(channel.name, id)}`;
     await outbox.deliver({ channel: channel.name, user: inbound.userId }, [{ lang: langFromHint(inbound.langHint) ?? 'id', reply }], { key, inReplyTo: true });
   }
 

@@ -209,9 +209,7 @@ export class Inbox {
   private readonly senders = new Map<string, string>();
   private directHandler: DirectHandler | null = null;
   private directMax = DIRECT_MAX;
-  /** Deliveries being handled straight from webhooks. */
-  private directs = 0;
-  /** Their handling, waited for when the inbox stops. */
+  /** Deliveries being handled straight from webhooks (how many, and their handling, waited for when the inbox stops). */
   private readonly directWork = new Set<Promise<void>>();
   /** Senders (channel:user) with a delivery put into the inbox lately, until when: theirs go there too. Bounded. */
   private readonly queuedFrom = new Map<string, number>();
@@ -261,14 +259,10 @@ export class Inbox {
     let stored = false;
     let counted = countable;
     const handler = this.directHandler;
-    if (from.direct && handler && this.running && this.directs < this.directMax && sender && !this.queuedLately(sender)) {
-      this.directs++;
+    if (from.direct && handler && this.running && this.directWork.size < this.directMax && sender && !this.queuedLately(sender)) {
       const ctx: DirectContext = { ...(countable ? { count: this.flood } : {}), stored: () => stored };
       const work = Promise.resolve().then(() => handler(d, ctx));
-      const tracked = work.then(() => undefined, () => undefined).finally(() => {
-        this.directs--;
-        this.directWork.delete(tracked);
-      });
+      const tracked = work.then(() => undefined, () => undefined).finally(() => this.directWork.delete(tracked));
       this.directWork.add(tracked);
       let timer: NodeJS.Timeout | undefined;
       const slow = new Promise<'slow'>((r) => (timer = setTimeout(() => r('slow'), this.directWaitMs)));
@@ -321,10 +315,10 @@ export class Inbox {
   }
 
   /**
-   * A delivery as its seen-mark knows it: a keyed hash, since a platform's id may hold the sender's
-   * number (a WhatsApp wamid does).
+   * A delivery as the keys about it know it (its seen-mark, its handled-mark, its flood warning): a
+   * keyed hash, since a platform's id may hold the sender's number (a WhatsApp wamid does).
    */
-  private deliveryRef(channel: string, id: string): string {
+  deliveryRef(channel: string, id: string): string {
     return createHmac('sha256', this.secret).update(`${channel}:${id}`).digest('base64url').slice(0, 22);
   }
 

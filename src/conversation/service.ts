@@ -12,7 +12,7 @@ import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
-import type { Claim, MessageLimit, SessionStore } from '../store/sessions.js';
+import type { BeginOptions, Claim, SessionStore } from '../store/sessions.js';
 import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
@@ -82,18 +82,13 @@ export interface Handled {
   over?: 'warn' | 'silent';
 }
 
-export interface HandleOptions {
-  /** Count the message towards the person's limit as it is taken (a message straight from a webhook). */
-  count?: MessageLimit;
-  /**
-   * Remember the message as handled apart from the session (see BeginOptions.mark): its platform or
-   * the inbox may bring it again after the session was erased, or many messages later.
-   */
-  mark?: boolean;
-}
-
-/** What the session store is asked to do as a message is taken (see BeginOptions). */
-type Taking = { count?: MessageLimit; mark?: string };
+/**
+ * How a message is taken (see BeginOptions): `count`, the person's limit it counts against (a message
+ * straight from a webhook); `mark`, the keyed reference under which it is remembered as handled apart
+ * from the session (its platform or the inbox may bring it again after the session was erased, or
+ * many messages later).
+ */
+export type HandleOptions = BeginOptions;
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
@@ -207,13 +202,7 @@ export class ConversationService {
     return run;
   }
 
-  /** How the store is asked to take a message: its count, and its handled-mark as a keyed hash. */
-  private taking(inbound: Inbound, opts: HandleOptions): Taking {
-    const mark = opts.mark ? this.hasher.hash(`handled:${inbound.channel}:${inbound.messageId}`) : undefined;
-    return { ...(opts.count ? { count: opts.count } : {}), ...(mark ? { mark } : {}) };
-  }
-
-  private async claim(user: UserKey, messageId: string, opts: Taking = {}) {
+  private async claim(user: UserKey, messageId: string, opts: BeginOptions = {}) {
     const orphan = this.orphans.get(user);
     if (orphan) {
       await this.sessions.release(user, orphan);
@@ -242,7 +231,7 @@ export class ConversationService {
     let lease: string | null = null;
     try {
       // Not counted: never over the limit.
-      const first = (await this.claim(user, inbound.messageId, { mark: this.taking(inbound, opts).mark })) as Claim;
+      const first = (await this.claim(user, inbound.messageId, { mark: opts.mark })) as Claim;
       lease = first.lease;
       await this.sessions.release(user, first.lease);
       lease = null;
@@ -279,7 +268,7 @@ export class ConversationService {
     try {
       if (pre?.error) throw pre.error;
       const picture = pre?.picture;
-      const claim = await this.claim(user, inbound.messageId, this.taking(inbound, opts));
+      const claim = await this.claim(user, inbound.messageId, opts);
       if ('over' in claim) return { replies: [], duplicate: false, lang, ok: true, unavailable: false, retry: false, over: claim.over };
       lease = claim.lease;
       if (claim.seen) {
