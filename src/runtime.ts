@@ -177,7 +177,8 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
     }
     // Marked handled apart from the session too: the platform or the inbox may bring it again after the
     // session was erased ("delete my data"), or many messages later.
-    const handled = await service.handle(inbound, { count: direct?.count, mark: inbox.deliveryRef(d.channel, d.id) });
+    // One straight from a webhook waits behind the person's messages in the inbox (put there by any process).
+    const handled = await service.handle(inbound, { count: direct?.count, mark: inbox.deliveryRef(d.channel, d.id), behind: direct !== undefined });
     if (handled.over) {
       if (handled.over === 'warn') await floodWarning(channel, inbound, d.id);
       channel.taken?.(d);

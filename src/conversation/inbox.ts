@@ -31,9 +31,10 @@ export interface FloodLimit {
 export const DEFAULT_FLOOD: FloodLimit = { limit: 30, windowS: 10, silenceS: 60 };
 
 /**
- * ingest: KEYS[1] seen-mark, KEYS[2] stream, KEYS[3] the sender's flood count;
- * ARGV[1] seen ttl s, ARGV[2] channel, ARGV[3] sealed payload, ARGV[4] most messages in a window
- * (0: no limit), ARGV[5] window s, ARGV[6] silence s.
+ * ingest: KEYS[1] seen-mark, KEYS[2] stream, KEYS[3] the sender's flood count, KEYS[4] the sender's
+ * inbox hold (KEYS[2] again when none: see keys.inboxHold); ARGV[1] seen ttl s, ARGV[2] channel,
+ * ARGV[3] sealed payload, ARGV[4] most messages in a window (0: no limit), ARGV[5] window s, ARGV[6]
+ * silence s, ARGV[7] how long the hold lasts ms.
  * Returns the new entry's id when queued, 0 when this delivery was seen before, 2 when it was one too many (queued
  * marked as such, for one warning; the count then lives for the silence), 3 when the sender is
  * silenced (dropped). One key per sender: the count itself is the silence.
@@ -51,6 +52,7 @@ if limit > 0 then
     return 2
   end
 end
+if KEYS[4] ~= KEYS[2] then redis.call('SET', KEYS[4], '1', 'PX', ARGV[7]) end
 return redis.call('XADD', KEYS[2], '*', 'c', ARGV[2], 'b', ARGV[3])`;
 
 /** ack: KEYS[1] stream; ARGV[1] group, ARGV[2..] entry ids. Acknowledges and removes them. */
@@ -79,8 +81,8 @@ const GROUP = 'workers';
 
 type WithIngest = RedisClient & {
   waspadaIngest(
-    seen: string, stream: string, flood: string,
-    seenTtl: number, channel: string, sealed: string, limit: number, windowS: number, silenceS: number,
+    seen: string, stream: string, flood: string, hold: string,
+    seenTtl: number, channel: string, sealed: string, limit: number, windowS: number, silenceS: number, holdMs: number,
   ): Promise<number | string>;
   waspadaAck(stream: string, group: string, ...ids: string[]): Promise<number>;
   waspadaRenew(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
@@ -216,7 +218,7 @@ export class Inbox {
   lastError: string | null = null;
 
   constructor(opts: InboxOptions) {
-    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 3, lua: INGEST });
+    opts.redis.defineCommand('waspadaIngest', { numberOfKeys: 4, lua: INGEST });
     opts.redis.defineCommand('waspadaAck', { numberOfKeys: 1, lua: ACK });
     opts.redis.defineCommand('waspadaRenew', { numberOfKeys: 1, lua: RENEW });
     this.r = opts.redis as WithIngest;
@@ -292,9 +294,12 @@ export class Inbox {
     const who = counted ? this.keys.inboxFlood(d.channel, this.senderRef(from.user!)) : null;
     const sealed = this.cipher.seal(JSON.stringify({ id: d.id, body: d.body }));
     // Without a sender to count the script leaves KEYS[3] alone: the stream stands in for it.
+    // With direct handling, the sender's next messages wait behind this one, in every process (see
+    // keys.inboxHold). Its key is in the sender's slot: direct handling is for one Redis only.
+    const hold = sender && this.directHandler ? this.keys.inboxHold(sender) : stream;
     const outcome = await this.r.waspadaIngest(
-      this.keys.inboxSeen(d.channel, this.deliveryRef(d.channel, d.id)), stream, who ?? stream,
-      SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS,
+      this.keys.inboxSeen(d.channel, this.deliveryRef(d.channel, d.id)), stream, who ?? stream, hold,
+      SEEN_TTL_S, d.channel, sealed, who ? this.flood.limit : 0, this.flood.windowS, this.flood.silenceS, QUEUED_HOLD_MS,
     );
     // Queued: the script answers with the entry's id.
     if (typeof outcome === 'string') {

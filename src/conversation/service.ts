@@ -12,7 +12,7 @@ import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
-import type { BeginOptions, Claim, SessionStore } from '../store/sessions.js';
+import type { BeginOptions, Claim, OverLimit, SessionStore } from '../store/sessions.js';
 import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
@@ -202,7 +202,7 @@ export class ConversationService {
     return run;
   }
 
-  private async claim(user: UserKey, messageId: string, opts: BeginOptions = {}) {
+  private async claim(user: UserKey, messageId: string, opts: BeginOptions = {}): Promise<Claim | OverLimit> {
     const orphan = this.orphans.get(user);
     if (orphan) {
       await this.sessions.release(user, orphan);
@@ -212,6 +212,7 @@ export class ConversationService {
     const started = this.now();
     for (let attempt = 0; ; attempt++) {
       const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS, opts);
+      if (claim && 'behind' in claim) throw new Behind('earlier messages wait in the inbox');
       if (claim) return claim;
       // Another process holds this user's lock: wait for it, briefly and with growing pauses.
       if (this.now() - started > LOCK_WAIT_MS) throw new LockBusy('user lock busy');
@@ -348,8 +349,9 @@ export class ConversationService {
       const unavailable = isUnavailable(err);
       // Worth another try later: Redis away, or the person's lock held too long by another process or
       // lost by this one (the next run saves the session and queues no reply twice).
-      const retry = Boolean(this.outbox) && (unavailable || err instanceof LockBusy || err instanceof LeaseLost || err instanceof Stopping);
-      this.log.error({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable, retry }, 'message not handled');
+      const retry = Boolean(this.outbox) && (unavailable || err instanceof LockBusy || err instanceof LeaseLost || err instanceof Stopping || err instanceof Behind);
+      // Behind: not a failure, the message only joins the person's others in the inbox.
+      this.log[err instanceof Behind ? 'debug' : 'error']({ err: (err as Error).message, user: userRef(user), channel: inbound.channel, effect: running, unavailable, retry }, 'message not handled');
       if (lease) {
         const held = lease;
         await this.sessions.release(user, held).catch(() => this.orphans.set(user, held));
@@ -491,6 +493,8 @@ class LockBusy extends Error {}
 class LeaseLost extends Error {}
 /** This process is stopping: what it was reading is left for the next. */
 class Stopping extends Error {}
+/** A message straight from a webhook whose sender has messages waiting in the inbox: it goes there, behind them. */
+class Behind extends Error {}
 
 /** A picture's first part (src: readFirst): what to say first, and what was read, or why the message could not go on. */
 interface PictureFirst {

@@ -20,8 +20,14 @@ export function keyspace(prefix: string) {
      * they send is handled in safety mode (read with the session, in the same slot).
      */
     safetyAsked: (u: UserKey) => `${prefix}:safety:${tag(u)}`,
+    /**
+     * Set (for 30 s, renewed by each) while a person's messages wait in the inbox where messages from
+     * webhooks are handled directly: their next message, in any process, goes there too, behind them
+     * (see BeginOptions.behind). In the user's slot, read with the session.
+     */
+    inboxHold: (u: UserKey) => `${prefix}:held:${tag(u)}`,
     /** Keys that hold personal data of a user; "delete my data" removes all of them. */
-    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:safety:${tag(u)}`, `${prefix}:count:${tag(u)}`],
+    personal: (u: UserKey) => [`${prefix}:session:${tag(u)}`, `${prefix}:safety:${tag(u)}`, `${prefix}:count:${tag(u)}`, `${prefix}:held:${tag(u)}`],
     /** Set when personal data was erased; cleared once Redis was asked to rewrite its append-only file. */
     aofRewritePending: `${prefix}:aof-rewrite:pending`,
     /** Set for the minimum time between two such rewrites. */

@@ -35,6 +35,11 @@ export interface OverLimit {
   over: 'warn' | 'silent';
 }
 
+/** A message that must wait behind the person's others in the inbox (BeginOptions.behind): not taken, the lock left free. */
+export interface Behind {
+  behind: true;
+}
+
 export interface BeginOptions {
   /** The person's limit this message counts against (see MessageLimit). */
   count?: MessageLimit;
@@ -46,6 +51,12 @@ export interface BeginOptions {
    * the limit is marked too: brought again, it is not counted or warned about twice.
    */
   mark?: string;
+  /**
+   * A message straight from a webhook: taken only if none of the person's messages waits in the inbox
+   * (keys.inboxHold, set by any process that put one there), else `{ behind: true }` and it goes there
+   * too, behind them. Only where there is an inbox beside the store (one Redis).
+   */
+  behind?: boolean;
 }
 
 export interface SessionStore {
@@ -55,7 +66,7 @@ export interface SessionStore {
    * (the lock is left free) and counts towards the silence; under it, it counts once it is committed.
    */
   begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
-  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | Behind | null>;
   /**
    * Atomically saves the session (or erases it when null), marks the message handled and frees the lock.
    * Returns false, changing nothing, when the lock is no longer ours.
@@ -151,15 +162,17 @@ class Claimed {
 
 /**
  * begin: KEYS[1] lock, KEYS[2] session, KEYS[3] safety asked for, KEYS[4] the person's message count,
- * KEYS[5] the message's handled-mark (KEYS[1] again when there is none); ARGV[1] lease, ARGV[2] lease
- * ms, ARGV[3] most messages in a window (0: not counted), ARGV[4] window s (unused here: the commit
- * starts the window), ARGV[5] silence s, ARGV[6] mark ttl s. Returns {0} when the lock is held by
+ * KEYS[5] the message's handled-mark, KEYS[6] the person's inbox hold (each KEYS[1] again when there is
+ * none); ARGV[1] lease, ARGV[2] lease ms, ARGV[3] most messages in a window (0: not counted), ARGV[4]
+ * window s (unused here: the commit starts the window), ARGV[5] silence s, ARGV[6] mark ttl s. Returns
+ * {4} when the person has messages waiting in the inbox (nothing taken); {0} when the lock is held by
  * someone else; {2} for the first message over the limit (the count then lives for the silence), {3}
  * for one after it (the lock left free and the message marked in both); else {1, sealed record or '',
  * 1 if safety mode was asked for, 1 if the message was marked handled}. A message marked handled is
  * not counted.
  */
 const BEGIN = `
+if KEYS[6] ~= KEYS[1] and redis.call('EXISTS', KEYS[6]) == 1 then return {4} end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
 local marked = 0
 if KEYS[5] ~= KEYS[1] then marked = redis.call('EXISTS', KEYS[5]) end
@@ -202,7 +215,7 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0`;
 
 type Scripts = {
-  waspadaBegin(lock: string, session: string, asked: string, count: string, mark: string, lease: string, leaseMs: number, limit: number, windowS: number, silenceS: number, markTtl: number): Promise<[number, string?, number?, number?]>;
+  waspadaBegin(lock: string, session: string, asked: string, count: string, mark: string, hold: string, lease: string, leaseMs: number, limit: number, windowS: number, silenceS: number, markTtl: number): Promise<[number, string?, number?, number?]>;
   waspadaCommit(lock: string, session: string, mark: string, count: string, lease: string, record: string, ttl: number, markTtl: number, windowS: number): Promise<number>;
   waspadaRelease(lock: string, lease: string): Promise<number>;
 };
@@ -227,7 +240,7 @@ export class RedisSessionStore implements SessionStore {
     /** Seals sessions before they are stored (they may hold what a person wrote). */
     private readonly cipher: DataCipher,
   ) {
-    redis.defineCommand('waspadaBegin', { numberOfKeys: 5, lua: BEGIN });
+    redis.defineCommand('waspadaBegin', { numberOfKeys: 6, lua: BEGIN });
     redis.defineCommand('waspadaCommit', { numberOfKeys: 4, lua: COMMIT });
     redis.defineCommand('waspadaRelease', { numberOfKeys: 1, lua: RELEASE });
     this.r = redis as RedisClient & Scripts;
@@ -239,13 +252,15 @@ export class RedisSessionStore implements SessionStore {
   }
 
   begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
-  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
-  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | null> {
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | Behind | null>;
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | Behind | null> {
     const k = this.keys;
     const lock = k.lock(user);
     const mark = opts.mark && this.marks ? k.handledMark(opts.mark) : undefined;
     const count = opts.count && opts.count.limit > 0 ? opts.count : undefined;
-    const res = await this.r.waspadaBegin(lock, k.session(user), k.safetyAsked(user), k.messageCount(user), mark ?? lock, lease, leaseMs, count?.limit ?? 0, count?.windowS ?? 0, count?.silenceS ?? 0, SEEN_TTL_S);
+    const hold = opts.behind && this.marks ? k.inboxHold(user) : lock;
+    const res = await this.r.waspadaBegin(lock, k.session(user), k.safetyAsked(user), k.messageCount(user), mark ?? lock, hold, lease, leaseMs, count?.limit ?? 0, count?.windowS ?? 0, count?.silenceS ?? 0, SEEN_TTL_S);
+    if (res[0] === 4) return { behind: true };
     if (res[0] === 2 || res[0] === 3) return { over: res[0] === 2 ? 'warn' : 'silent' };
     if (res[0] !== 1) return null;
     const { session, handled } = this.open(res[1]);
@@ -340,8 +355,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   begin(user: UserKey, messageId: string, lease: string, leaseMs: number): Promise<Claim | null>;
-  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | null>;
-  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | null> {
+  begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions): Promise<Claim | OverLimit | Behind | null>;
+  async begin(user: UserKey, messageId: string, lease: string, leaseMs: number, opts: BeginOptions = {}): Promise<Claim | OverLimit | Behind | null> {
     if (this.data.has(`lock:${user}`)) return null;
     const mark = opts.mark ? `handled:${opts.mark}` : undefined;
     const marked = mark !== undefined && this.data.has(mark);

@@ -208,6 +208,43 @@ describe('inbox', () => {
       expect(await inbox.pending()).toBe(0);
     });
 
+    it('a sender whose message went into the inbox in one process has their next one put there in another process too, not handled ahead of it', async () => {
+      const keys = keyspace(`${prefix}:x`);
+      const { RetryLater } = await import('../../src/conversation/inbox.js');
+      const { RedisSessionStore } = await import('../../src/store/sessions.js');
+      const { newSession } = await import('../../src/engine/types.js');
+      const viaInbox: string[] = [];
+      const direct: string[] = [];
+      // Two processes: each its own connection, inbox and session store, sharing Redis.
+      const process = async (busy: Set<string>) => {
+        const conn = await connectRedis(REDIS_URL);
+        const store = new RedisSessionStore(conn, keys, cipher);
+        const inbox = new Inbox({ redis: conn, keys, cipher });
+        await inbox.start(async (d) => void viaInbox.push(d.id));
+        inbox.direct(async (d) => {
+          if (busy.has(d.id)) throw new RetryLater('lock busy');
+          const user = `t:${(d.body as { user: string }).user}`;
+          const claim = await store.begin(user, d.id, `lease-${d.id}`, 5000, { behind: true });
+          if (!claim || 'behind' in claim || 'over' in claim) throw new RetryLater('not now');
+          await store.commit(user, claim.lease, d.id, newSession(0));
+          direct.push(d.id);
+          return 'handled';
+        });
+        return { conn, inbox };
+      };
+      const a = await process(new Set(['1']));
+      const b = await process(new Set());
+      expect(await a.inbox.ingest({ channel: 't', id: '1', body: { user: 'u1' } }, { user: 'u1', text: 'a', direct: true })).toBe('queued');
+      expect(await b.inbox.ingest({ channel: 't', id: '2', body: { user: 'u1' } }, { user: 'u1', text: 'b', direct: true })).toBe('queued');
+      expect(await b.inbox.ingest({ channel: 't', id: '3', body: { user: 'u2' } }, { user: 'u2', text: 'c', direct: true })).toBe('handled');
+      await expect.poll(() => [...viaInbox].sort()).toEqual(['1', '2']);
+      expect(direct).toEqual(['3']);
+      for (const p of [a, b]) {
+        await p.inbox.stop();
+        p.conn.disconnect();
+      }
+    });
+
     it('a delivery whose handling takes longer than the platform should wait is stored too and answered queued; the handling goes on', async () => {
       const keys = keyspace(`${prefix}:l`);
       const inbox = new Inbox({ redis, keys, cipher, directWaitMs: 100 });

@@ -27,6 +27,30 @@ describe('redis session store specifics', () => {
     redis.disconnect();
   });
 
+  it('a message straight from a webhook is not taken while the person has messages waiting in the inbox: the lock stays free for those', async () => {
+    const redis = await connectRedis(REDIS_URL);
+    const prefix = testPrefix('behind');
+    const keys = keyspace(prefix);
+    const store = new RedisSessionStore(redis, keys, TEST_CIPHER);
+    const probe = plainRedis();
+    await probe.set(keys.inboxHold('telegram:7'), '1', 'PX', 30_000);
+    expect(await store.begin('telegram:7', 'm2', 'direct', 5000, { behind: true })).toEqual({ behind: true });
+    expect(await probe.exists(keys.lock('telegram:7'))).toBe(0);
+    // The inbox's own worker takes the waiting ones, hold or not.
+    const fromInbox = await store.begin('telegram:7', 'm1', 'worker', 5000, {});
+    expect(fromInbox && 'lease' in fromInbox && fromInbox.lease).toBe('worker');
+    await store.release('telegram:7', 'worker');
+    // Someone else, with nothing waiting, is taken directly.
+    const other = await store.begin('telegram:8', 'm3', 'direct2', 5000, { behind: true });
+    expect(other && 'lease' in other && other.lease).toBe('direct2');
+    // "Delete my data" takes the hold too (its key names the person).
+    await store.forgetUser('telegram:7');
+    expect(await probe.exists(keys.inboxHold('telegram:7'))).toBe(0);
+    await dropPrefix(probe, prefix);
+    probe.disconnect();
+    redis.disconnect();
+  });
+
   it('a session saved before handled ids were kept (the bare session, sealed) still opens', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('bare');
