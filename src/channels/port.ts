@@ -97,7 +97,8 @@ export interface Channel extends ChannelSender {
   inbound(d: Delivery): Promise<Inbound | null>;
   /**
    * A message of this channel's was taken for the first time (not a repeat of one already handled):
-   * what the platform is told of that (WhatsApp's read receipt). Never throws; not waited for.
+   * what the platform is told of that (WhatsApp's read receipt, Telegram's answer to a button press).
+   * Never throws; not waited for.
    */
   taken?(d: Delivery): void;
   /** Order of deliveries taken from the inbox together (the platform's update sequence), if it has one. */

@@ -462,6 +462,18 @@ export class TelegramChannel implements Channel {
     return Number(d.id) || 0;
   }
 
+  /**
+   * A button press is answered (its spinner stops) once it is first taken: not again for a repeat
+   * Telegram delivers (it refuses a second answer).
+   */
+  taken(d: Delivery): void {
+    const b = d.body as TelegramBody;
+    if (!b.callback) return;
+    void this.direct.answerCallback(b.callback).then((r) => {
+      if (!r.ok) this.log.warn({ err: r.reason }, 'answerCallbackQuery failed');
+    });
+  }
+
   async inbound(d: Delivery): Promise<Inbound | null> {
     const b = d.body as TelegramBody;
     const chat = String(b.chat);
@@ -474,11 +486,6 @@ export class TelegramChannel implements Channel {
         throw e;
       }
       return null;
-    }
-    if (b.callback) {
-      void this.direct.answerCallback(b.callback).then((r) => {
-        if (!r.ok) this.log.warn({ err: r.reason }, 'answerCallbackQuery failed');
-      });
     }
     const inbound: Inbound = { channel: TELEGRAM, userId: chat, messageId: d.id, text: b.text, media: b.media, choice: b.choice, langHint: b.lang ?? null };
     if (b.mid !== undefined) inbound.ref = String(b.mid);

@@ -103,7 +103,7 @@ describe('Telegram through the webhook', () => {
     r.disconnect();
   });
 
-  it('buttons: a press is answered and advances; a button from an old message is called stale', async () => {
+  it('buttons: a press is answered once (not again when Telegram delivers it again) and advances; a button from an old message is called stale', async () => {
     const user = ++chat;
     await h.post(textUpdate(user, '/start'));
     await h.until(user, 1);
@@ -113,9 +113,12 @@ describe('Telegram through the webhook', () => {
     await h.post(press);
     expect((await h.until(user, 2))[1]).toBe(t('id', 'main.title'));
     await h.fake.waitFor(() => h.fake.calls.some((c) => c.method === 'answerCallbackQuery' && c.body.callback_query_id === press.callback_query.id));
+    // The same update again (Telegram did not hear our answer): recognised, not answered a second time.
+    await h.post(press);
     await h.post(callbackUpdate(user, agree));
     const texts = await h.until(user, 3);
     expect(texts[2]).toBe(`${t('id', 'engine.stale')}\n\n${t('id', 'main.title')}`);
+    expect(h.fake.calls.filter((c) => c.method === 'answerCallbackQuery' && c.body.callback_query_id === press.callback_query.id)).toHaveLength(1);
   });
 
   it('a whole conversation: menu, guide by country, emergency in the middle, language switch, checking an offer', async () => {
