@@ -97,7 +97,7 @@ export interface Channel extends ChannelSender {
   inbound(d: Delivery): Promise<Inbound | null>;
   /**
    * A message of this channel's was taken for the first time (not a repeat of one already handled):
-   * what the platform is told of that (WhatsApp's read receipt, Telegram's answer to a button press).
+   * what the platform is told of that (WhatsApp's read receipt, the answer to a pressed button).
    * Never throws; not waited for.
    */
   taken?(d: Delivery): void;

@@ -12,6 +12,7 @@ import {
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, type SchemeId } from './schemes.js';
+import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
   TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, overseasWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, unofficialLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue,
@@ -65,6 +66,11 @@ export interface Facts {
   accounts?: string[];
   /** Official placement schemes the offer names (schemes.ts): the verdict points to where they announce. */
   schemes?: SchemeId[];
+  /**
+   * Institutions recruitment is announced in the name of (institutions.ts): a fake's or a real one's,
+   * the verdict points to where the institution announces its recruitment.
+   */
+  institutions?: InstitutionId[];
 }
 
 export interface Analysis {
@@ -679,6 +685,14 @@ export function analyse(input: unknown): Analysis {
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
       if (free >= 0) flags.splice(free, 1);
     }
+  }
+
+  // Recruitment in an institution's name (a fake's, or the state's body named as the one hiring; not a
+  // bank named for the pay, or a past employer): where that institution announces its recruitment is
+  // shown with the verdict.
+  if (instFound.has('recruiting') && (flags.some((f) => f.id === 'fake_institution') || employerNamed(t, instFound.get('state') ?? [], instFound.get('recruiting') ?? []))) {
+    const named = institutionsNamed(t);
+    if (named.length) facts.institutions = named;
   }
 
   // Overseas mass recruitment with no licensed agency, official scheme (strong lawful signs) or official

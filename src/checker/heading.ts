@@ -36,7 +36,8 @@ export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
 
 /**
  * Whom a verdict points to (ids in data/contacts.yaml): first, where an official scheme the offer names
- * announces its openings (contacts listing it under `schemes`); for work abroad, the migrant-worker ministry's
+ * announces its openings (contacts listing it under `schemes`), and where an institution the recruitment
+ * is announced in the name of announces its own (contacts listing it under `institutions`); for work abroad, the migrant-worker ministry's
  * agency check and complaints, and the Indonesian mission in the destination country when the reviewed
  * contacts have one; for a job in Indonesia, nobody of theirs (the advice says to ask the local manpower
  * office, Disnaker, and to report to the police).
@@ -44,7 +45,12 @@ export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
 export function verdictContacts(v: Pick<Verdict, 'facts'>, places: Pick<ReferenceData, 'countries' | 'contacts'>): string[] {
   // Where a named official scheme announces its real openings comes first (its advice points below).
   const schemes = v.facts.schemes ?? [];
-  const official = schemes.flatMap((s) => [...places.contacts.values()].filter((c) => c.schemes?.includes(s)).map((c) => c.id));
+  const all = [...places.contacts.values()];
+  const official = [
+    ...schemes.flatMap((s) => all.filter((c) => c.schemes?.includes(s)).map((c) => c.id)),
+    // Where an institution recruitment is announced in the name of announces its own.
+    ...(v.facts.institutions ?? []).flatMap((i) => all.filter((c) => c.institutions?.includes(i)).map((c) => c.id)),
+  ];
   if (v.facts.country === 'Indonesia') return [...new Set(official)];
   const code = v.facts.country ? places.countries.find((c) => c.names[1] === v.facts.country || c.names.includes(v.facts.country!))?.code : undefined;
   const missions = code ? [...places.contacts.values()].filter((c) => c.country === code).map((c) => c.id) : [];

@@ -9,6 +9,8 @@
  * agency (P3MI) is lawful, so its site is shown as where the programme is explained, and the advice to
  * apply only on the official site is for the government-run schemes (ANNOUNCING). Pure.
  */
+import { namedInOrder } from './named.js';
+
 export const SCHEME_IDS = ['im_japan', 'ssw_japan', 'g2g'] as const;
 export type SchemeId = (typeof SCHEME_IDS)[number];
 
@@ -24,10 +26,5 @@ const SCHEME_NAMES: Readonly<Record<SchemeId, RegExp>> = {
 
 /** The schemes a text names, in the order it first names them (at most two). */
 export function schemesNamed(t: string): SchemeId[] {
-  const found: [SchemeId, number][] = [];
-  for (const id of SCHEME_IDS) {
-    const m = SCHEME_NAMES[id].exec(t);
-    if (m) found.push([id, m.index]);
-  }
-  return found.sort((a, b) => a[1] - b[1]).slice(0, 2).map(([id]) => id);
+  return namedInOrder(t, SCHEME_NAMES, SCHEME_IDS);
 }

@@ -7,6 +7,7 @@ import { loadIndicators, type Indicators } from '../hotline/indicators.js';
 import { loadPartners, type Partner } from '../hotline/partners.js';
 import { Bilingual, Channel, Reviewed } from './schema.js';
 import { SCHEME_IDS } from '../checker/schemes.js';
+import { INSTITUTION_IDS } from '../checker/institutions.js';
 
 /** YAML's parser, loaded only when data/ is read (a server started from a compiled bundle does not). */
 const parse = (text: string): unknown => (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse(text);
@@ -30,6 +31,8 @@ export const Contact = z
       .optional(),
     /** Official placement schemes (src/checker/schemes.ts) whose openings this contact announces: shown with a verdict on an offer that names one. */
     schemes: z.array(z.enum(SCHEME_IDS)).min(1).optional(),
+    /** Institutions (src/checker/institutions.ts) whose recruitment this contact is the only place of: shown with a verdict on recruitment in one's name. */
+    institutions: z.array(z.enum(INSTITUTION_IDS)).min(1).optional(),
     source: Source,
     source_title: z.string().min(1),
     reviewed: Reviewed,

@@ -444,6 +444,22 @@ describe('lawful schemes, recognised by name, and where each announces its openi
   });
 });
 
+describe('recruitment in an institution’s name: where that institution announces its own', () => {
+  it('fake vacancies in the names of PLN, Pertamina, CPNS, Pendamping Lokal Desa and hajj officers name the institution the verdict points to', () => {
+    const cases: [string, string][] = [['rt-013', 'pln'], ['rt-017', 'pertamina'], ['rt-037', 'casn'], ['rt-024', 'kemendesa_pld'], ['rt-036', 'haji']];
+    for (const [id, institution] of cases) expect(checkOffer(byId(id)).facts.institutions, id).toContain(institution);
+  });
+
+  it('a real announcement in an institution’s name points there too (checking it costs nothing)', () => {
+    expect(checkOffer(byId('rgi-013')).facts.institutions).toContain('pln');
+  });
+
+  it('an institution named only as a bank for pay or a past employer is not recruitment in its name', () => {
+    const v = checkOffer('Dibutuhkan staf gudang di Cikarang untuk PT Sinar Abadi. Gaji UMK dibayar lewat rekening Bank BRI, BPJS. Pensiunan TNI boleh melamar. Kirim lamaran ke email HRD.');
+    expect(v.facts.institutions).toBeUndefined();
+  });
+});
+
 describe('the wording model alone', () => {
   it('can make an offer no rule finds a sign in "medium" at most, never "high": an informal lure with no rule sign is not green', () => {
     const texts = [...loadCorpus().map((o) => o.text), ...real.map((r) => r.text)];

@@ -9,6 +9,7 @@ import { loadContent } from '../../src/content/index.js';
 import { ConversationService } from '../../src/conversation/service.js';
 import { verdictContacts, verdictMessages } from '../../src/conversation/effects/check-offer.js';
 import { checkOffer } from '../../src/checker/index.js';
+import { INSTITUTION_IDS, type InstitutionId } from '../../src/checker/institutions.js';
 import type { Say } from '../../src/engine/types.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
@@ -56,6 +57,16 @@ describe('scam families pasted into the chat', () => {
     expect(all).not.toContain('RISIKO RENDAH');
     expect(all).toContain(t('checker.flag.fake_institution.title'));
     expect(all).toContain('pludi.my.id');
+    expect(all).toContain(t('checker.advice.check_official_site'));
+  });
+
+  it('a vacancy in PLN’s name pasted into the chat points to the site where PLN itself announces its recruitment (from the reviewed contacts)', async () => {
+    await say('pln', 'halo');
+    const r = await say('pln', real('rt-013'));
+    const all = r.replies.map((x) => x.text).join('\n');
+    const site = [...content.data.contacts.values()].find((c) => c.institutions?.includes('pln'))!;
+    expect(all).toContain(site.name.id);
+    expect(all).toContain(site.channels[0]!.value);
     expect(all).toContain(t('checker.advice.check_official_site'));
   });
 
@@ -108,6 +119,19 @@ describe('whom a verdict points to', () => {
     for (const scheme of ['g2g', 'im_japan', 'ssw_japan'] as const) {
       const sites = [...content.data.contacts.values()].filter((c) => c.schemes?.includes(scheme));
       expect(sites.length, scheme).toBeGreaterThan(0);
+      for (const c of sites) expect(c.source, c.id).toMatch(/^https:\/\//);
+    }
+  });
+
+  it('recruitment in an institution’s name: first where that institution announces its own recruitment, in Indonesia too', () => {
+    const named = (institutions: InstitutionId[], country?: string) => ({ ...v(country), facts: { ...v(country).facts, institutions } });
+    const pln = [...content.data.contacts.values()].find((c) => c.institutions?.includes('pln'))!.id;
+    expect(verdictContacts(named(['pln'], 'Indonesia'), content.data)).toEqual([pln]);
+    expect(verdictContacts(named(['pln']), content.data)).toEqual([pln, 'kp2mi_siskop2mi', 'kp2mi_complaints']);
+    // each institution the checker names has such a site, with its source
+    for (const institution of INSTITUTION_IDS) {
+      const sites = [...content.data.contacts.values()].filter((c) => c.institutions?.includes(institution));
+      expect(sites.length, institution).toBeGreaterThan(0);
       for (const c of sites) expect(c.source, c.id).toMatch(/^https:\/\//);
     }
   });
