@@ -14,7 +14,7 @@ import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, type SchemeId } from './schemes.js';
 import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, overseasWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, unofficialLink, institutionalLink, defangedLinks, hostOf,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, overseasWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue,
 } from './families.js';
 import {
@@ -609,14 +609,16 @@ export function analyse(input: unknown): Analysis {
       if (day !== undefined && day > bestDay) [best, bestDay] = [m, day];
     }
     const found = new Set(taskFound.keys());
+    const band = widePayBand(t);
     const signs: TaskSigns = {
+      ...(band ? { wideBand: true } : {}),
       paidByPeriod: pays.some((m) => m.per === 'day' || m.per === 'week' || m.per === 'task'),
       chatLink: links.some((l) => CHAT_HOSTS.has(hostOf(l.value))) || (facts.handles !== undefined && t.includes('telegram')),
       ...(best ? { payPerDayIdr: bestDay } : {}),
     };
     const tw = taskWeight(found, signs);
     if (tw > 0) {
-      const paySpan: Span[] = best && taskPayHigh(bestDay, found) ? [[best.s, best.e]] : [];
+      const paySpan: Span[] = band ? [band] : best && taskPayHigh(bestDay, found) ? [[best.s, best.e]] : [];
       const order: TaskCue[] = ['littletime', 'outreach', 'reply', 'tasks', 'easy', 'perday', 'parttime', 'intro', 'link', 'brand'];
       add('task_scam', tw, [...paySpan, ...order.flatMap((c) => (taskFound.get(c) ?? []).slice(0, 1))]);
     }

@@ -46,6 +46,47 @@ export type TaskCue = keyof typeof TASK_CUES;
 /** The cue groups only a scam's pitch uses; the others count only beside them. */
 const STRONG_TASK_CUES: readonly TaskCue[] = ['tasks', 'littletime', 'outreach', 'reply', 'easy'];
 
+const BAND_NUM = String.raw`(?:rp ?|\$ ?|usd ?|php ?)?(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)(?: ?(ribu|rb|k|juta|jt|jutaan)\b)?`;
+const BAND = String.raw`${BAND_NUM} ?(?:-|–|sampai|hingga|s\/d|to|~) ?${BAND_NUM}(?: ?(?:p|php|usd|dollars?|rupiah|rupees?|peso)\b)?`;
+/** A pay band, then its period (a day, an hour, a week, a task) within a few words. */
+const BAND_THEN_PERIOD = new RegExp(String.raw`${BAND}[^.\n\d]{0,12}?(?:\/ ?|\bper |\ba |\ban |\beach |\bsetiap |\btiap )(?:hari|day|hour|jam|minggu|week|task|tugas)\b|${BAND} ?(?:sehari|perhari|harian|daily|weekly|mingguan)\b`, 'g');
+/** A period named before its pay band: "daily salary 500-2000", "gaji harian Rp 200.000-Rp 2.000.000". */
+const PERIOD_THEN_BAND = new RegExp(String.raw`\b(?:daily|hourly|weekly|harian|mingguan|per hari|per jam|sehari)(?: (?:salary|pay|wage|income|earnings?|gaji|upah|penghasilan|bayaran))?(?: is| of| sebesar| antara| between)?:? ${BAND}`, 'g');
+const PAY_WORD = /\b(?:gaji|salary|upah|penghasilan|income|earn\w*|pay|paid|komisi|commission|bayaran|dibayar|wages?)\b/;
+const UNIT: Readonly<Record<string, number>> = { ribu: 1e3, rb: 1e3, k: 1e3, juta: 1e6, jt: 1e6, jutaan: 1e6 };
+
+/** A number as a pay band writes it ("2.000.000", "1,5", "500") with its unit ("ribu", "jt"). */
+function bandValue(num: string, unit: string | undefined): number {
+  const grouped = /^\d{1,3}(?:[.,]\d{3})+$/.test(num);
+  const n = grouped ? Number(num.replace(/[.,]/g, '')) : Number(num.replace(',', '.'));
+  return n * (unit ? UNIT[unit] ?? 1 : 1);
+}
+
+/**
+ * Pay for a day, an hour, a week or a task given as a wide band, its top three times its bottom or more
+ * ("gaji 100-500 ribu/hari", "daily salary 500-2000", "hourly salary is 1880-7880"): what the pitch of
+ * a task scam promises; an employer paying by the day knows its rate ("80-100 ribu per hari").
+ * Returns the band's span in the normalised text, or null.
+ */
+export function widePayBand(t: string): [number, number] | null {
+  for (const re of [BAND_THEN_PERIOD, PERIOD_THEN_BAND]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      // Two alternatives in BAND_THEN_PERIOD: its groups 1-4 or 5-8.
+      const g = m[1] !== undefined ? m.slice(1, 5) : m.slice(5, 9);
+      const [n1, u1, n2, u2] = g as [string, string | undefined, string, string | undefined];
+      if (n1 === undefined || n2 === undefined) continue;
+      // "100-500 ribu": the unit written once is both ends'.
+      const low = bandValue(n1, u1 ?? u2);
+      const high = bandValue(n2, u2 ?? u1);
+      // Money: a currency or a unit written, or a word for pay just before ("shift 1-3 per hari" is not).
+      const money = /rp|\$|usd|php|ribu|rb|juta|jt|\dk\b|dollar|rupiah|rupee|peso|\dp\b/.test(m[0]) || PAY_WORD.test(t.slice(Math.max(0, m.index - 30), m.index + m[0].length));
+      if (money && low > 0 && high >= 3 * low) return [m.index, m.index + m[0].length];
+    }
+  }
+  return null;
+}
+
 /** What the task-scam detector weighs besides its cue groups. */
 export interface TaskSigns {
   /** the highest pay quoted per day, week or task, as rupiah for a day of the work (a task's pay as a day's) */
@@ -54,6 +95,8 @@ export interface TaskSigns {
   paidByPeriod?: boolean;
   /** a wa.me or t.me link, or a Telegram @handle */
   chatLink?: boolean;
+  /** pay for a day, an hour, a week or a task given as a wide band (widePayBand): counted as a strong cue */
+  wideBand?: boolean;
 }
 
 /** A day's pay above this, for work of a few minutes or work said to be "very simple", is more than the effort earns. */
@@ -96,7 +139,7 @@ export function taskPayHigh(payPerDayIdr: number | undefined, found: ReadonlySet
  */
 export function taskWeight(found: ReadonlySet<TaskCue>, s: TaskSigns = {}): number {
   const high = taskPayHigh(s.payPerDayIdr, found);
-  const strong = STRONG_TASK_CUES.filter((c) => found.has(c)).length + Number(high);
+  const strong = STRONG_TASK_CUES.filter((c) => found.has(c)).length + Number(high) + Number(s.wideBand === true);
   const weak = Number(found.has('parttime')) + Number(found.has('perday') || s.paidByPeriod === true)
     + Number(found.has('intro')) + Number(found.has('brand')) + Number(found.has('link') || s.chatLink === true);
   const points = 2 * strong + weak;

@@ -8,7 +8,7 @@ import { checkOffer } from '../../src/checker/index.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { verdictHeading } from '../../src/checker/heading.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, type TaskCue } from '../../src/checker/families.js';
+import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl'].flatMap((f) =>
@@ -70,6 +70,29 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(taskWeight(cues('outreach', 'reply'))).toBe(2.0);
     expect(taskWeight(cues('easy', 'parttime', 'perday'))).toBe(2.0);
     expect(taskWeight(cues('littletime', 'easy', 'outreach'))).toBe(3.0);
+  });
+
+  it('pay for a day, an hour or a task given as a wide band is the pitch’s, not an employer’s: a strong cue, quoted', () => {
+    // The band, with its period after it or before it, the unit written once; its top three times its bottom or more.
+    expect(widePayBand('gaji 100-500 ribu/hari')).not.toBeNull();
+    expect(widePayBand('daily salary 500-2000.')).not.toBeNull();
+    expect(widePayBand('gaji harian rp 200.000-rp 2.000.000')).not.toBeNull();
+    expect(widePayBand('earn $100-$500 daily')).not.toBeNull();
+    // An employer knows its rate; a month's band is not judged here; numbers that are not pay are not a band.
+    expect(widePayBand('gaji 80-100 ribu per hari')).toBeNull();
+    expect(widePayBand('rp 150.000 - rp 300.000/hari')).toBeNull();
+    expect(widePayBand('gaji 4-6 juta per bulan')).toBeNull();
+    expect(widePayBand('shift 1-3 per hari')).toBeNull();
+    expect(taskWeight(cues('parttime', 'perday'), { wideBand: true, chatLink: true })).toBe(2.5);
+    // Real: the SMS a Davao paper quoted ('the hourly salary is 1880-7880P') is no longer low.
+    const sms = checkOffer(real.find((r) => r.id === 'rs-004')!.text);
+    expect(sms.flags.find((f) => f.id === 'task_scam')?.evidence.join(' ')).toContain('1880-7880P');
+    expect(sms.risk).not.toBe('low');
+    const v = checkOffer('Hi, we are hiring part-time staff. Daily salary 500-2000. Contact us: wa.me/639171234567');
+    expect(v.risk).toBe('high');
+    // A shop paying by the day, with its rate and a WhatsApp number, is not.
+    const shop = checkOffer('Dicari barista part time untuk kedai kopi di Jalan Kaliurang, Yogyakarta. Gaji harian 80-100 ribu per hari, shift 1-3 per hari. Hubungi WA 081234567890.');
+    expect(shop.flags.map((f) => f.id)).not.toContain('task_scam');
   });
 
   it('pay is high for the effort: a day’s pay for minutes of work or "simple tasks" is judged lower than for any work', () => {
