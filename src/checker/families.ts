@@ -188,7 +188,7 @@ export type InstitutionCue = keyof typeof INSTITUTION_CUES;
  */
 export const OVERSEAS_CUES = {
   /** hundreds of workers or posts wanted at once */
-  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dibuka|membuka|recruiting|needs?|hiring|wanted|opens?)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan|posisi|formasi|lowongan|jobs|positions|vacancies)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\bhundreds of (?:workers|people|jobs|vacancies)\b|\bbesar-besaran\b|\bmassal\b`,
+  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dibuka|membuka|recruiting|needs?|hiring|wanted|opens?)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan|posisi|formasi|lowongan|jobs|positions|vacancies)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dicari|recruiting|needs?|hiring|wanted)\b[^.\n]{0,20}\b[1-9]\d{2,3} ?(?:orang|people|persons)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\bhundreds of (?:workers|people|jobs|vacancies)\b|\bbesar-besaran\b|\bmassal\b`,
   /** travel, visa, lodging and meals all paid: the lure, not a reassurance, when no agency is named */
   allpaid: String.raw`\b(?:tiket|visa|asrama|mess|makan|akomodasi|penginapan|tempat tinggal|flights?|tickets?|accommodation|dormitory|housing|meals?)\b[^.\n]{0,50}\b(?:gratis|free|ditanggung|dibayar|covered|paid|provided|disediakan)\b`,
   /** anyone may come: every nationality, no condition */

@@ -53,6 +53,8 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:no|without|tidak perlu|tanpa|gak perlu|tidak usah) (?:work )?permit(?: needed| required)?\b|\b(?:exit|keluar)(?: \w+){0,2} (?:to |ke )?\w+ (?:every|tiap|setiap) \d+ (?:days|hari)\b`,
       String.raw`\b(?:work|working|employment) (?:permit|visa) (?:will be |is )?(?:arranged|processed|done|sorted|given|issued|changed|converted)? ?(?:there|later|after (?:you )?arriv\w*|on arrival|once you arrive|by the company there|after probation)\b|\b(?:company|employer|boss|agent) will (?:arrange|handle|process) (?:the )?(?:work )?(?:permit|visa) (?:there|later|after)`,
       String.raw`\b(?:visa|paspor) (?:diubah|diganti|dikonversi|convert\w*|changed) (?:jadi|menjadi|ke|to) (?:visa )?(?:kerja|work)`,
+      // "Masuk pakai paspor pelancong, nanti diurus permit di sana": entry as a visitor, the permit later.
+      String.raw`\b(?:paspor|passport|pas) (?:pelancong|turis|wisata|tourist|visitor|lawatan sosial)\b|\b(?:diurus|diuruskan|dibuat|dibuatkan|diproses)(?: \w+){0,2} (?:permit|izin kerja|ijin kerja|visa kerja|permit kerja)(?: \w+)? (?:di sana|disana|setelah (?:sampai|tiba)|menyusul|belakangan)\b`,
       String.raw`\b(?:cukup|hanya|modal|only need|just need|just bring|only bring) (?:bawa |a |your )?(?:paspor|passport)\b`,
       String.raw`\bovers?tay\b|\bkerja (?:kaki|kaburan)\b`,
     ],
@@ -127,6 +129,9 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\bkirim (?:uang|dana|biaya|dp)\b|\b(?:bayar|membayar|transfer|setor|setorkan|dp|uang muka) (?:dulu|di muka|dimuka|duluan|awal|terlebih dahulu|sebesar|ke rekening|ke nomor|ke dana|ke ovo|ke gopay|rp\.?|idr|usd|\d|biaya|fee|deposit)`,
       String.raw`\b(?:registration|processing|application|placement|training|visa|medical|admin|administration|administrative|agency|recruitment|deposit|booking|security|document|documentation|interview|onboarding|ticket|uniform|equipment|starter kit) (?:fee|fees|deposit|charge|charges|cost|payment)\b`,
       String.raw`\b(?:pay|paid|send|transfer|wire|deposit) (?:us |me |the agent )?(?:a |the |an )?(?:small |refundable )?(?:fee|deposit|upfront|in advance|first|before departure|before you (?:start|travel|fly))\b`,
+      // "Please pay 350 USD for your work permit processing": the money is named by what it is for.
+      // Asked of the applicant ("please", "you must"), not what the employer pays for ("we pay for your training").
+      String.raw`\b(?:please|kindly|you (?:must|need to|have to|are required to|will need to)|(?:are |is )?required to|must)(?: \w+)? (?:pay|send|transfer|wire)\b(?: (?!official\b|only\b)[\w$.,'-]+){0,4} (?:for|towards?) (?:your |the )?(?:work permit|working visa|work visa|visa|flight ticket|air ?ticket|ticket|medical|processing|registration|application|insurance|training|documents?)\b`,
       String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b|\b(?:pay|paying|send|transfer|wire)\b(?: (?!official\b|only\b|resmi\b)[\w&'-]+){0,4} (?:fee|fees|deposit|guarantee|charge)\b`,
       String.raw`\bisi saldo\b|\btop ?up (?:your |the )?(?:account|saldo|balance)\b|\bdeposit (?:dulu|first|minimal|min)\b|\b(?:agar|supaya|biar|so that|so) (?:tidak|gak|you (?:won'?t|don'?t|will not|do not)) (?:kabur|run away|escape)\b`,
       String.raw`\bwajib (?:dipesan|dibeli|beli|pesan|dibayar|bayar) (?:melalui|lewat|di|ke) (?:travel|agen|panitia|rekanan)\b|\bmust (?:be )?(?:booked|bought|paid) (?:through|via) (?:our|the) (?:travel|agent|partner)\b`,

@@ -361,6 +361,25 @@ describe('overseas mass recruitment without compound vocabulary', () => {
   });
 });
 
+describe('signs as recruiters write them', () => {
+  const ids = (text: string) => checkOffer(text).flags.map((f) => f.id);
+  it('money asked for by what it is for ("please pay 350 USD for your work permit processing") is a fee; what the employer pays for is not', () => {
+    expect(ids('Congratulations, you have been selected as a hotel waiter in Dubai. Salary 2500 USD monthly. Please pay 350 USD for your work permit processing to our agent.')).toContain('upfront_fee');
+    expect(ids('You must send 200 dollars for the visa before your flight.')).toContain('upfront_fee');
+    expect(ids('We are hiring a warehouse associate in Ohio. The company will pay for your training and certification. Apply online.')).not.toContain('upfront_fee');
+  });
+
+  it('"200 people wanted" abroad, everything paid and no agency named, is mass recruitment; the same number at home is an ordinary ad', () => {
+    expect(ids('Dibutuhkan 200 orang untuk bekerja di pabrik di Korea Selatan. Gaji 25 juta per bulan. Tiket, visa, makan dan asrama ditanggung perusahaan. Hubungi 0812-3456-7890.')).toContain('mass_recruitment_abroad');
+    expect(ids('Dibutuhkan 200 orang operator produksi untuk pabrik di Cikarang. Gaji UMK, makan siang disediakan. Lamaran ke HRD.')).not.toContain('mass_recruitment_abroad');
+  });
+
+  it('entering as a visitor ("paspor pelancong") with the permit "arranged there later" is work on a visitor’s entry', () => {
+    expect(ids('Kami merekrut pekerja untuk perkebunan sawit di Malaysia. Masuk lewat Nunukan pakai paspor pelancong, nanti diurus permit di sana. Gaji RM 1.800.')).toContain('tourist_visa');
+    expect(ids('Lowongan perkebunan sawit di Malaysia melalui P3MI berizin. Visa kerja dan permit diurus sebelum berangkat.')).not.toContain('tourist_visa');
+  });
+});
+
 describe('where the workers come from is not where they go', () => {
   it('a dateline with a date ("BANGKOK, Jan 2 –") and "Thai workers" make Thailand the origin everywhere in the text, Macao the destination', () => {
     const v = checkOffer('BANGKOK, Jan 2 – The Labour Ministry plans to send Thai workers to Macao. Interested persons can contact employment offices in Bangkok and all provinces.');
