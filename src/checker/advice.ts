@@ -50,6 +50,7 @@ export const ADVICE_RULES = [
   { id: 'no_pay_to_apply', when: (c, called) => called && !c.abroad },
   { id: 'too_good_pay' },
   { id: 'task_scam_warning' },
+  { id: 'job_letter_warning' },
   { id: 'check_official_site' },
   { id: 'no_recruiting_for_commission' },
   // A named government-run scheme (G to G, IM Japan): its real openings are announced on its own site.

@@ -14,8 +14,8 @@ import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, type SchemeId } from './schemes.js';
 import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, FREE_MAIL, taskWeight, overseasWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, institutionalLink, defangedLinks, hostOf,
-  CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, institutionalLink, defangedLinks, hostOf,
+  CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue, type LetterCue,
 } from './families.js';
 import {
   extractMoney, detectJobs, extractPhones, JOBS, extractLinks, referenceMonthlyIdr, LOW_SKILL_JOBS, extractHandles, extractEmails, extractAccounts,
@@ -44,6 +44,7 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'fake_institution', advice: ['check_official_site'] },
   { id: 'unverified_institution', advice: ['check_official_site'] },
   { id: 'mass_recruitment_abroad', advice: ['use_official_channels'] },
+  { id: 'fake_job_letter', advice: ['job_letter_warning'] },
 ];
 
 export interface Flag {
@@ -150,6 +151,7 @@ const BORNE_REACH = 250;
 const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
 const OVERSEAS = Object.entries(OVERSEAS_CUES).map(([cue, src]) => [cue as OverseasCue, G(src)] as const);
 const INSTITUTION = Object.entries(INSTITUTION_CUES).map(([cue, src]) => [cue as InstitutionCue, G(src)] as const);
+const JOB_LETTER = Object.entries(LETTER_CUES).map(([cue, src]) => [cue as LetterCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
 for (const [, re] of JOBS) RULE_INDEX.add(re);
 const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.]+/;
@@ -753,13 +755,25 @@ export function analyse(input: unknown): Analysis {
     abroadUnnamed: abroadWords.length > 0 && foreign.length === 0, requiresExperience,
   }, add);
 
+  // ---------------- a letter out of the blue: accepted, then sent to an office or agent for the visa (families.ts)
+  const letterFound = new Map<LetterCue, Span[]>();
+  for (const [cue, re] of JOB_LETTER) {
+    const spans = allMatches(re, scan).filter((sp) => !isNegated(t, sp[0]) && !WARNING_BEFORE.test(sentenceBefore(t, sp[0])));
+    if (spans.length) letterFound.set(cue, spans);
+  }
+  const lw = letterFound.size > 0 ? letterWeight(new Set(letterFound.keys()), flags.some((f) => f.id === 'upfront_fee')) : 0;
+  if (lw > 0) {
+    const order: LetterCue[] = ['accepted', 'forwarded', 'thirdparty', 'cruise', 'permit', 'contract', 'travel'];
+    add('fake_job_letter', lw, order.flatMap((c) => (letterFound.get(c) ?? []).slice(0, 1)));
+  }
+
   // ---------------- offer or not
   // Also an offer: text that the rules find two substantive warning signs in ("Massage therapists for
   // a spa in Bahrain… travel on tourist visa… 5 million guarantee" names no job word but is one).
   const substantive = new Set(flags.filter((f) => f.weight >= 1.5).map((f) => f.id));
   // A short post of a task scam or a fake vacancy, or the announcement of an official placement scheme
   // (G-to-G, EPS-TOPIK...), is an offer even without the usual job words.
-  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g'];
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g', 'fake_job_letter'];
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);

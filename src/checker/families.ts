@@ -362,3 +362,50 @@ function weighInstitution(
   if (marks === 0 || (!how && (marks < 2 || !found.has('recruiting')))) return 0;
   return marks >= 2 ? 2.5 : 2.0;
 }
+
+/**
+ * Cue groups of the fake job letter (the advance-fee job scam): a letter out of the blue saying the
+ * person has been accepted by a famous employer, often a cruise line, or that their CV was passed on
+ * to it, which then sends them to an "immigration office", an embassy contact, a travel agent or a
+ * lawyer the letter names for the visa, the work permit or the ticket, where the money is asked for.
+ * Real examples: test/fixtures/offers-real (419scam.org, consumer columns quoting the letters).
+ */
+export const LETTER_CUES = {
+  /** strong: the person is told they have been accepted or selected, or that their salary was set */
+  accepted: String.raw`\byour application(?: \w+){0,3} (?:has|have|had|is|was)(?: been)? (?:approved|accepted|successful|shortlisted|selected)\b|(?<!\b(?:if|once|when|unless|whether) )\b(?:you|you've|you have)(?: have)? been (?:selected|shortlisted|accepted|approved|hired|employed|recruited|appointed|offered)\b|\bcongratulations?\b[^.\n]{0,80}\b(?:selected|approved|accepted|successful|hired|employed|offered|shortlisted|appointed)\b|\bthank you for choosing to (?:be (?:a )?part of|join|work (?:with|for|on))\b|\byour (?:salary|pay|wage|remuneration) (?:has been|have been|is|was) (?:evaluated|fixed|determined|set|approved|estimated)\b|\bselamat\b[^.\n]{0,80}\b(?:diterima|lolos|lulus|terpilih)\b|(?<!\b(?:jika|apabila|bila|yang|kalau) )\b(?:anda|kamu|saudara|saudari)(?: \w+){0,2} (?:telah |sudah )?(?:dinyatakan )?(?:diterima|lolos|lulus|terpilih)\b|\blamaran (?:anda|kamu|saudara|saudari)(?: \w+){0,2} (?:telah |sudah )?(?:disetujui|diterima|lolos)\b|\bgaji (?:anda|kamu|saudara|saudari) (?:telah |sudah )?(?:ditetapkan|disetujui|dievaluasi)\b`,
+  /** strong: their CV was passed on by someone, or the writer got their details from somewhere */
+  forwarded: String.raw`\b(?:resume|cv|curriculum vitae|application|profile)\b(?:\/(?:resume|cv))?(?: \w+){0,3} (?:was|has been|have been|were) (?:forwarded|referred|submitted|sent|passed on|recommended) (?:to us )?by\b|\breaching (?:out to )?you from\b|\b(?:writing|contacting|reaching) you from (?:the |our )?(?:human resources?|hari|hrd?|personnel|recruitment)\b|\bwe (?:got|obtained|received|found) your (?:cv|resume|contact|details|profile|email|number) (?:from|through|via|on)\b|\b(?:cv|lamaran|data|profil) (?:anda|kamu|saudara|saudari)(?: \w+){0,3} (?:diteruskan|direkomendasikan|kami terima dari)\b|\bkami (?:mendapatkan|mendapat|memperoleh) (?:cv|nomor|kontak|data) (?:anda|kamu|saudara|saudari) dari\b`,
+  /** strong: the visa, permit or ticket goes through an office, an agent or a lawyer the letter names */
+  thirdparty: String.raw`\b(?:contact|reach|email|e-mail|write to|call)\b[^.\n]{0,40}\b(?:immigration|embassy|consulate|visa (?:office|department|agent|section)|travel (?:agent|agency|agencies|office)|lawyer|attorney|legal (?:firm|department|adviser))\b|\b(?:department|office|immigration|embassy|agent|agency|lawyer|attorney)\b[^.\n]{0,20}\bwill (?:contact|email|call) you\b[^.\n]{0,30}\b(?:visa|work permit|permit|ticket)|\b(?:faxed|sent|forwarded|submitted)\b[^.\n]{0,80}\bto the\b[^.\n]{0,30}\b(?:immigration|embassy|consulate)\b|\b(?:our|the company'?s?) (?:accredited|approved|authori[sz]ed|designated|appointed|recogni[sz]ed|official) (?:travel )?(?:agent|agency|lawyer|attorney)\b|\bfollow up (?:with )?your (?:visa|work permit)\b|\b(?:hubungi|menghubungi|kontak)\b[^.\n]{0,40}\b(?:imigrasi|kedutaan|konsulat|agen (?:perjalanan|travel)|travel agent|biro perjalanan|pengacara|notaris)\b|\b(?:imigrasi|kedutaan|agen perjalanan|biro perjalanan)\b[^.\n]{0,30}\bakan menghubungi (?:anda|kamu|saudara|saudari)\b|\b(?:travel|agen perjalanan|biro perjalanan) (?:yang )?(?:kami tunjuk|ditunjuk|resmi kami|rekanan kami)\b`,
+  /** weak: a cruise line, the employer these letters borrow most */
+  cruise: String.raw`\b(?:royal caribbean|carnival (?:cruises?|cruise lines?|corporation)|princess cruises?|msc cruises?|norwegian cruise|holland america|celebrity cruises?|costa (?:cruises?|crociere)|p ?& ?o cruises?|disney cruise|cunard|viking (?:cruises?|ocean)|silversea|seabourn|oceania cruises?|azamara|cruise (?:lines?|ships?|liners?)|kapal pesiar)\b`,
+  /** weak: a work permit or visa to be processed */
+  permit: String.raw`\bwork permits?\b|\bwork visas?\b|\bvisa (?:processing|application|fees?)\b|\bprocessing of your (?:work )?(?:permit|visa)\b|\bizin kerja\b|\bvisa kerja\b|\bproses(?:ing)? visa\b|\bpengurusan visa\b`,
+  /** weak: a contract to sign and send back */
+  contract: String.raw`\b(?:sign|signed|endorse)\b[^.\n]{0,40}\b(?:contract|agreement|offer letter)\b|\b(?:employment|contract) (?:contract )?letter\b|\bscan\b[^.\n]{0,40}\bback to (?:us|our)\b|\b(?:tanda ?tangani|menandatangani)\b[^.\n]{0,30}\b(?:kontrak|perjanjian)\b|\bduration of your contract\b`,
+  /** weak: travel documents or tickets to get ready */
+  travel: String.raw`\btravel(?:ling)? documents?\b|\b(?:flight|air) ?tickets?\b|\btiket pesawat\b|\bdokumen perjalanan\b`,
+} as const;
+export type LetterCue = keyof typeof LETTER_CUES;
+
+/** The cue groups that address the person as already chosen: without one it is not such a letter. */
+const LETTER_ADDRESS: readonly LetterCue[] = ['accepted', 'forwarded'];
+
+/**
+ * The fake-job-letter flag's weight, or 0. The letter tells the person they were accepted (or that
+ * their CV was passed on, or their salary set) with no application or interview behind it; the strong
+ * cues are that address, the visa, permit or ticket through someone the letter names, and a fee asked
+ * for (two points each); a cruise line's name, a permit to process, a contract to sign and send back,
+ * travel documents to prepare are in real offers too (one point each). Without the address it is not
+ * this family. Two strong cues with a weak one are decisive (2.5; 3.0 with three strong and seven
+ * points); four points 2.0; three points (the address and one weak cue) 1.5.
+ */
+export function letterWeight(found: ReadonlySet<LetterCue>, fee = false): number {
+  if (!LETTER_ADDRESS.some((c) => found.has(c))) return 0;
+  const strong = Number(found.has('accepted')) + Number(found.has('forwarded')) + Number(found.has('thirdparty')) + Number(fee);
+  const weak = Number(found.has('cruise')) + Number(found.has('permit')) + Number(found.has('contract')) + Number(found.has('travel'));
+  const points = 2 * strong + weak;
+  if (strong >= 3 && points >= 7) return 3.0;
+  if (strong >= 2 && points >= 5) return 2.5;
+  return points >= 4 ? 2.0 : points >= 3 ? 1.5 : 0;
+}

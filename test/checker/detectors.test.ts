@@ -122,6 +122,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Program G to G Korea Selatan melalui KP2MI membutuhkan 1.500 pekerja sektor manufaktur. Pendaftaran melalui SISKOP2MI.',
   },
   {
+    id: 'fake_job_letter',
+    yes: 'Selamat! Anda dinyatakan lolos seleksi sebagai waiter di kapal pesiar Royal Caribbean. Silakan hubungi agen perjalanan resmi kami untuk pengurusan visa kerja dan tiket pesawat.',
+    no: 'Lowongan waiter kapal pesiar melalui manning agency berizin. Pengalaman hotel 2 tahun, sertifikat BST. Pelamar yang lolos seleksi akan dihubungi untuk wawancara.',
+  },
+  {
     id: 'unverified_institution',
     yes: 'Lowongan kerja Kementerian Pertanian 2026 untuk lulusan SMA dan S1, penempatan seluruh Indonesia. Segera siapkan berkas Anda.',
     no: 'Lowongan admin gudang PT Sinar Jaya di Cikarang, lulusan SMA, gaji UMK + BPJS. Lamaran ke HRD kami.',

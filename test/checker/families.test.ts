@@ -8,7 +8,7 @@ import { checkOffer } from '../../src/checker/index.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { verdictHeading } from '../../src/checker/heading.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, type TaskCue } from '../../src/checker/families.js';
+import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, letterWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl'].flatMap((f) =>
@@ -358,6 +358,65 @@ describe('overseas mass recruitment without compound vocabulary', () => {
     expect(overseasWeight(new Set(['mass', 'claim']))).toBe(2.5);
     expect(overseasWeight(new Set(['mass', 'anyone', 'easyvisa']))).toBe(2.5);
     expect(overseasWeight(new Set(['claim', 'allpaid', 'push']))).toBe(0);
+  });
+});
+
+describe('a letter out of the blue: accepted, then sent to an office or an agent for the visa', () => {
+  const fixture = (file: string, id: string) => readFileSync(path.join(REPO_ROOT, 'test/fixtures', file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real).find((r) => r.id === id)!.text;
+  const letter = (text: string) => checkOffer(text).flags.find((f) => f.id === 'fake_job_letter');
+
+  it('the Carnival "your application for employment has approved" letter, sending the person to an immigration office for the work permit, is rated high with its own words quoted', () => {
+    const v = checkOffer(fixture('offers-real/scam-overseas-2.jsonl', 'ro2-005'));
+    expect(v.risk).toBe('high');
+    expect(v.flags[0]!.id).toBe('fake_job_letter');
+    expect(v.flags[0]!.evidence.join(' ')).toContain('your application for employment has approved');
+    expect(v.advice).toContain('job_letter_warning');
+  });
+
+  it('the Royal Caribbean letter, cut off before its fee, is high on its own: "thank you for choosing to be part of the team", "your Resume/CV was forwarded by one of our"', () => {
+    const text = fixture('offers-real/scam-fresh-3.jsonl', 'r3-001');
+    expect(checkOffer(text).risk).toBe('high');
+    expect(letter(text)!.evidence.join(' ')).toMatch(/Thank you for choosing|forwarded by/);
+  });
+
+  it('a salary "evaluated" for the reader with nothing else is a warning, not a verdict', () => {
+    const text = fixture('offers-real/scam-overseas-2.jsonl', 'ro2-006');
+    expect(checkOffer(text).risk).toBe('medium');
+    expect(letter(text)!.weight).toBe(1.5);
+  });
+
+  it('the Indonesian letter: "Selamat, Anda dinyatakan lolos" with the visa through "agen perjalanan resmi kami" is rated high', () => {
+    const v = checkOffer('Selamat! Anda dinyatakan lolos seleksi sebagai waiter di kapal pesiar Royal Caribbean. Silakan hubungi agen perjalanan resmi kami untuk pengurusan visa kerja dan tiket pesawat.');
+    expect(v.risk).toBe('high');
+    expect(v.flags.map((f) => f.id)).toContain('fake_job_letter');
+  });
+
+  it('a fee asked for in such a letter makes it decisive even without a cruise line or an agent', () => {
+    const text = 'Congratulations, you have been selected for the position of housekeeping attendant. Please pay USD 350 for your work permit processing within 3 days.';
+    expect(checkOffer(text).risk).toBe('high');
+    expect(letter(text)!.weight).toBeGreaterThanOrEqual(2.5);
+  });
+
+  it('cruise-ship vacancies, what happens to the selected, warnings and conditionals are not such a letter', () => {
+    for (const [file, id] of [['offers/genuine-en.jsonl', 'gen011'], ['offers/genuine-id.jsonl', 'gid060'], ['offers/genuine-id.jsonl', 'gid079'], ['offers-real/genuine-4.jsonl', 'rg4-001'], ['offers-real/genuine-4.jsonl', 'rg4-002']] as const) {
+      expect(letter(fixture(file, id)), id).toBeUndefined();
+    }
+    for (const text of [
+      'Cruise ship jobs with Royal Caribbean through our licensed manning agency. If you have been selected, the embassy will contact you about the visa interview.',
+      'Waspada email palsu: "Selamat, Anda diterima di kapal pesiar, hubungi agen perjalanan kami untuk visa". Perusahaan kapal pesiar tidak pernah meminta biaya.',
+      'Beware of e-mails saying congratulations, you have been selected by Carnival Cruise Line, and asking you to contact the immigration office for a work permit.',
+      'Successful applicants will be contacted by our HR team. Work permit and flight tickets are provided by the company.',
+      'Pelamar yang dinyatakan lolos seleksi administrasi akan dihubungi melalui email untuk tes berikutnya.',
+    ]) expect(letter(text), text).toBeUndefined();
+  });
+
+  it('the weight: no address to the reader, no flag; the address with one weak cue 1.5; two strong cues with a weak one decisive', () => {
+    expect(letterWeight(new Set(['thirdparty', 'cruise', 'permit', 'travel']))).toBe(0);
+    expect(letterWeight(new Set(['accepted']))).toBe(0);
+    expect(letterWeight(new Set(['accepted', 'contract']))).toBe(1.5);
+    expect(letterWeight(new Set(['accepted', 'cruise', 'permit']))).toBe(2.0);
+    expect(letterWeight(new Set(['forwarded', 'accepted', 'cruise']))).toBe(2.5);
+    expect(letterWeight(new Set(['accepted', 'thirdparty', 'permit']), true)).toBe(3.0);
   });
 });
 
