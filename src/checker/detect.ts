@@ -139,7 +139,7 @@ const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikot
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
 /** Words of a warning about a scam, earlier in the same sentence. */
-const WARNING_BEFORE = /\b(?:penipuan|penipu|waspada|hati-hati|hati hati|modus|hoaks|hoax|scams?|beware|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
+const WARNING_BEFORE = /\b(?:penipuan(?:nya)?|penipu|waspada|hati-hati|hati hati|modus(?:nya)?|hoaks|hoax|scams?|beware|palsu|(?:para |calon |menjadi )?korban|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
 /** The sentence up to `at` (from the previous sentence end or line break), at most `reach` characters. */
 function sentenceBefore(t: string, at: number, reach = 160): string {
   const before = t.slice(Math.max(0, at - reach), at);
@@ -151,6 +151,8 @@ const BORNE_REACH = 250;
 const TASK = Object.entries(TASK_CUES).map(([cue, src]) => [cue as TaskCue, G(src)] as const);
 const OVERSEAS = Object.entries(OVERSEAS_CUES).map(([cue, src]) => [cue as OverseasCue, G(src)] as const);
 const INSTITUTION = Object.entries(INSTITUTION_CUES).map(([cue, src]) => [cue as InstitutionCue, G(src)] as const);
+/** The fake-institution cue groups that name who or what (read in warnings too); the others are what it asks or how one registers. */
+const INSTITUTION_NAMES: ReadonlySet<InstitutionCue> = new Set<InstitutionCue>(['institution', 'state', 'recruiting', 'official']);
 const JOB_LETTER = Object.entries(LETTER_CUES).map(([cue, src]) => [cue as LetterCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
 for (const [, re] of JOBS) RULE_INDEX.add(re);
@@ -627,7 +629,9 @@ export function analyse(input: unknown): Analysis {
   }
   const instFound = new Map<InstitutionCue, Span[]>();
   for (const [cue, re] of INSTITUTION) {
-    const spans = allMatches(re, scan);
+    // What the fake asks for or how it registers, inside a warning that describes the trick ("modusnya,
+    // korban diharuskan memesan tiket lewat travel"), is not the trick; the names are names either way.
+    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || !WARNING_BEFORE.test(sentenceBefore(t, sp[0])));
     if (spans.length) instFound.set(cue, spans);
   }
   // BPJS named as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS hiring: most genuine ads say it.

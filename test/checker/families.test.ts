@@ -610,6 +610,16 @@ describe('the lure asks for nothing', () => {
 });
 
 describe('what those signs leave alone: negations, warnings, ordinary instructions, working hours', () => {
+  it('a company’s warning that describes the trick ("modusnya, calon pekerja (korban) diharuskan menyetor … untuk biaya akomodasi", "modus kerjasama travel") is not the trick: no fee, no fake vacancy, not high', () => {
+    const warning = readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real/genuine-brands.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real).find((r) => r.id === 'rgb-002')!.text;
+    const v = checkOffer(warning);
+    expect(v.risk).not.toBe('high');
+    expect(v.flags.map((f) => f.id)).not.toContain('upfront_fee');
+    expect(v.flags.map((f) => f.id)).not.toContain('fake_institution');
+    // The same trick in a post that is the trick is still read.
+    expect(flagged('Lowongan PT Petrokimia Gresik. Peserta tes wajib memesan tiket dan hotel melalui travel agent kami, biaya akan diganti setelah tes.', 'fake_institution')).toBe(true);
+  });
+
   it('each sign is not raised on the ordinary text it could be confused with', () => {
     const cases: [string, string][] = [
       ['Lowongan admin di Bekasi. Berkas lamaran (CV, fotokopi KTP, ijazah) dikumpulkan di kantor kami.', 'document_retention'],
