@@ -113,7 +113,8 @@ describe('inbox', () => {
 
   it('a worker renews only the deliveries it still owns: one taken over after a stall stays with its new owner', async () => {
     const keys = keyspace(`${prefix}:f`);
-    const stalled = new Inbox({ redis, keys, cipher, claimAfterMs: 150 });
+    // One at a time: with its one delivery stalled, it takes nothing over itself (only its renewals run).
+    const stalled = new Inbox({ redis, keys, cipher, claimAfterMs: 150, concurrency: 1 });
     await stalled.start(() => new Promise<void>(() => undefined));
     await stalled.ingest({ channel: 't', id: '1', body: {} });
     await expect.poll(() => stalled.pending()).toBe(1);
