@@ -95,7 +95,9 @@ end
  * be taken ms, chat interval ms, lease ms, then the platform messages (JSON) to the end of ARGV.
  * When the chat had nothing waiting, its rate and the channel's allow a message now and no more
  * urgent message is due for anyone else, the first message is given at once to the sender named by
- * its claim token (it has the message in hand: no claim, no read back). Returns 'claimed', 'queued',
+ * its claim token (it has the message in hand: no claim, no read back). Returns 'claimed';
+ * 'queued:<ms>' (in the ready set, due in ms: a sender need not look before then); 'queued' (behind a
+ * message of the chat's in a sender's hands: that sender looks for it when it is done with that one);
  * 'duplicate' (the key was seen), 'gone', or 'withheld' (a push to someone in safety mode: see outboxKeys' safe).
  */
 export const ENQUEUE_FN = `
@@ -138,7 +140,7 @@ local function enqueue(k, a)
   local score = prio * SPAN + due
   local current = redis.call('ZSCORE', ready, chat)
   if not current or score < tonumber(current) then redis.call('ZADD', ready, fmt(score), chat) end
-  return 'queued'
+  return 'queued:' .. string.format('%d', math.ceil(due - now))
 end
 `;
 

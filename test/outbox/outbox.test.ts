@@ -126,6 +126,32 @@ describe('the durable outbox', () => {
     expect(p.texts('me')).toEqual(['tolong', 'offer1', 'offer2', 'offer3']);
   });
 
+  it('a sender told when the next message is due waits until then: messages paced at 4 a second for one person are claimed about once each, not every 50 ms between them', async () => {
+    n++;
+    const p = new FakePlatform({ perSecond: 1000, perChatPerSecond: 4, perChatBurst: 1 });
+    // Its own connection, whose claims (the script with 7 keys) are counted as they are sent.
+    const client = await connectRedis(REDIS_URL);
+    clients.push(client);
+    let claims = 0;
+    const sendCommand = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string; args: unknown[] }) => {
+      if ((command.name === 'evalsha' || command.name === 'eval') && String(command.args[1]) === '7') claims++;
+      return sendCommand(command as never);
+    }) as typeof client.sendCommand;
+    const { o } = await outbox(p, {}, client);
+    {
+      await o.start();
+      const to = { channel: 'fake', user: 'paced' };
+      // Each answer is queued while the one before it is still in the chat's pace: due in ~250 ms.
+      for (const text of ['one', 'two', 'three', 'four', 'five']) {
+        await o.deliver(to, [item(text)]);
+        await expect.poll(() => p.texts('paced').at(-1), { timeout: 5000 }).toBe(text);
+      }
+      // Polling every 50 ms over the ~1 s of pacing would be about 20 claims; waking when due, about one each.
+      expect(claims).toBeLessThanOrEqual(10);
+    }
+  });
+
   it('a second delivery with the same key is not queued again', async () => {
     n++;
     const p = new FakePlatform();
