@@ -408,6 +408,8 @@ export function analyse(input: unknown): Analysis {
   const { text: original, notes } = cutText(input);
   const norm = normalise(original);
   const t = norm.text;
+  /** Whether a match at `at` sits in a sentence that warns about the trick ("modusnya…", "beware of…"). */
+  const inWarning = (at: number) => WARNING_BEFORE.test(sentenceBefore(t, at));
   const scan = RULE_INDEX.scan(t);
   const flags: Flag[] = [];
   const features: string[] = [];
@@ -514,8 +516,7 @@ export function analyse(input: unknown): Analysis {
       const borne = allMatches(BORNE, scan);
       // A warning that describes the trick ("beware of those who ask you to book through their travel
       // agent", "we never charge") is not the trick.
-      const warned = (at: number) => WARNING_BEFORE.test(sentenceBefore(t, at));
-      const kept = spans.filter(([s, e]) => !borne.some(([bs, be]) => bs < e + BORNE_REACH && be > s - BORNE_REACH) && !warned(s));
+      const kept = spans.filter(([s, e]) => !borne.some(([bs, be]) => bs < e + BORNE_REACH && be > s - BORNE_REACH) && !inWarning(s));
       if (kept.length === 0) continue;
       spans.splice(0, spans.length, ...kept);
     }
@@ -631,7 +632,7 @@ export function analyse(input: unknown): Analysis {
   for (const [cue, re] of INSTITUTION) {
     // What the fake asks for or how it registers, inside a warning that describes the trick ("modusnya,
     // korban diharuskan memesan tiket lewat travel"), is not the trick; the names are names either way.
-    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || !WARNING_BEFORE.test(sentenceBefore(t, sp[0])));
+    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || !inWarning(sp[0]));
     if (spans.length) instFound.set(cue, spans);
   }
   // BPJS named as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS hiring: most genuine ads say it.
@@ -762,10 +763,10 @@ export function analyse(input: unknown): Analysis {
   // ---------------- a letter out of the blue: accepted, then sent to an office or agent for the visa (families.ts)
   const letterFound = new Map<LetterCue, Span[]>();
   for (const [cue, re] of JOB_LETTER) {
-    const spans = allMatches(re, scan).filter((sp) => !isNegated(t, sp[0]) && !WARNING_BEFORE.test(sentenceBefore(t, sp[0])));
+    const spans = allMatches(re, scan).filter((sp) => !isNegated(t, sp[0]) && !inWarning(sp[0]));
     if (spans.length) letterFound.set(cue, spans);
   }
-  const lw = letterFound.size > 0 ? letterWeight(new Set(letterFound.keys()), flags.some((f) => f.id === 'upfront_fee')) : 0;
+  const lw = letterWeight(new Set(letterFound.keys()), flags.some((f) => f.id === 'upfront_fee'));
   if (lw > 0) {
     const order: LetterCue[] = ['accepted', 'forwarded', 'thirdparty', 'cruise', 'permit', 'contract', 'travel'];
     add('fake_job_letter', lw, order.flatMap((c) => (letterFound.get(c) ?? []).slice(0, 1)));

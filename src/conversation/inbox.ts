@@ -11,7 +11,6 @@ import { silentLogger, type Logger } from '../log.js';
 import type { DataCipher } from '../store/cipher.js';
 import type { Keyspace } from '../store/keys.js';
 
-/** A platform delivery, already turned into our terms by its channel. */
 /**
  * How long one read of the inbox waits for new entries (at most half the time after which a dead
  * worker's deliveries are taken over, so that look is not delayed). Redis answers at once when one
@@ -20,6 +19,7 @@ import type { Keyspace } from '../store/keys.js';
  */
 const READ_BLOCK_MS = 5000;
 
+/** A platform delivery, already turned into our terms by its channel. */
 export interface Delivery {
   channel: string;
   /** The platform's id for this delivery (its update or message id): a repeat is dropped. */
