@@ -137,6 +137,8 @@ const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|peker
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
+/** Work in view: a job, recruiting, work or pay for it, applicants, departure, an employer or a visa. */
+const WORK_IN_VIEW = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga|guru|formasi|cpns|pppk|pns|asn|honorer|vacanc\w*|hiring|kerja|bekerja|pekerjaan|pekerja|work|job|jobs|gaji|salary|upah|wages?|tugas|task|komisi|commission|peserta|pelamar|calon|kandidat|applicants?|candidates?|seleksi|tes|test|interview|wawancara|berangkat|keberangkatan|pemberangkatan|majikan|employer|visa|paspor|passport|sponsor|agen|agency|pt|training|pelatihan|magang)\b/;
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
 /** Words of a warning about a scam, earlier in the same sentence. */
 const WARNING_BEFORE = /\b(?:penipuan(?:nya)?|penipu|waspada|hati-hati|hati hati|modus(?:nya)?|hoaks|hoax|scams?|beware|palsu|(?:para |calon |menjadi )?korban|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
@@ -170,7 +172,14 @@ const ID_WORDS: ReadonlySet<string> = new Set(
     'oleh kak bu pak nya sih aja saja dong kok jam minggu tahun baru masih hanya segera sore pagi ' +
     'malam besok rumah sekolah uang bayar info hubungi juta ribu rb jt harga jual dijual murah ' +
     'lengkap gratis cepat lokasi alamat syarat usia pengalaman pria wanita dibutuhkan dicari butuh ' +
-    'minat hub'
+    'minat hub ' +
+    // more common words, and the short forms SMS and chats use (an SMS of few words had none of the above)
+    'melalui lewat lakukan pilih gunakan beli dapat dapatkan dpt mulai hingga sampai berlaku segera ' +
+    'terdekat nikmati cek terbaru aneka antar tujuan sbg yg dgn utk tdk sdh blm krn karena agar supaya ' +
+    'jika bila apabila setelah sebelum sebagai seperti telah para kepada tersebut semua setiap tiap ' +
+    'lebih paling atas bawah serta namun bahwa adalah merupakan menjadi kembali sini silakan ' +
+    'silahkan mohon maaf selamat kirim terima kasih hadiah pulsa paket kuota isi ulang nomor ketik ' +
+    'balas lihat sy km tsb bpk ibu mas mbak'
   ).split(' '),
 );
 /** English ones. */
@@ -685,7 +694,7 @@ export function analyse(input: unknown): Analysis {
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
       if (free >= 0) flags.splice(free, 1);
     } else if (
-      instFound.has('recruiting') && instFound.has('state') && !instFound.has('official') && !links.some((l) => institutionalLink(l.value))
+      stateEmployer && !instFound.has('official') && !links.some((l) => institutionalLink(l.value))
       && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')
     ) {
       // Recruitment in an institution's name that points to no official site: what a fake looks like
@@ -773,6 +782,12 @@ export function analyse(input: unknown): Analysis {
   }
 
   // ---------------- offer or not
+  // Money asked for where no work is in view (no job, no recruiting, no pay for work, not abroad: "isi
+  // saldo TCASHmu melalui ATM", "saldo bermain Rp 125rb hanya dengan bayar Rp 75rb") is a shop's or a
+  // wallet's, not a fee for a job: the fee rules' general words (top up, pay Rp...) are not read there.
+  if (!abroad && jobs.length === 0 && !WORK_IN_VIEW.test(t)) {
+    for (let i = flags.length - 1; i >= 0; i--) if (flags[i]!.id === 'upfront_fee' || flags[i]!.id === 'salary_deduction') flags.splice(i, 1);
+  }
   // Also an offer: text that the rules find two substantive warning signs in ("Massage therapists for
   // a spa in Bahrain… travel on tourist visa… 5 million guarantee" names no job word but is one).
   const substantive = new Set(flags.filter((f) => f.weight >= 1.5).map((f) => f.id));

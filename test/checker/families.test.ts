@@ -274,6 +274,31 @@ describe('fake vacancies in an institution’s name', () => {
     expect(at('lowongan sales gaji umr + bpjs', 'bpjs', 'lowongan')).toBe(false);
   });
 
+  it('recruitment in the state’s name as posts word it ("membutuhkan", "penerimaan Bintara", a regional bank, a BUMD) is to be checked on the official site: never low', () => {
+    for (const post of [
+      'PT Permodalan Nasional Madani (PNM) membutuhkan Account Officer untuk penempatan seluruh Indonesia. Segera daftarkan diri Anda.',
+      'Penerimaan Bintara Polri tahun 2026 telah dibuka untuk lulusan SMA sederajat, pria dan wanita.',
+      'Bank BJB membuka kesempatan berkarir sebagai teller dan customer service untuk lulusan D3 dan S1.',
+      'PDAM Tirta Kencana mencari karyawan baru untuk posisi operator dan administrasi tahun 2026.',
+    ]) {
+      const v = checkOffer(post);
+      expect(v.flags.map((f) => f.id), post).toContain('unverified_institution');
+      expect(v.risk, post).not.toBe('low');
+    }
+  });
+
+  it('a state body named beside a job but not hiring (a product’s BPOM registration, a distributor working with a BUMN, customs procedure as a skill) is not recruitment in its name', () => {
+    for (const ad of [
+      'Perusahaan kami memproduksi kosmetik ber-BPOM dan distribusi alat rumah tangga.\n• Pengembangan produk\nKami membuka lowongan untuk posisi Staf Gudang di Tangerang.',
+      'Saat ini kami sedang membutuhkan Sales Taking Order untuk wilayah Bandung. Kami bekerja sama dengan WIKA sebagai distributor resmi water heater.',
+      'Dicari Staff Ekspor Impor yang berpengalaman. Pemahaman dasar mengenai prosedur bea cukai merupakan nilai tambah.',
+    ]) {
+      const ids = checkOffer(ad).flags.map((f) => f.id);
+      expect(ids, ad).not.toContain('unverified_institution');
+      expect(ids, ad).not.toContain('fake_institution');
+    }
+  });
+
   it('a job ad’s duties ("input data", "perjalanan dinas") name no institution and no bait', () => {
     const ad = 'Dibutuhkan staf administrasi di Semarang: input data, dokumentasi dan pelaporan. Siap melakukan perjalanan dinas jika dibutuhkan. Kirim lamaran ke HRD kantor kami.';
     expect(flagged(ad, 'fake_institution')).toBe(false);
@@ -475,6 +500,25 @@ describe('what is not a fee, and what is an offer', () => {
     expect(borne.flags.map((f) => f.id)).not.toContain('upfront_fee');
     const scam = checkOffer('Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer dulu ke rekening kami.');
     expect(scam.flags.map((f) => f.id)).toContain('upfront_fee');
+  });
+
+  it('money for a wallet’s top-up or a shop’s promotion, with no work in view, is no job fee; the same words in a task chat are', () => {
+    for (const sms of [
+      'Isi saldo DompetKu lewat ATM Bersama atau transfer antar bank, pilih kode bank 911 dan gunakan No HP sbg no rekening tujuan.',
+      'Dapatkan saldo bermain Rp 125rb hanya dengan bayar Rp 75rb di arena permainan terdekat. Berlaku Senin-Kamis.',
+    ]) {
+      const v = checkOffer(sms);
+      expect(v.flags.map((f) => f.id), sms).not.toContain('upfront_fee');
+      expect(v.risk, sms).toBe('low');
+      expect(v.notes, sms).toContain('not_an_offer');
+    }
+    expect(flagged('Tugas kedua: isi saldo Rp 200.000 dulu, komisi 30% langsung cair ke rekening Anda.', 'upfront_fee')).toBe(true);
+  });
+
+  it('an Indonesian SMS in short forms ("dpt", "sbg", "yg", "dgn") is read as Indonesian, not as a language the checker does not read', () => {
+    const v = checkOffer('PROMO: Beli paket internet mulai 3GB di aplikasi dpt extra nelpon hingga 100mnt. Buruan, promo terbatas!');
+    expect(v.notes).not.toContain('unsupported_language');
+    expect(v.risk).toBe('low');
   });
 
   it('workers from a country are not going there: "nurses from the Philippines", a news dateline', () => {
