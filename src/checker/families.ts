@@ -160,9 +160,9 @@ export const INSTITUTION_CUES = {
   /** every level of schooling at once, and a wide pay band */
   wide: String.raw`\b(?:sma|smk|slta)\b[^.\n]{0,40}\b(?:s2|s3|d4)\b|\bgaji\b[^.\n]{0,25}\b\d+ ?(?:juta|jutaan|jt)? ?(?:-|sampai|hingga|s\/d) ?\d+ ?(?:juta|jutaan|jt)\b`,
   /** placement "by your home area": what the fakes promise everyone (real recruitment places people where the posts are) */
-  domicile: String.raw`\bpenempatan(?: kerja)? (?:sesuai|di|menurut) (?:domisili|daerah (?:masing-masing|kalian|anda|asal|peserta|domisili))\b|\bsesuai (?:domisili|daerah) (?:kalian|anda|masing-masing|peserta|asal)\b|\bpenempatan sesuai domisili\b`,
+  domicile: String.raw`\bpenempatan(?: kerja)? (?:sesuai|di|menurut)(?: dengan)? (?:domisili|daerah (?:masing-masing|kalian|anda|asal|peserta|domisili))\b|\bsesuai(?: dengan)? (?:domisili|daerah) (?:kalian|anda|masing-masing|peserta|asal|dari)\b|\bpenempatan sesuai domisili\b`,
   /** the bait of a post whose link sits elsewhere: "link in bio", "fill in your data", "log in with Telegram" */
-  bait: String.raw`\b(?:web )?link (?:di |pada |ada di )?bio\b|\bbio (?:profil|profile)\b|\bisi data\b|\blogin (?:dengan |pakai |menggunakan |via )?(?:akun )?telegram\b|\bklik (?:daftar|tombol|link (?:yg|yang|untuk))\b`,
+  bait: String.raw`\b(?:web )?link (?:di |pada |ada di )?bio\b|\b(?:hubungi|menghubungi|chat|kontak|kontak langsung|wa|whatsapp) (?:langsung )?(?:admin|mimin|min)\b(?! (?:gudang|kantor|toko|keuangan|staff?|staf|penjualan|sales|ecommerce|e-commerce|online shop|marketplace|produksi|logistik|finance|hrd)\b)|\bbio (?:profil|profile)\b|\bisi data\b|\blogin (?:dengan |pakai |menggunakan |via )?(?:akun )?telegram\b|\bklik (?:daftar|tombol|link (?:yg|yang|untuk))\b`,
   /** pay promised in the institution's name */
   pay: String.raw`\bgaji\b[^.\n]{0,30}\b(?:rp ?)?\d+(?:[.,]\d+)? ?(?:juta|jt|jta)\b`,
   /** identity documents asked for (KTP, family card, CV, diploma, photo, police record): what the fake collects */
@@ -188,13 +188,13 @@ export type InstitutionCue = keyof typeof INSTITUTION_CUES;
  */
 export const OVERSEAS_CUES = {
   /** hundreds of workers or posts wanted at once */
-  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dibuka|membuka|recruiting|needs?|hiring|wanted|opens?)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan|posisi|formasi|lowongan|jobs|positions|vacancies)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dicari|recruiting|needs?|hiring|wanted)\b[^.\n]{0,20}\b[1-9]\d{2,3} ?(?:orang|people|persons)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\bhundreds of (?:workers|people|jobs|vacancies)\b|\bbesar-besaran\b|\bmassal\b`,
+  mass: String.raw`\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dibuka|membuka|recruiting|needs?|hiring|wanted|opens?)\b[^.\n]{0,40}\b\d{1,3}(?:[.,]\d{3})+(?: ?\([^)\n]{0,40}\))? ?(?:orang|tenaga kerja|pekerja|workers?|people|karyawan|posisi|formasi|lowongan|jobs|positions|vacancies)\b|\b[1-9]\d{2,3} ?(?:orang )?(?:tenaga kerja|pekerja|workers|karyawan)\b|\b(?:dibutuhkan|membutuhkan|butuh|merekrut|rekrut|mencari|dicari|recruiting|needs?|hiring|wanted)\b[^.\n]{0,20}\b[1-9]\d{2,3} ?(?:orang|people|persons)\b|\bratusan (?:pekerja|tenaga kerja|orang|lowongan)\b|\b(?:hundreds|thousands) of (?:workers|people|jobs|vacancies|immigrants|migrants|applicants)\b|\bribuan (?:pekerja|tenaga kerja|orang|lowongan|imigran|pelamar)\b|\b(?:number of|jumlah) (?:immigrants|migrants|foreign workers|workers|applicants|imigran|pekerja(?: asing| migran)?|tenaga kerja(?: asing)?|pelamar)\b[^.\n]{0,30}\b\d{1,3}(?:[.,]?\d{3})+\b|\bbesar-besaran\b|\bmassal\b`,
   /** travel, visa, lodging and meals all paid: the lure, not a reassurance, when no agency is named */
   allpaid: String.raw`\b(?:tiket|visa|asrama|mess|makan|akomodasi|penginapan|tempat tinggal|flights?|tickets?|accommodation|dormitory|housing|meals?)\b[^.\n]{0,50}\b(?:gratis|free|ditanggung|dibayar|covered|paid|provided|disediakan)\b`,
   /** anyone may come: every nationality, no condition */
   anyone: String.raw`\ball nationalities\b|\b(?:open|terbuka) (?:to|for|untuk) (?:all|everyone|anyone|semua|umum)\b|\banyone can apply\b|\bsiapa (?:saja|pun) (?:bisa|boleh|dapat)\b|\bsemua kalangan\b`,
   /** the visa or permit promised as a formality */
-  easyvisa: String.raw`\binstant (?:work )?(?:permit|visa)\b|\bvisa (?:application )?assistance\b|\b(?:visa|work permit) (?:is )?(?:guaranteed|dijamin)\b|\bjaminan visa\b`,
+  easyvisa: String.raw`\binstant (?:work )?(?:permit|visa)\b|\bvisa sponsorships?\b|\bsponsor(?:ed)? (?:work )?visas?\b|\bvisa (?:application )?assistance\b|\b(?:visa|work permit) (?:is )?(?:guaranteed|dijamin)\b|\bjaminan visa\b`,
   /** a government or a ministry said to be behind it: what the hoax borrows */
   claim: String.raw`\bpemerintah\b|\bkerajaan\b|\bgovernment\b|\bkementerian\b|\bkementrian\b|\bministry\b|\bpetugas (?:haji|penyelenggara ibadah haji)\b|\bppih\b`,
   /** a push to answer now, or by chat */

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOffer } from '../../src/checker/index.js';
+import { checkOffer, wordingAloneRaises } from '../../src/checker/index.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { verdictHeading } from '../../src/checker/heading.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
@@ -287,6 +287,15 @@ describe('fake vacancies in an institution’s name', () => {
     }
   });
 
+  it('placement "sesuai dengan domisili" and "silakan langsung menghubungi admin" in a state company’s name are the fake’s marks: high; an admin of a shop’s warehouse is a job, not a bait', () => {
+    const fake = checkOffer('REKRUTMEN BUMN PT PELINDO (PERSERO) TAHUN 2026. Tersedia banyak posisi dengan penempatan sesuai dengan domisili calon karyawan. Jika berminat bergabung bersama kami silakan langsung menghubungi admin.');
+    expect(fake.risk).toBe('high');
+    expect(fake.flags[0]!.id).toBe('fake_institution');
+    expect(fake.flags[0]!.evidence.join(' ')).toMatch(/domisili|admin/i);
+    const shop = checkOffer('Dibutuhkan admin gudang untuk toko bangunan di Bekasi. Pengalaman minimal 1 tahun. Hubungi admin gudang kami di jam kerja.');
+    expect(shop.flags.map((f) => f.id)).not.toContain('fake_institution');
+  });
+
   it('a state body named beside a job but not hiring (a product’s BPOM registration, a distributor working with a BUMN, customs procedure as a skill) is not recruitment in its name', () => {
     for (const ad of [
       'Perusahaan kami memproduksi kosmetik ber-BPOM dan distribusi alat rumah tangga.\n• Pengembangan produk\nKami membuka lowongan untuk posisi Staf Gudang di Tangerang.',
@@ -364,6 +373,14 @@ describe('overseas mass recruitment without compound vocabulary', () => {
       expect(v.risk, text).toBe('high');
       expect(v.flags.find((f) => f.id === 'mass_recruitment_abroad')!.evidence.join(' '), text).toMatch(/1\.500|450,000/);
     }
+  });
+
+  it('a government said to want thousands of foreign workers with visa sponsorship for all is the visa-sponsorship hoax: high; a named scheme’s sponsorship with no mass number is not this family', () => {
+    const hoax = checkOffer('CANADA JOBS AND VISA SPONSORSHIP 2026. The Canadian government is looking for thousands of foreign workers to fill the labour shortage. The number of immigrants will rise from 40000 to 250000 this year.');
+    expect(hoax.flags.map((f) => f.id)).toContain('mass_recruitment_abroad');
+    expect(hoax.risk).toBe('high');
+    const scheme = checkOffer('Nurses with two years of experience can apply to the Triple Win programme of the German Federal Employment Agency; the employer arranges visa sponsorship and German courses.');
+    expect(scheme.flags.map((f) => f.id)).not.toContain('mass_recruitment_abroad');
   });
 
   it('haji officers work in Saudi Arabia: "1.794 posisi petugas haji" with a push is mass recruitment abroad', () => {
@@ -489,6 +506,19 @@ describe('the verdict', () => {
     const v = checkOffer('Lowongan admin online di Phnom Penh, Kamboja. Gaji 1.000 USD per bulan, tiket ditanggung.');
     expect(v.flags.length).toBeGreaterThan(0);
     expect(v.risk).not.toBe('low');
+  });
+});
+
+describe('the wording model alone', () => {
+  it('makes an informal lure of a line "medium" with no rule sign; over more than 60 words its sum (which grows with length) raises nothing', () => {
+    for (const lure of ['ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus', 'Kerja di Jepang, gaji besar, tidak perlu bahasa, berangkat bulan depan, semua diurus agen']) {
+      const v = checkOffer(lure);
+      expect(v.risk, lure).toBe('medium');
+      expect(v.flags.every((f) => f.id === 'similar_to_scams' || f.weight < 1.2), lure).toBe(true);
+    }
+    expect(wordingAloneRaises(6.5, 40)).toBe(true);
+    expect(wordingAloneRaises(12, 61)).toBe(false);
+    expect(wordingAloneRaises(5.9, 20)).toBe(false);
   });
 });
 
