@@ -211,6 +211,56 @@ function placeIsOrigin(t: string, s: number, e: number): boolean {
   return lineStart && DATELINE_AFTER.test(t.slice(e, e + 40));
 }
 
+/** What separates the members of a list: a comma, "and", "dan", "&", "or", "atau", "serta", a slash. */
+const LIST_SEP = /,|;|\/|&|\b(?:and|dan|or|atau|serta)\b/;
+const LIST_SEPS = /,|;|\/|&|\b(?:and|dan|or|atau|serta)\b/g;
+
+/**
+ * Between two places of one list: separators, and at most a few other members the place names do not
+ * know ("uk, india, singapore": India), each of one or two words. Returns how many such members, or -1
+ * when the gap is not part of a list.
+ */
+function listGap(gap: string): number {
+  if (!LIST_SEP.test(gap)) return -1;
+  let members = 0;
+  for (const piece of gap.split(LIST_SEPS)) {
+    const w = piece.trim().replace(/^the\s+/, '');
+    if (w === '') continue;
+    if (!/^[a-z]+(?: [a-z]+)?$/.test(w)) return -1;
+    members++;
+  }
+  return members <= 3 ? members : -1;
+}
+
+/**
+ * The places that stand in a list of three or more countries of which at most a third are a scam hub
+ * or a country without a placement agreement: a company's offices or markets, not a destination. A
+ * list of hubs ("Thailand, Cambodia and Myanmar") is not one of these.
+ */
+function listedPlaces<P extends { span: Span; kind: PlaceKind; country: string }>(t: string, places: readonly P[]): Set<P> {
+  const out = new Set<P>();
+  const sorted = [...places].filter((p) => p.kind !== 'route').sort((a, b) => a.span[0] - b.span[0]);
+  let run: P[] = [];
+  let others = 0;
+  const close = () => {
+    const countries = new Set(run.map((p) => p.country));
+    const risky = new Set(run.filter((p) => p.kind === 'scam_hub' || p.kind === 'no_agreement').map((p) => p.country));
+    const size = countries.size + others;
+    if (size >= 3 && risky.size * 3 <= size) for (const p of run) out.add(p);
+    run = [];
+    others = 0;
+  };
+  for (const p of sorted) {
+    const last = run[run.length - 1];
+    const gap = last && p.span[0] >= last.span[1] ? listGap(t.slice(last.span[1], p.span[0])) : -1;
+    if (last && gap < 0) close();
+    else if (gap > 0) others += gap;
+    run.push(p);
+  }
+  close();
+  return out;
+}
+
 function placeNegated(t: string, s: number): boolean {
   const before = t.slice(Math.max(0, s - 90), s);
   const cut = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('. '));
@@ -553,8 +603,11 @@ export function analyse(input: unknown): Analysis {
   }
 
   // ---------------- context detectors
-  const hub = foreign.filter((p) => p.kind === 'scam_hub');
-  const noAgreement = foreign.filter((p) => p.kind === 'no_agreement');
+  // Countries listed three or more at once, most of them no warning sign ("offices in the UK, India,
+  // Singapore and the Philippines"), are where a company is, not where the job is.
+  const listed = listedPlaces(t, places);
+  const hub = foreign.filter((p) => p.kind === 'scam_hub' && !listed.has(p));
+  const noAgreement = foreign.filter((p) => p.kind === 'no_agreement' && !listed.has(p));
   // An ad that asks for years of experience or a degree is not the lure, which asks for nothing: a
   // country without a placement agreement, and a compound job type there, are then weaker signs. Not in
   // the hubs themselves (Cambodia, Myanmar, Laos...), where lures add such lines too.

@@ -495,6 +495,19 @@ describe('where the workers come from is not where they go', () => {
   it('an ad for Filipino nurses in the Philippines with nowhere else named keeps its place (origin words only move a country that is also where the work is not)', () => {
     expect(checkOffer('Hospital in Manila hiring staff nurses from the Philippines. Apply at our HR office.').facts.country).toBe('Philippines');
   });
+  it('countries listed three or more at once, most of them no warning sign, are where a company is: "offices in the UK, India, Singapore and the Philippines" is no destination; a list of hubs still is', () => {
+    const offices = checkOffer('We are a software company with offices in the UK, India, Singapore and the Philippines. We are hiring a backend developer in London.');
+    expect(offices.flags.map((f) => f.id)).not.toContain('risky_destination');
+    const hubs = checkOffer('Lowongan admin di Thailand, Kamboja dan Myanmar, gaji 15 juta, tanpa pengalaman.');
+    expect(hubs.flags.map((f) => f.id)).toContain('risky_destination');
+    const one = checkOffer('Dibutuhkan customer service untuk Filipina, gaji 20 juta, tiket ditanggung.');
+    expect(one.flags.map((f) => f.id)).toContain('risky_destination');
+  });
+
+  it('"UK" and "USA" are read as the places they are', () => {
+    expect(checkOffer('Dibutuhkan pekerja pabrik ke UK, berangkat bulan depan.').facts.country).toBe('Europe');
+    expect(checkOffer('Factory workers needed in the USA, departure next month.').facts.country).toBe('United States');
+  });
 });
 
 describe('the verdict', () => {
