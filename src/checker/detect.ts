@@ -810,7 +810,9 @@ export function analyse(input: unknown): Analysis {
   // a large fee the worker must pay (amount quoted next to a fee word), unless negated
   // (not a recruiter's commission: "fee sponsor 3 juta per orang")
   const COMMISSION_NEAR = /\b(?:per (?:orang|kepala|head|person)|komisi|commission|bonus|reward)\b/;
-  const bigFees = fees.filter((m) => (m.idr ?? 0) >= 500_000 && !isNegated(t, m.s) && !COMMISSION_NEAR.test(t.slice(Math.max(0, m.s - 30), m.e + 30)));
+  // (nor costs the employer pays back: "reimbursed for the travel and hotel cost for up to $1000")
+  const REIMBURSED_BEFORE = /\b(?:reimbursed|reimbursement|compensated) (?:for|of)\b[^.\n]{0,50}$/;
+  const bigFees = fees.filter((m) => (m.idr ?? 0) >= 500_000 && !isNegated(t, m.s) && !COMMISSION_NEAR.test(t.slice(Math.max(0, m.s - 30), m.e + 30)) && !REIMBURSED_BEFORE.test(t.slice(Math.max(0, m.s - 60), m.s)));
   if (bigFees.length > 0 && !flags.some((f) => f.id === 'upfront_fee')) {
     add('upfront_fee', abroad ? 1.9 : 1.5, bigFees.map((m) => [m.s, m.e] as Span));
     features.push('FEE_AMOUNT');

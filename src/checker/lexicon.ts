@@ -29,7 +29,7 @@ export interface RuleDef extends Detector {
   abroadBoost?: number;
 }
 
-export const NEGATION_BEFORE = String.raw`\b(?:tidak|tanpa|bukan|tak|never|not|no|zero|nol|free of|bebas|gratis|jangan|dilarang|larang|anti|without|non)\b(?:\s+[\w-]+){0,3}\s*$`;
+export const NEGATION_BEFORE = String.raw`\b(?:tidak|tanpa|bukan|tak|never|not|no|zero|nol|free of|bebas|gratis|jangan|dilarang|larang|anti|without|non)\b(?:\s+[\w-]+){0,3}\s*$|\b(?:not|never|no longer)(?: be)? (?:responsible|liable) for(?: \w+){0,2}\s*$`;
 
 /**
  * One character of a gap inside a pattern that holds no negation ("gaji tidak dipotong untuk…",
@@ -132,7 +132,7 @@ export const RULES: readonly RuleDef[] = [
       // "Please pay 350 USD for your work permit processing": the money is named by what it is for.
       // Asked of the applicant ("please", "you must"), not what the employer pays for ("we pay for your training").
       String.raw`\b(?:please|kindly|you (?:must|need to|have to|are required to|will need to)|(?:are |is )?required to|must)(?: \w+)? (?:pay|send|transfer|wire)\b(?: (?!official\b|only\b)[\w$.,'-]+){0,4} (?:for|towards?) (?:your |the )?(?:work permit|working visa|work visa|visa|flight ticket|air ?ticket|ticket|medical|processing|registration|application|insurance|training|documents?)\b`,
-      String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b|\b(?:pay|paying|send|transfer|wire)\b(?: (?!official\b|only\b|resmi\b)[\w&'-]+){0,4} (?:fee|fees|deposit|guarantee|charge)\b`,
+      String.raw`\bupfront (?:payment|fee|cost|deposit)\b|\brefundable deposit\b|\b(?:pay|paying|send|transfer|wire)\b(?: (?!official\b|only\b|resmi\b)[\w&'-]+){0,4} (?:fee|fees|(?<!direct )deposit|guarantee|charge)\b`,
       String.raw`\bisi saldo\b|\btop ?up (?:your |the )?(?:account|saldo|balance)\b|\bdeposit (?:dulu|first|minimal|min)\b|\b(?:agar|supaya|biar|so that|so) (?:tidak|gak|you (?:won'?t|don'?t|will not|do not)) (?:kabur|run away|escape)\b`,
       String.raw`\bwajib (?:dipesan|dibeli|beli|pesan|dibayar|bayar) (?:melalui|lewat|di|ke) (?:travel|agen|panitia|rekanan)\b|\bmust (?:be )?(?:booked|bought|paid) (?:through|via) (?:our|the) (?:travel|agent|partner)\b`,
       // The fake test invitation: tickets to be booked through the "company's appointed travel agent".

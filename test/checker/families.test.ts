@@ -558,6 +558,16 @@ describe('what is not a fee, and what is an offer', () => {
     expect(flagged('Tugas kedua: isi saldo Rp 200.000 dulu, komisi 30% langsung cair ke rekening Anda.', 'upfront_fee')).toBe(true);
   });
 
+  it('pay by direct deposit, an employer not answering for agencies’ fees, and costs it pays back are no fee asked of the applicant; a deposit or an agency fee to pay is', () => {
+    for (const ad of [
+      'Warehouse associate, $18 an hour. Weekly pay by direct deposit, paid holidays.',
+      'We are not an agency and will not be responsible for any agency fees associated with unsolicited resumes.',
+      'Candidates invited to the final interview will be reimbursed for the travel and hotel cost for up to $1000.',
+    ]) expect(flagged(ad, 'upfront_fee'), ad).toBe(false);
+    expect(flagged('You must pay the agency fees of $500 before departure to Dubai.', 'upfront_fee')).toBe(true);
+    expect(flagged('Please pay a deposit of 300 USD for your work visa.', 'upfront_fee')).toBe(true);
+  });
+
   it('an Indonesian SMS in short forms ("dpt", "sbg", "yg", "dgn") is read as Indonesian, not as a language the checker does not read', () => {
     const v = checkOffer('PROMO: Beli paket internet mulai 3GB di aplikasi dpt extra nelpon hingga 100mnt. Buruan, promo terbatas!');
     expect(v.notes).not.toContain('unsupported_language');
