@@ -300,7 +300,7 @@ export const RULES: readonly RuleDef[] = [
 ];
 
 /** Entertainment jobs abroad (karaoke "LC", spa, hostess) */
-export const ENTERTAINMENT_RE = String.raw`\bladies companion\b|\bpemandu (?:lagu|karaoke)\b|\bpurel\b|\bhostess(?:es)?\b|\blc\b|\bkaraoke\b|\bterapis (?:spa|pijat)\b|\bspa therapists?\b|\bmassage\b|\bpijat\b|\bnight ?club\b|\bklub malam\b|\bdancers?\b|\bpenari\b|\bescort\b|\bteman minum\b|\bclub (?:girl|lady)\b|\bbar (?:girl|lady|hostess)\b`;
+export const ENTERTAINMENT_RE = String.raw`\bladies companion\b|\bpemandu (?:lagu|karaoke)\b|\bpurel\b|\bhostess(?:es)?\b|\blc\b|\bkaraoke\b|\bterapis (?:spa|pijat)\b|\bspa therapists?\b|\bmassage\b(?! (?:sessions?|chairs?|vouchers?|benefits?|allowance))|\bpijat\b|\bnight ?club\b|\bklub malam\b|\bdancers?\b|\bpenari\b|\bescort\b|\bteman minum\b|\bclub (?:girl|lady)\b|\bbar (?:girl|lady|hostess)\b`;
 
 /** Scam-compound job types (counted only with a destination abroad) */
 export const SCAM_JOB_RE = String.raw`\bcustomer service\b|\bcustomer support\b|\bcs online\b|\badmin (?:online|sosmed|medsos|chat)\b|\boperator (?:komputer|game|online|chat|laptop)\b|\bgame operator\b|\btyping\b|\btypist\b|\bdata entry\b|\binput data\b|\bcrypto\b|\bkripto\b|\bcryptocurrency\b|\b(?:online|digital) marketing\b|\bmarketing (?:online|digital)\b|\btelemarketing\b|\blive chat\b|\bchat(?:ting)? (?:operator|admin|job)\b|\bcasino\b|\bkasino\b|\bjudi\b|\bgambling\b|\bbetting\b|\bdepan (?:laptop|komputer)\b|\bin front of (?:a )?(?:computer|laptop)\b|\bkerja (?:laptop|komputer|online)\b|\bsales (?:online|chat)\b|\bromance\b|\btrading\b|\bforex\b|\bcopywriter\b|\btranslator\b|\bpenerjemah\b|\b(?:skrip|script)\b|\bbalas chat\b|\breply to chats\b|\bchatting\b`;

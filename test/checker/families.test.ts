@@ -72,6 +72,15 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(taskWeight(cues('littletime', 'easy', 'outreach'))).toBe(3.0);
   });
 
+  it('easy work as Indonesian pitches say it ("cukup modal HP saja", "kerjanya santai", "bisa dikerjakan di mana saja") is a strong cue; a job "easy to reach" is not', () => {
+    const pitch = 'Kerja sampingan online, cukup modal HP saja, kerjanya santai, bisa dikerjakan di mana saja. Gaji harian Rp 150.000. Minat? wa.me/6281234567890';
+    const v = checkOffer(pitch);
+    expect(v.flags.map((f) => f.id)).toContain('task_scam');
+    expect(v.risk).toBe('high');
+    const shop = checkOffer('Dibutuhkan kasir part time di minimarket kami. Lokasi mudah dijangkau dari stasiun. Gaji harian Rp 100.000. Kirim lamaran ke wa.me/6281234567890');
+    expect(shop.flags.map((f) => f.id)).not.toContain('task_scam');
+  });
+
   it('pay for a day, an hour or a task given as a wide band is the pitch’s, not an employer’s: a strong cue, quoted', () => {
     // The band, with its period after it or before it, the unit written once; its top three times its bottom or more.
     expect(widePayBand('gaji 100-500 ribu/hari')).not.toBeNull();
@@ -502,6 +511,11 @@ describe('where the workers come from is not where they go', () => {
     expect(hubs.flags.map((f) => f.id)).toContain('risky_destination');
     const one = checkOffer('Dibutuhkan customer service untuk Filipina, gaji 20 juta, tiket ditanggung.');
     expect(one.flags.map((f) => f.id)).toContain('risky_destination');
+  });
+
+  it('a massage session as a benefit is not entertainment work abroad; a massage therapist’s post there is', () => {
+    expect(flagged('Software engineer in the USA. Benefits: health insurance, gym and weekly massage sessions.', 'entertainment_abroad')).toBe(false);
+    expect(flagged('Dibutuhkan terapis massage untuk spa di Dubai, gaji 10 juta, berangkat cepat.', 'entertainment_abroad')).toBe(true);
   });
 
   it('"UK" and "USA" are read as the places they are', () => {
