@@ -81,6 +81,15 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(shop.flags.map((f) => f.id)).not.toContain('task_scam');
   });
 
+  it('the Indonesian opener: "maaf mengganggu, kami dari tim…", "nomor Anda kami dapatkan dari…", "apakah Anda tertarik?", tasks of liking posts or giving five stars', () => {
+    const opener = 'Selamat siang, maaf mengganggu. Kami dari tim rekrutmen sebuah agensi pemasaran, nomor Anda kami dapatkan dari database pencari kerja. Tugasnya memberi bintang 5 pada aplikasi dan like postingan Instagram, dibayar per tugas. Apakah Anda tertarik?';
+    const v = checkOffer(opener);
+    expect(v.flags.map((f) => f.id)).toContain('task_scam');
+    expect(v.risk).toBe('high');
+    const real = checkOffer('Kami dari PT Sinar Abadi membuka lowongan admin media sosial: membuat konten dan membalas komentar pelanggan. Gaji UMR, kerja di kantor Bekasi. Kirim CV ke hrd@sinarabadi.co.id');
+    expect(real.flags.map((f) => f.id)).not.toContain('task_scam');
+  });
+
   it('pay for a day, an hour or a task given as a wide band is the pitch’s, not an employer’s: a strong cue, quoted', () => {
     // The band, with its period after it or before it, the unit written once; its top three times its bottom or more.
     expect(widePayBand('gaji 100-500 ribu/hari')).not.toBeNull();
