@@ -14,7 +14,7 @@ import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, type SchemeId } from './schemes.js';
 import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, institutionalLink, defangedLinks, hostOf,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue, type LetterCue,
 } from './families.js';
 import {
@@ -705,7 +705,12 @@ export function analyse(input: unknown): Analysis {
   if (institutionSpans.length > 0) instFound.set('institution', institutionSpans);
   else instFound.delete('institution');
   if (instFound.has('institution') || instFound.has('recruiting')) {
-    const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter(unofficialLink);
+    // The words of the institutions named (3 letters or more): a domain that names one is theirs.
+    const nameWords = [...new Set((instFound.get('institution') ?? []).flatMap(([a, b]) => t.slice(a, b).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && w !== 'bank')))];
+    // A site named for jobs is a lookalike only where the post does not call it the official site
+    // (Bank Indonesia's own PCPM recruitment runs on www.pcpm40rekrutmenbi.id, "laman resmi").
+    const official = instFound.has('official');
+    const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter((l) => unofficialLink(l) || (!official && lookalikeLink(l, nameWords)));
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
     // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
     const pointsDown = /\u{1F447}|:point_down:/u.test(original);

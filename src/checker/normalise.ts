@@ -254,7 +254,11 @@ function codesToString(codes: Uint16Array, n: number): string {
   return w;
 }
 
-/** A word ends: collapse runs of 3+ identical letters ("gratiiis" → "gratis", "bangettt" → "banget"), expand slang and glued money. */
+/**
+ * A word ends: collapse runs of 3+ identical letters ("gratiiis" → "gratis", "bangettt" → "banget"),
+ * expand slang and glued money. A word without a vowel is an acronym, not a drawn-out word: "PPPK"
+ * (the civil service's contract staff) stays "pppk".
+ */
 function flushWord(): void {
   const n = wordLen;
   wordLen = 0;
@@ -262,6 +266,14 @@ function flushWord(): void {
   let cn = 0;
   let letters = false;
   let digits = false;
+  let vowel = false;
+  for (let k = 0; k < n; k++) {
+    const c = wordCodes[k]!;
+    if (c === 97 || c === 101 || c === 105 || c === 111 || c === 117) {
+      vowel = true;
+      break;
+    }
+  }
   for (let k = 0; k < n; ) {
     const c = wordCodes[k]!;
     let run = 1;
@@ -269,7 +281,7 @@ function flushWord(): void {
     k += run;
     if (isLetter(c)) {
       letters = true;
-      if (run >= 3) run = 1;
+      if (run >= 3 && vowel) run = 1;
     } else digits = true;
     for (let r = 0; r < run; r++) collapsed[cn++] = c;
   }

@@ -8,7 +8,7 @@ import { checkOffer, wordingAloneRaises } from '../../src/checker/index.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { verdictHeading } from '../../src/checker/heading.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, letterWeight, type TaskCue } from '../../src/checker/families.js';
+import { hostOf, unofficialLink, lookalikeLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, letterWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl'].flatMap((f) =>
@@ -339,6 +339,34 @@ describe('fake vacancies in an institution’s name', () => {
     expect(unofficialLink('bit.ly/daftar-pln')).toBe(true);
     expect(unofficialLink('https://rekrutmenpld.kemendesa.go.id')).toBe(false);
     expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
+  });
+
+  it('a site named for jobs or numbered, or an institution’s name in front of someone else’s domain, is a lookalike of its recruitment site; its own domain and job boards are not', () => {
+    expect(hostOf('https://rekrutmenperusahaanbulog[dot]vrezx[dot ]com/')).toBe('rekrutmenperusahaanbulog.vrezx.com');
+    expect(lookalikeLink('https://lokerterkini224[dot]com/1', ['pln'])).toBe(true);
+    expect(lookalikeLink('https://lokerbumn45[dot]jobsstret[dot]com', ['inalum'])).toBe(true);
+    expect(lookalikeLink('https://rekrutmenperusahaanbulog[dot]vrezx[dot ]com/', ['bulog'])).toBe(true);
+    expect(lookalikeLink('https://recruitment.pertamina.com/', ['pertamina'])).toBe(false);
+    expect(lookalikeLink('https://rekrutmen.pln.co.id', ['pln'])).toBe(false);
+    expect(lookalikeLink('https://www.jobstreet.co.id/id/job/123', ['pertamina'])).toBe(false);
+    expect(lookalikeLink('https://www.karir.com/opportunities/1', ['bni'])).toBe(false);
+    // as a post sends people there: high; an announcement that calls its numbered site the official one is not judged by the name
+    const fake = checkOffer('OPEN RECRUITMENT CALON PEGAWAI TETAP PT PLN (PERSERO) TAHUN 2026. Persyaratan lengkap dan cara melamar buka link di bawah https://lokerterkini224.com/1');
+    expect(fake.risk).toBe('high');
+    expect(fake.flags[0]!.evidence.join(' ')).toContain('lokerterkini224');
+    const real = checkOffer('Bank Indonesia membuka pendaftaran PCPM angkatan 41. Pendaftaran dilakukan secara daring melalui laman resmi www.pcpm41rekrutmenbi.id dan tidak dipungut biaya.');
+    expect(real.flags.map((f) => f.id)).not.toContain('fake_institution');
+  });
+
+  it('the marks as posts write them: "link yang bisa di klik di Bio", "tidak memungut biaya apapun", placement "sesuai domisili"; a regional office or a non-ministerial body is the state', () => {
+    const bio = checkOffer('Open Recruitment BUMN PT Jasa Raharja Tahun 2026 terbuka untuk semua jurusan. Posisi: Petugas Administrasi. Link yang bisa di klik di Bio');
+    expect(bio.flags.map((f) => f.id)).toContain('fake_institution');
+    const free = checkOffer('Lowongan Kerja Satpol PP dan Dinas Perhubungan 2026. Penempatan kerja di seluruh Indonesia sesuai domisili. Pendaftaran ini tidak memungut biaya apapun.');
+    expect(free.risk).toBe('high');
+    const body = checkOffer('Telah dibuka lowongan kerja Ombudsman RI untuk tenaga administrasi dan petugas pengamanan, pendidikan minimal SMA.');
+    expect(body.flags.map((f) => f.id)).toContain('unverified_institution');
+    const pppk = checkOffer('Kebetulan dibutuhkan untuk guru PPPK di SD Kota Kendari, kuota 100 tapi yang mendaftar baru 29 orang.');
+    expect(pppk.flags.map((f) => f.id)).toContain('unverified_institution');
   });
 
   it('the state’s name, registration through a link the post does not show, and "free!" said loudly is the whole fake: high (PKH facilitators, free-meal volunteers)', () => {

@@ -7,6 +7,10 @@ describe('normalisation of chat text', () => {
     expect(normalise('GRATIIIS 🔥🔥 bangettt').text).toBe('gratis banget');
   });
 
+  it('keeps acronyms without a vowel as they are: "PPPK" is not a drawn-out "PK"', () => {
+    expect(normalise('Seleksi PPPK 2024, gajiii besarrr').text).toBe('seleksi pppk 2024, gaji besar');
+  });
+
   it('expands Indonesian chat abbreviations and slang', () => {
     const t = normalise('tdk perlu pglmn, gk usah ijasah, tnp biaya, info loker hub WA').text;
     expect(t).toContain('tidak perlu pengalaman');
