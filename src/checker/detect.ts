@@ -706,11 +706,15 @@ export function analyse(input: unknown): Analysis {
   else instFound.delete('institution');
   if (instFound.has('institution') || instFound.has('recruiting')) {
     // The words of the institutions named (3 letters or more): a domain that names one is theirs.
-    const nameWords = [...new Set((instFound.get('institution') ?? []).flatMap(([a, b]) => t.slice(a, b).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && w !== 'bank')))];
+    // and of the companies named "PT ..." (a company's own careers site carries its name).
+    const companyWords = [...t.matchAll(/\bpt\.? ?([a-z0-9]+(?: [a-z0-9]+){0,2})/g)].flatMap((m) => m[1]!.split(' '));
+    const nameWords = [...new Set([...(instFound.get('institution') ?? []).flatMap(([a, b]) => t.slice(a, b).split(/[^a-z0-9]+/)), ...companyWords].filter((w) => w.length >= 3 && w !== 'bank' && w !== 'indonesia'))];
     // A site named for jobs is a lookalike only where the post does not call it the official site
     // (Bank Indonesia's own PCPM recruitment runs on www.pcpm40rekrutmenbi.id, "laman resmi").
     const official = instFound.has('official');
-    const badLinks = [...links.map((l) => l.value), ...defangedLinks(original)].filter((l) => unofficialLink(l) || (!official && lookalikeLink(l, nameWords)));
+    const allLinks = [...links.map((l) => l.value), ...defangedLinks(original)];
+    const lookalikes = official ? [] : allLinks.filter((l) => !unofficialLink(l) && lookalikeLink(l, nameWords));
+    const badLinks = [...allLinks.filter(unofficialLink), ...lookalikes];
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
     // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
     const pointsDown = /\u{1F447}|:point_down:/u.test(original);
@@ -719,6 +723,7 @@ export function analyse(input: unknown): Analysis {
     const stateEmployer = employerNamed(t, instFound.get('state') ?? [], recruitingSpans);
     const iw = institutionWeight(new Set(instFound.keys()), {
       badLink: badLinks.length > 0,
+      lookalike: lookalikes.length > 0,
       freeMail: freeMail !== null,
       pointsDown,
       mobile: mobile !== undefined,

@@ -245,7 +245,8 @@ export function unofficialLink(link: string): boolean {
 }
 
 /** Job boards that carry real vacancies: a link to one is not a lookalike of an institution's site. */
-const JOB_BOARDS = /(?:^|\.)(?:jobstreet\.(?:co\.id|com)|karir\.com|glints\.com|kalibrr\.com|linkedin\.com|indeed\.com|id\.indeed\.com|topkarir\.com|kitalulus\.com|dealls\.com|urbanhire\.com|jobs\.id|loker\.id|karirhub\.kemnaker\.go\.id)$/;
+const JOB_BOARDS = /(?:^|\.)(?:jobstreet\.(?:co\.id|com)|karir\.com|glints\.com|kalibrr\.com|linkedin\.com|indeed\.com|id\.indeed\.com|topkarir\.com|kitalulus\.com|dealls\.com|urbanhire\.com|jobs\.id|loker\.id|karirhub\.kemnaker\.go\.id|lever\.co|greenhouse\.io|workable\.com|smartrecruiters\.com|bamboohr\.com|recruitee\.com|breezy\.hr|ashbyhq\.com|jobvite\.com|icims\.com|myworkdayjobs\.com|taleo\.net|successfactors\.com|jobs\.ps\.gov\.sg)$/;
+/** (Careers pages on applicant-tracking services, which employers link to, are job boards here too.) */
 /** Words of a job site's name: a recruitment drive's own site is on the institution's domain, not one named for jobs. */
 const JOB_SITE_WORD = /loker|lowongan|lowker|rekrut|recruit|karir|career|jobs?|vacanc|kerja/;
 /** The part of a host its owner registered: the last two labels, three under .co.id, .go.id, .or.id, .ac.id, .web.id, .co.uk... */
@@ -287,6 +288,8 @@ export function defangedLinks(original: string): string[] {
 export interface InstitutionSigns {
   /** a link no institution recruits through (short link, free site, form, chat link) */
   badLink: boolean;
+  /** one of those links is a lookalike of a recruitment site (lookalikeLink): a job site's name on someone else's domain */
+  lookalike?: boolean;
   /** a free-mail address (rekrutmen.pln@gmail.com) */
   freeMail: boolean;
   /** a finger pointing down at a link the post (or the quote) leaves out */
@@ -378,6 +381,9 @@ function weighInstitution(
     // No name borrowed (or the quote left it out): only a registration drive with three marks of the
     // fake at once, e.g. a free-site link + "free" + a finger pointing at it, or "by your home area" +
     // "log in with Telegram" + every school level.
+    // A recruitment post that sends people to a lookalike of a recruitment site, a company's name or
+    // "lowongan kerja" put in front of someone else's domain, is the fake whatever the company.
+    if (found.has('recruiting') && s.lookalike === true) return 2.5;
     return found.has('recruiting') && marks >= 3 && (offsite || bait) ? 2.5 : 0;
   }
   if ((found.has('official') || s.ownSite === true) && !offsite) return state && fee ? 2.5 : 0;

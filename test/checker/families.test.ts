@@ -354,6 +354,12 @@ describe('fake vacancies in an institution’s name', () => {
     const fake = checkOffer('OPEN RECRUITMENT CALON PEGAWAI TETAP PT PLN (PERSERO) TAHUN 2026. Persyaratan lengkap dan cara melamar buka link di bawah https://lokerterkini224.com/1');
     expect(fake.risk).toBe('high');
     expect(fake.flags[0]!.evidence.join(' ')).toContain('lokerterkini224');
+    // any company's: its name or "lowongan kerja" in front of someone else's domain; a careers page on its own domain or an applicant-tracking service is not
+    const company = checkOffer('Kabar gembira! PT Tambang Sejahtera membuka lowongan operator alat berat. Pendaftaran hanya online di https://lowongankerjapttambangsejahtera.mnbfs.com');
+    expect(company.flags.map((f) => f.id)).toContain('fake_institution');
+    expect(company.risk).toBe('high');
+    for (const ad of ['Lowongan staf admin PT Maju Jaya di Bekasi. Lamar di https://careers.majujaya.com/admin', 'We are hiring a backend engineer in Jakarta. Apply at https://jobs.lever.co/acme/123'])
+      expect(checkOffer(ad).flags.map((f) => f.id), ad).not.toContain('fake_institution');
     const real = checkOffer('Bank Indonesia membuka pendaftaran PCPM angkatan 41. Pendaftaran dilakukan secara daring melalui laman resmi www.pcpm41rekrutmenbi.id dan tidak dipungut biaya.');
     expect(real.flags.map((f) => f.id)).not.toContain('fake_institution');
   });
