@@ -713,7 +713,7 @@ export function analyse(input: unknown): Analysis {
     // (Bank Indonesia's own PCPM recruitment runs on www.pcpm40rekrutmenbi.id, "laman resmi").
     const official = instFound.has('official');
     const allLinks = [...links.map((l) => l.value), ...defangedLinks(original)];
-    const lookalikes = official ? [] : allLinks.filter((l) => !unofficialLink(l) && lookalikeLink(l, nameWords));
+    const lookalikes = official ? [] : allLinks.filter((l) => !unofficialLink(l) && lookalikeLink(l, nameWords) !== false);
     const badLinks = [...allLinks.filter(unofficialLink), ...lookalikes];
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
     // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
@@ -723,7 +723,7 @@ export function analyse(input: unknown): Analysis {
     const stateEmployer = employerNamed(t, instFound.get('state') ?? [], recruitingSpans);
     const iw = institutionWeight(new Set(instFound.keys()), {
       badLink: badLinks.length > 0,
-      lookalike: lookalikes.length > 0,
+      lookalike: lookalikes.some((l) => lookalikeLink(l, nameWords) === 'front'),
       freeMail: freeMail !== null,
       pointsDown,
       mobile: mobile !== undefined,

@@ -263,15 +263,19 @@ function registered(host: string): string[] {
  * names none of the institutions the text names (`names`: their words, lower case). Known job boards
  * and institutional domains (.go.id, .co.id…) are not lookalikes.
  */
-export function lookalikeLink(link: string, names: readonly string[]): boolean {
+export function lookalikeLink(link: string, names: readonly string[]): false | 'owner' | 'front' {
   const host = hostOf(link);
   if (host === '' || !host.includes('.') || institutionalLink(link) || JOB_BOARDS.test(host)) return false;
   const reg = registered(host);
   const owner = reg[0]!;
   if (names.some((n) => owner.includes(n))) return false;
-  if (JOB_SITE_WORD.test(owner) || /\d{2,}/.test(owner)) return true;
-  const front = host.split('.').slice(0, -reg.length).join('.');
-  return front !== '' && (JOB_SITE_WORD.test(front) || names.some((n) => front.includes(n)));
+  // In front of the domain: a label that is more than a job word ("lowongankerjaptpamapersadanusantara",
+  // "openrecruitment-orangtuagroup24", "rekrutmenperusahaanbulog"), or an institution's name. A bare
+  // "careers.", "karir.", "e-recruitment." in front of an employer's own domain is how careers sites are named.
+  const front = host.split('.').slice(0, -reg.length);
+  const stuffed = (label: string) => JOB_SITE_WORD.test(label) && label.replace(new RegExp(JOB_SITE_WORD.source, 'g'), '').replace(/^(?:e|open|my|s)?[-_]?|[-_]/g, '').length >= 4;
+  if (front.some((l) => stuffed(l) || names.some((n) => l.includes(n)))) return 'front';
+  return JOB_SITE_WORD.test(owner) || /\d{2,}/.test(owner) ? 'owner' : false;
 }
 
 /** A free-mail address (anyone can open one in any name: rekrutmen.pln@gmail.com, rekrutmen.pln@email.com). */
@@ -288,7 +292,10 @@ export function defangedLinks(original: string): string[] {
 export interface InstitutionSigns {
   /** a link no institution recruits through (short link, free site, form, chat link) */
   badLink: boolean;
-  /** one of those links is a lookalike of a recruitment site (lookalikeLink): a job site's name on someone else's domain */
+  /**
+   * one of those links puts a recruitment or institution name in front of someone else's domain
+   * (lookalikeLink 'front'); a domain merely named for jobs may be an employer's own careers site
+   */
   lookalike?: boolean;
   /** a free-mail address (rekrutmen.pln@gmail.com) */
   freeMail: boolean;
@@ -382,7 +389,9 @@ function weighInstitution(
     // fake at once, e.g. a free-site link + "free" + a finger pointing at it, or "by your home area" +
     // "log in with Telegram" + every school level.
     // A recruitment post that sends people to a lookalike of a recruitment site, a company's name or
-    // "lowongan kerja" put in front of someone else's domain, is the fake whatever the company.
+    // "lowongan kerja" put in front of someone else's domain, is the fake whatever the company. (A
+    // domain merely named for jobs, "jagocareers.com", may be the employer's own: only with an
+    // institution named, whose domain it is not, does it count.)
     if (found.has('recruiting') && s.lookalike === true) return 2.5;
     return found.has('recruiting') && marks >= 3 && (offsite || bait) ? 2.5 : 0;
   }

@@ -50,17 +50,6 @@ const DEFAULT_THRESHOLDS = { medium: 0.35, high: 0.7 };
 const HIGH_NEEDS_RULES = 1.5;
 /** classifier log-odds above which wording alone makes an offer "medium" */
 const NB_ALONE_MEDIUM = 6;
-/**
- * ...and only in a message of at most this many words. Naive Bayes adds up every word as if each were
- * independent evidence, so its sum grows with the length of a text: over a long genuine ad it passed
- * 6 on wording alone (10 of 1,000 real English ads, 1 of 1,000 Indonesian ones), while the informal
- * lures it is there for ("ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus") are a
- * line or two, and no real or written scam of more words rests on it.
- */
-const NB_ALONE_MAX_WORDS = 60;
-
-/** Whether the wording alone (no red flag from the rules) makes a text "medium": a confident model on a short message. */
-export const wordingAloneRaises = (nbLogOdds: number, words: number): boolean => nbLogOdds >= NB_ALONE_MEDIUM && words <= NB_ALONE_MAX_WORDS;
 /** A flag at least this heavy is a red flag: a verdict that quotes one is never "low". */
 export const RED_FLAG_WEIGHT = 1.2;
 /**
@@ -151,9 +140,11 @@ function check(text: string): Verdict {
   // With no red flag from the rules, the wording alone can make an offer "medium" at most, and
   // only when the classifier is confident; otherwise it stays low. (Tried and undone: letting it never
   // raise the level cut false alarms on real ads and SMS by about a point, but informal lures with no
-  // rule sign, "ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus", fell to low.)
+  // rule sign, "ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus", fell to low. Also
+  // tried and undone, 2 Dec: only in messages of at most 60 words, since the sum grows with length; it
+  // cut false alarms on long English ads, and a long real scam with no rule sign fell to low.)
   if (inp.risk === 0) {
-    score = wordingAloneRaises(nbLo, a.words.length) ? Math.min(score, th.high - 0.01) : Math.min(score, th.medium * 0.9);
+    score = nbLo >= NB_ALONE_MEDIUM ? Math.min(score, th.high - 0.01) : Math.min(score, th.medium * 0.9);
   }
 
   // the model's own evidence when it leans strongly to "scam"

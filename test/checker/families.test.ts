@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOffer, wordingAloneRaises } from '../../src/checker/index.js';
+import { checkOffer } from '../../src/checker/index.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { verdictHeading } from '../../src/checker/heading.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
@@ -343,10 +343,11 @@ describe('fake vacancies in an institution’s name', () => {
 
   it('a site named for jobs or numbered, or an institution’s name in front of someone else’s domain, is a lookalike of its recruitment site; its own domain and job boards are not', () => {
     expect(hostOf('https://rekrutmenperusahaanbulog[dot]vrezx[dot ]com/')).toBe('rekrutmenperusahaanbulog.vrezx.com');
-    expect(lookalikeLink('https://lokerterkini224[dot]com/1', ['pln'])).toBe(true);
-    expect(lookalikeLink('https://lokerbumn45[dot]jobsstret[dot]com', ['inalum'])).toBe(true);
-    expect(lookalikeLink('https://rekrutmenperusahaanbulog[dot]vrezx[dot ]com/', ['bulog'])).toBe(true);
+    expect(lookalikeLink('https://lokerterkini224[dot]com/1', ['pln'])).toBe('owner');
+    expect(lookalikeLink('https://lokerbumn45[dot]jobsstret[dot]com', ['inalum'])).toBe('front');
+    expect(lookalikeLink('https://rekrutmenperusahaanbulog[dot]vrezx[dot ]com/', ['bulog'])).toBe('front');
     expect(lookalikeLink('https://recruitment.pertamina.com/', ['pertamina'])).toBe(false);
+    expect(lookalikeLink('https://careers.shopee.sg/job/1', [])).toBe(false);
     expect(lookalikeLink('https://rekrutmen.pln.co.id', ['pln'])).toBe(false);
     expect(lookalikeLink('https://www.jobstreet.co.id/id/job/123', ['pertamina'])).toBe(false);
     expect(lookalikeLink('https://www.karir.com/opportunities/1', ['bni'])).toBe(false);
@@ -358,7 +359,13 @@ describe('fake vacancies in an institution’s name', () => {
     const company = checkOffer('Kabar gembira! PT Tambang Sejahtera membuka lowongan operator alat berat. Pendaftaran hanya online di https://lowongankerjapttambangsejahtera.mnbfs.com');
     expect(company.flags.map((f) => f.id)).toContain('fake_institution');
     expect(company.risk).toBe('high');
-    for (const ad of ['Lowongan staf admin PT Maju Jaya di Bekasi. Lamar di https://careers.majujaya.com/admin', 'We are hiring a backend engineer in Jakarta. Apply at https://jobs.lever.co/acme/123'])
+    for (const ad of [
+      'Lowongan staf admin PT Maju Jaya di Bekasi. Lamar di https://careers.majujaya.com/admin',
+      'We are hiring a backend engineer in Jakarta. Apply at https://jobs.lever.co/acme/123',
+      // an employer the checker does not know, on its own careers site: a bare "careers." in front, or a domain named for its careers
+      'Shopee is hiring software engineers in Jakarta. Apply at https://careers.shopee.sg/job/123',
+      'Bank Jago membuka lowongan teller, daftar di https://jagocareers.com',
+    ])
       expect(checkOffer(ad).flags.map((f) => f.id), ad).not.toContain('fake_institution');
     const real = checkOffer('Bank Indonesia membuka pendaftaran PCPM angkatan 41. Pendaftaran dilakukan secara daring melalui laman resmi www.pcpm41rekrutmenbi.id dan tidak dipungut biaya.');
     expect(real.flags.map((f) => f.id)).not.toContain('fake_institution');
@@ -580,15 +587,12 @@ describe('the verdict', () => {
 });
 
 describe('the wording model alone', () => {
-  it('makes an informal lure of a line "medium" with no rule sign; over more than 60 words its sum (which grows with length) raises nothing', () => {
+  it('makes an informal lure of a line "medium" with no rule sign', () => {
     for (const lure of ['ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus', 'Kerja di Jepang, gaji besar, tidak perlu bahasa, berangkat bulan depan, semua diurus agen']) {
       const v = checkOffer(lure);
       expect(v.risk, lure).toBe('medium');
       expect(v.flags.every((f) => f.id === 'similar_to_scams' || f.weight < 1.2), lure).toBe(true);
     }
-    expect(wordingAloneRaises(6.5, 40)).toBe(true);
-    expect(wordingAloneRaises(12, 61)).toBe(false);
-    expect(wordingAloneRaises(5.9, 20)).toBe(false);
   });
 });
 
