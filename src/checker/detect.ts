@@ -221,7 +221,7 @@ const LIST_SEPS = /,|;|\/|&|\b(?:and|dan|or|atau|serta)\b/g;
  * when the gap is not part of a list.
  */
 function listGap(gap: string): number {
-  if (!LIST_SEP.test(gap)) return -1;
+  if (gap.length > 60 || !LIST_SEP.test(gap)) return -1;
   let members = 0;
   for (const piece of gap.split(LIST_SEPS)) {
     const w = piece.trim().replace(/^the\s+/, '');
