@@ -142,3 +142,28 @@ describe('quality on the fresh hold-out (written after the rules were tuned, nev
     expect(genuine.filter((r) => r.v.risk !== 'low').map((r) => r.o.id)).toEqual([]);
   });
 });
+
+describe('keeping the held-back set apart', () => {
+  it('the overlap script scores a held-back text 1.00 and a new one low, printing only ids and numbers', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { HELDOUT_DIR, loadCorpus: load } = await import('../../src/checker/corpus.js');
+    const heldText = load(HELDOUT_DIR)[0]!.text;
+    const dir = mkdtempSync(path.join(tmpdir(), 'waspada-overlap-'));
+    try {
+      const file = path.join(dir, 'candidates.jsonl');
+      writeFileSync(file, [
+        JSON.stringify({ id: 'c-held', text: heldText }),
+        JSON.stringify({ id: 'c-new', text: 'Dibutuhkan kasir untuk toko bangunan kami di Cirebon, gaji UMR, kirim lamaran ke kantor.' }),
+      ].join('\n'));
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(process.cwd(), 'scripts/heldout-overlap.ts'), file], { encoding: 'utf8' });
+      expect(out).not.toContain(heldText.slice(0, 20));
+      const score = new Map(out.trim().split('\n').map((l) => l.split('\t') as [string, string]));
+      expect(Number(score.get('c-held'))).toBe(1);
+      expect(Number(score.get('c-new'))).toBeLessThan(0.3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
