@@ -190,6 +190,21 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:kerja|pekerjaan|kerjanya|pekerjaannya) (?:santai|ringan|mudah|gampang|simple)\b|\b(?:easy|simple|light) (?:job|work|tasks?|money)\b`,
     ],
   },
+  // ------------------------------------------------------------ hiring promised
+  {
+    // Being hired (or leaving) promised before any selection: "dijamin diterima", "100% lolos", "jaminan
+    // 100%", "langsung diterima tanpa tes". A real employer or agency selects (data/checker-facts.yaml:
+    // no_selection). "Bisa langsung kerja" (can start at once) is not it.
+    id: 'guaranteed_hire',
+    advice: ['take_your_time'],
+    weight: 1.2,
+    negatable: true,
+    patterns: [
+      String.raw`\b(?:dijamin|pasti|100 ?%|seratus persen) (?:akan )?(?:diterima|lolos|lulus|berangkat|diberangkatkan|dipekerjakan|langsung kerja)\b|\bjaminan (?:100 ?%|(?:pasti|diterima|lolos|kerja|berangkat)\b)`,
+      String.raw`\blangsung diterima\b(?: \w+){0,2} (?:tanpa|no) (?:tes|test|seleksi|interview|wawancara)\b|\btanpa (?:tes|test|seleksi|interview|wawancara)(?: \w+){0,2} langsung (?:diterima|kerja|berangkat)\b`,
+      String.raw`\bguaranteed (?:job|jobs|placement|employment|hiring|acceptance|approval|visa and job)\b|\b(?:job|placement|employment|hiring) (?:is )?(?:100 ?% )?guaranteed\b|\b100 ?% (?:hired|placement|guaranteed)\b`,
+    ],
+  },
   // ------------------------------------------------------------ urgency
   {
     id: 'urgency',

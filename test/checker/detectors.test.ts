@@ -87,6 +87,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Dibutuhkan staf akuntansi, S1 Akuntansi, pengalaman minimal 2 tahun.',
   },
   {
+    id: 'guaranteed_hire',
+    yes: 'Kerja pabrik di Taiwan, dijamin diterima, tidak perlu tes.',
+    no: 'Lowongan operator pabrik di Cikarang, pelamar mengikuti tes tertulis dan wawancara.',
+  },
+  {
     id: 'urgency',
     yes: 'Kerja di Dubai gaji besar, berangkat minggu ini, kuota terbatas, buruan daftar!',
     no: 'Lowongan guru SD di Medan, berkas diterima sampai akhir bulan.',

@@ -540,6 +540,25 @@ describe('signs as recruiters write them', () => {
   });
 });
 
+describe('hiring promised before any selection', () => {
+  it('"Jaminan 100%", "dijamin diterima", "langsung diterima tanpa tes", "guaranteed job" are a warning sign, quoted; "bisa langsung kerja" and a guarantee denied are not', () => {
+    for (const offer of [
+      'Loker operator produksi PT Sinar Boneka, kontrak 1 tahun, gaji UMR. Minat WA 0822-1234-5678. Jaminan 100%',
+      'Kerja ke Jepang lewat kami, dijamin diterima, berangkat bulan depan.',
+      'Lowongan admin gudang: langsung diterima tanpa tes, kirim KTP ke WA admin.',
+      'Guaranteed job in Canada with a work visa for every applicant.',
+    ]) {
+      const v = checkOffer(offer);
+      const f = v.flags.find((x) => x.id === 'guaranteed_hire');
+      expect(f, offer).toBeDefined();
+      expect(f!.evidence.length, offer).toBeGreaterThan(0);
+      expect(v.risk, offer).not.toBe('low');
+    }
+    for (const ad of ['Dibutuhkan karyawan toko, bisa langsung kerja, gaji UMR, kirim lamaran ke alamat toko.', 'Kami tidak menjamin diterima: semua pelamar mengikuti tes dan wawancara.'])
+      expect(flagged(ad, 'guaranteed_hire'), ad).toBe(false);
+  });
+});
+
 describe('where the workers come from is not where they go', () => {
   it('a dateline with a date ("BANGKOK, Jan 2 –") and "Thai workers" make Thailand the origin everywhere in the text, Macao the destination', () => {
     const v = checkOffer('BANGKOK, Jan 2 – The Labour Ministry plans to send Thai workers to Macao. Interested persons can contact employment offices in Bangkok and all provinces.');
