@@ -5,10 +5,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOffer } from '../../src/checker/index.js';
+import { normalise } from '../../src/checker/normalise.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { verdictHeading } from '../../src/checker/heading.js';
 import { REPO_ROOT } from '../../src/checker/facts.js';
-import { hostOf, unofficialLink, lookalikeLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, letterWeight, type TaskCue } from '../../src/checker/families.js';
+import { TASK_CUES, hostOf, unofficialLink, lookalikeLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, letterWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
 const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl'].flatMap((f) =>
@@ -88,6 +89,13 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(v.risk).toBe('high');
     const real = checkOffer('Kami dari PT Sinar Abadi membuka lowongan admin media sosial: membuat konten dan membalas komentar pelanggan. Gaji UMR, kerja di kantor Bekasi. Kirim CV ke hrd@sinarabadi.co.id');
     expect(real.flags.map((f) => f.id)).not.toContain('task_scam');
+  });
+
+  it('"the HR department" or "the HR manager" writing out of the blue is outreach, though the slang table reads "hr" as "hari"; "6 hr seminggu" is a week of days', () => {
+    const cues = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
+    expect(cues('Hello, I am Anna from the HR department of Mega Agency.')).toContain('outreach');
+    expect(cues('Hi, this is the HR manager of a hotel review team.')).toContain('outreach');
+    expect(cues('Kerja 6 hr seminggu, staff gudang, gaji UMR.')).not.toContain('outreach');
   });
 
   it('pay for a day, an hour or a task given as a wide band is the pitch’s, not an employer’s: a strong cue, quoted', () => {
