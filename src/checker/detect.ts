@@ -137,9 +137,12 @@ const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|peker
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
-/** Work in view: a job, recruiting, work or pay for it, applicants, departure, an employer or a visa. */
-const WORK_IN_VIEW = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga|guru|formasi|cpns|pppk|pns|asn|honorer|vacanc\w*|hiring|kerja|bekerja|pekerjaan|pekerja|work|job|jobs|gaji|salary|upah|wages?|tugas|task|komisi|commission|peserta|pelamar|calon|kandidat|applicants?|candidates?|seleksi|tes|test|interview|wawancara|berangkat|keberangkatan|pemberangkatan|majikan|employer|visa|paspor|passport|sponsor|agen|agency|pt|training|pelatihan|magang)\b/;
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
+/**
+ * Work in view: a job word, or work or pay for it, applicants, a selection, departure, an employer, an
+ * agency or a visa.
+ */
+const WORK_IN_VIEW = new RegExp(String.raw`${JOB_WORD.source}|\b(?:tenaga|pns|asn|honorer|kerja|bekerja|pekerjaan|pekerja|work|job|jobs|gaji|salary|upah|wages?|tugas|task|komisi|commission|peserta|pelamar|calon|kandidat|applicants?|candidates?|seleksi|tes|test|interview|wawancara|berangkat|keberangkatan|pemberangkatan|majikan|employer|visa|paspor|passport|sponsor|agen|agency|pt|training|pelatihan|magang)\b`);
 /** Words of a warning about a scam, earlier in the same sentence. */
 const WARNING_BEFORE = /\b(?:penipuan(?:nya)?|penipu|waspada|hati-hati|hati hati|modus(?:nya)?|hoaks|hoax|scams?|beware|palsu|(?:para |calon |menjadi )?korban|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
 /** The sentence up to `at` (from the previous sentence end or line break), at most `reach` characters. */
@@ -174,7 +177,7 @@ const ID_WORDS: ReadonlySet<string> = new Set(
     'lengkap gratis cepat lokasi alamat syarat usia pengalaman pria wanita dibutuhkan dicari butuh ' +
     'minat hub ' +
     // more common words, and the short forms SMS and chats use (an SMS of few words had none of the above)
-    'melalui lewat lakukan pilih gunakan beli dapat dapatkan dpt mulai hingga sampai berlaku segera ' +
+    'melalui lewat lakukan pilih gunakan beli dapat dapatkan dpt mulai hingga sampai berlaku ' +
     'terdekat nikmati cek terbaru aneka antar tujuan sbg yg dgn utk tdk sdh blm krn karena agar supaya ' +
     'jika bila apabila setelah sebelum sebagai seperti telah para kepada tersebut semua setiap tiap ' +
     'lebih paling atas bawah serta namun bahwa adalah merupakan menjadi kembali sini silakan ' +
@@ -213,7 +216,7 @@ function placeIsOrigin(t: string, s: number, e: number): boolean {
 
 /** What separates the members of a list: a comma, "and", "dan", "&", "or", "atau", "serta", a slash. */
 const LIST_SEP = /,|;|\/|&|\b(?:and|dan|or|atau|serta)\b/;
-const LIST_SEPS = /,|;|\/|&|\b(?:and|dan|or|atau|serta)\b/g;
+const LIST_SEPS = new RegExp(LIST_SEP.source, 'g');
 
 /**
  * Between two places of one list: separators, and at most a few other members the place names do not
@@ -705,16 +708,16 @@ export function analyse(input: unknown): Analysis {
   if (institutionSpans.length > 0) instFound.set('institution', institutionSpans);
   else instFound.delete('institution');
   if (instFound.has('institution') || instFound.has('recruiting')) {
-    // The words of the institutions named (3 letters or more): a domain that names one is theirs.
-    // and of the companies named "PT ..." (a company's own careers site carries its name).
+    // The words (3 letters or more) of the institutions named and of the companies named "PT ...": a
+    // domain that names one is theirs (a company's own careers site carries its name).
     const companyWords = [...t.matchAll(/\bpt\.? ?([a-z0-9]+(?: [a-z0-9]+){0,2})/g)].flatMap((m) => m[1]!.split(' '));
     const nameWords = [...new Set([...(instFound.get('institution') ?? []).flatMap(([a, b]) => t.slice(a, b).split(/[^a-z0-9]+/)), ...companyWords].filter((w) => w.length >= 3 && w !== 'bank' && w !== 'indonesia'))];
     // A site named for jobs is a lookalike only where the post does not call it the official site
     // (Bank Indonesia's own PCPM recruitment runs on www.pcpm40rekrutmenbi.id, "laman resmi").
     const official = instFound.has('official');
     const allLinks = [...links.map((l) => l.value), ...defangedLinks(original)];
-    const lookalikes = official ? [] : allLinks.filter((l) => !unofficialLink(l) && lookalikeLink(l, nameWords) !== false);
-    const badLinks = [...allLinks.filter(unofficialLink), ...lookalikes];
+    const lookalikes = official ? [] : allLinks.filter((l) => !unofficialLink(l)).map((link) => ({ link, kind: lookalikeLink(link, nameWords) })).filter((l) => l.kind !== false);
+    const badLinks = [...allLinks.filter(unofficialLink), ...lookalikes.map((l) => l.link)];
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
     // A finger pointing down (at a link the quote left out): emoji are not in the normalised text.
     const pointsDown = /\u{1F447}|:point_down:/u.test(original);
@@ -723,7 +726,7 @@ export function analyse(input: unknown): Analysis {
     const stateEmployer = employerNamed(t, instFound.get('state') ?? [], recruitingSpans);
     const iw = institutionWeight(new Set(instFound.keys()), {
       badLink: badLinks.length > 0,
-      lookalike: lookalikes.some((l) => lookalikeLink(l, nameWords) === 'front'),
+      lookalike: lookalikes.some((l) => l.kind === 'front'),
       freeMail: freeMail !== null,
       pointsDown,
       mobile: mobile !== undefined,

@@ -17,6 +17,13 @@ const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fres
 );
 const byId = (id: string) => real.find((r) => r.id === id)!.text;
 const flagged = (text: string, flag: string) => checkOffer(text).flags.some((f) => f.id === flag);
+/** Checks that the text is rated high with the flag among its red flags; returns its verdict. */
+function highWith(text: string, flag: string) {
+  const v = checkOffer(text);
+  expect(v.flags.map((f) => f.id), text).toContain(flag);
+  expect(v.risk, text).toBe('high');
+  return v;
+}
 
 describe('task ("part-time") scams', () => {
   it('the Shopee and Tokopedia "HR" messages fact-checkers quoted are task scams, rated high, with the advice that fits', () => {
@@ -75,18 +82,14 @@ describe('the task-scam detector judges the pitch as a whole', () => {
 
   it('easy work as Indonesian pitches say it ("cukup modal HP saja", "kerjanya santai", "bisa dikerjakan di mana saja") is a strong cue; a job "easy to reach" is not', () => {
     const pitch = 'Kerja sampingan online, cukup modal HP saja, kerjanya santai, bisa dikerjakan di mana saja. Gaji harian Rp 150.000. Minat? wa.me/6281234567890';
-    const v = checkOffer(pitch);
-    expect(v.flags.map((f) => f.id)).toContain('task_scam');
-    expect(v.risk).toBe('high');
+    highWith(pitch, 'task_scam');
     const shop = checkOffer('Dibutuhkan kasir part time di minimarket kami. Lokasi mudah dijangkau dari stasiun. Gaji harian Rp 100.000. Kirim lamaran ke wa.me/6281234567890');
     expect(shop.flags.map((f) => f.id)).not.toContain('task_scam');
   });
 
   it('the Indonesian opener: "maaf mengganggu, kami dari tim…", "nomor Anda kami dapatkan dari…", "apakah Anda tertarik?", tasks of liking posts or giving five stars', () => {
     const opener = 'Selamat siang, maaf mengganggu. Kami dari tim rekrutmen sebuah agensi pemasaran, nomor Anda kami dapatkan dari database pencari kerja. Tugasnya memberi bintang 5 pada aplikasi dan like postingan Instagram, dibayar per tugas. Apakah Anda tertarik?';
-    const v = checkOffer(opener);
-    expect(v.flags.map((f) => f.id)).toContain('task_scam');
-    expect(v.risk).toBe('high');
+    highWith(opener, 'task_scam');
     const real = checkOffer('Kami dari PT Sinar Abadi membuka lowongan admin media sosial: membuat konten dan membalas komentar pelanggan. Gaji UMR, kerja di kantor Bekasi. Kirim CV ke hrd@sinarabadi.co.id');
     expect(real.flags.map((f) => f.id)).not.toContain('task_scam');
   });
@@ -364,9 +367,7 @@ describe('fake vacancies in an institution’s name', () => {
     expect(fake.risk).toBe('high');
     expect(fake.flags[0]!.evidence.join(' ')).toContain('lokerterkini224');
     // any company's: its name or "lowongan kerja" in front of someone else's domain; a careers page on its own domain or an applicant-tracking service is not
-    const company = checkOffer('Kabar gembira! PT Tambang Sejahtera membuka lowongan operator alat berat. Pendaftaran hanya online di https://lowongankerjapttambangsejahtera.mnbfs.com');
-    expect(company.flags.map((f) => f.id)).toContain('fake_institution');
-    expect(company.risk).toBe('high');
+    highWith('Kabar gembira! PT Tambang Sejahtera membuka lowongan operator alat berat. Pendaftaran hanya online di https://lowongankerjapttambangsejahtera.mnbfs.com', 'fake_institution');
     for (const ad of [
       'Lowongan staf admin PT Maju Jaya di Bekasi. Lamar di https://careers.majujaya.com/admin',
       'We are hiring a backend engineer in Jakarta. Apply at https://jobs.lever.co/acme/123',
@@ -443,9 +444,7 @@ describe('overseas mass recruitment without compound vocabulary', () => {
   });
 
   it('a government said to want thousands of foreign workers with visa sponsorship for all is the visa-sponsorship hoax: high; a named scheme’s sponsorship with no mass number is not this family', () => {
-    const hoax = checkOffer('CANADA JOBS AND VISA SPONSORSHIP 2026. The Canadian government is looking for thousands of foreign workers to fill the labour shortage. The number of immigrants will rise from 40000 to 250000 this year.');
-    expect(hoax.flags.map((f) => f.id)).toContain('mass_recruitment_abroad');
-    expect(hoax.risk).toBe('high');
+    highWith('CANADA JOBS AND VISA SPONSORSHIP 2026. The Canadian government is looking for thousands of foreign workers to fill the labour shortage. The number of immigrants will rise from 40000 to 250000 this year.', 'mass_recruitment_abroad');
     const scheme = checkOffer('Nurses with two years of experience can apply to the Triple Win programme of the German Federal Employment Agency; the employer arranges visa sponsorship and German courses.');
     expect(scheme.flags.map((f) => f.id)).not.toContain('mass_recruitment_abroad');
   });
