@@ -169,15 +169,17 @@ class Claimed {
  * someone else; {2} for the first message over the limit (the count then lives for the silence), {3}
  * for one after it (the lock left free and the message marked in both); else {1, sealed record or '',
  * 1 if safety mode was asked for, 1 if the message was marked handled}. A message marked handled is
- * not counted.
+ * not counted. Everything it reads is read by one MGET (the keys given as KEYS[1] again are read and
+ * ignored): two commands for a message taken, not six.
  */
 const BEGIN = `
-if KEYS[6] ~= KEYS[1] and redis.call('EXISTS', KEYS[6]) == 1 then return {4} end
+local v = redis.call('MGET', KEYS[6], KEYS[5], KEYS[4], KEYS[2], KEYS[3])
+if KEYS[6] ~= KEYS[1] and v[1] then return {4} end
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
 local marked = 0
-if KEYS[5] ~= KEYS[1] then marked = redis.call('EXISTS', KEYS[5]) end
+if KEYS[5] ~= KEYS[1] and v[2] then marked = 1 end
 local limit = tonumber(ARGV[3])
-if limit > 0 and marked == 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= limit then
+if limit > 0 and marked == 0 and tonumber(v[3] or '0') >= limit then
   redis.call('DEL', KEYS[1])
   if KEYS[5] ~= KEYS[1] then redis.call('SET', KEYS[5], '1', 'EX', ARGV[6]) end
   local n = redis.call('INCR', KEYS[4])
@@ -187,7 +189,9 @@ if limit > 0 and marked == 0 and tonumber(redis.call('GET', KEYS[4]) or '0') >= 
   end
   return {3}
 end
-return {1, redis.call('GET', KEYS[2]) or '', redis.call('EXISTS', KEYS[3]), marked}`;
+local asked = 0
+if v[5] then asked = 1 end
+return {1, v[4] or '', asked, marked}`;
 
 /**
  * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] the message's handled-mark, KEYS[4] the person's
