@@ -148,7 +148,7 @@ type Scripts = {
 function withScripts(redis: RedisClient): RedisClient & Scripts {
   redis.defineCommand('outboxEnqueue', { numberOfKeys: 1, lua: ENQUEUE });
   redis.defineCommand('outboxClaim', { numberOfKeys: 7, lua: CLAIM });
-  redis.defineCommand('outboxAck', { numberOfKeys: 5, lua: ACK });
+  redis.defineCommand('outboxAck', { numberOfKeys: 6, lua: ACK });
   redis.defineCommand('outboxRenew', { numberOfKeys: 1, lua: RENEW });
   redis.defineCommand('outboxDelay', { numberOfKeys: 1, lua: DELAY });
   redis.defineCommand('outboxOldest', { numberOfKeys: 2, lua: OLDEST });
@@ -642,7 +642,7 @@ class Lane {
    * between leaves a message marked and unsent (counted in doubt), never one sent and unmarked.
    */
   private mark(chat: string, token: string): void {
-    const hset = new Command('hset', [this.keys.inflight, `w|${chat}`, token]);
+    const hset = new Command('hset', [this.keys.sent, chat, token]);
     this.r.sendCommand(hset);
     hset.promise.catch((e: Error) => (this.lastError = e.message));
   }
@@ -676,7 +676,7 @@ class Lane {
     const work = (async () => {
       try {
         const more = await this.r.outboxAck(
-          k.ready, k.lease, k.inflight, k.stats, k.gone,
+          k.ready, k.lease, k.inflight, k.sent, k.stats, k.gone,
           k.base, this.chatTolerance, ...acks.flatMap((a) => [a.chat, a.token, a.outcome, a.pauseMs]),
         );
         // Room to send again; worth a claim only if these chats have more (or the loop was waiting for room).

@@ -7,8 +7,7 @@
 // message the person did not ask for, withheld when it comes to be sent to someone in safety mode; a
 // tag, such as a campaign's id, has its outcomes counted in `base .. 'tags'`); a message in a sender's
 // hands is recorded in `inflight` as chat → "<claim token>|<priority>|<claimed at µs>" (microseconds:
-// no two scripts run in the same one, so "queued before it was claimed" is never a tie), and once its
-// sender is writing it to the platform as 'w|' .. chat → "<claim token>" (its written-mark).
+// no two scripts run in the same one, so "queued before it was claimed" is never a tie).
 // Times are milliseconds (fractions kept: rates such as 30/s do not divide a second evenly), read from
 // Redis's own clock, so processes on machines whose clocks differ still share one rate.
 
@@ -27,9 +26,6 @@ local function fmt(x) return string.format('%.3f', x) end
 local function queue(chat, p) return base .. 'q:' .. chat .. ':' .. p end
 local function queuedAt(entry) return tonumber(string.match(entry, '^(%d+)|') or '0') end
 local function held(entry) return string.match(entry, '^([^|]*)|(%d)|(%d+)$') end
--- The inflight field holding a chat's written-mark: the claim token of its message once the sender is
--- writing it to the platform (from then on it is never sent again).
-local function written(chat) return 'w|' .. chat end
 local function tagOf(entry) return entry and string.match(entry, '^%d+|%d+|!?#([^|]*)|') end
 -- A message the person did not ask for (a status message, a campaign's), to someone now in safety mode.
 local function withheld(entry, chat)
@@ -78,13 +74,11 @@ local function schedule(ready, chat, tolerance, held)
 end
 `;
 
-/**
- * For scripts whose KEYS start ready, lease, inflight: a chat's message is out of a sender's hands (its
- * claim and its written-mark, both fields of inflight, go in one HDEL).
- */
+/** For scripts whose KEYS start ready, lease, inflight, sent: a chat's message is out of a sender's hands. */
 const RELEASE = `
 local function release(chat, tolerance)
-  redis.call('HDEL', KEYS[3], chat, written(chat))
+  redis.call('HDEL', KEYS[3], chat)
+  redis.call('HDEL', KEYS[4], chat)
   redis.call('ZREM', KEYS[2], chat)
   return schedule(KEYS[1], chat, tolerance, true)
 end
@@ -160,8 +154,7 @@ local function also(k, a) return enqueue(k, a) end
 `;
 
 /**
- * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent (where an earlier version kept
- * written-marks: read when a lease ran out), KEYS[5] channel rate, KEYS[6] stats,
+ * claim: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] channel rate, KEYS[6] stats,
  * KEYS[7] clock (when a claim last ran)
  * ARGV[1] base, ARGV[2] most messages to take, ARGV[3] channel interval ms,
  * ARGV[4] how early a channel token may be taken ms, ARGV[5] chat interval ms, ARGV[6] chat tolerance ms,
@@ -187,8 +180,7 @@ for _, chat in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(now), 'LI
   local entry = redis.call('HGET', KEYS[3], chat)
   if entry then
     local tok, p = held(entry)
-    -- (KEYS[4]: where processes of an earlier version wrote the mark; read only here, when a lease ran out.)
-    if redis.call('HGET', KEYS[3], written(chat)) == tok or redis.call('HGET', KEYS[4], chat) == tok then
+    if redis.call('HGET', KEYS[4], chat) == tok then
       tagged(redis.call('LPOP', queue(chat, p)), 'in_doubt')
       redis.call('HINCRBY', KEYS[6], 'in_doubt', 1)
     else
@@ -250,7 +242,7 @@ out[1] = math.ceil(wait)
 return out`;
 
 /**
- * ack: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] stats, KEYS[5] gone
+ * ack: KEYS[1] ready, KEYS[2] lease, KEYS[3] inflight, KEYS[4] sent, KEYS[5] stats, KEYS[6] gone
  * ARGV[1] base, ARGV[2] chat tolerance ms, then per message: chat, claim token,
  * outcome ('sent', 'drop' a message the platform refused, 'gone' the recipient, 'wait' as the platform
  * asked, 'fail' a failed attempt), pause ms. An ack whose token no longer holds the chat changes nothing;
@@ -303,7 +295,7 @@ for i = 3, #ARGV, 4 do
           end
         end
       end
-      if kept == 0 then redis.call('ZADD', KEYS[5], fmt(now), chat) end
+      if kept == 0 then redis.call('ZADD', KEYS[6], fmt(now), chat) end
       count('gone', dropped)
     else
       local head = redis.call('LINDEX', q, 0)
@@ -323,7 +315,7 @@ for i = 3, #ARGV, 4 do
   end
 end
 for name, n in pairs(counts) do
-  if n > 0 then redis.call('HINCRBY', KEYS[4], name, n) end
+  if n > 0 then redis.call('HINCRBY', KEYS[5], name, n) end
 end
 return more`;
 

@@ -205,12 +205,9 @@ function outboxKeys(base: string) {
     ready: `${base}ready`,
     /** Chats with a message in a sender's hands: score = when that lease runs out. */
     lease: `${base}lease`,
-    /**
-     * chat → "<claim token>|<priority>|<claimed at µs>" of the message in hand, and `w|<chat>` → its claim
-     * token once it is being written to the network (its written-mark: never sent twice).
-     */
+    /** chat → "<claim token>|<priority>" of the message in hand. */
     inflight: `${base}inflight`,
-    /** Where versions before the written-mark moved into inflight kept it (chat → claim token): only read. */
+    /** chat → claim token, written once the message was handed to the network (never sent twice). */
     sent: `${base}sent`,
     /** The channel's rate (GCRA theoretical arrival time, ms), shared by every process. */
     rate: `${base}rate`,
