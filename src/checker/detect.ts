@@ -14,7 +14,7 @@ import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, type SchemeId } from './schemes.js';
 import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, FAMOUS_EMPLOYER, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue, type LetterCue,
 } from './families.js';
 import {
@@ -136,6 +136,21 @@ const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|mini
 const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|pekerja|asn|pns|pppk)|kandidat|applicants?|candidates?)\b/;
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
+/** A street address ("Jl. Raya ...", "Jalan ..."): where applications go by hand or by post. */
+const STREET = /\b(?:jl|jln|jalan)\b\.? ?[a-z0-9]/;
+
+/**
+ * Whether a vacancy in a famous company's name gives no way of applying of the company's own: no link
+ * (its careers site or a job board; a link off its domain is judged as the fake it is above), no
+ * e-mail address on a domain other than a free-mail one, no street address. What is left is a chat, a
+ * link the post does not show, or nothing: what the fakes in big brands' names give (the brands
+ * recruit through their own careers sites and say so).
+ */
+function famousEmployerOnly(t: string, facts: Facts, linkCount: number): boolean {
+  if (linkCount > 0 || STREET.test(t)) return false;
+  return !(facts.emails ?? []).some((e) => !FREE_MAIL.test(e));
+}
+
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
 /**
@@ -760,11 +775,14 @@ export function analyse(input: unknown): Analysis {
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
       if (free >= 0) flags.splice(free, 1);
     } else if (
-      stateEmployer && !instFound.has('official') && !links.some((l) => institutionalLink(l.value))
+      (stateEmployer || (famousEmployerOnly(t, facts, links.length) && employerNamed(t, institutionSpans.filter(([a, b]) => FAMOUS_EMPLOYER.test(t.slice(a, b))), recruitingSpans)))
+      && !instFound.has('official') && !links.some((l) => institutionalLink(l.value))
       && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')
     ) {
       // Recruitment in an institution's name that points to no official site: what a fake looks like
       // once its link is cut off (as fact-checks quote them). Not judged fake: to be checked there.
+      // A famous company's name counts only where the post gives no way of applying of the company's
+      // own (see famousEmployerOnly).
       add('unverified_institution', 1.2, [...(instFound.get('recruiting') ?? []).slice(0, 1), ...(instFound.get('state') ?? []).slice(0, 1)]);
       const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
       if (free >= 0) flags.splice(free, 1);

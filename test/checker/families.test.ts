@@ -316,6 +316,24 @@ describe('fake vacancies in an institution’s name', () => {
     }
   });
 
+  it('a vacancy in a famous company’s name applied for only by chat, by a link it does not show or not at all is to be checked on the company’s own site: never low; one with the company’s e-mail, a street address or a link is judged as any ad', () => {
+    for (const post of [
+      'Lowongan kerja PT Sinar Sosro untuk lulusan SMA/SMK. Untuk informasi dan cara melamar silakan klik link daftar.',
+      'Info lowongan pekerjaan PT Mayora Indah. Dibutuhkan karyawan pria/wanita seluruh Indonesia. Serius langsung daftarkan diri anda sekarang.',
+      'Lowongan kerja Alfamart untuk lulusan SMA SMK D3 S1, info kualifikasi pendidikan silahkan cek persyaratan kualifikasi di Whatsapp.',
+    ]) {
+      const v = checkOffer(post);
+      expect(v.flags.map((f) => f.id), post).toContain('unverified_institution');
+      expect(v.risk, post).not.toBe('low');
+    }
+    for (const ad of [
+      'Lowongan kerja PT Mayora Indah: operator produksi, lulusan SMK. Kirim lamaran ke rekrutmen@mayora.co.id paling lambat 30 Juni.',
+      'Lowongan kerja Indomaret untuk kasir dan pramuniaga. Lamaran diantar langsung ke Jl. Raya Bogor No. 12, Depok.',
+      'Lowongan kerja PT Sinar Sosro untuk staf gudang. Lamar melalui https://www.sosro.com/karir sebelum akhir bulan.',
+      'Lowongan staf gudang di toko bangunan Sinar Jaya, Bekasi. Hubungi WhatsApp admin untuk info.',
+    ]) expect(checkOffer(ad).flags.map((f) => f.id), ad).not.toContain('unverified_institution');
+  });
+
   it('placement "sesuai dengan domisili" and "silakan langsung menghubungi admin" in a state company’s name are the fake’s marks: high; an admin of a shop’s warehouse is a job, not a bait', () => {
     const fake = checkOffer('REKRUTMEN BUMN PT PELINDO (PERSERO) TAHUN 2026. Tersedia banyak posisi dengan penempatan sesuai dengan domisili calon karyawan. Jika berminat bergabung bersama kami silakan langsung menghubungi admin.');
     expect(fake.risk).toBe('high');
