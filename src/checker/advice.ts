@@ -38,6 +38,7 @@ export const ADVICE_RULES = [
     when: ({ notes: n, warned }) => n.includes('empty') || n.includes('image_only') || n.includes('only_link') || n.includes('only_phone') || (n.includes('too_short') && !warned),
   },
   { id: 'never_hand_passport' },
+  { id: 'never_send_body_video' },
   { id: 'no_tourist_visa_work' },
   { id: 'moratorium_domestic' },
   { id: 'scam_compound_warning' },

@@ -877,9 +877,10 @@ export function analyse(input: unknown): Analysis {
   // Also an offer: text that the rules find two substantive warning signs in ("Massage therapists for
   // a spa in Bahrain… travel on tourist visa… 5 million guarantee" names no job word but is one).
   const substantive = new Set(flags.filter((f) => f.weight >= 1.5).map((f) => f.id));
-  // A short post of a task scam or a fake vacancy, or the announcement of an official placement scheme
-  // (G-to-G, EPS-TOPIK...), is an offer even without the usual job words.
-  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g', 'fake_job_letter'];
+  // A short post of a task scam or a fake vacancy, the announcement of an official placement scheme
+  // (G-to-G, EPS-TOPIK...), or a "recruiter's" chat asking for a video of the body, is an offer (a
+  // selection) even without the usual job words.
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);

@@ -190,6 +190,22 @@ export const RULES: readonly RuleDef[] = [
       String.raw`\b(?:kerja|pekerjaan|kerjanya|pekerjaannya) (?:santai|ringan|mudah|gampang|simple)\b|\b(?:easy|simple|light) (?:job|work|tasks?|money)\b`,
     ],
   },
+  // ------------------------------------------------------------ the body on camera
+  {
+    // A "recruiter" asking for a video or photo that shows the body (belly, shoulders, chest, thighs) or
+    // in revealing clothes (a tank top, underwear, nothing): fake accounts used PT KAI's name for such an
+    // "online interview" and "physical check" (data/checker-facts.yaml: body_on_camera). No selection needs it. A full-body photo
+    // ("foto seluruh badan", asked for by some genuine ads) is not this: only named parts or clothes.
+    id: 'body_exposure',
+    advice: ['never_send_body_video'],
+    weight: 2.5,
+    negatable: true,
+    patterns: [
+      String.raw`\b(?:video|vidio|foto|photo|photos|picture|pictures|pic|pics|selfie|vc|video ?call|rekam(?:an)?|record(?:ing)?)\b[\s\S]{0,160}?\b(?:memperlihatkan|perlihatkan|diperlihatkan|menunjukkan|tunjukkan|ditunjukkan|kelihatan|terlihat|tampak|menampilkan|showing|show|shows|reveal(?:ing|s)?)\b(?: \w+){0,3} (?:pundak|bahu|perut|dada|paha|pinggang|pinggul|bokong|pantat|payudara|ketiak|bagian tubuh|lekuk tubuh|belly|stomach|tummy|chest|breasts?|thighs?|shoulders?|waist|hips|buttocks|cleavage)\b`,
+      String.raw`\b(?:memperlihatkan|perlihatkan|menunjukkan|tunjukkan|show|showing)\b(?: \w+){0,3} (?:pundak|bahu|perut|dada|paha|pinggang|pinggul|bokong|pantat|payudara|ketiak|bagian tubuh|lekuk tubuh|belly|stomach|tummy|chest|breasts?|thighs?|shoulders?|waist|hips|buttocks|cleavage)\b[\s\S]{0,160}?\b(?:video|vidio|foto|photo|photos|picture|pictures|selfie|vc|video ?call)\b`,
+      String.raw`\b(?:video|vidio|foto|photo|photos|picture|pictures|selfie|vc|video ?call)\b[\s\S]{0,160}?\b(?:pakai|memakai|mengenakan|hanya|cuma|wearing|in (?:a|your|only)|only)\b(?: \w+){0,2} (?:tank ?top|pakaian dalam|celana dalam|bh|bra|bikini|lingerie|underwear|swimsuit|baju renang)\b|\b(?:tanpa (?:baju|busana|pakaian)|telanjang|bugil|naked|nude|topless)\b[\s\S]{0,80}?\b(?:video|vidio|foto|photo|photos|picture|pictures|selfie|vc|video ?call)\b|\b(?:video|vidio|foto|photo|photos|picture|pictures|selfie|vc|video ?call)\b[\s\S]{0,80}?\b(?:tanpa (?:baju|busana|pakaian)|telanjang|bugil|naked|nude|topless)\b`,
+    ],
+  },
   // ------------------------------------------------------------ hiring promised
   {
     // Being hired (or leaving) promised before any selection: "dijamin diterima", "100% lolos", "jaminan

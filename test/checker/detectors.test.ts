@@ -87,6 +87,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Dibutuhkan staf akuntansi, S1 Akuntansi, pengalaman minimal 2 tahun.',
   },
   {
+    id: 'body_exposure',
+    yes: 'Untuk tahap wawancara online, kirim video 30 detik pakai tanktop yang memperlihatkan pundak dan perut.',
+    no: 'Lampirkan CV, pas foto terbaru dan foto seluruh badan untuk posisi SPG.',
+  },
+  {
     id: 'guaranteed_hire',
     yes: 'Kerja pabrik di Taiwan, dijamin diterima, tidak perlu tes.',
     no: 'Lowongan operator pabrik di Cikarang, pelamar mengikuti tes tertulis dan wawancara.',

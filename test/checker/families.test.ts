@@ -316,6 +316,25 @@ describe('fake vacancies in an institution’s name', () => {
     }
   });
 
+  it('a "recruiter" asking for a video or photo of the body (belly and shoulders in a tank top, naked "for a physical check") is high, quoted, with advice not to send it; a full-body photo or a chest X-ray asked for by an ad is not', () => {
+    for (const chat of [
+      'Sebelumnya kaka apakah punya luka di pundak kanan kiri dan perut ka.\n\nBisa dibuatkan video berdurasi 30 detik bila kaka sedang tidak sibuk\n\ndurasi 30 detik saja kaka pakai tanktop aja relax ka yang penting memperlihatkan pundak kanan kiri dan perut ka',
+      'Untuk pemeriksaan fisik calon pramugari, silakan kirim foto tanpa busana dari depan dan samping lewat WhatsApp.',
+      'As part of the selection, please send a short video call showing your belly and shoulders.',
+    ]) {
+      const v = checkOffer(chat);
+      expect(v.risk, chat).toBe('high');
+      const flag = v.flags.find((f) => f.id === 'body_exposure');
+      expect(flag?.evidence.length, chat).toBeGreaterThan(0);
+      expect(v.advice, chat).toContain('never_send_body_video');
+    }
+    for (const ad of [
+      'Dibutuhkan SPG kosmetik di Surabaya. Lampirkan CV, pas foto dan foto seluruh badan. Kirim ke email hrd kami.',
+      'Syarat medical check-up: hasil foto rontgen dada dan tes darah, dibawa saat tes kesehatan.',
+      'Lowongan staf administrasi. Tidak perlu mengirim foto tanpa busana atau video apa pun: kami hanya meminta CV.',
+    ]) expect(checkOffer(ad).flags.map((f) => f.id), ad).not.toContain('body_exposure');
+  });
+
   it('a vacancy in a famous company’s name applied for only by chat, by a link it does not show or not at all is to be checked on the company’s own site: never low; one with the company’s e-mail, a street address or a link is judged as any ad', () => {
     for (const post of [
       'Lowongan kerja PT Sinar Sosro untuk lulusan SMA/SMK. Untuk informasi dan cara melamar silakan klik link daftar.',
