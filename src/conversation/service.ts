@@ -12,7 +12,7 @@ import { MEDIA_KINDS, newSession, type PictureFailure, type PictureOutcome, type
 import { silentLogger, userRef, type Logger } from '../log.js';
 import { userKey, type UserKey } from '../store/keys.js';
 import type { RecruiterRegistry } from '../store/recruiters.js';
-import type { BeginOptions, Claim, OverLimit, SessionStore } from '../store/sessions.js';
+import { LOCK_LEASE_MS, type BeginOptions, type Claim, type OverLimit, type SessionStore } from '../store/sessions.js';
 import { isUnavailable } from '../store/store.js';
 import type { Deliverer, OutboxItem } from '../outbox/outbox.js';
 import type { Recipients } from '../outbox/recipients.js';
@@ -93,7 +93,7 @@ export type HandleOptions = BeginOptions;
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
 /** How long a lease on a user's lock lasts if its holder dies; handling a message takes far less. */
-const LEASE_MS = 15_000;
+const LEASE_MS = LOCK_LEASE_MS;
 /** Longest a picture's download from its platform may take. */
 const PICTURE_FETCH_MS = 20_000;
 /** Most characters of a picture's text checked (a flyer holds far fewer; more is a page of something else). */

@@ -102,6 +102,12 @@ export const SEEN_TTL_S = 48 * 3600;
  */
 export const HANDLED_KEPT = 32;
 
+/**
+ * How long a lease on a person's lock lasts if its holder dies (the conversation service's; handling a
+ * message takes far less). A lock freed by mistake (see OWNED) is put back for at least this long.
+ */
+export const LOCK_LEASE_MS = 15_000;
+
 /** What is stored for a person: the session and the ids of the messages last handled. */
 interface SessionRecord {
   session: Session | null;
@@ -142,6 +148,8 @@ interface Taken {
   mark?: string;
   /** The limit the message counts against on commit. */
   count?: MessageLimit;
+  /** How long the lease lasts (ms): a lock freed by mistake is put back for at least this long (see OWNED). */
+  leaseMs?: number;
 }
 
 class Claimed {
@@ -194,34 +202,42 @@ if v[5] then asked = 1 end
 return {1, v[4] or '', asked, marked}`;
 
 /**
+ * Frees the lock KEYS[1] if it holds our lease (ARGV[1]), in one GETDEL (not a GET and a DEL); a lock
+ * another process took meanwhile (ours ran out) is put back as it was, for ARGV[ms] ms (the longest a
+ * lease lasts, LOCK_LEASE_MS: at least what it had left), and the script returns `fail`.
+ */
+const OWNED = (fail: string, ms: number) => `
+local held = redis.call('GETDEL', KEYS[1])
+if held ~= ARGV[1] then
+  if held then redis.call('SET', KEYS[1], held, 'PX', ARGV[${ms}]) end
+  return ${fail}
+end`;
+
+/**
  * commit: KEYS[1] lock, KEYS[2] session, KEYS[3] the message's handled-mark, KEYS[4] the person's
  * message count (each KEYS[1] again when there is none); ARGV[1] lease, ARGV[2] sealed record (''
  * erases it: no key names the person afterwards), ARGV[3] session ttl s, ARGV[4] mark ttl s,
- * ARGV[5] count window s.
+ * ARGV[5] count window s, ARGV[6] the lease's length ms. The lock is freed first (OWNED).
  */
 const SAVE = `
 if ARGV[2] == '' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3]) end
 if KEYS[3] ~= KEYS[1] then redis.call('SET', KEYS[3], '1', 'EX', ARGV[4]) end
-if KEYS[4] ~= KEYS[1] and redis.call('INCR', KEYS[4]) == 1 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end
-redis.call('DEL', KEYS[1])`;
-const COMMIT = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end${SAVE}
+if KEYS[4] ~= KEYS[1] and redis.call('INCR', KEYS[4]) == 1 then redis.call('EXPIRE', KEYS[4], ARGV[5]) end`;
+const COMMIT = `${OWNED('0', 6)}${SAVE}
 return 1`;
 
-/** commit, then another module's write (AlsoWrite) from KEYS[5] and ARGV[6]: returns {0} or {1, its answer}. */
-const commitWith = (also: string) => `${also}
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {0} end${SAVE}
-return {1, also(5, 6)}`;
+/** commit, then another module's write (AlsoWrite) from KEYS[5] and ARGV[7]: returns {0} or {1, its answer}. */
+const commitWith = (also: string) => `${also}${OWNED('{0}', 6)}${SAVE}
+return {1, also(5, 7)}`;
 
-/** release: KEYS[1] lock; ARGV[1] lease. Deletes the lock only if it is still ours. */
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+/** release: KEYS[1] lock; ARGV[1] lease, ARGV[2] its length ms. Frees the lock only if it is still ours (OWNED). */
+const RELEASE = `${OWNED('0', 2)}
+return 1`;
 
 type Scripts = {
   waspadaBegin(lock: string, session: string, asked: string, count: string, mark: string, hold: string, lease: string, leaseMs: number, limit: number, windowS: number, silenceS: number, markTtl: number): Promise<[number, string?, number?, number?]>;
-  waspadaCommit(lock: string, session: string, mark: string, count: string, lease: string, record: string, ttl: number, markTtl: number, windowS: number): Promise<number>;
-  waspadaRelease(lock: string, lease: string): Promise<number>;
+  waspadaCommit(lock: string, session: string, mark: string, count: string, lease: string, record: string, ttl: number, markTtl: number, windowS: number, leaseMs: number): Promise<number>;
+  waspadaRelease(lock: string, lease: string, leaseMs: number): Promise<number>;
 };
 
 export class RedisSessionStore implements SessionStore {
@@ -268,7 +284,7 @@ export class RedisSessionStore implements SessionStore {
     if (res[0] === 2 || res[0] === 3) return { over: res[0] === 2 ? 'warn' : 'silent' };
     if (res[0] !== 1) return null;
     const { session, handled } = this.open(res[1]);
-    this.claimed.put(lease, { handled, mark, count });
+    this.claimed.put(lease, { handled, mark, count, leaseMs });
     const seen = res[3] === 1 || handled.includes(messageId);
     return res[2] === 1 ? { lease, session, seen, safetyAsked: true } : { lease, session, seen };
   }
@@ -298,7 +314,7 @@ export class RedisSessionStore implements SessionStore {
     return {
       // An erased session ("delete my data") leaves no count naming the person either.
       keys: [lock, this.keys.session(user), taken.mark ?? lock, taken.count && session ? this.keys.messageCount(user) : lock],
-      args: [lease, record, SESSION_TTL_S, SEEN_TTL_S, taken.count?.windowS ?? 0],
+      args: [lease, record, SESSION_TTL_S, SEEN_TTL_S, taken.count?.windowS ?? 0, Math.max(taken.leaseMs ?? 0, LOCK_LEASE_MS)],
     };
   }
 
@@ -336,8 +352,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async release(user: UserKey, lease: string): Promise<void> {
-    this.claimed.take(lease);
-    await this.r.waspadaRelease(this.keys.lock(user), lease);
+    const { leaseMs } = this.claimed.take(lease);
+    await this.r.waspadaRelease(this.keys.lock(user), lease, Math.max(leaseMs ?? 0, LOCK_LEASE_MS));
   }
 
   async forgetUser(user: UserKey): Promise<void> {

@@ -51,6 +51,30 @@ describe('redis session store specifics', () => {
     redis.disconnect();
   });
 
+  it('a turn that outlived its lease and commits after another process took the lock leaves that lock held for a whole lease, not the late turn’s', async () => {
+    const redis = await connectRedis(REDIS_URL);
+    const prefix = testPrefix('late-commit');
+    const keys = keyspace(prefix);
+    const store = new RedisSessionStore(redis, keys, TEST_CIPHER);
+    const probe = plainRedis();
+    try {
+      await store.begin('telegram:77', 'm1', 'late', 30);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(await store.begin('telegram:77', 'm2', 'next', 5000)).not.toBeNull();
+      expect(await store.commit('telegram:77', 'late', 'm1', newSession(1))).toBe(false);
+      expect(await probe.get(keys.lock('telegram:77'))).toBe('next');
+      expect(await probe.pttl(keys.lock('telegram:77'))).toBeGreaterThan(4000);
+      await store.release('telegram:77', 'late');
+      expect(await probe.get(keys.lock('telegram:77'))).toBe('next');
+      expect(await store.commit('telegram:77', 'next', 'm2', newSession(1))).toBe(true);
+      expect(await probe.exists(keys.lock('telegram:77'))).toBe(0);
+    } finally {
+      await dropPrefix(probe, prefix);
+      probe.disconnect();
+      redis.disconnect();
+    }
+  });
+
   it('a session saved before handled ids were kept (the bare session, sealed) still opens', async () => {
     const redis = await connectRedis(REDIS_URL);
     const prefix = testPrefix('bare');
