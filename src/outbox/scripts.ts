@@ -125,10 +125,17 @@ local function enqueue(k, a)
   -- no ready set: release need not look for it there). A message in hand is still at the head of its
   -- queue, so a chat that had nothing queued has none in hand: no need to ask.
   if not wasIdle and redis.call('ZSCORE', lease, chat) then return 'queued' end
-  local tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
+  -- The chat's rate, and the channel's where the message may be given at once: one MGET for both.
+  local fast = token ~= '' and wasIdle
+  local tat, gtat
+  if fast then
+    local both = redis.call('MGET', base .. 'r:' .. chat, rate)
+    tat, gtat = tonumber(both[1] or '0'), tonumber(both[2] or '0')
+  else
+    tat = tonumber(redis.call('GET', base .. 'r:' .. chat) or '0')
+  end
   local due = math.max(now, tat - ctol)
-  if token ~= '' and wasIdle and due <= now then
-    local gtat = tonumber(redis.call('GET', rate) or '0')
+  if fast and due <= now then
     local urgent = prio > 0 and #redis.call('ZRANGEBYSCORE', ready, '-inf', fmt((prio - 1) * SPAN + now), 'LIMIT', 0, 1) > 0
     if gtat - tonumber(ARGV[a + 9]) <= now and not urgent then
       gtat = math.max(gtat, now) + tonumber(ARGV[a + 8])
