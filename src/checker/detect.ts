@@ -135,7 +135,6 @@ const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|mini
 /** Applicants and a selection they go through (with money asked of them: see feeToBeSelected). */
 const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|pekerja|asn|pns|pppk)|kandidat|applicants?|candidates?)\b/;
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
-/** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 /** A street address ("Jl. Raya ...", "Jalan ..."): where applications go by hand or by post. */
 const STREET = /\b(?:jl|jln|jalan)\b\.? ?[a-z0-9]/;
 
@@ -151,6 +150,7 @@ function famousEmployerOnly(t: string, facts: Facts, linkCount: number): boolean
   return !(facts.emails ?? []).some((e) => !FREE_MAIL.test(e));
 }
 
+/** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
 const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petugas|relawan|pendamping|mitra|tenaga (?:kerja|kesehatan|pengajar|ahli)|guru|formasi|cpns|pppk|vacanc\w*|hiring)\b/;
 /**

@@ -194,8 +194,9 @@ export const RULES: readonly RuleDef[] = [
   {
     // A "recruiter" asking for a video or photo that shows the body (belly, shoulders, chest, thighs) or
     // in revealing clothes (a tank top, underwear, nothing): fake accounts used PT KAI's name for such an
-    // "online interview" and "physical check" (data/checker-facts.yaml: body_on_camera). No selection needs it. A full-body photo
-    // ("foto seluruh badan", asked for by some genuine ads) is not this: only named parts or clothes.
+    // "online interview" and "physical check" (data/checker-facts.yaml: body_on_camera). No selection
+    // needs it. A full-body photo ("foto seluruh badan", asked for by some genuine ads) is not this:
+    // only named parts or clothes.
     id: 'body_exposure',
     advice: ['never_send_body_video'],
     weight: 2.5,

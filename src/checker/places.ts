@@ -66,35 +66,10 @@ export const PLACES: readonly PlaceDef[] = [
 
 export interface CompiledPlace extends PlaceDef { re: RegExp }
 
-export const COMPILED_PLACES: readonly CompiledPlace[] = PLACES.flatMap((p) => {
-  // Names of one or two letters ("uk", "kl") go in an expression of their own: the checker's prefilter
-  // tries an expression only where one of its first words stands, and words that short stand inside
-  // too many others ("untuk", "iklan") for that (src/checker/prefilter.ts), so the whole list would be
-  // run over every text that holds them.
-  const names = topLevel(p.names);
-  const short = names.filter((n) => n.replace(/\\b/g, '').length <= 2);
-  const long = names.filter((n) => !short.includes(n));
-  return [long, short].filter((ns) => ns.length > 0).map((ns) => ({ ...p, re: new RegExp(`\\b(?:${ns.join('|')})\\b`, 'g') }));
-});
-
-/** The alternatives of a names list, split at its top level ("perbatasan (thailand|myanmar)" is one). */
-function topLevel(names: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < names.length; i++) {
-    const c = names[i];
-    if (c === '\\') i++;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
-      out.push(names.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(names.slice(from));
-  return out;
-}
+export const COMPILED_PLACES: readonly CompiledPlace[] = PLACES.map((p) => ({
+  ...p,
+  re: new RegExp(`\\b(?:${p.names})\\b`, 'g'),
+}));
 
 /** Words that, shortly before a place, mean the text steers AWAY from it. */
 export const PLACE_NEGATION = /\b(?:(?:tidak|bukan|never|not|no|tak)\s+(?:pernah\s+|akan\s+|lagi\s+)?(?:ke|untuk|to|for|menempatkan|merekrut|merekrut untuk|recruit\w*|plac\w*|send\w*|melayani|menerima|buka|membuka|open|work in|bekerja di|kerja di|berangkat ke|mengirim)|selain|kecuali|except|excluding|hindari|waspada|awas|beware|avoid|hati-hati|dilarang|larangan|moratorium|jangan (?:ke|mau|percaya|tergiur)|korban|victims?|scams? (?:in|di)|penipuan (?:di|ke))\b[^.\n]{0,60}$/;

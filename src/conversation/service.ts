@@ -92,8 +92,6 @@ export type HandleOptions = BeginOptions;
 
 /** Longest text taken from a message; longer text is cut (the checker notes it). */
 export const MAX_TEXT = 20_000;
-/** How long a lease on a user's lock lasts if its holder dies; handling a message takes far less. */
-const LEASE_MS = LOCK_LEASE_MS;
 /** Longest a picture's download from its platform may take. */
 const PICTURE_FETCH_MS = 20_000;
 /** Most characters of a picture's text checked (a flyer holds far fewer; more is a page of something else). */
@@ -211,7 +209,7 @@ export class ConversationService {
     const lease = randomUUID();
     const started = this.now();
     for (let attempt = 0; ; attempt++) {
-      const claim = await this.sessions.begin(user, messageId, lease, LEASE_MS, opts);
+      const claim = await this.sessions.begin(user, messageId, lease, LOCK_LEASE_MS, opts);
       if (claim && 'behind' in claim) throw new Behind('earlier messages wait in the inbox');
       if (claim) return claim;
       // Another process holds this user's lock: wait for it, briefly and with growing pauses.

@@ -108,6 +108,9 @@ export const HANDLED_KEPT = 32;
  */
 export const LOCK_LEASE_MS = 15_000;
 
+/** How long a lock freed by mistake is put back for (see OWNED): the longest a lease may have left. */
+const restoreMs = (leaseMs: number | undefined): number => Math.max(leaseMs ?? 0, LOCK_LEASE_MS);
+
 /** What is stored for a person: the session and the ids of the messages last handled. */
 interface SessionRecord {
   session: Session | null;
@@ -314,7 +317,7 @@ export class RedisSessionStore implements SessionStore {
     return {
       // An erased session ("delete my data") leaves no count naming the person either.
       keys: [lock, this.keys.session(user), taken.mark ?? lock, taken.count && session ? this.keys.messageCount(user) : lock],
-      args: [lease, record, SESSION_TTL_S, SEEN_TTL_S, taken.count?.windowS ?? 0, Math.max(taken.leaseMs ?? 0, LOCK_LEASE_MS)],
+      args: [lease, record, SESSION_TTL_S, SEEN_TTL_S, taken.count?.windowS ?? 0, restoreMs(taken.leaseMs)],
     };
   }
 
@@ -353,7 +356,7 @@ export class RedisSessionStore implements SessionStore {
 
   async release(user: UserKey, lease: string): Promise<void> {
     const { leaseMs } = this.claimed.take(lease);
-    await this.r.waspadaRelease(this.keys.lock(user), lease, Math.max(leaseMs ?? 0, LOCK_LEASE_MS));
+    await this.r.waspadaRelease(this.keys.lock(user), lease, restoreMs(leaseMs));
   }
 
   async forgetUser(user: UserKey): Promise<void> {
