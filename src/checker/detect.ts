@@ -43,6 +43,7 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'task_scam', advice: ['task_scam_warning'] },
   { id: 'fake_institution', advice: ['check_official_site'] },
   { id: 'unverified_institution', advice: ['check_official_site'] },
+  { id: 'link_not_shown', advice: ['verify_company'] },
   { id: 'mass_recruitment_abroad', advice: ['use_official_channels'] },
   { id: 'fake_job_letter', advice: ['job_letter_warning'] },
 ];
@@ -149,6 +150,14 @@ function famousEmployerOnly(t: string, facts: Facts, linkCount: number): boolean
   if (linkCount > 0 || STREET.test(t)) return false;
   return !(facts.emails ?? []).some((e) => !FREE_MAIL.test(e));
 }
+
+/**
+ * Where to apply is a link the post does not show: "klik link", "link di bio", "daftar melalui link
+ * di bawah", "apply via the link in bio" (see link_not_shown in analyse).
+ */
+const LINK_NOT_SHOWN = G(
+  String.raw`\b(?:klik|click|cek|buka|kunjungi|akses|tap) (?:the |web |website |di )?(?:link|tautan)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar|yang tertera|yg tertera|(?:di |pada |ada di |yang ada di )?bio)\b|\b(?:melalui|lewat|via) (?:link|tautan)\b|\blink in (?:the |our |my )?bio\b`,
+);
 
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
@@ -789,6 +798,20 @@ export function analyse(input: unknown): Analysis {
     }
   }
 
+  // A vacancy whose only way to apply is a link it does not show ("klik link di bio", "daftar melalui
+  // link di bawah" with no link): how fake vacancy accounts post, whoever's name they use; the quotes
+  // fact-checks give cut the link off the same way. Not judged fake: the person asks for the full
+  // address and checks it belongs to the employer. Not where an institution's flag already says so,
+  // where a link, an e-mail or a street address is given, or where the official site is named.
+  if (
+    instFound.has('recruiting') && links.length === 0 && !original.includes('@') && !STREET.test(t)
+    && !instFound.has('official') && !flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution')
+    && defangedLinks(original).length === 0
+  ) {
+    const hidden = allMatches(LINK_NOT_SHOWN, scan).filter((sp) => !inWarning(sp[0]));
+    if (hidden.length > 0) add('link_not_shown', 1.2, [hidden[0]!, ...(instFound.get('recruiting') ?? []).slice(0, 1)]);
+  }
+
   // Recruitment in an institution's name (a fake's, or the state's body named as the one hiring; not a
   // bank named for the pay, or a past employer): where that institution announces its recruitment is
   // shown with the verdict.
@@ -880,7 +903,7 @@ export function analyse(input: unknown): Analysis {
   // A short post of a task scam or a fake vacancy, the announcement of an official placement scheme
   // (G-to-G, EPS-TOPIK...), or a "recruiter's" chat asking for a video of the body, is an offer (a
   // selection) even without the usual job words.
-  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);

@@ -137,6 +137,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Lowongan waiter kapal pesiar melalui manning agency berizin. Pengalaman hotel 2 tahun, sertifikat BST. Pelamar yang lolos seleksi akan dihubungi untuk wawancara.',
   },
   {
+    id: 'link_not_shown',
+    yes: 'Lowongan kerja operator produksi, lulusan SMA/SMK, usia maksimal 25 tahun. Pendaftaran silahkan klik link di bio.',
+    no: 'Lowongan kerja operator produksi, lulusan SMA/SMK. Daftar melalui link berikut: https://karir.contohpabrik.co.id/operator',
+  },
+  {
     id: 'unverified_institution',
     yes: 'Lowongan kerja Kementerian Pertanian 2026 untuk lulusan SMA dan S1, penempatan seluruh Indonesia. Segera siapkan berkas Anda.',
     no: 'Lowongan admin gudang PT Sinar Jaya di Cikarang, lulusan SMA, gaji UMK + BPJS. Lamaran ke HRD kami.',

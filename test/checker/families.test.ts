@@ -335,6 +335,33 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(ad).flags.map((f) => f.id), ad).not.toContain('body_exposure');
   });
 
+  it('a vacancy whose only way to apply is a link it does not show ("klik link di bio", "melalui link yang tertera") is to be checked: never low, the phrase quoted, the company to be verified', () => {
+    for (const post of [
+      // quoted by turnbackhoax.id (27 Oct 2024, 7 Nov 2024), rated PENIPUAN
+      'LOKER PABRIK PILIHAN Cara melamar melalui link yang tertera di setiap poster.',
+      'Lowongan Pekerjaan POSISI LOWONGAN: Staf Administrasi, Teknisi, Drafter. Fasilitas: Makanan dan Minuman, untuk sekali, setiap shift PENDAFTARAN SILAHKAN KLIK LINK DI BIO',
+      'We are hiring! Customer service staff, no experience needed. Apply now, link in bio.',
+    ]) {
+      const v = checkOffer(post);
+      const flag = v.flags.find((f) => f.id === 'link_not_shown');
+      expect(flag, post).toBeDefined();
+      expect(flag!.evidence.some((e) => /link/i.test(e)), post).toBe(true);
+      expect(v.risk, post).not.toBe('low');
+      expect(v.advice, post).toContain('verify_company');
+      expect(v.notes, post).not.toContain('not_an_offer');
+    }
+    for (const text of [
+      // the link is there: judged by what it is
+      'Lowongan staf gudang PT Maju Jaya. Daftar melalui link berikut: https://majujaya.co.id/karir',
+      // an e-mail or an office to apply at
+      'Lowongan staf gudang, info klik link di bio atau kirim CV ke hrd@majujaya.co.id',
+      'Lowongan staf gudang, lamaran langsung ke Jl. Industri No. 5 Cikarang atau klik link di bio.',
+      // a warning about the trick, and a shop's promotion (no vacancy)
+      'Waspada lowongan palsu yang menyuruh pelamar klik link di bio lalu mengisi data pribadi.',
+      'Promo akhir tahun diskon 50%, klik link di bio untuk belanja.',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('link_not_shown');
+  });
+
   it('a vacancy in a famous company’s name applied for only by chat, by a link it does not show or not at all is to be checked on the company’s own site: never low; one with the company’s e-mail, a street address or a link is judged as any ad', () => {
     for (const post of [
       'Lowongan kerja PT Sinar Sosro untuk lulusan SMA/SMK. Untuk informasi dan cara melamar silakan klik link daftar.',
