@@ -134,6 +134,16 @@ const CEILING_BEFORE = /\b(?:hingga|sampai|s\.?d\.?|up to|maks(?:imal)?|max(?:im
 /** Years of experience or a degree asked for (not any "certificate", "licence" or "SIM A"). */
 const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|minimum |kerja )?[1-9]\d? ?(?:tahun|thn)\b|\b(?:min(?:imal)?\.?|minimum) [1-9]\d? (?:tahun|thn) pengalaman\b|\b[1-9]\d?\+? (?:years?|yrs?)'?(?: of)? (?:\w+ ){0,3}experience\b|\bat least [1-9]\d? years?\b|\b(?:bachelor|master)'?s? degree\b|\b(?:bachelor|master) of\b|\bsarjana\b|\blulusan (?:s1|s2|d3|d4)\b/;
 /** Applicants and a selection they go through (with money asked of them: see feeToBeSelected). */
+/**
+ * The people a short recruitment post asks for, by the names posts give them ("kasir, SPG, waiter",
+ * "operator produksi"): with a hiring verb, or three of them in a list with a way to reach someone,
+ * the post is an offer even with no "lowongan" or "gaji" in it.
+ */
+const ROLES = String.raw`staf|staff|karyawan|karyawati|pegawai|crew|kru|kasir|cashier|spg|spb|pramuniaga|pramusaji|pelayan|waiter|waitress|cook|cook helper|koki|juru masak|chef|bartender|barista|driver|sopir|supir|kurir|courier|satpam|security|admin|operator|helper|teknisi|technician|mekanik|mechanic|montir|(?:field ?)?workers?|cleaner|office boy|sales|marketing|buruh|kuli|tukang|perawat|nurse|guru|teacher|babysitter|baby sitter|pengasuh|asisten|assistant|relawan|volunteer|petugas|freelancer|reseller|host|hostess|terapis|therapist|penjahit|tailor|welder|receptionist|resepsionis|akuntan|accountant|drafter|supervisor|programmer|desainer|designer|pekerja`;
+const HIRING_ROLE = G(String.raw`\b(?:membutuhkan|mencari|butuh (?:cepat|segera)|lagi butuh|sedang butuh|lagi cari|we need|we are looking for|we're looking for|looking for) (?:\w+ ){0,3}?(?:${ROLES})\b`);
+const ROLE = G(String.raw`\b(?:${ROLES})\b`);
+/** A way to reach someone, said in words ("minat hub", "japri", "DM"). */
+const REACH_WORDS = /\b(?:minat|hub|hubungi|wa|whatsapp|japri|dm|inbox|kontak|contact|call|telp|telepon)\b/;
 const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|pekerja|asn|pns|pppk)|kandidat|applicants?|candidates?)\b/;
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** A street address ("Jl. Raya ...", "Jalan ..."): where applications go by hand or by post. */
@@ -907,7 +917,13 @@ export function analyse(input: unknown): Analysis {
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);
-  const isOffer = scan.test(OFFER_WORDS) || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2 || flags.some((f) => OFFER_FLAGS.includes(f.id)) || feeToBeSelected;
+  // A short recruitment post: a hiring verb with the people wanted, or a list of three of them with a
+  // way to reach someone ("OPERATOR PRODUKSI, ADMIN GUDANG, SECURITY, DRIVER. Minat hub 0812...").
+  const rolesListed = () => {
+    const names = new Set(allMatches(ROLE, scan).map(([a, b]) => t.slice(a, b)));
+    return names.size >= 3 && (phones.length > 0 || links.length > 0 || REACH_WORDS.test(t));
+  };
+  const isOffer = scan.test(OFFER_WORDS) || scan.test(HIRING_ROLE) || rolesListed() || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2 || flags.some((f) => OFFER_FLAGS.includes(f.id)) || feeToBeSelected;
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');
 
   for (const f of flags) features.push(`F_${f.id}`);

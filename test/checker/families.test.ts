@@ -737,6 +737,24 @@ describe('what is not a fee, and what is an offer', () => {
     expect(v.risk).not.toBe('low');
   });
 
+  it('a short recruitment post ("membutuhkan SPG dan kasir", "butuh cepat: waiter, kasir") or a list of job titles with a way to reach someone is an offer, not "not an offer"; a request for help or a list of staff with no contact is not', () => {
+    for (const post of [
+      'Toko kami membutuhkan SPG dan kasir, minat hub 0812 3456 7890',
+      'Butuh cepat: waiter, cook helper, kasir untuk restoran di Bali. WA 081234567890',
+      'OPERATOR PRODUKSI, ADMIN GUDANG, SECURITY, DRIVER. Minat hubungi 0812-3456-7890',
+      'Pemerintah buka pendaftaran rekruitmen petugas 2025. Daftar sekarang juga.',
+      'We are looking for a talented UX designer to join our studio in Copenhagen.',
+    ]) {
+      const v = checkOffer(post);
+      expect(v.notes, post).not.toContain('not_an_offer');
+      expect(v.advice, post).not.toHaveLength(0);
+    }
+    for (const text of [
+      'Butuh bantuan admin? Hubungi kami di 0812 3456 7890',
+      'Rapat besok dihadiri kasir, satpam dan sopir kantor.',
+    ]) expect(checkOffer(text).notes, text).toContain('not_an_offer');
+  });
+
   it('a short task-scam message or an official scheme announcement is an offer, not "not an offer"', () => {
     expect(checkOffer(byId('rt-012')).notes).not.toContain('not_an_offer');
     expect(checkOffer('Pendaftaran program G to G Korea Selatan (EPS-TOPIK) 2026 dibuka melalui KP2MI.').notes).not.toContain('not_an_offer');
