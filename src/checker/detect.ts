@@ -44,6 +44,7 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'fake_institution', advice: ['check_official_site'] },
   { id: 'unverified_institution', advice: ['check_official_site'] },
   { id: 'link_not_shown', advice: ['verify_company'] },
+  { id: 'share_to_apply', advice: ['no_share_to_apply'] },
   { id: 'mass_recruitment_abroad', advice: ['use_official_channels'] },
   { id: 'fake_job_letter', advice: ['job_letter_warning'] },
 ];
@@ -167,6 +168,18 @@ function famousEmployerOnly(t: string, facts: Facts, linkCount: number): boolean
  */
 const LINK_NOT_SHOWN = G(
   String.raw`\b(?:klik|click|cek|buka|kunjungi|akses|tap) (?:the |web |website |di )?(?:link|tautan)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar|yang tertera|yg tertera|(?:di |pada |ada di |yang ada di )?bio)\b|\b(?:melalui|lewat|via) (?:link|tautan)\b|\blink in (?:the |our |my )?bio\b`,
+);
+
+/**
+ * Being told to share the post or comment on it to be considered ("share this post in 10 groups, the
+ * ones who shared a lot will receive a call", "comment 'Done' after sharing", "wajib share ke 10
+ * grup"): engagement bait, how fake vacancy pages grow (see share_to_apply in analyse). Asking to pass
+ * a vacancy on to friends who need work is not this.
+ */
+/** share_to_apply's weight: with nothing else, "medium"; with one more sign of the fake, "high". */
+const SHARE_WEIGHT = 2.5;
+const SHARE_TO_APPLY = G(
+  String.raw`\bshare (?:this|our|the) (?:post|ad|advert|advertisement|page|info|message)(?: \w+){0,2} (?:in|on|to|into) (?:\d+ |ten |five |all |many |other |more )?(?:\w+ )?groups?\b|\b(?:the ones|those|people|anyone|whoever) (?:who|that) (?:shared|share|shares) (?:(?:this|our|the) (?:posts?|ads?|adverts?)|a lot|the most|most|more)\b|\bthe more (?:you|people) share\b|\b(?:after|by|for) sharing (?:this|our|the) (?:post|ad|advert)\b|\bcomment ['"]?(?:done|yes|help|interested)\b|\bclick ['"]?share\b|\b(?:share|bagikan|sebarkan|teruskan|forward)(?: \w+){0,4} (?:ke|di|to|in) (?:\d+|sepuluh|lima|tiga|semua|banyak) ?(?:grup|grub|group)s?\b|\b(?:wajib|harus|syarat(?:nya)?|syarat daftar)\b[^.\n]{0,15}\b(?:share|bagikan|sebarkan)\b|\byang (?:paling )?banyak (?:share|membagikan|menyebarkan|nge-?share)\b|\bkomen(?:tar|t)? ['"]?(?:done|siap|minat|ya|mau|ready)\b`,
 );
 
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
@@ -822,6 +835,13 @@ export function analyse(input: unknown): Analysis {
     if (hidden.length > 0) add('link_not_shown', 1.2, [hidden[0]!, ...(instFound.get('recruiting') ?? []).slice(0, 1)]);
   }
 
+  // Told to share the post or comment on it to be considered: no employer selects people by the shares
+  // of a post (Africa Check: a red flag that the ad is fake).
+  if (scan.may(SHARE_TO_APPLY) && (instFound.has('recruiting') || scan.test(OFFER_WORDS) || scan.test(HIRING_ROLE))) {
+    const shared = allMatches(SHARE_TO_APPLY, scan).filter((sp) => !inWarning(sp[0]));
+    if (shared.length > 0) add('share_to_apply', SHARE_WEIGHT, shared.slice(0, 1));
+  }
+
   // Recruitment in an institution's name (a fake's, or the state's body named as the one hiring; not a
   // bank named for the pay, or a past employer): where that institution announces its recruitment is
   // shown with the verdict.
@@ -913,7 +933,7 @@ export function analyse(input: unknown): Analysis {
   // A short post of a task scam or a fake vacancy, the announcement of an official placement scheme
   // (G-to-G, EPS-TOPIK...), or a "recruiter's" chat asking for a video of the body, is an offer (a
   // selection) even without the usual job words.
-  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'share_to_apply', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);

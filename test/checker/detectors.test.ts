@@ -142,6 +142,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Lowongan kerja operator produksi, lulusan SMA/SMK. Daftar melalui link berikut: https://karir.contohpabrik.co.id/operator',
   },
   {
+    id: 'share_to_apply',
+    yes: 'Lowongan kerja PT Sinar Jaya, penempatan Jakarta. Syarat: wajib share info ini ke 10 grup WA, yang paling banyak share akan dihubungi.',
+    no: 'Info lowongan kerja admin gudang di Bekasi. Bagikan ke saudara atau teman yang membutuhkan.',
+  },
+  {
     id: 'unverified_institution',
     yes: 'Lowongan kerja Kementerian Pertanian 2026 untuk lulusan SMA dan S1, penempatan seluruh Indonesia. Segera siapkan berkas Anda.',
     no: 'Lowongan admin gudang PT Sinar Jaya di Cikarang, lulusan SMA, gaji UMK + BPJS. Lamaran ke HRD kami.',

@@ -362,6 +362,29 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('link_not_shown');
   });
 
+  it('a vacancy that says to share the post in groups or comment to be called is flagged, quoted, with advice not to; sharing a vacancy with friends or "people who share our passion" is not', () => {
+    for (const post of [
+      // Africa Check's quotes of fake job pages (2019, 2024)
+      'Firefighter jobs for youth without experience. If you can\'t apply online, please share this post in 10 groups that you\'ve joined. The ones who shared a lot will receive a call as soon as possible',
+      'Yesterday we inboxed everyone who commented ‘Help’ on our previous job post. Click share and check your inbox in 10 minutes.',
+      'Dibutuhkan karyawan pabrik, penempatan Karawang. Komen "minat" lalu bagikan ke 5 grup, nanti admin hubungi.',
+    ]) {
+      const v = checkOffer(post);
+      const flag = v.flags.find((f) => f.id === 'share_to_apply');
+      expect(flag, post).toBeDefined();
+      expect(flag!.evidence.length, post).toBe(1);
+      expect(v.risk, post).not.toBe('low');
+      expect(v.advice, post).toContain('no_share_to_apply');
+    }
+    for (const text of [
+      'We are hiring cleaners in Brighton. We are looking for exceptional people who share our love for the customers we serve.',
+      'We are hiring a cashier. Please share this post with your friends who might be interested.',
+      'Info lowongan kerja admin gudang di Bekasi. Bagikan ke saudara atau teman yang membutuhkan.',
+      'Waspada lowongan palsu yang menyuruh pelamar share ke 10 grup WA supaya dipanggil.',
+      'Giveaway! Share this post in 5 groups and comment done to win a phone.',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('share_to_apply');
+  });
+
   it('a vacancy in a famous company’s name applied for only by chat, by a link it does not show or not at all is to be checked on the company’s own site: never low; one with the company’s e-mail, a street address or a link is judged as any ad', () => {
     for (const post of [
       'Lowongan kerja PT Sinar Sosro untuk lulusan SMA/SMK. Untuk informasi dan cara melamar silakan klik link daftar.',
