@@ -628,6 +628,19 @@ describe('signs as recruiters write them', () => {
     expect(ids('Dibutuhkan 200 orang operator produksi untuk pabrik di Cikarang. Gaji UMK, makan siang disediakan. Lamaran ke HRD.')).not.toContain('mass_recruitment_abroad');
   });
 
+  it('"all costs borne by the employer: tickets, visa, dormitory and meals", said before the items, is the lure quoted, not a lawful "no fee"', () => {
+    for (const text of [
+      'Lowongan kerja di Malaysia, gaji RM 1.800, semua biaya ditanggung majikan: tiket, visa, asrama dan makan. Dibutuhkan 500 orang, daftar segera.',
+      'Jobs in Poland for 300 workers, salary 900 EUR. All costs covered by the employer: flights, visa, accommodation and meals. Apply now.',
+    ]) {
+      const v = checkOffer(text);
+      const flag = v.flags.find((f) => f.id === 'mass_recruitment_abroad');
+      expect(flag, text).toBeDefined();
+      expect(flag!.evidence.join(' '), text).toMatch(/asrama|accommodation/);
+      expect(v.flags.map((f) => f.id), text).not.toContain('lawful_no_fee');
+    }
+  });
+
   it('entering as a visitor ("paspor pelancong") with the permit "arranged there later" is work on a visitor’s entry', () => {
     expect(ids('Kami merekrut pekerja untuk perkebunan sawit di Malaysia. Masuk lewat Nunukan pakai paspor pelancong, nanti diurus permit di sana. Gaji RM 1.800.')).toContain('tourist_visa');
     expect(ids('Lowongan perkebunan sawit di Malaysia melalui P3MI berizin. Visa kerja dan permit diurus sebelum berangkat.')).not.toContain('tourist_visa');
