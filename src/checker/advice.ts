@@ -54,6 +54,7 @@ export const ADVICE_RULES = [
   { id: 'job_letter_warning' },
   { id: 'check_official_site' },
   { id: 'no_share_to_apply' },
+  { id: 'no_aid_by_chat' },
   { id: 'no_recruiting_for_commission' },
   // A named government-run scheme (G to G, IM Japan): its real openings are announced on its own site.
   { id: 'verify_scheme', when: (c) => Boolean(c.scheme) },

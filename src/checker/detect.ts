@@ -45,6 +45,7 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'unverified_institution', advice: ['check_official_site'] },
   { id: 'link_not_shown', advice: ['verify_company'] },
   { id: 'share_to_apply', advice: ['no_share_to_apply'] },
+  { id: 'aid_by_chat', advice: ['no_aid_by_chat'] },
   { id: 'mass_recruitment_abroad', advice: ['use_official_channels'] },
   { id: 'fake_job_letter', advice: ['job_letter_warning'] },
 ];
@@ -181,6 +182,20 @@ const SHARE_WEIGHT = 2.5;
 const SHARE_TO_APPLY = G(
   String.raw`\bshare (?:this|our|the) (?:post|ad|advert|advertisement|page|info|message)(?: \w+){0,2} (?:in|on|to|into) (?:\d+ |ten |five |all |many |other |more )?(?:\w+ )?groups?\b|\b(?:the ones|those|people|anyone|whoever) (?:who|that) (?:shared|share|shares) (?:(?:this|our|the) (?:posts?|ads?|adverts?)|a lot|the most|most|more)\b|\bthe more (?:you|people) share\b|\b(?:after|by|for) sharing (?:this|our|the) (?:post|ad|advert)\b|\bcomment ['"]?(?:done|yes|help|interested)\b|\bclick ['"]?share\b|\b(?:share|bagikan|sebarkan|teruskan|forward)(?: \w+){0,4} (?:ke|di|to|in) (?:\d+|sepuluh|lima|tiga|semua|banyak) ?(?:grup|grub|group)s?\b|\b(?:wajib|harus|syarat(?:nya)?|syarat daftar)\b[^.\n]{0,15}\b(?:share|bagikan|sebarkan)\b|\byang (?:paling )?banyak (?:share|membagikan|menyebarkan|nge-?share)\b|\bkomen(?:tar|t)? ['"]?(?:done|siap|minat|ya|mau|ready)\b`,
 );
+
+/**
+ * Money promised to migrant workers ("dana bantuan Rp150 juta untuk TKI/TKW", an "award" from the
+ * manpower ministry) to be claimed through a chat or a number the message gives (see aid_by_chat in
+ * analyse). The message names who gives (BP2MI, Depnaker, Kemenkes, "pemerintah") or not.
+ */
+const AID_GIVEN = G(String.raw`\b(?:dana bantuan|bantuan (?:dana|sosial|tunai|kesehatan|langsung|pemerintah)|bansos|santunan|penghargaan|hadiah|sumbangan|tunjangan (?:kesehatan|sosial)|dana (?:hibah|kompensasi|santunan))\b`);
+const MIGRANT_WORKERS = G(String.raw`\b(?:tki|tkw|pmi|pekerja migran|tenaga kerja indonesia|buruh migran|pahlawan devisa)\b`);
+/** How the message says to claim it: a chat, "contact us", "send your identity", a registration code. */
+const CLAIM_BY_CHAT = G(String.raw`\b(?:hubungi|menghubungi) (?:kami|pihak|panitia|penitia|staf|stap|admin)\b|\bwhats ?h?app\b|\bwa\.me\b|\binbox (?:nama|data|identitas)\b|\b(?:daftarkan|mendaftarkan)(?: diri)? ke (?:nomor|whatsapp|wa)\b|\bmelaporkan identitas\b|\bkode (?:registrasi|klaim|pencairan)\b`);
+/** The official complaint line or site named: the message points to the real channel. */
+const OFFICIAL_LINE = /\b0800-?1000\b|\bpusat pengaduan\b|\bcrisis cent(?:er|re)\b|\bsiskop2mi\b|\.go\.id\b/;
+/** A report about such a message ("beredar pesan…", "hoaks"), not the message: the fraud says neither ("bukan hoaks" aside). */
+const REPORTED_HOAX = /(?<!\bbukan )\b(?:hoaks|hoax)\b|\bberedar (?:pesan|informasi|kabar|narasi|unggahan|postingan)\b/;
 
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
@@ -878,6 +893,16 @@ export function analyse(input: unknown): Analysis {
     add('fee_for_zero_cost_job', 1.0, spans);
   }
 
+  // Money promised to migrant workers in the state's name or "officially", to be claimed by chat: the
+  // ministries do not hand out aid through a WhatsApp number; such messages then ask for a "release
+  // fee" or the person's identity (data/checker-facts.yaml, aid_by_chat).
+  if (scan.may(AID_GIVEN) && scan.may(MIGRANT_WORKERS) && !OFFICIAL_LINE.test(t) && !REPORTED_HOAX.test(t)) {
+    const aid = allMatches(AID_GIVEN, scan).filter((sp) => !inWarning(sp[0]));
+    const claim = allMatches(CLAIM_BY_CHAT, scan).filter((sp) => !inWarning(sp[0]));
+    const byChat = claim.length > 0 || links.some((l) => CHAT_HOSTS.has(hostOf(l.value))) || phones.some((p) => p.value.startsWith('+628'));
+    if (aid.length > 0 && byChat && scan.test(MIGRANT_WORKERS)) add('aid_by_chat', 3.0, [aid[0]!, ...claim.slice(0, 1)]);
+  }
+
   // ---------------- money: pay plausibility, fees
   if (pays.length > 0) {
     facts.pay = pays.slice(0, 5).map((m) => {
@@ -933,7 +958,7 @@ export function analyse(input: unknown): Analysis {
   // A short post of a task scam or a fake vacancy, the announcement of an official placement scheme
   // (G-to-G, EPS-TOPIK...), or a "recruiter's" chat asking for a video of the body, is an offer (a
   // selection) even without the usual job words.
-  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'share_to_apply', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'share_to_apply', 'aid_by_chat', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);

@@ -59,7 +59,7 @@ export const RED_FLAG_WEIGHT = 1.2;
  * signs together (families.ts), so the wording model, trained on offers written for this project,
  * does not talk it down.
  */
-const DECISIVE: Readonly<Record<string, number>> = { task_scam: 2.5, fake_institution: 2.5, mass_recruitment_abroad: 2.5, fake_job_letter: 2.5, body_exposure: 2.5 };
+const DECISIVE: Readonly<Record<string, number>> = { task_scam: 2.5, fake_institution: 2.5, mass_recruitment_abroad: 2.5, fake_job_letter: 2.5, body_exposure: 2.5, aid_by_chat: 3.0 };
 
 let model: LoadedModel | undefined;
 try {

@@ -147,6 +147,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Info lowongan kerja admin gudang di Bekasi. Bagikan ke saudara atau teman yang membutuhkan.',
   },
   {
+    id: 'aid_by_chat',
+    yes: 'Kami dari kantor BP2MI menyalurkan dana bantuan Rp150 juta kepada TKI/TKW di luar negeri. Yang belum menerima wajib menghubungi kami lewat WhatsApp 0852 9906 8587.',
+    no: 'BP2MI menyalurkan bantuan sosial sembako kepada keluarga PMI di Cirebon, diserahkan langsung di kantor desa.',
+  },
+  {
     id: 'unverified_institution',
     yes: 'Lowongan kerja Kementerian Pertanian 2026 untuk lulusan SMA dan S1, penempatan seluruh Indonesia. Segera siapkan berkas Anda.',
     no: 'Lowongan admin gudang PT Sinar Jaya di Cikarang, lulusan SMA, gaji UMK + BPJS. Lamaran ke HRD kami.',

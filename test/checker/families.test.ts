@@ -876,6 +876,35 @@ describe('the wording model alone', () => {
   });
 });
 
+describe('aid money for migrant workers, claimed by chat', () => {
+  const aidScams = readFileSync(path.join(REPO_ROOT, 'test/fixtures/not-offers/aid-scams-7.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; text: string });
+
+  it('the fact-checked "dana bantuan Rp150 juta untuk TKI/TKW" and Depnaker "award" messages are high, the promise quoted, with advice not to contact them', () => {
+    expect(aidScams.length).toBe(9);
+    for (const { id, text } of aidScams) {
+      const v = checkOffer(text);
+      const flag = v.flags.find((f) => f.id === 'aid_by_chat');
+      expect(flag, id).toBeDefined();
+      expect(flag!.evidence.join(' '), id).toMatch(/bantuan|penghargaan|sumbangan|tunjangan/i);
+      expect(v.risk, id).toBe('high');
+      expect(v.advice, id).toContain('no_aid_by_chat');
+      expect(v.notes, id).not.toContain('not_an_offer');
+    }
+  });
+
+  it('a report about such a message, aid handed out in person, or a notice pointing to the official complaint line is not flagged', () => {
+    for (const text of [
+      'Hoaks! Beredar pesan dana bantuan Rp150 juta untuk TKI/TKW dari BP2MI yang meminta penerima menghubungi nomor WhatsApp. BP2MI memastikan pesan itu penipuan.',
+      'BP2MI menyalurkan bantuan sosial sembako kepada keluarga PMI di Cirebon, diserahkan langsung di kantor desa.',
+      'KP2MI memberikan santunan kepada ahli waris PMI yang meninggal di Malaysia. Informasi: pusat pengaduan KP2MI 0800-1000.',
+      'Dana bantuan untuk UMKM di desa kami, hubungi kami di WhatsApp 0812 3456 7890.',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('aid_by_chat');
+  });
+});
+
 describe('the wording model alone, beside an official route', () => {
   it('does not make "medium" an official telling people to look for work abroad on SISKOP2MI, which the same words with no official route still are', () => {
     // KP2MI's vice-minister, quoted by the press (test/fixtures/offers-real/genuine-7.jsonl, g7-003)
