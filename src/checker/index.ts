@@ -50,8 +50,6 @@ const DEFAULT_THRESHOLDS = { medium: 0.35, high: 0.7 };
 const HIGH_NEEDS_RULES = 1.5;
 /** classifier log-odds above which wording alone makes an offer "medium" */
 const NB_ALONE_MEDIUM = 6;
-/** Lawful signs that name an official route (see check): the model alone does not make such an offer "medium". */
-const OFFICIAL_ROUTE_FLAGS: ReadonlySet<string> = new Set(['lawful_official_training', 'lawful_g2g', 'lawful_licensed_agency', 'lawful_job_order']);
 /** A flag at least this heavy is a red flag: a verdict that quotes one is never "low". */
 export const RED_FLAG_WEIGHT = 1.2;
 /**
@@ -140,17 +138,16 @@ function check(text: string): Verdict {
   }
 
   // With no red flag from the rules, the wording alone can make an offer "medium" at most, and
-  // only when the classifier is confident and the offer names no official route (an official
-  // channel, a G-to-G scheme, a licensed agency, a job order: an official saying "anyone who wants to
-  // work abroad, just open SISKOP2MI" reads like a lure to a model trained on lures); otherwise it
-  // stays low. "No fee" and "a written contract" are not such a route: scammers say both. (Tried and undone: letting it never
+  // only when the classifier is confident; otherwise it stays low. (Tried and undone: letting it never
   // raise the level cut false alarms on real ads and SMS by about a point, but informal lures with no
   // rule sign, "ada kerjaan di Malaysia, gaji besar, berangkat cepat, semua diurus", fell to low. Also
   // tried and undone, 2 Dec: only in messages of at most 60 words, since the sum grows with length; it
-  // cut false alarms on long English ads, and a long real scam with no rule sign fell to low.)
+  // cut false alarms on long English ads, and a long real scam with no rule sign fell to low. Also
+  // tried and undone, 2 Dec: not when the offer names an official route (SISKOP2MI, Disnaker, BLK, a
+  // licensed agency); an official's "just open SISKOP2MI" fell to low, but so did "kerja di Jepang,
+  // info di Disnaker, gaji 40 juta, semua diurus": lures claim those routes as freely as "no fee".)
   if (inp.risk === 0) {
-    const official = a.flags.some((f) => OFFICIAL_ROUTE_FLAGS.has(f.id));
-    score = nbLo >= NB_ALONE_MEDIUM && !official ? Math.min(score, th.high - 0.01) : Math.min(score, th.medium * 0.9);
+    score = nbLo >= NB_ALONE_MEDIUM ? Math.min(score, th.high - 0.01) : Math.min(score, th.medium * 0.9);
   }
 
   // the model's own evidence when it leans strongly to "scam"

@@ -905,17 +905,6 @@ describe('aid money for migrant workers, claimed by chat', () => {
   });
 });
 
-describe('the wording model alone, beside an official route', () => {
-  it('does not make "medium" an official telling people to look for work abroad on SISKOP2MI, which the same words with no official route still are', () => {
-    // KP2MI's vice-minister, quoted by the press (test/fixtures/offers-real/genuine-7.jsonl, g7-003)
-    const official = checkOffer('Siapa saja yang mau kerja di luar negeri tinggal buka Siskop2MI, cari negaranya, dan pekerjaan sebagai apa');
-    expect(official.flags.some((f) => f.id === 'lawful_official_training')).toBe(true);
-    expect(official.risk).toBe('low');
-    const lure = checkOffer('Siapa saja yang mau kerja di luar negeri tinggal hubungi saya, cari negaranya, dan pekerjaan sebagai apa');
-    expect(lure.risk).not.toBe('low');
-  });
-});
-
 describe('signs the rules read themselves (not left to the wording model)', () => {
   it('pay cut "to repay the ticket", documents handed to the office "as a guarantee", a contract signed only on arrival, an overland leg after the flight, a crossing through Nunukan, a sponsor who picks you up', () => {
     const cases: [string, string][] = [
