@@ -141,11 +141,13 @@ const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|mini
  * "operator produksi"): with a hiring verb, or three of them in a list with a way to reach someone,
  * the post is an offer even with no "lowongan" or "gaji" in it.
  */
-const ROLES = String.raw`staf|staff|karyawan|karyawati|pegawai|crew|kru|kasir|cashier|spg|spb|pramuniaga|pramusaji|pelayan|waiter|waitress|cook|cook helper|koki|juru masak|chef|bartender|barista|driver|sopir|supir|kurir|courier|satpam|security|admin|operator|helper|teknisi|technician|mekanik|mechanic|montir|(?:field ?)?workers?|cleaner|office boy|sales|marketing|buruh|kuli|tukang|perawat|nurse|guru|teacher|babysitter|baby sitter|pengasuh|asisten|assistant|relawan|volunteer|petugas|freelancer|reseller|host|hostess|terapis|therapist|penjahit|tailor|welder|receptionist|resepsionis|akuntan|accountant|drafter|supervisor|programmer|desainer|designer|pekerja`;
+const ROLES = String.raw`staf|staff|karyawan|karyawati|pegawai|crew|kru|kasir|cashier|spg|spb|pramuniaga|pramusaji|pelayan|waiter|waitress|cook helper|cook|koki|juru masak|chef|bartender|barista|driver|sopir|supir|kurir|courier|satpam|security|admin|operator|helper|teknisi|technician|mekanik|mechanic|montir|(?:field ?)?workers?|cleaner|office boy|sales|marketing|buruh|kuli|tukang|perawat|nurse|guru|teacher|babysitter|baby sitter|pengasuh|asisten|assistant|relawan|volunteer|petugas|freelancer|reseller|host|hostess|terapis|therapist|penjahit|tailor|welder|receptionist|resepsionis|akuntan|accountant|drafter|supervisor|programmer|desainer|designer|pekerja`;
 const HIRING_ROLE = G(String.raw`\b(?:membutuhkan|mencari|butuh (?:cepat|segera)|lagi butuh|sedang butuh|lagi cari|we need|we are looking for|we're looking for|looking for) (?:\w+ ){0,3}?(?:${ROLES})\b`);
 const ROLE = G(String.raw`\b(?:${ROLES})\b`);
+/** A shop's or an operator's promotion to drivers, couriers and resellers lists people too: not a vacancy. */
+const PROMO = /\b(?:promo|diskon|discount|cashback|voucher|paket data|kuota internet|gratis ongkir)\b/;
 /** A way to reach someone, said in words ("minat hub", "japri", "DM"). */
-const REACH_WORDS = /\b(?:minat|hub|hubungi|wa|whatsapp|japri|dm|inbox|kontak|contact|call|telp|telepon)\b/;
+const REACH_WORDS = /\b(?:minat|hub|hubungi|whatsapp|japri|dm|inbox|kontak|contact|call|telp|telepon)\b/;
 const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|pekerja|asn|pns|pppk)|kandidat|applicants?|candidates?)\b/;
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** A street address ("Jl. Raya ...", "Jalan ..."): where applications go by hand or by post. */
@@ -168,7 +170,7 @@ function famousEmployerOnly(t: string, facts: Facts, linkCount: number): boolean
  * di bawah", "apply via the link in bio" (see link_not_shown in analyse).
  */
 const LINK_NOT_SHOWN = G(
-  String.raw`\b(?:klik|click|cek|buka|kunjungi|akses|tap) (?:the |web |website |di )?(?:link|tautan)\b|\blink (?:di ?bawah|dibawah|berikut|pendaftaran|daftar|yang tertera|yg tertera|(?:di |pada |ada di |yang ada di )?bio)\b|\b(?:melalui|lewat|via) (?:link|tautan)\b|\blink in (?:the |our |my )?bio\b`,
+  String.raw`\b(?:klik|click|cek|buka|kunjungi|akses|tap) (?:the |web |website |di )?(?:link|tautan)\b|\blink (?:di ?bawah|dibawah|berikut|yang tertera|yg tertera|(?:di |pada |ada di |yang ada di )?bio)\b|\b(?:melalui|lewat|via) (?:link|tautan)\b|\blink in (?:the |our |my )?bio\b`,
 );
 
 /**
@@ -180,22 +182,35 @@ const LINK_NOT_SHOWN = G(
 /** share_to_apply's weight: with nothing else, "medium"; with one more sign of the fake, "high". */
 const SHARE_WEIGHT = 2.5;
 const SHARE_TO_APPLY = G(
-  String.raw`\bshare (?:this|our|the) (?:post|ad|advert|advertisement|page|info|message)(?: \w+){0,2} (?:in|on|to|into) (?:\d+ |ten |five |all |many |other |more )?(?:\w+ )?groups?\b|\b(?:the ones|those|people|anyone|whoever) (?:who|that) (?:shared|share|shares) (?:(?:this|our|the) (?:posts?|ads?|adverts?)|a lot|the most|most|more)\b|\bthe more (?:you|people) share\b|\b(?:after|by|for) sharing (?:this|our|the) (?:post|ad|advert)\b|\bcomment ['"]?(?:done|yes|help|interested)\b|\bclick ['"]?share\b|\b(?:share|bagikan|sebarkan|teruskan|forward)(?: \w+){0,4} (?:ke|di|to|in) (?:\d+|sepuluh|lima|tiga|semua|banyak) ?(?:grup|grub|group)s?\b|\b(?:wajib|harus|syarat(?:nya)?|syarat daftar)\b[^.\n]{0,15}\b(?:share|bagikan|sebarkan)\b|\byang (?:paling )?banyak (?:share|membagikan|menyebarkan|nge-?share)\b|\bkomen(?:tar|t)? ['"]?(?:done|siap|minat|ya|mau|ready)\b`,
+  String.raw`\bshare (?:this|our|the) (?:post|ad|advert|advertisement|page|info|message)(?: \w+){0,2} (?:in|on|to|into) (?:\d+ |ten |five |all |many |other |more )?(?:\w+ )?groups?\b|\b(?:the ones|those|people|anyone|whoever) (?:who|that) (?:shared|share|shares) (?:(?:this|our|the) (?:posts?|ads?|adverts?)|a lot|the most|most|more)\b|\bthe more (?:you|people) share\b|\b(?:after|by|for) sharing (?:this|our|the) (?:post|ad|advert)\b|\bcomment ['"]?(?:done|yes|help)\b|\bclick ['"]?share\b|\b(?:share|bagikan|sebarkan|teruskan|forward)(?: \w+){0,4} (?:ke|di|to|in) (?:\d+|sepuluh|lima|tiga) ?(?:grup|grub|group)s?\b|\b(?:wajib|harus|syarat(?:nya)?|syarat daftar)\b[^.\n]{0,15}\b(?:share|bagikan|sebarkan)(?: \w+){0,2} (?:info|postingan|lowongan|loker|pesan|post|ini)\b|\byang (?:paling )?banyak (?:share|membagikan|menyebarkan|nge-?share)\b|\bkomen(?:tar|t)? ['"]?done\b`,
 );
 
 /**
- * Money promised to migrant workers ("dana bantuan Rp150 juta untuk TKI/TKW", an "award" from the
- * manpower ministry) to be claimed through a chat or a number the message gives (see aid_by_chat in
- * analyse). The message names who gives (BP2MI, Depnaker, Kemenkes, "pemerintah") or not.
+ * Money promised to migrant workers ("dana bantuan Rp150 juta untuk TKI/TKW", an "award" of NT$350.000
+ * from the manpower ministry) to be claimed through a chat the message gives (see aid_by_chat in
+ * analyse). The message names who gives (BP2MI, Depnaker, Kemenkes, "pemerintah") or not. The
+ * normaliser writes "TKI", "TKW" and "PMI" as "pekerja migran".
  */
-const AID_GIVEN = G(String.raw`\b(?:dana bantuan|bantuan (?:dana|sosial|tunai|kesehatan|langsung|pemerintah)|bansos|santunan|penghargaan|hadiah|sumbangan|tunjangan (?:kesehatan|sosial)|dana (?:hibah|kompensasi|santunan))\b`);
-const MIGRANT_WORKERS = G(String.raw`\b(?:tki|tkw|pmi|pekerja migran|tenaga kerja indonesia|buruh migran|pahlawan devisa)\b`);
-/** How the message says to claim it: a chat, "contact us", "send your identity", a registration code. */
-const CLAIM_BY_CHAT = G(String.raw`\b(?:hubungi|menghubungi) (?:kami|pihak|panitia|penitia|staf|stap|admin)\b|\bwhats ?h?app\b|\bwa\.me\b|\binbox (?:nama|data|identitas)\b|\b(?:daftarkan|mendaftarkan)(?: diri)? ke (?:nomor|whatsapp|wa)\b|\bmelaporkan identitas\b|\bkode (?:registrasi|klaim|pencairan)\b`);
-/** The official complaint line or site named: the message points to the real channel. */
-const OFFICIAL_LINE = /\b0800-?1000\b|\bpusat pengaduan\b|\bcrisis cent(?:er|re)\b|\bsiskop2mi\b|\.go\.id\b/;
-/** A report about such a message ("beredar pesan…", "hoaks"), not the message: the fraud says neither ("bukan hoaks" aside). */
-const REPORTED_HOAX = /(?<!\bbukan )\b(?:hoaks|hoax)\b|\bberedar (?:pesan|informasi|kabar|narasi|unggahan|postingan)\b/;
+const AID_GIVEN = G(String.raw`\b(?:dana bantuan|bantuan (?:dana|sosial|tunai|kesehatan|langsung|pemerintah)|bansos|santunan|penghargaan|sumbangan|tunjangan (?:kesehatan|sosial)|dana (?:hibah|kompensasi|santunan))\b`);
+const MIGRANT_WORKERS = G(String.raw`\b(?:pekerja migran|tenaga kerja indonesia|buruh migran|pahlawan devisa)\b`);
+/** "PMI" in an SMS about blood donation is the Red Cross (Palang Merah Indonesia), not migrant workers. */
+const RED_CROSS = /\b(?:donor|darah|palang merah)\b/;
+/** An amount of money: "Rp150 juta", "NT $. 350.000", "275 Triliun", "300,000.000". */
+const AMOUNT = /\b(?:rp|nt|idr|us)\b\.? ?\$?\.? ?\d|\b\d+(?:[.,]\d+)? ?(?:juta|jt|triliun|miliar|milyar)\b|\b\d{1,3}(?:[.,]\d{3}){2,}/;
+/**
+ * How the message says to claim it, in a chat it gives: "hubungi kami / panitia / staf", "wajib
+ * menghubungi", "daftarkan ke nomor / WhatsApp", "inbox nama", "melaporkan identitas", "kode
+ * registrasi", a wa.me link. A bare WhatsApp number to ask for information is not this.
+ */
+const CLAIM_BY_CHAT = G(String.raw`\b(?:hubungi|menghubungi)(?: \w+){0,2} (?:kami|pihak|panitia|penitia|staf|staff|stap|admin)\b|\b(?:daftarkan|mendaftarkan)(?: diri)? ke (?:nomor|whatsapp)\b|\binbox (?:nama|data|identitas)\b|\bmelaporkan identitas\b|\bkode (?:registrasi|klaim|pencairan)\b|\bchat ke whats ?h?app\b|\bsupaya segera (?:kami )?(?:cairkan|proses(?:kan)?)\b`);
+/** The official complaint line named: the message points to the real channel. */
+const OFFICIAL_LINE = /\b0800-?1000\b|\bpusat pengaduan\b|\bcrisis cent(?:er|re)\b/;
+/**
+ * A report about such a message, a denial or a warning, not the message: "beredar pesan…", "hoaks",
+ * "jangan percaya", "tidak ada dana bantuan", "itu penipuan", "KP2MI menegaskan". The fraud says none
+ * of these ("bukan hoaks" aside; its own "hati hati penipuan bila dimintai biaya" is not "itu penipuan").
+ */
+const REPORTED_HOAX = /(?<!\bbukan )\b(?:hoaks|hoax)\b|\bberedar (?:pesan|informasi|kabar|narasi|unggahan|postingan)\b|\bjangan (?:percaya|mudah percaya|tergiur|hubungi|kirim)\b|\btidak (?:ada|pernah)(?: \w+){0,3} (?:dana )?bantuan\b|\b(?:itu|adalah|merupakan) (?:hoaks|penipuan|palsu)\b|\b(?:menegaskan|membantah|mengklarifikasi)\b/;
 
 /** "Registration free!" said loudly, and the words of a job (for the fake-institution detector). */
 const LOUD_FREE = /\b(?:pendaftaran|daftar)\b[^.\n]{0,25}\bgratis\b|\bgratis\b[^.\n]{0,10}\b(?:pendaftaran|daftar)\b/;
@@ -840,20 +855,22 @@ export function analyse(input: unknown): Analysis {
   // link di bawah" with no link): how fake vacancy accounts post, whoever's name they use; the quotes
   // fact-checks give cut the link off the same way. Not judged fake: the person asks for the full
   // address and checks it belongs to the employer. Not where an institution's flag already says so,
-  // where a link, an e-mail or a street address is given, or where the official site is named.
+  // where a link, a phone number, an e-mail or a street address is given, where the official site or
+  // an official route (Disnaker, BLK, a licensed agency) is named, or where the link is warned against
+  // ("jangan klik link di bio").
   if (
-    instFound.has('recruiting') && links.length === 0 && !original.includes('@') && !STREET.test(t)
+    instFound.has('recruiting') && links.length === 0 && phones.length === 0 && !original.includes('@') && !STREET.test(t)
     && !instFound.has('official') && !flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution')
-    && defangedLinks(original).length === 0
+    && defangedLinks(original).length === 0 && !flags.some((f) => f.weight <= -0.8)
   ) {
-    const hidden = allMatches(LINK_NOT_SHOWN, scan).filter((sp) => !inWarning(sp[0]));
+    const hidden = allMatches(LINK_NOT_SHOWN, scan).filter((sp) => !inWarning(sp[0]) && !isNegated(t, sp[0]));
     if (hidden.length > 0) add('link_not_shown', 1.2, [hidden[0]!, ...(instFound.get('recruiting') ?? []).slice(0, 1)]);
   }
 
   // Told to share the post or comment on it to be considered: no employer selects people by the shares
   // of a post (Africa Check: a red flag that the ad is fake).
   if (scan.may(SHARE_TO_APPLY) && (instFound.has('recruiting') || scan.test(OFFER_WORDS) || scan.test(HIRING_ROLE))) {
-    const shared = allMatches(SHARE_TO_APPLY, scan).filter((sp) => !inWarning(sp[0]));
+    const shared = allMatches(SHARE_TO_APPLY, scan).filter((sp) => !inWarning(sp[0]) && !isNegated(t, sp[0]));
     if (shared.length > 0) add('share_to_apply', SHARE_WEIGHT, shared.slice(0, 1));
   }
 
@@ -893,14 +910,18 @@ export function analyse(input: unknown): Analysis {
     add('fee_for_zero_cost_job', 1.0, spans);
   }
 
-  // Money promised to migrant workers in the state's name or "officially", to be claimed by chat: the
-  // ministries do not hand out aid through a WhatsApp number; such messages then ask for a "release
-  // fee" or the person's identity (data/checker-facts.yaml, aid_by_chat).
-  if (scan.may(AID_GIVEN) && scan.may(MIGRANT_WORKERS) && !OFFICIAL_LINE.test(t) && !REPORTED_HOAX.test(t)) {
-    const aid = allMatches(AID_GIVEN, scan).filter((sp) => !inWarning(sp[0]));
+  // Money promised to migrant workers, to be claimed in a chat the message gives: BP2MI called such
+  // messages hoaxes or fraud and says it never lures people with aid (data/checker-facts.yaml,
+  // aid_by_chat). An amount, the workers and the chat, all three, and not a report or a denial.
+  if (scan.may(AID_GIVEN) && scan.may(MIGRANT_WORKERS) && scan.may(CLAIM_BY_CHAT) && AMOUNT.test(t) && !RED_CROSS.test(t) && !OFFICIAL_LINE.test(t) && !REPORTED_HOAX.test(t)) {
+    const aid = allMatches(AID_GIVEN, scan).filter((sp) => !inWarning(sp[0]) && !isNegated(t, sp[0]));
     const claim = allMatches(CLAIM_BY_CHAT, scan).filter((sp) => !inWarning(sp[0]));
-    const byChat = claim.length > 0 || links.some((l) => CHAT_HOSTS.has(hostOf(l.value))) || phones.some((p) => p.value.startsWith('+628'));
-    if (aid.length > 0 && byChat && scan.test(MIGRANT_WORKERS)) add('aid_by_chat', 3.0, [aid[0]!, ...claim.slice(0, 1)]);
+    if (aid.length > 0 && claim.length > 0 && scan.test(MIGRANT_WORKERS)) {
+      add('aid_by_chat', 3.0, [aid[0]!, claim[0]!]);
+      // "Free of charge, tax-free" in such a message is part of the bait: not a lawful sign.
+      const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
+      if (free >= 0) flags.splice(free, 1);
+    }
   }
 
   // ---------------- money: pay plausibility, fees
@@ -966,7 +987,7 @@ export function analyse(input: unknown): Analysis {
   // way to reach someone ("OPERATOR PRODUKSI, ADMIN GUDANG, SECURITY, DRIVER. Minat hub 0812...").
   const rolesListed = () => {
     const names = new Set(allMatches(ROLE, scan).map(([a, b]) => t.slice(a, b)));
-    return names.size >= 3 && (phones.length > 0 || links.length > 0 || REACH_WORDS.test(t));
+    return names.size >= 3 && (phones.length > 0 || links.length > 0 || REACH_WORDS.test(t)) && !PROMO.test(t);
   };
   const isOffer = scan.test(OFFER_WORDS) || scan.test(HIRING_ROLE) || rolesListed() || (jobs.length > 0 && pays.some((m) => m.kind === 'pay')) || substantive.size >= 2 || flags.some((f) => OFFER_FLAGS.includes(f.id)) || feeToBeSelected;
   if (!isOffer && notes.length === 0 && original.trim().length > 0) notes.push('not_an_offer');

@@ -359,6 +359,12 @@ describe('fake vacancies in an institution’s name', () => {
       // a warning about the trick, and a shop's promotion (no vacancy)
       'Waspada lowongan palsu yang menyuruh pelamar klik link di bio lalu mengisi data pribadi.',
       'Promo akhir tahun diskon 50%, klik link di bio untuk belanja.',
+      // a warning in two sentences, a link promised after selection, a phone number beside the link,
+      // and an official training post (the review's cases, 2 Dec)
+      'Jangan mudah percaya lowongan kerja di TikTok. Jangan klik link di bio akun yang tidak resmi.',
+      'Lowongan Kerja Staff Gudang PT Maju Bersama. Kualifikasi: pria, max 30 tahun. Link pendaftaran akan kami kirim setelah lolos seleksi berkas.',
+      'Lowongan admin toko, lulusan SMA. Daftar klik link di bio atau langsung WA 0812-3456-7890.',
+      'Disnaker Kabupaten Sleman membuka pendaftaran pelatihan kerja gratis di BLK untuk 40 peserta: las, menjahit dan barista. Info lebih lanjut kunjungi link di bio Instagram kami.',
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('link_not_shown');
   });
 
@@ -382,6 +388,14 @@ describe('fake vacancies in an institution’s name', () => {
       'Info lowongan kerja admin gudang di Bekasi. Bagikan ke saudara atau teman yang membutuhkan.',
       'Waspada lowongan palsu yang menyuruh pelamar share ke 10 grup WA supaya dipanggil.',
       'Giveaway! Share this post in 5 groups and comment done to win a phone.',
+      // the review's cases, 2 Dec: a chain post, "komen ya", sharing a location or brochures, a warning
+      // in other words, a small shop's "komen minat"
+      'Lowongan kerja Kasir Indomaret cabang Sleman, lulusan SMA, gaji UMR. Bantu sebarkan info ini ke semua grup ya, siapa tahu ada saudara yang butuh. Lamaran antar langsung ke toko.',
+      'Dibutuhkan segera: barista untuk kafe kami di Malang. Pengalaman min 1 tahun. Ada pertanyaan? Komen ya kak, atau datang langsung ke Jl. Ijen 12.',
+      'Dibutuhkan sales lapangan. Tugas: wajib sebarkan brosur ke perumahan. Gaji pokok 2,5 juta + komisi. Hubungi 0812-7777-8888.',
+      'Lowongan driver ekspedisi, SIM B1. Driver wajib share lokasi selama pengiriman. Gaji 4 juta. Kirim CV ke hrd@ekspedisi.co.id',
+      'Lowongan kerja asli tidak akan menyuruh kamu share ke 10 grup. Jangan mau.',
+      'Toko roti kami butuh segera karyawan bagian produksi, area Depok. Yang berminat komen minat, nanti kami hubungi.',
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('share_to_apply');
   });
 
@@ -639,6 +653,14 @@ describe('signs as recruiters write them', () => {
       expect(flag!.evidence.join(' '), text).toMatch(/asrama|accommodation/);
       expect(v.flags.map((f) => f.id), text).not.toContain('lawful_no_fee');
     }
+    // costs the worker pays are not the everything-paid lure
+    for (const text of [
+      'Lowongan pabrik Malaysia, dibutuhkan 200 orang pekerja. Semua biaya tidak ditanggung perusahaan: tiket, visa dan medical dibayar sendiri.',
+      'Hiring 300 workers for farms in Poland. Costs not covered: flights, visa and accommodation are paid by the worker.',
+    ]) {
+      const flag = checkOffer(text).flags.find((f) => f.id === 'mass_recruitment_abroad');
+      expect(flag?.evidence.join(' ') ?? '', text).not.toMatch(/visa/);
+    }
   });
 
   it('entering as a visitor ("paspor pelancong") with the permit "arranged there later" is work on a visitor’s entry', () => {
@@ -788,6 +810,7 @@ describe('what is not a fee, and what is an offer', () => {
     for (const text of [
       'Butuh bantuan admin? Hubungi kami di 0812 3456 7890',
       'Rapat besok dihadiri kasir, satpam dan sopir kantor.',
+      'Promo khusus driver, kurir dan reseller: diskon 50% paket data 30GB. Hubungi CS kami di 0812-3333-4444.',
     ]) expect(checkOffer(text).notes, text).toContain('not_an_offer');
   });
 
@@ -901,7 +924,16 @@ describe('aid money for migrant workers, claimed by chat', () => {
       'BP2MI menyalurkan bantuan sosial sembako kepada keluarga PMI di Cirebon, diserahkan langsung di kantor desa.',
       'KP2MI memberikan santunan kepada ahli waris PMI yang meninggal di Malaysia. Informasi: pusat pengaduan KP2MI 0800-1000.',
       'Dana bantuan untuk UMKM di desa kami, hubungi kami di WhatsApp 0812 3456 7890.',
+      // the review's cases, 2 Dec: a warning and a denial in other words, the Red Cross (PMI), a
+      // workers' union's help desk, an award to apply for (no money promised)
+      'Jangan percaya pesan dana bantuan Rp150 juta untuk TKI dan TKW yang minta kita menghubungi nomor WhatsApp. Itu penipuan.',
+      'KP2MI menegaskan tidak ada dana bantuan untuk PMI yang dibagikan lewat WhatsApp. Jangan kirim data diri.',
+      'PMI Kota Bandung mengadakan donor darah hari Sabtu di Balai Kota. Setiap pendonor mendapat santunan Rp 100.000. Hubungi kami di WA 0812-3456-7890',
+      'SBMI membuka posko pengaduan dan pendampingan santunan bagi keluarga pekerja migran yang meninggal di luar negeri. Silakan hubungi kami di 0813-2222-3333.',
+      'Pendaftaran Penghargaan Pekerja Migran Berprestasi 2025 dibuka. Kirim berkas ke kantor Disnaker Kab. Cilacap atau hubungi admin 0812-1111-2222.',
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('aid_by_chat');
+    // naming the ministry's site does not make the fraud official
+    expect(checkOffer('Selamat! Anda terpilih menerima dana bantuan Rp150 juta untuk TKI/TKW dari BP2MI. Info resmi bp2mi.go.id. Segera hubungi panitia di WhatsApp 0812-9999-0000.').risk).toBe('high');
   });
 });
 
