@@ -60,6 +60,31 @@ describe('scam families pasted into the chat', () => {
     expect(all).toContain(t('checker.advice.check_official_site'));
   });
 
+  it('a "dana bantuan Rp150 juta untuk TKI/TKW" message from "BP2MI", pasted anywhere, is high risk, the promise quoted, with advice not to contact the number', async () => {
+    const aid = readFileSync(path.join(REPO_ROOT, 'test/fixtures/not-offers/aid-scams-7.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; text: string })
+      .find((o) => o.id === 's7-005')!.text;
+    await say('aid', 'halo');
+    const r = await say('aid', aid);
+    const all = r.replies.map((x) => x.text).join('\n');
+    expect(all).toContain('RISIKO TINGGI');
+    expect(all).toContain(t('checker.flag.aid_by_chat.title'));
+    expect(all).toMatch(/“[^”]*dana bantuan[^”]*”/);
+    expect(all).toContain(t('checker.advice.no_aid_by_chat'));
+  });
+
+  it('a vacancy that says to share it in ten groups to be called, pasted into the chat, shows that sign quoted and advice not to share for a job', async () => {
+    await say('share', 'halo');
+    const r = await say('share', 'Lowongan kerja operator produksi PT Sinar Jaya, penempatan Karawang, lulusan SMA. Syarat: wajib share info ini ke 10 grup WA, yang paling banyak share akan dihubungi admin.');
+    const all = r.replies.map((x) => x.text).join('\n');
+    expect(all).not.toContain('RISIKO RENDAH');
+    expect(all).toContain(t('checker.flag.share_to_apply.title'));
+    expect(all).toMatch(/“[^”]*10 grup[^”]*”/);
+    expect(all).toContain(t('checker.advice.no_share_to_apply'));
+  });
+
   it('a vacancy in PLN’s name pasted into the chat points to the site where PLN itself announces its recruitment (from the reviewed contacts)', async () => {
     await say('pln', 'halo');
     const r = await say('pln', real('rt-013'));
