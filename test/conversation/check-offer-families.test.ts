@@ -60,12 +60,12 @@ describe('scam families pasted into the chat', () => {
     expect(all).toContain(t('checker.advice.check_official_site'));
   });
 
-  it('a "dana bantuan Rp150 juta untuk TKI/TKW" message from "BP2MI", pasted anywhere, is high risk, the promise quoted, with advice not to contact the number', async () => {
+  it('a "dana bantuan Rp150 juta untuk TKI" message, pasted anywhere (it has no job word), is high risk, the promise quoted, with advice not to contact the number', async () => {
     const aid = readFileSync(path.join(REPO_ROOT, 'test/fixtures/not-offers/aid-scams-7.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { id: string; text: string })
-      .find((o) => o.id === 's7-005')!.text;
+      .find((o) => o.id === 's7-003')!.text; // no job word in it: the aid hint brings it to the checker
     await say('aid', 'halo');
     const r = await say('aid', aid);
     const all = r.replies.map((x) => x.text).join('\n');

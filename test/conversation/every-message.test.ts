@@ -23,6 +23,13 @@ describe('the service marks texts that may be job offers, cheaply', () => {
     expect(looksLikeOffer(`${' '.repeat(60)}gaji besar${' '.repeat(60)}`)).toBe(false);
   });
 
+  it('a long message promising migrant workers a sum of aid is marked too (the checker reads it); a family writing about a relative, or about aid with no sum, is not', () => {
+    // TurnBackHoax GFD-2022 / Tempo Cek Fakta 2022 (test/fixtures/not-offers/aid-scams-7.jsonl, s7-003)
+    expect(looksLikeOffer('Bagi yang belum menerima dana bantuan sosial diwajibkan untuk menghubungi kami secepatnya supaya segera kami cairkan. Dana bantuan sosial secara resmi diberikan kepada seluruh TKI sebesar Rp.150.000.000,00 setiap orang')).toBe(true);
+    expect(looksLikeOffer('Saudara saya TKI di Malaysia, sudah tiga bulan tidak ada kabar. Keluarga belum menerima santunan apa pun dan kami bingung harus ke mana.')).toBe(false);
+    expect(looksLikeOffer('Kakak saya TKW di Hong Kong dan sedang sakit. Apakah ada dana bantuan untuk TKW yang sakit? Mohon info cara mengurusnya, terima kasih banyak.')).toBe(false);
+  });
+
   it('a message becomes the engine’s input: a button, media with its caption, or text, each with the mark', () => {
     const base = { channel: 'test', userId: 'u', messageId: 'm', langHint: 'id' };
     expect(toInput({ ...base, text: OFFER }, 1)).toEqual({ kind: 'text', text: OFFER, at: 1, langHint: 'id', offer: true });
