@@ -205,7 +205,9 @@ export class Inbox {
   /** Handled entries waiting to be acknowledged together (one script call per turn of the event loop). */
   private acks: { stream: string; id: string; done: () => void; fail: (e: Error) => void }[] = [];
   /** Deliveries waiting to be tried again (RetryLater), by their timers. */
-  private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly retries = new Map<NodeJS.Timeout, () => void>();
+  /** Runs the deliveries waiting for another try at once when Redis is back (see start). */
+  private readonly onReady = () => this.retryNow();
   /** The fast lane first. */
   private readonly streams: readonly string[];
   /** Stream ids of the deliveries this process holds (being handled or waiting for another try), per stream. */
@@ -373,7 +375,19 @@ export class Inbox {
     this.reader.on('error', (e: Error) => (this.lastError = e.message));
     this.running = true;
     this.renewTimer = setInterval(() => this.renew(), Math.max(50, Math.floor(this.claimAfterMs / 3))).unref();
+    // A delivery put off while Redis was away (its back-off grows to 30 s) is tried again as soon as
+    // Redis answers again, not when its timer comes: the person was told their answer would follow.
+    this.r.on('ready', this.onReady);
     this.loop = this.run(handle);
+  }
+
+  /** Tries every delivery waiting for another try now. */
+  private retryNow(): void {
+    if (!this.running) return;
+    for (const [timer, again] of [...this.retries]) {
+      clearTimeout(timer);
+      again();
+    }
   }
 
   private async run(handle: DeliveryHandler): Promise<void> {
@@ -467,11 +481,12 @@ export class Inbox {
       .then(done, async (e: Error) => {
         if (e instanceof RetryLater && this.running) {
           retrying = true;
-          const timer = setTimeout(() => {
+          const again = () => {
             this.retries.delete(timer);
             this.dispatch(stream, id, d, handle, attempt + 1);
-          }, Math.min(1000 * 2 ** attempt, RETRY_MAX_MS));
-          this.retries.add(timer);
+          };
+          const timer = setTimeout(again, Math.min(1000 * 2 ** attempt, RETRY_MAX_MS));
+          this.retries.set(timer, again);
           return;
         }
         if (e instanceof RetryLater) return; // stopping: left pending for the next process
@@ -527,7 +542,8 @@ export class Inbox {
     this.reader?.disconnect();
     // Deliveries waiting for another try stay pending in Redis; another process takes them over.
     if (this.renewTimer) clearInterval(this.renewTimer);
-    for (const t of this.retries) clearTimeout(t);
+    this.r.off('ready', this.onReady);
+    for (const t of this.retries.keys()) clearTimeout(t);
     this.inflight -= this.retries.size;
     this.retries.clear();
     await this.loop?.catch(() => undefined);

@@ -98,6 +98,26 @@ describe('inbox', () => {
     await inbox.stop();
   });
 
+  it('a delivery put off while Redis was away is tried again as soon as Redis is ready again, not when its back-off ends', async () => {
+    const keys = keyspace(`${prefix}:r`);
+    const { RetryLater } = await import('../../src/conversation/inbox.js');
+    // A connection of its own: its 'ready' (what ioredis says on reconnecting) is the inbox's alone.
+    const own = await connectRedis(REDIS_URL);
+    const inbox = new Inbox({ redis: own, keys, cipher });
+    let calls = 0;
+    await inbox.start(async () => {
+      if (++calls < 3) throw new RetryLater('Redis away');
+    });
+    await inbox.ingest({ channel: 't', id: '1', body: {} });
+    // Two tries failed: the next waits 2 s, unless Redis comes back first.
+    await expect.poll(() => calls, { timeout: 3000 }).toBe(2);
+    own.emit('ready');
+    expect(calls).toBe(3);
+    await expect.poll(() => inbox.pending()).toBe(0);
+    await inbox.stop();
+    own.disconnect();
+  });
+
   it('a message that may be a plea for help is handed out before a queue of others', async () => {
     const keys = keyspace(`${prefix}:e`);
     const inbox = new Inbox({ redis, keys, cipher, concurrency: 4 });
