@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkOffer, type Verdict } from './index.js';
-import { HEADING_ICON, verdictContacts, verdictHeading } from './heading.js';
+import { HEADING_ICON, headingText, verdictContacts, verdictHeading } from './heading.js';
 import { loadReferenceData } from '../content/data.js';
 import { REPO_ROOT } from './facts.js';
 
@@ -67,7 +67,7 @@ function withText(v: Verdict, loc: LocaleFile) {
 function human(v: Verdict, loc: LocaleFile): string {
   const lines: string[] = [];
   const heading = verdictHeading(v);
-  if (heading !== 'unclear') lines.push(fill(loc.verdict[heading] ?? heading, { icon: HEADING_ICON[heading] }));
+  if (heading !== 'unclear') lines.push(fill(loc.verdict[headingText(v, heading)] ?? heading, { icon: HEADING_ICON[heading] }));
   for (const n of v.notes) lines.push(`  ! ${noteText(v, n, loc)}`);
   for (const f of v.flags) {
     const t = loc.flag[f.id];

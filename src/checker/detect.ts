@@ -378,7 +378,17 @@ function isBoundary(text: string, i: number): boolean {
 /** Words written with a full stop that does not end a sentence (the text before the stop ends with one). */
 const ABBREVIATION = /(?:^|[\s(.])(?:a\.n|an|no|nomor|jl|jln|pt|cv|dr|drs|ir|mr|mrs|ms|st|tel|telp|hp|rek|kec|kab|kel|tgl|dll|dsb|u\.p|up|sdr|bpk|ibu|prof|h|hj|s\.pd|s\.kom|etc|e\.g|i\.e|vs|approx|min|max|maks|rp|usd|idr|inc|ltd|co|corp)$/i;
 
-const CLAUSE = /[,;:]/;
+/**
+ * Whether text[i] ends a clause: a comma, semicolon or colon, but not the comma inside a number
+ * ("300,000.000", "1,5 juta") nor the colon of a link ("https://").
+ */
+function isClause(text: string, i: number): boolean {
+  const c = text[i];
+  if (c === undefined) return true;
+  if (c !== ',' && c !== ';' && c !== ':') return false;
+  if (c === ',' && /\d/.test(text[i - 1] ?? '') && /\d/.test(text[i + 1] ?? '')) return false;
+  return !(c === ':' && text.startsWith('//', i + 1));
+}
 
 /** A readable quote around original [os, oe): the sentence, else its clauses, at most EVIDENCE_MAX chars. */
 export function quote(text: string, os: number, oe: number): string {
@@ -392,17 +402,17 @@ export function quote(text: string, os: number, oe: number): string {
   if (e - s > EVIDENCE_SOFT) {
     // clauses: grow from the match to the nearest commas, then add neighbours while it fits
     let cs = os;
-    while (cs > s && !CLAUSE.test(text[cs - 1] ?? ',')) cs--;
+    while (cs > s && !isClause(text, cs - 1)) cs--;
     let ce = oe;
-    while (ce < e && !CLAUSE.test(text[ce] ?? ',')) ce++;
+    while (ce < e && !isClause(text, ce)) ce++;
     if (ce - cs <= EVIDENCE_MAX) {
       for (let grew = true; grew; ) {
         grew = false;
         let ns = cs - 1;
-        while (ns > s && !CLAUSE.test(text[ns - 1] ?? ',')) ns--;
+        while (ns > s && !isClause(text, ns - 1)) ns--;
         if (cs > s && ce - ns <= EVIDENCE_SOFT) { cs = ns; grew = true; }
         let ne = ce + 1;
-        while (ne < e && !CLAUSE.test(text[ne] ?? ',')) ne++;
+        while (ne < e && !isClause(text, ne)) ne++;
         if (ce < e && ne - cs <= EVIDENCE_SOFT) { ce = ne; grew = true; }
       }
       s = cs;

@@ -1,8 +1,8 @@
 /**
  * What a verdict is called where people read it: the chat (src/conversation/effects/check-offer.ts)
  * and the check-offer command (cli.ts) both head a verdict by this, so they say the same. Pure.
- * Texts: locales/<lang>/checker.json, `verdict.<heading>` (with {{icon}}); 'unclear' has none: only
- * the notes and what to send are shown.
+ * Texts: locales/<lang>/checker.json, `verdict.<heading>` (with {{icon}}; see headingText); 'unclear'
+ * has none: only the notes and what to send are shown.
  */
 import type { ReferenceData } from '../content/data.js';
 import type { Verdict } from './index.js';
@@ -29,6 +29,14 @@ export function verdictHeading(v: Pick<Verdict, 'risk' | 'flags' | 'notes'>): He
   if (v.notes.some((n) => UNCLEAR_NOTES.has(n)) && !redFlag) return 'unclear';
   if (v.risk === 'low' && v.flags.some((f) => f.weight > 0)) return 'low_flagged';
   return v.risk;
+}
+
+/**
+ * The text a heading is said in (`verdict.<key>`): a high verdict on aid money promised by chat
+ * (aid_by_chat) is a fraud in the government's name, not a job offer, and is headed as one.
+ */
+export function headingText(v: Pick<Verdict, 'flags'>, heading: Exclude<Heading, 'unclear'>): string {
+  return heading === 'high' && v.flags.some((f) => f.id === 'aid_by_chat') ? 'high_aid' : heading;
 }
 
 /** Contacts shown with a verdict on work abroad (or where it is not said): where to check an agency and report. */

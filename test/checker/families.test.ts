@@ -1029,6 +1029,14 @@ describe('contacts in an offer, each as its own kind', () => {
     const fee = v.flags.find((f) => f.id === 'upfront_fee')!;
     expect(fee.evidence[0]).toBe('Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso.');
   });
+
+  it('a long sentence quoted by its clauses is not cut at the comma inside a number or the colon of a link', () => {
+    // a fact-checked aid message (test/fixtures/not-offers/aid-scams-7.jsonl, s7-009)
+    const v = checkOffer('Program dana bantuan pekerja migran khususnya TKI/TKW Senilai 300,000.000 , Silahkan daftarkan ke whatsApp resmi kami: https://wa.me/message/GZHELG3GB6WEC1');
+    const ev = v.flags.find((f) => f.id === 'aid_by_chat')!.evidence;
+    expect(ev).toContain('Program dana bantuan pekerja migran khususnya TKI/TKW Senilai 300,000.000');
+    expect(ev).toContain('Silahkan daftarkan ke whatsApp resmi kami: https://wa.me/message/GZHELG3GB6WEC1');
+  });
 });
 
 describe('hostile text', () => {

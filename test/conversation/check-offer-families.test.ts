@@ -70,6 +70,9 @@ describe('scam families pasted into the chat', () => {
     const r = await say('aid', aid);
     const all = r.replies.map((x) => x.text).join('\n');
     expect(all).toContain('RISIKO TINGGI');
+    // headed as the fraud it is, not as a job offer
+    expect(all).toContain(t('checker.verdict.high_aid', { icon: '🔴' }));
+    expect(all).not.toContain(t('checker.verdict.high', { icon: '🔴' }));
     expect(all).toContain(t('checker.flag.aid_by_chat.title'));
     expect(all).toMatch(/“[^”]*dana bantuan[^”]*”/);
     expect(all).toContain(t('checker.advice.no_aid_by_chat'));
@@ -167,7 +170,7 @@ const shownText = (says: Say[]) => says.map((s) => ('key' in s ? t(s.key, s.vars
 
 describe('the verdict in plain words', () => {
   it('says how risky without a falsely exact percentage', () => {
-    for (const risk of ['high', 'medium', 'low', 'low_flagged']) {
+    for (const risk of ['high', 'high_aid', 'medium', 'low', 'low_flagged']) {
       for (const lang of ['id', 'en'] as const) expect(content.texts.t(lang, `checker.verdict.${risk}`, { icon: '' })).not.toMatch(/%|\d/);
     }
   });

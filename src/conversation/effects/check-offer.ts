@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agencyMentions } from '../../checker/agency-mentions.js';
-import { HEADING_ICON, verdictContacts, verdictHeading } from '../../checker/heading.js';
+import { HEADING_ICON, headingText, verdictContacts, verdictHeading } from '../../checker/heading.js';
 import { AGENCY_CHECK_CONTACT, agencySay, type AgencySay } from '../../agencies/say.js';
 import type * as checker from '../../checker/index.js';
 import type { Say } from '../../engine/types.js';
@@ -65,7 +65,7 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
   const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
   // Never green above a red flag it shows: "low, but check the sign below".
   const head: Say[] = [
-    { key: `checker.verdict.${heading}`, vars: { icon: HEADING_ICON[heading] } },
+    { key: `checker.verdict.${headingText(v, heading)}`, vars: { icon: HEADING_ICON[heading] } },
     ...seen,
     ...notes,
   ];
