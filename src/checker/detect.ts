@@ -135,7 +135,6 @@ const BORNE = G(String.raw`\b(?:ditanggung|dibayar(?:kan)?|diganti|dibiayai) (?:
 const CEILING_BEFORE = /\b(?:hingga|sampai|s\.?d\.?|up to|maks(?:imal)?|max(?:imum)?)\s?(?:rp\.?\s?)?$/;
 /** Years of experience or a degree asked for (not any "certificate", "licence" or "SIM A"). */
 const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|minimum |kerja )?[1-9]\d? ?(?:tahun|thn)\b|\b(?:min(?:imal)?\.?|minimum) [1-9]\d? (?:tahun|thn) pengalaman\b|\b[1-9]\d?\+? (?:years?|yrs?)'?(?: of)? (?:\w+ ){0,3}experience\b|\bat least [1-9]\d? years?\b|\b(?:bachelor|master)'?s? degree\b|\b(?:bachelor|master) of\b|\bsarjana\b|\blulusan (?:s1|s2|d3|d4)\b/;
-/** Applicants and a selection they go through (with money asked of them: see feeToBeSelected). */
 /**
  * The people a short recruitment post asks for, by the names posts give them ("kasir, SPG, waiter",
  * "operator produksi"): with a hiring verb, or three of them in a list with a way to reach someone,
@@ -148,6 +147,7 @@ const ROLE = G(String.raw`\b(?:${ROLES})\b`);
 const PROMO = /\b(?:promo|diskon|discount|cashback|voucher|paket data|kuota internet|gratis ongkir)\b/;
 /** A way to reach someone, said in words ("minat hub", "japri", "DM"). */
 const REACH_WORDS = /\b(?:minat|hub|hubungi|whatsapp|japri|dm|inbox|kontak|contact|call|telp|telepon)\b/;
+/** Applicants and a selection they go through (with money asked of them: see feeToBeSelected). */
 const APPLICANTS = /\b(?:peserta|pelamar|calon (?:peserta|pegawai|karyawan|pekerja|asn|pns|pppk)|kandidat|applicants?|candidates?)\b/;
 const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikotes|sk (?:pppk|pns|cpns))\b/;
 /** A street address ("Jl. Raya ...", "Jalan ..."): where applications go by hand or by post. */
@@ -179,11 +179,11 @@ const LINK_NOT_SHOWN = G(
  * grup"): engagement bait, how fake vacancy pages grow (see share_to_apply in analyse). Asking to pass
  * a vacancy on to friends who need work is not this.
  */
-/** share_to_apply's weight: with nothing else, "medium"; with one more sign of the fake, "high". */
-const SHARE_WEIGHT = 2.5;
 const SHARE_TO_APPLY = G(
   String.raw`\bshare (?:this|our|the) (?:post|ad|advert|advertisement|page|info|message)(?: \w+){0,2} (?:in|on|to|into) (?:\d+ |ten |five |all |many |other |more )?(?:\w+ )?groups?\b|\b(?:the ones|those|people|anyone|whoever) (?:who|that) (?:shared|share|shares) (?:(?:this|our|the) (?:posts?|ads?|adverts?)|a lot|the most|most|more)\b|\bthe more (?:you|people) share\b|\b(?:after|by|for) sharing (?:this|our|the) (?:post|ad|advert)\b|\bcomment ['"]?(?:done|yes|help)\b|\bclick ['"]?share\b|\b(?:share|bagikan|sebarkan|teruskan|forward)(?: \w+){0,4} (?:ke|di|to|in) (?:\d+|sepuluh|lima|tiga) ?(?:grup|grub|group)s?\b|\b(?:wajib|harus|syarat(?:nya)?|syarat daftar)\b[^.\n]{0,15}\b(?:share|bagikan|sebarkan)(?: \w+){0,2} (?:info|postingan|lowongan|loker|pesan|post|ini)\b|\byang (?:paling )?banyak (?:share|membagikan|menyebarkan|nge-?share)\b|\bkomen(?:tar|t)? ['"]?done\b`,
 );
+/** share_to_apply's weight: with nothing else, "medium"; with one more sign of the fake, "high". */
+const SHARE_WEIGHT = 2.5;
 
 /**
  * Money promised to migrant workers ("dana bantuan Rp150 juta untuk TKI/TKW", an "award" of NT$350.000
@@ -679,6 +679,11 @@ export function analyse(input: unknown): Analysis {
     if (existing) return;
     flags.push({ id, weight: Math.round(weight * 100) / 100, evidence });
   };
+  /** "Free, no fees": beside a fake's own sign it is part of the bait, not a lawful sign. */
+  const dropNoFee = () => {
+    const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
+    if (free >= 0) flags.splice(free, 1);
+  };
 
   // personal contact only: not when the offer names an e-mail, office address or website
   if (ruleSpans.has('personal_contact_only')) {
@@ -844,8 +849,7 @@ export function analyse(input: unknown): Analysis {
         if (q) fake.evidence = [q, ...fake.evidence.filter((e) => !q.includes(e) && !e.includes(q))].slice(0, 2);
       }
       // "Registration is free" in such a post is what the fake says first: not a lawful sign.
-      const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
-      if (free >= 0) flags.splice(free, 1);
+      dropNoFee();
     } else if (
       (stateEmployer || (famousEmployerOnly(t, facts, links.length) && employerNamed(t, institutionSpans.filter(([a, b]) => FAMOUS_EMPLOYER.test(t.slice(a, b))), recruitingSpans)))
       && !instFound.has('official') && !links.some((l) => institutionalLink(l.value))
@@ -856,8 +860,7 @@ export function analyse(input: unknown): Analysis {
       // A famous company's name counts only where the post gives no way of applying of the company's
       // own (see famousEmployerOnly).
       add('unverified_institution', 1.2, [...(instFound.get('recruiting') ?? []).slice(0, 1), ...(instFound.get('state') ?? []).slice(0, 1)]);
-      const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
-      if (free >= 0) flags.splice(free, 1);
+      dropNoFee();
     }
   }
 
@@ -904,13 +907,9 @@ export function analyse(input: unknown): Analysis {
     }
     const ow = abroad || ovFound.has('haji') ? overseasWeight(new Set(ovFound.keys())) : 0;
     if (ow > 0) {
-      const paid = ovFound.get('allpaid') ?? [];
       const order: OverseasCue[] = ['mass', 'allpaid', 'anyone', 'easyvisa', 'claim', 'push'];
       add('mass_recruitment_abroad', ow, order.flatMap((c) => (ovFound.get(c) ?? []).slice(0, 1)));
-      if (paid.length > 0) {
-        const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
-        if (free >= 0) flags.splice(free, 1);
-      }
+      if (ovFound.has('allpaid')) dropNoFee();
     }
   }
 
@@ -929,8 +928,7 @@ export function analyse(input: unknown): Analysis {
     if (aid.length > 0 && claim.length > 0 && scan.test(MIGRANT_WORKERS)) {
       add('aid_by_chat', 3.0, [aid[0]!, claim[0]!]);
       // "Free of charge, tax-free" in such a message is part of the bait: not a lawful sign.
-      const free = flags.findIndex((f) => f.id === 'lawful_no_fee');
-      if (free >= 0) flags.splice(free, 1);
+      dropNoFee();
     }
   }
 
