@@ -164,7 +164,7 @@ export const DEFAULT_MAX_AGE_MS = 24 * 3600 * 1000;
  */
 export const EMPTY_POLL_MS = 5000;
 const MAX_BACKOFF_MS = 60_000;
-/** A claim that took longer than this to come back means this process was held up (GC, busy loop). */
+/** A message whose bytes leave longer than this after its claim was asked for was held up (GC, busy loop, a new connection). */
 const HELD_UP_MS = 20;
 /** How long outcomes of sends are gathered before they are recorded in one call. */
 const ACK_BATCH_MS = 5;
@@ -271,8 +271,7 @@ export class RedisOutbox implements Deliverer {
       },
       done(answer) {
         if (answer === 'claimed') {
-          lane.send(to.user, token, messages[0]!, 0, kind);
-          lane.heldUp(performance.now() - asked);
+          lane.send(to.user, token, messages[0]!, 0, kind, lane.claimed(asked));
           return 'queued';
         }
         // In the ready set, due in so many ms: this process's sender looks then (not at once, to be told
@@ -379,6 +378,13 @@ interface Ack {
   pauseMs: number;
 }
 
+/** A claim of messages: when it was asked for, and what had been pushed back before it (see heldUp). */
+interface Claim {
+  asked: number;
+  /** How far this process had pushed the channel's slots back (in all) when the claim was asked for. */
+  pushedBefore: number;
+}
+
 /** One channel's sending loop in this process. */
 class Lane {
   readonly chatTolerance: number;
@@ -411,6 +417,8 @@ class Lane {
   /** A wake that came while the loop was not waiting (it was claiming): the next pause returns at once. */
   private woken = false;
   private renewTimer: NodeJS.Timeout | null = null;
+  /** How far this process has pushed the channel's next slot back for late messages, in all (ms). */
+  private pushedMs = 0;
   lastError: string | null = null;
 
   constructor(
@@ -430,8 +438,8 @@ class Lane {
     // after its slot would lose that time on every message. Tokens still come `interval` apart on
     // average. At 30/s with the default headroom, 31 messages span at least 1020 ms when claimed, so
     // none reaches the platform as the 31st of a second unless one is held up about 20 ms longer than
-    // the others between its claim and the network (a long GC pause). At high rates this lets one
-    // claim take a batch.
+    // the others between its claim and the network (a long GC pause, a new connection): such a one
+    // pushes the next slots back (heldUp). At high rates this lets one claim take a batch.
     this.early = Math.min(5, Math.max(1, this.interval / 4));
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
@@ -523,7 +531,7 @@ class Lane {
           k.ready, k.lease, k.inflight, k.sent, k.rate, k.stats, k.clock,
           k.base, room, this.interval, this.early, this.chatInterval, this.chatTolerance, this.leaseMs, token, this.maxAgeMs,
         );
-        const late = performance.now() - issued;
+        const claim = this.claimed(issued);
         for (let i = 1; i < res.length; i += 3) {
           const entry = String(res[i + 2]);
           const first = entry.indexOf('|');
@@ -539,9 +547,8 @@ class Lane {
             start = entry.indexOf('|', start) + 1;
             kind = 'campaign';
           }
-          this.sendSealed(String(res[i]), token, entry.slice(start), Number(entry.slice(first + 1, second)), kind);
+          this.sendSealed(String(res[i]), token, entry.slice(start), Number(entry.slice(first + 1, second)), kind, claim);
         }
-        if (res.length > 1) this.heldUp(late);
         this.lastError = null;
         failures = 0;
       } catch (e) {
@@ -565,13 +572,27 @@ class Lane {
     this.running = false;
   }
 
+  /** A claim asked for at `asked` (performance.now()): its messages' lateness is measured from then. */
+  claimed(asked: number): Claim {
+    return { asked, pushedBefore: this.pushedMs };
+  }
+
   /**
-   * Messages taken `late` ms after their slot was asked for (the answer waited behind a busy event
-   * loop, a GC pause): what follows must leave room for them (see DELAY). The usual lateness is within
-   * the headroom; only the rest is made up for. At high rates it does not matter (no slot is that long).
+   * A message of `claim` is about to reach the platform (its bytes are being written): if that is more
+   * than HELD_UP_MS after its slot was asked for (the claim's answer waited behind a busy event loop,
+   * a GC pause, a new connection to the platform), what follows must leave room for it: the channel's
+   * next slot is pushed back by the lateness beyond the usual (see DELAY). Without it the 30 messages
+   * after a late one could reach the platform within a second of it. What this process pushed since
+   * the claim already moved the messages after this one, and counts: one stall that holds up several
+   * messages pushes once. At high rates it does not matter (no slot is that long).
    */
-  heldUp(late: number): void {
-    if (late > HELD_UP_MS && this.interval >= HELD_UP_MS) this.r.outboxDelay(this.keys.rate, this.keys.base, late - HELD_UP_MS / 2).catch(() => undefined);
+  private heldUp(claim: Claim): void {
+    const late = performance.now() - claim.asked;
+    if (late <= HELD_UP_MS || this.interval < HELD_UP_MS) return;
+    const more = late - HELD_UP_MS / 2 - (this.pushedMs - claim.pushedBefore);
+    if (more <= 0) return;
+    this.pushedMs += more;
+    this.r.outboxDelay(this.keys.rate, this.keys.base, more).catch(() => undefined);
   }
 
   /** A claim token of this process's sender: one per claim. */
@@ -585,7 +606,7 @@ class Lane {
   }
 
   /** Opens a claimed message and sends it; one that cannot be opened (its key is gone) is dropped. */
-  private sendSealed(chat: string, token: string, sealed: string, attempts: number, kind: MessageKind): void {
+  private sendSealed(chat: string, token: string, sealed: string, attempts: number, kind: MessageKind, claim: Claim): void {
     let message: string;
     try {
       message = this.opts.cipher.open(sealed);
@@ -594,14 +615,18 @@ class Lane {
       this.inflight.set(chat, token);
       return this.settle({ chat, token, outcome: 'drop', pauseMs: 0 });
     }
-    this.send(chat, token, message, attempts, kind);
+    this.send(chat, token, message, attempts, kind, claim);
   }
 
   /** Sends one claimed message (the platform's JSON); its outcome is acknowledged in a batch. */
-  send(chat: string, token: string, message: string, attempts: number, kind: MessageKind): void {
+  send(chat: string, token: string, message: string, attempts: number, kind: MessageKind, claim: Claim): void {
     this.inflight.set(chat, token);
     this.opts.hooks?.claimed?.(this.channel.name, chat);
-    this.channel.send(chat, message, { written: () => this.mark(chat, token) }).then(
+    const written = () => {
+      this.mark(chat, token);
+      this.heldUp(claim);
+    };
+    this.channel.send(chat, message, { written }).then(
       (result) => {
         this.opts.hooks?.answered?.(this.channel.name, chat, result);
         this.opts.observe?.(this.channel.name, kind, result);

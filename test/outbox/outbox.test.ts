@@ -307,6 +307,27 @@ describe('the durable outbox', () => {
     await expect.poll(async () => (await b.counts()).fake).toMatchObject({ in_doubt: 1, reclaimed: 1, pending: 0 });
   });
 
+  it('a message that reaches the platform late (its connection slow to open) pushes back the ones after it: never more than the limit in any second, counted where they arrive', async () => {
+    n++;
+    const p = new FakePlatform({ perSecond: 10, perChatPerSecond: 1000, perChatBurst: 1 });
+    const arrived: { to: string; at: number }[] = [];
+    const send = p.send.bind(p);
+    p.send = async (to, message, hooks) => {
+      // The first message's bytes leave 300 ms after it was handed over; the rest at once.
+      if (to === 'slow') await new Promise((r) => setTimeout(r, 300));
+      return send(to, message, { written: () => (arrived.push({ to, at: performance.now() }), hooks?.written()) });
+    };
+    const { o } = await outbox(p, { idlePollMs: 20 });
+    await o.deliver({ channel: 'fake', user: 'slow' }, [item('m')]);
+    for (let u = 0; u < 14; u++) await o.deliver({ channel: 'fake', user: `after${u}` }, [item('m')]);
+    await o.start();
+    await expect.poll(() => arrived.length, { timeout: 10_000 }).toBe(15);
+    expect(arrived[0]!.to).toBe('after0');
+    const times = arrived.map((a) => a.at).sort((x, y) => x - y);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(10);
+  });
+
   it('stopping sends what is due before the deadline and leaves the rest queued for the next process', async () => {
     n++;
     const keys = keyspace(`${prefix}:${n}`);
