@@ -202,6 +202,9 @@ export class Inbox {
   private inflight = 0;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Settles (with null) when stop is called: what the read loop waits on in Redis is given up then. */
+  private halted: Promise<null> = new Promise(() => undefined);
+  private halt: () => void = () => undefined;
   /** Handled entries waiting to be acknowledged together (one script call per turn of the event loop). */
   private acks: { stream: string; id: string; done: () => void; fail: (e: Error) => void }[] = [];
   /** Deliveries waiting to be tried again (RetryLater), by their timers. */
@@ -374,6 +377,7 @@ export class Inbox {
     this.reader = duplicateConnection(this.r, { enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.reader.on('error', (e: Error) => (this.lastError = e.message));
     this.running = true;
+    this.halted = new Promise<null>((resolve) => (this.halt = () => resolve(null)));
     this.renewTimer = setInterval(() => this.renew(), Math.max(50, Math.floor(this.claimAfterMs / 3))).unref();
     // A delivery put off while Redis was away (its back-off grows to 30 s) is tried again as soon as
     // Redis answers again, not when its timer comes: the person was told their answer would follow.
@@ -406,7 +410,8 @@ export class Inbox {
           lastClaim = Date.now();
           for (const stream of this.streams) {
             if (room <= 0) break;
-            const claimed = (await this.r.xautoclaim(stream, GROUP, this.consumer, this.claimAfterMs, '0', 'COUNT', room)) as [string, [string, string[]][]];
+            const claimed = (await this.untilStopped(this.r.xautoclaim(stream, GROUP, this.consumer, this.claimAfterMs, '0', 'COUNT', room))) as [string, [string, string[]][]] | null;
+            if (!claimed) break;
             const entries = claimed[1].filter((e) => e && e[1]);
             room -= entries.length;
             if (entries.length) batches.push({ stream, entries });
@@ -415,7 +420,7 @@ export class Inbox {
         if (!batches.length) {
           // COUNT applies to each stream: with pleas waiting too, up to twice the room may be taken
           // (the fast lane is nearly always empty; halving the count would halve every ordinary read).
-          const res = (await this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', room, 'BLOCK', this.readBlockMs, 'STREAMS', ...this.streams, '>', '>')) as
+          const res = (await this.untilStopped(this.reader!.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', room, 'BLOCK', this.readBlockMs, 'STREAMS', ...this.streams, '>', '>'))) as
             | [string, [string, string[]][]][]
             | null;
           // Redis answers per stream; the fast lane is handed out first.
@@ -424,6 +429,7 @@ export class Inbox {
             if (entries.length) batches.push({ stream, entries });
           }
         }
+        if (!this.running) break;
         this.lastError = null;
         for (const { stream, entries } of batches) {
           const deliveries = entries.map(([id, fields]) => ({ id, d: this.takeStored(id) ?? this.decode(fields) }));
@@ -440,6 +446,17 @@ export class Inbox {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  }
+
+  /**
+   * What `command` answers, or null once stop is called. A connection closed while it waits to
+   * reconnect (Redis away) never answers the commands it holds (ioredis 5: disconnect() in
+   * "reconnecting" clears the timer and flushes nothing), so the loop must not wait on them to stop.
+   * An entry read but given up stays pending in Redis and is taken over (claimAfterMs).
+   */
+  private untilStopped<T>(command: Promise<T>): Promise<T | null> {
+    command.catch(() => undefined);
+    return Promise.race([command, this.halted]);
   }
 
   /** A delivery this process stored itself, as it was given (flood-marked ones are decoded: their mark is in the entry). */
@@ -538,6 +555,7 @@ export class Inbox {
    */
   async stop(deadlineMs = 10_000): Promise<void> {
     this.running = false;
+    this.halt();
     this.wake?.();
     this.reader?.disconnect();
     // Deliveries waiting for another try stay pending in Redis; another process takes them over.
@@ -550,6 +568,11 @@ export class Inbox {
     const until = Date.now() + deadlineMs;
     // Deliveries handled directly too: their platforms are still waiting for an answer.
     while ((this.inflight > 0 || this.directWork.size > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-    await this.flushAcks();
+    // With Redis away the acknowledgements wait for it: not past the deadline (unacknowledged entries
+    // are handed out again, and their handled mark keeps them from being answered twice).
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, until - Date.now()) + 100)));
+    await Promise.race([this.flushAcks(), late]);
+    clearTimeout(timer);
   }
 }

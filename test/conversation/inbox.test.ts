@@ -118,6 +118,29 @@ describe('inbox', () => {
     own.disconnect();
   });
 
+  it('stops within its deadline while Redis is away (its reading connection waiting to reconnect)', async () => {
+    const { PrivateRedis } = await import('../helpers/redis-server.js');
+    const server = await PrivateRedis.start({ appendonly: false });
+    const own = await connectRedis(server.url);
+    own.on('error', () => undefined);
+    try {
+      const inbox = new Inbox({ redis: own, keys: keyspace(`${prefix}:away`), cipher });
+      await inbox.start(async () => undefined);
+      await server.kill();
+      // The reading connection has lost Redis and waits to try again (ioredis then answers none of the
+      // commands it holds, even when disconnected).
+      const reader = (inbox as unknown as { reader: Redis }).reader;
+      await expect.poll(() => reader.status, { timeout: 5000, interval: 5 }).toBe('reconnecting');
+      const t0 = Date.now();
+      const stopped = await Promise.race([inbox.stop(500).then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5000))]);
+      expect(stopped).toBe('stopped');
+      expect(Date.now() - t0).toBeLessThan(5000);
+    } finally {
+      own.disconnect();
+      await server.stop();
+    }
+  });
+
   it('a message that may be a plea for help is handed out before a queue of others', async () => {
     const keys = keyspace(`${prefix}:e`);
     const inbox = new Inbox({ redis, keys, cipher, concurrency: 4 });
