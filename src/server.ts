@@ -15,6 +15,7 @@ import type { PromMetrics } from './ops/prometheus.js';
 import type { CampaignApi, StaffApiDeps } from './staff/api.js';
 import type { StaffAccounts } from './staff/accounts.js';
 import type { StaffTokens } from './staff/tokens.js';
+import { withTimeout } from './timeout.js';
 
 export interface AppParts {
   redis: RedisClient;
@@ -39,11 +40,6 @@ export interface AppParts {
   prometheus?: { metrics: PromMetrics; token?: string };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]).finally(() => clearTimeout(timer));
-}
-
 const INTERNAL_ERROR = Buffer.from('{"error":"internal error"}');
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: Buffer): void {
@@ -58,13 +54,13 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
  */
 function health(parts: AppParts): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
-    const up = await withTimeout(parts.redis.ping(), 1000).then(
+    const up = await withTimeout(parts.redis.ping(), 1000, 'timeout').then(
       () => true,
       () => false,
     );
     const local = parts.outbox.local();
     const [counts, oldest] = up
-      ? await Promise.all([withTimeout(parts.outbox.counts(), 1000).catch(() => null), withTimeout(parts.outbox.oldestWaiting(), 1000).catch(() => null)])
+      ? await Promise.all([withTimeout(parts.outbox.counts(), 1000, 'timeout').catch(() => null), withTimeout(parts.outbox.oldestWaiting(), 1000, 'timeout').catch(() => null)])
       : [null, null];
     const channels: Record<string, unknown> = {};
     for (const [name, channel] of parts.channels) {

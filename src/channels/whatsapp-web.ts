@@ -18,6 +18,7 @@ import type { Inbound } from '../conversation/service.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { RedisClient } from '../store/connection.js';
 import { MEDIA_TTL_S, MediaStore } from '../store/media.js';
+import { withTimeout } from '../timeout.js';
 import { overLimit, pictureSource } from './picture-source.js';
 import type { Channel, ChannelDeps, ChannelLimits, ChannelModule, PhoneLink, Routes, SendHooks, SendResult } from './port.js';
 import { qrForTerminal, realClient, RedisAuthStore, sleep, type WwebClient, type WwebClientFactory } from './whatsapp-web-client.js';
@@ -79,6 +80,7 @@ const START_TIMEOUT_MS = 120_000;
 const NOT_READY_RETRY_MS = 30_000;
 /** A send that has not finished by then is given up (and tried again): the page is stuck. */
 const SEND_TIMEOUT_MS = 2 * 60_000;
+const WA_WEB_TIMEOUT = `no answer from WhatsApp Web within ${SEND_TIMEOUT_MS / 1000} s`;
 const PRIVATE_CHAT = /^[0-9]{5,24}@(?:c\.us|lid)$/;
 /** A file's name as WhatsApp shows it (a document would; a picture or video hardly). */
 const EXTENSION: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'video/mp4': 'mp4', 'video/3gpp': '3gp', 'video/3gp': '3gp' };
@@ -547,7 +549,7 @@ export class WhatsappWebChannel implements Channel {
       const options = out.media ? (out.text ? { caption: out.text } : {}) : { linkPreview: false };
       hooks?.written();
       this.pacer.sent(to);
-      await withTimeout(client.sendMessage(to, content, options), SEND_TIMEOUT_MS);
+      await withTimeout(client.sendMessage(to, content, options), SEND_TIMEOUT_MS, WA_WEB_TIMEOUT);
       return { ok: true };
     } catch (e) {
       return classifySendError(e);
@@ -563,7 +565,7 @@ export class WhatsappWebChannel implements Channel {
         const client = this.client;
         if (this.state !== 'ready' || !client) return false;
         this.pacer.sent(to);
-        await withTimeout(client.sendMessage(to, piece.text, { linkPreview: false }), SEND_TIMEOUT_MS);
+        await withTimeout(client.sendMessage(to, piece.text, { linkPreview: false }), SEND_TIMEOUT_MS, WA_WEB_TIMEOUT);
       }
       return true;
     } catch (e) {
@@ -590,11 +592,6 @@ function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   return Promise.race([p, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer from WhatsApp Web within ${ms / 1000} s`)), ms)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
 
 export const whatsappWeb: ChannelModule<WhatsappWebSettings> = {
   name: WHATSAPP_WEB,

@@ -10,6 +10,7 @@ import { mightBeUrgent } from '../engine/intents.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { DataCipher } from '../store/cipher.js';
 import type { Keyspace } from '../store/keys.js';
+import { withTimeout } from '../timeout.js';
 
 /**
  * How long one read of the inbox waits for new entries (at most half the time after which a dead
@@ -570,9 +571,6 @@ export class Inbox {
     while ((this.inflight > 0 || this.directWork.size > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
     // With Redis away the acknowledgements wait for it: not past the deadline (unacknowledged entries
     // are handed out again, and their handled mark keeps them from being answered twice).
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, until - Date.now()) + 100)));
-    await Promise.race([this.flushAcks(), late]);
-    clearTimeout(timer);
+    await withTimeout(this.flushAcks(), Math.max(0, until - Date.now()) + 100).catch(() => undefined);
   }
 }

@@ -24,6 +24,7 @@ import type { RouteHandler, Routes, SendResult } from '../channels/port.js';
 import type { MessageKind, OutboxCounts, SendObserver } from '../outbox/outbox.js';
 import type { Stage } from '../hotline/types.js';
 import { silentLogger, type Logger } from '../log.js';
+import { withTimeout } from '../timeout.js';
 import { VERDICTS, type MetricsRecorder } from '../staff/metrics.js';
 
 /** Longest a scrape waits for each of its Redis reads. */
@@ -79,11 +80,6 @@ class Tally {
     const k = values.join('\0');
     if (!this.counts.has(k)) this.counts.set(k, 0);
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }
 
 /** The gauges read from Redis, once prom-client is loaded. */

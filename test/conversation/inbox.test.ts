@@ -131,10 +131,8 @@ describe('inbox', () => {
       // commands it holds, even when disconnected).
       const reader = (inbox as unknown as { reader: Redis }).reader;
       await expect.poll(() => reader.status, { timeout: 5000, interval: 5 }).toBe('reconnecting');
-      const t0 = Date.now();
       const stopped = await Promise.race([inbox.stop(500).then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting'), 5000))]);
       expect(stopped).toBe('stopped');
-      expect(Date.now() - t0).toBeLessThan(5000);
     } finally {
       own.disconnect();
       await server.stop();

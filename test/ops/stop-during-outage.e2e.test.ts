@@ -41,10 +41,8 @@ describe('a server stopped while Redis is away', () => {
     await redis.kill();
     // Its connections have lost Redis and wait to try again.
     await new Promise((r) => setTimeout(r, 1500));
-    const t0 = Date.now();
     server.kill('SIGTERM');
     const outcome = await Promise.race([server.exited.then((code) => ({ code })), new Promise<'still running'>((r) => setTimeout(() => r('still running'), 10_000))]);
     expect(outcome).toEqual({ code: 0 });
-    expect(Date.now() - t0).toBeLessThan(10_000);
   }, 40_000);
 });
