@@ -6,7 +6,7 @@
 # test/ops/image.test.ts reads this file: every COPY source exists, and the runtime stage's files,
 # laid out as here, serve.
 
-# The build: every dependency (the TypeScript compiler among them), then the compiled code. No
+# The build: every dependency (esbuild, which compiles, and the TypeScript compiler, which checks the types, among them), then the compiled code. No
 # dependency's install script runs (--ignore-scripts): none is needed (sharp and msgpackr load their
 # prebuilt binaries; puppeteer's would download a browser).
 FROM node:20-bookworm-slim AS build

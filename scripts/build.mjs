@@ -1,15 +1,30 @@
-// `npm run build`: compiles src/ to dist/src (tsc), copies the JSON files src/ reads at run time, and
-// stamps dist/.built with the time the build began (`npm start` builds again when a source is newer).
-// One build at a time (the lock dist.building). `--if-stale`: only when dist/ is missing or older than
-// a source (as `npm start` decides; tests that run the built code use it).
+// `npm run build`: compiles src/ to dist/src (esbuild, one file to one file: what tsx runs in
+// development, with source maps), copies the JSON files src/ reads at run time, checks and compiles
+// the content (dist/content.json), and stamps dist/.built with the time the build began (`npm start`
+// builds again when a source is newer). `--typecheck` first checks the types of src/ with tsc (`npm
+// run build`, as the Dockerfile runs it; `npm test` checks src/, test/, bench/ and scripts/ before
+// the tests). Each file is written to a temporary name and renamed, so a process starting meanwhile
+// reads the old file or the new one, never half of one. One build at a time (the lock
+// dist.building). `--if-stale`: only when dist/ is missing or older than a source (as `npm start`
+// decides; tests that run the built code use it).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const STAMP = join(ROOT, 'dist/.built');
 export const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const require = createRequire(import.meta.url);
+/** The compiler the build uses, or null where it is not installed (a production install). */
+export function esbuild() {
+  try {
+    return require('esbuild');
+  } catch {
+    return null;
+  }
+}
 /** What the build reads: a change to any of them makes dist/ stale. */
 export const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/copy-assets.mjs'];
 const CLI = join(ROOT, 'dist/src/cli.js');
@@ -58,18 +73,60 @@ export async function withBuildLock(fn) {
   }
 }
 
-/** Returns null when built, or what failed. */
-export function build() {
+/** Returns null when built, or what failed. `typecheck`: check the types of src/ (tsc) first. */
+export function build({ typecheck = false } = {}) {
   const startedAt = new Date();
-  for (const args of [[TSC, '-p', 'tsconfig.build.json'], [join(ROOT, 'scripts/copy-assets.mjs')]]) {
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) return `${args[0] === TSC ? 'tsc' : 'copying assets'} failed (${r.signal ?? `exit ${r.status}`})`;
+  if (typecheck) {
+    const r = spawnSync(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--noEmit'], { cwd: ROOT, stdio: 'inherit' });
+    if (r.status !== 0) return `the type check (tsc) failed (${r.signal ?? `exit ${r.status}`})`;
   }
+  const compiled = compile();
+  if (compiled) return compiled;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/copy-assets.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) return `copying assets failed (${r.signal ?? `exit ${r.status}`})`;
   const content = compileContent();
   if (content) return content;
   // The start time, not the end: a source edited during the build makes the next start build again.
   writeFileSync(STAMP, '');
   utimesSync(STAMP, startedAt, startedAt);
+  return null;
+}
+
+// Every src/ .ts file to its dist/src .js (and .js.map), as tsconfig.build.json says (target, class fields).
+function compile() {
+  const es = esbuild();
+  if (!es) return 'esbuild is not installed (install the dev dependencies)';
+  const sources = [];
+  const visit = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) visit(join(dir, e.name));
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) sources.push(join(dir, e.name));
+    }
+  };
+  visit(join(ROOT, 'src'));
+  let out;
+  try {
+    out = es.buildSync({
+      entryPoints: sources,
+      outdir: join(ROOT, 'dist/src'),
+      outbase: join(ROOT, 'src'),
+      tsconfig: join(ROOT, 'tsconfig.build.json'),
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: true,
+      write: false,
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    return `compiling failed: ${e.message}`;
+  }
+  for (const f of out.outputFiles) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
   return null;
 }
 
@@ -84,7 +141,8 @@ function compileContent() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const ifStale = process.argv.includes('--if-stale');
-  const failed = await withBuildLock(() => (ifStale && !stale() ? null : build()));
+  const typecheck = process.argv.includes('--typecheck');
+  const failed = await withBuildLock(() => (ifStale && !stale() ? null : build({ typecheck })));
   if (failed) {
     process.stderr.write(`build: ${failed}\n`);
     process.exit(1);

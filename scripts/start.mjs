@@ -6,18 +6,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, ROOT, stale, TSC, withBuildLock } from './build.mjs';
+import { build, esbuild, ROOT, stale, withBuildLock } from './build.mjs';
 
 const cli = join(ROOT, 'dist/src/cli.js');
 
 function buildOrExplain() {
   if (!stale()) return;
-  if (!existsSync(TSC)) {
-    if (existsSync(cli)) return void process.stderr.write('npm start: the sources are newer than dist/ but no TypeScript compiler is installed; running the existing build\n');
-    process.stderr.write('npm start: no build in dist/ and no TypeScript compiler here (install the dev dependencies, or run npm run build where they are)\n');
+  if (!esbuild()) {
+    if (existsSync(cli)) return void process.stderr.write('npm start: the sources are newer than dist/ but no compiler (esbuild) is installed; running the existing build\n');
+    process.stderr.write('npm start: no build in dist/ and no compiler (esbuild) here (install the dev dependencies, or run npm run build where they are)\n');
     process.exit(1);
   }
-  process.stderr.write('npm start: building (tsc)…\n');
+  process.stderr.write('npm start: building…\n');
   const failed = build();
   if (failed) {
     process.stderr.write(`npm start: the build failed: ${failed}\n`);

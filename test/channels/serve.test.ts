@@ -69,8 +69,8 @@ describe('npm start in production: the built code run by node itself', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    // A cold tsc build on a loaded 2-core machine (the whole suite beside it) can take over a minute.
-    await expect.poll(() => out.includes('waspada serving') || child.exitCode !== null, { timeout: 150_000, interval: 100 }).toBe(true);
+    // A build on a loaded 2-core machine (the whole suite beside it) takes some seconds.
+    await expect.poll(() => out.includes('waspada serving') || child.exitCode !== null, { timeout: 60_000, interval: 100 }).toBe(true);
     expect(out).toContain('waspada serving');
     return { child, exited, out: () => out };
   }
@@ -84,7 +84,11 @@ describe('npm start in production: the built code run by node itself', () => {
     const port = 40_000 + (process.pid % 5000);
     const before = servers().length;
     const app = await npmStart(port);
-    expect(app.out()).toContain('npm start: building (tsc)');
+    // npm start builds, and says so; only where another test file's command build (one at a time,
+    // under the same lock) got there in the moment between does it find dist/ fresh. Either way the
+    // stamp removed above was written again: it serves a build made after dist/ went stale.
+    const builtBySibling = !app.out().includes('npm start: building');
+    if (builtBySibling) console.warn('npm start found dist/ rebuilt by another test file meanwhile');
     expect(existsSync(resolve(ROOT, 'dist/.built'))).toBe(true);
     // node runs the server as npm's own child: no tsx, no shell in between.
     const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(app.child.pid)], { encoding: 'utf8' }).trim().split('\n');
@@ -101,7 +105,7 @@ describe('npm start in production: the built code run by node itself', () => {
     await expect.poll(() => answers(port), { timeout: 10_000 }).toBe(false);
     expect(app.out()).toContain('"signal":"SIGTERM"');
     await expect.poll(() => servers().length, { timeout: 10_000 }).toBe(before);
-  }, 200_000);
+  }, 90_000);
 
   it('does not build again when nothing changed, and stops when npm itself is killed with SIGKILL', async () => {
     const port = 45_000 + (process.pid % 5000);
@@ -119,10 +123,11 @@ describe('the built image command (node dist/src/cli.js, as the Dockerfile runs 
   let fake: FakeTelegram;
   const prefix = testPrefix('built');
   beforeAll(async () => {
-    // What the Dockerfile's build stage runs (npm run build); npm start, tested before, built it too.
+    // What the Dockerfile's build stage runs (npm run build) but its type check, which `npm test` ran
+    // over src/ and more before the tests; npm start, tested before, built it too.
     execFileSync(process.execPath, [resolve(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
     fake = await startFakeTelegram({ token: TOKEN });
-  }, 120_000);
+  }, 60_000);
   afterAll(async () => {
     await fake.close();
     const r = plainRedis();

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../src/checker/facts.js';
 import { loadCorpus } from '../../src/checker/corpus.js';
 import { loadReferenceData } from '../../src/content/data.js';
+import { builtFile } from '../helpers/built.js';
 
 function run(args: string[], input: string) {
-  const r = spawnSync('npx', ['tsx', 'src/checker/cli.ts', ...args], { cwd: REPO_ROOT, input, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [builtFile('src/checker/cli.ts'), ...args], { cwd: REPO_ROOT, input, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -1,6 +1,7 @@
-// Runs the project's CLI the way a person does (through tsx), feeding standard input.
+// Runs the project's commands as processes, compiled (test/helpers/built.ts), feeding standard input.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { builtFile } from './built.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -25,7 +26,7 @@ export function runBroadcast(args: string[], env: NodeJS.ProcessEnv): Promise<{ 
 
 function run(file: string, args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, file), ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, [builtFile(file), ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

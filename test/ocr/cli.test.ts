@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/checker/facts.js';
+import { builtFile } from '../helpers/built.js';
 import { drawNoText, drawText } from '../helpers/pictures.js';
 
 function run(args: string[], input = ''): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn('npx', ['tsx', 'src/checker/cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, OCR_WORKERS: '1' } });
+    const p = spawn(process.execPath, [builtFile('src/checker/cli.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, OCR_WORKERS: '1' } });
     let out = '';
     let err = '';
     p.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -1,4 +1,4 @@
-// `npm run hotline` as staff run it (through tsx), against the Redis of a running Waspada process.
+// `npm run hotline` as staff run it (compiled: test/helpers/built.ts), against the Redis of a running Waspada process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenCase } from '../../src/hotline/types.js';
 import { runHotline } from '../helpers/cli.js';
