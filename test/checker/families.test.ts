@@ -94,6 +94,22 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(real.flags.map((f) => f.id)).not.toContain('task_scam');
   });
 
+  it('reviews boosted for pay, "online freelancing tasks" with "instant payments", "text me for more details": the pitch in English (tk8-001, tk8-002); a freelance writer paid per article and a shop asking for reviews are not', () => {
+    const taskReal = readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real/scam-task-8.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real);
+    for (const r of taskReal) {
+      const v = highWith(r.text, 'task_scam');
+      expect(v.advice, r.id).toContain('task_scam_warning');
+    }
+    const cues = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
+    expect(cues('Get 50 per review, boosting movie reviews. Text me for more details.')).toEqual(expect.arrayContaining(['tasks', 'perday', 'reply']));
+    expect(cues('Join our online freelancing tasks and get instant payments')).toEqual(expect.arrayContaining(['tasks', 'easy', 'parttime']));
+    for (const ad of [
+      'Freelance content writer wanted for our travel blog, paid per article after review by our editor. Send your portfolio to jobs@travelink.co.id',
+      'Thank you for shopping with us! Please leave a review of the product on our store page. Contact us for more details on returns.',
+      'We are hiring a freelancing graphic designer for a 3-month project at our Jakarta studio. Payment by invoice at the end of each month.',
+    ]) expect(flagged(ad, 'task_scam'), ad).toBe(false);
+  });
+
   it('"the HR department" or "the HR manager" writing out of the blue is outreach, though the slang table reads "hr" as "hari"; "6 hr seminggu" is a week of days', () => {
     const cues = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
     expect(cues('Hello, I am Anna from the HR department of Mega Agency.')).toContain('outreach');
