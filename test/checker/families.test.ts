@@ -107,7 +107,11 @@ describe('the task-scam detector judges the pitch as a whole', () => {
       'Freelance content writer wanted for our travel blog, paid per article after review by our editor. Send your portfolio to jobs@travelink.co.id',
       'Thank you for shopping with us! Please leave a review of the product on our store page. Contact us for more details on returns.',
       'We are hiring a freelancing graphic designer for a 3-month project at our Jakarta studio. Payment by invoice at the end of each month.',
+      'Backend engineer: build our instant payments platform, very simple APIs, easy deployment. Are you interested in learning Go? Apply on our careers page.',
+      'Virtual assistant wanted to handle online tasks for our director: e-mail, calendar and travel. Full time, monthly salary, office in Bandung.',
     ]) expect(flagged(ad, 'task_scam'), ad).toBe(false);
+    const pitch = (t: string) => cues(t).filter((c) => c === 'tasks' || c === 'easy' || c === 'reply');
+    expect(pitch('We are building instant payments for merchants. Are you interested in learning more? Manage online tasks.')).toEqual([]);
   });
 
   it('"the HR department" or "the HR manager" writing out of the blue is outreach, though the slang table reads "hr" as "hari"; "6 hr seminggu" is a week of days', () => {
