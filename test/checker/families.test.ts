@@ -94,24 +94,36 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(real.flags.map((f) => f.id)).not.toContain('task_scam');
   });
 
-  it('reviews boosted for pay, "online freelancing tasks" with "instant payments", "text me for more details": the pitch in English (tk8-001, tk8-002); a freelance writer paid per article and a shop asking for reviews are not', () => {
+  it('reviews boosted for pay, "online freelancing tasks and getting instant payments", "do you willing to know more": the pitch in English (tk8-001, tk8-002); genuine ads that boost ratings, pay instantly, handle online tasks or invite questions are not', () => {
     const taskReal = readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real/scam-task-8.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real);
     for (const r of taskReal) {
       const v = highWith(r.text, 'task_scam');
       expect(v.advice, r.id).toContain('task_scam_warning');
     }
     const cues = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
-    expect(cues('Get 50 per review, boosting movie reviews. Text me for more details.')).toEqual(expect.arrayContaining(['tasks', 'perday', 'reply']));
-    expect(cues('Join our online freelancing tasks and get instant payments')).toEqual(expect.arrayContaining(['tasks', 'easy', 'parttime']));
+    expect(cues('Do you willing to know more about boosting movie’s review? Get 50 per review.')).toEqual(expect.arrayContaining(['tasks', 'perday', 'reply']));
+    expect(cues('Join our online freelancing tasks and getting instant payments now')).toEqual(expect.arrayContaining(['tasks', 'easy', 'parttime']));
+    // Lawful ads with the same words (a review of the salary, ratings to raise, pay on the day, online tasks to handle).
     for (const ad of [
       'Freelance content writer wanted for our travel blog, paid per article after review by our editor. Send your portfolio to jobs@travelink.co.id',
       'Thank you for shopping with us! Please leave a review of the product on our store page. Contact us for more details on returns.',
       'We are hiring a freelancing graphic designer for a 3-month project at our Jakarta studio. Payment by invoice at the end of each month.',
       'Backend engineer: build our instant payments platform, very simple APIs, easy deployment. Are you interested in learning Go? Apply on our careers page.',
       'Virtual assistant wanted to handle online tasks for our director: e-mail, calendar and travel. Full time, monthly salary, office in Bandung.',
+      'PT Dana Cepat is a fintech company with instant payments products. Hiring a part-time customer support agent, work from home, Rp150.000 per day.',
+      'We are a fintech startup. Our customers get instant payments through our app. Hiring a part-time QA tester, Rp200.000 per day.',
+      'Deliver with Amazon Flex: choose part-time blocks and get instant payouts after each block.',
+      'Part-time promoter for Tokopedia events in Surabaya. Get instant payment after each shift, Rp150.000 per day.',
+      'Dicari kasir part time untuk toko kami. Gaji harian Rp100.000. Text me for more details.',
+      'Graduate trainee in logistics. Are you willing to learn more about supply chains? Part-time option, Rp120.000 per day.',
+      'Customer service, part-time: help boost our customer satisfaction ratings. RM80 per day.',
+      'Hotel front desk, part-time: help boost guest ratings, paid daily.',
+      'Data entry clerk (part-time): complete online tasks such as entering orders. Rp90.000 per day.',
+      'Software engineer: optimise our code review process. Salary with a review every 6 months.',
     ]) expect(flagged(ad, 'task_scam'), ad).toBe(false);
     const pitch = (t: string) => cues(t).filter((c) => c === 'tasks' || c === 'easy' || c === 'reply');
-    expect(pitch('We are building instant payments for merchants. Are you interested in learning more? Manage online tasks.')).toEqual([]);
+    expect(pitch('We are building instant payments for merchants. Are you interested in learning more? Manage online tasks. Boost our ratings.')).toEqual([]);
+    expect(cues('Salary with a review every 6 months.')).not.toContain('perday');
   });
 
   it('"the HR department" or "the HR manager" writing out of the blue is outreach, though the slang table reads "hr" as "hari"; "6 hr seminggu" is a week of days', () => {
