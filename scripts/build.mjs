@@ -2,13 +2,14 @@
 // development, with source maps), copies the JSON files src/ reads at run time, checks and compiles
 // the content (dist/content.json), and stamps dist/.built with the time the build began (`npm start`
 // builds again when a source is newer). `--typecheck` first checks the types of src/ with tsc (`npm
-// run build`, as the Dockerfile runs it; `npm test` checks src/, test/, bench/ and scripts/ before
-// the tests). Each file is written to a temporary name and renamed, so a process starting meanwhile
-// reads the old file or the new one, never half of one. One build at a time (the lock
+// run build`, as the Dockerfile runs it; `npm test` checks the TypeScript of src/, test/, bench/ and
+// scripts/ before the tests; tsconfig's isolatedModules keeps out what a file-by-file compiler cannot
+// compile). Each file, and each JSON file copied beside them, is written to a temporary name and
+// renamed, so a process starting meanwhile reads the old file or the new one, never half of one. One build at a time (the lock
 // dist.building). `--if-stale`: only when dist/ is missing or older than a source (as `npm start`
 // decides; tests that run the built code use it).
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,15 @@ export function esbuild() {
     return require('esbuild');
   } catch {
     return null;
+  }
+}
+/** Whether the compiler is installed (without loading it). */
+export function compilerInstalled() {
+  try {
+    require.resolve('esbuild');
+    return true;
+  } catch {
+    return false;
   }
 }
 /** What the build reads: a change to any of them makes dist/ stale. */
@@ -51,17 +61,37 @@ export function stale() {
 }
 
 /** One build at a time (two servers started together from a fresh clone must not both write dist/). */
+/** Whether the process that wrote the build lock has ended (false when it cannot tell). */
+function holderGone() {
+  let pid;
+  try {
+    pid = Number(readFileSync(LOCK, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return e.code === 'ESRCH';
+  }
+}
+
 export async function withBuildLock(fn) {
   const deadline = Date.now() + 180_000;
   for (;;) {
     try {
-      closeSync(openSync(LOCK, 'wx'));
+      const fd = openSync(LOCK, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
       break;
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
-      // A lock left by a build that was killed: older than any build takes.
+      // A lock left by a build that was killed (Ctrl-C, kill -9): its process is gone, or it is older
+      // than any build takes. (A lock whose process id is not written yet is a build just starting.)
       const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > 120_000) rmSync(LOCK, { force: true });
+      if (age > 120_000 || holderGone()) rmSync(LOCK, { force: true });
       else if (Date.now() > deadline) throw new Error(`another build has held ${LOCK} for 3 minutes`);
       else await new Promise((r) => setTimeout(r, 200));
     }
@@ -106,6 +136,8 @@ function compile() {
   visit(join(ROOT, 'src'));
   let out;
   try {
+    // buildSync starts esbuild's service (a worker thread and an esbuild process, ~85 MB): stopped
+    // below, or npm start, which builds in its own process, would keep it for the server's whole life.
     out = es.buildSync({
       entryPoints: sources,
       outdir: join(ROOT, 'dist/src'),
@@ -115,19 +147,35 @@ function compile() {
       platform: 'node',
       target: 'node20',
       sourcemap: true,
+      // Maps point at src/ (file and line in stack traces) without carrying the sources into dist/ and the image.
+      sourcesContent: false,
       write: false,
       logLevel: 'silent',
     });
   } catch (e) {
     return `compiling failed: ${e.message}`;
+  } finally {
+    es.stop?.();
   }
-  for (const f of out.outputFiles) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    const tmp = `${f.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, f.contents);
-    renameSync(tmp, f.path);
+  try {
+    for (const f of out.outputFiles) writeWhole(f.path, f.contents);
+  } catch (e) {
+    return `writing dist/ failed: ${e.message}`;
   }
   return null;
+}
+
+/** Writes `path` under a temporary name and renames it: a process reading it meanwhile gets the old file or the new one. */
+export function writeWhole(path, contents) {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, contents);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**

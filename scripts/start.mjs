@@ -3,24 +3,26 @@
 // older than the sources (a fresh clone, a pull, an edit); a production image that has dist/ but no
 // sources or compiler runs what it has. Arguments after `--` go to `serve`; `worker` first runs the
 // workers alone instead (`npm run worker`).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, esbuild, ROOT, stale, withBuildLock } from './build.mjs';
+import { compilerInstalled, ROOT, stale } from './build.mjs';
 
 const cli = join(ROOT, 'dist/src/cli.js');
 
 function buildOrExplain() {
-  if (!stale()) return;
-  if (!esbuild()) {
+  if (!compilerInstalled()) {
     if (existsSync(cli)) return void process.stderr.write('npm start: the sources are newer than dist/ but no compiler (esbuild) is installed; running the existing build\n');
     process.stderr.write('npm start: no build in dist/ and no compiler (esbuild) here (install the dev dependencies, or run npm run build where they are)\n');
     process.exit(1);
   }
   process.stderr.write('npm start: building…\n');
-  const failed = build();
-  if (failed) {
-    process.stderr.write(`npm start: the build failed: ${failed}\n`);
+  // In a process of its own (which takes the build lock and builds unless another process just did):
+  // the compiler's service and memory end with it instead of staying with the server.
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    process.stderr.write(`npm start: the build failed (${r.signal ?? `exit ${r.status}`})\n`);
     process.exit(1);
   }
 }
@@ -34,7 +36,7 @@ if (process.env.npm_lifecycle_event === 'start' || process.env.npm_lifecycle_eve
   }, 1000).unref();
 }
 
-if (stale()) await withBuildLock(buildOrExplain);
+if (stale()) buildOrExplain();
 // `node scripts/start.mjs worker`: the workers alone (npm run worker); anything else goes to serve.
 const [first, ...more] = process.argv.slice(2);
 process.argv = first === 'worker' ? [process.argv[0], cli, 'worker', ...more] : [process.argv[0], cli, 'serve', ...process.argv.slice(2)];
