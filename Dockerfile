@@ -6,16 +6,17 @@
 # test/ops/image.test.ts reads this file: every COPY source exists, and the runtime stage's files,
 # laid out as here, serve.
 
-# The build: every dependency (esbuild, which compiles, and the TypeScript compiler, which checks the types, among them), then the compiled code. No
-# dependency's install script runs (--ignore-scripts): none is needed (sharp and msgpackr load their
-# prebuilt binaries; puppeteer's would download a browser).
+# The build: every dependency (esbuild, which compiles, and the TypeScript compiler, which checks
+# the types, among them), then the compiled code. No dependency's install script runs
+# (--ignore-scripts): none is needed (sharp and msgpackr load their prebuilt binaries; puppeteer's
+# would download a browser).
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY scripts/build.mjs scripts/copy-assets.mjs ./scripts/
+COPY scripts/build.mjs ./scripts/
 # The build checks the flows, texts and data in full (a broken flow fails it) and compiles them into
 # dist/content.json, which serve loads while these files are still the ones it was made from.
 COPY flows ./flows

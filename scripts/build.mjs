@@ -5,13 +5,13 @@
 // run build`, as the Dockerfile runs it; `npm test` checks the TypeScript of src/, test/, bench/ and
 // scripts/ before the tests; tsconfig's isolatedModules keeps out what a file-by-file compiler cannot
 // compile). Each file, and each JSON file copied beside them, is written to a temporary name and
-// renamed, so a process starting meanwhile reads the old file or the new one, never half of one. One build at a time (the lock
-// dist.building). `--if-stale`: only when dist/ is missing or older than a source (as `npm start`
-// decides; tests that run the built code use it).
+// renamed, so a process starting meanwhile reads the old file or the new one, never half of one. One
+// build at a time (the lock dist.building). `--if-stale`: only when dist/ is missing or older than a
+// source (as `npm start` decides; tests that run the built code use it).
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +36,7 @@ export function compilerInstalled() {
   }
 }
 /** What the build reads: a change to any of them makes dist/ stale. */
-export const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/copy-assets.mjs'];
+export const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs'];
 const CLI = join(ROOT, 'dist/src/cli.js');
 const LOCK = join(ROOT, 'dist.building');
 
@@ -60,7 +60,6 @@ export function stale() {
   return newestInput() > statSync(STAMP).mtimeMs;
 }
 
-/** One build at a time (two servers started together from a fresh clone must not both write dist/). */
 /** Whether the process that wrote the build lock has ended (false when it cannot tell). */
 function holderGone() {
   let pid;
@@ -78,6 +77,7 @@ function holderGone() {
   }
 }
 
+/** One build at a time (two servers started together from a fresh clone must not both write dist/). */
 export async function withBuildLock(fn) {
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -112,8 +112,11 @@ export function build({ typecheck = false } = {}) {
   }
   const compiled = compile();
   if (compiled) return compiled;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts/copy-assets.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) return `copying assets failed (${r.signal ?? `exit ${r.status}`})`;
+  try {
+    copyAssets();
+  } catch (e) {
+    return `copying assets failed: ${e.message}`;
+  }
   const content = compileContent();
   if (content) return content;
   // The start time, not the end: a source edited during the build makes the next start build again.
@@ -126,20 +129,12 @@ export function build({ typecheck = false } = {}) {
 function compile() {
   const es = esbuild();
   if (!es) return 'esbuild is not installed (install the dev dependencies)';
-  const sources = [];
-  const visit = (dir) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) visit(join(dir, e.name));
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) sources.push(join(dir, e.name));
-    }
-  };
-  visit(join(ROOT, 'src'));
   let out;
   try {
     // buildSync starts esbuild's service (a worker thread and an esbuild process, ~85 MB): stopped
-    // below, or npm start, which builds in its own process, would keep it for the server's whole life.
+    // below, or a process that builds and goes on running would keep it.
     out = es.buildSync({
-      entryPoints: sources,
+      entryPoints: filesUnder(join(ROOT, 'src'), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')),
       outdir: join(ROOT, 'dist/src'),
       outbase: join(ROOT, 'src'),
       tsconfig: join(ROOT, 'tsconfig.build.json'),
@@ -163,6 +158,23 @@ function compile() {
     return `writing dist/ failed: ${e.message}`;
   }
   return null;
+}
+
+/** The files under `dir`, at any depth, whose names `keep` accepts. */
+function filesUnder(dir, keep) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name), keep) : keep(e.name) ? [join(dir, e.name)] : []));
+}
+
+/**
+ * Copies the JSON files src/ reads at run time (the checker's model, prefilter and reference wages)
+ * beside the compiled code in dist/src, each written whole and only when it changed.
+ */
+export function copyAssets() {
+  for (const file of filesUnder(join(ROOT, 'src'), (name) => name.endsWith('.json'))) {
+    const to = join(ROOT, 'dist', relative(ROOT, file));
+    const contents = readFileSync(file);
+    if (!existsSync(to) || !readFileSync(to).equals(contents)) writeWhole(to, contents);
+  }
 }
 
 /** Writes `path` under a temporary name and renames it: a process reading it meanwhile gets the old file or the new one. */

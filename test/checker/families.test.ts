@@ -12,11 +12,13 @@ import { REPO_ROOT } from '../../src/checker/facts.js';
 import { TASK_CUES, hostOf, unofficialLink, lookalikeLink, taskWeight, taskPayHigh, employerNamed, overseasWeight, widePayBand, letterWeight, type TaskCue } from '../../src/checker/families.js';
 
 interface Real { id: string; label: string; family: string; lang: string; text: string }
-const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl'].flatMap((f) =>
+const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fresh-institution.jsonl', 'genuine-institution.jsonl', 'scam-fresh-task-overseas.jsonl', 'scam-task-8.jsonl'].flatMap((f) =>
   readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real),
 );
 const byId = (id: string) => real.find((r) => r.id === id)!.text;
 const flagged = (text: string, flag: string) => checkOffer(text).flags.some((f) => f.id === flag);
+/** The task-scam cue groups found in a text, as the detector reads it (normalised). */
+const cuesIn = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
 /** Checks that the text is rated high with the flag among its red flags; returns its verdict. */
 function highWith(text: string, flag: string) {
   const v = checkOffer(text);
@@ -95,14 +97,14 @@ describe('the task-scam detector judges the pitch as a whole', () => {
   });
 
   it('reviews boosted for pay, "online freelancing tasks and getting instant payments", "do you willing to know more": the pitch in English (tk8-001, tk8-002); genuine ads that boost ratings, pay instantly, handle online tasks or invite questions are not', () => {
-    const taskReal = readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real/scam-task-8.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real);
-    for (const r of taskReal) {
+    const batch8 = real.filter((r) => r.id.startsWith('tk8-'));
+    expect(batch8.length).toBe(2);
+    for (const r of batch8) {
       const v = highWith(r.text, 'task_scam');
       expect(v.advice, r.id).toContain('task_scam_warning');
     }
-    const cues = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
-    expect(cues('Do you willing to know more about boosting movie’s review? Get 50 per review.')).toEqual(expect.arrayContaining(['tasks', 'perday', 'reply']));
-    expect(cues('Join our online freelancing tasks and getting instant payments now')).toEqual(expect.arrayContaining(['tasks', 'easy', 'parttime']));
+    expect(cuesIn('Do you willing to know more about boosting movie’s review? Get 50 per review.')).toEqual(expect.arrayContaining(['tasks', 'perday', 'reply']));
+    expect(cuesIn('Join our online freelancing tasks and getting instant payments now')).toEqual(expect.arrayContaining(['tasks', 'easy', 'parttime']));
     // Lawful ads with the same words (a review of the salary, ratings to raise, pay on the day, online tasks to handle).
     for (const ad of [
       'Freelance content writer wanted for our travel blog, paid per article after review by our editor. Send your portfolio to jobs@travelink.co.id',
@@ -121,16 +123,15 @@ describe('the task-scam detector judges the pitch as a whole', () => {
       'Data entry clerk (part-time): complete online tasks such as entering orders. Rp90.000 per day.',
       'Software engineer: optimise our code review process. Salary with a review every 6 months.',
     ]) expect(flagged(ad, 'task_scam'), ad).toBe(false);
-    const pitch = (t: string) => cues(t).filter((c) => c === 'tasks' || c === 'easy' || c === 'reply');
+    const pitch = (t: string) => cuesIn(t).filter((c) => c === 'tasks' || c === 'easy' || c === 'reply');
     expect(pitch('We are building instant payments for merchants. Are you interested in learning more? Manage online tasks. Boost our ratings.')).toEqual([]);
-    expect(cues('Salary with a review every 6 months.')).not.toContain('perday');
+    expect(cuesIn('Salary with a review every 6 months.')).not.toContain('perday');
   });
 
   it('"the HR department" or "the HR manager" writing out of the blue is outreach, though the slang table reads "hr" as "hari"; "6 hr seminggu" is a week of days', () => {
-    const cues = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
-    expect(cues('Hello, I am Anna from the HR department of Mega Agency.')).toContain('outreach');
-    expect(cues('Hi, this is the HR manager of a hotel review team.')).toContain('outreach');
-    expect(cues('Kerja 6 hr seminggu, staff gudang, gaji UMR.')).not.toContain('outreach');
+    expect(cuesIn('Hello, I am Anna from the HR department of Mega Agency.')).toContain('outreach');
+    expect(cuesIn('Hi, this is the HR manager of a hotel review team.')).toContain('outreach');
+    expect(cuesIn('Kerja 6 hr seminggu, staff gudang, gaji UMR.')).not.toContain('outreach');
   });
 
   it('pay for a day, an hour or a task given as a wide band is the pitch’s, not an employer’s: a strong cue, quoted', () => {
