@@ -39,6 +39,13 @@ export function compilerInstalled() {
 export const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json', 'scripts/build.mjs'];
 const CLI = join(ROOT, 'dist/src/cli.js');
 const LOCK = join(ROOT, 'dist.building');
+/**
+ * The exit code of a build whose compiler could not run at all (not installed, or installed for
+ * another platform, as when node_modules comes from another system): not a fault of the sources, so
+ * `npm start` may run a dist/ it already has, where a source that does not compile stops it.
+ */
+export const NO_COMPILER_EXIT = 3;
+class NoCompiler extends Error {}
 
 /** The newest modification time among the files the build reads. */
 function newestInput() {
@@ -128,7 +135,7 @@ export function build({ typecheck = false } = {}) {
 // Every src/ .ts file to its dist/src .js (and .js.map), as tsconfig.build.json says (target, class fields).
 function compile() {
   const es = esbuild();
-  if (!es) return 'esbuild is not installed (install the dev dependencies)';
+  if (!es) throw new NoCompiler('esbuild is not installed (install the dev dependencies)');
   let out;
   try {
     // buildSync starts esbuild's service (a worker thread and an esbuild process, ~85 MB): stopped
@@ -148,16 +155,35 @@ function compile() {
       logLevel: 'silent',
     });
   } catch (e) {
+    // A source that does not compile comes with esbuild's list of errors (file and line); anything
+    // else is esbuild itself failing to run (a binary for another platform, a broken install).
+    if (!Array.isArray(e.errors)) throw new NoCompiler(`esbuild could not run (${e.message.split('\n')[0]}); reinstall the dependencies on this machine (npm ci)`);
     return `compiling failed: ${e.message}`;
   } finally {
     es.stop?.();
   }
   try {
     for (const f of out.outputFiles) writeWhole(f.path, f.contents);
+    dropOrphans();
   } catch (e) {
     return `writing dist/ failed: ${e.message}`;
   }
   return null;
+}
+
+/**
+ * Removes what dist/src holds for a source that is gone (a .js and its map, or a JSON file copied
+ * from src/): a module deleted or renamed must not live on in dist/ and the image, importable by
+ * mistake.
+ */
+function dropOrphans() {
+  const dist = join(ROOT, 'dist/src');
+  if (!existsSync(dist)) return;
+  for (const file of filesUnder(dist, (name) => /\.(js|js\.map|json)$/.test(name))) {
+    const rel = relative(dist, file);
+    const source = rel.endsWith('.json') ? rel : rel.replace(/\.js(\.map)?$/, '.ts');
+    if (!existsSync(join(ROOT, 'src', source))) rmSync(file, { force: true });
+  }
 }
 
 /** The files under `dir`, at any depth, whose names `keep` accepts. */
@@ -202,7 +228,14 @@ function compileContent() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const ifStale = process.argv.includes('--if-stale');
   const typecheck = process.argv.includes('--typecheck');
-  const failed = await withBuildLock(() => (ifStale && !stale() ? null : build({ typecheck })));
+  let failed;
+  try {
+    failed = await withBuildLock(() => (ifStale && !stale() ? null : build({ typecheck })));
+  } catch (e) {
+    if (!(e instanceof NoCompiler)) throw e;
+    process.stderr.write(`build: ${e.message}\n`);
+    process.exit(NO_COMPILER_EXIT);
+  }
   if (failed) {
     process.stderr.write(`build: ${failed}\n`);
     process.exit(1);

@@ -7,20 +7,25 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compilerInstalled, ROOT, stale } from './build.mjs';
+import { compilerInstalled, NO_COMPILER_EXIT, ROOT, stale } from './build.mjs';
 
 const cli = join(ROOT, 'dist/src/cli.js');
 
+/** Without a compiler that runs here: the build dist/ has, if any (with a warning), else exit 1. */
+function withoutCompiler(why) {
+  if (existsSync(cli)) return void process.stderr.write(`npm start: the sources are newer than dist/ but ${why}; running the existing build\n`);
+  process.stderr.write(`npm start: no build in dist/ and ${why} (install the dev dependencies with npm ci, or run npm run build where they are)\n`);
+  process.exit(1);
+}
+
 function buildOrExplain() {
-  if (!compilerInstalled()) {
-    if (existsSync(cli)) return void process.stderr.write('npm start: the sources are newer than dist/ but no compiler (esbuild) is installed; running the existing build\n');
-    process.stderr.write('npm start: no build in dist/ and no compiler (esbuild) here (install the dev dependencies, or run npm run build where they are)\n');
-    process.exit(1);
-  }
+  if (!compilerInstalled()) return withoutCompiler('no compiler (esbuild) is installed');
   process.stderr.write('npm start: building…\n');
   // In a process of its own (which takes the build lock and builds unless another process just did):
   // the compiler's service and memory end with it instead of staying with the server.
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs'), '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  // esbuild installed but unable to run (a binary for another platform): not the sources' fault.
+  if (r.status === NO_COMPILER_EXIT) return withoutCompiler('the compiler (esbuild) cannot run here');
   if (r.status !== 0) {
     process.stderr.write(`npm start: the build failed (${r.signal ?? `exit ${r.status}`})\n`);
     process.exit(1);

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
+import { privateCheckout, type Checkout } from '../helpers/checkout.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { PRODUCTION_NODE_OPTIONS } from '../helpers/server-process.js';
@@ -47,22 +48,28 @@ describe('npm start (serve)', () => {
 
 describe('npm start in production: the built code run by node itself', () => {
   let fake: FakeTelegram;
+  // A private copy: here dist/ is deleted, a source broken and the compiler made unusable, which the
+  // other test files (building and running this checkout's dist/) must not see.
+  let checkout: Checkout;
   const prefix = testPrefix('npm-start');
   beforeAll(async () => {
     fake = await startFakeTelegram({ token: TOKEN });
+    checkout = privateCheckout();
   });
   afterAll(async () => {
     await fake.close();
+    checkout.remove();
     const r = plainRedis();
     await dropPrefix(r, prefix);
     r.disconnect();
   });
+  const inCheckout = (rel: string) => join(checkout.dir, rel);
 
-  /** `npm start` as a deployer runs it; resolves once it serves, with its port. */
-  async function npmStart(port: number) {
+  /** `npm start` as a deployer runs it in the private copy; resolves once it serves or has exited. */
+  async function npmStart(port: number, env: Record<string, string> = {}) {
     const child = spawn('npm', ['start', '--silent'], {
-      cwd: ROOT,
-      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'npm-start-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: String(port), LOG_LEVEL: 'info' },
+      cwd: checkout.dir,
+      env: { ...process.env, REDIS_URL, REDIS_PREFIX: prefix, HASH_SECRET: 'npm-start-hash-secret-0123', DATA_ENCRYPTION_KEY: DATA_KEY, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot, PORT: String(port), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -71,26 +78,32 @@ describe('npm start in production: the built code run by node itself', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     // A build on a loaded 2-core machine (the whole suite beside it) takes some seconds.
     await expect.poll(() => out.includes('waspada serving') || child.exitCode !== null, { timeout: 60_000, interval: 100 }).toBe(true);
-    expect(out).toContain('waspada serving');
     return { child, exited, out: () => out };
+  }
+  async function serving(port: number, env: Record<string, string> = {}) {
+    const app = await npmStart(port, env);
+    expect(app.out()).toContain('waspada serving');
+    return app;
   }
 
   const answers = (port: number) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
   /** The processes whose command line names the server started on this port's run. */
   const servers = () => execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('scripts/start.mjs') && !l.includes('npm'));
+  /** Makes a source newer than the build (an edit or a pull): dist/ is stale. */
+  const touchSource = () => {
+    const later = new Date(Date.now() + 2000);
+    utimesSync(inCheckout('src/config.ts'), later, later);
+  };
 
-  it('builds dist/ when it is missing or stale, serves, and stops when npm is sent SIGTERM (no process left serving)', async () => {
-    rmSync(resolve(ROOT, 'dist/.built'), { force: true });
+  it('builds dist/ when it is missing, serves, and stops when npm is sent SIGTERM (no process left serving)', async () => {
+    expect(existsSync(inCheckout('dist'))).toBe(false);
     const port = 40_000 + (process.pid % 5000);
     const before = servers().length;
-    const app = await npmStart(port);
-    // npm start builds, and says so; only where another test file's command build (one at a time,
-    // under the same lock) got there in the moment between does it find dist/ fresh. Either way the
-    // stamp removed above was written again: it serves a build made after dist/ went stale.
-    const builtBySibling = !app.out().includes('npm start: building');
-    if (builtBySibling) console.warn('npm start found dist/ rebuilt by another test file meanwhile');
-    expect(existsSync(resolve(ROOT, 'dist/.built'))).toBe(true);
-    // node runs the server as npm's own child: no tsx, no shell in between.
+    const app = await serving(port);
+    expect(app.out()).toContain('npm start: building');
+    expect(existsSync(inCheckout('dist/.built'))).toBe(true);
+    expect(existsSync(inCheckout('dist/content.json'))).toBe(true);
+    // node runs the server as npm's own child: no tsx, no shell in between, and no compiler left running.
     const children = execFileSync('ps', ['-o', 'args=', '--ppid', String(app.child.pid)], { encoding: 'utf8' }).trim().split('\n');
     expect(children).toEqual(['node scripts/start.mjs']);
     const res = await fetch(`http://127.0.0.1:${port}/webhooks/telegram`, {
@@ -110,12 +123,58 @@ describe('npm start in production: the built code run by node itself', () => {
   it('does not build again when nothing changed, and stops when npm itself is killed with SIGKILL', async () => {
     const port = 45_000 + (process.pid % 5000);
     const before = servers().length;
-    const app = await npmStart(port);
+    const app = await serving(port);
     expect(app.out()).not.toContain('building');
     app.child.kill('SIGKILL');
     await app.exited;
     await expect.poll(() => answers(port), { timeout: 10_000 }).toBe(false);
     await expect.poll(() => servers().length, { timeout: 10_000 }).toBe(before);
+  }, 60_000);
+
+  it('with a compiler that cannot run here (esbuild for another platform), runs the build dist/ has and says so', async () => {
+    touchSource();
+    // Not an esbuild binary: what esbuild meets with node_modules installed on another system.
+    const broken = inCheckout('not-esbuild.sh');
+    writeFileSync(broken, '#!/bin/sh\necho "cannot execute binary file: Exec format error" >&2\nexit 126\n', { mode: 0o755 });
+    const port = 46_000 + (process.pid % 4000);
+    const app = await serving(port, { ESBUILD_BINARY_PATH: broken });
+    expect(app.out()).toContain('esbuild could not run');
+    expect(app.out()).toContain('the compiler (esbuild) cannot run here; running the existing build');
+    app.child.kill('SIGTERM');
+    await app.exited;
+    await expect.poll(() => answers(port), { timeout: 10_000 }).toBe(false);
+  }, 60_000);
+
+  it('stops with the compiler\'s message when a source does not compile, rather than run the older build', async () => {
+    const file = inCheckout('src/timeout.ts');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, `${good}\nexport const broken = ;\n`);
+    try {
+      const port = 47_000 + (process.pid % 3000);
+      const app = await npmStart(port);
+      expect(await app.exited).toBe(1);
+      expect(app.out()).toContain('compiling failed');
+      expect(app.out()).toContain('src/timeout.ts');
+      expect(app.out()).toContain('npm start: the build failed (exit 1)');
+      expect(app.out()).not.toContain('waspada serving');
+    } finally {
+      writeFileSync(file, good);
+    }
+  }, 60_000);
+
+  it('leaves nothing in dist/ of a source that was deleted', () => {
+    const build = () => execFileSync(process.execPath, [inCheckout('scripts/build.mjs')], { cwd: checkout.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    writeFileSync(inCheckout('src/engine/gone-soon.ts'), 'export const soon = 1;\n');
+    build();
+    expect(existsSync(inCheckout('dist/src/engine/gone-soon.js'))).toBe(true);
+    expect(existsSync(inCheckout('dist/src/engine/gone-soon.js.map'))).toBe(true);
+    rmSync(inCheckout('src/engine/gone-soon.ts'));
+    build();
+    expect(existsSync(inCheckout('dist/src/engine/gone-soon.js'))).toBe(false);
+    expect(existsSync(inCheckout('dist/src/engine/gone-soon.js.map'))).toBe(false);
+    // What has a source stays, the model copied from src/ among it.
+    expect(existsSync(inCheckout('dist/src/engine/flow.js'))).toBe(true);
+    expect(existsSync(inCheckout('dist/src/checker/model.json'))).toBe(true);
   }, 60_000);
 });
 
