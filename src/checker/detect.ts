@@ -75,6 +75,12 @@ export interface Facts {
    * the verdict points to where the institution announces its recruitment.
    */
   institutions?: InstitutionId[];
+  /**
+   * The job is in Indonesia though no place is named: recruitment announced in the name of an
+   * Indonesian institution (a ministry, a state company, a public body, an employer here) with no
+   * place or word of work abroad. Where to check and report is then at home (see jobInIndonesia in heading.ts).
+   */
+  home?: true;
 }
 
 export interface Analysis {
@@ -894,6 +900,13 @@ export function analyse(input: unknown): Analysis {
     const named = institutionsNamed(t);
     if (named.length) facts.institutions = named;
   }
+  // A vacancy in an Indonesian institution's name, nowhere abroad: a job at home (a fake BUMN vacancy is
+  // reported to the police and checked with the institution, not with the migrant-worker ministry).
+  // Not the hajj officers' recruitment: that work is in Saudi Arabia, named or not.
+  if (
+    !abroad && facts.country === undefined && !/\bhaji\b|\bppih\b/.test(t)
+    && (flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution') || facts.institutions !== undefined)
+  ) facts.home = true;
 
   // Overseas mass recruitment with no licensed agency, official scheme (strong lawful signs) or official
   // site named: hundreds wanted at once, in a government's name or open to anyone, with a push;

@@ -39,6 +39,12 @@ export function headingText(v: Pick<Verdict, 'flags'>, heading: Exclude<Heading,
   return heading === 'high' && v.flags.some((f) => f.id === 'aid_by_chat') ? 'high_aid' : heading;
 }
 
+/**
+ * Whether the job is in Indonesia: a place there is named, or the recruitment is in an Indonesian
+ * institution's name with nothing abroad (Facts.home). Then the advice and contacts are those at home.
+ */
+export const jobInIndonesia = (f: Pick<Verdict['facts'], 'country' | 'home'>): boolean => f.country === 'Indonesia' || f.home === true;
+
 /** Contacts shown with a verdict on work abroad (or where it is not said): where to check an agency and report. */
 export const VERDICT_CONTACTS = ['kp2mi_siskop2mi', 'kp2mi_complaints'];
 
@@ -59,7 +65,7 @@ export function verdictContacts(v: Pick<Verdict, 'facts'>, places: Pick<Referenc
     // Where an institution recruitment is announced in the name of announces its own.
     ...(v.facts.institutions ?? []).flatMap((i) => all.filter((c) => c.institutions?.includes(i)).map((c) => c.id)),
   ];
-  if (v.facts.country === 'Indonesia') return [...new Set(official)];
+  if (jobInIndonesia(v.facts)) return [...new Set(official)];
   const code = v.facts.country ? places.countries.find((c) => c.names[1] === v.facts.country || c.names.includes(v.facts.country!))?.code : undefined;
   const missions = code ? [...places.contacts.values()].filter((c) => c.country === code).map((c) => c.id) : [];
   return [...new Set([...official, ...VERDICT_CONTACTS, ...missions])];

@@ -11,6 +11,7 @@
  */
 import { ANNOUNCING } from './schemes.js';
 import { ADVICE_IDS, adviceFor } from './advice.js';
+import { jobInIndonesia } from './heading.js';
 import { analyse, CONTEXT_DETECTORS, quote, type Analysis, type Facts, type Flag } from './detect.js';
 import { RULES, type Detector } from './lexicon.js';
 import { loadModel, nbLogOddsOf, sigmoid, type LoadedModel } from './model.js';
@@ -86,7 +87,7 @@ export function scoreInputs(a: Analysis, nbLo: number): { risk: number; lawful: 
 function verdictAdvice(a: Analysis, flags: Flag[], risk: Risk): string[] {
   const red = flags.filter((f) => f.weight > 0);
   const called = new Set(red.flatMap((f) => ADVICE_BY_FLAG.get(f.id) ?? []));
-  return adviceFor({ notes: a.notes, abroad: a.abroad, home: a.facts.country === 'Indonesia', isOffer: a.isOffer, risk, warned: red.length > 0, lawful: flags.some((f) => f.weight < 0), scheme: Boolean(a.facts.schemes?.some((x) => ANNOUNCING.has(x))) }, called);
+  return adviceFor({ notes: a.notes, abroad: a.abroad, home: jobInIndonesia(a.facts), isOffer: a.isOffer, risk, warned: red.length > 0, lawful: flags.some((f) => f.weight < 0), scheme: Boolean(a.facts.schemes?.some((x) => ANNOUNCING.has(x))) }, called);
 }
 
 /** Evidence for the model's judgement: sentences holding its strongest scam-leaning words. */

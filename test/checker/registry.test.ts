@@ -83,4 +83,24 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
     expect(abroad.advice).toContain('report_suspicious');
     expect(abroad.advice).not.toContain('report_home');
   });
+
+  it('a vacancy in an Indonesian institution\'s name with no place named is a job at home; one abroad, or the hajj officers\' (in Saudi Arabia), is not', () => {
+    const bumn = checkOffer('Lowongan kerja PT Pegadaian BUMN. Daftarkan diri anda langsung KLIK LINK https://bit.ly/pegadaian-rekrut2025 gaji 8 juta');
+    expect(bumn.risk).toBe('high');
+    expect(bumn.facts.country).toBeUndefined();
+    expect(bumn.facts.home).toBe(true);
+    expect(bumn.advice).toContain('report_home');
+    expect(bumn.advice).not.toContain('report_suspicious');
+    // Cut off from its link as fact-checks quote it: still to be checked, and at home.
+    const cut = checkOffer('RESMI SELEKSI KEMENKES TAHUN 2025 DIBUKA. Kemenkes kembali memanggil para talenta muda untuk bergabung melalui seleksi lowongan kerja tahun 2025, daftarkan diri anda segera.');
+    expect(cut.facts.home).toBe(true);
+    // The same ministry's name on work abroad: not at home.
+    const abroad = checkOffer('Kemnaker buka lowongan kerja ke luar negeri untuk 500 orang, pendaftaran lewat link https://bit.ly/kemnaker-ln gaji 25 juta, semua biaya ditanggung.');
+    expect(abroad.facts.home).toBeUndefined();
+    expect(abroad.advice).not.toContain('report_home');
+    const hajj = checkOffer('Rekrutmen petugas haji (PPIH) 2025 dibuka untuk umum, daftar lewat link https://bit.ly/ppih-2025 tanpa tes, kuota terbatas.');
+    expect(hajj.facts.home).toBeUndefined();
+    // An ordinary company's vacancy that names no place stays undecided (the advice covers both).
+    expect(checkOffer('Dicari staf admin, gaji 4 juta, kirim CV ke WA 081234567890.').facts.home).toBeUndefined();
+  });
 });

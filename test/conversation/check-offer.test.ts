@@ -194,16 +194,20 @@ describe('checking a job offer in the conversation', () => {
     expect(r.replies[0]!.text).toContain('RISIKO TINGGI');
   });
 
-  it('a scam job in Indonesia points to the police and the local manpower office (Disnaker), not to the migrant-worker ministry, in the verdict and when reporting', async () => {
-    const r = await say(await atChecker('home'), HOME_SCAM);
+  // A place in Indonesia named; or a fake vacancy in a state company's name with no place named (a job at home all the same).
+  it.each([
+    ['a scam job in Indonesia', 'home', HOME_SCAM],
+    ['a fake vacancy in a state company\'s name, no place named,', 'bumn', 'Lowongan kerja PT Pegadaian BUMN. Daftarkan diri anda langsung KLIK LINK https://bit.ly/pegadaian-rekrut2025 gaji 8 juta'],
+  ])('%s points to the police and the local manpower office (Disnaker), not to the migrant-worker ministry, in the verdict and when reporting', async (_, user, offer) => {
+    const r = await say(await atChecker(user), offer);
     const shown = all(r);
     expect(r.replies[0]!.text).toContain('RISIKO TINGGI');
     expect(shown).toContain(t('checker.advice.report_home'));
     expect(shown).toContain('Disnaker');
     expect(shown).not.toContain(t('checker.advice.report_suspicious'));
     expect(shown).not.toContain(phoneOf('kp2mi_complaints'));
-    await say('home', '2');
-    const official = all(await say('home', '2'));
+    await say(user, '2');
+    const official = all(await say(user, '2'));
     expect(official).toContain(t('checker.flow.report_official_home'));
     expect(official).not.toContain(phoneOf('kp2mi_complaints'));
     expect(official).not.toContain(phoneOf('kemlu_wni'));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agencyMentions } from '../../checker/agency-mentions.js';
-import { HEADING_ICON, headingText, verdictContacts, verdictHeading } from '../../checker/heading.js';
+import { HEADING_ICON, headingText, jobInIndonesia, verdictContacts, verdictHeading } from '../../checker/heading.js';
 import { AGENCY_CHECK_CONTACT, agencySay, type AgencySay } from '../../agencies/say.js';
 import type * as checker from '../../checker/index.js';
 import type { Say } from '../../engine/types.js';
@@ -125,7 +125,7 @@ export const checkOffer = defineEffect({
     const named = await agencies;
     // Work abroad through an agency the imported list of licensed agencies does not have (or with
     // someone else's licence number): not "low", whatever else the offer says.
-    if (named?.unlisted && v.risk === 'low' && v.facts.country !== 'Indonesia') v = { ...v, risk: 'medium' };
+    if (named?.unlisted && v.risk === 'low' && !jobInIndonesia(v.facts)) v = { ...v, risk: 'medium' };
     const say = verdictMessages(ctx, v, seen);
     const unclear = say.length === 1;
     if (named && unclear) say[0]!.push(...named.say, ...(named.unlisted ? [{ contacts: [AGENCY_CHECK_CONTACT] }] : []));
@@ -135,7 +135,7 @@ export const checkOffer = defineEffect({
       outcome: unclear ? 'unclear' : 'checked',
       // Only what the next steps need: no offer text, no numbers (contacts as keyed hashes).
       // `home`: the job is in Indonesia (where to report it: police and Disnaker, not the migrant-worker ministry).
-      data: { risk: v.risk, flags: v.flags.map((f) => f.id).join(' '), contacts: hashes.join(' '), home: v.facts.country === 'Indonesia' },
+      data: { risk: v.risk, flags: v.flags.map((f) => f.id).join(' '), contacts: hashes.join(' '), home: jobInIndonesia(v.facts) },
       say,
     };
   },
