@@ -902,10 +902,11 @@ export function analyse(input: unknown): Analysis {
   }
   // A vacancy in an Indonesian institution's name, nowhere abroad: a job at home (a fake BUMN vacancy is
   // reported to the police and checked with the institution, not with the migrant-worker ministry).
-  // Not the hajj officers' recruitment: that work is in Saudi Arabia, named or not.
+  // Not the hajj officers' recruitment: that work is in Saudi Arabia, named or not. So is a task scam
+  // that names nowhere abroad: "work" done on one's phone where one lives, a fraud for the police.
   if (
     !abroad && facts.country === undefined && !/\bhaji\b|\bppih\b/.test(t)
-    && (flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution') || facts.institutions !== undefined)
+    && (flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution' || f.id === 'task_scam') || facts.institutions !== undefined)
   ) facts.home = true;
 
   // Overseas mass recruitment with no licensed agency, official scheme (strong lawful signs) or official

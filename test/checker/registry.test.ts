@@ -84,7 +84,7 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
     expect(abroad.advice).not.toContain('report_home');
   });
 
-  it('a vacancy in an Indonesian institution\'s name with no place named is a job at home; one abroad, or the hajj officers\' (in Saudi Arabia), is not', () => {
+  it('a vacancy in an Indonesian institution\'s name, or a task scam, with no place named is a job at home; one abroad, or the hajj officers\' (in Saudi Arabia), is not', () => {
     const bumn = checkOffer('Lowongan kerja PT Pegadaian BUMN. Daftarkan diri anda langsung KLIK LINK https://bit.ly/pegadaian-rekrut2025 gaji 8 juta');
     expect(bumn.risk).toBe('high');
     expect(bumn.facts.country).toBeUndefined();
@@ -100,6 +100,12 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
     expect(abroad.advice).not.toContain('report_home');
     const hajj = checkOffer('Rekrutmen petugas haji (PPIH) 2025 dibuka untuk umum, daftar lewat link https://bit.ly/ppih-2025 tanpa tes, kuota terbatas.');
     expect(hajj.facts.home).toBeUndefined();
+    // A task scam naming nowhere abroad: "work" on one's phone at home, a fraud for the police.
+    const task = checkOffer('Hi, I am Sarah from Shopee HR. Your CV passed. Part time job 10-20 minutes a day, earn $300 per day. Reply YES to know more. wa.me/6281234567890');
+    expect(task.flags.map((f) => f.id)).toContain('task_scam');
+    expect(task.facts.home).toBe(true);
+    expect(task.advice).toContain('report_home');
+    expect(checkOffer('Kerja online di Kamboja: tugas like video 20 menit sehari, gaji harian Rp 500.000, balas YA untuk info, wa.me/6281234567890').facts.home).toBeUndefined();
     // An ordinary company's vacancy that names no place stays undecided (the advice covers both).
     expect(checkOffer('Dicari staf admin, gaji 4 juta, kirim CV ke WA 081234567890.').facts.home).toBeUndefined();
   });
