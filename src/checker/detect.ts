@@ -926,6 +926,10 @@ export function analyse(input: unknown): Analysis {
       if (ovFound.has('allpaid')) dropNoFee();
     }
   }
+  // Work abroad offered through someone's own number and nothing else (no agency, office, e-mail or
+  // site; no licensed agency or official scheme named): "free, no fees" there is the lure the
+  // migrant-worker ministry warns of, not a sign of the lawful route.
+  if (abroad && flags.some((f) => f.id === 'personal_contact_only') && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')) dropNoFee();
 
   const feeFlag = flags.find((f) => f.id === 'upfront_fee' || f.id === 'salary_deduction');
   if (feeFlag && abroad && jobs.some((j) => ZERO_COST_JOBS.has(j))) {

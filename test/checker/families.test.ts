@@ -696,6 +696,18 @@ describe('signs as recruiters write them', () => {
     }
   });
 
+  it('work abroad offered through someone\'s own number and nothing else: "tanpa biaya" is the lure, not a lawful sign (it stays with a licensed agency, an office, or at home)', () => {
+    const lure = checkOffer('Dibutuhkan 50 operator produksi untuk pabrik di Malaysia, gaji 6 juta, berangkat cepat tanpa biaya, hubungi Bu Ani 0812-3456-7890');
+    expect(lure.flags.map((f) => f.id)).toContain('personal_contact_only');
+    expect(lure.flags.map((f) => f.id)).not.toContain('lawful_no_fee');
+    expect(lure.risk).not.toBe('low');
+    for (const text of [
+      'Dibutuhkan 50 operator produksi untuk pabrik di Malaysia melalui PT Maju Jaya (P3MI berizin, SIP2MI nomor 123/2024), gaji 6 juta, tanpa biaya, hubungi Bu Ani 0812-3456-7890',
+      'Lowongan kerja pabrik di Malaysia, tanpa biaya, lamaran ke kantor kami di Jl. Merdeka No. 5 Surabaya, telp 0812-3456-7890',
+      'Dibutuhkan 50 operator produksi untuk pabrik di Cikarang, gaji UMK, tanpa biaya, hubungi Bu Ani 0812-3456-7890',
+    ]) expect(ids(text), text).toContain('lawful_no_fee');
+  });
+
   it('entering as a visitor ("paspor pelancong") with the permit "arranged there later" is work on a visitor’s entry', () => {
     expect(ids('Kami merekrut pekerja untuk perkebunan sawit di Malaysia. Masuk lewat Nunukan pakai paspor pelancong, nanti diurus permit di sana. Gaji RM 1.800.')).toContain('tourist_visa');
     expect(ids('Lowongan perkebunan sawit di Malaysia melalui P3MI berizin. Visa kerja dan permit diurus sebelum berangkat.')).not.toContain('tourist_visa');
