@@ -18,12 +18,52 @@ const AID_WORDS = /\b(?:dana bantuan|bantuan (?:dana|sosial|tunai|kesehatan)|pen
 const MIGRANT_WORDS = /\b(?:tki|tkw|pmi|pekerja migran|tenaga kerja indonesia|pahlawan devisa)\b/i;
 const SUM = /\b\d+(?:[.,]\d+)? ?(?:juta|jt|triliun|miliar)\b|\b(?:rp|nt)\b\.? ?\$?\.? ?\d|\b\d{1,3}(?:[.,]\d{3}){2,}/i;
 
-/** True when `text` is long enough to be a pasted offer and uses the words offers use (lowongan, gaji, hiring…), or promises migrant workers a sum of aid. */
+/**
+ * Or an announcement of recruitment in the words such announcements use instead: an official placement
+ * scheme named (EPS-TOPIK, G to G, SSW, IM Japan…), the civil service's intake (CPNS, PPPK, formasi),
+ * or an intake of officers, employees or members ("penerimaan calon pegawai", "pendaftaran petugas").
+ * "Pendaftaran EPS-TOPIK Korea sektor manufaktur dibuka" has none of the offer words above.
+ */
+const RECRUITMENT_WORDS = new RegExp(
+  [
+    String.raw`\beps[- ]?topik\b|\beps korea\b|\bg ?-? ?to ?-? ?g\b|\bg2g\b|\bgovernment[- ]to[- ]government\b|\bemployment permit system\b|\btriple win\b|\bkangoshi\b|\bkaigofukushishi\b`,
+    String.raw`\bspecified skilled workers?\b|\bssw\b|\btokutei ginou\b|\bim ?m? japan\b|\bmagang(?:an)? (?:ke |di )?jepang\b`,
+    String.raw`\bcpns\b|\bpppk\b|\bcasn\b|\bformasi\b`,
+    String.raw`\b(?:penerimaan|pendaftaran|rekrutmen|seleksi) (?:calon )?(?:pegawai|karyawan|petugas|anggota|tenaga|guru|perawat|pendamping|relawan|mitra)\b`,
+  ].join('|'),
+  'i',
+);
+
+/**
+ * A family writing about their own relative ("adik saya berangkat kerja ke Malaysia dan tidak bisa
+ * dihubungi"): work and departure words, but a person's story, not an offer (the report of a missing
+ * relative is theirs to make). Unless the text also has what only an offer has: a vacancy, pay of an
+ * amount, a selection ("anak saya dapat tawaran ini: lowongan … gaji 15 juta" is an offer forwarded);
+ * where the relative is missing or in trouble, only a vacancy itself makes it one (the story may well
+ * tell of the offer they went for and the money it cost).
+ */
+const OWN_RELATIVE = /\b(?:adik|kakak|abang|anak|suami|istri|isteri|ibu|bapak|ayah|mama|papa|emak|keponakan|sepupu|saudara|saudari|paman|bibi|tante|om|cucu|menantu|keluarga|pacar|tunangan)(?:ku| (?:saya|kami|aku|kita))\b|\bmy (?:sister|brother|son|daughter|husband|wife|mother|father|mom|dad|niece|nephew|aunt|uncle|relative|family|fianc[eé]e?|girlfriend|boyfriend)\b/i;
+const IN_TROUBLE = /\btidak (?:bisa|dapat) dihubungi\b|\b(?:tidak|tak|belum) (?:ada )?(?:kabar|memberi kabar|pulang)\b|\bhilang\b|\bputus kontak\b|\bdisekap\b|\bditahan\b|\bdisiksa\b|\bdipukul\b|\bdijual\b|\bkabur\b|\bmeninggal\b|\bsakit\b|\blapor\b|\bmissing\b|\b(?:no|not heard) (?:news|from)\b|\bcan(?:no|')t reach\b|\bcannot contact\b|\blocked (?:up|in)\b|\bheld\b|\bbeaten\b|\bhelp us find\b|\breport\b/i;
+const VACANCY = /\blowongan\b|\bloker\b|\blowker\b|\bdibutuhkan\b|\bdicari\b|\bhiring\b|\bvacanc\w*\b|\bwanted\b|\bformasi\b/i;
+const OFFER_ITSELF = new RegExp(
+  String.raw`${VACANCY.source}|\brekrut\w*\b|\brekruitmen\b|\blamaran\b|\bmelamar\b|\bkualifikasi\b|\bqualifications?\b|\brequirements?\b|\bapply\b|\bpendaftaran\b|\btawaran\b|\boffer\b|\bearns?\b` +
+    String.raw`|\b(?:gaji|upah|salary|wages?|penghasilan|income|dibayar|paid)\b[^.\n]{0,25}?(?:\d|\brp\b|\busd\b|\$|juta|million)`,
+  'i',
+);
+
+/**
+ * True when `text` is long enough to be a pasted offer and uses the words offers use (lowongan, gaji,
+ * hiring…) or recruitment announcements use, or promises migrant workers a sum of aid; not a family's
+ * story about their own relative.
+ */
 export function looksLikeOffer(text: string): boolean {
   if (text.length < OFFER_HINT_MIN) return false;
   const t = text.trim();
   if (t.length < OFFER_HINT_MIN) return false;
   // The checker reads no further than this either.
   const read = t.length > MAX_CHARS ? t.slice(0, MAX_CHARS) : t;
-  return OFFER_WORDS.test(read) || (AID_WORDS.test(read) && MIGRANT_WORDS.test(read) && SUM.test(read));
+  if (AID_WORDS.test(read) && MIGRANT_WORDS.test(read) && SUM.test(read)) return true;
+  if (!OFFER_WORDS.test(read) && !RECRUITMENT_WORDS.test(read)) return false;
+  if (!OWN_RELATIVE.test(read)) return true;
+  return IN_TROUBLE.test(read) ? VACANCY.test(read) : OFFER_ITSELF.test(read);
 }

@@ -23,6 +23,29 @@ describe('the service marks texts that may be job offers, cheaply', () => {
     expect(looksLikeOffer(`${' '.repeat(60)}gaji besar${' '.repeat(60)}`)).toBe(false);
   });
 
+  it('a recruitment announcement in its own words (a placement scheme, the civil service\'s intake) is marked too, with none of the offer words', () => {
+    expect(looksLikeOffer('Pengumuman: Pendaftaran EPS-TOPIK Korea 2025 sektor manufaktur dibuka. Pendaftaran melalui KP2MI di https://g2g.bp2mi.go.id, tidak dipungut biaya. Jadwal tes akan diumumkan.')).toBe(true);
+    expect(looksLikeOffer('RESMI DIBUKA! Pendaftaran CPNS 2025 untuk lulusan SMA dan S1, formasi tersedia di seluruh provinsi. Daftar segera melalui tautan di bio sebelum kuota penuh ya.')).toBe(true);
+    expect(looksLikeOffer('Dibuka penerimaan calon pegawai Koperasi Desa Merah Putih untuk seluruh desa di Indonesia, silakan siapkan KTP dan KK lalu daftar melalui tautan di bawah ini.')).toBe(true);
+  });
+
+  it('a family writing about their own relative is not marked, work words and all; an offer a relative got and they forward is', () => {
+    for (const story of [
+      'Adik saya di Korea sudah dua bulan tidak bisa dihubungi sejak ikut program pemerintah lewat G to G. Kami sangat khawatir, harus lapor ke mana ya kak?',
+      'Adik saya berangkat kerja ke Malaysia tahun lalu dan sudah dua bulan tidak bisa dihubungi. Kami sangat khawatir, harus lapor ke mana ya kak?',
+      'Suamiku bekerja di kapal ikan Taiwan, sejak tiga bulan lalu tidak ada kabar sama sekali dan agennya tidak mau menjawab telepon kami.',
+      'My sister went to work as a maid in Saudi Arabia two years ago and we have not heard from her since March. Who can help us find her?',
+      // the offer they went for, the fee, the unpaid pay: told as what happened to them
+      'Kakak saya dapat tawaran kerja dari sponsor, bayar 5 juta lalu berangkat ke Malaysia. Gaji 3 bulan tidak dibayar dan sekarang tidak bisa dihubungi.',
+    ]) expect(looksLikeOffer(story), story).toBe(false);
+    for (const forwarded of [
+      'Anak saya dapat tawaran ini dari temannya: lowongan admin di Kamboja, gaji 15 juta, tiket ditanggung, berangkat minggu depan. Apakah aman?',
+      'My brother was sent this: hiring customer service in Cambodia, salary 1500 USD, no experience, visa arranged. Is it real or a scam?',
+      // a recruiter's pitch through a relative's success
+      'My cousin works in Cambodia as marketing staff and earns 17 million a month, easy work just chatting with customers. Ticket is covered. I can help you.',
+    ]) expect(looksLikeOffer(forwarded), forwarded).toBe(true);
+  });
+
   it('a long message promising migrant workers a sum of aid is marked too (the checker reads it); a family writing about a relative, or about aid with no sum, is not', () => {
     // TurnBackHoax GFD-2022 / Tempo Cek Fakta 2022 (test/fixtures/not-offers/aid-scams-7.jsonl, s7-003)
     expect(looksLikeOffer('Bagi yang belum menerima dana bantuan sosial diwajibkan untuk menghubungi kami secepatnya supaya segera kami cairkan. Dana bantuan sosial secara resmi diberikan kepada seluruh TKI sebesar Rp.150.000.000,00 setiap orang')).toBe(true);
@@ -94,6 +117,15 @@ describe('every message handled, through the conversation service', () => {
     expect(await redis.keys(`${prefix}:recruiter:*`)).toEqual([]);
     // The welcome goes on.
     expect((await send('first', '1')).replies.at(-1)!.text).toBe(t('main.title'));
+  });
+
+  it('a family\'s first message about a relative who went to work abroad and cannot be reached gets no job-offer verdict, at the start or at the menu', async () => {
+    const story = 'Adik saya berangkat kerja ke Malaysia tahun lalu dan sudah dua bulan tidak bisa dihubungi. Kami sangat khawatir, harus lapor ke mana ya kak?';
+    const first = await send('family-first', story);
+    expect(all(first)).not.toMatch(/RISIKO/);
+    expect(first.replies.at(-1)!.text).toContain(t('welcome.privacy'));
+    const menu = await send(await atMenu('family-menu'), story);
+    expect(all(menu)).not.toMatch(/RISIKO/);
   });
 
   it('an offer pasted at the main menu gets its verdict and the offer choices, not the "reply with a number" hint', async () => {
