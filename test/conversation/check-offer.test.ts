@@ -247,6 +247,19 @@ describe('checking a job offer in the conversation', () => {
     expect(asked).toContain(t('checker.verdict.seen_warned', { contact: '@loker_kamboja99', count: 3 }));
   });
 
+  it('a sentence that holds several warning signs is quoted once, the signs named together above it', async () => {
+    const r = await say(await atChecker('once'), 'Hi, I am Sarah from Shopee HR. Your CV passed. Part time job 10-20 minutes a day, earn $300 per day. Reply YES to know more. wa.me/6281234567890');
+    const shown = all(r);
+    const sentence = 'Part time job 10-20 minutes a day, earn $300 per day.';
+    expect(shown.split(sentence).length - 1).toBe(1);
+    const titles = ['task_scam', 'pay_unrealistic'].map((id) => t(`checker.flag.${id}.title`));
+    const line = shown.split('\n').find((l) => l.includes(titles[0]!))!;
+    expect(line).toContain(titles[1]!);
+    expect(line).toContain(' · ');
+    // A sign with a sentence of its own keeps it.
+    expect(shown).toContain('Reply YES to know more.');
+  });
+
   it('a red flag is quoted to the end of its sentence, past "No." and "a.n."', async () => {
     const shown = all(await say(await atChecker('quote'), 'Lowongan kerja di Dubai. Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso. Berangkat minggu depan.'));
     expect(shown).toContain('“Biaya admin Rp 3.000.000 transfer dulu ke rekening BCA No. 1234567890 a.n. Budi Santoso.”');

@@ -73,13 +73,19 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
   const why: Say[] = [];
   if (red.length) {
     why.push({ key: 'checker.verdict.flags_title' });
+    // Each sign with a quote of its own; a sign whose every quote is shown already joins the sign that
+    // shows it ("Part-time task scam · Pay too high" above one sentence), not the same sentence again.
+    const signs: { titles: string[]; quote?: string }[] = [];
     for (const f of red) {
-      const quote = f.evidence[0];
-      why.push(
-        quote
-          ? { key: 'checker.verdict.flag_quoted', vars: { title: ctx.t(`checker.flag.${f.id}.title`), quote } }
-          : { key: 'checker.verdict.flag', vars: { title: ctx.t(`checker.flag.${f.id}.title`) } },
-      );
+      const title = ctx.t(`checker.flag.${f.id}.title`);
+      const fresh = f.evidence.find((q) => !signs.some((s) => s.quote === q));
+      const same = fresh === undefined ? signs.find((s) => s.quote !== undefined && s.quote === f.evidence[0]) : undefined;
+      if (same) same.titles.push(title);
+      else signs.push({ titles: [title], quote: fresh });
+    }
+    for (const { titles, quote } of signs) {
+      const title = titles.join(' · ');
+      why.push(quote ? { key: 'checker.verdict.flag_quoted', vars: { title, quote } } : { key: 'checker.verdict.flag', vars: { title } });
     }
   }
   if (lawful.length) {
