@@ -49,11 +49,11 @@ describe('bad input on the shipped flows', () => {
     expect(r.replies[0]!.text).toBe(hint(menuSize()));
   });
 
-  it('a 10 kB message is answered with the hint, and the user stays where they were', async () => {
+  it('a 10 kB message is answered with what the menu tells a long text (where reports and offers go), and the user stays where they were', async () => {
     const u = await atMenu('big');
     const r = await say(u, 'lorem ipsum '.repeat(900));
     expect(r.ok).toBe(true);
-    expect(r.replies[0]!.text).toBe(hint(menuSize()));
+    expect(r.replies[0]!.text).toBe(content.texts.t('id', 'main.long_text'));
     expect((await say(u, '8')).replies[0]!.text).toBe(content.texts.t('id', 'main.settings_title'));
   });
 

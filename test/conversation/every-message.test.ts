@@ -124,8 +124,15 @@ describe('every message handled, through the conversation service', () => {
     const first = await send('family-first', story);
     expect(all(first)).not.toMatch(/RISIKO/);
     expect(first.replies.at(-1)!.text).toContain(t('welcome.privacy'));
+    // At the menu it is told where a report is made (the report item named as the menu shows it), with the menu again.
     const menu = await send(await atMenu('family-menu'), story);
     expect(all(menu)).not.toMatch(/RISIKO/);
+    expect(texts(menu)[0]).toBe(t('main.long_text'));
+    expect(menu.replies.at(-1)!.choices!.map((c) => c.id)).toContain('report');
+    for (const lang of ['id', 'en'] as const) {
+      const says = content.texts.t(lang, 'main.long_text');
+      for (const item of ['main.report', 'main.check']) expect(says, `${lang} ${item}`).toContain(`“${content.texts.t(lang, item)}”`);
+    }
   });
 
   it('an offer pasted at the main menu gets its verdict and the offer choices, not the "reply with a number" hint', async () => {

@@ -133,6 +133,17 @@ steps:
     }
   });
 
+  it('choice: a longer typed text that is no choice is told the step\'s `long` text, with the choices again; a short one gets the hint', () => {
+    const b = bundleFrom({ ...WORLD, main: WORLD.main!.replace('    say: [m.title]\n', '    say: [m.title]\n    long: m.long\n') });
+    const s = step(b, onboarded(), { kind: 'text', text: '9', at: T0 }).session;
+    const story = 'My brother went to work on a fishing boat last year and we have had no news of him for three months now.';
+    const r = step(b, s, { kind: 'text', text: story, at: T0 });
+    expect(keys(r.replies)).toEqual(['m.long']);
+    expect(r.replies.at(-1)!.choices?.map((c) => c.id)).toEqual(['check', 'guide', 'sub']);
+    expect(r.session.at).toEqual({ flow: 'main', step: 'menu' });
+    expect(keys(step(b, s, { kind: 'text', text: 'hmm', at: T0 }).replies)).toEqual(['engine.hint.choice']);
+  });
+
   it('choice: a button from an earlier prompt is called stale and the current prompt is shown again', () => {
     const s = onboarded();
     const r = talk(s, [{ kind: 'choice', id: 'guide', turn: s.turn - 1 }]);

@@ -18,6 +18,11 @@ const schema = z
      * yes is taken as no), or whose answer may also be typed (a country instead of "abroad").
      */
     other: Target.optional(),
+    /**
+     * What a longer typed text that is no choice is told (a text key), where it would otherwise get
+     * "reply with a number": the menu's answer to someone who wrote what happened to their family.
+     */
+    long: z.string().min(1).optional(),
   })
   .strict()
   .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] });
@@ -82,7 +87,7 @@ export const choice: StepKind<Step> = {
     ...(s.other ? [{ target: s.other, style: 'fallback' as const }] : []),
   ],
   takesLongText: (s) => s.text !== undefined,
-  keys: (s) => s.choices.map((c) => c.label),
+  keys: (s) => [...s.choices.map((c) => c.label), ...(s.long ? [s.long] : [])],
   sayItems: (s) => s.say,
   enter(rt, s) {
     rt.prompt(s.say, options(s));
@@ -98,6 +103,7 @@ export const choice: StepKind<Step> = {
     if (picked) return rt.go(picked.next);
     if (s.text && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.handOver(s.text, input);
     if (s.other) return rt.handOver(s.other, input);
+    if (s.long && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.retry({ key: s.long, vars: { count: s.choices.length } }, options(s));
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
   },
 };
