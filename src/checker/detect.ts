@@ -799,9 +799,11 @@ export function analyse(input: unknown): Analysis {
     if (spans.length) instFound.set(cue, spans);
   }
   // BPJS named as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS hiring: most genuine ads say it.
+  // A state bank named as where to pay ("transfer ke BRI 1234…", "rekening BNI a.n. …") is not the
+  // bank recruiting either: the fee it names is its own sign.
   const recruitingSpans = instFound.get('institution') && instFound.get('recruiting') ? instFound.get('recruiting')! : [];
   const institutionSpans = (instFound.get('institution') ?? []).filter(
-    (sp) => t.slice(sp[0], sp[1]) !== 'bpjs' || employerNamed(t, [sp], recruitingSpans),
+    (sp) => (t.slice(sp[0], sp[1]) !== 'bpjs' || employerNamed(t, [sp], recruitingSpans)) && !bankToPay(t, sp),
   );
   if (institutionSpans.length > 0) instFound.set('institution', institutionSpans);
   else instFound.delete('institution');
@@ -1038,6 +1040,19 @@ interface PayCtx {
   noExperience: boolean;
   abroadUnnamed: boolean;
   requiresExperience: boolean;
+}
+
+/**
+ * A bank named as where money goes: "transfer ke BRI 1234…", "rek. BNI", "via Mandiri", or the bank's
+ * name followed by an account number or "a.n." (the holder).
+ */
+function bankToPay(t: string, [a, b]: Span): boolean {
+  const name = t.slice(a, b);
+  if (!/^(?:bank )?(?:bri|bni|btn|mandiri|bca|bsi|bank syariah indonesia)$/.test(name) && !/^bank (?:bri|bni|btn|mandiri|bca)$/.test(name)) return false;
+  const before = t.slice(Math.max(0, a - 30), a);
+  const after = t.slice(b, b + 30);
+  return /\b(?:transfer|tf|trf|rekening|rek|no rek|norek|via|lewat|bayar|pembayaran|setor|setorkan|kirim|ke)\s*(?:ke\s*)?(?:bank\s*)?$/.test(before)
+    || /^\s*(?:no\.?\s*|nomor\s*)?(?:rek\w*\s*)?[\d][\d .-]{5,}/.test(after) || /^\s*a\.?\s?n\b/.test(after);
 }
 
 // Heuristic multiples of the legal minimum above which low-skill pay is "too good to be true".

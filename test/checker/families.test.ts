@@ -696,6 +696,14 @@ describe('signs as recruiters write them', () => {
     }
   });
 
+  it('a state bank named as where to pay ("transfer ke BRI 1234…", "rekening BNI … a.n.") is not a vacancy in the bank\'s name; the bank\'s own recruitment still is', () => {
+    const japan = 'LOWONGAN KERJA JEPANG! Kerja pabrik makanan di Osaka, gaji 25 juta/bulan. Biaya proses Rp 15.000.000 transfer ke BRI 1234-01-567890-50-3 a.n. Sutrisno. Info: @jepangjob_admin atau email jepangkerja2025@gmail.com';
+    const uniform = 'Lowongan admin gudang di Surabaya, gaji 4 juta. Biaya seragam Rp 300.000 dibayar lewat rekening BNI 0123456789 a.n. Dewi.';
+    // The fee is the sign, and only it.
+    expect([japan, uniform].map((text) => ids(text).filter((id) => id === 'fake_institution' || id === 'upfront_fee'))).toEqual([['upfront_fee'], ['upfront_fee']]);
+    expect(ids('Rekrutmen Bank BRI 2025 dibuka untuk lulusan SMA/S1, penempatan seluruh Indonesia. Daftar sekarang melalui https://bit.ly/rekrutmen-bri-2025')).toContain('fake_institution');
+  });
+
   it('work abroad offered through someone\'s own number and nothing else: "tanpa biaya" is the lure, not a lawful sign (it stays with a licensed agency, an office, or at home)', () => {
     const lure = checkOffer('Dibutuhkan 50 operator produksi untuk pabrik di Malaysia, gaji 6 juta, berangkat cepat tanpa biaya, hubungi Bu Ani 0812-3456-7890');
     expect(lure.flags.map((f) => f.id)).toContain('personal_contact_only');
