@@ -129,6 +129,8 @@ const CROSSING = G(CROSSING_RE);
 const IRREGULAR = G(IRREGULAR_RE);
 const ONWARD = G(ONWARD_RE);
 const ABROAD = G(ABROAD_RE);
+/** Going abroad said without a place: what keeps a vacancy from being taken for a job at home (Facts.home). */
+const GOING_ABROAD = /\bpaspor\b|\bpassport\b|\bvisa\b|\btiket (?:pesawat|penerbangan)\b|\bterbang\b|\bflight\b|\bkapal pesiar\b|\bcruise\b|\bpelayaran internasional\b|\babk\b|\bpelaut\b|\bseaman\b|\bberangkat ke\b|\bluar negeri\b|\boverseas\b|\babroad\b|\beps\b|\btopik\b|\bssw\b|\btokutei\b|\bmagang\b|\bg ?to ?g\b|\bg2g\b/;
 const ONE_CHANNEL = RULE_INDEX.add(new RegExp(ONE_CHANNEL_RE));
 const FISHING_DEBT = G(FISHING_DEBT_RE);
 const OFFER_WORDS = RULE_INDEX.add(new RegExp(OFFER_WORDS_RE));
@@ -906,8 +908,13 @@ export function analyse(input: unknown): Analysis {
   // reported to the police and checked with the institution, not with the migrant-worker ministry).
   // Not the hajj officers' recruitment: that work is in Saudi Arabia, named or not. So is a task scam
   // that names nowhere abroad: "work" done on one's phone where one lives, a fraud for the police.
+  // Nor where the text speaks of going abroad without naming where: a passport, a visa, a flight, pay
+  // in a foreign currency, a ship's crew or an overseas placement scheme (EPS-TOPIK is Korea's).
   if (
-    !abroad && facts.country === undefined && !/\bhaji\b|\bppih\b/.test(t)
+    !abroad && facts.country === undefined && !/\bhaji\b|\bppih\b/.test(t) && !GOING_ABROAD.test(t)
+    && facts.schemes === undefined && !flags.some((f) => f.id === 'lawful_g2g')
+    // (a task scam's "$300 per day" is pay for clicks at home: its currency says nothing of where)
+    && (flags.some((f) => f.id === 'task_scam') || !money.some((m) => m.currency !== 'IDR'))
     && (flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution' || f.id === 'task_scam') || facts.institutions !== undefined)
   ) facts.home = true;
 
@@ -1051,7 +1058,8 @@ function bankToPay(t: string, [a, b]: Span): boolean {
   if (!/^(?:bank )?(?:bri|bni|btn|mandiri|bca|bsi|bank syariah indonesia)$/.test(name) && !/^bank (?:bri|bni|btn|mandiri|bca)$/.test(name)) return false;
   const before = t.slice(Math.max(0, a - 30), a);
   const after = t.slice(b, b + 30);
-  return /\b(?:transfer|tf|trf|rekening|rek|no rek|norek|via|lewat|bayar|pembayaran|setor|setorkan|kirim|ke)\s*(?:ke\s*)?(?:bank\s*)?$/.test(before)
+  // Not "ke" alone: "bergabung ke BRI" is joining it.
+  return /\b(?:transfer|tf|trf|rekening|rek|no rek|norek|via|bayar|pembayaran|setor|setorkan|kirim)\s*(?:ke\s*)?(?:bank\s*)?$/.test(before)
     || /^\s*(?:no\.?\s*|nomor\s*)?(?:rek\w*\s*)?[\d][\d .-]{5,}/.test(after) || /^\s*a\.?\s?n\b/.test(after);
 }
 

@@ -702,6 +702,8 @@ describe('signs as recruiters write them', () => {
     // The fee is the sign, and only it.
     expect([japan, uniform].map((text) => ids(text).filter((id) => id === 'fake_institution' || id === 'upfront_fee'))).toEqual([['upfront_fee'], ['upfront_fee']]);
     expect(ids('Rekrutmen Bank BRI 2025 dibuka untuk lulusan SMA/S1, penempatan seluruh Indonesia. Daftar sekarang melalui https://bit.ly/rekrutmen-bri-2025')).toContain('fake_institution');
+    // joining the bank ("bergabung ke BRI") is not paying into it
+    expect(ids('Lowongan kerja 2025: ayo bergabung ke BRI, daftar sekarang di bit.ly/rekrut2025 gaji 9 juta, untuk lulusan SMA')).toContain('fake_institution');
   });
 
   it('work abroad offered through someone\'s own number and nothing else: "tanpa biaya" is the lure, not a lawful sign (it stays with a licensed agency, an office, or at home)', () => {

@@ -106,6 +106,16 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
     expect(task.facts.home).toBe(true);
     expect(task.advice).toContain('report_home');
     expect(checkOffer('Kerja online di Kamboja: tugas like video 20 menit sehari, gaji harian Rp 500.000, balas YA untuk info, wa.me/6281234567890').facts.home).toBeUndefined();
+    // Going abroad said without a place (a scheme, a passport, a flight, foreign pay, a ship): not at home.
+    for (const text of [
+      'Pendaftaran EPS-TOPIK 2025 jalur khusus Kemnaker, tanpa tes bahasa, langsung kerja pabrik, kuota terbatas! Daftar di bit.ly/eps-kemnaker dan transfer biaya administrasi Rp 5.000.000 hari ini.',
+      'Job tugas online: like & subscribe, gaji USD 1500 per bulan, paspor dan tiket diurus kantor, langsung terbang minggu depan. WA 081234567890',
+      'Lowongan kapal pesiar PT Pelni, dokumen paspor & visa diurus, gaji USD 2000, daftar bit.ly/pelni-cruise',
+    ]) {
+      const v = checkOffer(text);
+      expect(v.facts.home, text).toBeUndefined();
+      expect(v.advice, text).not.toContain('report_home');
+    }
     // An ordinary company's vacancy that names no place stays undecided (the advice covers both).
     expect(checkOffer('Dicari staf admin, gaji 4 juta, kirim CV ke WA 081234567890.').facts.home).toBeUndefined();
   });
