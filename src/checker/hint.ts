@@ -29,6 +29,8 @@ const RECRUITMENT_WORDS = new RegExp(
     String.raw`\beps[- ]?topik\b|\beps korea\b|\bg ?-? ?to ?-? ?g\b|\bg2g\b|\bgovernment[- ]to[- ]government\b|\bemployment permit system\b|\btriple win\b|\bkangoshi\b|\bkaigofukushishi\b`,
     String.raw`\bspecified skilled workers?\b|\bssw\b|\btokutei ginou\b|\bim ?m? japan\b|\bmagang(?:an)? (?:ke |di )?jepang\b`,
     String.raw`\bcpns\b|\bpppk\b|\bcasn\b|\bformasi\b`,
+    // what someone was offered ("adik saya ditawari jadi admin di Kamboja")
+    String.raw`\bditawari\b|\bditawarkan\b|\btawaran kerja\b|\bjob offer\b`,
     String.raw`\b(?:penerimaan|pendaftaran|rekrutmen|seleksi) (?:calon )?(?:pegawai|karyawan|petugas|anggota|tenaga|guru|perawat|pendamping|relawan|mitra)\b`,
   ].join('|'),
   'i',
@@ -42,14 +44,17 @@ const RECRUITMENT_WORDS = new RegExp(
  * where the relative is missing or in trouble, only a vacancy itself makes it one (the story may well
  * tell of the offer they went for and the money it cost).
  */
-const OWN_RELATIVE = /\b(?:adik|kakak|abang|anak|suami|istri|isteri|ibu|bapak|ayah|mama|papa|emak|keponakan|sepupu|saudara|saudari|paman|bibi|tante|om|cucu|menantu|keluarga|pacar|tunangan)(?:ku| (?:saya|kami|aku|kita))\b|\bmy (?:sister|brother|son|daughter|husband|wife|mother|father|mom|dad|niece|nephew|aunt|uncle|relative|family|fianc[eé]e?|girlfriend|boyfriend)\b/i;
-const IN_TROUBLE = /\btidak (?:bisa|dapat) dihubungi\b|\b(?:tidak|tak|belum) (?:ada )?(?:kabar|memberi kabar|pulang)\b|\bhilang\b|\bputus kontak\b|\bdisekap\b|\bditahan\b|\bdisiksa\b|\bdipukul\b|\bdijual\b|\bkabur\b|\bmeninggal\b|\bsakit\b|\blapor\b|\bmissing\b|\b(?:no|not heard) (?:news|from)\b|\bcan(?:no|')t reach\b|\bcannot contact\b|\blocked (?:up|in)\b|\bheld\b|\bbeaten\b|\bhelp us find\b|\breport\b/i;
+// "keluarga kami" is also a recruiter's ("bergabunglah dengan keluarga kami"): the family's is "keluarga saya".
+const OWN_RELATIVE = /\b(?:adik|kakak|abang|anak|suami|istri|isteri|ibu|bapak|ayah|mama|papa|emak|keponakan|sepupu|saudara|saudari|paman|bibi|tante|om|cucu|menantu|pacar|tunangan)(?:ku| (?:saya|kami|aku|kita))\b|\bkeluarga(?:ku| saya| aku)\b|\bmy (?:sister|brother|son|daughter|husband|wife|mother|father|mom|dad|niece|nephew|aunt|uncle|relative|family|fianc[eé]e?|girlfriend|boyfriend)\b/i;
+const IN_TROUBLE = /\btidak (?:bisa|dapat) dihubungi\b|\b(?:tidak|tak|belum) (?:ada )?(?:kabar|memberi kabar|pulang)\b|\bhilang\b|\bputus kontak\b|\bdisekap\b|\bditahan\b|\bdisiksa\b|\bdipukul\b|\bdijual\b|\bkabur\b|\bmeninggal\b|\blapor(?:kan)? ke (?:mana|siapa)\b|\bmelapor(?:kan)?\b|\bmissing\b|\b(?:no|not heard) (?:news|from)\b|\bcan(?:no|')t reach\b|\bcannot contact\b|\blocked (?:up|in)\b|\bbeaten\b|\bhelp us find\b/i;
 const VACANCY = /\blowongan\b|\bloker\b|\blowker\b|\bdibutuhkan\b|\bdicari\b|\bhiring\b|\bvacanc\w*\b|\bwanted\b|\bformasi\b/i;
 const OFFER_ITSELF = new RegExp(
-  String.raw`${VACANCY.source}|\brekrut\w*\b|\brekruitmen\b|\blamaran\b|\bmelamar\b|\bkualifikasi\b|\bqualifications?\b|\brequirements?\b|\bapply\b|\bpendaftaran\b|\btawaran\b|\boffer\b|\bearns?\b` +
-    String.raw`|\b(?:gaji|upah|salary|wages?|penghasilan|income|dibayar|paid)\b[^.\n]{0,25}?(?:\d|\brp\b|\busd\b|\$|juta|million)`,
+  String.raw`${VACANCY.source}|\brekrut\w*\b|\brekruitmen\b|\blamaran\b|\bmelamar\b|\bkualifikasi\b|\bqualifications?\b|\brequirements?\b|\bapply\b|\bpendaftaran\b|\btawaran\b|\bditawari\b|\bditawarkan\b|\bdiajak\b|\bseleksi\b|\bselection\b|\binterview\b|\bwawancara\b|\boffer\w*\b|\bearns?\b|\bikut (?:saya|kami)\b` +
+    String.raw`|\b(?:gaji|upah|salary|wages?|penghasilan|income|dibayar|paid)\b[^.\n]{0,25}?(?:\d|\brp\b|\busd\b|\$|juta|million)|\b\d+(?:[.,]\d+)? ?(?:juta|jt|million)\b`,
   'i',
 );
+/** Asked whether it is real: whatever else the text tells, it is to be checked. */
+const CHECK_THIS = /\bapa(?:kah)? (?:ini |itu )?(?:aman|asli|resmi|benar|beneran|penipuan|hoax|hoaks)\b|\bis (?:it|this|that) (?:real|a scam|safe|legit|genuine|true)\b/i;
 
 /**
  * True when `text` is long enough to be a pasted offer and uses the words offers use (lowongan, gaji,
@@ -64,6 +69,6 @@ export function looksLikeOffer(text: string): boolean {
   const read = t.length > MAX_CHARS ? t.slice(0, MAX_CHARS) : t;
   if (AID_WORDS.test(read) && MIGRANT_WORDS.test(read) && SUM.test(read)) return true;
   if (!OFFER_WORDS.test(read) && !RECRUITMENT_WORDS.test(read)) return false;
-  if (!OWN_RELATIVE.test(read)) return true;
+  if (!OWN_RELATIVE.test(read) || CHECK_THIS.test(read)) return true;
   return IN_TROUBLE.test(read) ? VACANCY.test(read) : OFFER_ITSELF.test(read);
 }

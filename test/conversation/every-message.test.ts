@@ -43,6 +43,14 @@ describe('the service marks texts that may be job offers, cheaply', () => {
       'My brother was sent this: hiring customer service in Cambodia, salary 1500 USD, no experience, visa arranged. Is it real or a scam?',
       // a recruiter's pitch through a relative's success
       'My cousin works in Cambodia as marketing staff and earns 17 million a month, easy work just chatting with customers. Ticket is covered. I can help you.',
+      'Sepupu saya kerja di Kamboja, sebulan dapat 17 juta, kerjanya gampang cuma chat. Tiket pesawat ditanggung bos. Kalau mau ikut langsung hubungi saya ya.',
+      // what a relative was offered, or a message they got, asked about
+      'Istri saya ditawari kerja jadi ART di Arab Saudi lewat calo, semua biaya ditanggung majikan katanya. Apakah ini resmi?',
+      'Adik saya ditawari jadi admin online di Kamboja, katanya 15 juta sebulan, tiket dan paspor diurus semua sama kantornya.',
+      'Anak saya dapat pesan ini: Selamat, Anda lolos seleksi sebagai admin di Thailand, gaji 15 juta. Wajib lapor diri ke kantor kami besok pagi.',
+      'My son received this message: we offer you the position of customer service in Bangkok, salary USD 1200. The interview will be held on Monday. Is it real?',
+      // a recruiter's "our family"
+      'Bergabunglah dengan keluarga kami! PT Sinar Abadi membuka lowongan operator produksi di Taiwan. Gaji 12 juta, cuti sakit dibayar penuh.',
     ]) expect(looksLikeOffer(forwarded), forwarded).toBe(true);
   });
 
