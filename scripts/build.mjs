@@ -47,14 +47,17 @@ const LOCK = join(ROOT, 'dist.building');
 export const NO_COMPILER_EXIT = 3;
 class NoCompiler extends Error {}
 
-/** The newest modification time among the files the build reads. */
+/**
+ * The newest modification time among the files the build reads and their folders (a file deleted or
+ * renamed changes its folder's time: dist/ then still holds its compiled file, which the build removes).
+ */
 function newestInput() {
   let newest = 0;
   const visit = (p) => {
     const s = statSync(p, { throwIfNoEntry: false });
     if (!s) return;
+    newest = Math.max(newest, s.mtimeMs);
     if (s.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
-    else newest = Math.max(newest, s.mtimeMs);
   };
   for (const p of INPUTS) visit(join(ROOT, p));
   return newest;
@@ -136,12 +139,14 @@ export function build({ typecheck = false } = {}) {
 function compile() {
   const es = esbuild();
   if (!es) throw new NoCompiler('esbuild is not installed (install the dev dependencies)');
+  // Outside the compiler's try: a source folder that cannot be read is the sources' fault, not esbuild's.
+  const entryPoints = filesUnder(join(ROOT, 'src'), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts'));
   let out;
   try {
     // buildSync starts esbuild's service (a worker thread and an esbuild process, ~85 MB): stopped
     // below, or a process that builds and goes on running would keep it.
     out = es.buildSync({
-      entryPoints: filesUnder(join(ROOT, 'src'), (name) => name.endsWith('.ts') && !name.endsWith('.d.ts')),
+      entryPoints,
       outdir: join(ROOT, 'dist/src'),
       outbase: join(ROOT, 'src'),
       tsconfig: join(ROOT, 'tsconfig.build.json'),
