@@ -258,6 +258,10 @@ describe('checking a job offer in the conversation', () => {
     expect(line).toContain(' · ');
     // A sign with a sentence of its own keeps it.
     expect(shown).toContain('Reply YES to know more.');
+    // At most five lines of signs, counted once signs sharing a sentence are together: here all seven fit.
+    const seven = all(await say('once', 'Lowongan admin CS di Sihanoukville Kamboja, gaji 18 juta per bulan, tanpa pengalaman, tiket dan visa turis ditanggung perusahaan, berangkat minggu depan, hubungi WA 0812-7788-9900 segera, slot terbatas'));
+    for (const id of ['tourist_visa', 'pay_unrealistic', 'scam_job_type', 'risky_destination', 'no_experience', 'urgency', 'personal_contact_only']) expect(seven, id).toContain(t(`checker.flag.${id}.title`));
+    expect(seven.split('\n').filter((l) => l.startsWith('• ')).length).toBe(5);
   });
 
   it('a red flag is quoted to the end of its sentence, past "No." and "a.n."', async () => {

@@ -62,7 +62,8 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
     .map((n) => (n === 'truncated' && v.read ? { key: 'checker.note.truncated', vars: { read: v.read.chars, of: v.read.of } } : { key: `checker.note.${n}` }));
   if (unclear) return [[...notes, ...seen]];
   // Plain words, no percentage: a score is not a probability, and "100 %" or "0 %" would be falsely exact.
-  const red = v.flags.filter((f) => f.weight > 0).slice(0, SHOW_FLAGS);
+  // Capped below, once signs sharing a quote are shown together.
+  const red = v.flags.filter((f) => f.weight > 0);
   // Never green above a red flag it shows: "low, but check the sign below".
   const head: Say[] = [
     { key: `checker.verdict.${headingText(v, heading)}`, vars: { icon: HEADING_ICON[heading] } },
@@ -83,7 +84,7 @@ export function verdictMessages(ctx: Pick<EffectContext, 't' | 'places'>, v: che
       if (same) same.titles.push(title);
       else signs.push({ titles: [title], quote: fresh });
     }
-    for (const { titles, quote } of signs) {
+    for (const { titles, quote } of signs.slice(0, SHOW_FLAGS)) {
       const title = titles.join(' · ');
       why.push(quote ? { key: 'checker.verdict.flag_quoted', vars: { title, quote } } : { key: 'checker.verdict.flag', vars: { title } });
     }
