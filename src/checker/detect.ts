@@ -935,10 +935,13 @@ export function analyse(input: unknown): Analysis {
       if (ovFound.has('allpaid')) dropNoFee();
     }
   }
-  // Work abroad offered through someone's own number and nothing else (no agency, office, e-mail or
-  // site; no licensed agency or official scheme named): "free, no fees" there is the lure the
+  // Work abroad offered through someone's own number or a short link and nothing else (no agency,
+  // office, e-mail or site; no licensed agency or official scheme named): "free, no fees" there is the lure the
   // migrant-worker ministry warns of, not a sign of the lawful route.
-  if (abroad && flags.some((f) => f.id === 'personal_contact_only') && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')) dropNoFee();
+  // A short link or a free site to register on is no more accountable than a number (bit.ly/kerja-malaysia).
+  const onlyUnaccountable = flags.some((f) => f.id === 'personal_contact_only')
+    || (links.length > 0 && links.every((l) => unofficialLink(l.value) || CHAT_HOSTS.has(hostOf(l.value))) && !(original.includes('@') && EMAIL_RE.test(original)) && !scan.test(ADDRESS_RE));
+  if (abroad && onlyUnaccountable && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')) dropNoFee();
 
   const feeFlag = flags.find((f) => f.id === 'upfront_fee' || f.id === 'salary_deduction');
   if (feeFlag && abroad && jobs.some((j) => ZERO_COST_JOBS.has(j))) {

@@ -711,6 +711,10 @@ describe('signs as recruiters write them', () => {
     expect(lure.flags.map((f) => f.id)).toContain('personal_contact_only');
     expect(lure.flags.map((f) => f.id)).not.toContain('lawful_no_fee');
     expect(lure.risk).not.toBe('low');
+    // a short link to register on is no more accountable than the number
+    const linked = checkOffer('Dibutuhkan 50 operator pabrik di Malaysia, gaji 6 juta, berangkat cepat tanpa biaya, daftar di bit.ly/kerja-malaysia');
+    expect(linked.flags.map((f) => f.id)).not.toContain('lawful_no_fee');
+    expect(linked.risk).not.toBe('low');
     for (const text of [
       'Dibutuhkan 50 operator produksi untuk pabrik di Malaysia melalui PT Maju Jaya (P3MI berizin, SIP2MI nomor 123/2024), gaji 6 juta, tanpa biaya, hubungi Bu Ani 0812-3456-7890',
       'Lowongan kerja pabrik di Malaysia, tanpa biaya, lamaran ke kantor kami di Jl. Merdeka No. 5 Surabaya, telp 0812-3456-7890',
