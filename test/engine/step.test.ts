@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseFlow } from '../../src/engine/flow.js';
 import { IDLE_RESET_MS, step } from '../../src/engine/step.js';
 import { newSession, type Input, type Reply, type Session } from '../../src/engine/types.js';
 import { bundleFrom, WORLD } from '../helpers/bundle.js';
@@ -142,6 +143,9 @@ steps:
     expect(r.replies.at(-1)!.choices?.map((c) => c.id)).toEqual(['check', 'guide', 'sub']);
     expect(r.session.at).toEqual({ flow: 'main', step: 'menu' });
     expect(keys(step(b, s, { kind: 'text', text: 'hmm', at: T0 }).replies)).toEqual(['engine.hint.choice']);
+    // Beside `text` or `other`, which take the answer first, it would never be said: refused.
+    const both = parseFlow('main.yaml', WORLD.main!.replace('    say: [m.title]\n', '    say: [m.title]\n    long: m.long\n    other: sub\n'));
+    expect(both.problems.map((p) => p.message).join('\n')).toMatch(/`long` is never said/);
   });
 
   it('choice: a button from an earlier prompt is called stale and the current prompt is shown again', () => {

@@ -25,7 +25,9 @@ const schema = z
     long: z.string().min(1).optional(),
   })
   .strict()
-  .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] });
+  .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] })
+  // A long answer goes to `text` or `other` first: `long` would never be said.
+  .refine((s) => s.long === undefined || (s.text === undefined && s.other === undefined), { message: '`long` is never said where `text` or `other` takes the answer', path: ['long'] });
 type Step = z.infer<typeof schema>;
 
 /**
