@@ -72,19 +72,11 @@ export function contentFrom({ flows, locales, data, problems }: ContentParts): C
   return { bundle, texts, data, renderer: new Renderer(texts, data), problems };
 }
 
-/**
- * The contacts the emergency flow shows first when it knows nothing yet (from its start, through the
- * steps that say nothing, each branch's default): the same ones go with an emergency alert.
- */
+/** The contacts the emergency flow shows first: the same ones go with an emergency alert. */
 function emergencyContacts(flow: Flow | undefined): string[] {
-  let step = flow?.steps[flow.start] as { say?: unknown[]; default?: unknown; next?: unknown } | undefined;
-  for (let hops = 0; step && hops < 10; hops++) {
-    const contacts = (step.say ?? []).flatMap((i) => (i && typeof i === 'object' && 'contacts' in i ? (i as { contacts: string[] }).contacts : []));
-    if (contacts.length) return contacts;
-    const next = step.default ?? step.next;
-    step = typeof next === 'string' ? (flow!.steps[next] as typeof step) : undefined;
-  }
-  return [];
+  const first = flow?.steps[flow.start];
+  const items = (first?.say ?? []) as unknown[];
+  return items.flatMap((i) => (i && typeof i === 'object' && 'contacts' in i ? (i as { contacts: string[] }).contacts : []));
 }
 
 /** Loads and checks everything; problems are file:line messages. */

@@ -142,39 +142,6 @@ export function parseCountry(text: string, countries: readonly Country[]): Parse
   return parsePlace(text, countries, true, 'unknown_country');
 }
 
-/** Words before a place that say the person is there ("di Riyadh", "in Johor", "sekarang di…"). */
-const THERE = new Set(['di', 'in', 'at', 'dalam', 'inside']);
-
-/**
- * Where a message says the person (or the one in danger) is: a country's name, or a city's the list
- * has, said as where ("di Riyadh", "in Sihanoukville") inside a sentence ("saya dikurung majikan di
- * Riyadh"). Exact names only, no typos, none under 4 letters (a name such as "RI" or "Lao" is a word
- * elsewhere), the longest name first ("Uni Emirat Arab" before "Arab"). A name not said as where
- * ("orang Thai", "dari Indonesia") is not where they are; two places said so ("di Malaysia atau di
- * Singapura") leave it unknown.
- */
-export function placeNamedIn(text: string, countries: readonly Country[]): string | undefined {
-  const words = squash(text).split(' ').filter(Boolean);
-  const index = placeIndex(countries, false);
-  const found: { code: string; there: boolean }[] = [];
-  for (let i = 0; i < words.length; ) {
-    let hit: { code: string; n: number } | undefined;
-    for (let n = Math.min(3, words.length - i); n >= 1 && !hit; n--) {
-      const key = words.slice(i, i + n).join(' ');
-      const code = key.length >= 4 ? index.exact.get(key) : undefined;
-      if (code !== undefined) hit = { code, n };
-    }
-    if (!hit) {
-      i++;
-      continue;
-    }
-    found.push({ code: hit.code, there: i > 0 && THERE.has(words[i - 1]!) });
-    i += hit.n;
-  }
-  const there = new Set(found.filter((f) => f.there).map((f) => f.code));
-  return there.size === 1 ? [...there][0] : undefined;
-}
-
 /**
  * A province of Indonesia by name or a common short name (NTB, Jatim, DIY), as countries are; not by
  * its ISO code, which few people know ("KT" or "SB" typed for something else would be taken).

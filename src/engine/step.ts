@@ -2,7 +2,7 @@
 import type { Bundle, Flow } from './flow.js';
 import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
-import { INPUT_TYPES, parseYesNo, placeNamedIn } from './inputs.js';
+import { INPUT_TYPES, parseYesNo } from './inputs.js';
 import { labelForms, type LabelForms } from './labels.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE, varRef } from './names.js';
 import { matchChoice } from './steps/choice.js';
@@ -34,11 +34,6 @@ function mediaSays(kind: MediaKind): Say[] {
 
 /** The variable where the emergency screen keeps where the person is (a country code): alerts use it too. */
 export const HERE_VAR = 'here';
-/**
- * Set (true) when the plea that opens the emergency screen said where ("dikurung majikan di Riyadh"):
- * the screen shows that place's missions at once instead of asking (flows/emergency.yaml clears it).
- */
-export const TOLD_HERE_VAR = 'told_here';
 
 export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
 export const MAX_FAILURES = 3;
@@ -376,15 +371,6 @@ class Run implements Runtime {
     if (intent === 'subscription' && !this.bundle.intents.subscription) intent = null;
     // The exit word means something only in safety mode; elsewhere "x" is just what was typed.
     if ((intent === 'exit' && !s.safety) || (intent === 'safety' && !this.bundle.intents.safety)) intent = null;
-    // A plea that says where the person (or the one in danger) is: that place's missions first, kept
-    // as the emergency screen's answer would be, and the screen need not ask.
-    if (input.kind === 'text' && (intent === 'emergency' || read.alert)) {
-      const place = placeNamedIn(input.text, this.bundle.countries);
-      if (place !== undefined) {
-        s.vars[HERE_VAR] = place;
-        if (intent === 'emergency') s.vars[TOLD_HERE_VAR] = true;
-      }
-    }
     if (intent) return this.intent(intent);
     if (held !== undefined && this.answerHeld(input, held)) return;
     const offer = !telling && input.kind === 'text' && input.offer === true && this.bundle.intents.offer !== undefined ? input.text : undefined;

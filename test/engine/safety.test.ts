@@ -91,35 +91,6 @@ describe('the emergency screen', () => {
     expect(johor.indexOf(contact('kbri_kuala_lumpur'))).toBeLessThan(johor.indexOf(contact('kemlu_wni')));
   });
 
-  it('a plea that says where ("di Riyadh", "in Sihanoukville") shows that place\'s missions first at once, without asking; "somewhere else" asks', () => {
-    for (const [plea, code, mission] of [
-      ['tolong saya dikurung majikan di Riyadh, paspor ditahan', 'SA', 'kbri_riyadh'],
-      ['help, I am locked in a compound in Sihanoukville', 'KH', 'kbri_phnom_penh'],
-      ['TOLONG saya dari Indonesia, sekarang di Malaysia', 'MY', 'kbri_kuala_lumpur'],
-    ] as const) {
-      const { session, last } = walk(['menu', plea]);
-      const text = render(last);
-      expect(last.urgent, plea).toBe(true);
-      expect(session.vars.here, plea).toBe(code);
-      expect(session.vars.told_here ?? null, plea).toBeNull();
-      expect(text, plea).not.toContain(content.texts.t('id', 'emergency.where'));
-      expect(text.indexOf(contact(mission)), plea).toBeGreaterThan(-1);
-      expect(text.indexOf(contact(mission)), plea).toBeLessThan(text.indexOf(contact('kemlu_wni')));
-      expect(text).toContain(contact('kp2mi_complaints'));
-      expect(text).not.toContain(contact('polri_110'));
-      expect(last.replies.at(-1)!.choices!.map((c) => c.id)).toContain('elsewhere');
-    }
-    const elsewhere = walk(['menu', 'tolong saya dikurung majikan di Riyadh', 'Saya di tempat lain']);
-    expect(render(elsewhere.last)).toContain(content.texts.t('id', 'emergency.where'));
-    // Said in Indonesia: the police first, as when answered.
-    const home = render(walk(['menu', 'darurat, saya di Indonesia']).last);
-    expect(home.indexOf(contact('polri_110'))).toBeLessThan(home.indexOf(contact('kemlu_wni')));
-    // A place not said as where the person is (a nationality, an origin), or two places: asked.
-    for (const plea of ['tolong ada orang Thai mau bawa saya', 'tolong saya dari Malaysia', 'tolong, di Malaysia atau di Singapura']) {
-      expect(render(walk(['menu', plea]).last), plea).toContain(content.texts.t('id', 'emergency.where'));
-    }
-  });
-
   it('remembers the place: a later plea inside a story shows the same mission first', () => {
     const { session } = walk(['menu', 'tolong', 'Kamboja', '2']);
     expect(session.vars.here).toBe('KH');
