@@ -46,15 +46,15 @@ const RECRUITMENT_WORDS = new RegExp(
  */
 // "keluarga kami" is also a recruiter's ("bergabunglah dengan keluarga kami"): the family's is "keluarga saya".
 const OWN_RELATIVE = /\b(?:adik|kakak|abang|anak|suami|istri|isteri|ibu|bapak|ayah|mama|papa|emak|keponakan|sepupu|saudara|saudari|paman|bibi|tante|om|cucu|menantu|pacar|tunangan)(?:ku| (?:saya|kami|aku|kita))\b|\bkeluarga(?:ku| saya| aku)\b|\bmy (?:sister|brother|son|daughter|husband|wife|mother|father|mom|dad|niece|nephew|aunt|uncle|relative|family|fianc[eé]e?|girlfriend|boyfriend)\b/i;
-const IN_TROUBLE = /\btidak (?:bisa|dapat) dihubungi\b|\b(?:tidak|tak|belum) (?:ada )?(?:kabar|memberi kabar|pulang)\b|\bhilang\b|\bputus kontak\b|\bdisekap\b|\bditahan\b|\bdisiksa\b|\bdipukul\b|\bdijual\b|\bkabur\b|\bmeninggal\b|\blapor(?:kan)? ke (?:mana|siapa)\b|\bmelapor(?:kan)?\b|\bmissing\b|\b(?:no|not heard) (?:news|from)\b|\bcan(?:no|')t reach\b|\bcannot contact\b|\blocked (?:up|in)\b|\bbeaten\b|\bhelp us find\b/i;
+const IN_TROUBLE = /\btidak (?:bisa|dapat) dihubungi\b|\b(?:tidak|tak|belum) (?:ada )?(?:kabar|memberi kabar|pulang|berangkat)\b|\bhilang\b|\bputus kontak\b|\bdisekap\b|\bditahan\b|\bdisiksa\b|\bdipukul\b|\bdijual\b|\bkabur\b|\bmeninggal\b|\bsakit\b|\b(?:ingin|mau|minta) pulang\b|\bdipotong\b|\b(?:tidak|belum|berhenti) (?:di)?bayar\b|\blapor(?:kan)? ke (?:mana|siapa)\b|\bmissing\b|\b(?:no|not heard) (?:news|from)\b|\bcan(?:no|')t reach\b|\bcannot contact\b|\blocked (?:up|in)\b|\bbeaten\b|\bhelp us find\b/i;
 const VACANCY = /\blowongan\b|\bloker\b|\blowker\b|\bdibutuhkan\b|\bdicari\b|\bhiring\b|\bvacanc\w*\b|\bwanted\b|\bformasi\b/i;
 const OFFER_ITSELF = new RegExp(
-  String.raw`${VACANCY.source}|\brekrut\w*\b|\brekruitmen\b|\blamaran\b|\bmelamar\b|\bkualifikasi\b|\bqualifications?\b|\brequirements?\b|\bapply\b|\bpendaftaran\b|\btawaran\b|\bditawari\b|\bditawarkan\b|\bdiajak\b|\bseleksi\b|\bselection\b|\binterview\b|\bwawancara\b|\boffer\w*\b|\bearns?\b|\bikut (?:saya|kami)\b` +
-    String.raw`|\b(?:gaji|upah|salary|wages?|penghasilan|income|dibayar|paid)\b[^.\n]{0,25}?(?:\d|\brp\b|\busd\b|\$|juta|million)|\b\d+(?:[.,]\d+)? ?(?:juta|jt|million)\b`,
+  String.raw`${VACANCY.source}|\brekrut\w*\b|\brekruitmen\b|\blamaran\b|\bmelamar\b|\bkualifikasi\b|\bqualifications?\b|\brequirements?\b|\bapply\b|\bpendaftaran\b|\btawaran\b|\bditawari\b|\bditawarkan\b|\bseleksi\b|\bselection\b|\binterview\b|\bwawancara\b|\boffer\w*\b|\bearns?\b|\bikut (?:saya|kami)\b` +
+    String.raw`|\b(?:gaji|upah|salary|wages?|penghasilan|income|dibayar|paid)\b[^.\n]{0,25}?(?:\d|\brp\b|\busd\b|\$|juta|million)|\b\d+(?:[.,]\d+)? ?(?:juta|jt|million) ?(?:sebulan|per ?bulan|\/ ?bulan|a month|per month)\b|\b(?:sebulan|per ?bulan) (?:dapat |dapet |bisa )?\d+(?:[.,]\d+)? ?(?:juta|jt)\b`,
   'i',
 );
 /** Asked whether it is real: whatever else the text tells, it is to be checked. */
-const CHECK_THIS = /\bapa(?:kah)? (?:ini |itu )?(?:aman|asli|resmi|benar|beneran|penipuan|hoax|hoaks)\b|\bis (?:it|this|that) (?:real|a scam|safe|legit|genuine|true)\b/i;
+const CHECK_THIS = /\bapa(?:kah)? (?:ini |itu )?(?:aman|asli|resmi|benar|beneran|penipuan|hoax|hoaks)\b|\b(?:ini|itu) (?:aman|asli|resmi|beneran|penipuan)\b|\b(?:aman|asli|resmi|beneran|penipuan|nipu)\b[^.?!\n]{0,12}\b(?:tidak|gak|ga|nggak|ngga|enggak|bukan)\b|\bis (?:it|this|that) (?:real|a scam|safe|legit|genuine|true)\b/i;
 
 /**
  * True when `text` is long enough to be a pasted offer and uses the words offers use (lowongan, gaji,

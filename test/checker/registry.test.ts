@@ -116,6 +116,9 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
       expect(v.facts.home, text).toBeUndefined();
       expect(v.advice, text).not.toContain('report_home');
     }
+    // A passport "if you have one" among a vacancy's papers, or a Visa card to withdraw to, is not going abroad.
+    expect(checkOffer('LOWONGAN KERJA PT PERTAMINA (PERSERO) 2025. Syarat: ijazah, KTP, SKCK, paspor bila ada. Daftar via bit.ly/pertamina-rekrut').facts.home).toBe(true);
+    expect(checkOffer('Hi, I am Sarah from Shopee HR. Part time job 10-20 minutes a day, earn Rp 300.000 per day, penarikan lewat kartu Visa. Reply YES. wa.me/6281234567890').facts.home).toBe(true);
     // An ordinary company's vacancy that names no place stays undecided (the advice covers both).
     expect(checkOffer('Dicari staf admin, gaji 4 juta, kirim CV ke WA 081234567890.').facts.home).toBeUndefined();
   });

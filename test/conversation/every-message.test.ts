@@ -37,6 +37,12 @@ describe('the service marks texts that may be job offers, cheaply', () => {
       'My sister went to work as a maid in Saudi Arabia two years ago and we have not heard from her since March. Who can help us find her?',
       // the offer they went for, the fee, the unpaid pay: told as what happened to them
       'Kakak saya dapat tawaran kerja dari sponsor, bayar 5 juta lalu berangkat ke Malaysia. Gaji 3 bulan tidak dibayar dan sekarang tidak bisa dihubungi.',
+      // money paid or sent, pay cut or stopped, invited by a friend, home and ill: what happened, not an offer
+      'Anak saya sudah bayar 25 juta ke sponsor untuk kerja di Jepang, tapi sudah setahun belum berangkat dan sponsornya susah dihubungi sekarang.',
+      'Suami saya diajak teman kerja di kebun sawit Malaysia tahun lalu, sekarang ingin pulang tapi paspornya dipegang bos dan tidak boleh keluar.',
+      'Istri saya kerja di Hongkong, gajinya dipotong agen 7 bulan, totalnya hampir 20 juta, dia bingung mau mengadu ke siapa di sana.',
+      'Kakak saya kerja di Taiwan sudah tiga tahun, tiap bulan kirim 5 juta ke rumah, tapi dua bulan ini majikannya berhenti bayar gaji.',
+      'Adik saya dulu dapat tawaran kerja di pabrik Korea, sekarang sudah pulang tapi sakit parah dan perusahaannya tidak mau tanggung jawab.',
     ]) expect(looksLikeOffer(story), story).toBe(false);
     for (const forwarded of [
       'Anak saya dapat tawaran ini dari temannya: lowongan admin di Kamboja, gaji 15 juta, tiket ditanggung, berangkat minggu depan. Apakah aman?',
@@ -49,6 +55,11 @@ describe('the service marks texts that may be job offers, cheaply', () => {
       'Adik saya ditawari jadi admin online di Kamboja, katanya 15 juta sebulan, tiket dan paspor diurus semua sama kantornya.',
       'Anak saya dapat pesan ini: Selamat, Anda lolos seleksi sebagai admin di Thailand, gaji 15 juta. Wajib lapor diri ke kantor kami besok pagi.',
       'My son received this message: we offer you the position of customer service in Bangkok, salary USD 1200. The interview will be held on Monday. Is it real?',
+      // asked whether it is real, whatever else it tells ("paspornya nanti ditahan", "wajib melapor", "kesempatan ini hilang")
+      'Anak saya ditawari kerja di Kamboja jadi admin, gaji 20 juta, tapi paspornya nanti ditahan perusahaan katanya biasa. Ini aman tidak?',
+      'Anak saya dapat pesan ini: Selamat, Anda diterima sebagai admin di Thailand, gaji 15 juta. Wajib melapor ke kantor kami besok pagi jam 8.',
+      'Adik saya dapat pesan: lowongan admin online, gaji harian, kerja dari rumah. Jangan sampai kesempatan ini hilang, daftar sekarang. Asli gak ya?',
+      'Istri saya dapat tawaran dari calo: kerja di Arab Saudi jadi ART, gaji 8 juta, berangkat bulan depan, paspor ditahan majikan selama kontrak. Penipuan bukan sih?',
       // a recruiter's "our family"
       'Bergabunglah dengan keluarga kami! PT Sinar Abadi membuka lowongan operator produksi di Taiwan. Gaji 12 juta, cuti sakit dibayar penuh.',
     ]) expect(looksLikeOffer(forwarded), forwarded).toBe(true);
