@@ -694,10 +694,12 @@ export function analyse(input: unknown): Analysis {
     if (free >= 0) flags.splice(free, 1);
   };
 
+  /** Whether the offer names an e-mail address or an office address: a way to reach someone accountable. */
+  const mailOrOffice = () => (original.includes('@') && EMAIL_RE.test(original)) || scan.test(ADDRESS_RE);
   // personal contact only: not when the offer names an e-mail, office address or website
   if (ruleSpans.has('personal_contact_only')) {
     const otherLinks = links.filter((l) => !/wa\.me|t\.me|whatsapp|bit\.ly|s\.id/i.test(l.value));
-    if ((original.includes('@') && EMAIL_RE.test(original)) || scan.test(ADDRESS_RE) || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
+    if (mailOrOffice() || otherLinks.length > 0) ruleSpans.delete('personal_contact_only');
   }
   for (const r of COMPILED_RULES) {
     const spans = ruleSpans.get(r.id);
@@ -941,7 +943,7 @@ export function analyse(input: unknown): Analysis {
   // migrant-worker ministry warns of, not a sign of the lawful route.
   // A short link or a free site to register on is no more accountable than a number (bit.ly/kerja-malaysia).
   const onlyUnaccountable = flags.some((f) => f.id === 'personal_contact_only')
-    || (links.length > 0 && links.every((l) => unofficialLink(l.value) || CHAT_HOSTS.has(hostOf(l.value))) && !(original.includes('@') && EMAIL_RE.test(original)) && !scan.test(ADDRESS_RE));
+    || (links.length > 0 && links.every((l) => unofficialLink(l.value) || CHAT_HOSTS.has(hostOf(l.value))) && !mailOrOffice());
   if (abroad && onlyUnaccountable && !flags.some((f) => f.weight < 0 && f.id !== 'lawful_no_fee')) dropNoFee();
 
   const feeFlag = flags.find((f) => f.id === 'upfront_fee' || f.id === 'salary_deduction');
@@ -1059,7 +1061,7 @@ interface PayCtx {
  */
 function bankToPay(t: string, [a, b]: Span): boolean {
   const name = t.slice(a, b);
-  if (!/^(?:bank )?(?:bri|bni|btn|mandiri|bca|bsi|bank syariah indonesia)$/.test(name) && !/^bank (?:bri|bni|btn|mandiri|bca)$/.test(name)) return false;
+  if (!/^(?:bank )?(?:bri|bni|btn|mandiri|bca|bsi|bank syariah indonesia)$/.test(name)) return false;
   const before = t.slice(Math.max(0, a - 30), a);
   const after = t.slice(b, b + 30);
   // Not "ke" alone: "bergabung ke BRI" is joining it.

@@ -103,9 +103,10 @@ export const choice: StepKind<Step> = {
     if (input.kind !== 'text') return rt.stale();
     const picked = matchChoice(rt, s.choices, input.text);
     if (picked) return rt.go(picked.next);
-    if (s.text && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.handOver(s.text, input);
+    const long = input.text.trim().length >= TEXT_HANDOVER_MIN;
+    if (s.text && long) return rt.handOver(s.text, input);
     if (s.other) return rt.handOver(s.other, input);
-    if (s.long && input.text.trim().length >= TEXT_HANDOVER_MIN) return rt.retry({ key: s.long, vars: { count: s.choices.length } }, options(s));
+    if (s.long && long) return rt.retry({ key: s.long, vars: { count: s.choices.length } }, options(s));
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
   },
 };
