@@ -7,6 +7,7 @@ import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram-api.js';
 import { privateCheckout, type Checkout } from '../helpers/checkout.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { DATA_KEY, dropPrefix, plainRedis, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { freePort } from '../helpers/redis-server.js';
 import { PRODUCTION_NODE_OPTIONS } from '../helpers/server-process.js';
 import { SECRET, TOKEN, textUpdate } from '../helpers/telegram.js';
 
@@ -97,7 +98,7 @@ describe('npm start in production: the built code run by node itself', () => {
 
   it('builds dist/ when it is missing, serves, and stops when npm is sent SIGTERM (no process left serving)', async () => {
     expect(existsSync(inCheckout('dist'))).toBe(false);
-    const port = 40_000 + (process.pid % 5000);
+    const port = await freePort();
     const before = servers().length;
     const app = await serving(port);
     expect(app.out()).toContain('npm start: building');
@@ -121,7 +122,7 @@ describe('npm start in production: the built code run by node itself', () => {
   }, 90_000);
 
   it('does not build again when nothing changed, and stops when npm itself is killed with SIGKILL', async () => {
-    const port = 45_000 + (process.pid % 5000);
+    const port = await freePort();
     const before = servers().length;
     const app = await serving(port);
     expect(app.out()).not.toContain('building');
@@ -136,7 +137,7 @@ describe('npm start in production: the built code run by node itself', () => {
     // Not an esbuild binary: what esbuild meets with node_modules installed on another system.
     const broken = inCheckout('not-esbuild.sh');
     writeFileSync(broken, '#!/bin/sh\necho "cannot execute binary file: Exec format error" >&2\nexit 126\n', { mode: 0o755 });
-    const port = 46_000 + (process.pid % 4000);
+    const port = await freePort();
     const app = await serving(port, { ESBUILD_BINARY_PATH: broken });
     expect(app.out()).toContain('esbuild could not run');
     expect(app.out()).toContain('the compiler (esbuild) cannot run here; running the existing build');
@@ -150,7 +151,7 @@ describe('npm start in production: the built code run by node itself', () => {
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, `${good}\nexport const broken = ;\n`);
     try {
-      const port = 47_000 + (process.pid % 3000);
+      const port = await freePort();
       const app = await npmStart(port);
       expect(await app.exited).toBe(1);
       expect(app.out()).toContain('compiling failed');
