@@ -119,6 +119,9 @@ describe('checker advice: what a flag calls for, in order of priority', () => {
     // A passport "if you have one" among a vacancy's papers, or a Visa card to withdraw to, is not going abroad.
     expect(checkOffer('LOWONGAN KERJA PT PERTAMINA (PERSERO) 2025. Syarat: ijazah, KTP, SKCK, paspor bila ada. Daftar via bit.ly/pertamina-rekrut').facts.home).toBe(true);
     expect(checkOffer('Hi, I am Sarah from Shopee HR. Part time job 10-20 minutes a day, earn Rp 300.000 per day, penarikan lewat kartu Visa. Reply YES. wa.me/6281234567890').facts.home).toBe(true);
+    // An internship at home ("Magang Bersama BUMN") is at home; an internship in Japan is not.
+    expect(checkOffer('Pendaftaran Program Magang Bersama BUMN 2025 telah dibuka! Uang saku 3 juta per bulan. Daftar segera lewat link bit.ly/magang-bumn-2025 sebelum kuota penuh.').facts.home).toBe(true);
+    expect(checkOffer('Program magang ke Jepang resmi BUMN 2025, uang saku 25 juta per bulan. Daftar lewat bit.ly/magang-bumn-jp sebelum kuota penuh.').facts.home).toBeUndefined();
     // An ordinary company's vacancy that names no place stays undecided (the advice covers both).
     expect(checkOffer('Dicari staf admin, gaji 4 juta, kirim CV ke WA 081234567890.').facts.home).toBeUndefined();
   });
