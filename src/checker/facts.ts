@@ -295,15 +295,27 @@ const LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>()"']+|\b(?:wa\.me|t\.me|bit\.ly|s
 /** Words right before a number that make it a bank account, not a phone ("rekening BCA No. 0812…"). */
 const ACCOUNT_BEFORE = /\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|ovo|dana|gopay)\b[^\n\d]{0,20}$/i;
 
-const ACCOUNT_HINT = /rek|acc|a\/c|iban/i;
+const ACCOUNT_HINT = /rek|acc|a\/c|iban|\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay)\b/i;
+
+/**
+ * A bank or e-wallet named right before a number as where to pay ("ke BRI 0123-01-234567-50-1",
+ * "via BCA 8720 123 456", "DANA 0812…"): the number is an account, with no "rekening" said. Money
+ * ("dana 5.000.000", "BCA Rp 500.000") is not one: a sum is dotted in thousands or follows "Rp".
+ */
+const BANK_NUMBER = /\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb(?: niaga)?|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay)\b(?:\s*(?::|no\.?|nomor|number))?\s*((?:\d[\s-]?){7,19}\d)(?!\d|[.,]\d)/gi;
 
 /** Bank (and e-wallet) account numbers an offer asks to pay into: 6 to 20 digits after an account word. */
 export function extractAccounts(original: string): string[] {
   const out: string[] = [];
-  // Each account word below holds "rek", "acc", "a/c" or "iban": without one, nothing to look for.
+  // Each account word or bank below is in ACCOUNT_HINT: without one, nothing to look for.
   if (!ACCOUNT_HINT.test(original)) return out;
   const re = /\b(?:rekening|rek|norek|nomor rekening|account|acct?|a\/c|iban|virtual account)\b[^\n\d]{0,30}((?:\d[\s.-]?){5,19}\d)(?!\d)/gi;
   for (let m = re.exec(original); m; m = re.exec(original)) {
+    const digits = m[1]!.replace(/\D/g, '');
+    if (!out.includes(digits)) out.push(digits);
+  }
+  BANK_NUMBER.lastIndex = 0;
+  for (let m = BANK_NUMBER.exec(original); m; m = BANK_NUMBER.exec(original)) {
     const digits = m[1]!.replace(/\D/g, '');
     if (!out.includes(digits)) out.push(digits);
   }

@@ -38,12 +38,17 @@ export class RecruiterHasher {
     return createHmac('sha256', this.secret).update(normalised).digest('base64url').slice(0, 22);
   }
 
-  /** Distinct contacts of an offer, each with the text it was found as and its hash. */
-  contacts(found: readonly string[]): { shown: string; hash: string }[] {
+  /** Distinct contacts of an offer (and the accounts it asks to pay into), each with the text it was found as and its hash. */
+  contacts(found: readonly string[], accounts: readonly string[] = []): { shown: string; hash: string }[] {
     const out = new Map<string, { shown: string; hash: string }>();
     for (const raw of found) {
       const n = normaliseContact(raw);
       if (n && !out.has(n) && !this.isOfficial(n)) out.set(n, { shown: raw, hash: this.hash(n) });
+    }
+    // Bank and e-wallet accounts to pay into (digits, from the checker): their own kind, never a phone.
+    for (const digits of accounts) {
+      const n = `acct:${digits}`;
+      if (/^\d{6,20}$/.test(digits) && !out.has(n)) out.set(n, { shown: digits, hash: this.hash(n) });
     }
     return [...out.values()];
   }

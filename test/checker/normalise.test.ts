@@ -177,4 +177,11 @@ describe('money, phone numbers and links', () => {
     expect(extractAccounts('Virtual Account: 8808 1234 5678')).toEqual(['880812345678']);
     expect(extractAccounts('Hubungi 1234567890 untuk info gaji')).toEqual([]);
   });
+
+  it('a number right after a bank or e-wallet named as where to pay is an account, dashed or spaced, and never a phone; a sum is not', () => {
+    const text = 'Biaya Rp 500.000 transfer ke BRI 0123-01-234567-50-1 a.n. Siti, atau via BCA 8720 123 456. DANA 081234567890.';
+    expect(extractAccounts(text)).toEqual(['012301234567501', '8720123456', '081234567890']);
+    expect(extractPhones(text)).toEqual([]);
+    expect(extractAccounts('Dana 5.000.000 untuk tiket, bayar ke BCA Rp 500.000, kerja di Bank Mandiri 2025')).toEqual([]);
+  });
 });

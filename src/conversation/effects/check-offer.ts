@@ -118,7 +118,7 @@ export const checkOffer = defineEffect({
   async run(ctx, args) {
     let v = (await loadChecker()).checkOffer(args.text ?? '');
     const agencies = agencyLines(ctx, args.text ?? '');
-    const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links, ...(v.facts.handles ?? []), ...(v.facts.emails ?? [])]);
+    const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links, ...(v.facts.handles ?? []), ...(v.facts.emails ?? [])], v.facts.accounts);
     const hashes = contacts.map((c) => c.hash);
     const source = ctx.hasher.source(ctx.user);
     const counts = await ctx.recruiters.counts(hashes, source);
