@@ -293,16 +293,16 @@ const PHONE_RE = /(?<![\w/])(?:\+|00)?(?:\d[\s.-]?){8,14}\d(?![\w])/g;
 const LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>()"']+|\b(?:wa\.me|t\.me|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|shorturl\.at|cutt\.ly|chat\.whatsapp\.com)\/[^\s<>()"']*|(?<![a-z0-9.-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|net|org|id|co\.id|go\.id|my|sg|io|info|biz|xyz|online|site|top|vip|cc|me|ly|gl)\b(?:\/[^\s<>()"']*)?/gi;
 
 /** Words right before a number that make it a bank account, not a phone ("rekening BCA No. 0812…"). */
-const ACCOUNT_BEFORE = /\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|ovo|dana|gopay)\b[^\n\d]{0,20}$/i;
+const ACCOUNT_BEFORE = /\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|seabank|ovo|dana|gopay|shopeepay|gcash|paymaya)\b[^\n\d]{0,20}$/i;
 
-const ACCOUNT_HINT = /rek|acc|a\/c|iban|\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay)\b/i;
+const ACCOUNT_HINT = /rek|acc|a\/c|iban|\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay|gcash|paymaya)\b/i;
 
 /**
  * A bank or e-wallet named right before a number as where to pay ("ke BRI 0123-01-234567-50-1",
- * "via BCA 8720 123 456", "DANA 0812…"): the number is an account, with no "rekening" said. Money
+ * "via BCA 8720 123 456", "DANA 0812…", "GCash to 0917…"): the number is an account, with no "rekening" said. Money
  * ("dana 5.000.000", "BCA Rp 500.000") is not one: a sum is dotted in thousands or follows "Rp".
  */
-const BANK_NUMBER = /\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb(?: niaga)?|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay)\b(?:\s*(?::|no\.?|nomor|number))?\s*((?:\d[\s-]?){7,19}\d)(?!\d|[.,]\d)/gi;
+const BANK_NUMBER = /\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb(?: niaga)?|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay|gcash|paymaya)\b(?:\s*(?::|no\.?|nomor|number|ke|to))?\s*((?:\d[\s-]?){7,19}\d)(?!\d|[.,]\d)/gi;
 
 /** Bank (and e-wallet) account numbers an offer asks to pay into: 6 to 20 digits after an account word. */
 export function extractAccounts(original: string): string[] {

@@ -183,5 +183,8 @@ describe('money, phone numbers and links', () => {
     expect(extractAccounts(text)).toEqual(['012301234567501', '8720123456', '081234567890']);
     expect(extractPhones(text)).toEqual([]);
     expect(extractAccounts('Dana 5.000.000 untuk tiket, bayar ke BCA Rp 500.000, kerja di Bank Mandiri 2025')).toEqual([]);
+    const pesos = 'Placement fee only 15,000 pesos payable via GCash to 09171234567. Contact Ms. Joy on WhatsApp +971 50 123 4567';
+    expect(extractAccounts(pesos)).toEqual(['09171234567']);
+    expect(extractPhones(pesos).map((p) => p.value)).toEqual(['+971501234567']);
   });
 });
