@@ -292,19 +292,28 @@ const PHONE_RE = /(?<![\w/])(?:\+|00)?(?:\d[\s.-]?){8,14}\d(?![\w])/g;
 // a long run such as "a-a-a-…" or "a.a.a.…" was rescanned from every position (150 ms at 8,000 characters).
 const LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>()"']+|\b(?:wa\.me|t\.me|bit\.ly|s\.id|tinyurl\.com|linktr\.ee|forms\.gle|shorturl\.at|cutt\.ly|chat\.whatsapp\.com)\/[^\s<>()"']*|(?<![a-z0-9.-])[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.(?:com|net|org|id|co\.id|go\.id|my|sg|io|info|biz|xyz|online|site|top|vip|cc|me|ly|gl)\b(?:\/[^\s<>()"']*)?/gi;
 
-/** Words right before a number that make it a bank account, not a phone ("rekening BCA No. 0812…"). */
-const ACCOUNT_BEFORE = /\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|seabank|ovo|dana|gopay|shopeepay|gcash|paymaya)\b[^\n\d]{0,20}$/i;
+/**
+ * A bank named by itself: its short names, or "Bank" before a name that is also a word or a person's
+ * ("Bank Mandiri", "Bank Permata", "Bank Jago": "mandiri", "Permata" and "jago" alone are not banks).
+ * E-wallets (DANA, OVO, GoPay, GCash…) are not here: their account is the owner's phone number, and
+ * counted as a phone it is recognised where the same number is given for WhatsApp.
+ */
+const BANK = String.raw`\b(?:bca|bri|bni|btn|bsi|cimb(?: niaga)?|danamon|seabank|bank (?:mandiri|permata|jago|mega|muamalat|syariah indonesia|neo commerce|dki|bjb))\b`;
 
-const ACCOUNT_HINT = /rek|acc|a\/c|iban|\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay|gcash|paymaya)\b/i;
+/** Words right before a number that make it a bank account, not a phone ("rekening BCA No. 0812…", "BRI: 0812…"). */
+const ACCOUNT_BEFORE = new RegExp(String.raw`\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va)\b[^\n\d]{0,20}$|${BANK}\s*(?::|#|no\.?|nomor|number)?\s*$`, 'i');
+
+const ACCOUNT_HINT = new RegExp(String.raw`rek|acc|a\/c|iban|${BANK}`, 'i');
 
 /**
- * A bank or e-wallet named right before a number as where to pay ("ke BRI 0123-01-234567-50-1",
- * "via BCA 8720 123 456", "DANA 0812…", "GCash to 0917…"): the number is an account, with no "rekening" said. Money
- * ("dana 5.000.000", "BCA Rp 500.000") is not one: a sum is dotted in thousands or follows "Rp".
+ * A bank named right before a number ("ke BRI 0123-01-234567-50-1", "via BCA 8720 123 456"): the
+ * number is an account, with no "rekening" said. Accounts have 10 to 16 digits; a sum written without
+ * dots ("BNI 12000000", "1000000000") is not one, nor a year or a date first ("BRI 2024 0812…").
  */
-const BANK_NUMBER = /\b(?:bank|bca|bri|bni|mandiri|btn|bsi|cimb(?: niaga)?|permata|danamon|seabank|jago|ovo|dana|gopay|shopeepay|gcash|paymaya)\b(?:\s*(?::|no\.?|nomor|number|ke|to))?\s*((?:\d[\s-]?){7,19}\d)(?!\d|[.,]\d)/gi;
+const BANK_NUMBER = new RegExp(String.raw`${BANK}\s*(?::|#|no\.?|nomor|number)?\s*((?:\d[\s-]?){9,19}\d)(?!\d|[.,]\d)`, 'gi');
+const NOT_AN_ACCOUNT = /^(?:19|20)\d\d[\s-]|^\d+0{6}$/;
 
-/** Bank (and e-wallet) account numbers an offer asks to pay into: 6 to 20 digits after an account word. */
+/** Bank account numbers an offer asks to pay into: 6 to 20 digits after an account word, 10 to 16 right after a bank. */
 export function extractAccounts(original: string): string[] {
   const out: string[] = [];
   // Each account word or bank below is in ACCOUNT_HINT: without one, nothing to look for.
@@ -317,6 +326,7 @@ export function extractAccounts(original: string): string[] {
   BANK_NUMBER.lastIndex = 0;
   for (let m = BANK_NUMBER.exec(original); m; m = BANK_NUMBER.exec(original)) {
     const digits = m[1]!.replace(/\D/g, '');
+    if (digits.length > 16 || NOT_AN_ACCOUNT.test(m[1]!) || NOT_AN_ACCOUNT.test(digits)) continue;
     if (!out.includes(digits)) out.push(digits);
   }
   return out;
@@ -350,6 +360,11 @@ export function extractPhones(original: string): Array<{ value: string; s: numbe
   PHONE_RE.lastIndex = 0;
   for (let m = PHONE_RE.exec(original); m; m = PHONE_RE.exec(original)) {
     const raw = m[0];
+    // A year before a phone ("BRI 2024 0812 3456 7890"): look again from its next group.
+    if (/^(?:19|20)\d\d\s/.test(raw)) {
+      PHONE_RE.lastIndex = m.index + 5;
+      continue;
+    }
     // a bank account number is never a phone number
     if (ACCOUNT_BEFORE.test(original.slice(Math.max(0, m.index - 40), m.index))) continue;
     const digits = raw.replace(/[^\d]/g, '');
@@ -358,7 +373,12 @@ export function extractPhones(original: string): Array<{ value: string; s: numbe
     if (/^\d{1,3}(?:\.\d{3})+$/.test(raw)) continue;
     // dates and years glued together are not phones either: require a phone-like start
     const plus = raw.startsWith('+') || raw.startsWith('00');
-    if (!plus && !/^0\d/.test(digits) && !/^62\d/.test(digits) && !/^8\d{8,}/.test(digits)) continue;
+    if (!plus && !/^0\d/.test(digits) && !/^62\d/.test(digits) && !/^8\d{8,}/.test(digits)) {
+      // A count or a code before a phone ("kuota 150 0812 3456 7890"): look again from its next group.
+      const gap = raw.search(/\s/);
+      if (gap > 0) PHONE_RE.lastIndex = m.index + gap + 1;
+      continue;
+    }
     let value = plus ? `+${digits.replace(/^00/, '')}` : digits;
     if (!plus && digits.startsWith('62')) value = `+${digits}`;
     else if (!plus && digits.startsWith('0')) value = `+62${digits.slice(1)}`;

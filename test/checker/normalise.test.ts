@@ -178,13 +178,22 @@ describe('money, phone numbers and links', () => {
     expect(extractAccounts('Hubungi 1234567890 untuk info gaji')).toEqual([]);
   });
 
-  it('a number right after a bank or e-wallet named as where to pay is an account, dashed or spaced, and never a phone; a sum is not', () => {
-    const text = 'Biaya Rp 500.000 transfer ke BRI 0123-01-234567-50-1 a.n. Siti, atau via BCA 8720 123 456. DANA 081234567890.';
-    expect(extractAccounts(text)).toEqual(['012301234567501', '8720123456', '081234567890']);
-    expect(extractPhones(text)).toEqual([]);
-    expect(extractAccounts('Dana 5.000.000 untuk tiket, bayar ke BCA Rp 500.000, kerja di Bank Mandiri 2025')).toEqual([]);
+  it('a number right after a bank named as where to pay is an account, dashed or spaced, and never a phone; a sum, a year or a name is not a bank', () => {
+    const text = 'Biaya Rp 500.000 transfer ke BRI 0123-01-234567-50-1 a.n. Siti, atau via BCA 8720 123 456. Konfirmasi WA 081234567890.';
+    expect(extractAccounts(text)).toEqual(['012301234567501', '8720123456']);
+    expect(extractPhones(text).map((p) => p.value)).toEqual(['+6281234567890']);
+    // Sums without dots, years and dates are not accounts; a phone after a year is still a phone.
+    expect(extractAccounts('Gaji BNI 12000000, bonus BCA 1000000000, Bank BRI 20250115 lowongan')).toEqual([]);
+    const year = 'Lowongan BRI 2024 0812 3456 7890';
+    expect(extractAccounts(year)).toEqual([]);
+    expect(extractPhones(year).map((p) => p.value)).toEqual(['+6281234567890']);
+    // "Permata", "Dana", "mandiri" alone are names and words, not banks: the number after them is a phone.
+    expect(extractPhones('Hubungi Pak Dana 081234567890 atau Bu Permata 081298765432, kerja mandiri 081311112222').map((p) => p.value)).toEqual(['+6281234567890', '+6281298765432', '+6281311112222']);
+    expect(extractAccounts('Transfer ke Bank Mandiri 1230004567890 a.n. PT Maju')).toEqual(['1230004567890']);
+    // An e-wallet's account is its owner's phone number: a phone, so the same WhatsApp number is known.
     const pesos = 'Placement fee only 15,000 pesos payable via GCash to 09171234567. Contact Ms. Joy on WhatsApp +971 50 123 4567';
-    expect(extractAccounts(pesos)).toEqual(['09171234567']);
-    expect(extractPhones(pesos).map((p) => p.value)).toEqual(['+971501234567']);
+    expect(extractAccounts(pesos)).toEqual([]);
+    expect(extractPhones(pesos).map((p) => p.value)).toContain('+971501234567');
+    expect(extractPhones('Bayar lewat DANA 081234567890').map((p) => p.value)).toEqual(['+6281234567890']);
   });
 });
