@@ -91,6 +91,11 @@ describe('webhook secret', () => {
     expect(sameSecret('s3cret-s3cret-s3creT', 's3cret-s3cret-s3cret')).toBe(false);
     expect(sameSecret('', 's3cret-s3cret-s3cret')).toBe(false);
     expect(sameSecret(undefined, 's3cret-s3cret-s3cret')).toBe(false);
+    // Longer, shorter, or the secret with more after it; and multi-byte text of the same length in characters.
+    expect(sameSecret('s3cret-s3cret-s3cret-', 's3cret-s3cret-s3cret')).toBe(false);
+    expect(sameSecret('s3cret-s3cret-s3cre', 's3cret-s3cret-s3cret')).toBe(false);
+    expect(sameSecret('s3cret-s3cret-s3creé', 's3cret-s3cret-s3cret')).toBe(false);
+    expect(sameSecret('sécret-sécret-sécret', 'sécret-sécret-sécret')).toBe(true);
   });
 });
 
