@@ -16,6 +16,8 @@ export function normaliseContact(raw: string): string | null {
   if (/^\+?[\d\s().-]{8,}$/.test(value)) {
     let digits = value.replace(/\D/g, '');
     if (digits.startsWith('00')) digits = digits.slice(2);
+    // A Philippine mobile (09XX XXX XXXX), as the checker reads it; any other leading 0 is Indonesia's.
+    else if (/^09\d{9}$/.test(digits)) digits = `63${digits.slice(1)}`;
     else if (digits.startsWith('0')) digits = `62${digits.slice(1)}`;
     return digits.length >= 8 && digits.length <= 15 ? `tel:${digits}` : null;
   }

@@ -355,6 +355,8 @@ export function extractEmails(original: string): string[] {
   return out;
 }
 
+const PH_MOBILE = /^09\d{9}$/;
+
 export function extractPhones(original: string): Array<{ value: string; s: number; e: number }> {
   const out: Array<{ value: string; s: number; e: number }> = [];
   PHONE_RE.lastIndex = 0;
@@ -381,6 +383,8 @@ export function extractPhones(original: string): Array<{ value: string; s: numbe
     }
     let value = plus ? `+${digits.replace(/^00/, '')}` : digits;
     if (!plus && digits.startsWith('62')) value = `+${digits}`;
+    // 09XX XXX XXXX is a Philippine mobile (Indonesia's are 08…, its 09… landlines shorter).
+    else if (!plus && PH_MOBILE.test(digits)) value = `+63${digits.slice(1)}`;
     else if (!plus && digits.startsWith('0')) value = `+62${digits.slice(1)}`;
     else if (!plus && digits.startsWith('8')) value = `+62${digits}`;
     if (!out.some((p) => p.value === value)) out.push({ value, s: m.index, e: m.index + raw.length });

@@ -14,6 +14,9 @@ describe('recruiter contacts', () => {
     ['https://t.me/LokerKamboja/', 'at:lokerkamboja'],
     ['@LokerKamboja', 'at:lokerkamboja'],
     ['HRD.Dubai@Gmail.com', 'mail:hrd.dubai@gmail.com'],
+    // A Philippine mobile written locally, or in full, is one number (not an Indonesian one).
+    ['0917 123 4567', 'tel:639171234567'],
+    ['+63 917 123 4567', 'tel:639171234567'],
   ])('%s is known as %s', (raw, norm) => {
     expect(normaliseContact(raw)).toBe(norm);
   });
