@@ -172,8 +172,6 @@ const HELD_UP_MS = 20;
  * trip as that message's first command (see Lane.settle).
  */
 const ACK_BATCH_MS = 5;
-/** Chats with the rest of a reply queued that a lane keeps track of (the oldest are forgotten: a delay of ACK_BATCH_MS at worst). */
-const FOLLOW_UPS_KEPT = 10_000;
 /** Stopping: no new message is taken this long before the deadline, so those in flight can finish. */
 const STOP_MARGIN_MS = 2000;
 /** Chats of each priority (and in senders' hands) whose queues' heads oldestWaiting() reads. */
@@ -260,8 +258,6 @@ export class RedisOutbox implements Deliverer {
    */
   prepare(to: Recipient, items: readonly OutboxItem[], opts: DeliverOptions = {}): PreparedDelivery | null {
     const lane = this.lane(to.channel);
-    // Outcomes waiting to be recorded go first, in the same round trip: this chat's may be among them.
-    lane.recordNow();
     const messages: string[] = [];
     for (const { lang, reply } of items) {
       for (const message of lane.channel.render(this.opts.render(lang, reply))) messages.push(JSON.stringify(message));
@@ -287,7 +283,6 @@ export class RedisOutbox implements Deliverer {
       },
       done(answer) {
         if (answer === 'claimed') {
-          if (messages.length > 1) lane.expectMore(to.user, messages.length - 1);
           lane.send(to.user, token, messages[0]!, 0, kind, lane.claimed(asked));
           return 'queued';
         }
@@ -420,8 +415,6 @@ class Lane {
   private readonly inflight = new Map<string, string>();
   private acks: Ack[] = [];
   private ackTimer: NodeJS.Timeout | null = null;
-  /** Chats whose reply has more messages queued behind the one in hand: how many (see settle). */
-  private readonly followUps = new Map<string, number>();
   private flushing: Promise<void> | null = null;
   private running = false;
   /** Stopping: when to take no more messages, and when to give up waiting for those in flight. */
@@ -695,32 +688,16 @@ class Lane {
   private settle(ack: Ack): void {
     // Outcomes are recorded a few milliseconds later, together: the message has reached the platform
     // already; only the chat's next message waits for this, and a chat may send one a second anyway.
-    // A message given to this process meanwhile (the person's answer, often) or queued by it records
-    // them first, in the same round trip as its own first command (Outbox.arriving, prepare): so the
-    // chat's next message is sent straight from its turn, not queued behind this one and claimed in
-    // another round trip. A chat whose next message is already queued (the rest of a reply) has it
-    // released at once.
+    // A message given to this process meanwhile (the person's answer, often) records them first, in
+    // the same round trip as its own first command (arriving): so the chat's next message is sent
+    // straight from its turn, not queued behind this one and claimed in another round trip.
     if (!this.acks.length) this.ackTimer = setTimeout(() => void this.flush(), ACK_BATCH_MS);
     this.acks.push(ack);
-    const left = this.followUps.get(ack.chat);
-    if (left === undefined) return;
-    if (ack.outcome === 'gone' || (left <= 1 && ack.outcome !== 'fail' && ack.outcome !== 'wait')) this.followUps.delete(ack.chat);
-    else if (ack.outcome !== 'fail' && ack.outcome !== 'wait') this.followUps.set(ack.chat, left - 1);
-    setImmediate(() => this.recordNow());
   }
 
-  /**
-   * Records the outcomes gathered so far now: their script goes out with the commands issued in this
-   * turn. Not while they are being retried after a failure (that has its own pace).
-   */
+  /** Records the outcomes gathered so far now: their script goes out with the commands issued in this turn. */
   recordNow(): void {
-    if (this.ackTimer && !this.flushing) void this.flush();
-  }
-
-  /** `count` more messages for `chat` wait in Redis behind the one this sender was handed. */
-  expectMore(chat: string, count: number): void {
-    if (this.followUps.size >= FOLLOW_UPS_KEPT) this.followUps.delete(this.followUps.keys().next().value!);
-    this.followUps.set(chat, count);
+    if (this.acks.length && !this.flushing) void this.flush();
   }
 
   /** Records the outcomes of sends: one script call for all that finished in one turn. */

@@ -1,12 +1,10 @@
 // The durable outbox against the real Redis, with a platform stand-in that records every send and
 // answers as told (ok, 429, failure, gone, refused, or never).
-import { createHash } from 'node:crypto';
-import { Command, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelLimits, ChannelSender, SendHooks, SendResult } from '../../src/channels/port.js';
 import type { Outbound } from '../../src/content/render.js';
 import { RedisOutbox, type OutboxItem, type OutboxOptions } from '../../src/outbox/outbox.js';
-import { ACK, CLAIM } from '../../src/outbox/scripts.js';
 import { RedisRecipients } from '../../src/outbox/recipients.js';
 import { DataCipher } from '../../src/store/cipher.js';
 import { keyspace } from '../../src/store/keys.js';
@@ -408,69 +406,6 @@ describe('the durable outbox', () => {
     hold.answer({ ok: false, kind: 'gone', reason: '403: blocked' });
     await expect.poll(() => p.texts('back')).toEqual(['answer']);
     expect(await redis.zscore(keys.outbox('fake').gone, 'back')).toBeNull();
-  });
-
-  /** A client of its own whose claim and acknowledgement scripts are counted (and acknowledgements can be made to fail). */
-  async function counted(platform: FakePlatform) {
-    const client = await connectRedis(REDIS_URL);
-    clients.push(client);
-    const { o, keys } = await outbox(platform, { idlePollMs: 60_000, emptyPollMs: 60_000 }, client);
-    const calls = { claim: 0, ack: 0 };
-    const failAcks = { on: false };
-    const sha = (lua: string) => createHash('sha1').update(lua).digest('hex');
-    const scripts = new Map([[sha(CLAIM), 'claim'], [CLAIM, 'claim'], [sha(ACK), 'ack'], [ACK, 'ack']] as const);
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = ((cmd: Command, ...rest: unknown[]) => {
-      const which = /^eval(?:sha)?$/.test(cmd.name) ? scripts.get(String(cmd.args[0]) as never) : undefined;
-      if (which) calls[which]++;
-      if (which === 'ack' && failAcks.on) {
-        cmd.reject(new Error('Connection is closed.'));
-        return cmd.promise;
-      }
-      return (send as (...a: unknown[]) => unknown)(cmd, ...rest);
-    }) as typeof client.sendCommand;
-    return { o, keys, calls, failAcks };
-  }
-
-  it('a reply queued the moment the last message to that person was sent is handed to this sender: no claim of its own, sent once', async () => {
-    n++;
-    const p = new FakePlatform();
-    const { o, calls } = await counted(p);
-    const to = { channel: 'fake', user: 'quick' };
-    // The person answers at once: the next reply is queued in the turn after the platform took the last.
-    const next = ['q2', 'q3'];
-    const send = p.send.bind(p);
-    p.send = async (...a) => {
-      const r = await send(...a);
-      const text = next.shift();
-      if (text) setImmediate(() => void o.deliver(to, [item(text)], { inReplyTo: true }));
-      return r;
-    };
-    await o.start();
-    await expect.poll(() => calls.claim).toBe(1); // the first look, at an empty queue
-    await o.deliver(to, [item('q1')], { inReplyTo: true });
-    await expect.poll(() => p.texts('quick')).toEqual(['q1', 'q2', 'q3']);
-    // The outcome of q1 (then q2), not yet recorded, went first, in the same round trip as the next enqueue.
-    expect(calls.claim).toBe(1);
-    await expect.poll(async () => (await o.counts()).fake).toMatchObject({ sent: 3, pending: 0 });
-  });
-
-  it('while outcomes cannot be recorded (Redis away), messages arriving do not start more attempts: one retry every half second', async () => {
-    n++;
-    const p = new FakePlatform();
-    const { o, calls, failAcks } = await counted(p);
-    await o.start();
-    failAcks.on = true;
-    await o.deliver({ channel: 'fake', user: 'away' }, [item('w1')]);
-    await expect.poll(() => calls.ack).toBeGreaterThanOrEqual(1);
-    const before = calls.ack;
-    for (let i = 0; i < 20; i++) o.arriving();
-    await new Promise((r) => setTimeout(r, 1200));
-    // 20 arrivals during the outage: the retries keep their own pace (at most three in 1.2 s).
-    expect(calls.ack - before).toBeLessThanOrEqual(3);
-    failAcks.on = false;
-    await expect.poll(async () => (await o.counts()).fake).toMatchObject({ sent: 1, pending: 0 });
-    expect(p.texts('away')).toEqual(['w1']);
   });
 });
 
