@@ -168,7 +168,6 @@ export async function startWaspada(config: Config, opts: StartOptions = {}): Pro
   async function converse(d: Delivery, direct?: DirectContext): Promise<'handled' | 'duplicate' | 'flooding'> {
     const channel = channels.get(d.channel);
     if (!channel) throw new NotMine(d.channel);
-    outbox.arriving();
     const inbound = await channel.inbound(d);
     if (!inbound) return 'handled';
     if (d.flood) {

@@ -166,11 +166,7 @@ export const EMPTY_POLL_MS = 5000;
 const MAX_BACKOFF_MS = 60_000;
 /** A message whose bytes leave longer than this after its claim was asked for was held up (GC, busy loop, a new connection). */
 const HELD_UP_MS = 20;
-/**
- * How long outcomes of sends are gathered before they are recorded in one call. A lone outcome waits
- * as long, for the next message this process is given (Outbox.arriving): recorded in the same round
- * trip as that message's first command (see Lane.settle).
- */
+/** How long outcomes of sends are gathered before they are recorded in one call. */
 const ACK_BATCH_MS = 5;
 /** Stopping: no new message is taken this long before the deadline, so those in flight can finish. */
 const STOP_MARGIN_MS = 2000;
@@ -236,14 +232,6 @@ export class RedisOutbox implements Deliverer {
   /** A channel's sending limits, as its lane applies them. */
   limitsOf(channel: string): ChannelSender['limits'] | undefined {
     return this.lanes.get(channel)?.channel.limits;
-  }
-
-  /**
-   * A message was given to this process and is about to be handled: the outcomes of sends gathered
-   * since the last were recorded are recorded now, in the round trip its first command makes.
-   */
-  arriving(): void {
-    for (const lane of this.lanes.values()) lane.recordNow();
   }
 
   private lane(channel: string): Lane {
@@ -414,7 +402,6 @@ class Lane {
   /** chat → claim token of the message this process is sending to it. */
   private readonly inflight = new Map<string, string>();
   private acks: Ack[] = [];
-  private ackTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private running = false;
   /** Stopping: when to take no more messages, and when to give up waiting for those in flight. */
@@ -688,16 +675,14 @@ class Lane {
   private settle(ack: Ack): void {
     // Outcomes are recorded a few milliseconds later, together: the message has reached the platform
     // already; only the chat's next message waits for this, and a chat may send one a second anyway.
-    // A message given to this process meanwhile (the person's answer, often) records them first, in
-    // the same round trip as its own first command (arriving): so the chat's next message is sent
-    // straight from its turn, not queued behind this one and claimed in another round trip.
-    if (!this.acks.length) this.ackTimer = setTimeout(() => void this.flush(), ACK_BATCH_MS);
+    // With no other message in flight there is nothing to gather: recorded at once, so that the
+    // chat's next message (the answer to a quick reply) is sent straight from its turn, not queued
+    // behind this one and claimed in another round trip.
+    if (!this.acks.length) {
+      if (this.inflight.size <= 1) setImmediate(() => void this.flush());
+      else setTimeout(() => void this.flush(), ACK_BATCH_MS);
+    }
     this.acks.push(ack);
-  }
-
-  /** Records the outcomes gathered so far now: their script goes out with the commands issued in this turn. */
-  recordNow(): void {
-    if (this.acks.length && !this.flushing) void this.flush();
   }
 
   /** Records the outcomes of sends: one script call for all that finished in one turn. */
@@ -708,8 +693,6 @@ class Lane {
     }
     const acks = this.acks;
     this.acks = [];
-    if (this.ackTimer) clearTimeout(this.ackTimer);
-    this.ackTimer = null;
     if (!acks.length) return;
     const k = this.keys;
     const forget = () => {
