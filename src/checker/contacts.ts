@@ -2,6 +2,9 @@
 // differently is known as one: the recruiter cross-check (src/conversation/recruiters.ts) keys its
 // counts by it. Pure text reading, like the rest of the checker.
 
+/** A Philippine mobile written locally (09XX XXX XXXX): Indonesia's mobiles are 08…, its 09… landlines shorter. */
+export const PH_MOBILE = /^09\d{9}$/;
+
 /** One form per contact: phone numbers as digits with country code, links without scheme or "www.". */
 export function normaliseContact(raw: string): string | null {
   const value = raw.trim();
@@ -16,8 +19,8 @@ export function normaliseContact(raw: string): string | null {
   if (/^\+?[\d\s().-]{8,}$/.test(value)) {
     let digits = value.replace(/\D/g, '');
     if (digits.startsWith('00')) digits = digits.slice(2);
-    // A Philippine mobile (09XX XXX XXXX), as the checker reads it; any other leading 0 is Indonesia's.
-    else if (/^09\d{9}$/.test(digits)) digits = `63${digits.slice(1)}`;
+    // A Philippine mobile, as the checker reads it; any other leading 0 is Indonesia's.
+    else if (PH_MOBILE.test(digits)) digits = `63${digits.slice(1)}`;
     else if (digits.startsWith('0')) digits = `62${digits.slice(1)}`;
     return digits.length >= 8 && digits.length <= 15 ? `tel:${digits}` : null;
   }

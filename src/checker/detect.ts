@@ -8,7 +8,7 @@ import { normalise, toOriginal, modelTokens, modelWords, type Normalised } from 
 import { LiteralIndex, loadWordsTable, type Scan, type WordsTable } from './prefilter.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ONWARD_RE, ABROAD_RE,
-  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
+  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, JAPAN_INTERNSHIP_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, type SchemeId } from './schemes.js';
@@ -131,7 +131,7 @@ const ONWARD = G(ONWARD_RE);
 const ABROAD = G(ABROAD_RE);
 /** Going abroad said without a place: what keeps a vacancy from being taken for a job at home (Facts.home). */
 // (not "paspor bila ada" among a vacancy's papers, nor a "kartu Visa" to withdraw to)
-const GOING_ABROAD = /\bpaspor\b(?! (?:bila|jika|kalau|apabila) ada)|\bpassport\b|(?<!kartu )\bvisa\b(?! (?:card|debit|credit))|\btiket (?:pesawat|penerbangan)\b|\bterbang\b|\bflight\b|\bkapal pesiar\b|\bcruise\b|\bpelayaran internasional\b|\babk\b|\bpelaut\b|\bseaman\b|\bberangkat ke\b|\bluar negeri\b|\boverseas\b|\babroad\b|\beps\b|\btopik\b|\bssw\b|\btokutei\b|\bmagang(?:an)? (?:ke |di )?jepang\b|\bim ?m? japan\b|\bg ?to ?g\b|\bg2g\b/;
+const GOING_ABROAD = new RegExp(String.raw`\bpaspor\b(?! (?:bila|jika|kalau|apabila) ada)|\bpassport\b|(?<!kartu )\bvisa\b(?! (?:card|debit|credit))|\btiket (?:pesawat|penerbangan)\b|\bterbang\b|\bflight\b|\bkapal pesiar\b|\bcruise\b|\bpelayaran internasional\b|\babk\b|\bpelaut\b|\bseaman\b|\bberangkat ke\b|\bluar negeri\b|\boverseas\b|\babroad\b|\beps\b|\btopik\b|\bssw\b|\btokutei\b|${JAPAN_INTERNSHIP_RE}|\bg ?to ?g\b|\bg2g\b`);
 const ONE_CHANNEL = RULE_INDEX.add(new RegExp(ONE_CHANNEL_RE));
 const FISHING_DEBT = G(FISHING_DEBT_RE);
 const OFFER_WORDS = RULE_INDEX.add(new RegExp(OFFER_WORDS_RE));

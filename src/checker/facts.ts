@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { PH_MOBILE } from './contacts.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The repository root: the nearest folder above holding package.json (also from dist/src/checker). */
@@ -300,8 +301,11 @@ const LINK_RE = /\b(?:https?:\/\/|www\.)[^\s<>()"']+|\b(?:wa\.me|t\.me|bit\.ly|s
  */
 const BANK = String.raw`\b(?:bca|bri|bni|btn|bsi|cimb(?: niaga)?|danamon|seabank|bank (?:mandiri|permata|jago|mega|muamalat|syariah indonesia|neo commerce|dki|bjb))\b`;
 
+/** A bank, then what may stand between it and the account's number ("BRI: ", "BCA No. "). */
+const BANK_THEN = String.raw`${BANK}\s*(?::|#|no\.?|nomor|number)?\s*`;
+
 /** Words right before a number that make it a bank account, not a phone ("rekening BCA No. 0812…", "BRI: 0812…"). */
-const ACCOUNT_BEFORE = new RegExp(String.raw`\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va)\b[^\n\d]{0,20}$|${BANK}\s*(?::|#|no\.?|nomor|number)?\s*$`, 'i');
+const ACCOUNT_BEFORE = new RegExp(String.raw`\b(?:rekening|rek|norek|no\.? ?rek|nomor rekening|account|acct?|a\/c|iban|virtual account|va)\b[^\n\d]{0,20}$|${BANK_THEN}$`, 'i');
 
 const ACCOUNT_HINT = new RegExp(String.raw`rek|acc|a\/c|iban|${BANK}`, 'i');
 
@@ -310,7 +314,7 @@ const ACCOUNT_HINT = new RegExp(String.raw`rek|acc|a\/c|iban|${BANK}`, 'i');
  * number is an account, with no "rekening" said. Accounts have 10 to 16 digits; a sum written without
  * dots ("BNI 12000000", "1000000000") is not one, nor a year or a date first ("BRI 2024 0812…").
  */
-const BANK_NUMBER = new RegExp(String.raw`${BANK}\s*(?::|#|no\.?|nomor|number)?\s*((?:\d[\s-]?){9,19}\d)(?!\d|[.,]\d)`, 'gi');
+const BANK_NUMBER = new RegExp(String.raw`${BANK_THEN}((?:\d[\s-]?){9,19}\d)(?!\d|[.,]\d)`, 'gi');
 const NOT_AN_ACCOUNT = /^(?:19|20)\d\d[\s-]|^\d+0{6}$/;
 
 /** Bank account numbers an offer asks to pay into: 6 to 20 digits after an account word, 10 to 16 right after a bank. */
@@ -355,8 +359,6 @@ export function extractEmails(original: string): string[] {
   return out;
 }
 
-const PH_MOBILE = /^09\d{9}$/;
-
 export function extractPhones(original: string): Array<{ value: string; s: number; e: number }> {
   const out: Array<{ value: string; s: number; e: number }> = [];
   PHONE_RE.lastIndex = 0;
@@ -383,7 +385,7 @@ export function extractPhones(original: string): Array<{ value: string; s: numbe
     }
     let value = plus ? `+${digits.replace(/^00/, '')}` : digits;
     if (!plus && digits.startsWith('62')) value = `+${digits}`;
-    // 09XX XXX XXXX is a Philippine mobile (Indonesia's are 08…, its 09… landlines shorter).
+    // 09XX XXX XXXX is a Philippine mobile.
     else if (!plus && PH_MOBILE.test(digits)) value = `+63${digits.slice(1)}`;
     else if (!plus && digits.startsWith('0')) value = `+62${digits.slice(1)}`;
     else if (!plus && digits.startsWith('8')) value = `+62${digits}`;

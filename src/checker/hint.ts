@@ -3,7 +3,7 @@
 // one regular-expression scan of a long text and nothing at all for an ordinary short message. It may
 // say yes to a long story about work; the checker itself then judges.
 import { MAX_CHARS } from './detect.js';
-import { OFFER_WORDS_RE } from './lexicon.js';
+import { JAPAN_INTERNSHIP_RE, OFFER_WORDS_RE } from './lexicon.js';
 
 /** Shorter texts are answers, questions and commands, not pasted offers (the engine's choice steps use the same bound). */
 export const OFFER_HINT_MIN = 100;
@@ -27,7 +27,7 @@ const SUM = /\b\d+(?:[.,]\d+)? ?(?:juta|jt|triliun|miliar)\b|\b(?:rp|nt)\b\.? ?\
 const RECRUITMENT_WORDS = new RegExp(
   [
     String.raw`\beps[- ]?topik\b|\beps korea\b|\bg ?-? ?to ?-? ?g\b|\bg2g\b|\bgovernment[- ]to[- ]government\b|\bemployment permit system\b|\btriple win\b|\bkangoshi\b|\bkaigofukushishi\b`,
-    String.raw`\bspecified skilled workers?\b|\bssw\b|\btokutei ginou\b|\bim ?m? japan\b|\bmagang(?:an)? (?:ke |di )?jepang\b`,
+    String.raw`\bspecified skilled workers?\b|\bssw\b|\btokutei ginou\b|${JAPAN_INTERNSHIP_RE}`,
     String.raw`\bcpns\b|\bpppk\b|\bcasn\b|\bformasi\b`,
     // what someone was offered ("adik saya ditawari jadi admin di Kamboja")
     String.raw`\bditawari\b|\bditawarkan\b|\btawaran kerja\b|\bjob offer\b`,

@@ -45,7 +45,7 @@ export class RecruiterHasher {
       const n = normaliseContact(raw);
       if (n && !out.has(n) && !this.isOfficial(n)) out.set(n, { shown: raw, hash: this.hash(n) });
     }
-    // Bank and e-wallet accounts to pay into (digits, from the checker): their own kind, never a phone.
+    // Bank accounts to pay into (digits, from the checker): their own kind, never a phone.
     for (const digits of accounts) {
       const n = `acct:${digits}`;
       if (/^\d{6,20}$/.test(digits) && !out.has(n)) out.set(n, { shown: digits, hash: this.hash(n) });
