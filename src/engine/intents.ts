@@ -68,9 +68,27 @@ const HARM = set([
 ]);
 /** Words of trouble that a question can also use ("apakah saya dalam bahaya kalau ikut?"). */
 const TROUBLE = set(['ditahan', 'kabur', 'escape', 'dipaksa', 'forced', 'ditipu', 'bahaya', 'danger', 'ketakutan']);
+/** Every phrase of each first part followed by each second part. */
+const joinAll = (firsts: string[], seconds: string[]) => firsts.flatMap((a) => seconds.map((b) => `${a} ${b}`));
+/** Places a worker is kept in ("cannot leave the house", "tidak bisa keluar dari mess"). */
+const KEPT_IN_EN = ['the house', 'the dorm', 'the mess', 'the compound', 'the building', 'the room', 'his room', 'her room', 'my room', 'the boat', 'the ship', 'the camp', 'the factory', 'the office', 'the place'];
+// ("s passport": a possessive, "my sister's passport")
+const OWN_PASSPORT_EN = ['my passport', 'his passport', 'her passport', 'our passports', 'their passports', 's passport'];
+const KEPT_IN_ID = ['rumah', 'mess', 'asrama', 'kamar', 'kapal', 'kompleks', 'gedung', 'pabrik', 'kantor', 'penampungan'].flatMap((w) => [w, `dari ${w}`]);
+/**
+ * Harm told of anyone, the writer or their relative: unpaid, kept in, no food, a passport taken (the
+ * withholding of identity papers is one of the ILO's forced-labour indicators). Only what has happened:
+ * "will the agency keep my passport?" asks about a rule, "paspornya diambil" tells that it was taken.
+ */
 const HARM_PHRASES = [
-  'tidak dibayar', 'tidak pernah dibayar', 'tidak digaji', 'not paid', 'not been paid', 'tidak boleh keluar', 'not allowed to leave',
-  'took my passport', 'no food', 'tidak dikasih makan',
+  'tidak dibayar', 'tidak pernah dibayar', 'tidak digaji', 'not paid', 'not been paid', 'tidak boleh keluar', 'dilarang keluar', 'not allowed to leave',
+  'no food', 'tidak dikasih makan',
+  // whose passport is said: "paspor ditahan agensi selama kontrak" is a recruiter's rule, not a story
+  ...joinAll(['took', 'took away', 'taken', 'kept', 'held', 'holding', 'confiscated', 'seized'], OWN_PASSPORT_EN),
+  ...joinAll(OWN_PASSPORT_EN, ['was taken', 'were taken', 'has been taken', 'have been taken', 'was confiscated', 'were confiscated']),
+  ...joinAll(['cannot leave', 'can t leave', 'cant leave', 'unable to leave', 'cannot go out of', 'can t go out of'], KEPT_IN_EN),
+  ...joinAll(['paspornya', 'pasporku', 'paspor saya', 'paspor kami', 'paspor dia', 'paspor mereka'], ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang']),
+  ...joinAll(['tidak bisa keluar', 'tak bisa keluar', 'gak bisa keluar', 'ga bisa keluar', 'nggak bisa keluar'], KEPT_IN_ID),
 ].map((p) => squash(p).split(' '));
 /** Questions and thanks use "tolong" and "help" too ("tolong, apakah PT ini resmi?", "thanks for your help"). */
 const QUESTION = set([
@@ -122,13 +140,29 @@ function pleaPositions(words: string[]): number[] {
   return out;
 }
 
-function findPhrase(words: string[], phrases: string[][], checkRequest: boolean): boolean {
-  return phrases.some((p) => {
-    for (let i = 0; i + p.length <= words.length; i++) {
-      if (p.every((w, j) => words[i + j] === w) && (!checkRequest || !requestFollows(words, i + p.length))) return true;
+/** Phrases (as words) by their first word: a message is read once, whatever the number of phrases. */
+type PhraseIndex = Map<string, string[][]>;
+function phraseIndex(phrases: string[][]): PhraseIndex {
+  const index: PhraseIndex = new Map();
+  for (const p of phrases) {
+    const list = index.get(p[0]!);
+    if (list) list.push(p);
+    else index.set(p[0]!, [p]);
+  }
+  return index;
+}
+const HARM_INDEX = phraseIndex(HARM_PHRASES);
+const PLEA_INDEX = phraseIndex(PLEA_PHRASES);
+
+function findPhrase(words: string[], phrases: PhraseIndex, checkRequest: boolean): boolean {
+  for (let i = 0; i < words.length; i++) {
+    const starting = phrases.get(words[i]!);
+    if (!starting) continue;
+    for (const p of starting) {
+      if (i + p.length <= words.length && p.every((w, j) => words[i + j] === w) && (!checkRequest || !requestFollows(words, i + p.length))) return true;
     }
-    return false;
-  });
+  }
+  return false;
 }
 
 /** Harm that happens to the writer: a harm word with "saya", "my", "we"… within three words. */
@@ -137,7 +171,7 @@ function harmToWriter(words: string[]): 'harm' | 'trouble' | null {
     for (let j = Math.max(0, i - 3); j <= Math.min(words.length - 1, i + 3); j++) if (j !== i && FIRST_PERSON.has(words[j]!)) return true;
     return false;
   };
-  if (findPhrase(words, HARM_PHRASES, false) || words.some((w, i) => HARM.has(w) && near(i))) return 'harm';
+  if (findPhrase(words, HARM_INDEX, false) || words.some((w, i) => HARM.has(w) && near(i))) return 'harm';
   return words.some((w, i) => TROUBLE.has(w) && near(i)) ? 'trouble' : null;
 }
 
@@ -161,7 +195,7 @@ export function emergencySignal(text: string): 'interrupt' | 'alert' | null {
   if (!words.length) return null;
   const pleas = pleaPositions(words);
   const harm = harmToWriter(words);
-  const phrase = findPhrase(words, PLEA_PHRASES, true);
+  const phrase = findPhrase(words, PLEA_INDEX, true);
   if (text.length > LONG_MESSAGE) return phrase || harm ? 'alert' : null;
   if (harm === 'harm') return 'interrupt';
   const asking = text.includes('?') || words.some((w) => QUESTION.has(w) || THANKS.has(w));

@@ -43,6 +43,9 @@ describe('the service marks texts that may be job offers, cheaply', () => {
       'Istri saya kerja di Hongkong, gajinya dipotong agen 7 bulan, totalnya hampir 20 juta, dia bingung mau mengadu ke siapa di sana.',
       'Kakak saya kerja di Taiwan sudah tiga tahun, tiap bulan kirim 5 juta ke rumah, tapi dua bulan ini majikannya berhenti bayar gaji.',
       'Adik saya dulu dapat tawaran kerja di pabrik Korea, sekarang sudah pulang tapi sakit parah dan perusahaannya tidak mau tanggung jawab.',
+      // a passport taken, kept in: with the pay they were promised, still what happened to them
+      'My brother went to work in a factory in Malaysia last year for a salary of 1,500 ringgit a month. His boss took his passport and he cannot leave the dormitory.',
+      'Kakak saya kerja di pabrik Malaysia dengan gaji 4 juta sebulan, tapi paspornya diambil majikan dan dia tidak boleh keluar dari asrama.',
     ]) expect(looksLikeOffer(story), story).toBe(false);
     for (const forwarded of [
       'Anak saya dapat tawaran ini dari temannya: lowongan admin di Kamboja, gaji 15 juta, tiket ditanggung, berangkat minggu depan. Apakah aman?',
@@ -60,6 +63,8 @@ describe('the service marks texts that may be job offers, cheaply', () => {
       'Anak saya dapat pesan ini: Selamat, Anda diterima sebagai admin di Thailand, gaji 15 juta. Wajib melapor ke kantor kami besok pagi jam 8.',
       'Adik saya dapat pesan: lowongan admin online, gaji harian, kerja dari rumah. Jangan sampai kesempatan ini hilang, daftar sekarang. Asli gak ya?',
       'Istri saya dapat tawaran dari calo: kerja di Arab Saudi jadi ART, gaji 8 juta, berangkat bulan depan, paspor ditahan majikan selama kontrak. Penipuan bukan sih?',
+      // a vacancy forwarded, whose terms take the passport
+      'Anak saya dapat tawaran: lowongan operator di Taiwan gaji 12 juta, paspor ditahan agen selama kontrak.',
       // a recruiter's "our family"
       'Bergabunglah dengan keluarga kami! PT Sinar Abadi membuka lowongan operator produksi di Taiwan. Gaji 12 juta, cuti sakit dibayar penuh.',
     ]) expect(looksLikeOffer(forwarded), forwarded).toBe(true);

@@ -12,6 +12,13 @@ const cases: [Exp, string][] = [
   ['E', 'tolong hubungi polisi, saya dikurung'], ['E', 'tolong kirim bantuan, saya disekap'],
   ['E', 'please call the police, I am locked in'], ['E', 'help me please'], ['E', 'Im in danger'], ['E', 'sy dlm bahaya'],
   ['E', 'bahaya!! majikan mau pukul saya'], ['E', 'saya disekap majikan'], ['E', 'majikan memukul saya, saya mau kabur'],
+  // --- a family telling what happened to a relative: a passport taken, kept in (even asked as a question)
+  ['E', 'My brother went to work in Malaysia last year. His boss took his passport and he cannot leave the house. What should we do?'],
+  ['E', 'Suami saya di Malaysia, paspornya ditahan majikan, dia tidak bisa keluar rumah. Kami harus bagaimana?'],
+  ['E', "My sister's passport was taken by the agency in Riyadh"], ['E', 'adik saya dilarang keluar dari asrama pabrik'],
+  // --- the same words about rules, or about leaving anything else, are no emergency
+  ['-', 'Will the agency keep my passport during the contract?'], ['-', 'Saya tidak bisa keluar dari grup ini'],
+  ['-', 'I cannot leave work early on Fridays'], ['-', 'can I take my passport to the interview?'],
   ['E', 'I need help, my agent took my passport and I have not been paid for six months'],
   ['E', 'saya butuh bantuan segera, majikan memukul saya setiap hari'],
   ['E', 'no food for 3 days, no help from the agency, I am locked in'],
