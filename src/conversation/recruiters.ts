@@ -39,8 +39,8 @@ export class RecruiterHasher {
   }
 
   /** Distinct contacts of an offer (and the accounts it asks to pay into), each with the text it was found as and its hash. */
-  contacts(found: readonly string[], accounts: readonly string[] = []): { shown: string; hash: string }[] {
-    const out = new Map<string, { shown: string; hash: string }>();
+  contacts(found: readonly string[], accounts: readonly string[] = []): { shown: string; hash: string; account?: true }[] {
+    const out = new Map<string, { shown: string; hash: string; account?: true }>();
     for (const raw of found) {
       const n = normaliseContact(raw);
       if (n && !out.has(n) && !this.isOfficial(n)) out.set(n, { shown: raw, hash: this.hash(n) });
@@ -48,7 +48,7 @@ export class RecruiterHasher {
     // Bank accounts to pay into (digits, from the checker): their own kind, never a phone.
     for (const digits of accounts) {
       const n = `acct:${digits}`;
-      if (/^\d{6,20}$/.test(digits) && !out.has(n)) out.set(n, { shown: digits, hash: this.hash(n) });
+      if (/^\d{6,20}$/.test(digits) && !out.has(n)) out.set(n, { shown: digits, hash: this.hash(n), account: true });
     }
     return [...out.values()];
   }

@@ -234,21 +234,23 @@ describe('checking a job offer in the conversation', () => {
     expect(shown).toContain(t('checker.advice.verify_company'));
   });
 
-  it('a Telegram handle, an e-mail address and a bank account from earlier dangerous offers are pointed out; the account is not taken for a phone', async () => {
+  it('a Telegram handle, an e-mail address and a bank account from earlier dangerous offers are pointed out; the account is named as one, not taken for a phone', async () => {
     const offer = `${SCAM.replace('WA 0812-3456-7890', 'Telegram @loker_kamboja99 atau email hrd.kamboja99@gmail.com')} Transfer ke rekening BCA 0812345678901.`;
     await say(await atChecker('handle-1'), offer);
     await say(await atChecker('handle-2'), offer);
     const shown = all(await say(await atChecker('handle-3'), offer));
     expect(shown).toContain(t('checker.verdict.seen_warned', { contact: '@loker_kamboja99', count: 2 }));
     expect(shown).toContain(t('checker.verdict.seen_warned', { contact: 'hrd.kamboja99@gmail.com', count: 2 }));
-    expect(shown).toContain(t('checker.verdict.seen_warned', { contact: '0812345678901', count: 2 }));
+    // named as the bank account it is, so its digits are not read as a number to call
+    expect(shown).toContain(t('checker.verdict.seen_warned', { contact: t('checker.verdict.account', { number: '0812345678901' }), count: 2 }));
+    expect(shown).toContain('⚠️ Rekening 0812345678901 ');
     expect(shown).not.toContain('+62812345678901');
     // asked about the handle alone, someone new is warned too
     const asked = all(await say(await atChecker('handle-4'), 'Ada yang tawarin kerja lewat telegram @loker_kamboja99, aman nggak?'));
     expect(asked).toContain(t('checker.verdict.seen_warned', { contact: '@loker_kamboja99', count: 3 }));
     // The same account in another scam, named only by its bank and dashed ("ke BRI 0812-3456-78901"): known again.
     const other = all(await say(await atChecker('handle-5'), 'Lowongan kerja ke Malaysia tanpa pengalaman, gaji 20 juta. Biaya proses Rp 3.000.000 transfer ke BRI 0812-3456-78901 a.n. Siti, paspor ditahan agen. Segera!'));
-    expect(other).toContain(t('checker.verdict.seen_warned', { contact: '0812345678901', count: 3 }));
+    expect(other).toContain(t('checker.verdict.seen_warned', { contact: t('checker.verdict.account', { number: '0812345678901' }), count: 3 }));
   });
 
   it('a sentence that holds several warning signs is quoted once, the signs named together above it', async () => {

@@ -22,12 +22,14 @@ export { VERDICT_CONTACTS, verdictContacts } from '../../checker/heading.js';
 /** People (others than the user) who warned about or reported a contact before it counts against an offer. */
 export const CROSS_CHECK_RAISES_AT = 2;
 
-function seenBefore(contacts: { shown: string }[], counts: RecruiterCount[]): Say[] {
+/** What the other people's warnings and reports say of an offer's contacts; a bank account is named as one (its digits could pass for a phone). */
+function seenBefore(t: EffectContext['t'], contacts: { shown: string; account?: true }[], counts: RecruiterCount[]): Say[] {
   return contacts.flatMap((c, i) => {
     const { warned, reported } = counts[i]!;
-    if (warned && reported) return [{ key: 'checker.verdict.seen_both', vars: { contact: c.shown, count: warned, reports: reported } }];
-    if (warned) return [{ key: 'checker.verdict.seen_warned', vars: { contact: c.shown, count: warned } }];
-    if (reported) return [{ key: 'checker.verdict.seen_reported', vars: { contact: c.shown, count: reported } }];
+    const contact = c.account ? t('checker.verdict.account', { number: c.shown }) : c.shown;
+    if (warned && reported) return [{ key: 'checker.verdict.seen_both', vars: { contact, count: warned, reports: reported } }];
+    if (warned) return [{ key: 'checker.verdict.seen_warned', vars: { contact, count: warned } }];
+    if (reported) return [{ key: 'checker.verdict.seen_reported', vars: { contact, count: reported } }];
     return [];
   });
 }
@@ -123,7 +125,7 @@ export const checkOffer = defineEffect({
     const source = ctx.hasher.source(ctx.user);
     const counts = await ctx.recruiters.counts(hashes, source);
     if (v.risk === 'high' && hashes.length && args.count !== false) await ctx.recruiters.record('warned', hashes, source, ctx.key);
-    const seen = seenBefore(contacts, counts);
+    const seen = seenBefore(ctx.t, contacts, counts);
     // A number or link that several other people were warned about or reported is a warning sign in
     // itself: the offer is not "low" then. (One person alone cannot mark someone else's number.)
     if (v.risk === 'low' && counts.some((c) => c.people >= CROSS_CHECK_RAISES_AT)) v = { ...v, risk: 'medium' };
