@@ -160,9 +160,32 @@ export function parseYesNo(text: string): Parsed {
   return { ok: false, reason: 'yesno' };
 }
 
+/**
+ * Words that may stand around a number, saying what it is or that it is a guess: a family asked for an
+ * age answers "30 tahun", "umur 30", "sekitar 25-an", "about 30 years old" as often as "30".
+ */
+const AROUND_NUMBER = new Set([
+  'tahun', 'thn', 'th', 'umur', 'umurnya', 'usia', 'usianya', 'sekitar', 'kira', 'kurang', 'lebih', 'kurleb', 'an', 'lah', 'dia', 'sudah', 'sdh',
+  'around', 'about', 'approx', 'approximately', 'roughly', 'maybe', 'age', 'aged', 'years', 'year', 'yrs', 'yr', 'old', 'y', 'o', 'ish', 'is', 'she', 'he',
+]);
+
+/** The one number in an answer whose other words are all AROUND_NUMBER ones, or undefined. */
+function numberAmongWords(text: string): string | undefined {
+  const words = text
+    .toLowerCase()
+    .replace(/\bkira(?:[- ]?2|-kira| kira)/g, 'kira') // "kira-kira", "kira2": about
+    .replace(/(\d)(?=[a-z])|([a-z])(?=\d)/g, '$1$2 ') // "30an", "umur30"
+    .split(/[^a-z0-9.,]+|[.,](?!\d)/)
+    .filter(Boolean);
+  const numbers = words.filter((w) => /^\d+(?:[.,]\d+)?$/.test(w));
+  if (numbers.length !== 1 || !words.every((w) => w === numbers[0] || AROUND_NUMBER.has(w))) return undefined;
+  return numbers[0];
+}
+
 function parseNumber(rule: InputRule, text: string): Parsed {
-  const t = text.replace(/\s/g, '');
-  if (!/^-?\d+([.,]\d+)?$/.test(t)) return { ok: false, reason: 'format' };
+  const bare = text.replace(/\s/g, '');
+  const t = /^-?\d+([.,]\d+)?$/.test(bare) ? bare : numberAmongWords(text);
+  if (t === undefined) return { ok: false, reason: 'format' };
   const n = Number(t.replace(',', '.'));
   if (rule.min !== undefined && n < rule.min) return { ok: false, reason: 'too_small' };
   if (rule.max !== undefined && n > rule.max) return { ok: false, reason: 'too_large' };

@@ -79,6 +79,17 @@ describe('input validation', () => {
     expect(parseInput({ type: 'number', max: 10 }, '11', NOW, [])).toEqual({ ok: false, reason: 'too_large' });
     expect(parseInput({ type: 'number' }, 'lima', NOW, [])).toEqual({ ok: false, reason: 'format' });
   });
+
+  it('number: takes an age as families write it, with its unit or a guess around it, and nothing that says something else', () => {
+    const age = { type: 'number', min: 1, max: 120 } as const;
+    for (const [typed, value] of [
+      ['30 tahun', 30], ['umur 30', 30], ['sekitar 25-an', 25], ['kira-kira 40 thn', 40], ['kira2 27', 27], ['30an', 30],
+      ['about 30 years old', 30], ['She is 24.', 24], ['24 y.o.', 24], ['± 35', 35],
+    ] as const) expect(parseInput(age, typed, NOW, []), typed).toEqual({ ok: true, value });
+    // years ago, months, two numbers, a sentence about something else: not an age
+    for (const typed of ['30 tahun lalu', '3 bulan', '30 or 31', 'umur 30, tinggal di Malang', 'u30']) expect(parseInput(age, typed, NOW, []), typed).toEqual({ ok: false, reason: 'format' });
+    expect(parseInput(age, '130 tahun', NOW, [])).toEqual({ ok: false, reason: 'too_large' });
+  });
 });
 
 describe('the region input (provinces of Indonesia, data/regions.yaml)', () => {
