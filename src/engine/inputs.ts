@@ -153,6 +153,17 @@ export function parseRegion(text: string, regions: readonly Region[]): Parsed {
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));
 const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah'].map(squash));
 
+/** "I don't know" as people write it: where a question may be skipped, this answer skips it. */
+const DONT_KNOW = new Set(
+  [
+    'tidak tahu', 'tidak tau', 'tdk tahu', 'tdk tau', 'gak tahu', 'gak tau', 'ga tahu', 'ga tau', 'gk tau', 'nggak tahu', 'nggak tau', 'ngga tau', 'enggak tahu',
+    'belum tahu', 'belum tau', 'kurang tahu', 'kurang tau', 'saya tidak tahu', 'saya tidak tau', 'entah', 'entahlah', 'tidak yakin', 'kurang yakin', 'gak yakin',
+    'tidak jelas', 'not sure', 'don t know', 'dont know', 'i don t know', 'i dont know', 'do not know', 'i do not know', 'no idea', 'unknown', 'idk', 'dunno',
+    'not known', 'unsure',
+  ].map(squash),
+);
+export const meansDontKnow = (text: string): boolean => DONT_KNOW.has(squash(text));
+
 export function parseYesNo(text: string): Parsed {
   const t = squash(text);
   if (YES.has(t)) return { ok: true, value: true };

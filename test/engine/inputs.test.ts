@@ -174,5 +174,15 @@ steps:
         expect(r.replies.flatMap((x) => x.say)).toContainEqual({ key: 'g.skipped' });
       }
     });
+
+    it('"I don\'t know" as people write it skips the question as the button does', () => {
+      for (const typed of ['tidak tahu', 'gak tau', 'belum tahu', 'not sure', "I don't know", 'no idea']) {
+        const r = at(asked(), typed);
+        expect(r.session.vars.home, typed).toBeNull();
+        expect(r.replies.flatMap((x) => x.say), typed).toContainEqual({ key: 'g.skipped' });
+      }
+      // "tidak" alone is an answer to a yes/no question, not this: here it gets the hint
+      expect(at(asked(), 'tidak').session.at).toEqual({ flow: 'guide', step: 'region' });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { onward, SayList, Target, type StepKind } from '../kind.js';
-import { INPUT_TYPES, parseInput } from '../inputs.js';
+import { INPUT_TYPES, meansDontKnow, parseInput } from '../inputs.js';
 import { VAR_NAME } from '../names.js';
 import { nearly, squash } from '../text.js';
 import type { Runtime } from '../kind.js';
@@ -84,6 +84,12 @@ export const input: StepKind<Step, Written> = {
       return rt.go(s.skip);
     }
     const parsed = parseInput(s.input, inp.text, rt.now, rt.countries, rt.regions);
+    // "Tidak tahu" to a question that may be skipped (is she in danger now? how old?) skips it: it is
+    // the answer the skip stands for. (A text question keeps it as written: staff read it as given.)
+    if (!parsed.ok && s.skip && meansDontKnow(inp.text)) {
+      rt.set(s.input.store, null);
+      return rt.go(s.skip);
+    }
     if (!parsed.ok) {
       return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } }, s.skip ? SKIP : undefined);
     }
