@@ -34,10 +34,11 @@ export interface Runtime {
   /** Shows a prompt with choices; the step then waits. */
   prompt(items: readonly SayItem[], choices?: { id: string; label: string }[]): void;
   /**
-   * Tells the user the answer was not understood; after three tries the user is taken to the menu.
+   * Tells the user the answer was not understood; after three tries in a row, `giveUp` where given (a
+   * question that may be skipped goes on without its answer), else the user is taken to the menu.
    * (For a caption sent with a picture or a file: the question is shown again, and nothing is counted.)
    */
-  retry(hint: Say, choices?: { id: string; label: string }[]): void;
+  retry(hint: Say, choices?: { id: string; label: string }[], giveUp?: () => void): void;
   go(target: string): void;
   /** Goes to `target` and gives it `input` as its answer instead of asking (an input step). */
   handOver(target: string, input: Input): void;

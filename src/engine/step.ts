@@ -132,9 +132,15 @@ class Run implements Runtime {
     this.close();
   }
 
-  retry(hint: Say, choices?: { id: string; label: string }[]): void {
+  retry(hint: Say, choices?: { id: string; label: string }[], giveUp?: () => void): void {
     if (this.lenient) return this.again();
     this.session.failures += 1;
+    if (this.session.failures >= MAX_FAILURES && giveUp) {
+      // Not the whole way back for one question: a family half-way through a report keeps what they gave.
+      this.say([{ key: 'engine.skipped_after_failures' }]);
+      this.session.failures = 0;
+      return giveUp();
+    }
     if (this.session.failures >= MAX_FAILURES) {
       this.say([{ key: 'engine.too_many_failures' }]);
       this.session.failures = 0;
@@ -549,6 +555,7 @@ function finish(bundle: Bundle, run: Run): StepResult {
 /** Texts the engine itself shows (flows:check counts them as used and requires them in every locale). */
 export const ENGINE_KEYS: readonly string[] = [
   'engine.too_many_failures',
+  'engine.skipped_after_failures',
   'engine.stale',
   'engine.restart',
   'engine.error',

@@ -184,5 +184,18 @@ steps:
       // "tidak" alone is an answer to a yes/no question, not this: here it gets the hint
       expect(at(asked(), 'tidak').session.at).toEqual({ flow: 'guide', step: 'region' });
     });
+
+    it('after three answers it cannot read, a question that may be skipped is skipped (not the whole way back to the menu)', () => {
+      let s = asked();
+      for (const typed of ['Suxut', 'Qwerty']) {
+        const r = at(s, typed);
+        expect(r.replies[0]!.say).toEqual([{ key: 'engine.hint.region', vars: { max: 500, reason: 'unknown_region' } }]);
+        s = r.session;
+      }
+      const r = at(s, 'Zzyzx');
+      expect(r.replies.flatMap((x) => x.say).slice(0, 2)).toEqual([{ key: 'engine.skipped_after_failures' }, { key: 'g.skipped' }]);
+      expect(r.session.vars.home).toBeNull();
+      expect(r.session.failures).toBe(0);
+    });
   });
 });

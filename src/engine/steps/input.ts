@@ -79,19 +79,20 @@ export const input: StepKind<Step, Written> = {
       return rt.go(s.skip);
     }
     if (inp.kind !== 'text') return rt.stale();
-    if (s.skip && typedSkip(rt, s, inp.text)) {
-      rt.set(s.input.store, null);
-      return rt.go(s.skip);
-    }
+    const skip = s.skip;
+    const skipIt = skip
+      ? () => {
+          rt.set(s.input.store, null);
+          rt.go(skip);
+        }
+      : undefined;
+    if (skipIt && typedSkip(rt, s, inp.text)) return skipIt();
     const parsed = parseInput(s.input, inp.text, rt.now, rt.countries, rt.regions);
     // "Tidak tahu" to a question that may be skipped (is she in danger now? how old?) skips it: it is
     // the answer the skip stands for. (A text question keeps it as written: staff read it as given.)
-    if (!parsed.ok && s.skip && meansDontKnow(inp.text)) {
-      rt.set(s.input.store, null);
-      return rt.go(s.skip);
-    }
+    if (!parsed.ok && skipIt && meansDontKnow(inp.text)) return skipIt();
     if (!parsed.ok) {
-      return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } }, s.skip ? SKIP : undefined);
+      return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } }, skipIt ? SKIP : undefined, skipIt);
     }
     rt.set(s.input.store, parsed.value);
     rt.go(s.next);
