@@ -253,6 +253,15 @@ describe('checking a job offer in the conversation', () => {
     expect(other).toContain(t('checker.verdict.seen_warned', { contact: t('checker.verdict.account', { number: '0812345678901' }), count: 3 }));
   });
 
+  it('a question whether an agency going abroad is licensed, with no list imported, is told where its licence is checked; a question on a job at home is not', async () => {
+    const asked = all(await say(await atChecker('agency-q'), 'PT Maju Jaya Sejahtera resmi gak kak? katanya mau berangkatkan ke Taiwan'));
+    expect(asked).toContain(t('checker.note.not_an_offer'));
+    expect(asked).toContain(t('checker.advice.check_agency_licence'));
+    expect(asked).toContain(phoneOf('kp2mi_siskop2mi'));
+    const home = all(await say(await atChecker('agency-home'), 'PT Maju Jaya Sejahtera di Bekasi resmi gak kak?'));
+    expect(home).not.toContain(t('checker.advice.check_agency_licence'));
+  });
+
   it('a sentence that holds several warning signs is quoted once, the signs named together above it', async () => {
     const r = await say(await atChecker('once'), 'Hi, I am Sarah from Shopee HR. Your CV passed. Part time job 10-20 minutes a day, earn $300 per day. Reply YES to know more. wa.me/6281234567890');
     const shown = all(r);

@@ -39,9 +39,8 @@ function seenBefore(t: EffectContext['t'], contacts: { shown: string; account?: 
  * licence number); null when it names none, when no list is kept or was imported, or when the list
  * could not be read (the verdict goes out without it: logged once).
  */
-async function agencyLines(ctx: EffectContext, text: string): Promise<AgencySay | null> {
-  if (!ctx.agencies || !text) return null;
-  const named = agencyMentions(text);
+async function agencyLines(ctx: EffectContext, named: ReturnType<typeof agencyMentions>): Promise<AgencySay | null> {
+  if (!ctx.agencies) return null;
   if (!named.names.length && !named.licences.length) return null;
   try {
     const check = await ctx.agencies.check(named, ctx.at);
@@ -119,7 +118,8 @@ export const checkOffer = defineEffect({
   args: z.object({ text: z.string().nullable(), count: z.boolean().nullable().optional() }).strict(),
   async run(ctx, args) {
     let v = (await loadChecker()).checkOffer(args.text ?? '');
-    const agencies = agencyLines(ctx, args.text ?? '');
+    const mentions = agencyMentions(args.text ?? '');
+    const agencies = agencyLines(ctx, mentions);
     const contacts = ctx.hasher.contacts([...v.facts.phones, ...v.facts.links, ...(v.facts.handles ?? []), ...(v.facts.emails ?? [])], v.facts.accounts);
     const hashes = contacts.map((c) => c.hash);
     const source = ctx.hasher.source(ctx.user);
@@ -139,6 +139,11 @@ export const checkOffer = defineEffect({
     const unclear = say.length === 1;
     if (named && unclear) say[0]!.push(...named.say, ...(named.unlisted ? [{ contacts: [AGENCY_CHECK_CONTACT] }] : []));
     else if (named) say.splice(say.length - 1, 0, named.say);
+    // A question about an agency ("PT X resmi gak? mau berangkatkan ke Taiwan") with no list to look it
+    // up in: where its licence is checked, with the request for the offer's text.
+    else if (unclear && (mentions.names.length || mentions.licences.length) && !jobInIndonesia(v.facts)) {
+      say[0]!.push({ key: 'checker.advice.check_agency_licence' }, { contacts: [AGENCY_CHECK_CONTACT] });
+    }
     ctx.metrics?.offer(unclear ? 'unclear' : v.risk, v.flags.filter((f) => f.weight > 0).map((f) => f.id), ctx.at);
     return {
       outcome: unclear ? 'unclear' : 'checked',
