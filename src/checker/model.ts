@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { visitModelTokens } from './normalise.js';
+import { wordToken } from './normalise.js';
 
 const require = createRequire(import.meta.url);
 
@@ -63,6 +63,8 @@ export interface NbModel {
   pairs: Map<string, Map<string, number>>;
   /** scratch for nbLogOddsOf: 1 for each feature already counted (cleared after each call) */
   seen: Uint8Array;
+  /** what nbLogOddsOf reads of each word met so far (modelWord) */
+  wordCache: Map<string, ModelWord>;
   logRatio: Float64Array; // log P(f|scam) - log P(f|genuine) per feature index
   missScam: number; // log of smoothing mass for unseen-in-class features
   missGen: number;
@@ -100,6 +102,7 @@ export function nbFromClassifier(c: NaturalBayesLike, clip: number): NbModel {
     keys,
     pairs,
     seen: new Uint8Array(keys.length),
+    wordCache: new Map(),
     logRatio,
     missScam: Math.log(sm / tScam),
     missGen: Math.log(sm / tGen),
@@ -128,8 +131,36 @@ export function nbLogOdds(m: NbModel, feats: string[]): { logOdds: number; top: 
 }
 
 /**
- * nbLogOdds over the features `head` followed by the model's tokens of `words` (visitModelTokens),
- * without building the tokens: the same sum, in the same order, so the same result.
+ * What the model reads of one word: whether it is a stop word, the index of its stem's feature (-1:
+ * none), and the indices of the pair features "word_next" by the next word (undefined: none).
+ */
+interface ModelWord {
+  stop: boolean;
+  unigram: number;
+  pairs: Map<string, number> | undefined;
+}
+
+/** The words of a few thousand offers: enough for every word a check meets to be looked up once. */
+const WORD_CACHE_MAX = 50_000;
+
+function modelWord(m: NbModel, w: string): ModelWord {
+  let e = m.wordCache.get(w);
+  if (e === undefined) {
+    const t = wordToken(w);
+    e = { stop: t.stop, unigram: t.unigram === undefined ? -1 : (m.index.get(t.unigram) ?? -1), pairs: m.pairs.get(w) };
+    if (m.wordCache.size < WORD_CACHE_MAX) m.wordCache.set(w, e);
+  }
+  return e;
+}
+
+/** scratch for nbLogOddsOf: each word's entry */
+let wordsRead: ModelWord[] = [];
+
+/**
+ * nbLogOdds over the features `head` followed by the model's tokens of `words` (as visitModelTokens
+ * gives them: each word's stem, then each pair of neighbouring words unless both are stop words),
+ * without building the tokens: the same sum, in the same order, so the same result. A word's stem,
+ * its feature and its pairs are looked up once (modelWord), not for every occurrence and pair.
  */
 export function nbLogOddsOf(m: NbModel, head: readonly string[], words: readonly string[]): { logOdds: number; top: Array<[string, number]> } {
   let lo = m.prior;
@@ -137,7 +168,7 @@ export function nbLogOddsOf(m: NbModel, head: readonly string[], words: readonly
   const counted: number[] = [];
   const contrib: Array<[string, number]> = [];
   const add = (i: number | undefined) => {
-    if (i === undefined || seen[i] === 1) return;
+    if (i === undefined || i < 0 || seen[i] === 1) return;
     seen[i] = 1;
     counted.push(i);
     const v = m.logRatio[i]!;
@@ -146,7 +177,17 @@ export function nbLogOddsOf(m: NbModel, head: readonly string[], words: readonly
   };
   try {
     for (const f of head) add(m.index.get(f));
-    visitModelTokens(words, (s) => add(m.index.get(s)), (a, b) => add(m.pairs.get(a)?.get(b)));
+    const read = wordsRead.length >= words.length ? wordsRead : (wordsRead = new Array<ModelWord>(words.length * 2));
+    for (let k = 0; k < words.length; k++) {
+      const e = modelWord(m, words[k]!);
+      read[k] = e;
+      add(e.unigram);
+    }
+    for (let k = 0; k + 1 < words.length; k++) {
+      const a = read[k]!;
+      if (a.pairs === undefined || (a.stop && read[k + 1]!.stop)) continue;
+      add(a.pairs.get(words[k + 1]!));
+    }
   } finally {
     for (const i of counted) seen[i] = 0;
   }

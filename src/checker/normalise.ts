@@ -423,14 +423,14 @@ export function modelWords(normText: string, whole?: number[]): string[] {
 }
 
 /** A word's part in the model's tokens: whether it is a stop word, and the token it stands for alone (none: stop word or one letter). */
-interface WordToken {
+export interface WordToken {
   stop: boolean;
   unigram: string | undefined;
 }
 
 const wordTokens = new Map<string, WordToken>();
 
-function wordToken(w: string): WordToken {
+export function wordToken(w: string): WordToken {
   let t = wordTokens.get(w);
   if (t === undefined) {
     const stop = STOP.has(w);
