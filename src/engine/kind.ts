@@ -39,6 +39,8 @@ export interface Runtime {
    * (For a caption sent with a picture or a file: the question is shown again, and nothing is counted.)
    */
   retry(hint: Say, choices?: { id: string; label: string }[], giveUp?: () => void): void;
+  /** Says `text` with the choices again, the question still open and its buttons still valid: an answer, not a failure. */
+  answer(text: Say, choices?: { id: string; label: string }[]): void;
   go(target: string): void;
   /** Goes to `target` and gives it `input` as its answer instead of asking (an input step). */
   handOver(target: string, input: Input): void;

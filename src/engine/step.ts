@@ -148,7 +148,12 @@ class Run implements Runtime {
       this.restart();
       return;
     }
-    const reply: Reply = { say: [hint] };
+    this.answer(hint, choices);
+  }
+
+  answer(text: Say, choices?: { id: string; label: string }[]): void {
+    if (this.lenient) return this.again();
+    const reply: Reply = { say: [text] };
     if (choices) {
       reply.choices = choices;
       reply.turn = this.session.turn;

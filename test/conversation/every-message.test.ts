@@ -155,8 +155,19 @@ describe('every message handled, through the conversation service', () => {
     expect(menu.replies.at(-1)!.choices!.map((c) => c.id)).toContain('report');
     for (const lang of ['id', 'en'] as const) {
       const says = content.texts.t(lang, 'main.long_text');
-      for (const item of ['main.report', 'main.check']) expect(says, `${lang} ${item}`).toContain(`“${content.texts.t(lang, item)}”`);
+      for (const item of ['main.report', 'main.check', 'main.guide']) expect(says, `${lang} ${item}`).toContain(`“${content.texts.t(lang, item)}”`);
     }
+  });
+
+  it('a question asked in a sentence at the main menu is told where each kind of question goes, not "reply with a number"; a stray word still gets the hint', async () => {
+    const u = await atMenu('questions');
+    for (const question of ['apakah ada lowongan ke korea?', 'cara daftar kerja ke taiwan yang resmi gimana', 'kerja di jepang lewat LPK bayar 40 juta itu wajar gak?']) {
+      const r = await send(u, question);
+      expect(texts(r)[0], question).toBe(t('main.long_text'));
+      expect(r.replies.at(-1)!.choices!.map((c) => c.id)).toEqual(expect.arrayContaining(['check', 'guide', 'report']));
+    }
+    const stray = await send(await atMenu('stray'), 'xyz');
+    expect(texts(stray)[0]).toBe(t('engine.hint.choice', { count: 8 }));
   });
 
   it('an offer pasted at the main menu gets its verdict and the offer choices, not the "reply with a number" hint', async () => {

@@ -20,7 +20,8 @@ const schema = z
     other: Target.optional(),
     /**
      * What a longer typed text that is no choice is told (a text key), where it would otherwise get
-     * "reply with a number": the menu's answer to someone who wrote what happened to their family.
+     * "reply with a number": the menu's answer to someone who wrote what happened to their family, or
+     * asked a question in a sentence ("apakah ada lowongan ke Korea?").
      */
     long: z.string().min(1).optional(),
   })
@@ -35,6 +36,9 @@ type Step = z.infer<typeof schema>;
  * text (a pasted offer is rarely under a hundred characters; "apakah PT ini terdaftar?" is).
  */
 export const TEXT_HANDOVER_MIN = 100;
+
+/** A sentence or a question rather than a mistyped choice: a question mark, or three words or more. */
+const sentence = (text: string) => text.includes('?') || squash(text).split(' ').length >= 3;
 
 /** Numbers typed as words, in both languages. */
 export const ORDINALS: Record<string, number> = { satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, delapan: 8, sembilan: 9, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9 };
@@ -106,7 +110,8 @@ export const choice: StepKind<Step> = {
     const long = input.text.trim().length >= TEXT_HANDOVER_MIN;
     if (s.text && long) return rt.handOver(s.text, input);
     if (s.other) return rt.handOver(s.other, input);
-    if (s.long && long) return rt.retry({ key: s.long, vars: { count: s.choices.length } }, options(s));
+    // Where each kind of question goes is an answer, not a failure: three questions in a row are not "not understood".
+    if (s.long && (long || sentence(input.text))) return rt.answer({ key: s.long, vars: { count: s.choices.length } }, options(s));
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
   },
 };
