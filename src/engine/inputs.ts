@@ -108,6 +108,9 @@ export function parseDate(text: string, notAfter: number | null): Parsed {
 interface PlaceIndex {
   /** Squashed name (and code, where codes are taken) → code; the first place listed wins. */
   exact: Map<string, string>;
+  /** Squashed name → code, names only (a code is a short word: "in", "my", "id"), and the most words a name has. */
+  byName: Map<string, string>;
+  longest: number;
   /** Every squashed name with its place's code, for typos. */
   names: TypoTarget<string>[];
 }
@@ -120,20 +123,46 @@ function placeIndex(places: readonly Place[], codes: boolean): PlaceIndex {
   let index = cache.get(places);
   if (!index) {
     const exact = new Map<string, string>();
+    const byName = new Map<string, string>();
     for (const p of places) {
       for (const key of [...(codes ? [p.code.toLowerCase()] : []), ...p.names.map(squash)]) if (!exact.has(key)) exact.set(key, p.code);
+      for (const key of p.names.map(squash)) if (!byName.has(key)) byName.set(key, p.code);
     }
-    index = { exact, names: typoTargets(places.flatMap((p) => p.names.map((n) => ({ text: squash(n), value: p.code })))) };
+    const longest = Math.max(1, ...[...byName.keys()].map((k) => k.split(' ').length));
+    index = { exact, byName, longest, names: typoTargets(places.flatMap((p) => p.names.map((n) => ({ text: squash(n), value: p.code })))) };
     cache.set(places, index);
   }
   return index;
+}
+
+/**
+ * The one place a short answer names among other words ("di Malaysia", "ke Taiwan", "sekarang di
+ * Kamboja", "Kuala Lumpur, Malaysia"): names only, exact, the longest first ("uni emirat arab", not
+ * "arab"); none when it names two ("Malaysia atau Thailand").
+ */
+function placeAmongWords(typed: string, index: PlaceIndex): string | undefined {
+  const words = typed.split(' ');
+  if (words.length > 8) return undefined; // an answer, not a story
+  const found = new Set<string>();
+  for (let i = 0; i < words.length; ) {
+    let n = Math.min(index.longest, words.length - i);
+    for (; n > 0; n--) {
+      const code = index.byName.get(words.slice(i, i + n).join(' '));
+      if (code !== undefined) {
+        found.add(code);
+        break;
+      }
+    }
+    i += Math.max(n, 1);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
 }
 
 /** A place by name (or code); a typo must be closer to one place than to any other. */
 function parsePlace(text: string, places: readonly Place[], codes: boolean, reason: string): Parsed {
   const typed = squash(text);
   const index = placeIndex(places, codes);
-  const code = index.exact.get(typed) ?? closestTypo(typed, index.names);
+  const code = index.exact.get(typed) ?? closestTypo(typed, index.names) ?? placeAmongWords(typed, index);
   return code !== undefined ? { ok: true, value: code } : { ok: false, reason };
 }
 

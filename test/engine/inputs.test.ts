@@ -43,6 +43,15 @@ describe('input validation', () => {
     expect(parseCountry('Mars', COUNTRIES).ok).toBe(false);
   });
 
+  it('a country named in a short answer with other words ("di Malaysia", "sekarang di Kamboja") is that country; two countries, or none, are refused', () => {
+    const { countries } = loadReferenceData(join(ROOT, 'data'));
+    for (const [typed, code] of [
+      ['di malaysia', 'MY'], ['ke Taiwan', 'TW'], ['sekarang di Kamboja', 'KH'], ['dia di arab saudi', 'SA'], ['in Malaysia', 'MY'],
+      ['Kuala Lumpur, Malaysia', 'MY'], ['di uni emirat arab', 'AE'],
+    ] as const) expect(parseCountry(typed, countries), typed).toEqual({ ok: true, value: code });
+    for (const typed of ['malaysia atau thailand', 'dari indonesia ke malaysia', 'di sana', 'kerja di pabrik']) expect(parseCountry(typed, countries), typed).toEqual({ ok: false, reason: 'unknown_country' });
+  });
+
   it('a typo goes to the closest country, and one as close to two countries is refused', () => {
     const list = [
       { code: 'AU', names: ['Australia', 'Australia'] },
