@@ -67,7 +67,17 @@ function parseText(rule: InputRule, text: string): Parsed {
 }
 
 /** Phone numbers as E.164. Indonesian local forms (08…, 62…) are accepted; other countries need a +. */
+/** Words that label a phone number in an answer ("WA 0812…", "no hp: 0812…", "0812… (WhatsApp)"). */
+const PHONE_LABEL = /\b(?:wa|whatsapp|whats app|hp|handphone|no|nomor|nomer|nmr|nomornya|telp|telpon|telepon|tel|phone|mobile|number|cell|saya|aku|kami|my|our|is|ini|adalah|yaitu|kak)\b|:/gi;
+
 export function parsePhone(text: string): Parsed {
+  const strict = phoneDigits(text);
+  if (strict.ok || !/[a-z:]/i.test(text)) return strict;
+  // One number with the words that label it: read without them (anything else left, it is refused).
+  return phoneDigits(text.replace(PHONE_LABEL, ' '));
+}
+
+function phoneDigits(text: string): Parsed {
   const cleaned = text.replace(/[\s().\-]/g, '');
   let digits: string;
   if (/^\+\d+$/.test(cleaned)) digits = cleaned.slice(1);
@@ -182,16 +192,21 @@ export function parseRegion(text: string, regions: readonly Region[]): Parsed {
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));
 const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah'].map(squash));
 
-/** "I don't know" as people write it: where a question may be skipped, this answer skips it. */
-const DONT_KNOW = new Set(
+/**
+ * "I don't know", "there is none", "no" as people write them: where a question may be skipped and the
+ * answer is not one it takes, this answer skips it ("another safe number?" "tidak ada").
+ */
+const NO_ANSWER = new Set(
   [
+    'tidak ada', 'tdk ada', 'gak ada', 'ga ada', 'gk ada', 'nggak ada', 'ngga ada', 'enggak ada', 'belum ada', 'none', 'nothing', 'no', 'nope', 'tidak', 'tdk',
+    'gak', 'ga', 'nggak', 'enggak', 'n a', 'na', 'not applicable',
     'tidak tahu', 'tidak tau', 'tdk tahu', 'tdk tau', 'gak tahu', 'gak tau', 'ga tahu', 'ga tau', 'gk tau', 'nggak tahu', 'nggak tau', 'ngga tau', 'enggak tahu',
     'belum tahu', 'belum tau', 'kurang tahu', 'kurang tau', 'saya tidak tahu', 'saya tidak tau', 'entah', 'entahlah', 'tidak yakin', 'kurang yakin', 'gak yakin',
     'tidak jelas', 'not sure', 'don t know', 'dont know', 'i don t know', 'i dont know', 'do not know', 'i do not know', 'no idea', 'unknown', 'idk', 'dunno',
     'not known', 'unsure',
   ].map(squash),
 );
-export const meansDontKnow = (text: string): boolean => DONT_KNOW.has(squash(text));
+export const meansNoAnswer = (text: string): boolean => NO_ANSWER.has(squash(text));
 
 export function parseYesNo(text: string): Parsed {
   const t = squash(text);

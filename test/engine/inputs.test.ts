@@ -43,6 +43,13 @@ describe('input validation', () => {
     expect(parseCountry('Mars', COUNTRIES).ok).toBe(false);
   });
 
+  it('a phone number with the words that label it ("WA 0812…", "no hp: 0812…", "0812… (wa)") is taken; two numbers, or a name with it, are refused', () => {
+    for (const typed of ['wa 081234567890', '081234567890 (wa)', 'no hp 0812-3456-7890', 'nomor saya 081234567890', 'WhatsApp: +62 812 3456 7890']) {
+      expect(parseInput({ type: 'phone' }, typed, NOW, []), typed).toEqual({ ok: true, value: '+6281234567890' });
+    }
+    for (const typed of ['+62 812 3456 7890 / 0813 1111 2222', 'ibu 081234567890', 'tidak ada']) expect(parseInput({ type: 'phone' }, typed, NOW, []).ok, typed).toBe(false);
+  });
+
   it('a country named in a short answer with other words ("di Malaysia", "sekarang di Kamboja") is that country; two countries, or none, are refused', () => {
     const { countries } = loadReferenceData(join(ROOT, 'data'));
     for (const [typed, code] of [
@@ -184,14 +191,14 @@ steps:
       }
     });
 
-    it('"I don\'t know" as people write it skips the question as the button does', () => {
-      for (const typed of ['tidak tahu', 'gak tau', 'belum tahu', 'not sure', "I don't know", 'no idea']) {
+    it('"I don\'t know" or "there is none" as people write them skips the question as the button does', () => {
+      for (const typed of ['tidak tahu', 'gak tau', 'belum tahu', 'not sure', "I don't know", 'no idea', 'tidak ada', 'none']) {
         const r = at(asked(), typed);
         expect(r.session.vars.home, typed).toBeNull();
         expect(r.replies.flatMap((x) => x.say), typed).toContainEqual({ key: 'g.skipped' });
       }
-      // "tidak" alone is an answer to a yes/no question, not this: here it gets the hint
-      expect(at(asked(), 'tidak').session.at).toEqual({ flow: 'guide', step: 'region' });
+      // an answer that is neither a place nor "none" gets the hint
+      expect(at(asked(), 'pisang').session.at).toEqual({ flow: 'guide', step: 'region' });
     });
 
     it('after three answers it cannot read, a question that may be skipped is skipped (not the whole way back to the menu)', () => {

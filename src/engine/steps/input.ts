@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { onward, SayList, Target, type StepKind } from '../kind.js';
-import { INPUT_TYPES, meansDontKnow, parseInput } from '../inputs.js';
+import { INPUT_TYPES, meansNoAnswer, parseInput } from '../inputs.js';
 import { VAR_NAME } from '../names.js';
 import { nearly, squash } from '../text.js';
 import type { Runtime } from '../kind.js';
@@ -88,9 +88,9 @@ export const input: StepKind<Step, Written> = {
       : undefined;
     if (skipIt && typedSkip(rt, s, inp.text)) return skipIt();
     const parsed = parseInput(s.input, inp.text, rt.now, rt.countries, rt.regions);
-    // "Tidak tahu" to a question that may be skipped (is she in danger now? how old?) skips it: it is
-    // the answer the skip stands for. (A text question keeps it as written: staff read it as given.)
-    if (!parsed.ok && skipIt && meansDontKnow(inp.text)) return skipIt();
+    // "Tidak tahu" or "tidak ada" to a question that may be skipped (is she in danger now? another safe
+    // number?) skips it: it is the answer the skip stands for. (A text question keeps it as written.)
+    if (!parsed.ok && skipIt && meansNoAnswer(inp.text)) return skipIt();
     if (!parsed.ok) {
       return rt.retry({ key: s.input.hint, vars: { max: s.input.max ?? 500, reason: parsed.reason } }, skipIt ? SKIP : undefined, skipIt);
     }
