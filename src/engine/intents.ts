@@ -245,8 +245,10 @@ export function matchIntent(text: string): Intent | null {
   return readIntent(text).intent;
 }
 
+/** A squashed word as it may be written: each letter once or more ("traped" for "trapped", "kidnapped"). */
+const asWritten = (squashed: string) => squashed.replace(/\p{L}/gu, (c) => `${c}+`);
 const FIRST_LOOK = new RegExp(
-  `(?:^|[^\\p{L}])(?:${[...EMERGENCY_CORE, ...EMERGENCY_SPELLINGS, ...HARM, ...TROUBLE, 'tolo+ng\\p{L}*', 'tulung\\p{L}*', 's\\W?o\\W?s', 'bahaya', 'danger'].join('|')})(?![\\p{L}])|\u{1F198}`,
+  `(?:^|[^\\p{L}])(?:${[...[...EMERGENCY_CORE, ...EMERGENCY_SPELLINGS, ...HARM, ...TROUBLE].map(asWritten), 'tolo+ng\\p{L}*', 'tulung\\p{L}*', 's\\W?o\\W?s', 'bahaya', 'danger', 'passports?', 'paspor\\p{L}*'].join('|')})(?![\\p{L}])|\u{1F198}`,
   'iu',
 );
 

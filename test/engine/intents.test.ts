@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emergencySignal, langFromHint, matchIntent } from '../../src/engine/intents.js';
+import { emergencySignal, langFromHint, matchIntent, mightBeUrgent } from '../../src/engine/intents.js';
 
 describe('global intent matching', () => {
   it.each([
@@ -57,6 +57,16 @@ describe('global intent matching', () => {
     expect(emergencySignal(`${offer} Tolong saya, paspor saya ditahan.`)).toBe('alert');
     expect(emergencySignal('x'.repeat(5000) + ' tolong saya')).toBe('alert');
     expect(emergencySignal(`${offer} Tolong hubungi admin.`)).toBeNull();
+  });
+});
+
+describe('the first look before a message is queued (mightBeUrgent)', () => {
+  it('catches every plea the full reading takes as one, words with doubled letters and a passport taken included', () => {
+    for (const plea of ['I am trapped', 'they kidnapped my sister', 'his boss took his passport and he cannot leave the house', 'paspornya ditahan majikan', 'toloooong', 'S.O.S']) {
+      expect(mightBeUrgent(plea), plea).toBe(true);
+      expect(matchIntent(plea), plea).toBe('emergency');
+    }
+    for (const plain of ['hello', 'menu', 'keluar', 'lowongan kerja di Taiwan']) expect(mightBeUrgent(plain), plain).toBe(false);
   });
 });
 
