@@ -49,6 +49,26 @@ export function normaliseCaseId(typed: string): string | null {
   return m ? `WSP-${m[1]}-${m[2]}` : null;
 }
 
+/**
+ * A case number within a longer answer: the confirmation pasted whole ("Nomor kasus: WSP-0V3F-48
+ * Kode rahasia: 77Q3TQ …"), or said in a sentence.
+ */
+export function findCaseId(text: string): string | null {
+  const m = /W\s*S\s*P[\s-]*([0-9A-Z]{4})[\s-]*([0-9A-Z]{2})(?![0-9A-Z])/i.exec(text);
+  return normaliseCaseId(text) ?? (m ? normaliseCaseId(`WSP${m[1]}${m[2]}`) : null);
+}
+
+/**
+ * The secret within a longer answer: after its label ("Kode rahasia: 77Q3TQ", "secret code 77Q3TQ", the
+ * confirmation pasted whole), or the one six-character word the answer has; else the answer itself.
+ */
+export function findSecret(text: string): string {
+  const labelled = /\b(?:kode rahasia|kode|secret code|secret|code|sandi)\s*[:=]?\s*([0-9a-z]{6})(?![0-9a-z])/i.exec(text);
+  if (labelled) return normaliseSecret(labelled[1]!);
+  const words = text.match(/(?<![0-9a-z])[0-9a-z]{6}(?![0-9a-z])/gi) ?? [];
+  return normaliseSecret(words.length === 1 && normaliseSecret(text).length !== 6 ? words[0]! : text);
+}
+
 export function normaliseSecret(typed: string): string {
   return typed.toUpperCase().replace(/[^A-Z0-9]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }

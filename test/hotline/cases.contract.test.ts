@@ -1,7 +1,7 @@
 // One contract for the case store, run against Redis and against memory (the demo).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { MemoryCaseStore, normaliseCaseId, RedisCaseStore, type CaseStore } from '../../src/hotline/cases.js';
+import { findCaseId, findSecret, MemoryCaseStore, normaliseCaseId, RedisCaseStore, type CaseStore } from '../../src/hotline/cases.js';
 import type { OpenCase } from '../../src/hotline/types.js';
 import { connectRedis } from '../../src/store/redis.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
@@ -129,5 +129,13 @@ describe('case numbers', () => {
     expect(normaliseCaseId('WSP-OK3M-IQ')).toBe('WSP-0K3M-1Q');
     expect(normaliseCaseId('WSP-7K3M')).toBeNull();
     expect(normaliseCaseId('hello')).toBeNull();
+  });
+
+  it('are found in a longer answer (a confirmation pasted whole, a sentence), and so is the secret', () => {
+    const confirmation = 'Nomor kasus: WSP-7K3M-9Q\nKode rahasia: 77Q3TQ\nSimpan keduanya.';
+    expect(findCaseId(confirmation)).toBe('WSP-7K3M-9Q');
+    expect(findCaseId('nomor kasus saya wsp 7k3m 9q ya kak')).toBe('WSP-7K3M-9Q');
+    expect(findCaseId('hello')).toBeNull();
+    for (const typed of [confirmation, 'Secret code: 77q3tq', 'kodenya 77Q3TQ', '77Q 3TQ', '77q3tq']) expect(findSecret(typed), typed).toBe('77Q3TQ');
   });
 });

@@ -127,6 +127,19 @@ describe('reporting a missing relative', () => {
     expect(found).toContain('sudah diperiksa dan dipastikan');
   });
 
+  it('the confirmation forwarded from the family\'s phone, pasted whole at both questions, finds the case', async () => {
+    const confirmation = `✅ Laporan Anda sudah tersimpan. Nomor kasus: ${id}\nKode rahasia: ${secret}\nSimpan keduanya.`;
+    await say('other2', '/start');
+    await say('other2', '1');
+    await say('other2', 'menu');
+    await say('other2', '5');
+    await say('other2', '1');
+    await say('other2', confirmation);
+    const found = await say('other2', confirmation);
+    expect(found).toContain(id);
+    expect(found).not.toContain('Tidak ada kasus');
+  });
+
   it('the family adds information to their open case', async () => {
     await say('fam1', 'menu');
     await say('fam1', '5');

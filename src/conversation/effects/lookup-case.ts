@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseCaseId } from '../../hotline/cases.js';
+import { findCaseId, findSecret } from '../../hotline/cases.js';
 import { caseSay } from '../../hotline/say.js';
 import { defineEffect } from './effect.js';
 
@@ -13,9 +13,10 @@ export const lookupCase = defineEffect({
   args: z.object({ number: z.string().nullable(), secret: z.string().nullable() }).strict(),
   async run(ctx, a) {
     if (!ctx.hotline) return { outcome: 'error' };
-    const id = normaliseCaseId(a.number ?? '');
+    // Either answer may be the confirmation pasted whole, or the number and the code said in a sentence.
+    const id = findCaseId(a.number ?? '');
     if (!id || !a.secret) return { outcome: 'not_found' };
-    const c = await ctx.hotline.lookup(id, a.secret);
+    const c = await ctx.hotline.lookup(id, findSecret(a.secret));
     if (!c) return { outcome: 'not_found' };
     return { outcome: 'found', say: [caseSay(c, ctx.hotline.partners)] };
   },
