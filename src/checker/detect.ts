@@ -11,10 +11,10 @@ import {
   ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, JAPAN_INTERNSHIP_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
-import { schemesNamed, type SchemeId } from './schemes.js';
+import { schemesNamed, SCHEME_NAMES, type SchemeId } from './schemes.js';
 import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, FAMOUS_EMPLOYER, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, FAMOUS_EMPLOYER, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, WIDE_BAND_EXPRESSIONS, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue, type LetterCue,
 } from './families.js';
 import {
@@ -247,6 +247,9 @@ const INSTITUTION_NAMES: ReadonlySet<InstitutionCue> = new Set<InstitutionCue>([
 const JOB_LETTER = Object.entries(LETTER_CUES).map(([cue, src]) => [cue as LetterCue, G(src)] as const);
 for (const p of COMPILED_PLACES) RULE_INDEX.add(p.re);
 for (const [, re] of JOBS) RULE_INDEX.add(re);
+// (run through the scan: most offers name no scheme and give no pay band)
+for (const re of Object.values(SCHEME_NAMES)) RULE_INDEX.add(re);
+for (const re of WIDE_BAND_EXPRESSIONS) RULE_INDEX.add(re);
 const EMAIL_RE = /[\w.+-]+@[\w-]+\.[\w.]+/;
 const ADDRESS_RE = RULE_INDEX.add(/\b(?:alamat|address|kantor|office|jl\.?|jalan|gedung|building|ruko|website|situs)\b/);
 const IMAGE_RE = RULE_INDEX.add(/^(?:[[(<]?\s*(?:image|gambar|foto|photo|picture|pic|video|media|stiker|sticker|screenshot|tangkapan layar)(?:\s+(?:omitted|dihapus|attached|terlampir|tidak disertakan|ini|nya))?\s*[\])>]?\s*|[\w-]*\.(?:jpe?g|png|webp|heic|gif|mp4)|img[-_ ]?[\w-]*(?:\.\w+)?)$/);
@@ -649,7 +652,7 @@ export function analyse(input: unknown): Analysis {
   // ---------------- jobs
   const jobs = detectJobs(t, scan);
   if (jobs[0]) facts.job = jobs[0];
-  const schemes = schemesNamed(t);
+  const schemes = schemesNamed(t, (re) => scan.firstAt(re));
   if (schemes.length) facts.schemes = schemes;
   // Another script, or Latin letters with few Indonesian or English words: not a language the checker
   // reads. Except a list of job titles or a short recruitment post, which has few function words.
@@ -782,7 +785,7 @@ export function analyse(input: unknown): Analysis {
       if (day !== undefined && day > bestDay) [best, bestDay] = [m, day];
     }
     const found = new Set(taskFound.keys());
-    const band = widePayBand(t);
+    const band = widePayBand(t, (re) => scan.test(re));
     const signs: TaskSigns = {
       ...(band ? { wideBand: true } : {}),
       paidByPeriod: pays.some((m) => m.per === 'day' || m.per === 'week' || m.per === 'task'),

@@ -66,14 +66,20 @@ function bandValue(num: string, unit: string | undefined): number {
   return n * (unit ? UNIT[unit] ?? 1 : 1);
 }
 
+/** The expressions widePayBand runs (registered with the checker's prefilter, detect.ts). */
+export const WIDE_BAND_EXPRESSIONS: readonly RegExp[] = [BAND_THEN_PERIOD, PERIOD_THEN_BAND];
+
 /**
  * Pay for a day, an hour, a week or a task given as a wide band, its top three times its bottom or more
  * ("gaji 100-500 ribu/hari", "daily salary 500-2000", "hourly salary is 1880-7880"): what the pitch of
  * a task scam promises; an employer paying by the day knows its rate ("80-100 ribu per hari").
  * Returns the band's span in the normalised text, or null.
  */
-export function widePayBand(t: string): [number, number] | null {
-  for (const re of [BAND_THEN_PERIOD, PERIOD_THEN_BAND]) {
+export function widePayBand(t: string, matches: (re: RegExp) => boolean = () => true): [number, number] | null {
+  for (const re of WIDE_BAND_EXPRESSIONS) {
+    // (`matches`: false where `re` cannot match `t`, which the checker's prefilter knows sooner than a
+    // search; most offers hold no band)
+    if (!matches(re)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(t); m; m = re.exec(t)) {
       // Two alternatives in BAND_THEN_PERIOD: its groups 1-4 or 5-8.

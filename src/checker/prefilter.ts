@@ -518,6 +518,15 @@ export class Scan {
     return r;
   }
 
+  /** `re.exec(text)?.index ?? -1` for an expression without g: where its first match starts. */
+  firstAt(re: RegExp): number {
+    if (!this.test(re)) return -1;
+    re.lastIndex = 0;
+    const i = re.exec(this.text)!.index;
+    re.lastIndex = 0;
+    return i;
+  }
+
   /** `text.match(re)?.length ?? 0` for a g expression. */
   count(re: RegExp): number {
     const e = this.entries.get(re);

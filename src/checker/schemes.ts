@@ -18,13 +18,13 @@ export type SchemeId = (typeof SCHEME_IDS)[number];
 export const ANNOUNCING: ReadonlySet<SchemeId> = new Set(['g2g', 'im_japan']);
 
 /** How each scheme is named, in the checker's normalised text (lower case, single spaces). */
-const SCHEME_NAMES: Readonly<Record<SchemeId, RegExp>> = {
+export const SCHEME_NAMES: Readonly<Record<SchemeId, RegExp>> = {
   im_japan: /\bim ?m? japan\b|\binternational manpower development organi[sz]ation\b|\b(?:pe)?magang(?:an)? (?:ke |di )?jepang\b|\bmagangln\b/,
   ssw_japan: /\bspecified skilled workers?\b|\bssw\b|\btokutei ginou\b|\bpekerja berketerampilan khusus\b/,
   g2g: /\bg ?-? ?to ?-? ?g\b|\bg2g\b|\bgovernment[- ]to[- ]government\b|\beps[- ]?topik\b|\beps korea\b|\bprogram eps\b|\bhrd korea\b|\bemployment permit system\b|\btriple win\b|\bkangoshi\b|\bkaigofukushishi\b|\bijepa\b|\bskema penempatan pemerintah\b|\bprogram penempatan pemerintah\b/,
 };
 
-/** The schemes a text names, in the order it first names them (at most two). */
-export function schemesNamed(t: string): SchemeId[] {
-  return namedInOrder(t, SCHEME_NAMES, SCHEME_IDS);
+/** The schemes a text names, in the order it first names them (at most two); `at` as namedInOrder's. */
+export function schemesNamed(t: string, at?: (re: RegExp) => number): SchemeId[] {
+  return namedInOrder(t, SCHEME_NAMES, SCHEME_IDS, 2, at);
 }

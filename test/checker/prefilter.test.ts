@@ -15,7 +15,8 @@ function plain(re: RegExp, t: string) {
     }
     spans.push([m.index, m.index + m[0].length]);
   }
-  return { spans, test: new RegExp(re.source, re.flags.replace('g', '')).test(t), count: t.match(g)?.length ?? 0 };
+  const once = new RegExp(re.source, re.flags.replace('g', ''));
+  return { spans, test: once.test(t), first: once.exec(t)?.index ?? -1, count: t.match(g)?.length ?? 0 };
 }
 
 /** Texts to try: the corpus, normalised, and pieces of it run together. */
@@ -37,7 +38,7 @@ describe('literal prefilter of the rule expressions', () => {
     expect(blind).toEqual([]);
   });
 
-  it('finds, for every expression on every corpus offer, the same matches, test results and counts as the plain calls', () => {
+  it('finds, for every expression on every corpus offer, the same matches, first match, test results and counts as the plain calls', () => {
     const res = RULE_INDEX.expressions();
     expect(res.length).toBeGreaterThan(150);
     let skipped = 0;
@@ -49,7 +50,10 @@ describe('literal prefilter of the rule expressions', () => {
           expect(scan.spans(re, Infinity), `${re.source} on ${t.slice(0, 60)}`).toEqual(want.spans);
           expect(scan.spans(re, 2)).toEqual(want.spans.slice(0, 2));
           expect(scan.count(re)).toBe(want.count);
-        } else expect(scan.test(re), `${re.source} on ${t.slice(0, 60)}`).toBe(want.test);
+        } else {
+          expect(scan.test(re), `${re.source} on ${t.slice(0, 60)}`).toBe(want.test);
+          expect(scan.firstAt(re), `${re.source} on ${t.slice(0, 60)}`).toBe(want.first);
+        }
         if (!scan.may(re)) {
           skipped++;
           expect(want.count).toBe(0);
