@@ -96,6 +96,12 @@ describe('input validation', () => {
     expect(parseInput({ type: 'number' }, 'lima', NOW, [])).toEqual({ ok: false, reason: 'format' });
   });
 
+  it('yes and no with words of politeness around them ("iya kak", "tidak pak", "yes please", "no thanks") are yes and no; "tidak tahu kak" is neither', () => {
+    for (const typed of ['iya kak', 'boleh kak', 'yes please', 'siap pak']) expect(parseInput({ type: 'yesno' }, typed, NOW, []), typed).toEqual({ ok: true, value: true });
+    for (const typed of ['tidak pak', 'gak kak', 'no thanks', 'no thank you']) expect(parseInput({ type: 'yesno' }, typed, NOW, []), typed).toEqual({ ok: true, value: false });
+    for (const typed of ['tidak tahu kak', 'kak', 'ya tidak', 'terima kasih']) expect(parseInput({ type: 'yesno' }, typed, NOW, []).ok, typed).toBe(false);
+  });
+
   it('number: takes an age as families write it, with its unit or a guess around it, and nothing that says something else', () => {
     const age = { type: 'number', min: 1, max: 120 } as const;
     for (const [typed, value] of [
