@@ -206,19 +206,19 @@ const NO_ANSWER = new Set(
     'not known', 'unsure',
   ].map(squash),
 );
-export const meansNoAnswer = (text: string): boolean => NO_ANSWER.has(plain(text));
+export const meansNoAnswer = (text: string): boolean => NO_ANSWER.has(withoutPolite(text));
 
 /** Words of politeness around a yes or a no ("iya kak", "tidak pak", "yes please", "no thanks"): they change nothing. */
 const POLITE = new Set(['kak', 'ka', 'kakak', 'pak', 'bu', 'bang', 'mas', 'mbak', 'min', 'gan', 'sis', 'dong', 'deh', 'aja', 'saja', 'please', 'pls', 'thanks', 'thank', 'you', 'terima', 'kasih', 'makasih'].map(squash));
 
 /** A squashed answer without its words of politeness. */
-function plain(text: string): string {
+export function withoutPolite(text: string): string {
   const whole = squash(text);
   return whole.includes(' ') ? whole.split(' ').filter((w) => !POLITE.has(w)).join(' ') : whole;
 }
 
 export function parseYesNo(text: string): Parsed {
-  const t = plain(text);
+  const t = withoutPolite(text);
   if (YES.has(t)) return { ok: true, value: true };
   if (NO.has(t)) return { ok: true, value: false };
   return { ok: false, reason: 'yesno' };

@@ -75,6 +75,14 @@ describe('typed answers on the real flows', () => {
     expect(checked).toBeGreaterThan(3000);
   });
 
+  it('a label with words of politeness around it ("cek tawaran kerja kak", "panduan dong") still chooses it', () => {
+    const menu = steps.find((s) => s.where === 'main.menu')!.choices;
+    expect(matchChoice(rt, menu, 'cek tawaran kerja kak')?.id).toBe('check');
+    expect(matchChoice(rt, menu, 'panduan dong')?.id).toBe('guide');
+    expect(matchChoice(rt, menu, 'emergency contacts please')?.id).toBe('contacts');
+    expect(matchChoice(rt, menu, 'kak')).toBeUndefined();
+  });
+
   it('two edits of a long label are a typo of it; three are not (the old distance took these for two)', () => {
     const choicesAt = (where: string) => steps.find((s) => s.where === where)!.choices;
     // "kontak darurat" -> "kontka daruart": two swaps.

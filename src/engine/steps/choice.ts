@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SayList, Target, type Runtime, type StepKind } from '../kind.js';
 import type { Input } from '../types.js';
-import { parseYesNo } from '../inputs.js';
+import { parseYesNo, withoutPolite } from '../inputs.js';
 import { nearly, squash } from '../text.js';
 
 const Choice = z.object({ id: z.string().regex(/^[a-z0-9_-]+$/), label: z.string().min(1), next: Target }).strict();
@@ -61,7 +61,14 @@ function idsOf(choices: readonly { id: string }[]): string[] {
  * A typo or a single word must point at one choice only; otherwise nothing is chosen.
  */
 export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string): Step['choices'][number] | undefined {
-  const typed = squash(text);
+  const hit = matchTyped(rt, choices, text, squash(text));
+  if (hit) return hit;
+  // "cek tawaran kerja kak", "panduan dong": the same without the words of politeness
+  const polite = withoutPolite(text);
+  return polite !== squash(text) ? matchTyped(rt, choices, text, polite) : undefined;
+}
+
+function matchTyped(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string, typed: string): Step['choices'][number] | undefined {
   if (!typed) return undefined;
   const n = /^\d{1,2}$/.test(typed) ? Number(typed) : ORDINALS[typed];
   if (n !== undefined) return choices[n - 1];
