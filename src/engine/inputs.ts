@@ -211,6 +211,14 @@ export const meansNoAnswer = (text: string): boolean => NO_ANSWER.has(withoutPol
 /** Words of politeness around a yes or a no ("iya kak", "tidak pak", "yes please", "no thanks"): they change nothing. */
 const POLITE = new Set(['kak', 'ka', 'kakak', 'pak', 'bu', 'bang', 'mas', 'mbak', 'min', 'gan', 'sis', 'dong', 'deh', 'aja', 'saja', 'please', 'pls', 'thanks', 'thank', 'you', 'terima', 'kasih', 'makasih'].map(squash));
 
+/** Thanks alone ("terima kasih kak", "makasih banyak", "ok thank you"): no answer to a question, and no failure. */
+const THANKS = new Set(['terima', 'kasih', 'makasih', 'terimakasih', 'trims', 'tq', 'thx', 'thanks', 'thank'].map(squash));
+const AROUND_THANKS = new Set(['you', 'banyak', 'much', 'so', 'very', 'ok', 'oke', 'okay', 'sip', 'noted', 'ya', 'atas', 'infonya', 'informasinya', 'bantuannya'].map(squash));
+export function onlyThanks(text: string): boolean {
+  const words = squash(text).split(' ').filter(Boolean);
+  return words.length <= 6 && words.some((w) => THANKS.has(w)) && words.every((w) => THANKS.has(w) || POLITE.has(w) || AROUND_THANKS.has(w));
+}
+
 /** A squashed answer without its words of politeness. */
 export function withoutPolite(text: string): string {
   const whole = squash(text);

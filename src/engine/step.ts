@@ -561,6 +561,7 @@ function finish(bundle: Bundle, run: Run): StepResult {
 export const ENGINE_KEYS: readonly string[] = [
   'engine.too_many_failures',
   'engine.skipped_after_failures',
+  'engine.you_are_welcome',
   'engine.stale',
   'engine.restart',
   'engine.error',

@@ -170,6 +170,20 @@ describe('every message handled, through the conversation service', () => {
     expect(texts(stray)[0]).toBe(t('engine.hint.choice', { count: 8 }));
   });
 
+  it('thanks at the menu or after a verdict is answered "you\'re welcome" with the choices again, and is no failure', async () => {
+    const u = await atMenu('thanks');
+    for (const thanks of ['terima kasih kak', 'makasih banyak ya', 'thank you so much']) {
+      const r = await send(u, thanks);
+      expect(texts(r)[0], thanks).toBe(t('engine.you_are_welcome'));
+      expect(r.replies.at(-1)!.choices!.map((c) => c.id)).toContain('check');
+    }
+    const verdict = await send(u, OFFER);
+    expect(texts(verdict)[0]).toContain('RISIKO TINGGI');
+    const after = await send(u, 'Terima kasih atas infonya 🙏');
+    expect(texts(after)[0]).toBe(t('engine.you_are_welcome'));
+    expect(after.replies.at(-1)!.choices!.map((c) => c.id)).toContain('another');
+  });
+
   it('an offer pasted at the main menu gets its verdict and the offer choices, not the "reply with a number" hint', async () => {
     const r = await send(await atMenu('menu'), OFFER);
     expect(texts(r)[0]).toContain('RISIKO TINGGI');

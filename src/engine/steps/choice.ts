@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SayList, Target, type Runtime, type StepKind } from '../kind.js';
 import type { Input } from '../types.js';
-import { parseYesNo, withoutPolite } from '../inputs.js';
+import { onlyThanks, parseYesNo, withoutPolite } from '../inputs.js';
 import { nearly, squash } from '../text.js';
 
 const Choice = z.object({ id: z.string().regex(/^[a-z0-9_-]+$/), label: z.string().min(1), next: Target }).strict();
@@ -114,6 +114,8 @@ export const choice: StepKind<Step> = {
     if (input.kind !== 'text') return rt.stale();
     const picked = matchChoice(rt, s.choices, input.text);
     if (picked) return rt.go(picked.next);
+    // "Terima kasih kak" after a verdict or at the menu: you're welcome, the choices again (not "reply with a number").
+    if (!s.other && onlyThanks(input.text)) return rt.answer({ key: 'engine.you_are_welcome' }, options(s));
     const long = input.text.trim().length >= TEXT_HANDOVER_MIN;
     if (s.text && long) return rt.handOver(s.text, input);
     if (s.other) return rt.handOver(s.other, input);
