@@ -75,12 +75,16 @@ describe('typed answers on the real flows', () => {
     expect(checked).toBeGreaterThan(3000);
   });
 
-  it('a label with words of politeness around it ("cek tawaran kerja kak", "panduan dong") still chooses it', () => {
+  it('a label with words of politeness around it ("cek tawaran kerja kak", "panduan dong"), or its number pointed at ("nomor 3"), still chooses it', () => {
     const menu = steps.find((s) => s.where === 'main.menu')!.choices;
     expect(matchChoice(rt, menu, 'cek tawaran kerja kak')?.id).toBe('check');
     expect(matchChoice(rt, menu, 'panduan dong')?.id).toBe('guide');
     expect(matchChoice(rt, menu, 'emergency contacts please')?.id).toBe('contacts');
     expect(matchChoice(rt, menu, 'kak')).toBeUndefined();
+    // a number pointed at in words
+    expect(matchChoice(rt, menu, 'nomor 3')?.id).toBe('signs');
+    expect(matchChoice(rt, menu, 'pilih 2 kak')?.id).toBe('guide');
+    expect(matchChoice(rt, menu, 'option 4')?.id).toBe('report');
   });
 
   it('two edits of a long label are a typo of it; three are not (the old distance took these for two)', () => {

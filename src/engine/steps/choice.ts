@@ -68,9 +68,13 @@ export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'
   return polite !== squash(text) ? matchTyped(rt, choices, text, polite) : undefined;
 }
 
+/** A choice's number pointed at in words: "nomor 3", "pilih 2", "yang 1", "option 4". */
+const POINTED = /^(?:nomor|nmr|no|pilih|pilihan|yang|angka|number|option|choose|opsi)\s+(\d{1,2})$/;
+
 function matchTyped(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string, typed: string): Step['choices'][number] | undefined {
   if (!typed) return undefined;
-  const n = /^\d{1,2}$/.test(typed) ? Number(typed) : ORDINALS[typed];
+  const pointed = POINTED.exec(typed)?.[1];
+  const n = /^\d{1,2}$/.test(typed) ? Number(typed) : pointed !== undefined ? Number(pointed) : ORDINALS[typed];
   if (n !== undefined) return choices[n - 1];
   const labels = choices.map((c) => rt.labels(c.label));
   const ids = idsOf(choices);
