@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseCaseId } from '../../hotline/cases.js';
+import { findCaseId } from '../../hotline/cases.js';
 import { defineEffect } from './effect.js';
 
 /** "Add information to my case": appends what the family wrote to one of their own open cases. */
@@ -9,7 +9,7 @@ export const addToCase = defineEffect({
   args: z.object({ id: z.string().nullable(), text: z.string().nullable() }).strict(),
   async run(ctx, a) {
     if (!ctx.hotline) return { outcome: 'error' };
-    const id = normaliseCaseId(a.id ?? '');
+    const id = findCaseId(a.id ?? ''); // typed alone or in a sentence ("kasus WSP-7K3M-9Q")
     if (!id || !a.text) return { outcome: 'not_found' };
     const r = await ctx.hotline.add(id, ctx.channel, ctx.userId, a.text, ctx.key);
     if (r.ok) return { outcome: 'added', data: { id } };
