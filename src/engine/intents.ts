@@ -258,7 +258,11 @@ const FIRST_LOOK = new RegExp(
  * message can be handled ahead of a queue of others. Typos it misses are still handled, in turn.
  */
 export function mightBeUrgent(text: string): boolean {
-  return FIRST_LOOK.test(text);
+  if (FIRST_LOOK.test(text)) return true;
+  // The phrases the full reading takes as harm or a plea without any of those words ("I can't leave the
+  // house", "gaji saya tidak dibayar", "butuh bantuan"), read as it reads them.
+  const words = emergencyWords(text.length > 20_000 ? text.slice(0, 20_000) : text);
+  return findPhrase(words, HARM_INDEX, false) || findPhrase(words, PLEA_INDEX, false);
 }
 
 /** Language from a platform's hint (the language the person's app is set to). */
