@@ -145,20 +145,24 @@ function placeIndex(places: readonly Place[], codes: boolean): PlaceIndex {
   return index;
 }
 
+/** Names that are also ordinary words ("as a maid", "same as me"): among other words, a place only in capitals ("di AS"). */
+const WORD_NAMES = new Set(['as']);
+
 /**
  * The one place a short answer names among other words ("di Malaysia", "ke Taiwan", "sekarang di
  * Kamboja", "Kuala Lumpur, Malaysia"): names only, exact, the longest first ("uni emirat arab", not
- * "arab"); none when it names two ("Malaysia atau Thailand").
+ * "arab"); none when it names two ("Malaysia atau Thailand"). `text` is the answer as written.
  */
-function placeAmongWords(typed: string, index: PlaceIndex): string | undefined {
+function placeAmongWords(typed: string, index: PlaceIndex, text: string): string | undefined {
   const words = typed.split(' ');
   if (words.length > 8) return undefined; // an answer, not a story
   const found = new Set<string>();
   for (let i = 0; i < words.length; ) {
     let n = Math.min(index.longest, words.length - i);
     for (; n > 0; n--) {
-      const code = index.byName.get(words.slice(i, i + n).join(' '));
-      if (code !== undefined) {
+      const name = words.slice(i, i + n).join(' ');
+      const code = index.byName.get(name);
+      if (code !== undefined && (!WORD_NAMES.has(name) || new RegExp(`\\b${name.toUpperCase()}\\b`).test(text))) {
         found.add(code);
         break;
       }
@@ -172,7 +176,7 @@ function placeAmongWords(typed: string, index: PlaceIndex): string | undefined {
 function parsePlace(text: string, places: readonly Place[], codes: boolean, reason: string): Parsed {
   const typed = squash(text);
   const index = placeIndex(places, codes);
-  const code = index.exact.get(typed) ?? closestTypo(typed, index.names) ?? placeAmongWords(typed, index);
+  const code = index.exact.get(typed) ?? closestTypo(typed, index.names) ?? placeAmongWords(typed, index, text);
   return code !== undefined ? { ok: true, value: code } : { ok: false, reason };
 }
 

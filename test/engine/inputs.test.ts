@@ -59,6 +59,14 @@ describe('input validation', () => {
     for (const typed of ['malaysia atau thailand', 'dari indonesia ke malaysia', 'di sana', 'kerja di pabrik']) expect(parseCountry(typed, countries), typed).toEqual({ ok: false, reason: 'unknown_country' });
   });
 
+  it('the English word "as" among other words is no country (the United States\' "AS" is, in capitals)', () => {
+    const { countries } = loadReferenceData(join(ROOT, 'data'));
+    for (const typed of ['as a maid', 'same as me']) expect(parseCountry(typed, countries), typed).toEqual({ ok: false, reason: 'unknown_country' });
+    for (const [typed, code] of [['she works as a maid in Malaysia', 'MY'], ['Saudi, as a maid', 'SA'], ['kerja di AS', 'US']] as const) {
+      expect(parseCountry(typed, countries), typed).toEqual({ ok: true, value: code });
+    }
+  });
+
   it('a typo goes to the closest country, and one as close to two countries is refused', () => {
     const list = [
       { code: 'AU', names: ['Australia', 'Australia'] },
