@@ -75,6 +75,18 @@ const KEPT_IN_EN = ['the house', 'the dorm', 'the mess', 'the compound', 'the bu
 // ("s passport": a possessive, "my sister's passport")
 const OWN_PASSPORT_EN = ['my passport', 'his passport', 'her passport', 'our passports', 'their passports', 's passport'];
 const KEPT_IN_ID = ['rumah', 'mess', 'asrama', 'kamar', 'kapal', 'kompleks', 'gedung', 'pabrik', 'kantor', 'penampungan'].flatMap((w) => [w, `dari ${w}`]);
+/** Taking a passport, said of whoever took it ("his boss took his passport"), not of the writer ("I kept my passport in my bag"). */
+const PASSPORT_TAKING = ['took', 'took away', 'taken', 'kept', 'held', 'holding', 'confiscated', 'seized'];
+const TAKING_FIRST = set(PASSPORT_TAKING.map((p) => p.split(' ')[0]!));
+/** Words between the writer and what they did ("I have taken", "we already took", "I am holding"). */
+const BETWEEN_WRITER_AND_VERB = set(['have', 've', 'had', 'd', 'already', 'just', 'also', 'always', 'am', 'm', 'are', 're', 'was', 'were', 'still']);
+const WRITER_SUBJECT = set(['i', 'we', 'im']);
+/** True when the writer is who did what the words from `i` say ("I took my passport to the embassy"). */
+function writerDid(words: string[], i: number): boolean {
+  let k = i - 1;
+  while (k >= 0 && BETWEEN_WRITER_AND_VERB.has(words[k]!)) k--;
+  return k >= 0 && WRITER_SUBJECT.has(words[k]!);
+}
 /**
  * Harm told of anyone, the writer or their relative: unpaid, kept in, no food, a passport taken (the
  * withholding of identity papers is one of the ILO's forced-labour indicators). Only what has happened:
@@ -84,7 +96,7 @@ const HARM_PHRASES = [
   'tidak dibayar', 'tidak pernah dibayar', 'tidak digaji', 'not paid', 'not been paid', 'tidak boleh keluar', 'dilarang keluar', 'not allowed to leave',
   'no food', 'tidak dikasih makan',
   // whose passport is said: "paspor ditahan agensi selama kontrak" is a recruiter's rule, not a story
-  ...joinAll(['took', 'took away', 'taken', 'kept', 'held', 'holding', 'confiscated', 'seized'], OWN_PASSPORT_EN),
+  ...joinAll(PASSPORT_TAKING, OWN_PASSPORT_EN),
   ...joinAll(OWN_PASSPORT_EN, ['was taken', 'were taken', 'has been taken', 'have been taken', 'was confiscated', 'were confiscated']),
   ...joinAll(['cannot leave', 'can t leave', 'cant leave', 'unable to leave', 'cannot go out of', 'can t go out of'], KEPT_IN_EN),
   ...joinAll(['paspornya', 'pasporku', 'paspor saya', 'paspor kami', 'paspor dia', 'paspor mereka'], ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang']),
@@ -158,6 +170,8 @@ function findPhrase(words: string[], phrases: PhraseIndex, checkRequest: boolean
   for (let i = 0; i < words.length; i++) {
     const starting = phrases.get(words[i]!);
     if (!starting) continue;
+    // "I took my passport to the embassy": the writer's own doing, no harm
+    if (TAKING_FIRST.has(words[i]!) && writerDid(words, i)) continue;
     for (const p of starting) {
       if (i + p.length <= words.length && p.every((w, j) => words[i + j] === w) && (!checkRequest || !requestFollows(words, i + p.length))) return true;
     }

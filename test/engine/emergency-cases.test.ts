@@ -19,6 +19,9 @@ const cases: [Exp, string][] = [
   // --- the same words about rules, or about leaving anything else, are no emergency
   ['-', 'Will the agency keep my passport during the contract?'], ['-', 'Saya tidak bisa keluar dari grup ini'],
   ['-', 'I cannot leave work early on Fridays'], ['-', 'can I take my passport to the interview?'],
+  // --- the writer's own doing with their passport is no passport taken; someone else taking it still is
+  ['-', 'I kept my passport in my bag'], ['-', 'I have taken my passport to the agency for the visa'], ['-', 'I took my passport to the embassy to renew it'],
+  ['E', 'I think they took my passport'], ['E', 'I know my employer kept my passport'],
   ['E', 'I need help, my agent took my passport and I have not been paid for six months'],
   ['E', 'saya butuh bantuan segera, majikan memukul saya setiap hari'],
   ['E', 'no food for 3 days, no help from the agency, I am locked in'],
