@@ -99,7 +99,8 @@ const HARM_PHRASES = [
   ...joinAll(PASSPORT_TAKING, OWN_PASSPORT_EN),
   ...joinAll(OWN_PASSPORT_EN, ['was taken', 'were taken', 'has been taken', 'have been taken', 'was confiscated', 'were confiscated']),
   ...joinAll(['cannot leave', 'can t leave', 'cant leave', 'unable to leave', 'cannot go out of', 'can t go out of'], KEPT_IN_EN),
-  ...joinAll(['paspornya', 'pasporku', 'paspor saya', 'paspor kami', 'paspor dia', 'paspor mereka'], ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang']),
+  // (the passive is often written apart: "paspor saya di tahan")
+  ...joinAll(['paspor', 'pasport'].flatMap((p) => [`${p}nya`, `${p}ku`, ...['saya', 'sy', 'kami', 'dia', 'mereka'].map((o) => `${p} ${o}`)]), ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang'].flatMap((w) => [w, `di ${w.slice(2)}`])),
   ...joinAll(['tidak bisa keluar', 'tak bisa keluar', 'gak bisa keluar', 'ga bisa keluar', 'nggak bisa keluar'], KEPT_IN_ID),
 ].map((p) => squash(p).split(' '));
 /** Questions and thanks use "tolong" and "help" too ("tolong, apakah PT ini resmi?", "thanks for your help"). */

@@ -22,6 +22,8 @@ const cases: [Exp, string][] = [
   // --- the writer's own doing with their passport is no passport taken; someone else taking it still is
   ['-', 'I kept my passport in my bag'], ['-', 'I have taken my passport to the agency for the visa'], ['-', 'I took my passport to the embassy to renew it'],
   ['E', 'I think they took my passport'], ['E', 'I know my employer kept my passport'],
+  // --- the passive written apart ("di tahan"), the English spelling, "sy": a passport taken all the same; a rule still none
+  ['E', 'paspor saya di tahan majikan'], ['E', 'pasport sy di ambil agen'], ['E', 'passport saya ditahan majikan'], ['-', 'paspor di tahan agen selama kontrak'],
   ['E', 'I need help, my agent took my passport and I have not been paid for six months'],
   ['E', 'saya butuh bantuan segera, majikan memukul saya setiap hari'],
   ['E', 'no food for 3 days, no help from the agency, I am locked in'],
