@@ -245,7 +245,7 @@ const AROUND_NUMBER = new Set([
   'around', 'about', 'approx', 'approximately', 'roughly', 'maybe', 'age', 'aged', 'years', 'year', 'yrs', 'yr', 'old', 'y', 'o', 'ish', 'is', 'she', 'he',
 ]);
 
-/** The one number in an answer whose other words are all AROUND_NUMBER ones, or undefined. */
+/** The one number in an answer whose other words are all AROUND_NUMBER ones or politeness ("30 tahun kak"), or undefined. */
 function numberAmongWords(text: string): string | undefined {
   const words = text
     .toLowerCase()
@@ -254,7 +254,7 @@ function numberAmongWords(text: string): string | undefined {
     .split(/[^a-z0-9.,]+|[.,](?!\d)/)
     .filter(Boolean);
   const numbers = words.filter((w) => /^\d+(?:[.,]\d+)?$/.test(w));
-  if (numbers.length !== 1 || !words.every((w) => w === numbers[0] || AROUND_NUMBER.has(w))) return undefined;
+  if (numbers.length !== 1 || !words.every((w) => w === numbers[0] || AROUND_NUMBER.has(w) || POLITE.has(w))) return undefined;
   return numbers[0];
 }
 

@@ -119,6 +119,9 @@ describe('input validation', () => {
     // years ago, months, two numbers, a sentence about something else: not an age
     for (const typed of ['30 tahun lalu', '3 bulan', '30 or 31', 'umur 30, tinggal di Malang', 'u30']) expect(parseInput(age, typed, NOW, []), typed).toEqual({ ok: false, reason: 'format' });
     expect(parseInput(age, '130 tahun', NOW, [])).toEqual({ ok: false, reason: 'too_large' });
+    // with words of politeness, as yes and no take them
+    for (const typed of ['umur 30 kak', '30 tahun pak', 'about 30 please']) expect(parseInput(age, typed, NOW, []), typed).toEqual({ ok: true, value: 30 });
+    expect(parseInput(age, '30 tahun lalu kak', NOW, [])).toEqual({ ok: false, reason: 'format' });
   });
 });
 
