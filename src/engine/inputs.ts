@@ -74,7 +74,10 @@ export function parsePhone(text: string): Parsed {
   const strict = phoneDigits(text);
   if (strict.ok || !/[a-z:]/i.test(text)) return strict;
   // One number with the words that label it: read without them (anything else left, it is refused).
-  return phoneDigits(text.replace(PHONE_LABEL, ' '));
+  // Labels stand before or after the number, not within it ("hp 0812 3456 wa 789" is two numbers).
+  const marked = text.replace(PHONE_LABEL, '\u0000');
+  if (/\d[^\d]*\u0000[^\d]*\d/.test(marked)) return { ok: false, reason: 'format' };
+  return phoneDigits(marked.replace(/\u0000/g, ' '));
 }
 
 function phoneDigits(text: string): Parsed {

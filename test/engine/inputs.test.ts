@@ -48,6 +48,8 @@ describe('input validation', () => {
       expect(parseInput({ type: 'phone' }, typed, NOW, []), typed).toEqual({ ok: true, value: '+6281234567890' });
     }
     for (const typed of ['+62 812 3456 7890 / 0813 1111 2222', 'ibu 081234567890', 'tidak ada']) expect(parseInput({ type: 'phone' }, typed, NOW, []).ok, typed).toBe(false);
+    // a label between digits stands between two numbers: they are not joined into one
+    for (const typed of ['WA 0812345 HP 081234', 'hp 0812 3456 wa 789', 'no 0812 3456 7890 no 12']) expect(parseInput({ type: 'phone' }, typed, NOW, []).ok, typed).toBe(false);
   });
 
   it('a country named in a short answer with other words ("di Malaysia", "sekarang di Kamboja") is that country; two countries, or none, are refused', () => {
