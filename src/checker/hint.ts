@@ -48,8 +48,9 @@ const RECRUITMENT_WORDS = new RegExp(
 const OWN_RELATIVE = /\b(?:adik|kakak|abang|anak|suami|istri|isteri|ibu|bapak|ayah|mama|papa|emak|keponakan|sepupu|saudara|saudari|paman|bibi|tante|om|cucu|menantu|pacar|tunangan)(?:ku| (?:saya|kami|aku|kita))\b|\bkeluarga(?:ku| saya| aku)\b|\bmy (?:sister|brother|son|daughter|husband|wife|mother|father|mom|dad|niece|nephew|aunt|uncle|relative|family|fianc[eé]e?|girlfriend|boyfriend)\b/i;
 const IN_TROUBLE = new RegExp(
   String.raw`\btidak (?:bisa|dapat) dihubungi\b|\b(?:tidak|tak|belum) (?:ada )?(?:kabar|memberi kabar|pulang|berangkat)\b|\bhilang\b|\bputus kontak\b|\bdisekap\b|\bditahan\b|\bdisiksa\b|\bdipukul\b|\bdijual\b|\bkabur\b|\bmeninggal\b|\bsakit\b|\b(?:ingin|mau|minta) pulang\b|\bdipotong\b|\b(?:tidak|belum|berhenti) (?:di)?bayar\b|\blapor(?:kan)? ke (?:mana|siapa)\b|\bmissing\b|\b(?:no|not heard) (?:news|from)\b|\bcan(?:no|')t reach\b|\bcannot contact\b|\blocked (?:up|in)\b|\bbeaten\b|\bhelp us find\b` +
-    // a passport taken, kept in: what happened to them (the withholding of papers is a forced-labour sign)
-    String.raw`|\bpaspor(?:nya| saya| dia| kami)? (?:sudah |telah )?(?:di)?(?:tahan|ambil|sita|pegang|rampas)\b|\b(?:tidak|tak|gak|ga|nggak) (?:boleh|bisa) keluar\b|\bdilarang keluar\b|\b(?:took|taken|kept|held|holding|confiscated|seized) (?:away )?(?:my|his|her|our|their) passports?\b|\bpassports? (?:was|were|has been|have been) (?:taken|confiscated|seized)\b|\b(?:cannot|can'?t|unable to|not allowed to) leave\b`,
+    // a passport taken: what happened to them (the withholding of papers is a forced-labour sign). (Not
+    // "tidak bisa keluar" / "cannot leave": a forwarded offer's rule says it too, "selama kontrak".)
+    String.raw`|\bpaspor(?:nya| saya| dia| kami)? (?:sudah |telah )?(?:di)?(?:tahan|ambil|sita|pegang|rampas)\b|\b(?:took|taken|kept|held|holding|confiscated|seized) (?:away )?(?:my|his|her|our|their) passports?\b|\bpassports? (?:was|were|has been|have been) (?:taken|confiscated|seized)\b`,
   'i',
 );
 const VACANCY = /\blowongan\b|\bloker\b|\blowker\b|\bdibutuhkan\b|\bdicari\b|\bhiring\b|\bvacanc\w*\b|\bwanted\b|\bformasi\b/i;

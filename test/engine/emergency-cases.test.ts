@@ -15,10 +15,14 @@ const cases: [Exp, string][] = [
   // --- a family telling what happened to a relative: a passport taken, kept in (even asked as a question)
   ['E', 'My brother went to work in Malaysia last year. His boss took his passport and he cannot leave the house. What should we do?'],
   ['E', 'Suami saya di Malaysia, paspornya ditahan majikan, dia tidak bisa keluar rumah. Kami harus bagaimana?'],
-  ['E', "My sister's passport was taken by the agency in Riyadh"], ['E', 'adik saya dilarang keluar dari asrama pabrik'],
+  ['E', "My sister's passport was taken by the agency in Riyadh"],
   // --- the same words about rules, or about leaving anything else, are no emergency
   ['-', 'Will the agency keep my passport during the contract?'], ['-', 'Saya tidak bisa keluar dari grup ini'],
   ['-', 'I cannot leave work early on Fridays'], ['-', 'can I take my passport to the interview?'],
+  // --- a short offer or a rule that keeps workers in is an offer to check, and a rainy day is no emergency
+  ['-', 'Dicari ART ke Malaysia, gaji 6 juta, tidak bisa keluar rumah selama kontrak, paspor dipegang majikan'],
+  ['-', 'Peraturan: pekerja dilarang keluar mess tanpa izin supervisor.'], ['-', 'is it normal that workers cannot leave the dorm on weekdays?'],
+  ['-', 'saya tidak bisa keluar rumah hari ini karena hujan'],
   // --- the writer's own doing with their passport is no passport taken; someone else taking it still is
   ['-', 'I kept my passport in my bag'], ['-', 'I have taken my passport to the agency for the visa'], ['-', 'I took my passport to the embassy to renew it'],
   ['E', 'I think they took my passport'], ['E', 'I know my employer kept my passport'],

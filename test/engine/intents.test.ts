@@ -68,9 +68,9 @@ describe('the first look before a message is queued (mightBeUrgent)', () => {
     }
     for (const plain of ['hello', 'menu', 'keluar', 'lowongan kerja di Taiwan']) expect(mightBeUrgent(plain), plain).toBe(false);
   });
-  it('catches the harm and plea phrases that hold none of the plea words ("I can\'t leave the house", "gaji saya tidak dibayar")', () => {
+  it('catches the harm and plea phrases that hold none of the plea words ("saya tidak boleh keluar rumah", "gaji saya tidak dibayar")', () => {
     for (const plea of [
-      "I can't leave the house", 'saya tidak boleh keluar rumah', 'gak bisa keluar dari asrama', 'saya dilarang keluar', 'gaji saya tidak dibayar',
+      'saya tidak boleh keluar rumah', 'gaji saya tidak dibayar', 'paspor saya di tahan majikan',
       'I have not been paid', 'no food for three days', 'saya butuh bantuan', 'selamatkan saya', 'save me', 'saya mau pulang', 'we are not allowed to leave',
     ]) {
       expect(matchIntent(plea), plea).toBe('emergency');
