@@ -156,9 +156,16 @@ const WORD_NAMES = new Set(['as']);
  * Kamboja", "Kuala Lumpur, Malaysia"): names only, exact, the longest first ("uni emirat arab", not
  * "arab"); none when it names two ("Malaysia atau Thailand"). `text` is the answer as written.
  */
+const NOT_WHERE = new Set(
+  // (not "mau ke Jepang": the guide asks where one will work)
+  ['tidak', 'tdk', 'bukan', 'gak', 'ga', 'nggak', 'enggak', 'belum', 'not', 'no', 'never', 'dulu', 'dahulu', 'sebelumnya', 'bekas', 'mantan', 'previously', 'formerly', 'used', 'atau', 'or'].map(squash),
+);
+
 function placeAmongWords(typed: string, index: PlaceIndex, text: string): string | undefined {
   const words = typed.split(' ');
   if (words.length > 8) return undefined; // an answer, not a story
+  // Where one is not, or was: "tidak di Malaysia lagi", "dulu Malaysia".
+  if (words.some((w) => NOT_WHERE.has(w))) return undefined;
   const found = new Set<string>();
   for (let i = 0; i < words.length; ) {
     let n = Math.min(index.longest, words.length - i);

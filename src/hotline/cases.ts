@@ -62,10 +62,12 @@ export function findCaseId(text: string): string | null {
  * The secret within a longer answer: after its label ("Kode rahasia: 77Q3TQ", "secret code 77Q3TQ", the
  * confirmation pasted whole), or the one six-character word the answer has; else the answer itself.
  */
+const NOT_A_CODE = new Set(['secret', 'adalah', 'simpan', 'number', 'kodeku', 'yaitu', 'please']);
 export function findSecret(text: string): string {
   const labelled = /\b(?:kode rahasia|kode|secret code|secret|code|sandi)\s*[:=]?\s*([0-9a-z]{6})(?![0-9a-z])/i.exec(text);
   if (labelled) return normaliseSecret(labelled[1]!);
-  const words = text.match(/(?<![0-9a-z])[0-9a-z]{6}(?![0-9a-z])/gi) ?? [];
+  // (six-letter words that are no code: "the secret is 77Q3TQ", "kodenya adalah 77Q3TQ")
+  const words = (text.match(/(?<![0-9a-z])[0-9a-z]{6}(?![0-9a-z])/gi) ?? []).filter((w) => !NOT_A_CODE.has(w.toLowerCase()));
   return normaliseSecret(words.length === 1 && normaliseSecret(text).length !== 6 ? words[0]! : text);
 }
 

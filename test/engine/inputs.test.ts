@@ -58,7 +58,8 @@ describe('input validation', () => {
       ['di malaysia', 'MY'], ['ke Taiwan', 'TW'], ['sekarang di Kamboja', 'KH'], ['dia di arab saudi', 'SA'], ['in Malaysia', 'MY'],
       ['Kuala Lumpur, Malaysia', 'MY'], ['di uni emirat arab', 'AE'],
     ] as const) expect(parseCountry(typed, countries), typed).toEqual({ ok: true, value: code });
-    for (const typed of ['malaysia atau thailand', 'dari indonesia ke malaysia', 'di sana', 'kerja di pabrik']) expect(parseCountry(typed, countries), typed).toEqual({ ok: false, reason: 'unknown_country' });
+    expect(parseCountry('mau ke Jepang', countries)).toEqual({ ok: true, value: 'JP' });
+    for (const typed of ['malaysia atau thailand', 'dari indonesia ke malaysia', 'di sana', 'kerja di pabrik', 'tidak di Malaysia lagi', 'dulu Malaysia']) expect(parseCountry(typed, countries), typed).toEqual({ ok: false, reason: 'unknown_country' });
   });
 
   it('the English word "as" among other words is no country (the United States\' "AS" is, in capitals)', () => {

@@ -136,6 +136,6 @@ describe('case numbers', () => {
     expect(findCaseId(confirmation)).toBe('WSP-7K3M-9Q');
     expect(findCaseId('nomor kasus saya wsp 7k3m 9q ya kak')).toBe('WSP-7K3M-9Q');
     expect(findCaseId('hello')).toBeNull();
-    for (const typed of [confirmation, 'Secret code: 77q3tq', 'kodenya 77Q3TQ', '77Q 3TQ', '77q3tq']) expect(findSecret(typed), typed).toBe('77Q3TQ');
+    for (const typed of [confirmation, 'Secret code: 77q3tq', 'kodenya 77Q3TQ', '77Q 3TQ', '77q3tq', 'the secret is 77Q3TQ', 'kode rahasianya adalah 77Q3TQ']) expect(findSecret(typed), typed).toBe('77Q3TQ');
   });
 });
