@@ -273,8 +273,8 @@ const FIRST_LOOK = new RegExp(
  */
 export function mightBeUrgent(text: string): boolean {
   if (FIRST_LOOK.test(text)) return true;
-  // The phrases the full reading takes as harm or a plea without any of those words ("I can't leave the
-  // house", "gaji saya tidak dibayar", "butuh bantuan"), read as it reads them.
+  // The phrases the full reading takes as harm or a plea without any of those words ("saya tidak boleh
+  // keluar", "gaji saya tidak dibayar", "butuh bantuan"), read as it reads them.
   const words = emergencyWords(text.length > 20_000 ? text.slice(0, 20_000) : text);
   return findPhrase(words, HARM_INDEX, false) || findPhrase(words, PLEA_INDEX, false);
 }
