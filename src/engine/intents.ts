@@ -72,12 +72,22 @@ const TROUBLE = set(['ditahan', 'kabur', 'escape', 'dipaksa', 'forced', 'ditipu'
 const joinAll = (firsts: string[], seconds: string[]) => firsts.flatMap((a) => seconds.map((b) => `${a} ${b}`));
 // ("s passport": a possessive, "my sister's passport")
 const OWN_PASSPORT_EN = ['my passport', 'his passport', 'her passport', 'our passports', 'their passports', 's passport'];
+/** Relatives a family writes of ("paspor istri saya", "paspor adikku"). */
+const RELATIVES_ID = ['suami', 'istri', 'isteri', 'anak', 'adik', 'kakak', 'abang', 'ibu', 'bapak', 'ayah', 'keponakan', 'saudara', 'sepupu'];
+/** A passport with its owner named: the writer's, theirs, a relative's. */
+const OWN_PASSPORT_ID = ['paspor', 'pasport'].flatMap((p) => [
+  `${p}nya`, `${p}ku`,
+  ...['saya', 'sy', 'kami', 'dia', 'mereka'].map((o) => `${p} ${o}`),
+  ...RELATIVES_ID.flatMap((r) => [`${p} ${r} saya`, `${p} ${r} sy`, `${p} ${r} kami`, `${p} ${r}ku`, `${p} ${r}nya`]),
+]);
 /** Taking a passport, said of whoever took it ("his boss took his passport"), not of the writer ("I kept my passport in my bag"). */
 const PASSPORT_TAKING = ['took', 'took away', 'taken', 'kept', 'held', 'holding', 'confiscated', 'seized'];
-const TAKING_FIRST = set(PASSPORT_TAKING.map((p) => p.split(' ')[0]!));
+const ACTIVE_HOLDING_ID = ['menahan', 'menyita', 'merampas', 'sita', 'rampas'];
+const ACTIVE_HOLDING_EN = ['has', 'have', 'keeps', 'keep', 'holds', 'hold'];
+const TAKING_FIRST = set([...PASSPORT_TAKING, ...ACTIVE_HOLDING_ID, ...ACTIVE_HOLDING_EN].map((p) => p.split(' ')[0]!));
 /** Words between the writer and what they did ("I have taken", "we already took", "I am holding"). */
 const BETWEEN_WRITER_AND_VERB = set(['have', 've', 'had', 'd', 'already', 'just', 'also', 'always', 'am', 'm', 'are', 're', 'was', 'were', 'still']);
-const WRITER_SUBJECT = set(['i', 'we', 'im']);
+const WRITER_SUBJECT = set(['i', 'we', 'im', 'saya', 'sy', 'aku', 'kami']);
 /** True when the writer is who did what the words from `i` say ("I took my passport to the embassy"). */
 function writerDid(words: string[], i: number): boolean {
   let k = i - 1;
@@ -99,8 +109,19 @@ const HARM_PHRASES = [
   // whose passport is said: "paspor ditahan agensi selama kontrak" is a recruiter's rule, not a story
   ...joinAll(PASSPORT_TAKING, OWN_PASSPORT_EN),
   ...joinAll(OWN_PASSPORT_EN, ['was taken', 'were taken', 'has been taken', 'have been taken', 'was confiscated', 'were confiscated']),
-  // (the passive is often written apart: "paspor saya di tahan")
-  ...joinAll(['paspor', 'pasport'].flatMap((p) => [`${p}nya`, `${p}ku`, ...['saya', 'sy', 'kami', 'dia', 'mereka'].map((o) => `${p} ${o}`)]), ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang'].flatMap((w) => [w, `di ${w.slice(2)}`])),
+  ...joinAll(OWN_PASSPORT_EN, ['has been confiscated', 'have been confiscated', 'was seized', 'were seized']),
+  // (the passive is often written apart: "paspor saya di tahan"; a relative's: "paspor istri saya diambil")
+  ...joinAll(OWN_PASSPORT_ID, ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang'].flatMap((w) => [w, `di ${w.slice(2)}`])),
+].map((p) => squash(p).split(' '));
+/**
+ * A passport held, said in the active voice ("majikan menahan paspor saya", "they have my passport"):
+ * with no tense, it may be a question about a rule ("apakah agen boleh menahan paspor saya?"), so it
+ * is trouble (a plea unless asked), not harm.
+ */
+const TROUBLE_PHRASES = [
+  // (not "ambil", "mengambil", "pegang": "saya mau ambil paspor saya di imigrasi" picks it up)
+  ...joinAll(ACTIVE_HOLDING_ID, OWN_PASSPORT_ID),
+  ...joinAll(ACTIVE_HOLDING_EN, OWN_PASSPORT_EN),
 ].map((p) => squash(p).split(' '));
 /** Questions and thanks use "tolong" and "help" too ("tolong, apakah PT ini resmi?", "thanks for your help"). */
 const QUESTION = set([
@@ -164,6 +185,7 @@ function phraseIndex(phrases: string[][]): PhraseIndex {
   return index;
 }
 const HARM_INDEX = phraseIndex(HARM_PHRASES);
+const TROUBLE_INDEX = phraseIndex(TROUBLE_PHRASES);
 const PLEA_INDEX = phraseIndex(PLEA_PHRASES);
 
 function findPhrase(words: string[], phrases: PhraseIndex, checkRequest: boolean): boolean {
@@ -186,7 +208,7 @@ function harmToWriter(words: string[]): 'harm' | 'trouble' | null {
     return false;
   };
   if (findPhrase(words, HARM_INDEX, false) || words.some((w, i) => HARM.has(w) && near(i))) return 'harm';
-  return words.some((w, i) => TROUBLE.has(w) && near(i)) ? 'trouble' : null;
+  return words.some((w, i) => TROUBLE.has(w) && near(i)) || findPhrase(words, TROUBLE_INDEX, false) ? 'trouble' : null;
 }
 
 function emergencyWords(text: string): string[] {
@@ -276,7 +298,7 @@ export function mightBeUrgent(text: string): boolean {
   // The phrases the full reading takes as harm or a plea without any of those words ("saya tidak boleh
   // keluar", "gaji saya tidak dibayar", "butuh bantuan"), read as it reads them.
   const words = emergencyWords(text.length > 20_000 ? text.slice(0, 20_000) : text);
-  return findPhrase(words, HARM_INDEX, false) || findPhrase(words, PLEA_INDEX, false);
+  return findPhrase(words, HARM_INDEX, false) || findPhrase(words, TROUBLE_INDEX, false) || findPhrase(words, PLEA_INDEX, false);
 }
 
 /** Language from a platform's hint (the language the person's app is set to). */

@@ -16,6 +16,10 @@ const cases: [Exp, string][] = [
   ['E', 'My brother went to work in Malaysia last year. His boss took his passport and he cannot leave the house. What should we do?'],
   ['E', 'Suami saya di Malaysia, paspornya ditahan majikan, dia tidak bisa keluar rumah. Kami harus bagaimana?'],
   ['E', "My sister's passport was taken by the agency in Riyadh"],
+  // --- the active voice and a relative's passport (a question about the rule is none)
+  ['E', 'majikan menahan paspor saya'], ['E', 'paspor istri saya diambil agen'], ['E', 'my passport has been confiscated by my employer'],
+  ['E', 'they have my passport'], ['-', 'apakah agen boleh menahan paspor saya?'], ['-', 'I have my passport ready'],
+  ['-', 'saya mau ambil paspor saya di imigrasi'],
   // --- the same words about rules, or about leaving anything else, are no emergency
   ['-', 'Will the agency keep my passport during the contract?'], ['-', 'Saya tidak bisa keluar dari grup ini'],
   ['-', 'I cannot leave work early on Fridays'], ['-', 'can I take my passport to the interview?'],
