@@ -121,7 +121,8 @@ const HARM_PHRASES = [
 const TROUBLE_PHRASES = [
   // (not "ambil", "mengambil", "pegang": "saya mau ambil paspor saya di imigrasi" picks it up)
   ...joinAll(ACTIVE_HOLDING_ID, OWN_PASSPORT_ID),
-  ...joinAll(ACTIVE_HOLDING_EN, OWN_PASSPORT_EN),
+  // (not "their passports": an offer's rule, "the company holds their passports during the contract")
+  ...joinAll(ACTIVE_HOLDING_EN, OWN_PASSPORT_EN.filter((o) => o !== 'their passports')),
 ].map((p) => squash(p).split(' '));
 /** Questions and thanks use "tolong" and "help" too ("tolong, apakah PT ini resmi?", "thanks for your help"). */
 const QUESTION = set([

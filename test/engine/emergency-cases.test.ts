@@ -19,7 +19,7 @@ const cases: [Exp, string][] = [
   // --- the active voice and a relative's passport (a question about the rule is none)
   ['E', 'majikan menahan paspor saya'], ['E', 'paspor istri saya diambil agen'], ['E', 'my passport has been confiscated by my employer'],
   ['E', 'they have my passport'], ['-', 'apakah agen boleh menahan paspor saya?'], ['-', 'I have my passport ready'],
-  ['-', 'saya mau ambil paspor saya di imigrasi'],
+  ['-', 'saya mau ambil paspor saya di imigrasi'], ['-', 'Factory workers wanted in Taiwan, salary 25,000 NTD, the company holds their passports during the contract. Apply now via WhatsApp 0812-3456-7890'],
   // --- the same words about rules, or about leaving anything else, are no emergency
   ['-', 'Will the agency keep my passport during the contract?'], ['-', 'Saya tidak bisa keluar dari grup ini'],
   ['-', 'I cannot leave work early on Fridays'], ['-', 'can I take my passport to the interview?'],
