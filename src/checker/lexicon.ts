@@ -352,10 +352,10 @@ export const ONE_CHANNEL_RE = String.raw`\bsistem penempatan satu kanal\b|\bspsk
 
 export const FISHING_DEBT_RE = String.raw`\bkasbon\b|\bhutang\b|\butang\b|\bpinjaman\b|\bdebt\b|\bloan\b|\bjaminan\b|\bpotong(?:an)? gaji\b|\bdipotong\b|\bdeduct|\bgaji (?:dibayar|ditahan) (?:di )?(?:akhir|setelah)|\bpaid at the end\b|\bsalary (?:held|withheld)\b|\bbiaya\b|\bfee\b|\bdeposit\b`;
 
-/** Words of a job offer (used to tell offers from other messages). */
 /** An internship in Japan (IM Japan's scheme, "magang ke Jepang"): going abroad, where "magang" alone may be at home. */
 export const JAPAN_INTERNSHIP_RE = String.raw`\bmagang(?:an)? (?:ke |di )?jepang\b|\bim ?m? japan\b`;
 
+/** Words of a job offer (used to tell offers from other messages). */
 export const OFFER_WORDS_RE = String.raw`\blowongan\b|\bkerja\b|\bbekerja\b|\bpekerja\b|\bpekerjaan\b|\bgaji\b|\bupah\b|\bkaryawan\b|\bposisi\b|\bdibutuhkan\b|\bdicari\b|\brekrut\w*\b|\brekruitmen\b|\bpenempatan\b|\bberangkat\b|\bvacanc\w*\b|\bhiring\b|\bjobs?\b|\bsalary\b|\bposition\b|\bapply\b|\bcareer\b|\bemployment\b|\bwork\b|\brecruit\w*\b|\bmelamar\b|\bpelamar\b|\blamaran\b|\bkandidat\b|\bcandidate\w*\b|\bstaff\b|\bopening\b|\bwanted\b|\bneeded\b|\bmajikan\b|\bemployer\b|\bpekerja migran\b|\bpabrik\b|\bfactory\b|\bcv\b|\bresume\b|\bmanager\b|\brequirements?\b|\bkualifikasi\b|\bqualifications?\b|\bkarir\b|\bkarier\b|\bexperience\b|\bpengalaman\b|\bdicari\b|\blulusan\b|\bfull-?time\b|\bpart-?time\b|\bloker\b|\blowker\b|\bhiring\b|\bwfh\b|\bremote\b`;
 
 /** The offer asks for experience or qualifications (genuine ads usually do; lures say "no experience"). */

@@ -66,10 +66,10 @@ function parseText(rule: InputRule, text: string): Parsed {
   return { ok: true, value: text };
 }
 
-/** Phone numbers as E.164. Indonesian local forms (08…, 62…) are accepted; other countries need a +. */
 /** Words that label a phone number in an answer ("WA 0812…", "no hp: 0812…", "0812… (WhatsApp)"). */
 const PHONE_LABEL = /\b(?:wa|whatsapp|whats app|hp|handphone|no|nomor|nomer|nmr|nomornya|telp|telpon|telepon|tel|phone|mobile|number|cell|saya|aku|kami|my|our|is|ini|adalah|yaitu|kak)\b|:/gi;
 
+/** Phone numbers as E.164. Indonesian local forms (08…, 62…) are accepted; other countries need a +. */
 export function parsePhone(text: string): Parsed {
   const strict = phoneDigits(text);
   if (strict.ok || !/[a-z:]/i.test(text)) return strict;
@@ -151,20 +151,19 @@ function placeIndex(places: readonly Place[], codes: boolean): PlaceIndex {
 /** Names that are also ordinary words ("as a maid", "same as me"): among other words, a place only in capitals ("di AS"). */
 const WORD_NAMES = new Set(['as']);
 
-/**
- * The one place a short answer names among other words ("di Malaysia", "ke Taiwan", "sekarang di
- * Kamboja", "Kuala Lumpur, Malaysia"): names only, exact, the longest first ("uni emirat arab", not
- * "arab"); none when it names two ("Malaysia atau Thailand"). `text` is the answer as written.
- */
+/** Words saying where one is not, or was ("tidak di Malaysia lagi", "dulu Malaysia"); not "mau ke Jepang": the guide asks where one will work. */
 const NOT_WHERE = new Set(
-  // (not "mau ke Jepang": the guide asks where one will work)
   ['tidak', 'tdk', 'bukan', 'gak', 'ga', 'nggak', 'enggak', 'belum', 'not', 'no', 'never', 'dulu', 'dahulu', 'sebelumnya', 'bekas', 'mantan', 'previously', 'formerly', 'used', 'atau', 'or'].map(squash),
 );
 
+/**
+ * The one place a short answer names among other words ("di Malaysia", "ke Taiwan", "sekarang di
+ * Kamboja", "Kuala Lumpur, Malaysia"): names only, exact, the longest first ("uni emirat arab", not
+ * "arab"); none when it names two ("Malaysia atau Thailand") or says NOT_WHERE. `text` is the answer as written.
+ */
 function placeAmongWords(typed: string, index: PlaceIndex, text: string): string | undefined {
   const words = typed.split(' ');
   if (words.length > 8) return undefined; // an answer, not a story
-  // Where one is not, or was: "tidak di Malaysia lagi", "dulu Malaysia".
   if (words.some((w) => NOT_WHERE.has(w))) return undefined;
   const found = new Set<string>();
   for (let i = 0; i < words.length; ) {

@@ -108,8 +108,10 @@ const HARM_PHRASES = [
   'no food', 'tidak dikasih makan',
   // whose passport is said: "paspor ditahan agensi selama kontrak" is a recruiter's rule, not a story
   ...joinAll(PASSPORT_TAKING, OWN_PASSPORT_EN),
-  ...joinAll(OWN_PASSPORT_EN, ['was taken', 'were taken', 'has been taken', 'have been taken', 'was confiscated', 'were confiscated']),
-  ...joinAll(OWN_PASSPORT_EN, ['has been confiscated', 'have been confiscated', 'was seized', 'were seized']),
+  ...joinAll(OWN_PASSPORT_EN, [
+    'was taken', 'were taken', 'has been taken', 'have been taken', 'was confiscated', 'were confiscated', 'has been confiscated', 'have been confiscated',
+    'was seized', 'were seized',
+  ]),
   // (the passive is often written apart: "paspor saya di tahan"; a relative's: "paspor istri saya diambil")
   ...joinAll(OWN_PASSPORT_ID, ['ditahan', 'diambil', 'disita', 'dirampas', 'dipegang'].flatMap((w) => [w, `di ${w.slice(2)}`])),
 ].map((p) => squash(p).split(' '));
@@ -212,7 +214,9 @@ function harmToWriter(words: string[]): 'harm' | 'trouble' | null {
   return words.some((w, i) => TROUBLE.has(w) && near(i)) || findPhrase(words, TROUBLE_INDEX, false) ? 'trouble' : null;
 }
 
-function emergencyWords(text: string): string[] {
+/** The words a plea is read in (of the first 20,000 characters). */
+function emergencyWords(whole: string): string[] {
+  const text = whole.length > 20_000 ? whole.slice(0, 20_000) : whole;
   // "S.O.S", "s o s" and the SOS emoji are SOS; "I'm" is one word.
   return tokens(
     text
@@ -228,7 +232,7 @@ function emergencyWords(text: string): string[] {
  * asked for, such as an offer to check, is still handled), or null.
  */
 export function emergencySignal(text: string): 'interrupt' | 'alert' | null {
-  const words = emergencyWords(text.length > 20_000 ? text.slice(0, 20_000) : text);
+  const words = emergencyWords(text);
   if (!words.length) return null;
   const pleas = pleaPositions(words);
   const harm = harmToWriter(words);
@@ -298,7 +302,7 @@ export function mightBeUrgent(text: string): boolean {
   if (FIRST_LOOK.test(text)) return true;
   // The phrases the full reading takes as harm or a plea without any of those words ("saya tidak boleh
   // keluar", "gaji saya tidak dibayar", "butuh bantuan"), read as it reads them.
-  const words = emergencyWords(text.length > 20_000 ? text.slice(0, 20_000) : text);
+  const words = emergencyWords(text);
   return findPhrase(words, HARM_INDEX, false) || findPhrase(words, TROUBLE_INDEX, false) || findPhrase(words, PLEA_INDEX, false);
 }
 

@@ -54,8 +54,10 @@ export function normaliseCaseId(typed: string): string | null {
  * Kode rahasia: 77Q3TQ …"), or said in a sentence.
  */
 export function findCaseId(text: string): string | null {
+  const whole = normaliseCaseId(text);
+  if (whole) return whole;
   const m = /W\s*S\s*P[\s-]*([0-9A-Z]{4})[\s-]*([0-9A-Z]{2})(?![0-9A-Z])/i.exec(text);
-  return normaliseCaseId(text) ?? (m ? normaliseCaseId(`WSP${m[1]}${m[2]}`) : null);
+  return m ? normaliseCaseId(`WSP${m[1]}${m[2]}`) : null;
 }
 
 /**

@@ -61,11 +61,12 @@ function idsOf(choices: readonly { id: string }[]): string[] {
  * A typo or a single word must point at one choice only; otherwise nothing is chosen.
  */
 export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string): Step['choices'][number] | undefined {
-  const hit = matchTyped(rt, choices, text, squash(text));
+  const typed = squash(text);
+  const hit = matchTyped(rt, choices, text, typed);
   if (hit) return hit;
   // "cek tawaran kerja kak", "panduan dong": the same without the words of politeness
   const polite = withoutPolite(text);
-  return polite !== squash(text) ? matchTyped(rt, choices, text, polite) : undefined;
+  return polite !== typed ? matchTyped(rt, choices, text, polite) : undefined;
 }
 
 /** A choice's number pointed at in words: "nomor 3", "pilih 2", "yang 1", "option 4". */
