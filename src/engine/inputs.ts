@@ -202,8 +202,8 @@ export function parseRegion(text: string, regions: readonly Region[]): Parsed {
   return parsePlace(text, regions, false, 'unknown_region');
 }
 
-const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap'].map(squash));
-const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah'].map(squash));
+const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap', 'agree', 'i agree', 'saya setuju', 'aku setuju'].map(squash));
+const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah', 'tidak setuju', 'gak setuju', 'disagree', 'i disagree'].map(squash));
 
 /**
  * "I don't know", "there is none", "no" as people write them: where a question may be skipped and the

@@ -51,6 +51,12 @@ export interface Runtime {
   end(): void;
   /** A button from an earlier prompt was pressed: say so and show the current prompt again. */
   stale(): void;
+  /**
+   * Whether `text` names a choice of the main menu by its words (not by a number, which means a place
+   * in the list shown): if so, it is kept, and the person is taken there once they reach the main
+   * menu (e.g. "lapor" typed on the privacy notice, before they agreed).
+   */
+  keepMenuChoice(text: string): boolean;
 }
 
 /** A way on from a step, for the checks (references, reachability, dead ends) and the diagram. */
@@ -125,6 +131,8 @@ interface KindParts<S extends { type: string }, W> {
   check?(step: S, ctx: KindCheck): void;
   enter(rt: Runtime, step: S): void;
   resume?(rt: Runtime, step: S, input: Input): void;
+  /** The choices the person picks from at this step, for a kind that offers some (the main menu's, read by keepMenuChoice). */
+  choices?(step: S): readonly { id: string; label: string; next: string }[];
 }
 
 /** A kind whose written step lacks fields the running step has must fill them in (its documented defaults). */

@@ -5,7 +5,7 @@ import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES, parseYesNo } from './inputs.js';
 import { labelForms, type LabelForms } from './labels.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE, varRef } from './names.js';
-import { matchChoice } from './steps/choice.js';
+import { isNumberAnswer, matchChoice } from './steps/choice.js';
 import { KINDS } from './steps/index.js';
 import { dropTransient } from './transient.js';
 import {
@@ -34,6 +34,8 @@ function mediaSays(kind: MediaKind): Say[] {
 
 /** The variable where the emergency screen keeps where the person is (a country code): alerts use it too. */
 export const HERE_VAR = 'here';
+/** A choice of the main menu asked for before the menu could be shown (see Runtime.keepMenuChoice). */
+export const AHEAD_VAR = 'ahead';
 
 export const IDLE_RESET_MS = 24 * 60 * 60 * 1000;
 export const MAX_FAILURES = 3;
@@ -215,6 +217,33 @@ class Run implements Runtime {
     const flow = this.flow(id);
     if (!flow) return this.broken();
     this.next = { flow: id, step: flow.start };
+    if (id === this.bundle.menu) this.goAhead();
+  }
+
+  /** The main menu's choices (its first step's), when that step is a choice. */
+  private menuChoices(): readonly { id: string; label: string; next: string }[] | undefined {
+    const flow = this.flow(this.bundle.menu);
+    const first = flow?.steps[flow.start];
+    return first ? KINDS[first.type]?.choices?.(first) : undefined;
+  }
+
+  keepMenuChoice(text: string): boolean {
+    const choices = this.menuChoices();
+    if (!choices || isNumberAnswer(text)) return false;
+    const picked = matchChoice(this, choices, text);
+    if (picked) this.session.vars[AHEAD_VAR] = picked.id;
+    return picked !== undefined;
+  }
+
+  /** Reaching the main menu with a choice kept for it: straight there instead of the menu's question. */
+  private goAhead(): void {
+    const kept = this.session.vars[AHEAD_VAR];
+    if (kept === undefined) return;
+    delete this.session.vars[AHEAD_VAR];
+    const picked = this.menuChoices()?.find((c) => c.id === kept);
+    if (!picked) return;
+    if (picked.next.startsWith(FLOW_TARGET) || picked.next === TARGET_END || picked.next === TARGET_IDLE) this.go(picked.next);
+    else this.next = { flow: this.bundle.menu, step: picked.next };
   }
 
   effect(effect: Effect): void {

@@ -10,7 +10,7 @@ import { LANGS, newSession, type Session } from '../../src/engine/types.js';
 import { bundleFrom, WORLD } from '../helpers/bundle.js';
 import { edited, referenceDistance, seeded } from '../helpers/edits.js';
 
-type Choice = { id: string; label: string; next: string };
+type Choice = { id: string; label: string; next: string; means?: 'yes' | 'no' };
 
 /**
  * Which choice a typed answer means, read plainly from the labels' texts (`labels[i]`: choice i's label
@@ -25,9 +25,9 @@ function plainChoice(choices: Choice[], labelTexts: string[][], text: string): s
   const labels = labelTexts.map((texts) => texts.map(squash));
   const exact = choices.findIndex((c, i) => labels[i]!.includes(typed) || squash(c.id) === typed);
   if (exact >= 0) return choices[exact]!.id;
-  // A question whose choices are "yes" and "no" takes every way of saying yes or no.
+  // A question whose choices are "yes" and "no" (or mean them) takes every way of saying yes or no.
   const yesNo = parseYesNo(text);
-  const said = yesNo.ok ? choices.find((c) => c.id === (yesNo.value ? 'yes' : 'no')) : undefined;
+  const said = yesNo.ok ? choices.find((c) => (c.means ?? c.id) === (yesNo.value ? 'yes' : 'no')) : undefined;
   if (said) return said.id;
   const near = (l: string) => {
     const budget = typoBudget(l.length);

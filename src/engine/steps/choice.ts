@@ -4,7 +4,15 @@ import type { Input } from '../types.js';
 import { onlyThanks, parseYesNo, withoutPolite } from '../inputs.js';
 import { nearly, squash } from '../text.js';
 
-const Choice = z.object({ id: z.string().regex(/^[a-z0-9_-]+$/), label: z.string().min(1), next: Target }).strict();
+const Choice = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_-]+$/),
+    label: z.string().min(1),
+    next: Target,
+    /** What "yes" (or "no") typed means at this step, for a choice whose id is not `yes` (`no`): "setuju", "ok" for "agree". */
+    means: z.enum(['yes', 'no']).optional(),
+  })
+  .strict();
 const schema = z
   .object({
     type: z.literal('choice'),
@@ -24,6 +32,13 @@ const schema = z
      * asked a question in a sentence ("apakah ada lowongan ke Korea?").
      */
     long: z.string().min(1).optional(),
+    /**
+     * What a choice of the main menu typed here is told (a text key), where it would otherwise get
+     * "reply with a number": on the privacy notice, "lapor" or "cek tawaran" is kept, the person is
+     * asked to agree first, and once they reach the main menu they are taken straight to what they
+     * asked for (see Runtime.keepMenuChoice).
+     */
+    ahead: z.string().min(1).optional(),
   })
   .strict()
   .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] })
@@ -60,7 +75,9 @@ function idsOf(choices: readonly { id: string }[]): string[] {
  * Which choice a typed answer means: its number, its id, or (a typo of) its label in any language.
  * A typo or a single word must point at one choice only; otherwise nothing is chosen.
  */
-export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string): Step['choices'][number] | undefined {
+type Pickable = { id: string; label: string; means?: 'yes' | 'no' };
+
+export function matchChoice<C extends Pickable>(rt: Pick<Runtime, 'labels'>, choices: readonly C[], text: string): C | undefined {
   const typed = squash(text);
   const hit = matchTyped(rt, choices, text, typed);
   if (hit) return hit;
@@ -72,10 +89,20 @@ export function matchChoice(rt: Pick<Runtime, 'labels'>, choices: Step['choices'
 /** A choice's number pointed at in words: "nomor 3", "pilih 2", "yang 1", "option 4". */
 const POINTED = /^(?:nomor|nmr|no|pilih|pilihan|yang|angka|number|option|choose|opsi)\s+(\d{1,2})$/;
 
-function matchTyped(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text: string, typed: string): Step['choices'][number] | undefined {
-  if (!typed) return undefined;
+/** The number a typed answer points at ("3", "nomor 3", "tiga"), if it is one. */
+function numberOf(typed: string): number | undefined {
   const pointed = POINTED.exec(typed)?.[1];
-  const n = /^\d{1,2}$/.test(typed) ? Number(typed) : pointed !== undefined ? Number(pointed) : ORDINALS[typed];
+  return /^\d{1,2}$/.test(typed) ? Number(typed) : pointed !== undefined ? Number(pointed) : ORDINALS[typed];
+}
+
+/** Whether a typed answer is a number ("3", "nomor 3", "tiga", "pilih 2 kak"): it means a place in the list shown. */
+export function isNumberAnswer(text: string): boolean {
+  return numberOf(squash(text)) !== undefined || numberOf(withoutPolite(text)) !== undefined;
+}
+
+function matchTyped<C extends Pickable>(rt: Pick<Runtime, 'labels'>, choices: readonly C[], text: string, typed: string): C | undefined {
+  if (!typed) return undefined;
+  const n = numberOf(typed);
   if (n !== undefined) return choices[n - 1];
   const labels = choices.map((c) => rt.labels(c.label));
   const ids = idsOf(choices);
@@ -84,10 +111,10 @@ function matchTyped(rt: Pick<Runtime, 'labels'>, choices: Step['choices'], text:
   // A yes/no question (choices "yes" and "no"): every way of saying yes or no ("ya", "iya", "nggak").
   const yesNo = parseYesNo(text);
   if (yesNo.ok) {
-    const said = choices.find((c) => c.id === (yesNo.value ? 'yes' : 'no'));
+    const said = choices.find((c) => (c.means ?? c.id) === (yesNo.value ? 'yes' : 'no'));
     if (said) return said;
   }
-  const only = (hits: Step['choices']) => (hits.length === 1 ? hits[0] : undefined);
+  const only = (hits: C[]) => (hits.length === 1 ? hits[0] : undefined);
   const typo = only(choices.filter((_, i) => labels[i]!.texts.some((l) => nearly(typed, l))));
   if (typo) return typo;
   // A word of one label only ("panduan" for "Panduan migrasi aman").
@@ -105,7 +132,8 @@ export const choice: StepKind<Step> = {
     ...(s.other ? [{ target: s.other, style: 'fallback' as const }] : []),
   ],
   takesLongText: (s) => s.text !== undefined,
-  keys: (s) => [...s.choices.map((c) => c.label), ...(s.long ? [s.long] : [])],
+  choices: (s) => s.choices,
+  keys: (s) => [...s.choices.map((c) => c.label), ...(s.long ? [s.long] : []), ...(s.ahead ? [s.ahead] : [])],
   sayItems: (s) => s.say,
   enter(rt, s) {
     rt.prompt(s.say, options(s));
@@ -124,6 +152,8 @@ export const choice: StepKind<Step> = {
     const long = input.text.trim().length >= TEXT_HANDOVER_MIN;
     if (s.text && long) return rt.handOver(s.text, input);
     if (s.other) return rt.handOver(s.other, input);
+    // "lapor" on the privacy notice: kept for when they have agreed, and not counted as a failure.
+    if (s.ahead && rt.keepMenuChoice(input.text)) return rt.answer({ key: s.ahead }, options(s));
     // Where each kind of question goes is an answer, not a failure: three questions in a row are not "not understood".
     if (s.long && (long || sentence(input.text))) return rt.answer({ key: s.long, vars: { count: s.choices.length } }, options(s));
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));

@@ -1,0 +1,103 @@
+// A new person's first messages on the real flows: the language question and the privacy notice
+// answered as people type, and what they asked for before agreeing kept for them.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/index.js';
+import { ConversationService } from '../../src/conversation/service.js';
+import { connectRedis } from '../../src/store/redis.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { redisStores } from '../helpers/stores.js';
+
+const content = loadContent();
+const t = (lang: 'id' | 'en', key: string) => content.texts.t(lang, key);
+let n = 0;
+let u = 0;
+
+describe('first contact, typed', () => {
+  let redis: Redis;
+  let prefix: string;
+  let service: ConversationService;
+  const say = (user: string, text: string, lang?: 'id' | 'en') =>
+    service.handle({ channel: 'test', userId: user, messageId: `fc${++n}`, text, ...(lang ? { langHint: lang } : {}) });
+  const last = (r: Awaited<ReturnType<typeof say>>) => r.replies.at(-1)!;
+  const all = (r: Awaited<ReturnType<typeof say>>) => r.replies.map((x) => x.text).join('\n');
+  const newUser = () => `fc-user-${++u}`;
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    prefix = testPrefix('first');
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it.each(['setuju', 'Setuju kak', 'ya', 'ok', 'saya setuju'])('"%s" on the privacy notice agrees: the main menu follows', async (answer) => {
+    const user = newUser();
+    expect(last(await say(user, '/start', 'id')).text).toContain(t('id', 'welcome.privacy'));
+    const r = await say(user, answer, 'id');
+    expect(last(r).text).toContain(t('id', 'main.title'));
+  });
+
+  it.each([['en', 'I agree'], ['en', 'yes'], ['id', 'iya']] as const)('(%s) "%s" on the privacy notice agrees', async (lang, answer) => {
+    const user = newUser();
+    await say(user, 'hello', lang);
+    expect(last(await say(user, answer, lang)).text).toContain(t(lang, 'main.title'));
+  });
+
+  it('"tidak" or "tidak setuju" on the privacy notice declines: nothing is kept', async () => {
+    for (const answer of ['tidak', 'tidak setuju']) {
+      const user = newUser();
+      await say(user, '/start', 'id');
+      const r = await say(user, answer, 'id');
+      expect(all(r)).toContain(t('id', 'welcome.declined'));
+    }
+  });
+
+  it('"lapor" typed on the privacy notice is kept: asked to agree first (no failure counted), then taken straight to the report', async () => {
+    const user = newUser();
+    await say(user, '/start', 'id');
+    // Three times over: still an answer, never "not understood" and back to the start.
+    for (let i = 0; i < 3; i++) {
+      const r = await say(user, 'lapor', 'id');
+      expect(last(r).text).toContain(t('id', 'welcome.agree_first'));
+      expect(last(r).choices!.map((c) => c.id)).toEqual(['agree', 'more', 'decline']);
+    }
+    const agreed = await say(user, 'setuju', 'id');
+    expect(all(agreed)).toContain(t('id', 'hotline.report.intro'));
+    expect(last(agreed).text).toContain(t('id', 'hotline.report.ask.name'));
+    expect(all(agreed)).not.toContain(t('id', 'main.title'));
+    // The report goes on as usual, and later visits to the menu show the menu.
+    expect(last(await say(user, 'Siti Aminah', 'id')).text).toContain(t('id', 'hotline.report.ask.age'));
+    expect(last(await say(user, 'menu', 'id')).text).toContain(t('id', 'main.title'));
+  });
+
+  it('"cek tawaran kerja" typed before the language is chosen is kept through the language question and the privacy notice', async () => {
+    const user = newUser();
+    expect(last(await say(user, 'halo')).text).toContain(t('id', 'language.ask'));
+    const kept = await say(user, 'cek tawaran kerja');
+    expect(last(kept).text).toContain(t('id', 'welcome.language_first'));
+    expect(last(await say(user, '1')).text).toContain(t('id', 'welcome.privacy'));
+    const agreed = await say(user, '1');
+    expect(last(agreed).text).toContain(t('id', 'checker.flow.ask'));
+  });
+
+  it('a number typed on the privacy notice points at its own list, never at the menu behind it', async () => {
+    const user = newUser();
+    await say(user, '/start', 'id');
+    const r = await say(user, '4', 'id');
+    expect(last(r).text).not.toContain(t('id', 'welcome.agree_first'));
+    expect(last(r).choices!.map((c) => c.id)).toEqual(['agree', 'more', 'decline']);
+    expect(last(await say(user, '1', 'id')).text).toContain(t('id', 'main.title'));
+  });
+
+  it('what was kept is dropped by declining: agreeing later shows the menu', async () => {
+    const user = newUser();
+    await say(user, '/start', 'id');
+    await say(user, 'lapor', 'id');
+    await say(user, 'tidak setuju', 'id');
+    await say(user, 'halo', 'id');
+    expect(last(await say(user, 'setuju', 'id')).text).toContain(t('id', 'main.title'));
+  });
+});
