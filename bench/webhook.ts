@@ -4,7 +4,8 @@
 // built the obvious way: a telegraf WizardScene + @telegraf/session Redis bot (peer-telegraf.ts), a
 // grammY + @grammyjs/storage-redis bot (peer-grammy.ts) and a bare node:http floor (peer-floor.ts).
 // It follows the project's independent harness (pair.mjs): one fake Bot API without rate limits,
-// the same typed conversation (`/start | lapor | Siti Aminah | Kamboja | dua minggu lalu`), users ×
+// the same typed conversation (`/start | lapor | Siti Aminah | Kamboja | dua minggu lalu`; Waspada's
+// users, onboarded first, walk its own report in as many typed steps: see WASPADA_SCRIPT), users ×
 // rounds × 5 steps with `concurrency` users in flight, each step sent after the previous step's first
 // reply reached the fake, order rotated each repeat, CPU of the process tree read from /proc only
 // after the replies stopped, ratios taken per repeat, medians with min–max.
@@ -28,6 +29,18 @@ export const COMPILED = HERE.includes(join('dist', 'bench'));
 export const ROOT = resolve(HERE, COMPILED ? '../..' : '..');
 /** The Dockerfile's NODE_OPTIONS. */
 export const SCRIPT = ['/start', 'lapor', 'Siti Aminah', 'Kamboja', 'dua minggu lalu'];
+/**
+ * Waspada's own report walk, typed: the harness's script is not its conversation. A new person first
+ * gets the privacy notice (the peers have none): "lapor" there is kept, then "Siti Aminah" and
+ * "Kamboja" are no answer to it; after agreeing, its report asks the age and the relation before the
+ * country. So its users are onboarded first (ONBOARD, outside the CPU window) and then type the same
+ * number of steps, each one an answer it understands: /start → menu, "lapor" → the report's intro and
+ * the name question, the name → the age, "30" (as the question asks: "angka saja") → the relation, "adik" → the country.
+ * (Revisions before numberAmongWords refused "30 tahun": a plain number keeps BENCH_BEFORE comparing like with like.)
+ */
+export const WASPADA_SCRIPT = ['/start', 'lapor', 'Siti Aminah', '30', 'adik'];
+/** What a Waspada user sends once before the runs: /start, the language where asked, agreeing. */
+export const ONBOARD = ['/start', '1', '1'];
 const WEBHOOK_PATH = '/webhooks/telegram';
 export const WARMUP_USERS = 30;
 const STEP_TIMEOUT_MS = 10_000;
@@ -233,6 +246,10 @@ export interface BotDef {
   cwd: string;
   nodeOptions: string[];
   env(o: { port: number; redisUrl: string; apiRoot: string }): Record<string, string>;
+  /** The typed conversation this bot is driven through (SCRIPT unless given). */
+  script?: string[];
+  /** Sent once by every user before the measured runs, outside the CPU window (a returning user). */
+  onboard?: string[];
 }
 
 export interface Bot {
@@ -296,6 +313,8 @@ export const waspada = (name: string, dir: string, nodeOptions: string[]): BotDe
   args: [join(dir, 'dist/src/cli.js'), 'serve'],
   cwd: dir,
   nodeOptions,
+  script: WASPADA_SCRIPT,
+  onboard: ONBOARD,
   // Deployment settings, with Telegram's own rate limits lifted (else this measures waiting).
   env: ({ port, redisUrl, apiRoot }) =>
     waspadaEnv(redisUrl, 'waspada', apiRoot, { PORT: String(port), TELEGRAM_MODE: 'webhook', TELEGRAM_RATE_PER_CHAT: '1000000', TELEGRAM_RATE_GLOBAL: '1000000000' }),
@@ -346,9 +365,11 @@ export async function startBot(def: BotDef, apiRoot: string, fake: Fake, opts: D
     }
     // Warm-up (JIT, connections, scripts loaded), keeping one conversation for the notes.
     const sampleChat = String(opts.chatBase);
+    const script = def.script ?? SCRIPT;
+    if (def.onboard) await drive(bot.url, fake, opts.chatBase, WARMUP_USERS, { ...opts, rounds: 1, script: def.onboard });
     fake.keep.set(sampleChat, []);
-    await drive(bot.url, fake, opts.chatBase, WARMUP_USERS, opts);
-    bot.sample = fake.keep.get(sampleChat)!.slice(0, SCRIPT.length);
+    await drive(bot.url, fake, opts.chatBase, WARMUP_USERS, { ...opts, script });
+    bot.sample = fake.keep.get(sampleChat)!.slice(0, script.length);
     fake.keep.delete(sampleChat);
     return bot;
   } catch (e) {
@@ -410,6 +431,8 @@ export interface DriveOpts {
   chatBase: number;
   /** How a typed message is posted; Telegram's webhook unless given. */
   wire?: Wire;
+  /** What each user types, in order, each round (SCRIPT unless given). */
+  script?: string[];
 }
 
 /** How a platform posts one typed message of a person to a bot's webhook: the path, the body, its headers. */
@@ -505,7 +528,7 @@ async function drive(url: string, fake: Fake, startChat: number, users: number, 
         }
       });
       for (let r = 0; r < opts.rounds; r++)
-        for (const text of SCRIPT) {
+        for (const text of opts.script ?? SCRIPT) {
           const s = performance.now();
           const replied = new Promise<void>((res) => {
             waiter = () => {
@@ -601,6 +624,12 @@ export async function measureIdle(bot: Bot, ms: number): Promise<Bot['idle']> {
 /** One measured run of one bot, then the Redis counts again with one user at a time. */
 export async function measure(bot: Bot, fake: Fake, users: number, chatBase: number, opts: DriveOpts, repeat: number, seqUsers: number): Promise<Run> {
   const pid = bot.child.pid!;
+  const script = bot.def.script ?? SCRIPT;
+  if (bot.def.onboard) {
+    // Returning users: what every user sends once (outside every figure below).
+    await drive(bot.url, fake, chatBase, users + seqUsers, { ...opts, rounds: 1, script: bot.def.onboard });
+    await repliesStopped(fake);
+  }
   const redisEnd = await redisSpan(bot);
   const sent0 = fake.sent;
   const bytes0 = fake.bytes;
@@ -608,7 +637,7 @@ export async function measure(bot: Bot, fake: Fake, users: number, chatBase: num
   let peak = treeMb(pid, 'VmRSS');
   const sampler = setInterval(() => (peak = Math.max(peak, treeMb(pid, 'VmRSS'))), 100);
   const cpu0 = treeCpuMs(pid);
-  const d = await drive(bot.url, fake, chatBase, users, opts);
+  const d = await drive(bot.url, fake, chatBase, users, { ...opts, script });
   await repliesStopped(fake);
   const cpu1 = treeCpuMs(pid);
   clearInterval(sampler);
@@ -620,7 +649,7 @@ export async function measure(bot: Bot, fake: Fake, users: number, chatBase: num
   const bytesPerReply = (fake.bytes - bytes0) / Math.max(1, replies);
   // One user at a time: no other user's commands to share a flush with.
   const seqEnd = await redisSpan(bot);
-  const seq = await drive(bot.url, fake, chatBase + users, seqUsers, { ...opts, concurrency: 1 });
+  const seq = await drive(bot.url, fake, chatBase + users, seqUsers, { ...opts, concurrency: 1, script });
   await repliesStopped(fake);
   const sr = await seqEnd(seq.ack.length);
   return {
@@ -793,7 +822,7 @@ function markdown(bots: Bot[], s: Settings, ratios: (a: Bot, b: Bot, f: Field) =
   const L: string[] = [];
   const row = (cells: (string | number)[]) => L.push(`| ${cells.join(' | ')} |`);
   L.push(
-    `Settings: ${s.users} users × ${s.rounds} rounds × ${SCRIPT.length} typed steps (\`${SCRIPT.join(' | ')}\`) = ${s.users * s.rounds * SCRIPT.length} updates per bot per repeat, ${s.concurrency} users in flight, ${s.repeats} repeats, ${WARMUP_USERS} warm-up users per bot first; one fake Bot API without rate limits; each bot on its own redis-server (\`--save '' --appendonly no\`).`,
+    `Settings: ${s.users} users × ${s.rounds} rounds × ${SCRIPT.length} typed steps (\`${SCRIPT.join(' | ')}\` for the peers; \`${WASPADA_SCRIPT.join(' | ')}\` for Waspada, whose users each sent \`${ONBOARD.join(' | ')}\` once before, outside every figure: a new person first gets its privacy notice, and its report asks the age and the relation before the country, so the harness's words would measure "please agree first" and "reply with a number" instead of its report) = ${s.users * s.rounds * SCRIPT.length} updates per bot per repeat, ${s.concurrency} users in flight, ${s.repeats} repeats, ${WARMUP_USERS} warm-up users per bot first; one fake Bot API without rate limits; each bot on its own redis-server (\`--save '' --appendonly no\`).`,
     '',
     'Order per repeat (rotated):',
     '',
@@ -839,7 +868,7 @@ function markdown(bots: Bot[], s: Settings, ratios: (a: Bot, b: Bot, f: Field) =
     '',
     '### Fairness notes',
     '',
-    '- Same for every bot: the compiled or plain JavaScript run by `node` itself (no tsx), `NODE_ENV=production`, a fresh redis-server of its own, the same fake Bot API, the same typed words, the same users in flight, fresh chat ids in every run, a warm-up first, the order rotated every repeat. Only Waspada gets the Dockerfile\'s heap flags (and a variant without them); the peers run with Node\'s defaults, as their authors would ship them.',
+    '- Same for every bot: the compiled or plain JavaScript run by `node` itself (no tsx), `NODE_ENV=production`, a fresh redis-server of its own, the same fake Bot API, typed words only (the peers those of the harness, Waspada its own report answers, as many steps: see Settings), the same users in flight, fresh chat ids in every run, a warm-up first, the order rotated every repeat. Only Waspada gets the Dockerfile\'s heap flags (and a variant without them); the peers run with Node\'s defaults, as their authors would ship them.',
     '- Latency is from the POST of an update to the first sendMessage of that chat reaching the fake; the next step goes only after both the webhook answer and that reply. CPU is user + system time of the bot\'s process tree from `/proc/<pid>/stat`, read once its replies stopped (Waspada answers the webhook before it works on the update). Peak RSS is the kernel\'s peak (VmHWM, reset through `/proc/<pid>/clear_refs` before each run) of the process tree, at least the highest 100 ms sample.',
     '- Redis commands: `INFO commandstats` of the bot\'s own redis-server (reset before each run), summed over all commands, including those run inside Lua scripts (Redis counts them too); the bench\'s own CONFIG RESETSTAT and INFO are taken out. Redis server CPU is that server\'s used_cpu_user + used_cpu_sys over the run: work a bot moves into Lua scripts shows there, not in its own CPU.',
     `- Redis round trips: every bot runs with the same preload (\`--require dist/bench/redis-trips.cjs\` in NODE_OPTIONS, so child processes too) that counts each flush of bytes to a socket whose remote port is the Redis port (each call of net.Socket \`_write\`/\`_writev\`: what the stream hands to the kernel in one go). Commands sent together (MULTI, pipelines, ioredis auto-pipelining as Waspada uses, node-redis's per-tick batch as @telegraf/session uses) count once; each command written on its own counts once. The count is read by signalling the bot outside the CPU window. With many users in flight a client that batches (auto-pipelining, corking) puts several users' commands in one flush, so the count is also taken with one user at a time (${s.seqUsers} more users × ${s.rounds} rounds after each run, outside its CPU and latency figures): there no other user's command can share a flush, and the count is the round trips each update costs. The targets hold only if both counts meet them.`,

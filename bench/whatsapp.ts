@@ -34,6 +34,8 @@ import {
   putMedian,
   ROOT,
   SCRIPT,
+  WASPADA_SCRIPT,
+  ONBOARD,
   settingsFigures,
   sizeFromEnv,
   startBot,
@@ -256,7 +258,7 @@ function markdown(paths: Path[], s: Settings, tg: Path | undefined): string {
   const row = (cells: (string | number)[]) => L.push(`| ${cells.join(' | ')} |`);
   const updates = s.users * s.rounds * SCRIPT.length;
   L.push(
-    `Settings: ${s.users} users × ${s.rounds} rounds × ${SCRIPT.length} typed steps (\`${SCRIPT.join(' | ')}\`) = ${updates} updates per path per repeat, ${s.concurrency} users in flight, ${s.repeats} repeats, ${WARMUP_USERS} warm-up users per path first; each path a Waspada server process of its own (compiled, the Dockerfile's \`NODE_OPTIONS\`) serving only that channel, on its own redis-server (\`--save '' --appendonly no\`), replying to its own fake in the driver process.`,
+    `Settings: ${s.users} users × ${s.rounds} rounds × ${SCRIPT.length} typed steps (\`${WASPADA_SCRIPT.join(' | ')}\`: the report walked, each user having sent \`${ONBOARD.join(' | ')}\` once before, outside every figure) = ${updates} updates per path per repeat, ${s.concurrency} users in flight, ${s.repeats} repeats, ${WARMUP_USERS} warm-up users per path first; each path a Waspada server process of its own (compiled, the Dockerfile's \`NODE_OPTIONS\`) serving only that channel, on its own redis-server (\`--save '' --appendonly no\`), replying to its own fake in the driver process.`,
     '',
     'Order per repeat (rotated):',
     '',
