@@ -150,8 +150,11 @@ const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|mini
  * the post is an offer even with no "lowongan" or "gaji" in it.
  */
 const ROLES = String.raw`staf|staff|karyawan|karyawati|pegawai|crew|kru|kasir|cashier|spg|spb|pramuniaga|pramusaji|pelayan|waiter|waitress|cook helper|cook|koki|juru masak|chef|bartender|barista|driver|sopir|supir|kurir|courier|satpam|security|admin|operator|helper|teknisi|technician|mekanik|mechanic|montir|(?:field ?)?workers?|cleaner|office boy|sales|marketing|buruh|kuli|tukang|perawat|nurse|guru|teacher|babysitter|baby sitter|pengasuh|asisten|assistant|relawan|volunteer|petugas|freelancer|reseller|host|hostess|terapis|therapist|penjahit|tailor|welder|receptionist|resepsionis|akuntan|accountant|drafter|supervisor|programmer|desainer|designer|pekerja`;
-const HIRING_ROLE = G(String.raw`\b(?:membutuhkan|mencari|butuh (?:cepat|segera)|lagi butuh|sedang butuh|lagi cari|we need|we are looking for|we're looking for|looking for) (?:\w+ ){0,3}?(?:${ROLES})\b`);
-const ROLE = G(String.raw`\b(?:${ROLES})\b`);
+// Roles in the plural count too ("drivers", "nurses", "cleaners"): English posts name people wanted so.
+const HIRING_ROLE = G(String.raw`\b(?:membutuhkan|mencari|butuh (?:cepat|segera)|lagi butuh|sedang butuh|lagi cari|we need|we are looking for|we're looking for|looking for|interviews? for) (?:\w+ ){0,3}?(?:${ROLES})(?:e?s)?\b`
+  // A number of people wanted, whatever they are called: "looking for 50,000 youths", "mencari 300 orang".
+  + String.raw`|\b(?:looking for|recruiting|seeking|mencari|membutuhkan|merekrut) \d[\d.,]* (?:\w+ ){0,2}?(?:youths?|young people|people|persons|graduates|candidates|applicants|orang|pemuda|lulusan|tenaga kerja)\b`);
+const ROLE = G(String.raw`\b(?:${ROLES})(?:e?s)?\b`);
 /** A shop's or an operator's promotion to drivers, couriers and resellers lists people too: not a vacancy. */
 const PROMO = /\b(?:promo|diskon|discount|cashback|voucher|paket data|kuota internet|gratis ongkir)\b/;
 /** A way to reach someone, said in words ("minat hub", "japri", "DM"). */
@@ -297,6 +300,27 @@ function isNegated(t: string, s: number): boolean {
 const ORIGIN_BEFORE = /(?:\b(?:from|dari|asal(?: dari)?|citizens? of|nationals? of|warga(?: negara)?)\s+(?:the\s+)?(?:republic of\s+(?:the\s+)?)?|\b(?:japan|jepang|indonesia|germany|jerman|korea|taiwan|malaysia|thailand|thai|philippines?|filipina|singapore|australia|canada|qatar|saudi|european?|eu|asean)-)$/;
 const ORIGIN_AFTER = /^(?:n|ese|i|ns)?\s*(?:workers?|nationals?|citizens?|nurses?|caregivers?|job ?seekers?|applicants?|labou?rers?|labou?r(?! (?:laws?|regulations?|codes?|standards?|rules|market|ministry|department|office|bureau))|pekerja|tenaga kerja|warga)\b/;
 const DATELINE_AFTER = /^(?:,? ?[a-z0-9 .]{0,30})?,? ?(?:\(?[a-z]{2,12}\)?\s*)?(?:[-\u2013\u2014]{1,2}|\()/;
+/**
+ * Workers named by nationality ("Filipino workers", "Thai nationals"): where they come from, for
+ * countries whose demonym is not one of its place names.
+ */
+const ORIGIN_PEOPLE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(?:filipinos?|filipinas|pinoys?|pinays?)(?= (?:\w+ )?(?:workers?|nurses?|caregivers?|nationals?|citizens?|applicants?|job ?seekers?|labou?rers?|migrants?|seafarers?)\b)/, 'Philippines'],
+  [/\bthais?(?= (?:\w+ )?(?:workers?|nationals?|citizens?|labou?rers?|migrants?)\b)/, 'Thailand'],
+  [/\b(?:cambodians?|khmer)(?= (?:\w+ )?(?:workers?|nationals?|citizens?|migrants?)\b)/, 'Cambodia'],
+  [/\bburmese(?= (?:\w+ )?(?:workers?|nationals?|citizens?|migrants?)\b)/, 'Myanmar'],
+  [/\blao(?:tians?)?(?= (?:\w+ )?(?:workers?|nationals?|citizens?|migrants?)\b)/, 'Laos'],
+];
+/**
+ * A country's own office that sends its workers abroad: a text naming it recruits that country's
+ * people, whatever else it says of that country (the Philippines' POEA, now its Department of Migrant
+ * Workers; Thailand's Department of Employment). Every mention of that country is the home side.
+ */
+const SENDING_OFFICE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\bphilippine overseas employment administration\b|\bpoea\b|\bdepartment of migrant workers\b|\bdepartment of labou?r and employment\b|\bowwa\b/, 'Philippines'],
+  [/\bthailand'?s? department of employment\b|\bthai department of employment\b/, 'Thailand'],
+];
+
 function placeIsOrigin(t: string, s: number, e: number): boolean {
   if (ORIGIN_BEFORE.test(t.slice(Math.max(0, s - 25), s)) || ORIGIN_AFTER.test(t.slice(e, e + 25))) return true;
   const lineStart = s === 0 || t[s - 1] === '\n';
@@ -629,11 +653,17 @@ export function analyse(input: unknown): Analysis {
       places.push({ country: p.country, kind: p.kind, span: sp, name: t.slice(sp[0], sp[1]) });
     }
   }
+  for (const [re, country] of ORIGIN_PEOPLE) if (re.test(t)) origins.add(country);
   // Where the workers come from is not where they go: once the text names a country as the workers'
   // origin and another as where they go, its other mentions ("employment offices in Bangkok",
-  // "training in the Philippines") are the home side too.
-  if (origins.size > 0 && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country))) {
-    for (let i = places.length - 1; i >= 0; i--) if (places[i]!.kind !== 'route' && origins.has(places[i]!.country)) places.splice(i, 1);
+  // "training in the Philippines") are the home side too; so are all of them once the text names
+  // that country's own sending office, whether or not the checker knows where they go.
+  const sent = new Set(SENDING_OFFICE.filter(([re]) => re.test(t)).map(([, c]) => c));
+  if (sent.size > 0 || (origins.size > 0 && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country)))) {
+    for (let i = places.length - 1; i >= 0; i--) {
+      const c = places[i]!.country;
+      if (places[i]!.kind !== 'route' && (sent.has(c) || (origins.has(c) && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country))))) places.splice(i, 1);
+    }
   }
   const foreign = places.filter((p) => p.kind !== 'indonesia' && p.kind !== 'route');
   const abroadWords = allMatches(ABROAD, scan).filter((sp) => !isNegated(t, sp[0]));

@@ -16,6 +16,8 @@ const real: Real[] = ['scam-task-institution.jsonl', 'genuine.jsonl', 'scam-fres
   readFileSync(path.join(REPO_ROOT, 'test/fixtures/offers-real', f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real),
 );
 const byId = (id: string) => real.find((r) => r.id === id)!.text;
+/** One text of a fixture file under test/fixtures, by id. */
+const fixtureText = (file: string, id: string) => readFileSync(path.join(REPO_ROOT, 'test/fixtures', file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real).find((r) => r.id === id)!.text;
 const flagged = (text: string, flag: string) => checkOffer(text).flags.some((f) => f.id === flag);
 /** The task-scam cue groups found in a text, as the detector reads it (normalised). */
 const cuesIn = (t: string) => Object.entries(TASK_CUES).filter(([, src]) => new RegExp(src).test(normalise(t).text)).map(([k]) => k);
@@ -604,7 +606,7 @@ describe('overseas mass recruitment without compound vocabulary', () => {
 });
 
 describe('a letter out of the blue: accepted, then sent to an office or an agent for the visa', () => {
-  const fixture = (file: string, id: string) => readFileSync(path.join(REPO_ROOT, 'test/fixtures', file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Real).find((r) => r.id === id)!.text;
+  const fixture = fixtureText;
   const letter = (text: string) => checkOffer(text).flags.find((f) => f.id === 'fake_job_letter');
 
   it('the Carnival "your application for employment has approved" letter, sending the person to an immigration office for the work permit, is rated high with its own words quoted', () => {
@@ -846,6 +848,27 @@ describe('what is not a fee, and what is an offer', () => {
     const v = checkOffer('MANILA, (PIA) -- The German Government will be hiring 600 nurses from the Philippines for its partner hospitals under the Triple Win project.');
     expect(v.flags.map((f) => f.id)).not.toContain('risky_destination');
     expect(checkOffer('Lowongan admin di Manila, Filipina, gaji 1.200 USD, tiket ditanggung.').flags.map((f) => f.id)).toContain('risky_destination');
+  });
+
+  it('a sending country’s own office or workers named by nationality are the home side: the Philippines is no destination in a POEA post or in "recruitment of Filipino workers" for Korea', () => {
+    for (const [file, id] of [['offers-real/genuine-9.jsonl', 'g9-002'], ['offers-real/genuine-9.jsonl', 'g9-009']] as const) {
+      const v = checkOffer(fixtureText(file, id));
+      expect(v.flags.map((f) => f.id), id).not.toContain('risky_destination');
+      expect(v.risk, id).toBe('low');
+    }
+    // The compounds' own ads keep their warning: Filipino staff beside the job, no sending office.
+    expect(checkOffer('Hiring customer service in Manila, work with Filipino staff, salary 1500 USD, free flight.').flags.map((f) => f.id)).toContain('risky_destination');
+    expect(checkOffer('Cambodian workers wanted? No: we hire Indonesians for our office in Sihanoukville, salary 1200 USD.').flags.map((f) => f.id)).toContain('risky_destination');
+  });
+
+  it('short English recruitment posts are offers: people wanted in the plural or by number, an internship, interviews and an offer letter', () => {
+    for (const post of [
+      fixtureText('offers-real/scam-fresh-9.jsonl', 's9-003'),
+      fixtureText('offers-real/scam-fresh-9.jsonl', 's9-004'),
+      'We need drivers and cleaners for a hotel in Dubai. Call 0812 3456 7890',
+      'Internship program 2026 open now, send your data to the admin.',
+    ]) expect(checkOffer(post).notes, post).not.toContain('not_an_offer');
+    expect(checkOffer('The drivers were stuck in traffic for hours this morning.').notes).toContain('not_an_offer');
   });
 
   it('a list of job titles under a company’s name is an offer in a language the checker reads, not "unsupported language"', () => {
