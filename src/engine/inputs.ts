@@ -202,7 +202,7 @@ export function parseRegion(text: string, regions: readonly Region[]): Parsed {
   return parsePlace(text, regions, false, 'unknown_region');
 }
 
-const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap', 'agree', 'i agree', 'saya setuju', 'aku setuju'].map(squash));
+const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap', 'agree', 'i agree', 'saya setuju', 'aku setuju', 'sudah benar', 'sudah betul', 'benar sekali', 'correct', 'that is correct', 'right'].map(squash));
 const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah', 'tidak setuju', 'gak setuju', 'disagree', 'i disagree'].map(squash));
 
 /**

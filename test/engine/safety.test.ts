@@ -142,6 +142,13 @@ describe('safety mode and its exit word', () => {
     expect(walk(['menu', '8', '2']).session.at).toEqual({ flow: 'safety', step: 'explain' });
   });
 
+  it('"Nyalakan?" answered "ya" switches it on; "tidak" leaves it off', () => {
+    expect(walk(['menu', 'mode aman', 'ya']).session.safety).toBe(true);
+    const no = walk(['menu', 'mode aman', 'tidak']);
+    expect(no.session.safety).toBeUndefined();
+    expect(no.session.at?.flow).toBe('main');
+  });
+
   it('makes every reply quiet and uses the neutral texts', () => {
     const r = walk(['menu'], on()).last;
     expect(r.replies.every((x) => x.quiet)).toBe(true);

@@ -31,15 +31,22 @@ async function say(user: string, text: string): Promise<string> {
   return r.replies.map((x) => [x.text, ...(x.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`)].join('\n')).join('\n---\n');
 }
 
-/** Walks the report as a person would, answering each question; returns the last reply. */
-async function walkReport(user: string): Promise<string> {
+/** Walks the report as a person would, answering each question, up to its summary; returns that reply. */
+async function walkToSummary(user: string): Promise<string> {
   await say(user, '/start');
   await say(user, '1'); // agree to the privacy notice
   await say(user, 'menu');
   expect(await say(user, '4')).toContain('nama lengkap');
+  let last = '';
   for (const answer of [NAME, '24', 'kakak', 'Kamboja', 'Sihanoukville', 'PT Cahaya Samudra Mandiri', '0812 9999 8888', '3 minggu lalu', 'Paspornya ditahan dan dia tidak bisa dihubungi.', 'ya', PHONE, 'ya']) {
-    await say(user, answer);
+    last = await say(user, answer);
   }
+  return last;
+}
+
+/** Walks the report and sends it; returns the last reply. */
+async function walkReport(user: string): Promise<string> {
+  await walkToSummary(user);
   return say(user, '1'); // send
 }
 
@@ -181,6 +188,17 @@ describe('reporting a missing relative', () => {
     expect(c.details).toBeNull();
     expect(c.notes).toEqual([]);
     expect(c.erased.map((e) => e.reason)).toEqual(['reporter_forgotten', 'retention']);
+  });
+});
+
+describe('the summary answered in words', () => {
+  it('"ya" or "sudah benar" to "Apakah ringkasan ini sudah benar?" sends the report; "tidak" opens the corrections', async () => {
+    for (const [user, answer] of [['sum-ya', 'ya'], ['sum-benar', 'sudah benar kak']] as const) {
+      expect(await walkToSummary(user)).toContain(content.texts.t('id', 'hotline.report.confirm'));
+      expect(await say(user, answer), answer).toMatch(/Nomor kasus: WSP-/);
+    }
+    await walkToSummary('sum-tidak');
+    expect(await say('sum-tidak', 'tidak')).toContain(content.texts.t('id', 'hotline.report.fix_which'));
   });
 });
 
