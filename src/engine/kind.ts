@@ -57,6 +57,12 @@ export interface Runtime {
    * menu (e.g. "lapor" typed on the privacy notice, before they agreed).
    */
   keepMenuChoice(text: string): boolean;
+  /**
+   * Whether `text` names a choice of the main menu by its words, for a person who has agreed to the
+   * privacy notice and is not in the middle of telling something (a report): if so, they are taken
+   * there at once, as from the menu ("lapor" typed in the guide), and it returns true.
+   */
+  goToMenuChoice(text: string): boolean;
 }
 
 /** A way on from a step, for the checks (references, reachability, dead ends) and the diagram. */

@@ -227,12 +227,26 @@ class Run implements Runtime {
     return first ? KINDS[first.type]?.choices?.(first) : undefined;
   }
 
-  keepMenuChoice(text: string): boolean {
+  /** The main menu's choice `text` names by its words (a number means a place in the list shown, not the menu's). */
+  private menuChoiceNamed(text: string): { id: string; next: string } | undefined {
     const choices = this.menuChoices();
-    if (!choices || isNumberAnswer(text)) return false;
-    const picked = matchChoice(this, choices, text);
+    return choices && !isNumberAnswer(text) ? matchChoice(this, choices, text) : undefined;
+  }
+
+  keepMenuChoice(text: string): boolean {
+    const picked = this.menuChoiceNamed(text);
     if (picked) this.session.vars[AHEAD_VAR] = picked.id;
     return picked !== undefined;
+  }
+
+  goToMenuChoice(text: string): boolean {
+    const here = this.session.at && this.flow(this.session.at.flow);
+    if (!this.session.consent || !here || here.story || here.urgent || here.id === this.bundle.menu) return false;
+    const picked = this.menuChoiceNamed(text);
+    if (!picked) return false;
+    this.session.stack = [];
+    this.takeMenuChoice(picked);
+    return true;
   }
 
   /** Reaching the main menu with a choice kept for it: straight there instead of the menu's question. */
@@ -241,7 +255,11 @@ class Run implements Runtime {
     if (kept === undefined) return;
     delete this.session.vars[AHEAD_VAR];
     const picked = this.menuChoices()?.find((c) => c.id === kept);
-    if (!picked) return;
+    if (picked) this.takeMenuChoice(picked);
+  }
+
+  /** Where a choice of the main menu leads, taken from anywhere. */
+  private takeMenuChoice(picked: { next: string }): void {
     if (picked.next.startsWith(FLOW_TARGET) || picked.next === TARGET_END || picked.next === TARGET_IDLE) this.go(picked.next);
     else this.next = { flow: this.bundle.menu, step: picked.next };
   }

@@ -101,3 +101,57 @@ describe('first contact, typed', () => {
     expect(last(await say(user, 'setuju', 'id')).text).toContain(t('id', 'main.title'));
   });
 });
+
+describe('a choice of the main menu typed at another question', () => {
+  let redis: Redis;
+  let prefix: string;
+  let service: ConversationService;
+  const say = (user: string, text: string) => service.handle({ channel: 'test', userId: user, messageId: `mc${++n}`, text, langHint: 'id' });
+  const last = (r: Awaited<ReturnType<typeof say>>) => r.replies.at(-1)!;
+  const all = (r: Awaited<ReturnType<typeof say>>) => r.replies.map((x) => x.text).join('\n');
+  const agreed = async (user: string) => {
+    await say(user, '/start');
+    expect(last(await say(user, 'setuju')).text).toContain(t('id', 'main.title'));
+    return user;
+  };
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    prefix = testPrefix('menuword');
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('"lapor" among the guide’s topics starts the report at once, not "reply with a number"', async () => {
+    const user = await agreed('mc-guide');
+    expect(last(await say(user, 'panduan')).text).toContain(t('id', 'guide.menu.prompt'));
+    const r = await say(user, 'lapor');
+    expect(all(r)).toContain(t('id', 'hotline.report.intro'));
+    expect(last(r).text).toContain(t('id', 'hotline.report.ask.name'));
+  });
+
+  it('"cek tawaran kerja" after reading the signs opens the offer check', async () => {
+    const user = await agreed('mc-signs');
+    await say(user, 'tanda perdagangan orang');
+    expect(last(await say(user, 'cek tawaran kerja')).text).toContain(t('id', 'checker.flow.ask'));
+  });
+
+  it('a number there is still that question’s own choice', async () => {
+    const user = await agreed('mc-number');
+    await say(user, 'panduan');
+    expect(last(await say(user, '3')).text).toContain(t('id', 'guide.documents.title'));
+  });
+
+  it('in the middle of a report (its summary’s corrections) a menu word does not take the person away', async () => {
+    const user = await agreed('mc-report');
+    await say(user, 'lapor');
+    for (const answer of ['Siti', 'lewati', 'lewati', 'lewati', 'lewati', 'lewati', 'lewati', 'lewati', 'lewati', 'lewati', 'lewati', 'ya']) await say(user, answer);
+    expect(last(await say(user, 'tidak')).text).toContain(t('id', 'hotline.report.fix_which'));
+    const r = await say(user, 'status laporan saya');
+    expect(all(r)).not.toContain(t('id', 'hotline.status.none'));
+    expect(last(r).choices!.map((c) => c.id)).toContain('none');
+  });
+});

@@ -154,6 +154,8 @@ export const choice: StepKind<Step> = {
     if (s.other) return rt.handOver(s.other, input);
     // "lapor" on the privacy notice: kept for when they have agreed, and not counted as a failure.
     if (s.ahead && rt.keepMenuChoice(input.text)) return rt.answer({ key: s.ahead }, options(s));
+    // "lapor" or "kontak darurat" at another question (the guide's topics): there at once, as from the menu.
+    if (!s.ahead && rt.goToMenuChoice(input.text)) return;
     // Where each kind of question goes is an answer, not a failure: three questions in a row are not "not understood".
     if (s.long && (long || sentence(input.text))) return rt.answer({ key: s.long, vars: { count: s.choices.length } }, options(s));
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
