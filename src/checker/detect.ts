@@ -321,6 +321,14 @@ const SENDING_OFFICE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bthailand'?s? department of employment\b|\bthai department of employment\b/, 'Thailand'],
 ];
 
+/**
+ * The offer is made to Indonesians (it names them, or an Indonesian place, or is written in
+ * Indonesian): then the other nationals it names ("work with Filipino workers", "Cambodian staff")
+ * are colleagues where the job is, and the host country's labour office (the Philippines' DOLE
+ * issues foreigners' work permits) is no sending office: neither makes that country the home side.
+ */
+const TO_INDONESIANS = /\b(?:indonesians?|orang indonesia|warga (?:negara )?indonesia|wni|tki|tkw|pmi|pekerja migran indonesia)\b/;
+
 function placeIsOrigin(t: string, s: number, e: number): boolean {
   if (ORIGIN_BEFORE.test(t.slice(Math.max(0, s - 25), s)) || ORIGIN_AFTER.test(t.slice(e, e + 25))) return true;
   const lineStart = s === 0 || t[s - 1] === '\n';
@@ -653,12 +661,13 @@ export function analyse(input: unknown): Analysis {
       places.push({ country: p.country, kind: p.kind, span: sp, name: t.slice(sp[0], sp[1]) });
     }
   }
-  for (const [re, country] of ORIGIN_PEOPLE) if (re.test(t)) origins.add(country);
+  const toIndonesians = features.includes('L_id') || places.some((p) => p.kind === 'indonesia') || TO_INDONESIANS.test(t);
+  if (!toIndonesians) for (const [re, country] of ORIGIN_PEOPLE) if (re.test(t)) origins.add(country);
   // Where the workers come from is not where they go: once the text names a country as the workers'
   // origin and another as where they go, its other mentions ("employment offices in Bangkok",
   // "training in the Philippines") are the home side too; so are all of them once the text names
   // that country's own sending office, whether or not the checker knows where they go.
-  const sent = new Set(SENDING_OFFICE.filter(([re]) => re.test(t)).map(([, c]) => c));
+  const sent = new Set(toIndonesians ? [] : SENDING_OFFICE.filter(([re]) => re.test(t)).map(([, c]) => c));
   if (sent.size > 0 || (origins.size > 0 && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country)))) {
     for (let i = places.length - 1; i >= 0; i--) {
       const c = places[i]!.country;

@@ -861,6 +861,20 @@ describe('what is not a fee, and what is an offer', () => {
     expect(checkOffer('Cambodian workers wanted? No: we hire Indonesians for our office in Sihanoukville, salary 1200 USD.').flags.map((f) => f.id)).toContain('risky_destination');
   });
 
+  it('a lure to Indonesians that names the local workers or the host country’s labour office keeps its compound destination: the transit city is not where the job is', () => {
+    for (const [lure, place] of [
+      ['Job vacancy: customer service in Phnom Penh, Cambodia. Salary USD 1500, no experience needed, free flight from Jakarta via Bangkok. You will work with Cambodian nationals and Chinese staff. WhatsApp +6281234567890', 'Phnom Penh'],
+      ['Lowongan kerja customer service online di Phnom Penh, Kamboja. Gaji 1500 USD per bulan, tiket gratis transit Bangkok. Rekan kerja Cambodian workers dan staf China. Hubungi WA 081234567890', 'Phnom Penh'],
+      ['Hiring Indonesian CS for online company in Manila, Philippines. Work with Filipino workers. Salary 1200 USD, free ticket via Singapore, no experience, contact WA +6281234567890', 'Manila'],
+      ['Hiring Indonesian speakers for online gaming company in Pampanga, Philippines. Salary USD 1200, free visa and work permit from the Department of Labor and Employment, free ticket via Kuala Lumpur. WA +6281234567890', 'Pampanga'],
+      ['Lowongan admin di Laos (Golden Triangle), gaji 15 juta, berangkat lewat Bangkok Thailand, sudah banyak Lao workers dan pekerja Indonesia. WA 081234567890', 'Laos'],
+    ] as const) {
+      const v = checkOffer(lure);
+      expect(v.facts.destination, lure).toBe(place);
+      expect(v.flags.find((f) => f.id === 'risky_destination')?.evidence.join(' '), lure).toContain(place);
+    }
+  });
+
   it('short English recruitment posts are offers: people wanted in the plural or by number, an internship, interviews and an offer letter', () => {
     for (const post of [
       fixtureText('offers-real/scam-fresh-9.jsonl', 's9-003'),
