@@ -152,8 +152,11 @@ const QUALIFICATIONS = /\b(?:pengalaman|berpengalaman) (?:min(?:imal)?\.? ?|mini
 const ROLES = String.raw`staf|staff|karyawan|karyawati|pegawai|crew|kru|kasir|cashier|spg|spb|pramuniaga|pramusaji|pelayan|waiter|waitress|cook helper|cook|koki|juru masak|chef|bartender|barista|driver|sopir|supir|kurir|courier|satpam|security|admin|operator|helper|teknisi|technician|mekanik|mechanic|montir|(?:field ?)?workers?|cleaner|office boy|sales|marketing|buruh|kuli|tukang|perawat|nurse|guru|teacher|babysitter|baby sitter|pengasuh|asisten|assistant|relawan|volunteer|petugas|freelancer|reseller|host|hostess|terapis|therapist|penjahit|tailor|welder|receptionist|resepsionis|akuntan|accountant|drafter|supervisor|programmer|desainer|designer|pekerja`;
 // Roles in the plural count too ("drivers", "nurses", "cleaners"): English posts name people wanted so.
 const HIRING_ROLE = G(String.raw`\b(?:membutuhkan|mencari|butuh (?:cepat|segera)|lagi butuh|sedang butuh|lagi cari|we need|we are looking for|we're looking for|looking for|interviews? for) (?:\w+ ){0,3}?(?:${ROLES})(?:e?s)?\b`
-  // A number of people wanted, whatever they are called: "looking for 50,000 youths", "mencari 300 orang".
-  + String.raw`|\b(?:looking for|recruiting|seeking|mencari|membutuhkan|merekrut) \d[\d.,]* (?:\w+ ){0,2}?(?:youths?|young people|people|persons|graduates|candidates|applicants|orang|pemuda|lulusan|tenaga kerja)\b`);
+  // A number of people wanted, whatever they are called: "looking for 50,000 youths", "mencari 300 orang
+  // untuk bekerja". Plain people ("orang", "people") only wanted for work: the police or a search team
+  // "mencari 3 orang" too ("nelayan yang hilang", "pelaku"), and a court "membutuhkan 2 orang saksi".
+  + String.raw`|\b(?:looking for|recruiting|seeking|mencari|membutuhkan|merekrut) \d[\d.,]* (?:\w+ ){0,2}?(?:youths?|young people|graduates|candidates|applicants|pemuda|lulusan|tenaga kerja`
+  + String.raw`|(?:people|persons|orang)(?= (?:\w+ ){0,2}?(?:untuk|to|for) (?:bekerja|kerja|dipekerjakan|ditempatkan|work|be employed|employment|jobs?|train|join|posisi|positions?)\b))\b`);
 const ROLE = G(String.raw`\b(?:${ROLES})(?:e?s)?\b`);
 /** A shop's or an operator's promotion to drivers, couriers and resellers lists people too: not a vacancy. */
 const PROMO = /\b(?:promo|diskon|discount|cashback|voucher|paket data|kuota internet|gratis ongkir)\b/;

@@ -885,6 +885,17 @@ describe('what is not a fee, and what is an offer', () => {
     expect(checkOffer('The drivers were stuck in traffic for hours this morning.').notes).toContain('not_an_offer');
   });
 
+  it('a number of people searched for or summoned is no vacancy: a search team, the police, a court; people wanted for work are', () => {
+    for (const text of [
+      'Tim SAR gabungan masih mencari 3 orang nelayan yang hilang di perairan Natuna sejak Senin malam.',
+      'Polisi masih mencari 2 orang pelaku pencurian motor di Bekasi semalam.',
+      'Police are looking for 2 people seen near the market last night. Call 110 if you have information.',
+      'Kami membutuhkan 2 orang saksi untuk sidang besok pagi di pengadilan negeri.',
+    ]) expect(checkOffer(text).notes, text).toContain('not_an_offer');
+    for (const text of ['PT Sinar Jaya mencari 300 orang untuk ditempatkan di Selangor, Malaysia. Hubungi 081234567890', 'Sasol is looking for 50,000 youths to train, stipend R6000.'])
+      expect(checkOffer(text).notes, text).not.toContain('not_an_offer');
+  });
+
   it('a list of job titles under a company’s name is an offer in a language the checker reads, not "unsupported language"', () => {
     const v = checkOffer(byId('rt-017'));
     expect(v.notes).not.toContain('unsupported_language');
