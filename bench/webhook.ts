@@ -287,6 +287,8 @@ export interface Run {
   errors: number;
   timeouts: number;
   commands: Map<string, number>;
+  /** This (driver) process's CPU ms spent onboarding the run's users, before every figure: a caller timing its own CPU around measure() takes it out. */
+  onboardDriverMs: number;
 }
 
 /**
@@ -625,11 +627,14 @@ export async function measureIdle(bot: Bot, ms: number): Promise<Bot['idle']> {
 export async function measure(bot: Bot, fake: Fake, users: number, chatBase: number, opts: DriveOpts, repeat: number, seqUsers: number): Promise<Run> {
   const pid = bot.child.pid!;
   const script = bot.def.script ?? SCRIPT;
+  const onboard0 = process.cpuUsage();
   if (bot.def.onboard) {
     // Returning users: what every user sends once (outside every figure below).
     await drive(bot.url, fake, chatBase, users + seqUsers, { ...opts, rounds: 1, script: bot.def.onboard });
     await repliesStopped(fake);
   }
+  const onboardCpu = process.cpuUsage(onboard0);
+  const onboardDriverMs = (onboardCpu.user + onboardCpu.system) / 1000;
   const redisEnd = await redisSpan(bot);
   const sent0 = fake.sent;
   const bytes0 = fake.bytes;
@@ -673,6 +678,7 @@ export async function measure(bot: Bot, fake: Fake, users: number, chatBase: num
     errors: d.errors + seq.errors,
     timeouts: d.timeouts + seq.timeouts,
     commands: r.commands,
+    onboardDriverMs,
   };
 }
 
