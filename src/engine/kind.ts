@@ -26,6 +26,8 @@ export interface Runtime {
   readonly regions: readonly Region[];
   /** Label text of an i18n key in every language, squashed, and its words: for matching typed answers. */
   labels(key: string): LabelForms;
+  /** The words a choice is also asked for by (its `words` text key), squashed, every language's, longest first. */
+  keywords(key: string): readonly string[];
   say(items: readonly SayItem[]): void;
   /** Adds content that is already resolved (an effect's own messages); `$` in it is not a variable. */
   emit(says: readonly Say[]): void;

@@ -27,3 +27,22 @@ export function labelForms(bundle: Bundle, key: string): LabelForms {
   }
   return f;
 }
+
+/**
+ * Words a choice is also asked for by (`words` of a choice: a text key whose text lists them, comma
+ * separated, in each language): "nomor kbri" for "Kontak darurat". Squashed, every language's, longest
+ * first; once per bundle and key.
+ */
+const keywordLists = new WeakMap<Bundle, Map<string, readonly string[]>>();
+
+export function keywordForms(bundle: Bundle, key: string): readonly string[] {
+  let byKey = keywordLists.get(bundle);
+  if (!byKey) keywordLists.set(bundle, (byKey = new Map()));
+  let list = byKey.get(key);
+  if (!list) {
+    const all = LANGS.flatMap((l) => bundle.label(l, key).split(',')).map((w) => squash(w)).filter(Boolean);
+    list = [...new Set(all)].sort((a, b) => b.length - a.length);
+    byKey.set(key, list);
+  }
+  return list;
+}

@@ -3,7 +3,7 @@ import type { Bundle, Flow } from './flow.js';
 import { langFromHint, readIntent, type Intent } from './intents.js';
 import type { Runtime, SayItem } from './kind.js';
 import { INPUT_TYPES, parseYesNo } from './inputs.js';
-import { labelForms, type LabelForms } from './labels.js';
+import { keywordForms, labelForms, type LabelForms } from './labels.js';
 import { FLOW_TARGET, TARGET_END, TARGET_IDLE, varRef } from './names.js';
 import { isNumberAnswer, matchChoice } from './steps/choice.js';
 import { KINDS } from './steps/index.js';
@@ -77,6 +77,10 @@ class Run implements Runtime {
   get regions() {
     return this.bundle.regions;
   }
+  keywords(key: string): readonly string[] {
+    return keywordForms(this.bundle, key);
+  }
+
   labels(key: string): LabelForms {
     return labelForms(this.bundle, key);
   }

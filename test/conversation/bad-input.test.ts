@@ -71,8 +71,10 @@ describe('bad input on the shipped flows', () => {
 
   it('a mixed-language message that names a choice picks it, and English intents work in an Indonesian session', async () => {
     const u = await atMenu('mixed');
-    // (a sentence that names none is told where each kind of question goes)
-    expect((await say(u, 'saya mau settings please')).replies[0]!.text).toBe(content.texts.t('id', 'main.long_text'));
+    // (a sentence that names none is told where each kind of question goes; one that names a choice in either language picks it)
+    expect((await say(u, 'saya mau tanya sesuatu please')).replies[0]!.text).toBe(content.texts.t('id', 'main.long_text'));
+    expect((await say(u, 'saya mau settings please')).replies[0]!.text).toContain(content.texts.t('id', 'main.settings_title'));
+    await say(u, 'menu');
     expect((await say(u, 'Emergency contacts')).replies[0]!.text).not.toBe(hint(menuSize()));
     const r = await say(u, 'delete my data');
     expect(r.replies[0]!.text).toBe(content.texts.t('id', 'forget.explain'));

@@ -155,3 +155,53 @@ describe('a choice of the main menu typed at another question', () => {
     expect(last(r).choices!.map((c) => c.id)).toContain('none');
   });
 });
+
+describe('the main menu asked for in words', () => {
+  let redis: Redis;
+  let prefix: string;
+  let service: ConversationService;
+  let k = 0;
+  const atMenu = async (lang: 'id' | 'en') => {
+    const user = `words-${++k}`;
+    const say = (text: string) => service.handle({ channel: 'test', userId: user, messageId: `w${++n}`, text, langHint: lang });
+    await say('/start');
+    await say('1');
+    return say;
+  };
+
+  beforeAll(async () => {
+    redis = await connectRedis(REDIS_URL);
+    prefix = testPrefix('words');
+    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+  });
+  afterAll(async () => {
+    await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+
+  it.each([
+    ['id', 'saya mau lapor', 'hotline.report.ask.name'],
+    ['id', 'keluarga saya hilang', 'hotline.report.ask.name'],
+    ['id', 'nomor kbri', 'contacts.menu.title'],
+    ['id', 'info loker kak', 'checker.flow.ask'],
+    ['id', 'cek status', 'hotline.status.failed'], // (no hotline in this service: the status flow says it cannot open)
+    ['id', 'ciri penipuan', 'signs.intro'],
+    ['id', 'mau kerja ke luar negeri', 'guide.intro'],
+    ['en', 'i want to report', 'hotline.report.ask.name'],
+    ['en', 'embassy number', 'contacts.menu.title'],
+    ['en', 'is this a scam', 'checker.flow.ask'],
+  ] as const)('(%s) "%s" at the main menu is taken where it asks to go', async (lang, text, key) => {
+    const say = await atMenu(lang);
+    const r = await say(text);
+    expect(r.replies.map((x) => x.text).join('\n')).toContain(t(lang, key));
+  });
+
+  it('a question, or words of two choices at once, is not taken anywhere: the menu answers as before', async () => {
+    const say = await atMenu('id');
+    const q = await say('apakah ada lowongan ke korea?');
+    expect(q.replies.at(-1)!.text).toContain(t('id', 'main.long_text'));
+    const both = await say('kontak status');
+    expect(both.replies.at(-1)!.choices!.map((c) => c.id)).toContain('report');
+    expect(both.replies.map((x) => x.text).join('\n')).not.toContain(t('id', 'contacts.menu.title'));
+  });
+});

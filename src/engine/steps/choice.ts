@@ -11,6 +11,8 @@ const Choice = z
     next: Target,
     /** What "yes" (or "no") typed means at this step, for a choice whose id is not `yes` (`no`): "setuju", "ok" for "agree". */
     means: z.enum(['yes', 'no']).optional(),
+    /** A text key listing, comma separated, other words the choice is asked for by ("nomor kbri" for "Kontak darurat"). */
+    words: z.string().min(1).optional(),
   })
   .strict();
 const schema = z
@@ -75,15 +77,45 @@ function idsOf(choices: readonly { id: string }[]): string[] {
  * Which choice a typed answer means: its number, its id, or (a typo of) its label in any language.
  * A typo or a single word must point at one choice only; otherwise nothing is chosen.
  */
-type Pickable = { id: string; label: string; means?: 'yes' | 'no' };
+type Pickable = { id: string; label: string; means?: 'yes' | 'no'; words?: string };
+type Reader = Pick<Runtime, 'labels'> & Partial<Pick<Runtime, 'keywords'>>;
 
-export function matchChoice<C extends Pickable>(rt: Pick<Runtime, 'labels'>, choices: readonly C[], text: string): C | undefined {
+/** A short answer, not a question, may name a choice by one of its other words. */
+const KEYWORD_MAX_WORDS = 6;
+
+export function matchChoice<C extends Pickable>(rt: Reader, choices: readonly C[], text: string): C | undefined {
   const typed = squash(text);
   const hit = matchTyped(rt, choices, text, typed);
   if (hit) return hit;
   // "cek tawaran kerja kak", "panduan dong": the same without the words of politeness
   const polite = withoutPolite(text);
-  return polite !== typed ? matchTyped(rt, choices, text, polite) : undefined;
+  const politeHit = polite !== typed ? matchTyped(rt, choices, text, polite) : undefined;
+  return politeHit ?? byKeyword(rt, choices, text, typed);
+}
+
+/**
+ * "nomor kbri", "saya mau lapor", "info loker": a short answer (no question) holding one of a choice's
+ * other words, as a whole word or words. The longest word found decides; found as long in two choices,
+ * neither is chosen.
+ */
+function byKeyword<C extends Pickable>(rt: Reader, choices: readonly C[], text: string, typed: string): C | undefined {
+  if (!rt.keywords || text.includes('?') || !choices.some((c) => c.words)) return undefined;
+  const padded = ` ${typed} `;
+  if (padded.split(' ').length - 2 > KEYWORD_MAX_WORDS) return undefined;
+  let best: C | undefined;
+  let bestLength = 0;
+  let tie = false;
+  for (const c of choices) {
+    if (!c.words) continue;
+    const hit = rt.keywords(c.words).find((w) => padded.includes(` ${w} `));
+    if (!hit) continue;
+    if (hit.length > bestLength) {
+      best = c;
+      bestLength = hit.length;
+      tie = false;
+    } else if (hit.length === bestLength) tie = true;
+  }
+  return tie ? undefined : best;
 }
 
 /** A choice's number pointed at in words: "nomor 3", "pilih 2", "yang 1", "option 4". */
@@ -100,7 +132,7 @@ export function isNumberAnswer(text: string): boolean {
   return numberOf(squash(text)) !== undefined || numberOf(withoutPolite(text)) !== undefined;
 }
 
-function matchTyped<C extends Pickable>(rt: Pick<Runtime, 'labels'>, choices: readonly C[], text: string, typed: string): C | undefined {
+function matchTyped<C extends Pickable>(rt: Reader, choices: readonly C[], text: string, typed: string): C | undefined {
   if (!typed) return undefined;
   const n = numberOf(typed);
   if (n !== undefined) return choices[n - 1];
@@ -133,7 +165,7 @@ export const choice: StepKind<Step> = {
   ],
   takesLongText: (s) => s.text !== undefined,
   choices: (s) => s.choices,
-  keys: (s) => [...s.choices.map((c) => c.label), ...(s.long ? [s.long] : []), ...(s.ahead ? [s.ahead] : [])],
+  keys: (s) => [...s.choices.flatMap((c) => (c.words ? [c.label, c.words] : [c.label])), ...(s.long ? [s.long] : []), ...(s.ahead ? [s.ahead] : [])],
   sayItems: (s) => s.say,
   enter(rt, s) {
     rt.prompt(s.say, options(s));
