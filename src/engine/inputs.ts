@@ -203,7 +203,7 @@ export function parseRegion(text: string, regions: readonly Region[]): Parsed {
 }
 
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap', 'agree', 'i agree', 'saya setuju', 'aku setuju', 'sudah benar', 'sudah betul', 'benar sekali', 'correct', 'that is correct', 'right'].map(squash));
-const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah', 'tidak setuju', 'gak setuju', 'disagree', 'i disagree'].map(squash));
+const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah', 'tidak setuju', 'tdk setuju', 'gak setuju', 'ga setuju', 'nggak setuju', 'ngga setuju', 'enggak setuju', 'belum setuju', 'saya tidak setuju', 'aku tidak setuju', 'disagree', 'i disagree', 'not agree', 'do not agree', 'i do not agree', 'dont agree', 'i dont agree', 'don t agree', 'i don t agree'].map(squash));
 
 /**
  * "I don't know", "there is none", "no" as people write them: where a question may be skipped and the

@@ -234,12 +234,13 @@ class Run implements Runtime {
   /** The main menu's choice `text` names by its words (a number means a place in the list shown, not the menu's). */
   private menuChoiceNamed(text: string): { id: string; next: string } | undefined {
     const choices = this.menuChoices();
-    return choices && !isNumberAnswer(text) ? matchChoice(this, choices, text) : undefined;
+    return choices && !isNumberAnswer(text) ? matchChoice(this, choices, text, true) : undefined;
   }
 
   keepMenuChoice(text: string): boolean {
     const picked = this.menuChoiceNamed(text);
-    if (picked) this.session.vars[AHEAD_VAR] = picked.id;
+    // The first asked for stays kept: a later word ("lapor", then "laporan saya") is answered the same.
+    if (picked && this.session.vars[AHEAD_VAR] === undefined) this.session.vars[AHEAD_VAR] = picked.id;
     return picked !== undefined;
   }
 
@@ -256,7 +257,8 @@ class Run implements Runtime {
   /** Reaching the main menu with a choice kept for it: straight there instead of the menu's question. */
   private goAhead(): void {
     const kept = this.session.vars[AHEAD_VAR];
-    if (kept === undefined) return;
+    // Only once they have agreed (the emergency screen's "main menu" leads here before that): kept till then.
+    if (kept === undefined || !this.session.consent) return;
     delete this.session.vars[AHEAD_VAR];
     const picked = this.menuChoices()?.find((c) => c.id === kept);
     if (picked) this.takeMenuChoice(picked);

@@ -13,25 +13,26 @@ const t = (lang: 'id' | 'en', key: string) => content.texts.t(lang, key);
 let n = 0;
 let u = 0;
 
+let redis: Redis;
+let service: ConversationService;
+const prefix = testPrefix('first');
+
+beforeAll(async () => {
+  redis = await connectRedis(REDIS_URL);
+  service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
+});
+afterAll(async () => {
+  await dropPrefix(redis, prefix);
+  redis.disconnect();
+});
+
 describe('first contact, typed', () => {
-  let redis: Redis;
-  let prefix: string;
-  let service: ConversationService;
   const say = (user: string, text: string, lang?: 'id' | 'en') =>
     service.handle({ channel: 'test', userId: user, messageId: `fc${++n}`, text, ...(lang ? { langHint: lang } : {}) });
   const last = (r: Awaited<ReturnType<typeof say>>) => r.replies.at(-1)!;
   const all = (r: Awaited<ReturnType<typeof say>>) => r.replies.map((x) => x.text).join('\n');
   const newUser = () => `fc-user-${++u}`;
 
-  beforeAll(async () => {
-    redis = await connectRedis(REDIS_URL);
-    prefix = testPrefix('first');
-    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
-  });
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
 
   it.each(['setuju', 'Setuju kak', 'ya', 'ok', 'saya setuju'])('"%s" on the privacy notice agrees: the main menu follows', async (answer) => {
     const user = newUser();
@@ -92,6 +93,38 @@ describe('first contact, typed', () => {
     expect(last(await say(user, '1', 'id')).text).toContain(t('id', 'main.title'));
   });
 
+  it.each(['nggak setuju', 'saya tidak setuju', 'belum setuju', 'tdk setuju'])('"%s" on the privacy notice declines', async (answer) => {
+    const user = newUser();
+    await say(user, '/start', 'id');
+    expect(all(await say(user, answer, 'id'))).toContain(t('id', 'welcome.declined'));
+  });
+
+  it.each(["I don't agree", 'do not agree', 'not agree'])('(en) "%s" on the privacy notice declines', async (answer) => {
+    const user = newUser();
+    await say(user, '/start', 'en');
+    expect(all(await say(user, answer, 'en'))).toContain(t('en', 'welcome.declined'));
+  });
+
+  it('a question or a word of a label is not kept ("aman?", "data"), and the first choice kept stays kept', async () => {
+    const user = newUser();
+    await say(user, '/start', 'id');
+    expect(last(await say(user, 'aman?', 'id')).text).not.toContain(t('id', 'welcome.agree_first'));
+    expect(last(await say(user, 'data', 'id')).text).not.toContain(t('id', 'welcome.agree_first'));
+    expect(last(await say(user, 'lapor', 'id')).text).toContain(t('id', 'welcome.agree_first'));
+    expect(last(await say(user, 'panduan migrasi aman', 'id')).text).toContain(t('id', 'welcome.agree_first'));
+    expect(last(await say(user, 'setuju', 'id')).text).toContain(t('id', 'hotline.report.ask.name'));
+  });
+
+  it('what was kept waits for the agreement: from the emergency screen to the main menu, no report is started', async () => {
+    const user = newUser();
+    await say(user, '/start', 'id');
+    await say(user, 'lapor', 'id');
+    await say(user, 'tolong', 'id');
+    await say(user, 'lewati', 'id');
+    const menu = await say(user, '4', 'id'); // the screen's own "Menu utama" choice
+    expect(all(menu)).not.toContain(t('id', 'hotline.report.ask.name'));
+  });
+
   it('what was kept is dropped by declining: agreeing later shows the menu', async () => {
     const user = newUser();
     await say(user, '/start', 'id');
@@ -103,9 +136,6 @@ describe('first contact, typed', () => {
 });
 
 describe('a choice of the main menu typed at another question', () => {
-  let redis: Redis;
-  let prefix: string;
-  let service: ConversationService;
   const say = (user: string, text: string) => service.handle({ channel: 'test', userId: user, messageId: `mc${++n}`, text, langHint: 'id' });
   const last = (r: Awaited<ReturnType<typeof say>>) => r.replies.at(-1)!;
   const all = (r: Awaited<ReturnType<typeof say>>) => r.replies.map((x) => x.text).join('\n');
@@ -115,15 +145,6 @@ describe('a choice of the main menu typed at another question', () => {
     return user;
   };
 
-  beforeAll(async () => {
-    redis = await connectRedis(REDIS_URL);
-    prefix = testPrefix('menuword');
-    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
-  });
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
 
   it('"lapor" among the guide’s topics starts the report at once, not "reply with a number"', async () => {
     const user = await agreed('mc-guide');
@@ -157,9 +178,6 @@ describe('a choice of the main menu typed at another question', () => {
 });
 
 describe('the main menu asked for in words', () => {
-  let redis: Redis;
-  let prefix: string;
-  let service: ConversationService;
   let k = 0;
   const atMenu = async (lang: 'id' | 'en') => {
     const user = `words-${++k}`;
@@ -169,15 +187,6 @@ describe('the main menu asked for in words', () => {
     return say;
   };
 
-  beforeAll(async () => {
-    redis = await connectRedis(REDIS_URL);
-    prefix = testPrefix('words');
-    service = new ConversationService({ ...redisStores(redis, prefix), content, hashSecret: 'test-hash-secret-0123456789' });
-  });
-  afterAll(async () => {
-    await dropPrefix(redis, prefix);
-    redis.disconnect();
-  });
 
   it.each([
     ['id', 'saya mau lapor', 'hotline.report.ask.name'],

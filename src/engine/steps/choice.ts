@@ -83,13 +83,18 @@ type Reader = Pick<Runtime, 'labels'> & Partial<Pick<Runtime, 'keywords'>>;
 /** A short answer, not a question, may name a choice by one of its other words. */
 const KEYWORD_MAX_WORDS = 6;
 
-export function matchChoice<C extends Pickable>(rt: Reader, choices: readonly C[], text: string): C | undefined {
+/**
+ * `strict`: for choices of another question than the one asked (the main menu's, named on the privacy
+ * notice or in the guide), only a label, its typo or one of the choice's words count, not a single word
+ * of a label: "aman?" is not "Panduan migrasi aman", "data" is not "Bahasa & data saya".
+ */
+export function matchChoice<C extends Pickable>(rt: Reader, choices: readonly C[], text: string, strict = false): C | undefined {
   const typed = squash(text);
-  const hit = matchTyped(rt, choices, text, typed);
+  const hit = matchTyped(rt, choices, text, typed, strict);
   if (hit) return hit;
   // "cek tawaran kerja kak", "panduan dong": the same without the words of politeness
   const polite = withoutPolite(text);
-  const politeHit = polite !== typed ? matchTyped(rt, choices, text, polite) : undefined;
+  const politeHit = polite !== typed ? matchTyped(rt, choices, text, polite, strict) : undefined;
   return politeHit ?? byKeyword(rt, choices, text, typed);
 }
 
@@ -132,7 +137,7 @@ export function isNumberAnswer(text: string): boolean {
   return numberOf(squash(text)) !== undefined || numberOf(withoutPolite(text)) !== undefined;
 }
 
-function matchTyped<C extends Pickable>(rt: Reader, choices: readonly C[], text: string, typed: string): C | undefined {
+function matchTyped<C extends Pickable>(rt: Reader, choices: readonly C[], text: string, typed: string, strict = false): C | undefined {
   if (!typed) return undefined;
   const n = numberOf(typed);
   if (n !== undefined) return choices[n - 1];
@@ -150,7 +155,7 @@ function matchTyped<C extends Pickable>(rt: Reader, choices: readonly C[], text:
   const typo = only(choices.filter((_, i) => labels[i]!.texts.some((l) => nearly(typed, l))));
   if (typo) return typo;
   // A word of one label only ("panduan" for "Panduan migrasi aman").
-  if (typed.length >= 4 && !typed.includes(' ')) return only(choices.filter((_, i) => labels[i]!.words.has(typed)));
+  if (!strict && typed.length >= 4 && !typed.includes(' ')) return only(choices.filter((_, i) => labels[i]!.words.has(typed)));
   return undefined;
 }
 
