@@ -39,7 +39,11 @@ export const SCRIPT = ['/start', 'lapor', 'Siti Aminah', 'Kamboja', 'dua minggu 
  * (Revisions before numberAmongWords refused "30 tahun": a plain number keeps BENCH_BEFORE comparing like with like.)
  */
 export const WASPADA_SCRIPT = ['/start', 'lapor', 'Siti Aminah', '30', 'adik'];
-/** What a Waspada user sends once before the runs: /start, the language where asked, agreeing. */
+/**
+ * What a Waspada user sends once before the runs: /start, then "1" twice. Where the language is asked
+ * (WhatsApp gives no hint) that is Indonesian, then agreeing; on Telegram the hint skips the question,
+ * so the first agrees and the second opens the offer check, which the script's own /start leaves.
+ */
 export const ONBOARD = ['/start', '1', '1'];
 const WEBHOOK_PATH = '/webhooks/telegram';
 export const WARMUP_USERS = 30;
