@@ -160,6 +160,20 @@ describe('a choice of the main menu typed at another question', () => {
     expect(last(await say(user, 'cek tawaran kerja')).text).toContain(t('id', 'checker.flow.ask'));
   });
 
+  it('the question’s own words win: after a verdict "lapor" reports the recruiter, "cek lagi" asks for another offer; on the emergency screen "lapor" asks for urgent help', async () => {
+    const offer = 'Dicari admin ke Kamboja gaji 20 juta, visa turis, berangkat minggu depan, hubungi WA 081234567890 segera';
+    const user = await agreed('mc-verdict');
+    await say(user, offer);
+    expect(last(await say(user, 'lapor')).text).toContain(t('id', 'hotline.recruiter.ask'));
+    const again = await agreed('mc-again');
+    await say(again, offer);
+    expect(last(await say(again, 'cek lagi')).text).toContain(t('id', 'checker.flow.ask'));
+    const plea = await agreed('mc-plea');
+    await say(plea, 'tolong');
+    await say(plea, 'lewati');
+    expect(last(await say(plea, 'lapor')).text).toContain(t('id', 'emergency.safe.ask'));
+  });
+
   it('a number there is still that question’s own choice', async () => {
     const user = await agreed('mc-number');
     await say(user, 'panduan');
