@@ -168,6 +168,10 @@ describe('a choice of the main menu typed at another question', () => {
     const again = await agreed('mc-again');
     await say(again, offer);
     expect(last(await say(again, 'cek lagi')).text).toContain(t('id', 'checker.flow.ask'));
+    // In the guide, "cek lowongan" is its topic "Cek agen & lowongan", not the offer check.
+    const reader = await agreed('mc-reader');
+    await say(reader, 'panduan');
+    expect(all(await say(reader, 'cek lowongan'))).toContain(t('id', 'guide.agency.title'));
     const plea = await agreed('mc-plea');
     await say(plea, 'tolong');
     await say(plea, 'lewati');
