@@ -1,0 +1,42 @@
+// Typed words at the real flows' questions (no I/O): a question's own answer, typed in words, is taken
+// as that answer, and not as a choice of the main menu that would take the person elsewhere.
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/index.js';
+import { step } from '../../src/engine/step.js';
+import { newSession, type Session } from '../../src/engine/types.js';
+
+const content = loadContent();
+
+/** A person (agreed, in Indonesian unless said) at `flow`'s step `at`, typing `text`: where they are after it. */
+function typeAt(flow: string, at: string, text: string, from: Partial<Session> = {}): { where: string; session: Session } {
+  const session: Session = { ...newSession(0), lang: 'id', consent: true, at: { flow, step: at }, ...from };
+  let r = step(content.bundle, session, { kind: 'text', text, at: 1 });
+  let n = 2;
+  while (r.effects.length) r = step(content.bundle, r.session, { kind: 'effect', effect: r.effects[0]!.type, outcome: 'ok', at: n++ });
+  const pos = r.session.at;
+  return { where: pos ? `${pos.flow}.${pos.step}` : '(none)', session: r.session };
+}
+
+describe('the language question, answered in words', () => {
+  it('"inggris", "bahasa inggris", "indonesian" choose the language on first contact (before: kept as the settings menu, "choose a language first")', () => {
+    const newcomer = { lang: null, consent: false };
+    for (const text of ['inggris', 'bahasa inggris', 'Bahasa Inggris kak', 'english dong']) {
+      const { where, session } = typeAt('welcome', 'ask_lang', text, newcomer);
+      expect(where, text).toBe('welcome.privacy');
+      expect(session.lang, text).toBe('en');
+      expect(session.vars.ahead, text).toBeUndefined();
+    }
+    for (const text of ['indonesian', 'bahasa indonesia', 'b indo', 'indo aja']) {
+      const { where, session } = typeAt('welcome', 'ask_lang', text, newcomer);
+      expect(where, text).toBe('welcome.privacy');
+      expect(session.lang, text).toBe('id');
+      expect(session.vars.ahead, text).toBeUndefined();
+    }
+  });
+
+  it('at "change language", "inggris" switches to English (before: the settings menu)', () => {
+    const { session } = typeAt('language', 'ask', 'inggris');
+    expect(session.lang).toBe('en');
+    expect(typeAt('language', 'ask', 'indonesian', { lang: 'en' }).session.lang).toBe('id');
+  });
+});
