@@ -40,3 +40,24 @@ describe('the language question, answered in words', () => {
     expect(typeAt('language', 'ask', 'indonesian', { lang: 'en' }).session.lang).toBe('id');
   });
 });
+
+describe('a question’s own choice, named by a part of its label', () => {
+  it('takes that choice instead of the main menu’s (before: "migrasi aman" at the alert topics opened the guide)', () => {
+    const cases: [string, string, string, string][] = [
+      ['subscribe', 'topics', 'migrasi aman', 'subscribe.language'],
+      ['subscribe', 'topics', 'safe migration', 'subscribe.language'],
+      ['subscribe', 'topics', 'penipuan kerja', 'subscribe.language'],
+      ['subscribe', 'manage', 'negara tujuan', 'subscribe.language'],
+      ['subscribe', 'manage', 'ubah topik dong', 'subscribe.topics'],
+      ['check-offer', 'next_low', 'tanda bahaya', 'check-offer.after_learn'],
+      ['signs', 'intro', 'online scam', 'signs.scam'],
+      ['guide', 'menu', 'luar negeri', 'guide.abroad'],
+    ];
+    for (const [flow, at, text, to] of cases) expect(typeAt(flow, at, text).where, `${flow}.${at} "${text}"`).toBe(to);
+  });
+
+  it('not for a choice of the main menu named elsewhere', () => {
+    // "migrasi aman" names no choice of the guide's topics: the guide's start, as before
+    expect(typeAt('guide', 'ways', 'migrasi aman').where).toBe('guide.menu');
+  });
+});

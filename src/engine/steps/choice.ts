@@ -123,6 +123,21 @@ function byKeyword<C extends Pickable>(rt: Reader, choices: readonly C[], text: 
   return tie ? undefined : best;
 }
 
+/**
+ * Words of one label only, as they stand in it ("migrasi aman" for "Tips migrasi aman", "negara tujuan"
+ * for "Ubah provinsi & negara tujuan", "tanda bahaya" for "Penjelasan tanda bahaya"): the question's own
+ * choice, read before a choice of the main menu is looked for in the answer. Two words at least (one
+ * word is matchChoice's), with or without words of politeness.
+ */
+export function byLabelPhrase<C extends Pickable>(rt: Reader, choices: readonly C[], text: string): C | undefined {
+  for (const typed of new Set([squash(text), withoutPolite(text)])) {
+    if (!typed.includes(' ')) continue;
+    const hits = choices.filter((c) => rt.labels(c.label).texts.some((l) => ` ${l} `.includes(` ${typed} `)));
+    if (hits.length === 1) return hits[0];
+  }
+  return undefined;
+}
+
 /** A choice's number pointed at in words: "nomor 3", "pilih 2", "yang 1", "option 4". */
 const POINTED = /^(?:nomor|nmr|no|pilih|pilihan|yang|angka|number|option|choose|opsi)\s+(\d{1,2})$/;
 
@@ -182,7 +197,7 @@ export const choice: StepKind<Step> = {
       return rt.go(picked.next);
     }
     if (input.kind !== 'text') return rt.stale();
-    const picked = matchChoice(rt, s.choices, input.text);
+    const picked = matchChoice(rt, s.choices, input.text) ?? byLabelPhrase(rt, s.choices, input.text);
     if (picked) return rt.go(picked.next);
     // "Terima kasih kak" after a verdict or at the menu: you're welcome, the choices again (not "reply with a number").
     if (!s.other && onlyThanks(input.text)) return rt.answer({ key: 'engine.you_are_welcome' }, options(s));
