@@ -61,3 +61,16 @@ describe('a question’s own choice, named by a part of its label', () => {
     expect(typeAt('guide', 'ways', 'migrasi aman').where).toBe('guide.menu');
   });
 });
+
+describe('a word said not to be wanted', () => {
+  it('"gak lagi kak", "tidak lagi", "jangan lapor" after a verdict are not "check another" or "report" (before: another offer was asked for)', () => {
+    for (const text of ['gak lagi kak', 'tidak lagi', 'nggak usah lagi', 'jangan lapor', 'no more, thanks']) {
+      const { where } = typeAt('check-offer', 'next', text);
+      expect(where, text).not.toBe('check-offer.ask');
+      expect(where, text).not.toBe('check-offer.share');
+    }
+    // the words themselves still count, and a no that is the word itself ("tidak ada kabar")
+    expect(typeAt('check-offer', 'next', 'cek lagi dong').where).toBe('check-offer.ask');
+    expect(typeAt('guide', 'menu', 'adik saya tidak ada kabar').where).toBe('report-missing.name');
+  });
+});

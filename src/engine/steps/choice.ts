@@ -112,7 +112,7 @@ function byKeyword<C extends Pickable>(rt: Reader, choices: readonly C[], text: 
   let tie = false;
   for (const c of choices) {
     if (!c.words) continue;
-    const hit = rt.keywords(c.words).find((w) => padded.includes(` ${w} `));
+    const hit = rt.keywords(c.words).find((w) => padded.includes(` ${w} `) && !negated(padded, w));
     if (!hit) continue;
     if (hit.length > bestLength) {
       best = c;
@@ -136,6 +136,18 @@ export function byLabelPhrase<C extends Pickable>(rt: Reader, choices: readonly 
     if (hits.length === 1) return hits[0];
   }
   return undefined;
+}
+
+/** Words saying a thing is not wanted ("gak lagi", "jangan lapor"), and words between them and the thing ("nggak usah lagi"). */
+const NEGATION = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'jangan', 'jgn', 'belum', 'bukan', 'no', 'not', 'dont', 'never'].map(squash));
+const AFTER_NEGATION = new Set(['mau', 'usah', 'perlu', 'ingin', 'pengen', 'mo', 'want', 'need', 'to', 'lah', 'sih', 'dulu', 't'].map(squash));
+
+/** Whether a choice's word in an answer (` ${typed} `) is said not to be wanted: "gak lagi kak", "tidak usah lapor", "don't report". */
+function negated(padded: string, word: string): boolean {
+  const before = padded.slice(0, padded.indexOf(` ${word} `)).trim().split(' ').filter(Boolean);
+  let i = before.length - 1;
+  while (i >= 0 && AFTER_NEGATION.has(before[i]!)) i--;
+  return i >= 0 && (NEGATION.has(before[i]!) || (before[i] === 'don' && before[i + 1] === 't'));
 }
 
 /** A choice's number pointed at in words: "nomor 3", "pilih 2", "yang 1", "option 4". */
