@@ -227,7 +227,7 @@ describe('the main menu asked for in words', () => {
     const say = await atMenu('id');
     const q = await say('apakah ada lowongan ke korea?');
     expect(q.replies.at(-1)!.text).toContain(t('id', 'main.long_text'));
-    const both = await say('kontak status');
+    const both = await say('kontak paspor');
     expect(both.replies.at(-1)!.choices!.map((c) => c.id)).toContain('report');
     expect(both.replies.map((x) => x.text).join('\n')).not.toContain(t('id', 'contacts.menu.title'));
   });

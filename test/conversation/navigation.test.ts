@@ -74,3 +74,26 @@ describe('a word said not to be wanted', () => {
     expect(typeAt('guide', 'menu', 'adik saya tidak ada kabar').where).toBe('report-missing.name');
   });
 });
+
+describe('questions the main menu’s words do not leave', () => {
+  it('"english" or "bahasa indonesia" at the alerts’ language question stays there (its choices are the languages), never the settings', () => {
+    for (const text of ['english', 'bahasa indonesia', 'inggris']) expect(typeAt('subscribe', 'language', text).where, text).not.toBe('main.settings');
+  });
+
+  it('"lapor" after a verdict with nothing to report, or on the recruiter-report question, is never the missing-relative report', () => {
+    for (const at of ['next_low', 'after_learn_low', 'unclear', 'report_official', 'report_official_home']) {
+      expect(typeAt('check-offer', at, 'lapor').where, at).not.toMatch(/^report-missing/);
+    }
+    // On "send a report about this recruiter?", "lapor" or "ya lapor" is yes: the contact is asked next.
+    for (const text of ['lapor', 'ya lapor', 'report']) expect(typeAt('check-offer', 'share', text).where, text).toBe('check-offer.share_contact');
+  });
+
+  it('"hp saya hilang" is no missing relative; "anak saya hilang", "suami saya hilang di malaysia" and "hilang" are', () => {
+    expect(typeAt('main', 'menu', 'hp saya hilang').where).toBe('main.menu');
+    for (const text of ['anak saya hilang', 'suami saya hilang di malaysia', 'hilang']) expect(typeAt('main', 'menu', text).where, text).toBe('report-missing.name');
+  });
+
+  it('"lapor" where no case of this chat is found starts a new report, as its choice "Buat laporan baru" does', () => {
+    expect(typeAt('status', 'none', 'lapor').where).toBe('report-missing.name');
+  });
+});

@@ -41,6 +41,12 @@ const schema = z
      * asked for (see Runtime.keepMenuChoice).
      */
     ahead: z.string().min(1).optional(),
+    /**
+     * A choice of the main menu typed here is no way out: the question is asked again. Where the
+     * choices mean something the menu's words would take elsewhere (a language to keep or switch to;
+     * after a verdict with nothing to report, "lapor" is not the family report).
+     */
+    stays: z.boolean().optional(),
   })
   .strict()
   .refine((s) => new Set(s.choices.map((c) => c.id)).size === s.choices.length, { message: 'choice ids must be unique', path: ['choices'] })
@@ -219,7 +225,7 @@ export const choice: StepKind<Step> = {
     // "lapor" on the privacy notice: kept for when they have agreed, and not counted as a failure.
     if (s.ahead && rt.keepMenuChoice(input.text)) return rt.answer({ key: s.ahead }, options(s));
     // "lapor" or "kontak darurat" at another question (the guide's topics): there at once, as from the menu.
-    if (!s.ahead && rt.goToMenuChoice(input.text)) return;
+    if (!s.ahead && !s.stays && rt.goToMenuChoice(input.text)) return;
     // Where each kind of question goes is an answer, not a failure: three questions in a row are not "not understood".
     if (s.long && (long || sentence(input.text))) return rt.answer({ key: s.long, vars: { count: s.choices.length } }, options(s));
     rt.retry({ key: 'engine.hint.choice', vars: { count: s.choices.length } }, options(s));
