@@ -232,6 +232,13 @@ export function onlyThanks(text: string): boolean {
   return words.length <= 6 && words.some((w) => THANKS.has(w)) && words.every((w) => THANKS.has(w) || POLITE.has(w) || AROUND_THANKS.has(w));
 }
 
+/** A greeting alone ("halo kak", "assalamualaikum", "selamat pagi", "hi there"): no answer to a question, and no failure. */
+const GREETING = new Set(['halo', 'hallo', 'helo', 'hello', 'hai', 'hi', 'hey', 'hei', 'p', 'permisi', 'assalamualaikum', 'asalamualaikum', 'assalamu alaikum', 'salam', 'pagi', 'siang', 'sore', 'malam', 'selamat pagi', 'selamat siang', 'selamat sore', 'selamat malam', 'good morning', 'good afternoon', 'good evening', 'hi there', 'hello there', 'halo min', 'hai min'].map(squash));
+export function onlyGreeting(text: string): boolean {
+  const t = withoutPolite(text).replace(/ (wr wb|wr\.? ?wb\.?|warahmatullahi wabarakatuh)$/, '');
+  return GREETING.has(t);
+}
+
 /** A squashed answer without its words of politeness. */
 export function withoutPolite(text: string): string {
   const whole = squash(text);

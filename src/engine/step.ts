@@ -615,6 +615,7 @@ export const ENGINE_KEYS: readonly string[] = [
   'engine.too_many_failures',
   'engine.skipped_after_failures',
   'engine.you_are_welcome',
+  'engine.greeting',
   'engine.stale',
   'engine.restart',
   'engine.error',

@@ -97,3 +97,21 @@ describe('questions the main menu’s words do not leave', () => {
     expect(typeAt('status', 'none', 'lapor').where).toBe('report-missing.name');
   });
 });
+
+describe('a greeting at a question', () => {
+  it('"halo kak", "assalamualaikum wr wb", "selamat pagi", "P", "hello" are greeted back with the same choices, and no failure is counted', () => {
+    for (const [flow, at, text] of [['main', 'menu', 'halo kak'], ['main', 'menu', 'assalamualaikum wr wb'], ['guide', 'menu', 'selamat pagi'], ['main', 'menu', 'P'], ['welcome', 'privacy', 'hello']] as const) {
+      const session: Session = { ...newSession(0), lang: 'id', consent: flow !== 'welcome', at: { flow, step: at }, failures: 2 };
+      const r = step(content.bundle, session, { kind: 'text', text, at: 1 });
+      expect(r.session.at, text).toEqual({ flow, step: at });
+      expect(r.session.failures, text).toBe(2);
+      expect(content.renderer.reply('id', r.replies.at(-1)!).text, text).toContain(content.texts.t('id', 'engine.greeting'));
+    }
+  });
+
+  it('a greeting with more in it is not one: "halo, anak saya hilang" is taken for what it says', () => {
+    const session: Session = { ...newSession(0), lang: 'id', consent: true, at: { flow: 'main', step: 'menu' } };
+    const r = step(content.bundle, session, { kind: 'text', text: 'halo, anak saya hilang', at: 1 });
+    expect(r.session.at?.flow).toBe('report-missing');
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SayList, Target, type Runtime, type StepKind } from '../kind.js';
 import type { Input } from '../types.js';
-import { onlyThanks, parseYesNo, withoutPolite } from '../inputs.js';
+import { onlyGreeting, onlyThanks, parseYesNo, withoutPolite } from '../inputs.js';
 import { nearly, squash } from '../text.js';
 
 const Choice = z
@@ -219,6 +219,8 @@ export const choice: StepKind<Step> = {
     if (picked) return rt.go(picked.next);
     // "Terima kasih kak" after a verdict or at the menu: you're welcome, the choices again (not "reply with a number").
     if (!s.other && onlyThanks(input.text)) return rt.answer({ key: 'engine.you_are_welcome' }, options(s));
+    // "Halo kak", "assalamualaikum" at a question: greeted back, the choices again (not "reply with a number").
+    if (!s.other && onlyGreeting(input.text)) return rt.answer({ key: 'engine.greeting' }, options(s));
     const long = input.text.trim().length >= TEXT_HANDOVER_MIN;
     if (s.text && long) return rt.handOver(s.text, input);
     if (s.other) return rt.handOver(s.other, input);
