@@ -239,6 +239,9 @@ export function onlyGreeting(text: string): boolean {
   return GREETING.has(t);
 }
 
+/** Whether a squashed word is one of politeness ("kak", "dong", "please"). */
+export const isPoliteWord = (word: string): boolean => POLITE.has(word);
+
 /** A squashed answer without its words of politeness. */
 export function withoutPolite(text: string): string {
   const whole = squash(text);

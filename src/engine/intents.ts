@@ -1,4 +1,5 @@
 // Global intents: matched before the current step, at any step, in both languages, with typos.
+import { isPoliteWord } from './inputs.js';
 import { closestTypo, nearly, squash, tokens, typoTargets } from './text.js';
 
 export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start' | 'subscription' | 'safety' | 'exit';
@@ -7,7 +8,7 @@ export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'st
 const PHRASES: Record<Intent, string[]> = {
   // "bahaya" (danger) is one letter from "bahasa" (language): exact matches win, so each means itself.
   emergency: ['tolong', 'darurat', 'help', 'sos', 'help me', 'tolong saya', 'tolong aku', 'emergency', 'bahaya', 'dalam bahaya'],
-  menu: ['menu', 'menu utama', 'main menu', 'kembali ke menu', 'back to menu'],
+  menu: ['menu', 'menu utama', 'main menu', 'kembali ke menu', 'back to menu', 'ke menu', 'balik ke menu', 'kembali ke menu utama', 'go to menu'],
   language: ['bahasa', 'language', 'ganti bahasa', 'change language', 'ubah bahasa', 'pilih bahasa'],
   // Stopping also ends every alert subscription at once ("unsubscribe", "berhenti langganan").
   stop: ['stop', 'berhenti', 'unsubscribe', 'keluar', 'berhenti langganan', 'stop langganan', 'stop alerts'],
@@ -276,6 +277,13 @@ export function readIntent(text: string): { intent: Intent | null; alert: boolea
       // Exact phrases first, then the single closest typo (a typo as close to two intents is neither).
       const intent = EXACT_PHRASES.get(whole) ?? closestTypo(whole, PHRASE_TABLE);
       if (intent) return { intent, alert: false, phrase: true };
+      // "menu kak", "stop dong", "hapus data saya kak": the same phrase with words of politeness around it.
+      const plain = words.filter((w) => !isPoliteWord(w));
+      if (plain.length > 0 && plain.length < words.length) {
+        const bare = plain.join(' ');
+        const polite = EXACT_PHRASES.get(bare) ?? closestTypo(bare, PHRASE_TABLE);
+        if (polite) return { intent: polite, alert: false, phrase: true };
+      }
     }
   }
   const signal = emergencySignal(trimmed);

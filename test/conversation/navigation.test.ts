@@ -115,3 +115,11 @@ describe('a greeting at a question', () => {
     expect(r.session.at?.flow).toBe('report-missing');
   });
 });
+
+describe('"menu kak" in the middle of a report', () => {
+  it('goes to the menu, and is not taken for the relative’s name', () => {
+    const { where, session } = typeAt('report-missing', 'name', 'menu kak');
+    expect(where).toBe('main.menu');
+    expect(session.vars.r_name ?? null).toBeNull();
+  });
+});

@@ -60,6 +60,20 @@ describe('global intent matching', () => {
   });
 });
 
+describe('global intents with words of politeness around them', () => {
+  it('"menu kak", "stop dong", "hapus data saya kak", "menu please", "balik ke menu" are those intents', () => {
+    const cases: [string, string][] = [
+      ['menu kak', 'menu'], ['menu dong', 'menu'], ['menu please', 'menu'], ['kembali ke menu kak', 'menu'], ['balik ke menu', 'menu'], ['ke menu', 'menu'],
+      ['stop kak', 'stop'], ['hapus data saya kak', 'forget'], ['bahasa dong', 'language'], ['mulai lagi kak', 'start'],
+    ];
+    for (const [text, intent] of cases) expect(matchIntent(text), text).toBe(intent);
+  });
+
+  it('politeness alone, or with another word, is none: "kak", "ok kak", "terima kasih kak", "mas"', () => {
+    for (const text of ['kak', 'ok kak', 'terima kasih kak', 'mas', 'siti kak']) expect(matchIntent(text), text).toBeNull();
+  });
+});
+
 describe('the first look before a message is queued (mightBeUrgent)', () => {
   it('catches every plea the full reading takes as one, words with doubled letters and a passport taken included', () => {
     for (const plea of ['I am trapped', 'they kidnapped my sister', 'his boss took his passport and he cannot leave the house', 'paspornya ditahan majikan', 'toloooong', 'S.O.S']) {
