@@ -151,9 +151,12 @@ function placeIndex(places: readonly Place[], codes: boolean): PlaceIndex {
 /** Names that are also ordinary words ("as a maid", "same as me"): among other words, a place only in capitals ("di AS"). */
 const WORD_NAMES = new Set(['as']);
 
+/** Words saying no or not that every reading of a "no" below shares; each adds its own. */
+export const NEGATIONS: readonly string[] = ['tidak', 'tdk', 'gak', 'ga', 'nggak', 'enggak', 'belum', 'bukan', 'no'];
+
 /** Words saying where one is not, or was ("tidak di Malaysia lagi", "dulu Malaysia"); not "mau ke Jepang": the guide asks where one will work. */
 const NOT_WHERE = new Set(
-  ['tidak', 'tdk', 'bukan', 'gak', 'ga', 'nggak', 'enggak', 'belum', 'not', 'no', 'never', 'dulu', 'dahulu', 'sebelumnya', 'bekas', 'mantan', 'previously', 'formerly', 'used', 'atau', 'or'].map(squash),
+  [...NEGATIONS, 'not', 'never', 'dulu', 'dahulu', 'sebelumnya', 'bekas', 'mantan', 'previously', 'formerly', 'used', 'atau', 'or'].map(squash),
 );
 
 /**
@@ -203,7 +206,14 @@ export function parseRegion(text: string, regions: readonly Region[]): Parsed {
 }
 
 const YES = new Set(['ya', 'iya', 'y', 'yes', 'yup', 'yep', 'ok', 'oke', 'okay', 'betul', 'benar', 'setuju', 'boleh', 'sure', 'ye', 'yoi', 'siap', 'agree', 'i agree', 'saya setuju', 'aku setuju', 'sudah benar', 'sudah betul', 'benar sekali', 'correct', 'that is correct', 'right'].map(squash));
-const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'no', 'n', 'nope', 'bukan', 'jangan', 'belum', 'nah', 'tidak setuju', 'tdk setuju', 'gak setuju', 'ga setuju', 'nggak setuju', 'ngga setuju', 'enggak setuju', 'belum setuju', 'saya tidak setuju', 'aku tidak setuju', 'disagree', 'i disagree', 'not agree', 'do not agree', 'i do not agree', 'dont agree', 'i dont agree', 'don t agree', 'i don t agree'].map(squash));
+const NO_WORDS = [...NEGATIONS, 'gk', 'ngga', 'engga', 'n', 'nope', 'jangan', 'nah'];
+const NO = new Set(
+  [
+    ...NO_WORDS,
+    ...['tidak', 'tdk', 'gak', 'ga', 'nggak', 'ngga', 'enggak', 'belum'].map((n) => `${n} setuju`), 'saya tidak setuju', 'aku tidak setuju',
+    'disagree', 'i disagree', 'not agree', 'do not agree', 'i do not agree', 'dont agree', 'i dont agree', 'don t agree', 'i don t agree',
+  ].map(squash),
+);
 
 /**
  * "I don't know", "there is none", "no" as people write them: where a question may be skipped and the
@@ -238,9 +248,6 @@ export function onlyGreeting(text: string): boolean {
   const t = withoutPolite(text).replace(/ (wr wb|wr\.? ?wb\.?|warahmatullahi wabarakatuh)$/, '');
   return GREETING.has(t);
 }
-
-/** Whether a squashed word is one of politeness ("kak", "dong", "please"). */
-export const isPoliteWord = (word: string): boolean => POLITE.has(word);
 
 /** A squashed answer without its words of politeness. */
 export function withoutPolite(text: string): string {

@@ -1,5 +1,5 @@
 // Global intents: matched before the current step, at any step, in both languages, with typos.
-import { isPoliteWord } from './inputs.js';
+import { withoutPolite } from './inputs.js';
 import { closestTypo, nearly, squash, tokens, typoTargets } from './text.js';
 
 export type Intent = 'emergency' | 'menu' | 'language' | 'stop' | 'forget' | 'start' | 'subscription' | 'safety' | 'exit';
@@ -278,9 +278,8 @@ export function readIntent(text: string): { intent: Intent | null; alert: boolea
       const intent = EXACT_PHRASES.get(whole) ?? closestTypo(whole, PHRASE_TABLE);
       if (intent) return { intent, alert: false, phrase: true };
       // "menu kak", "stop dong", "hapus data saya kak": the same phrase with words of politeness around it.
-      const plain = words.filter((w) => !isPoliteWord(w));
-      if (plain.length > 0 && plain.length < words.length) {
-        const bare = plain.join(' ');
+      const bare = withoutPolite(trimmed);
+      if (bare && bare !== whole) {
         const polite = EXACT_PHRASES.get(bare) ?? closestTypo(bare, PHRASE_TABLE);
         if (polite) return { intent: polite, alert: false, phrase: true };
       }

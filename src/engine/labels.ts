@@ -16,16 +16,20 @@ export interface LabelForms {
  */
 const forms = new WeakMap<Bundle, Map<string, LabelForms>>();
 
+/** What `make` works out of a bundle's text key, kept in `store` per bundle and key. */
+function once<T>(store: WeakMap<Bundle, Map<string, T>>, bundle: Bundle, key: string, make: () => T): T {
+  let byKey = store.get(bundle);
+  if (!byKey) store.set(bundle, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = make()));
+  return value;
+}
+
 export function labelForms(bundle: Bundle, key: string): LabelForms {
-  let byKey = forms.get(bundle);
-  if (!byKey) forms.set(bundle, (byKey = new Map()));
-  let f = byKey.get(key);
-  if (!f) {
+  return once(forms, bundle, key, () => {
     const texts = LANGS.map((l) => squash(bundle.label(l, key)));
-    f = { texts, words: new Set(texts.flatMap((t) => t.split(' '))) };
-    byKey.set(key, f);
-  }
-  return f;
+    return { texts, words: new Set(texts.flatMap((t) => t.split(' '))) };
+  });
 }
 
 /**
@@ -36,13 +40,8 @@ export function labelForms(bundle: Bundle, key: string): LabelForms {
 const keywordLists = new WeakMap<Bundle, Map<string, readonly string[]>>();
 
 export function keywordForms(bundle: Bundle, key: string): readonly string[] {
-  let byKey = keywordLists.get(bundle);
-  if (!byKey) keywordLists.set(bundle, (byKey = new Map()));
-  let list = byKey.get(key);
-  if (!list) {
+  return once(keywordLists, bundle, key, () => {
     const all = LANGS.flatMap((l) => bundle.label(l, key).split(',')).map((w) => squash(w)).filter(Boolean);
-    list = [...new Set(all)].sort((a, b) => b.length - a.length);
-    byKey.set(key, list);
-  }
-  return list;
+    return [...new Set(all)].sort((a, b) => b.length - a.length);
+  });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SayList, Target, type Runtime, type StepKind } from '../kind.js';
 import type { Input } from '../types.js';
-import { onlyGreeting, onlyThanks, parseYesNo, withoutPolite } from '../inputs.js';
+import { NEGATIONS, onlyGreeting, onlyThanks, parseYesNo, withoutPolite } from '../inputs.js';
 import { nearly, squash } from '../text.js';
 
 const Choice = z
@@ -145,7 +145,7 @@ export function byLabelPhrase<C extends Pickable>(rt: Reader, choices: readonly 
 }
 
 /** Words saying a thing is not wanted ("gak lagi", "jangan lapor"), and words between them and the thing ("nggak usah lagi"). */
-const NEGATION = new Set(['tidak', 'tdk', 'gak', 'ga', 'gk', 'nggak', 'ngga', 'enggak', 'engga', 'jangan', 'jgn', 'belum', 'bukan', 'no', 'not', 'dont', 'never'].map(squash));
+const NEGATION = new Set([...NEGATIONS, 'gk', 'ngga', 'engga', 'jangan', 'jgn', 'not', 'dont', 'never'].map(squash));
 const AFTER_NEGATION = new Set(['mau', 'usah', 'perlu', 'ingin', 'pengen', 'mo', 'want', 'need', 'to', 'lah', 'sih', 'dulu', 't'].map(squash));
 
 /** Whether a choice's word in an answer (` ${typed} `) is said not to be wanted: "gak lagi kak", "tidak usah lapor", "don't report". */
