@@ -671,11 +671,11 @@ export function analyse(input: unknown): Analysis {
   // "training in the Philippines") are the home side too; so are all of them once the text names
   // that country's own sending office, whether or not the checker knows where they go.
   const sent = new Set(toIndonesians ? [] : SENDING_OFFICE.filter(([re]) => re.test(t)).map(([, c]) => c));
-  if (sent.size > 0 || (origins.size > 0 && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country)))) {
-    for (let i = places.length - 1; i >= 0; i--) {
-      const c = places[i]!.country;
-      if (places[i]!.kind !== 'route' && (sent.has(c) || (origins.has(c) && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country))))) places.splice(i, 1);
-    }
+  // (where they go: a foreign place that is not their origin)
+  const elsewhere = origins.size > 0 && places.some((p) => p.kind !== 'indonesia' && p.kind !== 'route' && !origins.has(p.country));
+  const home = (c: string) => sent.has(c) || (elsewhere && origins.has(c));
+  if (sent.size > 0 || elsewhere) {
+    for (let i = places.length - 1; i >= 0; i--) if (places[i]!.kind !== 'route' && home(places[i]!.country)) places.splice(i, 1);
   }
   const foreign = places.filter((p) => p.kind !== 'indonesia' && p.kind !== 'route');
   const abroadWords = allMatches(ABROAD, scan).filter((sp) => !isNegated(t, sp[0]));
