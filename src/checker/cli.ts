@@ -18,7 +18,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkOffer, type Verdict } from './index.js';
 import { HEADING_ICON, headingText, verdictContacts, verdictHeading } from './heading.js';
-import { loadReferenceData } from '../content/data.js';
+import type { ReferenceData } from '../content/data.js';
 import { REPO_ROOT } from './facts.js';
 
 interface LocaleFile {
@@ -64,7 +64,7 @@ function withText(v: Verdict, loc: LocaleFile) {
  * The verdict as the chat heads it (heading.ts): no level for a text too short to judge, never a green
  * "low" above a warning sign, and in plain words: no score, which would read as a falsely exact figure.
  */
-function human(v: Verdict, loc: LocaleFile): string {
+function human(v: Verdict, loc: LocaleFile, data: ReferenceData): string {
   const lines: string[] = [];
   const heading = verdictHeading(v);
   if (heading !== 'unclear') lines.push(fill(loc.verdict[headingText(v, heading)] ?? heading, { icon: HEADING_ICON[heading] }));
@@ -80,7 +80,6 @@ function human(v: Verdict, loc: LocaleFile): string {
   for (const a of v.advice) lines.push(`→ ${loc.advice[a] ?? a}`);
   // The contacts the chat shows below its advice, from the reviewed data (data/contacts.yaml).
   if (heading !== 'unclear') {
-    const data = loadReferenceData(path.join(REPO_ROOT, 'data'));
     for (const id of verdictContacts(v, data)) {
       const c = data.contacts.get(id);
       if (c) lines.push(`☎ ${c.name[lang]}: ${c.channels.map((ch) => ch.value).join(' · ')}`);
@@ -200,7 +199,10 @@ async function run(loc: LocaleFile | undefined) {
   } else {
     // (the reader's confidence is in --json's "ocr": as a percentage here it would read as the verdict's)
     const read = ocr ? `${lang === 'en' ? 'Text read from the picture' : 'Teks yang terbaca dari gambar'}:\n${ocr.text}\n\n` : '';
-    process.stdout.write(`${read}${human(v, loc ?? locale())}\n`);
+    // The reviewed data (and the YAML and schema code that read it) only for this human reply: loading
+    // them took 45 ms of the --json command's start-up, which shows none of it.
+    const { loadReferenceData } = await import('../content/data.js');
+    process.stdout.write(`${read}${human(v, loc ?? locale(), loadReferenceData(path.join(REPO_ROOT, 'data')))}\n`);
   }
 }
 
