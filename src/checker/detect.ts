@@ -44,6 +44,7 @@ export const CONTEXT_DETECTORS: readonly Detector[] = [
   { id: 'fake_institution', advice: ['check_official_site'] },
   { id: 'unverified_institution', advice: ['check_official_site'] },
   { id: 'link_not_shown', advice: ['verify_company'] },
+  { id: 'form_link_only', advice: ['verify_company'] },
   { id: 'share_to_apply', advice: ['no_share_to_apply'] },
   { id: 'aid_by_chat', advice: ['no_aid_by_chat'] },
   { id: 'mass_recruitment_abroad', advice: ['use_official_channels'] },
@@ -938,6 +939,30 @@ export function analyse(input: unknown): Analysis {
     if (hidden.length > 0) add('link_not_shown', 1.2, [hidden[0]!, ...(instFound.get('recruiting') ?? []).slice(0, 1)]);
   }
 
+  // A vacancy whose only way to apply is an online form, a short link or a free website: none of them
+  // says whose it is, and it is how fake vacancies gather applicants' data in any company's name (a
+  // fake PT Kiyokuni vacancy, turnbackhoax.id 2024: "DAFTAR: https://forms.gle/..."). Not judged fake:
+  // the person checks the vacancy on the company's own site. Not where an institution's flag already
+  // says so, where the post also gives a site of its own, a job board, an e-mail at the company's
+  // domain, an office to go to, or an official route; nor a chat link (wa.me, t.me): small employers
+  // take applications by WhatsApp, and that is judged as a contact. A vacancy: someone is being hired
+  // ("join the heroes of our game, download free at bit.ly/..." is a promotion).
+  if (instFound.has('recruiting') && (JOB_WORD.test(t) || scan.test(HIRING_ROLE)) && !instFound.has('official') && !STREET.test(t) && !flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution' || f.id === 'link_not_shown' || f.weight <= -0.8)) {
+    const all = [...links.map((l) => l.value), ...defangedLinks(original)];
+    const formOrShort = all.filter((l) => unofficialLink(l) && !CHAT_HOSTS.has(hostOf(l)));
+    const ownMail = (facts.emails ?? []).some((m) => !FREE_MAIL.test(m));
+    // (the vacancy in the words of the post, not in the link's: "bit.ly/loker-kamboja" alone is a link to judge)
+    const recruiting = (instFound.get('recruiting') ?? []).filter(([a, b]) => {
+      const [os] = toOriginal(norm, a, b);
+      return !links.some((l) => os >= l.s && os < l.e);
+    });
+    if (recruiting.length > 0 && formOrShort.length > 0 && formOrShort.length === all.length && !ownMail) {
+      const i = t.indexOf(hostOf(formOrShort[0]!));
+      const at = i >= 0 ? ([i, i + hostOf(formOrShort[0]!).length] as Span) : undefined;
+      if (at && !inWarning(at[0]) && !isNegated(t, at[0])) add('form_link_only', 1.2, [at, recruiting[0]!]);
+    }
+  }
+
   // Told to share the post or comment on it to be considered: no employer selects people by the shares
   // of a post (Africa Check: a red flag that the ad is fake).
   if (scan.may(SHARE_TO_APPLY) && (instFound.has('recruiting') || scan.test(OFFER_WORDS) || scan.test(HIRING_ROLE))) {
@@ -1065,7 +1090,7 @@ export function analyse(input: unknown): Analysis {
   // A short post of a task scam or a fake vacancy, the announcement of an official placement scheme
   // (G-to-G, EPS-TOPIK...), or a "recruiter's" chat asking for a video of the body, is an offer (a
   // selection) even without the usual job words.
-  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'share_to_apply', 'aid_by_chat', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
+  const OFFER_FLAGS = ['task_scam', 'fake_institution', 'unverified_institution', 'link_not_shown', 'form_link_only', 'share_to_apply', 'aid_by_chat', 'lawful_g2g', 'fake_job_letter', 'body_exposure'];
   // Money asked of applicants in a selection (a test, an interview, a civil-service decree) is about a
   // job too, even in a numbered list of "rules for participants" with no job word.
   const feeToBeSelected = flags.some((f) => f.id === 'upfront_fee') && APPLICANTS.test(t) && SELECTION.test(t);

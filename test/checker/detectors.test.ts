@@ -142,6 +142,11 @@ const CASES: Array<{ id: string; yes: string; no: string }> = [
     no: 'Lowongan kerja operator produksi, lulusan SMA/SMK. Daftar melalui link berikut: https://karir.contohpabrik.co.id/operator',
   },
   {
+    id: 'form_link_only',
+    yes: 'LOWONGAN KERJA PT KIYOKUNI INDONESIA Operator Produksi, usia 18-24 tahun, pendidikan SMA/SMK. DAFTAR: https://forms.gle/kwP6GMkGtpEWtp3Y9',
+    no: 'Lowongan staf gudang PT Maju Jaya. Daftar melalui https://forms.gle/abc123 atau kirim CV ke hrd@majujaya.co.id',
+  },
+  {
     id: 'share_to_apply',
     yes: 'Lowongan kerja PT Sinar Jaya, penempatan Jakarta. Syarat: wajib share info ini ke 10 grup WA, yang paling banyak share akan dihubungi.',
     no: 'Info lowongan kerja admin gudang di Bekasi. Bagikan ke saudara atau teman yang membutuhkan.',

@@ -403,6 +403,33 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('link_not_shown');
   });
 
+  it('a vacancy whose only way to apply is an online form, a short link or a free site is to be checked: never low, the link quoted, the company to be verified', () => {
+    for (const post of [
+      // quoted by turnbackhoax.id (2024), a fake vacancy in PT Kiyokuni Indonesia's name
+      'LOWONGAN KERJA PT KIYOKUNI INDONESIA Operator Produksi Kualifikasi: Pria/Wanita Usia 18-24 tahun Pendidikan SMA, SMK atau sederajat. DAFTAR: https://forms.gle/kwP6GMkGtpEWtp3Y9',
+      'Lowongan kerja admin toko, lulusan SMA. Isi formulir pendaftaran di bit.ly/lokertoko2026',
+      'We are hiring customer service staff in Jakarta. Apply here: https://forms.gle/xyz123',
+    ]) {
+      const v = checkOffer(post);
+      const flag = v.flags.find((f) => f.id === 'form_link_only');
+      expect(flag, post).toBeDefined();
+      expect(flag!.evidence.some((e) => /forms\.gle|bit\.ly/.test(e)), post).toBe(true);
+      expect(v.risk, post).not.toBe('low');
+      expect(v.advice, post).toContain('verify_company');
+    }
+    for (const text of [
+      // another way to apply beside the form: an e-mail at the company's domain, an office
+      'Lowongan staf gudang PT Maju Jaya. Daftar melalui https://forms.gle/abc atau kirim CV ke hrd@majujaya.co.id',
+      'Lowongan staf gudang PT Maju Jaya. Lamaran ke Jl. Industri No. 5 Cikarang atau isi https://forms.gle/abc',
+      // a chat link is a contact, judged as one
+      'Lowongan admin toko. Kirim CV via WhatsApp wa.me/6281234567890',
+      // a warning, an official training post, a game's promotion (no one is hired)
+      'Waspada lowongan palsu yang menyuruh mendaftar lewat bit.ly/xyz, itu bukan situs resmi.',
+      'Pelatihan gratis barista di BLK Sleman, daftar di s.id/blksleman',
+      'Sensasi seru main game yang belum pernah ada. Ayo bergabung dengan para heroes di Game HIT. Download Gratis di http://bit.ly/2c6jsXN',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('form_link_only');
+  });
+
   it('a vacancy that says to share the post in groups or comment to be called is flagged, quoted, with advice not to; sharing a vacancy with friends or "people who share our passion" is not', () => {
     for (const post of [
       // Africa Check's quotes of fake job pages (2019, 2024)
