@@ -140,8 +140,11 @@ function stopOnSignals(log: Logger, close: () => Promise<void>): void {
 async function serve(args: string[]): Promise<void> {
   const { config, log, content } = startup(args);
   const running = await startWaspada(config, { log, content });
-  // Listening: what serving a message may need is loaded now rather than by the first person who needs it.
-  loadChecker().catch((e: Error) => log.error({ err: e.message }, 'could not load the job-offer checker'));
+  // Listening: what serving a message may need is loaded soon rather than by the first person who needs
+  // it; a second after start, not at once: loading it holds the event loop about 100 ms, which would
+  // hold back the first health check and webhook answers of a process just started (a message that
+  // needs the checker meanwhile loads it itself).
+  setTimeout(() => loadChecker().catch((e: Error) => log.error({ err: e.message }, 'could not load the job-offer checker')), 1000).unref();
   stopOnSignals(log, () => running.close());
 }
 

@@ -8,7 +8,7 @@ import { normalise, toOriginal, modelTokens, modelWords, type Normalised } from 
 import { LiteralIndex, loadWordsTable, type Scan, type WordsTable } from './prefilter.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ONWARD_RE, ABROAD_RE,
-  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, JAPAN_INTERNSHIP_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, type Detector, type RuleDef,
+  ONE_CHANNEL_RE, FISHING_DEBT_RE, OFFER_WORDS_RE, JAPAN_INTERNSHIP_RE, REQUIRES_EXPERIENCE_RE, FEE_ADVICE, MAX_CHARS, type Detector, type RuleDef,
 } from './lexicon.js';
 import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, SCHEME_NAMES, type SchemeId } from './schemes.js';
@@ -22,7 +22,7 @@ import {
   ZERO_COST_JOBS, type Money,
 } from './facts.js';
 
-export const MAX_CHARS = 8000;
+export { MAX_CHARS };
 export const EVIDENCE_MAX = 120;
 /** preferred quote length: a long sentence is cut to the clauses around the match */
 const EVIDENCE_SOFT = 80;

@@ -2,8 +2,7 @@
 // offer? Only the checker's own offer words are looked for (no normalising, no model), so it costs
 // one regular-expression scan of a long text and nothing at all for an ordinary short message. It may
 // say yes to a long story about work; the checker itself then judges.
-import { MAX_CHARS } from './detect.js';
-import { JAPAN_INTERNSHIP_RE, OFFER_WORDS_RE } from './lexicon.js';
+import { JAPAN_INTERNSHIP_RE, MAX_CHARS, OFFER_WORDS_RE } from './lexicon.js';
 
 /** Shorter texts are answers, questions and commands, not pasted offers (the engine's choice steps use the same bound). */
 export const OFFER_HINT_MIN = 100;
