@@ -113,6 +113,24 @@ describe('the durable outbox', () => {
     expect((await o.counts()).fake).toMatchObject({ withheld: 2, sent: 2 });
   });
 
+  it('someone who writes again right after a reply: their next message is sent from its turn, not queued behind the unrecorded outcome of the last one', async () => {
+    n++;
+    const p = new FakePlatform();
+    // Outcomes gathered for a long time (another message in flight makes the sender batch them), so
+    // that only the new message itself can get the last one's recorded in time.
+    const { o } = await outbox(p, { ackBatchMs: 60_000, emptyPollMs: 60_000 });
+    p.answer = (to) => (to === 'slow' ? 'hang' : { ok: true });
+    await o.start();
+    await o.deliver({ channel: 'fake', user: 'slow' }, [item('still going')]);
+    await o.deliver({ channel: 'fake', user: 'quick' }, [item('first reply')]);
+    while (!p.texts('quick').includes('first reply')) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r)); // its outcome now waits in the batch
+    await o.deliver({ channel: 'fake', user: 'quick' }, [item('second reply')]);
+    // Handed to the platform within the call: the chat was free when the message was queued.
+    expect(p.attempts.map((a) => a.text)).toContain('second reply');
+    await expect.poll(() => p.texts('quick')).toEqual(['first reply', 'second reply']);
+  });
+
   it('an urgent message goes before the replies already waiting, in the person’s queue and across people', async () => {
     n++;
     const p = new FakePlatform({ perSecond: 20, perChatPerSecond: 20, perChatBurst: 1 });
