@@ -154,7 +154,10 @@ export function taskWeight(found: ReadonlySet<TaskCue>, s: TaskSigns = {}): numb
     + Number(found.has('intro')) + Number(found.has('brand')) + Number(found.has('link') || s.chatLink === true);
   const points = 2 * strong + weak;
   if (strong === 0 || points < 4) return 0;
-  return strong >= 2 && points >= 6 ? 3.0 : points >= 5 ? 2.5 : 2.0;
+  // A stranger who writes as a recruiter and introduces themselves by name ("Hi, my name is Brianna
+  // and I'm a recruiter, we need part-time assistants"): the opening of the task scam, its pitch to follow.
+  const opener = found.has('outreach') && found.has('intro');
+  return strong >= 2 && points >= 6 ? 3.0 : points >= 5 || opener ? 2.5 : 2.0;
 }
 
 /**

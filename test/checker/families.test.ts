@@ -84,6 +84,16 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(taskWeight(cues('littletime', 'easy', 'outreach'))).toBe(3.0);
   });
 
+  it('a stranger who writes as a recruiter and gives their name, offering part-time work, is the task scam’s opening: high; a company’s HR posting a part-time vacancy, or a job seeker introducing themselves, is not', () => {
+    expect(taskWeight(cues('outreach', 'intro', 'parttime'))).toBe(2.5);
+    // MarketWatch's quote of a text received (dev set rs-006)
+    highWith('Hi, my name is Brianna and I\'m a recruiter, We are in need of a team of part-time assistants.', 'task_scam');
+    for (const text of [
+      'Our HR department is hiring part-time cashiers for the Bekasi store. Apply at the store with your CV.',
+      'Nama saya Budi, saya mencari kerja paruh waktu sebagai kasir atau pelayan di Bandung.',
+    ]) expect(checkOffer(text).risk, text).not.toBe('high');
+  });
+
   it('easy work as Indonesian pitches say it ("cukup modal HP saja", "kerjanya santai", "bisa dikerjakan di mana saja") is a strong cue; a job "easy to reach" is not', () => {
     const pitch = 'Kerja sampingan online, cukup modal HP saja, kerjanya santai, bisa dikerjakan di mana saja. Gaji harian Rp 150.000. Minat? wa.me/6281234567890';
     highWith(pitch, 'task_scam');
