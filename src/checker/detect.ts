@@ -293,6 +293,31 @@ const EN_WORDS: ReadonlySet<string> = new Set(
 
 type Span = [number, number]; // normalised-text offsets
 
+/** The normalised span of what came from original offsets [s, e), or undefined when nothing did. */
+function fromOriginal(n: Normalised, s: number, e: number): Span | undefined {
+  let lo = 0;
+  let hi = n.start.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (n.start[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < n.start.length && n.start[end]! < e) end++;
+  return end > lo ? [lo, end] : undefined;
+}
+
+/** Where in `original` each of `found` (its matches, in order) is. */
+function linksAt(original: string, found: readonly string[]): Array<{ value: string; s: number; e: number }> {
+  let from = 0;
+  return found.flatMap((value) => {
+    const s = original.indexOf(value, from);
+    if (s < 0) return [];
+    from = s + value.length;
+    return [{ value, s, e: from }];
+  });
+}
+
 function isNegated(t: string, s: number): boolean {
   return NEG_RE.test(sentenceBefore(t, s, 45));
 }
@@ -948,17 +973,18 @@ export function analyse(input: unknown): Analysis {
   // take applications by WhatsApp, and that is judged as a contact. A vacancy: someone is being hired
   // ("join the heroes of our game, download free at bit.ly/..." is a promotion).
   if (instFound.has('recruiting') && (JOB_WORD.test(t) || scan.test(HIRING_ROLE)) && !instFound.has('official') && !STREET.test(t) && !flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution' || f.id === 'link_not_shown' || f.weight <= -0.8)) {
-    const all = [...links.map((l) => l.value), ...defangedLinks(original)];
-    const formOrShort = all.filter((l) => unofficialLink(l) && !CHAT_HOSTS.has(hostOf(l)));
+    // Where each link is in the post (a defanged one too): quoted from there, not looked up by its host
+    // in the normalised text, which writes "x[dot]my[dot]id" and "info-yg.my.id" otherwise.
+    const all = [...links, ...linksAt(original, defangedLinks(original))];
+    const formOrShort = all.filter((l) => unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value)));
     const ownMail = (facts.emails ?? []).some((m) => !FREE_MAIL.test(m));
     // (the vacancy in the words of the post, not in the link's: "bit.ly/loker-kamboja" alone is a link to judge)
     const recruiting = (instFound.get('recruiting') ?? []).filter(([a, b]) => {
       const [os] = toOriginal(norm, a, b);
-      return !links.some((l) => os >= l.s && os < l.e);
+      return !all.some((l) => os >= l.s && os < l.e);
     });
     if (recruiting.length > 0 && formOrShort.length > 0 && formOrShort.length === all.length && !ownMail) {
-      const i = t.indexOf(hostOf(formOrShort[0]!));
-      const at = i >= 0 ? ([i, i + hostOf(formOrShort[0]!).length] as Span) : undefined;
+      const at = fromOriginal(norm, formOrShort[0]!.s, formOrShort[0]!.e);
       if (at && !inWarning(at[0]) && !isNegated(t, at[0])) add('form_link_only', 1.2, [at, recruiting[0]!]);
     }
   }

@@ -440,6 +440,22 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('form_link_only');
   });
 
+  it('a vacancy whose only way to apply is a defanged free site or a link with chat words in it is flagged too, quoted as written; a defanged link is not the vacancy', () => {
+    for (const [post, link] of [
+      ['Lowongan kerja admin toko, lulusan SMA. Daftar di tokoku[dot]my[dot]id/daftar', 'tokoku[dot]my[dot]id'],
+      // the normaliser reads "yg" as "yang": the link is found where the post has it
+      ['Lowongan kerja admin toko, lulusan SMA. Daftar di info-yg-baru.my.id', 'info-yg-baru.my.id'],
+    ] as const) {
+      const flag = checkOffer(post).flags.find((f) => f.id === 'form_link_only');
+      expect(flag, post).toBeDefined();
+      expect(flag!.evidence.some((e) => e.includes(link)), post).toBe(true);
+    }
+    for (const text of [
+      'Info terbaru, cek di lowongan[dot]my[dot]id sekarang juga',
+      'Waspada lowongan palsu yang menyuruh mendaftar lewat tokoku[dot]my[dot]id, itu bukan situs resmi.',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('form_link_only');
+  });
+
   it('a vacancy that says to share the post in groups or comment to be called is flagged, quoted, with advice not to; sharing a vacancy with friends or "people who share our passion" is not', () => {
     for (const post of [
       // Africa Check's quotes of fake job pages (2019, 2024)
