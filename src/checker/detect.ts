@@ -169,6 +169,9 @@ const SELECTION = /\b(?:tes|test|tesnya|seleksi|ujian|wawancara|interview|psikot
 /** A street address ("Jl. Raya ...", "Jalan ..."): where applications go by hand or by post. */
 const STREET = /\b(?:jl|jln|jalan)\b\.? ?[a-z0-9]/;
 
+/** Words of the recruiting cue that open any sign-up (a webinar, a vaccination, a contest), not only a vacancy. */
+const SIGN_UP = /^(?:pendaftaran|dibuka|di buka|membuka|membutuhkan|seleksi|formasi|pelamaran|daftarkan (?:diri|dirimu)|bergabung (?:bersama|dengan|menjadi))$/;
+
 /**
  * Whether a vacancy in a famous company's name gives no way of applying of the company's own: no link
  * (its careers site or a job board; a link off its domain is judged as the fake it is above), no
@@ -978,8 +981,10 @@ export function analyse(input: unknown): Analysis {
     const all = [...links, ...linksAt(original, defangedLinks(original))];
     const formOrShort = all.filter((l) => unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value)));
     const ownMail = (facts.emails ?? []).some((m) => !FREE_MAIL.test(m));
-    // (the vacancy in the words of the post, not in the link's: "bit.ly/loker-kamboja" alone is a link to judge)
-    const recruiting = (instFound.get('recruiting') ?? []).filter(([a, b]) => {
+    // (the vacancy in the words of the post, not in the link's: "bit.ly/loker-kamboja" alone is a link to
+    // judge; and in words of a vacancy, not of any sign-up: "pendaftaran vaksin untuk karyawan dibuka",
+    // a webinar, a scholarship for teachers, a reunion are registered for by form too)
+    const recruiting = [...(instFound.get('recruiting') ?? []).filter(([a, b]) => !SIGN_UP.test(t.slice(a, b))), ...allMatches(HIRING_ROLE, scan)].filter(([a, b]) => {
       const [os] = toOriginal(norm, a, b);
       return !all.some((l) => os >= l.s && os < l.e);
     });

@@ -440,6 +440,25 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('form_link_only');
   });
 
+  it('a sign-up by form that hires no one (a vaccination for employees, a webinar, a scholarship for teachers, a contest, a reunion) is not a vacancy applied for by form', () => {
+    const signUps = [
+      'Kepada seluruh karyawan, pendaftaran vaksin booster sudah dibuka. Silakan isi formulir di https://forms.gle/abc123 paling lambat Jumat.',
+      'Pendaftaran webinar gratis: tips lolos wawancara untuk karyawan baru. Daftar di bit.ly/webinarkarir',
+      'Seleksi beasiswa S2 untuk guru honorer dibuka. Daftar di https://forms.gle/xyz',
+      'Halo bapak ibu guru, pendaftaran lomba kebersihan kelas dibuka sampai 10 Mei, isi s.id/lombakelas',
+      'Reuni akbar alumni SMA 1, pendaftaran peserta dibuka! Teman-teman yang sekarang jadi karyawan di Jakarta juga bisa ikut. Daftar di bit.ly/reuni2026',
+    ];
+    // each: its text, its risk, whether the flag is raised
+    const seen = signUps.map((text) => {
+      const v = checkOffer(text);
+      return [text, v.risk, v.flags.some((f) => f.id === 'form_link_only')];
+    });
+    expect(seen).toEqual(signUps.map((text) => [text, 'low', false]));
+    // someone hired, in the words of a role wanted: still the sign
+    const post = 'PT Maju Jaya membutuhkan 5 orang operator produksi. Daftar di forms.gle/abc';
+    expect(checkOffer(post).flags.map((f) => f.id), post).toContain('form_link_only');
+  });
+
   it('a vacancy whose only way to apply is a defanged free site or a link with chat words in it is flagged too, quoted as written; a defanged link is not the vacancy', () => {
     for (const [post, link] of [
       ['Lowongan kerja admin toko, lulusan SMA. Daftar di tokoku[dot]my[dot]id/daftar', 'tokoku[dot]my[dot]id'],
