@@ -406,6 +406,8 @@ class Lane {
   private readonly inflight = new Map<string, string>();
   private acks: Ack[] = [];
   private flushing: Promise<void> | null = null;
+  /** Outcomes Redis could not record wait for a retry (one loop of them). */
+  private retrying = false;
   private running = false;
   /** Stopping: when to take no more messages, and when to give up waiting for those in flight. */
   private claimUntil = Infinity;
@@ -683,6 +685,9 @@ class Lane {
    * several messages in a row.)
    */
   hurry(chat: string): void {
+    // Not while outcomes are being recorded (these would follow them anyway, after the new messages) or
+    // wait to be tried again (Redis refused them): each call would start one more retry loop.
+    if (this.flushing || this.retrying) return;
     if (this.acks.length && this.acks.some((a) => a.chat === chat)) void this.flush();
   }
 
@@ -734,7 +739,11 @@ class Lane {
         // Redis is away: keep them and try again (the leases are renewed meanwhile, when it answers).
         this.log.warn({ channel: this.channel.name, err: this.lastError, acks: acks.length }, 'outbox: could not record sends; retrying');
         this.acks.unshift(...acks);
-        setTimeout(() => void this.flush(), 500).unref();
+        this.retrying = true;
+        setTimeout(() => {
+          this.retrying = false;
+          void this.flush();
+        }, 500).unref();
       }
     })();
     this.flushing = work;

@@ -131,6 +131,38 @@ describe('the durable outbox', () => {
     await expect.poll(() => p.texts('quick')).toEqual(['first reply', 'second reply']);
   });
 
+  it('outcomes Redis cannot record (a failover’s READONLY) are retried by one loop, not one more for each message the person writes meanwhile; then sent once each, in order', async () => {
+    n++;
+    const p = new FakePlatform();
+    // Its own connection, whose outcome scripts (6 keys) are counted, and refused while `failing`.
+    const client = await connectRedis(REDIS_URL);
+    clients.push(client);
+    let failing = true;
+    let acks = 0;
+    const sendCommand = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string; args: unknown[]; reject: (e: Error) => void; promise: Promise<unknown> }) => {
+      if ((command.name === 'evalsha' || command.name === 'eval') && String(command.args[1]) === '6') {
+        acks++;
+        if (failing) {
+          command.reject(new Error("READONLY You can't write against a read only replica."));
+          return command.promise;
+        }
+      }
+      return sendCommand(command as never);
+    }) as typeof client.sendCommand;
+    const { o } = await outbox(p, {}, client);
+    await o.start();
+    const to = { channel: 'fake', user: 'writer' };
+    await o.deliver(to, [item('one')]);
+    await expect.poll(() => acks).toBe(1); // its outcome refused: retried in 500 ms
+    for (const text of ['two', 'three', 'four', 'five', 'six']) await o.deliver(to, [item(text)]);
+    await new Promise((r) => setTimeout(r, 600));
+    // One retry loop: the first call and about one retry (a loop per message would be six calls at once, then six a retry).
+    expect(acks).toBeLessThanOrEqual(3);
+    failing = false;
+    await expect.poll(() => p.texts('writer'), { timeout: 5000 }).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
+  });
+
   it('an urgent message goes before the replies already waiting, in the person’s queue and across people', async () => {
     n++;
     const p = new FakePlatform({ perSecond: 20, perChatPerSecond: 20, perChatBurst: 1 });
