@@ -12,13 +12,13 @@ export interface Detector {
   advice: readonly AdviceId[];
 }
 
-/** A fee flag's advice: abroad, placement costs may not be charged; at home, do not pay to apply (advice.ts picks one). */
 /**
  * How much of a text is read (characters); the rest is not judged, and the verdict says so. Here, with
  * no imports, so that hint.ts (loaded by the conversation at start) needs none of the checker's code.
  */
 export const MAX_CHARS = 8000;
 
+/** A fee flag's advice: abroad, placement costs may not be charged; at home, do not pay to apply (advice.ts picks one). */
 export const FEE_ADVICE: readonly AdviceId[] = ['no_placement_fee', 'no_pay_to_apply'];
 
 export interface RuleDef extends Detector {
