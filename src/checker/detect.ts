@@ -918,15 +918,16 @@ export function analyse(input: unknown): Analysis {
     });
     if (iw > 0) {
       // Evidence: the link or address, how to register, the loud "free", the chain; and the name.
+      // Quoted from where each is in the post (mapped to the normalised text), not looked up there by
+      // its text: the normaliser writes "x[dot]my[dot]id" and "info-yg-baru.my.id" otherwise.
       const linkSpans: Span[] = [];
-      const inNorm = (needle: string) => {
-        const i = t.indexOf(needle.toLowerCase());
-        return i >= 0 ? ([i, i + needle.length] as Span) : null;
-      };
-      for (const v of [...badLinks, ...(freeMail ? [freeMail[0]] : [])]) {
-        const sp = inNorm(v);
+      const linkAt = (l: { s: number; e: number }) => {
+        const sp = fromOriginal(norm, l.s, l.e);
         if (sp) linkSpans.push(sp);
-      }
+      };
+      const bad = new Set(badLinks);
+      for (const l of [...links, ...linksAt(original, defangedLinks(original))]) if (bad.has(l.value)) linkAt(l);
+      if (freeMail) linkAt({ s: freeMail.index, e: freeMail.index + freeMail[0].length });
       const order: InstitutionCue[] = ['vialink', 'bait', 'docsbychat', 'travel', 'docs', 'domicile', 'free', 'chain', 'wide', 'pay'];
       add('fake_institution', iw, [...linkSpans.slice(0, 1), ...order.flatMap((c) => (instFound.get(c) ?? []).slice(0, 1)), ...(instFound.get('institution') ?? []).slice(0, 1)]);
       // The personal number, quoted, when the state's name goes with one and nothing else quotes it.

@@ -560,6 +560,17 @@ describe('fake vacancies in an institution’s name', () => {
     expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
   });
 
+  it('a fake institution’s link is quoted as the post writes it, also where the normaliser rewrites its words ("info-yg-baru": "yg" is slang) or it is defanged', () => {
+    for (const [post, link] of [
+      ['Lowongan kerja PT Pertamina untuk lulusan SMA, info yg lengkap di https://info-yg-baru.my.id/pertamina', 'info-yg-baru.my.id'],
+      ['Rekrutmen PT PLN (Persero) 2026 untuk lulusan SMA. Pendaftaran GRATIS. Situs: plnkarir2026[dot]my[dot]id', 'plnkarir2026[dot]my[dot]id'],
+    ]) {
+      const flag = checkOffer(post).flags.find((f) => f.id === 'fake_institution');
+      expect(flag, post).toBeDefined();
+      expect(flag!.evidence.join(' '), post).toContain(link);
+    }
+  });
+
   it('a site named for jobs or numbered, or an institution’s name in front of someone else’s domain, is a lookalike of its recruitment site; its own domain and job boards are not', () => {
     expect(hostOf('https://rekrutmenperusahaanbulog[dot]vrezx[dot ]com/')).toBe('rekrutmenperusahaanbulog.vrezx.com');
     expect(lookalikeLink('https://lokerterkini224[dot]com/1', ['pln'])).toBe('owner');
