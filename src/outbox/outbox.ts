@@ -572,7 +572,9 @@ class Lane {
       // Until the first message is due (a chat's or the channel's pace, a lease running out), capped
       // by the empty-queue look: what this process queues wakes it, what other processes queue their
       // own senders take, so looking sooner only finds what a tool or a stopped process left.
-      await this.pause(Math.min(wait < 0 ? this.emptyPollMs : wait, this.longestPauseMs));
+      // Stopping: no later than when claims end (a message hanging in flight kept the loop asleep for a
+      // whole pause past it, and stop() past its deadline).
+      await this.pause(Math.min(wait < 0 ? this.emptyPollMs : wait, this.longestPauseMs, draining ? Math.max(0, this.claimUntil - now) : Infinity));
     }
     this.running = false;
   }
@@ -699,7 +701,8 @@ class Lane {
     // behind this one and claimed in another round trip.
     if (!this.acks.length) {
       if (this.inflight.size <= 1) setImmediate(() => void this.flush());
-      else setTimeout(() => void this.flush(), this.opts.ackBatchMs ?? ACK_BATCH_MS);
+      // (unref: a batch keeps no process alive; stop() records what is left at once)
+      else setTimeout(() => void this.flush(), this.opts.ackBatchMs ?? ACK_BATCH_MS).unref();
     }
     this.acks.push(ack);
   }
@@ -764,10 +767,17 @@ class Lane {
     const now = this.now();
     this.claimUntil = until - Math.min(STOP_MARGIN_MS, Math.max(0, (until - now) / 4));
     this.wake();
+    // Outcomes gathered for a batch are recorded now, not when the batch would have gone (the loop may
+    // take a while to end); so are those of messages still in flight, as they come back.
+    const record = () => {
+      if (this.acks.length && !this.flushing && !this.retrying) void this.flush();
+    };
+    record();
     await this.loop?.catch(() => undefined);
     this.running = false;
     // What is still in flight: wait for it (within the deadline) so that its outcome is recorded.
     while ((this.inflight.size || this.acks.length || this.flushing) && this.now() < until) {
+      record();
       await new Promise((r) => setTimeout(r, 10));
     }
     if (this.renewTimer) clearInterval(this.renewTimer);

@@ -163,6 +163,23 @@ describe('the durable outbox', () => {
     await expect.poll(() => p.texts('writer'), { timeout: 5000 }).toEqual(['one', 'two', 'three', 'four', 'five', 'six']);
   });
 
+  it('stopping records at once the outcomes a sender had gathered for its next batch, and a message hanging in flight does not hold the stop past its deadline', async () => {
+    n++;
+    const p = new FakePlatform();
+    const { o } = await outbox(p, { ackBatchMs: 60_000, emptyPollMs: 60_000 });
+    p.answer = (to) => (to === 'slow' ? 'hang' : { ok: true });
+    await o.start();
+    await o.deliver({ channel: 'fake', user: 'slow' }, [item('still going')]);
+    await o.deliver({ channel: 'fake', user: 'quick' }, [item('sent')]);
+    await expect.poll(() => p.texts('quick')).toEqual(['sent']);
+    const t0 = Date.now();
+    await o.stop(1000);
+    // (the sender's loop slept a whole 5 s pause past the end of claims before)
+    expect(Date.now() - t0).toBeLessThan(4000);
+    // Recorded as sent (not left to be taken back and counted in doubt when its lease runs out).
+    expect((await o.counts()).fake).toMatchObject({ sent: 1 });
+  });
+
   it('an urgent message goes before the replies already waiting, in the person’s queue and across people', async () => {
     n++;
     const p = new FakePlatform({ perSecond: 20, perChatPerSecond: 20, perChatBurst: 1 });
