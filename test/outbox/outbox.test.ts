@@ -78,6 +78,22 @@ describe('the durable outbox', () => {
     for (const c of clients) c.disconnect();
   });
 
+  /**
+   * A sender with one message hanging in flight (to "slow"), so that it gathers outcomes for a batch,
+   * here for a minute; `text` has just been sent to "quick" and its outcome waits in that batch.
+   */
+  async function batchingBesideAHang(text: string) {
+    n++;
+    const p = new FakePlatform();
+    const { o } = await outbox(p, { ackBatchMs: 60_000, emptyPollMs: 60_000 });
+    p.answer = (to) => (to === 'slow' ? 'hang' : { ok: true });
+    await o.start();
+    await o.deliver({ channel: 'fake', user: 'slow' }, [item('still going')]);
+    await o.deliver({ channel: 'fake', user: 'quick' }, [item(text)]);
+    while (!p.texts('quick').includes(text)) await new Promise((r) => setImmediate(r));
+    return { o, p };
+  }
+
   it('sends one person’s messages in the order they were queued, each once', async () => {
     n++;
     const p = new FakePlatform();
@@ -114,16 +130,8 @@ describe('the durable outbox', () => {
   });
 
   it('someone who writes again right after a reply: their next message is sent from its turn, not queued behind the unrecorded outcome of the last one', async () => {
-    n++;
-    const p = new FakePlatform();
-    // Outcomes gathered for a long time (another message in flight makes the sender batch them), so
-    // that only the new message itself can get the last one's recorded in time.
-    const { o } = await outbox(p, { ackBatchMs: 60_000, emptyPollMs: 60_000 });
-    p.answer = (to) => (to === 'slow' ? 'hang' : { ok: true });
-    await o.start();
-    await o.deliver({ channel: 'fake', user: 'slow' }, [item('still going')]);
-    await o.deliver({ channel: 'fake', user: 'quick' }, [item('first reply')]);
-    while (!p.texts('quick').includes('first reply')) await new Promise((r) => setImmediate(r));
+    // (only the new message itself can get the last one's outcome recorded in time)
+    const { o, p } = await batchingBesideAHang('first reply');
     await new Promise((r) => setImmediate(r)); // its outcome now waits in the batch
     await o.deliver({ channel: 'fake', user: 'quick' }, [item('second reply')]);
     // Handed to the platform within the call: the chat was free when the message was queued.
@@ -164,14 +172,7 @@ describe('the durable outbox', () => {
   });
 
   it('stopping records at once the outcomes a sender had gathered for its next batch, and a message hanging in flight does not hold the stop past its deadline', async () => {
-    n++;
-    const p = new FakePlatform();
-    const { o } = await outbox(p, { ackBatchMs: 60_000, emptyPollMs: 60_000 });
-    p.answer = (to) => (to === 'slow' ? 'hang' : { ok: true });
-    await o.start();
-    await o.deliver({ channel: 'fake', user: 'slow' }, [item('still going')]);
-    await o.deliver({ channel: 'fake', user: 'quick' }, [item('sent')]);
-    await expect.poll(() => p.texts('quick')).toEqual(['sent']);
+    const { o } = await batchingBesideAHang('sent');
     const t0 = Date.now();
     await o.stop(1000);
     // (the sender's loop slept a whole 5 s pause past the end of claims before)
