@@ -564,7 +564,7 @@ describe('fake vacancies in an institution’s name', () => {
     for (const [post, link] of [
       ['Lowongan kerja PT Pertamina untuk lulusan SMA, info yg lengkap di https://info-yg-baru.my.id/pertamina', 'info-yg-baru.my.id'],
       ['Rekrutmen PT PLN (Persero) 2026 untuk lulusan SMA. Pendaftaran GRATIS. Situs: plnkarir2026[dot]my[dot]id', 'plnkarir2026[dot]my[dot]id'],
-    ]) {
+    ] as const) {
       const flag = checkOffer(post).flags.find((f) => f.id === 'fake_institution');
       expect(flag, post).toBeDefined();
       expect(flag!.evidence.join(' '), post).toContain(link);
