@@ -874,7 +874,8 @@ export function analyse(input: unknown): Analysis {
   for (const [cue, re] of INSTITUTION) {
     // What the fake asks for or how it registers, inside a warning that describes the trick ("modusnya,
     // korban diharuskan memesan tiket lewat travel"), is not the trick; the names are names either way.
-    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || !inWarning(sp[0]));
+    // (a way around the selection that the text denies, "tidak ada jalur khusus", is no sign of one)
+    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || (!inWarning(sp[0]) && (cue !== 'special' || !isNegated(t, sp[0]))));
     if (spans.length) instFound.set(cue, spans);
   }
   // BPJS named as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS hiring: most genuine ads say it.
@@ -928,7 +929,7 @@ export function analyse(input: unknown): Analysis {
       const bad = new Set(badLinks);
       for (const l of [...links, ...linksAt(original, defangedLinks(original))]) if (bad.has(l.value)) linkAt(l);
       if (freeMail) linkAt({ s: freeMail.index, e: freeMail.index + freeMail[0].length });
-      const order: InstitutionCue[] = ['vialink', 'bait', 'docsbychat', 'travel', 'docs', 'domicile', 'free', 'chain', 'wide', 'pay'];
+      const order: InstitutionCue[] = ['special', 'vialink', 'bait', 'docsbychat', 'travel', 'docs', 'domicile', 'free', 'chain', 'wide', 'pay'];
       add('fake_institution', iw, [...linkSpans.slice(0, 1), ...order.flatMap((c) => (instFound.get(c) ?? []).slice(0, 1)), ...(instFound.get('institution') ?? []).slice(0, 1)]);
       // The personal number, quoted, when the state's name goes with one and nothing else quotes it.
       const fake = flags.find((f) => f.id === 'fake_institution');

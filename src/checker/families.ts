@@ -193,6 +193,14 @@ export const INSTITUTION_CUES = {
   domicile: String.raw`\bpenempatan(?: kerja)? (?:sesuai|di|menurut)(?: dengan)? (?:domisili|daerah (?:masing-masing|kalian|anda|asal|peserta|domisili))\b|\bsesuai(?: dengan)? (?:domisili|daerah) (?:kalian|anda|masing-masing|peserta|asal|dari)\b|\bpenempatan sesuai domisili\b|\bsesuai(?: dengan)? domisili\b`,
   /** the bait of a post whose link sits elsewhere: "link in bio", "fill in your data", "log in with Telegram" */
   bait: String.raw`\b(?:web )?link (?:di |pada |ada di )?bio\b|\blink\b[^.\n]{0,30}?(?:\bdi ?bio|\bin bio)\b|\b(?:hubungi|menghubungi|chat|kontak|kontak langsung|wa|whatsapp) (?:langsung )?(?:admin|mimin|min)\b(?! (?:gudang|kantor|toko|keuangan|staff?|staf|penjualan|sales|ecommerce|e-commerce|online shop|marketplace|produksi|logistik|finance|hrd)\b)|\bbio (?:profil|profile)\b|\bisi data\b|\blogin (?:dengan |pakai |menggunakan |via )?(?:akun )?telegram\b|\bklik (?:daftar|tombol|link (?:yg|yang|untuk))\b`,
+  /**
+   * a way into the civil service around its open selection: a quota of appointments, a special route,
+   * someone inside, to be arranged with an official ("5 jatah yang akan diangkat menjadi PNS … bisa
+   * berkoordinasi langsung dengan beliau"). The civil service recruits only through its open selection
+   * (SSCASN, data/contacts.yaml casn_recruitment); this is how brokers sell seats. Tight forms only:
+   * "jatah cuti", "jatah makan" and "barang titipan" are ordinary words of job ads.
+   */
+  special: String.raw`\bjatah\b(?: \w+){0,6} (?:pns|asn|cpns|pppk|diangkat|pengangkatan|kursi)\b|\b(?:pns|asn|cpns|pppk)\b(?: \w+){0,4} jatah\b|\bjalur (?:khusus|belakang|titipan|orang dalam)\b(?: \w+){0,6} (?:pns|asn|cpns|pppk|pegawai|diangkat|diterima|lolos)\b|\b(?:pns|asn|cpns|pppk)\b(?: \w+){0,6} (?:jalur (?:khusus|belakang|titipan)|orang dalam)\b|\b(?:koordinasi|berkoordinasi) langsung dengan (?:beliau|bapak kepala|ibu kepala|kepala)\b`,
   /** pay promised in the institution's name */
   pay: String.raw`\bgaji\b[^.\n]{0,30}\b(?:rp ?)?\d+(?:[.,]\d+)? ?(?:juta|jt|jta)\b`,
   /** identity documents asked for (KTP, family card, CV, diploma, photo, police record): what the fake collects */
@@ -405,7 +413,7 @@ export function institutionWeight(found: ReadonlySet<InstitutionCue>, s: Institu
   // beside a name that is only a place or a past ("a clinic near the RSUD", "retired TNI/Polri"), as
   // shops and clinics hire by WhatsApp, it is a warning at most (2.0) without a bad link or a fee.
   const notEmployer = (byChat && s.stateEmployer === false) || (s.freeMail && s.employer === false);
-  return notEmployer && !s.badLink && !fee ? Math.min(w, 2.0) : w;
+  return notEmployer && !s.badLink && !fee && !found.has('special') ? Math.min(w, 2.0) : w;
 }
 
 function weighInstitution(
@@ -427,6 +435,8 @@ function weighInstitution(
     // "free" + a finger pointing at it, or "by your home area" + "log in with Telegram" + every school level.
     return found.has('recruiting') && marks >= 3 && (offsite || bait) ? 2.5 : 0;
   }
+  // A seat in the civil service sold around its selection: there is no such lawful way, whatever site it names.
+  if (state && found.has('special')) return 3.0;
   if ((found.has('official') || s.ownSite === true) && !offsite) return state && fee ? 2.5 : 0;
   if (offsite || (byChat && asks)) return 3.0;
   const hidden = found.has('vialink') || bait;

@@ -560,6 +560,25 @@ describe('fake vacancies in an institution’s name', () => {
     expect(unofficialLink('https://recruitment.pertamina.com/')).toBe(false);
   });
 
+  it('a seat in the civil service sold around its selection (a quota of appointments, a special route, "arrange it with him") is a fake institution’s, high and quoted; a denial of such a route, "jatah cuti" and "barang titipan" in ordinary ads are not', () => {
+    for (const post of [
+      // quoted by turnbackhoax.id (dev set ri2-002), shortened
+      'Maaf mengganggu. Kami dari Biro Badan Kepegawaian Negara (BKN) Pusat menyampaikan bahwa masing-masing Pemkab memiliki 5 jatah yang akan diangkat menjadi PNS tahun ini. Yang ingin ikut serta bisa berkoordinasi langsung dengan beliau.',
+      'Ada jalur khusus jadi PNS tanpa tes, hubungi saya 0812-3456-7890. Biaya bisa dicicil.',
+    ]) {
+      const v = checkOffer(post);
+      const flag = v.flags.find((f) => f.id === 'fake_institution');
+      expect(flag, post).toBeDefined();
+      expect(v.risk, post).toBe('high');
+      expect(flag!.evidence.join(' '), post).toMatch(/jatah|jalur khusus/);
+    }
+    for (const text of [
+      'BKN menegaskan tidak ada jalur khusus untuk menjadi CPNS. Seleksi hanya melalui sscasn.bkn.go.id dan tidak dipungut biaya.',
+      'Lowongan staf gudang PT Maju Jaya. Fasilitas: jatah cuti 12 hari, jatah makan siang, BPJS. Kirim CV ke hrd@majujaya.co.id',
+      'Dibutuhkan kurir untuk mengantar barang titipan pelanggan, wilayah Bekasi. Gaji UMK.',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('fake_institution');
+  });
+
   it('a fake institution’s link is quoted as the post writes it, also where the normaliser rewrites its words ("info-yg-baru": "yg" is slang) or it is defanged', () => {
     for (const [post, link] of [
       ['Lowongan kerja PT Pertamina untuk lulusan SMA, info yg lengkap di https://info-yg-baru.my.id/pertamina', 'info-yg-baru.my.id'],
