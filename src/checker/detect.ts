@@ -241,6 +241,9 @@ const JOB_WORD = /\b(?:lowongan|loker|rekrut\w*|rekruitmen|pegawai|karyawan|petu
 const WORK_IN_VIEW = new RegExp(String.raw`${JOB_WORD.source}|\b(?:tenaga|pns|asn|honorer|kerja|bekerja|pekerjaan|pekerja|work|job|jobs|gaji|salary|upah|wages?|tugas|task|komisi|commission|peserta|pelamar|calon|kandidat|applicants?|candidates?|seleksi|tes|test|interview|wawancara|berangkat|keberangkatan|pemberangkatan|majikan|employer|visa|paspor|passport|sponsor|agen|agency|pt|training|pelatihan|magang)\b`);
 /** Words of a warning about a scam, earlier in the same sentence. */
 const WARNING_BEFORE = /\b(?:penipuan(?:nya)?|penipu|waspada|hati-hati|hati hati|modus(?:nya)?|hoaks|hoax|scams?|beware|palsu|(?:para |calon |menjadi )?korban|tidak pernah (?:meminta|memungut|menarik|membebankan)|never (?:ask|charge))\b/;
+/** Where a civil-service seat sold around the selection is named within its match, and a broker named before it. */
+const SPECIAL_ROUTE = /\b(?:jatah|jalur|orang dalam|koordinasi|berkoordinasi)\b/;
+const BROKER_BEFORE = /(?<!\bbukan )\bcalo\b/;
 /** The sentence up to `at` (from the previous sentence end or line break), at most `reach` characters. */
 function sentenceBefore(t: string, at: number, reach = 160): string {
   const before = t.slice(Math.max(0, at - reach), at);
@@ -870,12 +873,19 @@ export function analyse(input: unknown): Analysis {
       add('task_scam', tw, [...paySpan, ...order.flatMap((c) => (taskFound.get(c) ?? []).slice(0, 1))]);
     }
   }
+  // A way around the selection, read where its own words are (the match may begin at "CPNS": "seleksi
+  // CPNS tidak ada jalur orang dalam" denies it after the name), and not in a report about brokers
+  // ("polisi menangkap calo CPNS yang menjanjikan … orang dalam"; "kami bukan calo" is the pitch).
+  const deniedRoute = ([s, e]: Span) => {
+    const at = s + Math.max(0, t.slice(s, e).search(SPECIAL_ROUTE));
+    return isNegated(t, at) || BROKER_BEFORE.test(sentenceBefore(t, at));
+  };
   const instFound = new Map<InstitutionCue, Span[]>();
   for (const [cue, re] of INSTITUTION) {
     // What the fake asks for or how it registers, inside a warning that describes the trick ("modusnya,
     // korban diharuskan memesan tiket lewat travel"), is not the trick; the names are names either way.
     // (a way around the selection that the text denies, "tidak ada jalur khusus", is no sign of one)
-    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || (!inWarning(sp[0]) && (cue !== 'special' || !isNegated(t, sp[0]))));
+    const spans = allMatches(re, scan).filter((sp) => INSTITUTION_NAMES.has(cue) || (!inWarning(sp[0]) && (cue !== 'special' || !deniedRoute(sp))));
     if (spans.length) instFound.set(cue, spans);
   }
   // BPJS named as a benefit ("dapat BPJS", "gaji UMR + BPJS") is not BPJS hiring: most genuine ads say it.

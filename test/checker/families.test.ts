@@ -579,6 +579,16 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('fake_institution');
   });
 
+  it('a civil-service route denied after the name ("seleksi CPNS tidak ada jalur orang dalam") or told of a broker ("polisi menangkap calo CPNS … orang dalam") is no seat sold; "kami bukan calo" beside one still is', () => {
+    for (const text of [
+      'Seleksi CPNS tidak ada jalur orang dalam. Informasi resmi hanya di laman resmi sscasn.bkn.go.id',
+      'Polisi menangkap calo CPNS yang menjanjikan kelulusan lewat orang dalam. Pelaku meminta Rp 100 juta per orang.',
+    ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('fake_institution');
+    const v = checkOffer('Kami bukan calo, ada jalur khusus jadi PNS tanpa tes, hubungi saya 0812-3456-7890.');
+    expect(v.risk).toBe('high');
+    expect(v.flags.map((f) => f.id)).toContain('fake_institution');
+  });
+
   it('a fake institution’s link is quoted as the post writes it, also where the normaliser rewrites its words ("info-yg-baru": "yg" is slang) or it is defanged', () => {
     for (const [post, link] of [
       ['Lowongan kerja PT Pertamina untuk lulusan SMA, info yg lengkap di https://info-yg-baru.my.id/pertamina', 'info-yg-baru.my.id'],
