@@ -198,9 +198,12 @@ export const INSTITUTION_CUES = {
    * someone inside, to be arranged with an official ("5 jatah yang akan diangkat menjadi PNS … bisa
    * berkoordinasi langsung dengan beliau"). The civil service recruits only through its open selection
    * (SSCASN, data/contacts.yaml casn_recruitment); this is how brokers sell seats. Tight forms only:
-   * "jatah cuti", "jatah makan" and "barang titipan" are ordinary words of job ads.
+   * "jatah cuti", "jatah makan" and "barang titipan" are ordinary words of job ads, "jatah formasi
+   * CPNS" (the quota of posts each office is given) of the news, "jalur khusus bagi lulusan cumlaude /
+   * penyandang disabilitas" of the selection itself, and "berkoordinasi langsung dengan kepala gudang"
+   * of a job's duties.
    */
-  special: String.raw`\bjatah\b(?: \w+){0,6} (?:pns|asn|cpns|pppk|diangkat|pengangkatan|kursi)\b|\b(?:pns|asn|cpns|pppk)\b(?: \w+){0,4} jatah\b|\bjalur (?:khusus|belakang|titipan|orang dalam)\b(?: \w+){0,6} (?:pns|asn|cpns|pppk|pegawai|diangkat|diterima|lolos)\b|\b(?:pns|asn|cpns|pppk)\b(?: \w+){0,6} (?:jalur (?:khusus|belakang|titipan)|orang dalam)\b|\b(?:koordinasi|berkoordinasi) langsung dengan (?:beliau|bapak kepala|ibu kepala|kepala)\b`,
+  special: String.raw`\bjatah\b(?!(?: \w+)? (?:formasi|cuti|makan|libur|lembur)\b)(?: \w+){0,6} (?:pns|asn|cpns|pppk|diangkat|pengangkatan|kursi)\b|\b(?:pns|asn|cpns|pppk)\b(?: \w+){0,4} jatah\b(?!(?: \w+)? formasi\b)|\bjalur (?:khusus\b(?! (?:bagi|untuk) (?:lulusan|penyandang|disabilitas|putra|putri|diaspora)\b)|belakang|titipan|orang dalam)\b(?: \w+){0,6} (?:pns|asn|cpns|pppk|pegawai|diangkat|diterima|lolos)\b|\b(?:pns|asn|cpns|pppk)\b(?: \w+){0,6} (?:jalur (?:khusus\b(?! (?:bagi|untuk) (?:lulusan|penyandang|disabilitas|putra|putri|diaspora)\b)|belakang|titipan)|orang dalam)\b|\b(?:koordinasi|berkoordinasi) langsung dengan beliau\b`,
   /** pay promised in the institution's name */
   pay: String.raw`\bgaji\b[^.\n]{0,30}\b(?:rp ?)?\d+(?:[.,]\d+)? ?(?:juta|jt|jta)\b`,
   /** identity documents asked for (KTP, family card, CV, diploma, photo, police record): what the fake collects */

@@ -579,6 +579,16 @@ describe('fake vacancies in an institution’s name', () => {
     ]) expect(checkOffer(text).flags.map((f) => f.id), text).not.toContain('fake_institution');
   });
 
+  it('the ordinary senses of the seat-selling words are no seat sold: a job’s duty "berkoordinasi langsung dengan kepala …", "jatah cuti … setelah diangkat", the news’ "jatah formasi CPNS", the selection’s own "jalur khusus bagi lulusan cumlaude"', () => {
+    const ordinary = [
+      'Lowongan Perawat RSUD Kota Bekasi. Tugas: berkoordinasi langsung dengan kepala ruangan. Kirim lamaran ke rsud.bekasikota.go.id',
+      'Dibutuhkan staf gudang PT Pertamina Patra Niaga. Berkoordinasi langsung dengan kepala gudang. Jatah cuti 12 hari setelah diangkat karyawan tetap. Daftar di recruitment.pertamina.com',
+      'KemenPAN-RB menetapkan jatah formasi CPNS 2024 sebanyak 250 ribu. Pendaftaran melalui portal resmi SSCASN.',
+      'Seleksi CPNS 2024 membuka jalur khusus bagi lulusan cumlaude dan penyandang disabilitas. Daftar di sscasn.bkn.go.id',
+    ];
+    expect(ordinary.filter((text) => checkOffer(text).flags.some((f) => f.id === 'fake_institution'))).toEqual([]);
+  });
+
   it('a civil-service route denied after the name ("seleksi CPNS tidak ada jalur orang dalam") or told of a broker ("polisi menangkap calo CPNS … orang dalam") is no seat sold; "kami bukan calo" beside one still is', () => {
     for (const text of [
       'Seleksi CPNS tidak ada jalur orang dalam. Informasi resmi hanya di laman resmi sscasn.bkn.go.id',
