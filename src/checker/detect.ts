@@ -14,7 +14,7 @@ import { COMPILED_PLACES, PLACE_NEGATION, type PlaceKind } from './places.js';
 import { schemesNamed, SCHEME_NAMES, type SchemeId } from './schemes.js';
 import { institutionsNamed, type InstitutionId } from './institutions.js';
 import {
-  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, FAMOUS_EMPLOYER, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, WIDE_BAND_EXPRESSIONS, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
+  TASK_CUES, INSTITUTION_CUES, OVERSEAS_CUES, LETTER_CUES, FREE_MAIL, SEEKING_WORK, FAMOUS_EMPLOYER, taskWeight, overseasWeight, letterWeight, taskPayHigh, taskDayIdr, institutionWeight, employerNamed, widePayBand, WIDE_BAND_EXPRESSIONS, unofficialLink, lookalikeLink, institutionalLink, defangedLinks, hostOf,
   CHAT_HOSTS, type TaskCue, type TaskSigns, type InstitutionCue, type OverseasCue, type LetterCue,
 } from './families.js';
 import {
@@ -865,6 +865,8 @@ export function analyse(input: unknown): Analysis {
       paidByPeriod: pays.some((m) => m.per === 'day' || m.per === 'week' || m.per === 'task'),
       chatLink: links.some((l) => CHAT_HOSTS.has(hostOf(l.value))) || (facts.handles !== undefined && t.includes('telegram')),
       ...(best ? { payPerDayIdr: bestDay } : {}),
+      ownContact: (facts.emails ?? []).some((m) => !FREE_MAIL.test(m)) || links.some((l) => !unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value))),
+      seeking: SEEKING_WORK.test(t),
     };
     const tw = taskWeight(found, signs);
     if (tw > 0) {

@@ -107,7 +107,16 @@ export interface TaskSigns {
   chatLink?: boolean;
   /** pay for a day, an hour, a week or a task given as a wide band (widePayBand): counted as a strong cue */
   wideBand?: boolean;
+  /** an e-mail address at an employer's own domain, or a link to a site of its own (not a form, short link or chat link) */
+  ownContact?: boolean;
+  /** the writer says they are looking for work themselves ("saya mencari kerja", "I'm looking for a part-time job") */
+  seeking?: boolean;
 }
+
+/** The writer looking for work themselves, in the first person (a scam asks "are you looking for…?"). */
+export const SEEKING_WORK = new RegExp(
+  String.raw`\b(?:saya|aku)\b(?:(?!\b(?:anda|kamu|kak|kakak|you|bapak|ibu)\b)[^.?!\n]){0,40}\b(?:mencari|cari|butuh) (?:kerja|pekerjaan|lowongan|kerjaan)\b|\b(?:i am|i'm|im)(?: \w+){0,2} (?:looking|searching) for (?:a |an )?(?:[\w-]+ ){0,2}(?:job|work|position|role)\b`,
+);
 
 /** A day's pay above this, for work of a few minutes or work said to be "very simple", is more than the effort earns. */
 export const TASK_PAY_EASY_IDR = 150_000;
@@ -156,7 +165,8 @@ export function taskWeight(found: ReadonlySet<TaskCue>, s: TaskSigns = {}): numb
   if (strong === 0 || points < 4) return 0;
   // A stranger who writes as a recruiter and introduces themselves by name ("Hi, my name is Brianna
   // and I'm a recruiter, we need part-time assistants"): the opening of the task scam, its pitch to follow.
-  const opener = found.has('outreach') && found.has('intro');
+  // Not a recruiter who names their employer's own site or address, nor someone looking for work.
+  const opener = found.has('outreach') && found.has('intro') && s.ownContact !== true && s.seeking !== true;
   return strong >= 2 && points >= 6 ? 3.0 : points >= 5 || opener ? 2.5 : 2.0;
 }
 

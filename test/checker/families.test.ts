@@ -88,9 +88,16 @@ describe('the task-scam detector judges the pitch as a whole', () => {
     expect(taskWeight(cues('outreach', 'intro', 'parttime'))).toBe(2.5);
     // MarketWatch's quote of a text received (dev set rs-006)
     highWith('Hi, my name is Brianna and I\'m a recruiter, We are in need of a team of part-time assistants.', 'task_scam');
+    // (and the pitch that asks whether *you* are looking for work stays one)
+    highWith('Halo, nama saya Sinta, saya rekruter dari tim HR. Apakah Anda sedang mencari pekerjaan part time? Balas ya.', 'task_scam');
     for (const text of [
       'Our HR department is hiring part-time cashiers for the Bekasi store. Apply at the store with your CV.',
       'Nama saya Budi, saya mencari kerja paruh waktu sebagai kasir atau pelayan di Bandung.',
+      // a recruiter who names the employer's own site or address; people looking for work (the review's cases)
+      'Hi, my name is Sarah and I\'m a recruiter at Accenture. We have a part-time Data Analyst contract role in Jakarta. Apply: accenture.com/careers',
+      'Perkenalkan, nama saya Dewi, rekruter dari PT Astra Graphia. Kami membuka posisi admin part time di Jakarta. Kirim CV ke recruitment@astragraphia.co.id',
+      'Perkenalkan nama saya Rina, saya sedang mencari kerja part time sebagai kasir. Saya pernah lolos interview di Indomaret.',
+      'Hello, my name is Mark. I was a recruiter for 10 years and I\'m now looking for a part-time job.',
     ]) expect(checkOffer(text).risk, text).not.toBe('high');
   });
 
