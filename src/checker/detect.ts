@@ -4,7 +4,7 @@
  * per check; the expressions run over the whole normalised text are registered with a literal
  * prefilter (prefilter.ts), and one that cannot match it is not run.
  */
-import { normalise, toOriginal, modelTokens, modelWords, type Normalised } from './normalise.js';
+import { normalise, toOriginal, fromOriginal, modelTokens, modelWords, type Normalised } from './normalise.js';
 import { LiteralIndex, loadWordsTable, type Scan, type WordsTable } from './prefilter.js';
 import {
   RULES, NEGATION_BEFORE, ENTERTAINMENT_RE, SCAM_JOB_RE, CROSSING_RE, IRREGULAR_RE, ONWARD_RE, ABROAD_RE,
@@ -298,20 +298,6 @@ const EN_WORDS: ReadonlySet<string> = new Set(
 // ---------------------------------------------------------------- spans and evidence
 
 type Span = [number, number]; // normalised-text offsets
-
-/** The normalised span of what came from original offsets [s, e), or undefined when nothing did. */
-function fromOriginal(n: Normalised, s: number, e: number): Span | undefined {
-  let lo = 0;
-  let hi = n.start.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (n.start[mid]! < s) lo = mid + 1;
-    else hi = mid;
-  }
-  let end = lo;
-  while (end < n.start.length && n.start[end]! < e) end++;
-  return end > lo ? [lo, end] : undefined;
-}
 
 /** Where in `original` each of `found` (its matches, in order) is. */
 function linksAt(original: string, found: readonly string[]): Array<{ value: string; s: number; e: number }> {
@@ -652,6 +638,8 @@ export function analyse(input: unknown): Analysis {
     if (handles.length) facts.handles = handles;
     if (emails.length) facts.emails = emails;
   }
+  /** An e-mail address at a domain of its own (not a free-mail one): an employer's, to apply to. */
+  const ownMail = (facts.emails ?? []).some((m) => !FREE_MAIL.test(m));
   const accounts = extractAccounts(original);
   if (accounts.length) facts.accounts = accounts;
 
@@ -865,7 +853,7 @@ export function analyse(input: unknown): Analysis {
       paidByPeriod: pays.some((m) => m.per === 'day' || m.per === 'week' || m.per === 'task'),
       chatLink: links.some((l) => CHAT_HOSTS.has(hostOf(l.value))) || (facts.handles !== undefined && t.includes('telegram')),
       ...(best ? { payPerDayIdr: bestDay } : {}),
-      ownContact: (facts.emails ?? []).some((m) => !FREE_MAIL.test(m)) || links.some((l) => !unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value))),
+      ownContact: ownMail || links.some((l) => !unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value))),
       seeking: SEEKING_WORK.test(t),
     };
     const tw = taskWeight(found, signs);
@@ -899,6 +887,9 @@ export function analyse(input: unknown): Analysis {
   );
   if (institutionSpans.length > 0) instFound.set('institution', institutionSpans);
   else instFound.delete('institution');
+  // Every link with where it is in the post, a defanged one too ("x[dot]my[dot]id", which the link finder
+  // does not see): the institution's and the form-link signs judge them and quote them from there.
+  const everyLink = instFound.has('institution') || instFound.has('recruiting') ? [...links, ...linksAt(original, defangedLinks(original))] : [];
   if (instFound.has('institution') || instFound.has('recruiting')) {
     // The words (3 letters or more) of the institutions named and of the companies named "PT ...": a
     // domain that names one is theirs (a company's own careers site carries its name).
@@ -907,7 +898,7 @@ export function analyse(input: unknown): Analysis {
     // A site named for jobs is a lookalike only where the post does not call it the official site
     // (Bank Indonesia's own PCPM recruitment runs on www.pcpm40rekrutmenbi.id, "laman resmi").
     const official = instFound.has('official');
-    const allLinks = [...links.map((l) => l.value), ...defangedLinks(original)];
+    const allLinks = everyLink.map((l) => l.value);
     const lookalikes = official ? [] : allLinks.filter((l) => !unofficialLink(l)).map((link) => ({ link, kind: lookalikeLink(link, nameWords) })).filter((l) => l.kind !== false);
     const badLinks = [...allLinks.filter(unofficialLink), ...lookalikes.map((l) => l.link)];
     const freeMail = original.includes('@') ? FREE_MAIL.exec(original) : null;
@@ -939,7 +930,7 @@ export function analyse(input: unknown): Analysis {
         if (sp) linkSpans.push(sp);
       };
       const bad = new Set(badLinks);
-      for (const l of [...links, ...linksAt(original, defangedLinks(original))]) if (bad.has(l.value)) linkAt(l);
+      for (const l of everyLink) if (bad.has(l.value)) linkAt(l);
       if (freeMail) linkAt({ s: freeMail.index, e: freeMail.index + freeMail[0].length });
       const order: InstitutionCue[] = ['special', 'vialink', 'bait', 'docsbychat', 'travel', 'docs', 'domicile', 'free', 'chain', 'wide', 'pay'];
       add('fake_institution', iw, [...linkSpans.slice(0, 1), ...order.flatMap((c) => (instFound.get(c) ?? []).slice(0, 1)), ...(instFound.get('institution') ?? []).slice(0, 1)]);
@@ -973,9 +964,9 @@ export function analyse(input: unknown): Analysis {
   // an official route (Disnaker, BLK, a licensed agency) is named, or where the link is warned against
   // ("jangan klik link di bio").
   if (
-    instFound.has('recruiting') && links.length === 0 && phones.length === 0 && !original.includes('@') && !STREET.test(t)
+    instFound.has('recruiting') && everyLink.length === 0 && phones.length === 0 && !original.includes('@') && !STREET.test(t)
     && !instFound.has('official') && !flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution')
-    && defangedLinks(original).length === 0 && !flags.some((f) => f.weight <= -0.8)
+    && !flags.some((f) => f.weight <= -0.8)
   ) {
     const hidden = allMatches(LINK_NOT_SHOWN, scan).filter((sp) => !inWarning(sp[0]) && !isNegated(t, sp[0]));
     if (hidden.length > 0) add('link_not_shown', 1.2, [hidden[0]!, ...(instFound.get('recruiting') ?? []).slice(0, 1)]);
@@ -990,19 +981,15 @@ export function analyse(input: unknown): Analysis {
   // take applications by WhatsApp, and that is judged as a contact. A vacancy: someone is being hired
   // ("join the heroes of our game, download free at bit.ly/..." is a promotion).
   if (instFound.has('recruiting') && (JOB_WORD.test(t) || scan.test(HIRING_ROLE)) && !instFound.has('official') && !STREET.test(t) && !flags.some((f) => f.id === 'fake_institution' || f.id === 'unverified_institution' || f.id === 'link_not_shown' || f.weight <= -0.8)) {
-    // Where each link is in the post (a defanged one too): quoted from there, not looked up by its host
-    // in the normalised text, which writes "x[dot]my[dot]id" and "info-yg.my.id" otherwise.
-    const all = [...links, ...linksAt(original, defangedLinks(original))];
-    const formOrShort = all.filter((l) => unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value)));
-    const ownMail = (facts.emails ?? []).some((m) => !FREE_MAIL.test(m));
+    const formOrShort = everyLink.filter((l) => unofficialLink(l.value) && !CHAT_HOSTS.has(hostOf(l.value)));
     // (the vacancy in the words of the post, not in the link's: "bit.ly/loker-kamboja" alone is a link to
     // judge; and in words of a vacancy, not of any sign-up: "pendaftaran vaksin untuk karyawan dibuka",
     // a webinar, a scholarship for teachers, a reunion are registered for by form too)
     const recruiting = [...(instFound.get('recruiting') ?? []).filter(([a, b]) => !SIGN_UP.test(t.slice(a, b))), ...allMatches(HIRING_ROLE, scan)].filter(([a, b]) => {
       const [os] = toOriginal(norm, a, b);
-      return !all.some((l) => os >= l.s && os < l.e);
+      return !everyLink.some((l) => os >= l.s && os < l.e);
     });
-    if (recruiting.length > 0 && formOrShort.length > 0 && formOrShort.length === all.length && !ownMail) {
+    if (recruiting.length > 0 && formOrShort.length > 0 && formOrShort.length === everyLink.length && !ownMail) {
       const at = fromOriginal(norm, formOrShort[0]!.s, formOrShort[0]!.e);
       if (at && !inWarning(at[0]) && !isNegated(t, at[0])) add('form_link_only', 1.2, [at, recruiting[0]!]);
     }

@@ -366,6 +366,20 @@ export function toOriginal(n: Normalised, s: number, e: number): [number, number
   return [os, oe];
 }
 
+/** The inverse of toOriginal: the normalised span of what came from original offsets [s, e), or undefined when nothing did. */
+export function fromOriginal(n: Normalised, s: number, e: number): [number, number] | undefined {
+  let lo = 0;
+  let hi = n.start.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (n.start[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < n.start.length && n.start[end]! < e) end++;
+  return end > lo ? [lo, end] : undefined;
+}
+
 const STOP = new Set(
   (
     'yang dan di ke dari untuk dengan ini itu atau juga ada akan pada dalam sebagai oleh karena bisa ' +
