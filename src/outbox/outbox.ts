@@ -687,10 +687,17 @@ class Lane {
    * several messages in a row.)
    */
   hurry(chat: string): void {
-    // Not while outcomes are being recorded (these would follow them anyway, after the new messages) or
-    // wait to be tried again (Redis refused them): each call would start one more retry loop.
-    if (this.flushing || this.retrying) return;
-    if (this.acks.length && this.acks.some((a) => a.chat === chat)) void this.flush();
+    this.recordNow(chat);
+  }
+
+  /**
+   * Records the gathered outcomes now rather than with their batch (only if one is `chat`'s, when
+   * given). Not while outcomes are being recorded (these would follow them anyway) or wait to be tried
+   * again (Redis refused them): each call would start one more retry loop.
+   */
+  private recordNow(chat?: string): void {
+    if (this.flushing || this.retrying || !this.acks.length) return;
+    if (chat === undefined || this.acks.some((a) => a.chat === chat)) void this.flush();
   }
 
   private settle(ack: Ack): void {
@@ -769,15 +776,12 @@ class Lane {
     this.wake();
     // Outcomes gathered for a batch are recorded now, not when the batch would have gone (the loop may
     // take a while to end); so are those of messages still in flight, as they come back.
-    const record = () => {
-      if (this.acks.length && !this.flushing && !this.retrying) void this.flush();
-    };
-    record();
+    this.recordNow();
     await this.loop?.catch(() => undefined);
     this.running = false;
     // What is still in flight: wait for it (within the deadline) so that its outcome is recorded.
     while ((this.inflight.size || this.acks.length || this.flushing) && this.now() < until) {
-      record();
+      this.recordNow();
       await new Promise((r) => setTimeout(r, 10));
     }
     if (this.renewTimer) clearInterval(this.renewTimer);
