@@ -381,11 +381,9 @@ interface Ack {
   pauseMs: number;
 }
 
-/** A claim of messages: when it was asked for, and what had been pushed back before it (see heldUp). */
+/** A claim of messages: when it was asked for (performance.now(); see heldUp). */
 interface Claim {
   asked: number;
-  /** How far this process had pushed the channel's slots back (in all) when the claim was asked for. */
-  pushedBefore: number;
 }
 
 /** One channel's sending loop in this process. */
@@ -422,8 +420,6 @@ class Lane {
   /** A wake that came while the loop was not waiting (it was claiming): the next pause returns at once. */
   private woken = false;
   private renewTimer: NodeJS.Timeout | null = null;
-  /** How far this process has pushed the channel's next slot back for late messages, in all (ms). */
-  private pushedMs = 0;
   lastError: string | null = null;
 
   constructor(
@@ -444,7 +440,7 @@ class Lane {
     // average. At 30/s with the default headroom, 31 messages span at least 1020 ms when claimed, so
     // none reaches the platform as the 31st of a second unless one is held up about 20 ms longer than
     // the others between its claim and the network (a long GC pause, a new connection): such a one
-    // pushes the next slots back (heldUp). At high rates this lets one claim take a batch.
+    // takes the next slot too (heldUp). At high rates this lets one claim take a batch.
     this.early = Math.min(5, Math.max(1, this.interval / 4));
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
@@ -559,7 +555,8 @@ class Lane {
       } catch (e) {
         this.lastError = (e as Error).message;
         if (failures++ === 0) this.log.warn({ channel: this.channel.name, err: this.lastError }, 'outbox: could not claim messages; retrying');
-        await this.pause(Math.min(100 * 2 ** failures, 2000));
+        // (stopping: no later than when claims end, as below)
+        await this.pause(Math.min(100 * 2 ** failures, 2000, this.claimUntil === Infinity ? Infinity : Math.max(0, this.claimUntil - this.now())));
         continue;
       }
       const taken = (res.length - 1) / 3;
@@ -581,25 +578,26 @@ class Lane {
 
   /** A claim asked for at `asked` (performance.now()): its messages' lateness is measured from then. */
   claimed(asked: number): Claim {
-    return { asked, pushedBefore: this.pushedMs };
+    return { asked };
   }
 
   /**
    * A message of `claim` is about to reach the platform (its bytes are being written): if that is more
    * than HELD_UP_MS after its slot was asked for (the claim's answer waited behind a busy event loop,
-   * a GC pause, a new connection to the platform), what follows must leave room for it: the channel's
-   * next slot is pushed back by the lateness beyond the usual (see DELAY). Without it the 30 messages
-   * after a late one could reach the platform within a second of it. What this process pushed since
-   * the claim already moved the messages after this one, and counts: one stall that holds up several
-   * messages pushes once. At high rates it does not matter (no slot is that long).
+   * a GC pause, a new connection to the platform), it no longer goes out in its own slot, which has
+   * passed unused: it takes another, the channel's next one (see DELAY), so that no second holds one
+   * message more than its slots. One slot per late message, however late: a second that holds the
+   * late message either still held its own slot (it counts there, as before) or holds the slot it
+   * takes now, as long as it is less than a second late (1000 + HELD_UP_MS - interval ms: beyond that,
+   * no slot ahead can make up for it). Several messages held up by one stall take a slot each.
+   * (Pushing the slots back by the whole lateness, as this did until 3 Dec, left the channel idle
+   * for as long as the stall: a busy start cost a burst 4 % of its rate.) At high rates it does not
+   * matter (no slot is that long).
    */
   private heldUp(claim: Claim): void {
     const late = performance.now() - claim.asked;
     if (late <= HELD_UP_MS || this.interval < HELD_UP_MS) return;
-    const more = late - HELD_UP_MS / 2 - (this.pushedMs - claim.pushedBefore);
-    if (more <= 0) return;
-    this.pushedMs += more;
-    this.r.outboxDelay(this.keys.rate, this.keys.base, more).catch(() => undefined);
+    this.r.outboxDelay(this.keys.rate, this.keys.base, this.interval).catch(() => undefined);
   }
 
   /** A claim token of this process's sender: one per claim. */

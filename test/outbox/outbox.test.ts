@@ -23,6 +23,8 @@ class FakePlatform implements ChannelSender {
   readonly sent: Sent[] = [];
   readonly attempts: Sent[] = [];
   answer: (to: string, text: string, attempt: number) => SendResult | 'hang' | 'written-then-hang' = () => ({ ok: true });
+  /** Runs before a message's bytes are written (a sender held up between its claim and the network). */
+  beforeWrite: (to: string) => Promise<void> | void = () => undefined;
   private readonly counts = new Map<string, number>();
 
   constructor(readonly limits: ChannelLimits = { perSecond: 1000, perChatPerSecond: 1000, perChatBurst: 10 }) {}
@@ -39,6 +41,7 @@ class FakePlatform implements ChannelSender {
     const a = this.answer(to, text, n);
     this.attempts.push({ to, text, at: Date.now() });
     if (a === 'hang') return new Promise(() => undefined);
+    await this.beforeWrite(to);
     hooks?.written();
     if (a === 'written-then-hang') return new Promise(() => undefined);
     if (a.ok) this.sent.push({ to, text, at: Date.now() });
@@ -94,6 +97,27 @@ describe('the durable outbox', () => {
     return { o, p };
   }
 
+  /**
+   * Its own connection to Redis, on which each outbox script with `keyCount` keys (6: outcomes, 7:
+   * claims) goes through `refuse` first: an error it returns is Redis's answer instead.
+   */
+  async function refusing(keyCount: number, refuse: () => Error | null) {
+    const client = await connectRedis(REDIS_URL);
+    clients.push(client);
+    const sendCommand = client.sendCommand.bind(client);
+    client.sendCommand = ((command: { name: string; args: unknown[]; reject: (e: Error) => void; promise: Promise<unknown> }) => {
+      if ((command.name === 'evalsha' || command.name === 'eval') && String(command.args[1]) === String(keyCount)) {
+        const e = refuse();
+        if (e) {
+          command.reject(e);
+          return command.promise;
+        }
+      }
+      return sendCommand(command as never);
+    }) as typeof client.sendCommand;
+    return client;
+  }
+
   it('sends one person’s messages in the order they were queued, each once', async () => {
     n++;
     const p = new FakePlatform();
@@ -107,6 +131,32 @@ describe('the durable outbox', () => {
     expect(p.texts('2')).toEqual(['x']);
     await expect.poll(async () => (await o.counts()).fake!.pending).toBe(0);
     expect((await o.counts()).fake).toMatchObject({ queued: 4, sent: 4 });
+  });
+
+  it('a message held up between its claim and the network takes the channel\'s next slot: the channel loses one slot, not as long as the hold-up', async () => {
+    n++;
+    // 2 a second: a slot every 1000 / (2 * 0.975) ms.
+    const p = new FakePlatform({ perSecond: 2, perChatPerSecond: 1000, perChatBurst: 10 });
+    const { o, keys } = await outbox(p);
+    const rate = keys.outbox('fake').rate;
+    const interval = 1000 / (2 * 0.975);
+    const seen: Record<string, number> = {};
+    p.beforeWrite = async (to) => {
+      // The channel's next free slot as this message's claim left it; then 'late' is held up 80 ms.
+      seen[to] = Number(await redis.get(rate));
+      if (to === 'late') await new Promise((r) => setTimeout(r, 80));
+    };
+    await o.start();
+    await o.deliver({ channel: 'fake', user: 'on-time' }, [item('a')]);
+    await expect.poll(() => p.sent.length).toBe(1);
+    // On time: its slot was the one it claimed; nothing else is taken.
+    expect(Number(await redis.get(rate))).toBe(seen['on-time']);
+    await o.deliver({ channel: 'fake', user: 'late' }, [item('b')]);
+    await expect.poll(() => p.sent.length).toBe(2);
+    // Late by 80 ms: one more slot is taken (the next free one moves one interval on), where pushing
+    // the slots back by its lateness would have moved it 70 ms.
+    await expect.poll(async () => Number(await redis.get(rate))).not.toBe(seen.late);
+    expect(Number(await redis.get(rate)) - seen.late!).toBeCloseTo(interval, 2);
   });
 
   it('safety mode: a message nobody asked for is refused when it comes, and one already waiting is dropped when it comes to be sent; replies still go', async () => {
@@ -142,22 +192,13 @@ describe('the durable outbox', () => {
   it('outcomes Redis cannot record (a failover’s READONLY) are retried by one loop, not one more for each message the person writes meanwhile; then sent once each, in order', async () => {
     n++;
     const p = new FakePlatform();
-    // Its own connection, whose outcome scripts (6 keys) are counted, and refused while `failing`.
-    const client = await connectRedis(REDIS_URL);
-    clients.push(client);
+    // Outcome scripts are counted, and refused while `failing`.
     let failing = true;
     let acks = 0;
-    const sendCommand = client.sendCommand.bind(client);
-    client.sendCommand = ((command: { name: string; args: unknown[]; reject: (e: Error) => void; promise: Promise<unknown> }) => {
-      if ((command.name === 'evalsha' || command.name === 'eval') && String(command.args[1]) === '6') {
-        acks++;
-        if (failing) {
-          command.reject(new Error("READONLY You can't write against a read only replica."));
-          return command.promise;
-        }
-      }
-      return sendCommand(command as never);
-    }) as typeof client.sendCommand;
+    const client = await refusing(6, () => {
+      acks++;
+      return failing ? new Error("READONLY You can't write against a read only replica.") : null;
+    });
     const { o } = await outbox(p, {}, client);
     await o.start();
     const to = { channel: 'fake', user: 'writer' };
@@ -176,6 +217,37 @@ describe('the durable outbox', () => {
     await o.stop(1000);
     // Recorded as sent (not left to be taken back and counted in doubt when its lease runs out).
     expect((await o.counts()).fake).toMatchObject({ sent: 1 });
+  });
+
+  it('stopping while Redis refuses claims: the sender\'s back-off ends when claims must end, not seconds past the deadline', async () => {
+    n++;
+    const p = new FakePlatform();
+    // Every claim is refused. A clock the test moves on: the claim tried once the process is told to
+    // stop is refused as its time for claims runs out.
+    let claims = 0;
+    let skew = 0;
+    let stopping = false;
+    let claimsWhileStopping = 0;
+    const client = await refusing(7, () => {
+      claims++;
+      if (stopping) {
+        claimsWhileStopping++;
+        skew = 5000;
+      }
+      return new Error('LOADING Redis is loading the dataset in memory');
+    });
+    const { o } = await outbox(p, { now: () => Date.now() + skew }, client);
+    await o.start();
+    // Five refusals: the sender now backs off 2 s between claims.
+    await expect.poll(() => claims, { timeout: 10_000 }).toBe(5);
+    stopping = true;
+    let stopped = false;
+    const done = o.stop(1000).then(() => (stopped = true));
+    // Told to stop, the sender tries once more (refused); a back-off of its usual length would then keep
+    // it 2 s past the end of claims.
+    await Promise.race([done, new Promise((r) => setTimeout(r, 1000))]);
+    expect(claimsWhileStopping).toBe(1);
+    expect(stopped).toBe(true);
   });
 
   it('an urgent message goes before the replies already waiting, in the person’s queue and across people', async () => {
@@ -372,7 +444,7 @@ describe('the durable outbox', () => {
     await expect.poll(async () => (await b.counts()).fake).toMatchObject({ in_doubt: 1, reclaimed: 1, pending: 0 });
   });
 
-  it('a message that reaches the platform late (its connection slow to open) pushes back the ones after it: never more than the limit in any second, counted where they arrive', async () => {
+  it('a message that reaches the platform late (its connection slow to open) takes the next slot from the ones after it: never more than the limit in any second, counted where they arrive', async () => {
     n++;
     const p = new FakePlatform({ perSecond: 10, perChatPerSecond: 1000, perChatBurst: 1 });
     const arrived: { to: string; at: number }[] = [];
