@@ -990,8 +990,9 @@ export function analyse(input: unknown): Analysis {
       return !everyLink.some((l) => os >= l.s && os < l.e);
     });
     if (recruiting.length > 0 && formOrShort.length > 0 && formOrShort.length === everyLink.length && !ownMail) {
-      const at = fromOriginal(norm, formOrShort[0]!.s, formOrShort[0]!.e);
-      if (at && !inWarning(at[0]) && !isNegated(t, at[0])) add('form_link_only', 1.2, [at, recruiting[0]!]);
+      // The first link the post does not warn against ("jangan daftar lewat bit.ly/…, daftar di forms.gle/…")
+      const at = formOrShort.map((l) => fromOriginal(norm, l.s, l.e)).find((sp) => sp !== undefined && !inWarning(sp[0]) && !isNegated(t, sp[0]));
+      if (at) add('form_link_only', 1.2, [at, recruiting[0]!]);
     }
   }
 

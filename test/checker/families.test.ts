@@ -426,6 +426,8 @@ describe('fake vacancies in an institution’s name', () => {
       'LOWONGAN KERJA PT KIYOKUNI INDONESIA Operator Produksi Kualifikasi: Pria/Wanita Usia 18-24 tahun Pendidikan SMA, SMK atau sederajat. DAFTAR: https://forms.gle/kwP6GMkGtpEWtp3Y9',
       'Lowongan kerja admin toko, lulusan SMA. Isi formulir pendaftaran di bit.ly/lokertoko2026',
       'We are hiring customer service staff in Jakarta. Apply here: https://forms.gle/xyz123',
+      // a link warned against first, then the form to apply by: the form is the sign
+      'Lowongan kerja admin toko, lulusan SMA. Hati-hati link palsu bit.ly/loker-palsu, bukan dari kami. Daftar hanya di https://forms.gle/kwP6GMkGtp',
     ]) {
       const v = checkOffer(post);
       const flag = v.flags.find((f) => f.id === 'form_link_only');
