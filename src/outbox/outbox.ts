@@ -381,9 +381,11 @@ interface Ack {
   pauseMs: number;
 }
 
-/** A claim of messages: when it was asked for (performance.now(); see heldUp). */
+/** A claim of messages: when it was asked for (performance.now()), and what had been pushed back before it (see heldUp). */
 interface Claim {
   asked: number;
+  /** How far this process had pushed the channel's slots back (in all) when the claim was asked for. */
+  pushedBefore: number;
 }
 
 /** One channel's sending loop in this process. */
@@ -420,6 +422,8 @@ class Lane {
   /** A wake that came while the loop was not waiting (it was claiming): the next pause returns at once. */
   private woken = false;
   private renewTimer: NodeJS.Timeout | null = null;
+  /** How far this process has pushed the channel's slots back for messages over a second late, in all (ms). */
+  private pushedMs = 0;
   lastError: string | null = null;
 
   constructor(
@@ -578,7 +582,7 @@ class Lane {
 
   /** A claim asked for at `asked` (performance.now()): its messages' lateness is measured from then. */
   claimed(asked: number): Claim {
-    return { asked };
+    return { asked, pushedBefore: this.pushedMs };
   }
 
   /**
@@ -586,18 +590,27 @@ class Lane {
    * than HELD_UP_MS after its slot was asked for (the claim's answer waited behind a busy event loop,
    * a GC pause, a new connection to the platform), it no longer goes out in its own slot, which has
    * passed unused: it takes another, the channel's next one (see DELAY), so that no second holds one
-   * message more than its slots. One slot per late message, however late: a second that holds the
-   * late message either still held its own slot (it counts there, as before) or holds the slot it
-   * takes now, as long as it is less than a second late (1000 + HELD_UP_MS - interval ms: beyond that,
-   * no slot ahead can make up for it). Several messages held up by one stall take a slot each.
-   * (Pushing the slots back by the whole lateness, as this did until 3 Dec, left the channel idle
-   * for as long as the stall: a busy start cost a burst 4 % of its rate.) At high rates it does not
-   * matter (no slot is that long).
+   * message more than its slots. One slot is enough while it is less than a second late (1000 +
+   * HELD_UP_MS - interval ms): a second that holds the late message either still holds its own slot
+   * or holds the one it takes now. Several messages held up by one stall take a slot each. Later than
+   * that (a lost packet on a new connection), a second can end at its write without holding either:
+   * the slots after it are pushed back by its lateness too, as far as this process has not pushed
+   * them since the claim (one stall that holds up several messages pushes once). (Pushing back by
+   * the lateness for every late message, as until 3 Dec, left the channel idle as long as each stall:
+   * a busy start cost a burst 4 % of its rate.) At high rates it does not matter (no slot is that long).
    */
   private heldUp(claim: Claim): void {
     const late = performance.now() - claim.asked;
     if (late <= HELD_UP_MS || this.interval < HELD_UP_MS) return;
-    this.r.outboxDelay(this.keys.rate, this.keys.base, this.interval).catch(() => undefined);
+    let ms = this.interval;
+    if (late > 1000 + HELD_UP_MS - this.interval) {
+      const more = late - HELD_UP_MS / 2 - (this.pushedMs - claim.pushedBefore);
+      if (more > 0) {
+        this.pushedMs += more;
+        ms += more;
+      }
+    }
+    this.r.outboxDelay(this.keys.rate, this.keys.base, ms).catch(() => undefined);
   }
 
   /** A claim token of this process's sender: one per claim. */

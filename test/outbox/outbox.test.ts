@@ -133,7 +133,7 @@ describe('the durable outbox', () => {
     expect((await o.counts()).fake).toMatchObject({ queued: 4, sent: 4 });
   });
 
-  it('a message held up between its claim and the network takes the channel\'s next slot: the channel loses one slot, not as long as the hold-up', async () => {
+  it('a message held up between its claim and the network takes the channel\'s next slot: the channel loses one slot, not as long as the hold-up, unless it is too late for one slot to make up for it', async () => {
     n++;
     // 2 a second: a slot every 1000 / (2 * 0.975) ms.
     const p = new FakePlatform({ perSecond: 2, perChatPerSecond: 1000, perChatBurst: 10 });
@@ -142,9 +142,11 @@ describe('the durable outbox', () => {
     const interval = 1000 / (2 * 0.975);
     const seen: Record<string, number> = {};
     p.beforeWrite = async (to) => {
-      // The channel's next free slot as this message's claim left it; then 'late' is held up 80 ms.
+      // The channel's next free slot as this message's claim left it; then 'late' is held up 80 ms,
+      // 'later' 700 ms (more than 1000 + 20 - 513 ms: past what one slot makes up for at 2 a second).
       seen[to] = Number(await redis.get(rate));
       if (to === 'late') await new Promise((r) => setTimeout(r, 80));
+      if (to === 'later') await new Promise((r) => setTimeout(r, 700));
     };
     // When each message's bytes were written (after the outbox's own look at the time).
     const wrote: Record<string, number> = {};
@@ -167,6 +169,14 @@ describe('the durable outbox', () => {
     // the slots back by its lateness would have moved it 70 ms.
     await expect.poll(async () => Number(await redis.get(rate))).not.toBe(seen.late);
     expect(Number(await redis.get(rate)) - seen.late!).toBeCloseTo(interval, 2);
+    // Late by 700 ms at 2 a second: a second ending at its write may hold neither its own slot nor the
+    // one it takes, so the slots after it are pushed back by its lateness (less 10 ms) as well.
+    await o.deliver({ channel: 'fake', user: 'later' }, [item('c')]);
+    await expect.poll(() => p.sent.length, { timeout: 5000 }).toBe(3);
+    await expect.poll(async () => Number(await redis.get(rate))).not.toBe(seen.later);
+    const pushed = Number(await redis.get(rate)) - seen.later! - interval;
+    expect(pushed).toBeGreaterThanOrEqual(690);
+    expect(pushed).toBeLessThan(690 + 1000);
   });
 
   it('safety mode: a message nobody asked for is refused when it comes, and one already waiting is dropped when it comes to be sent; replies still go', async () => {
