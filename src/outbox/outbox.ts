@@ -559,8 +559,7 @@ class Lane {
       } catch (e) {
         this.lastError = (e as Error).message;
         if (failures++ === 0) this.log.warn({ channel: this.channel.name, err: this.lastError }, 'outbox: could not claim messages; retrying');
-        // (stopping: no later than when claims end, as below)
-        await this.pause(Math.min(100 * 2 ** failures, 2000, this.claimUntil === Infinity ? Infinity : Math.max(0, this.claimUntil - this.now())));
+        await this.pause(Math.min(100 * 2 ** failures, 2000, this.untilClaimsEnd()));
         continue;
       }
       const taken = (res.length - 1) / 3;
@@ -573,11 +572,18 @@ class Lane {
       // Until the first message is due (a chat's or the channel's pace, a lease running out), capped
       // by the empty-queue look: what this process queues wakes it, what other processes queue their
       // own senders take, so looking sooner only finds what a tool or a stopped process left.
-      // Stopping: no later than when claims end (a message hanging in flight kept the loop asleep for a
-      // whole pause past it, and stop() past its deadline).
-      await this.pause(Math.min(wait < 0 ? this.emptyPollMs : wait, this.longestPauseMs, draining ? Math.max(0, this.claimUntil - now) : Infinity));
+      await this.pause(Math.min(wait < 0 ? this.emptyPollMs : wait, this.longestPauseMs, this.untilClaimsEnd()));
     }
     this.running = false;
+  }
+
+  /**
+   * How long claims may still go on (ms): no pause of the loop, after a claim or a refused one, lasts
+   * past it while stopping (a message hanging in flight kept the loop asleep for a whole pause past
+   * it, and stop() past its deadline). Infinity while not stopping.
+   */
+  private untilClaimsEnd(): number {
+    return Math.max(0, this.claimUntil - this.now());
   }
 
   /** A claim asked for at `asked` (performance.now()): its messages' lateness is measured from then. */

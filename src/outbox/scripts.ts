@@ -339,7 +339,8 @@ return 0`;
 /**
  * delay: KEYS[1] channel rate; ARGV[1] base, ARGV[2] ms. A sender that was held up between claiming a
  * message and sending it (a long GC pause) takes the channel's next slot for it (ARGV[2]: one
- * interval), so the messages that follow do not reach the platform one too many in a second.
+ * interval, and its lateness too past a second: see heldUp in outbox.ts), so the messages that follow
+ * do not reach the platform one too many in a second.
  */
 export const DELAY = `${COMMON}
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
